@@ -1,0 +1,14 @@
+/* berth — one C API over Docker, Podman and containerd.
+ * Umbrella header: include this one.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef BERTH_H
+#define BERTH_H
+
+#include <berth/common.h>
+#include <berth/client.h>
+#include <berth/detect.h>
+#include <berth/container.h>
+#include <berth/platform.h>
+
+#endif

@@ -1,0 +1,215 @@
+/* berth — containers: spec, create, start, stop, remove, inspect, list.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef BERTH_CONTAINER_H
+#define BERTH_CONTAINER_H
+
+#include <berth/client.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- spec: an opaque builder, validated field by field ---------------- */
+
+typedef struct berth_spec berth_spec;
+
+/**
+ * Start a container spec from an image reference ("busybox",
+ * "localhost/x/y:tag", "name@sha256:..."). The reference is checked here:
+ * BERTH_EINVAL names the problem. Free with berth_spec_free().
+ */
+BERTH_API int berth_spec_new(berth_spec **out, const char *image, berth_error *err);
+BERTH_API void berth_spec_free(berth_spec *spec);
+
+/**
+ * The container name: [a-zA-Z0-9][a-zA-Z0-9_.-]+ (at most 255 bytes), as
+ * Docker and Podman accept. NULL clears it (the engine picks one).
+ */
+BERTH_API int berth_spec_set_name(berth_spec *spec, const char *name, berth_error *err);
+
+/** The command (argv, not a shell string). argc 0 keeps the image's CMD. */
+BERTH_API int berth_spec_set_cmd(berth_spec *spec, const char *const *argv, size_t argc, berth_error *err);
+
+/** Add KEY=VALUE to the environment; KEY must be non-empty and hold no '='. */
+BERTH_API int berth_spec_add_env(berth_spec *spec, const char *key, const char *value, berth_error *err);
+
+/** Add a label; the key must be non-empty. A later value replaces an earlier one. */
+BERTH_API int berth_spec_add_label(berth_spec *spec, const char *key, const char *value, berth_error *err);
+
+/** The image reference the spec was made from. Borrowed. */
+BERTH_API const char *berth_spec_image(const berth_spec *spec);
+
+/** Check an image reference without making a spec: 0 or BERTH_EINVAL. */
+BERTH_API int berth_validate_image_ref(const char *ref, berth_error *err);
+/** Check a container name without making a spec: 0 or BERTH_EINVAL. */
+BERTH_API int berth_validate_container_name(const char *name, berth_error *err);
+
+/* Labels berth writes on every container it creates. */
+#define BERTH_LABEL_MANAGED "io.berth.managed"   /**< "true" */
+#define BERTH_LABEL_OWNER   "io.berth.owner"     /**< the client's owner option, when set */
+
+/* ---- lifecycle -------------------------------------------------------- */
+
+/**
+ * Create a container from a spec (the image must be present: berth does not
+ * pull here). *out_id gets the full id; free it with berth_free().
+ * @return 0; BERTH_EINVAL; BERTH_ENOTFOUND (no such image); BERTH_EEXISTS
+ *   (the name is taken); transport errors.
+ */
+BERTH_API int berth_container_create(char **out_id, berth_client *client, const berth_spec *spec, berth_error *err);
+
+/**
+ * Start a created or stopped container. Starting a running container is
+ * not an error (returns 0), as with `docker start`.
+ * @return 0; BERTH_ENOTFOUND; BERTH_EENGINE (e.g. the command does not exist);
+ *   transport errors.
+ */
+BERTH_API int berth_container_start(berth_client *client, const char *id, berth_error *err);
+
+/**
+ * Create and start in one call. When the start fails, the container this
+ * call created is removed again (nothing is left behind and *out_id is
+ * untouched); the start's error is returned, with the engine's message.
+ * @return as berth_container_create() and berth_container_start().
+ */
+BERTH_API int berth_container_run(char **out_id, berth_client *client, const berth_spec *spec, berth_error *err);
+
+#define BERTH_STOP_OPTIONS_VERSION 1
+typedef struct berth_stop_options {
+	unsigned int version;   /**< BERTH_STOP_OPTIONS_VERSION */
+	int grace_seconds;      /**< SIGTERM, then SIGKILL after this; -1 = the
+	                             container's own stop timeout (engine default 10) */
+} berth_stop_options;
+#define BERTH_STOP_OPTIONS_INIT { BERTH_STOP_OPTIONS_VERSION, -1 }
+
+/**
+ * Stop a container: its stop signal (SIGTERM by default), then SIGKILL once
+ * the grace period is over. The request's own deadline is derived from the
+ * grace period, so a long grace never ends in a client-side timeout.
+ * Stopping a container that is not running returns 0.
+ * @return 0; BERTH_ENOTFOUND; BERTH_EINVAL; transport errors.
+ */
+BERTH_API int berth_container_stop(berth_client *client, const char *id, const berth_stop_options *opts, berth_error *err);
+
+#define BERTH_REMOVE_OPTIONS_VERSION 1
+typedef struct berth_remove_options {
+	unsigned int version;   /**< BERTH_REMOVE_OPTIONS_VERSION */
+	int force;              /**< kill a running container first; a missing
+	                             container is then not an error */
+	int anonymous_volumes;  /**< also remove the container's anonymous volumes;
+	                             named volumes are never removed */
+} berth_remove_options;
+#define BERTH_REMOVE_OPTIONS_INIT { BERTH_REMOVE_OPTIONS_VERSION, 0, 0 }
+
+/**
+ * Remove a container. Named volumes are kept, always.
+ * @return 0; BERTH_ENOTFOUND (only without force); BERTH_ECONFLICT (running,
+ *   without force); transport errors.
+ */
+BERTH_API int berth_container_remove(berth_client *client, const char *id, const berth_remove_options *opts, berth_error *err);
+
+/* ---- inspect ---------------------------------------------------------- */
+
+typedef enum berth_state {
+	BERTH_STATE_UNKNOWN = 0,
+	BERTH_STATE_CREATED = 1,
+	BERTH_STATE_RUNNING = 2,
+	BERTH_STATE_PAUSED = 3,
+	BERTH_STATE_RESTARTING = 4,
+	BERTH_STATE_REMOVING = 5,
+	BERTH_STATE_EXITED = 6,
+	BERTH_STATE_DEAD = 7,
+} berth_state;
+
+/** "created", "running", ... ("unknown" for anything else). */
+BERTH_API const char *berth_state_name(berth_state state);
+
+/** A container's normalized record (opaque). */
+typedef struct berth_container_info berth_container_info;
+
+/**
+ * Inspect a container by id, id prefix or name.
+ * @return 0; BERTH_ENOTFOUND; BERTH_EINVAL (empty id); BERTH_EPROTOCOL;
+ *   transport errors.
+ */
+BERTH_API int berth_container_inspect(berth_container_info **out, berth_client *client, const char *id, berth_error *err);
+BERTH_API void berth_container_info_free(berth_container_info *info);
+BERTH_API const char *berth_container_info_id(const berth_container_info *info);
+/** The name without Docker's leading '/'. */
+BERTH_API const char *berth_container_info_name(const berth_container_info *info);
+/** The image as the container was created from it ("localhost/x:tag"). */
+BERTH_API const char *berth_container_info_image(const berth_container_info *info);
+/** The image's id ("sha256:..."). */
+BERTH_API const char *berth_container_info_image_id(const berth_container_info *info);
+BERTH_API berth_state berth_container_info_state(const berth_container_info *info);
+BERTH_API int berth_container_info_running(const berth_container_info *info);
+BERTH_API int berth_container_info_exit_code(const berth_container_info *info);
+/** Host pid of the main process, 0 when not running. */
+BERTH_API int64_t berth_container_info_pid(const berth_container_info *info);
+BERTH_API int berth_container_info_oom_killed(const berth_container_info *info);
+/** The engine's own error for the last start, "" when none. */
+BERTH_API const char *berth_container_info_error(const berth_container_info *info);
+/** RFC 3339 times as the engine gives them; "" when never. */
+BERTH_API const char *berth_container_info_created(const berth_container_info *info);
+BERTH_API const char *berth_container_info_started_at(const berth_container_info *info);
+BERTH_API const char *berth_container_info_finished_at(const berth_container_info *info);
+/** The command: argv of the main process (path then args). */
+BERTH_API size_t berth_container_info_cmd_count(const berth_container_info *info);
+BERTH_API const char *berth_container_info_cmd(const berth_container_info *info, size_t i);
+/** Labels, in key order. */
+BERTH_API size_t berth_container_info_label_count(const berth_container_info *info);
+BERTH_API const char *berth_container_info_label_key(const berth_container_info *info, size_t i);
+BERTH_API const char *berth_container_info_label_value(const berth_container_info *info, size_t i);
+/** The value of one label, NULL when absent. */
+BERTH_API const char *berth_container_info_label(const berth_container_info *info, const char *key);
+/** Environment entries "KEY=VALUE" as the engine reports them. */
+BERTH_API size_t berth_container_info_env_count(const berth_container_info *info);
+BERTH_API const char *berth_container_info_env(const berth_container_info *info, size_t i);
+/** The engine's inspect reply as JSON text. Borrowed. */
+BERTH_API const char *berth_container_info_raw_json(const berth_container_info *info);
+
+/* ---- list ------------------------------------------------------------- */
+
+#define BERTH_LIST_OPTIONS_VERSION 1
+typedef struct berth_list_options {
+	unsigned int version;        /**< BERTH_LIST_OPTIONS_VERSION */
+	int all;                     /**< include stopped containers */
+	const char *const *labels;   /**< "key" or "key=value" filters (all must match) */
+	size_t label_count;
+	const char *name;            /**< name filter (substring, as the engines do) */
+} berth_list_options;
+#define BERTH_LIST_OPTIONS_INIT { BERTH_LIST_OPTIONS_VERSION, 0, NULL, 0, NULL }
+
+typedef struct berth_container_list berth_container_list;
+
+/**
+ * List containers.
+ * @return 0; BERTH_EINVAL (bad filter); BERTH_EPROTOCOL; transport errors.
+ */
+BERTH_API int berth_container_list_get(berth_container_list **out, berth_client *client, const berth_list_options *opts, berth_error *err);
+BERTH_API void berth_container_list_free(berth_container_list *list);
+BERTH_API size_t berth_container_list_count(const berth_container_list *list);
+BERTH_API const char *berth_container_list_id(const berth_container_list *list, size_t i);
+/** First name, without the leading '/'. */
+BERTH_API const char *berth_container_list_name(const berth_container_list *list, size_t i);
+BERTH_API const char *berth_container_list_image(const berth_container_list *list, size_t i);
+/** The command line as one string, as the engine reports it. */
+BERTH_API const char *berth_container_list_command(const berth_container_list *list, size_t i);
+BERTH_API berth_state berth_container_list_state(const berth_container_list *list, size_t i);
+/** The engine's human status ("Up 3 minutes", "Exited (0) 2 seconds ago"). */
+BERTH_API const char *berth_container_list_status(const berth_container_list *list, size_t i);
+/** Creation time, seconds since the epoch. */
+BERTH_API int64_t berth_container_list_created(const berth_container_list *list, size_t i);
+/** Published ports as "127.0.0.1:8080->80/tcp, ..." ("" when none). */
+BERTH_API const char *berth_container_list_ports(const berth_container_list *list, size_t i);
+/** The value of one label of entry i, NULL when absent. */
+BERTH_API const char *berth_container_list_label(const berth_container_list *list, size_t i, const char *key);
+BERTH_API size_t berth_container_list_label_count(const berth_container_list *list, size_t i);
+BERTH_API const char *berth_container_list_label_key(const berth_container_list *list, size_t i, size_t j);
+BERTH_API const char *berth_container_list_label_value(const berth_container_list *list, size_t i, size_t j);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,528 @@
+#!/usr/bin/env bash
+# provision.sh - set up a Debian 12 machine for building and testing berth.
+#
+#   1. installs the Debian packages that are missing (build deps, tools, engines)
+#   2. starts dockerd, containerd and the Podman API service unless they
+#      already answer (engines that already run are left alone)
+#   3. loads the offline test images into every engine:
+#        localhost/berth-test/busybox:latest   busybox rootfs, CMD ["sh"]
+#        localhost/berth-test/health:latest    same + HEALTHCHECK/ENV/EXPOSE
+#   4. prints one line per engine, exits non-zero if an engine can't be started
+#
+# Works without systemd and without network access (apt mirrors aside).
+# Safe to run again: a second run only checks and prints the summary.
+# Must run as root. Engines started here are recorded in /run/berth-provision/
+# so that scripts/stop-engines.sh can stop exactly those.
+set -euo pipefail
+
+usage() {
+    cat <<'EOF'
+usage: provision.sh [options]
+  --engines LIST     engines to install/start/load images into
+                     (comma separated; default docker,podman,containerd)
+  --no-engines       install build deps and tools only; no engines
+  --build-only       install the build deps only (meson, gcc, libs); nothing else
+  --rebuild-images   re-create the test images even if they exist
+  --smoke            after provisioning, run a container with a published port
+                     in each engine and check it answers (slower)
+  -h, --help         this text
+EOF
+}
+
+# --- settings ----------------------------------------------------------------
+BUILD_PKGS=(meson ninja-build pkg-config gcc libhttp-parser-dev libjansson-dev
+            libssl-dev libcmocka-dev)
+TOOL_PKGS=(curl socat openssl python3 procps iproute2 time)
+# iptables: dockerd/netavark need it; netavark+aardvark-dns: podman networks;
+# catatonit: podman builds its pod "pause" image from it (no registry here).
+DOCKER_PKGS=(docker.io containerd runc iptables)
+PODMAN_PKGS=(podman runc netavark aardvark-dns catatonit iptables)
+CONTAINERD_PKGS=(containerd runc)
+IMAGE_PKGS=(busybox-static)
+
+DOCKER_SOCK=/var/run/docker.sock
+CONTAINERD_SOCK=/run/containerd/containerd.sock
+PODMAN_SOCK=/run/podman/podman.sock
+PODMAN_CONF=/etc/berth/podman-containers.conf
+STATE_DIR=/run/berth-provision        # pid files of the engines started here
+APT_LOG=/var/log/berth-provision-apt.log
+
+IMG_BUSYBOX=localhost/berth-test/busybox:latest
+IMG_HEALTH=localhost/berth-test/health:latest
+IMAGE_PATH_ENV=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# Use Debian's docker CLI (same version as the daemon) when it is there; a
+# newer CLI elsewhere in PATH would otherwise need buildx for `docker build`.
+DOCKER=docker
+[ -x /usr/bin/docker ] && DOCKER=/usr/bin/docker
+PODMAN=(podman --url "unix://$PODMAN_SOCK")
+CTR=(ctr --address "$CONTAINERD_SOCK" -n default)
+
+ENGINES=docker,podman,containerd
+MODE=all                # all | no-engines | build-only
+REBUILD_IMAGES=0
+SMOKE=0
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --engines) [ $# -ge 2 ] || { usage >&2; exit 2; }; ENGINES=$2; shift ;;
+        --engines=*) ENGINES=${1#*=} ;;
+        --no-engines) MODE=no-engines ;;
+        --build-only) MODE=build-only ;;
+        --rebuild-images) REBUILD_IMAGES=1 ;;
+        --smoke) SMOKE=1 ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "provision.sh: unknown option: $1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+
+WANT_DOCKER=0 WANT_PODMAN=0 WANT_CONTAINERD=0
+if [ "$MODE" = all ]; then
+    IFS=, read -r -a _list <<<"$ENGINES"
+    for e in "${_list[@]}"; do
+        case "$e" in
+            docker) WANT_DOCKER=1 ;;
+            podman) WANT_PODMAN=1 ;;
+            containerd) WANT_CONTAINERD=1 ;;
+            '') ;;
+            *) echo "provision.sh: unknown engine '$e' (docker, podman, containerd)" >&2; exit 2 ;;
+        esac
+    done
+fi
+
+log()  { printf '[provision] %s\n' "$*" >&2; }
+die()  { printf '[provision] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "must run as root"
+
+TMP=$(mktemp -d /tmp/berth-provision.XXXXXX)
+POLICY_RC_CREATED=0
+cleanup() {
+    rm -rf "$TMP"
+    if [ "$POLICY_RC_CREATED" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+}
+trap cleanup EXIT
+
+# One provision run at a time (tests may call it concurrently).
+mkdir -p "$STATE_DIR"
+exec 9>"$STATE_DIR/lock"
+flock 9
+
+# --- 1. packages ---------------------------------------------------------------
+
+PKGS=("${BUILD_PKGS[@]}")
+if [ "$MODE" != build-only ]; then PKGS+=("${TOOL_PKGS[@]}"); fi
+if [ "$WANT_DOCKER" = 1 ]; then PKGS+=("${DOCKER_PKGS[@]}"); fi
+if [ "$WANT_PODMAN" = 1 ]; then PKGS+=("${PODMAN_PKGS[@]}"); fi
+if [ "$WANT_CONTAINERD" = 1 ]; then PKGS+=("${CONTAINERD_PKGS[@]}"); fi
+if [ $((WANT_DOCKER + WANT_PODMAN + WANT_CONTAINERD)) -gt 0 ]; then PKGS+=("${IMAGE_PKGS[@]}"); fi
+
+# Which of PKGS are not fully installed? (one dpkg-query call: fast on warm runs)
+missing_pkgs() {
+    local installed
+    installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${PKGS[@]}" 2>/dev/null |
+                awk '$NF == "installed" && $(NF-1) == "ok" {print $1}' || true)
+    local p
+    for p in "${PKGS[@]}"; do
+        grep -qxF "$p" <<<"$installed" || echo "$p"
+    done | sort -u
+}
+
+# Another apt/dpkg run (e.g. a background install) may hold the locks: wait
+# for it. DPkg::Lock::Timeout covers dpkg's lock but not the lists lock of
+# `apt-get update`, so lock errors are also retried, for up to 10 minutes.
+apt_run() {
+    local i start
+    for i in $(seq 1 120); do
+        start=$(wc -l <"$APT_LOG")
+        if DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@" >>"$APT_LOG" 2>&1; then
+            return 0
+        fi
+        tail -n +"$((start + 1))" "$APT_LOG" | grep -qE 'Could not get lock|Unable to lock' || return 1
+        [ "$i" = 1 ] && log "apt/dpkg is locked by another process; waiting..."
+        sleep 5
+    done
+    return 1
+}
+
+mapfile -t MISSING < <(missing_pkgs)
+if [ ${#MISSING[@]} -gt 0 ]; then
+    log "installing: ${MISSING[*]} (log: $APT_LOG)"
+    : >"$APT_LOG"
+    # Keep package scripts from starting dockerd/containerd through init.d:
+    # we start them ourselves below, with known flags and logs.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        POLICY_RC_CREATED=1
+    fi
+    # A failing third-party source must not stop us; the install says if
+    # something is really missing.
+    apt_run update || log "apt-get update reported errors (continuing; see $APT_LOG)"
+    if ! apt_run install -y -q "${MISSING[@]}"; then
+        tail -n 40 "$APT_LOG" >&2
+        die "apt-get install failed (full log: $APT_LOG)"
+    fi
+    if [ "$POLICY_RC_CREATED" = 1 ]; then rm -f /usr/sbin/policy-rc.d; POLICY_RC_CREATED=0; fi
+    mapfile -t STILL < <(missing_pkgs)
+    [ ${#STILL[@]} -eq 0 ] || die "still not installed: ${STILL[*]}"
+fi
+
+if [ "$MODE" != all ]; then
+    log "packages ready ($MODE); no engines requested"
+    exit 0
+fi
+
+# --- 2. engines ----------------------------------------------------------------
+
+docker_up()     { curl -sf -m 5 --unix-socket "$DOCKER_SOCK" http://d/_ping >/dev/null 2>&1; }
+containerd_up() { [ -S "$CONTAINERD_SOCK" ] && timeout 5 ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1; }
+podman_up()     { curl -sf -m 5 --unix-socket "$PODMAN_SOCK" http://d/_ping >/dev/null 2>&1; }
+
+# pid recorded by an earlier run, if that process is still alive as $2
+recorded_pid() {
+    local f="$STATE_DIR/$1.pid" pid
+    [ -f "$f" ] || return 1
+    pid=$(cat "$f")
+    if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ]; then
+        echo "$pid"
+    else
+        rm -f "$f"
+        return 1
+    fi
+}
+
+# wait_up NAME CHECKFN SECONDS PID
+wait_up() {
+    local name=$1 check=$2 secs=$3 pid=$4 i
+    for i in $(seq 1 "$((secs * 4))"); do
+        if "$check"; then return 0; fi
+        if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+            log "$name exited during start-up"
+            return 1
+        fi
+        sleep 0.25
+    done
+    log "$name did not answer within ${secs}s"
+    return 1
+}
+
+# start_daemon NAME LOGFILE CMD... : run detached, record and print the pid
+start_daemon() {
+    local name=$1 logf=$2; shift 2
+    printf '\n=== %s: started by berth provision.sh: %s\n' "$(date -Is)" "$*" >>"$logf"
+    # New session, cwd /, no terminal; fd 9 (our run lock) is closed so the
+    # daemon does not hold the lock forever. setsid execs in place here (a
+    # background job of a script is not a group leader), so $! is the daemon.
+    (cd / && exec setsid "$@" >>"$logf" 2>&1 </dev/null 9>&-) &
+    local pid=$!
+    echo "$pid" >"$STATE_DIR/$name.pid"
+    echo "$pid"
+}
+
+# the part of a daemon log written since our last start of it
+this_run_log() {
+    awk '/started by berth provision.sh/ {buf = ""} {buf = buf $0 "\n"} END {printf "%s", buf}' "$1"
+}
+
+# on failure: show the log tail and forget the pid if the daemon died
+start_failed() {
+    local name=$1 logf=$2 pid
+    log "last lines of $logf:"
+    this_run_log "$logf" | tail -n 25 | sed 's/^/    /' >&2
+    pid=$(cat "$STATE_DIR/$name.pid" 2>/dev/null || true)
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then rm -f "$STATE_DIR/$name.pid"; fi
+}
+
+declare -A STATUS=()    # engine -> "started" | "running" | "FAILED"
+
+ensure_containerd() {
+    [ "${STATUS[containerd]:-}" = FAILED ] && return 1
+    if containerd_up; then
+        STATUS[containerd]=${STATUS[containerd]:-running}; return 0
+    fi
+    local logf=/var/log/berth-containerd.log pid
+    if pid=$(recorded_pid containerd containerd); then
+        log "containerd (pid $pid, ours) is not answering yet; waiting"
+    else
+        log "starting containerd (log: $logf)"
+        pid=$(start_daemon containerd "$logf" containerd)
+    fi
+    if wait_up containerd containerd_up 30 "$pid"; then
+        STATUS[containerd]=started
+    else
+        start_failed containerd "$logf"; STATUS[containerd]=FAILED; return 1
+    fi
+}
+
+# dockerd needs a working `iptables` for its NAT rules (port publishing).
+# Debian 12 defaults to the nf_tables backend; if this kernel lacks nf_tables
+# but legacy iptables works, switch the alternatives to legacy.
+fix_iptables() {
+    if iptables -t nat -nL >/dev/null 2>&1; then return 0; fi
+    if command -v iptables-legacy >/dev/null && iptables-legacy -t nat -nL >/dev/null 2>&1; then
+        log "iptables (nf_tables) does not work here; switching to iptables-legacy"
+        update-alternatives --set iptables /usr/sbin/iptables-legacy >/dev/null
+        update-alternatives --set ip6tables /usr/sbin/ip6tables-legacy >/dev/null || true
+    else
+        log "warning: neither iptables backend works; dockerd will likely fail"
+    fi
+}
+
+ensure_docker() {
+    if docker_up; then STATUS[docker]=running; return 0; fi
+    # We run dockerd on the system containerd instead of letting it spawn a
+    # private one under /var/run/docker/containerd: one containerd, no race
+    # over which one dockerd picks (it silently uses the system socket when
+    # it exists at start), and docker's containers stay in containerd's "moby"
+    # namespace, apart from ctr's "default". Docker keeps running if that
+    # containerd restarts; it reconnects once containerd is back.
+    ensure_containerd || { log "docker needs containerd; not starting dockerd"; STATUS[docker]=FAILED; return 1; }
+    local logf=/var/log/berth-dockerd.log pid
+    if pid=$(recorded_pid docker dockerd); then
+        log "dockerd (pid $pid, ours) is not answering yet; waiting"
+    elif [ -f /var/run/docker.pid ] && [ "$(cat "/proc/$(cat /var/run/docker.pid)/comm" 2>/dev/null)" = dockerd ]; then
+        pid=$(cat /var/run/docker.pid)
+        log "a dockerd (pid $pid, not ours) is starting; waiting for it"
+    else
+        fix_iptables
+        log "starting dockerd (log: $logf)"
+        pid=$(start_daemon docker "$logf" \
+              dockerd -H "unix://$DOCKER_SOCK" --containerd="$CONTAINERD_SOCK")
+    fi
+    if wait_up dockerd docker_up 60 "$pid"; then
+        STATUS[docker]=started
+    else
+        start_failed docker "$logf"
+        if this_run_log "$logf" | grep -qi iptables; then
+            log "dockerd failed on iptables; check 'iptables -t nat -nL' and 'update-alternatives --display iptables'"
+        fi
+        STATUS[docker]=FAILED; return 1
+    fi
+}
+
+# Podman 4.3.1 out of the box fails here: crun rejects hybrid cgroups, there is
+# no systemd for the cgroup manager or journald for events, and the default
+# nofile rlimit (1048576) is above this host's hard limit, so runc fails with
+# "error setting rlimit type 7: operation not permitted". Our own
+# containers.conf, used only by the service we start (not /etc/containers).
+write_podman_conf() {
+    mkdir -p "$(dirname "$PODMAN_CONF")"
+    local want
+    want=$(cat <<'EOF'
+# Written by berth scripts/provision.sh for the Podman API service it starts.
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
+log_driver = "k8s-file"
+
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+
+[network]
+network_backend = "netavark"
+EOF
+)
+    if [ ! -f "$PODMAN_CONF" ] || [ "$(cat "$PODMAN_CONF")" != "$want" ]; then
+        printf '%s\n' "$want" >"$PODMAN_CONF"
+    fi
+}
+
+ensure_podman() {
+    write_podman_conf
+    if podman_up; then STATUS[podman]=running; return 0; fi
+    local logf=/var/log/berth-podman.log pid
+    if pid=$(recorded_pid podman podman); then
+        log "podman service (pid $pid, ours) is not answering yet; waiting"
+    else
+        mkdir -p "$(dirname "$PODMAN_SOCK")"
+        rm -f "$PODMAN_SOCK"       # stale socket of a dead service
+        log "starting podman system service (log: $logf)"
+        pid=$(CONTAINERS_CONF=$PODMAN_CONF start_daemon podman "$logf" \
+              podman system service --time=0 "unix://$PODMAN_SOCK")
+    fi
+    if wait_up "podman service" podman_up 30 "$pid"; then
+        STATUS[podman]=started
+    else
+        start_failed podman "$logf"; STATUS[podman]=FAILED; return 1
+    fi
+}
+
+if [ "$WANT_CONTAINERD" = 1 ]; then ensure_containerd || true; fi
+if [ "$WANT_DOCKER" = 1 ]; then ensure_docker || true; fi
+if [ "$WANT_PODMAN" = 1 ]; then ensure_podman || true; fi
+
+ok() { [ "${STATUS[$1]:-}" = started ] || [ "${STATUS[$1]:-}" = running ]; }
+
+# --- 3. test images --------------------------------------------------------------
+
+docker_has()     { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+podman_has()     { "${PODMAN[@]}" image exists "$1" 2>/dev/null; }
+containerd_has() { "${CTR[@]}" images ls -q 2>/dev/null | grep -qxF "$1"; }
+
+# Build the busybox rootfs tarball and the health image's build context once.
+CTX=$TMP/ctx
+make_context() {
+    [ -d "$CTX" ] && return 0
+    local root=$TMP/rootfs a
+    mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/root" "$CTX"
+    cp /bin/busybox "$root/bin/busybox"
+    for a in $(/bin/busybox --list); do
+        [ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
+    done
+    chmod 1777 "$root/tmp"
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+    printf 'root:x:0:\nnobody:x:65534:\n' >"$root/etc/group"
+    # fixed owner, order and mtime: the same layer digest on every build
+    tar -C "$root" --numeric-owner --owner=0 --group=0 --sort=name --mtime=@0 \
+        -cf "$CTX/rootfs.tar" .
+    cat >"$CTX/Containerfile" <<'EOF'
+FROM scratch
+ADD rootfs.tar /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+ENV BERTH_IMAGE=health
+EXPOSE 8080
+HEALTHCHECK --interval=1s --timeout=1s --retries=2 CMD test -f /tmp/healthy
+CMD ["sh","-c","sleep 1; touch /tmp/healthy; exec sleep 3600"]
+EOF
+}
+
+# need ENGINE IMAGE: true when the image must be (re)built in that engine
+need() { [ "$REBUILD_IMAGES" = 1 ] || ! "$1_has" "$2"; }
+
+IMG_FAIL=()
+img_fail() { log "image $2 could not be loaded into $1"; IMG_FAIL+=("$1:$2"); }
+
+if ok docker; then
+    if need docker "$IMG_BUSYBOX"; then
+        make_context; log "docker: importing $IMG_BUSYBOX"
+        "$DOCKER" import --change 'CMD ["sh"]' --change "ENV $IMAGE_PATH_ENV" \
+            "$CTX/rootfs.tar" "$IMG_BUSYBOX" >/dev/null || img_fail docker "$IMG_BUSYBOX"
+    fi
+    if need docker "$IMG_HEALTH"; then
+        make_context; log "docker: building $IMG_HEALTH"
+        # legacy builder: works offline from scratch and needs no buildx
+        DOCKER_BUILDKIT=0 "$DOCKER" build -q -f "$CTX/Containerfile" -t "$IMG_HEALTH" "$CTX" \
+            >/dev/null || img_fail docker "$IMG_HEALTH"
+    fi
+fi
+
+if ok podman; then
+    # through the service, so that the service's storage has the images
+    if need podman "$IMG_BUSYBOX"; then
+        make_context; log "podman: importing $IMG_BUSYBOX"
+        "${PODMAN[@]}" import --change 'CMD ["sh"]' --change "ENV $IMAGE_PATH_ENV" \
+            "$CTX/rootfs.tar" "$IMG_BUSYBOX" >/dev/null || img_fail podman "$IMG_BUSYBOX"
+    fi
+    if need podman "$IMG_HEALTH"; then
+        make_context; log "podman: building $IMG_HEALTH"
+        # docker format: the OCI image format has no HEALTHCHECK
+        "${PODMAN[@]}" build -q --format docker -f "$CTX/Containerfile" -t "$IMG_HEALTH" "$CTX" \
+            >/dev/null || img_fail podman "$IMG_HEALTH"
+    fi
+fi
+
+# containerd can't build images: export them from docker (or podman) as a
+# docker archive and import that.
+containerd_import() {
+    local ref=$1 archive=$TMP/containerd-import.tar
+    if docker_up && docker_has "$ref"; then
+        "$DOCKER" save -o "$archive" "$ref"
+    elif podman_up && podman_has "$ref"; then
+        "${PODMAN[@]}" save --format docker-archive -o "$archive" "$ref"
+    else
+        log "containerd: no running docker or podman has $ref to export it from (add docker or podman to --engines)"
+        return 1
+    fi
+    "${CTR[@]}" images import --all-platforms "$archive" >/dev/null || return 1
+    rm -f "$archive"
+    # docker archives may name it docker.io/<ref>; give it our exact name
+    if ! containerd_has "$ref" && containerd_has "docker.io/$ref"; then
+        "${CTR[@]}" images tag "docker.io/$ref" "$ref" >/dev/null
+    fi
+    containerd_has "$ref"
+}
+
+if [ "$WANT_CONTAINERD" = 1 ] && ok containerd; then
+    for ref in "$IMG_BUSYBOX" "$IMG_HEALTH"; do
+        if need containerd "$ref"; then
+            log "containerd: importing $ref"
+            if [ "$REBUILD_IMAGES" = 1 ]; then "${CTR[@]}" images rm "$ref" >/dev/null 2>&1 || true; fi
+            containerd_import "$ref" || img_fail containerd "$ref"
+        fi
+    done
+fi
+
+# --- optional smoke test ---------------------------------------------------------
+
+SMOKE_FAIL=()
+smoke_http() {   # ENGINE CLI... : run busybox httpd with a published port, fetch a file
+    local eng=$1 port=$2; shift 2
+    local name="berth-provision-smoke-$$" out
+    "$@" run -d --name "$name" -p "127.0.0.1:$port:8080" "$IMG_BUSYBOX" \
+        httpd -f -p 8080 -h /etc >/dev/null || { SMOKE_FAIL+=("$eng:run"); return; }
+    out=""
+    for _ in $(seq 1 20); do
+        out=$(curl -sf -m 2 "http://127.0.0.1:$port/passwd" 2>/dev/null) && break
+        sleep 0.25
+    done
+    "$@" rm -f -t 0 "$name" >/dev/null 2>&1 || "$@" rm -f "$name" >/dev/null 2>&1 || true
+    grep -q '^root:' <<<"$out" || SMOKE_FAIL+=("$eng:port")
+}
+if [ "$SMOKE" = 1 ]; then
+    if ok docker && [ "$WANT_DOCKER" = 1 ]; then
+        [ "$("$DOCKER" run --rm "$IMG_BUSYBOX" echo ok 2>&1)" = ok ] || SMOKE_FAIL+=(docker:echo)
+        smoke_http docker 18980 "$DOCKER"
+    fi
+    if ok podman && [ "$WANT_PODMAN" = 1 ]; then
+        [ "$("${PODMAN[@]}" run --rm "$IMG_BUSYBOX" echo ok 2>&1)" = ok ] || SMOKE_FAIL+=(podman:echo)
+        smoke_http podman 18981 "${PODMAN[@]}"
+    fi
+    if ok containerd && [ "$WANT_CONTAINERD" = 1 ]; then
+        [ "$("${CTR[@]}" run --rm "$IMG_BUSYBOX" "berth-provision-smoke-$$" echo ok 2>&1)" = ok ] ||
+            SMOKE_FAIL+=(containerd:echo)
+    fi
+fi
+
+# --- 4. summary ------------------------------------------------------------------
+
+docker_version()     { "$DOCKER" version --format '{{.Server.Version}}' 2>/dev/null || echo '?'; }
+podman_version()     { "${PODMAN[@]}" version --format '{{.Server.Version}}' 2>/dev/null || echo '?'; }
+containerd_version() { timeout 5 ctr --address "$CONTAINERD_SOCK" version 2>/dev/null |
+                       awk '/^Server:/ {s=1} s && $1 == "Version:" {print $2; exit}'; }
+
+declare -A SOCK=([docker]="unix://$DOCKER_SOCK" [podman]="unix://$PODMAN_SOCK"
+                 [containerd]="unix://$CONTAINERD_SOCK")
+FAILED=()
+for eng in docker podman containerd; do
+    want_var="WANT_${eng^^}"
+    st=${STATUS[$eng]:-}
+    if [ "${!want_var}" != 1 ] && [ -z "$st" ]; then continue; fi
+    note=""
+    [ "${!want_var}" != 1 ] && note=" (needed by docker)"
+    case "$st" in
+        started|running)
+            [ "$st" = started ] && how="started now" || how="already running"
+            echo "$eng: up ($("${eng}_version")) at ${SOCK[$eng]} [$how]$note" ;;
+        *)
+            echo "$eng: DOWN (could not be started; see /var/log/berth-${eng/docker/dockerd}.log)$note"
+            FAILED+=("$eng") ;;
+    esac
+done
+
+if [ ${#IMG_FAIL[@]} -gt 0 ]; then
+    echo "provision.sh: test images missing: ${IMG_FAIL[*]}" >&2
+fi
+if [ ${#SMOKE_FAIL[@]} -gt 0 ]; then
+    echo "provision.sh: smoke test failed: ${SMOKE_FAIL[*]}" >&2
+elif [ "$SMOKE" = 1 ]; then
+    echo "smoke test: ok (run, echo, published port on 127.0.0.1)"
+fi
+if [ ${#FAILED[@]} -gt 0 ]; then
+    echo "provision.sh: FAILED to start: ${FAILED[*]}" >&2
+    exit 1
+fi
+[ ${#IMG_FAIL[@]} -eq 0 ] && [ ${#SMOKE_FAIL[@]} -eq 0 ] || exit 1
+exit 0

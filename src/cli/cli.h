@@ -1,0 +1,110 @@
+/* The berth command-line tool: shared declarations. The CLI uses only the
+ * public API (include/berth) plus the dependency-free util helpers. */
+#ifndef BERTH_CLI_H
+#define BERTH_CLI_H
+
+#include <berth/berth.h>
+#include <stdio.h>
+
+#include "../util/util.h"
+
+/* Exit codes, as the docker CLI uses them. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,        /* the operation failed on its object (not found, conflict) */
+	EXIT_ENGINE = 125,    /* berth or the engine failed, or bad usage */
+	EXIT_CANNOT_RUN = 126,
+	EXIT_NOT_FOUND = 127,
+};
+
+typedef struct cli {
+	berth_client_options opts;
+	berth_client *client;  /* opened on first use */
+	int debug;
+	const char *prog;
+} cli;
+
+typedef struct command {
+	const char *name;
+	int (*run)(cli *c, int argc, char **argv);
+	const char *usage;
+	const char *summary;
+} command;
+
+/* Open the client (once); on failure prints the error and returns NULL. */
+berth_client *cli_client(cli *c);
+
+/* Print "berth: message" to stderr. */
+void cli_errorf(const char *fmt, ...) _printf_(1, 2);
+/* Print an error from the library and return its exit code. */
+int cli_fail(const berth_error *err);
+/* The exit code for a library error: 1 for object errors, 125 otherwise. */
+int cli_exit_code(int code);
+/* Print the usage of a command and return 125. */
+int cli_usage(const command *cmd, const char *fmt, ...) _printf_(2, 3);
+/* Command-line help for one command. */
+void cli_help(const command *cmd);
+
+/* Parse a non-negative integer option value; -1 on error. */
+long cli_parse_uint(const char *s, long max);
+
+/* Commands (one file per group). */
+int cmd_detect(cli *c, int argc, char **argv);
+int cmd_platform(cli *c, int argc, char **argv);
+int cmd_version(cli *c, int argc, char **argv);
+int cmd_info(cli *c, int argc, char **argv);
+int cmd_ping(cli *c, int argc, char **argv);
+int cmd_run(cli *c, int argc, char **argv);
+int cmd_create(cli *c, int argc, char **argv);
+int cmd_start(cli *c, int argc, char **argv);
+int cmd_stop(cli *c, int argc, char **argv);
+int cmd_rm(cli *c, int argc, char **argv);
+int cmd_ps(cli *c, int argc, char **argv);
+int cmd_inspect(cli *c, int argc, char **argv);
+
+const command *cli_find_command(const char *name);
+
+/* ---- output (output.c) ---------------------------------------------------- */
+
+/* A JSON writer to a stdio stream: enough for berth's own output. */
+typedef struct jw {
+	FILE *f;
+	int depth;
+	bool first[32];
+	bool after_key;
+} jw;
+
+void jw_init(jw *w, FILE *f);
+void jw_begin_object(jw *w);
+void jw_end_object(jw *w);
+void jw_begin_array(jw *w);
+void jw_end_array(jw *w);
+void jw_key(jw *w, const char *key);
+void jw_string(jw *w, const char *s);
+void jw_int(jw *w, long long v);
+void jw_bool(jw *w, bool v);
+void jw_null(jw *w);
+/* Insert text that is already JSON (the engine's raw reply). */
+void jw_raw(jw *w, const char *json);
+/* Shorthands for "key": value */
+void jw_kv_string(jw *w, const char *key, const char *s);
+void jw_kv_int(jw *w, const char *key, long long v);
+void jw_kv_bool(jw *w, const char *key, bool v);
+
+/* A text table with columns padded like the docker CLI's (3 spaces). */
+typedef struct table {
+	size_t ncols;
+	strv cells;   /* row-major */
+} table;
+
+int table_init(table *t, size_t ncols, const char *const *headers);
+int table_add(table *t, const char *const *row);
+void table_print(const table *t, FILE *f);
+void table_release(table *t);
+
+/* "3 seconds ago", "About a minute ago", "2 hours ago" from an epoch time. */
+void human_ago(char *buf, size_t size, int64_t when);
+/* Shorten a command for a table cell: quoted and cut to `max` columns. */
+void short_command(char *buf, size_t size, const char *cmd, size_t max);
+
+#endif

@@ -1,0 +1,481 @@
+/* Container commands: run, create, start, stop, rm, ps, inspect. */
+#include "cli.h"
+
+#include <getopt.h>
+
+/* ---- create / run ------------------------------------------------------------ */
+
+/* Options shared by create and run, parsed into a spec. */
+static int build_spec(const command *cmd, int argc, char **argv, bool allow_detach, bool *detach,
+		      berth_spec **out)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "env", required_argument, NULL, 'e' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "detach", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *name = NULL;
+	_cleanup_strv_ strv env = STRV_INIT, labels = STRV_INIT;
+	int o;
+	while ((o = getopt_long(argc, argv, "+n:e:l:dh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'n': name = optarg; break;
+		case 'e':
+			if (strv_push(&env, optarg) < 0)
+				return EXIT_ENGINE;
+			break;
+		case 'l':
+			if (strv_push(&labels, optarg) < 0)
+				return EXIT_ENGINE;
+			break;
+		case 'd':
+			if (!allow_detach)
+				return cli_usage(cmd, "unknown option -d");
+			*detach = true;
+			break;
+		case 'h':
+			cli_help(cmd);
+			return -1;
+		default:
+			return cli_usage(cmd, "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage(cmd, "no image given");
+	berth_error err = BERTH_ERROR_INIT;
+	berth_spec *spec = NULL;
+	if (berth_spec_new(&spec, argv[optind], &err) < 0)
+		return cli_fail(&err), EXIT_ENGINE;
+	int r = 0;
+	if (name)
+		r = berth_spec_set_name(spec, name, &err);
+	for (size_t i = 0; r == 0 && i < env.len; i++) {
+		char *kv = env.items[i];
+		char *eq = strchr(kv, '=');
+		if (eq) {
+			*eq = '\0';
+			r = berth_spec_add_env(spec, kv, eq + 1, &err);
+		} else if (getenv(kv)) {
+			/* -e NAME passes this process's value, as docker does */
+			r = berth_spec_add_env(spec, kv, getenv(kv), &err);
+		} else if (!*kv) {
+			r = berth_spec_add_env(spec, kv, "", &err);
+		}
+	}
+	for (size_t i = 0; r == 0 && i < labels.len; i++) {
+		char *kv = labels.items[i];
+		char *eq = strchr(kv, '=');
+		if (eq)
+			*eq = '\0';
+		r = berth_spec_add_label(spec, kv, eq ? eq + 1 : "", &err);
+	}
+	int rest = argc - optind - 1;
+	if (r == 0 && rest > 0)
+		r = berth_spec_set_cmd(spec, (const char *const *)argv + optind + 1, (size_t)rest, &err);
+	if (r < 0) {
+		berth_spec_free(spec);
+		cli_fail(&err);
+		return EXIT_ENGINE;
+	}
+	*out = spec;
+	return 0;
+}
+
+/* docker run's exit codes when the command cannot be started. */
+static int run_exit_code(const berth_error *err)
+{
+	if (err->code == BERTH_EENGINE || err->code == BERTH_EPROTOCOL) {
+		if (strstr(err->message, "executable file not found") || strstr(err->message, "no such file or directory"))
+			return EXIT_NOT_FOUND;
+		if (strstr(err->message, "permission denied"))
+			return EXIT_CANNOT_RUN;
+	}
+	return EXIT_ENGINE;
+}
+
+static int create_or_run(cli *c, const char *verb, int argc, char **argv, bool run)
+{
+	const command *cmd = cli_find_command(verb);
+	bool detach = false;
+	berth_spec *spec = NULL;
+	int r = build_spec(cmd, argc, argv, run, &detach, &spec);
+	if (r)
+		return r < 0 ? EXIT_OK : r;
+	if (run && !detach) {
+		berth_spec_free(spec);
+		cli_errorf("run: only detached runs (-d) are supported so far; use 'berth run -d'");
+		return EXIT_ENGINE;
+	}
+	berth_client *client = cli_client(c);
+	if (!client) {
+		berth_spec_free(spec);
+		return EXIT_ENGINE;
+	}
+	char *id = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	r = run ? berth_container_run(&id, client, spec, &err) : berth_container_create(&id, client, spec, &err);
+	berth_spec_free(spec);
+	if (r < 0) {
+		cli_fail(&err);
+		/* docker run/create answer every failure with 125 (or 126/127) */
+		return run_exit_code(&err);
+	}
+	puts(id);
+	berth_free(id);
+	return EXIT_OK;
+}
+
+int cmd_run(cli *c, int argc, char **argv) { return create_or_run(c, "run", argc, argv, true); }
+int cmd_create(cli *c, int argc, char **argv) { return create_or_run(c, "create", argc, argv, false); }
+
+/* ---- start / stop / rm: one operation over several names ----------------------- */
+
+typedef int (*container_op)(berth_client *client, const char *id, const void *opts, berth_error *err);
+
+static int op_start(berth_client *client, const char *id, const void *opts, berth_error *err)
+{
+	(void)opts;
+	return berth_container_start(client, id, err);
+}
+static int op_stop(berth_client *client, const char *id, const void *opts, berth_error *err)
+{
+	return berth_container_stop(client, id, opts, err);
+}
+static int op_rm(berth_client *client, const char *id, const void *opts, berth_error *err)
+{
+	return berth_container_remove(client, id, opts, err);
+}
+
+/* Apply op to every name; print each name that succeeded, as docker does.
+ * Exit status: the worst error's code. */
+static int for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts)
+{
+	if (optind >= argc)
+		return cli_usage(cmd, "no container given");
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	int rc = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		berth_error err = BERTH_ERROR_INIT;
+		if (op(client, argv[i], opts, &err) < 0) {
+			int code = cli_fail(&err);
+			if (code > rc)
+				rc = code;
+			continue;
+		}
+		puts(argv[i]);
+	}
+	return rc;
+}
+
+static int no_options(const command *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	int o;
+	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (o == 'h') {
+			cli_help(cmd);
+			return -1;
+		}
+		return cli_usage(cmd, "bad option");
+	}
+	return 0;
+}
+
+int cmd_start(cli *c, int argc, char **argv)
+{
+	const command *cmd = cli_find_command("start");
+	int r = no_options(cmd, argc, argv);
+	if (r)
+		return r < 0 ? EXIT_OK : r;
+	return for_each(c, cmd, argc, argv, op_start, NULL);
+}
+
+int cmd_stop(cli *c, int argc, char **argv)
+{
+	const command *cmd = cli_find_command("stop");
+	static const struct option opts[] = {
+		{ "time", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	berth_stop_options so = BERTH_STOP_OPTIONS_INIT;
+	int o;
+	while ((o = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 't': {
+			long t = cli_parse_uint(optarg, 24 * 3600);
+			if (t < 0)
+				return cli_usage(cmd, "-t: want whole seconds >= 0, got \"%s\"", optarg);
+			so.grace_seconds = (int)t;
+			break;
+		}
+		case 'h':
+			cli_help(cmd);
+			return EXIT_OK;
+		default:
+			return cli_usage(cmd, "bad option");
+		}
+	}
+	return for_each(c, cmd, argc, argv, op_stop, &so);
+}
+
+int cmd_rm(cli *c, int argc, char **argv)
+{
+	const command *cmd = cli_find_command("rm");
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "volumes", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
+	int o;
+	while ((o = getopt_long(argc, argv, "+fvh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f': ro.force = 1; break;
+		case 'v': ro.anonymous_volumes = 1; break;
+		case 'h':
+			cli_help(cmd);
+			return EXIT_OK;
+		default:
+			return cli_usage(cmd, "bad option");
+		}
+	}
+	return for_each(c, cmd, argc, argv, op_rm, &ro);
+}
+
+/* ---- ps ------------------------------------------------------------------------- */
+
+static void print_labels_json(jw *w, const berth_container_list *l, size_t i)
+{
+	jw_key(w, "Labels");
+	jw_begin_object(w);
+	for (size_t j = 0; j < berth_container_list_label_count(l, i); j++)
+		jw_kv_string(w, berth_container_list_label_key(l, i, j), berth_container_list_label_value(l, i, j));
+	jw_end_object(w);
+}
+
+int cmd_ps(cli *c, int argc, char **argv)
+{
+	const command *cmd = cli_find_command("ps");
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "no-trunc", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
+	_cleanup_strv_ strv labels = STRV_INIT;
+	bool quiet = false, json = false, no_trunc = false;
+	int o;
+	while ((o = getopt_long(argc, argv, "+aqf:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'a': lo.all = 1; break;
+		case 'q': quiet = true; break;
+		case 'N': no_trunc = true; break;
+		case 'f':
+			if (startswith(optarg, "label=") && optarg[6]) {
+				if (strv_push(&labels, optarg + 6) < 0)
+					return EXIT_ENGINE;
+			} else if (startswith(optarg, "name=") && optarg[5]) {
+				lo.name = optarg + 5;
+			} else {
+				return cli_usage(cmd, "--filter: want label=KEY[=VALUE] or name=NAME, got \"%s\"", optarg);
+			}
+			break;
+		case 'F':
+			if (STREQ(optarg, "json"))
+				json = true;
+			else if (!STREQ(optarg, "table"))
+				return cli_usage(cmd, "--format: want table or json, got \"%s\"", optarg);
+			break;
+		case 'h':
+			cli_help(cmd);
+			return EXIT_OK;
+		default:
+			return cli_usage(cmd, "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
+	lo.labels = (const char *const *)labels.items;
+	lo.label_count = labels.len;
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	berth_container_list *l = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_container_list_get(&l, client, &lo, &err) < 0)
+		return cli_fail(&err);
+	size_t n = berth_container_list_count(l);
+	if (quiet) {
+		for (size_t i = 0; i < n; i++)
+			printf("%.*s\n", no_trunc ? 64 : 12, berth_container_list_id(l, i));
+	} else if (json) {
+		/* One object per line, like `docker ps --format json`. */
+		for (size_t i = 0; i < n; i++) {
+			jw w;
+			jw_init(&w, stdout);
+			jw_begin_object(&w);
+			jw_kv_string(&w, "Id", berth_container_list_id(l, i));
+			jw_kv_string(&w, "Name", berth_container_list_name(l, i));
+			jw_kv_string(&w, "Image", berth_container_list_image(l, i));
+			jw_kv_string(&w, "Command", berth_container_list_command(l, i));
+			jw_kv_int(&w, "Created", berth_container_list_created(l, i));
+			jw_kv_string(&w, "State", berth_state_name(berth_container_list_state(l, i)));
+			jw_kv_string(&w, "Status", berth_container_list_status(l, i));
+			jw_kv_string(&w, "Ports", berth_container_list_ports(l, i));
+			print_labels_json(&w, l, i);
+			jw_end_object(&w);
+			putchar('\n');
+		}
+	} else {
+		static const char *const head[] = { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES" };
+		table t;
+		int r = table_init(&t, ARRAY_SIZE(head), head);
+		for (size_t i = 0; r == 0 && i < n; i++) {
+			char id[65], cmdline[64], created[48];
+			snprintf(id, sizeof id, "%.*s", no_trunc ? 64 : 12, berth_container_list_id(l, i));
+			short_command(cmdline, sizeof cmdline, berth_container_list_command(l, i), no_trunc ? 60 : 20);
+			human_ago(created, sizeof created, berth_container_list_created(l, i));
+			const char *row[] = { id, berth_container_list_image(l, i), cmdline, created,
+					      berth_container_list_status(l, i), berth_container_list_ports(l, i),
+					      berth_container_list_name(l, i) };
+			r = table_add(&t, row);
+		}
+		if (r == 0)
+			table_print(&t, stdout);
+		table_release(&t);
+	}
+	berth_container_list_free(l);
+	return EXIT_OK;
+}
+
+/* ---- inspect ---------------------------------------------------------------------- */
+
+static void inspect_json(jw *w, const berth_container_info *x)
+{
+	jw_begin_object(w);
+	jw_kv_string(w, "Id", berth_container_info_id(x));
+	jw_kv_string(w, "Name", berth_container_info_name(x));
+	jw_kv_string(w, "Image", berth_container_info_image(x));
+	jw_kv_string(w, "ImageId", berth_container_info_image_id(x));
+	jw_kv_string(w, "State", berth_state_name(berth_container_info_state(x)));
+	jw_kv_bool(w, "Running", berth_container_info_running(x));
+	jw_kv_int(w, "ExitCode", berth_container_info_exit_code(x));
+	jw_kv_bool(w, "OOMKilled", berth_container_info_oom_killed(x));
+	jw_kv_int(w, "Pid", berth_container_info_pid(x));
+	jw_kv_string(w, "Error", berth_container_info_error(x));
+	jw_kv_string(w, "Created", berth_container_info_created(x));
+	jw_kv_string(w, "StartedAt", berth_container_info_started_at(x));
+	jw_kv_string(w, "FinishedAt", berth_container_info_finished_at(x));
+	jw_key(w, "Cmd");
+	jw_begin_array(w);
+	for (size_t i = 0; i < berth_container_info_cmd_count(x); i++)
+		jw_string(w, berth_container_info_cmd(x, i));
+	jw_end_array(w);
+	jw_key(w, "Env");
+	jw_begin_array(w);
+	for (size_t i = 0; i < berth_container_info_env_count(x); i++)
+		jw_string(w, berth_container_info_env(x, i));
+	jw_end_array(w);
+	jw_key(w, "Labels");
+	jw_begin_object(w);
+	for (size_t i = 0; i < berth_container_info_label_count(x); i++)
+		jw_kv_string(w, berth_container_info_label_key(x, i), berth_container_info_label_value(x, i));
+	jw_end_object(w);
+	jw_key(w, "Raw");
+	jw_raw(w, berth_container_info_raw_json(x));
+	jw_end_object(w);
+}
+
+static void inspect_text(const berth_container_info *x)
+{
+	printf("Id:          %s\n", berth_container_info_id(x));
+	printf("Name:        %s\n", berth_container_info_name(x));
+	printf("Image:       %s (%s)\n", berth_container_info_image(x), berth_container_info_image_id(x));
+	printf("State:       %s\n", berth_state_name(berth_container_info_state(x)));
+	printf("Pid:         %lld\n", (long long)berth_container_info_pid(x));
+	printf("Exit code:   %d%s\n", berth_container_info_exit_code(x),
+	       berth_container_info_oom_killed(x) ? " (OOM killed)" : "");
+	if (*berth_container_info_error(x))
+		printf("Error:       %s\n", berth_container_info_error(x));
+	printf("Created:     %s\n", berth_container_info_created(x));
+	printf("Started:     %s\n", *berth_container_info_started_at(x) ? berth_container_info_started_at(x) : "never");
+	printf("Finished:    %s\n", *berth_container_info_finished_at(x) ? berth_container_info_finished_at(x) : "-");
+	printf("Command:    ");
+	for (size_t i = 0; i < berth_container_info_cmd_count(x); i++)
+		printf(" %s", berth_container_info_cmd(x, i));
+	putchar('\n');
+	size_t nl = berth_container_info_label_count(x);
+	printf("Labels:      %s\n", nl ? "" : "(none)");
+	for (size_t i = 0; i < nl; i++)
+		printf("  %s=%s\n", berth_container_info_label_key(x, i), berth_container_info_label_value(x, i));
+}
+
+int cmd_inspect(cli *c, int argc, char **argv)
+{
+	const command *cmd = cli_find_command("inspect");
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	int o;
+	while ((o = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f':
+			if (STREQ(optarg, "json"))
+				json = true;
+			else if (!STREQ(optarg, "text"))
+				return cli_usage(cmd, "--format: want text or json, got \"%s\"", optarg);
+			break;
+		case 'h':
+			cli_help(cmd);
+			return EXIT_OK;
+		default:
+			return cli_usage(cmd, "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage(cmd, "no container given");
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	int rc = EXIT_OK;
+	jw w;
+	jw_init(&w, stdout);
+	if (json)
+		jw_begin_array(&w);
+	for (int i = optind; i < argc; i++) {
+		berth_container_info *x = NULL;
+		berth_error err = BERTH_ERROR_INIT;
+		if (berth_container_inspect(&x, client, argv[i], &err) < 0) {
+			int code = cli_fail(&err);
+			if (code > rc)
+				rc = code;
+			continue;
+		}
+		if (json)
+			inspect_json(&w, x);
+		else
+			inspect_text(x);
+		if (!json && i + 1 < argc)
+			putchar('\n');
+		berth_container_info_free(x);
+	}
+	if (json) {
+		jw_end_array(&w);
+		putchar('\n');
+	}
+	return rc;
+}

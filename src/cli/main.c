@@ -1,0 +1,214 @@
+/* berth — the command-line tool. Global options, the command table, and
+ * how library errors become messages and exit codes. */
+#include "cli.h"
+
+#include <getopt.h>
+
+static const command commands[] = {
+	{ "run", cmd_run, "run -d [--name N] [-e K=V]... [-l K=V]... IMAGE [CMD...]",
+	  "Create and start a container in the background; prints its id" },
+	{ "create", cmd_create, "create [--name N] [-e K=V]... [-l K=V]... IMAGE [CMD...]",
+	  "Create a container; prints its id" },
+	{ "start", cmd_start, "start NAME|ID...", "Start containers" },
+	{ "stop", cmd_stop, "stop [-t SECONDS] NAME|ID...", "Stop containers (SIGTERM, SIGKILL after the grace)" },
+	{ "rm", cmd_rm, "rm [-f] [-v] NAME|ID...", "Remove containers (named volumes are kept)" },
+	{ "ps", cmd_ps, "ps [-a] [-q] [--filter label=K[=V]|name=N]... [--format table|json]",
+	  "List containers" },
+	{ "inspect", cmd_inspect, "inspect [--format text|json] NAME|ID...", "Show a container's state" },
+	{ "detect", cmd_detect, "detect [--format text|json]", "Find engines and say why each was or was not taken" },
+	{ "platform", cmd_platform, "platform [--self] [--format text|json]",
+	  "Tell whether berth runs in a container (--self: inspect it)" },
+	{ "version", cmd_version, "version [--format text|json]", "Show berth's and the engine's versions" },
+	{ "info", cmd_info, "info [--format text|json]", "Show what the engine says about itself" },
+	{ "ping", cmd_ping, "ping", "Check that the engine answers" },
+};
+
+const command *cli_find_command(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (STREQ(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage: berth [OPTIONS] COMMAND [ARGS...]\n\n"
+	      "One client for Docker, Podman and containerd.\n\n"
+	      "Options:\n"
+	      "  -E, --engine ENGINE    auto (default), docker, podman or containerd\n"
+	      "  -H, --host URI         engine address: unix:///path, tcp://host:port\n"
+	      "      --api-version V    Engine API version (default: negotiated)\n"
+	      "      --owner NAME       owner recorded in the labels of what berth creates\n"
+	      "      --timeout SECONDS  deadline of one request (default 60)\n"
+	      "      --tls / --tlsverify use TLS for tcp:// (with verification)\n"
+	      "      --debug            print diagnostics to stderr\n"
+	      "  -h, --help             this help\n"
+	      "  -v, --version          berth's version\n\n"
+	      "Commands:\n", f);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nEnvironment: DOCKER_HOST, DOCKER_CONTEXT, CONTAINER_HOST, CONTAINERD_ADDRESS,\n"
+	      "DOCKER_TLS_VERIFY, DOCKER_CERT_PATH. Run 'berth COMMAND --help' for a command.\n", f);
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("berth: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int cli_exit_code(int code)
+{
+	switch (code) {
+	case BERTH_ENOTFOUND:
+	case BERTH_ECONFLICT:
+	case BERTH_EEXISTS:
+		return EXIT_FAIL;
+	default:
+		return EXIT_ENGINE;
+	}
+}
+
+int cli_fail(const berth_error *err)
+{
+	cli_errorf("%s", err->message[0] ? err->message : berth_strerror(err->code));
+	return cli_exit_code(err->code);
+}
+
+void cli_help(const command *cmd)
+{
+	printf("Usage: berth %s\n\n%s\n", cmd->usage, cmd->summary);
+}
+
+int cli_usage(const command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("berth: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	fprintf(stderr, "Usage: berth %s\n", cmd->usage);
+	return EXIT_ENGINE;
+}
+
+long cli_parse_uint(const char *s, long max)
+{
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v < 0 || v > max)
+		return -1;
+	return v;
+}
+
+static void log_to_stderr(berth_log_level level, const char *message, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "berth[%s]: %s\n", level <= BERTH_LOG_ERROR ? "error" : level <= BERTH_LOG_WARNING ? "warning" : "debug",
+		message);
+}
+
+berth_client *cli_client(cli *c)
+{
+	if (c->client)
+		return c->client;
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_client_open(&c->client, &c->opts, &err) < 0) {
+		cli_fail(&err);
+		return NULL;
+	}
+	return c->client;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "engine", required_argument, NULL, 'E' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "api-version", required_argument, NULL, 'A' },
+		{ "owner", required_argument, NULL, 'O' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "tls", no_argument, NULL, 'S' },
+		{ "tlsverify", no_argument, NULL, 'V' },
+		{ "debug", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ 0 },
+	};
+	cli c = { .opts = BERTH_CLIENT_OPTIONS_INIT, .prog = "berth" };
+	berth_error err = BERTH_ERROR_INIT;
+	int o;
+	while ((o = getopt_long(argc, argv, "+E:H:hv", opts, NULL)) != -1) {
+		switch (o) {
+		case 'E':
+			if (berth_engine_from_name(&c.opts.engine, optarg, &err) < 0)
+				return cli_fail(&err);
+			break;
+		case 'H':
+			c.opts.host = optarg;
+			break;
+		case 'A':
+			c.opts.api_version = optarg;
+			break;
+		case 'O':
+			c.opts.owner = optarg;
+			break;
+		case 'T': {
+			long s = cli_parse_uint(optarg, 86400);
+			if (s <= 0) {
+				cli_errorf("--timeout: want whole seconds from 1 to 86400, got \"%s\"", optarg);
+				return EXIT_ENGINE;
+			}
+			c.opts.timeout_ms = (int)(s * 1000);
+			break;
+		}
+		case 'S':
+			if (c.opts.tls_verify == 0)
+				c.opts.tls_verify = 2; /* TLS without verification */
+			break;
+		case 'V':
+			c.opts.tls_verify = 1;
+			break;
+		case 'D':
+			c.debug = 1;
+			c.opts.log = log_to_stderr;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		case 'v':
+			printf("berth version %s\n", berth_library_version());
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_ENGINE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_ENGINE;
+	}
+	const command *cmd = cli_find_command(argv[optind]);
+	if (!cmd) {
+		cli_errorf("'%s' is not a berth command. See 'berth --help'", argv[optind]);
+		return EXIT_ENGINE;
+	}
+	int argc2 = argc - optind;
+	char **argv2 = argv + optind;
+	optind = 0; /* let each command parse its own options afresh */
+	int rc = cmd->run(&c, argc2, argv2);
+	berth_client_free(c.client);
+	if (fflush(stdout) != 0 && rc == 0) {
+		cli_errorf("write error: %s", strerror(errno));
+		rc = EXIT_ENGINE;
+	}
+	return rc;
+}

@@ -1,0 +1,79 @@
+/* The private backend interface. An engine fills a berth_engine_ops; an
+ * operation it cannot do is left NULL, and the public entry points answer
+ * BERTH_EUNSUPPORTED for it in one place (ENGINE_CALL below). */
+#ifndef BERTH_ENGINE_H
+#define BERTH_ENGINE_H
+
+#include "internal.h"
+#include "model.h"
+
+struct berth_client;
+
+typedef struct berth_engine_ops {
+	const char *name;
+	int (*ping)(struct berth_client *c, berth_error *err);
+	int (*version)(berth_version **out, struct berth_client *c, berth_error *err);
+	int (*info)(berth_info **out, struct berth_client *c, berth_error *err);
+	int (*container_create)(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err);
+	int (*container_start)(struct berth_client *c, const char *id, berth_error *err);
+	int (*container_stop)(struct berth_client *c, const char *id, int grace_seconds, berth_error *err);
+	int (*container_remove)(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err);
+	int (*container_inspect)(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err);
+	int (*container_list)(berth_container_list **out, struct berth_client *c, const berth_list_options *opts, berth_error *err);
+	void (*close)(struct berth_client *c);
+} berth_engine_ops;
+
+struct berth_client {
+	berth_engine engine;
+	const berth_engine_ops *ops;
+	char *endpoint;
+	char *source;
+	char api_version[16];
+	char server_version[64];
+	char *owner;
+	char *ns;                 /* containerd namespace */
+	int timeout_ms;
+	int connect_timeout_ms;
+	berth_log_cb log;
+	void *log_payload;
+	void *backend;            /* the engine's own state */
+};
+
+void berth_log(const struct berth_client *c, berth_log_level level, const char *fmt, ...) _printf_(3, 4);
+
+int engine_unsupported(const struct berth_client *c, const char *op, berth_error *err);
+
+#define ENGINE_CALL(c, op, err, ...) \
+	((c)->ops->op ? (c)->ops->op(__VA_ARGS__) : engine_unsupported((c), #op, (err)))
+
+/* ---- the Engine API backend (Docker and Podman) ------------------------- */
+
+/* What a ping of an Engine API endpoint learned. */
+typedef struct engineapi_probe {
+	berth_engine engine;        /* DOCKER or PODMAN; AUTO when unknown */
+	char api_version[16];       /* the engine's highest */
+	char min_api_version[16];   /* the engine's lowest, when it says */
+	char server_version[64];
+} engineapi_probe;
+
+/* Ping `uri` and tell who answers. timeout_ms bounds the whole probe. */
+int engineapi_probe_endpoint(engineapi_probe *out, const char *uri, int tls_mode, const char *cert_dir,
+			     int timeout_ms, berth_error *err);
+
+/* Attach the Engine API backend to a client whose endpoint is set. When
+ * probe is given (detection already pinged), no second ping is made. */
+int engineapi_attach(struct berth_client *c, const engineapi_probe *probe, int tls_mode,
+		     const char *cert_dir, const char *api_version, berth_error *err);
+
+/* Decide the API version to speak: the lower of the engine's and berth's
+ * maximum; BERTH_EUNSUPPORTED below berth's minimum. */
+int negotiate_api_version(char out[16], const char *engine_max, const char *requested, berth_error *err);
+
+/* ---- containerd recognition (its backend is a later step) --------------- */
+
+/* Connect to `uri` (a unix socket) and check that it speaks gRPC over
+ * HTTP/2; on success out_version receives containerd's version. */
+int containerd_probe_endpoint(char *out_version, size_t version_size, const char *uri, int timeout_ms,
+			      berth_error *err);
+
+#endif

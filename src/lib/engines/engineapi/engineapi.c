@@ -1,0 +1,749 @@
+/* The Engine API backend: Docker and Podman through the Docker-compatible
+ * REST API (Podman's compat endpoints answer under the same paths). The
+ * differences between the two are kept in the dialect table below. */
+#include "../../engine.h"
+#include "../../transport/http.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+
+#define MAX_REPLY (64u * 1024 * 1024)   /* a buffered JSON reply */
+#define STOP_MARGIN_MS 30000            /* the engine's own time beyond the grace */
+
+/* Where Docker and Podman differ, in one place. */
+typedef struct dialect {
+	berth_engine engine;
+	const char *name;
+	bool needs_stop_timeout_lookup; /* stop without t= uses the container's own */
+} dialect;
+
+static const dialect dialects[] = {
+	{ BERTH_ENGINE_DOCKER, "Docker", true },
+	{ BERTH_ENGINE_PODMAN, "Podman", true },
+};
+
+typedef struct engineapi {
+	transport *t;
+	const dialect *d;
+	char prefix[24]; /* "/v1.41" */
+} engineapi;
+
+static engineapi *api_of(struct berth_client *c) { return c->backend; }
+
+/* ---- small JSON helpers -------------------------------------------------- */
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+static int64_t jint(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	if (json_is_integer(v))
+		return (int64_t)json_integer_value(v);
+	if (json_is_real(v))
+		return (int64_t)json_real_value(v);
+	return 0;
+}
+
+static bool jbool(json_t *o, const char *key) { return json_is_true(json_object_get(o, key)); }
+
+/* strdup that records a failure instead of returning NULL to the caller. */
+static char *dup_or(const char *s, bool *oom)
+{
+	char *p = strdup(s ? s : "");
+	if (!p)
+		*oom = true;
+	return p;
+}
+
+/* Engines report "never" as the zero time; berth reports "". */
+static char *dup_time(const char *s, bool *oom)
+{
+	if (!s || startswith(s, "0001-01-01"))
+		s = "";
+	return dup_or(s, oom);
+}
+
+static int labels_from_json(strv *keys, strv *values, json_t *obj)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(obj, k, v) {
+		if (labels_set(keys, values, k, json_is_string(v) ? json_string_value(v) : "") < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int strv_from_json(strv *out, json_t *arr)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		if (json_is_string(v) && strv_push(out, json_string_value(v)) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+/* The engine's own words from an error reply: {"message": "..."} for both
+ * Docker and Podman; else the first line of the body. */
+static void engine_message(const http_response *resp, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	json_t *j = json_loadb(resp->body.data ? resp->body.data : "", resp->body.len, JSON_DECODE_ANY, NULL);
+	const char *m = json_is_object(j) ? json_string_value(json_object_get(j, "message")) : NULL;
+	if (m)
+		snprintf(buf, size, "%s", m);
+	else if (resp->body.len)
+		snprintf(buf, size, "%.*s", (int)strcspn(resp->body.data, "\r\n"), resp->body.data);
+	json_decref(j);
+	if (!buf[0])
+		snprintf(buf, size, "HTTP %d", resp->status);
+}
+
+/* Map a non-2xx status to a BERTH_E* code with the engine's message.
+ * `what` names the operation and its object ("start c1"). */
+static int status_error(const http_response *resp, const char *what, berth_error *err)
+{
+	char msg[384];
+	engine_message(resp, msg, sizeof msg);
+	int code;
+	switch (resp->status) {
+	case 304: code = BERTH_EALREADY; break;
+	case 400: code = BERTH_EINVAL; break;
+	case 401:
+	case 403: code = BERTH_EPERM; break;
+	case 404: code = BERTH_ENOTFOUND; break;
+	case 409: code = BERTH_ECONFLICT; break;
+	case 501: code = BERTH_EUNSUPPORTED; break;
+	case 503: code = BERTH_EUNAVAILABLE; break;
+	default: code = resp->status >= 500 ? BERTH_EENGINE : BERTH_EPROTOCOL; break;
+	}
+	return berth_fail_full(err, code, resp->status, 0, "%s: %s", what, msg);
+}
+
+typedef struct call {
+	const char *method;
+	const char *path;      /* after the version prefix, already encoded */
+	json_t *body;          /* borrowed */
+	int timeout_ms;        /* 0: the client's default */
+} call;
+
+/* Perform a call; on a 2xx reply *resp holds it. Non-2xx replies are mapped
+ * to errors unless the status is in `ok_statuses` (zero-terminated). */
+static int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
+		   const char *what, berth_error *err)
+{
+	engineapi *api = api_of(c);
+	_cleanup_sbuf_ sbuf target = SBUF_INIT;
+	_cleanup_free_ char *body = NULL;
+	if (sbuf_printf(&target, "%s%s", api->prefix, k->path) < 0)
+		return BERTH_NOMEM(err);
+	if (k->body) {
+		body = json_dumps(k->body, JSON_COMPACT);
+		if (!body)
+			return BERTH_NOMEM(err);
+	}
+	http_request req = {
+		.method = k->method,
+		.target = target.data,
+		.body = body,
+		.body_len = body ? strlen(body) : 0,
+		.timeout_ms = k->timeout_ms ? k->timeout_ms : c->timeout_ms,
+	};
+	int r = http_do(api->t, &req, resp, MAX_REPLY, err);
+	if (r < 0)
+		return r;
+	if (resp->status >= 200 && resp->status < 300)
+		return 0;
+	for (const int *s = ok_statuses; s && *s; s++)
+		if (resp->status == *s)
+			return 0;
+	return status_error(resp, what, err);
+}
+
+static int parse_json(json_t **out, const http_response *resp, const char *what, berth_error *err)
+{
+	json_error_t jerr;
+	json_t *j = json_loadb(resp->body.data ? resp->body.data : "", resp->body.len, 0, &jerr);
+	if (!j)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: reply is not JSON (%s at byte %d)", what, jerr.text,
+				  jerr.position);
+	*out = j;
+	return 0;
+}
+
+#define _cleanup_json_ _cleanup_(json_decrefp)
+
+static void resp_release(http_response *r) { http_response_release(r); }
+#define _cleanup_resp_ _cleanup_(resp_release)
+
+/* Append "/containers/ID" with the id encoded. */
+static int container_path(sbuf *b, const char *id, const char *rest)
+{
+	if (sbuf_adds(b, "/containers/") < 0 || sbuf_add_urlenc(b, id) < 0 || sbuf_adds(b, rest) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* ---- probe and negotiation ------------------------------------------------ */
+
+int negotiate_api_version(char out[16], const char *engine_max, const char *requested, berth_error *err)
+{
+	if (requested) {
+		int dots = 0;
+		bool ok = *requested != '\0' && strlen(requested) < 16;
+		for (const char *p = requested; ok && *p; p++) {
+			if (*p == '.')
+				dots++;
+			else if (*p < '0' || *p > '9')
+				ok = false;
+		}
+		if (!ok || dots != 1 || requested[0] == '.' || endswith(requested, "."))
+			return berth_fail(err, BERTH_EINVAL, "API version \"%s\": want MAJOR.MINOR like 1.41", requested);
+		if (api_version_cmp(requested, BERTH_API_VERSION_MIN) < 0)
+			return berth_fail(err, BERTH_EUNSUPPORTED, "API version %s is below berth's minimum %s",
+					  requested, BERTH_API_VERSION_MIN);
+		if (!isempty(engine_max) && api_version_cmp(requested, engine_max) > 0)
+			return berth_fail(err, BERTH_EUNSUPPORTED, "API version %s is above the engine's %s",
+					  requested, engine_max);
+		snprintf(out, 16, "%s", requested);
+		return 0;
+	}
+	if (isempty(engine_max)) {
+		snprintf(out, 16, "%s", BERTH_API_VERSION_MAX);
+		return 0;
+	}
+	if (api_version_cmp(engine_max, BERTH_API_VERSION_MIN) < 0)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "engine API %s is older than berth's minimum %s",
+				  engine_max, BERTH_API_VERSION_MIN);
+	snprintf(out, 16, "%s", api_version_cmp(engine_max, BERTH_API_VERSION_MAX) < 0 ? engine_max
+										       : BERTH_API_VERSION_MAX);
+	return 0;
+}
+
+/* "Docker/20.10.24 (linux)" -> "20.10.24" */
+static void product_version(char *out, size_t size, const char *server, const char *product)
+{
+	size_t n = strlen(product);
+	if (!server || strncasecmp(server, product, n) != 0 || server[n] != '/')
+		return;
+	snprintf(out, size, "%.*s", (int)strcspn(server + n + 1, " "), server + n + 1);
+}
+
+static int probe_with(engineapi_probe *out, transport *t, berth_error *err)
+{
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	http_request req = { .method = "GET", .target = "/_ping" };
+	int r = http_do(t, &req, &resp, 4096, err);
+	if (r < 0)
+		return r;
+	const char *api = http_header(&resp, "api-version");
+	const char *server = http_header(&resp, "server");
+	const char *libpod = http_header(&resp, "libpod-api-version");
+	memset(out, 0, sizeof *out);
+	if (resp.status == 401 || resp.status == 403)
+		return berth_fail_full(err, BERTH_EPERM, resp.status, 0, "%s: the engine refused: HTTP %d",
+				       t->ep.uri, resp.status);
+	if (!api && !libpod) {
+		return berth_fail_full(err, BERTH_EPROTOCOL, resp.status, 0,
+				       "%s: answered HTTP %d without Api-Version: not a Docker or Podman engine",
+				       t->ep.uri, resp.status);
+	}
+	if (libpod || (server && strncasecmp(server, "libpod", 6) == 0)) {
+		out->engine = BERTH_ENGINE_PODMAN;
+		product_version(out->server_version, sizeof out->server_version, server, "Libpod");
+		if (!out->server_version[0] && libpod)
+			snprintf(out->server_version, sizeof out->server_version, "%s", libpod);
+	} else {
+		out->engine = BERTH_ENGINE_DOCKER;
+		product_version(out->server_version, sizeof out->server_version, server, "Docker");
+	}
+	snprintf(out->api_version, sizeof out->api_version, "%s", api ? api : "");
+	if (resp.status != 200)
+		return berth_fail_full(err, BERTH_EENGINE, resp.status, 0, "%s: ping answered HTTP %d",
+				       t->ep.uri, resp.status);
+	return 0;
+}
+
+int engineapi_probe_endpoint(engineapi_probe *out, const char *uri, int tls_mode, const char *cert_dir,
+			     int timeout_ms, berth_error *err)
+{
+	transport *t = NULL;
+	int r = transport_new(&t, uri, tls_mode, cert_dir, timeout_ms, timeout_ms, err);
+	if (r < 0)
+		return r;
+	r = probe_with(out, t, err);
+	transport_free(t);
+	return r;
+}
+
+/* ---- operations ------------------------------------------------------------ */
+
+static int api_ping(struct berth_client *c, berth_error *err)
+{
+	engineapi_probe p;
+	return probe_with(&p, api_of(c)->t, err);
+}
+
+static int api_version(berth_version **out, struct berth_client *c, berth_error *err)
+{
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	_cleanup_json_ json_t *j = NULL;
+	call k = { "GET", "/version", NULL, 0 };
+	int r = do_call(c, &k, &resp, NULL, "version", err);
+	if (r == 0)
+		r = parse_json(&j, &resp, "version", err);
+	if (r < 0)
+		return r;
+	berth_version *v = calloc(1, sizeof *v);
+	if (!v)
+		return BERTH_NOMEM(err);
+	bool oom = false;
+	v->engine = c->engine;
+	v->server = dup_or(jstr(j, "Version"), &oom);
+	v->api = dup_or(jstr(j, "ApiVersion"), &oom);
+	v->min_api = dup_or(jstr(j, "MinAPIVersion"), &oom);
+	v->os = dup_or(jstr(j, "Os"), &oom);
+	v->arch = dup_or(jstr(j, "Arch"), &oom);
+	v->kernel = dup_or(jstr(j, "KernelVersion"), &oom);
+	v->raw = dup_or(resp.body.data, &oom);
+	if (oom) {
+		berth_version_free(v);
+		return BERTH_NOMEM(err);
+	}
+	*out = v;
+	return 0;
+}
+
+static int api_info(berth_info **out, struct berth_client *c, berth_error *err)
+{
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	_cleanup_json_ json_t *j = NULL;
+	call k = { "GET", "/info", NULL, 0 };
+	int r = do_call(c, &k, &resp, NULL, "info", err);
+	if (r == 0)
+		r = parse_json(&j, &resp, "info", err);
+	if (r < 0)
+		return r;
+	berth_info *i = calloc(1, sizeof *i);
+	if (!i)
+		return BERTH_NOMEM(err);
+	bool oom = false;
+	i->name = dup_or(jstr(j, "Name"), &oom);
+	i->server_version = dup_or(jstr(j, "ServerVersion"), &oom);
+	i->os = dup_or(jstr(j, "OperatingSystem"), &oom);
+	i->kernel = dup_or(jstr(j, "KernelVersion"), &oom);
+	i->storage_driver = dup_or(jstr(j, "Driver"), &oom);
+	i->cgroup_driver = dup_or(jstr(j, "CgroupDriver"), &oom);
+	i->cgroup_version = dup_or(jstr(j, "CgroupVersion"), &oom);
+	i->raw = dup_or(resp.body.data, &oom);
+	i->containers = jint(j, "Containers");
+	i->running = jint(j, "ContainersRunning");
+	i->paused = jint(j, "ContainersPaused");
+	i->stopped = jint(j, "ContainersStopped");
+	i->images = jint(j, "Images");
+	i->ncpu = jint(j, "NCPU");
+	i->mem_total = jint(j, "MemTotal");
+	if (oom) {
+		berth_info_free(i);
+		return BERTH_NOMEM(err);
+	}
+	*out = i;
+	return 0;
+}
+
+static json_t *strv_to_json(const strv *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < v->len; i++)
+		if (json_array_append_new(a, json_string(v->items[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* The create body from a spec, with berth's ownership labels. */
+static json_t *create_body(const struct berth_client *c, const berth_spec *spec)
+{
+	_cleanup_json_ json_t *body = json_object();
+	json_t *labels = json_object();
+	if (!body || !labels || json_object_set_new(body, "Labels", labels) < 0)
+		return NULL;
+	for (size_t i = 0; i < spec->label_keys.len; i++)
+		if (json_object_set_new(labels, spec->label_keys.items[i], json_string(spec->label_values.items[i])) < 0)
+			return NULL;
+	if (json_object_set_new(labels, BERTH_LABEL_MANAGED, json_string("true")) < 0)
+		return NULL;
+	if (c->owner && json_object_set_new(labels, BERTH_LABEL_OWNER, json_string(c->owner)) < 0)
+		return NULL;
+	if (json_object_set_new(body, "Image", json_string(spec->image)) < 0)
+		return NULL;
+	if (spec->has_cmd && json_object_set_new(body, "Cmd", strv_to_json(&spec->cmd)) < 0)
+		return NULL;
+	if (spec->env.len && json_object_set_new(body, "Env", strv_to_json(&spec->env)) < 0)
+		return NULL;
+	if (json_object_set_new(body, "HostConfig", json_object()) < 0)
+		return NULL;
+	return TAKE_PTR(body);
+}
+
+static int api_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err)
+{
+	_cleanup_json_ json_t *body = create_body(c, spec);
+	if (!body)
+		return BERTH_NOMEM(err);
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	if (sbuf_adds(&path, "/containers/create") < 0)
+		return BERTH_NOMEM(err);
+	if (spec->name && (sbuf_adds(&path, "?name=") < 0 || sbuf_add_urlenc(&path, spec->name) < 0))
+		return BERTH_NOMEM(err);
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	call k = { "POST", path.data, body, 0 };
+	char what[320];
+	snprintf(what, sizeof what, "create %s", spec->name ? spec->name : spec->image);
+	int r = do_call(c, &k, &resp, NULL, what, err);
+	if (r == BERTH_ENOTFOUND)
+		/* The only missing thing a create can hit is the image. */
+		return berth_fail_full(err, BERTH_ENOTFOUND, resp.status, 0,
+				       "create: no such image: %s (berth does not pull here)", spec->image);
+	if (r == BERTH_ECONFLICT)
+		return berth_fail_full(err, BERTH_EEXISTS, resp.status, 0, "create: the name %s is already in use",
+				       strempty(spec->name));
+	_cleanup_json_ json_t *j = NULL;
+	if (r == 0)
+		r = parse_json(&j, &resp, what, err);
+	if (r < 0)
+		return r;
+	const char *id = jstr(j, "Id");
+	if (!*id)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: reply has no Id", what);
+	char *copy = strdup(id);
+	if (!copy)
+		return BERTH_NOMEM(err);
+	*out_id = copy;
+	return 0;
+}
+
+static int api_start(struct berth_client *c, const char *id, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	if (container_path(&path, id, "/start") < 0)
+		return BERTH_NOMEM(err);
+	char what[300];
+	snprintf(what, sizeof what, "start %s", id);
+	call k = { "POST", path.data, NULL, 0 };
+	static const int already[] = { 304, 0 };
+	return do_call(c, &k, &resp, already, what, err);
+}
+
+/* The stop timeout a container carries in its config (engine default 10). */
+static int container_stop_timeout(struct berth_client *c, const char *id, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	_cleanup_json_ json_t *j = NULL;
+	if (container_path(&path, id, "/json") < 0)
+		return BERTH_NOMEM(err);
+	char what[300];
+	snprintf(what, sizeof what, "stop %s", id);
+	call k = { "GET", path.data, NULL, 0 };
+	int r = do_call(c, &k, &resp, NULL, what, err);
+	if (r == 0)
+		r = parse_json(&j, &resp, what, err);
+	if (r < 0)
+		return r;
+	json_t *t = json_object_get(json_object_get(j, "Config"), "StopTimeout");
+	return json_is_integer(t) && json_integer_value(t) >= 0 ? (int)json_integer_value(t) : 10;
+}
+
+static int api_stop(struct berth_client *c, const char *id, int grace, berth_error *err)
+{
+	int wait_s = grace;
+	if (grace < 0 && api_of(c)->d->needs_stop_timeout_lookup) {
+		wait_s = container_stop_timeout(c, id, err);
+		if (wait_s < 0)
+			return wait_s;
+	}
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	if (container_path(&path, id, "/stop") < 0 || (grace >= 0 && sbuf_printf(&path, "?t=%d", grace) < 0))
+		return BERTH_NOMEM(err);
+	char what[300];
+	snprintf(what, sizeof what, "stop %s", id);
+	/* The engine answers only after the grace period: the deadline covers it. */
+	int64_t ms = (int64_t)wait_s * 1000 + STOP_MARGIN_MS;
+	if (ms < c->timeout_ms)
+		ms = c->timeout_ms;
+	call k = { "POST", path.data, NULL, ms > INT32_MAX ? -1 : (int)ms };
+	static const int already[] = { 304, 0 };
+	return do_call(c, &k, &resp, already, what, err);
+}
+
+static int api_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	if (container_path(&path, id, "") < 0 ||
+	    sbuf_printf(&path, "?force=%d&v=%d", force ? 1 : 0, volumes ? 1 : 0) < 0)
+		return BERTH_NOMEM(err);
+	char what[300];
+	snprintf(what, sizeof what, "remove %s", id);
+	/* A forced remove kills first; give it the time a kill takes. */
+	call k = { "DELETE", path.data, NULL, 0 };
+	int r = do_call(c, &k, &resp, NULL, what, err);
+	if (r == BERTH_ENOTFOUND && force)
+		return 0;
+	if (r == BERTH_ECONFLICT && force && strstr(err ? err->message : "", "already in progress"))
+		return 0;
+	return r;
+}
+
+static int info_from_json(berth_container_info **out, json_t *j, const char *raw, berth_error *err)
+{
+	berth_container_info *x = calloc(1, sizeof *x);
+	if (!x)
+		return BERTH_NOMEM(err);
+	bool oom = false;
+	json_t *state = json_object_get(j, "State");
+	json_t *config = json_object_get(j, "Config");
+	const char *name = jstr(j, "Name");
+	x->id = dup_or(jstr(j, "Id"), &oom);
+	x->name = dup_or(name[0] == '/' ? name + 1 : name, &oom);
+	x->image = dup_or(jstr(config, "Image"), &oom);
+	x->image_id = dup_or(jstr(j, "Image"), &oom);
+	x->error = dup_or(jstr(state, "Error"), &oom);
+	x->created = dup_time(jstr(j, "Created"), &oom);
+	x->started_at = dup_time(jstr(state, "StartedAt"), &oom);
+	x->finished_at = dup_time(jstr(state, "FinishedAt"), &oom);
+	x->raw = dup_or(raw, &oom);
+	x->state = state_from_string(jstr(state, "Status"));
+	x->running = jbool(state, "Running");
+	x->oom_killed = jbool(state, "OOMKilled");
+	x->exit_code = (int)jint(state, "ExitCode");
+	x->pid = jint(state, "Pid");
+	const char *path = jstr(j, "Path");
+	if (*path && strv_push(&x->cmd, path) < 0)
+		oom = true;
+	if (strv_from_json(&x->cmd, json_object_get(j, "Args")) < 0 ||
+	    strv_from_json(&x->env, json_object_get(config, "Env")) < 0 ||
+	    labels_from_json(&x->label_keys, &x->label_values, json_object_get(config, "Labels")) < 0)
+		oom = true;
+	if (oom) {
+		berth_container_info_free(x);
+		return BERTH_NOMEM(err);
+	}
+	if (!x->id[0]) {
+		berth_container_info_free(x);
+		return berth_fail(err, BERTH_EPROTOCOL, "inspect: reply has no Id");
+	}
+	*out = x;
+	return 0;
+}
+
+static int api_inspect(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	_cleanup_json_ json_t *j = NULL;
+	if (container_path(&path, id, "/json") < 0)
+		return BERTH_NOMEM(err);
+	char what[300];
+	snprintf(what, sizeof what, "inspect %s", id);
+	call k = { "GET", path.data, NULL, 0 };
+	int r = do_call(c, &k, &resp, NULL, what, err);
+	if (r == 0)
+		r = parse_json(&j, &resp, what, err);
+	if (r == 0 && !json_is_object(j))
+		r = berth_fail(err, BERTH_EPROTOCOL, "%s: reply is not a JSON object", what);
+	if (r < 0)
+		return r;
+	return info_from_json(out, j, resp.body.data, err);
+}
+
+/* "127.0.0.1:8080->80/tcp, 9090/udp" from a list entry's Ports. */
+static int ports_string(sbuf *b, json_t *ports)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(ports, i, p) {
+		int r = b->len ? sbuf_adds(b, ", ") : 0;
+		const char *ip = jstr(p, "IP");
+		int64_t pub = jint(p, "PublicPort"), priv = jint(p, "PrivatePort");
+		const char *type = jstr(p, "Type");
+		if (r == 0 && pub)
+			r = sbuf_printf(b, "%s%s%s:%" PRId64 "->", strchr(ip, ':') ? "[" : "", ip,
+					strchr(ip, ':') ? "]" : "", pub);
+		if (r == 0)
+			r = sbuf_printf(b, "%" PRId64 "/%s", priv, *type ? type : "tcp");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int entry_from_json(berth_container_entry *e, json_t *o)
+{
+	bool oom = false;
+	json_t *names = json_object_get(o, "Names");
+	const char *name = json_string_value(json_array_get(names, 0));
+	name = name ? name : "";
+	e->id = dup_or(jstr(o, "Id"), &oom);
+	e->name = dup_or(name[0] == '/' ? name + 1 : name, &oom);
+	e->image = dup_or(jstr(o, "Image"), &oom);
+	e->command = dup_or(jstr(o, "Command"), &oom);
+	e->status = dup_or(jstr(o, "Status"), &oom);
+	e->state = state_from_string(jstr(o, "State"));
+	e->created = jint(o, "Created");
+	_cleanup_sbuf_ sbuf ports = SBUF_INIT;
+	if (ports_string(&ports, json_object_get(o, "Ports")) < 0)
+		oom = true;
+	e->ports = dup_or(ports.data, &oom);
+	if (labels_from_json(&e->label_keys, &e->label_values, json_object_get(o, "Labels")) < 0)
+		oom = true;
+	return oom ? -ENOMEM : 0;
+}
+
+static int list_filters(sbuf *path, const berth_list_options *opts, berth_error *err)
+{
+	_cleanup_json_ json_t *filters = json_object();
+	if (!filters)
+		return BERTH_NOMEM(err);
+	if (opts->label_count) {
+		json_t *labels = json_array();
+		if (!labels || json_object_set_new(filters, "label", labels) < 0)
+			return BERTH_NOMEM(err);
+		for (size_t i = 0; i < opts->label_count; i++)
+			if (json_array_append_new(labels, json_string(opts->labels[i])) < 0)
+				return BERTH_NOMEM(err);
+	}
+	if (opts->name) {
+		json_t *names = json_array();
+		if (!names || json_object_set_new(filters, "name", names) < 0 ||
+		    json_array_append_new(names, json_string(opts->name)) < 0)
+			return BERTH_NOMEM(err);
+	}
+	if (json_object_size(filters) == 0)
+		return 0;
+	_cleanup_free_ char *text = json_dumps(filters, JSON_COMPACT);
+	if (!text || sbuf_adds(path, "&filters=") < 0 || sbuf_add_urlenc(path, text) < 0)
+		return BERTH_NOMEM(err);
+	return 0;
+}
+
+static int api_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
+		    berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	_cleanup_json_ json_t *j = NULL;
+	if (sbuf_printf(&path, "/containers/json?all=%d", opts->all ? 1 : 0) < 0)
+		return BERTH_NOMEM(err);
+	int r = list_filters(&path, opts, err);
+	if (r < 0)
+		return r;
+	call k = { "GET", path.data, NULL, 0 };
+	r = do_call(c, &k, &resp, NULL, "list containers", err);
+	if (r == 0)
+		r = parse_json(&j, &resp, "list containers", err);
+	if (r == 0 && !json_is_array(j))
+		r = berth_fail(err, BERTH_EPROTOCOL, "list containers: reply is not a JSON array");
+	if (r < 0)
+		return r;
+	berth_container_list *l = calloc(1, sizeof *l);
+	if (!l)
+		return BERTH_NOMEM(err);
+	size_t n = json_array_size(j);
+	l->items = n ? calloc(n, sizeof *l->items) : NULL;
+	if (n && !l->items) {
+		free(l);
+		return BERTH_NOMEM(err);
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(j, i, o) {
+		l->len = i + 1;
+		if (entry_from_json(&l->items[i], o) < 0) {
+			berth_container_list_free(l);
+			return BERTH_NOMEM(err);
+		}
+	}
+	*out = l;
+	return 0;
+}
+
+static void api_close(struct berth_client *c)
+{
+	engineapi *api = api_of(c);
+	if (!api)
+		return;
+	transport_free(api->t);
+	free(api);
+	c->backend = NULL;
+}
+
+static const berth_engine_ops engineapi_ops = {
+	.name = "engine-api",
+	.ping = api_ping,
+	.version = api_version,
+	.info = api_info,
+	.container_create = api_create,
+	.container_start = api_start,
+	.container_stop = api_stop,
+	.container_remove = api_remove,
+	.container_inspect = api_inspect,
+	.container_list = api_list,
+	.close = api_close,
+};
+
+int engineapi_attach(struct berth_client *c, const engineapi_probe *probe, int tls_mode, const char *cert_dir,
+		     const char *api_version, berth_error *err)
+{
+	engineapi *api = calloc(1, sizeof *api);
+	if (!api)
+		return BERTH_NOMEM(err);
+	int r = transport_new(&api->t, c->endpoint, tls_mode, cert_dir, c->connect_timeout_ms, c->timeout_ms, err);
+	if (r < 0) {
+		free(api);
+		return r;
+	}
+	engineapi_probe fresh;
+	if (!probe) {
+		r = probe_with(&fresh, api->t, err);
+		if (r < 0)
+			goto fail;
+		probe = &fresh;
+	}
+	if (c->engine != BERTH_ENGINE_AUTO && c->engine != probe->engine) {
+		r = berth_fail(err, BERTH_EUNAVAILABLE, "%s: is %s, not %s", c->endpoint,
+			       berth_engine_name(probe->engine), berth_engine_name(c->engine));
+		goto fail;
+	}
+	r = negotiate_api_version(c->api_version, probe->api_version, api_version, err);
+	if (r < 0) {
+		berth_error_prefix(err, "%s", c->endpoint);
+		goto fail;
+	}
+	c->engine = probe->engine;
+	snprintf(c->server_version, sizeof c->server_version, "%s", probe->server_version);
+	for (size_t i = 0; i < ARRAY_SIZE(dialects); i++)
+		if (dialects[i].engine == c->engine)
+			api->d = &dialects[i];
+	snprintf(api->prefix, sizeof api->prefix, "/v%s", c->api_version);
+	c->backend = api;
+	c->ops = &engineapi_ops;
+	return 0;
+fail:
+	transport_free(api->t);
+	free(api);
+	return r;
+}

@@ -1,0 +1,378 @@
+/* Endpoints and connections with deadlines. */
+#include "socket.h"
+
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+void endpoint_release(endpoint *ep)
+{
+	free(ep->uri);
+	free(ep->path);
+	free(ep->host);
+	free(ep->port);
+	free(ep->cert_dir);
+	memset(ep, 0, sizeof *ep);
+}
+
+static int parse_unix(endpoint *ep, const char *path, const char *uri, berth_error *err)
+{
+	if (*path != '/')
+		return berth_fail(err, BERTH_EINVAL, "%s: a unix socket path must be absolute", uri);
+	if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return berth_fail(err, BERTH_EINVAL, "%s: socket path longer than %zu bytes", uri,
+				  sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+	ep->kind = ENDPOINT_UNIX;
+	ep->path = strdup(path);
+	_cleanup_sbuf_ sbuf b = SBUF_INIT;
+	if (!ep->path || sbuf_printf(&b, "unix://%s", path) < 0)
+		return BERTH_NOMEM(err);
+	ep->uri = sbuf_steal(&b);
+	return ep->uri ? 0 : BERTH_NOMEM(err);
+}
+
+static bool valid_port(const char *p)
+{
+	if (!*p || strlen(p) > 5)
+		return false;
+	for (const char *q = p; *q; q++)
+		if (*q < '0' || *q > '9')
+			return false;
+	long n = strtol(p, NULL, 10);
+	return n >= 1 && n <= 65535;
+}
+
+static int parse_tcp(endpoint *ep, const char *hostport, bool tls, const char *uri, berth_error *err)
+{
+	char host[256];
+	const char *port = NULL;
+	size_t n = strcspn(hostport, "/?#");
+	if (hostport[n] == '/' && hostport[n + 1] != '\0')
+		return berth_fail(err, BERTH_EINVAL, "%s: a path after the address is not supported", uri);
+	if (hostport[n] == '?' || hostport[n] == '#')
+		return berth_fail(err, BERTH_EINVAL, "%s: unexpected characters after the address", uri);
+	if (n == 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: no host", uri);
+	if (hostport[0] == '[') {
+		const char *close = memchr(hostport, ']', n);
+		if (!close || (size_t)(close - hostport - 1) >= sizeof host)
+			return berth_fail(err, BERTH_EINVAL, "%s: malformed IPv6 address", uri);
+		memcpy(host, hostport + 1, (size_t)(close - hostport - 1));
+		host[close - hostport - 1] = '\0';
+		if (close + 1 < hostport + n) {
+			if (close[1] != ':')
+				return berth_fail(err, BERTH_EINVAL, "%s: malformed address", uri);
+			port = close + 2;
+		}
+	} else {
+		const char *colon = memchr(hostport, ':', n);
+		size_t hl = colon ? (size_t)(colon - hostport) : n;
+		if (hl == 0 || hl >= sizeof host)
+			return berth_fail(err, BERTH_EINVAL, "%s: malformed host", uri);
+		memcpy(host, hostport, hl);
+		host[hl] = '\0';
+		if (colon)
+			port = colon + 1;
+	}
+	char portbuf[8];
+	if (port) {
+		size_t pl = (size_t)(hostport + n - port);
+		if (pl == 0 || pl >= sizeof portbuf)
+			return berth_fail(err, BERTH_EINVAL, "%s: malformed port", uri);
+		memcpy(portbuf, port, pl);
+		portbuf[pl] = '\0';
+	} else {
+		strcpy(portbuf, tls ? "2376" : "2375");
+	}
+	if (!valid_port(portbuf))
+		return berth_fail(err, BERTH_EINVAL, "%s: port must be a number from 1 to 65535", uri);
+	for (const char *h = host; *h; h++)
+		if ((unsigned char)*h <= ' ' || *h == '@' || *h == '/')
+			return berth_fail(err, BERTH_EINVAL, "%s: malformed host", uri);
+	ep->kind = ENDPOINT_TCP;
+	ep->tls = tls;
+	ep->host = strdup(host);
+	ep->port = strdup(portbuf);
+	_cleanup_sbuf_ sbuf b = SBUF_INIT;
+	bool v6 = strchr(host, ':') != NULL;
+	if (!ep->host || !ep->port ||
+	    sbuf_printf(&b, "tcp://%s%s%s:%s", v6 ? "[" : "", host, v6 ? "]" : "", portbuf) < 0)
+		return BERTH_NOMEM(err);
+	ep->uri = sbuf_steal(&b);
+	return ep->uri ? 0 : BERTH_NOMEM(err);
+}
+
+int endpoint_parse(endpoint *ep, const char *uri, int tls_mode, const char *cert_dir, berth_error *err)
+{
+	memset(ep, 0, sizeof *ep);
+	if (isempty(uri))
+		return berth_fail(err, BERTH_EINVAL, "empty engine address");
+	for (const char *p = uri; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return berth_fail(err, BERTH_EINVAL, "engine address has control characters");
+
+	int r;
+	bool env_tls = !isempty(getenv("DOCKER_TLS_VERIFY")) && strcmp(getenv("DOCKER_TLS_VERIFY"), "0") != 0;
+	if (startswith(uri, "unix://"))
+		r = parse_unix(ep, uri + 7, uri, err);
+	else if (uri[0] == '/')
+		r = parse_unix(ep, uri, uri, err);
+	else if (startswith(uri, "tcp://"))
+		r = parse_tcp(ep, uri + 6, tls_mode > 0 || (tls_mode == 0 && env_tls), uri, err);
+	else if (startswith(uri, "http://"))
+		r = parse_tcp(ep, uri + 7, tls_mode > 0, uri, err);
+	else if (startswith(uri, "https://"))
+		r = parse_tcp(ep, uri + 8, true, uri, err);
+	else if (startswith(uri, "ssh://"))
+		r = berth_fail(err, BERTH_EUNSUPPORTED, "%s: ssh:// endpoints are not supported; forward the socket (ssh -L) and use unix:// or tcp://", uri);
+	else if (startswith(uri, "npipe://"))
+		r = berth_fail(err, BERTH_EUNSUPPORTED, "%s: named pipes exist only on Windows", uri);
+	else
+		r = berth_fail(err, BERTH_EINVAL, "%s: unknown address scheme (want unix://, tcp://, http:// or https://)", uri);
+	if (r < 0) {
+		endpoint_release(ep);
+		return r;
+	}
+	if (ep->tls) {
+		ep->tls_verify = tls_mode == 1 || (tls_mode == 0 && env_tls);
+		const char *dir = cert_dir ? cert_dir : getenv("DOCKER_CERT_PATH");
+		_cleanup_sbuf_ sbuf b = SBUF_INIT;
+		if (isempty(dir)) {
+			const char *home = getenv("HOME");
+			if (sbuf_printf(&b, "%s/.docker", home ? home : "/root") < 0)
+				return BERTH_NOMEM(err);
+			dir = b.data;
+		}
+		ep->cert_dir = strdup(dir);
+		if (!ep->cert_dir) {
+			endpoint_release(ep);
+			return BERTH_NOMEM(err);
+		}
+	}
+	return 0;
+}
+
+/* Wait until fd is ready for `events` or the deadline passes. */
+static int wait_fd(int fd, short events, int64_t deadline, const endpoint *ep, const char *what, berth_error *err)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = events };
+		int ms = remaining_ms(deadline);
+		int n = poll(&p, 1, ms);
+		if (n > 0)
+			return 0;
+		if (n == 0)
+			return berth_fail_full(err, BERTH_ETIMEDOUT, 0, ETIMEDOUT, "%s: %s: no answer in time", ep->uri, what);
+		if (errno != EINTR)
+			return berth_fail_full(err, BERTH_EUNAVAILABLE, 0, errno, "%s: poll: %s", ep->uri, strerror(errno));
+	}
+}
+
+static int connect_fd(int fd, const struct sockaddr *sa, socklen_t salen, int64_t deadline,
+		      const endpoint *ep, berth_error *err)
+{
+	if (connect(fd, sa, salen) == 0)
+		return 0;
+	if (errno != EINPROGRESS && errno != EAGAIN && errno != EINTR) {
+		int e = errno;
+		const char *hint = e == ENOENT ? " (is the engine running?)" :
+				   e == ECONNREFUSED ? " (nothing listens there)" :
+				   e == EACCES ? " (are you in the engine's group?)" : "";
+		return berth_fail_full(err, berth_code_from_errno(e) == BERTH_ENOTFOUND ? BERTH_ENOTFOUND :
+				       e == EACCES || e == EPERM ? BERTH_EPERM : BERTH_EUNAVAILABLE,
+				       0, e, "%s: connect: %s%s", ep->uri, strerror(e), hint);
+	}
+	int r = wait_fd(fd, POLLOUT, deadline, ep, "connect", err);
+	if (r < 0)
+		return r;
+	int soerr = 0;
+	socklen_t len = sizeof soerr;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0)
+		soerr = errno;
+	if (soerr)
+		return berth_fail_full(err, soerr == EACCES ? BERTH_EPERM : BERTH_EUNAVAILABLE, 0, soerr,
+				       "%s: connect: %s", ep->uri, strerror(soerr));
+	return 0;
+}
+
+static int open_unix(const endpoint *ep, int64_t deadline, berth_error *err)
+{
+	struct stat st;
+	if (stat(ep->path, &st) < 0) {
+		int e = errno;
+		return berth_fail_full(err, e == EACCES ? BERTH_EPERM : BERTH_ENOTFOUND, 0, e,
+				       "%s: %s", ep->uri, strerror(e));
+	}
+	if (!S_ISSOCK(st.st_mode))
+		return berth_fail_full(err, BERTH_EUNAVAILABLE, 0, ENOTSOCK, "%s: not a socket", ep->uri);
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "socket: %s", strerror(errno));
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	memcpy(sa.sun_path, ep->path, strlen(ep->path) + 1);
+	int r = connect_fd(fd, (struct sockaddr *)&sa, sizeof sa, deadline, ep, err);
+	if (r < 0)
+		return r;
+	return TAKE_FD(fd);
+}
+
+static int open_tcp(const endpoint *ep, int64_t deadline, berth_error *err)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_ADDRCONFIG | AI_NUMERICSERV };
+	struct addrinfo *res = NULL;
+	int g = getaddrinfo(ep->host, ep->port, &hints, &res);
+	if (g != 0)
+		return berth_fail(err, BERTH_EUNAVAILABLE, "%s: cannot resolve %s: %s", ep->uri, ep->host, gai_strerror(g));
+	int r = BERTH_EUNAVAILABLE;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
+		if (fd < 0) {
+			r = berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "socket: %s", strerror(errno));
+			continue;
+		}
+		r = connect_fd(fd, ai->ai_addr, ai->ai_addrlen, deadline, ep, err);
+		if (r == 0) {
+			int one = 1;
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+			freeaddrinfo(res);
+			return fd;
+		}
+		close(fd);
+		if (r == BERTH_ETIMEDOUT)
+			break;
+	}
+	freeaddrinfo(res);
+	return r == BERTH_ENOTFOUND ? BERTH_EUNAVAILABLE : r;
+}
+
+int conn_open(conn **out, const endpoint *ep, int timeout_ms, berth_error *err)
+{
+	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : -1;
+	int fd = ep->kind == ENDPOINT_UNIX ? open_unix(ep, deadline, err) : open_tcp(ep, deadline, err);
+	if (fd < 0)
+		return fd;
+	conn *c = calloc(1, sizeof *c);
+	if (!c) {
+		close(fd);
+		return BERTH_NOMEM(err);
+	}
+	c->fd = fd;
+	if (ep->tls) {
+		int r = tls_connect(&c->tls, fd, ep, deadline, err);
+		if (r < 0) {
+			conn_close(c);
+			return r;
+		}
+	}
+	*out = c;
+	return 0;
+}
+
+void conn_close(conn *c)
+{
+	if (!c)
+		return;
+	tls_free(c->tls);
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->rbuf);
+	free(c);
+}
+
+static int io_error(int e, const endpoint *ep, const char *what, berth_error *err)
+{
+	int code = (e == EPIPE || e == ECONNRESET) ? BERTH_EUNAVAILABLE : berth_code_from_errno(e);
+	if (code == BERTH_ENOTFOUND)
+		code = BERTH_EUNAVAILABLE;
+	return berth_fail_full(err, code, 0, e, "%s: %s: %s", ep->uri, what, strerror(e));
+}
+
+int conn_write_all(conn *c, const void *buf, size_t len, int64_t deadline, const endpoint *ep, berth_error *err)
+{
+	const char *p = buf;
+	while (len > 0) {
+		if (c->tls) {
+			int n = tls_write(c->tls, c->fd, p, len, deadline, ep, err);
+			if (n < 0)
+				return n;
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+		if (n >= 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return io_error(errno, ep, "write", err);
+		int r = wait_fd(c->fd, POLLOUT, deadline, ep, "write", err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int conn_fill(conn *c, int64_t deadline, const endpoint *ep, berth_error *err)
+{
+	if (!c->rbuf) {
+		c->rbuf = malloc(CONN_RBUF_SIZE);
+		if (!c->rbuf)
+			return BERTH_NOMEM(err);
+		c->rcap = CONN_RBUF_SIZE;
+	}
+	if (c->rpos == c->rlen)
+		c->rpos = c->rlen = 0;
+	if (c->rlen == c->rcap) {
+		if (c->rpos == 0)
+			return berth_fail(err, BERTH_EPROTOCOL, "%s: read buffer full", ep->uri);
+		memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
+		c->rlen -= c->rpos;
+		c->rpos = 0;
+	}
+	for (;;) {
+		if (c->tls) {
+			int n = tls_read(c->tls, c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, deadline, ep, err);
+			if (n > 0)
+				c->rlen += (size_t)n;
+			return n;
+		}
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+		if (n >= 0) {
+			c->rlen += (size_t)n;
+			return (int)n;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return io_error(errno, ep, "read", err);
+		int r = wait_fd(c->fd, POLLIN, deadline, ep, "read", err);
+		if (r < 0)
+			return r;
+	}
+}
+
+int conn_shutdown_write(conn *c)
+{
+	return shutdown(c->fd, SHUT_WR) < 0 ? -errno : 0;
+}
+
+bool conn_is_stale(conn *c)
+{
+	if (c->rpos != c->rlen || (c->tls && tls_pending(c->tls)))
+		return true;
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+	/* An idle keep-alive connection must have nothing to read: readable
+	 * means EOF (the engine closed it) or stray bytes. */
+	return poll(&p, 1, 0) != 0;
+}
