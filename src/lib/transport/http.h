@@ -18,6 +18,7 @@ typedef struct transport {
 	pthread_mutex_t lock;
 	conn *idle[HTTP_POOL_MAX];
 	size_t nidle;
+	conn *preset;             /* used by the next request (http_do_on) */
 } transport;
 
 int transport_new(transport **out, const char *uri, int tls_mode, const char *cert_dir,
@@ -52,6 +53,11 @@ void http_response_release(http_response *r);
  * max_body bytes; more is BERTH_EPROTOCOL). Any status is a success here:
  * callers map statuses. Transport failures return BERTH_E* codes. */
 int http_do(transport *t, const http_request *req, http_response *resp, size_t max_body, berth_error *err);
+
+/* http_do on a connection the caller made (fuzzing and tests feed replies
+ * through a socketpair this way). The connection is consumed. */
+int http_do_on(transport *t, conn *c, const http_request *req, http_response *resp, size_t max_body,
+	       berth_error *err);
 
 /* Streamed replies: open returns once the status and headers are in. */
 typedef struct http_stream http_stream;

@@ -66,6 +66,7 @@ void transport_free(transport *t)
 		return;
 	for (size_t i = 0; i < t->nidle; i++)
 		conn_close(t->idle[i]);
+	conn_close(t->preset);
 	pthread_mutex_destroy(&t->lock);
 	endpoint_release(&t->ep);
 	free(t);
@@ -292,7 +293,12 @@ static void stream_reset(struct http_stream *s)
 static int stream_start(struct http_stream *s, const http_request *req, int64_t deadline, berth_error *err)
 {
 	for (int attempt = 0;; attempt++) {
-		s->c = attempt == 0 ? pool_take(s->t) : NULL;
+		if (attempt == 0 && s->t->preset) {
+			s->c = s->t->preset;
+			s->t->preset = NULL;
+		} else {
+			s->c = attempt == 0 ? pool_take(s->t) : NULL;
+		}
 		if (!s->c) {
 			int ms = s->t->connect_timeout_ms;
 			int left = remaining_ms(deadline);
@@ -424,4 +430,12 @@ int http_do(transport *t, const http_request *req, http_response *resp, size_t m
 	}
 	http_stream_close(s);
 	return r;
+}
+
+int http_do_on(transport *t, conn *c, const http_request *req, http_response *resp, size_t max_body,
+	       berth_error *err)
+{
+	conn_close(t->preset);
+	t->preset = c;
+	return http_do(t, req, resp, max_body, err);
 }

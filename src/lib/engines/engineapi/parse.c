@@ -1,0 +1,349 @@
+/* Engine API replies -> berth models. Pure functions over byte buffers. */
+#include "parse.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+
+#define _cleanup_json_ _cleanup_(json_decrefp)
+
+/* ---- small JSON helpers -------------------------------------------------- */
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+static int64_t jint(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	if (json_is_integer(v))
+		return (int64_t)json_integer_value(v);
+	if (json_is_real(v))
+		return (int64_t)json_real_value(v);
+	return 0;
+}
+
+static bool jbool(json_t *o, const char *key) { return json_is_true(json_object_get(o, key)); }
+
+/* strdup that records a failure instead of returning NULL to the caller. */
+static char *dup_or(const char *s, bool *oom)
+{
+	char *p = strdup(s ? s : "");
+	if (!p)
+		*oom = true;
+	return p;
+}
+
+/* Engines report "never" as the zero time; berth reports "". */
+static char *dup_time(const char *s, bool *oom)
+{
+	if (!s || startswith(s, "0001-01-01"))
+		s = "";
+	return dup_or(s, oom);
+}
+
+static int labels_from_json(strv *keys, strv *values, json_t *obj)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(obj, k, v) {
+		if (labels_set(keys, values, k, json_is_string(v) ? json_string_value(v) : "") < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int strv_from_json(strv *out, json_t *arr)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		if (json_is_string(v) && strv_push(out, json_string_value(v)) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int load(json_t **out, const char *body, size_t len, const char *what, berth_error *err)
+{
+	json_error_t jerr;
+	json_t *j = json_loadb(body ? body : "", len, 0, &jerr);
+	if (!j)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: reply is not JSON (%s at byte %d)", what, jerr.text,
+				  jerr.position);
+	*out = j;
+	return 0;
+}
+
+/* A raw copy of the reply, NUL-terminated (bodies may hold NULs). */
+static char *dup_body(const char *body, size_t len, bool *oom)
+{
+	char *p = malloc(len + 1);
+	if (!p) {
+		*oom = true;
+		return NULL;
+	}
+	if (len)
+		memcpy(p, body, len);
+	p[len] = '\0';
+	return p;
+}
+
+int engineapi_parse_version(berth_version **out, const char *body, size_t len, berth_engine engine, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, "version", err);
+	if (r < 0)
+		return r;
+	if (!json_is_object(j))
+		return berth_fail(err, BERTH_EPROTOCOL, "version: reply is not a JSON object");
+	berth_version *v = calloc(1, sizeof *v);
+	if (!v)
+		return BERTH_NOMEM(err);
+	bool oom = false;
+	v->engine = engine;
+	v->server = dup_or(jstr(j, "Version"), &oom);
+	v->api = dup_or(jstr(j, "ApiVersion"), &oom);
+	v->min_api = dup_or(jstr(j, "MinAPIVersion"), &oom);
+	v->os = dup_or(jstr(j, "Os"), &oom);
+	v->arch = dup_or(jstr(j, "Arch"), &oom);
+	v->kernel = dup_or(jstr(j, "KernelVersion"), &oom);
+	v->raw = dup_body(body, len, &oom);
+	if (oom) {
+		berth_version_free(v);
+		return BERTH_NOMEM(err);
+	}
+	*out = v;
+	return 0;
+}
+
+int engineapi_parse_info(berth_info **out, const char *body, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, "info", err);
+	if (r < 0)
+		return r;
+	if (!json_is_object(j))
+		return berth_fail(err, BERTH_EPROTOCOL, "info: reply is not a JSON object");
+	berth_info *i = calloc(1, sizeof *i);
+	if (!i)
+		return BERTH_NOMEM(err);
+	bool oom = false;
+	i->name = dup_or(jstr(j, "Name"), &oom);
+	i->server_version = dup_or(jstr(j, "ServerVersion"), &oom);
+	i->os = dup_or(jstr(j, "OperatingSystem"), &oom);
+	i->kernel = dup_or(jstr(j, "KernelVersion"), &oom);
+	i->storage_driver = dup_or(jstr(j, "Driver"), &oom);
+	i->cgroup_driver = dup_or(jstr(j, "CgroupDriver"), &oom);
+	i->cgroup_version = dup_or(jstr(j, "CgroupVersion"), &oom);
+	i->raw = dup_body(body, len, &oom);
+	i->containers = jint(j, "Containers");
+	i->running = jint(j, "ContainersRunning");
+	i->paused = jint(j, "ContainersPaused");
+	i->stopped = jint(j, "ContainersStopped");
+	i->images = jint(j, "Images");
+	i->ncpu = jint(j, "NCPU");
+	i->mem_total = jint(j, "MemTotal");
+	if (oom) {
+		berth_info_free(i);
+		return BERTH_NOMEM(err);
+	}
+	*out = i;
+	return 0;
+}
+
+static int info_from_json(berth_container_info **out, json_t *j, const char *raw, berth_error *err)
+{
+	berth_container_info *x = calloc(1, sizeof *x);
+	if (!x)
+		return BERTH_NOMEM(err);
+	bool oom = false;
+	json_t *state = json_object_get(j, "State");
+	json_t *config = json_object_get(j, "Config");
+	const char *name = jstr(j, "Name");
+	x->id = dup_or(jstr(j, "Id"), &oom);
+	x->name = dup_or(name[0] == '/' ? name + 1 : name, &oom);
+	x->image = dup_or(jstr(config, "Image"), &oom);
+	x->image_id = dup_or(jstr(j, "Image"), &oom);
+	x->error = dup_or(jstr(state, "Error"), &oom);
+	x->created = dup_time(jstr(j, "Created"), &oom);
+	x->started_at = dup_time(jstr(state, "StartedAt"), &oom);
+	x->finished_at = dup_time(jstr(state, "FinishedAt"), &oom);
+	x->raw = dup_or(raw, &oom);
+	x->state = state_from_string(jstr(state, "Status"));
+	x->running = jbool(state, "Running");
+	x->oom_killed = jbool(state, "OOMKilled");
+	x->exit_code = (int)jint(state, "ExitCode");
+	x->pid = jint(state, "Pid");
+	const char *path = jstr(j, "Path");
+	if (*path && strv_push(&x->cmd, path) < 0)
+		oom = true;
+	if (strv_from_json(&x->cmd, json_object_get(j, "Args")) < 0 ||
+	    strv_from_json(&x->env, json_object_get(config, "Env")) < 0 ||
+	    labels_from_json(&x->label_keys, &x->label_values, json_object_get(config, "Labels")) < 0)
+		oom = true;
+	if (oom) {
+		berth_container_info_free(x);
+		return BERTH_NOMEM(err);
+	}
+	if (!x->id[0]) {
+		berth_container_info_free(x);
+		return berth_fail(err, BERTH_EPROTOCOL, "inspect: reply has no Id");
+	}
+	*out = x;
+	return 0;
+}
+
+int engineapi_parse_inspect(berth_container_info **out, const char *body, size_t len, const char *what, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, what, err);
+	if (r < 0)
+		return r;
+	if (!json_is_object(j))
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: reply is not a JSON object", what);
+	bool oom = false;
+	_cleanup_free_ char *raw = dup_body(body, len, &oom);
+	if (oom)
+		return BERTH_NOMEM(err);
+	return info_from_json(out, j, raw, err);
+}
+
+/* "127.0.0.1:8080->80/tcp, 9090/udp" from a list entry's Ports. */
+static int ports_string(sbuf *b, json_t *ports)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(ports, i, p) {
+		int r = b->len ? sbuf_adds(b, ", ") : 0;
+		const char *ip = jstr(p, "IP");
+		int64_t pub = jint(p, "PublicPort"), priv = jint(p, "PrivatePort");
+		const char *type = jstr(p, "Type");
+		if (r == 0 && pub)
+			r = sbuf_printf(b, "%s%s%s:%" PRId64 "->", strchr(ip, ':') ? "[" : "", ip,
+					strchr(ip, ':') ? "]" : "", pub);
+		if (r == 0)
+			r = sbuf_printf(b, "%" PRId64 "/%s", priv, *type ? type : "tcp");
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int entry_from_json(berth_container_entry *e, json_t *o)
+{
+	bool oom = false;
+	json_t *names = json_object_get(o, "Names");
+	const char *name = json_string_value(json_array_get(names, 0));
+	name = name ? name : "";
+	e->id = dup_or(jstr(o, "Id"), &oom);
+	e->name = dup_or(name[0] == '/' ? name + 1 : name, &oom);
+	e->image = dup_or(jstr(o, "Image"), &oom);
+	e->command = dup_or(jstr(o, "Command"), &oom);
+	e->status = dup_or(jstr(o, "Status"), &oom);
+	e->state = state_from_string(jstr(o, "State"));
+	e->created = jint(o, "Created");
+	_cleanup_sbuf_ sbuf ports = SBUF_INIT;
+	if (ports_string(&ports, json_object_get(o, "Ports")) < 0)
+		oom = true;
+	e->ports = dup_or(ports.data, &oom);
+	if (labels_from_json(&e->label_keys, &e->label_values, json_object_get(o, "Labels")) < 0)
+		oom = true;
+	return oom ? -ENOMEM : 0;
+}
+
+int engineapi_parse_list(berth_container_list **out, const char *body, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, "list containers", err);
+	if (r < 0)
+		return r;
+	if (!json_is_array(j))
+		return berth_fail(err, BERTH_EPROTOCOL, "list containers: reply is not a JSON array");
+	berth_container_list *l = calloc(1, sizeof *l);
+	if (!l)
+		return BERTH_NOMEM(err);
+	size_t n = json_array_size(j);
+	l->items = n ? calloc(n, sizeof *l->items) : NULL;
+	if (n && !l->items) {
+		free(l);
+		return BERTH_NOMEM(err);
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(j, i, o) {
+		l->len = i + 1;
+		if (!json_is_object(o)) {
+			berth_container_list_free(l);
+			return berth_fail(err, BERTH_EPROTOCOL, "list containers: entry %zu is not an object", i);
+		}
+		if (entry_from_json(&l->items[i], o) < 0) {
+			berth_container_list_free(l);
+			return BERTH_NOMEM(err);
+		}
+	}
+	*out = l;
+	return 0;
+}
+
+int engineapi_parse_create(char **out_id, const char *body, size_t len, const char *what, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, what, err);
+	if (r < 0)
+		return r;
+	const char *id = jstr(j, "Id");
+	if (!*id)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: reply has no Id", what);
+	char *copy = strdup(id);
+	if (!copy)
+		return BERTH_NOMEM(err);
+	*out_id = copy;
+	return 0;
+}
+
+int engineapi_parse_stop_timeout(const char *body, size_t len, const char *what, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, what, err);
+	if (r < 0)
+		return r;
+	json_t *t = json_object_get(json_object_get(j, "Config"), "StopTimeout");
+	return json_is_integer(t) && json_integer_value(t) >= 0 && json_integer_value(t) < 1000000
+		       ? (int)json_integer_value(t) : 10;
+}
+
+int engineapi_status_code(int status)
+{
+	switch (status) {
+	case 304: return BERTH_EALREADY;
+	case 400: return BERTH_EINVAL;
+	case 401:
+	case 403: return BERTH_EPERM;
+	case 404: return BERTH_ENOTFOUND;
+	case 409: return BERTH_ECONFLICT;
+	case 501: return BERTH_EUNSUPPORTED;
+	case 503: return BERTH_EUNAVAILABLE;
+	default: return status >= 500 ? BERTH_EENGINE : BERTH_EPROTOCOL;
+	}
+}
+
+void engineapi_error_message(char *buf, size_t size, int status, const char *body, size_t len)
+{
+	buf[0] = '\0';
+	json_t *j = json_loadb(body ? body : "", len, JSON_DECODE_ANY, NULL);
+	const char *m = json_is_object(j) ? json_string_value(json_object_get(j, "message")) : NULL;
+	if (m) {
+		snprintf(buf, size, "%s", m);
+	} else if (len && body) {
+		size_t n = 0;
+		while (n < len && body[n] != '\r' && body[n] != '\n' && body[n] != '\0')
+			n++;
+		snprintf(buf, size, "%.*s", (int)n, body);
+	}
+	json_decref(j);
+	if (!buf[0])
+		snprintf(buf, size, "HTTP %d", status);
+}

@@ -1,0 +1,24 @@
+/* Pure parsers of Engine API replies (no I/O): bytes in, berth models out.
+ * Each is fuzzed (fuzz/) and unit-tested on hand-made replies. */
+#ifndef BERTH_ENGINEAPI_PARSE_H
+#define BERTH_ENGINEAPI_PARSE_H
+
+#include "../../model.h"
+
+/* Each returns 0, BERTH_EPROTOCOL (not JSON, wrong shape, missing Id) or
+ * BERTH_ENOMEM; `what` names the operation in messages. */
+int engineapi_parse_version(berth_version **out, const char *body, size_t len, berth_engine engine, berth_error *err);
+int engineapi_parse_info(berth_info **out, const char *body, size_t len, berth_error *err);
+int engineapi_parse_inspect(berth_container_info **out, const char *body, size_t len, const char *what, berth_error *err);
+int engineapi_parse_list(berth_container_list **out, const char *body, size_t len, berth_error *err);
+int engineapi_parse_create(char **out_id, const char *body, size_t len, const char *what, berth_error *err);
+/* Config.StopTimeout of an inspect reply; 10 (the engines' default) when absent. */
+int engineapi_parse_stop_timeout(const char *body, size_t len, const char *what, berth_error *err);
+
+/* The BERTH_E* code for a non-2xx HTTP status of the Engine API. */
+int engineapi_status_code(int status);
+/* The engine's own words from an error reply ({"message": ...}, else the
+ * first line of the body, else "HTTP <status>"). */
+void engineapi_error_message(char *buf, size_t size, int status, const char *body, size_t len);
+
+#endif
