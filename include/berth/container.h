@@ -34,7 +34,8 @@ BERTH_API int berth_spec_set_cmd(berth_spec *spec, const char *const *argv, size
 /** Add KEY=VALUE to the environment; KEY must be non-empty and hold no '='. */
 BERTH_API int berth_spec_add_env(berth_spec *spec, const char *key, const char *value, berth_error *err);
 
-/** Add a label; the key must be non-empty. A later value replaces an earlier one. */
+/** Add a label; the key must be non-empty and not one berth writes itself
+ *  (BERTH_LABEL_MANAGED, BERTH_LABEL_OWNER). A later value replaces an earlier one. */
 BERTH_API int berth_spec_add_label(berth_spec *spec, const char *key, const char *value, berth_error *err);
 
 /** The image reference the spec was made from. Borrowed. */

@@ -50,8 +50,10 @@ typedef struct berth_detection berth_detection;
  * /var/run/docker.sock, $XDG_RUNTIME_DIR/podman/podman.sock,
  * /run/podman/podman.sock, /run/containerd/containerd.sock. Each candidate
  * is pinged; the engine is told by its own reply. The chosen one is the first
- * usable candidate in that order (an explicit endpoint or environment
- * variable is never passed over for a default socket).
+ * usable candidate in that order. A configured endpoint (option, environment
+ * variable, context) that fails is never passed over for a default socket:
+ * only one that answers as another engine than the one asked for, or as an
+ * engine this build cannot drive yet, is.
  *
  * Detection itself fails only on BERTH_ENOMEM or BERTH_EINVAL (bad options);
  * a machine with no engine gives a detection whose chosen index is -1.

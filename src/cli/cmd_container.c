@@ -87,12 +87,16 @@ static int build_spec(const command *cmd, int argc, char **argv, bool allow_deta
 /* docker run's exit codes when the command cannot be started. */
 static int run_exit_code(const berth_error *err)
 {
-	if (err->code == BERTH_EENGINE || err->code == BERTH_EPROTOCOL) {
-		if (strstr(err->message, "executable file not found") || strstr(err->message, "no such file or directory"))
-			return EXIT_NOT_FOUND;
-		if (strstr(err->message, "permission denied"))
-			return EXIT_CANNOT_RUN;
-	}
+	/* Only the engine's reasons for a failed start: Docker sends them
+	 * with 400 or 500, Podman with 500. */
+	if (err->code != BERTH_EENGINE && err->code != BERTH_EINVAL)
+		return EXIT_ENGINE;
+	if (!startswith(err->message, "start "))
+		return EXIT_ENGINE;
+	if (strstr(err->message, "executable file not found") || strstr(err->message, "no such file or directory"))
+		return EXIT_NOT_FOUND;
+	if (strstr(err->message, "permission denied"))
+		return EXIT_CANNOT_RUN;
 	return EXIT_ENGINE;
 }
 

@@ -62,10 +62,14 @@ static int no_engine_error(const berth_detection *d, berth_engine wanted, berth_
 		const candidate *c = &d->items[i];
 		if (c->verdict == BERTH_VERDICT_PERMISSION)
 			code = BERTH_EPERM;
+		if (c->verdict == BERTH_VERDICT_INVALID && code == BERTH_EUNAVAILABLE)
+			code = BERTH_EINVAL;
 		if (c->verdict == BERTH_VERDICT_UNSUPPORTED && code != BERTH_EPERM)
 			code = BERTH_EUNSUPPORTED;
-		n += (size_t)snprintf(msg + n, sizeof msg - n, "%s %s: %s", i ? ";" : ":",
-				      c->uri[0] ? c->uri : c->source, strempty(c->reason));
+		if (!c->probed)
+			continue;
+		n += (size_t)snprintf(msg + n, sizeof msg - n, "%s %s (%s): %s", n > 30 ? ";" : ":",
+				      c->uri[0] ? c->uri : "-", c->source, strempty(c->reason));
 	}
 	return berth_fail(err, code, "%s", msg);
 }

@@ -293,8 +293,8 @@ int berth_spec_add_label(berth_spec *s, const char *key, const char *value, bert
 	CHECK_ARG(s, err, "spec is NULL");
 	if (isempty(key))
 		return berth_fail(err, BERTH_EINVAL, "label: empty key");
-	if (startswith(key, "io.berth."))
-		return berth_fail(err, BERTH_EINVAL, "label: keys under io.berth. are berth's own (%.100s)", key);
+	if (STREQ(key, BERTH_LABEL_MANAGED) || STREQ(key, BERTH_LABEL_OWNER))
+		return berth_fail(err, BERTH_EINVAL, "label: %s is written by berth itself", key);
 	if (labels_set(&s->label_keys, &s->label_values, key, strempty(value)) < 0)
 		return BERTH_NOMEM(err);
 	return 0;

@@ -226,18 +226,30 @@ void detection_probe(candidate *c, berth_engine wanted, int timeout_ms)
 	c->reason = strdup(e.message);
 }
 
+/* A candidate the user configured (option, environment, context) is
+ * authoritative: when it fails, berth does not quietly fall back to a
+ * default socket. Only "another engine than the one asked for" and "an
+ * engine this build cannot drive yet" let later candidates be chosen. */
+static bool blocks_fallback(const candidate *c)
+{
+	return !startswith(c->source, "default") && c->verdict != BERTH_VERDICT_OK &&
+	       c->verdict != BERTH_VERDICT_WRONG_ENGINE && c->verdict != BERTH_VERDICT_UNSUPPORTED;
+}
+
 int detection_run(berth_detection *d, berth_engine wanted, int timeout_ms, bool probe_all)
 {
 	d->chosen = -1;
+	bool blocked = false;
 	for (size_t i = 0; i < d->len; i++) {
 		candidate *c = &d->items[i];
-		if (c->probed)
-			continue;
-		if (d->chosen >= 0 && !probe_all)
+		if ((d->chosen >= 0 || blocked) && !probe_all)
 			break;
-		detection_probe(c, wanted, timeout_ms);
-		if (c->verdict == BERTH_VERDICT_OK && d->chosen < 0)
+		if (!c->probed)
+			detection_probe(c, wanted, timeout_ms);
+		if (c->verdict == BERTH_VERDICT_OK && d->chosen < 0 && !blocked)
 			d->chosen = (int)i;
+		if (d->chosen < 0 && blocks_fallback(c))
+			blocked = true;
 	}
 	return d->chosen;
 }

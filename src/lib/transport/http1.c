@@ -122,6 +122,8 @@ static int commit_header(struct http_stream *s)
 static int on_header_field(http_parser *p, const char *at, size_t len)
 {
 	struct http_stream *s = p->data;
+	if (s->headers_done)
+		return 0; /* a chunked body's trailer: not part of the head */
 	if (s->in_value) {
 		if (commit_header(s) < 0)
 			return -1;
@@ -137,6 +139,8 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
 static int on_header_value(http_parser *p, const char *at, size_t len)
 {
 	struct http_stream *s = p->data;
+	if (s->headers_done)
+		return 0;
 	s->in_value = true;
 	if (sbuf_add(&s->hvalue, at, len) < 0) {
 		s->cb_error = BERTH_ENOMEM;
@@ -314,8 +318,12 @@ static int stream_start(struct http_stream *s, const http_request *req, int64_t 
 			r = pump(s, deadline, err);
 		if (r == 0)
 			return 0;
-		bool retry = s->c->reused && s->received == 0 && attempt == 0 &&
-			     (r == BERTH_EUNAVAILABLE);
+		/* Only idempotent requests are sent twice: a POST the engine
+		 * acted on before the connection died must not run again. */
+		bool idempotent = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0 ||
+				  strcmp(req->method, "DELETE") == 0 || strcmp(req->method, "PUT") == 0;
+		bool retry = s->c->reused && s->received == 0 && attempt == 0 && idempotent &&
+			     r == BERTH_EUNAVAILABLE;
 		conn_close(s->c);
 		s->c = NULL;
 		if (!retry)

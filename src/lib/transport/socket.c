@@ -179,11 +179,15 @@ static int connect_fd(int fd, const struct sockaddr *sa, socklen_t salen, int64_
 {
 	if (connect(fd, sa, salen) == 0)
 		return 0;
-	if (errno != EINPROGRESS && errno != EAGAIN && errno != EINTR) {
+	/* EAGAIN is not "in progress": a unix socket says so when the
+	 * listener's accept queue is full, and polling the unconnected socket
+	 * would report it writable at once. */
+	if (errno != EINPROGRESS && errno != EINTR) {
 		int e = errno;
 		const char *hint = e == ENOENT ? " (is the engine running?)" :
 				   e == ECONNREFUSED ? " (nothing listens there)" :
-				   e == EACCES ? " (are you in the engine's group?)" : "";
+				   e == EACCES ? " (are you in the engine's group?)" :
+				   e == EAGAIN ? " (the engine is not accepting connections)" : "";
 		return berth_fail_full(err, berth_code_from_errno(e) == BERTH_ENOTFOUND ? BERTH_ENOTFOUND :
 				       e == EACCES || e == EPERM ? BERTH_EPERM : BERTH_EUNAVAILABLE,
 				       0, e, "%s: connect: %s%s", ep->uri, strerror(e), hint);

@@ -79,8 +79,8 @@ enum {
 	BIO_FLAGS_IO_SPECIAL = 0x04,
 	BIO_FLAGS_SHOULD_RETRY = 0x08,
 
-	/* Error codes: bit 31 marks a system error; otherwise the library
-	 * is in bits 23-30 and the reason in bits 0-22. */
+	/* Error codes: bit 31 (ERR_SYSTEM_FLAG below) marks a system error;
+	 * otherwise the library is in bits 23-30 and the reason in 0-22. */
 	ERR_LIB_OFFSET = 23,
 	ERR_LIB_MASK = 0xff,
 	ERR_REASON_MASK = 0x7fffff,
@@ -100,6 +100,8 @@ enum {
 	SSL_AD_ACCESS_DENIED = 49,
 	SSL_AD_CERTIFICATE_REQUIRED = 116,
 };
+
+#define ERR_SYSTEM_FLAG 0x80000000UL
 
 typedef int passwd_cb(char *buf, int size, int rwflag, void *userdata);
 typedef int verify_cb(int ok, void *store_ctx);
@@ -188,7 +190,8 @@ static void load_openssl(void)
 			continue;
 		/* The constants above are OpenSSL 3's: refuse anything else
 		 * (libssl.so may be a development link to another version).
-		 * Nothing has run inside the library yet, so closing is safe. */
+		 * Only OpenSSL_version_num() has run, which sets nothing up, so
+		 * closing is safe. */
 		if (!resolve_all(h) || ossl.OpenSSL_version_num() >> 28 != 3) {
 			memset(&ossl, 0, sizeof ossl);
 			dlclose(h);
@@ -212,8 +215,9 @@ struct tls_conn {
 	ossl_ctx *ctx;
 	ossl_ssl *ssl;
 	int fd;
-	int io_errno;  /* errno of the last failed send() or recv(), or 0 */
-	bool eof;      /* recv() saw the end of the stream */
+	int io_errno;      /* errno of the last failed send() or recv(), or 0 */
+	bool eof;          /* recv() saw the end of the stream */
+	bool client_cert;  /* cert.pem and key.pem are offered */
 };
 
 void tls_free(tls_conn *t)
@@ -322,7 +326,7 @@ static unsigned long take_ssl_error(char *text, size_t size)
 
 static int ssl_reason(unsigned long e)
 {
-	if (e == 0 || (e & 0x80000000UL) || ((e >> ERR_LIB_OFFSET) & ERR_LIB_MASK) != ERR_LIB_SSL)
+	if (e == 0 || (e & ERR_SYSTEM_FLAG) || ((e >> ERR_LIB_OFFSET) & ERR_LIB_MASK) != ERR_LIB_SSL)
 		return 0;
 	return (int)(e & ERR_REASON_MASK);
 }
@@ -347,12 +351,14 @@ static int ssl_failure(tls_conn *t, int ssl_err, unsigned long e, const char *te
 		return berth_fail(err, BERTH_EPERM, "%s: %s: %s%s%s", ep->uri, what, text,
 				  why ? ": " : "", why ? why : "");
 	}
-	if (reason - SSL_AD_REASON_OFFSET == SSL_AD_CERTIFICATE_REQUIRED)
+	/* The engine refused us for our certificate (Go's servers say "bad
+	 * certificate" when there is none, too). */
+	if (is_cert_alert(reason) && !t->client_cert)
 		return berth_fail(err, BERTH_EPERM, "%s: %s: %s (the engine wants a client certificate: cert.pem and key.pem in %s)",
 				  ep->uri, what, text, strempty(ep->cert_dir));
 	if (is_cert_alert(reason))
-		return berth_fail(err, BERTH_EPERM, "%s: %s: %s (the engine refused the client certificate)",
-				  ep->uri, what, text);
+		return berth_fail(err, BERTH_EPERM, "%s: %s: %s (the engine refused the client certificate %s/cert.pem)",
+				  ep->uri, what, text, strempty(ep->cert_dir));
 	if (t->io_errno)
 		return berth_fail_full(err, BERTH_EUNAVAILABLE, 0, t->io_errno, "%s: %s: %s", ep->uri, what,
 				       strerror(t->io_errno));
@@ -425,7 +431,6 @@ static int load_files(tls_conn *t, const endpoint *ep, berth_error *err)
 		return berth_fail(err, BERTH_EINVAL, "%s: cannot load the client certificate %s: %s", ep->uri,
 				  cert.data, text);
 	}
-	ossl.SSL_CTX_set_default_passwd_cb(t->ctx, no_passphrase);
 	if (ossl.SSL_CTX_use_PrivateKey_file(t->ctx, key.data, SSL_FILETYPE_PEM) != 1) {
 		take_ssl_error(text, sizeof text);
 		_cleanup_free_ char *pem = NULL;
@@ -433,6 +438,7 @@ static int load_files(tls_conn *t, const endpoint *ep, berth_error *err)
 		return berth_fail(err, BERTH_EINVAL, "%s: cannot load the client key %s: %s", ep->uri, key.data,
 				  encrypted ? "the key is encrypted (passphrases are not supported)" : text);
 	}
+	t->client_cert = true;
 	return 0;
 }
 
@@ -463,6 +469,7 @@ int tls_connect(tls_conn **out, int fd, const endpoint *ep, int64_t deadline, be
 	}
 	/* Docker's engines want TLS 1.2 or later too. */
 	ossl.SSL_CTX_ctrl(t->ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_2_VERSION, NULL);
+	ossl.SSL_CTX_set_default_passwd_cb(t->ctx, no_passphrase);
 	int r = load_files(t, ep, err);
 	if (r < 0)
 		return r;
@@ -513,6 +520,8 @@ int tls_read(tls_conn *t, int fd, void *buf, size_t len, int64_t deadline, const
 {
 	char text[256];
 	int n = len > INT_MAX ? INT_MAX : (int)len;
+	if (n == 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: read: no room in the buffer", ep->uri);
 	t->fd = fd;
 	for (;;) {
 		ossl.ERR_clear_error();
@@ -539,6 +548,29 @@ int tls_read(tls_conn *t, int fd, void *buf, size_t len, int64_t deadline, const
 	}
 }
 
+/* A write failed because the engine closed the connection. An engine that
+ * refuses us says why in an alert first (with TLS 1.3 the refusal of a
+ * client certificate comes after our handshake is complete, and our
+ * request then meets a reset), and the alert may still be unread in the
+ * socket: read it, without waiting, to report it instead of the reset.
+ * Returns its error, or 0 when there is none. */
+static int alert_after_reset(tls_conn *t, const endpoint *ep, berth_error *err)
+{
+	char buf[512], text[256];
+	int saved = t->io_errno;
+	t->io_errno = 0;
+	ossl.ERR_clear_error();
+	int rc = ossl.SSL_read(t->ssl, buf, sizeof buf);
+	if (rc <= 0) {
+		int e = ossl.SSL_get_error(t->ssl, rc);
+		unsigned long code = take_ssl_error(text, sizeof text);
+		if (ssl_reason(code) > SSL_AD_REASON_OFFSET)
+			return ssl_failure(t, e, code, text, ep, "write", err);
+	}
+	t->io_errno = saved;
+	return 0;
+}
+
 int tls_write(tls_conn *t, int fd, const void *buf, size_t len, int64_t deadline, const endpoint *ep, berth_error *err)
 {
 	char text[256];
@@ -561,6 +593,11 @@ int tls_write(tls_conn *t, int fd, const void *buf, size_t len, int64_t deadline
 			continue;
 		}
 		unsigned long code = take_ssl_error(text, sizeof text);
+		if (t->io_errno == EPIPE || t->io_errno == ECONNRESET) {
+			int r = alert_after_reset(t, ep, err);
+			if (r < 0)
+				return r;
+		}
 		return ssl_failure(t, e, code, text, ep, "write", err);
 	}
 }

@@ -17,11 +17,23 @@ typedef struct dialect {
 	berth_engine engine;
 	const char *name;
 	bool needs_stop_timeout_lookup; /* stop without t= uses the container's own */
+	/* Re-classify an error reply the generic status mapping gets wrong. */
+	int (*refine)(int code, int status, const char *message);
 } dialect;
 
+/* Podman's compat API answers some state conflicts with 500 where Docker
+ * says 409: "container state improper" (remove of a running container,
+ * without force) and "already in use" (a taken name). */
+static int podman_refine(int code, int status, const char *message)
+{
+	if (status == 500 && (strstr(message, "container state improper") || strstr(message, "already in use")))
+		return BERTH_ECONFLICT;
+	return code;
+}
+
 static const dialect dialects[] = {
-	{ BERTH_ENGINE_DOCKER, "Docker", true },
-	{ BERTH_ENGINE_PODMAN, "Podman", true },
+	{ BERTH_ENGINE_DOCKER, "Docker", true, NULL },
+	{ BERTH_ENGINE_PODMAN, "Podman", true, podman_refine },
 };
 
 typedef struct engineapi {
@@ -36,11 +48,14 @@ static engineapi *api_of(struct berth_client *c) { return c->backend; }
 
 /* Map a non-2xx status to a BERTH_E* code with the engine's message.
  * `what` names the operation and its object ("start c1"). */
-static int status_error(const http_response *resp, const char *what, berth_error *err)
+static int status_error(const dialect *d, const http_response *resp, const char *what, berth_error *err)
 {
 	char msg[384];
 	engineapi_error_message(msg, sizeof msg, resp->status, resp->body.data, resp->body.len);
-	return berth_fail_full(err, engineapi_status_code(resp->status), resp->status, 0, "%s: %s", what, msg);
+	int code = engineapi_status_code(resp->status);
+	if (d && d->refine)
+		code = d->refine(code, resp->status, msg);
+	return berth_fail_full(err, code, resp->status, 0, "%s: %s", what, msg);
 }
 
 typedef struct call {
@@ -80,7 +95,7 @@ static int do_call(struct berth_client *c, const call *k, http_response *resp, c
 	for (const int *s = ok_statuses; s && *s; s++)
 		if (resp->status == *s)
 			return 0;
-	return status_error(resp, what, err);
+	return status_error(api->d, resp, what, err);
 }
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -196,12 +211,20 @@ static int api_ping(struct berth_client *c, berth_error *err)
 	return probe_with(&p, api_of(c)->t, err);
 }
 
+/* A malformed reply names the endpoint it came from. */
+static int with_endpoint(const struct berth_client *c, int r, berth_error *err)
+{
+	if (r == BERTH_EPROTOCOL)
+		berth_error_prefix(err, "%s", c->endpoint);
+	return r;
+}
+
 static int api_version(berth_version **out, struct berth_client *c, berth_error *err)
 {
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", "/version", NULL, 0 };
 	int r = do_call(c, &k, &resp, NULL, "version", err);
-	return r < 0 ? r : engineapi_parse_version(out, resp.body.data, resp.body.len, c->engine, err);
+	return r < 0 ? r : with_endpoint(c, engineapi_parse_version(out, resp.body.data, resp.body.len, c->engine, err), err);
 }
 
 static int api_info(berth_info **out, struct berth_client *c, berth_error *err)
@@ -209,7 +232,7 @@ static int api_info(berth_info **out, struct berth_client *c, berth_error *err)
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", "/info", NULL, 0 };
 	int r = do_call(c, &k, &resp, NULL, "info", err);
-	return r < 0 ? r : engineapi_parse_info(out, resp.body.data, resp.body.len, err);
+	return r < 0 ? r : with_endpoint(c, engineapi_parse_info(out, resp.body.data, resp.body.len, err), err);
 }
 
 static json_t *strv_to_json(const strv *v)
@@ -270,7 +293,7 @@ static int api_create(char **out_id, struct berth_client *c, const berth_spec *s
 	if (r == BERTH_ECONFLICT)
 		return berth_fail_full(err, BERTH_EEXISTS, resp.status, 0, "create: the name %s is already in use",
 				       strempty(spec->name));
-	return r < 0 ? r : engineapi_parse_create(out_id, resp.body.data, resp.body.len, what, err);
+	return r < 0 ? r : with_endpoint(c, engineapi_parse_create(out_id, resp.body.data, resp.body.len, what, err), err);
 }
 
 static int api_start(struct berth_client *c, const char *id, berth_error *err)
@@ -297,7 +320,7 @@ static int container_stop_timeout(struct berth_client *c, const char *id, berth_
 	snprintf(what, sizeof what, "stop %s", id);
 	call k = { "GET", path.data, NULL, 0 };
 	int r = do_call(c, &k, &resp, NULL, what, err);
-	return r < 0 ? r : engineapi_parse_stop_timeout(resp.body.data, resp.body.len, what, err);
+	return r < 0 ? r : with_endpoint(c, engineapi_parse_stop_timeout(resp.body.data, resp.body.len, what, err), err);
 }
 
 static int api_stop(struct berth_client *c, const char *id, int grace, berth_error *err)
@@ -352,7 +375,7 @@ static int api_inspect(berth_container_info **out, struct berth_client *c, const
 	snprintf(what, sizeof what, "inspect %s", id);
 	call k = { "GET", path.data, NULL, 0 };
 	int r = do_call(c, &k, &resp, NULL, what, err);
-	return r < 0 ? r : engineapi_parse_inspect(out, resp.body.data, resp.body.len, what, err);
+	return r < 0 ? r : with_endpoint(c, engineapi_parse_inspect(out, resp.body.data, resp.body.len, what, err), err);
 }
 
 static int list_filters(sbuf *path, const berth_list_options *opts, berth_error *err)
@@ -394,7 +417,7 @@ static int api_list(berth_container_list **out, struct berth_client *c, const be
 		return r;
 	call k = { "GET", path.data, NULL, 0 };
 	r = do_call(c, &k, &resp, NULL, "list containers", err);
-	return r < 0 ? r : engineapi_parse_list(out, resp.body.data, resp.body.len, err);
+	return r < 0 ? r : with_endpoint(c, engineapi_parse_list(out, resp.body.data, resp.body.len, err), err);
 }
 
 static void api_close(struct berth_client *c)

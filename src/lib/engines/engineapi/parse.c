@@ -20,8 +20,16 @@ static int64_t jint(json_t *o, const char *key)
 	json_t *v = json_object_get(o, key);
 	if (json_is_integer(v))
 		return (int64_t)json_integer_value(v);
-	if (json_is_real(v))
-		return (int64_t)json_real_value(v);
+	if (json_is_real(v)) {
+		/* Clamp first: casting a double outside int64_t's range is
+		 * undefined behaviour (found by fuzz/fuzz_engine_json). */
+		double d = json_real_value(v);
+		if (d >= 9223372036854775808.0)
+			return INT64_MAX;
+		if (d < -9223372036854775808.0)
+			return INT64_MIN;
+		return d == d ? (int64_t)d : 0;
+	}
 	return 0;
 }
 

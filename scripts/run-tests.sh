@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Set up and run all of berth's tests on a Debian 12 machine (as root).
+#
+#   1. scripts/provision.sh: install what is missing (build deps, dockerd,
+#      Podman, containerd, test tools), start the engines that do not answer,
+#      build the offline test images
+#   2. build with -Werror and run every suite (unit, fuzz replay,
+#      conformance on Docker and Podman, CLI)
+#   3. build again with AddressSanitizer + UndefinedBehaviorSanitizer and run
+#      the suites once more (BERTH_SANITIZE=0 skips this)
+#   4. print one line per test binary and the closing
+#      "N passed, N failed, N skipped"
+#
+# Locally, a missing engine skips its suites loudly; with CI set, a skip is
+# a failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+echo "== provisioning (packages, engines, test images)"
+if ! bash scripts/provision.sh; then
+	echo "provisioning failed: see above" >&2
+	[ -n "${CI:-}" ] && { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+fi
+
+logs=()
+run_suites() {
+	local dir=$1
+	shift
+	echo "== build $dir ($*)"
+	if [ -d "$dir" ]; then
+		meson setup --reconfigure "$dir" "$@" >"$dir.setup.log" 2>&1 || meson setup --wipe "$dir" "$@" >"$dir.setup.log" 2>&1
+	else
+		meson setup "$dir" "$@" >"$dir.setup.log" 2>&1
+	fi || { cat "$dir.setup.log"; return 1; }
+	ninja -C "$dir" || return 1
+	echo "== test $dir"
+	# --no-rebuild: built just above; the TAP of each test lands in testlog.json
+	meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 >"$dir.test.log" 2>&1
+	tail -n 15 "$dir.test.log"
+	logs+=("$ROOT/$dir/meson-logs/testlog.json")
+}
+
+status=0
+run_suites build-test -Dwerror=true --buildtype=debugoptimized || status=1
+if [ "${BERTH_SANITIZE:-1}" = 1 ]; then
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		run_suites build-asan -Dwerror=true --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false || status=1
+fi
+
+echo "== results"
+if [ ${#logs[@]} = 0 ]; then
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+python3 scripts/tap-summary.py "${logs[@]}" || status=1
+exit $status

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Count test results from meson's testlog.json files.
+
+Every berth test prints TAP (cmocka in TAP mode, the shell and replay tests
+by hand), so the count is per test case, not per binary. A binary that
+failed or timed out without printing a failing case (a crash) counts as one
+failure; one that skipped as a whole ("1..0 # SKIP", exit 77) as one skip.
+Under CI a skip is a failure: every engine must be there.
+
+Prints a line per test binary, then the closing line
+    N passed, N failed, N skipped
+and exits 1 when anything failed."""
+import json
+import os
+import re
+import sys
+
+TAP = re.compile(r"^(not ok|ok)\b[^#]*(#\s*(SKIP|TODO)\b.*)?", re.IGNORECASE)
+totals = {"passed": 0, "failed": 0, "skipped": 0}
+ci = bool(os.environ.get("CI"))
+
+for path in sys.argv[1:]:
+    label = os.path.basename(os.path.dirname(os.path.dirname(path)))
+    with open(path) as f:
+        for line in f:
+            t = json.loads(line)
+            out = t.get("stdout") or ""
+            p = f = s = 0
+            for l in out.splitlines():
+                m = TAP.match(l.strip())
+                if not m:
+                    continue
+                if m.group(3) and m.group(3).upper() == "SKIP":
+                    s += 1
+                elif m.group(1) == "ok":
+                    p += 1
+                else:
+                    f += 1
+            result = t.get("result", "")
+            if result in ("FAIL", "TIMEOUT", "ERROR", "UNEXPECTEDPASS") and f == 0:
+                f += 1
+            if result == "SKIP" and p + f + s == 0:
+                s += 1
+            if ci and s:
+                f += s
+                s = 0
+            totals["passed"] += p
+            totals["failed"] += f
+            totals["skipped"] += s
+            flag = "FAIL" if f else ("SKIP" if s else "ok")
+            print(f"  {flag:4} {label}/{t['name']}: {p} passed, {f} failed, {s} skipped ({t.get('duration', 0):.1f} s)")
+
+print(f"{totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
+sys.exit(1 if totals["failed"] else 0)

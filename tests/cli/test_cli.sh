@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# CLI tests: run the built berth binary against a real engine and check its
+# output and exit codes. Prints TAP. Environment: BERTH_CLI (the binary),
+# BERTH_TEST_ENGINE (docker|podman). Creates only berth-t-* containers and
+# volumes labelled io.berth.test.run=<run>, and removes only those.
+set -u
+B=${BERTH_CLI:?BERTH_CLI must name the berth binary}
+E=${BERTH_TEST_ENGINE:-docker}
+RUN="cli$$"
+IMAGE=localhost/berth-test/busybox:latest
+HERE=$(cd "$(dirname "$0")" && pwd)
+TMP=$(mktemp -d /tmp/berth-cli-XXXXXX)
+n=0
+failed=0
+PIDS=()
+
+case $E in
+docker) ENGINE_CLI=(/usr/bin/docker -H unix:///var/run/docker.sock) ;;
+podman) ENGINE_CLI=(podman --url unix:///run/podman/podman.sock) ;;
+*) echo "Bail out! unknown engine $E"; exit 1 ;;
+esac
+
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	# only what this run made
+	ids=$("$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN" 2>/dev/null)
+	[ -n "$ids" ] && "$B" -E "$E" rm -f $ids >/dev/null 2>&1
+	"${ENGINE_CLI[@]}" volume rm -f "berth-t-$RUN-vol" >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# run CMD...: sets $out, $errout, $rc
+run() {
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	out=$(cat "$TMP/out")
+	errout=$(cat "$TMP/err")
+}
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		echo "#   rc=$rc"
+		echo "#   stdout: ${out:0:400}" | head -5
+		echo "#   stderr: ${errout:0:400}" | head -5
+		failed=$((failed + 1))
+	fi
+}
+
+# check "description" CONDITION...
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok 0 "$what"; else ok 1 "$what"; fi
+}
+
+has() { [[ "$1" == *"$2"* ]]; }
+
+# Is the engine there at all? In CI a missing engine is a failure.
+if ! "$B" -E "$E" ping >/dev/null 2>&1; then
+	if [ -n "${CI:-}" ]; then
+		echo "1..1"
+		echo "not ok 1 - engine $E answers (required in CI)"
+		exit 1
+	fi
+	echo "1..0 # SKIP engine $E is not available"
+	exit 0
+fi
+
+echo "1..44"
+NAME="berth-t-$RUN-web"
+
+run "$B" --version
+check "--version exits 0" [ $rc = 0 ]
+check "--version names berth" has "$out" "berth version"
+
+run "$B" -E "$E" version
+check "version exits 0" [ $rc = 0 ]
+check "version names the engine" has "$out" "Server: $E"
+
+run "$B" -E "$E" detect
+check "detect exits 0 when an engine is usable" [ $rc = 0 ]
+check "detect marks the chosen $E endpoint" bash -c "grep -q '^\* .*ok: $E' '$TMP/out'"
+
+run "$B" -E "$E" info
+check "info exits 0" [ $rc = 0 ]
+
+run "$B" -E nosuch ps
+check "unknown engine exits 125" [ $rc = 125 ]
+check "unknown engine message" has "$errout" 'berth: unknown engine "nosuch"'
+
+run "$B" -H unix:///nonexistent/berth.sock ps
+check "missing socket exits 125" [ $rc = 125 ]
+check "missing socket message names the endpoint" has "$errout" "unix:///nonexistent/berth.sock"
+
+run "$B" -H tcp://127.0.0.1:99999 ps
+check "malformed DOCKER_HOST-style address exits 125" [ $rc = 125 ]
+
+run env DOCKER_HOST=bogus://x "$B" ps
+check "malformed DOCKER_HOST is reported" bash -c "[ $rc = 125 ] && grep -q 'bogus://x' '$TMP/err'"
+
+run "$B" frobnicate
+check "unknown command exits 125" [ $rc = 125 ]
+
+run "$B" -E "$E" run -d --name "$NAME" -e BERTH_X=1 -l "io.berth.test.run=$RUN" -l tier=web "$IMAGE" sleep 300
+check "run -d exits 0" [ $rc = 0 ]
+check "run -d prints a 64-hex id" bash -c "[[ '$out' =~ ^[0-9a-f]{64}\$ ]]"
+ID=$out
+
+run "$B" -E "$E" ps
+check "ps lists the container by name" has "$out" "$NAME"
+check "ps has docker's header" has "$out" "CONTAINER ID   IMAGE"
+
+run "$B" -E "$E" ps -q --filter "label=io.berth.test.run=$RUN"
+check "ps -q --filter label prints the short id" [ "$out" = "${ID:0:12}" ]
+
+run "$B" -E "$E" ps --format json --filter "name=$NAME"
+check "ps --format json is JSON with the name" bash -c "python3 -c 'import json,sys; o=json.loads(sys.stdin.readline()); assert o[\"Name\"]==\"$NAME\" and o[\"Labels\"][\"tier\"]==\"web\"' < '$TMP/out'"
+
+run "$B" -E "$E" inspect "$NAME"
+check "inspect shows running" has "$out" "State:       running"
+
+run "$B" -E "$E" inspect --format json "$NAME"
+check "inspect --format json: running, env, labels, raw" bash -c "python3 -c '
+import json,sys
+o=json.load(sys.stdin)[0]
+assert o[\"Running\"] and o[\"Pid\"]>0 and \"BERTH_X=1\" in o[\"Env\"]
+assert o[\"Labels\"][\"io.berth.managed\"]==\"true\" and o[\"Raw\"][\"Id\"]==\"$ID\"' < '$TMP/out'"
+
+run "$B" -E "$E" inspect "berth-t-$RUN-missing"
+check "inspect of a missing container exits 1" [ $rc = 1 ]
+check "inspect of a missing container names it" has "$errout" "berth-t-$RUN-missing"
+
+run "$B" -E "$E" stop -t abc "$NAME"
+check "stop -t abc is a usage error (125)" [ $rc = 125 ]
+
+run "$B" -E "$E" stop -t 1 "$NAME"
+check "stop -t 1 exits 0 and prints the name" bash -c "[ $rc = 0 ] && [ '$out' = '$NAME' ]"
+run "$B" -E "$E" inspect --format json "$NAME"
+check "after stop: exited 137 (SIGKILL after the grace)" bash -c "python3 -c 'import json,sys; o=json.load(sys.stdin)[0]; assert o[\"State\"]==\"exited\" and o[\"ExitCode\"]==137' < '$TMP/out'"
+
+run "$B" -E "$E" stop "berth-t-$RUN-missing"
+check "stop of a missing container exits 1" [ $rc = 1 ]
+
+run "$B" -E "$E" rm "$NAME"
+check "rm of a stopped container exits 0" [ $rc = 0 ]
+run "$B" -E "$E" rm "$NAME"
+check "rm of a missing container exits 1" [ $rc = 1 ]
+run "$B" -E "$E" rm -f "$NAME"
+check "rm -f of a missing container exits 0" [ $rc = 0 ]
+
+run "$B" -E "$E" run -d --name x "$IMAGE"
+check "an invalid name is refused with 125" bash -c "[ $rc = 125 ] && grep -q 'name' '$TMP/err'"
+run "$B" -E "$E" run -d ""
+check "an empty image is refused with 125" [ $rc = 125 ]
+run "$B" -E "$E" run -d "Bad:Image"
+check "a malformed image is refused with 125" bash -c "[ $rc = 125 ] && grep -q 'lowercase' '$TMP/err'"
+run "$B" -E "$E" run -d -l "io.berth.test.run=$RUN" localhost/berth-test/none:never
+check "a missing image: 125, 'no such image'" bash -c "[ $rc = 125 ] && grep -q 'no such image' '$TMP/err'"
+run "$B" -E "$E" run -d --name "berth-t-$RUN-nocmd" -l "io.berth.test.run=$RUN" "$IMAGE" /no/such/cmd
+check "a command that does not exist exits 127" [ $rc = 127 ]
+run "$B" -E "$E" run "$IMAGE" true
+check "run without -d says it is not supported yet (125)" bash -c "[ $rc = 125 ] && grep -q -- '-d' '$TMP/err'"
+
+# Named volumes survive a forced remove.
+"${ENGINE_CLI[@]}" volume create "berth-t-$RUN-vol" >/dev/null
+"${ENGINE_CLI[@]}" run -d --name "berth-t-$RUN-vol" -l "io.berth.test.run=$RUN" -v "berth-t-$RUN-vol:/data" "$IMAGE" sleep 300 >/dev/null
+run "$B" -E "$E" rm -f "berth-t-$RUN-vol"
+check "rm -f of a container with a named volume exits 0" [ $rc = 0 ]
+run "${ENGINE_CLI[@]}" volume inspect "berth-t-$RUN-vol"
+check "the named volume is still there" [ $rc = 0 ]
+
+run "$B" -E containerd ps
+check "--engine containerd says it is not in this build (125)" bash -c "[ $rc = 125 ] && grep -q 'containerd' '$TMP/err'"
+
+run "$B" platform --format json
+check "platform --format json is JSON" bash -c "python3 -c 'import json,sys; o=json.load(sys.stdin); assert \"InContainer\" in o' < '$TMP/out'"
+
+# Faults: an engine that never answers, one that is not JSON, one that truncates.
+python3 "$HERE/fake_engine.py" "$TMP/silent.sock" silent & PIDS+=($!)
+python3 "$HERE/fake_engine.py" "$TMP/notjson.sock" notjson & PIDS+=($!)
+python3 "$HERE/fake_engine.py" "$TMP/trunc.sock" truncate & PIDS+=($!)
+for _ in $(seq 50); do [ -S "$TMP/silent.sock" ] && [ -S "$TMP/notjson.sock" ] && [ -S "$TMP/trunc.sock" ] && break; sleep 0.1; done
+
+start=$(date +%s%N)
+run "$B" --timeout 1 -H "unix://$TMP/silent.sock" ps
+took=$((($(date +%s%N) - start) / 1000000))
+check "a silent engine: 125 with a timeout message, within the deadline (${took} ms)" bash -c "[ $rc = 125 ] && grep -q 'no answer' '$TMP/err' && [ $took -lt 5000 ]"
+run "$B" -H "unix://$TMP/notjson.sock" ps
+check "a reply that is not JSON: 125 and says so" bash -c "[ $rc = 125 ] && grep -q 'not JSON' '$TMP/err'"
+run "$B" -H "unix://$TMP/trunc.sock" ps
+check "a truncated reply: 125 and says so" bash -c "[ $rc = 125 ] && grep -q 'truncated' '$TMP/err'"
+
+[ $failed = 0 ]

@@ -1,0 +1,145 @@
+/* util helpers, error codes and the error record. */
+#include "../common/test.h"
+
+#include "lib/internal.h"
+
+static void test_sbuf(void **state)
+{
+	(void)state;
+	_cleanup_sbuf_ sbuf b = SBUF_INIT;
+	assert_int_equal(sbuf_adds(&b, "ab"), 0);
+	assert_int_equal(sbuf_printf(&b, "-%d-%s", 42, "x"), 0);
+	assert_string_equal(b.data, "ab-42-x");
+	/* a long formatted string takes the slow path */
+	char big[1000];
+	memset(big, 'y', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(sbuf_printf(&b, "%s", big), 0);
+	assert_int_equal(b.len, 7 + 999);
+	assert_int_equal(b.data[b.len], '\0');
+	sbuf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(sbuf_add_urlenc(&b, "a b/c?d=e&f~_.-Z9"), 0);
+	assert_string_equal(b.data, "a%20b%2Fc%3Fd%3De%26f~_.-Z9");
+	char *s = sbuf_steal(&b);
+	assert_non_null(s);
+	assert_null(b.data);
+	free(s);
+	/* stealing an empty buffer gives "" rather than NULL */
+	s = sbuf_steal(&b);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void test_strv(void **state)
+{
+	(void)state;
+	_cleanup_strv_ strv v = STRV_INIT;
+	for (int i = 0; i < 100; i++) {
+		char tmp[16];
+		snprintf(tmp, sizeof tmp, "s%d", i);
+		assert_int_equal(strv_push(&v, tmp), 0);
+	}
+	assert_int_equal(v.len, 100);
+	assert_string_equal(v.items[57], "s57");
+	assert_null(v.items[100]);
+}
+
+static void test_api_version_cmp(void **state)
+{
+	(void)state;
+	assert_true(api_version_cmp("1.41", "1.41") == 0);
+	assert_true(api_version_cmp("1.9", "1.41") < 0);
+	assert_true(api_version_cmp("1.41", "1.9") > 0);
+	assert_true(api_version_cmp("2.0", "1.99") > 0);
+	assert_true(api_version_cmp("1.41", "1.41.0") == 0);
+	assert_true(api_version_cmp("1.30", "1.4") > 0);
+}
+
+static void test_codes(void **state)
+{
+	(void)state;
+	/* Fixed values: part of the ABI. */
+	assert_int_equal(BERTH_ENOTFOUND, -1);
+	assert_int_equal(BERTH_EINVAL, -11);
+	assert_int_equal(BERTH_ITEROVER, -14);
+	for (int c = 0; c >= BERTH_ITEROVER; c--) {
+		assert_string_not_equal(berth_strerror(c), "unknown error");
+		assert_true(strncmp(berth_code_name(c), "BERTH_", 6) == 0);
+	}
+	assert_string_equal(berth_code_name(BERTH_ETIMEDOUT), "BERTH_ETIMEDOUT");
+	assert_string_equal(berth_strerror(-999), "unknown error");
+	assert_string_equal(berth_strerror(5), "unknown error");
+	assert_string_equal(berth_library_version(), BERTH_VERSION_STRING);
+}
+
+static void test_error_record(void **state)
+{
+	(void)state;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_int_equal(berth_fail(&err, BERTH_EINVAL, "bad %s\nsecond line.", "thing"), BERTH_EINVAL);
+	assert_int_equal(err.code, BERTH_EINVAL);
+	/* one line, trailing dot trimmed */
+	assert_string_equal(err.message, "bad thing second line");
+	assert_int_equal(berth_fail_full(&err, BERTH_EENGINE, 500, 0, "boom"), BERTH_EENGINE);
+	assert_int_equal(err.native, 500);
+	berth_error_prefix(&err, "ctx %d", 1);
+	assert_string_equal(err.message, "ctx 1: boom");
+	/* overlong messages are cut, never overflow */
+	char big[2000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	berth_fail(&err, BERTH_EINVAL, "%s", big);
+	assert_int_equal(strlen(err.message), BERTH_ERROR_MESSAGE_MAX - 1);
+	berth_error_prefix(&err, "%s", big);
+	assert_int_equal(strlen(err.message), BERTH_ERROR_MESSAGE_MAX - 1);
+	berth_error_clear(&err);
+	assert_int_equal(err.code, 0);
+	assert_string_equal(err.message, "");
+	/* NULL error records are allowed everywhere */
+	assert_int_equal(berth_fail(NULL, BERTH_ENOMEM, "x"), BERTH_ENOMEM);
+	berth_error_clear(NULL);
+	berth_free(NULL);
+}
+
+static void test_errno_mapping(void **state)
+{
+	(void)state;
+	assert_int_equal(berth_code_from_errno(ENOENT), BERTH_ENOTFOUND);
+	assert_int_equal(berth_code_from_errno(EACCES), BERTH_EPERM);
+	assert_int_equal(berth_code_from_errno(ETIMEDOUT), BERTH_ETIMEDOUT);
+	assert_int_equal(berth_code_from_errno(ECONNREFUSED), BERTH_EUNAVAILABLE);
+}
+
+static void test_read_file(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/berth-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "hello", 5), 5);
+	close(fd);
+	char *text = NULL;
+	size_t len = 0;
+	assert_int_equal(read_file(path, 100, &text, &len), 0);
+	assert_int_equal(len, 5);
+	assert_string_equal(text, "hello");
+	free(text);
+	assert_int_equal(read_file(path, 3, &text, &len), -EFBIG);
+	unlink(path);
+	assert_int_equal(read_file(path, 100, &text, &len), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sbuf),
+		cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_api_version_cmp),
+		cmocka_unit_test(test_codes),
+		cmocka_unit_test(test_error_record),
+		cmocka_unit_test(test_errno_mapping),
+		cmocka_unit_test(test_read_file),
+	};
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
