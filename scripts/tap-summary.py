@@ -7,7 +7,8 @@ failed or timed out without printing a failing case (a crash) counts as one
 failure; one that skipped as a whole ("1..0 # SKIP", exit 77) as one skip.
 Under CI a skip is a failure: every engine must be there.
 
-Prints a line per test binary, then the closing line
+Prints a line per test binary (and one for builds that failed, which
+--build-failures=N counts as failures), then the closing line
     N passed, N failed, N skipped
 and exits 1 when anything failed."""
 import json
@@ -19,7 +20,14 @@ TAP = re.compile(r"^(not ok|ok)\b[^#]*(#\s*(SKIP|TODO)\b.*)?", re.IGNORECASE)
 totals = {"passed": 0, "failed": 0, "skipped": 0}
 ci = bool(os.environ.get("CI"))
 
-for path in sys.argv[1:]:
+args = sys.argv[1:]
+if args and args[0].startswith("--build-failures="):
+    # suites whose build failed ran no test: each counts as a failure
+    totals["failed"] += int(args.pop(0).split("=", 1)[1])
+    if totals["failed"]:
+        print(f"  FAIL {totals['failed']} build(s) failed: their tests did not run")
+
+for path in args:
     label = os.path.basename(os.path.dirname(os.path.dirname(path)))
     with open(path) as f:
         for line in f:

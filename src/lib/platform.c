@@ -160,7 +160,7 @@ int berth_container_inspect_self(berth_container_info **out, berth_client *c, be
 		/* Docker and Podman name the host after the short id by default. */
 		char host[256] = "";
 		if (gethostname(host, sizeof host) == 0 && strlen(host) == 12)
-			snprintf(id, sizeof id, "%s", host);
+			memcpy(id, host, 13);
 	}
 	if (!id[0])
 		return berth_fail(err, BERTH_ENOTFOUND, in ? "in a container, but its id is not visible from inside"
