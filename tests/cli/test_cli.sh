@@ -71,7 +71,7 @@ if ! "$B" -E "$E" ping >/dev/null 2>&1; then
 	exit 0
 fi
 
-echo "1..44"
+echo "1..48"
 NAME="berth-t-$RUN-web"
 
 run "$B" --version
@@ -179,6 +179,31 @@ check "--engine containerd says it is not in this build (125)" bash -c "[ $rc = 
 
 run "$B" platform --format json
 check "platform --format json is JSON" bash -c "python3 -c 'import json,sys; o=json.load(sys.stdin); assert \"InContainer\" in o' < '$TMP/out'"
+
+# Inside a container of this engine: berth knows it is in one, finds its own
+# id, and inspects itself through the engine's socket. The binary runs with
+# the host's loader and libraries mounted read-only (the image is busybox).
+LIBDIR=$(readlink -f "$(dirname "$(ldd "$B" | awk '/libc\.so/ {print $3}')")")
+LOADER=$LIBDIR/$(basename "$(readlink -f /lib64/ld-linux-x86-64.so.2)")
+case $E in docker) SOCK=/var/run/docker.sock ;; podman) SOCK=/run/podman/podman.sock ;; esac
+SELF="berth-t-$RUN-self"
+run "${ENGINE_CLI[@]}" run --rm --name "$SELF" -l "io.berth.test.run=$RUN" \
+	-v "$LIBDIR:$LIBDIR:ro" -v "$B:/berth:ro" -v "$SOCK:/engine.sock" "$IMAGE" \
+	"$LOADER" --library-path "$LIBDIR" /berth -H unix:///engine.sock platform --self --format json
+check "platform --self inside a $E container exits 0" [ $rc = 0 ]
+echo "$out" >"$TMP/self.json"
+check "inside: in a container, runtime $E" bash -c "python3 -c '
+import json,sys
+o=json.load(sys.stdin)
+assert o[\"InContainer\"] and o[\"Runtime\"]==\"$E\", o' < '$TMP/self.json'"
+check "inside: the id found is 64 hex digits" bash -c "python3 -c '
+import json,re,sys
+o=json.load(sys.stdin)
+assert re.fullmatch(\"[0-9a-f]{64}\", o[\"ContainerId\"]), o' < '$TMP/self.json'"
+check "inside: inspect-self names this container" bash -c "python3 -c '
+import json,sys
+o=json.load(sys.stdin)
+assert o[\"Name\"]==\"$SELF\" and o[\"Image\"]==\"$IMAGE\", o' < '$TMP/self.json'"
 
 # Faults: an engine that never answers, one that is not JSON, one that truncates.
 python3 "$HERE/fake_engine.py" "$TMP/silent.sock" silent & PIDS+=($!)
