@@ -296,10 +296,8 @@ int cmd_ps(cli *c, int argc, char **argv)
 			}
 			break;
 		case 'F':
-			if (STREQ(optarg, "json"))
-				json = true;
-			else if (!STREQ(optarg, "table"))
-				return cli_usage(cmd, "--format: want table or json, got \"%s\"", optarg);
+			if (cli_format(cmd, optarg, &json))
+				return EXIT_ENGINE;
 			break;
 		case 'h':
 			cli_help(cmd);
@@ -438,10 +436,8 @@ int cmd_inspect(cli *c, int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f':
-			if (STREQ(optarg, "json"))
-				json = true;
-			else if (!STREQ(optarg, "text"))
-				return cli_usage(cmd, "--format: want text or json, got \"%s\"", optarg);
+			if (cli_format(cmd, optarg, &json))
+				return EXIT_ENGINE;
 			break;
 		case 'h':
 			cli_help(cmd);

@@ -16,10 +16,8 @@ static int parse_format(const command *cmd, int argc, char **argv, bool *json, b
 	while ((o = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'f':
-			if (STREQ(optarg, "json"))
-				*json = true;
-			else if (!STREQ(optarg, "text") && !STREQ(optarg, "table"))
-				return cli_usage(cmd, "--format: want text or json, got \"%s\"", optarg);
+			if (cli_format(cmd, optarg, json))
+				return EXIT_ENGINE;
 			break;
 		case 's':
 			if (!self)

@@ -97,6 +97,15 @@ int cli_usage(const command *cmd, const char *fmt, ...)
 	return EXIT_ENGINE;
 }
 
+int cli_format(const command *cmd, const char *arg, bool *json)
+{
+	if (STREQ(arg, "json") || STREQ(arg, "text") || STREQ(arg, "table")) {
+		*json = STREQ(arg, "json");
+		return 0;
+	}
+	return cli_usage(cmd, "--format: want text (or table) or json, got \"%s\"", arg);
+}
+
 long cli_parse_uint(const char *s, long max)
 {
 	if (!s || !*s)

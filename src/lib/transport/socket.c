@@ -158,8 +158,7 @@ int endpoint_parse(endpoint *ep, const char *uri, int tls_mode, const char *cert
 	return 0;
 }
 
-/* Wait until fd is ready for `events` or the deadline passes. */
-static int wait_fd(int fd, short events, int64_t deadline, const endpoint *ep, const char *what, berth_error *err)
+int fd_wait(int fd, short events, int64_t deadline, const endpoint *ep, const char *what, berth_error *err)
 {
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = events };
@@ -192,7 +191,7 @@ static int connect_fd(int fd, const struct sockaddr *sa, socklen_t salen, int64_
 				       e == EACCES || e == EPERM ? BERTH_EPERM : BERTH_EUNAVAILABLE,
 				       0, e, "%s: connect: %s%s", ep->uri, strerror(e), hint);
 	}
-	int r = wait_fd(fd, POLLOUT, deadline, ep, "connect", err);
+	int r = fd_wait(fd, POLLOUT, deadline, ep, "connect", err);
 	if (r < 0)
 		return r;
 	int soerr = 0;
@@ -320,7 +319,7 @@ int conn_write_all(conn *c, const void *buf, size_t len, int64_t deadline, const
 			continue;
 		if (errno != EAGAIN)
 			return io_error(errno, ep, "write", err);
-		int r = wait_fd(c->fd, POLLOUT, deadline, ep, "write", err);
+		int r = fd_wait(c->fd, POLLOUT, deadline, ep, "write", err);
 		if (r < 0)
 			return r;
 	}
@@ -360,7 +359,7 @@ int conn_fill(conn *c, int64_t deadline, const endpoint *ep, berth_error *err)
 			continue;
 		if (errno != EAGAIN)
 			return io_error(errno, ep, "read", err);
-		int r = wait_fd(c->fd, POLLIN, deadline, ep, "read", err);
+		int r = fd_wait(c->fd, POLLIN, deadline, ep, "read", err);
 		if (r < 0)
 			return r;
 	}

@@ -55,6 +55,10 @@ int conn_shutdown_write(conn *c);
 /* Whether the peer has closed or sent unexpected bytes while idle. */
 bool conn_is_stale(conn *c);
 
+/* Wait until fd is ready for `events` (POLLIN, POLLOUT) before the
+ * deadline; BERTH_ETIMEDOUT names the endpoint and `what` was waited for. */
+int fd_wait(int fd, short events, int64_t deadline, const endpoint *ep, const char *what, berth_error *err);
+
 /* TLS (tls.c): OpenSSL is loaded the first time a TLS endpoint is used. */
 int tls_connect(tls_conn **out, int fd, const endpoint *ep, int64_t deadline, berth_error *err);
 /* >0 bytes, 0 end, <0 BERTH_E* */

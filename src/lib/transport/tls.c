@@ -288,16 +288,7 @@ static long socket_bio_ctrl(ossl_bio *b, int cmd, long num, void *ptr)
 static int wait_ssl(const tls_conn *t, int want, int64_t deadline, const endpoint *ep, const char *what,
 		    berth_error *err)
 {
-	struct pollfd p = { .fd = t->fd, .events = want == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN };
-	for (;;) {
-		int n = poll(&p, 1, remaining_ms(deadline));
-		if (n > 0)
-			return 0;
-		if (n == 0)
-			return berth_fail_full(err, BERTH_ETIMEDOUT, 0, ETIMEDOUT, "%s: %s: no answer in time", ep->uri, what);
-		if (errno != EINTR)
-			return berth_fail_full(err, BERTH_EUNAVAILABLE, 0, errno, "%s: poll: %s", ep->uri, strerror(errno));
-	}
+	return fd_wait(t->fd, want == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, deadline, ep, what, err);
 }
 
 /* Take OpenSSL's oldest queued error (usually the root cause) and empty

@@ -103,13 +103,24 @@ static int do_call(struct berth_client *c, const call *k, http_response *resp, c
 static void resp_release(http_response *r) { http_response_release(r); }
 #define _cleanup_resp_ _cleanup_(resp_release)
 
-/* Append "/containers/ID" with the id encoded. */
-static int container_path(sbuf *b, const char *id, const char *rest)
+/* What to put in the context of a container operation's messages. */
+typedef char what_buf[300];
+
+/* A call on /containers/{id}{rest}: the encoded path, the message context
+ * ("start web") and the request in one place. rest may carry a query. */
+static int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
+			  int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
+			  http_response *resp, berth_error *err)
 {
-	if (sbuf_adds(b, "/containers/") < 0 || sbuf_add_urlenc(b, id) < 0 || sbuf_adds(b, rest) < 0)
-		return -ENOMEM;
-	return 0;
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	if (sbuf_adds(&path, "/containers/") < 0 || sbuf_add_urlenc(&path, id) < 0 || sbuf_adds(&path, rest) < 0)
+		return BERTH_NOMEM(err);
+	snprintf(what, sizeof(what_buf), "%s %s", verb, id);
+	call k = { method, path.data, NULL, timeout_ms };
+	return do_call(c, &k, resp, ok_statuses, what, err);
 }
+
+static const int ok_already[] = { 304, 0 };
 
 /* ---- probe and negotiation ------------------------------------------------ */
 
@@ -298,28 +309,17 @@ static int api_create(char **out_id, struct berth_client *c, const berth_spec *s
 
 static int api_start(struct berth_client *c, const char *id, berth_error *err)
 {
-	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	if (container_path(&path, id, "/start") < 0)
-		return BERTH_NOMEM(err);
-	char what[300];
-	snprintf(what, sizeof what, "start %s", id);
-	call k = { "POST", path.data, NULL, 0 };
-	static const int already[] = { 304, 0 };
-	return do_call(c, &k, &resp, already, what, err);
+	what_buf what;
+	return container_call(c, "POST", id, "/start", 0, ok_already, "start", what, &resp, err);
 }
 
 /* The stop timeout a container carries in its config (engine default 10). */
 static int container_stop_timeout(struct berth_client *c, const char *id, berth_error *err)
 {
-	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	if (container_path(&path, id, "/json") < 0)
-		return BERTH_NOMEM(err);
-	char what[300];
-	snprintf(what, sizeof what, "stop %s", id);
-	call k = { "GET", path.data, NULL, 0 };
-	int r = do_call(c, &k, &resp, NULL, what, err);
+	what_buf what;
+	int r = container_call(c, "GET", id, "/json", 0, NULL, "stop", what, &resp, err);
 	return r < 0 ? r : with_endpoint(c, engineapi_parse_stop_timeout(resp.body.data, resp.body.len, what, err), err);
 }
 
@@ -331,33 +331,25 @@ static int api_stop(struct berth_client *c, const char *id, int grace, berth_err
 		if (wait_s < 0)
 			return wait_s;
 	}
-	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	if (container_path(&path, id, "/stop") < 0 || (grace >= 0 && sbuf_printf(&path, "?t=%d", grace) < 0))
-		return BERTH_NOMEM(err);
-	char what[300];
-	snprintf(what, sizeof what, "stop %s", id);
+	char rest[32] = "/stop";
+	if (grace >= 0)
+		snprintf(rest, sizeof rest, "/stop?t=%d", grace);
 	/* The engine answers only after the grace period: the deadline covers it. */
 	int64_t ms = (int64_t)wait_s * 1000 + STOP_MARGIN_MS;
 	if (ms < c->timeout_ms)
 		ms = c->timeout_ms;
-	call k = { "POST", path.data, NULL, ms > INT32_MAX ? -1 : (int)ms };
-	static const int already[] = { 304, 0 };
-	return do_call(c, &k, &resp, already, what, err);
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	what_buf what;
+	return container_call(c, "POST", id, rest, ms > INT32_MAX ? -1 : (int)ms, ok_already, "stop", what, &resp, err);
 }
 
 static int api_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err)
 {
-	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	char rest[32];
+	snprintf(rest, sizeof rest, "?force=%d&v=%d", force ? 1 : 0, volumes ? 1 : 0);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	if (container_path(&path, id, "") < 0 ||
-	    sbuf_printf(&path, "?force=%d&v=%d", force ? 1 : 0, volumes ? 1 : 0) < 0)
-		return BERTH_NOMEM(err);
-	char what[300];
-	snprintf(what, sizeof what, "remove %s", id);
-	/* A forced remove kills first; give it the time a kill takes. */
-	call k = { "DELETE", path.data, NULL, 0 };
-	int r = do_call(c, &k, &resp, NULL, what, err);
+	what_buf what;
+	int r = container_call(c, "DELETE", id, rest, 0, NULL, "remove", what, &resp, err);
 	if (r == BERTH_ENOTFOUND && force)
 		return 0;
 	if (r == BERTH_ECONFLICT && force && strstr(err ? err->message : "", "already in progress"))
@@ -367,14 +359,9 @@ static int api_remove(struct berth_client *c, const char *id, bool force, bool v
 
 static int api_inspect(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err)
 {
-	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	if (container_path(&path, id, "/json") < 0)
-		return BERTH_NOMEM(err);
-	char what[300];
-	snprintf(what, sizeof what, "inspect %s", id);
-	call k = { "GET", path.data, NULL, 0 };
-	int r = do_call(c, &k, &resp, NULL, what, err);
+	what_buf what;
+	int r = container_call(c, "GET", id, "/json", 0, NULL, "inspect", what, &resp, err);
 	return r < 0 ? r : with_endpoint(c, engineapi_parse_inspect(out, resp.body.data, resp.body.len, what, err), err);
 }
 
