@@ -25,6 +25,7 @@ const char *berth_verdict_name(berth_verdict v)
 
 void detection_release_candidate(candidate *c)
 {
+	engineapi_probe_release(&c->probe);
 	free(c->source);
 	free(c->uri);
 	free(c->reason);

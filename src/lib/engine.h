@@ -48,21 +48,29 @@ int engine_unsupported(const struct berth_client *c, const char *op, berth_error
 
 /* ---- the Engine API backend (Docker and Podman) ------------------------- */
 
+struct transport;
+
 /* What a ping of an Engine API endpoint learned. */
 typedef struct engineapi_probe {
 	berth_engine engine;        /* DOCKER or PODMAN; AUTO when unknown */
 	char api_version[16];       /* the engine's highest */
 	char min_api_version[16];   /* the engine's lowest, when it says */
 	char server_version[64];
+	struct transport *transport; /* the probe's connection pool, for the client
+	                                to adopt; owned until then */
 } engineapi_probe;
 
-/* Ping `uri` and tell who answers. timeout_ms bounds the whole probe. */
+/* Ping `uri` and tell who answers. timeout_ms bounds the whole probe. On
+ * success out->transport keeps the connection; release it with
+ * engineapi_probe_release() unless a client adopts it. */
 int engineapi_probe_endpoint(engineapi_probe *out, const char *uri, int tls_mode, const char *cert_dir,
 			     int timeout_ms, berth_error *err);
+void engineapi_probe_release(engineapi_probe *p);
 
 /* Attach the Engine API backend to a client whose endpoint is set. When
- * probe is given (detection already pinged), no second ping is made. */
-int engineapi_attach(struct berth_client *c, const engineapi_probe *probe, int tls_mode,
+ * probe is given (detection already pinged), no second ping is made and the
+ * probe's connection is adopted. */
+int engineapi_attach(struct berth_client *c, engineapi_probe *probe, int tls_mode,
 		     const char *cert_dir, const char *api_version, berth_error *err);
 
 /* Decide the API version to speak: the lower of the engine's and berth's

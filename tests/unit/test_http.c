@@ -878,6 +878,12 @@ static void test_do_on_socketpair(void **state)
 	assert_int_equal(do_on_pair("HTTP/1.1 -1 X\r\n\r\n", 4096), BERTH_EPROTOCOL);
 	assert_int_equal(do_on_pair("", 4096), BERTH_EUNAVAILABLE); /* never retried */
 	assert_int_equal(do_on_pair(chunked_reply, 4), BERTH_EPROTOCOL);
+	/* An interim 100 Continue is not the answer: the reply after it is. */
+	assert_ok(do_on_pair("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n"
+			     "X-After: yes\r\n\r\n{}", 4096));
+	assert_int_equal(resp.status, 201);
+	assert_body("{}");
+	assert_non_null(http_header(&resp, "x-after"));
 }
 
 /* ---- the public API against a fake engine -------------------------------------------------- */

@@ -78,7 +78,7 @@ bool procfs_scan_cgroup(const char *text, size_t len, proc_hint *out)
 			else if (find_in(line, le, "/lxc/") || find_in(line, le, "lxc.payload"))
 				out->runtime = "lxc";
 		}
-		line = le + 1;
+		line = nl ? nl + 1 : end; /* never past end: end + 1 would be UB */
 	}
 	return out->runtime != NULL;
 }
@@ -97,7 +97,7 @@ bool procfs_scan_mountinfo(const char *text, size_t len, proc_hint *out)
 		const char *le = nl ? nl : end;
 		if (scan_markers(line, le, markers, sizeof markers / sizeof *markers, out))
 			return true;
-		line = le + 1;
+		line = nl ? nl + 1 : end; /* never past end: end + 1 would be UB */
 	}
 	return false;
 }

@@ -191,6 +191,22 @@ static const http_parser_settings settings = {
 	.on_message_complete = on_message_complete,
 };
 
+static void stream_reset(struct http_stream *s)
+{
+	http_parser_init(&s->parser, HTTP_RESPONSE);
+	s->parser.data = s;
+	sbuf_reset(&s->chunk);
+	s->chunk_handed = false;
+	sbuf_reset(&s->hname);
+	sbuf_reset(&s->hvalue);
+	s->in_value = s->headers_done = s->message_done = s->keep_alive = s->upgraded = false;
+	s->received = 0;
+	s->cb_error = 0;
+	strv_release(&s->head->hnames);
+	strv_release(&s->head->hvalues);
+	s->head->status = 0;
+}
+
 /* Run the parser over unread bytes; at_eof tells it the peer closed. */
 static int feed(struct http_stream *s, bool at_eof, berth_error *err)
 {
@@ -209,7 +225,11 @@ static int feed(struct http_stream *s, bool at_eof, berth_error *err)
 		return berth_fail(err, s->cb_error, "%s: %s: out of memory", s->t->ep.uri, s->what);
 	if (e == HPE_PAUSED) {
 		/* Paused by on_message_complete: the reply is done, and the
-		 * count returned includes its last byte. */
+		 * count returned includes its last byte. An interim reply
+		 * (1xx other than 101) is not the answer: parse the next one. */
+		int st = s->head->status;
+		if (st >= 100 && st < 200 && st != 101 && !s->upgraded)
+			stream_reset(s);
 		return 0;
 	}
 	if (e != HPE_OK) {
@@ -276,21 +296,6 @@ static int64_t deadline_of(const transport *t, int timeout_ms)
 	return now_ms() + (timeout_ms ? timeout_ms : t->timeout_ms);
 }
 
-static void stream_reset(struct http_stream *s)
-{
-	http_parser_init(&s->parser, HTTP_RESPONSE);
-	s->parser.data = s;
-	sbuf_reset(&s->chunk);
-	s->chunk_handed = false;
-	sbuf_reset(&s->hname);
-	sbuf_reset(&s->hvalue);
-	s->in_value = s->headers_done = s->message_done = s->keep_alive = s->upgraded = false;
-	s->received = 0;
-	s->cb_error = 0;
-	strv_release(&s->head->hnames);
-	strv_release(&s->head->hvalues);
-	s->head->status = 0;
-}
 
 /* Send the request and read up to the end of the headers. A pooled
  * connection that the engine closed while idle is retried once, fresh. */

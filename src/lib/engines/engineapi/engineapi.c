@@ -210,8 +210,18 @@ int engineapi_probe_endpoint(engineapi_probe *out, const char *uri, int tls_mode
 	if (r < 0)
 		return r;
 	r = probe_with(out, t, err);
-	transport_free(t);
-	return r;
+	if (r < 0) {
+		transport_free(t);
+		return r;
+	}
+	out->transport = t;
+	return 0;
+}
+
+void engineapi_probe_release(engineapi_probe *p)
+{
+	transport_free(p->transport);
+	p->transport = NULL;
 }
 
 /* ---- operations ------------------------------------------------------------ */
@@ -431,13 +441,22 @@ static const berth_engine_ops engineapi_ops = {
 	.close = api_close,
 };
 
-int engineapi_attach(struct berth_client *c, const engineapi_probe *probe, int tls_mode, const char *cert_dir,
+int engineapi_attach(struct berth_client *c, engineapi_probe *probe, int tls_mode, const char *cert_dir,
 		     const char *api_version, berth_error *err)
 {
 	engineapi *api = calloc(1, sizeof *api);
 	if (!api)
 		return BERTH_NOMEM(err);
-	int r = transport_new(&api->t, c->endpoint, tls_mode, cert_dir, c->connect_timeout_ms, c->timeout_ms, err);
+	int r = 0;
+	if (probe && probe->transport) {
+		/* Keep the connection discovery opened, with the client's timeouts. */
+		api->t = probe->transport;
+		probe->transport = NULL;
+		api->t->connect_timeout_ms = c->connect_timeout_ms;
+		api->t->timeout_ms = c->timeout_ms;
+	} else {
+		r = transport_new(&api->t, c->endpoint, tls_mode, cert_dir, c->connect_timeout_ms, c->timeout_ms, err);
+	}
 	if (r < 0) {
 		free(api);
 		return r;

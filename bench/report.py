@@ -1,0 +1,391 @@
+#!/usr/bin/python3
+"""Turn one bench/run.sh result directory into Markdown tables.
+
+    report.py RESULTS_DIR        (prints the report; writes details.md beside it)
+
+Reads meta.txt, cells.tsv, hf/*.json (hyperfine exports), inproc.tsv and
+inproc-*.jsonl, all written by run.sh. Times are medians over every run of
+every round of a cell; ratios divide by the floor's median of the same row.
+"""
+import glob
+import json
+import os
+import statistics
+import sys
+
+OUT = sys.argv[1]
+
+TOOL_HEAD = {
+    "floor": "floor",
+    "berth": "berth",
+    "berth-H": "berth -H",
+    "curl": "curl",
+    "cli": "{cli} CLI",
+    "docker-py": "docker-py",
+    "dockerode": "dockerode",
+}
+PP_TOOLS = ["floor", "berth", "berth-H", "curl", "cli", "docker-py", "dockerode"]
+LC_TOOLS = ["floor", "berth", "curl", "cli"]
+ENGINE_TITLE = {"docker": "Docker", "podman": "Podman"}
+
+TARGET_PP_RATIO = 1.5    # berth CLI vs the bare C floor, per process
+TARGET_CLI_FACTOR = 4.0  # docker CLI time / berth time
+TARGET_RSS_MIB = 3.0
+TARGET_INPROC = 1.2
+TARGET_LIFECYCLE = 1.05
+
+
+def read_meta():
+    meta = {}
+    path = os.path.join(OUT, "meta.txt")
+    if os.path.exists(path):
+        for line in open(path):
+            k, _, v = line.rstrip("\n").partition("\t")
+            meta[k] = v
+    return meta
+
+
+META = read_meta()
+
+
+def read_cells():
+    """{(section, engine, op, tool): cell dict}"""
+    cells = {}
+    path = os.path.join(OUT, "cells.tsv")
+    for line in open(path):
+        f = line.rstrip("\n").split("\t")
+        f += [""] * (8 - len(f))
+        sec, eng, op, tool, status, rss, cid, extra = f[:8]
+        cell = {"status": status, "note": "" if status == "ok" else extra, "cmd": extra if status == "ok" else ""}
+        if status == "ok":
+            times, cpu = [], 0.0
+            for jf in sorted(glob.glob(os.path.join(OUT, "hf", cid + "-r*.json"))):
+                try:
+                    r = json.load(open(jf))["results"][0]
+                except (OSError, ValueError, KeyError, IndexError):
+                    continue
+                times += r["times"]
+                cpu += (r["user"] + r["system"]) * len(r["times"])
+            if times:
+                cell["times"] = times
+                cell["median"] = statistics.median(times)
+                cell["cpu"] = cpu / len(times)
+            else:
+                cell["status"] = "fail"
+                cell["note"] = "no timing (hyperfine failed)"
+            if rss:
+                cell["rss_kib"] = int(rss)
+        cells[(sec, eng, op, tool)] = cell
+    return cells
+
+
+CELLS = read_cells()
+ENGINES = [e for e in ("docker", "podman") if any(k[1] == e for k in CELLS)]
+
+
+def fmt_ms(sec):
+    ms = sec * 1000.0
+    if ms >= 100:
+        return "%.0f ms" % ms
+    if ms >= 10:
+        return "%.1f ms" % ms
+    return "%.2f ms" % ms
+
+
+def ratio_txt(r):
+    return "×%.2f" % r if r < 10 else "×%.1f" % r if r < 100 else "×%.0f" % r
+
+
+def cell_txt(cell, base, value_key, fmt):
+    if cell is None:
+        return "–"
+    if cell["status"] == "na":
+        return "n/a"
+    if cell["status"] == "skipped":
+        return "skipped"
+    if cell["status"] != "ok" or value_key not in cell:
+        return "FAIL"
+    v = cell[value_key]
+    txt = fmt(v)
+    if base:
+        txt += " (%s)" % ratio_txt(v / base)
+    return txt
+
+
+def op_label(engine, op):
+    if op == "ping":
+        return "ping"
+    if op == "ps0":
+        n = META.get("containers_before_" + engine, "?")
+        return "ps -a, no bench containers (%s in engine)" % n
+    if op == "ps50":
+        n = META.get("nps", "50")
+        state = "running" if META.get("ps_started") == "1" else "created"
+        total = META.get("containers_during_" + engine, "?")
+        return "ps -a, %s %s containers (%s in engine)" % (n, state, total)
+    if op == "inspect":
+        return "inspect NAME"
+    if op == "version":
+        return "version"
+    return op
+
+
+def table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(r) + " |")
+    return "\n".join(out)
+
+
+def cell(sec, eng, op, tool):
+    return CELLS.get((sec, eng, op, tool))
+
+
+def median_of(sec, eng, op, tool, key="median"):
+    c = cell(sec, eng, op, tool)
+    if c and c["status"] == "ok" and key in c:
+        return c[key]
+    return None
+
+
+lines = []
+p = lines.append
+
+p("# berth benchmark, run %s (%s)" % (META.get("run_id", "?"), META.get("mode", "?")))
+p("")
+p("Machine: %s; load average %s at the start, %s at the end; %s s in all." % (
+    META.get("host", "?"), META.get("load_start", "?"), META.get("load_end", "?"), META.get("seconds", "?")))
+p("")
+p("Clients: %s; %s; %s; %s; %s; %s; %s." % (
+    META.get("berth", "berth ?"), META.get("docker_cli", "?"), META.get("podman_cli", "?"), META.get("curl", "?"),
+    META.get("docker_py") or "docker-py: not installed", META.get("dockerode") or "dockerode: not installed",
+    META.get("hyperfine", "?")))
+for e in ENGINES:
+    p("%s server: %s." % (ENGINE_TITLE[e], META.get("server_" + e, "?")))
+p("")
+
+# ---- 1. per process -------------------------------------------------------------
+p("## 1. One process per call (median wall time; ratio to the floor)")
+p("")
+p("`berth` finds the engine itself (discovery%s); `berth -H` is given the socket. "
+  "docker-py pins API 1.41; %s round(s), ~%s s of runs per cell." % (
+      ", `-E podman` for Podman", META.get("rounds", "?"), META.get("cell_budget", "?")))
+p("")
+PP_OPS = ["ping", "ps0", "ps50", "inspect", "version"]
+for e in ENGINES:
+    cli = "docker" if e == "docker" else "podman"
+    header = ["operation"] + [TOOL_HEAD[t].format(cli=cli) for t in PP_TOOLS]
+    rows = []
+    for op in PP_OPS:
+        if not any(cell("pp", e, op, t) for t in PP_TOOLS):
+            continue
+        base = median_of("pp", e, op, "floor")
+        row = [op_label(e, op)]
+        for t in PP_TOOLS:
+            c = cell("pp", e, op, t)
+            row.append(cell_txt(c, None if t == "floor" else base, "median", fmt_ms))
+        rows.append(row)
+    p("### %s" % ENGINE_TITLE[e])
+    p("")
+    p(table(header, rows))
+    p("")
+
+p("n/a: neither the docker nor the podman CLI has a ping command. "
+  "skipped: --quick leaves out rows whose floor alone is slow (engine-bound).")
+p("")
+
+p("### Client CPU time (user + system of the client process, mean; ratio to the floor)")
+p("")
+p("Less disturbed by other work on the machine than wall time, and blind to the engine's own time: "
+  "what the client itself burns.")
+p("")
+for e in ENGINES:
+    cli = "docker" if e == "docker" else "podman"
+    header = ["operation"] + [TOOL_HEAD[t].format(cli=cli) for t in PP_TOOLS]
+    rows = []
+    for op in PP_OPS:
+        if not any(cell("pp", e, op, t) for t in PP_TOOLS):
+            continue
+        base = median_of("pp", e, op, "floor", "cpu")
+        row = [op_label(e, op)]
+        for t in PP_TOOLS:
+            row.append(cell_txt(cell("pp", e, op, t), None if t == "floor" else base, "cpu", fmt_ms))
+        rows.append(row)
+    p("#### %s" % ENGINE_TITLE[e])
+    p("")
+    p(table(header, rows))
+    p("")
+
+# ---- memory ----------------------------------------------------------------------
+p("## Peak memory of one process (maximum resident set size; ratio to the floor)")
+p("")
+for e in ENGINES:
+    cli = "docker" if e == "docker" else "podman"
+    header = ["operation"] + [TOOL_HEAD[t].format(cli=cli) for t in PP_TOOLS]
+    rows = []
+    for op in PP_OPS:
+        if not any(cell("pp", e, op, t) for t in PP_TOOLS):
+            continue
+        base = (cell("pp", e, op, "floor") or {}).get("rss_kib")
+        row = [op_label(e, op)]
+        for t in PP_TOOLS:
+            c = cell("pp", e, op, t)
+            if c and c["status"] in ("ok", "fail") and "rss_kib" in c:
+                c = dict(c, status="ok")
+            row.append(cell_txt(c, None if t == "floor" else base, "rss_kib", lambda k: "%.1f MiB" % (k / 1024.0)))
+        rows.append(row)
+    p("### %s" % ENGINE_TITLE[e])
+    p("")
+    p(table(header, rows))
+    p("")
+
+# ---- 2. in process ---------------------------------------------------------------
+INPROC = {}
+ipath = os.path.join(OUT, "inproc.tsv")
+if os.path.exists(ipath):
+    for line in open(ipath):
+        f = line.rstrip("\n").split("\t") + [""] * 5
+        eng, op, status, path, note = f[:5]
+        rec = {"status": status, "note": note}
+        if status == "ok":
+            by = {"floor": [], "berth": []}
+            for l in open(path):
+                try:
+                    j = json.loads(l)
+                except ValueError:
+                    continue
+                by.setdefault(j["impl"], []).append(j)
+            rec["by"] = by
+        INPROC[(eng, op)] = rec
+
+IN_OPS = [("ping", "ping"), ("list0", "list all, no bench containers"), ("list50", "list all, 50 bench containers"),
+          ("inspect", "inspect"), ("version", "version")]
+
+
+def inproc_stat(rec, impl, key):
+    runs = rec.get("by", {}).get(impl) or []
+    if not runs:
+        return None
+    return statistics.median(r[key] for r in runs)
+
+
+p("## 2. In process: many calls on one kept-alive connection (µs per call)")
+p("")
+p("berth: one `berth_client` (opened before the clock starts), each call parses the reply into berth's records "
+  "and frees them. floor: the same raw GET on one socket, framing parsed, body not. Median of the per-call "
+  "latencies (and the mean, total time / calls); the median over repetitions.")
+p("")
+for e in ENGINES:
+    rows = []
+    for op, label in IN_OPS:
+        rec = INPROC.get((e, op))
+        if not rec:
+            continue
+        if rec["status"] != "ok":
+            rows.append([label, "", rec["status"] + (": " + rec["note"] if rec["note"] else ""), "", "", "", "", ""])
+            continue
+        fm, bm = inproc_stat(rec, "floor", "median_us"), inproc_stat(rec, "berth", "median_us")
+        fa, ba = inproc_stat(rec, "floor", "mean_us"), inproc_stat(rec, "berth", "mean_us")
+        calls = (rec["by"].get("floor") or rec["by"].get("berth") or [{}])[0].get("calls", "?")
+        reps = len(rec["by"].get("berth") or [])
+
+        def us(v):
+            return "FAIL" if v is None else ("%.0f" % v if v >= 100 else "%.1f" % v)
+
+        def rt(a, b):
+            return ratio_txt(b / a) if a and b else "–"
+        rows.append([label, "%s × %d" % (calls, reps), us(fm), us(bm), rt(fm, bm), us(fa), us(ba), rt(fa, ba)])
+    p("### %s" % ENGINE_TITLE[e])
+    p("")
+    p(table(["operation", "calls × reps", "floor median", "berth median", "berth/floor", "floor mean",
+             "berth mean", "berth/floor (mean)"], rows))
+    p("")
+
+# ---- 3. lifecycle ----------------------------------------------------------------
+p("## 3. One container lifecycle: create + start + remove -f (median; ratio to the floor)")
+p("")
+p("floor: three raw requests in one process; berth: `berth run -d` then `berth rm -f`; curl: three curl "
+  "processes; CLI: `run -d` then `rm -f`. %s runs each, after one untimed run." % META.get("lc_runs", "?"))
+p("")
+rows = []
+for e in ENGINES:
+    if not any(cell("lc", e, "lifecycle", t) for t in LC_TOOLS):
+        continue
+    base = median_of("lc", e, "lifecycle", "floor")
+    row = [ENGINE_TITLE[e]]
+    for t in LC_TOOLS:
+        row.append(cell_txt(cell("lc", e, "lifecycle", t), None if t == "floor" else base, "median", fmt_ms))
+    rows.append(row)
+p(table(["engine", "floor", "berth", "curl", "engine CLI (docker / podman)"], rows))
+p("")
+
+# ---- targets ---------------------------------------------------------------------
+p("## Targets")
+p("")
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+trows = []
+for e in ENGINES:
+    E = ENGINE_TITLE[e]
+    for op in ("ping", "ps0", "ps50", "inspect"):
+        f = median_of("pp", e, op, "floor")
+        for tool in ("berth", "berth-H"):
+            b = median_of("pp", e, op, tool)
+            if f and b:
+                trows.append([E, "%s: `%s` ≤ %.2g× floor" % (op, TOOL_HEAD[tool], TARGET_PP_RATIO),
+                              ratio_txt(b / f), verdict(b / f <= TARGET_PP_RATIO)])
+    for op in ("ps0", "ps50", "inspect"):
+        b = median_of("pp", e, op, "berth")
+        c = median_of("pp", e, op, "cli")
+        if b and c:
+            trows.append([E, "%s: %s CLI ≥ %.0f× slower than berth" % (op, e, TARGET_CLI_FACTOR),
+                          "%.1f×" % (c / b), verdict(c / b >= TARGET_CLI_FACTOR)])
+    rss = [c.get("rss_kib") for k, c in CELLS.items() if k[0] == "pp" and k[1] == e and k[3] in ("berth", "berth-H")
+           and c.get("rss_kib")]
+    if rss:
+        m = max(rss) / 1024.0
+        trows.append([E, "berth CLI peak RSS < %.0f MiB (worst row)" % TARGET_RSS_MIB, "%.2f MiB" % m,
+                      verdict(m < TARGET_RSS_MIB)])
+    for op, label in IN_OPS:
+        rec = INPROC.get((e, op))
+        if rec and rec["status"] == "ok":
+            fm, bm = inproc_stat(rec, "floor", "median_us"), inproc_stat(rec, "berth", "median_us")
+            if fm and bm:
+                trows.append([E, "in-process %s ≤ %.2g× kept-alive floor" % (op, TARGET_INPROC),
+                              ratio_txt(bm / fm), verdict(bm / fm <= TARGET_INPROC)])
+    f = median_of("lc", e, "lifecycle", "floor")
+    b = median_of("lc", e, "lifecycle", "berth")
+    if f and b:
+        trows.append([E, "lifecycle ≤ %.3g× floor" % TARGET_LIFECYCLE, ratio_txt(b / f),
+                      verdict(b / f <= TARGET_LIFECYCLE)])
+p(table(["engine", "target", "measured", "verdict"], trows))
+p("")
+
+fails = [(k, c) for k, c in sorted(CELLS.items()) if c["status"] == "fail"]
+if fails:
+    p("Failed cells:")
+    for k, c in fails:
+        p("- %s %s %s: %s" % (k[1], k[2], k[3], c["note"] or "failed"))
+    p("")
+
+print("\n".join(lines))
+
+# ---- details (file only) ---------------------------------------------------------
+d = ["# Details of run %s" % META.get("run_id", "?"), "",
+     "| section | engine | op | client | runs | median | mean | stddev | min | max | CPU | peak RSS | command |",
+     "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+for k, c in sorted(CELLS.items()):
+    if c["status"] != "ok":
+        d.append("| %s | %s | %s | %s | %s | | | | | | | | %s |" % (k + (c["status"], c["note"])))
+        continue
+    t = c["times"]
+    d.append("| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | `%s` |" % (
+        k[0], k[1], k[2], k[3], len(t), fmt_ms(statistics.median(t)), fmt_ms(statistics.mean(t)),
+        fmt_ms(statistics.pstdev(t)), fmt_ms(min(t)), fmt_ms(max(t)), fmt_ms(c["cpu"]),
+        "%.1f MiB" % (c["rss_kib"] / 1024.0) if c.get("rss_kib") else "", c["cmd"].replace("|", "\\|")))
+with open(os.path.join(OUT, "details.md"), "w") as fh:
+    fh.write("\n".join(d) + "\n")

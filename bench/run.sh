@@ -1,0 +1,493 @@
+#!/usr/bin/env bash
+# bench/run.sh - how fast is berth next to the cheapest possible client and
+# next to the clients people use today? Prints Markdown tables; keeps the raw
+# numbers under bench/results/RUN/. See bench/README.md for what each row
+# measures.
+#
+#   bench/run.sh [--quick] [--engines docker,podman] [--no-setup] [--no-build]
+#
+# This is a benchmark, not a test: it never fails because berth is slow, only
+# when it cannot measure (no hyperfine, no engine, berth does not build).
+set -euo pipefail
+
+BENCH=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH")
+IMAGE=localhost/berth-test/busybox:latest
+LABEL=io.berth.bench=1
+API=/v1.41
+
+QUICK=0
+ENGINES=docker,podman
+SETUP=1
+BUILD=1
+
+usage() {
+	cat <<'EOF'
+usage: bench/run.sh [options]
+  --quick            fewer runs, one round, 50 created (not started) containers,
+                     engine-bound rows skipped; about 2 minutes
+  --engines LIST     docker,podman (default both)
+  --no-setup         do not install missing tools (hyperfine, time, python3-docker,
+                     dockerode)
+  --no-build         use build/ as it is
+  -h, --help         this text
+Results: one directory per run under bench/results/; report.md holds the tables.
+EOF
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) QUICK=1 ;;
+	--engines) ENGINES=${2:?--engines needs a list}; shift ;;
+	--engines=*) ENGINES=${1#*=} ;;
+	--no-setup) SETUP=0 ;;
+	--no-build) BUILD=0 ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+	esac
+	shift
+done
+
+# ---- knobs -------------------------------------------------------------------
+# Per-process cells: each (engine, operation, client) cell gets about
+# CELL_BUDGET seconds, split over ROUNDS rounds; a round runs every client of
+# a row once before the next round starts, so a burst of noise from other
+# work on the machine lands on several clients rather than one.
+if [ "$QUICK" = 1 ]; then
+	ROUNDS=1; CELL_BUDGET=0.5; MIN_RUNS=2; MAX_RUNS=20; WARMUP=1
+	INPROC_N=300; INPROC_BUDGET=0.5; INPROC_REPS=1
+	LC_RUNS=3; PS_STARTED=0
+	SKIP_SLOW=0.4   # skip a row whose floor takes longer than this (s)
+else
+	ROUNDS=3; CELL_BUDGET=4.5; MIN_RUNS=2; MAX_RUNS=80; WARMUP=3
+	INPROC_N=2000; INPROC_BUDGET=1.5; INPROC_REPS=3
+	LC_RUNS=10; PS_STARTED=1
+	SKIP_SLOW=0
+fi
+NPS=50
+
+RUN_ID=$(date +%Y%m%d-%H%M%S)-$$
+OUT=$BENCH/results/$RUN_ID
+BIN=$BENCH/bin
+mkdir -p "$OUT/hf" "$OUT/mem" "$OUT/log" "$BIN"
+CELLS=$OUT/cells.tsv
+INPROC=$OUT/inproc.tsv
+META=$OUT/meta.txt
+: >"$CELLS"; : >"$INPROC"; : >"$META"
+T_START=$(date +%s)
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+meta() { printf '%s\t%s\n' "$1" "$2" >>"$META"; }
+
+# Quote words for a POSIX shell (and for hyperfine's own word splitting).
+shq() {
+	local s out=""
+	for s in "$@"; do out+="'${s//\'/\'\\\'\'}' "; done
+	printf '%s' "${out% }"
+}
+
+# ---- setup -------------------------------------------------------------------
+APT_UPDATED=0
+apt_install() {
+	[ "$SETUP" = 1 ] || { log "missing $*; run without --no-setup to install"; return 1; }
+	if [ "$APT_UPDATED" = 0 ]; then
+		log "apt-get update"
+		apt-get update -qq >"$OUT/log/apt.log" 2>&1 || true
+		APT_UPDATED=1
+	fi
+	log "apt-get install $*"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$OUT/log/apt.log" 2>&1
+}
+
+command -v hyperfine >/dev/null || apt_install hyperfine || { echo "run.sh: hyperfine is needed" >&2; exit 2; }
+[ -x /usr/bin/time ] || apt_install time || { echo "run.sh: /usr/bin/time is needed" >&2; exit 2; }
+command -v curl >/dev/null || apt_install curl || true
+command -v cc >/dev/null || apt_install gcc || { echo "run.sh: a C compiler is needed" >&2; exit 2; }
+# docker-py: Debian's package, for Debian's python (not whatever python3 is first in PATH).
+PY=/usr/bin/python3
+[ -x "$PY" ] || apt_install python3 || true
+HAVE_PY=0
+if "$PY" -c 'import docker' 2>/dev/null || { apt_install python3-docker && "$PY" -c 'import docker' 2>/dev/null; }; then
+	HAVE_PY=1
+fi
+HAVE_NODE=0
+if command -v node >/dev/null; then
+	if [ ! -f "$BENCH/node_modules/dockerode/package.json" ] && [ "$SETUP" = 1 ] && command -v npm >/dev/null; then
+		log "npm install --no-save dockerode (into bench/node_modules)"
+		(cd "$BENCH" && npm install --no-save --no-audit --no-fund dockerode >"$OUT/log/npm.log" 2>&1) || true
+	fi
+	[ -f "$BENCH/node_modules/dockerode/package.json" ] && HAVE_NODE=1
+fi
+[ "$HAVE_PY" = 1 ] || log "docker-py is not available: its column stays empty"
+[ "$HAVE_NODE" = 1 ] || log "node or dockerode is not available: its column stays empty"
+
+# ---- build -------------------------------------------------------------------
+BERTH=$ROOT/build/src/berth
+if [ "$BUILD" = 1 ]; then
+	if [ ! -f "$ROOT/build/build.ninja" ]; then
+		log "meson setup build"
+		(cd "$ROOT" && meson setup build -Dwerror=true) >"$OUT/log/meson.log" 2>&1 ||
+			{ cat "$OUT/log/meson.log" >&2; exit 2; }
+	fi
+	# Only what the bench needs: other targets (tests, fuzzers) may be mid-edit.
+	targets=$(ninja -C "$ROOT/build" -t targets all 2>/dev/null |
+		sed -n 's/^\(src\/berth\|src\/libberth\.so[.0-9]*\): .*/\1/p' | sort -u | tr '\n' ' ')
+	log "ninja -C build ${targets:-src/berth}"
+	# shellcheck disable=SC2086
+	if ! ninja -C "$ROOT/build" ${targets:-src/berth} >"$OUT/log/ninja.log" 2>&1; then
+		if [ -x "$BERTH" ] && [ -e "$ROOT/build/src/libberth.so" ]; then
+			log "build failed (see $OUT/log/ninja.log); measuring the binaries already in build/"
+		else
+			cat "$OUT/log/ninja.log" >&2; exit 2
+		fi
+	fi
+fi
+[ -x "$BERTH" ] || { echo "run.sh: $BERTH is missing" >&2; exit 2; }
+
+log "cc -O2 bench/floor.c bench/floor_keepalive.c bench/inproc.c"
+CFLAGS=(-O2 -Wall -Wextra -std=gnu11)
+cc "${CFLAGS[@]}" -o "$BIN/floor" "$BENCH/floor.c"
+cc "${CFLAGS[@]}" -o "$BIN/floor_keepalive" "$BENCH/floor_keepalive.c"
+cc "${CFLAGS[@]}" -I"$ROOT/include" -o "$BIN/inproc" "$BENCH/inproc.c" \
+	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
+FLOOR=$BIN/floor
+FLOOR_KA=$BIN/floor_keepalive
+INPROC_BIN=$BIN/inproc
+
+# Discovery must find the default sockets, as it would for most users.
+unset DOCKER_HOST DOCKER_CONTEXT CONTAINER_HOST CONTAINERD_ADDRESS
+
+DOCKER_CLI=docker
+[ -x /usr/bin/docker ] && DOCKER_CLI=/usr/bin/docker # Debian's, same version as the daemon
+
+# ---- engines -----------------------------------------------------------------
+engine_sock() { case "$1" in docker) echo /var/run/docker.sock ;; podman) echo /run/podman/podman.sock ;; esac; }
+
+engine_up() { "$FLOOR" "$(engine_sock "$1")" GET /_ping >/dev/null 2>&1; }
+
+IFS=, read -r -a WANT <<<"$ENGINES"
+RUN_ENGINES=()
+for e in "${WANT[@]}"; do
+	case "$e" in docker | podman) ;; *) echo "run.sh: unknown engine $e (docker, podman)" >&2; exit 2 ;; esac
+	if ! engine_up "$e" && [ -x "$ROOT/scripts/provision.sh" ]; then
+		log "$e does not answer: scripts/provision.sh --engines $e"
+		"$ROOT/scripts/provision.sh" --engines "$e" >"$OUT/log/provision-$e.log" 2>&1 || true
+	fi
+	if engine_up "$e"; then
+		RUN_ENGINES+=("$e")
+	else
+		log "$e does not answer at $(engine_sock "$e"): skipped"
+		meta "skipped_engine" "$e"
+	fi
+done
+[ "${#RUN_ENGINES[@]}" -gt 0 ] || { echo "run.sh: no engine to measure" >&2; exit 2; }
+
+# Containers this run makes: "SOCKET NAME" lines, written before each is
+# created, so the exit trap removes exactly those (never anything else).
+OURS=$OUT/containers.txt
+: >"$OURS"
+cleanup() {
+	local sock name
+	[ -s "$OURS" ] || return 0
+	log "removing the containers this run made"
+	sort -u "$OURS" | while read -r sock name; do
+		"$FLOOR" "$sock" DELETE "$API/containers/$name?force=1" >/dev/null 2>&1 || true
+	done
+	: >"$OURS"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Count containers: all, and those labelled as the bench's (leftovers of an
+# earlier run that died are reported, not removed).
+count_containers() { # SOCK [FILTER-QUERY]
+	"$FLOOR" "$1" GET "$API/containers/json?all=1${2:-}" 2>/dev/null |
+		"$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))' 2>/dev/null || echo "?"
+}
+BENCH_FILTER='&filters=%7B%22label%22%3A%5B%22io.berth.bench%3D1%22%5D%7D'
+
+# ---- per-process cells -------------------------------------------------------
+# Sets CMD for (tool, op, engine); empty when the client has no such command.
+ENGINE=""; SOCK=""; URI=""; BSEL=(); CLI=()
+set_engine() {
+	ENGINE=$1
+	SOCK=$(engine_sock "$1")
+	URI=unix://$SOCK
+	if [ "$1" = docker ]; then
+		BSEL=()
+		CLI=("$DOCKER_CLI")
+	else
+		BSEL=(-E podman)
+		CLI=(podman --url "$URI")
+	fi
+}
+
+INSPECT_NAME=""
+cmd_for() { # TOOL OP
+	local tool=$1 op=$2
+	local path
+	case "$op" in
+	ping) path=/_ping ;;
+	ps0 | ps50) path="$API/containers/json?all=1" ;;
+	inspect) path="$API/containers/$INSPECT_NAME/json" ;;
+	version) path="$API/version" ;;
+	esac
+	CMD=""
+	case "$tool" in
+	floor) CMD=$(shq "$FLOOR" "$SOCK" GET "$path") ;;
+	berth | berth-H)
+		local sel=("${BSEL[@]}")
+		[ "$tool" = berth-H ] && sel=(-H "$URI")
+		case "$op" in
+		ping) CMD=$(shq "$BERTH" "${sel[@]}" ping) ;;
+		ps*) CMD=$(shq "$BERTH" "${sel[@]}" ps -a) ;;
+		inspect) CMD=$(shq "$BERTH" "${sel[@]}" inspect "$INSPECT_NAME") ;;
+		version) CMD=$(shq "$BERTH" "${sel[@]}" version) ;;
+		esac ;;
+	curl) command -v curl >/dev/null && CMD=$(shq curl -sf --unix-socket "$SOCK" "http://localhost$path") ;;
+	cli)
+		case "$op" in
+		ping) CMD="" ;; # neither docker nor podman has a ping command
+		ps*) CMD=$(shq "${CLI[@]}" ps -a) ;;
+		inspect) CMD=$(shq "${CLI[@]}" inspect "$INSPECT_NAME") ;;
+		version) CMD=$(shq "${CLI[@]}" version) ;;
+		esac ;;
+	docker-py)
+		[ "$HAVE_PY" = 1 ] || return 0
+		local s=${op%%[0-9]*}
+		if [ "$op" = inspect ]; then
+			CMD=$(shq "$PY" "$BENCH/peers/inspect.py" "$URI" "$INSPECT_NAME")
+		else
+			CMD=$(shq "$PY" "$BENCH/peers/$s.py" "$URI")
+		fi ;;
+	dockerode)
+		[ "$HAVE_NODE" = 1 ] || return 0
+		local s=${op%%[0-9]*}
+		if [ "$op" = inspect ]; then
+			CMD=$(shq node "$BENCH/peers/inspect.js" "$SOCK" "$INSPECT_NAME")
+		else
+			CMD=$(shq node "$BENCH/peers/$s.js" "$SOCK")
+		fi ;;
+	esac
+	return 0
+}
+
+TOOLS=(floor berth berth-H curl cli docker-py dockerode)
+
+# One row: probe every client once under /usr/bin/time -v (peak RSS, wall
+# time, does it work at all), then ROUNDS rounds of hyperfine.
+measure_row() { # OP
+	local op=$1 tool id cmd rss wall runs warm round st
+	declare -A RUNS=() CMDS=() SLOW=()
+	local floor_wall=""
+	for tool in "${TOOLS[@]}"; do
+		cmd_for "$tool" "$op"
+		id=pp-$ENGINE-$op-$tool
+		if [ -z "$CMD" ]; then
+			printf 'pp\t%s\t%s\t%s\tna\t\t\t\n' "$ENGINE" "$op" "$tool" >>"$CELLS"
+			continue
+		fi
+		if [ -n "$floor_wall" ] && [ "$SKIP_SLOW" != 0 ] &&
+			awk -v w="$floor_wall" -v m="$SKIP_SLOW" 'BEGIN { exit !(w > m) }'; then
+			printf 'pp\t%s\t%s\t%s\tskipped\t\t\t%s\n' "$ENGINE" "$op" "$tool" "engine-bound: floor ${floor_wall}s" >>"$CELLS"
+			continue
+		fi
+		local -a argv
+		eval "argv=($CMD)"
+		if ! /usr/bin/time -v -o "$OUT/mem/$id.txt" "${argv[@]}" >"$OUT/log/$id.out" 2>"$OUT/log/$id.err"; then
+			st=$(grep -v '^\s*$' "$OUT/log/$id.err" | tail -n 1 | tr '\t' ' ' | cut -c1-120)
+			printf 'pp\t%s\t%s\t%s\tfail\t\t\t%s\n' "$ENGINE" "$op" "$tool" "$st" >>"$CELLS"
+			log "  $ENGINE $op $tool: FAILED: $st"
+			continue
+		fi
+		rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/mem/$id.txt")
+		# "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:00.01"
+		wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$OUT/mem/$id.txt" |
+			awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s }')
+		[ "$tool" = floor ] && floor_wall=$wall
+		runs=$(awk -v b="$CELL_BUDGET" -v r="$ROUNDS" -v w="$wall" -v lo="$MIN_RUNS" -v hi="$MAX_RUNS" \
+			'BEGIN { if (w < 0.002) w = 0.002; n = int(b / r / w); if (n < lo) n = lo; if (n > hi) n = hi; print n }')
+		# Engine-bound (a second or more a call): 3 runs, in the first round only.
+		if awk -v w="$wall" 'BEGIN { exit !(w > 0.5) }'; then
+			runs=3
+			SLOW[$tool]=1
+		fi
+		RUNS[$tool]=$runs
+		CMDS[$tool]=$CMD
+		printf 'pp\t%s\t%s\t%s\tok\t%s\t%s\t%s\n' "$ENGINE" "$op" "$tool" "$rss" "$id" "$CMD" >>"$CELLS"
+	done
+	for ((round = 1; round <= ROUNDS; round++)); do
+		for tool in "${TOOLS[@]}"; do
+			[ -n "${CMDS[$tool]:-}" ] || continue
+			[ -z "${SLOW[$tool]:-}" ] || [ "$round" = 1 ] || continue
+			id=pp-$ENGINE-$op-$tool
+			runs=${RUNS[$tool]}
+			# The probe run warmed the caches already; slow cells need no more.
+			warm=$WARMUP
+			[ "$runs" -le 5 ] && warm=0
+			if ! hyperfine -N --style none --warmup "$warm" --runs "$runs" --command-name "$tool" \
+				--export-json "$OUT/hf/$id-r$round.json" -- "${CMDS[$tool]}" \
+				>"$OUT/log/$id-hf.log" 2>&1; then
+				log "  $ENGINE $op $tool: hyperfine failed (see $OUT/log/$id-hf.log)"
+				rm -f "$OUT/hf/$id-r$round.json"
+			fi
+		done
+	done
+	log "  $ENGINE $op: done"
+}
+
+# ---- in-process cells --------------------------------------------------------
+inproc_row() { # OP(ping|list0|list50|inspect|version)
+	local op=$1 target bop=$1 probe mean n reps r
+	case "$op" in
+	ping) target=/_ping ;;
+	list0 | list50) target="$API/containers/json?all=1"; bop=list ;;
+	inspect) target="$API/containers/$INSPECT_NAME/json" ;;
+	version) target="$API/version" ;;
+	esac
+	probe=$("$FLOOR_KA" "$SOCK" "$target" 3 1 2>>"$OUT/log/inproc.err") || {
+		printf '%s\t%s\tfail\t\t\n' "$ENGINE" "$op" >>"$INPROC"; return 0; }
+	mean=$(sed -n 's/.*"mean_us":\([0-9.]*\).*/\1/p' <<<"$probe")
+	if [ "$SKIP_SLOW" != 0 ] && awk -v m="$mean" -v s="$SKIP_SLOW" 'BEGIN { exit !(m > s * 250000) }'; then
+		printf '%s\t%s\tskipped\t\tengine-bound: %.0f ms a call\n' "$ENGINE" "$op" "$(awk -v m="$mean" 'BEGIN { print m / 1000 }')" >>"$INPROC"
+		return 0
+	fi
+	n=$(awk -v b="$INPROC_BUDGET" -v m="$mean" -v hi="$INPROC_N" \
+		'BEGIN { n = int(b * 1e6 / m / 2); if (n < 3) n = 3; if (n > hi) n = hi; print n }')
+	reps=$INPROC_REPS
+	awk -v m="$mean" 'BEGIN { exit !(m > 50000) }' && reps=1
+	for ((r = 1; r <= reps; r++)); do
+		"$FLOOR_KA" "$SOCK" "$target" "$n" 20 >>"$OUT/inproc-$ENGINE-$op.jsonl" 2>>"$OUT/log/inproc.err" ||
+			log "  inproc floor $ENGINE $op failed"
+		"$INPROC_BIN" "$URI" "$ENGINE" "$bop" "$n" 20 "$INSPECT_NAME" >>"$OUT/inproc-$ENGINE-$op.jsonl" \
+			2>>"$OUT/log/inproc.err" || log "  inproc berth $ENGINE $op failed"
+	done
+	printf '%s\t%s\tok\t%s\t\n' "$ENGINE" "$op" "$OUT/inproc-$ENGINE-$op.jsonl" >>"$INPROC"
+	log "  $ENGINE in-process $op: $n calls x $reps"
+}
+
+# ---- the 50 containers of the ps50/inspect rows --------------------------------
+make_many() {
+	local i name
+	local -a verb=(create)
+	[ "$PS_STARTED" = 1 ] && verb=(run -d)
+	log "$ENGINE: $NPS containers (berth ${verb[*]}) ..."
+	for ((i = 1; i <= NPS; i++)); do
+		printf -v name 'bench-%s-ps-%02d' "$RUN_ID" "$i"
+		echo "$SOCK $name" >>"$OURS"
+		echo "$name"
+	done | xargs -P 2 -I{} "$BERTH" -H "$URI" "${verb[@]}" --name {} -l "$LABEL" "$IMAGE" sleep 3600 \
+		>"$OUT/log/make-$ENGINE.log" 2>&1 || true
+	# Created ones must all be there, or the row is not "50 containers".
+	local have
+	have=$(count_containers "$SOCK" "$BENCH_FILTER")
+	meta "bench_containers_$ENGINE" "$have"
+	INSPECT_NAME=$(printf 'bench-%s-ps-%02d' "$RUN_ID" 1)
+}
+
+remove_many() {
+	local i name
+	log "$ENGINE: removing the $NPS containers"
+	for ((i = 1; i <= NPS; i++)); do
+		printf 'bench-%s-ps-%02d\n' "$RUN_ID" "$i"
+	done | xargs -P 2 -I{} "$FLOOR" "$SOCK" DELETE "$API/containers/{}?force=1" >/dev/null 2>&1 || true
+	grep -v "^$SOCK bench-$RUN_ID-ps-" "$OURS" >"$OURS.tmp" || true
+	mv "$OURS.tmp" "$OURS"
+}
+
+# ---- lifecycle -----------------------------------------------------------------
+lifecycle_engine() {
+	local tool name cmd id create_body
+	for tool in floor berth curl cli; do
+		name=bench-$RUN_ID-lc-$tool
+		echo "$SOCK $name" >>"$OURS"
+		create_body=$(printf '{"Image":"%s","Cmd":["sleep","3600"],"Labels":{"io.berth.bench":"1"},"HostConfig":{}}' "$IMAGE")
+		case "$tool" in
+		floor)
+			cmd=$(shq "$FLOOR" "$SOCK" POST "$API/containers/create?name=$name" "$create_body" \
+				POST "$API/containers/$name/start" "" DELETE "$API/containers/$name?force=1") ;;
+		berth)
+			cmd="$(shq "$BERTH" "${BSEL[@]}" run -d --name "$name" -l "$LABEL" "$IMAGE" sleep 3600) && $(shq "$BERTH" "${BSEL[@]}" rm -f "$name")" ;;
+		curl)
+			command -v curl >/dev/null || continue
+			cmd="$(shq curl -sf --unix-socket "$SOCK" -H 'Content-Type: application/json' -d "$create_body" \
+				"http://localhost$API/containers/create?name=$name") && $(shq curl -sf --unix-socket "$SOCK" -X POST \
+				"http://localhost$API/containers/$name/start") && $(shq curl -sf --unix-socket "$SOCK" -X DELETE \
+				"http://localhost$API/containers/$name?force=1")" ;;
+		cli)
+			# podman rm -f sends SIGTERM and waits the stop timeout (10 s) before
+			# SIGKILL; -t 0 kills at once, as docker rm -f and the API's force=1 do.
+			local rmt=()
+			[ "$ENGINE" = podman ] && rmt=(-t 0)
+			cmd="$(shq "${CLI[@]}" run -d --name "$name" -l "$LABEL" "$IMAGE" sleep 3600) && $(shq "${CLI[@]}" rm -f "${rmt[@]}" "$name")" ;;
+		esac
+		id=lc-$ENGINE-$tool
+		# One untimed run: does it work, and warm the engine's caches.
+		if ! sh -c "$cmd" >"$OUT/log/$id.out" 2>"$OUT/log/$id.err"; then
+			"$FLOOR" "$SOCK" DELETE "$API/containers/$name?force=1" >/dev/null 2>&1 || true
+			printf 'lc\t%s\tlifecycle\t%s\tfail\t\t\t%s\n' "$ENGINE" "$tool" \
+				"$(tail -n 1 "$OUT/log/$id.err" | tr '\t' ' ' | cut -c1-120)" >>"$CELLS"
+			log "  $ENGINE lifecycle $tool: FAILED"
+			continue
+		fi
+		if hyperfine --style none --warmup 0 --runs "$LC_RUNS" --command-name "$tool" \
+			--export-json "$OUT/hf/$id-r1.json" -- "$cmd" >"$OUT/log/$id-hf.log" 2>&1; then
+			printf 'lc\t%s\tlifecycle\t%s\tok\t\t%s\t%s\n' "$ENGINE" "$tool" "$id" "$cmd" >>"$CELLS"
+		else
+			"$FLOOR" "$SOCK" DELETE "$API/containers/$name?force=1" >/dev/null 2>&1 || true
+			printf 'lc\t%s\tlifecycle\t%s\tfail\t\t\thyperfine failed\n' "$ENGINE" "$tool" >>"$CELLS"
+		fi
+		log "  $ENGINE lifecycle $tool: done"
+	done
+}
+
+# ---- run -------------------------------------------------------------------------
+meta mode "$([ "$QUICK" = 1 ] && echo quick || echo full)"
+meta run_id "$RUN_ID"
+meta host "$(uname -srm), $(nproc) cores"
+meta load_start "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta berth "$("$BERTH" --version 2>/dev/null | head -n1) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src include 2>/dev/null || echo ', with local changes'))"
+meta hyperfine "$(hyperfine --version)"
+meta docker_cli "$("$DOCKER_CLI" --version 2>/dev/null || echo none)"
+meta podman_cli "$(podman --version 2>/dev/null || echo none)"
+meta curl "$(curl --version 2>/dev/null | head -n1 | cut -d' ' -f1-2)"
+meta docker_py "$([ "$HAVE_PY" = 1 ] && "$PY" -c 'import docker,sys; print("docker-py", docker.__version__, "on python", sys.version.split()[0])')"
+meta dockerode "$([ "$HAVE_NODE" = 1 ] && echo "dockerode $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$BENCH/node_modules/dockerode/package.json" | head -n1) on node $(node --version)")"
+meta rounds "$ROUNDS"
+meta cell_budget "$CELL_BUDGET"
+meta nps "$NPS"
+meta ps_started "$PS_STARTED"
+meta lc_runs "$LC_RUNS"
+
+for e in "${RUN_ENGINES[@]}"; do
+	set_engine "$e"
+	meta "server_$e" "$("$FLOOR" "$SOCK" GET "$API/version" 2>/dev/null |
+		"$PY" -c 'import json,sys; v=json.load(sys.stdin); print(v.get("Version","?"), "API", v.get("ApiVersion","?"))' 2>/dev/null || echo '?')"
+	stale=$(count_containers "$SOCK" "$BENCH_FILTER")
+	[ "$stale" = 0 ] || log "$e: $stale container(s) labelled $LABEL from an earlier run are left; they are not touched (remove them by hand)"
+	meta "stale_$e" "$stale"
+	meta "containers_before_$e" "$(count_containers "$SOCK")"
+
+	log "$e: per-process rows with no bench containers"
+	for op in ping ps0 version; do measure_row "$op"; done
+	log "$e: in-process rows"
+	for op in ping list0 version; do inproc_row "$op"; done
+
+	make_many
+	meta "containers_during_$e" "$(count_containers "$SOCK")"
+	log "$e: per-process rows with $NPS containers"
+	for op in ps50 inspect; do measure_row "$op"; done
+	for op in list50 inspect; do inproc_row "$op"; done
+	remove_many
+
+	log "$e: container lifecycle, $LC_RUNS runs per client"
+	lifecycle_engine
+	meta "containers_after_$e" "$(count_containers "$SOCK")"
+done
+cleanup
+
+meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
+meta seconds "$(($(date +%s) - T_START))"
+"$PY" "$BENCH/report.py" "$OUT" | tee "$OUT/report.md"
+ln -sfn "$RUN_ID" "$BENCH/results/latest"
+log "raw results: $OUT (report.md, cells.tsv, hf/*.json, mem/*.txt)"
