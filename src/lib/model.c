@@ -137,6 +137,11 @@ void berth_container_info_free(berth_container_info *x)
 	strv_release(&x->env);
 	strv_release(&x->label_keys);
 	strv_release(&x->label_values);
+	for (size_t i = 0; i < x->n_ports; i++) {
+		free(x->ports[i].proto);
+		free(x->ports[i].host_ip);
+	}
+	free(x->ports);
 	free(x);
 }
 
@@ -174,6 +179,37 @@ const char *berth_container_info_label(const berth_container_info *x, const char
 		return NULL;
 	ssize_t i = labels_find(&x->label_keys, key);
 	return i < 0 ? NULL : x->label_values.items[i];
+}
+
+static const port_binding *port_at(const berth_container_info *x, size_t i)
+{
+	return x && i < x->n_ports ? &x->ports[i] : NULL;
+}
+size_t berth_container_info_port_count(const berth_container_info *x) { return x ? x->n_ports : 0; }
+int berth_container_info_port_container_port(const berth_container_info *x, size_t i)
+{ const port_binding *p = port_at(x, i); return p ? p->container_port : 0; }
+int berth_container_info_port_host_port(const berth_container_info *x, size_t i)
+{ const port_binding *p = port_at(x, i); return p ? p->host_port : 0; }
+const char *berth_container_info_port_proto(const berth_container_info *x, size_t i)
+{ const port_binding *p = port_at(x, i); return p ? p->proto : NULL; }
+const char *berth_container_info_port_host_ip(const berth_container_info *x, size_t i)
+{ const port_binding *p = port_at(x, i); return p ? p->host_ip : NULL; }
+
+int berth_container_info_host_port(const berth_container_info *x, int container_port, const char *proto,
+				   const char **host_ip)
+{
+	const port_binding *found = NULL;
+	for (size_t i = 0; x && i < x->n_ports; i++) {
+		const port_binding *p = &x->ports[i];
+		if (p->container_port != container_port || !STREQ(p->proto, proto ? proto : "tcp"))
+			continue;
+		bool v4 = !strchr(p->host_ip, ':');
+		if (!found || (v4 && strchr(found->host_ip, ':')))
+			found = p;
+	}
+	if (found && host_ip)
+		*host_ip = found->host_ip;
+	return found ? found->host_port : 0;
 }
 
 /* ---- container list ----------------------------------------------------- */

@@ -3,6 +3,7 @@
  * differences between the two are kept in the dialect table below. */
 #include "../../engine.h"
 #include "../../transport/http.h"
+#include "create.h"
 #include "parse.h"
 
 #include <inttypes.h>
@@ -19,6 +20,8 @@ typedef struct dialect {
 	bool needs_stop_timeout_lookup; /* stop without t= uses the container's own */
 	/* Re-classify an error reply the generic status mapping gets wrong. */
 	int (*refine)(int code, int status, const char *message);
+	/* How its create differs from Docker's (NULL: it does not). */
+	const engineapi_create_dialect *create;
 } dialect;
 
 /* Podman's compat API answers some state conflicts with 500 where Docker
@@ -31,9 +34,22 @@ static int podman_refine(int code, int status, const char *message)
 	return code;
 }
 
+/* Podman 4.3's compat create (measured): it ignores MemorySwap -1, keeps
+ * the image's health check timings when no Test comes with them, honours
+ * only three LogConfig options, and writes ExtraHosts "host-gateway"
+ * literally before 4.7. */
+static const char *const podman_log_opts[] = { "max-size", "tag", "path", NULL };
+static const engineapi_create_dialect podman_create = {
+	.engine = "Podman",
+	.swap_unlimited_dropped = true,
+	.health_timings_need_test = true,
+	.log_opts = podman_log_opts,
+	.host_gateway_since = "4.7",
+};
+
 static const dialect dialects[] = {
-	{ BERTH_ENGINE_DOCKER, "Docker", true, NULL },
-	{ BERTH_ENGINE_PODMAN, "Podman", true, podman_refine },
+	{ BERTH_ENGINE_DOCKER, "Docker", true, NULL, NULL },
+	{ BERTH_ENGINE_PODMAN, "Podman", true, podman_refine, &podman_create },
 };
 
 typedef struct engineapi {
@@ -256,47 +272,13 @@ static int api_info(berth_info **out, struct berth_client *c, berth_error *err)
 	return r < 0 ? r : with_endpoint(c, engineapi_parse_info(out, resp.body.data, resp.body.len, err), err);
 }
 
-static json_t *strv_to_json(const strv *v)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < v->len; i++)
-		if (json_array_append_new(a, json_string(v->items[i])) < 0) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
-/* The create body from a spec, with berth's ownership labels. */
-static json_t *create_body(const struct berth_client *c, const berth_spec *spec)
-{
-	_cleanup_json_ json_t *body = json_object();
-	json_t *labels = json_object();
-	if (!body || !labels || json_object_set_new(body, "Labels", labels) < 0)
-		return NULL;
-	for (size_t i = 0; i < spec->label_keys.len; i++)
-		if (json_object_set_new(labels, spec->label_keys.items[i], json_string(spec->label_values.items[i])) < 0)
-			return NULL;
-	if (json_object_set_new(labels, BERTH_LABEL_MANAGED, json_string("true")) < 0)
-		return NULL;
-	if (c->owner && json_object_set_new(labels, BERTH_LABEL_OWNER, json_string(c->owner)) < 0)
-		return NULL;
-	if (json_object_set_new(body, "Image", json_string(spec->image)) < 0)
-		return NULL;
-	if (spec->has_cmd && json_object_set_new(body, "Cmd", strv_to_json(&spec->cmd)) < 0)
-		return NULL;
-	if (spec->env.len && json_object_set_new(body, "Env", strv_to_json(&spec->env)) < 0)
-		return NULL;
-	if (json_object_set_new(body, "HostConfig", json_object()) < 0)
-		return NULL;
-	return TAKE_PTR(body);
-}
-
 static int api_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err)
 {
-	_cleanup_json_ json_t *body = create_body(c, spec);
-	if (!body)
-		return BERTH_NOMEM(err);
+	_cleanup_json_ json_t *body = NULL;
+	int r = engineapi_create_body(&body, spec, c->owner, api_of(c)->d ? api_of(c)->d->create : NULL,
+				  c->server_version, err);
+	if (r < 0)
+		return r;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	if (sbuf_adds(&path, "/containers/create") < 0)
 		return BERTH_NOMEM(err);
@@ -306,7 +288,7 @@ static int api_create(char **out_id, struct berth_client *c, const berth_spec *s
 	call k = { "POST", path.data, body, 0 };
 	char what[320];
 	snprintf(what, sizeof what, "create %s", spec->name ? spec->name : spec->image);
-	int r = do_call(c, &k, &resp, NULL, what, err);
+	r = do_call(c, &k, &resp, NULL, what, err);
 	if (r == BERTH_ENOTFOUND)
 		/* The only missing thing a create can hit is the image. */
 		return berth_fail_full(err, BERTH_ENOTFOUND, resp.status, 0,

@@ -162,6 +162,52 @@ int engineapi_parse_info(berth_info **out, const char *body, size_t len, berth_e
 	return 0;
 }
 
+static int port_cmp(const void *a, const void *b)
+{
+	const port_binding *x = a, *y = b;
+	if (x->container_port != y->container_port)
+		return x->container_port < y->container_port ? -1 : 1;
+	int c = strcmp(x->proto, y->proto);
+	return c ? c : strcmp(x->host_ip, y->host_ip);
+}
+
+/* NetworkSettings.Ports: {"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort":
+ * "32768"}], "9090/tcp": null}. Entries without a binding, or with a key
+ * or port that does not parse, are skipped. */
+static int ports_from_json(berth_container_info *x, json_t *ports)
+{
+	const char *key;
+	json_t *list;
+	json_object_foreach(ports, key, list) {
+		char *end;
+		long cport = strtol(key, &end, 10);
+		if (end == key || cport < 1 || cport > 65535 || (*end && *end != '/'))
+			continue;
+		const char *proto = *end == '/' && end[1] ? end + 1 : "tcp";
+		size_t i;
+		json_t *b;
+		json_array_foreach(list, i, b) {
+			const char *hp = jstr(b, "HostPort");
+			long hport = strtol(hp, &end, 10);
+			if (!*hp || *end || hport < 0 || hport > 65535)
+				continue;
+			port_binding *p = realloc(x->ports, (x->n_ports + 1) * sizeof *p);
+			if (!p)
+				return -ENOMEM;
+			x->ports = p;
+			p = &x->ports[x->n_ports];
+			const char *ip = jstr(b, "HostIp");
+			*p = (port_binding){ (int)cport, (int)hport, strdup(proto), strdup(*ip ? ip : "0.0.0.0") };
+			x->n_ports++;
+			if (!p->proto || !p->host_ip)
+				return -ENOMEM;
+		}
+	}
+	if (x->n_ports > 1)
+		qsort(x->ports, x->n_ports, sizeof *x->ports, port_cmp);
+	return 0;
+}
+
 static int info_from_json(berth_container_info **out, json_t *j, const char *raw, berth_error *err)
 {
 	berth_container_info *x = calloc(1, sizeof *x);
@@ -190,7 +236,8 @@ static int info_from_json(berth_container_info **out, json_t *j, const char *raw
 		oom = true;
 	if (strv_from_json(&x->cmd, json_object_get(j, "Args")) < 0 ||
 	    strv_from_json(&x->env, json_object_get(config, "Env")) < 0 ||
-	    labels_from_json(&x->label_keys, &x->label_values, json_object_get(config, "Labels")) < 0)
+	    labels_from_json(&x->label_keys, &x->label_values, json_object_get(config, "Labels")) < 0 ||
+	    ports_from_json(x, json_object_get(json_object_get(j, "NetworkSettings"), "Ports")) < 0)
 		oom = true;
 	if (oom) {
 		berth_container_info_free(x);
