@@ -103,7 +103,7 @@ int berth_size_parse(int64_t *out_bytes, const char *text, berth_error *err)
 	if (!read_decimal(&p, &whole, &fraction, &scale))
 		return berth_fail(err, BERTH_EINVAL, "size \"%.60s\": want a number with an optional unit, like 64m or 1g",
 				  text);
-	if (*p == ' ')
+	if (*p == ' ' && p[1]) /* "2 GB"; a trailing space is not a unit */
 		p++;
 	uint64_t unit = 1;
 	const char *letters = "kmgtp";
