@@ -26,11 +26,15 @@ typedef struct dialect {
 
 /* Podman's compat API answers some state conflicts with 500 where Docker
  * says 409: "container state improper" (remove of a running container,
- * without force) and "already in use" (a taken name). */
+ * without force) and "already in use" (a taken name). A container that is
+ * being removed (auto-remove) is a 500 "does not exist in database: no
+ * such container" for a moment, where Docker says 404. */
 static int podman_refine(int code, int status, const char *message)
 {
 	if (status == 500 && (strstr(message, "container state improper") || strstr(message, "already in use")))
 		return BERTH_ECONFLICT;
+	if (status == 500 && strstr(message, "no such container"))
+		return BERTH_ENOTFOUND;
 	return code;
 }
 
