@@ -137,6 +137,8 @@ struct berth_container_list {
 /* Map an engine's state word to berth_state ("configured" -> created, ...). */
 berth_state state_from_string(const char *s);
 
+/* Insert a copy of s at position at (<= v->len). 0 or -ENOMEM. */
+int strv_insert(strv *v, size_t at, const char *s);
 /* Insert or replace key in sorted parallel vectors. 0 or -ENOMEM. */
 int labels_set(strv *keys, strv *values, const char *key, const char *value);
 /* Index of key, or -1. */

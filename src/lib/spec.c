@@ -302,12 +302,7 @@ static int set_insert(strv *set, const char *s)
 	size_t at = 0;
 	while (at < set->len && strcmp(set->items[at], s) < 0)
 		at++;
-	if (strv_push(set, s) < 0)
-		return -ENOMEM;
-	char *last = set->items[set->len - 1];
-	memmove(set->items + at + 1, set->items + at, (set->len - 1 - at) * sizeof *set->items);
-	set->items[at] = last;
-	return 0;
+	return strv_insert(set, at, s);
 }
 
 static void set_remove(strv *set, const char *s)
