@@ -444,6 +444,7 @@ static const berth_engine_ops engineapi_ops = {
 int engineapi_attach(struct berth_client *c, engineapi_probe *probe, int tls_mode, const char *cert_dir,
 		     const char *api_version, berth_error *err)
 {
+	engineapi_json_init();
 	engineapi *api = calloc(1, sizeof *api);
 	if (!api)
 		return BERTH_NOMEM(err);
