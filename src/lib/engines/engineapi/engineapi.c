@@ -292,11 +292,26 @@ static json_t *create_body(const struct berth_client *c, const berth_spec *spec)
 	return TAKE_PTR(body);
 }
 
+/* The spec's raw create JSON (internal), merged over the body. */
+static int merge_create_json(json_t *body, const berth_spec *spec, berth_error *err)
+{
+	if (!spec->create_json)
+		return 0;
+	json_error_t jerr;
+	_cleanup_json_ json_t *extra = json_loads(spec->create_json, 0, &jerr);
+	if (!json_is_object(extra))
+		return berth_fail(err, BERTH_EINVAL, "create: the raw create JSON is not a JSON object (%s)", jerr.text);
+	return json_object_update_recursive(body, extra) < 0 ? BERTH_NOMEM(err) : 0;
+}
+
 static int api_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err)
 {
 	_cleanup_json_ json_t *body = create_body(c, spec);
 	if (!body)
 		return BERTH_NOMEM(err);
+	int r = merge_create_json(body, spec, err);
+	if (r < 0)
+		return r;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	if (sbuf_adds(&path, "/containers/create") < 0)
 		return BERTH_NOMEM(err);
@@ -306,7 +321,7 @@ static int api_create(char **out_id, struct berth_client *c, const berth_spec *s
 	call k = { "POST", path.data, body, 0 };
 	char what[320];
 	snprintf(what, sizeof what, "create %s", spec->name ? spec->name : spec->image);
-	int r = do_call(c, &k, &resp, NULL, what, err);
+	r = do_call(c, &k, &resp, NULL, what, err);
 	if (r == BERTH_ENOTFOUND)
 		/* The only missing thing a create can hit is the image. */
 		return berth_fail_full(err, BERTH_ENOTFOUND, resp.status, 0,
