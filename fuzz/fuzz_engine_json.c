@@ -4,7 +4,7 @@
  * The first byte picks the parser, the rest is the reply body:
  *   '0' version (Docker)   '7' version (Podman)
  *   '1' info               '2' inspect          '3' list
- *   '4' create             '5' stop timeout     '6' error message
+ *   '4' create             '5' stop timeout + exec inspect   '6' error message
  * Any other byte maps onto one of these as (byte - '0') mod 7, and bit
  * ((byte - '0') / 7) & 1 picks the engine for version replies. The body
  * lives in an exactly sized heap block with no NUL after it. */
@@ -257,6 +257,13 @@ static void check_stop_timeout(const char *body, size_t len)
 		use(err.message);
 	else if (r >= 1000000)
 		abort();
+	/* an exec's inspect reply shares the selector: both read one object */
+	bool running = false;
+	int code = 7;
+	if (engineapi_parse_exec_inspect(&running, &code, body, len, "exec inspect", &err) < 0)
+		use(err.message);
+	else
+		sink += (size_t)running + (size_t)code;
 }
 
 static void check_error_message(const char *body, size_t len)

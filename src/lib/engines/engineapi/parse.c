@@ -543,6 +543,23 @@ int engineapi_parse_stop_timeout(const char *body, size_t len, const char *what,
 		       ? (int)json_integer_value(t) : 10;
 }
 
+int engineapi_parse_exec_inspect(bool *running, int *exit_code, const char *body, size_t len, const char *what,
+				 berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, what, err);
+	if (r < 0)
+		return r;
+	json_t *run = json_object_get(j, "Running");
+	if (!json_is_boolean(run))
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: reply has no Running", what);
+	json_t *code = json_object_get(j, "ExitCode");
+	*running = json_is_true(run);
+	*exit_code = json_is_integer(code) && json_integer_value(code) >= INT32_MIN && json_integer_value(code) <= INT32_MAX
+			     ? (int)json_integer_value(code) : -1;
+	return 0;
+}
+
 int engineapi_status_code(int status)
 {
 	switch (status) {
