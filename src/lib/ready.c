@@ -763,11 +763,12 @@ static void first_line(char *buf, size_t size, const char *s)
 static int why_not(sbuf *b, const waiter *w, bool use_health)
 {
 	int r = 0;
+	bool running = berth_container_info_state(w->info) == BERTH_STATE_RUNNING;
 	if (w->state == BERTH_READY_CREATED)
 		r = sbuf_adds(b, "it has not started");
-	else if (!w->info || berth_container_info_state(w->info) != BERTH_STATE_RUNNING)
+	else if (!running)
 		r = sbuf_printf(b, "it is %s", berth_state_name(berth_container_info_state(w->info)));
-	if (r == 0 && use_health && berth_container_info_health(w->info) != BERTH_HEALTH_HEALTHY) {
+	if (r == 0 && running && use_health && berth_container_info_health(w->info) != BERTH_HEALTH_HEALTHY) {
 		size_t n = berth_container_info_health_log_count(w->info);
 		char line[200] = "";
 		if (n)
@@ -789,7 +790,6 @@ static int why_not(sbuf *b, const waiter *w, bool use_health)
 /* End the wait with a verdict: the result, and the error it stands for. */
 static int verdict(berth_ready_result **out, waiter *w, berth_ready_state state, bool use_health, berth_error *err)
 {
-	w->state = state;
 	berth_ready_result *res = NULL;
 	if (make_result(&res, w, state) < 0)
 		return BERTH_NOMEM(err);

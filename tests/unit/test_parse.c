@@ -130,7 +130,7 @@ static char *fixture(const char *name, size_t *len)
 {
 	const char *dir = getenv("BERTH_SOURCE_DIR");
 	char path[512];
-	snprintf(path, sizeof path, "%s/tests/unit/fixtures/inspect/%s", dir ? dir : ".", name);
+	snprintf(path, sizeof path, "%s/tests/unit/fixtures/%s", dir ? dir : ".", name);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot open fixture %s", path);
@@ -146,7 +146,9 @@ static char *fixture(const char *name, size_t *len)
 static berth_container_info *inspect_fixture(const char *name)
 {
 	size_t len;
-	char *body = fixture(name, &len);
+	char rel[128];
+	snprintf(rel, sizeof rel, "inspect/%s", name);
+	char *body = fixture(rel, &len);
 	berth_container_info *x = NULL;
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(engineapi_parse_inspect(&x, body, len, name, &err), &err);
@@ -422,6 +424,43 @@ static void test_inspect_odd_shapes(void **state)
 	berth_container_info_free(x);
 }
 
+/* Exec inspect: attached runs end with their code on both engines; a
+ * detached run on Podman 4.3 stays "running" for ever (why berth attaches). */
+static void test_exec_inspect(void **state)
+{
+	(void)state;
+	static const struct { const char *name; bool running; int code; } cases[] = {
+		{ "exec/docker-exec-inspect-attached-exited.json", false, 0 },
+		{ "exec/podman-exec-inspect-attached-exited.json", false, 0 },
+		{ "exec/docker-exec-inspect-notfound.json", false, 126 },
+		{ "exec/podman-exec-inspect-notfound.json", false, 127 },
+		{ "exec/docker-exec-inspect-detached-exited.json", false, 4 },
+		{ "exec/podman-exec-inspect-detached-stuck.json", true, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		size_t len;
+		char *body = fixture(cases[i].name, &len);
+		bool running = !cases[i].running;
+		int code = 99;
+		berth_error err = BERTH_ERROR_INIT;
+		assert_ok(engineapi_parse_exec_inspect(&running, &code, body, len, "exec inspect", &err), &err);
+		assert_int_equal(running, cases[i].running);
+		assert_int_equal(code, cases[i].code);
+		free(body);
+	}
+	bool running;
+	int code;
+	berth_error err = BERTH_ERROR_INIT;
+	/* Docker's null exit code while running */
+	assert_ok(engineapi_parse_exec_inspect(&running, &code, S("{\"Running\":true,\"ExitCode\":null}"), "x", &err), &err);
+	assert_true(running);
+	assert_int_equal(code, -1);
+	assert_code(engineapi_parse_exec_inspect(&running, &code, S("{\"ExitCode\":0}"), "exec inspect", &err),
+		    BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "Running");
+	assert_code(engineapi_parse_exec_inspect(&running, &code, S("nope"), "exec inspect", &err), BERTH_EPROTOCOL, &err);
+}
+
 static void test_version_info(void **state)
 {
 	(void)state;
@@ -491,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_inspect_health_exited),
 		cmocka_unit_test(test_inspect_networks_ports),
 		cmocka_unit_test(test_inspect_odd_shapes),
+		cmocka_unit_test(test_exec_inspect),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_version_info),
 		cmocka_unit_test(test_status_mapping),
