@@ -10,5 +10,6 @@
 #include <berth/detect.h>
 #include <berth/container.h>
 #include <berth/platform.h>
+#include <berth/ready.h>
 
 #endif

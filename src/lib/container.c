@@ -230,6 +230,7 @@ void berth_spec_free(berth_spec *s)
 	strv_release(&s->env);
 	strv_release(&s->label_keys);
 	strv_release(&s->label_values);
+	free(s->create_json);
 	free(s);
 }
 
@@ -297,6 +298,17 @@ int berth_spec_add_label(berth_spec *s, const char *key, const char *value, bert
 		return berth_fail(err, BERTH_EINVAL, "label: %s is written by berth itself", key);
 	if (labels_set(&s->label_keys, &s->label_values, key, strempty(value)) < 0)
 		return BERTH_NOMEM(err);
+	return 0;
+}
+
+int spec_set_create_json(berth_spec *s, const char *json, berth_error *err)
+{
+	CHECK_ARG(s, err, "spec is NULL");
+	char *copy = json ? strdup(json) : NULL;
+	if (json && !copy)
+		return BERTH_NOMEM(err);
+	free(s->create_json);
+	s->create_json = copy;
 	return 0;
 }
 
