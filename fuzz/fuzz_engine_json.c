@@ -4,7 +4,7 @@
  * The first byte picks the parser, the rest is the reply body:
  *   '0' version (Docker)   '7' version (Podman)
  *   '1' info               '2' inspect          '3' list
- *   '4' create             '5' stop timeout     '6' error message
+ *   '4' create             '5' stop timeout + exec inspect   '6' error message
  * Any other byte maps onto one of these as (byte - '0') mod 7, and bit
  * ((byte - '0') / 7) & 1 picks the engine for version replies. The body
  * lives in an exactly sized heap block with no NUL after it. */
@@ -67,6 +67,82 @@ static void check_info(const char *body, size_t len)
 	berth_info_free(i);
 }
 
+/* Health, mounts, networks and ports: every index answers, one past the
+ * end answers NULL (or the documented neutral value). */
+static void check_inspect_extras(const berth_container_info *x)
+{
+	use(berth_health_name(berth_container_info_health(x)));
+	use(berth_container_info_compose_project(x));
+	use(berth_container_info_compose_service(x));
+	sink += (size_t)berth_container_info_tty(x) + (size_t)berth_container_info_restart_count(x) +
+		(size_t)berth_container_info_health_failing_streak(x) +
+		(size_t)berth_container_info_has_healthcheck(x) +
+		(size_t)berth_container_info_healthcheck_interval_ms(x) +
+		(size_t)berth_container_info_healthcheck_timeout_ms(x) +
+		(size_t)berth_container_info_healthcheck_start_period_ms(x) +
+		(size_t)berth_container_info_healthcheck_retries(x);
+	if (berth_container_info_healthcheck_interval_ms(x) < 0 || berth_container_info_healthcheck_retries(x) < 0)
+		abort();
+	if (berth_container_info_has_healthcheck(x) && berth_container_info_health(x) == BERTH_HEALTH_NONE)
+		abort(); /* a configured check is at least "starting" */
+
+	size_t n = berth_container_info_health_log_count(x);
+	for (size_t i = 0; i < n; i++) {
+		use(berth_container_info_health_log_output(x, i));
+		use(berth_container_info_health_log_start(x, i));
+		use(berth_container_info_health_log_end(x, i));
+		sink += (size_t)berth_container_info_health_log_exit_code(x, i);
+	}
+	if (berth_container_info_health_log_output(x, n) || berth_container_info_health_log_exit_code(x, n) != -1)
+		abort();
+	n = berth_container_info_healthcheck_test_count(x);
+	for (size_t i = 0; i < n; i++)
+		use(berth_container_info_healthcheck_test(x, i));
+	if (berth_container_info_healthcheck_test(x, n))
+		abort();
+
+	n = berth_container_info_mount_count(x);
+	for (size_t i = 0; i < n; i++) {
+		if (!berth_container_info_mount_source(x, i) || !berth_container_info_mount_destination(x, i) ||
+		    !berth_container_info_mount_volume_name(x, i))
+			abort();
+		use(berth_container_info_mount_source(x, i));
+		use(berth_container_info_mount_destination(x, i));
+		use(berth_container_info_mount_volume_name(x, i));
+		sink += (size_t)berth_container_info_mount_type(x, i) + (size_t)berth_container_info_mount_read_only(x, i);
+	}
+	if (berth_container_info_mount_source(x, n) || berth_container_info_mount_type(x, n) != BERTH_MOUNT_OTHER)
+		abort();
+
+	n = berth_container_info_network_count(x);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = berth_container_info_network_name(x, i);
+		if (!name || (i > 0 && strcmp(berth_container_info_network_name(x, i - 1), name) > 0))
+			abort(); /* sorted by name */
+		use(berth_container_info_network_ipv4(x, i));
+		use(berth_container_info_network_ipv6(x, i));
+		use(berth_container_info_network_gateway(x, i));
+		use(berth_container_info_network_mac(x, i));
+	}
+	if (berth_container_info_network_name(x, n))
+		abort();
+
+	n = berth_container_info_port_count(x);
+	for (size_t i = 0; i < n; i++) {
+		int cport = berth_container_info_port_container_port(x, i);
+		int hport = berth_container_info_port_host_port(x, i);
+		const char *proto = berth_container_info_port_proto(x, i);
+		const char *ip = berth_container_info_port_host_ip(x, i);
+		if (cport < 1 || cport > 65535 || hport < 1 || hport > 65535 || !proto || !*proto || !ip || !*ip)
+			abort();
+		/* the lookup finds a binding for every listed port */
+		if (berth_container_info_host_port(x, cport, proto, NULL) == 0)
+			abort();
+	}
+	if (berth_container_info_port_proto(x, n) || berth_container_info_port_host_port(x, n) != 0)
+		abort();
+}
+
 static void check_inspect(const char *body, size_t len)
 {
 	berth_container_info *x = NULL;
@@ -100,24 +176,6 @@ static void check_inspect(const char *body, size_t len)
 	if (berth_container_info_env(x, n) != NULL)
 		abort();
 
-	/* Published ports: every entry reads back, in range, and the lookup
-	 * finds a binding for each container port. */
-	n = berth_container_info_port_count(x);
-	for (size_t i = 0; i < n; i++) {
-		int cport = berth_container_info_port_container_port(x, i);
-		int hport = berth_container_info_port_host_port(x, i);
-		const char *proto = berth_container_info_port_proto(x, i);
-		use(berth_container_info_port_host_ip(x, i));
-		use(proto);
-		if (cport < 1 || cport > 65535 || hport < 0 || hport > 65535 || !proto)
-			abort();
-		const char *ip = NULL;
-		if (berth_container_info_host_port(x, cport, proto, &ip) != 0 && !ip)
-			abort();
-	}
-	if (berth_container_info_port_proto(x, n) != NULL)
-		abort();
-
 	/* Labels come sorted by key, one value per key, and each can be
 	 * looked up by its own key. */
 	n = berth_container_info_label_count(x);
@@ -134,6 +192,7 @@ static void check_inspect(const char *body, size_t len)
 	if (berth_container_info_label_key(x, n) || berth_container_info_label_value(x, n))
 		abort();
 	use(berth_container_info_label(x, "io.berth.test"));
+	check_inspect_extras(x);
 	berth_container_info_free(x);
 }
 
@@ -198,6 +257,13 @@ static void check_stop_timeout(const char *body, size_t len)
 		use(err.message);
 	else if (r >= 1000000)
 		abort();
+	/* an exec's inspect reply shares the selector: both read one object */
+	bool running = false;
+	int code = 7;
+	if (engineapi_parse_exec_inspect(&running, &code, body, len, "exec inspect", &err) < 0)
+		use(err.message);
+	else
+		sink += (size_t)running + (size_t)code;
 }
 
 static void check_error_message(const char *body, size_t len)

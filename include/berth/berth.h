@@ -11,5 +11,6 @@
 #include <berth/spec.h>
 #include <berth/container.h>
 #include <berth/platform.h>
+#include <berth/ready.h>
 
 #endif

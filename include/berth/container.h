@@ -154,16 +154,104 @@ BERTH_API size_t berth_container_info_env_count(const berth_container_info *info
 BERTH_API const char *berth_container_info_env(const berth_container_info *info, size_t i);
 /** The engine's inspect reply as JSON text. Borrowed. */
 BERTH_API const char *berth_container_info_raw_json(const berth_container_info *info);
+/** Whether the container has a TTY (Config.Tty): its logs are then one
+ *  unframed stream. */
+BERTH_API int berth_container_info_tty(const berth_container_info *info);
+/** How often the engine restarted the container (its restart policy). */
+BERTH_API int64_t berth_container_info_restart_count(const berth_container_info *info);
+/** The Compose project and service (labels com.docker.compose.project and
+ *  com.docker.compose.service); "" when the container has none. */
+BERTH_API const char *berth_container_info_compose_project(const berth_container_info *info);
+BERTH_API const char *berth_container_info_compose_service(const berth_container_info *info);
 
-/* ---- inspect: published ports ------------------------------------------- */
+/* ---- inspect: health ---------------------------------------------------- */
+
+/** A container's health as the engine computed it. */
+typedef enum berth_health {
+	BERTH_HEALTH_NONE = 0,       /**< no health check (or disabled) */
+	BERTH_HEALTH_STARTING = 1,   /**< has one, no verdict yet */
+	BERTH_HEALTH_HEALTHY = 2,
+	BERTH_HEALTH_UNHEALTHY = 3,
+} berth_health;
+
+/** "none", "starting", "healthy", "unhealthy" ("none" for other values). */
+BERTH_API const char *berth_health_name(berth_health health);
+
+/**
+ * The health status (State.Health.Status). A container with a health check
+ * whose engine reports no status yet counts as BERTH_HEALTH_STARTING.
+ * Engine differences: Docker runs the checks itself; Podman without systemd
+ * never does (the status stays "starting" until something runs them, see
+ * berth_container_wait_ready()). Docker marks a stopped container
+ * "unhealthy"; Podman keeps its last status.
+ */
+BERTH_API berth_health berth_container_info_health(const berth_container_info *info);
+/** Consecutive failed checks (State.Health.FailingStreak). */
+BERTH_API int berth_container_info_health_failing_streak(const berth_container_info *info);
+/** The last check runs the engine keeps, oldest first (Docker keeps 5). */
+BERTH_API size_t berth_container_info_health_log_count(const berth_container_info *info);
+/** Exit code of run i (0 passed, 1 failed, other: the check could not run); -1 for a bad i. */
+BERTH_API int berth_container_info_health_log_exit_code(const berth_container_info *info, size_t i);
+/** Output of run i (stdout and stderr, as the engine kept it); NULL for a bad i. */
+BERTH_API const char *berth_container_info_health_log_output(const berth_container_info *info, size_t i);
+/** Start and end of run i, RFC 3339; NULL for a bad i. */
+BERTH_API const char *berth_container_info_health_log_start(const berth_container_info *info, size_t i);
+BERTH_API const char *berth_container_info_health_log_end(const berth_container_info *info, size_t i);
+
+/** Whether a health check is configured (Config.Healthcheck with a test
+ *  other than ["NONE"]). */
+BERTH_API int berth_container_info_has_healthcheck(const berth_container_info *info);
+/** The check's test: ["CMD", argv...] or ["CMD-SHELL", "command"]. */
+BERTH_API size_t berth_container_info_healthcheck_test_count(const berth_container_info *info);
+BERTH_API const char *berth_container_info_healthcheck_test(const berth_container_info *info, size_t i);
+/** Interval, timeout and start period in milliseconds, and the retries;
+ *  0 when not set (the engines then use 30 s, 30 s, 0 s and 3). */
+BERTH_API int64_t berth_container_info_healthcheck_interval_ms(const berth_container_info *info);
+BERTH_API int64_t berth_container_info_healthcheck_timeout_ms(const berth_container_info *info);
+BERTH_API int64_t berth_container_info_healthcheck_start_period_ms(const berth_container_info *info);
+BERTH_API int berth_container_info_healthcheck_retries(const berth_container_info *info);
+
+/* ---- inspect: mounts, networks, published ports ------------------------- */
+
+typedef enum berth_mount_type {
+	BERTH_MOUNT_OTHER = 0,    /**< a type berth does not name (npipe, cluster, ...) */
+	BERTH_MOUNT_BIND = 1,
+	BERTH_MOUNT_VOLUME = 2,
+	BERTH_MOUNT_TMPFS = 3,
+} berth_mount_type;
+
+/**
+ * Mounts, in the engine's order. tmpfs mounts given as HostConfig.Tmpfs
+ * are listed too (neither engine reports them under Mounts); their source
+ * is "". Bad indexes give NULL / BERTH_MOUNT_OTHER / 0.
+ */
+BERTH_API size_t berth_container_info_mount_count(const berth_container_info *info);
+BERTH_API berth_mount_type berth_container_info_mount_type(const berth_container_info *info, size_t i);
+/** Host path (bind), the volume's path on the host (volume), "" (tmpfs). */
+BERTH_API const char *berth_container_info_mount_source(const berth_container_info *info, size_t i);
+/** Path inside the container. */
+BERTH_API const char *berth_container_info_mount_destination(const berth_container_info *info, size_t i);
+/** The volume's name (also for anonymous volumes); "" for other types. */
+BERTH_API const char *berth_container_info_mount_volume_name(const berth_container_info *info, size_t i);
+BERTH_API int berth_container_info_mount_read_only(const berth_container_info *info, size_t i);
+
+/**
+ * Networks the container is attached to, sorted by name, with its
+ * addresses on each ("" when it has none, e.g. before it starts).
+ */
+BERTH_API size_t berth_container_info_network_count(const berth_container_info *info);
+BERTH_API const char *berth_container_info_network_name(const berth_container_info *info, size_t i);
+BERTH_API const char *berth_container_info_network_ipv4(const berth_container_info *info, size_t i);
+BERTH_API const char *berth_container_info_network_ipv6(const berth_container_info *info, size_t i);
+BERTH_API const char *berth_container_info_network_gateway(const berth_container_info *info, size_t i);
+BERTH_API const char *berth_container_info_network_mac(const berth_container_info *info, size_t i);
 
 /**
  * Published ports: one entry per host binding, sorted by container port,
  * protocol and host address. Exposed ports without a binding are not listed.
  * The host address is as bound: "0.0.0.0" means every IPv4 address (Podman
  * reports it as "", berth as "0.0.0.0"), "::" every IPv6 address. Docker
- * only knows the host port once the container runs. Bad indexes give 0 or
- * NULL.
+ * only knows the host port once the container runs.
  */
 BERTH_API size_t berth_container_info_port_count(const berth_container_info *info);
 BERTH_API int berth_container_info_port_container_port(const berth_container_info *info, size_t i);

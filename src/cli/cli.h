@@ -83,6 +83,7 @@ int cmd_stop(cli *c, int argc, char **argv);
 int cmd_rm(cli *c, int argc, char **argv);
 int cmd_ps(cli *c, int argc, char **argv);
 int cmd_inspect(cli *c, int argc, char **argv);
+int cmd_ready(cli *c, int argc, char **argv);
 
 const command *cli_find_command(const char *name);
 

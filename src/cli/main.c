@@ -40,6 +40,10 @@ static const command commands[] = {
 	{ "version", cmd_version, "version [--format text|json]", "Show berth's and the engine's versions" },
 	{ "info", cmd_info, "info [--format text|json]", "Show what the engine says about itself" },
 	{ "ping", cmd_ping, "ping", "Check that the engine answers" },
+	{ "ready", cmd_ready,
+	  "ready [--timeout S] [--interval MS] [--probe tcp:PORT|http:PORT/PATH[#STATUS]|log:REGEX|exec:CMD]... "
+	  "[--any] [--no-health] NAME",
+	  "Wait until a container is ready: healthy and its probes pass" },
 };
 
 const command *cli_find_command(const char *name)

@@ -20,6 +20,22 @@ typedef struct berth_engine_ops {
 	int (*container_remove)(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err);
 	int (*container_inspect)(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err);
 	int (*container_list)(berth_container_list **out, struct berth_client *c, const berth_list_options *opts, berth_error *err);
+	/* Readiness (ready.c). Run the container's health check once, now; the
+	 * engine records the run and computes the status from its interval,
+	 * start period and retries. NULL where the engine runs its checks by
+	 * itself (Docker). */
+	int (*health_run)(struct berth_client *c, const char *id, int timeout_ms, berth_error *err);
+	/* The container's stdout and stderr so far (no follow) since a Unix
+	 * time (the last `tail` lines when tail > 0), as the engine sends them
+	 * (framed unless the container has a TTY), piece by piece to on_data;
+	 * a non-zero return stops the read. */
+	int (*logs_scan)(struct berth_client *c, const char *id, int64_t since, int tail, int timeout_ms,
+			 int (*on_data)(const char *data, size_t len, void *payload), void *payload, berth_error *err);
+	/* Run argv in the running container and wait for its end: *exit_code
+	 * gets its status; output, when not NULL, the last bytes of its stdout
+	 * and stderr. */
+	int (*exec_probe)(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
+			  int timeout_ms, berth_error *err);
 	void (*close)(struct berth_client *c);
 } berth_engine_ops;
 

@@ -137,10 +137,22 @@ void berth_container_info_free(berth_container_info *x)
 	strv_release(&x->env);
 	strv_release(&x->label_keys);
 	strv_release(&x->label_values);
-	for (size_t i = 0; i < x->n_ports; i++) {
-		free(x->ports[i].proto);
-		free(x->ports[i].host_ip);
+	for (size_t i = 0; i < x->health_log_len; i++) {
+		free(x->health_log[i].start); free(x->health_log[i].end); free(x->health_log[i].output);
 	}
+	free(x->health_log);
+	strv_release(&x->hc_test);
+	for (size_t i = 0; i < x->mounts_len; i++) {
+		free(x->mounts[i].source); free(x->mounts[i].destination); free(x->mounts[i].volume_name);
+	}
+	free(x->mounts);
+	for (size_t i = 0; i < x->networks_len; i++) {
+		network_info *n = &x->networks[i];
+		free(n->name); free(n->ipv4); free(n->ipv6); free(n->gateway); free(n->mac);
+	}
+	free(x->networks);
+	for (size_t i = 0; i < x->ports_len; i++)
+		free(x->ports[i].host_ip);
 	free(x->ports);
 	free(x);
 }
@@ -181,35 +193,111 @@ const char *berth_container_info_label(const berth_container_info *x, const char
 	return i < 0 ? NULL : x->label_values.items[i];
 }
 
-static const port_binding *port_at(const berth_container_info *x, size_t i)
+int berth_container_info_tty(const berth_container_info *x) { return x && x->tty; }
+int64_t berth_container_info_restart_count(const berth_container_info *x) { return x ? x->restart_count : 0; }
+const char *berth_container_info_compose_project(const berth_container_info *x)
 {
-	return x && i < x->n_ports ? &x->ports[i] : NULL;
+	return strempty(berth_container_info_label(x, "com.docker.compose.project"));
 }
-size_t berth_container_info_port_count(const berth_container_info *x) { return x ? x->n_ports : 0; }
+const char *berth_container_info_compose_service(const berth_container_info *x)
+{
+	return strempty(berth_container_info_label(x, "com.docker.compose.service"));
+}
+
+/* ---- container info: health ---------------------------------------------- */
+const char *berth_health_name(berth_health h)
+{
+	static const char *const names[] = { "none", "starting", "healthy", "unhealthy" };
+	return (unsigned)h < ARRAY_SIZE(names) ? names[h] : "none";
+}
+
+berth_health berth_container_info_health(const berth_container_info *x) { return x ? x->health : BERTH_HEALTH_NONE; }
+int berth_container_info_health_failing_streak(const berth_container_info *x) { return x ? x->failing_streak : 0; }
+size_t berth_container_info_health_log_count(const berth_container_info *x) { return x ? x->health_log_len : 0; }
+
+static const health_run *run_at(const berth_container_info *x, size_t i)
+{
+	return x && i < x->health_log_len ? &x->health_log[i] : NULL;
+}
+int berth_container_info_health_log_exit_code(const berth_container_info *x, size_t i)
+{ const health_run *r = run_at(x, i); return r ? r->exit_code : -1; }
+const char *berth_container_info_health_log_output(const berth_container_info *x, size_t i)
+{ const health_run *r = run_at(x, i); return r ? r->output : NULL; }
+const char *berth_container_info_health_log_start(const berth_container_info *x, size_t i)
+{ const health_run *r = run_at(x, i); return r ? r->start : NULL; }
+const char *berth_container_info_health_log_end(const berth_container_info *x, size_t i)
+{ const health_run *r = run_at(x, i); return r ? r->end : NULL; }
+
+int berth_container_info_has_healthcheck(const berth_container_info *x) { return x && x->has_healthcheck; }
+size_t berth_container_info_healthcheck_test_count(const berth_container_info *x) { return x ? x->hc_test.len : 0; }
+const char *berth_container_info_healthcheck_test(const berth_container_info *x, size_t i)
+{ return x ? strv_at(&x->hc_test, i) : NULL; }
+int64_t berth_container_info_healthcheck_interval_ms(const berth_container_info *x) { return x ? x->hc_interval_ms : 0; }
+int64_t berth_container_info_healthcheck_timeout_ms(const berth_container_info *x) { return x ? x->hc_timeout_ms : 0; }
+int64_t berth_container_info_healthcheck_start_period_ms(const berth_container_info *x) { return x ? x->hc_start_period_ms : 0; }
+int berth_container_info_healthcheck_retries(const berth_container_info *x) { return x ? x->hc_retries : 0; }
+
+/* ---- container info: mounts, networks, ports ------------------------------ */
+static const mount_info *mount_at(const berth_container_info *x, size_t i)
+{
+	return x && i < x->mounts_len ? &x->mounts[i] : NULL;
+}
+size_t berth_container_info_mount_count(const berth_container_info *x) { return x ? x->mounts_len : 0; }
+berth_mount_type berth_container_info_mount_type(const berth_container_info *x, size_t i)
+{ const mount_info *m = mount_at(x, i); return m ? m->type : BERTH_MOUNT_OTHER; }
+const char *berth_container_info_mount_source(const berth_container_info *x, size_t i)
+{ const mount_info *m = mount_at(x, i); return m ? m->source : NULL; }
+const char *berth_container_info_mount_destination(const berth_container_info *x, size_t i)
+{ const mount_info *m = mount_at(x, i); return m ? m->destination : NULL; }
+const char *berth_container_info_mount_volume_name(const berth_container_info *x, size_t i)
+{ const mount_info *m = mount_at(x, i); return m ? m->volume_name : NULL; }
+int berth_container_info_mount_read_only(const berth_container_info *x, size_t i)
+{ const mount_info *m = mount_at(x, i); return m && m->read_only; }
+
+static const network_info *network_at(const berth_container_info *x, size_t i)
+{
+	return x && i < x->networks_len ? &x->networks[i] : NULL;
+}
+size_t berth_container_info_network_count(const berth_container_info *x) { return x ? x->networks_len : 0; }
+#define NETWORK_STR(field) \
+	const char *berth_container_info_network_##field(const berth_container_info *x, size_t i) \
+	{ const network_info *n = network_at(x, i); return n ? n->field : NULL; }
+NETWORK_STR(name)
+NETWORK_STR(ipv4)
+NETWORK_STR(ipv6)
+NETWORK_STR(gateway)
+NETWORK_STR(mac)
+#undef NETWORK_STR
+
+static const port_info *port_at(const berth_container_info *x, size_t i)
+{
+	return x && i < x->ports_len ? &x->ports[i] : NULL;
+}
+size_t berth_container_info_port_count(const berth_container_info *x) { return x ? x->ports_len : 0; }
 int berth_container_info_port_container_port(const berth_container_info *x, size_t i)
-{ const port_binding *p = port_at(x, i); return p ? p->container_port : 0; }
-int berth_container_info_port_host_port(const berth_container_info *x, size_t i)
-{ const port_binding *p = port_at(x, i); return p ? p->host_port : 0; }
+{ const port_info *p = port_at(x, i); return p ? p->container_port : 0; }
 const char *berth_container_info_port_proto(const berth_container_info *x, size_t i)
-{ const port_binding *p = port_at(x, i); return p ? p->proto : NULL; }
+{ const port_info *p = port_at(x, i); return p ? p->proto : NULL; }
 const char *berth_container_info_port_host_ip(const berth_container_info *x, size_t i)
-{ const port_binding *p = port_at(x, i); return p ? p->host_ip : NULL; }
+{ const port_info *p = port_at(x, i); return p ? p->host_ip : NULL; }
+int berth_container_info_port_host_port(const berth_container_info *x, size_t i)
+{ const port_info *p = port_at(x, i); return p ? p->host_port : 0; }
 
 int berth_container_info_host_port(const berth_container_info *x, int container_port, const char *proto,
 				   const char **host_ip)
 {
-	const port_binding *found = NULL;
-	for (size_t i = 0; x && i < x->n_ports; i++) {
-		const port_binding *p = &x->ports[i];
-		if (p->container_port != container_port || !STREQ(p->proto, proto ? proto : "tcp"))
+	const port_info *best = NULL;
+	for (size_t i = 0; x && i < x->ports_len; i++) {
+		const port_info *p = &x->ports[i];
+		if (p->container_port != container_port || strcmp(p->proto, proto ? proto : "tcp") != 0)
 			continue;
-		bool v4 = !strchr(p->host_ip, ':');
-		if (!found || (v4 && strchr(found->host_ip, ':')))
-			found = p;
+		bool v6 = strchr(p->host_ip, ':') != NULL;
+		if (!best || (!v6 && strchr(best->host_ip, ':')))
+			best = p;
 	}
-	if (found && host_ip)
-		*host_ip = found->host_ip;
-	return found ? found->host_port : 0;
+	if (best && host_ip)
+		*host_ip = best->host_ip;
+	return best ? best->host_port : 0;
 }
 
 /* ---- container list ----------------------------------------------------- */

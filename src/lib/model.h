@@ -102,24 +102,55 @@ struct berth_info {
 	int64_t containers, running, paused, stopped, images, ncpu, mem_total;
 };
 
+/* One run of a health check, as the engine logged it. */
+typedef struct health_run {
+	char *start, *end, *output;
+	int exit_code;
+} health_run;
+
+typedef struct mount_info {
+	berth_mount_type type;
+	char *source, *destination, *volume_name;
+	bool read_only;
+} mount_info;
+
+typedef struct network_info {
+	char *name, *ipv4, *ipv6, *gateway, *mac;
+} network_info;
+
+typedef struct port_info {
+	int container_port, host_port;
+	char proto[8];
+	char *host_ip;
+} port_info;
+
 struct berth_container_info {
 	char *id, *name, *image, *image_id, *error, *created, *started_at, *finished_at, *raw;
 	berth_state state;
-	bool running, oom_killed;
+	bool running, oom_killed, tty;
 	int exit_code;
-	int64_t pid;
+	int64_t pid, restart_count;
 	strv cmd;
 	strv env;
 	strv label_keys;   /* sorted by key */
 	strv label_values;
-	struct port_binding *ports; /* sorted: container port, protocol, host address */
-	size_t n_ports;
+	/* health: the state the engine computed and its last runs (oldest first) */
+	berth_health health;
+	int failing_streak;
+	health_run *health_log;
+	size_t health_log_len;
+	/* the health check's configuration (Config.Healthcheck) */
+	bool has_healthcheck;
+	strv hc_test;
+	int64_t hc_interval_ms, hc_timeout_ms, hc_start_period_ms;
+	int hc_retries;
+	mount_info *mounts;      /* in the engine's order; HostConfig.Tmpfs entries last */
+	size_t mounts_len;
+	network_info *networks;  /* sorted by name */
+	size_t networks_len;
+	port_info *ports;        /* published only; by container port, proto, host ip */
+	size_t ports_len;
 };
-
-typedef struct port_binding {
-	int container_port, host_port;
-	char *proto, *host_ip;
-} port_binding;
 
 typedef struct berth_container_entry {
 	char *id, *name, *image, *command, *status, *ports;

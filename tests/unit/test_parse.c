@@ -66,43 +66,6 @@ static void test_inspect_podman_states(void **state)
 	}
 }
 
-/* NetworkSettings.Ports: one entry per binding, sorted; Podman's "" host
- * address reads as 0.0.0.0; exposed-only ports and junk are skipped. */
-static void test_inspect_ports(void **state)
-{
-	(void)state;
-	static const char body[] =
-		"{\"Id\":\"p1\",\"NetworkSettings\":{\"Ports\":{"
-		"\"8080/tcp\":[{\"HostIp\":\"::\",\"HostPort\":\"32768\"},{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"32768\"}],"
-		"\"53/udp\":[{\"HostIp\":\"\",\"HostPort\":\"40001\"}],"
-		"\"9090/tcp\":null,\"x/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"1\"}],"
-		"\"70000/tcp\":[{\"HostPort\":\"1\"}],\"443\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"8443\"}],"
-		"\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"},{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"99999\"}]}}}";
-	berth_container_info *x = NULL;
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(engineapi_parse_inspect(&x, S(body), "inspect p1", &err), &err);
-	assert_int_equal(berth_container_info_port_count(x), 4);
-	assert_int_equal(berth_container_info_port_container_port(x, 0), 53);
-	assert_string_equal(berth_container_info_port_proto(x, 0), "udp");
-	assert_string_equal(berth_container_info_port_host_ip(x, 0), "0.0.0.0");
-	assert_int_equal(berth_container_info_port_host_port(x, 0), 40001);
-	assert_int_equal(berth_container_info_port_container_port(x, 1), 443);
-	assert_string_equal(berth_container_info_port_proto(x, 1), "tcp");
-	assert_string_equal(berth_container_info_port_host_ip(x, 2), "0.0.0.0");
-	assert_string_equal(berth_container_info_port_host_ip(x, 3), "::");
-	const char *ip = NULL;
-	assert_int_equal(berth_container_info_host_port(x, 8080, NULL, &ip), 32768);
-	assert_string_equal(ip, "0.0.0.0"); /* IPv4 first */
-	assert_int_equal(berth_container_info_host_port(x, 53, "udp", NULL), 40001);
-	assert_int_equal(berth_container_info_host_port(x, 53, "tcp", NULL), 0);
-	assert_int_equal(berth_container_info_host_port(x, 9090, NULL, NULL), 0);
-	assert_int_equal(berth_container_info_port_host_port(x, 4), 0);
-	assert_null(berth_container_info_port_proto(x, 4));
-	berth_container_info_free(x);
-	assert_int_equal(berth_container_info_port_count(NULL), 0);
-	assert_int_equal(berth_container_info_host_port(NULL, 80, NULL, NULL), 0);
-}
-
 static void test_bad_replies(void **state)
 {
 	(void)state;
@@ -159,6 +122,343 @@ static void test_list(void **state)
 	assert_ok(engineapi_parse_list(&l, S("[]"), &err), &err);
 	assert_int_equal(berth_container_list_count(l), 0);
 	berth_container_list_free(l);
+}
+
+/* ---- real replies (tests/unit/fixtures/inspect), Docker 20.10.24 and Podman 4.3.1 ---- */
+
+static char *fixture(const char *name, size_t *len)
+{
+	const char *dir = getenv("BERTH_SOURCE_DIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/tests/unit/fixtures/%s", dir ? dir : ".", name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open fixture %s", path);
+	static char buf[64 * 1024];
+	*len = fread(buf, 1, sizeof buf - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	char *copy = malloc(*len + 1);
+	memcpy(copy, buf, *len + 1);
+	return copy;
+}
+
+static berth_container_info *inspect_fixture(const char *name)
+{
+	size_t len;
+	char rel[128];
+	snprintf(rel, sizeof rel, "inspect/%s", name);
+	char *body = fixture(rel, &len);
+	berth_container_info *x = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(engineapi_parse_inspect(&x, body, len, name, &err), &err);
+	free(body);
+	return x;
+}
+
+static void assert_mount(const berth_container_info *x, size_t i, berth_mount_type type, const char *source,
+			 const char *dest, int ro)
+{
+	assert_int_equal(berth_container_info_mount_type(x, i), type);
+	assert_string_equal(berth_container_info_mount_source(x, i), source);
+	assert_string_equal(berth_container_info_mount_destination(x, i), dest);
+	assert_int_equal(berth_container_info_mount_read_only(x, i), ro);
+}
+
+/* The health image (1 s interval, 2 retries) with a read-only bind, an
+ * anonymous volume, a tmpfs, a port on 127.0.0.1 and Compose labels. */
+static void test_inspect_docker_health(void **state)
+{
+	(void)state;
+	berth_container_info *x = inspect_fixture("docker-inspect-health.json");
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_HEALTHY);
+	assert_string_equal(berth_health_name(berth_container_info_health(x)), "healthy");
+	assert_int_equal(berth_container_info_health_failing_streak(x), 0);
+	assert_int_equal(berth_container_info_health_log_count(x), 3);
+	assert_int_equal(berth_container_info_health_log_exit_code(x, 2), 0);
+	assert_string_equal(berth_container_info_health_log_output(x, 2), "");
+	assert_string_equal(berth_container_info_health_log_start(x, 0), "2026-11-22T19:49:30.021379783Z");
+	assert_string_equal(berth_container_info_health_log_end(x, 2), "2026-11-22T19:49:32.492461929Z");
+	assert_null(berth_container_info_health_log_output(x, 3));
+	assert_int_equal(berth_container_info_health_log_exit_code(x, 3), -1);
+	/* the check's configuration */
+	assert_true(berth_container_info_has_healthcheck(x));
+	assert_int_equal(berth_container_info_healthcheck_test_count(x), 2);
+	assert_string_equal(berth_container_info_healthcheck_test(x, 0), "CMD-SHELL");
+	assert_string_equal(berth_container_info_healthcheck_test(x, 1), "test -f /tmp/healthy");
+	assert_int_equal(berth_container_info_healthcheck_interval_ms(x), 1000);
+	assert_int_equal(berth_container_info_healthcheck_timeout_ms(x), 1000);
+	assert_int_equal(berth_container_info_healthcheck_start_period_ms(x), 0);
+	assert_int_equal(berth_container_info_healthcheck_retries(x), 2);
+	assert_int_equal(berth_container_info_restart_count(x), 0);
+	assert_false(berth_container_info_tty(x));
+	assert_string_equal(berth_container_info_compose_project(x), "proj");
+	assert_string_equal(berth_container_info_compose_service(x), "web");
+	/* mounts: Docker lists the bind and the volume; the tmpfs comes from HostConfig.Tmpfs */
+	assert_int_equal(berth_container_info_mount_count(x), 3);
+	assert_mount(x, 0, BERTH_MOUNT_BIND, "/tmp/berth-ready-explore/bindsrc", "/data", 1);
+	assert_string_equal(berth_container_info_mount_volume_name(x, 0), "");
+	assert_mount(x, 1, BERTH_MOUNT_VOLUME,
+		     "/var/lib/docker/volumes/db6f73631336b8531f077b82f9458bc4051b8b3ed16ffd590f35deb41a1f3181/_data",
+		     "/vol", 0);
+	assert_string_equal(berth_container_info_mount_volume_name(x, 1),
+			    "db6f73631336b8531f077b82f9458bc4051b8b3ed16ffd590f35deb41a1f3181");
+	assert_mount(x, 2, BERTH_MOUNT_TMPFS, "", "/scratch", 0);
+	assert_null(berth_container_info_mount_source(x, 3));
+	/* network and port */
+	assert_int_equal(berth_container_info_network_count(x), 1);
+	assert_string_equal(berth_container_info_network_name(x, 0), "bridge");
+	assert_string_equal(berth_container_info_network_ipv4(x, 0), "172.17.0.2");
+	assert_string_equal(berth_container_info_network_ipv6(x, 0), "");
+	assert_string_equal(berth_container_info_network_gateway(x, 0), "172.17.0.1");
+	assert_string_equal(berth_container_info_network_mac(x, 0), "02:42:ac:11:00:02");
+	assert_int_equal(berth_container_info_port_count(x), 1);
+	assert_int_equal(berth_container_info_port_container_port(x, 0), 8080);
+	assert_string_equal(berth_container_info_port_proto(x, 0), "tcp");
+	assert_string_equal(berth_container_info_port_host_ip(x, 0), "127.0.0.1");
+	assert_int_equal(berth_container_info_port_host_port(x, 0), 32768);
+	const char *ip = NULL;
+	assert_int_equal(berth_container_info_host_port(x, 8080, NULL, &ip), 32768);
+	assert_string_equal(ip, "127.0.0.1");
+	assert_int_equal(berth_container_info_host_port(x, 8080, "udp", NULL), 0);
+	assert_int_equal(berth_container_info_host_port(x, 80, "tcp", NULL), 0);
+	berth_container_info_free(x);
+}
+
+/* The same container on Podman: no run yet ("starting", Log null), the
+ * mounts in another order, the tmpfs only under HostConfig.Tmpfs. */
+static void test_inspect_podman_health(void **state)
+{
+	(void)state;
+	berth_container_info *x = inspect_fixture("podman-inspect-health.json");
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_STARTING);
+	assert_int_equal(berth_container_info_health_log_count(x), 0);
+	assert_true(berth_container_info_has_healthcheck(x));
+	assert_int_equal(berth_container_info_healthcheck_interval_ms(x), 1000);
+	assert_int_equal(berth_container_info_healthcheck_retries(x), 2);
+	assert_string_equal(berth_container_info_compose_project(x), "proj");
+	assert_int_equal(berth_container_info_mount_count(x), 3);
+	assert_mount(x, 0, BERTH_MOUNT_VOLUME,
+		     "/var/lib/containers/storage/volumes/b70d080e5b045530a51fe84b354549800ff3ed2774ea4f6da094b5ba77b7ef4d/_data",
+		     "/vol", 0);
+	assert_string_equal(berth_container_info_mount_volume_name(x, 0),
+			    "b70d080e5b045530a51fe84b354549800ff3ed2774ea4f6da094b5ba77b7ef4d");
+	assert_mount(x, 1, BERTH_MOUNT_BIND, "/tmp/berth-ready-explore/bindsrc", "/data", 1);
+	assert_mount(x, 2, BERTH_MOUNT_TMPFS, "", "/scratch", 0);
+	assert_int_equal(berth_container_info_network_count(x), 1);
+	assert_string_equal(berth_container_info_network_name(x, 0), "podman");
+	assert_string_equal(berth_container_info_network_ipv4(x, 0), "10.88.0.181");
+	assert_string_equal(berth_container_info_network_gateway(x, 0), "10.88.0.1");
+	assert_string_equal(berth_container_info_network_mac(x, 0), "d2:80:9c:08:52:b1");
+	assert_int_equal(berth_container_info_host_port(x, 8080, "tcp", NULL), 46799);
+	berth_container_info_free(x);
+
+	/* after one check berth ran through the libpod endpoint */
+	x = inspect_fixture("podman-inspect-healthy.json");
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_HEALTHY);
+	assert_int_equal(berth_container_info_health_log_count(x), 1);
+	assert_int_equal(berth_container_info_health_log_exit_code(x, 0), 0);
+	berth_container_info_free(x);
+
+	/* Podman's own API puts health in the same place in 4.3 */
+	x = inspect_fixture("podman-libpod-inspect-healthy.json");
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_HEALTHY);
+	assert_int_equal(berth_container_info_health_log_count(x), 1);
+	berth_container_info_free(x);
+}
+
+/* A check that prints and fails, with a 3 s start period and 1 retry. */
+static void test_inspect_unhealthy(void **state)
+{
+	(void)state;
+	berth_container_info *x = inspect_fixture("docker-inspect-unhealthy.json");
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_UNHEALTHY);
+	assert_int_equal(berth_container_info_health_failing_streak(x), 178);
+	assert_int_equal(berth_container_info_health_log_count(x), 5);
+	assert_int_equal(berth_container_info_health_log_exit_code(x, 4), 1);
+	assert_string_equal(berth_container_info_health_log_output(x, 4), "err\nout-1795377210\n");
+	assert_int_equal(berth_container_info_healthcheck_start_period_ms(x), 3000);
+	assert_int_equal(berth_container_info_healthcheck_retries(x), 1);
+	assert_int_equal(berth_container_info_mount_count(x), 0);
+	assert_int_equal(berth_container_info_port_count(x), 0);
+	assert_string_equal(berth_container_info_compose_project(x), "");
+	berth_container_info_free(x);
+
+	x = inspect_fixture("podman-inspect-unhealthy.json");
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_UNHEALTHY);
+	assert_int_equal(berth_container_info_health_failing_streak(x), 4);
+	assert_int_equal(berth_container_info_health_log_count(x), 5);
+	/* Podman trims the trailing newline Docker keeps */
+	assert_string_equal(berth_container_info_health_log_output(x, 4), "out-1795377021\nerr");
+	assert_int_equal(berth_container_info_healthcheck_start_period_ms(x), 3000);
+	berth_container_info_free(x);
+}
+
+/* Without a health check: Docker has no State.Health, Podman an empty status. */
+static void test_inspect_no_health(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "docker-inspect-tty.json", "podman-inspect-tty.json",
+					     "podman-inspect-nohealth.json" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		berth_container_info *x = inspect_fixture(names[i]);
+		assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_NONE);
+		assert_false(berth_container_info_has_healthcheck(x));
+		assert_int_equal(berth_container_info_healthcheck_test_count(x), 0);
+		assert_int_equal(berth_container_info_tty(x), i < 2);
+		berth_container_info_free(x);
+	}
+	/* a check disabled with ["NONE"] is no check */
+	berth_container_info *x = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(engineapi_parse_inspect(&x, S("{\"Id\":\"x\",\"Config\":{\"Healthcheck\":{\"Test\":[\"NONE\"]}}}"),
+					  "inspect", &err), &err);
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_NONE);
+	assert_false(berth_container_info_has_healthcheck(x));
+	berth_container_info_free(x);
+	/* the libpod key of Podman before 4.x */
+	assert_ok(engineapi_parse_inspect(&x, S("{\"Id\":\"x\",\"State\":{\"Healthcheck\":{\"Status\":\"unhealthy\","
+						"\"FailingStreak\":3,\"Log\":[{\"ExitCode\":1,\"Output\":\"no\"}]}}}"),
+					  "inspect", &err), &err);
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_UNHEALTHY);
+	assert_int_equal(berth_container_info_health_failing_streak(x), 3);
+	assert_string_equal(berth_container_info_health_log_output(x, 0), "no");
+	assert_string_equal(berth_container_info_health_log_start(x, 0), "");
+	berth_container_info_free(x);
+}
+
+/* Exited: Docker turns the status to unhealthy, Podman keeps healthy. */
+static void test_inspect_health_exited(void **state)
+{
+	(void)state;
+	berth_container_info *x = inspect_fixture("docker-inspect-health-exited.json");
+	assert_int_equal(berth_container_info_state(x), BERTH_STATE_EXITED);
+	assert_int_equal(berth_container_info_exit_code(x), 137);
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_UNHEALTHY);
+	/* Docker reports no port bindings for a stopped container */
+	assert_int_equal(berth_container_info_port_count(x), 0);
+	berth_container_info_free(x);
+	x = inspect_fixture("podman-inspect-health-exited.json");
+	assert_int_equal(berth_container_info_state(x), BERTH_STATE_EXITED);
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_HEALTHY);
+	berth_container_info_free(x);
+}
+
+/* Two networks; 8080 on every address (Docker: 0.0.0.0 and ::, Podman:
+ * ""), 53/udp on 127.0.0.1, 9090 exposed but not published; a tmpfs given
+ * as a mount (Docker lists it, Podman only under HostConfig.Tmpfs). */
+static void test_inspect_networks_ports(void **state)
+{
+	(void)state;
+	berth_container_info *x = inspect_fixture("docker-inspect-net.json");
+	assert_int_equal(berth_container_info_network_count(x), 2);
+	assert_string_equal(berth_container_info_network_name(x, 0), "berth-t-readyexplore-net");
+	assert_string_equal(berth_container_info_network_ipv4(x, 0), "172.18.0.2");
+	assert_string_equal(berth_container_info_network_gateway(x, 0), "172.18.0.1");
+	assert_string_equal(berth_container_info_network_name(x, 1), "bridge");
+	assert_string_equal(berth_container_info_network_ipv4(x, 1), "172.17.0.6");
+	assert_null(berth_container_info_network_name(x, 2));
+	assert_int_equal(berth_container_info_port_count(x), 3);
+	assert_int_equal(berth_container_info_port_container_port(x, 0), 53);
+	assert_string_equal(berth_container_info_port_proto(x, 0), "udp");
+	assert_string_equal(berth_container_info_port_host_ip(x, 0), "127.0.0.1");
+	assert_int_equal(berth_container_info_port_host_port(x, 0), 32770);
+	assert_int_equal(berth_container_info_port_container_port(x, 1), 8080);
+	assert_string_equal(berth_container_info_port_host_ip(x, 1), "0.0.0.0");
+	assert_int_equal(berth_container_info_port_host_port(x, 1), 32771);
+	assert_string_equal(berth_container_info_port_host_ip(x, 2), "::");
+	assert_int_equal(berth_container_info_port_host_port(x, 2), 32769);
+	const char *ip = NULL;
+	assert_int_equal(berth_container_info_host_port(x, 8080, "tcp", &ip), 32771); /* IPv4 first */
+	assert_string_equal(ip, "0.0.0.0");
+	assert_int_equal(berth_container_info_host_port(x, 53, "udp", NULL), 32770);
+	assert_int_equal(berth_container_info_host_port(x, 9090, "tcp", NULL), 0);
+	assert_int_equal(berth_container_info_mount_count(x), 1);
+	assert_mount(x, 0, BERTH_MOUNT_TMPFS, "", "/run/t", 0);
+	berth_container_info_free(x);
+
+	x = inspect_fixture("podman-inspect-net.json");
+	assert_int_equal(berth_container_info_network_count(x), 2);
+	assert_string_equal(berth_container_info_network_name(x, 0), "berth-t-readyexplore-net");
+	assert_string_equal(berth_container_info_network_ipv4(x, 0), "10.89.0.2");
+	assert_string_equal(berth_container_info_network_mac(x, 0), "42:c3:99:6d:c4:34");
+	assert_string_equal(berth_container_info_network_name(x, 1), "podman");
+	assert_int_equal(berth_container_info_port_count(x), 2);
+	assert_string_equal(berth_container_info_port_host_ip(x, 1), "0.0.0.0");
+	assert_int_equal(berth_container_info_host_port(x, 8080, "tcp", &ip), 43259);
+	assert_int_equal(berth_container_info_mount_count(x), 1);
+	assert_mount(x, 0, BERTH_MOUNT_TMPFS, "", "/run/t", 0);
+	berth_container_info_free(x);
+}
+
+/* Odd shapes do not break the normalization. */
+static void test_inspect_odd_shapes(void **state)
+{
+	(void)state;
+	berth_container_info *x = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(engineapi_parse_inspect(&x, S("{\"Id\":\"x\",\"Mounts\":[1,{\"Type\":\"npipe\",\"RW\":true}],"
+						"\"HostConfig\":{\"Tmpfs\":{\"/a\":\"ro,size=1m\",\"/b\":7}},"
+						"\"NetworkSettings\":{\"Networks\":{\"n\":null},\"Ports\":{"
+						"\"80\":[{\"HostPort\":\"8080\"}],\"x/tcp\":[{\"HostPort\":\"1\"}],"
+						"\"81/tcp\":[{\"HostPort\":\"99999\"},{\"HostPort\":\"\"},7],"
+						"\"82/averyverylongproto\":[{\"HostPort\":\"5\"}]}},"
+						"\"State\":{\"Health\":{\"Status\":\"weird\",\"Log\":{}}},"
+						"\"Config\":{\"Healthcheck\":{\"Test\":\"CMD\",\"Interval\":-5,\"Retries\":-1}}}"),
+					  "inspect", &err), &err);
+	assert_int_equal(berth_container_info_mount_count(x), 3);
+	assert_int_equal(berth_container_info_mount_type(x, 0), BERTH_MOUNT_OTHER);
+	assert_int_equal(berth_container_info_mount_read_only(x, 0), 0);
+	assert_mount(x, 1, BERTH_MOUNT_TMPFS, "", "/a", 1);
+	assert_mount(x, 2, BERTH_MOUNT_TMPFS, "", "/b", 0);
+	assert_int_equal(berth_container_info_network_count(x), 1);
+	assert_string_equal(berth_container_info_network_ipv4(x, 0), "");
+	assert_int_equal(berth_container_info_port_count(x), 1);
+	assert_int_equal(berth_container_info_port_container_port(x, 0), 80);
+	assert_string_equal(berth_container_info_port_proto(x, 0), "tcp");
+	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_NONE);
+	assert_int_equal(berth_container_info_health_log_count(x), 0);
+	assert_false(berth_container_info_has_healthcheck(x));
+	assert_int_equal(berth_container_info_healthcheck_interval_ms(x), 0);
+	assert_int_equal(berth_container_info_healthcheck_retries(x), 0);
+	berth_container_info_free(x);
+}
+
+/* Exec inspect: attached runs end with their code on both engines; a
+ * detached run on Podman 4.3 stays "running" for ever (why berth attaches). */
+static void test_exec_inspect(void **state)
+{
+	(void)state;
+	static const struct { const char *name; bool running; int code; } cases[] = {
+		{ "exec/docker-exec-inspect-attached-exited.json", false, 0 },
+		{ "exec/podman-exec-inspect-attached-exited.json", false, 0 },
+		{ "exec/docker-exec-inspect-notfound.json", false, 126 },
+		{ "exec/podman-exec-inspect-notfound.json", false, 127 },
+		{ "exec/docker-exec-inspect-detached-exited.json", false, 4 },
+		{ "exec/podman-exec-inspect-detached-stuck.json", true, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		size_t len;
+		char *body = fixture(cases[i].name, &len);
+		bool running = !cases[i].running;
+		int code = 99;
+		berth_error err = BERTH_ERROR_INIT;
+		assert_ok(engineapi_parse_exec_inspect(&running, &code, body, len, "exec inspect", &err), &err);
+		assert_int_equal(running, cases[i].running);
+		assert_int_equal(code, cases[i].code);
+		free(body);
+	}
+	bool running;
+	int code;
+	berth_error err = BERTH_ERROR_INIT;
+	/* Docker's null exit code while running */
+	assert_ok(engineapi_parse_exec_inspect(&running, &code, S("{\"Running\":true,\"ExitCode\":null}"), "x", &err), &err);
+	assert_true(running);
+	assert_int_equal(code, -1);
+	assert_code(engineapi_parse_exec_inspect(&running, &code, S("{\"ExitCode\":0}"), "exec inspect", &err),
+		    BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "Running");
+	assert_code(engineapi_parse_exec_inspect(&running, &code, S("nope"), "exec inspect", &err), BERTH_EPROTOCOL, &err);
 }
 
 static void test_version_info(void **state)
@@ -222,8 +522,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inspect),
 		cmocka_unit_test(test_inspect_podman_states),
-		cmocka_unit_test(test_inspect_ports),
 		cmocka_unit_test(test_bad_replies),
+		cmocka_unit_test(test_inspect_docker_health),
+		cmocka_unit_test(test_inspect_podman_health),
+		cmocka_unit_test(test_inspect_unhealthy),
+		cmocka_unit_test(test_inspect_no_health),
+		cmocka_unit_test(test_inspect_health_exited),
+		cmocka_unit_test(test_inspect_networks_ports),
+		cmocka_unit_test(test_inspect_odd_shapes),
+		cmocka_unit_test(test_exec_inspect),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_version_info),
 		cmocka_unit_test(test_status_mapping),

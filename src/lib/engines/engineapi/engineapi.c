@@ -6,8 +6,11 @@
 #include "create.h"
 #include "parse.h"
 
+#include "../../parse/demux.h"
+
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #define MAX_REPLY (64u * 1024 * 1024)   /* a buffered JSON reply */
@@ -20,6 +23,9 @@ typedef struct dialect {
 	bool needs_stop_timeout_lookup; /* stop without t= uses the container's own */
 	/* Re-classify an error reply the generic status mapping gets wrong. */
 	int (*refine)(int code, int status, const char *message);
+	/* The engine's operations when they differ from the common table
+	 * (NULL: engineapi_ops). */
+	const berth_engine_ops *(*ops)(void);
 	/* How its create differs from Docker's (NULL: it does not). */
 	const engineapi_create_dialect *create;
 } dialect;
@@ -51,9 +57,11 @@ static const engineapi_create_dialect podman_create = {
 	.host_gateway_since = "4.7",
 };
 
+static const berth_engine_ops *podman_ops(void);
+
 static const dialect dialects[] = {
-	{ BERTH_ENGINE_DOCKER, "Docker", true, NULL, NULL },
-	{ BERTH_ENGINE_PODMAN, "Podman", true, podman_refine, &podman_create },
+	{ BERTH_ENGINE_DOCKER, "Docker", true, NULL, NULL, NULL },
+	{ BERTH_ENGINE_PODMAN, "Podman", true, podman_refine, podman_ops, &podman_create },
 };
 
 typedef struct engineapi {
@@ -83,39 +91,87 @@ typedef struct call {
 	const char *path;      /* after the version prefix, already encoded */
 	json_t *body;          /* borrowed */
 	int timeout_ms;        /* 0: the client's default */
+	bool absolute;         /* path is complete: no version prefix (libpod calls) */
 } call;
+
+/* The HTTP request of a call. target and body are the caller's buffers
+ * and must outlive the request. */
+static int prepare(struct berth_client *c, const call *k, sbuf *target, char **body, http_request *req,
+		   berth_error *err)
+{
+	engineapi *api = api_of(c);
+	if (sbuf_printf(target, "%s%s", k->absolute ? "" : api->prefix, k->path) < 0)
+		return BERTH_NOMEM(err);
+	if (k->body) {
+		*body = json_dumps(k->body, JSON_COMPACT);
+		if (!*body)
+			return BERTH_NOMEM(err);
+	}
+	*req = (http_request){
+		.method = k->method,
+		.target = target->data,
+		.body = *body,
+		.body_len = *body ? strlen(*body) : 0,
+		.timeout_ms = k->timeout_ms ? k->timeout_ms : c->timeout_ms,
+	};
+	return 0;
+}
+
+static bool status_ok(int status, const int *ok_statuses)
+{
+	if (status >= 200 && status < 300)
+		return true;
+	for (const int *s = ok_statuses; s && *s; s++)
+		if (status == *s)
+			return true;
+	return false;
+}
 
 /* Perform a call; on a 2xx reply *resp holds it. Non-2xx replies are mapped
  * to errors unless the status is in `ok_statuses` (zero-terminated). */
 static int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
 		   const char *what, berth_error *err)
 {
-	engineapi *api = api_of(c);
 	_cleanup_sbuf_ sbuf target = SBUF_INIT;
 	_cleanup_free_ char *body = NULL;
-	if (sbuf_printf(&target, "%s%s", api->prefix, k->path) < 0)
-		return BERTH_NOMEM(err);
-	if (k->body) {
-		body = json_dumps(k->body, JSON_COMPACT);
-		if (!body)
-			return BERTH_NOMEM(err);
-	}
-	http_request req = {
-		.method = k->method,
-		.target = target.data,
-		.body = body,
-		.body_len = body ? strlen(body) : 0,
-		.timeout_ms = k->timeout_ms ? k->timeout_ms : c->timeout_ms,
-	};
-	int r = http_do(api->t, &req, resp, MAX_REPLY, err);
+	http_request req;
+	int r = prepare(c, k, &target, &body, &req, err);
 	if (r < 0)
 		return r;
-	if (resp->status >= 200 && resp->status < 300)
+	r = http_do(api_of(c)->t, &req, resp, MAX_REPLY, err);
+	if (r < 0)
+		return r;
+	return status_ok(resp->status, ok_statuses) ? 0 : status_error(api_of(c)->d, resp, what, err);
+}
+
+/* A call whose reply body is read piece by piece: on a 2xx status *out is
+ * the open stream (the caller closes it). Another status is read (up to
+ * 64 KiB, within the call's deadline) and mapped to an error. */
+static int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+		       const char *what, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf target = SBUF_INIT;
+	_cleanup_free_ char *body = NULL;
+	http_request req;
+	int r = prepare(c, k, &target, &body, &req, err);
+	if (r < 0)
+		return r;
+	int64_t deadline = now_ms() + req.timeout_ms;
+	http_stream *s = NULL;
+	r = http_stream_open(&s, api_of(c)->t, &req, head, err);
+	if (r < 0)
+		return r;
+	if (status_ok(head->status, NULL)) {
+		*out = s;
 		return 0;
-	for (const int *s = ok_statuses; s && *s; s++)
-		if (resp->status == *s)
-			return 0;
-	return status_error(api->d, resp, what, err);
+	}
+	const char *data;
+	size_t len;
+	while (head->body.len < 64 * 1024 && http_stream_read(s, &data, &len, remaining_ms(deadline), NULL) == 0)
+		if (sbuf_add(&head->body, data, len) < 0)
+			break;
+	http_stream_close(s);
+	return status_error(api_of(c)->d, head, what, err);
 }
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -128,13 +184,21 @@ typedef char what_buf[300];
 
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
+static int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err)
+{
+	if (sbuf_adds(path, kind) < 0 || sbuf_add_urlenc(path, id) < 0 || sbuf_adds(path, rest) < 0)
+		return BERTH_NOMEM(err);
+	return 0;
+}
+
 static int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
 			  int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
 			  http_response *resp, berth_error *err)
 {
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	if (sbuf_adds(&path, "/containers/") < 0 || sbuf_add_urlenc(&path, id) < 0 || sbuf_adds(&path, rest) < 0)
-		return BERTH_NOMEM(err);
+	int r = object_path(&path, "/containers/", id, rest, err);
+	if (r < 0)
+		return r;
 	snprintf(what, sizeof(what_buf), "%s %s", verb, id);
 	call k = { method, path.data, NULL, timeout_ms };
 	return do_call(c, &k, resp, ok_statuses, what, err);
@@ -276,6 +340,17 @@ static int api_info(berth_info **out, struct berth_client *c, berth_error *err)
 	return r < 0 ? r : with_endpoint(c, engineapi_parse_info(out, resp.body.data, resp.body.len, err), err);
 }
 
+static json_t *strv_to_json(const strv *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < v->len; i++)
+		if (json_array_append_new(a, json_string(v->items[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 static int api_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err)
 {
 	_cleanup_json_ json_t *body = NULL;
@@ -403,6 +478,161 @@ static int api_list(berth_container_list **out, struct berth_client *c, const be
 	return r < 0 ? r : with_endpoint(c, engineapi_parse_list(out, resp.body.data, resp.body.len, err), err);
 }
 
+/* ---- readiness: logs, exec, health runs ------------------------------------ */
+
+static int api_logs_scan(struct berth_client *c, const char *id, int64_t since, int tail, int timeout_ms,
+			 int (*on_data)(const char *data, size_t len, void *payload), void *payload, berth_error *err)
+{
+	char rest[128];
+	int n = snprintf(rest, sizeof rest, "/logs?stdout=1&stderr=1&since=%" PRId64, since > 0 ? since : 0);
+	if (tail > 0)
+		snprintf(rest + n, sizeof rest - (size_t)n, "&tail=%d", tail);
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	int r = object_path(&path, "/containers/", id, rest, err);
+	if (r < 0)
+		return r;
+	what_buf what;
+	snprintf(what, sizeof what, "logs %s", id);
+	call k = { "GET", path.data, NULL, timeout_ms, false };
+	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : c->timeout_ms);
+	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
+	http_stream *s = NULL;
+	r = stream_call(&s, c, &k, &head, what, err);
+	while (r == 0) {
+		const char *data;
+		size_t len;
+		r = http_stream_read(s, &data, &len, remaining_ms(deadline), err);
+		if (r == BERTH_ITEROVER || (r == 0 && on_data(data, len, payload))) {
+			r = 0;
+			break;
+		}
+	}
+	http_stream_close(s);
+	return r;
+}
+
+#define EXEC_OUTPUT_KEEP 4096
+
+/* Keep the last EXEC_OUTPUT_KEEP bytes of an output in b. */
+static int keep_tail(sbuf *b, const char *data, size_t len)
+{
+	if (len >= EXEC_OUTPUT_KEEP) {
+		sbuf_reset(b);
+		return sbuf_add(b, data + len - EXEC_OUTPUT_KEEP, EXEC_OUTPUT_KEEP);
+	}
+	if (b->len + len > 2 * EXEC_OUTPUT_KEEP) {
+		size_t drop = b->len + len - EXEC_OUTPUT_KEEP;
+		memmove(b->data, b->data + drop, b->len - drop);
+		b->len -= drop;
+		b->data[b->len] = '\0';
+	}
+	return sbuf_add(b, data, len);
+}
+
+/* Read an attached exec's framed output to its end. */
+static int drain_exec_output(http_stream *s, sbuf *output, int64_t deadline, berth_error *err)
+{
+	demux d;
+	demux_init(&d, false);
+	for (;;) {
+		const char *data;
+		size_t len;
+		int r = http_stream_read(s, &data, &len, remaining_ms(deadline), err);
+		if (r == BERTH_ITEROVER)
+			return 0; /* a cut frame at the end is of no matter here */
+		if (r < 0)
+			return r;
+		demux_piece piece;
+		while ((r = demux_next(&d, &data, &len, &piece, err)) == 1)
+			if (output && keep_tail(output, piece.data, piece.len) < 0)
+				return BERTH_NOMEM(err);
+		if (r < 0)
+			return r;
+	}
+}
+
+static int api_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
+			  int timeout_ms, berth_error *err)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	/* Attached, not detached: Podman 4.3 never records the end of a
+	 * detached exec (its inspect says Running forever), while on both
+	 * engines an attached start streams the output and closes at the end. */
+	_cleanup_json_ json_t *body = json_pack("{s:o,s:b,s:b,s:b}", "Cmd", strv_to_json(argv), "AttachStdout", 1,
+						"AttachStderr", 1, "Tty", 0);
+	_cleanup_json_ json_t *start = json_pack("{s:b,s:b}", "Detach", 0, "Tty", 0);
+	if (!body || !start)
+		return BERTH_NOMEM(err);
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	int r = object_path(&path, "/containers/", id, "/exec", err);
+	if (r < 0)
+		return r;
+	what_buf what;
+	snprintf(what, sizeof what, "exec in %s", id);
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	call k = { "POST", path.data, body, remaining_ms(deadline) ? remaining_ms(deadline) : 1, false };
+	r = do_call(c, &k, &resp, NULL, what, err);
+	_cleanup_free_ char *exec_id = NULL;
+	if (r == 0)
+		r = with_endpoint(c, engineapi_parse_create(&exec_id, resp.body.data, resp.body.len, what, err), err);
+	if (r < 0)
+		return r;
+
+	sbuf_reset(&path);
+	if ((r = object_path(&path, "/exec/", exec_id, "/start", err)) < 0)
+		return r;
+	http_response_release(&resp);
+	k = (call){ "POST", path.data, start, remaining_ms(deadline) ? remaining_ms(deadline) : 1, false };
+	http_stream *s = NULL;
+	r = stream_call(&s, c, &k, &resp, what, err);
+	if (r == 0) {
+		r = drain_exec_output(s, output, deadline, err);
+		http_stream_close(s);
+	}
+	if (r < 0)
+		return r;
+
+	/* The output ends with the process; the engine may record its exit a
+	 * moment later. */
+	sbuf_reset(&path);
+	if ((r = object_path(&path, "/exec/", exec_id, "/json", err)) < 0)
+		return r;
+	for (int delay = 10;; delay = delay < 100 ? delay * 2 : 100) {
+		http_response_release(&resp);
+		k = (call){ "GET", path.data, NULL, remaining_ms(deadline) ? remaining_ms(deadline) : 1, false };
+		bool running = false;
+		r = do_call(c, &k, &resp, NULL, what, err);
+		if (r == 0)
+			r = with_endpoint(c, engineapi_parse_exec_inspect(&running, exit_code, resp.body.data,
+									 resp.body.len, what, err), err);
+		if (r < 0 || !running)
+			return r;
+		if (remaining_ms(deadline) <= delay)
+			return berth_fail(err, BERTH_ETIMEDOUT, "%s: the command still runs after %d ms", what, timeout_ms);
+		usleep((useconds_t)delay * 1000);
+	}
+}
+
+/* Podman's native API, where the compat one has no equivalent. */
+#define LIBPOD_PREFIX "/v4.0.0/libpod"
+
+/* Podman runs health checks from systemd timers; without systemd nothing
+ * runs them. GET .../healthcheck runs one now and records it (the reply is
+ * that run's verdict; the container's status, which honours the retries
+ * and the start period, is in its inspect). */
+static int podman_health_run(struct berth_client *c, const char *id, int timeout_ms, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	int r = object_path(&path, LIBPOD_PREFIX "/containers/", id, "/healthcheck", err);
+	if (r < 0)
+		return r;
+	what_buf what;
+	snprintf(what, sizeof what, "health check of %s", id);
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	call k = { "GET", path.data, NULL, timeout_ms, true };
+	return do_call(c, &k, &resp, NULL, what, err);
+}
+
 static void api_close(struct berth_client *c)
 {
 	engineapi *api = api_of(c);
@@ -424,12 +654,31 @@ static const berth_engine_ops engineapi_ops = {
 	.container_remove = api_remove,
 	.container_inspect = api_inspect,
 	.container_list = api_list,
+	.logs_scan = api_logs_scan,
+	.exec_probe = api_exec_probe,
 	.close = api_close,
 };
+
+/* Podman's table: the common one plus health_run. Built once. */
+static berth_engine_ops podman_table;
+static pthread_once_t podman_table_once = PTHREAD_ONCE_INIT;
+
+static void podman_table_init(void)
+{
+	podman_table = engineapi_ops;
+	podman_table.health_run = podman_health_run;
+}
+
+static const berth_engine_ops *podman_ops(void)
+{
+	pthread_once(&podman_table_once, podman_table_init);
+	return &podman_table;
+}
 
 int engineapi_attach(struct berth_client *c, engineapi_probe *probe, int tls_mode, const char *cert_dir,
 		     const char *api_version, berth_error *err)
 {
+	engineapi_json_init();
 	engineapi *api = calloc(1, sizeof *api);
 	if (!api)
 		return BERTH_NOMEM(err);
@@ -471,7 +720,7 @@ int engineapi_attach(struct berth_client *c, engineapi_probe *probe, int tls_mod
 			api->d = &dialects[i];
 	snprintf(api->prefix, sizeof api->prefix, "/v%s", c->api_version);
 	c->backend = api;
-	c->ops = &engineapi_ops;
+	c->ops = api->d && api->d->ops ? api->d->ops() : &engineapi_ops;
 	return 0;
 fail:
 	transport_free(api->t);

@@ -1,9 +1,13 @@
 /* Engine API replies -> berth models. Pure functions over byte buffers. */
 #include "parse.h"
 
+#include "util/sha256.h"
+
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <sys/auxv.h>
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
 
@@ -74,8 +78,37 @@ static int strv_from_json(strv *out, json_t *arr)
 	return 0;
 }
 
+/* jansson randomizes its hash seed (against crafted keys) by reading
+ * /dev/urandom on first use, a file open per process. The kernel already
+ * hands every process 16 random bytes (AT_RANDOM). glibc uses them for its
+ * stack and pointer guards, so the seed is derived through SHA-256: a seed
+ * that leaked would say nothing about them. */
+static void seed_once(void)
+{
+	const unsigned char *r = (const unsigned char *)getauxval(AT_RANDOM);
+	if (!r)
+		return; /* jansson falls back to its own seeding */
+	sha256_ctx c;
+	unsigned char d[32];
+	sha256_init(&c);
+	sha256_update(&c, "berth-json-seed", 15);
+	sha256_update(&c, r, 16);
+	sha256_final(&c, d);
+	size_t seed = 0;
+	for (size_t i = 0; i < sizeof seed; i++)
+		seed = seed << 8 | d[i];
+	json_object_seed(seed ? seed : 1);
+}
+
+void engineapi_json_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, seed_once);
+}
+
 static int load(json_t **out, const char *body, size_t len, const char *what, berth_error *err)
 {
+	engineapi_json_init();
 	json_error_t jerr;
 	json_t *j = json_loadb(body ? body : "", len, 0, &jerr);
 	if (!j)
@@ -162,49 +195,214 @@ int engineapi_parse_info(berth_info **out, const char *body, size_t len, berth_e
 	return 0;
 }
 
-static int port_cmp(const void *a, const void *b)
+/* Nanoseconds (the engines' durations) -> milliseconds, never negative. */
+static int64_t jdur_ms(json_t *o, const char *key)
 {
-	const port_binding *x = a, *y = b;
-	if (x->container_port != y->container_port)
-		return x->container_port < y->container_port ? -1 : 1;
-	int c = strcmp(x->proto, y->proto);
-	return c ? c : strcmp(x->host_ip, y->host_ip);
+	int64_t ns = jint(o, key);
+	return ns > 0 ? ns / 1000000 : 0;
 }
 
-/* NetworkSettings.Ports: {"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort":
- * "32768"}], "9090/tcp": null}. Entries without a binding, or with a key
- * or port that does not parse, are skipped. */
+static berth_health health_from_string(const char *s)
+{
+	if (STREQ(s, "starting"))
+		return BERTH_HEALTH_STARTING;
+	if (STREQ(s, "healthy"))
+		return BERTH_HEALTH_HEALTHY;
+	if (STREQ(s, "unhealthy"))
+		return BERTH_HEALTH_UNHEALTHY;
+	return BERTH_HEALTH_NONE;
+}
+
+/* Config.Healthcheck, then the status and runs. The compat API of both
+ * engines puts the status under State.Health; Podman's own API called it
+ * State.Healthcheck before 4.x: either is taken. */
+static int health_from_json(berth_container_info *x, json_t *state, json_t *config)
+{
+	json_t *hc = json_object_get(config, "Healthcheck");
+	json_t *test = json_object_get(hc, "Test");
+	const char *first = json_string_value(json_array_get(test, 0));
+	x->has_healthcheck = first && !STREQ(first, "NONE");
+	if (strv_from_json(&x->hc_test, test) < 0)
+		return -ENOMEM;
+	x->hc_interval_ms = jdur_ms(hc, "Interval");
+	x->hc_timeout_ms = jdur_ms(hc, "Timeout");
+	x->hc_start_period_ms = jdur_ms(hc, "StartPeriod");
+	int64_t retries = jint(hc, "Retries");
+	x->hc_retries = retries > 0 && retries < INT32_MAX ? (int)retries : 0;
+
+	json_t *h = json_object_get(state, "Health");
+	if (!json_is_object(h))
+		h = json_object_get(state, "Healthcheck");
+	x->health = health_from_string(jstr(h, "Status"));
+	if (x->health == BERTH_HEALTH_NONE && x->has_healthcheck)
+		x->health = BERTH_HEALTH_STARTING;
+	int64_t streak = jint(h, "FailingStreak");
+	x->failing_streak = streak > 0 && streak < INT32_MAX ? (int)streak : 0;
+	json_t *log = json_object_get(h, "Log");
+	size_t n = json_array_size(log);
+	if (n && !(x->health_log = calloc(n, sizeof *x->health_log)))
+		return -ENOMEM;
+	bool oom = false;
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_array_get(log, i);
+		health_run *r = &x->health_log[x->health_log_len++];
+		r->start = dup_time(jstr(e, "Start"), &oom);
+		r->end = dup_time(jstr(e, "End"), &oom);
+		r->output = dup_or(jstr(e, "Output"), &oom);
+		int64_t code = jint(e, "ExitCode");
+		r->exit_code = code >= INT32_MIN && code <= INT32_MAX ? (int)code : -1;
+	}
+	return oom ? -ENOMEM : 0;
+}
+
+static berth_mount_type mount_type_from_string(const char *s)
+{
+	if (STREQ(s, "bind"))
+		return BERTH_MOUNT_BIND;
+	if (STREQ(s, "volume"))
+		return BERTH_MOUNT_VOLUME;
+	if (STREQ(s, "tmpfs"))
+		return BERTH_MOUNT_TMPFS;
+	return BERTH_MOUNT_OTHER;
+}
+
+/* Whether a comma-separated option list holds `opt` as a whole word. */
+static bool has_option(const char *list, const char *opt)
+{
+	size_t n = strlen(opt);
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, opt, n) == 0)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+/* Mounts, then the HostConfig.Tmpfs entries neither engine lists there. */
+static int mounts_from_json(berth_container_info *x, json_t *mounts, json_t *tmpfs)
+{
+	size_t n = json_array_size(mounts) + json_object_size(tmpfs);
+	if (n && !(x->mounts = calloc(n, sizeof *x->mounts)))
+		return -ENOMEM;
+	bool oom = false;
+	size_t i;
+	json_t *m;
+	json_array_foreach(mounts, i, m) {
+		if (!json_is_object(m))
+			continue;
+		mount_info *mi = &x->mounts[x->mounts_len++];
+		mi->type = mount_type_from_string(jstr(m, "Type"));
+		mi->source = dup_or(jstr(m, "Source"), &oom);
+		mi->destination = dup_or(jstr(m, "Destination"), &oom);
+		mi->volume_name = dup_or(mi->type == BERTH_MOUNT_VOLUME ? jstr(m, "Name") : "", &oom);
+		mi->read_only = json_is_false(json_object_get(m, "RW"));
+	}
+	const char *path;
+	json_t *opts;
+	json_object_foreach(tmpfs, path, opts) {
+		bool listed = false;
+		for (size_t k = 0; k < x->mounts_len && !oom; k++)
+			listed |= STREQ(x->mounts[k].destination, path);
+		if (listed)
+			continue;
+		mount_info *mi = &x->mounts[x->mounts_len++];
+		mi->type = BERTH_MOUNT_TMPFS;
+		mi->source = dup_or("", &oom);
+		mi->destination = dup_or(path, &oom);
+		mi->volume_name = dup_or("", &oom);
+		mi->read_only = has_option(json_string_value(opts), "ro");
+	}
+	return oom ? -ENOMEM : 0;
+}
+
+static int network_cmp(const void *a, const void *b)
+{
+	return strcmp(((const network_info *)a)->name, ((const network_info *)b)->name);
+}
+
+static int networks_from_json(berth_container_info *x, json_t *networks)
+{
+	size_t n = json_object_size(networks);
+	if (n && !(x->networks = calloc(n, sizeof *x->networks)))
+		return -ENOMEM;
+	bool oom = false;
+	const char *name;
+	json_t *o;
+	json_object_foreach(networks, name, o) {
+		network_info *ni = &x->networks[x->networks_len++];
+		ni->name = dup_or(name, &oom);
+		ni->ipv4 = dup_or(jstr(o, "IPAddress"), &oom);
+		ni->ipv6 = dup_or(jstr(o, "GlobalIPv6Address"), &oom);
+		ni->gateway = dup_or(jstr(o, "Gateway"), &oom);
+		ni->mac = dup_or(jstr(o, "MacAddress"), &oom);
+	}
+	if (oom)
+		return -ENOMEM;
+	if (x->networks_len > 1)
+		qsort(x->networks, x->networks_len, sizeof *x->networks, network_cmp);
+	return 0;
+}
+
+/* A port number 1..65535 from decimal text, else 0. */
+static int port_number(const char *s, size_t len)
+{
+	int v = 0;
+	if (len == 0 || len > 5)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v <= 65535 ? v : 0;
+}
+
+static int port_cmp(const void *a, const void *b)
+{
+	const port_info *p = a, *q = b;
+	if (p->container_port != q->container_port)
+		return p->container_port < q->container_port ? -1 : 1;
+	int c = strcmp(p->proto, q->proto);
+	return c ? c : strcmp(p->host_ip, q->host_ip);
+}
+
+/* NetworkSettings.Ports: {"8080/tcp": [{"HostIp": "...", "HostPort": "32768"}], "9090/tcp": null} */
 static int ports_from_json(berth_container_info *x, json_t *ports)
 {
+	size_t n = 0;
 	const char *key;
-	json_t *list;
-	json_object_foreach(ports, key, list) {
-		char *end;
-		long cport = strtol(key, &end, 10);
-		if (end == key || cport < 1 || cport > 65535 || (*end && *end != '/'))
+	json_t *binds;
+	json_object_foreach(ports, key, binds)
+		n += json_array_size(binds);
+	if (n && !(x->ports = calloc(n, sizeof *x->ports)))
+		return -ENOMEM;
+	bool oom = false;
+	json_object_foreach(ports, key, binds) {
+		size_t numlen = strcspn(key, "/");
+		const char *proto = key[numlen] == '/' ? key + numlen + 1 : "tcp";
+		int cport = port_number(key, numlen);
+		if (!cport || !*proto || strlen(proto) >= sizeof x->ports[0].proto)
 			continue;
-		const char *proto = *end == '/' && end[1] ? end + 1 : "tcp";
 		size_t i;
 		json_t *b;
-		json_array_foreach(list, i, b) {
+		json_array_foreach(binds, i, b) {
 			const char *hp = jstr(b, "HostPort");
-			long hport = strtol(hp, &end, 10);
-			if (!*hp || *end || hport < 0 || hport > 65535)
+			int hport = port_number(hp, strlen(hp));
+			if (!hport)
 				continue;
-			port_binding *p = realloc(x->ports, (x->n_ports + 1) * sizeof *p);
-			if (!p)
-				return -ENOMEM;
-			x->ports = p;
-			p = &x->ports[x->n_ports];
 			const char *ip = jstr(b, "HostIp");
-			*p = (port_binding){ (int)cport, (int)hport, strdup(proto), strdup(*ip ? ip : "0.0.0.0") };
-			x->n_ports++;
-			if (!p->proto || !p->host_ip)
-				return -ENOMEM;
+			port_info *pi = &x->ports[x->ports_len++];
+			pi->container_port = cport;
+			pi->host_port = hport;
+			snprintf(pi->proto, sizeof pi->proto, "%s", proto);
+			pi->host_ip = dup_or(*ip ? ip : "0.0.0.0", &oom);
 		}
 	}
-	if (x->n_ports > 1)
-		qsort(x->ports, x->n_ports, sizeof *x->ports, port_cmp);
+	if (oom)
+		return -ENOMEM;
+	if (x->ports_len > 1)
+		qsort(x->ports, x->ports_len, sizeof *x->ports, port_cmp);
 	return 0;
 }
 
@@ -231,13 +429,21 @@ static int info_from_json(berth_container_info **out, json_t *j, const char *raw
 	x->oom_killed = jbool(state, "OOMKilled");
 	x->exit_code = (int)jint(state, "ExitCode");
 	x->pid = jint(state, "Pid");
+	x->restart_count = jint(j, "RestartCount");
+	x->tty = jbool(config, "Tty");
 	const char *path = jstr(j, "Path");
 	if (*path && strv_push(&x->cmd, path) < 0)
 		oom = true;
 	if (strv_from_json(&x->cmd, json_object_get(j, "Args")) < 0 ||
 	    strv_from_json(&x->env, json_object_get(config, "Env")) < 0 ||
-	    labels_from_json(&x->label_keys, &x->label_values, json_object_get(config, "Labels")) < 0 ||
-	    ports_from_json(x, json_object_get(json_object_get(j, "NetworkSettings"), "Ports")) < 0)
+	    labels_from_json(&x->label_keys, &x->label_values, json_object_get(config, "Labels")) < 0)
+		oom = true;
+	json_t *net = json_object_get(j, "NetworkSettings");
+	if (health_from_json(x, state, config) < 0 ||
+	    mounts_from_json(x, json_object_get(j, "Mounts"),
+			     json_object_get(json_object_get(j, "HostConfig"), "Tmpfs")) < 0 ||
+	    networks_from_json(x, json_object_get(net, "Networks")) < 0 ||
+	    ports_from_json(x, json_object_get(net, "Ports")) < 0)
 		oom = true;
 	if (oom) {
 		berth_container_info_free(x);
@@ -370,6 +576,23 @@ int engineapi_parse_stop_timeout(const char *body, size_t len, const char *what,
 		       ? (int)json_integer_value(t) : 10;
 }
 
+int engineapi_parse_exec_inspect(bool *running, int *exit_code, const char *body, size_t len, const char *what,
+				 berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, what, err);
+	if (r < 0)
+		return r;
+	json_t *run = json_object_get(j, "Running");
+	if (!json_is_boolean(run))
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: reply has no Running", what);
+	json_t *code = json_object_get(j, "ExitCode");
+	*running = json_is_true(run);
+	*exit_code = json_is_integer(code) && json_integer_value(code) >= INT32_MIN && json_integer_value(code) <= INT32_MAX
+			     ? (int)json_integer_value(code) : -1;
+	return 0;
+}
+
 int engineapi_status_code(int status)
 {
 	switch (status) {
@@ -387,6 +610,7 @@ int engineapi_status_code(int status)
 
 void engineapi_error_message(char *buf, size_t size, int status, const char *body, size_t len)
 {
+	engineapi_json_init();
 	buf[0] = '\0';
 	json_t *j = json_loadb(body ? body : "", len, JSON_DECODE_ANY, NULL);
 	const char *m = json_is_object(j) ? json_string_value(json_object_get(j, "message")) : NULL;

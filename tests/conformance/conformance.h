@@ -1,0 +1,44 @@
+/* Shared by the conformance suites: the engine under test, container names
+ * and labels of this run, and the few helpers every suite needs.
+ *
+ * The suites are guests on the engine: every container they make is named
+ * berth-t-<run>-... and labelled io.berth.test.run=<run>, and only those are
+ * removed. A missing engine skips the suite loudly; under CI it fails. */
+#ifndef BERTH_CONFORMANCE_H
+#define BERTH_CONFORMANCE_H
+
+#include "../common/test.h"
+
+#include <stdbool.h>
+
+#define IMAGE "localhost/berth-test/busybox:latest"
+#define HEALTH_IMAGE "localhost/berth-test/health:latest"
+#define RUN_LABEL "io.berth.test.run"
+
+extern berth_client *client;
+extern berth_engine engine;
+extern char run_id[32];
+
+int64_t now_ms_(void);
+/* Skip the test when the engine is missing (fail under CI). */
+void need_engine(void);
+/* A unique container name for this run (8 rotating buffers). */
+const char *name_of(const char *what);
+/* A spec with this run's name and label; argc 0 keeps the image's command. */
+berth_spec *spec_of_image(const char *image, const char *name, const char *const *argv, size_t argc);
+berth_spec *spec_of(const char *name, const char *const *argv, size_t argc);
+/* Create and start; the id is the caller's (berth_free). */
+char *run(const char *name, const char *const *argv, size_t argc);
+berth_container_info *inspect(const char *id);
+/* Poll until the container leaves "running" (bounded). */
+berth_container_info *wait_exited(const char *id, int timeout_ms);
+void force_remove(const char *id);
+
+/* Group setup and teardown: open the client for BERTH_TEST_ENGINE, and
+ * remove whatever this run left behind. */
+int conformance_setup(void **state);
+int conformance_teardown(void **state);
+/* "conformance-<suite>-<engine>" */
+const char *conformance_group(const char *suite);
+
+#endif
