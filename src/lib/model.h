@@ -152,6 +152,7 @@ struct berth_container_info {
 	size_t ports_len;
 };
 
+
 typedef struct berth_container_entry {
 	char *id, *name, *image, *command, *status, *ports;
 	berth_state state;

@@ -23,11 +23,11 @@ typedef struct dialect {
 	bool needs_stop_timeout_lookup; /* stop without t= uses the container's own */
 	/* Re-classify an error reply the generic status mapping gets wrong. */
 	int (*refine)(int code, int status, const char *message);
+	/* How its create differs from Docker's (NULL: it does not). */
+	const engineapi_create_dialect *create;
 	/* The engine's operations when they differ from the common table
 	 * (NULL: engineapi_ops). */
 	const berth_engine_ops *(*ops)(void);
-	/* How its create differs from Docker's (NULL: it does not). */
-	const engineapi_create_dialect *create;
 } dialect;
 
 /* Podman's compat API answers some state conflicts with 500 where Docker
@@ -44,6 +44,8 @@ static int podman_refine(int code, int status, const char *message)
 	return code;
 }
 
+static const berth_engine_ops *podman_ops(void);
+
 /* Podman 4.3's compat create (measured): it ignores MemorySwap -1, keeps
  * the image's health check timings when no Test comes with them, honours
  * only three LogConfig options, and writes ExtraHosts "host-gateway"
@@ -57,11 +59,9 @@ static const engineapi_create_dialect podman_create = {
 	.host_gateway_since = "4.7",
 };
 
-static const berth_engine_ops *podman_ops(void);
-
 static const dialect dialects[] = {
 	{ BERTH_ENGINE_DOCKER, "Docker", true, NULL, NULL, NULL },
-	{ BERTH_ENGINE_PODMAN, "Podman", true, podman_refine, podman_ops, &podman_create },
+	{ BERTH_ENGINE_PODMAN, "Podman", true, podman_refine, &podman_create, podman_ops },
 };
 
 typedef struct engineapi {
