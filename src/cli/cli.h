@@ -52,6 +52,14 @@ int cli_format(const command *cmd, const char *arg, bool *json);
 /* Parse a non-negative integer option value; -1 on error. */
 long cli_parse_uint(const char *s, long max);
 
+/* One operation on a container, for cli_for_each. */
+typedef int (*container_op)(berth_client *client, const char *id, const void *opts, berth_error *err);
+/* Apply op to every name from argv[optind] on; print each name that
+ * succeeded, as docker does. Exit status: the worst error's code. */
+int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts);
+/* "running" -> BERTH_STATE_RUNNING; UNKNOWN for anything else (cmd_ops.c). */
+berth_state cli_state_from_name(const char *name);
+
 /* Commands (one file per group). */
 int cmd_detect(cli *c, int argc, char **argv);
 int cmd_platform(cli *c, int argc, char **argv);
@@ -65,6 +73,15 @@ int cmd_stop(cli *c, int argc, char **argv);
 int cmd_rm(cli *c, int argc, char **argv);
 int cmd_ps(cli *c, int argc, char **argv);
 int cmd_inspect(cli *c, int argc, char **argv);
+int cmd_restart(cli *c, int argc, char **argv);
+int cmd_kill(cli *c, int argc, char **argv);
+int cmd_pause(cli *c, int argc, char **argv);
+int cmd_unpause(cli *c, int argc, char **argv);
+int cmd_rename(cli *c, int argc, char **argv);
+int cmd_update(cli *c, int argc, char **argv);
+int cmd_wait(cli *c, int argc, char **argv);
+int cmd_prune(cli *c, int argc, char **argv);
+int cmd_port(cli *c, int argc, char **argv);
 
 const command *cli_find_command(const char *name);
 

@@ -137,8 +137,6 @@ int cmd_create(cli *c, int argc, char **argv) { return create_or_run(c, "create"
 
 /* ---- start / stop / rm: one operation over several names ----------------------- */
 
-typedef int (*container_op)(berth_client *client, const char *id, const void *opts, berth_error *err);
-
 static int op_start(berth_client *client, const char *id, const void *opts, berth_error *err)
 {
 	(void)opts;
@@ -153,9 +151,7 @@ static int op_rm(berth_client *client, const char *id, const void *opts, berth_e
 	return berth_container_remove(client, id, opts, err);
 }
 
-/* Apply op to every name; print each name that succeeded, as docker does.
- * Exit status: the worst error's code. */
-static int for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts)
+int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts)
 {
 	if (optind >= argc)
 		return cli_usage(cmd, "no container given");
@@ -196,7 +192,7 @@ int cmd_start(cli *c, int argc, char **argv)
 	int r = no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
-	return for_each(c, cmd, argc, argv, op_start, NULL);
+	return cli_for_each(c, cmd, argc, argv, op_start, NULL);
 }
 
 int cmd_stop(cli *c, int argc, char **argv)
@@ -225,7 +221,7 @@ int cmd_stop(cli *c, int argc, char **argv)
 			return cli_usage(cmd, "bad option");
 		}
 	}
-	return for_each(c, cmd, argc, argv, op_stop, &so);
+	return cli_for_each(c, cmd, argc, argv, op_stop, &so);
 }
 
 int cmd_rm(cli *c, int argc, char **argv)
@@ -250,7 +246,7 @@ int cmd_rm(cli *c, int argc, char **argv)
 			return cli_usage(cmd, "bad option");
 		}
 	}
-	return for_each(c, cmd, argc, argv, op_rm, &ro);
+	return cli_for_each(c, cmd, argc, argv, op_rm, &ro);
 }
 
 /* ---- ps ------------------------------------------------------------------------- */
@@ -278,6 +274,8 @@ int cmd_ps(cli *c, int argc, char **argv)
 	};
 	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
 	_cleanup_strv_ strv labels = STRV_INIT;
+	berth_state states[BERTH_STATE_DEAD];
+	size_t nstates = 0;
 	bool quiet = false, json = false, no_trunc = false;
 	int o;
 	while ((o = getopt_long(argc, argv, "+aqf:h", opts, NULL)) != -1) {
@@ -291,8 +289,16 @@ int cmd_ps(cli *c, int argc, char **argv)
 					return EXIT_ENGINE;
 			} else if (startswith(optarg, "name=") && optarg[5]) {
 				lo.name = optarg + 5;
+			} else if (startswith(optarg, "status=")) {
+				berth_state st = cli_state_from_name(optarg + 7);
+				if (st == BERTH_STATE_UNKNOWN)
+					return cli_usage(cmd, "--filter status: want created, running, paused, restarting, "
+							 "removing, exited or dead, got \"%s\"", optarg + 7);
+				if (nstates < ARRAY_SIZE(states))
+					states[nstates++] = st;
 			} else {
-				return cli_usage(cmd, "--filter: want label=KEY[=VALUE] or name=NAME, got \"%s\"", optarg);
+				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], name=NAME or status=STATE, got \"%s\"",
+						 optarg);
 			}
 			break;
 		case 'F':
@@ -310,6 +316,8 @@ int cmd_ps(cli *c, int argc, char **argv)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	lo.labels = (const char *const *)labels.items;
 	lo.label_count = labels.len;
+	lo.states = states;
+	lo.state_count = nstates;
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;

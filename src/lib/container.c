@@ -188,8 +188,7 @@ bad:
 			  "name \"%.200s\": a container name is [a-zA-Z0-9][a-zA-Z0-9_.-]+ (at least 2 characters)", name);
 }
 
-/* A name or id argument of an operation: checked before any request. */
-static int check_id(const char *id, berth_error *err)
+int check_id(const char *id, berth_error *err)
 {
 	if (!id || !*id)
 		return berth_fail(err, BERTH_EINVAL, "container: empty name or id");
@@ -365,15 +364,22 @@ int berth_container_list_get(berth_container_list **out, berth_client *c, const 
 			     berth_error *err)
 {
 	CHECK_ARG(out && c, err, "out or client is NULL");
-	CHECK_OPTS(opts, BERTH_LIST_OPTIONS_VERSION, err);
+	/* Version 1 callers pass the struct without the state filter. */
+	if (opts && opts->version != 1)
+		CHECK_OPTS(opts, BERTH_LIST_OPTIONS_VERSION, err);
 	berth_list_options o = BERTH_LIST_OPTIONS_INIT;
 	if (opts)
-		o = *opts;
-	CHECK_ARG(o.labels || o.label_count == 0, err, "labels is NULL");
-	for (size_t i = 0; i < o.label_count; i++)
-		if (isempty(o.labels[i]) || o.labels[i][0] == '=')
-			return berth_fail(err, BERTH_EINVAL, "list: label filter %zu is empty (want KEY or KEY=VALUE)", i);
+		memcpy(&o, opts, opts->version == 1 ? offsetof(berth_list_options, states) : sizeof o);
+	o.version = BERTH_LIST_OPTIONS_VERSION;
+	int r = check_label_filters(o.labels, o.label_count, "list", err);
+	if (r < 0)
+		return r;
 	if (o.name && !*o.name)
 		return berth_fail(err, BERTH_EINVAL, "list: empty name filter");
+	CHECK_ARG(o.states || o.state_count == 0, err, "states is NULL");
+	for (size_t i = 0; i < o.state_count; i++)
+		if (o.states[i] <= BERTH_STATE_UNKNOWN || o.states[i] > BERTH_STATE_DEAD)
+			return berth_fail(err, BERTH_EINVAL, "list: state filter %zu: %d is not a berth_state", i,
+					  (int)o.states[i]);
 	return ENGINE_CALL(c, container_list, err, out, c, &o, err);
 }

@@ -137,6 +137,7 @@ void berth_container_info_free(berth_container_info *x)
 	strv_release(&x->env);
 	strv_release(&x->label_keys);
 	strv_release(&x->label_values);
+	ports_release(&x->ports, &x->port_count);
 	free(x);
 }
 
@@ -175,6 +176,64 @@ const char *berth_container_info_label(const berth_container_info *x, const char
 	ssize_t i = labels_find(&x->label_keys, key);
 	return i < 0 ? NULL : x->label_values.items[i];
 }
+
+/* ---- published ports ------------------------------------------------------ */
+void ports_release(berth_port_binding **ports, size_t *count)
+{
+	for (size_t i = 0; i < *count; i++) {
+		free((*ports)[i].protocol);
+		free((*ports)[i].host_ip);
+	}
+	free(*ports);
+	*ports = NULL;
+	*count = 0;
+}
+
+static int port_cmp(const void *a, const void *b)
+{
+	const berth_port_binding *x = a, *y = b;
+	if (x->container_port != y->container_port)
+		return x->container_port < y->container_port ? -1 : 1;
+	int c = strcmp(x->protocol, y->protocol);
+	if (c == 0)
+		c = strcmp(x->host_ip, y->host_ip);
+	if (c == 0 && x->host_port != y->host_port)
+		c = x->host_port < y->host_port ? -1 : 1;
+	return c;
+}
+
+void ports_sort(berth_port_binding *ports, size_t count)
+{
+	if (count > 1)
+		qsort(ports, count, sizeof *ports, port_cmp);
+}
+
+static const berth_port_binding *port_at(const berth_container_info *x, size_t i)
+{
+	return x && i < x->port_count ? &x->ports[i] : NULL;
+}
+
+size_t berth_container_info_port_count(const berth_container_info *x) { return x ? x->port_count : 0; }
+int berth_container_info_port_container(const berth_container_info *x, size_t i)
+{ const berth_port_binding *p = port_at(x, i); return p ? p->container_port : 0; }
+const char *berth_container_info_port_protocol(const berth_container_info *x, size_t i)
+{ const berth_port_binding *p = port_at(x, i); return p ? p->protocol : NULL; }
+const char *berth_container_info_port_host_ip(const berth_container_info *x, size_t i)
+{ const berth_port_binding *p = port_at(x, i); return p ? p->host_ip : NULL; }
+int berth_container_info_port_host(const berth_container_info *x, size_t i)
+{ const berth_port_binding *p = port_at(x, i); return p ? p->host_port : 0; }
+
+/* ---- prune result ------------------------------------------------------------ */
+void berth_prune_result_free(berth_prune_result *r)
+{
+	if (!r)
+		return;
+	strv_release(&r->ids);
+	free(r);
+}
+size_t berth_prune_result_count(const berth_prune_result *r) { return r ? r->ids.len : 0; }
+const char *berth_prune_result_id(const berth_prune_result *r, size_t i) { return r ? strv_at(&r->ids, i) : NULL; }
+uint64_t berth_prune_result_space_reclaimed(const berth_prune_result *r) { return r ? r->space_reclaimed : 0; }
 
 /* ---- container list ----------------------------------------------------- */
 void berth_container_list_free(berth_container_list *l)

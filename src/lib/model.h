@@ -25,6 +25,14 @@ struct berth_info {
 	int64_t containers, running, paused, stopped, images, ncpu, mem_total;
 };
 
+/* One published port: a container port bound to a host address. */
+typedef struct berth_port_binding {
+	int container_port;
+	char *protocol;
+	char *host_ip;
+	int host_port;
+} berth_port_binding;
+
 struct berth_container_info {
 	char *id, *name, *image, *image_id, *error, *created, *started_at, *finished_at, *raw;
 	berth_state state;
@@ -35,6 +43,8 @@ struct berth_container_info {
 	strv env;
 	strv label_keys;   /* sorted by key */
 	strv label_values;
+	berth_port_binding *ports; /* sorted (see ports_sort) */
+	size_t port_count;
 };
 
 typedef struct berth_container_entry {
@@ -49,6 +59,16 @@ struct berth_container_list {
 	berth_container_entry *items;
 	size_t len;
 };
+
+struct berth_prune_result {
+	strv ids;
+	uint64_t space_reclaimed;
+};
+
+/* Release the bindings and leave an empty list. */
+void ports_release(berth_port_binding **ports, size_t *count);
+/* Order bindings by container port, protocol, host address, host port. */
+void ports_sort(berth_port_binding *ports, size_t count);
 
 /* Map an engine's state word to berth_state ("configured" -> created, ...). */
 berth_state state_from_string(const char *s);

@@ -162,6 +162,54 @@ int engineapi_parse_info(berth_info **out, const char *body, size_t len, berth_e
 	return 0;
 }
 
+/* A port number 1..65535 from "80", "80/tcp" or a JSON string; 0 otherwise. */
+static int port_number(const char *s, const char **rest)
+{
+	int v = 0;
+	const char *p = s;
+	while (*p >= '0' && *p <= '9' && v <= 65535)
+		v = v * 10 + (*p++ - '0');
+	if (rest)
+		*rest = p;
+	return p == s || v < 1 || v > 65535 ? 0 : v;
+}
+
+/* NetworkSettings.Ports: {"80/tcp": [{"HostIp": "127.0.0.1", "HostPort":
+ * "32768"}], "8080/tcp": null}. Only bindings with a host port are kept. */
+static int ports_from_json(berth_port_binding **out, size_t *count, json_t *ports)
+{
+	const char *key;
+	json_t *bindings;
+	json_object_foreach(ports, key, bindings) {
+		const char *rest;
+		int cport = port_number(key, &rest);
+		if (!cport || (*rest && *rest != '/'))
+			continue;
+		const char *proto = *rest == '/' && rest[1] ? rest + 1 : "tcp";
+		size_t i;
+		json_t *b;
+		json_array_foreach(bindings, i, b) {
+			int hport = port_number(jstr(b, "HostPort"), &rest);
+			if (!hport || *rest)
+				continue;
+			berth_port_binding *grown = realloc(*out, (*count + 1) * sizeof **out);
+			if (!grown)
+				return -ENOMEM;
+			*out = grown;
+			berth_port_binding *p = &grown[*count];
+			p->container_port = cport;
+			p->host_port = hport;
+			p->protocol = strdup(proto);
+			p->host_ip = strdup(jstr(b, "HostIp"));
+			++*count;
+			if (!p->protocol || !p->host_ip)
+				return -ENOMEM;
+		}
+	}
+	ports_sort(*out, *count);
+	return 0;
+}
+
 static int info_from_json(berth_container_info **out, json_t *j, const char *raw, berth_error *err)
 {
 	berth_container_info *x = calloc(1, sizeof *x);
@@ -190,7 +238,9 @@ static int info_from_json(berth_container_info **out, json_t *j, const char *raw
 		oom = true;
 	if (strv_from_json(&x->cmd, json_object_get(j, "Args")) < 0 ||
 	    strv_from_json(&x->env, json_object_get(config, "Env")) < 0 ||
-	    labels_from_json(&x->label_keys, &x->label_values, json_object_get(config, "Labels")) < 0)
+	    labels_from_json(&x->label_keys, &x->label_values, json_object_get(config, "Labels")) < 0 ||
+	    ports_from_json(&x->ports, &x->port_count,
+			    json_object_get(json_object_get(j, "NetworkSettings"), "Ports")) < 0)
 		oom = true;
 	if (oom) {
 		berth_container_info_free(x);
@@ -321,6 +371,49 @@ int engineapi_parse_stop_timeout(const char *body, size_t len, const char *what,
 	json_t *t = json_object_get(json_object_get(j, "Config"), "StopTimeout");
 	return json_is_integer(t) && json_integer_value(t) >= 0 && json_integer_value(t) < 1000000
 		       ? (int)json_integer_value(t) : 10;
+}
+
+int engineapi_parse_wait(int *exit_code, char *error, size_t error_size, const char *body, size_t len,
+			 const char *what, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, what, err);
+	if (r < 0)
+		return r;
+	json_t *code = json_object_get(j, "StatusCode");
+	if (!json_is_integer(code) || json_integer_value(code) < INT32_MIN || json_integer_value(code) > INT32_MAX)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: reply has no StatusCode", what);
+	*exit_code = (int)json_integer_value(code);
+	snprintf(error, error_size, "%s", jstr(json_object_get(j, "Error"), "Message"));
+	return 0;
+}
+
+int engineapi_parse_prune(berth_prune_result **out, const char *body, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, "prune containers", err);
+	if (r < 0)
+		return r;
+	json_t *ids = json_object_get(j, "ContainersDeleted");
+	if (!json_is_object(j) || (ids && !json_is_array(ids) && !json_is_null(ids)))
+		return berth_fail(err, BERTH_EPROTOCOL, "prune containers: unexpected reply shape");
+	berth_prune_result *p = calloc(1, sizeof *p);
+	if (!p || strv_from_json(&p->ids, ids) < 0) {
+		berth_prune_result_free(p);
+		return BERTH_NOMEM(err);
+	}
+	int64_t space = jint(j, "SpaceReclaimed");
+	p->space_reclaimed = space > 0 ? (uint64_t)space : 0;
+	*out = p;
+	return 0;
+}
+
+int engineapi_parse_warnings(strv *out, const char *body, size_t len)
+{
+	json_t *j = json_loadb(body ? body : "", len, 0, NULL);
+	int r = strv_from_json(out, json_object_get(j, "Warnings"));
+	json_decref(j);
+	return r;
 }
 
 int engineapi_status_code(int status)

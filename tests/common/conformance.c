@@ -1,0 +1,141 @@
+/* The conformance suites' shared fixture (see conformance.h). */
+#include "conformance.h"
+
+#include <time.h>
+#include <unistd.h>
+
+berth_client *client;
+berth_engine engine;
+char run_id[32];
+static char engine_missing[BERTH_ERROR_MESSAGE_MAX];
+
+int64_t now_ms_(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void need_engine(void)
+{
+	if (!client) {
+		if (getenv("CI"))
+			fail_msg("engine %s is not available in CI: %s", berth_engine_name(engine), engine_missing);
+		skip();
+	}
+}
+
+const char *name_of(const char *what)
+{
+	static char buf[8][96];
+	static int slot;
+	char *b = buf[slot++ % 8];
+	snprintf(b, sizeof buf[0], "berth-t-%s-%s", run_id, what);
+	return b;
+}
+
+berth_spec *spec_of(const char *name, const char *const *argv, size_t argc)
+{
+	berth_spec *s = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_new(&s, IMAGE, &err), &err);
+	assert_ok(berth_spec_set_name(s, name, &err), &err);
+	assert_ok(berth_spec_add_label(s, RUN_LABEL, run_id, &err), &err);
+	if (argc)
+		assert_ok(berth_spec_set_cmd(s, argv, argc, &err), &err);
+	return s;
+}
+
+char *run(const char *name, const char *const *argv, size_t argc)
+{
+	berth_spec *s = spec_of(name, argv, argc);
+	char *id = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_container_run(&id, client, s, &err), &err);
+	berth_spec_free(s);
+	return id;
+}
+
+berth_container_info *inspect(const char *id)
+{
+	berth_container_info *x = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_container_inspect(&x, client, id, &err), &err);
+	return x;
+}
+
+berth_container_info *wait_exited(const char *id, int timeout_ms)
+{
+	int64_t end = now_ms_() + timeout_ms;
+	for (;;) {
+		berth_container_info *x = inspect(id);
+		if (berth_container_info_state(x) == BERTH_STATE_EXITED || now_ms_() > end)
+			return x;
+		berth_container_info_free(x);
+		usleep(50 * 1000);
+	}
+}
+
+void force_remove(const char *id)
+{
+	berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
+	ro.force = 1;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_container_remove(client, id, &ro, &err), &err);
+}
+
+
+static int reap_run_containers(void)
+{
+	if (!client)
+		return 0;
+	char filter[64];
+	snprintf(filter, sizeof filter, "%s=%s", RUN_LABEL, run_id);
+	const char *labels[] = { filter };
+	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
+	lo.all = 1;
+	lo.labels = labels;
+	lo.label_count = 1;
+	berth_container_list *l = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_container_list_get(&l, client, &lo, &err) < 0)
+		return -1;
+	berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
+	ro.force = 1;
+	int left = 0;
+	for (size_t i = 0; i < berth_container_list_count(l); i++) {
+		left++;
+		berth_container_remove(client, berth_container_list_id(l, i), &ro, &err);
+	}
+	berth_container_list_free(l);
+	if (left)
+		fprintf(stderr, "# reaped %d container(s) a failed test left behind\n", left);
+	return 0;
+}
+
+int conformance_setup(void **state)
+{
+	(void)state;
+	const char *e = getenv("BERTH_TEST_ENGINE");
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_engine_from_name(&engine, e ? e : "docker", &err) < 0)
+		return -1;
+	snprintf(run_id, sizeof run_id, "%ld%d", (long)time(NULL) % 100000, (int)getpid() % 10000);
+	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
+	o.engine = engine;
+	o.owner = "berth-conformance";
+	if (berth_client_open(&client, &o, &err) < 0) {
+		snprintf(engine_missing, sizeof engine_missing, "%s", err.message);
+		printf("# SKIPPING the %s conformance suite: %s\n", berth_engine_name(engine), err.message);
+		client = NULL;
+	}
+	return 0;
+}
+
+int conformance_teardown(void **state)
+{
+	(void)state;
+	int r = reap_run_containers();
+	berth_client_free(client);
+	return r;
+}
