@@ -12,7 +12,7 @@ static const command commands[] = {
 	{ "start", cmd_start, "start NAME|ID...", "Start containers" },
 	{ "stop", cmd_stop, "stop [-t SECONDS] NAME|ID...", "Stop containers (SIGTERM, SIGKILL after the grace)" },
 	{ "rm", cmd_rm, "rm [-f] [-v] NAME|ID...", "Remove containers (named volumes are kept)" },
-	{ "ps", cmd_ps, "ps [-a] [-q] [--filter label=K[=V]|name=N]... [--format table|json]",
+	{ "ps", cmd_ps, "ps [-a] [-q] [--filter label=K[=V]|name=N|status=S]... [--format table|json]",
 	  "List containers" },
 	{ "inspect", cmd_inspect, "inspect [--format text|json] NAME|ID...", "Show a container's state" },
 	{ "restart", cmd_restart, "restart [-t SECONDS] NAME|ID...", "Restart containers (stop with a grace, then start)" },
