@@ -57,6 +57,12 @@ typedef int (*container_op)(berth_client *client, const char *id, const void *op
 /* Apply op to every name from argv[optind] on; print each name that
  * succeeded, as docker does. Exit status: the worst error's code. */
 int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts);
+/* Options of a command that has none but --help: 0 to go on, -1 after
+ * printing the help, else the usage error's exit code. */
+int cli_no_options(const command *cmd, int argc, char **argv);
+/* A verb over names with `-t SECONDS` (stop, restart): op gets a
+ * berth_stop_options with the grace. */
+int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_op op);
 /* "running" -> BERTH_STATE_RUNNING; UNKNOWN for anything else (cmd_ops.c). */
 berth_state cli_state_from_name(const char *name);
 

@@ -172,7 +172,7 @@ int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op
 	return rc;
 }
 
-static int no_options(const command *cmd, int argc, char **argv)
+int cli_no_options(const command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	int o;
@@ -189,15 +189,14 @@ static int no_options(const command *cmd, int argc, char **argv)
 int cmd_start(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("start");
-	int r = no_options(cmd, argc, argv);
+	int r = cli_no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
 	return cli_for_each(c, cmd, argc, argv, op_start, NULL);
 }
 
-int cmd_stop(cli *c, int argc, char **argv)
+int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_op op)
 {
-	const command *cmd = cli_find_command("stop");
 	static const struct option opts[] = {
 		{ "time", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -221,7 +220,12 @@ int cmd_stop(cli *c, int argc, char **argv)
 			return cli_usage(cmd, "bad option");
 		}
 	}
-	return cli_for_each(c, cmd, argc, argv, op_stop, &so);
+	return cli_for_each(c, cmd, argc, argv, op, &so);
+}
+
+int cmd_stop(cli *c, int argc, char **argv)
+{
+	return cli_grace_verb(c, cli_find_command("stop"), argc, argv, op_stop);
 }
 
 int cmd_rm(cli *c, int argc, char **argv)

@@ -16,21 +16,6 @@ berth_state cli_state_from_name(const char *name)
 	return BERTH_STATE_UNKNOWN;
 }
 
-/* Options: only --help. 0 to go on, -1 after the help, else an exit code. */
-static int help_only(const command *cmd, int argc, char **argv)
-{
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
-	int o;
-	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (o == 'h') {
-			cli_help(cmd);
-			return -1;
-		}
-		return cli_usage(cmd, "bad option");
-	}
-	return 0;
-}
-
 /* ---- restart, kill, pause, unpause ---------------------------------------------- */
 
 static int op_restart(berth_client *client, const char *id, const void *opts, berth_error *err)
@@ -57,31 +42,7 @@ static int op_unpause(berth_client *client, const char *id, const void *opts, be
 
 int cmd_restart(cli *c, int argc, char **argv)
 {
-	const command *cmd = cli_find_command("restart");
-	static const struct option opts[] = {
-		{ "time", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	berth_stop_options so = BERTH_STOP_OPTIONS_INIT;
-	int o;
-	while ((o = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 't': {
-			long t = cli_parse_uint(optarg, 24 * 3600);
-			if (t < 0)
-				return cli_usage(cmd, "-t: want whole seconds >= 0, got \"%s\"", optarg);
-			so.grace_seconds = (int)t;
-			break;
-		}
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
-		}
-	}
-	return cli_for_each(c, cmd, argc, argv, op_restart, &so);
+	return cli_grace_verb(c, cli_find_command("restart"), argc, argv, op_restart);
 }
 
 int cmd_kill(cli *c, int argc, char **argv)
@@ -115,14 +76,14 @@ int cmd_kill(cli *c, int argc, char **argv)
 int cmd_pause(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("pause");
-	int r = help_only(cmd, argc, argv);
+	int r = cli_no_options(cmd, argc, argv);
 	return r ? (r < 0 ? EXIT_OK : r) : cli_for_each(c, cmd, argc, argv, op_pause, NULL);
 }
 
 int cmd_unpause(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("unpause");
-	int r = help_only(cmd, argc, argv);
+	int r = cli_no_options(cmd, argc, argv);
 	return r ? (r < 0 ? EXIT_OK : r) : cli_for_each(c, cmd, argc, argv, op_unpause, NULL);
 }
 
@@ -131,7 +92,7 @@ int cmd_unpause(cli *c, int argc, char **argv)
 int cmd_rename(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("rename");
-	int r = help_only(cmd, argc, argv);
+	int r = cli_no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
 	if (argc - optind != 2)
@@ -475,7 +436,7 @@ static void host_addr(char *buf, size_t size, const char *ip, int port)
 int cmd_port(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("port");
-	int r = help_only(cmd, argc, argv);
+	int r = cli_no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
 	int nargs = argc - optind;

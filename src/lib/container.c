@@ -337,10 +337,10 @@ int berth_container_stop(berth_client *c, const char *id, const berth_stop_optio
 {
 	CHECK_ARG(c, err, "client is NULL");
 	CHECK_OPTS(opts, BERTH_STOP_OPTIONS_VERSION, err);
-	int grace = opts ? opts->grace_seconds : -1;
-	if (grace < -1)
-		return berth_fail(err, BERTH_EINVAL, "stop: grace period %d (want -1 for the default, or >= 0)", grace);
-	int r = check_id(id, err);
+	int grace;
+	int r = check_grace(&grace, opts, "stop", err);
+	if (r == 0)
+		r = check_id(id, err);
 	return r < 0 ? r : ENGINE_CALL(c, container_stop, err, c, id, grace, err);
 }
 

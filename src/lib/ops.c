@@ -21,14 +21,24 @@ int check_label_filters(const char *const *labels, size_t n, const char *what, b
 	return 0;
 }
 
+int check_grace(int *out, const berth_stop_options *opts, const char *verb, berth_error *err)
+{
+	int grace = opts ? opts->grace_seconds : -1;
+	if (grace < -1)
+		return berth_fail(err, BERTH_EINVAL, "%s: grace period %d (want -1 for the default, or >= 0)", verb,
+				  grace);
+	*out = grace;
+	return 0;
+}
+
 int berth_container_restart(berth_client *c, const char *id, const berth_stop_options *opts, berth_error *err)
 {
 	CHECK_ARG(c, err, "client is NULL");
 	CHECK_OPTS(opts, BERTH_STOP_OPTIONS_VERSION, err);
-	int grace = opts ? opts->grace_seconds : -1;
-	if (grace < -1)
-		return berth_fail(err, BERTH_EINVAL, "restart: grace period %d (want -1 for the default, or >= 0)", grace);
-	int r = check_id(id, err);
+	int grace;
+	int r = check_grace(&grace, opts, "restart", err);
+	if (r == 0)
+		r = check_id(id, err);
 	return r < 0 ? r : ENGINE_CALL(c, container_restart, err, c, id, grace, err);
 }
 

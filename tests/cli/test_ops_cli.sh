@@ -11,14 +11,8 @@ E=${BERTH_TEST_ENGINE:-docker}
 RUN="ops$$"
 IMAGE=localhost/berth-test/busybox:latest
 TMP=$(mktemp -d /tmp/berth-ops-cli-XXXXXX)
-n=0
-failed=0
-
-case $E in
-docker) ENGINE_CLI=(/usr/bin/docker -H unix:///var/run/docker.sock) ;;
-podman) ENGINE_CLI=(podman --url unix:///run/podman/podman.sock) ;;
-*) echo "Bail out! unknown engine $E"; exit 1 ;;
-esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/tap.sh"
 
 cleanup() {
 	ids=$("$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN" 2>/dev/null)
@@ -26,35 +20,6 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-# run CMD...: sets $out, $errout, $rc
-run() {
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	out=$(cat "$TMP/out")
-	errout=$(cat "$TMP/err")
-}
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		echo "#   rc=$rc"
-		echo "#   stdout: ${out:0:400}" | head -5
-		echo "#   stderr: ${errout:0:400}" | head -5
-		failed=$((failed + 1))
-	fi
-}
-
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok 0 "$what"; else ok 1 "$what"; fi
-}
-
-has() { [[ "$1" == *"$2"* ]]; }
 
 # A field of `berth inspect --format json` (python expression on o).
 field() {
@@ -70,15 +35,7 @@ cgroup_file() {
 	cat "/sys/fs/cgroup/$(echo "$line" | cut -d: -f2)$(echo "$line" | cut -d: -f3-)/$3"
 }
 
-if ! "$B" -E "$E" ping >/dev/null 2>&1; then
-	if [ -n "${CI:-}" ]; then
-		echo "1..1"
-		echo "not ok 1 - engine $E answers (required in CI)"
-		exit 1
-	fi
-	echo "1..0 # SKIP engine $E is not available"
-	exit 0
-fi
+require_engine
 
 echo "1..55"
 L="io.berth.test.run=$RUN"

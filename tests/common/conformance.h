@@ -28,6 +28,11 @@ const char *name_of(const char *what);
 berth_spec *spec_of(const char *name, const char *const *argv, size_t argc);
 /* Create and start; the id (free with berth_free). */
 char *run(const char *name, const char *const *argv, size_t argc);
+/* Create only; the id (free with berth_free). */
+char *create(const char *name, const char *const *argv, size_t argc);
+/* A second client on the engine under test whose request deadline is
+ * timeout_ms (free with berth_client_free). */
+berth_client *client_with_timeout(int timeout_ms);
 berth_container_info *inspect(const char *id);
 /* Poll until the container leaves "running" (bounded). */
 berth_container_info *wait_exited(const char *id, int timeout_ms);

@@ -119,16 +119,6 @@ static char *host_config_restart(const char *id, int *retries)
 	return name;
 }
 
-static char *create_only(const char *name, const char *const *argv, size_t argc)
-{
-	berth_spec *s = spec_of(name, argv, argc);
-	char *id = NULL;
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_container_create(&id, client, s, &err), &err);
-	berth_spec_free(s);
-	return id;
-}
-
 static void wait_for_file(int64_t pid, const char *inside, const char *want)
 {
 	char path[256], buf[64] = "";
@@ -205,12 +195,8 @@ static void test_restart(void **state)
 	need_engine();
 	char *id = run(name_of("restart"), SLEEP, 2);
 	int64_t pid = pid_of(id);
-	berth_client *impatient = NULL;
-	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
-	o.engine = engine;
-	o.timeout_ms = 1000;
+	berth_client *impatient = client_with_timeout(1000);
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_client_open(&impatient, &o, &err), &err);
 	berth_stop_options so = BERTH_STOP_OPTIONS_INIT;
 	so.grace_seconds = 3;
 	int64_t t0 = now_ms_();
@@ -243,7 +229,7 @@ static void test_restart(void **state)
 	berth_free(trap);
 
 	/* a created container is just started */
-	char *created = create_only(name_of("restart-created"), SLEEP, 2);
+	char *created = create(name_of("restart-created"), SLEEP, 2);
 	assert_ok(berth_container_restart(client, created, NULL, &err), &err);
 	assert_int_equal(state_of(created), BERTH_STATE_RUNNING);
 	force_remove(created);
@@ -301,7 +287,7 @@ static void test_rename(void **state)
 	need_engine();
 	const char *a = name_of("ren-a"), *b = name_of("ren-b"), *c = name_of("ren-c");
 	char *id = run(a, SLEEP, 2);
-	char *other = create_only(b, SLEEP, 2);
+	char *other = create(b, SLEEP, 2);
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(berth_container_rename(client, a, c, &err), &err);
 	berth_container_info *x = inspect(c);
@@ -529,7 +515,7 @@ static void test_wait_conditions(void **state)
 
 	/* a command that cannot start: the engine's error, no signal */
 	const char *nocmd[] = { "/no/such/binary" };
-	id = create_only(name_of("wait-nocmd"), nocmd, 1);
+	id = create(name_of("wait-nocmd"), nocmd, 1);
 	assert_true(berth_container_start(client, id, &err) < 0);
 	wo.timeout_ms = 20000;
 	out = (berth_wait_outcome)BERTH_WAIT_OUTCOME_INIT;
@@ -547,7 +533,7 @@ static void test_wait_conditions(void **state)
 	force_remove(id);
 
 	/* a created container has no exit status yet: -1 on both engines */
-	id = create_only(name_of("wait-created"), SLEEP, 2);
+	id = create(name_of("wait-created"), SLEEP, 2);
 	wo.condition = BERTH_WAIT_NOT_RUNNING;
 	out = (berth_wait_outcome)BERTH_WAIT_OUTCOME_INIT;
 	assert_ok(berth_container_wait(&out, client, id, &wo, &err), &err);

@@ -420,11 +420,14 @@ static void test_wait_outcome(void **state)
 	(void)state;
 	fake_reply r[] = {
 		{ .data = reply("200 OK", "{\"Error\":null,\"StatusCode\":137}  ") },
-		{ .data = reply("200 OK", "{\"Id\":\"c1\",\"State\":{\"Status\":\"exited\",\"OOMKilled\":true,\"Error\":\"\"}}") },
+		{ .data = reply("200 OK", "{\"Id\":\"c1\",\"State\":{\"Status\":\"exited\",\"OOMKilled\":true,\"Error\":\"\","
+				  "\"StartedAt\":\"2026-11-22T19:15:17.4Z\"}}") },
 		{ .data = reply("200 OK", "{\"Error\":null,\"StatusCode\":127}  ") },
 		{ .data = reply("200 OK", "{\"Id\":\"c1\",\"State\":{\"Status\":\"created\",\"Error\":\"exec: not found\"}} ") },
+		{ .data = reply("200 OK", "{\"StatusCode\":0,\"Error\":null}") },
+		{ .data = reply("200 OK", "{\"Id\":\"c1\",\"State\":{\"Status\":\"created\",\"StartedAt\":\"0001-01-01T00:00:00Z\"}}") },
 	};
-	start_engine(DOCKER_PING, r, 4);
+	start_engine(DOCKER_PING, r, 6);
 	berth_error err = BERTH_ERROR_INIT;
 	berth_wait_outcome out = BERTH_WAIT_OUTCOME_INIT;
 	assert_ok(berth_container_wait(&out, client, "c1", NULL, &err), &err);
@@ -436,6 +439,10 @@ static void test_wait_outcome(void **state)
 	assert_int_equal(out.exit_code, 127);
 	assert_int_equal(out.signal, 0);
 	assert_string_equal(out.error, "exec: not found");
+	/* never started, no error: no exit status, whatever the wait said */
+	assert_ok(berth_container_wait(&out, client, "c1", NULL, &err), &err);
+	assert_int_equal(out.exit_code, -1);
+	assert_string_equal(out.error, "");
 }
 
 int main(void)

@@ -27,11 +27,15 @@ static int docker_refine(int code, int status, const char *message)
 /* Podman's compat API answers some state conflicts with 500 where Docker
  * says 409: "container state improper" (remove of a running container,
  * without force; kill, pause or unpause in the wrong state; "is already
- * paused" among them) and "already in use" (a taken name). */
+ * paused" among them) and "already in use" (a taken name). A container
+ * removed while a request on it runs (a wait for its removal) is 500
+ * "does not exist in database: no such container". */
 static int podman_refine(int code, int status, const char *message)
 {
 	if (status == 500 && strstr(message, "is already paused"))
 		return BERTH_EALREADY;
+	if (status == 500 && strstr(message, "no such container"))
+		return BERTH_ENOTFOUND;
 	if (status == 500 && (strstr(message, "container state improper") || strstr(message, "already in use")))
 		return BERTH_ECONFLICT;
 	return code;
@@ -115,6 +119,14 @@ int container_call(struct berth_client *c, const char *method, const char *id, c
 	snprintf(what, sizeof(what_buf), "%s %s", verb, id);
 	call k = { method, path.data, NULL, timeout_ms };
 	return do_call(c, &k, resp, ok_statuses, what, err);
+}
+
+int container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
+		   const char *verb, berth_error *err)
+{
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	what_buf what;
+	return container_call(c, "POST", id, rest, timeout_ms, ok_statuses, verb, what, &resp, err);
 }
 
 const int ok_already[] = { 304, 0 };
@@ -315,9 +327,7 @@ static int api_create(char **out_id, struct berth_client *c, const berth_spec *s
 
 static int api_start(struct berth_client *c, const char *id, berth_error *err)
 {
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	what_buf what;
-	return container_call(c, "POST", id, "/start", 0, ok_already, "start", what, &resp, err);
+	return container_post(c, id, "/start", 0, ok_already, "start", err);
 }
 
 /* The stop timeout a container carries in its config (engine default 10). */
@@ -354,9 +364,7 @@ static int api_stop(struct berth_client *c, const char *id, int grace, berth_err
 	char rest[32] = "/stop";
 	if (grace >= 0)
 		snprintf(rest, sizeof rest, "/stop?t=%d", grace);
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	what_buf what;
-	return container_call(c, "POST", id, rest, ms, ok_already, "stop", what, &resp, err);
+	return container_post(c, id, rest, ms, ok_already, "stop", err);
 }
 
 static int api_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err)

@@ -73,6 +73,10 @@ int container_call(struct berth_client *c, const char *method, const char *id, c
 		   int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
 		   http_response *resp, berth_error *err);
 
+/* A POST on /containers/{id}{rest} whose reply body does not matter. */
+int container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
+		   const char *verb, berth_error *err);
+
 /* A malformed reply names the endpoint it came from. */
 int with_endpoint(const struct berth_client *c, int r, berth_error *err);
 

@@ -19,15 +19,6 @@ static int give(berth_error *err, const berth_error *local, int r)
 	return r;
 }
 
-/* A plain POST on /containers/{id}{rest} whose reply body does not matter. */
-static int post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok,
-		const char *verb, berth_error *err)
-{
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	what_buf what;
-	return container_call(c, "POST", id, rest, timeout_ms, ok, verb, what, &resp, err);
-}
-
 int engineapi_restart(struct berth_client *c, const char *id, int grace, berth_error *err)
 {
 	int ms;
@@ -38,13 +29,13 @@ int engineapi_restart(struct berth_client *c, const char *id, int grace, berth_e
 	if (grace >= 0)
 		snprintf(rest, sizeof rest, "/restart?t=%d", grace);
 	berth_error e = BERTH_ERROR_INIT;
-	r = post(c, id, rest, ms, NULL, "restart", &e);
+	r = container_post(c, id, rest, ms, NULL, "restart", &e);
 	if (r == BERTH_ECONFLICT && api_of(c)->d->restart_unpauses) {
 		/* Podman will not restart a paused container; Docker does. When
 		 * an unpause works it was paused: restart it now. */
 		berth_error ignored = BERTH_ERROR_INIT;
-		if (post(c, id, "/unpause", 0, NULL, "restart", &ignored) == 0)
-			r = post(c, id, rest, ms, NULL, "restart", &e);
+		if (container_post(c, id, "/unpause", 0, NULL, "restart", &ignored) == 0)
+			r = container_post(c, id, rest, ms, NULL, "restart", &e);
 	}
 	return give(err, &e, r);
 }
@@ -53,17 +44,17 @@ int engineapi_kill(struct berth_client *c, const char *id, int signal, berth_err
 {
 	char rest[32];
 	snprintf(rest, sizeof rest, "/kill?signal=%d", signal);
-	return post(c, id, rest, 0, NULL, "kill", err);
+	return container_post(c, id, rest, 0, NULL, "kill", err);
 }
 
 int engineapi_pause(struct berth_client *c, const char *id, berth_error *err)
 {
-	return post(c, id, "/pause", 0, NULL, "pause", err);
+	return container_post(c, id, "/pause", 0, NULL, "pause", err);
 }
 
 int engineapi_unpause(struct berth_client *c, const char *id, berth_error *err)
 {
-	return post(c, id, "/unpause", 0, NULL, "unpause", err);
+	return container_post(c, id, "/unpause", 0, NULL, "unpause", err);
 }
 
 int engineapi_rename(struct berth_client *c, const char *id, const char *new_name, berth_error *err)
@@ -72,7 +63,7 @@ int engineapi_rename(struct berth_client *c, const char *id, const char *new_nam
 	if (sbuf_adds(&rest, "/rename?name=") < 0 || sbuf_add_urlenc(&rest, new_name) < 0)
 		return BERTH_NOMEM(err);
 	berth_error e = BERTH_ERROR_INIT;
-	int r = post(c, id, rest.data, 0, NULL, "rename", &e);
+	int r = container_post(c, id, rest.data, 0, NULL, "rename", &e);
 	if (r == BERTH_EALREADY)
 		return 0; /* it has that name already: Docker refuses, Podman does not */
 	if (r == BERTH_ECONFLICT)
