@@ -57,6 +57,8 @@ typedef int (*container_op)(berth_client *client, const char *id, const void *op
 /* Apply op to every name from argv[optind] on; print each name that
  * succeeded, as docker does. Exit status: the worst error's code. */
 int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts);
+/* The same; names are printed only with echo (op may print its own). */
+int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts, bool echo);
 /* Options of a command that has none but --help: 0 to go on, -1 after
  * printing the help, else the usage error's exit code. */
 int cli_no_options(const command *cmd, int argc, char **argv);

@@ -153,6 +153,11 @@ static int op_rm(berth_client *client, const char *id, const void *opts, berth_e
 
 int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts)
 {
+	return cli_each(c, cmd, argc, argv, op, opts, true);
+}
+
+int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts, bool echo)
+{
 	if (optind >= argc)
 		return cli_usage(cmd, "no container given");
 	berth_client *client = cli_client(c);
@@ -167,7 +172,8 @@ int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op
 				rc = code;
 			continue;
 		}
-		puts(argv[i]);
+		if (echo)
+			puts(argv[i]);
 	}
 	return rc;
 }

@@ -252,6 +252,38 @@ int cmd_update(cli *c, int argc, char **argv)
 
 /* ---- wait --------------------------------------------------------------------------- */
 
+typedef struct wait_request {
+	berth_wait_options opts;
+	bool json;
+} wait_request;
+
+/* Wait for one container and print how it ended: its exit code, as docker
+ * wait does, or the whole outcome as one JSON object. */
+static int op_wait(berth_client *client, const char *id, const void *opts, berth_error *err)
+{
+	const wait_request *q = opts;
+	berth_wait_outcome out = BERTH_WAIT_OUTCOME_INIT;
+	int r = berth_container_wait(&out, client, id, &q->opts, err);
+	if (r < 0)
+		return r;
+	if (q->json) {
+		jw w;
+		jw_init(&w, stdout);
+		jw_begin_object(&w);
+		jw_kv_string(&w, "Name", id);
+		jw_kv_int(&w, "ExitCode", out.exit_code);
+		jw_kv_bool(&w, "OOMKilled", out.oom_killed);
+		jw_kv_int(&w, "Signal", out.signal);
+		jw_kv_string(&w, "Error", out.error);
+		jw_end_object(&w);
+		putchar('\n');
+	} else {
+		printf("%d\n", out.exit_code);
+	}
+	fflush(stdout); /* one line as each container ends */
+	return 0;
+}
+
 int cmd_wait(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("wait");
@@ -262,18 +294,17 @@ int cmd_wait(cli *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	berth_wait_options wo = BERTH_WAIT_OPTIONS_INIT;
-	bool json = false;
+	wait_request q = { BERTH_WAIT_OPTIONS_INIT, false };
 	int o;
 	while ((o = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'C':
 			if (STREQ(optarg, "not-running"))
-				wo.condition = BERTH_WAIT_NOT_RUNNING;
+				q.opts.condition = BERTH_WAIT_NOT_RUNNING;
 			else if (STREQ(optarg, "next-exit"))
-				wo.condition = BERTH_WAIT_NEXT_EXIT;
+				q.opts.condition = BERTH_WAIT_NEXT_EXIT;
 			else if (STREQ(optarg, "removed"))
-				wo.condition = BERTH_WAIT_REMOVED;
+				q.opts.condition = BERTH_WAIT_REMOVED;
 			else
 				return cli_usage(cmd, "--condition: want not-running, next-exit or removed, got \"%s\"",
 						 optarg);
@@ -282,11 +313,11 @@ int cmd_wait(cli *c, int argc, char **argv)
 			long t = cli_parse_uint(optarg, 24 * 3600);
 			if (t <= 0)
 				return cli_usage(cmd, "--timeout: want whole seconds from 1 to 86400, got \"%s\"", optarg);
-			wo.timeout_ms = (int)(t * 1000);
+			q.opts.timeout_ms = (int)(t * 1000);
 			break;
 		}
 		case 'F':
-			if (cli_format(cmd, optarg, &json))
+			if (cli_format(cmd, optarg, &q.json))
 				return EXIT_ENGINE;
 			break;
 		case 'h':
@@ -296,38 +327,7 @@ int cmd_wait(cli *c, int argc, char **argv)
 			return cli_usage(cmd, "bad option");
 		}
 	}
-	if (optind >= argc)
-		return cli_usage(cmd, "no container given");
-	berth_client *client = cli_client(c);
-	if (!client)
-		return EXIT_ENGINE;
-	int rc = EXIT_OK;
-	for (int i = optind; i < argc; i++) {
-		berth_wait_outcome out = BERTH_WAIT_OUTCOME_INIT;
-		berth_error err = BERTH_ERROR_INIT;
-		if (berth_container_wait(&out, client, argv[i], &wo, &err) < 0) {
-			int code = cli_fail(&err);
-			if (code > rc)
-				rc = code;
-			continue;
-		}
-		if (json) {
-			jw w;
-			jw_init(&w, stdout);
-			jw_begin_object(&w);
-			jw_kv_string(&w, "Name", argv[i]);
-			jw_kv_int(&w, "ExitCode", out.exit_code);
-			jw_kv_bool(&w, "OOMKilled", out.oom_killed);
-			jw_kv_int(&w, "Signal", out.signal);
-			jw_kv_string(&w, "Error", out.error);
-			jw_end_object(&w);
-			putchar('\n');
-		} else {
-			printf("%d\n", out.exit_code);
-		}
-		fflush(stdout); /* one line as each container ends */
-	}
-	return rc;
+	return cli_each(c, cmd, argc, argv, op_wait, &q, false);
 }
 
 /* ---- prune --------------------------------------------------------------------------- */
