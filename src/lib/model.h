@@ -172,6 +172,11 @@ struct berth_container_list {
  * setters cover ports and health checks). 0 or BERTH_ENOMEM/EINVAL. */
 int spec_set_create_json(berth_spec *spec, const char *json, berth_error *err);
 
+struct berth_prune_result {
+	strv ids;
+	uint64_t space_reclaimed;
+};
+
 /* Map an engine's state word to berth_state ("configured" -> created, ...). */
 berth_state state_from_string(const char *s);
 
