@@ -109,6 +109,8 @@ int cmd_rename(cli *c, int argc, char **argv);
 int cmd_update(cli *c, int argc, char **argv);
 int cmd_wait(cli *c, int argc, char **argv);
 int cmd_prune(cli *c, int argc, char **argv);
+int cmd_up(cli *c, int argc, char **argv);
+int cmd_reap(cli *c, int argc, char **argv);
 int cmd_port(cli *c, int argc, char **argv);
 
 const command *cli_find_command(const char *name);
