@@ -442,9 +442,10 @@ typedef struct berth_wait_options {
  *  berth fills the rest. */
 typedef struct berth_wait_outcome {
 	unsigned int version;   /**< BERTH_WAIT_OUTCOME_VERSION, set by the caller */
-	int exit_code;          /**< the main process's exit status; -1 when the
-	                             container has never run and the engine records
-	                             no error for it (no status exists) */
+	int exit_code;          /**< the main process's exit status; -1 when there is
+	                             none to tell: the container has never run (and
+	                             the engine records no error for it), or see the
+	                             Podman removal race below */
 	int oom_killed;         /**< the kernel's OOM killer struck in the container
 	                             (the engine's State.OOMKilled) */
 	int signal;             /**< the signal that ended the main process, 0 when it
@@ -476,7 +477,11 @@ typedef struct berth_wait_outcome {
  *    neither, so the outcome is exit_code -1 with no error there;
  *  - Podman 4.3 with runc on cgroup v1 hosts never notices OOM kills
  *    (State.OOMKilled stays false): oom_killed is 0 there, exit code 137
- *    and signal 9 still tell of the SIGKILL.
+ *    and signal 9 still tell of the SIGKILL;
+ *  - Podman notices an exit by polling (every 250 ms); a container removed
+ *    before it did has no recorded status and its wait answers 0. When the
+ *    container is gone by the time berth reads its state and Podman said 0,
+ *    berth reports -1 (unknown) rather than a success nobody saw.
  *
  * @param out may be NULL; filled only on success.
  * @return 0; BERTH_ENOTFOUND (no such container when the wait begins);

@@ -481,7 +481,8 @@ static void test_wait_conditions(void **state)
 	berth_free(id);
 
 	/* removed: the code seen at the stop (Podman's own reply says 0);
-	 * the waiter is waiting before the container ends */
+	 * the waiter is waiting before the container ends, and the removal
+	 * comes well after Podman's 250 ms exit poll (see the header) */
 	id = run(name_of("wait-rm"), TRAPS, 3);
 	struct waiter w = { .id = id, .condition = BERTH_WAIT_REMOVED, .err = BERTH_ERROR_INIT };
 	pthread_t t;
@@ -489,7 +490,7 @@ static void test_wait_conditions(void **state)
 	usleep(700 * 1000);
 	assert_ok(berth_container_kill(client, id, SIGTERM, &err), &err);
 	berth_container_info_free(wait_exited(id, 20000));
-	usleep(300 * 1000);
+	usleep(1500 * 1000);
 	berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
 	assert_ok(berth_container_remove(client, id, &ro, &err), &err);
 	pthread_join(t, NULL);
@@ -531,6 +532,7 @@ static void test_wait_conditions(void **state)
 		assert_string_equal(out.error, "");
 	}
 	force_remove(id);
+	berth_free(id);
 
 	/* a created container has no exit status yet: -1 on both engines */
 	id = create(name_of("wait-created"), SLEEP, 2);

@@ -355,6 +355,27 @@ static void test_podman_dialect(void **state)
 	assert_int_equal(fake_requests(fs), 4);
 }
 
+/* Podman answers a wait whose container was removed before it noticed the
+ * exit with 0: gone by the time of the state read, that is "unknown". */
+static void test_podman_wait_removed_race(void **state)
+{
+	(void)state;
+	fake_reply r[] = {
+		{ .data = reply("200 OK", "{\"StatusCode\":0,\"Error\":null}") },
+		{ .data = reply("404 Not Found", "{\"cause\":\"no such container\",\"message\":\"no such container\"}") },
+		{ .data = reply("200 OK", "{\"StatusCode\":3,\"Error\":null}") },
+		{ .data = reply("404 Not Found", "{\"message\":\"no such container\"}") },
+	};
+	start_engine(PODMAN_PING, r, 4);
+	berth_error err = BERTH_ERROR_INIT;
+	berth_wait_outcome out = BERTH_WAIT_OUTCOME_INIT;
+	assert_ok(berth_container_wait(&out, client, "c1", NULL, &err), &err);
+	assert_int_equal(out.exit_code, -1);
+	/* a code other than 0 is Podman's record: kept */
+	assert_ok(berth_container_wait(&out, client, "c1", NULL, &err), &err);
+	assert_int_equal(out.exit_code, 3);
+}
+
 /* The engine's replies mapped the same on both: pause twice, a taken
  * name, a rename to the same name. */
 static void test_error_mapping(void **state)
@@ -455,6 +476,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_checks_before_request, teardown),
 		cmocka_unit_test_teardown(test_requests_as_sent, teardown),
 		cmocka_unit_test_teardown(test_podman_dialect, teardown),
+		cmocka_unit_test_teardown(test_podman_wait_removed_race, teardown),
 		cmocka_unit_test_teardown(test_error_mapping, teardown),
 		cmocka_unit_test_teardown(test_wait_engine_dies, teardown),
 		cmocka_unit_test_teardown(test_wait_timeout, teardown),

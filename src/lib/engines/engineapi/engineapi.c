@@ -79,6 +79,7 @@ static const dialect dialects[] = {
 		.needs_stop_timeout_lookup = true,
 		.refine = podman_refine,
 		.restart_unpauses = true,
+		.wait_zero_when_removed = true,
 		.update = UPDATE_LIBPOD,
 		.update_unsupported = UPDATE_FIELD_RESTART_POLICY,
 		.unknown_states = podman_unknown_states,

@@ -30,6 +30,8 @@ typedef struct dialect {
 	/* Re-classify an error reply the generic status mapping gets wrong. */
 	int (*refine)(int code, int status, const char *message);
 	bool restart_unpauses;          /* restart refuses a paused container: unpause first */
+	bool wait_zero_when_removed;    /* a wait whose container is removed before the engine
+	                                   noticed its exit (it polls) answers 0 */
 	update_style update;
 	unsigned update_unsupported;    /* UPDATE_FIELD_* it cannot change */
 	const char *const *unknown_states; /* list status words it refuses (NULL-terminated) */

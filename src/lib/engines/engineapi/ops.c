@@ -260,6 +260,10 @@ int engineapi_wait(berth_wait_outcome *out, struct berth_client *c, const char *
 	r = ended_state(&x, c, id, deadline, timeout_ms, &e);
 	if (r < 0 && r != BERTH_ENOTFOUND)
 		return give(err, &e, r);
+	/* Gone already, and the engine answers 0 for a container removed
+	 * before it noticed the exit (Podman): the status is unknown. */
+	if (r == BERTH_ENOTFOUND && o.exit_code == 0 && api_of(c)->d->wait_zero_when_removed)
+		o.exit_code = -1;
 	if (x) {
 		o.oom_killed = x->oom_killed;
 		if (!o.error[0])
