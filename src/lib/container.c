@@ -203,6 +203,17 @@ static int check_id(const char *id, berth_error *err)
 	return 0;
 }
 
+/* Replace a string field with a copy of value (NULL clears it). */
+static int set_string(char **field, const char *value, berth_error *err)
+{
+	char *copy = value ? strdup(value) : NULL;
+	if (value && !copy)
+		return BERTH_NOMEM(err);
+	free(*field);
+	*field = copy;
+	return 0;
+}
+
 /* ---- spec -------------------------------------------------------------------- */
 
 int berth_spec_new(berth_spec **out, const char *image, berth_error *err)
@@ -244,12 +255,7 @@ int berth_spec_set_name(berth_spec *s, const char *name, berth_error *err)
 		if (r < 0)
 			return r;
 	}
-	char *copy = name ? strdup(name) : NULL;
-	if (name && !copy)
-		return BERTH_NOMEM(err);
-	free(s->name);
-	s->name = copy;
-	return 0;
+	return set_string(&s->name, name, err);
 }
 
 int berth_spec_set_cmd(berth_spec *s, const char *const *argv, size_t argc, berth_error *err)
@@ -304,12 +310,7 @@ int berth_spec_add_label(berth_spec *s, const char *key, const char *value, bert
 int spec_set_create_json(berth_spec *s, const char *json, berth_error *err)
 {
 	CHECK_ARG(s, err, "spec is NULL");
-	char *copy = json ? strdup(json) : NULL;
-	if (json && !copy)
-		return BERTH_NOMEM(err);
-	free(s->create_json);
-	s->create_json = copy;
-	return 0;
+	return set_string(&s->create_json, json, err);
 }
 
 /* ---- lifecycle ------------------------------------------------------------------ */

@@ -14,11 +14,7 @@ TMP=$(mktemp -d /tmp/berth-cli-ready-XXXXXX)
 n=0
 failed=0
 
-case $E in
-docker) ENGINE_CLI=(/usr/bin/docker -H unix:///var/run/docker.sock) ;;
-podman) ENGINE_CLI=(podman --url unix:///run/podman/podman.sock) ;;
-*) echo "Bail out! unknown engine $E"; exit 1 ;;
-esac
+. "$(dirname "$0")/lib.sh"
 
 cleanup() {
 	ids=$("$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN" 2>/dev/null)
@@ -27,34 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# run CMD...: sets $out, $errout, $rc and $took (ms)
-run() {
-	local t0 t1
-	t0=$(date +%s%N)
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	t1=$(date +%s%N)
-	took=$(((t1 - t0) / 1000000))
-	out=$(cat "$TMP/out")
-	errout=$(cat "$TMP/err")
-}
-
-check() {
-	local what=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $what"
-	else
-		echo "not ok $n - $what"
-		echo "#   rc=$rc took=${took}ms"
-		echo "#   stdout: ${out:0:400}" | head -5
-		echo "#   stderr: ${errout:0:600}" | head -8
-		failed=$((failed + 1))
-	fi
-}
-
-has() { [[ "$1" == *"$2"* ]]; }
 
 # start NAME IMAGE [CMD...]: a detached container of this run
 start() {
@@ -63,15 +31,7 @@ start() {
 	"$B" -E "$E" run -d --name "berth-t-$RUN-$name" -l "io.berth.test.run=$RUN" "$@" >/dev/null
 }
 
-if ! "$B" -E "$E" ping >/dev/null 2>&1; then
-	if [ -n "${CI:-}" ]; then
-		echo "1..1"
-		echo "not ok 1 - engine $E answers (required in CI)"
-		exit 1
-	fi
-	echo "1..0 # SKIP engine $E is not available"
-	exit 0
-fi
+require_engine
 
 echo "1..28"
 
