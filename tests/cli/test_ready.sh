@@ -33,7 +33,7 @@ start() {
 
 require_engine
 
-echo "1..28"
+echo "1..31"
 
 # --- health: the image's check (1 s interval) turns healthy after ~1 s ---
 start healthy "$HEALTH"
@@ -42,6 +42,8 @@ check "healthy container: exit 0" [ $rc = 0 ]
 check "healthy container: says ready and healthy" has "$out" "ready after"
 check "healthy container: health healthy" has "$out" "health healthy"
 check "healthy container: as soon as known (${took} ms)" [ $took -lt 8000 ]
+run "$B" -E "$E" inspect "berth-t-$RUN-healthy"
+check "inspect shows the health" has "$out" "Health:      healthy (last check exited 0)"
 
 # --- unhealthy: the check never passes ---
 start unhealthy "$HEALTH" sh -c 'echo waiting for the database; sleep 300'
@@ -81,6 +83,10 @@ check "--any: one passing probe is enough" [ $rc = 0 ]
 	"$IMAGE" sh -c 'sleep 1; mkdir -p /www; echo hi > /www/index.html; exec httpd -f -p 8080 -h /www' >/dev/null
 run "$B" -E "$E" ready --timeout 20 --probe tcp:8080 --probe http:8080/ "berth-t-$RUN-web"
 check "tcp + http probes pass once httpd listens" [ $rc = 0 ]
+run "$B" -E "$E" inspect "berth-t-$RUN-web"
+check "inspect shows the published ports" has "$out" "8080/tcp -> 127.0.0.1:"
+run "$B" -E "$E" inspect --format json "berth-t-$RUN-web"
+check "inspect --format json has the ports" bash -c "python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; assert len(d[\"Ports\"]) == 2 and d[\"Ports\"][0][\"HostIp\"] == \"127.0.0.1\"' <'$TMP/out'"
 run "$B" -E "$E" ready --timeout 2 --probe tcp:9090 "berth-t-$RUN-web"
 check "tcp probe on a published port nobody listens on: exit 1" [ $rc = 1 ]
 run "$B" -E "$E" ready --timeout 10 --probe 'http:8080/nothere#404' "berth-t-$RUN-web"

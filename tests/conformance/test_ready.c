@@ -110,6 +110,40 @@ static void test_healthy(void **state)
 	done(&w, id);
 }
 
+struct waiter_arg { const char *id; waited w; };
+static void *wait_thread(void *arg)
+{
+	struct waiter_arg *a = arg;
+	a->w = wait_ready(a->id, 30000, NULL, 0, false);
+	return NULL;
+}
+
+/* Two waits on one container at once (threads sharing the client): both
+ * see it healthy. On Podman each sees the other's runs and keeps to the
+ * interval instead of doubling the checks. */
+static void test_two_waiters(void **state)
+{
+	(void)state;
+	need_engine();
+	char *id = run_with(HEALTH_IMAGE, name_of("two-waiters"), NO_CMD, NULL);
+	struct waiter_arg a = { id, { 0 } }, b = { id, { 0 } };
+	pthread_t ta, tb;
+	assert_int_equal(pthread_create(&ta, NULL, wait_thread, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, wait_thread, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_ready(&a.w);
+	assert_ready(&b.w);
+	assert_true(a.w.ms < 8000 && b.w.ms < 8000);
+	int runs = berth_ready_result_health_runs(a.w.res) + berth_ready_result_health_runs(b.w.res);
+	if (engine == BERTH_ENGINE_PODMAN)
+		assert_true(runs >= 1 && runs <= 6);
+	else
+		assert_int_equal(runs, 0);
+	done(&a.w, NULL);
+	done(&b.w, id);
+}
+
 /* The image's check never passes (the command never creates the file):
  * unhealthy after 2 failed runs, long before the timeout. */
 static void test_unhealthy_fails_fast(void **state)
@@ -433,6 +467,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_healthy),
+		cmocka_unit_test(test_two_waiters),
 		cmocka_unit_test(test_unhealthy_fails_fast),
 		cmocka_unit_test(test_unhealthy_carries_output),
 		cmocka_unit_test(test_start_period),
