@@ -9,13 +9,15 @@
  * request, the round trip on the kept-alive connection, parsing the JSON
  * into berth's records, and freeing them.
  *
- * Prints one JSON line in the same shape as floor_keepalive.
+ * Prints one JSON line in the same shape as floor_keepalive (cpu_us: user +
+ * system CPU time of this process per call).
  */
 #include <berth/berth.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static double now_us(void)
@@ -23,6 +25,14 @@ static double now_us(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static double cpu_us(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -101,7 +111,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "inproc: %s: %s\n", ops[op], err.message);
 			return 1;
 		}
-	double total = 0;
+	double total = 0, cpu0 = cpu_us();
 	for (long i = 0; i < n; i++) {
 		double t0 = now_us();
 		int r = one_call(c, (enum op)op, name, &err);
@@ -112,9 +122,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	double cpu = (cpu_us() - cpu0) / (double)n;
 	qsort(t, (size_t)n, sizeof *t, cmp_double);
-	printf("{\"impl\":\"berth\",\"calls\":%ld,\"mean_us\":%.2f,\"median_us\":%.2f,\"p90_us\":%.2f}\n", n,
-	       total / (double)n, t[n / 2], t[(n * 9) / 10]);
+	printf("{\"impl\":\"berth\",\"calls\":%ld,\"mean_us\":%.2f,\"median_us\":%.2f,\"p90_us\":%.2f,\"cpu_us\":%.2f}\n",
+	       n, total / (double)n, t[n / 2], t[(n * 9) / 10], cpu);
 	free(t);
 	berth_client_free(c);
 	return 0;

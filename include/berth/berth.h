@@ -8,6 +8,7 @@
 #include <berth/common.h>
 #include <berth/client.h>
 #include <berth/detect.h>
+#include <berth/spec.h>
 #include <berth/container.h>
 #include <berth/platform.h>
 #include <berth/ready.h>

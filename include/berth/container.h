@@ -1,62 +1,47 @@
-/* berth — containers: spec, create, start, stop, remove, inspect, list.
+/* berth — containers: create, start, stop, remove, inspect, list.
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifndef BERTH_CONTAINER_H
 #define BERTH_CONTAINER_H
 
 #include <berth/client.h>
+#include <berth/spec.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* ---- spec: an opaque builder, validated field by field ---------------- */
+/* The container spec (berth_spec and its setters) lives in <berth/spec.h>. */
 
-typedef struct berth_spec berth_spec;
-
-/**
- * Start a container spec from an image reference ("busybox",
- * "localhost/x/y:tag", "name@sha256:..."). The reference is checked here:
- * BERTH_EINVAL names the problem. Free with berth_spec_free().
- */
-BERTH_API int berth_spec_new(berth_spec **out, const char *image, berth_error *err);
-BERTH_API void berth_spec_free(berth_spec *spec);
+/* ---- signals ------------------------------------------------------------ */
 
 /**
- * The container name: [a-zA-Z0-9][a-zA-Z0-9_.-]+ (at most 255 bytes), as
- * Docker and Podman accept. NULL clears it (the engine picks one).
+ * Read a signal: a name with or without "SIG" in any case ("TERM",
+ * "SIGTERM", "sigterm"), a number from 1 to 64 ("15"), or a real-time
+ * signal as "RTMIN", "RTMIN+N", "RTMAX-N", "RTMAX" (SIGRTMIN is 34 and
+ * SIGRTMAX 64, as the engines count them). *out is untouched on failure.
+ * @return 0; BERTH_EINVAL (unknown name, number out of range, out NULL).
  */
-BERTH_API int berth_spec_set_name(berth_spec *spec, const char *name, berth_error *err);
+BERTH_API int berth_signal_parse(int *out, const char *name, berth_error *err);
 
-/** The command (argv, not a shell string). argc 0 keeps the image's CMD. */
-BERTH_API int berth_spec_set_cmd(berth_spec *spec, const char *const *argv, size_t argc, berth_error *err);
-
-/** Add KEY=VALUE to the environment; KEY must be non-empty and hold no '='. */
-BERTH_API int berth_spec_add_env(berth_spec *spec, const char *key, const char *value, berth_error *err);
-
-/** Add a label; the key must be non-empty and not one berth writes itself
- *  (BERTH_LABEL_MANAGED, BERTH_LABEL_OWNER). A later value replaces an earlier one. */
-BERTH_API int berth_spec_add_label(berth_spec *spec, const char *key, const char *value, berth_error *err);
-
-/** The image reference the spec was made from. Borrowed. */
-BERTH_API const char *berth_spec_image(const berth_spec *spec);
-
-/** Check an image reference without making a spec: 0 or BERTH_EINVAL. */
-BERTH_API int berth_validate_image_ref(const char *ref, berth_error *err);
-/** Check a container name without making a spec: 0 or BERTH_EINVAL. */
-BERTH_API int berth_validate_container_name(const char *name, berth_error *err);
-
-/* Labels berth writes on every container it creates. */
-#define BERTH_LABEL_MANAGED "io.berth.managed"   /**< "true" */
-#define BERTH_LABEL_OWNER   "io.berth.owner"     /**< the client's owner option, when set */
+/** The name of signal sig as the engines write it ("SIGTERM",
+ *  "SIGRTMIN+3", "SIGRTMAX-1"); NULL for numbers without a name. Static. */
+BERTH_API const char *berth_signal_name(int sig);
 
 /* ---- lifecycle -------------------------------------------------------- */
 
 /**
  * Create a container from a spec (the image must be present: berth does not
  * pull here). *out_id gets the full id; free it with berth_free().
- * @return 0; BERTH_EINVAL; BERTH_ENOTFOUND (no such image); BERTH_EEXISTS
- *   (the name is taken); transport errors.
+ * The checks that involve several fields of the spec run first, before any
+ * request: memory swap without or below the memory limit, auto-remove with
+ * a restart policy, published ports, DNS servers or extra hosts with a
+ * network mode that cannot have them, a hostname with another container's
+ * network, net.* sysctls with the host network.
+ * @return 0; BERTH_EINVAL (a check above, or the engine refused a value);
+ *   BERTH_EUNSUPPORTED (this engine cannot honour a field as asked; the
+ *   message names it, see <berth/spec.h>); BERTH_ENOTFOUND (no such image);
+ *   BERTH_EEXISTS (the name is taken); transport errors.
  */
 BERTH_API int berth_container_create(char **out_id, berth_client *client, const berth_spec *spec, berth_error *err);
 
@@ -267,6 +252,30 @@ BERTH_API const char *berth_container_info_network_mac(const berth_container_inf
  * The host address is as bound: "0.0.0.0" means every IPv4 address (Podman
  * reports it as "", berth as "0.0.0.0"), "::" every IPv6 address. Docker
  * only knows the host port once the container runs.
+ */
+BERTH_API size_t berth_container_info_port_count(const berth_container_info *info);
+BERTH_API int berth_container_info_port_container_port(const berth_container_info *info, size_t i);
+/** "tcp", "udp" or "sctp". */
+BERTH_API const char *berth_container_info_port_proto(const berth_container_info *info, size_t i);
+BERTH_API const char *berth_container_info_port_host_ip(const berth_container_info *info, size_t i);
+BERTH_API int berth_container_info_port_host_port(const berth_container_info *info, size_t i);
+/**
+ * Where a container port is published: the host port (0 when it is not),
+ * and in *host_ip (when not NULL; borrowed) its address. An IPv4 binding is
+ * preferred over an IPv6 one. proto NULL means "tcp".
+ */
+BERTH_API int berth_container_info_host_port(const berth_container_info *info, int container_port,
+					     const char *proto, const char **host_ip);
+
+/* ---- inspect: published ports ------------------------------------------- */
+
+/**
+ * Published ports: one entry per host binding, sorted by container port,
+ * protocol and host address. Exposed ports without a binding are not listed.
+ * The host address is as bound: "0.0.0.0" means every IPv4 address (Podman
+ * reports it as "", berth as "0.0.0.0"), "::" every IPv6 address. Docker
+ * only knows the host port once the container runs. Bad indexes give 0 or
+ * NULL.
  */
 BERTH_API size_t berth_container_info_port_count(const berth_container_info *info);
 BERTH_API int berth_container_info_port_container_port(const berth_container_info *info, size_t i);

@@ -4,6 +4,7 @@
 #define BERTH_CLI_H
 
 #include <berth/berth.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include "../util/util.h"
@@ -51,6 +52,23 @@ int cli_format(const command *cmd, const char *arg, bool *json);
 
 /* Parse a non-negative integer option value; -1 on error. */
 long cli_parse_uint(const char *s, long max);
+
+/* ---- container flags (spec_flags.c) ---------------------------------------- */
+
+/* A command's own options beside the spec flags (run's -d, ...). */
+typedef struct spec_extra {
+	const struct option *long_opts;  /* {0}-terminated; NULL for none */
+	const char *short_opts;          /* getopt letters, e.g. "d"; NULL for none */
+	/* Called for each of them: 0, or an exit code that ends the parse. */
+	int (*handle)(int opt, const char *arg, void *payload);
+	void *payload;
+} spec_extra;
+
+/* Parse a spec-making command line: the docker CLI's container flags (-e,
+ * -p, -v, --ulimit, --restart, ...), the command's own (extra), then IMAGE
+ * [CMD...]. Returns 0 with *out set; -1 after printing --help; otherwise
+ * an exit code (125) after printing why. */
+int spec_flags_parse(berth_spec **out, const command *cmd, int argc, char **argv, const spec_extra *extra);
 
 /* Commands (one file per group). */
 int cmd_detect(cli *c, int argc, char **argv);

@@ -5,82 +5,13 @@
 
 /* ---- create / run ------------------------------------------------------------ */
 
-/* Options shared by create and run, parsed into a spec. */
-static int build_spec(const command *cmd, int argc, char **argv, bool allow_detach, bool *detach,
-		      berth_spec **out)
+/* run's own option: -d. */
+static int run_option(int opt, const char *arg, void *payload)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "env", required_argument, NULL, 'e' },
-		{ "label", required_argument, NULL, 'l' },
-		{ "detach", no_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *name = NULL;
-	_cleanup_strv_ strv env = STRV_INIT, labels = STRV_INIT;
-	int o;
-	while ((o = getopt_long(argc, argv, "+n:e:l:dh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'n': name = optarg; break;
-		case 'e':
-			if (strv_push(&env, optarg) < 0)
-				return EXIT_ENGINE;
-			break;
-		case 'l':
-			if (strv_push(&labels, optarg) < 0)
-				return EXIT_ENGINE;
-			break;
-		case 'd':
-			if (!allow_detach)
-				return cli_usage(cmd, "unknown option -d");
-			*detach = true;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return -1;
-		default:
-			return cli_usage(cmd, "bad option");
-		}
-	}
-	if (optind >= argc)
-		return cli_usage(cmd, "no image given");
-	berth_error err = BERTH_ERROR_INIT;
-	berth_spec *spec = NULL;
-	if (berth_spec_new(&spec, argv[optind], &err) < 0)
-		return cli_fail(&err), EXIT_ENGINE;
-	int r = 0;
-	if (name)
-		r = berth_spec_set_name(spec, name, &err);
-	for (size_t i = 0; r == 0 && i < env.len; i++) {
-		char *kv = env.items[i];
-		char *eq = strchr(kv, '=');
-		if (eq) {
-			*eq = '\0';
-			r = berth_spec_add_env(spec, kv, eq + 1, &err);
-		} else if (getenv(kv)) {
-			/* -e NAME passes this process's value, as docker does */
-			r = berth_spec_add_env(spec, kv, getenv(kv), &err);
-		} else if (!*kv) {
-			r = berth_spec_add_env(spec, kv, "", &err);
-		}
-	}
-	for (size_t i = 0; r == 0 && i < labels.len; i++) {
-		char *kv = labels.items[i];
-		char *eq = strchr(kv, '=');
-		if (eq)
-			*eq = '\0';
-		r = berth_spec_add_label(spec, kv, eq ? eq + 1 : "", &err);
-	}
-	int rest = argc - optind - 1;
-	if (r == 0 && rest > 0)
-		r = berth_spec_set_cmd(spec, (const char *const *)argv + optind + 1, (size_t)rest, &err);
-	if (r < 0) {
-		berth_spec_free(spec);
-		cli_fail(&err);
+	(void)arg;
+	if (opt != 'd')
 		return EXIT_ENGINE;
-	}
-	*out = spec;
+	*(bool *)payload = true;
 	return 0;
 }
 
@@ -105,7 +36,9 @@ static int create_or_run(cli *c, const char *verb, int argc, char **argv, bool r
 	const command *cmd = cli_find_command(verb);
 	bool detach = false;
 	berth_spec *spec = NULL;
-	int r = build_spec(cmd, argc, argv, run, &detach, &spec);
+	static const struct option run_opts[] = { { "detach", no_argument, NULL, 'd' }, { 0 } };
+	spec_extra extra = { run_opts, "d", run_option, &detach };
+	int r = spec_flags_parse(&spec, cmd, argc, argv, run ? &extra : NULL);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
 	if (run && !detach) {

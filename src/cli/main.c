@@ -4,10 +4,29 @@
 
 #include <getopt.h>
 
+/* The container options of run and create (spec_flags.c parses them). */
+#define SPEC_FLAGS_HELP "\n\nContainer options (as docker's):\n" \
+	"  --name NAME              -e, --env KEY[=VALUE]     -l, --label KEY[=VALUE]\n" \
+	"  --entrypoint CMD         -w, --workdir DIR         -u, --user USER[:GROUP]\n" \
+	"  -h, --hostname NAME      -t, --tty                 -i, --interactive\n" \
+	"  -p, --publish [IP:][HOST:]PORT[/PROTO]             -v, --volume SRC:DST[:OPTS] | DST\n" \
+	"  --tmpfs DST[:OPTS]       --read-only               --shm-size SIZE\n" \
+	"  --network MODE           --pid MODE                --ipc MODE\n" \
+	"  --add-host HOST:IP       --dns IP                  --privileged\n" \
+	"  --cap-add CAP            --cap-drop CAP            --security-opt OPT\n" \
+	"  --ulimit NAME=SOFT[:HARD] --device HOST[:CTR][:rwm] --sysctl KEY=VALUE\n" \
+	"  --restart POLICY         --rm                      --init\n" \
+	"  --health-cmd CMD         --health-interval D       --health-timeout D\n" \
+	"  --health-retries N       --health-start-period D   --no-healthcheck\n" \
+	"  -m, --memory SIZE        --memory-swap SIZE|-1     --cpus N\n" \
+	"  -c, --cpu-shares N       --pids-limit N            --stop-signal SIG\n" \
+	"  --stop-timeout SECONDS   --log-driver NAME         --log-opt KEY=VALUE\n" \
+	"  --help"
+
 static const command commands[] = {
-	{ "run", cmd_run, "run -d [--name N] [-e K=V]... [-l K=V]... IMAGE [CMD...]",
+	{ "run", cmd_run, "run -d [CONTAINER OPTIONS] IMAGE [CMD...]" SPEC_FLAGS_HELP,
 	  "Create and start a container in the background; prints its id" },
-	{ "create", cmd_create, "create [--name N] [-e K=V]... [-l K=V]... IMAGE [CMD...]",
+	{ "create", cmd_create, "create [CONTAINER OPTIONS] IMAGE [CMD...]" SPEC_FLAGS_HELP,
 	  "Create a container; prints its id" },
 	{ "start", cmd_start, "start NAME|ID...", "Start containers" },
 	{ "stop", cmd_stop, "stop [-t SECONDS] NAME|ID...", "Stop containers (SIGTERM, SIGKILL after the grace)" },
@@ -86,7 +105,8 @@ int cli_fail(const berth_error *err)
 
 void cli_help(const command *cmd)
 {
-	printf("Usage: berth %s\n\n%s\n", cmd->usage, cmd->summary);
+	size_t first = strcspn(cmd->usage, "\n");
+	printf("Usage: berth %.*s\n\n%s%s\n", (int)first, cmd->usage, cmd->summary, cmd->usage + first);
 }
 
 int cli_usage(const command *cmd, const char *fmt, ...)
@@ -97,7 +117,8 @@ int cli_usage(const command *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
-	fprintf(stderr, "Usage: berth %s\n", cmd->usage);
+	/* the first line only: the option list is for --help */
+	fprintf(stderr, "Usage: berth %.*s\n", (int)strcspn(cmd->usage, "\n"), cmd->usage);
 	return EXIT_ENGINE;
 }
 

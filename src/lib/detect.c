@@ -237,9 +237,29 @@ static bool blocks_fallback(const candidate *c)
 	       c->verdict != BERTH_VERDICT_WRONG_ENGINE && c->verdict != BERTH_VERDICT_UNSUPPORTED;
 }
 
+/* With a wanted engine, default sockets expected to be that engine are
+ * tried before the others (configured endpoints keep their precedence). */
+static void order_for(berth_detection *d, berth_engine wanted)
+{
+	if (wanted == BERTH_ENGINE_AUTO)
+		return;
+	size_t first_default = 0;
+	while (first_default < d->len && !startswith(d->items[first_default].source, "default"))
+		first_default++;
+	/* a stable partition of the defaults: wanted ones first */
+	for (size_t i = first_default, next = first_default; i < d->len; i++) {
+		if (d->items[i].expected != wanted)
+			continue;
+		candidate c = d->items[i];
+		memmove(&d->items[next + 1], &d->items[next], (i - next) * sizeof c);
+		d->items[next++] = c;
+	}
+}
+
 int detection_run(berth_detection *d, berth_engine wanted, int timeout_ms, bool probe_all)
 {
 	d->chosen = -1;
+	order_for(d, wanted);
 	bool blocked = false;
 	for (size_t i = 0; i < d->len; i++) {
 		candidate *c = &d->items[i];

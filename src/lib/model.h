@@ -5,17 +5,94 @@
 
 #include "internal.h"
 
+/* ---- the spec (spec.c builds it, engines render it) ---------------------- */
+
+typedef enum spec_mount_kind {
+	SPEC_MOUNT_BIND,
+	SPEC_MOUNT_VOLUME,     /* source NULL: anonymous */
+	SPEC_MOUNT_TMPFS,
+} spec_mount_kind;
+
+typedef struct spec_mount {
+	spec_mount_kind kind;
+	char *source;          /* host path, volume name, NULL */
+	char *target;          /* absolute, without a trailing '/' */
+	bool read_only;
+	char *options;         /* normalized comma list, NULL when none */
+} spec_mount;
+
+typedef struct spec_port {
+	char *host_ip;         /* NULL: every address */
+	int host_port;         /* 0: the engine picks */
+	int container_port;
+	berth_proto proto;
+} spec_port;
+
+typedef struct spec_ulimit {
+	const char *name;      /* static, from the table of names */
+	int64_t soft, hard;    /* -1: unlimited */
+} spec_ulimit;
+
+typedef struct spec_device {
+	char *host, *container;
+	char perms[4];
+} spec_device;
+
+typedef enum spec_health_mode {
+	SPEC_HEALTH_IMAGE = 0, /* the image's, untouched */
+	SPEC_HEALTH_SET,
+	SPEC_HEALTH_NONE,      /* disabled */
+} spec_health_mode;
+
 struct berth_spec {
 	char *image;
 	char *name;
 	strv cmd;
 	bool has_cmd;
-	strv env;         /* "KEY=VALUE" */
-	strv label_keys;  /* sorted by key, unique */
+	strv entrypoint;
+	bool has_entrypoint;  /* an empty one clears the image's */
+	strv env;             /* "KEY=VALUE", in order */
+	strv label_keys;      /* sorted by key, unique */
 	strv label_values;
+	char *workdir, *user, *hostname;
+	bool tty, stdin_open, privileged, read_only_rootfs, auto_remove;
+	bool init, has_init;
+	int stop_signal;      /* 0: the image's */
+	int stop_timeout;     /* -1: the engine's */
+	char *pid_mode, *ipc_mode, *network_mode;
+	spec_mount *mounts;   /* in order, unique targets */
+	size_t n_mounts;
+	spec_port *ports;     /* in order */
+	size_t n_ports;
+	strv extra_hosts;     /* "name:ip", in order */
+	strv dns;
+	strv cap_add, cap_drop; /* "CAP_X" or "ALL", sorted, unique */
+	spec_ulimit *ulimits; /* sorted by name, unique */
+	size_t n_ulimits;
+	spec_device *devices;
+	size_t n_devices;
+	strv sysctl_keys, sysctl_values;  /* sorted by key */
+	strv security_opts;
+	berth_restart_policy restart;
+	int restart_max;
+	bool has_restart;
+	spec_health_mode health;
+	strv health_test;     /* empty: the image's test */
+	int64_t health_interval_ms, health_timeout_ms, health_start_period_ms;
+	int health_retries;
+	int64_t memory, memory_swap, nano_cpus, cpu_shares, pids_limit, shm_size; /* 0: unset */
+	char *log_driver;
+	strv log_opt_keys, log_opt_values; /* sorted by key */
 	char *create_json;  /* internal: a JSON object merged into the create body
 	                       (see spec_set_create_json) */
 };
+
+/* The checks across fields, run before a spec is used. 0 or BERTH_EINVAL. */
+int spec_check(const berth_spec *spec, berth_error *err);
+
+/* Names of the Linux capabilities, by number (CAP_LAST_CAP 40). */
+#define CAP_NAMES_COUNT 41
+extern const char *const cap_names[CAP_NAMES_COUNT];
 
 struct berth_version {
 	berth_engine engine;
@@ -76,6 +153,7 @@ struct berth_container_info {
 	port_info *ports;        /* published only; by container port, proto, host ip */
 	size_t ports_len;
 };
+
 
 typedef struct berth_container_entry {
 	char *id, *name, *image, *command, *status, *ports;

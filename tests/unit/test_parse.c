@@ -67,6 +67,43 @@ static void test_inspect_podman_states(void **state)
 	}
 }
 
+/* NetworkSettings.Ports: one entry per binding, sorted; Podman's "" host
+ * address reads as 0.0.0.0; exposed-only ports and junk are skipped. */
+static void test_inspect_ports(void **state)
+{
+	(void)state;
+	static const char body[] =
+		"{\"Id\":\"p1\",\"NetworkSettings\":{\"Ports\":{"
+		"\"8080/tcp\":[{\"HostIp\":\"::\",\"HostPort\":\"32768\"},{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"32768\"}],"
+		"\"53/udp\":[{\"HostIp\":\"\",\"HostPort\":\"40001\"}],"
+		"\"9090/tcp\":null,\"x/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"1\"}],"
+		"\"70000/tcp\":[{\"HostPort\":\"1\"}],\"443\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"8443\"}],"
+		"\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"},{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"99999\"}]}}}";
+	berth_container_info *x = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(engineapi_parse_inspect(&x, S(body), "inspect p1", &err), &err);
+	assert_int_equal(berth_container_info_port_count(x), 4);
+	assert_int_equal(berth_container_info_port_container_port(x, 0), 53);
+	assert_string_equal(berth_container_info_port_proto(x, 0), "udp");
+	assert_string_equal(berth_container_info_port_host_ip(x, 0), "0.0.0.0");
+	assert_int_equal(berth_container_info_port_host_port(x, 0), 40001);
+	assert_int_equal(berth_container_info_port_container_port(x, 1), 443);
+	assert_string_equal(berth_container_info_port_proto(x, 1), "tcp");
+	assert_string_equal(berth_container_info_port_host_ip(x, 2), "0.0.0.0");
+	assert_string_equal(berth_container_info_port_host_ip(x, 3), "::");
+	const char *ip = NULL;
+	assert_int_equal(berth_container_info_host_port(x, 8080, NULL, &ip), 32768);
+	assert_string_equal(ip, "0.0.0.0"); /* IPv4 first */
+	assert_int_equal(berth_container_info_host_port(x, 53, "udp", NULL), 40001);
+	assert_int_equal(berth_container_info_host_port(x, 53, "tcp", NULL), 0);
+	assert_int_equal(berth_container_info_host_port(x, 9090, NULL, NULL), 0);
+	assert_int_equal(berth_container_info_port_host_port(x, 4), 0);
+	assert_null(berth_container_info_port_proto(x, 4));
+	berth_container_info_free(x);
+	assert_int_equal(berth_container_info_port_count(NULL), 0);
+	assert_int_equal(berth_container_info_host_port(NULL, 80, NULL, NULL), 0);
+}
+
 static void test_bad_replies(void **state)
 {
 	(void)state;
@@ -506,6 +543,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inspect),
 		cmocka_unit_test(test_inspect_podman_states),
+		cmocka_unit_test(test_inspect_ports),
 		cmocka_unit_test(test_bad_replies),
 		cmocka_unit_test(test_inspect_docker_health),
 		cmocka_unit_test(test_inspect_podman_health),

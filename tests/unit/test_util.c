@@ -2,6 +2,7 @@
 #include "../common/test.h"
 
 #include "lib/internal.h"
+#include "util/sha256.h"
 
 static void test_sbuf(void **state)
 {
@@ -130,6 +131,38 @@ static void test_read_file(void **state)
 	assert_int_equal(read_file(path, 100, &text, &len), -ENOENT);
 }
 
+/* FIPS 180-4 / NIST example vectors, and a split update. */
+static void test_sha256(void **state)
+{
+	(void)state;
+	char hex[65];
+	sha256_hex(hex, "", 0);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	sha256_hex(hex, "abc", 3);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	sha256_hex(hex, two, strlen(two));
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	/* a million 'a's, fed in uneven pieces */
+	sha256_ctx c;
+	sha256_init(&c);
+	char a[997];
+	memset(a, 'a', sizeof a);
+	size_t left = 1000000;
+	while (left) {
+		size_t n = left < sizeof a ? left : (left % 7) + 1 + (left % 990);
+		if (n > left)
+			n = left;
+		sha256_update(&c, a, n);
+		left -= n;
+	}
+	unsigned char d[32];
+	sha256_final(&c, d);
+	assert_int_equal(d[0], 0xcd);
+	assert_int_equal(d[1], 0xc7);
+	assert_int_equal(d[31], 0xd0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_error_record),
 		cmocka_unit_test(test_errno_mapping),
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_sha256),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
  * berth finds the context by scanning meta.json files for the name, so it
  * needs no hash function. */
 #include "context.h"
+#include "parse.h"
 
 #include <dirent.h>
 #include <jansson.h>
@@ -58,6 +59,7 @@ static int current_context(char **out, const char *config_dir, berth_error *err)
 int docker_context_lookup(docker_context *out, const char *config_dir, berth_error *err)
 {
 	memset(out, 0, sizeof *out);
+	engineapi_json_init();
 	_cleanup_free_ char *name = NULL;
 	int r = current_context(&name, config_dir, err);
 	if (r < 0 || !name || STREQ(name, "default"))

@@ -3,6 +3,7 @@
  * differences between the two are kept in the dialect table below. */
 #include "../../engine.h"
 #include "../../transport/http.h"
+#include "create.h"
 #include "parse.h"
 
 #include "../../parse/demux.h"
@@ -22,6 +23,8 @@ typedef struct dialect {
 	bool needs_stop_timeout_lookup; /* stop without t= uses the container's own */
 	/* Re-classify an error reply the generic status mapping gets wrong. */
 	int (*refine)(int code, int status, const char *message);
+	/* How its create differs from Docker's (NULL: it does not). */
+	const engineapi_create_dialect *create;
 	/* The engine's operations when they differ from the common table
 	 * (NULL: engineapi_ops). */
 	const berth_engine_ops *(*ops)(void);
@@ -29,19 +32,36 @@ typedef struct dialect {
 
 /* Podman's compat API answers some state conflicts with 500 where Docker
  * says 409: "container state improper" (remove of a running container,
- * without force) and "already in use" (a taken name). */
+ * without force) and "already in use" (a taken name). A container that is
+ * being removed (auto-remove) is a 500 "does not exist in database: no
+ * such container" for a moment, where Docker says 404. */
 static int podman_refine(int code, int status, const char *message)
 {
 	if (status == 500 && (strstr(message, "container state improper") || strstr(message, "already in use")))
 		return BERTH_ECONFLICT;
+	if (status == 500 && strstr(message, "no such container"))
+		return BERTH_ENOTFOUND;
 	return code;
 }
 
 static const berth_engine_ops *podman_ops(void);
 
+/* Podman 4.3's compat create (measured): it ignores MemorySwap -1, keeps
+ * the image's health check timings when no Test comes with them, honours
+ * only three LogConfig options, and writes ExtraHosts "host-gateway"
+ * literally before 4.7. */
+static const char *const podman_log_opts[] = { "max-size", "tag", "path", NULL };
+static const engineapi_create_dialect podman_create = {
+	.engine = "Podman",
+	.swap_unlimited_dropped = true,
+	.health_timings_need_test = true,
+	.log_opts = podman_log_opts,
+	.host_gateway_since = "4.7",
+};
+
 static const dialect dialects[] = {
-	{ BERTH_ENGINE_DOCKER, "Docker", true, NULL, NULL },
-	{ BERTH_ENGINE_PODMAN, "Podman", true, podman_refine, podman_ops },
+	{ BERTH_ENGINE_DOCKER, "Docker", true, NULL, NULL, NULL },
+	{ BERTH_ENGINE_PODMAN, "Podman", true, podman_refine, &podman_create, podman_ops },
 };
 
 typedef struct engineapi {
@@ -336,32 +356,7 @@ static json_t *strv_to_json(const strv *v)
 	return a;
 }
 
-/* The create body from a spec, with berth's ownership labels. */
-static json_t *create_body(const struct berth_client *c, const berth_spec *spec)
-{
-	_cleanup_json_ json_t *body = json_object();
-	json_t *labels = json_object();
-	if (!body || !labels || json_object_set_new(body, "Labels", labels) < 0)
-		return NULL;
-	for (size_t i = 0; i < spec->label_keys.len; i++)
-		if (json_object_set_new(labels, spec->label_keys.items[i], json_string(spec->label_values.items[i])) < 0)
-			return NULL;
-	if (json_object_set_new(labels, BERTH_LABEL_MANAGED, json_string("true")) < 0)
-		return NULL;
-	if (c->owner && json_object_set_new(labels, BERTH_LABEL_OWNER, json_string(c->owner)) < 0)
-		return NULL;
-	if (json_object_set_new(body, "Image", json_string(spec->image)) < 0)
-		return NULL;
-	if (spec->has_cmd && json_object_set_new(body, "Cmd", strv_to_json(&spec->cmd)) < 0)
-		return NULL;
-	if (spec->env.len && json_object_set_new(body, "Env", strv_to_json(&spec->env)) < 0)
-		return NULL;
-	if (json_object_set_new(body, "HostConfig", json_object()) < 0)
-		return NULL;
-	return TAKE_PTR(body);
-}
-
-/* The spec's raw create JSON (internal), merged over the body. */
+/* The spec's raw create JSON (internal, for tests), merged over the body. */
 static int merge_create_json(json_t *body, const berth_spec *spec, berth_error *err)
 {
 	if (!spec->create_json)
@@ -375,10 +370,11 @@ static int merge_create_json(json_t *body, const berth_spec *spec, berth_error *
 
 static int api_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err)
 {
-	_cleanup_json_ json_t *body = create_body(c, spec);
-	if (!body)
-		return BERTH_NOMEM(err);
-	int r = merge_create_json(body, spec, err);
+	_cleanup_json_ json_t *body = NULL;
+	int r = engineapi_create_body(&body, spec, c->owner, api_of(c)->d ? api_of(c)->d->create : NULL,
+				  c->server_version, err);
+	if (r == 0)
+		r = merge_create_json(body, spec, err);
 	if (r < 0)
 		return r;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
@@ -701,6 +697,7 @@ static const berth_engine_ops *podman_ops(void)
 int engineapi_attach(struct berth_client *c, engineapi_probe *probe, int tls_mode, const char *cert_dir,
 		     const char *api_version, berth_error *err)
 {
+	engineapi_json_init();
 	engineapi *api = calloc(1, sizeof *api);
 	if (!api)
 		return BERTH_NOMEM(err);

@@ -1,9 +1,13 @@
 /* Engine API replies -> berth models. Pure functions over byte buffers. */
 #include "parse.h"
 
+#include "util/sha256.h"
+
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <sys/auxv.h>
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
 
@@ -74,8 +78,37 @@ static int strv_from_json(strv *out, json_t *arr)
 	return 0;
 }
 
+/* jansson randomizes its hash seed (against crafted keys) by reading
+ * /dev/urandom on first use, a file open per process. The kernel already
+ * hands every process 16 random bytes (AT_RANDOM). glibc uses them for its
+ * stack and pointer guards, so the seed is derived through SHA-256: a seed
+ * that leaked would say nothing about them. */
+static void seed_once(void)
+{
+	const unsigned char *r = (const unsigned char *)getauxval(AT_RANDOM);
+	if (!r)
+		return; /* jansson falls back to its own seeding */
+	sha256_ctx c;
+	unsigned char d[32];
+	sha256_init(&c);
+	sha256_update(&c, "berth-json-seed", 15);
+	sha256_update(&c, r, 16);
+	sha256_final(&c, d);
+	size_t seed = 0;
+	for (size_t i = 0; i < sizeof seed; i++)
+		seed = seed << 8 | d[i];
+	json_object_seed(seed ? seed : 1);
+}
+
+void engineapi_json_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, seed_once);
+}
+
 static int load(json_t **out, const char *body, size_t len, const char *what, berth_error *err)
 {
+	engineapi_json_init();
 	json_error_t jerr;
 	json_t *j = json_loadb(body ? body : "", len, 0, &jerr);
 	if (!j)
@@ -577,6 +610,7 @@ int engineapi_status_code(int status)
 
 void engineapi_error_message(char *buf, size_t size, int status, const char *body, size_t len)
 {
+	engineapi_json_init();
 	buf[0] = '\0';
 	json_t *j = json_loadb(body ? body : "", len, JSON_DECODE_ANY, NULL);
 	const char *m = json_is_object(j) ? json_string_value(json_object_get(j, "message")) : NULL;

@@ -15,6 +15,9 @@ int engineapi_parse_create(char **out_id, const char *body, size_t len, const ch
 /* Config.StopTimeout of an inspect reply; 10 (the engines' default) when absent. */
 int engineapi_parse_stop_timeout(const char *body, size_t len, const char *what, berth_error *err);
 
+/* Seed jansson once per process (every JSON use in the backend calls it). */
+void engineapi_json_init(void);
+
 /* An exec's inspect reply: whether it still runs, and its exit code once it
  * does not (-1 when the reply has none). Podman reports 0 while running. */
 int engineapi_parse_exec_inspect(bool *running, int *exit_code, const char *body, size_t len, const char *what,
