@@ -314,6 +314,88 @@ int cmd_ps(cli *c, int argc, char **argv)
 
 /* ---- inspect ---------------------------------------------------------------------- */
 
+static const char *mount_type_name(berth_mount_type t)
+{
+	return t == BERTH_MOUNT_BIND ? "bind" : t == BERTH_MOUNT_VOLUME ? "volume" : t == BERTH_MOUNT_TMPFS ? "tmpfs" : "other";
+}
+
+/* Health, restarts, ports, networks, mounts and Compose, as JSON. */
+static void inspect_json_extras(jw *w, const berth_container_info *x)
+{
+	jw_key(w, "Health");
+	jw_begin_object(w);
+	jw_kv_string(w, "Status", berth_health_name(berth_container_info_health(x)));
+	jw_kv_int(w, "FailingStreak", berth_container_info_health_failing_streak(x));
+	size_t n = berth_container_info_health_log_count(x);
+	if (n) {
+		jw_kv_int(w, "LastExitCode", berth_container_info_health_log_exit_code(x, n - 1));
+		jw_kv_string(w, "LastOutput", berth_container_info_health_log_output(x, n - 1));
+	}
+	jw_end_object(w);
+	jw_kv_int(w, "RestartCount", berth_container_info_restart_count(x));
+	jw_key(w, "Ports");
+	jw_begin_array(w);
+	for (size_t i = 0; i < berth_container_info_port_count(x); i++) {
+		jw_begin_object(w);
+		jw_kv_int(w, "ContainerPort", berth_container_info_port_container_port(x, i));
+		jw_kv_string(w, "Proto", berth_container_info_port_proto(x, i));
+		jw_kv_string(w, "HostIp", berth_container_info_port_host_ip(x, i));
+		jw_kv_int(w, "HostPort", berth_container_info_port_host_port(x, i));
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_key(w, "Networks");
+	jw_begin_object(w);
+	for (size_t i = 0; i < berth_container_info_network_count(x); i++) {
+		jw_key(w, berth_container_info_network_name(x, i));
+		jw_begin_object(w);
+		jw_kv_string(w, "IPv4", berth_container_info_network_ipv4(x, i));
+		jw_kv_string(w, "IPv6", berth_container_info_network_ipv6(x, i));
+		jw_kv_string(w, "Gateway", berth_container_info_network_gateway(x, i));
+		jw_kv_string(w, "Mac", berth_container_info_network_mac(x, i));
+		jw_end_object(w);
+	}
+	jw_end_object(w);
+	jw_key(w, "Mounts");
+	jw_begin_array(w);
+	for (size_t i = 0; i < berth_container_info_mount_count(x); i++) {
+		jw_begin_object(w);
+		jw_kv_string(w, "Type", mount_type_name(berth_container_info_mount_type(x, i)));
+		jw_kv_string(w, "Source", berth_container_info_mount_source(x, i));
+		jw_kv_string(w, "Destination", berth_container_info_mount_destination(x, i));
+		jw_kv_string(w, "VolumeName", berth_container_info_mount_volume_name(x, i));
+		jw_kv_bool(w, "ReadOnly", berth_container_info_mount_read_only(x, i));
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_kv_string(w, "ComposeProject", berth_container_info_compose_project(x));
+	jw_kv_string(w, "ComposeService", berth_container_info_compose_service(x));
+}
+
+/* The same, as text. */
+static void inspect_text_extras(const berth_container_info *x)
+{
+	size_t n = berth_container_info_health_log_count(x);
+	printf("Health:      %s", berth_health_name(berth_container_info_health(x)));
+	if (n)
+		printf(" (last check exited %d)", berth_container_info_health_log_exit_code(x, n - 1));
+	putchar('\n');
+	printf("Restarts:    %lld\n", (long long)berth_container_info_restart_count(x));
+	for (size_t i = 0; i < berth_container_info_port_count(x); i++)
+		printf("%s %d/%s -> %s:%d\n", i ? "            " : "Ports:      ", berth_container_info_port_container_port(x, i),
+		       berth_container_info_port_proto(x, i), berth_container_info_port_host_ip(x, i),
+		       berth_container_info_port_host_port(x, i));
+	for (size_t i = 0; i < berth_container_info_network_count(x); i++)
+		printf("%s %s %s\n", i ? "            " : "Networks:   ", berth_container_info_network_name(x, i),
+		       berth_container_info_network_ipv4(x, i));
+	for (size_t i = 0; i < berth_container_info_mount_count(x); i++)
+		printf("%s %s %s -> %s%s\n", i ? "            " : "Mounts:     ",
+		       mount_type_name(berth_container_info_mount_type(x, i)), berth_container_info_mount_source(x, i),
+		       berth_container_info_mount_destination(x, i), berth_container_info_mount_read_only(x, i) ? " (ro)" : "");
+	if (*berth_container_info_compose_project(x))
+		printf("Compose:     %s/%s\n", berth_container_info_compose_project(x), berth_container_info_compose_service(x));
+}
+
 static void inspect_json(jw *w, const berth_container_info *x)
 {
 	jw_begin_object(w);
@@ -345,6 +427,7 @@ static void inspect_json(jw *w, const berth_container_info *x)
 	for (size_t i = 0; i < berth_container_info_label_count(x); i++)
 		jw_kv_string(w, berth_container_info_label_key(x, i), berth_container_info_label_value(x, i));
 	jw_end_object(w);
+	inspect_json_extras(w, x);
 	jw_key(w, "Raw");
 	jw_raw(w, berth_container_info_raw_json(x));
 	jw_end_object(w);
@@ -364,6 +447,7 @@ static void inspect_text(const berth_container_info *x)
 	printf("Created:     %s\n", berth_container_info_created(x));
 	printf("Started:     %s\n", *berth_container_info_started_at(x) ? berth_container_info_started_at(x) : "never");
 	printf("Finished:    %s\n", *berth_container_info_finished_at(x) ? berth_container_info_finished_at(x) : "-");
+	inspect_text_extras(x);
 	printf("Command:    ");
 	for (size_t i = 0; i < berth_container_info_cmd_count(x); i++)
 		printf(" %s", berth_container_info_cmd(x, i));

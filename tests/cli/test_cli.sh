@@ -11,7 +11,8 @@ IMAGE=localhost/berth-test/busybox:latest
 HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d /tmp/berth-cli-XXXXXX)
 PIDS=()
-. "$HERE/tap.sh"
+
+. "$HERE/lib.sh"
 
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done

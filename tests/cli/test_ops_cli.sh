@@ -12,7 +12,7 @@ RUN="ops$$"
 IMAGE=localhost/berth-test/busybox:latest
 TMP=$(mktemp -d /tmp/berth-ops-cli-XXXXXX)
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/tap.sh"
+. "$HERE/lib.sh"
 
 cleanup() {
 	ids=$("$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN" 2>/dev/null)

@@ -14,11 +14,7 @@ TMP=$(mktemp -d /tmp/berth-cli-ready-XXXXXX)
 n=0
 failed=0
 
-case $E in
-docker) ENGINE_CLI=(/usr/bin/docker -H unix:///var/run/docker.sock) ;;
-podman) ENGINE_CLI=(podman --url unix:///run/podman/podman.sock) ;;
-*) echo "Bail out! unknown engine $E"; exit 1 ;;
-esac
+. "$(dirname "$0")/lib.sh"
 
 cleanup() {
 	ids=$("$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN" 2>/dev/null)
@@ -27,34 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# run CMD...: sets $out, $errout, $rc and $took (ms)
-run() {
-	local t0 t1
-	t0=$(date +%s%N)
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	t1=$(date +%s%N)
-	took=$(((t1 - t0) / 1000000))
-	out=$(cat "$TMP/out")
-	errout=$(cat "$TMP/err")
-}
-
-check() {
-	local what=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $what"
-	else
-		echo "not ok $n - $what"
-		echo "#   rc=$rc took=${took}ms"
-		echo "#   stdout: ${out:0:400}" | head -5
-		echo "#   stderr: ${errout:0:600}" | head -8
-		failed=$((failed + 1))
-	fi
-}
-
-has() { [[ "$1" == *"$2"* ]]; }
 
 # start NAME IMAGE [CMD...]: a detached container of this run
 start() {
@@ -63,17 +31,9 @@ start() {
 	"$B" -E "$E" run -d --name "berth-t-$RUN-$name" -l "io.berth.test.run=$RUN" "$@" >/dev/null
 }
 
-if ! "$B" -E "$E" ping >/dev/null 2>&1; then
-	if [ -n "${CI:-}" ]; then
-		echo "1..1"
-		echo "not ok 1 - engine $E answers (required in CI)"
-		exit 1
-	fi
-	echo "1..0 # SKIP engine $E is not available"
-	exit 0
-fi
+require_engine
 
-echo "1..28"
+echo "1..31"
 
 # --- health: the image's check (1 s interval) turns healthy after ~1 s ---
 start healthy "$HEALTH"
@@ -82,6 +42,8 @@ check "healthy container: exit 0" [ $rc = 0 ]
 check "healthy container: says ready and healthy" has "$out" "ready after"
 check "healthy container: health healthy" has "$out" "health healthy"
 check "healthy container: as soon as known (${took} ms)" [ $took -lt 8000 ]
+run "$B" -E "$E" inspect "berth-t-$RUN-healthy"
+check "inspect shows the health" has "$out" "Health:      healthy (last check exited 0)"
 
 # --- unhealthy: the check never passes ---
 start unhealthy "$HEALTH" sh -c 'echo waiting for the database; sleep 300'
@@ -121,6 +83,10 @@ check "--any: one passing probe is enough" [ $rc = 0 ]
 	"$IMAGE" sh -c 'sleep 1; mkdir -p /www; echo hi > /www/index.html; exec httpd -f -p 8080 -h /www' >/dev/null
 run "$B" -E "$E" ready --timeout 20 --probe tcp:8080 --probe http:8080/ "berth-t-$RUN-web"
 check "tcp + http probes pass once httpd listens" [ $rc = 0 ]
+run "$B" -E "$E" inspect "berth-t-$RUN-web"
+check "inspect shows the published ports" has "$out" "8080/tcp -> 127.0.0.1:"
+run "$B" -E "$E" inspect --format json "berth-t-$RUN-web"
+check "inspect --format json has the ports" bash -c "python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; assert len(d[\"Ports\"]) == 2 and d[\"Ports\"][0][\"HostIp\"] == \"127.0.0.1\"' <'$TMP/out'"
 run "$B" -E "$E" ready --timeout 2 --probe tcp:9090 "berth-t-$RUN-web"
 check "tcp probe on a published port nobody listens on: exit 1" [ $rc = 1 ]
 run "$B" -E "$E" ready --timeout 10 --probe 'http:8080/nothere#404' "berth-t-$RUN-web"

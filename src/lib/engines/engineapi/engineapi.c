@@ -102,24 +102,35 @@ static int status_error(const dialect *d, const http_response *resp, const char 
 	return berth_fail_full(err, code, resp->status, 0, "%s: %s", what, msg);
 }
 
-/* The HTTP request of a call. target and body are the caller's buffers
- * and must outlive the request. */
-static int prepare(struct berth_client *c, const call *k, sbuf *target, char **body, http_request *req,
-		   berth_error *err)
+/* The HTTP request of a call, with the buffers it points into. */
+typedef struct prepared {
+	sbuf target;
+	char *body;
+	http_request req;
+} prepared;
+
+static void prepared_release(prepared *p)
+{
+	sbuf_release(&p->target);
+	free(p->body);
+}
+#define _cleanup_prepared_ _cleanup_(prepared_release)
+
+static int prepare(prepared *p, struct berth_client *c, const call *k, berth_error *err)
 {
 	engineapi *api = api_of(c);
-	if (sbuf_printf(target, "%s%s", k->unversioned ? "" : api->prefix, k->path) < 0)
+	if (sbuf_printf(&p->target, "%s%s", k->unversioned ? "" : api->prefix, k->path) < 0)
 		return BERTH_NOMEM(err);
 	if (k->body) {
-		*body = json_dumps(k->body, JSON_COMPACT);
-		if (!*body)
+		p->body = json_dumps(k->body, JSON_COMPACT);
+		if (!p->body)
 			return BERTH_NOMEM(err);
 	}
-	*req = (http_request){
+	p->req = (http_request){
 		.method = k->method,
-		.target = target->data,
-		.body = *body,
-		.body_len = *body ? strlen(*body) : 0,
+		.target = p->target.data,
+		.body = p->body,
+		.body_len = p->body ? strlen(p->body) : 0,
 		.timeout_ms = k->timeout_ms ? k->timeout_ms : c->timeout_ms,
 	};
 	return 0;
@@ -140,13 +151,10 @@ static bool status_ok(int status, const int *ok_statuses)
 int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
 	    const char *what, berth_error *err)
 {
-	_cleanup_sbuf_ sbuf target = SBUF_INIT;
-	_cleanup_free_ char *body = NULL;
-	http_request req;
-	int r = prepare(c, k, &target, &body, &req, err);
-	if (r < 0)
-		return r;
-	r = http_do(api_of(c)->t, &req, resp, MAX_REPLY, err);
+	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
+	int r = prepare(&p, c, k, err);
+	if (r == 0)
+		r = http_do(api_of(c)->t, &p.req, resp, MAX_REPLY, err);
 	if (r < 0)
 		return r;
 	return status_ok(resp->status, ok_statuses) ? 0 : status_error(api_of(c)->d, resp, what, err);
@@ -158,15 +166,12 @@ int do_call(struct berth_client *c, const call *k, http_response *resp, const in
 static int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
 		       const char *what, berth_error *err)
 {
-	_cleanup_sbuf_ sbuf target = SBUF_INIT;
-	_cleanup_free_ char *body = NULL;
-	http_request req;
-	int r = prepare(c, k, &target, &body, &req, err);
-	if (r < 0)
-		return r;
-	int64_t deadline = now_ms() + req.timeout_ms;
+	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
+	int r = prepare(&p, c, k, err);
+	int64_t deadline = now_ms() + p.req.timeout_ms;
 	http_stream *s = NULL;
-	r = http_stream_open(&s, api_of(c)->t, &req, head, err);
+	if (r == 0)
+		r = http_stream_open(&s, api_of(c)->t, &p.req, head, err);
 	if (r < 0)
 		return r;
 	if (status_ok(head->status, NULL)) {
