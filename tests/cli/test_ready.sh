@@ -17,8 +17,7 @@ failed=0
 . "$(dirname "$0")/lib.sh"
 
 cleanup() {
-	ids=$("$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN" 2>/dev/null)
-	[ -n "$ids" ] && "$B" -E "$E" rm -f $ids >/dev/null 2>&1
+	reap_run
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
