@@ -32,7 +32,7 @@ start() {
 
 require_engine
 
-echo "1..31"
+echo "1..33"
 
 # --- health: the image's check (1 s interval) turns healthy after ~1 s ---
 start healthy "$HEALTH"
@@ -41,6 +41,9 @@ check "healthy container: exit 0" [ $rc = 0 ]
 check "healthy container: says ready and healthy" has "$out" "ready after"
 check "healthy container: health healthy" has "$out" "health healthy"
 check "healthy container: as soon as known (${took} ms)" [ $took -lt 8000 ]
+run "$B" -E "$E" wait --ready --timeout 30 "berth-t-$RUN-healthy"
+check "wait --ready is the same command: exit 0" [ $rc = 0 ]
+check "wait --ready says ready" has "$out" "ready after"
 run "$B" -E "$E" inspect "berth-t-$RUN-healthy"
 check "inspect shows the health" has "$out" "Health:      healthy (last check exited 0)"
 
