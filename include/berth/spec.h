@@ -134,7 +134,8 @@ BERTH_API int berth_spec_set_pid_mode(berth_spec *spec, const char *mode, berth_
 /**
  * The IPC namespace: "none", "private", "shareable", "host" or
  * "container:<name or id>". NULL: the engine's default.
- * Engine differences: Podman reports every private mode as "shareable".
+ * Engine differences: Podman reports every mode but "host" as "shareable"
+ * (what it applies is the mode asked for).
  */
 BERTH_API int berth_spec_set_ipc_mode(berth_spec *spec, const char *mode, berth_error *err);
 /**
