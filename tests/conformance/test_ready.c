@@ -6,24 +6,37 @@
  * Podman without systemd runs no checks by itself: berth must run them, and
  * the same container must turn healthy on both engines.
  *
- * Ports are published on 127.0.0.1 only, through the internal raw create
- * JSON (until the spec has typed setters for ports and health checks). */
+ * Ports are published on 127.0.0.1 only. */
 #include "conformance.h"
-
-#include "lib/model.h"
 
 #include <pthread.h>
 #include <unistd.h>
 
 #define NO_CMD NULL, 0
 
-/* Create and start a container from `image` with extra create JSON. */
-static char *run_with(const char *image, const char *name, const char *const *argv, size_t argc, const char *json)
+/* What a test container has beyond its image and command. */
+typedef struct extras {
+	const berth_healthcheck *hc;
+	const int *ports;        /* container ports, published on 127.0.0.1 */
+	size_t nports;
+	bool tty;
+} extras;
+
+/* A health check with a shell test. */
+#define SHELL_CHECK(cmd, interval, timeout, start, tries) \
+	{ BERTH_HEALTHCHECK_VERSION, (const char *const[]){ "CMD-SHELL", cmd }, 2, interval, timeout, start, tries }
+
+/* Create and start a container from `image`. */
+static char *run_with(const char *image, const char *name, const char *const *argv, size_t argc, const extras *x)
 {
 	berth_spec *s = spec_of_image(image, name, argv, argc);
 	berth_error err = BERTH_ERROR_INIT;
-	if (json)
-		assert_ok(spec_set_create_json(s, json, &err), &err);
+	if (x && x->hc)
+		assert_ok(berth_spec_set_healthcheck(s, x->hc, &err), &err);
+	for (size_t i = 0; x && i < x->nports; i++)
+		assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, x->ports[i], BERTH_PROTO_TCP, &err), &err);
+	if (x && x->tty)
+		assert_ok(berth_spec_set_tty(s, 1, &err), &err);
 	char *id = NULL;
 	assert_ok(berth_container_run(&id, client, s, &err), &err);
 	berth_spec_free(s);
@@ -168,10 +181,10 @@ static void test_unhealthy_carries_output(void **state)
 {
 	(void)state;
 	need_engine();
-	const char *hc = "{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"echo db-not-up-$((40+2)); exit 1\"],"
-			 "\"Interval\":500000000,\"Timeout\":2000000000,\"Retries\":1}}";
+	const berth_healthcheck hc = SHELL_CHECK("echo db-not-up-$((40+2)); exit 1", 500, 2000, 0, 1);
+	const extras x = { .hc = &hc };
 	const char *argv[] = { "sleep", "300" };
-	char *id = run_with(IMAGE, name_of("unhealthy-out"), argv, 2, hc);
+	char *id = run_with(IMAGE, name_of("unhealthy-out"), argv, 2, &x);
 	waited w = wait_ready(id, 30000, NULL, 0, false);
 	assert_code(w.rc, BERTH_ECONFLICT, &w.err);
 	assert_message_has(&w.err, "db-not-up-42");
@@ -186,10 +199,10 @@ static void test_start_period(void **state)
 {
 	(void)state;
 	need_engine();
-	const char *hc = "{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"test -f /tmp/up\"],\"Interval\":300000000,"
-			 "\"Timeout\":2000000000,\"Retries\":1,\"StartPeriod\":4000000000}}";
+	const berth_healthcheck hc = SHELL_CHECK("test -f /tmp/up", 300, 2000, 4000, 1);
+	const extras x = { .hc = &hc };
 	const char *argv[] = { "sh", "-c", "sleep 2; touch /tmp/up; sleep 300" };
-	char *id = run_with(IMAGE, name_of("start-period"), argv, 3, hc);
+	char *id = run_with(IMAGE, name_of("start-period"), argv, 3, &x);
 	waited w = wait_ready(id, 30000, NULL, 0, false);
 	assert_ready(&w);
 	assert_true(w.ms >= 1500 && w.ms < 10000);
@@ -242,8 +255,9 @@ static void test_timeout(void **state)
 	assert_false(berth_ready_result_probe_passed(w.res, 0));
 	done(&w, id);
 	/* a health check that cannot decide in time (30 s interval): starting is never ready */
-	const char *hc = "{\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"true\"],\"Interval\":30000000000,\"Retries\":3}}";
-	id = run_with(IMAGE, name_of("timeout-health"), argv, 2, hc);
+	const berth_healthcheck hc = SHELL_CHECK("true", 30000, 0, 0, 3);
+	const extras x = { .hc = &hc };
+	id = run_with(IMAGE, name_of("timeout-health"), argv, 2, &x);
 	w = wait_ready(id, 1500, NULL, 0, false);
 	assert_code(w.rc, BERTH_ETIMEDOUT, &w.err);
 	assert_message_has(&w.err, "health starting");
@@ -297,10 +311,9 @@ static char *run_web(const char *name)
 	const char *argv[] = { "sh", "-c",
 			       "sleep 1; mkdir -p /www; echo hello > /www/index.html; echo httpd up; "
 			       "exec httpd -f -p 8080 -h /www" };
-	const char *json = "{\"ExposedPorts\":{\"8080/tcp\":{},\"9090/tcp\":{}},\"HostConfig\":{\"PortBindings\":{"
-			   "\"8080/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}],"
-			   "\"9090/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}]}}}";
-	return run_with(IMAGE, name, argv, 3, json);
+	static const int ports[] = { 8080, 9090 };
+	const extras x = { .ports = ports, .nports = 2 };
+	return run_with(IMAGE, name, argv, 3, &x);
 }
 
 static void test_probe_tcp_http(void **state)
@@ -399,9 +412,9 @@ static void test_probe_log(void **state)
 	force_remove(id);
 	berth_free(id);
 	/* a TTY container's logs are not framed */
-	const char *tty = "{\"Tty\":true}";
+	const extras tty = { .tty = true };
 	const char *targv[] = { "sh", "-c", "echo tty says hi; sleep 300" };
-	id = run_with(IMAGE, name_of("log-tty"), targv, 3, tty);
+	id = run_with(IMAGE, name_of("log-tty"), targv, 3, &tty);
 	const char *hi[] = { "log:tty says hi$" };
 	waited w = wait_ready(id, 20000, hi, 1, false);
 	assert_ready(&w);
