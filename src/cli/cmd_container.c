@@ -70,8 +70,6 @@ int cmd_create(cli *c, int argc, char **argv) { return create_or_run(c, "create"
 
 /* ---- start / stop / rm: one operation over several names ----------------------- */
 
-typedef int (*container_op)(berth_client *client, const char *id, const void *opts, berth_error *err);
-
 static int op_start(berth_client *client, const char *id, const void *opts, berth_error *err)
 {
 	(void)opts;
@@ -86,9 +84,12 @@ static int op_rm(berth_client *client, const char *id, const void *opts, berth_e
 	return berth_container_remove(client, id, opts, err);
 }
 
-/* Apply op to every name; print each name that succeeded, as docker does.
- * Exit status: the worst error's code. */
-static int for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts)
+int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts)
+{
+	return cli_each(c, cmd, argc, argv, op, opts, true);
+}
+
+int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts, bool echo)
 {
 	if (optind >= argc)
 		return cli_usage(cmd, "no container given");
@@ -104,12 +105,13 @@ static int for_each(cli *c, const command *cmd, int argc, char **argv, container
 				rc = code;
 			continue;
 		}
-		puts(argv[i]);
+		if (echo)
+			puts(argv[i]);
 	}
 	return rc;
 }
 
-static int no_options(const command *cmd, int argc, char **argv)
+int cli_no_options(const command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	int o;
@@ -126,15 +128,14 @@ static int no_options(const command *cmd, int argc, char **argv)
 int cmd_start(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("start");
-	int r = no_options(cmd, argc, argv);
+	int r = cli_no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
-	return for_each(c, cmd, argc, argv, op_start, NULL);
+	return cli_for_each(c, cmd, argc, argv, op_start, NULL);
 }
 
-int cmd_stop(cli *c, int argc, char **argv)
+int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_op op)
 {
-	const command *cmd = cli_find_command("stop");
 	static const struct option opts[] = {
 		{ "time", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -158,7 +159,12 @@ int cmd_stop(cli *c, int argc, char **argv)
 			return cli_usage(cmd, "bad option");
 		}
 	}
-	return for_each(c, cmd, argc, argv, op_stop, &so);
+	return cli_for_each(c, cmd, argc, argv, op, &so);
+}
+
+int cmd_stop(cli *c, int argc, char **argv)
+{
+	return cli_grace_verb(c, cli_find_command("stop"), argc, argv, op_stop);
 }
 
 int cmd_rm(cli *c, int argc, char **argv)
@@ -183,7 +189,7 @@ int cmd_rm(cli *c, int argc, char **argv)
 			return cli_usage(cmd, "bad option");
 		}
 	}
-	return for_each(c, cmd, argc, argv, op_rm, &ro);
+	return cli_for_each(c, cmd, argc, argv, op_rm, &ro);
 }
 
 /* ---- ps ------------------------------------------------------------------------- */
@@ -211,6 +217,8 @@ int cmd_ps(cli *c, int argc, char **argv)
 	};
 	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
 	_cleanup_strv_ strv labels = STRV_INIT;
+	berth_state states[BERTH_STATE_DEAD];
+	size_t nstates = 0;
 	bool quiet = false, json = false, no_trunc = false;
 	int o;
 	while ((o = getopt_long(argc, argv, "+aqf:h", opts, NULL)) != -1) {
@@ -224,8 +232,16 @@ int cmd_ps(cli *c, int argc, char **argv)
 					return EXIT_ENGINE;
 			} else if (startswith(optarg, "name=") && optarg[5]) {
 				lo.name = optarg + 5;
+			} else if (startswith(optarg, "status=")) {
+				berth_state st = cli_state_from_name(optarg + 7);
+				if (st == BERTH_STATE_UNKNOWN)
+					return cli_usage(cmd, "--filter status: want created, running, paused, restarting, "
+							 "removing, exited or dead, got \"%s\"", optarg + 7);
+				if (nstates < ARRAY_SIZE(states))
+					states[nstates++] = st;
 			} else {
-				return cli_usage(cmd, "--filter: want label=KEY[=VALUE] or name=NAME, got \"%s\"", optarg);
+				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], name=NAME or status=STATE, got \"%s\"",
+						 optarg);
 			}
 			break;
 		case 'F':
@@ -243,6 +259,8 @@ int cmd_ps(cli *c, int argc, char **argv)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	lo.labels = (const char *const *)labels.items;
 	lo.label_count = labels.len;
+	lo.states = states;
+	lo.state_count = nstates;
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;

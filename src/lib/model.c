@@ -328,3 +328,15 @@ const char *berth_container_list_label(const berth_container_list *l, size_t i, 
 	ssize_t k = labels_find(&e->label_keys, key);
 	return k < 0 ? NULL : e->label_values.items[k];
 }
+
+/* ---- prune result ------------------------------------------------------------ */
+void berth_prune_result_free(berth_prune_result *r)
+{
+	if (!r)
+		return;
+	strv_release(&r->ids);
+	free(r);
+}
+size_t berth_prune_result_count(const berth_prune_result *r) { return r ? r->ids.len : 0; }
+const char *berth_prune_result_id(const berth_prune_result *r, size_t i) { return r ? strv_at(&r->ids, i) : NULL; }
+uint64_t berth_prune_result_space_reclaimed(const berth_prune_result *r) { return r ? r->space_reclaimed : 0; }

@@ -83,6 +83,8 @@ struct berth_spec {
 	int64_t memory, memory_swap, nano_cpus, cpu_shares, pids_limit, shm_size; /* 0: unset */
 	char *log_driver;
 	strv log_opt_keys, log_opt_values; /* sorted by key */
+	char *create_json;  /* internal: a JSON object merged into the create body
+	                       (see spec_set_create_json) */
 };
 
 /* The checks across fields, run before a spec is used. 0 or BERTH_EINVAL. */
@@ -164,6 +166,16 @@ typedef struct berth_container_entry {
 struct berth_container_list {
 	berth_container_entry *items;
 	size_t len;
+};
+
+/* Set the raw create JSON of a spec: a JSON object merged over the create
+ * body (internal, for tests that need what no setter gives, such as a
+ * container that claims not to be berth's). 0 or BERTH_ENOMEM/EINVAL. */
+int spec_set_create_json(berth_spec *spec, const char *json, berth_error *err);
+
+struct berth_prune_result {
+	strv ids;
+	uint64_t space_reclaimed;
 };
 
 /* Map an engine's state word to berth_state ("configured" -> created, ...). */

@@ -816,7 +816,10 @@ static int verdict(berth_ready_result **out, waiter *w, berth_ready_state state,
 			berth_ready_result_free(res);
 			return BERTH_NOMEM(err);
 		}
-		r = berth_fail(err, BERTH_ETIMEDOUT, "%s not ready after %.1f s: %s", id, secs,
+		/* The deadline the caller set, not the elapsed time (which a
+		 * busy machine stretches): the message says what was asked. */
+		r = berth_fail(err, BERTH_ETIMEDOUT, "%s not ready after %.1f s: %s", id,
+			       w->o.timeout_ms > 0 ? (double)w->o.timeout_ms / 1000.0 : secs,
 			       why.len ? why.data : "no verdict");
 		break;
 	}

@@ -157,12 +157,8 @@ static void test_stop_grace_then_kill(void **state)
 	(void)state;
 	need_engine();
 	char *id = run(name_of("grace"), SLEEP, 2);
-	berth_client *impatient = NULL;
-	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
-	o.engine = engine;
-	o.timeout_ms = 1000;
+	berth_client *impatient = client_with_timeout(1000);
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_client_open(&impatient, &o, &err), &err);
 	berth_stop_options so = BERTH_STOP_OPTIONS_INIT;
 	so.grace_seconds = 3;
 	int64_t t0 = now_ms_();
