@@ -17,11 +17,7 @@ VOL="berth-t-$RUN-vol"
 n=0
 failed=0
 
-case $E in
-docker) ENGINE_CLI=(/usr/bin/docker -H unix:///var/run/docker.sock) ;;
-podman) ENGINE_CLI=(podman --url unix:///run/podman/podman.sock) ;;
-*) echo "Bail out! unknown engine $E"; exit 1 ;;
-esac
+. "$(dirname "$0")/lib.sh"
 
 cleanup() {
 	ids=$("$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN" 2>/dev/null)
@@ -31,33 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-run() {
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	out=$(cat "$TMP/out")
-	errout=$(cat "$TMP/err")
-}
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		echo "#   rc=$rc"
-		echo "#   stdout: ${out:0:400}" | head -5
-		echo "#   stderr: ${errout:0:400}" | head -5
-		failed=$((failed + 1))
-	fi
-}
-
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok 0 "$what"; else ok 1 "$what"; fi
-}
-
-has() { [[ "$1" == *"$2"* ]]; }
+# run, ok, check and has come from lib.sh
 
 # python3 CHECKS: assertions over the engine's inspect reply of $TMP/out
 # (berth inspect --format json), bound as `c` (Config), `h` (HostConfig), `r`.
@@ -69,15 +39,7 @@ c, h = r['Config'], r['HostConfig']
 $1" 2>&1
 }
 
-if ! "$B" -E "$E" ping >/dev/null 2>&1; then
-	if [ -n "${CI:-}" ]; then
-		echo "1..1"
-		echo "not ok 1 - engine $E answers (required in CI)"
-		exit 1
-	fi
-	echo "1..0 # SKIP engine $E is not available"
-	exit 0
-fi
+require_engine
 
 echo "1..43"
 L=(-l "io.berth.test.run=$RUN")
