@@ -176,24 +176,6 @@ static void check_inspect(const char *body, size_t len)
 	if (berth_container_info_env(x, n) != NULL)
 		abort();
 
-	/* Published ports: every entry reads back, in range, and the lookup
-	 * finds a binding for each container port. */
-	n = berth_container_info_port_count(x);
-	for (size_t i = 0; i < n; i++) {
-		int cport = berth_container_info_port_container_port(x, i);
-		int hport = berth_container_info_port_host_port(x, i);
-		const char *proto = berth_container_info_port_proto(x, i);
-		use(berth_container_info_port_host_ip(x, i));
-		use(proto);
-		if (cport < 1 || cport > 65535 || hport < 0 || hport > 65535 || !proto)
-			abort();
-		const char *ip = NULL;
-		if (berth_container_info_host_port(x, cport, proto, &ip) != 0 && !ip)
-			abort();
-	}
-	if (berth_container_info_port_proto(x, n) != NULL)
-		abort();
-
 	/* Labels come sorted by key, one value per key, and each can be
 	 * looked up by its own key. */
 	n = berth_container_info_label_count(x);

@@ -284,8 +284,28 @@ static int op_wait(berth_client *client, const char *id, const void *opts, berth
 	return 0;
 }
 
+/* `berth wait --ready ...` is `berth ready ...`: the same flags, without
+ * --ready, go to the readiness command. */
+static int wait_ready(cli *c, int argc, char **argv)
+{
+	char **args = calloc((size_t)argc + 1, sizeof *args);
+	if (!args)
+		return EXIT_ENGINE;
+	int n = 0;
+	args[n++] = (char *)"ready";
+	for (int i = 1; i < argc; i++)
+		if (!STREQ(argv[i], "--ready"))
+			args[n++] = argv[i];
+	int r = cmd_ready(c, n, args);
+	free(args);
+	return r;
+}
+
 int cmd_wait(cli *c, int argc, char **argv)
 {
+	for (int i = 1; i < argc && !STREQ(argv[i], "--"); i++)
+		if (STREQ(argv[i], "--ready"))
+			return wait_ready(c, argc, argv);
 	const command *cmd = cli_find_command("wait");
 	static const struct option opts[] = {
 		{ "condition", required_argument, NULL, 'C' },

@@ -42,8 +42,9 @@ static const command commands[] = {
 	{ "update", cmd_update,
 	  "update [-m BYTES] [--memory-swap BYTES] [--cpus N] [-c SHARES] [--pids-limit N] [--restart POLICY] NAME|ID...",
 	  "Change the resource limits or restart policy of containers" },
-	{ "wait", cmd_wait, "wait [--condition not-running|next-exit|removed] [-t SECONDS] [--format text|json] NAME|ID...",
-	  "Wait for containers to stop; print their exit codes" },
+	{ "wait", cmd_wait, "wait [--condition not-running|next-exit|removed] [-t SECONDS] [--format text|json] NAME|ID...\n"
+	  "       berth wait --ready [--timeout S] [--probe tcp:PORT|http:PORT/PATH|log:REGEX|exec:CMD]... [--any] NAME",
+	  "Wait for containers to stop and print their exit codes; with --ready, until one is ready" },
 	{ "prune", cmd_prune, "prune [--filter label=K[=V]]... [-f]", "Remove stopped containers" },
 	{ "up", cmd_up, "up --name N [container flags as for run] IMAGE [CMD...]",
 	  "Create and start, replacing berth's container of that name (remove-before-start)" },

@@ -42,7 +42,7 @@ ssize_t labels_find(const strv *keys, const char *key)
 	return -1;
 }
 
-static int strv_insert(strv *v, size_t at, const char *s)
+int strv_insert(strv *v, size_t at, const char *s)
 {
 	if (strv_push(v, s) < 0)
 		return -ENOMEM;

@@ -83,8 +83,6 @@ struct berth_spec {
 	int64_t memory, memory_swap, nano_cpus, cpu_shares, pids_limit, shm_size; /* 0: unset */
 	char *log_driver;
 	strv log_opt_keys, log_opt_values; /* sorted by key */
-	char *create_json;  /* internal: a JSON object merged into the create body
-	                       (see spec_set_create_json) */
 };
 
 /* The checks across fields, run before a spec is used. 0 or BERTH_EINVAL. */
@@ -168,11 +166,6 @@ struct berth_container_list {
 	size_t len;
 };
 
-/* Set the raw create JSON of a spec: a JSON object merged over the create
- * body (internal, for tests that need what no setter gives, such as a
- * container that claims not to be berth's). 0 or BERTH_ENOMEM/EINVAL. */
-int spec_set_create_json(berth_spec *spec, const char *json, berth_error *err);
-
 struct berth_prune_result {
 	strv ids;
 	uint64_t space_reclaimed;
@@ -181,6 +174,8 @@ struct berth_prune_result {
 /* Map an engine's state word to berth_state ("configured" -> created, ...). */
 berth_state state_from_string(const char *s);
 
+/* Insert a copy of s at position at (<= v->len). 0 or -ENOMEM. */
+int strv_insert(strv *v, size_t at, const char *s);
 /* Insert or replace key in sorted parallel vectors. 0 or -ENOMEM. */
 int labels_set(strv *keys, strv *values, const char *key, const char *value);
 /* Index of key, or -1. */

@@ -304,12 +304,7 @@ static int set_insert(strv *set, const char *s)
 	size_t at = 0;
 	while (at < set->len && strcmp(set->items[at], s) < 0)
 		at++;
-	if (strv_push(set, s) < 0)
-		return -ENOMEM;
-	char *last = set->items[set->len - 1];
-	memmove(set->items + at + 1, set->items + at, (set->len - 1 - at) * sizeof *set->items);
-	set->items[at] = last;
-	return 0;
+	return strv_insert(set, at, s);
 }
 
 static void set_remove(strv *set, const char *s)
@@ -422,23 +417,10 @@ int berth_spec_new(berth_spec **out, const char *image, berth_error *err)
 	return 0;
 }
 
-/* Internal, for tests: a JSON object merged over the create body. */
-int spec_set_create_json(berth_spec *s, const char *json, berth_error *err)
-{
-	CHECK_ARG(s, err, "spec is NULL");
-	char *copy = json ? strdup(json) : NULL;
-	if (json && !copy)
-		return BERTH_NOMEM(err);
-	free(s->create_json);
-	s->create_json = copy;
-	return 0;
-}
-
 void berth_spec_free(berth_spec *s)
 {
 	if (!s)
 		return;
-	free(s->create_json);
 	free(s->image);
 	free(s->name);
 	strv_release(&s->cmd);

@@ -16,9 +16,7 @@ PIDS=()
 
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	# only what this run made
-	ids=$("$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN" 2>/dev/null)
-	[ -n "$ids" ] && "$B" -E "$E" rm -f $ids >/dev/null 2>&1
+	reap_run # only what this run made
 	"${ENGINE_CLI[@]}" volume rm -f "berth-t-$RUN-vol" >/dev/null 2>&1
 	rm -rf "$TMP"
 }

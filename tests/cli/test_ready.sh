@@ -17,8 +17,7 @@ failed=0
 . "$(dirname "$0")/lib.sh"
 
 cleanup() {
-	ids=$("$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN" 2>/dev/null)
-	[ -n "$ids" ] && "$B" -E "$E" rm -f $ids >/dev/null 2>&1
+	reap_run
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -33,7 +32,7 @@ start() {
 
 require_engine
 
-echo "1..32"
+echo "1..34"
 
 # --- health: the image's check (1 s interval) turns healthy after ~1 s ---
 start healthy "$HEALTH"
@@ -42,14 +41,17 @@ check "healthy container: exit 0" [ $rc = 0 ]
 check "healthy container: says ready and healthy" has "$out" "ready after"
 check "healthy container: health healthy" has "$out" "health healthy"
 check "healthy container: as soon as known (${took} ms)" [ $took -lt 8000 ]
+run "$B" -E "$E" wait --ready --timeout 30 "berth-t-$RUN-healthy"
+check "wait --ready is the same command: exit 0" [ $rc = 0 ]
+check "wait --ready says ready" has "$out" "ready after"
 run "$B" -E "$E" inspect "berth-t-$RUN-healthy"
 check "inspect shows the health" has "$out" "Health:      healthy (last check exited 0)"
 
-# --- a health check given on the command line ---
+# --- a health check given on the command line (berth runs it on Podman) ---
 start cmdline-health --health-cmd 'test -f /tmp/up' --health-interval 500ms --health-retries 3 \
 	"$IMAGE" sh -c 'sleep 1; touch /tmp/up; sleep 300'
 run "$B" -E "$E" ready --timeout 30 "berth-t-$RUN-cmdline-health"
-check "--health-cmd container: ready once its check passes" bash -c "[ $rc = 0 ] && [ $took -ge 800 ] && [ $took -lt 8000 ]"
+check "--health-cmd container: ready once its check passes (${took} ms)" bash -c "[ $rc = 0 ] && [ $took -ge 800 ] && [ $took -lt 8000 ]"
 
 # --- unhealthy: the check never passes ---
 start unhealthy "$HEALTH" sh -c 'echo waiting for the database; sleep 300'

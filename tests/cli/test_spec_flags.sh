@@ -14,20 +14,14 @@ IMAGE=localhost/berth-test/busybox:latest
 HEALTH_IMAGE=localhost/berth-test/health:latest
 TMP=$(mktemp -d /tmp/berth-t-clispec-XXXXXX)
 VOL="berth-t-$RUN-vol"
-n=0
-failed=0
-
 . "$(dirname "$0")/lib.sh"
 
 cleanup() {
-	ids=$("$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN" 2>/dev/null)
-	[ -n "$ids" ] && "$B" -E "$E" rm -f $ids >/dev/null 2>&1
+	reap_run
 	"${ENGINE_CLI[@]}" volume rm -f "$VOL" >/dev/null 2>&1
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-# run, ok, check and has come from lib.sh
 
 # python3 CHECKS: assertions over the engine's inspect reply of $TMP/out
 # (berth inspect --format json), bound as `c` (Config), `h` (HostConfig), `r`.
@@ -39,9 +33,7 @@ c, h = r['Config'], r['HostConfig']
 $1" 2>&1
 }
 
-require_engine
-
-echo "1..43"
+plan 43
 L=(-l "io.berth.test.run=$RUN")
 mkdir -p "$TMP/in" && echo berth-cli-bind >"$TMP/in/file.txt"
 

@@ -199,18 +199,23 @@ static void test_up_replaces(void **state)
 	berth_spec_free(bad);
 }
 
-/* A container berth did not make (here: its managed label overridden
- * through the internal raw create JSON) is never replaced by up. */
+/* A container berth did not make (here: made by the engine's own CLI,
+ * with this run's label so the fixture reaps it) is never replaced by up. */
 static void test_up_leaves_foreign(void **state)
 {
 	(void)state;
 	need_engine();
 	berth_error err = BERTH_ERROR_INIT;
 	const char *name = name_of("foreign");
-	berth_spec *s = spec_of(name, SLEEP, 2);
-	assert_ok(spec_set_create_json(s, "{\"Labels\":{\"io.berth.managed\":\"false\"}}", &err), &err);
-	char *id = NULL;
-	assert_ok(berth_container_run(&id, client, s, &err), &err);
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "%s run -d --name %s -l %s=%s %s sleep 300 >/dev/null",
+		 engine == BERTH_ENGINE_PODMAN ? "podman --url unix:///run/podman/podman.sock"
+					       : "docker -H unix:///var/run/docker.sock",
+		 name, RUN_LABEL, run_id, IMAGE);
+	assert_int_equal(system(cmd), 0);
+	berth_container_info *before = inspect(name);
+	char *id = strdup(berth_container_info_id(before));
+	berth_container_info_free(before);
 	berth_spec *mine = spec_of(name, SLEEP, 2);
 	char *none = NULL;
 	assert_code(berth_container_up(&none, client, mine, &err), BERTH_ECONFLICT, &err);
@@ -220,8 +225,7 @@ static void test_up_leaves_foreign(void **state)
 	assert_true(berth_container_info_running(x));
 	berth_container_info_free(x);
 	force_remove(id);
-	berth_free(id);
-	berth_spec_free(s);
+	free(id);
 	berth_spec_free(mine);
 }
 

@@ -14,33 +14,51 @@
 
 #define NO_CMD NULL, 0
 
-/* What a test container has beyond its image and command. */
-typedef struct extras {
-	const berth_healthcheck *hc;
-	const int *ports;        /* container ports, published on 127.0.0.1 */
-	size_t nports;
-	bool tty;
-} extras;
-
-/* A health check with a shell test. */
-#define SHELL_CHECK(cmd, interval, timeout, start, tries) \
-	{ BERTH_HEALTHCHECK_VERSION, (const char *const[]){ "CMD-SHELL", cmd }, 2, interval, timeout, start, tries }
-
-/* Create and start a container from `image`. */
-static char *run_with(const char *image, const char *name, const char *const *argv, size_t argc, const extras *x)
+/* Create and start a container from `image`, its spec finished by shape. */
+static char *run_with(const char *image, const char *name, const char *const *argv, size_t argc,
+		      void (*shape)(berth_spec *s))
 {
 	berth_spec *s = spec_of_image(image, name, argv, argc);
 	berth_error err = BERTH_ERROR_INIT;
-	if (x && x->hc)
-		assert_ok(berth_spec_set_healthcheck(s, x->hc, &err), &err);
-	for (size_t i = 0; x && i < x->nports; i++)
-		assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, x->ports[i], BERTH_PROTO_TCP, &err), &err);
-	if (x && x->tty)
-		assert_ok(berth_spec_set_tty(s, 1, &err), &err);
+	if (shape)
+		shape(s);
 	char *id = NULL;
 	assert_ok(berth_container_run(&id, client, s, &err), &err);
 	berth_spec_free(s);
 	return id;
+}
+
+/* Spec shapes for run_with(). */
+static void set_health(berth_spec *s, const char *shell, int64_t interval_ms, int64_t timeout_ms, int retries,
+		       int64_t start_period_ms)
+{
+	const char *test[] = { "CMD-SHELL", shell };
+	berth_healthcheck hc = BERTH_HEALTHCHECK_INIT;
+	hc.test = test;
+	hc.test_count = 2;
+	hc.interval_ms = interval_ms;
+	hc.timeout_ms = timeout_ms;
+	hc.retries = retries;
+	hc.start_period_ms = start_period_ms;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_set_healthcheck(s, &hc, &err), &err);
+}
+static void health_says_why(berth_spec *s) { set_health(s, "echo db-not-up-$((40+2)); exit 1", 500, 2000, 1, 0); }
+static void health_start_period(berth_spec *s) { set_health(s, "test -f /tmp/up", 300, 2000, 1, 4000); }
+static void health_slow(berth_spec *s) { set_health(s, "true", 30000, 0, 3, 0); }
+
+static void with_tty(berth_spec *s)
+{
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_set_tty(s, 1, &err), &err);
+}
+
+/* 8080 (busybox httpd) and 9090 (nothing) on 127.0.0.1, host ports chosen by the engine */
+static void publish_8080_9090(berth_spec *s)
+{
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, 8080, BERTH_PROTO_TCP, &err), &err);
+	assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, 9090, BERTH_PROTO_TCP, &err), &err);
 }
 
 typedef struct waited {
@@ -181,10 +199,8 @@ static void test_unhealthy_carries_output(void **state)
 {
 	(void)state;
 	need_engine();
-	const berth_healthcheck hc = SHELL_CHECK("echo db-not-up-$((40+2)); exit 1", 500, 2000, 0, 1);
-	const extras x = { .hc = &hc };
 	const char *argv[] = { "sleep", "300" };
-	char *id = run_with(IMAGE, name_of("unhealthy-out"), argv, 2, &x);
+	char *id = run_with(IMAGE, name_of("unhealthy-out"), argv, 2, health_says_why);
 	waited w = wait_ready(id, 30000, NULL, 0, false);
 	assert_code(w.rc, BERTH_ECONFLICT, &w.err);
 	assert_message_has(&w.err, "db-not-up-42");
@@ -199,10 +215,8 @@ static void test_start_period(void **state)
 {
 	(void)state;
 	need_engine();
-	const berth_healthcheck hc = SHELL_CHECK("test -f /tmp/up", 300, 2000, 4000, 1);
-	const extras x = { .hc = &hc };
 	const char *argv[] = { "sh", "-c", "sleep 2; touch /tmp/up; sleep 300" };
-	char *id = run_with(IMAGE, name_of("start-period"), argv, 3, &x);
+	char *id = run_with(IMAGE, name_of("start-period"), argv, 3, health_start_period);
 	waited w = wait_ready(id, 30000, NULL, 0, false);
 	assert_ready(&w);
 	assert_true(w.ms >= 1500 && w.ms < 10000);
@@ -255,9 +269,7 @@ static void test_timeout(void **state)
 	assert_false(berth_ready_result_probe_passed(w.res, 0));
 	done(&w, id);
 	/* a health check that cannot decide in time (30 s interval): starting is never ready */
-	const berth_healthcheck hc = SHELL_CHECK("true", 30000, 0, 0, 3);
-	const extras x = { .hc = &hc };
-	id = run_with(IMAGE, name_of("timeout-health"), argv, 2, &x);
+	id = run_with(IMAGE, name_of("timeout-health"), argv, 2, health_slow);
 	w = wait_ready(id, 1500, NULL, 0, false);
 	assert_code(w.rc, BERTH_ETIMEDOUT, &w.err);
 	assert_message_has(&w.err, "health starting");
@@ -311,9 +323,7 @@ static char *run_web(const char *name)
 	const char *argv[] = { "sh", "-c",
 			       "sleep 1; mkdir -p /www; echo hello > /www/index.html; echo httpd up; "
 			       "exec httpd -f -p 8080 -h /www" };
-	static const int ports[] = { 8080, 9090 };
-	const extras x = { .ports = ports, .nports = 2 };
-	return run_with(IMAGE, name, argv, 3, &x);
+	return run_with(IMAGE, name, argv, 3, publish_8080_9090);
 }
 
 static void test_probe_tcp_http(void **state)
@@ -412,9 +422,8 @@ static void test_probe_log(void **state)
 	force_remove(id);
 	berth_free(id);
 	/* a TTY container's logs are not framed */
-	const extras tty = { .tty = true };
 	const char *targv[] = { "sh", "-c", "echo tty says hi; sleep 300" };
-	id = run_with(IMAGE, name_of("log-tty"), targv, 3, &tty);
+	id = run_with(IMAGE, name_of("log-tty"), targv, 3, with_tty);
 	const char *hi[] = { "log:tty says hi$" };
 	waited w = wait_ready(id, 20000, hi, 1, false);
 	assert_ready(&w);

@@ -9,13 +9,12 @@
  * are removed. Ports are published on 127.0.0.1 only and probed with a
  * bounded number of requests. A missing engine skips the suite loudly;
  * under CI it fails. */
-#include "../common/test.h"
+#include "conformance.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <jansson.h>
 #include <netinet/in.h>
-#include <stdbool.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,66 +24,28 @@
 #include <unistd.h>
 
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
-#define IMAGE "localhost/berth-test/busybox:latest"
-#define HEALTH_IMAGE "localhost/berth-test/health:latest"
-#define RUN_LABEL "io.berth.test.run"
 #define MEMORY_UNLIMITED "9223372036854771712" /* the cgroup's "no limit" */
 
 enum { CAP_NET_RAW_BIT = 13, CAP_IPC_LOCK_BIT = 14, CAP_SYS_MODULE_BIT = 16, CAP_SYS_ADMIN_BIT = 21,
        CAP_SYS_RESOURCE_BIT = 24 };
 
-static berth_client *client;
-static berth_engine engine;
-static char run_id[32];
-static char volume[64];
-static char engine_missing[BERTH_ERROR_MESSAGE_MAX];
+static char volume[64];       /* the run's named volume */
+static char endpoint[256];    /* the engine's socket, for removing the volume */
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static int64_t now_ms_(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void need_engine(void)
-{
-	if (!client) {
-		if (getenv("CI"))
-			fail_msg("engine %s is not available in CI: %s", berth_engine_name(engine), engine_missing);
-		skip();
-	}
-}
-
 static bool podman(void) { return engine == BERTH_ENGINE_PODMAN; }
-
-static const char *name_of(const char *what)
-{
-	static char buf[8][96];
-	static int slot;
-	char *b = buf[slot++ % 8];
-	snprintf(b, sizeof buf[0], "berth-t-%s-%s", run_id, what);
-	return b;
-}
 
 /* A spec with the run's name and label, and a command when argc > 0. */
 static berth_spec *base(const char *what, const char *image, const char *const *argv, size_t argc)
 {
-	berth_spec *s = NULL;
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_spec_new(&s, image, &err), &err);
-	assert_ok(berth_spec_set_name(s, name_of(what), &err), &err);
-	assert_ok(berth_spec_add_label(s, RUN_LABEL, run_id, &err), &err);
-	if (argc)
-		assert_ok(berth_spec_set_cmd(s, argv, argc, &err), &err);
-	return s;
+	return spec_of_image(image, name_of(what), argv, argc);
 }
 
 static const char *SLEEP[] = { "sleep", "300" };
 
 /* Run (create + start) and free the spec; the id is the caller's. */
-static char *run(berth_spec *s)
+static char *run_spec(berth_spec *s)
 {
 	char *id = NULL;
 	berth_error err = BERTH_ERROR_INIT;
@@ -93,7 +54,7 @@ static char *run(berth_spec *s)
 	return id;
 }
 
-static char *create(berth_spec *s)
+static char *create_spec(berth_spec *s)
 {
 	char *id = NULL;
 	berth_error err = BERTH_ERROR_INIT;
@@ -102,21 +63,11 @@ static char *create(berth_spec *s)
 	return id;
 }
 
-static void force_remove(char *id)
+/* Remove with force, and free the id. */
+static void discard(char *id)
 {
-	berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
-	ro.force = 1;
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_container_remove(client, id, &ro, &err), &err);
+	force_remove(id);
 	berth_free(id);
-}
-
-static berth_container_info *inspect(const char *id)
-{
-	berth_container_info *x = NULL;
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_container_inspect(&x, client, id, &err), &err);
-	return x;
 }
 
 static const char *slurp(const char *fmt, ...) _printf_(1, 2);
@@ -351,12 +302,12 @@ static void remove_tree(char *dir)
  * socket (berth has no volume API yet). The HTTP status, or -1. */
 static int engine_delete(const char *path)
 {
-	const char *ep = berth_client_endpoint(client);
-	if (strncmp(ep, "unix://", 7) != 0)
+	const char *ep = endpoint;
+	if (strncmp(ep, "unix://", 7) != 0 || strlen(ep + 7) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		return -1;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", ep + 7);
+	memcpy(sa.sun_path, ep + 7, strlen(ep + 7) + 1);
 	char req[512], reply[256] = "";
 	int status = -1;
 	snprintf(req, sizeof req, "DELETE /v1.41%s HTTP/1.0\r\nHost: engine\r\n\r\n", path);
@@ -426,7 +377,7 @@ static void test_process(void **state)
 	assert_ok(berth_spec_set_hostname(s, "berth-spec-host", &err), &err);
 	assert_ok(berth_spec_set_tty(s, 1, &err), &err);
 	assert_ok(berth_spec_set_stdin_open(s, 1, &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	long pid = pid_of(id);
 	wait_comm(pid, "sleep"); /* sh -c 'exec sleep 300' */
 
@@ -469,15 +420,15 @@ static void test_process(void **state)
 	assert_true(json_is_true(at(raw, "Config.Tty")));
 	assert_true(json_is_true(at(raw, "Config.OpenStdin")));
 	json_decref(raw);
-	force_remove(id);
+	discard(id);
 
 	/* an empty entrypoint runs the command on its own */
 	s = base("noentry", IMAGE, SLEEP, 2);
 	assert_ok(berth_spec_set_entrypoint(s, (const char *const[]){ "x" }, 0, &err), &err);
-	id = run(s);
+	id = run_spec(s);
 	pid = pid_of(id);
 	assert_string_equal(slurp("/proc/%ld/comm", pid), "sleep\n");
-	force_remove(id);
+	discard(id);
 }
 
 /* ---- limits and privileges ----------------------------------------------------- */
@@ -499,7 +450,7 @@ static void test_ulimits(void **state)
 	assert_ok(berth_spec_add_ulimit(s, "nproc", 512, 1024, &err), &err);
 	assert_ok(berth_spec_add_ulimit(s, "memlock", soft, hard, &err), &err);
 	assert_ok(berth_spec_add_cap(s, "IPC_LOCK", &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	long pid = pid_of(id);
 	char a[32], b[32], want_soft[32], want_hard[32];
 	limits_row(pid, "Max open files", a, b);
@@ -514,7 +465,7 @@ static void test_ulimits(void **state)
 	assert_string_equal(a, want_soft);
 	assert_string_equal(b, want_hard);
 	assert_true(status_hex(pid, "CapEff") & (1ull << CAP_IPC_LOCK_BIT));
-	force_remove(id);
+	discard(id);
 }
 
 /* Whether this host lets a container have an unlimited memlock: the engine
@@ -540,14 +491,14 @@ static void test_prepare_memlock(void **state)
 	assert_ok(berth_spec_add_ulimit(s, "nofile", 1024, 1024, &err), &err);
 	assert_ok(berth_spec_add_ulimit(s, "nproc", 1024, 1024, &err), &err);
 	if (host_grants_unlimited_memlock()) {
-		char *id = run(s);
+		char *id = run_spec(s);
 		long pid = pid_of(id);
 		char a[32], b[32];
 		limits_row(pid, "Max locked memory", a, b);
 		assert_string_equal(a, "unlimited");
 		assert_string_equal(b, "unlimited");
 		assert_true(status_hex(pid, "CapEff") & (1ull << CAP_IPC_LOCK_BIT));
-		force_remove(id);
+		discard(id);
 		return;
 	}
 	/* Here the engine cannot raise memlock: the start fails with its reason
@@ -562,7 +513,7 @@ static void test_prepare_memlock(void **state)
 	berth_container_info *x = NULL;
 	berth_error e2 = BERTH_ERROR_INIT;
 	assert_code(berth_container_inspect(&x, client, name_of("memlock"), &e2), BERTH_ENOTFOUND, &e2);
-	id = create(s);
+	id = create_spec(s);
 	json_t *raw = raw_of(id);
 	json_t *ulimits = at(raw, "HostConfig.Ulimits");
 	bool memlock = false;
@@ -576,7 +527,7 @@ static void test_prepare_memlock(void **state)
 	assert_true(memlock);
 	assert_true(json_strv_has(at(raw, "HostConfig.CapAdd"), "CAP_IPC_LOCK", "IPC_LOCK"));
 	json_decref(raw);
-	force_remove(id);
+	discard(id);
 }
 
 static void test_capabilities(void **state)
@@ -587,14 +538,14 @@ static void test_capabilities(void **state)
 	berth_spec *s = base("caps", IMAGE, SLEEP, 2);
 	assert_ok(berth_spec_add_cap(s, "ipc_lock", &err), &err);
 	assert_ok(berth_spec_drop_cap(s, "CAP_NET_RAW", &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	long pid = pid_of(id);
 	unsigned long long eff = status_hex(pid, "CapEff"), bnd = status_hex(pid, "CapBnd");
 	assert_true(eff & (1ull << CAP_IPC_LOCK_BIT));
 	assert_false(eff & (1ull << CAP_NET_RAW_BIT));
 	assert_false(bnd & (1ull << CAP_NET_RAW_BIT));
 	assert_false(eff & (1ull << CAP_SYS_ADMIN_BIT)); /* not in the default set */
-	force_remove(id);
+	discard(id);
 
 	s = base("priv", IMAGE, SLEEP, 2);
 	assert_ok(berth_spec_set_privileged(s, 1, &err), &err);
@@ -608,14 +559,14 @@ static void test_capabilities(void **state)
 		id = NULL;
 		assert_true(berth_container_run(&id, client, s, &err) < 0);
 		assert_message_has(&err, "caps");
-		id = create(s);
+		id = create_spec(s);
 		json_t *raw = raw_of(id);
 		assert_true(json_is_true(at(raw, "HostConfig.Privileged")));
 		json_decref(raw);
-		force_remove(id);
+		discard(id);
 		return;
 	}
-	id = run(s);
+	id = run_spec(s);
 	pid = pid_of(id);
 	eff = status_hex(pid, "CapEff");
 	/* every capability the engine has */
@@ -624,7 +575,7 @@ static void test_capabilities(void **state)
 	assert_true(eff & (1ull << CAP_SYS_MODULE_BIT));
 	assert_true(eff & (1ull << CAP_NET_RAW_BIT));
 	assert_true(__builtin_popcountll(eff) >= 30);
-	force_remove(id);
+	discard(id);
 }
 
 /* ---- storage -------------------------------------------------------------------- */
@@ -651,7 +602,7 @@ static void test_mounts(void **state)
 	assert_ok(berth_spec_add_bind(s, out, "/out", 0, NULL, &err), &err);
 	assert_ok(berth_spec_add_tmpfs(s, "/scratch", 0, "size=1m,mode=1777", &err), &err);
 	assert_ok(berth_spec_set_read_only_rootfs(s, 1, &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	long pid = pid_of(id);
 	/* the bind mount's file, seen through the container's root */
 	assert_string_equal(slurp("/proc/%ld/root/in/hello.txt", pid), "berth-bind\n");
@@ -666,7 +617,7 @@ static void test_mounts(void **state)
 	line = mountinfo_line(pid, "/scratch");
 	if (!strstr(line, " - tmpfs ") || !strstr(line, "size=1024k"))
 		fail_msg("/scratch is not a 1 MiB tmpfs: %s", line);
-	force_remove(id);
+	discard(id);
 	remove_tree(in);
 	remove_tree(out);
 }
@@ -680,19 +631,19 @@ static void test_named_volume_survives(void **state)
 	const char *cmd[] = { "sh", "-c", "echo keep > /data/keep.tmp && mv /data/keep.tmp /data/keep; exec sleep 300" };
 	berth_spec *s = base("vol1", IMAGE, cmd, 3);
 	assert_ok(berth_spec_add_volume(s, volume, "/data", 0, NULL, &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	long pid = pid_of(id);
 	char path[128];
 	snprintf(path, sizeof path, "/proc/%ld/root/data/keep", pid);
 	assert_string_equal(wait_file(path, 15000), "keep\n");
-	force_remove(id);
+	discard(id);
 
 	s = base("vol2", IMAGE, SLEEP, 2);
 	assert_ok(berth_spec_add_volume(s, volume, "/data", 1, NULL, &err), &err);
-	id = run(s);
+	id = run_spec(s);
 	pid = pid_of(id);
 	assert_string_equal(slurp("/proc/%ld/root/data/keep", pid), "keep\n");
-	force_remove(id);
+	discard(id);
 }
 
 /* ---- network ---------------------------------------------------------------------- */
@@ -706,7 +657,7 @@ static void test_published_port(void **state)
 			      "mkdir -p /www && echo berth-port-ok > /www/index.html && exec httpd -f -p 8080 -h /www" };
 	berth_spec *s = base("port", IMAGE, cmd, 3);
 	assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, 8080, BERTH_PROTO_TCP, &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	berth_container_info *x = inspect(id);
 	const char *ip = NULL;
 	int port = berth_container_info_host_port(x, 8080, "tcp", &ip);
@@ -717,7 +668,7 @@ static void test_published_port(void **state)
 	const char *reply = http_get(port);
 	if (!strstr(reply, "berth-port-ok"))
 		fail_msg("GET http://127.0.0.1:%d/ gave: %.200s", port, reply);
-	force_remove(id);
+	discard(id);
 }
 
 static void test_network_settings(void **state)
@@ -734,7 +685,7 @@ static void test_network_settings(void **state)
 	assert_ok(berth_spec_add_extra_host(s, "berth-db", "10.1.2.3", &err), &err);
 	assert_ok(berth_spec_add_dns(s, "10.0.0.53", &err), &err);
 	assert_ok(berth_spec_add_sysctl(s, "net.ipv4.ip_unprivileged_port_start", "1000", &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	long pid = pid_of(id);
 	char path[512];
 	snprintf(path, sizeof path, "%s/sysctl", out);
@@ -745,13 +696,13 @@ static void test_network_settings(void **state)
 		fail_msg("/etc/hosts lacks berth-db: %s", hosts);
 	if (!strstr(slurp("/proc/%ld/root/etc/resolv.conf", pid), "nameserver 10.0.0.53"))
 		fail_msg("resolv.conf lacks the DNS server");
-	force_remove(id);
+	discard(id);
 	remove_tree(out);
 
 	/* no network: only the loopback device */
 	s = base("nonet", IMAGE, SLEEP, 2);
 	assert_ok(berth_spec_set_network_mode(s, "none", &err), &err);
-	id = run(s);
+	id = run_spec(s);
 	pid = pid_of(id);
 	const char *dev = slurp("/proc/%ld/net/dev", pid);
 	int ifaces = 0;
@@ -759,7 +710,7 @@ static void test_network_settings(void **state)
 		ifaces++;
 	assert_int_equal(ifaces, 1);
 	assert_non_null(strstr(dev, "lo:"));
-	force_remove(id);
+	discard(id);
 }
 
 static void test_host_namespaces(void **state)
@@ -771,16 +722,16 @@ static void test_host_namespaces(void **state)
 	assert_ok(berth_spec_set_pid_mode(s, "host", &err), &err);
 	assert_ok(berth_spec_set_ipc_mode(s, "host", &err), &err);
 	assert_ok(berth_spec_set_network_mode(s, "host", &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	long pid = pid_of(id);
 	assert_true(same_ns(pid, 0, "pid"));
 	assert_true(same_ns(pid, 0, "ipc"));
 	assert_true(same_ns(pid, 0, "net"));
 	assert_false(same_ns(pid, 0, "mnt"));
-	force_remove(id);
+	discard(id);
 
 	/* a private one by default, another container's on request */
-	char *first = run(base("ns1", IMAGE, SLEEP, 2));
+	char *first = run_spec(base("ns1", IMAGE, SLEEP, 2));
 	long p1 = pid_of(first);
 	assert_false(same_ns(p1, 0, "pid"));
 	char target[128];
@@ -788,13 +739,13 @@ static void test_host_namespaces(void **state)
 	s = base("ns2", IMAGE, SLEEP, 2);
 	assert_ok(berth_spec_set_pid_mode(s, target, &err), &err);
 	assert_ok(berth_spec_set_network_mode(s, target, &err), &err);
-	char *second = run(s);
+	char *second = run_spec(s);
 	long p2 = pid_of(second);
 	assert_true(same_ns(p2, p1, "pid"));
 	assert_true(same_ns(p2, p1, "net"));
 	assert_false(same_ns(p2, p1, "mnt"));
-	force_remove(second);
-	force_remove(first);
+	discard(second);
+	discard(first);
 }
 
 /* ---- resources ------------------------------------------------------------------ */
@@ -811,7 +762,7 @@ static void test_cgroup_limits(void **state)
 	assert_ok(berth_spec_set_cpus(s, 0.5, &err), &err);
 	assert_ok(berth_spec_set_cpu_shares(s, 512, &err), &err);
 	assert_ok(berth_spec_set_shm_size(s, 16 << 20, &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	long pid = pid_of(id);
 	assert_string_equal(cgroup_value(pid, "memory", "memory.limit_in_bytes"), "67108864");
 	char dir[1024];
@@ -831,17 +782,17 @@ static void test_cgroup_limits(void **state)
 	assert_int_equal(at_int(raw, "HostConfig.Memory"), 64 << 20);
 	assert_int_equal(at_int(raw, "HostConfig.NanoCpus"), 500000000);
 	json_decref(raw);
-	force_remove(id);
+	discard(id);
 
 	/* a finite swap limit */
 	s = base("swap", IMAGE, SLEEP, 2);
 	assert_ok(berth_spec_set_memory(s, 32 << 20, &err), &err);
 	assert_ok(berth_spec_set_memory_swap(s, 96 << 20, &err), &err);
-	id = run(s);
+	id = run_spec(s);
 	pid = pid_of(id);
 	if (access(memsw, F_OK) == 0)
 		assert_string_equal(cgroup_value(pid, "memory", "memory.memsw.limit_in_bytes"), "100663296");
-	force_remove(id);
+	discard(id);
 }
 
 /* ---- restart, health, stop ------------------------------------------------------ */
@@ -861,12 +812,12 @@ static void test_restart_policy(void **state)
 		snprintf(what, sizeof what, "restart%zu", i);
 		berth_spec *s = base(what, IMAGE, SLEEP, 2);
 		assert_ok(berth_spec_set_restart(s, cases[i].p, cases[i].max, &err), &err);
-		char *id = create(s);
+		char *id = create_spec(s);
 		json_t *raw = raw_of(id);
 		assert_string_equal(at_str(raw, "HostConfig.RestartPolicy.Name"), cases[i].name);
 		assert_int_equal(at_int(raw, "HostConfig.RestartPolicy.MaximumRetryCount"), cases[i].max);
 		json_decref(raw);
-		force_remove(id);
+		discard(id);
 	}
 }
 
@@ -885,7 +836,7 @@ static void test_healthcheck(void **state)
 	hc.retries = 1;
 	berth_spec *s = base("health", IMAGE, SLEEP, 2);
 	assert_ok(berth_spec_set_healthcheck(s, &hc, &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	json_t *raw = raw_of(id);
 	json_t *h = at(raw, "Config.Healthcheck");
 	assert_true(json_strv_has(at(h, "Test"), "CMD", NULL));
@@ -911,19 +862,19 @@ static void test_healthcheck(void **state)
 			usleep(200 * 1000);
 		}
 	}
-	force_remove(id);
+	discard(id);
 
 	/* "none" disables the image's check */
 	s = base("nohealth", HEALTH_IMAGE, NULL, 0);
 	assert_ok(berth_spec_disable_healthcheck(s, &err), &err);
-	id = run(s);
+	id = run_spec(s);
 	raw = raw_of(id);
 	json_t *t = at(raw, "Config.Healthcheck.Test");
 	assert_int_equal(json_array_size(t), 1);
 	assert_string_equal(json_string_value(json_array_get(t, 0)), "NONE");
 	assert_string_equal(at_str(raw, "State.Health.Status"), "");
 	json_decref(raw);
-	force_remove(id);
+	discard(id);
 }
 
 /* The stop signal reaches the process (it traps it and exits 42), and the
@@ -936,7 +887,7 @@ static void test_stop_signal_and_timeout(void **state)
 	const char *cmd[] = { "sh", "-c", "trap 'exit 42' USR1; while :; do sleep 0.1; done" };
 	berth_spec *s = base("stopsig", IMAGE, cmd, 3);
 	assert_ok(berth_spec_set_stop_signal(s, "usr1", &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	long pid = pid_of(id);
 	/* wait (bounded) until the shell catches SIGUSR1 */
 	int64_t end = now_ms_() + 10000;
@@ -956,12 +907,12 @@ static void test_stop_signal_and_timeout(void **state)
 	berth_container_info *x = inspect(id);
 	assert_int_equal(berth_container_info_exit_code(x), 42);
 	berth_container_info_free(x);
-	force_remove(id);
+	discard(id);
 
 	/* sleep as PID 1 ignores SIGTERM: SIGKILL comes after the container's 1 s */
 	s = base("stoptime", IMAGE, SLEEP, 2);
 	assert_ok(berth_spec_set_stop_timeout(s, 1, &err), &err);
-	id = run(s);
+	id = run_spec(s);
 	raw = raw_of(id);
 	assert_int_equal(at_int(raw, "Config.StopTimeout"), 1);
 	json_decref(raw);
@@ -973,7 +924,7 @@ static void test_stop_signal_and_timeout(void **state)
 	x = inspect(id);
 	assert_int_equal(berth_container_info_exit_code(x), 137);
 	berth_container_info_free(x);
-	force_remove(id);
+	discard(id);
 }
 
 /* ---- the rest ----------------------------------------------------------------------- */
@@ -989,7 +940,7 @@ static void test_init_security_device_logging(void **state)
 	assert_ok(berth_spec_add_device(s, "/dev/null", "/dev/berth-null", "rw", &err), &err);
 	assert_ok(berth_spec_set_log_driver(s, "json-file", &err), &err);
 	assert_ok(berth_spec_add_log_opt(s, "max-size", "1m", &err), &err);
-	char *id = run(s);
+	char *id = run_spec(s);
 	long pid = pid_of(id);
 	/* PID 1 is the engine's init, with sleep below it */
 	assert_string_not_equal(slurp("/proc/%ld/comm", pid), "sleep\n");
@@ -1019,13 +970,13 @@ static void test_init_security_device_logging(void **state)
 	if (!podman()) /* Podman does not report the options back */
 		assert_string_equal(at_str(raw, "HostConfig.LogConfig.Config.max-size"), "1m");
 	json_decref(raw);
-	force_remove(id);
+	discard(id);
 
 	/* auto-remove: gone once it exits */
 	const char *quick[] = { "true" };
 	s = base("autorm", IMAGE, quick, 1);
 	assert_ok(berth_spec_set_auto_remove(s, 1, &err), &err);
-	id = run(s);
+	id = run_spec(s);
 	end = now_ms_() + 20000;
 	berth_container_info *x = NULL;
 	int r;
@@ -1064,12 +1015,12 @@ static void test_engine_differences(void **state)
 		assert_code(berth_container_inspect(&x, client, name_of("gateway"), &err), BERTH_ENOTFOUND, &err);
 		berth_spec_free(s);
 	} else {
-		id = run(s);
+		id = run_spec(s);
 		const char *hosts = slurp("/proc/%ld/root/etc/hosts", pid_of(id));
 		const char *line = strstr(hosts, "berth-gw");
 		assert_non_null(line);
 		assert_null(strstr(hosts, "host-gateway"));
-		force_remove(id);
+		discard(id);
 	}
 
 	/* log options beyond max-size, tag and path */
@@ -1083,11 +1034,11 @@ static void test_engine_differences(void **state)
 		assert_message_has(&err, "log-opt: Podman does not honour max-file");
 		berth_spec_free(s);
 	} else {
-		id = create(s);
+		id = create_spec(s);
 		json_t *raw = raw_of(id);
 		assert_string_equal(at_str(raw, "HostConfig.LogConfig.Config.max-file"), "3");
 		json_decref(raw);
-		force_remove(id);
+		discard(id);
 	}
 
 	/* health check timings without a test */
@@ -1101,12 +1052,12 @@ static void test_engine_differences(void **state)
 		assert_message_has(&err, "healthcheck");
 		berth_spec_free(s);
 	} else {
-		id = create(s);
+		id = create_spec(s);
 		json_t *raw = raw_of(id);
 		assert_int_equal(at_int(raw, "Config.Healthcheck.Interval"), 2000000000);
 		assert_string_equal(json_string_value(json_array_get(at(raw, "Config.Healthcheck.Test"), 0)), "CMD-SHELL");
 		json_decref(raw);
-		force_remove(id);
+		discard(id);
 	}
 }
 
@@ -1135,63 +1086,25 @@ static void test_checked_before_request(void **state)
 
 /* ---- setup --------------------------------------------------------------------- */
 
-static int reap(void)
-{
-	if (!client)
-		return 0;
-	char filter[64];
-	snprintf(filter, sizeof filter, "%s=%s", RUN_LABEL, run_id);
-	const char *labels[] = { filter };
-	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
-	lo.all = 1;
-	lo.labels = labels;
-	lo.label_count = 1;
-	berth_container_list *l = NULL;
-	berth_error err = BERTH_ERROR_INIT;
-	if (berth_container_list_get(&l, client, &lo, &err) < 0)
-		return -1;
-	berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
-	ro.force = 1;
-	ro.anonymous_volumes = 1;
-	size_t left = berth_container_list_count(l);
-	for (size_t i = 0; i < left; i++)
-		berth_container_remove(client, berth_container_list_id(l, i), &ro, &err);
-	berth_container_list_free(l);
-	if (left)
-		fprintf(stderr, "# reaped %zu container(s) a failed test left behind\n", left);
-	char path[128];
-	snprintf(path, sizeof path, "/volumes/%s", volume);
-	int status = engine_delete(path);
-	if (status != 204 && status != 404)
-		fprintf(stderr, "# could not remove the volume %s (HTTP %d)\n", volume, status);
-	return 0;
-}
-
 static int setup(void **state)
 {
-	(void)state;
-	const char *e = getenv("BERTH_TEST_ENGINE");
-	berth_error err = BERTH_ERROR_INIT;
-	if (berth_engine_from_name(&engine, e ? e : "docker", &err) < 0)
-		return -1;
-	snprintf(run_id, sizeof run_id, "s%ld%d", (long)time(NULL) % 100000, (int)getpid() % 10000);
+	int r = conformance_setup(state);
 	snprintf(volume, sizeof volume, "berth-t-%s-vol", run_id);
-	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
-	o.engine = engine;
-	o.owner = "berth-conformance";
-	if (berth_client_open(&client, &o, &err) < 0) {
-		snprintf(engine_missing, sizeof engine_missing, "%s", err.message);
-		printf("# SKIPPING the %s spec conformance suite: %s\n", berth_engine_name(engine), err.message);
-		client = NULL;
-	}
-	return 0;
+	if (client)
+		snprintf(endpoint, sizeof endpoint, "%s", berth_client_endpoint(client));
+	return r;
 }
 
+/* The run's containers first (the shared teardown), then its volume. */
 static int teardown(void **state)
 {
-	(void)state;
-	int r = reap();
-	berth_client_free(client);
+	bool had_engine = client != NULL;
+	int r = conformance_teardown(state);
+	char path[128];
+	snprintf(path, sizeof path, "/volumes/%s", volume);
+	int status = had_engine ? engine_delete(path) : 204;
+	if (status != 204 && status != 404)
+		fprintf(stderr, "# could not remove the volume %s (HTTP %d)\n", volume, status);
 	return r;
 }
 
@@ -1215,8 +1128,5 @@ int main(void)
 		cmocka_unit_test(test_engine_differences),
 		cmocka_unit_test(test_checked_before_request),
 	};
-	const char *e = getenv("BERTH_TEST_ENGINE");
-	char group[64];
-	snprintf(group, sizeof group, "conformance-spec-%s", e ? e : "docker");
-	return cmocka_run_group_tests_name(group, tests, setup, teardown);
+	return cmocka_run_group_tests_name(conformance_group("spec"), tests, setup, teardown);
 }

@@ -363,25 +363,11 @@ static json_t *strv_to_json(const strv *v)
 	return a;
 }
 
-/* The spec's raw create JSON (internal, for tests), merged over the body. */
-static int merge_create_json(json_t *body, const berth_spec *spec, berth_error *err)
-{
-	if (!spec->create_json)
-		return 0;
-	json_error_t jerr;
-	_cleanup_json_ json_t *extra = json_loads(spec->create_json, 0, &jerr);
-	if (!json_is_object(extra))
-		return berth_fail(err, BERTH_EINVAL, "create: the raw create JSON is not a JSON object (%s)", jerr.text);
-	return json_object_update_recursive(body, extra) < 0 ? BERTH_NOMEM(err) : 0;
-}
-
 static int api_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err)
 {
 	_cleanup_json_ json_t *body = NULL;
 	int r = engineapi_create_body(&body, spec, c->owner, api_of(c)->d ? api_of(c)->d->create : NULL,
 				  c->server_version, err);
-	if (r == 0)
-		r = merge_create_json(body, spec, err);
 	if (r < 0)
 		return r;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
