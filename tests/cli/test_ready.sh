@@ -32,7 +32,7 @@ start() {
 
 require_engine
 
-echo "1..33"
+echo "1..34"
 
 # --- health: the image's check (1 s interval) turns healthy after ~1 s ---
 start healthy "$HEALTH"
@@ -46,6 +46,12 @@ check "wait --ready is the same command: exit 0" [ $rc = 0 ]
 check "wait --ready says ready" has "$out" "ready after"
 run "$B" -E "$E" inspect "berth-t-$RUN-healthy"
 check "inspect shows the health" has "$out" "Health:      healthy (last check exited 0)"
+
+# --- a health check given on the command line (berth runs it on Podman) ---
+start cmdline-health --health-cmd 'test -f /tmp/up' --health-interval 500ms --health-retries 3 \
+	"$IMAGE" sh -c 'sleep 1; touch /tmp/up; sleep 300'
+run "$B" -E "$E" ready --timeout 30 "berth-t-$RUN-cmdline-health"
+check "--health-cmd container: ready once its check passes (${took} ms)" bash -c "[ $rc = 0 ] && [ $took -ge 800 ] && [ $took -lt 8000 ]"
 
 # --- unhealthy: the check never passes ---
 start unhealthy "$HEALTH" sh -c 'echo waiting for the database; sleep 300'
@@ -80,9 +86,9 @@ check "one failing probe of all: exit 1 with its reason" bash -c "[ $rc = 1 ] &&
 run "$B" -E "$E" ready --timeout 10 --any --probe 'exec:exit 7' --probe 'log:accepting' "berth-t-$RUN-sleeper"
 check "--any: one passing probe is enough" [ $rc = 0 ]
 
-# --- tcp and http on a port published on 127.0.0.1 (made with the engine's CLI) ---
-"${ENGINE_CLI[@]}" run -d --name "berth-t-$RUN-web" -l "io.berth.test.run=$RUN" -p 127.0.0.1::8080 -p 127.0.0.1::9090 \
-	"$IMAGE" sh -c 'sleep 1; mkdir -p /www; echo hi > /www/index.html; exec httpd -f -p 8080 -h /www' >/dev/null
+# --- tcp and http on a port published on 127.0.0.1 ---
+start web -p 127.0.0.1::8080 -p 127.0.0.1::9090 \
+	"$IMAGE" sh -c 'sleep 1; mkdir -p /www; echo hi > /www/index.html; exec httpd -f -p 8080 -h /www'
 run "$B" -E "$E" ready --timeout 20 --probe tcp:8080 --probe http:8080/ "berth-t-$RUN-web"
 check "tcp + http probes pass once httpd listens" [ $rc = 0 ]
 run "$B" -E "$E" inspect "berth-t-$RUN-web"
