@@ -3,8 +3,8 @@
 
     report.py RESULTS_DIR        (prints the report; writes details.md beside it)
 
-Reads meta.txt, cells.tsv, hf/*.json (hyperfine exports), inproc.tsv and
-inproc-*.jsonl, all written by run.sh. Times are medians over every run of
+Reads meta.txt, cells.tsv, hf/*.json (hyperfine exports), inproc.tsv,
+inproc-*.jsonl and lc50.tsv, all written by run.sh. Times are medians over every run of
 every round of a cell; ratios divide by the floor's median of the same row.
 """
 import glob
@@ -33,6 +33,8 @@ TARGET_CLI_FACTOR = 4.0  # docker CLI time / berth time
 TARGET_RSS_MIB = 3.0
 TARGET_INPROC = 1.2
 TARGET_LIFECYCLE = 1.05
+TARGET_LC50_PEER = 1.0   # berth wall time / the fastest peer's, N lifecycles
+TARGET_LC50_CPU = 5.0    # docker CLI CPU per lifecycle / berth's
 
 
 def read_meta():
@@ -80,7 +82,33 @@ def read_cells():
 
 
 CELLS = read_cells()
-ENGINES = [e for e in ("docker", "podman") if any(k[1] == e for k in CELLS)]
+
+
+def read_lc50():
+    """{(engine, mode, tool): record} from lc50.tsv (section 4)."""
+    recs = {}
+    path = os.path.join(OUT, "lc50.tsv")
+    if not os.path.exists(path):
+        return recs
+    for line in open(path):
+        f = line.rstrip("\n").split("\t") + [""] * 10
+        eng, mode, tool, status, n, par, wall, user, sys_, note = f[:10]
+        rec = {"status": status, "note": note, "n": int(n or 0), "workers": par}
+        if status == "ok":
+            try:
+                rec["wall"] = float(wall)
+                rec["cpu"] = float(user) + float(sys_)
+            except ValueError:
+                rec["status"] = "fail"
+                rec["note"] = "no timing"
+        recs[(eng, mode, tool)] = rec
+    return recs
+
+
+LC50 = read_lc50()
+ENGINES = [e for e in ("docker", "podman") if any(k[1] == e for k in CELLS) or any(k[0] == e for k in LC50)]
+HAVE_PP = any(k[0] == "pp" for k in CELLS)
+HAVE_LC = any(k[0] == "lc" for k in CELLS)
 
 
 def fmt_ms(sec):
@@ -151,6 +179,13 @@ def median_of(sec, eng, op, tool, key="median"):
 lines = []
 p = lines.append
 
+
+def section(on):
+    """Print the next section only when it was measured (--lifecycles-only)."""
+    global p
+    p = lines.append if on else (lambda s: None)
+
+
 p("# berth benchmark, run %s (%s)" % (META.get("run_id", "?"), META.get("mode", "?")))
 p("")
 p("Machine: %s; load average %s at the start, %s at the end; %s s in all." % (
@@ -164,6 +199,7 @@ for e in ENGINES:
     p("%s server: %s." % (ENGINE_TITLE[e], META.get("server_" + e, "?")))
 p("")
 
+section(HAVE_PP)
 # ---- 1. per process -------------------------------------------------------------
 p("## 1. One process per call (median wall time; ratio to the floor)")
 p("")
@@ -258,6 +294,7 @@ if os.path.exists(ipath):
             rec["by"] = by
         INPROC[(eng, op)] = rec
 
+section(bool(INPROC))
 IN_OPS = [("ping", "ping"), ("list0", "list all, no bench containers"), ("list50", "list all, 50 bench containers"),
           ("inspect", "inspect"), ("version", "version")]
 
@@ -304,6 +341,7 @@ for e in ENGINES:
              "berth mean", "ratio", "floor CPU", "berth CPU", "ratio"], rows))
     p("")
 
+section(HAVE_LC)
 # ---- 3. lifecycle ----------------------------------------------------------------
 p("## 3. One container lifecycle: create + start + remove -f (median; ratio to the floor)")
 p("")
@@ -322,6 +360,107 @@ for e in ENGINES:
 p(table(["engine", "floor", "berth", "curl", "engine CLI (docker / podman)"], rows))
 p("")
 
+section(bool(LC50))
+# ---- 4. N lifecycles --------------------------------------------------------------
+LC50_ROWS = [("seq", "CLI, sequential (xargs -P 1)"), ("par", "CLI, %s workers (xargs -P %s)"),
+             ("lib1", "library, 1 thread"), ("libP", "library, %s threads, one client")]
+LC50_PEER_ROW = {"seq": "seq", "par": "par", "lib1": "seq", "libP": "par"}
+LC50_TOOLS = ["berth", "cli", "curl"]
+
+
+def lc50_rec(e, mode, tool):
+    r = LC50.get((e, mode, tool))
+    return r if r and r["status"] == "ok" else None
+
+
+def lc50_cpu_ms(e, mode, tool):
+    """Client CPU per lifecycle in ms: the clients' user + sys minus that of the
+    empty loop of the same shape (CLIs); the process's own (library)."""
+    r = lc50_rec(e, mode, tool)
+    if not r or not r["n"]:
+        return None
+    if mode in ("lib1", "libP"):
+        return r["cpu"] * 1000.0 / r["n"]
+    b = lc50_rec(e, mode, "base3" if tool == "curl" else "base2")
+    if not b:
+        return None
+    return max(0.0, r["cpu"] - b["cpu"]) * 1000.0 / r["n"]
+
+
+def lc50_fastest_peer(e, mode):
+    walls = [r["wall"] for t in ("cli", "curl") for r in [lc50_rec(e, LC50_PEER_ROW[mode], t)] if r]
+    return min(walls) if walls else None
+
+
+if LC50:
+    n = META.get("lc50_n", "50")
+    w = META.get("lc50_workers", "8")
+    p("## 4. %s lifecycles: sequential and with %s workers (wall seconds; ratio to the fastest peer; "
+      "client CPU per lifecycle)" % (n, w))
+    p("")
+    p("A lifecycle: create + start a `sleep 3600` container, then remove it by force. berth: `berth run -d` + "
+      "`berth rm -f` (discovery in each process); CLI: `run -d` + `rm -f`; curl: three `curl` processes "
+      "(create, start, DELETE ?force=1). CLI rows: the %s lifecycles as %s lines through `xargs -P 1` or "
+      "`xargs -P %s`, one `sh -c` each. Library rows: `bench/lifecycle_threads` with one `berth_client` shared "
+      "by the threads; their ratio is to the fastest peer of the CLI row of the same concurrency. CPU: user + "
+      "sys of the client processes minus that of the same loop running `/bin/true` instead (so neither xargs, "
+      "sh nor a bare fork+exec counts); library: the process's own. One run per cell." % (n, n, w))
+    p("")
+    for e in ENGINES:
+        if not any(k[0] == e for k in LC50):
+            continue
+        cli = "docker" if e == "docker" else "podman"
+        rows = []
+        for mode, label in LC50_ROWS:
+            if not any((e, mode, t) in LC50 for t in LC50_TOOLS):
+                continue
+            fastest = lc50_fastest_peer(e, mode)
+            row = [label.replace("%s", w)]
+            for t in LC50_TOOLS:
+                rec = LC50.get((e, mode, t))
+                if rec is None:
+                    row.append("n/a")
+                    continue
+                if rec["status"] != "ok":
+                    row.append("FAIL")
+                    continue
+                txt = "%.2f s" % rec["wall"]
+                if fastest:
+                    txt += " (%s)" % ratio_txt(rec["wall"] / fastest)
+                c = lc50_cpu_ms(e, mode, t)
+                txt += ", %s CPU" % ("%.1f ms" % c if c is not None else "?")
+                row.append(txt)
+            rows.append(row)
+        p("### %s" % ENGINE_TITLE[e])
+        p("")
+        p(table(["%s lifecycles" % n, "berth", "%s CLI" % cli, "curl"], rows))
+        p("")
+        base = []
+        for mode in ("seq", "par"):
+            for t, k in (("base2", 2), ("base3", 3)):
+                r = lc50_rec(e, mode, t)
+                if r and r["n"]:
+                    base.append("%d processes %s %.1f ms" % (k, "sequential" if mode == "seq" else "with %s workers" % w,
+                                                              r["cpu"] * 1000.0 / r["n"]))
+        if base:
+            p("Subtracted (the `/bin/true` loop's CPU per lifecycle): %s." % "; ".join(base))
+            p("")
+        samples = META.get("lc50_load_samples_" + e, "").split()
+        try:
+            vals = [float(x) for x in samples]
+        except ValueError:
+            vals = []
+        p("Load average (1 min) during these rows: %s at the start, %s at the end%s." % (
+            META.get("lc50_load_start_" + e, "?").split(" ")[0], META.get("lc50_load_end_" + e, "?").split(" ")[0],
+            "; sampled every 5 s: min %.2f, mean %.2f, max %.2f" % (min(vals), sum(vals) / len(vals), max(vals))
+            if vals else ""))
+        p("")
+    bad = [(k, r) for k, r in sorted(LC50.items()) if r["status"] != "ok"]
+    if bad:
+        p("Failed: " + "; ".join("%s %s %s: %s" % (k[0], k[1], k[2], r["note"] or "failed") for k, r in bad))
+        p("")
+
+section(True)
 # ---- targets ---------------------------------------------------------------------
 p("## Targets")
 p("")
@@ -373,6 +512,22 @@ for e in ENGINES:
     if f and b:
         trows.append([E, "lifecycle ≤ %.3g× floor" % TARGET_LIFECYCLE, ratio_txt(b / f),
                       verdict(b / f <= TARGET_LIFECYCLE), ""])
+for e in ENGINES:
+    E = ENGINE_TITLE[e]
+    for mode, label in LC50_ROWS:
+        b = lc50_rec(e, mode, "berth")
+        f = lc50_fastest_peer(e, mode)
+        if b and f:
+            trows.append([E, "%s lifecycles, %s: berth ≤ fastest peer" % (
+                META.get("lc50_n", "50"), label.replace("%s", META.get("lc50_workers", "8"))),
+                ratio_txt(b["wall"] / f), verdict(b["wall"] / f <= TARGET_LC50_PEER), ""])
+    for mode in ("seq", "par"):
+        bc, cc = lc50_cpu_ms(e, mode, "berth"), lc50_cpu_ms(e, mode, "cli")
+        if bc is not None and cc:
+            trows.append([E, "lifecycle CPU, %s: berth ≤ 1/%.0f of the %s CLI's" % (
+                "sequential" if mode == "seq" else "%s workers" % META.get("lc50_workers", "8"), TARGET_LC50_CPU, e),
+                "%.1f ms vs %.1f ms (1/%.1f)" % (bc, cc, cc / bc if bc else float("inf")),
+                verdict(bc * TARGET_LC50_CPU <= cc), ""])
 p("Verdicts use the median wall time, as the targets do; the last column gives the same ratio in client CPU "
   "time, which load from other work on the machine disturbs much less.")
 p("")

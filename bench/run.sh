@@ -5,6 +5,7 @@
 # measures.
 #
 #   bench/run.sh [--quick] [--engines docker,podman] [--no-setup] [--no-build]
+#                [--lifecycles-only] [--lifecycles N]
 #
 # This is a benchmark, not a test: it never fails because berth is slow, only
 # when it cannot measure (no hyperfine, no engine, berth does not build).
@@ -20,6 +21,8 @@ QUICK=0
 ENGINES=docker,podman
 SETUP=1
 BUILD=1
+LC_ONLY=0
+LC50_N=""
 
 usage() {
 	cat <<'EOF'
@@ -30,6 +33,9 @@ usage: bench/run.sh [options]
   --no-setup         do not install missing tools (hyperfine, time, python3-docker,
                      dockerode)
   --no-build         use build/ as it is
+  --lifecycles-only  only section 4: N container lifecycles, sequential and with
+                     8 workers (xargs -P 8, and 8 threads through libberth)
+  --lifecycles N     lifecycles per cell of section 4 (default 50, 16 in --quick)
   -h, --help         this text
 Results: one directory per run under bench/results/; report.md holds the tables.
 EOF
@@ -42,6 +48,9 @@ while [ $# -gt 0 ]; do
 	--engines=*) ENGINES=${1#*=} ;;
 	--no-setup) SETUP=0 ;;
 	--no-build) BUILD=0 ;;
+	--lifecycles-only) LC_ONLY=1 ;;
+	--lifecycles) LC50_N=${2:?--lifecycles needs a number}; shift ;;
+	--lifecycles=*) LC50_N=${1#*=} ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -65,6 +74,14 @@ else
 	SKIP_SLOW=0
 fi
 NPS=50
+# Section 4: LC50_N lifecycles per cell, one after the other and with LC50_P
+# workers at once.
+if [ -z "$LC50_N" ]; then
+	LC50_N=50
+	[ "$QUICK" = 1 ] && LC50_N=16
+fi
+case "$LC50_N" in '' | *[!0-9]* | 0) echo "run.sh: --lifecycles needs a positive number" >&2; exit 2 ;; esac
+LC50_P=8
 
 RUN_ID=$(date +%Y%m%d-%H%M%S)-$$
 OUT=$BENCH/results/$RUN_ID
@@ -72,8 +89,9 @@ BIN=$BENCH/bin
 mkdir -p "$OUT/hf" "$OUT/mem" "$OUT/log" "$BIN"
 CELLS=$OUT/cells.tsv
 INPROC=$OUT/inproc.tsv
+LC50=$OUT/lc50.tsv
 META=$OUT/meta.txt
-: >"$CELLS"; : >"$INPROC"; : >"$META"
+: >"$CELLS"; : >"$INPROC"; : >"$LC50"; : >"$META"
 T_START=$(date +%s)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -144,15 +162,18 @@ if [ "$BUILD" = 1 ]; then
 fi
 [ -x "$BERTH" ] || { echo "run.sh: $BERTH is missing" >&2; exit 2; }
 
-log "cc -O2 bench/floor.c bench/floor_keepalive.c bench/inproc.c"
+log "cc -O2 bench/floor.c bench/floor_keepalive.c bench/inproc.c bench/lifecycle_threads.c"
 CFLAGS=(-O2 -Wall -Wextra -std=gnu11)
 cc "${CFLAGS[@]}" -o "$BIN/floor" "$BENCH/floor.c"
 cc "${CFLAGS[@]}" -o "$BIN/floor_keepalive" "$BENCH/floor_keepalive.c"
 cc "${CFLAGS[@]}" -I"$ROOT/include" -o "$BIN/inproc" "$BENCH/inproc.c" \
 	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
+cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/lifecycle_threads" "$BENCH/lifecycle_threads.c" \
+	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
 FLOOR=$BIN/floor
 FLOOR_KA=$BIN/floor_keepalive
 INPROC_BIN=$BIN/inproc
+LT_BIN=$BIN/lifecycle_threads
 
 # Discovery must find the default sockets, as it would for most users.
 unset DOCKER_HOST DOCKER_CONTEXT CONTAINER_HOST CONTAINERD_ADDRESS
@@ -441,6 +462,122 @@ lifecycle_engine() {
 	done
 }
 
+# ---- N lifecycles, sequential and concurrent ---------------------------------------
+# Runs a command and writes "wall user sys rc" to FILE: wall around the
+# command, user + sys of every process it waited for (getrusage of the
+# children, microseconds; python's own start-up is in neither).
+RUSAGE_PY='import resource, subprocess, sys, time
+t = time.monotonic()
+rc = subprocess.call(sys.argv[2:])
+w = time.monotonic() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write("%.6f\t%.6f\t%.6f\t%d\n" % (w, u.ru_utime, u.ru_stime, rc))'
+
+# One lifecycle as one line of shell, for client TOOL and container NAME.
+lc50_line() { # TOOL NAME
+	local tool=$1 name=$2 body
+	case "$tool" in
+	berth)
+		echo "$(shq "$BERTH" "${BSEL[@]}" run -d --name "$name" -l "$LABEL" "$IMAGE" sleep 3600) && $(shq "$BERTH" "${BSEL[@]}" rm -f "$name")" ;;
+	cli)
+		local rmt=()
+		[ "$ENGINE" = podman ] && rmt=(-t 0) # see lifecycle_engine
+		echo "$(shq "${CLI[@]}" run -d --name "$name" -l "$LABEL" "$IMAGE" sleep 3600) && $(shq "${CLI[@]}" rm -f "${rmt[@]}" "$name")" ;;
+	curl)
+		body=$(printf '{"Image":"%s","Cmd":["sleep","3600"],"Labels":{"io.berth.bench":"1"},"HostConfig":{}}' "$IMAGE")
+		echo "$(shq curl -sf --unix-socket "$SOCK" -H 'Content-Type: application/json' -d "$body" \
+			"http://localhost$API/containers/create?name=$name") && $(shq curl -sf --unix-socket "$SOCK" -X POST \
+			"http://localhost$API/containers/$name/start") && $(shq curl -sf --unix-socket "$SOCK" -X DELETE \
+			"http://localhost$API/containers/$name?force=1")" ;;
+	# The empty loop of the same shape: the same sh and the same number of
+	# fork+exec per lifecycle, of /bin/true. Its CPU is subtracted from the
+	# clients', so neither xargs, sh nor the fork/exec of a process count.
+	base2) echo "/bin/true && /bin/true" ;;
+	base3) echo "/bin/true && /bin/true && /bin/true" ;;
+	esac
+}
+
+# Forget (and remove, if any is left) the containers of one batch.
+lc50_forget() { # PREFIX
+	local prefix=$1 i
+	for ((i = 1; i <= LC50_N; i++)); do printf '%s-%02d\n' "$prefix" "$i"; done |
+		xargs -P 2 -I{} "$FLOOR" "$SOCK" DELETE "$API/containers/{}?force=1" >/dev/null 2>&1 || true
+	grep -v "^$SOCK $prefix-" "$OURS" >"$OURS.tmp" || true
+	mv "$OURS.tmp" "$OURS"
+}
+
+# One cell: LC50_N lifecycles of TOOL, MODE seq (one at a time: xargs -P 1)
+# or par (xargs -P LC50_P); lib1 / libP go through lifecycle_threads.
+lc50_cell() { # MODE TOOL
+	local mode=$1 tool=$2 i name p=1 id prefix st wall user sys rc ok note=""
+	id=lc50-$ENGINE-$mode-$tool
+	prefix=bench-$RUN_ID-lc-$mode-$tool
+	case "$tool" in base*) ;; *)
+		for ((i = 1; i <= LC50_N; i++)); do printf '%s %s-%02d\n' "$SOCK" "$prefix" "$i"; done >>"$OURS" ;;
+	esac
+	case "$mode" in
+	seq | par)
+		[ "$mode" = par ] && p=$LC50_P
+		for ((i = 1; i <= LC50_N; i++)); do lc50_line "$tool" "$(printf '%s-%02d' "$prefix" "$i")"; done >"$OUT/lc50/$id.jobs"
+		"$PY" -c "$RUSAGE_PY" "$OUT/lc50/$id.rusage" xargs -P "$p" -d '\n' -n 1 sh -c \
+			<"$OUT/lc50/$id.jobs" >/dev/null 2>"$OUT/log/$id.err" || true
+		wall="" user="" sys="" rc=""
+		[ -s "$OUT/lc50/$id.rusage" ] && IFS=$'\t' read -r wall user sys rc <"$OUT/lc50/$id.rusage"
+		ok=$LC50_N
+		[ "$rc" = 0 ] || { ok="?"; note="xargs exit $rc: $(grep -v '^\s*$' "$OUT/log/$id.err" | tail -n 1 | tr '\t' ' ' | cut -c1-100)"; } ;;
+	lib1 | libP)
+		[ "$mode" = libP ] && p=$LC50_P
+		"$LT_BIN" "$URI" "$ENGINE" "$IMAGE" "$prefix" "$LC50_N" "$p" >"$OUT/lc50/$id.json" 2>"$OUT/log/$id.err" || true
+		wall=$(sed -n 's/.*"wall_s":\([0-9.]*\).*/\1/p' "$OUT/lc50/$id.json")
+		user=$(sed -n 's/.*"user_s":\([0-9.]*\).*/\1/p' "$OUT/lc50/$id.json")
+		sys=$(sed -n 's/.*"sys_s":\([0-9.]*\).*/\1/p' "$OUT/lc50/$id.json")
+		ok=$(sed -n 's/.*"ok":\([0-9]*\).*/\1/p' "$OUT/lc50/$id.json")
+		[ "$ok" = "$LC50_N" ] || note="$(grep -v '^\s*$' "$OUT/log/$id.err" | tail -n 1 | tr '\t' ' ' | cut -c1-100)" ;;
+	esac
+	st=ok
+	[ -n "$wall" ] && [ "$ok" = "$LC50_N" ] || st=fail
+	case "$tool" in base*) ;; *) lc50_forget "$prefix" ;; esac
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$ENGINE" "$mode" "$tool" "$st" "$LC50_N" "$p" \
+		"${wall:-}" "${user:-}" "${sys:-}" "$note" >>"$LC50"
+	log "  $ENGINE $mode $tool: $st, ${wall:-?} s"
+}
+
+lc50_engine() {
+	local tool mode sampler name
+	mkdir -p "$OUT/lc50"
+	# Does every client work at all? One untimed lifecycle each (also warms the engine).
+	local -a tools=()
+	for tool in berth cli curl; do
+		[ "$tool" = curl ] && ! command -v curl >/dev/null && continue
+		name=bench-$RUN_ID-lc-warm-$tool
+		echo "$SOCK $name" >>"$OURS"
+		if sh -c "$(lc50_line "$tool" "$name")" >/dev/null 2>"$OUT/log/lc50-$ENGINE-warm-$tool.err"; then
+			tools+=("$tool")
+		else
+			"$FLOOR" "$SOCK" DELETE "$API/containers/$name?force=1" >/dev/null 2>&1 || true
+			for mode in seq par; do
+				printf '%s\t%s\t%s\tfail\t%s\t\t\t\t\t%s\n' "$ENGINE" "$mode" "$tool" "$LC50_N" \
+					"$(tail -n 1 "$OUT/log/lc50-$ENGINE-warm-$tool.err" | tr '\t' ' ' | cut -c1-100)" >>"$LC50"
+			done
+			log "  $ENGINE lifecycles $tool: FAILED (see $OUT/log/lc50-$ENGINE-warm-$tool.err)"
+		fi
+	done
+	# The 1-min load average every 5 s while the section runs.
+	(while :; do cut -d' ' -f1 /proc/loadavg; sleep 5; done) >"$OUT/lc50/load-$ENGINE.txt" 2>/dev/null &
+	sampler=$!
+	meta "lc50_load_start_$ENGINE" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	for mode in seq par; do
+		lc50_cell "$mode" base2
+		lc50_cell "$mode" base3
+		for tool in "${tools[@]}"; do lc50_cell "$mode" "$tool"; done
+		lc50_cell "$([ "$mode" = seq ] && echo lib1 || echo libP)" berth
+	done
+	meta "lc50_load_end_$ENGINE" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	kill "$sampler" 2>/dev/null || true
+	wait "$sampler" 2>/dev/null || true
+	meta "lc50_load_samples_$ENGINE" "$(tr '\n' ' ' <"$OUT/lc50/load-$ENGINE.txt")"
+}
+
 # ---- run -------------------------------------------------------------------------
 meta mode "$([ "$QUICK" = 1 ] && echo quick || echo full)"
 meta run_id "$RUN_ID"
@@ -458,6 +595,9 @@ meta cell_budget "$CELL_BUDGET"
 meta nps "$NPS"
 meta ps_started "$PS_STARTED"
 meta lc_runs "$LC_RUNS"
+meta lc50_n "$LC50_N"
+meta lc50_workers "$LC50_P"
+meta lifecycles_only "$LC_ONLY"
 
 for e in "${RUN_ENGINES[@]}"; do
 	set_engine "$e"
@@ -468,20 +608,25 @@ for e in "${RUN_ENGINES[@]}"; do
 	meta "stale_$e" "$stale"
 	meta "containers_before_$e" "$(count_containers "$SOCK")"
 
-	log "$e: per-process rows with no bench containers"
-	for op in ping ps0 version; do measure_row "$op"; done
-	log "$e: in-process rows"
-	for op in ping list0 version; do inproc_row "$op"; done
+	if [ "$LC_ONLY" = 0 ]; then
+		log "$e: per-process rows with no bench containers"
+		for op in ping ps0 version; do measure_row "$op"; done
+		log "$e: in-process rows"
+		for op in ping list0 version; do inproc_row "$op"; done
 
-	make_many
-	meta "containers_during_$e" "$(count_containers "$SOCK")"
-	log "$e: per-process rows with $NPS containers"
-	for op in ps50 inspect; do measure_row "$op"; done
-	for op in list50 inspect; do inproc_row "$op"; done
-	remove_many
+		make_many
+		meta "containers_during_$e" "$(count_containers "$SOCK")"
+		log "$e: per-process rows with $NPS containers"
+		for op in ps50 inspect; do measure_row "$op"; done
+		for op in list50 inspect; do inproc_row "$op"; done
+		remove_many
 
-	log "$e: container lifecycle, $LC_RUNS runs per client"
-	lifecycle_engine
+		log "$e: container lifecycle, $LC_RUNS runs per client"
+		lifecycle_engine
+	fi
+
+	log "$e: $LC50_N lifecycles per client, sequential and with $LC50_P workers"
+	lc50_engine
 	meta "containers_after_$e" "$(count_containers "$SOCK")"
 done
 cleanup

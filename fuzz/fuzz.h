@@ -8,8 +8,24 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The input after its first (mode) byte, in a heap block of exactly its
+ * size with no NUL after it, so AddressSanitizer sees any overread. NULL
+ * when size is 0 or memory is short; free() it. */
+static inline char *fuzz_body(const uint8_t *data, size_t size, size_t *len)
+{
+	if (size == 0)
+		return NULL;
+	*len = size - 1;
+	char *body = malloc(*len ? *len : 1);
+	if (body && *len)
+		memcpy(body, data + 1, *len);
+	return body;
+}
 
 /* Reply framing harnesses push the input through a socket buffer: larger
  * inputs are cut to this size so that one write always fits. */

@@ -77,16 +77,12 @@ static void release(outcome *o)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size == 0)
+	size_t len;
+	char *body = fuzz_body(data, size, &len);
+	if (!body)
 		return 0;
 	bool tty = data[0] & 1;
 	size_t step = 1 + (data[0] >> 1);
-	size_t len = size - 1;
-	char *body = malloc(len ? len : 1);
-	if (!body)
-		return 0;
-	if (len)
-		memcpy(body, data + 1, len);
 
 	outcome sliced, whole;
 	run(&sliced, body, len, tty, step);

@@ -283,15 +283,11 @@ static void check_error_message(const char *body, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size == 0)
-		return 0;
-	unsigned sel = (unsigned)(uint8_t)(data[0] - '0');
-	size_t len = size - 1;
-	char *body = malloc(len ? len : 1);
+	size_t len;
+	char *body = fuzz_body(data, size, &len);
 	if (!body)
 		return 0;
-	if (len)
-		memcpy(body, data + 1, len);
+	unsigned sel = (unsigned)(uint8_t)(data[0] - '0');
 
 	switch (sel % 7) {
 	case 0:

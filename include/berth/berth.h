@@ -12,5 +12,6 @@
 #include <berth/container.h>
 #include <berth/platform.h>
 #include <berth/ready.h>
+#include <berth/owner.h>
 
 #endif

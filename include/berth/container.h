@@ -269,21 +269,32 @@ BERTH_API int berth_container_info_host_port(const berth_container_info *info, i
 
 /* ---- list ------------------------------------------------------------- */
 
-#define BERTH_LIST_OPTIONS_VERSION 1
+/* Version 2 added states/state_count; callers built against version 1
+ * (the struct without them) keep working. */
+#define BERTH_LIST_OPTIONS_VERSION 2
 typedef struct berth_list_options {
 	unsigned int version;        /**< BERTH_LIST_OPTIONS_VERSION */
 	int all;                     /**< include stopped containers */
 	const char *const *labels;   /**< "key" or "key=value" filters (all must match) */
 	size_t label_count;
 	const char *name;            /**< name filter (substring, as the engines do) */
+	/* version 2 */
+	const berth_state *states;   /**< only containers in one of these states (any
+	                                  berth_state but UNKNOWN); a state filter lists
+	                                  stopped containers too, without `all`, as both
+	                                  engines do */
+	size_t state_count;
 } berth_list_options;
-#define BERTH_LIST_OPTIONS_INIT { BERTH_LIST_OPTIONS_VERSION, 0, NULL, 0, NULL }
+#define BERTH_LIST_OPTIONS_INIT { BERTH_LIST_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0 }
 
 typedef struct berth_container_list berth_container_list;
 
 /**
  * List containers.
- * @return 0; BERTH_EINVAL (bad filter); BERTH_EPROTOCOL; transport errors.
+ * Engine differences: Podman has no "restarting" or "dead" containers (and
+ * refuses those words as filters); asked for them, berth lists none there.
+ * @return 0; BERTH_EINVAL (bad filter, options version other than 1 or 2);
+ *   BERTH_EPROTOCOL; transport errors.
  */
 BERTH_API int berth_container_list_get(berth_container_list **out, berth_client *client, const berth_list_options *opts, berth_error *err);
 BERTH_API void berth_container_list_free(berth_container_list *list);
@@ -306,6 +317,214 @@ BERTH_API const char *berth_container_list_label(const berth_container_list *lis
 BERTH_API size_t berth_container_list_label_count(const berth_container_list *list, size_t i);
 BERTH_API const char *berth_container_list_label_key(const berth_container_list *list, size_t i, size_t j);
 BERTH_API const char *berth_container_list_label_value(const berth_container_list *list, size_t i, size_t j);
+
+
+/* ---- more operations on one container ----------------------------------- */
+
+/**
+ * Restart a container: stop it as berth_container_stop() does (its stop
+ * signal, SIGKILL once opts->grace_seconds are over; NULL opts: the
+ * container's own stop timeout), then start it. A created or stopped
+ * container is simply started; a paused one is restarted too. The request's
+ * deadline is derived from the grace period.
+ * Engine differences: Podman refuses to restart a paused container; berth
+ * unpauses it first there, so both engines answer the same.
+ * @return 0; BERTH_ENOTFOUND; BERTH_EINVAL (empty or malformed id, grace
+ *   below -1, wrong options version); BERTH_EENGINE (the start failed);
+ *   transport errors.
+ */
+BERTH_API int berth_container_restart(berth_client *client, const char *id, const berth_stop_options *opts,
+				      berth_error *err);
+
+/**
+ * Send a signal to a container's main process (see berth_signal_parse() to
+ * turn a name into a number). The call returns once the signal is sent, not
+ * when the process has reacted; see berth_container_wait().
+ * @param signal 1 .. SIGRTMAX.
+ * @return 0; BERTH_ENOTFOUND; BERTH_ECONFLICT (the container is not
+ *   running: Docker says 409 "is not running", Podman 500 "container state
+ *   improper", both mapped here); BERTH_EINVAL (signal out of range, bad id:
+ *   before any request); transport errors.
+ */
+BERTH_API int berth_container_kill(berth_client *client, const char *id, int signal, berth_error *err);
+
+/**
+ * Freeze every process of a running container (the freezer cgroup).
+ * Pausing a paused container is not idempotent, as with `docker pause`: it
+ * answers BERTH_EALREADY on both engines (Docker says 409, Podman 500).
+ * @return 0; BERTH_ENOTFOUND; BERTH_EALREADY (already paused);
+ *   BERTH_ECONFLICT (not running); BERTH_EINVAL; transport errors.
+ */
+BERTH_API int berth_container_pause(berth_client *client, const char *id, berth_error *err);
+
+/**
+ * Thaw a paused container.
+ * @return 0; BERTH_ENOTFOUND; BERTH_ECONFLICT (not paused: running or
+ *   stopped, as neither engine tells which; Docker says 500, Podman 500
+ *   "container state improper"); BERTH_EINVAL; transport errors.
+ */
+BERTH_API int berth_container_unpause(berth_client *client, const char *id, berth_error *err);
+
+/**
+ * Give a container a new name (checked as berth_validate_container_name()
+ * does, before any request). Renaming a container to the name it already
+ * has succeeds without change on both engines (Docker's daemon refuses it
+ * with 400; berth answers 0 there too, as Podman does).
+ * @return 0; BERTH_ENOTFOUND; BERTH_EEXISTS (another container has the
+ *   name); BERTH_EINVAL; transport errors.
+ */
+BERTH_API int berth_container_rename(berth_client *client, const char *id, const char *new_name, berth_error *err);
+
+/** A field of berth_update_options that is left as it is. */
+#define BERTH_UNCHANGED INT64_MIN
+
+#define BERTH_UPDATE_OPTIONS_VERSION 1
+typedef struct berth_update_options {
+	unsigned int version;      /**< BERTH_UPDATE_OPTIONS_VERSION */
+	int64_t memory;            /**< memory limit in bytes, at least 6 MiB */
+	int64_t memory_swap;       /**< memory plus swap in bytes (>= memory); -1: unlimited swap */
+	int64_t nano_cpus;         /**< CPU time in billionths of a CPU (1.5 CPUs =
+	                                1500000000), at least 0.01 CPU */
+	int64_t cpu_shares;        /**< relative CPU weight, 2 .. 262144 */
+	int64_t pids_limit;        /**< most processes at once, > 0; -1: no limit */
+	const char *restart_policy; /**< NULL: unchanged; "no", "always",
+	                                 "unless-stopped" or "on-failure" */
+	int restart_max_retries;   /**< with "on-failure" only: 0 = retry for ever */
+} berth_update_options;
+#define BERTH_UPDATE_OPTIONS_INIT \
+	{ BERTH_UPDATE_OPTIONS_VERSION, BERTH_UNCHANGED, BERTH_UNCHANGED, BERTH_UNCHANGED, \
+	  BERTH_UNCHANGED, BERTH_UNCHANGED, NULL, 0 }
+
+/**
+ * Change a container's resource limits and restart policy; fields left at
+ * BERTH_UNCHANGED (or NULL) keep their values. Every field is checked
+ * before any request; nothing set at all is BERTH_EINVAL, as with
+ * `docker update` without flags.
+ * Engine differences:
+ *  - Docker applies the limits to a running container at once, records them
+ *    (inspect's HostConfig shows them, a restart keeps them) and also
+ *    updates a created or stopped container for its next start; more CPUs
+ *    than the host has is BERTH_EINVAL.
+ *  - Podman 4.3's compat API has no update; berth uses its native one,
+ *    which changes the cgroup of a running (or paused) container only:
+ *    BERTH_EUNSUPPORTED for a container that is not running, and for
+ *    restart_policy, which Podman cannot change on an existing container
+ *    (the message names the field). Podman keeps the creation-time values
+ *    in inspect, and a restart brings them back.
+ * @return 0; BERTH_ENOTFOUND; BERTH_EINVAL (a field out of range, named in
+ *   the message; nothing to change); BERTH_EUNSUPPORTED (see above);
+ *   BERTH_ECONFLICT; transport errors.
+ */
+BERTH_API int berth_container_update(berth_client *client, const char *id, const berth_update_options *opts,
+				     berth_error *err);
+
+typedef enum berth_wait_condition {
+	BERTH_WAIT_NOT_RUNNING = 0, /**< return as soon as it is not running
+	                                 (at once for a created or stopped one) */
+	BERTH_WAIT_NEXT_EXIT = 1,   /**< the next time it exits (a created one is
+	                                 waited for until it has run and exited) */
+	BERTH_WAIT_REMOVED = 2,     /**< until it is removed */
+} berth_wait_condition;
+
+#define BERTH_WAIT_OPTIONS_VERSION 1
+typedef struct berth_wait_options {
+	unsigned int version;            /**< BERTH_WAIT_OPTIONS_VERSION */
+	berth_wait_condition condition;  /**< BERTH_WAIT_NOT_RUNNING by default */
+	int timeout_ms;                  /**< give up after this long with
+	                                      BERTH_ETIMEDOUT; 0: wait as long as it
+	                                      takes (the client's request deadline does
+	                                      not apply to a wait) */
+} berth_wait_options;
+#define BERTH_WAIT_OPTIONS_INIT { BERTH_WAIT_OPTIONS_VERSION, BERTH_WAIT_NOT_RUNNING, 0 }
+
+#define BERTH_WAIT_OUTCOME_VERSION 1
+/** How a container ended. The caller sets `version` (BERTH_WAIT_OUTCOME_INIT);
+ *  berth fills the rest. */
+typedef struct berth_wait_outcome {
+	unsigned int version;   /**< BERTH_WAIT_OUTCOME_VERSION, set by the caller */
+	int exit_code;          /**< the main process's exit status; -1 when there is
+	                             none to tell: the container has never run (and
+	                             the engine records no error for it), or see the
+	                             Podman removal race below */
+	int oom_killed;         /**< the kernel's OOM killer struck in the container
+	                             (the engine's State.OOMKilled) */
+	int signal;             /**< the signal that ended the main process, 0 when it
+	                             exited by itself or berth cannot tell; see below */
+	char error[256];        /**< the engine's own error for this container ("" when
+	                             none), e.g. why it could not start */
+} berth_wait_outcome;
+#define BERTH_WAIT_OUTCOME_INIT { BERTH_WAIT_OUTCOME_VERSION, 0, 0, 0, { 0 } }
+
+/**
+ * Wait for a container to reach a condition and say how it ended.
+ *
+ * The signal rule: neither engine records which signal ended a process;
+ * what they report is the runtime's exit status, 128 + N for a process that
+ * signal N killed. So `signal` is exit_code - 128 when exit_code is between
+ * 129 and 128 + SIGRTMAX and the engine reports no error for the container
+ * (an engine error means it never ran: 126/127 are start failures, not
+ * signals). An OOM kill is SIGKILL: exit code 137, oom_killed set, signal 9.
+ * A process that calls exit(137) itself looks exactly like one SIGKILL ended
+ * through both engines' APIs, and berth reports it the same way.
+ *
+ * With BERTH_WAIT_REMOVED the outcome is the one observed when the container
+ * stopped (berth waits for it to stop, reads its state, then waits for the
+ * removal): Podman's own reply to a removal wait always says exit code 0.
+ *
+ * Engine differences berth cannot mend, as the engine does not record it:
+ *  - a start that failed (command not found): Docker records exit code 127
+ *    (126: not executable) and the reason in `error`; Podman records
+ *    neither, so the outcome is exit_code -1 with no error there;
+ *  - Podman 4.3 with runc on cgroup v1 hosts never notices OOM kills
+ *    (State.OOMKilled stays false): oom_killed is 0 there, exit code 137
+ *    and signal 9 still tell of the SIGKILL;
+ *  - Podman notices an exit by polling (every 250 ms); a container removed
+ *    before it did has no recorded status and its wait answers 0. When the
+ *    container is gone by the time berth reads its state and Podman said 0,
+ *    berth reports -1 (unknown) rather than a success nobody saw.
+ *
+ * @param out may be NULL; filled only on success.
+ * @return 0; BERTH_ENOTFOUND (no such container when the wait begins);
+ *   BERTH_ETIMEDOUT (opts->timeout_ms passed); BERTH_EINVAL (bad id,
+ *   condition, timeout, options or outcome version); BERTH_EUNAVAILABLE (the
+ *   engine went away during the wait: reported at once, never retried);
+ *   transport errors.
+ */
+BERTH_API int berth_container_wait(berth_wait_outcome *out, berth_client *client, const char *id,
+				   const berth_wait_options *opts, berth_error *err);
+
+/* ---- prune ---------------------------------------------------------------- */
+
+#define BERTH_PRUNE_OPTIONS_VERSION 1
+typedef struct berth_prune_options {
+	unsigned int version;        /**< BERTH_PRUNE_OPTIONS_VERSION */
+	const char *const *labels;   /**< "key" or "key=value"; only stopped containers
+	                                  that carry all of them are removed */
+	size_t label_count;
+} berth_prune_options;
+#define BERTH_PRUNE_OPTIONS_INIT { BERTH_PRUNE_OPTIONS_VERSION, NULL, 0 }
+
+typedef struct berth_prune_result berth_prune_result;
+
+/**
+ * Remove stopped containers (created, exited, dead) that match every label
+ * filter. WITHOUT A LABEL FILTER (NULL opts or label_count 0) IT REMOVES
+ * EVERY STOPPED CONTAINER OF THE ENGINE, whoever made it, as
+ * `docker container prune` does. Running and paused containers are never
+ * touched. Named volumes are kept. *out (may be NULL) lists what went; free
+ * it with berth_prune_result_free().
+ * @return 0; BERTH_EINVAL (an empty label filter); BERTH_ECONFLICT (another
+ *   prune is running on the engine); BERTH_EPROTOCOL; transport errors.
+ */
+BERTH_API int berth_container_prune(berth_prune_result **out, berth_client *client,
+				    const berth_prune_options *opts, berth_error *err);
+BERTH_API void berth_prune_result_free(berth_prune_result *result);
+/** How many containers were removed. */
+BERTH_API size_t berth_prune_result_count(const berth_prune_result *result);
+/** The full id of the i-th removed container; NULL when out of range. */
+BERTH_API const char *berth_prune_result_id(const berth_prune_result *result, size_t i);
+/** Disk space freed, in bytes, as the engine counts it. */
+BERTH_API uint64_t berth_prune_result_space_reclaimed(const berth_prune_result *result);
 
 #ifdef __cplusplus
 }

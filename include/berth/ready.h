@@ -119,15 +119,19 @@ typedef struct berth_ready_result berth_ready_result;
  *    exit code; one that is restarting, paused or not yet started is
  *    waited for.
  *
- * Every request has a deadline, and none outlives the wait's.
+ * Every request has a deadline: status reads the client's request timeout
+ * (berth_client_options.timeout_ms); probe attempts probe_timeout_ms, health
+ * runs the check's own timeout plus a margin, and neither goes past the
+ * wait's deadline.
  *
  * Engine differences: Docker runs health checks itself and berth reads the
  * status (inspect, every 100 ms). Podman without systemd never runs them:
  * berth runs them through Podman's API at the check's interval (the first
  * one interval after the start, like Docker) and Podman computes the status
  * from the runs, honouring retries and the start period, so the same
- * container turns healthy on both. Should Podman run them itself (systemd
- * timers), berth notices runs it did not make and stops making its own.
+ * container turns healthy on both. A run berth did not make (Podman's own
+ * systemd timer, another waiter) moves berth's next one an interval on, so
+ * the checks keep to their interval whoever runs them.
  * containerd: BERTH_EUNSUPPORTED until its backend lands.
  *
  * @param out  may be NULL. Set (caller frees with berth_ready_result_free())

@@ -49,6 +49,8 @@ BERTH_API void berth_spec_free(berth_spec *spec);
 
 /** The image reference the spec was made from. Borrowed; NULL for NULL. */
 BERTH_API const char *berth_spec_image(const berth_spec *spec);
+/** The container name set on the spec; NULL when none (or spec NULL). Borrowed. */
+BERTH_API const char *berth_spec_name(const berth_spec *spec);
 
 /** Check an image reference without making a spec: 0 or BERTH_EINVAL. */
 BERTH_API int berth_validate_image_ref(const char *ref, berth_error *err);

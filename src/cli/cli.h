@@ -70,6 +70,22 @@ typedef struct spec_extra {
  * an exit code (125) after printing why. */
 int spec_flags_parse(berth_spec **out, const command *cmd, int argc, char **argv, const spec_extra *extra);
 
+/* One operation on a container, for cli_for_each. */
+typedef int (*container_op)(berth_client *client, const char *id, const void *opts, berth_error *err);
+/* Apply op to every name from argv[optind] on; print each name that
+ * succeeded, as docker does. Exit status: the worst error's code. */
+int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts);
+/* The same; names are printed only with echo (op may print its own). */
+int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts, bool echo);
+/* Options of a command that has none but --help: 0 to go on, -1 after
+ * printing the help, else the usage error's exit code. */
+int cli_no_options(const command *cmd, int argc, char **argv);
+/* A verb over names with `-t SECONDS` (stop, restart): op gets a
+ * berth_stop_options with the grace. */
+int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_op op);
+/* "running" -> BERTH_STATE_RUNNING; UNKNOWN for anything else (cmd_ops.c). */
+berth_state cli_state_from_name(const char *name);
+
 /* Commands (one file per group). */
 int cmd_detect(cli *c, int argc, char **argv);
 int cmd_platform(cli *c, int argc, char **argv);
@@ -84,6 +100,18 @@ int cmd_rm(cli *c, int argc, char **argv);
 int cmd_ps(cli *c, int argc, char **argv);
 int cmd_inspect(cli *c, int argc, char **argv);
 int cmd_ready(cli *c, int argc, char **argv);
+
+int cmd_restart(cli *c, int argc, char **argv);
+int cmd_kill(cli *c, int argc, char **argv);
+int cmd_pause(cli *c, int argc, char **argv);
+int cmd_unpause(cli *c, int argc, char **argv);
+int cmd_rename(cli *c, int argc, char **argv);
+int cmd_update(cli *c, int argc, char **argv);
+int cmd_wait(cli *c, int argc, char **argv);
+int cmd_prune(cli *c, int argc, char **argv);
+int cmd_up(cli *c, int argc, char **argv);
+int cmd_reap(cli *c, int argc, char **argv);
+int cmd_port(cli *c, int argc, char **argv);
 
 const command *cli_find_command(const char *name);
 

@@ -70,8 +70,6 @@ int cmd_create(cli *c, int argc, char **argv) { return create_or_run(c, "create"
 
 /* ---- start / stop / rm: one operation over several names ----------------------- */
 
-typedef int (*container_op)(berth_client *client, const char *id, const void *opts, berth_error *err);
-
 static int op_start(berth_client *client, const char *id, const void *opts, berth_error *err)
 {
 	(void)opts;
@@ -86,9 +84,12 @@ static int op_rm(berth_client *client, const char *id, const void *opts, berth_e
 	return berth_container_remove(client, id, opts, err);
 }
 
-/* Apply op to every name; print each name that succeeded, as docker does.
- * Exit status: the worst error's code. */
-static int for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts)
+int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts)
+{
+	return cli_each(c, cmd, argc, argv, op, opts, true);
+}
+
+int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts, bool echo)
 {
 	if (optind >= argc)
 		return cli_usage(cmd, "no container given");
@@ -104,12 +105,13 @@ static int for_each(cli *c, const command *cmd, int argc, char **argv, container
 				rc = code;
 			continue;
 		}
-		puts(argv[i]);
+		if (echo)
+			puts(argv[i]);
 	}
 	return rc;
 }
 
-static int no_options(const command *cmd, int argc, char **argv)
+int cli_no_options(const command *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	int o;
@@ -126,15 +128,14 @@ static int no_options(const command *cmd, int argc, char **argv)
 int cmd_start(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("start");
-	int r = no_options(cmd, argc, argv);
+	int r = cli_no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
-	return for_each(c, cmd, argc, argv, op_start, NULL);
+	return cli_for_each(c, cmd, argc, argv, op_start, NULL);
 }
 
-int cmd_stop(cli *c, int argc, char **argv)
+int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_op op)
 {
-	const command *cmd = cli_find_command("stop");
 	static const struct option opts[] = {
 		{ "time", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -158,7 +159,12 @@ int cmd_stop(cli *c, int argc, char **argv)
 			return cli_usage(cmd, "bad option");
 		}
 	}
-	return for_each(c, cmd, argc, argv, op_stop, &so);
+	return cli_for_each(c, cmd, argc, argv, op, &so);
+}
+
+int cmd_stop(cli *c, int argc, char **argv)
+{
+	return cli_grace_verb(c, cli_find_command("stop"), argc, argv, op_stop);
 }
 
 int cmd_rm(cli *c, int argc, char **argv)
@@ -183,7 +189,7 @@ int cmd_rm(cli *c, int argc, char **argv)
 			return cli_usage(cmd, "bad option");
 		}
 	}
-	return for_each(c, cmd, argc, argv, op_rm, &ro);
+	return cli_for_each(c, cmd, argc, argv, op_rm, &ro);
 }
 
 /* ---- ps ------------------------------------------------------------------------- */
@@ -211,6 +217,8 @@ int cmd_ps(cli *c, int argc, char **argv)
 	};
 	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
 	_cleanup_strv_ strv labels = STRV_INIT;
+	berth_state states[BERTH_STATE_DEAD];
+	size_t nstates = 0;
 	bool quiet = false, json = false, no_trunc = false;
 	int o;
 	while ((o = getopt_long(argc, argv, "+aqf:h", opts, NULL)) != -1) {
@@ -224,8 +232,16 @@ int cmd_ps(cli *c, int argc, char **argv)
 					return EXIT_ENGINE;
 			} else if (startswith(optarg, "name=") && optarg[5]) {
 				lo.name = optarg + 5;
+			} else if (startswith(optarg, "status=")) {
+				berth_state st = cli_state_from_name(optarg + 7);
+				if (st == BERTH_STATE_UNKNOWN)
+					return cli_usage(cmd, "--filter status: want created, running, paused, restarting, "
+							 "removing, exited or dead, got \"%s\"", optarg + 7);
+				if (nstates < ARRAY_SIZE(states))
+					states[nstates++] = st;
 			} else {
-				return cli_usage(cmd, "--filter: want label=KEY[=VALUE] or name=NAME, got \"%s\"", optarg);
+				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], name=NAME or status=STATE, got \"%s\"",
+						 optarg);
 			}
 			break;
 		case 'F':
@@ -243,6 +259,8 @@ int cmd_ps(cli *c, int argc, char **argv)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	lo.labels = (const char *const *)labels.items;
 	lo.label_count = labels.len;
+	lo.states = states;
+	lo.state_count = nstates;
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;
@@ -296,6 +314,88 @@ int cmd_ps(cli *c, int argc, char **argv)
 
 /* ---- inspect ---------------------------------------------------------------------- */
 
+static const char *mount_type_name(berth_mount_type t)
+{
+	return t == BERTH_MOUNT_BIND ? "bind" : t == BERTH_MOUNT_VOLUME ? "volume" : t == BERTH_MOUNT_TMPFS ? "tmpfs" : "other";
+}
+
+/* Health, restarts, ports, networks, mounts and Compose, as JSON. */
+static void inspect_json_extras(jw *w, const berth_container_info *x)
+{
+	jw_key(w, "Health");
+	jw_begin_object(w);
+	jw_kv_string(w, "Status", berth_health_name(berth_container_info_health(x)));
+	jw_kv_int(w, "FailingStreak", berth_container_info_health_failing_streak(x));
+	size_t n = berth_container_info_health_log_count(x);
+	if (n) {
+		jw_kv_int(w, "LastExitCode", berth_container_info_health_log_exit_code(x, n - 1));
+		jw_kv_string(w, "LastOutput", berth_container_info_health_log_output(x, n - 1));
+	}
+	jw_end_object(w);
+	jw_kv_int(w, "RestartCount", berth_container_info_restart_count(x));
+	jw_key(w, "Ports");
+	jw_begin_array(w);
+	for (size_t i = 0; i < berth_container_info_port_count(x); i++) {
+		jw_begin_object(w);
+		jw_kv_int(w, "ContainerPort", berth_container_info_port_container_port(x, i));
+		jw_kv_string(w, "Proto", berth_container_info_port_proto(x, i));
+		jw_kv_string(w, "HostIp", berth_container_info_port_host_ip(x, i));
+		jw_kv_int(w, "HostPort", berth_container_info_port_host_port(x, i));
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_key(w, "Networks");
+	jw_begin_object(w);
+	for (size_t i = 0; i < berth_container_info_network_count(x); i++) {
+		jw_key(w, berth_container_info_network_name(x, i));
+		jw_begin_object(w);
+		jw_kv_string(w, "IPv4", berth_container_info_network_ipv4(x, i));
+		jw_kv_string(w, "IPv6", berth_container_info_network_ipv6(x, i));
+		jw_kv_string(w, "Gateway", berth_container_info_network_gateway(x, i));
+		jw_kv_string(w, "Mac", berth_container_info_network_mac(x, i));
+		jw_end_object(w);
+	}
+	jw_end_object(w);
+	jw_key(w, "Mounts");
+	jw_begin_array(w);
+	for (size_t i = 0; i < berth_container_info_mount_count(x); i++) {
+		jw_begin_object(w);
+		jw_kv_string(w, "Type", mount_type_name(berth_container_info_mount_type(x, i)));
+		jw_kv_string(w, "Source", berth_container_info_mount_source(x, i));
+		jw_kv_string(w, "Destination", berth_container_info_mount_destination(x, i));
+		jw_kv_string(w, "VolumeName", berth_container_info_mount_volume_name(x, i));
+		jw_kv_bool(w, "ReadOnly", berth_container_info_mount_read_only(x, i));
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+	jw_kv_string(w, "ComposeProject", berth_container_info_compose_project(x));
+	jw_kv_string(w, "ComposeService", berth_container_info_compose_service(x));
+}
+
+/* The same, as text. */
+static void inspect_text_extras(const berth_container_info *x)
+{
+	size_t n = berth_container_info_health_log_count(x);
+	printf("Health:      %s", berth_health_name(berth_container_info_health(x)));
+	if (n)
+		printf(" (last check exited %d)", berth_container_info_health_log_exit_code(x, n - 1));
+	putchar('\n');
+	printf("Restarts:    %lld\n", (long long)berth_container_info_restart_count(x));
+	for (size_t i = 0; i < berth_container_info_port_count(x); i++)
+		printf("%s %d/%s -> %s:%d\n", i ? "            " : "Ports:      ", berth_container_info_port_container_port(x, i),
+		       berth_container_info_port_proto(x, i), berth_container_info_port_host_ip(x, i),
+		       berth_container_info_port_host_port(x, i));
+	for (size_t i = 0; i < berth_container_info_network_count(x); i++)
+		printf("%s %s %s\n", i ? "            " : "Networks:   ", berth_container_info_network_name(x, i),
+		       berth_container_info_network_ipv4(x, i));
+	for (size_t i = 0; i < berth_container_info_mount_count(x); i++)
+		printf("%s %s %s -> %s%s\n", i ? "            " : "Mounts:     ",
+		       mount_type_name(berth_container_info_mount_type(x, i)), berth_container_info_mount_source(x, i),
+		       berth_container_info_mount_destination(x, i), berth_container_info_mount_read_only(x, i) ? " (ro)" : "");
+	if (*berth_container_info_compose_project(x))
+		printf("Compose:     %s/%s\n", berth_container_info_compose_project(x), berth_container_info_compose_service(x));
+}
+
 static void inspect_json(jw *w, const berth_container_info *x)
 {
 	jw_begin_object(w);
@@ -327,6 +427,7 @@ static void inspect_json(jw *w, const berth_container_info *x)
 	for (size_t i = 0; i < berth_container_info_label_count(x); i++)
 		jw_kv_string(w, berth_container_info_label_key(x, i), berth_container_info_label_value(x, i));
 	jw_end_object(w);
+	inspect_json_extras(w, x);
 	jw_key(w, "Raw");
 	jw_raw(w, berth_container_info_raw_json(x));
 	jw_end_object(w);
@@ -346,6 +447,7 @@ static void inspect_text(const berth_container_info *x)
 	printf("Created:     %s\n", berth_container_info_created(x));
 	printf("Started:     %s\n", *berth_container_info_started_at(x) ? berth_container_info_started_at(x) : "never");
 	printf("Finished:    %s\n", *berth_container_info_finished_at(x) ? berth_container_info_finished_at(x) : "-");
+	inspect_text_extras(x);
 	printf("Command:    ");
 	for (size_t i = 0; i < berth_container_info_cmd_count(x); i++)
 		printf(" %s", berth_container_info_cmd(x, i));

@@ -31,9 +31,26 @@ static const command commands[] = {
 	{ "start", cmd_start, "start NAME|ID...", "Start containers" },
 	{ "stop", cmd_stop, "stop [-t SECONDS] NAME|ID...", "Stop containers (SIGTERM, SIGKILL after the grace)" },
 	{ "rm", cmd_rm, "rm [-f] [-v] NAME|ID...", "Remove containers (named volumes are kept)" },
-	{ "ps", cmd_ps, "ps [-a] [-q] [--filter label=K[=V]|name=N]... [--format table|json]",
+	{ "ps", cmd_ps, "ps [-a] [-q] [--filter label=K[=V]|name=N|status=S]... [--format table|json]",
 	  "List containers" },
 	{ "inspect", cmd_inspect, "inspect [--format text|json] NAME|ID...", "Show a container's state" },
+	{ "restart", cmd_restart, "restart [-t SECONDS] NAME|ID...", "Restart containers (stop with a grace, then start)" },
+	{ "kill", cmd_kill, "kill [-s SIGNAL] NAME|ID...", "Send a signal (default KILL) to containers" },
+	{ "pause", cmd_pause, "pause NAME|ID...", "Freeze every process of containers" },
+	{ "unpause", cmd_unpause, "unpause NAME|ID...", "Thaw paused containers" },
+	{ "rename", cmd_rename, "rename NAME|ID NEW_NAME", "Give a container a new name" },
+	{ "update", cmd_update,
+	  "update [-m BYTES] [--memory-swap BYTES] [--cpus N] [-c SHARES] [--pids-limit N] [--restart POLICY] NAME|ID...",
+	  "Change the resource limits or restart policy of containers" },
+	{ "wait", cmd_wait, "wait [--condition not-running|next-exit|removed] [-t SECONDS] [--format text|json] NAME|ID...\n"
+	  "       berth wait --ready [--timeout S] [--probe tcp:PORT|http:PORT/PATH|log:REGEX|exec:CMD]... [--any] NAME",
+	  "Wait for containers to stop and print their exit codes; with --ready, until one is ready" },
+	{ "prune", cmd_prune, "prune [--filter label=K[=V]]... [-f]", "Remove stopped containers" },
+	{ "up", cmd_up, "up --name N [container flags as for run] IMAGE [CMD...]",
+	  "Create and start, replacing berth's container of that name (remove-before-start)" },
+	{ "reap", cmd_reap, "reap [--owner NAME] [--keep NAME]...",
+	  "Remove every container berth made for an owner (named volumes kept)" },
+	{ "port", cmd_port, "port NAME|ID [PORT[/PROTO]]", "Show a container's published ports" },
 	{ "detect", cmd_detect, "detect [--format text|json]", "Find engines and say why each was or was not taken" },
 	{ "platform", cmd_platform, "platform [--self] [--format text|json]",
 	  "Tell whether berth runs in a container (--self: inspect it)" },
@@ -91,6 +108,7 @@ int cli_exit_code(int code)
 	case BERTH_ENOTFOUND:
 	case BERTH_ECONFLICT:
 	case BERTH_EEXISTS:
+	case BERTH_EALREADY:
 		return EXIT_FAIL;
 	default:
 		return EXIT_ENGINE;

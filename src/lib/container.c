@@ -9,7 +9,7 @@
 static bool alnum(char c) { return isalnum((unsigned char)c) != 0; }
 
 /* A name or id argument of an operation: checked before any request. */
-static int check_id(const char *id, berth_error *err)
+int check_id(const char *id, berth_error *err)
 {
 	if (!id || !*id)
 		return berth_fail(err, BERTH_EINVAL, "container: empty name or id");
@@ -62,10 +62,10 @@ int berth_container_stop(berth_client *c, const char *id, const berth_stop_optio
 {
 	CHECK_ARG(c, err, "client is NULL");
 	CHECK_OPTS(opts, BERTH_STOP_OPTIONS_VERSION, err);
-	int grace = opts ? opts->grace_seconds : -1;
-	if (grace < -1)
-		return berth_fail(err, BERTH_EINVAL, "stop: grace period %d (want -1 for the default, or >= 0)", grace);
-	int r = check_id(id, err);
+	int grace;
+	int r = check_grace(&grace, opts, "stop", err);
+	if (r == 0)
+		r = check_id(id, err);
 	return r < 0 ? r : ENGINE_CALL(c, container_stop, err, c, id, grace, err);
 }
 
@@ -89,15 +89,22 @@ int berth_container_list_get(berth_container_list **out, berth_client *c, const 
 			     berth_error *err)
 {
 	CHECK_ARG(out && c, err, "out or client is NULL");
-	CHECK_OPTS(opts, BERTH_LIST_OPTIONS_VERSION, err);
+	/* Version 1 callers pass the struct without the state filter. */
+	if (opts && opts->version != 1)
+		CHECK_OPTS(opts, BERTH_LIST_OPTIONS_VERSION, err);
 	berth_list_options o = BERTH_LIST_OPTIONS_INIT;
 	if (opts)
-		o = *opts;
-	CHECK_ARG(o.labels || o.label_count == 0, err, "labels is NULL");
-	for (size_t i = 0; i < o.label_count; i++)
-		if (isempty(o.labels[i]) || o.labels[i][0] == '=')
-			return berth_fail(err, BERTH_EINVAL, "list: label filter %zu is empty (want KEY or KEY=VALUE)", i);
+		memcpy(&o, opts, opts->version == 1 ? offsetof(berth_list_options, states) : sizeof o);
+	o.version = BERTH_LIST_OPTIONS_VERSION;
+	int r = check_label_filters(o.labels, o.label_count, "list", err);
+	if (r < 0)
+		return r;
 	if (o.name && !*o.name)
 		return berth_fail(err, BERTH_EINVAL, "list: empty name filter");
+	CHECK_ARG(o.states || o.state_count == 0, err, "states is NULL");
+	for (size_t i = 0; i < o.state_count; i++)
+		if (o.states[i] <= BERTH_STATE_UNKNOWN || o.states[i] > BERTH_STATE_DEAD)
+			return berth_fail(err, BERTH_EINVAL, "list: state filter %zu: %d is not a berth_state", i,
+					  (int)o.states[i]);
 	return ENGINE_CALL(c, container_list, err, out, c, &o, err);
 }

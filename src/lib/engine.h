@@ -36,6 +36,18 @@ typedef struct berth_engine_ops {
 	 * and stderr. */
 	int (*exec_probe)(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
 			  int timeout_ms, berth_error *err);
+	/* ops.c: arguments are checked there; opts are never NULL here */
+	int (*container_restart)(struct berth_client *c, const char *id, int grace_seconds, berth_error *err);
+	int (*container_kill)(struct berth_client *c, const char *id, int signal, berth_error *err);
+	int (*container_pause)(struct berth_client *c, const char *id, berth_error *err);
+	int (*container_unpause)(struct berth_client *c, const char *id, berth_error *err);
+	int (*container_rename)(struct berth_client *c, const char *id, const char *new_name, berth_error *err);
+	int (*container_update)(struct berth_client *c, const char *id, const berth_update_options *opts, berth_error *err);
+	/* fills *out (version set) on success; timeout_ms 0 = none */
+	int (*container_wait)(berth_wait_outcome *out, struct berth_client *c, const char *id,
+			      berth_wait_condition condition, int timeout_ms, berth_error *err);
+	int (*container_prune)(berth_prune_result **out, struct berth_client *c, const char *const *labels,
+			       size_t label_count, berth_error *err);
 	void (*close)(struct berth_client *c);
 } berth_engine_ops;
 

@@ -204,6 +204,14 @@ const char *berth_container_info_compose_service(const berth_container_info *x)
 	return strempty(berth_container_info_label(x, "com.docker.compose.service"));
 }
 
+/* Item i of one of the record's arrays, NULL when out of range. */
+#define ITEM_AT(fn, type, array, len) \
+	static const type *fn(const berth_container_info *x, size_t i) { return x && i < x->len ? &x->array[i] : NULL; }
+/* berth_container_info_<name>(x, i): a field of item i, `none` when out of range. */
+#define ITEM_FIELD(ret, name, at, type, field, none) \
+	ret berth_container_info_##name(const berth_container_info *x, size_t i) \
+	{ const type *p = at(x, i); return p ? p->field : none; }
+
 /* ---- container info: health ---------------------------------------------- */
 const char *berth_health_name(berth_health h)
 {
@@ -215,18 +223,11 @@ berth_health berth_container_info_health(const berth_container_info *x) { return
 int berth_container_info_health_failing_streak(const berth_container_info *x) { return x ? x->failing_streak : 0; }
 size_t berth_container_info_health_log_count(const berth_container_info *x) { return x ? x->health_log_len : 0; }
 
-static const health_run *run_at(const berth_container_info *x, size_t i)
-{
-	return x && i < x->health_log_len ? &x->health_log[i] : NULL;
-}
-int berth_container_info_health_log_exit_code(const berth_container_info *x, size_t i)
-{ const health_run *r = run_at(x, i); return r ? r->exit_code : -1; }
-const char *berth_container_info_health_log_output(const berth_container_info *x, size_t i)
-{ const health_run *r = run_at(x, i); return r ? r->output : NULL; }
-const char *berth_container_info_health_log_start(const berth_container_info *x, size_t i)
-{ const health_run *r = run_at(x, i); return r ? r->start : NULL; }
-const char *berth_container_info_health_log_end(const berth_container_info *x, size_t i)
-{ const health_run *r = run_at(x, i); return r ? r->end : NULL; }
+ITEM_AT(run_at, health_run, health_log, health_log_len)
+ITEM_FIELD(int, health_log_exit_code, run_at, health_run, exit_code, -1)
+ITEM_FIELD(const char *, health_log_output, run_at, health_run, output, NULL)
+ITEM_FIELD(const char *, health_log_start, run_at, health_run, start, NULL)
+ITEM_FIELD(const char *, health_log_end, run_at, health_run, end, NULL)
 
 int berth_container_info_has_healthcheck(const berth_container_info *x) { return x && x->has_healthcheck; }
 size_t berth_container_info_healthcheck_test_count(const berth_container_info *x) { return x ? x->hc_test.len : 0; }
@@ -238,50 +239,28 @@ int64_t berth_container_info_healthcheck_start_period_ms(const berth_container_i
 int berth_container_info_healthcheck_retries(const berth_container_info *x) { return x ? x->hc_retries : 0; }
 
 /* ---- container info: mounts, networks, ports ------------------------------ */
-static const mount_info *mount_at(const berth_container_info *x, size_t i)
-{
-	return x && i < x->mounts_len ? &x->mounts[i] : NULL;
-}
+ITEM_AT(mount_at, mount_info, mounts, mounts_len)
 size_t berth_container_info_mount_count(const berth_container_info *x) { return x ? x->mounts_len : 0; }
-berth_mount_type berth_container_info_mount_type(const berth_container_info *x, size_t i)
-{ const mount_info *m = mount_at(x, i); return m ? m->type : BERTH_MOUNT_OTHER; }
-const char *berth_container_info_mount_source(const berth_container_info *x, size_t i)
-{ const mount_info *m = mount_at(x, i); return m ? m->source : NULL; }
-const char *berth_container_info_mount_destination(const berth_container_info *x, size_t i)
-{ const mount_info *m = mount_at(x, i); return m ? m->destination : NULL; }
-const char *berth_container_info_mount_volume_name(const berth_container_info *x, size_t i)
-{ const mount_info *m = mount_at(x, i); return m ? m->volume_name : NULL; }
-int berth_container_info_mount_read_only(const berth_container_info *x, size_t i)
-{ const mount_info *m = mount_at(x, i); return m && m->read_only; }
+ITEM_FIELD(berth_mount_type, mount_type, mount_at, mount_info, type, BERTH_MOUNT_OTHER)
+ITEM_FIELD(const char *, mount_source, mount_at, mount_info, source, NULL)
+ITEM_FIELD(const char *, mount_destination, mount_at, mount_info, destination, NULL)
+ITEM_FIELD(const char *, mount_volume_name, mount_at, mount_info, volume_name, NULL)
+ITEM_FIELD(int, mount_read_only, mount_at, mount_info, read_only, 0)
 
-static const network_info *network_at(const berth_container_info *x, size_t i)
-{
-	return x && i < x->networks_len ? &x->networks[i] : NULL;
-}
+ITEM_AT(network_at, network_info, networks, networks_len)
 size_t berth_container_info_network_count(const berth_container_info *x) { return x ? x->networks_len : 0; }
-#define NETWORK_STR(field) \
-	const char *berth_container_info_network_##field(const berth_container_info *x, size_t i) \
-	{ const network_info *n = network_at(x, i); return n ? n->field : NULL; }
-NETWORK_STR(name)
-NETWORK_STR(ipv4)
-NETWORK_STR(ipv6)
-NETWORK_STR(gateway)
-NETWORK_STR(mac)
-#undef NETWORK_STR
+ITEM_FIELD(const char *, network_name, network_at, network_info, name, NULL)
+ITEM_FIELD(const char *, network_ipv4, network_at, network_info, ipv4, NULL)
+ITEM_FIELD(const char *, network_ipv6, network_at, network_info, ipv6, NULL)
+ITEM_FIELD(const char *, network_gateway, network_at, network_info, gateway, NULL)
+ITEM_FIELD(const char *, network_mac, network_at, network_info, mac, NULL)
 
-static const port_info *port_at(const berth_container_info *x, size_t i)
-{
-	return x && i < x->ports_len ? &x->ports[i] : NULL;
-}
+ITEM_AT(port_at, port_info, ports, ports_len)
 size_t berth_container_info_port_count(const berth_container_info *x) { return x ? x->ports_len : 0; }
-int berth_container_info_port_container_port(const berth_container_info *x, size_t i)
-{ const port_info *p = port_at(x, i); return p ? p->container_port : 0; }
-const char *berth_container_info_port_proto(const berth_container_info *x, size_t i)
-{ const port_info *p = port_at(x, i); return p ? p->proto : NULL; }
-const char *berth_container_info_port_host_ip(const berth_container_info *x, size_t i)
-{ const port_info *p = port_at(x, i); return p ? p->host_ip : NULL; }
-int berth_container_info_port_host_port(const berth_container_info *x, size_t i)
-{ const port_info *p = port_at(x, i); return p ? p->host_port : 0; }
+ITEM_FIELD(int, port_container_port, port_at, port_info, container_port, 0)
+ITEM_FIELD(const char *, port_proto, port_at, port_info, proto, NULL)
+ITEM_FIELD(const char *, port_host_ip, port_at, port_info, host_ip, NULL)
+ITEM_FIELD(int, port_host_port, port_at, port_info, host_port, 0)
 
 int berth_container_info_host_port(const berth_container_info *x, int container_port, const char *proto,
 				   const char **host_ip)
@@ -349,3 +328,15 @@ const char *berth_container_list_label(const berth_container_list *l, size_t i, 
 	ssize_t k = labels_find(&e->label_keys, key);
 	return k < 0 ? NULL : e->label_values.items[k];
 }
+
+/* ---- prune result ------------------------------------------------------------ */
+void berth_prune_result_free(berth_prune_result *r)
+{
+	if (!r)
+		return;
+	strv_release(&r->ids);
+	free(r);
+}
+size_t berth_prune_result_count(const berth_prune_result *r) { return r ? r->ids.len : 0; }
+const char *berth_prune_result_id(const berth_prune_result *r, size_t i) { return r ? strv_at(&r->ids, i) : NULL; }
+uint64_t berth_prune_result_space_reclaimed(const berth_prune_result *r) { return r ? r->space_reclaimed : 0; }

@@ -166,6 +166,11 @@ struct berth_container_list {
 	size_t len;
 };
 
+struct berth_prune_result {
+	strv ids;
+	uint64_t space_reclaimed;
+};
+
 /* Map an engine's state word to berth_state ("configured" -> created, ...). */
 berth_state state_from_string(const char *s);
 

@@ -359,7 +359,7 @@ typedef struct waiter {
 	probe_state *ps;
 	int64_t next_probe;
 	/* health checks berth runs itself */
-	bool drive_health;
+	bool drive_health;            /* the engine has health_run */
 	int64_t next_health_run;      /* monotonic ms; 0 = not scheduled yet */
 	char *newest_run;             /* Start of the newest run the engine logged */
 	bool own_run_pending;         /* our last run has not shown up yet */
@@ -406,8 +406,15 @@ static const char *newest_run(const berth_container_info *x)
 	return n ? berth_container_info_health_log_start(x, n - 1) : "";
 }
 
-/* Read the status. Also notices health runs berth did not make: then the
- * engine runs its checks itself and berth leaves them to it. */
+static int64_t health_interval(const berth_container_info *x)
+{
+	int64_t ms = berth_container_info_healthcheck_interval_ms(x);
+	return ms > 0 ? ms : HEALTH_DEFAULT_INTERVAL_MS;
+}
+
+/* Read the status. A health run berth did not make (the engine's own
+ * timer, another waiter) moves berth's next run one interval on, so the
+ * checks keep to their interval whoever runs them. */
 static int refresh(waiter *w, berth_error *err)
 {
 	berth_container_info *x = NULL;
@@ -419,26 +426,18 @@ static int refresh(waiter *w, berth_error *err)
 	berth_container_info_free(w->info);
 	w->info = x;
 	const char *newest = newest_run(x);
-	if (w->newest_run && !STREQ(w->newest_run, newest)) {
-		if (w->own_run_pending)
-			w->own_run_pending = false;
-		else if (w->drive_health) {
-			w->drive_health = false;
-			berth_log(w->c, BERTH_LOG_DEBUG, "%s: the engine runs the health checks itself", w->id);
-		}
+	if (w->newest_run && STREQ(w->newest_run, newest))
+		return 0;
+	if (w->newest_run && !w->own_run_pending && w->drive_health) {
+		berth_log(w->c, BERTH_LOG_DEBUG, "%s: a health check ran that berth did not start", w->id);
+		w->next_health_run = now_ms() + health_interval(x);
 	}
-	if (!w->newest_run || !STREQ(w->newest_run, newest)) {
-		free(w->newest_run);
-		if (!(w->newest_run = strdup(newest)))
-			return BERTH_NOMEM(err);
-	}
+	if (w->newest_run)
+		w->own_run_pending = false;
+	free(w->newest_run);
+	if (!(w->newest_run = strdup(newest)))
+		return BERTH_NOMEM(err);
 	return 0;
-}
-
-static int64_t health_interval(const berth_container_info *x)
-{
-	int64_t ms = berth_container_info_healthcheck_interval_ms(x);
-	return ms > 0 ? ms : HEALTH_DEFAULT_INTERVAL_MS;
 }
 
 /* Run one health check when one is due. Returns 1 when it ran (the status
@@ -454,15 +453,17 @@ static int maybe_run_health(waiter *w, berth_error *err)
 			wait = health_interval(w->info);
 		w->next_health_run = now + (wait > 0 ? wait : 0);
 	}
-	if (now < w->next_health_run)
+	if (now < w->next_health_run || remaining_ms(w->deadline) == 0)
 		return 0;
 	int64_t t = berth_container_info_healthcheck_timeout_ms(w->info);
 	int limit = (int)((t > 0 && t < 3600000 ? t : HEALTH_DEFAULT_TIMEOUT_MS) + HEALTH_RUN_MARGIN_MS);
 	berth_error e = BERTH_ERROR_INIT;
 	int r = w->c->ops->health_run(w->c, berth_container_info_id(w->info), budget(w, limit), &e);
 	w->next_health_run = now_ms() + health_interval(w->info);
-	if (r == BERTH_ECONFLICT || r == BERTH_ENOTFOUND) {
-		/* it stopped (or went) meanwhile: the next status read says how */
+	if (r == BERTH_ECONFLICT || r == BERTH_ENOTFOUND || r == BERTH_ETIMEDOUT) {
+		/* it stopped (or went) meanwhile, and the next status read says
+		 * how; or the run outlasted its time, which the wait's own
+		 * deadline governs */
 		berth_log(w->c, BERTH_LOG_DEBUG, "%s", e.message);
 		return 1;
 	}
@@ -815,7 +816,10 @@ static int verdict(berth_ready_result **out, waiter *w, berth_ready_state state,
 			berth_ready_result_free(res);
 			return BERTH_NOMEM(err);
 		}
-		r = berth_fail(err, BERTH_ETIMEDOUT, "%s not ready after %.1f s: %s", id, secs,
+		/* The deadline the caller set, not the elapsed time (which a
+		 * busy machine stretches): the message says what was asked. */
+		r = berth_fail(err, BERTH_ETIMEDOUT, "%s not ready after %.1f s: %s", id,
+			       w->o.timeout_ms > 0 ? (double)w->o.timeout_ms / 1000.0 : secs,
 			       why.len ? why.data : "no verdict");
 		break;
 	}
@@ -881,7 +885,7 @@ static int wait_loop(berth_ready_result **out, waiter *w, berth_error *err)
 						continue; /* read the status it produced at once */
 				}
 			}
-			if (now_ms() >= w->next_probe && w->o.probe_count) {
+			if (now_ms() >= w->next_probe && w->o.probe_count && remaining_ms(w->deadline) > 0) {
 				r = run_probes(w, err);
 				if (r < 0)
 					return r;

@@ -7,6 +7,8 @@
 #include "internal.h"
 #include "model.h"
 
+#include <berth/owner.h>
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <inttypes.h>
@@ -462,6 +464,7 @@ void berth_spec_free(berth_spec *s)
 }
 
 const char *berth_spec_image(const berth_spec *s) { return s ? s->image : NULL; }
+const char *berth_spec_name(const berth_spec *s) { return s ? s->name : NULL; }
 
 /* ---- the process ----------------------------------------------------------------- */
 
@@ -529,7 +532,7 @@ int berth_spec_add_label(berth_spec *s, const char *key, const char *value, bert
 	CHECK_ARG(s, err, "spec is NULL");
 	if (isempty(key))
 		return berth_fail(err, BERTH_EINVAL, "label: empty key");
-	if (STREQ(key, BERTH_LABEL_MANAGED) || STREQ(key, BERTH_LABEL_OWNER))
+	if (STREQ(key, BERTH_LABEL_MANAGED) || STREQ(key, BERTH_LABEL_OWNER) || STREQ(key, BERTH_LABEL_SPEC_HASH))
 		return berth_fail(err, BERTH_EINVAL, "label: %s is written by berth itself", key);
 	int r = check_text("label", key, err);
 	if (r == 0)

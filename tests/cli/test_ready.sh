@@ -11,6 +11,9 @@ RUN="cliready$$"
 IMAGE=localhost/berth-test/busybox:latest
 HEALTH=localhost/berth-test/health:latest
 TMP=$(mktemp -d /tmp/berth-cli-ready-XXXXXX)
+n=0
+failed=0
+
 . "$(dirname "$0")/lib.sh"
 
 cleanup() {
@@ -19,6 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+
 # start NAME IMAGE [CMD...]: a detached container of this run
 start() {
 	local name=$1
@@ -26,7 +30,9 @@ start() {
 	"$B" -E "$E" run -d --name "berth-t-$RUN-$name" -l "io.berth.test.run=$RUN" "$@" >/dev/null
 }
 
-plan 28
+require_engine
+
+echo "1..34"
 
 # --- health: the image's check (1 s interval) turns healthy after ~1 s ---
 start healthy "$HEALTH"
@@ -35,6 +41,17 @@ check "healthy container: exit 0" [ $rc = 0 ]
 check "healthy container: says ready and healthy" has "$out" "ready after"
 check "healthy container: health healthy" has "$out" "health healthy"
 check "healthy container: as soon as known (${took} ms)" [ $took -lt 8000 ]
+run "$B" -E "$E" wait --ready --timeout 30 "berth-t-$RUN-healthy"
+check "wait --ready is the same command: exit 0" [ $rc = 0 ]
+check "wait --ready says ready" has "$out" "ready after"
+run "$B" -E "$E" inspect "berth-t-$RUN-healthy"
+check "inspect shows the health" has "$out" "Health:      healthy (last check exited 0)"
+
+# --- a health check given on the command line (berth runs it on Podman) ---
+start cmdline-health --health-cmd 'test -f /tmp/up' --health-interval 500ms --health-retries 3 \
+	"$IMAGE" sh -c 'sleep 1; touch /tmp/up; sleep 300'
+run "$B" -E "$E" ready --timeout 30 "berth-t-$RUN-cmdline-health"
+check "--health-cmd container: ready once its check passes (${took} ms)" bash -c "[ $rc = 0 ] && [ $took -ge 800 ] && [ $took -lt 8000 ]"
 
 # --- unhealthy: the check never passes ---
 start unhealthy "$HEALTH" sh -c 'echo waiting for the database; sleep 300'
@@ -69,11 +86,15 @@ check "one failing probe of all: exit 1 with its reason" bash -c "[ $rc = 1 ] &&
 run "$B" -E "$E" ready --timeout 10 --any --probe 'exec:exit 7' --probe 'log:accepting' "berth-t-$RUN-sleeper"
 check "--any: one passing probe is enough" [ $rc = 0 ]
 
-# --- tcp and http on a port published on 127.0.0.1 (made with the engine's CLI) ---
-"${ENGINE_CLI[@]}" run -d --name "berth-t-$RUN-web" -l "io.berth.test.run=$RUN" -p 127.0.0.1::8080 -p 127.0.0.1::9090 \
-	"$IMAGE" sh -c 'sleep 1; mkdir -p /www; echo hi > /www/index.html; exec httpd -f -p 8080 -h /www' >/dev/null
+# --- tcp and http on a port published on 127.0.0.1 ---
+start web -p 127.0.0.1::8080 -p 127.0.0.1::9090 \
+	"$IMAGE" sh -c 'sleep 1; mkdir -p /www; echo hi > /www/index.html; exec httpd -f -p 8080 -h /www'
 run "$B" -E "$E" ready --timeout 20 --probe tcp:8080 --probe http:8080/ "berth-t-$RUN-web"
 check "tcp + http probes pass once httpd listens" [ $rc = 0 ]
+run "$B" -E "$E" inspect "berth-t-$RUN-web"
+check "inspect shows the published ports" has "$out" "8080/tcp -> 127.0.0.1:"
+run "$B" -E "$E" inspect --format json "berth-t-$RUN-web"
+check "inspect --format json has the ports" bash -c "python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; assert len(d[\"Ports\"]) == 2 and d[\"Ports\"][0][\"HostIp\"] == \"127.0.0.1\"' <'$TMP/out'"
 run "$B" -E "$E" ready --timeout 2 --probe tcp:9090 "berth-t-$RUN-web"
 check "tcp probe on a published port nobody listens on: exit 1" [ $rc = 1 ]
 run "$B" -E "$E" ready --timeout 10 --probe 'http:8080/nothere#404' "berth-t-$RUN-web"

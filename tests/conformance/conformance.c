@@ -51,14 +51,33 @@ berth_spec *spec_of(const char *name, const char *const *argv, size_t argc)
 	return spec_of_image(IMAGE, name, argv, argc);
 }
 
-char *run(const char *name, const char *const *argv, size_t argc)
+/* Create (and with start, run) a container of the test image. */
+static char *make(const char *name, const char *const *argv, size_t argc, bool start)
 {
 	berth_spec *s = spec_of(name, argv, argc);
 	char *id = NULL;
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_container_run(&id, client, s, &err), &err);
+	if (start)
+		assert_ok(berth_container_run(&id, client, s, &err), &err);
+	else
+		assert_ok(berth_container_create(&id, client, s, &err), &err);
 	berth_spec_free(s);
 	return id;
+}
+
+char *run(const char *name, const char *const *argv, size_t argc) { return make(name, argv, argc, true); }
+char *create(const char *name, const char *const *argv, size_t argc) { return make(name, argv, argc, false); }
+
+/* A second client of the engine under test with its own request deadline. */
+berth_client *client_with_timeout(int timeout_ms)
+{
+	berth_client *c = NULL;
+	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
+	o.engine = engine;
+	o.timeout_ms = timeout_ms;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_client_open(&c, &o, &err), &err);
+	return c;
 }
 
 berth_container_info *inspect(const char *id)

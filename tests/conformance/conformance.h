@@ -29,6 +29,10 @@ berth_spec *spec_of_image(const char *image, const char *name, const char *const
 berth_spec *spec_of(const char *name, const char *const *argv, size_t argc);
 /* Create and start; the id is the caller's (berth_free). */
 char *run(const char *name, const char *const *argv, size_t argc);
+/* Create without starting. */
+char *create(const char *name, const char *const *argv, size_t argc);
+/* Another client of the engine under test, with this request deadline. */
+berth_client *client_with_timeout(int timeout_ms);
 berth_container_info *inspect(const char *id);
 /* Poll until the container leaves "running" (bounded). */
 berth_container_info *wait_exited(const char *id, int timeout_ms);

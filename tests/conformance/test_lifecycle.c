@@ -70,18 +70,23 @@ static void test_run_and_inspect(void **state)
 	assert_true(env_seen);
 	assert_true(strlen(berth_container_info_raw_json(x)) > 100);
 
-	/* The effect inside: the process really has the variable. */
+	/* The effect inside: the process really has the variable. The start
+	 * may return before runc's init has exec'd the command (its own
+	 * environment until then): look again for a while. */
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%lld/environ", (long long)berth_container_info_pid(x));
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	char envbuf[8192];
-	size_t n = fread(envbuf, 1, sizeof envbuf - 1, f);
-	fclose(f);
 	bool found = false;
-	for (size_t off = 0; off < n; off += strlen(envbuf + off) + 1) {
+	for (int attempt = 0; attempt < 40 && !found; attempt++) {
+		if (attempt)
+			usleep(50 * 1000);
+		FILE *f = fopen(path, "r");
+		assert_non_null(f);
+		char envbuf[8192];
+		size_t n = fread(envbuf, 1, sizeof envbuf - 1, f);
+		fclose(f);
 		envbuf[n] = '\0';
-		found |= strcmp(envbuf + off, "BERTH_FOO=bar baz") == 0;
+		for (size_t off = 0; off < n; off += strlen(envbuf + off) + 1)
+			found |= strcmp(envbuf + off, "BERTH_FOO=bar baz") == 0;
 	}
 	assert_true(found);
 
@@ -157,12 +162,8 @@ static void test_stop_grace_then_kill(void **state)
 	(void)state;
 	need_engine();
 	char *id = run(name_of("grace"), SLEEP, 2);
-	berth_client *impatient = NULL;
-	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
-	o.engine = engine;
-	o.timeout_ms = 1000;
+	berth_client *impatient = client_with_timeout(1000);
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_client_open(&impatient, &o, &err), &err);
 	berth_stop_options so = BERTH_STOP_OPTIONS_INIT;
 	so.grace_seconds = 3;
 	int64_t t0 = now_ms_();

@@ -141,6 +141,40 @@ static void test_healthy(void **state)
 	done(&w, id);
 }
 
+struct waiter_arg { const char *id; waited w; };
+static void *wait_thread(void *arg)
+{
+	struct waiter_arg *a = arg;
+	a->w = wait_ready(a->id, 30000, NULL, 0, false);
+	return NULL;
+}
+
+/* Two waits on one container at once (threads sharing the client): both
+ * see it healthy. On Podman each sees the other's runs and keeps to the
+ * interval instead of doubling the checks. */
+static void test_two_waiters(void **state)
+{
+	(void)state;
+	need_engine();
+	char *id = run_with(HEALTH_IMAGE, name_of("two-waiters"), NO_CMD, NULL);
+	struct waiter_arg a = { id, { 0 } }, b = { id, { 0 } };
+	pthread_t ta, tb;
+	assert_int_equal(pthread_create(&ta, NULL, wait_thread, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, wait_thread, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_ready(&a.w);
+	assert_ready(&b.w);
+	assert_true(a.w.ms < 8000 && b.w.ms < 8000);
+	int runs = berth_ready_result_health_runs(a.w.res) + berth_ready_result_health_runs(b.w.res);
+	if (engine == BERTH_ENGINE_PODMAN)
+		assert_true(runs >= 1 && runs <= 6);
+	else
+		assert_int_equal(runs, 0);
+	done(&a.w, NULL);
+	done(&b.w, id);
+}
+
 /* The image's check never passes (the command never creates the file):
  * unhealthy after 2 failed runs, long before the timeout. */
 static void test_unhealthy_fails_fast(void **state)
@@ -359,28 +393,39 @@ static void test_probe_all_any(void **state)
 	done(&w, id);
 }
 
+/* A probe that passes once the container gets there (~1 s, not before), and
+ * one that never does: a timeout whose message says why (and, when given,
+ * the container's last output holds logs_needle). */
+static void probe_pass_and_fail(const char *id, const char *good, const char *bad, const char *why,
+				const char *logs_needle)
+{
+	waited w = wait_ready(id, 20000, &good, 1, false);
+	assert_ready(&w);
+	assert_true(w.ms >= 500);
+	done(&w, NULL);
+	w = wait_ready(id, 1500, &bad, 1, false);
+	assert_code(w.rc, BERTH_ETIMEDOUT, &w.err);
+	assert_message_has(&w.err, why);
+	if (logs_needle)
+		assert_non_null(strstr(berth_ready_result_logs(w.res), logs_needle));
+	done(&w, NULL);
+}
+
 static void test_probe_log(void **state)
 {
 	(void)state;
 	need_engine();
 	const char *argv[] = { "sh", "-c", "echo booting; sleep 1; echo 'listening on port 8080' >&2; sleep 300" };
 	char *id = run(name_of("log"), argv, 3);
-	const char *good[] = { "log:^listening on port [0-9]+$" };
-	waited w = wait_ready(id, 20000, good, 1, false);
-	assert_ready(&w);
-	assert_true(w.ms >= 500);
-	done(&w, NULL);
-	const char *bad[] = { "log:^ready$" };
-	w = wait_ready(id, 1200, bad, 1, false);
-	assert_code(w.rc, BERTH_ETIMEDOUT, &w.err);
-	assert_message_has(&w.err, "no line matches");
-	assert_non_null(strstr(berth_ready_result_logs(w.res), "listening on port 8080"));
-	done(&w, id);
+	probe_pass_and_fail(id, "log:^listening on port [0-9]+$", "log:^ready$", "no line matches",
+			    "listening on port 8080");
+	force_remove(id);
+	berth_free(id);
 	/* a TTY container's logs are not framed */
 	const char *targv[] = { "sh", "-c", "echo tty says hi; sleep 300" };
 	id = run_with(IMAGE, name_of("log-tty"), targv, 3, with_tty);
 	const char *hi[] = { "log:tty says hi$" };
-	w = wait_ready(id, 20000, hi, 1, false);
+	waited w = wait_ready(id, 20000, hi, 1, false);
 	assert_ready(&w);
 	done(&w, id);
 }
@@ -391,17 +436,8 @@ static void test_probe_exec(void **state)
 	need_engine();
 	const char *argv[] = { "sh", "-c", "sleep 1; touch /tmp/ready; sleep 300" };
 	char *id = run(name_of("exec"), argv, 3);
-	const char *good[] = { "exec:test -f /tmp/ready" };
-	waited w = wait_ready(id, 20000, good, 1, false);
-	assert_ready(&w);
-	assert_true(w.ms >= 500);
-	done(&w, NULL);
-	const char *bad[] = { "exec:echo not yet; exit 5" };
-	w = wait_ready(id, 1500, bad, 1, false);
-	assert_code(w.rc, BERTH_ETIMEDOUT, &w.err);
-	assert_message_has(&w.err, "exited 5");
-	assert_message_has(&w.err, "not yet");
-	done(&w, NULL);
+	probe_pass_and_fail(id, "exec:test -f /tmp/ready", "exec:echo not yet; exit 5", "exited 5: not yet", NULL);
+	waited w = { .err = BERTH_ERROR_INIT };
 	/* argv form, a command that does not exist: the engine's own code (126/127) */
 	berth_probe *p = NULL;
 	berth_error err = BERTH_ERROR_INIT;
@@ -453,6 +489,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_healthy),
+		cmocka_unit_test(test_two_waiters),
 		cmocka_unit_test(test_unhealthy_fails_fast),
 		cmocka_unit_test(test_unhealthy_carries_output),
 		cmocka_unit_test(test_start_period),

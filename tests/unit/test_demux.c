@@ -1,6 +1,7 @@
 /* The multiplexed stream parser and the line splitter (src/lib/parse/demux.c). */
 #include "../common/test.h"
 
+#include "../common/fixture.h"
 #include "lib/parse/demux.h"
 
 /* Everything a demux run produced: per stream bytes, frame ends, pieces. */
@@ -170,17 +171,10 @@ static void test_tty_passthrough(void **state)
 
 /* ---- real replies (tests/unit/fixtures/logs) ---------------------------- */
 
-static char *fixture(const char *name, size_t *len)
+static const char *rel(const char *name)
 {
-	const char *dir = getenv("BERTH_SOURCE_DIR");
-	char path[512];
-	snprintf(path, sizeof path, "%s/tests/unit/fixtures/logs/%s", dir ? dir : ".", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	char *buf = malloc(65536);
-	*len = fread(buf, 1, 65536, f);
-	fclose(f);
+	static char buf[128];
+	snprintf(buf, sizeof buf, "logs/%s", name);
 	return buf;
 }
 
@@ -226,7 +220,7 @@ static void test_real_logs(void **state)
 	static const char *const names[] = { "docker-logs-framed.bin", "podman-logs-framed.bin" };
 	for (size_t k = 0; k < 2; k++) {
 		size_t len;
-		char *data = fixture(names[k], &len);
+		char *data = test_fixture(rel(names[k]), &len);
 		for (size_t step = 1; step <= len; step += (step < 16 ? 1 : 13)) {
 			lines l = { STRV_INIT, 0 };
 			split(&l, data, len, false, step);
@@ -246,7 +240,7 @@ static void test_real_logs(void **state)
 	static const char *const tty[] = { "docker-logs-tty.bin", "podman-logs-tty.bin" };
 	for (size_t k = 0; k < 2; k++) {
 		size_t len;
-		char *data = fixture(tty[k], &len);
+		char *data = test_fixture(rel(tty[k]), &len);
 		lines l = { STRV_INIT, 0 };
 		split(&l, data, len, true, 3);
 		assert_int_equal(l.v.len, 2);

@@ -1,6 +1,7 @@
 /* Engine API replies -> models, and status -> error mapping. */
 #include "../common/test.h"
 
+#include "../common/fixture.h"
 #include "lib/engines/engineapi/parse.h"
 
 #define S(x) x, strlen(x)
@@ -163,29 +164,12 @@ static void test_list(void **state)
 
 /* ---- real replies (tests/unit/fixtures/inspect), Docker 20.10.24 and Podman 4.3.1 ---- */
 
-static char *fixture(const char *name, size_t *len)
-{
-	const char *dir = getenv("BERTH_SOURCE_DIR");
-	char path[512];
-	snprintf(path, sizeof path, "%s/tests/unit/fixtures/%s", dir ? dir : ".", name);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s", path);
-	static char buf[64 * 1024];
-	*len = fread(buf, 1, sizeof buf - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	char *copy = malloc(*len + 1);
-	memcpy(copy, buf, *len + 1);
-	return copy;
-}
-
 static berth_container_info *inspect_fixture(const char *name)
 {
 	size_t len;
 	char rel[128];
 	snprintf(rel, sizeof rel, "inspect/%s", name);
-	char *body = fixture(rel, &len);
+	char *body = test_fixture(rel, &len);
 	berth_container_info *x = NULL;
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(engineapi_parse_inspect(&x, body, len, name, &err), &err);
@@ -476,7 +460,7 @@ static void test_exec_inspect(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		size_t len;
-		char *body = fixture(cases[i].name, &len);
+		char *body = test_fixture(cases[i].name, &len);
 		bool running = !cases[i].running;
 		int code = 99;
 		berth_error err = BERTH_ERROR_INIT;

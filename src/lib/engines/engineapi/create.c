@@ -3,6 +3,8 @@
  * and the engine's defaults stay in force for the rest. */
 #include "create.h"
 
+#include <berth/owner.h>
+
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -105,7 +107,7 @@ static json_t *healthcheck_json(jb *b, const berth_spec *s)
 	return h;
 }
 
-static void config(jb *b, json_t *body, const berth_spec *s, const char *owner)
+static void config(jb *b, json_t *body, const berth_spec *s, const char *owner, const char *hash)
 {
 	json_t *labels = json_object();
 	put(b, body, "Labels", labels);
@@ -114,6 +116,7 @@ static void config(jb *b, json_t *body, const berth_spec *s, const char *owner)
 	put(b, labels, BERTH_LABEL_MANAGED, json_string("true"));
 	if (owner)
 		put(b, labels, BERTH_LABEL_OWNER, json_string(owner));
+	put(b, labels, BERTH_LABEL_SPEC_HASH, json_string(hash));
 	put(b, body, "Image", json_string(s->image));
 	if (s->has_cmd)
 		put(b, body, "Cmd", strv_json(b, &s->cmd));
@@ -317,11 +320,15 @@ int engineapi_create_body(json_t **out, const berth_spec *spec, const char *owne
 	int r = unsupported(d, spec, server_version, err);
 	if (r < 0)
 		return r;
+	char hash[65];
+	r = berth_spec_hash(hash, spec, err);
+	if (r < 0)
+		return r;
 	jb b = { false };
 	_cleanup_json_ json_t *body = json_object();
 	json_t *hc = json_object();
 	put(&b, body, "HostConfig", hc);
-	config(&b, body, spec, owner);
+	config(&b, body, spec, owner, hash);
 	host_config(&b, hc, spec, d);
 	if (b.oom || !body)
 		return BERTH_NOMEM(err);

@@ -1,42 +1,45 @@
 /* The Engine API backend: Docker and Podman through the Docker-compatible
  * REST API (Podman's compat endpoints answer under the same paths). The
  * differences between the two are kept in the dialect table below. */
-#include "../../engine.h"
-#include "../../transport/http.h"
+#include "engineapi.h"
 #include "create.h"
 #include "parse.h"
 
 #include "../../parse/demux.h"
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 
 #define MAX_REPLY (64u * 1024 * 1024)   /* a buffered JSON reply */
 #define STOP_MARGIN_MS 30000            /* the engine's own time beyond the grace */
 
-/* Where Docker and Podman differ, in one place. */
-typedef struct dialect {
-	berth_engine engine;
-	const char *name;
-	bool needs_stop_timeout_lookup; /* stop without t= uses the container's own */
-	/* Re-classify an error reply the generic status mapping gets wrong. */
-	int (*refine)(int code, int status, const char *message);
-	/* How its create differs from Docker's (NULL: it does not). */
-	const engineapi_create_dialect *create;
-	/* The engine's operations when they differ from the common table
-	 * (NULL: engineapi_ops). */
-	const berth_engine_ops *(*ops)(void);
-} dialect;
+/* Docker: pausing a paused container is 409 like any conflict, unpausing
+ * one that is not paused is 500, and renaming a container to its own name
+ * is 400. */
+static int docker_refine(int code, int status, const char *message)
+{
+	if (status == 409 && strstr(message, "is already paused"))
+		return BERTH_EALREADY;
+	if (status == 500 && strstr(message, "is not paused"))
+		return BERTH_ECONFLICT;
+	if (status == 400 && strstr(message, "same name as its current name"))
+		return BERTH_EALREADY;
+	return code;
+}
 
 /* Podman's compat API answers some state conflicts with 500 where Docker
  * says 409: "container state improper" (remove of a running container,
- * without force) and "already in use" (a taken name). A container that is
- * being removed (auto-remove) is a 500 "does not exist in database: no
- * such container" for a moment, where Docker says 404. */
+ * without force; kill, pause or unpause in the wrong state; "is already
+ * paused" among them) and "already in use" (a taken name). A container
+ * removed while a request on it runs (a wait for its removal) is 500
+ * "does not exist in database: no such container". */
 static int podman_refine(int code, int status, const char *message)
 {
+	if (status == 500 && strstr(message, "is already paused"))
+		return BERTH_EALREADY;
+	if (status == 500 && strstr(message, "no such container"))
+		return BERTH_ENOTFOUND;
 	if (status == 500 && (strstr(message, "container state improper") || strstr(message, "already in use")))
 		return BERTH_ECONFLICT;
 	if (status == 500 && strstr(message, "no such container"))
@@ -59,18 +62,31 @@ static const engineapi_create_dialect podman_create = {
 	.host_gateway_since = "4.7",
 };
 
+/* Status words Podman never reports and refuses as list filters. */
+static const char *const podman_unknown_states[] = { "restarting", "dead", NULL };
+
 static const dialect dialects[] = {
-	{ BERTH_ENGINE_DOCKER, "Docker", true, NULL, NULL, NULL },
-	{ BERTH_ENGINE_PODMAN, "Podman", true, podman_refine, &podman_create, podman_ops },
+	{
+		.engine = BERTH_ENGINE_DOCKER,
+		.name = "Docker",
+		.needs_stop_timeout_lookup = true,
+		.refine = docker_refine,
+		.update = UPDATE_COMPAT,
+	},
+	{
+		.engine = BERTH_ENGINE_PODMAN,
+		.name = "Podman",
+		.needs_stop_timeout_lookup = true,
+		.refine = podman_refine,
+		.restart_unpauses = true,
+		.wait_zero_when_removed = true,
+		.update = UPDATE_LIBPOD,
+		.update_unsupported = UPDATE_FIELD_RESTART_POLICY,
+		.unknown_states = podman_unknown_states,
+		.create = &podman_create,
+		.ops = podman_ops,
+	},
 };
-
-typedef struct engineapi {
-	transport *t;
-	const dialect *d;
-	char prefix[24]; /* "/v1.41" */
-} engineapi;
-
-static engineapi *api_of(struct berth_client *c) { return c->backend; }
 
 /* ---- requests ------------------------------------------------------------ */
 
@@ -86,32 +102,35 @@ static int status_error(const dialect *d, const http_response *resp, const char 
 	return berth_fail_full(err, code, resp->status, 0, "%s: %s", what, msg);
 }
 
-typedef struct call {
-	const char *method;
-	const char *path;      /* after the version prefix, already encoded */
-	json_t *body;          /* borrowed */
-	int timeout_ms;        /* 0: the client's default */
-	bool absolute;         /* path is complete: no version prefix (libpod calls) */
-} call;
+/* The HTTP request of a call, with the buffers it points into. */
+typedef struct prepared {
+	sbuf target;
+	char *body;
+	http_request req;
+} prepared;
 
-/* The HTTP request of a call. target and body are the caller's buffers
- * and must outlive the request. */
-static int prepare(struct berth_client *c, const call *k, sbuf *target, char **body, http_request *req,
-		   berth_error *err)
+static void prepared_release(prepared *p)
+{
+	sbuf_release(&p->target);
+	free(p->body);
+}
+#define _cleanup_prepared_ _cleanup_(prepared_release)
+
+static int prepare(prepared *p, struct berth_client *c, const call *k, berth_error *err)
 {
 	engineapi *api = api_of(c);
-	if (sbuf_printf(target, "%s%s", k->absolute ? "" : api->prefix, k->path) < 0)
+	if (sbuf_printf(&p->target, "%s%s", k->unversioned ? "" : api->prefix, k->path) < 0)
 		return BERTH_NOMEM(err);
 	if (k->body) {
-		*body = json_dumps(k->body, JSON_COMPACT);
-		if (!*body)
+		p->body = json_dumps(k->body, JSON_COMPACT);
+		if (!p->body)
 			return BERTH_NOMEM(err);
 	}
-	*req = (http_request){
+	p->req = (http_request){
 		.method = k->method,
-		.target = target->data,
-		.body = *body,
-		.body_len = *body ? strlen(*body) : 0,
+		.target = p->target.data,
+		.body = p->body,
+		.body_len = p->body ? strlen(p->body) : 0,
 		.timeout_ms = k->timeout_ms ? k->timeout_ms : c->timeout_ms,
 	};
 	return 0;
@@ -129,16 +148,13 @@ static bool status_ok(int status, const int *ok_statuses)
 
 /* Perform a call; on a 2xx reply *resp holds it. Non-2xx replies are mapped
  * to errors unless the status is in `ok_statuses` (zero-terminated). */
-static int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
-		   const char *what, berth_error *err)
+int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
+	    const char *what, berth_error *err)
 {
-	_cleanup_sbuf_ sbuf target = SBUF_INIT;
-	_cleanup_free_ char *body = NULL;
-	http_request req;
-	int r = prepare(c, k, &target, &body, &req, err);
-	if (r < 0)
-		return r;
-	r = http_do(api_of(c)->t, &req, resp, MAX_REPLY, err);
+	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
+	int r = prepare(&p, c, k, err);
+	if (r == 0)
+		r = http_do(api_of(c)->t, &p.req, resp, MAX_REPLY, err);
 	if (r < 0)
 		return r;
 	return status_ok(resp->status, ok_statuses) ? 0 : status_error(api_of(c)->d, resp, what, err);
@@ -150,15 +166,12 @@ static int do_call(struct berth_client *c, const call *k, http_response *resp, c
 static int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
 		       const char *what, berth_error *err)
 {
-	_cleanup_sbuf_ sbuf target = SBUF_INIT;
-	_cleanup_free_ char *body = NULL;
-	http_request req;
-	int r = prepare(c, k, &target, &body, &req, err);
-	if (r < 0)
-		return r;
-	int64_t deadline = now_ms() + req.timeout_ms;
+	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
+	int r = prepare(&p, c, k, err);
+	int64_t deadline = now_ms() + p.req.timeout_ms;
 	http_stream *s = NULL;
-	r = http_stream_open(&s, api_of(c)->t, &req, head, err);
+	if (r == 0)
+		r = http_stream_open(&s, api_of(c)->t, &p.req, head, err);
 	if (r < 0)
 		return r;
 	if (status_ok(head->status, NULL)) {
@@ -174,14 +187,6 @@ static int stream_call(http_stream **out, struct berth_client *c, const call *k,
 	return status_error(api_of(c)->d, head, what, err);
 }
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
-
-static void resp_release(http_response *r) { http_response_release(r); }
-#define _cleanup_resp_ _cleanup_(resp_release)
-
-/* What to put in the context of a container operation's messages. */
-typedef char what_buf[300];
-
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
 static int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err)
@@ -191,9 +196,9 @@ static int object_path(sbuf *path, const char *kind, const char *id, const char 
 	return 0;
 }
 
-static int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
-			  int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
-			  http_response *resp, berth_error *err)
+int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
+		   int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
+		   http_response *resp, berth_error *err)
 {
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	int r = object_path(&path, "/containers/", id, rest, err);
@@ -204,7 +209,15 @@ static int container_call(struct berth_client *c, const char *method, const char
 	return do_call(c, &k, resp, ok_statuses, what, err);
 }
 
-static const int ok_already[] = { 304, 0 };
+int container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
+		   const char *verb, berth_error *err)
+{
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	what_buf what;
+	return container_call(c, "POST", id, rest, timeout_ms, ok_statuses, verb, what, &resp, err);
+}
+
+const int ok_already[] = { 304, 0 };
 
 /* ---- probe and negotiation ------------------------------------------------ */
 
@@ -316,8 +329,7 @@ static int api_ping(struct berth_client *c, berth_error *err)
 	return probe_with(&p, api_of(c)->t, err);
 }
 
-/* A malformed reply names the endpoint it came from. */
-static int with_endpoint(const struct berth_client *c, int r, berth_error *err)
+int with_endpoint(const struct berth_client *c, int r, berth_error *err)
 {
 	if (r == BERTH_EPROTOCOL)
 		berth_error_prefix(err, "%s", c->endpoint);
@@ -380,9 +392,7 @@ static int api_create(char **out_id, struct berth_client *c, const berth_spec *s
 
 static int api_start(struct berth_client *c, const char *id, berth_error *err)
 {
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	what_buf what;
-	return container_call(c, "POST", id, "/start", 0, ok_already, "start", what, &resp, err);
+	return container_post(c, id, "/start", 0, ok_already, "start", err);
 }
 
 /* The stop timeout a container carries in its config (engine default 10). */
@@ -394,7 +404,7 @@ static int container_stop_timeout(struct berth_client *c, const char *id, berth_
 	return r < 0 ? r : with_endpoint(c, engineapi_parse_stop_timeout(resp.body.data, resp.body.len, what, err), err);
 }
 
-static int api_stop(struct berth_client *c, const char *id, int grace, berth_error *err)
+int stop_deadline_ms(int *out_ms, struct berth_client *c, const char *id, int grace, berth_error *err)
 {
 	int wait_s = grace;
 	if (grace < 0 && api_of(c)->d->needs_stop_timeout_lookup) {
@@ -402,16 +412,24 @@ static int api_stop(struct berth_client *c, const char *id, int grace, berth_err
 		if (wait_s < 0)
 			return wait_s;
 	}
-	char rest[32] = "/stop";
-	if (grace >= 0)
-		snprintf(rest, sizeof rest, "/stop?t=%d", grace);
 	/* The engine answers only after the grace period: the deadline covers it. */
 	int64_t ms = (int64_t)wait_s * 1000 + STOP_MARGIN_MS;
 	if (ms < c->timeout_ms)
 		ms = c->timeout_ms;
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	what_buf what;
-	return container_call(c, "POST", id, rest, ms > INT32_MAX ? -1 : (int)ms, ok_already, "stop", what, &resp, err);
+	*out_ms = ms > INT32_MAX ? -1 : (int)ms;
+	return 0;
+}
+
+static int api_stop(struct berth_client *c, const char *id, int grace, berth_error *err)
+{
+	int ms;
+	int r = stop_deadline_ms(&ms, c, id, grace, err);
+	if (r < 0)
+		return r;
+	char rest[32] = "/stop";
+	if (grace >= 0)
+		snprintf(rest, sizeof rest, "/stop?t=%d", grace);
+	return container_post(c, id, rest, ms, ok_already, "stop", err);
 }
 
 static int api_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err)
@@ -436,45 +454,72 @@ static int api_inspect(berth_container_info **out, struct berth_client *c, const
 	return r < 0 ? r : with_endpoint(c, engineapi_parse_inspect(out, resp.body.data, resp.body.len, what, err), err);
 }
 
-static int list_filters(sbuf *path, const berth_list_options *opts, berth_error *err)
+int filter_add(json_t *filters, const char *key, const char *const *values, size_t n)
 {
-	_cleanup_json_ json_t *filters = json_object();
-	if (!filters)
-		return BERTH_NOMEM(err);
-	if (opts->label_count) {
-		json_t *labels = json_array();
-		if (!labels || json_object_set_new(filters, "label", labels) < 0)
-			return BERTH_NOMEM(err);
-		for (size_t i = 0; i < opts->label_count; i++)
-			if (json_array_append_new(labels, json_string(opts->labels[i])) < 0)
-				return BERTH_NOMEM(err);
-	}
-	if (opts->name) {
-		json_t *names = json_array();
-		if (!names || json_object_set_new(filters, "name", names) < 0 ||
-		    json_array_append_new(names, json_string(opts->name)) < 0)
-			return BERTH_NOMEM(err);
-	}
+	if (n == 0)
+		return 0;
+	json_t *a = json_array();
+	if (!a || json_object_set_new(filters, key, a) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (json_array_append_new(a, json_string(values[i])) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+int query_add_filters(sbuf *path, char sep, const json_t *filters)
+{
 	if (json_object_size(filters) == 0)
 		return 0;
 	_cleanup_free_ char *text = json_dumps(filters, JSON_COMPACT);
-	if (!text || sbuf_adds(path, "&filters=") < 0 || sbuf_add_urlenc(path, text) < 0)
-		return BERTH_NOMEM(err);
+	if (!text || sbuf_addc(path, sep) < 0 || sbuf_adds(path, "filters=") < 0 || sbuf_add_urlenc(path, text) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* The state words to filter on, without those the engine never reports
+ * (and refuses). *asked tells whether a state filter was given at all. */
+static int state_words(strv *out, bool *asked, const dialect *d, const berth_list_options *opts)
+{
+	*asked = opts->state_count > 0;
+	for (size_t i = 0; i < opts->state_count; i++) {
+		const char *word = berth_state_name(opts->states[i]);
+		bool unknown = false;
+		for (const char *const *u = d->unknown_states; u && *u && !unknown; u++)
+			unknown = STREQ(*u, word);
+		if (!unknown && strv_push(out, word) < 0)
+			return -ENOMEM;
+	}
 	return 0;
 }
 
 static int api_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
 		    berth_error *err)
 {
+	_cleanup_strv_ strv states = STRV_INIT;
+	bool states_asked;
+	_cleanup_json_ json_t *filters = json_object();
+	if (!filters || state_words(&states, &states_asked, api_of(c)->d, opts) < 0)
+		return BERTH_NOMEM(err);
+	if (states_asked && states.len == 0) {
+		/* Only states this engine never has: nothing can match. */
+		berth_container_list *none = calloc(1, sizeof *none);
+		if (!none)
+			return BERTH_NOMEM(err);
+		*out = none;
+		return 0;
+	}
+	const char *const name[] = { opts->name };
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	if (sbuf_printf(&path, "/containers/json?all=%d", opts->all ? 1 : 0) < 0)
+	if (sbuf_printf(&path, "/containers/json?all=%d", opts->all ? 1 : 0) < 0 ||
+	    filter_add(filters, "label", opts->labels, opts->label_count) < 0 ||
+	    filter_add(filters, "name", name, opts->name ? 1 : 0) < 0 ||
+	    filter_add(filters, "status", (const char *const *)states.items, states.len) < 0 ||
+	    query_add_filters(&path, '&', filters) < 0)
 		return BERTH_NOMEM(err);
-	int r = list_filters(&path, opts, err);
-	if (r < 0)
-		return r;
 	call k = { "GET", path.data, NULL, 0 };
-	r = do_call(c, &k, &resp, NULL, "list containers", err);
+	int r = do_call(c, &k, &resp, NULL, "list containers", err);
 	return r < 0 ? r : with_endpoint(c, engineapi_parse_list(out, resp.body.data, resp.body.len, err), err);
 }
 
@@ -656,6 +701,14 @@ static const berth_engine_ops engineapi_ops = {
 	.container_list = api_list,
 	.logs_scan = api_logs_scan,
 	.exec_probe = api_exec_probe,
+	.container_restart = engineapi_restart,
+	.container_kill = engineapi_kill,
+	.container_pause = engineapi_pause,
+	.container_unpause = engineapi_unpause,
+	.container_rename = engineapi_rename,
+	.container_update = engineapi_update,
+	.container_wait = engineapi_wait,
+	.container_prune = engineapi_prune,
 	.close = api_close,
 };
 

@@ -626,3 +626,49 @@ void engineapi_error_message(char *buf, size_t size, int status, const char *bod
 	if (!buf[0])
 		snprintf(buf, size, "HTTP %d", status);
 }
+
+/* ---- operations (wait, prune, update warnings) ------------------------------- */
+
+int engineapi_parse_wait(int *exit_code, char *error, size_t error_size, const char *body, size_t len,
+			 const char *what, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, what, err);
+	if (r < 0)
+		return r;
+	json_t *code = json_object_get(j, "StatusCode");
+	if (!json_is_integer(code) || json_integer_value(code) < INT32_MIN || json_integer_value(code) > INT32_MAX)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: reply has no StatusCode", what);
+	*exit_code = (int)json_integer_value(code);
+	snprintf(error, error_size, "%s", jstr(json_object_get(j, "Error"), "Message"));
+	return 0;
+}
+
+int engineapi_parse_prune(berth_prune_result **out, const char *body, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, "prune containers", err);
+	if (r < 0)
+		return r;
+	json_t *ids = json_object_get(j, "ContainersDeleted");
+	if (!json_is_object(j) || (ids && !json_is_array(ids) && !json_is_null(ids)))
+		return berth_fail(err, BERTH_EPROTOCOL, "prune containers: unexpected reply shape");
+	berth_prune_result *p = calloc(1, sizeof *p);
+	if (!p || strv_from_json(&p->ids, ids) < 0) {
+		berth_prune_result_free(p);
+		return BERTH_NOMEM(err);
+	}
+	int64_t space = jint(j, "SpaceReclaimed");
+	p->space_reclaimed = space > 0 ? (uint64_t)space : 0;
+	*out = p;
+	return 0;
+}
+
+int engineapi_parse_warnings(strv *out, const char *body, size_t len)
+{
+	json_t *j = json_loadb(body ? body : "", len, 0, NULL);
+	int r = strv_from_json(out, json_object_get(j, "Warnings"));
+	json_decref(j);
+	return r;
+}
+

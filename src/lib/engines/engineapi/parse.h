@@ -14,6 +14,15 @@ int engineapi_parse_list(berth_container_list **out, const char *body, size_t le
 int engineapi_parse_create(char **out_id, const char *body, size_t len, const char *what, berth_error *err);
 /* Config.StopTimeout of an inspect reply; 10 (the engines' default) when absent. */
 int engineapi_parse_stop_timeout(const char *body, size_t len, const char *what, berth_error *err);
+/* A wait reply {"StatusCode": N, "Error": {"Message": ...} | null}: the
+ * code, and the message ("" when none) cut to error_size. */
+int engineapi_parse_wait(int *exit_code, char *error, size_t error_size, const char *body, size_t len,
+			 const char *what, berth_error *err);
+/* A prune reply {"ContainersDeleted": [...] | null, "SpaceReclaimed": N}. */
+int engineapi_parse_prune(berth_prune_result **out, const char *body, size_t len, berth_error *err);
+/* The strings of a reply's "Warnings" array (none when the body is not
+ * such an object). 0 or -ENOMEM. */
+int engineapi_parse_warnings(strv *out, const char *body, size_t len);
 
 /* Seed jansson once per process (every JSON use in the backend calls it). */
 void engineapi_json_init(void);

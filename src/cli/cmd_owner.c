@@ -1,0 +1,76 @@
+/* Ownership commands: up (remove-before-start) and reap. */
+#include "cli.h"
+
+#include <getopt.h>
+
+/* berth up --name N [container flags] IMAGE [CMD...]: prints the new id. */
+int cmd_up(cli *c, int argc, char **argv)
+{
+	const command *cmd = cli_find_command("up");
+	berth_spec *spec = NULL;
+	int r = spec_flags_parse(&spec, cmd, argc, argv, NULL);
+	if (r)
+		return r < 0 ? EXIT_OK : r;
+	if (!berth_spec_name(spec)) {
+		berth_spec_free(spec);
+		return cli_usage(cmd, "up needs --name: the name is what a re-up replaces");
+	}
+	berth_client *client = cli_client(c);
+	if (!client) {
+		berth_spec_free(spec);
+		return EXIT_ENGINE;
+	}
+	char *id = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	r = berth_container_up(&id, client, spec, &err);
+	berth_spec_free(spec);
+	if (r < 0) {
+		/* like run: 125 for every failure but a name that is not ours */
+		cli_fail(&err);
+		return r == BERTH_ECONFLICT ? EXIT_FAIL : EXIT_ENGINE;
+	}
+	puts(id);
+	berth_free(id);
+	return EXIT_OK;
+}
+
+/* berth reap [--owner NAME] [--keep NAME]...: removes what the owner has. */
+int cmd_reap(cli *c, int argc, char **argv)
+{
+	const command *cmd = cli_find_command("reap");
+	static const struct option opts[] = {
+		{ "owner", required_argument, NULL, 'o' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *owner = c->opts.owner;
+	_cleanup_strv_ strv keep = STRV_INIT;
+	int o;
+	while ((o = getopt_long(argc, argv, "+o:k:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'o': owner = optarg; break;
+		case 'k':
+			if (strv_push(&keep, optarg) < 0)
+				return EXIT_ENGINE;
+			break;
+		case 'h':
+			cli_help(cmd);
+			return EXIT_OK;
+		default:
+			return cli_usage(cmd, "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
+	if (isempty(owner))
+		return cli_usage(cmd, "reap needs an owner: --owner NAME (or the global --owner)");
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	size_t removed = 0;
+	berth_error err = BERTH_ERROR_INIT;
+	int r = berth_owner_reap(&removed, client, owner, (const char *const *)keep.items, keep.len, &err);
+	printf("%zu container%s of %s removed\n", removed, removed == 1 ? "" : "s", owner);
+	return r < 0 ? cli_fail(&err) : EXIT_OK;
+}

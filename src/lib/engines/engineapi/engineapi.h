@@ -1,0 +1,113 @@
+/* Private to the Engine API backend: the dialect table's shape, the
+ * request helpers of engineapi.c, and the operations kept in ops.c. */
+#ifndef BERTH_ENGINEAPI_H
+#define BERTH_ENGINEAPI_H
+
+#include "../../engine.h"
+#include "../../transport/http.h"
+#include "create.h"
+
+#include <jansson.h>
+
+/* How an engine changes a live container's limits. */
+typedef enum update_style {
+	UPDATE_COMPAT,  /* POST /containers/{id}/update with HostConfig fields (Docker) */
+	UPDATE_LIBPOD,  /* POST /libpod/containers/{id}/update with OCI resources
+	                   (Podman 4.3 has no compat update; runc update: running
+	                   containers only, not recorded in inspect) */
+} update_style;
+
+/* berth_update_options fields, for the dialect's list of those it cannot do. */
+enum {
+	UPDATE_FIELD_RESTART_POLICY = 1u << 0,
+};
+
+/* Where Docker and Podman differ, in one place. */
+typedef struct dialect {
+	berth_engine engine;
+	const char *name;
+	bool needs_stop_timeout_lookup; /* stop without t= uses the container's own */
+	/* Re-classify an error reply the generic status mapping gets wrong. */
+	int (*refine)(int code, int status, const char *message);
+	bool restart_unpauses;          /* restart refuses a paused container: unpause first */
+	bool wait_zero_when_removed;    /* a wait whose container is removed before the engine
+	                                   noticed its exit (it polls) answers 0 */
+	update_style update;
+	unsigned update_unsupported;    /* UPDATE_FIELD_* it cannot change */
+	const char *const *unknown_states; /* list status words it refuses (NULL-terminated) */
+	/* How its create differs from Docker's (NULL: it does not). */
+	const engineapi_create_dialect *create;
+	/* The engine's operations when they differ from the common table
+	 * (NULL: engineapi_ops). */
+	const berth_engine_ops *(*ops)(void);
+} dialect;
+
+typedef struct engineapi {
+	transport *t;
+	const dialect *d;
+	char prefix[24]; /* "/v1.41" */
+} engineapi;
+
+static inline engineapi *api_of(struct berth_client *c) { return c->backend; }
+
+typedef struct call {
+	const char *method;
+	const char *path;      /* after the version prefix, already encoded */
+	json_t *body;          /* borrowed */
+	int timeout_ms;        /* 0: the client's default; <0: none */
+	bool unversioned;      /* path is complete ("/v4.0.0/libpod/..."): no prefix */
+} call;
+
+#define _cleanup_json_ _cleanup_(json_decrefp)
+
+static inline void resp_release(http_response *r) { http_response_release(r); }
+#define _cleanup_resp_ _cleanup_(resp_release)
+
+/* What to put in the context of a container operation's messages. */
+typedef char what_buf[300];
+
+/* Statuses that mean "already so": 304 Not Modified. */
+extern const int ok_already[];
+
+/* Perform a call; on a 2xx reply *resp holds it. Non-2xx replies are mapped
+ * to errors (through the dialect's refine) unless the status is in
+ * `ok_statuses` (zero-terminated). */
+int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
+	    const char *what, berth_error *err);
+
+/* A call on /containers/{id}{rest}: the encoded path, the message context
+ * ("start web") and the request in one place. rest may carry a query. */
+int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
+		   int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
+		   http_response *resp, berth_error *err);
+
+/* A POST on /containers/{id}{rest} whose reply body does not matter. */
+int container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
+		   const char *verb, berth_error *err);
+
+/* A malformed reply names the endpoint it came from. */
+int with_endpoint(const struct berth_client *c, int r, berth_error *err);
+
+/* The deadline for a request that stops a container with this grace (-1:
+ * the container's own stop timeout, looked up): the grace plus a margin,
+ * never below the client's default. *out_ms = -1 means none. */
+int stop_deadline_ms(int *out_ms, struct berth_client *c, const char *id, int grace, berth_error *err);
+
+/* filters[key] = values (nothing when n is 0). 0 or -ENOMEM. */
+int filter_add(json_t *filters, const char *key, const char *const *values, size_t n);
+/* Append "<sep>filters=<url-encoded JSON>" unless filters is empty. */
+int query_add_filters(sbuf *path, char sep, const json_t *filters);
+
+/* ---- ops.c -------------------------------------------------------------- */
+int engineapi_restart(struct berth_client *c, const char *id, int grace, berth_error *err);
+int engineapi_kill(struct berth_client *c, const char *id, int signal, berth_error *err);
+int engineapi_pause(struct berth_client *c, const char *id, berth_error *err);
+int engineapi_unpause(struct berth_client *c, const char *id, berth_error *err);
+int engineapi_rename(struct berth_client *c, const char *id, const char *new_name, berth_error *err);
+int engineapi_update(struct berth_client *c, const char *id, const berth_update_options *opts, berth_error *err);
+int engineapi_wait(berth_wait_outcome *out, struct berth_client *c, const char *id,
+		   berth_wait_condition condition, int timeout_ms, berth_error *err);
+int engineapi_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
+		    size_t label_count, berth_error *err);
+
+#endif

@@ -1,0 +1,30 @@
+/* Test fixtures: see fixture.h. */
+#include "test.h"
+#include "fixture.h"
+
+char *test_fixture(const char *rel, size_t *len)
+{
+	const char *dir = getenv("BERTH_SOURCE_DIR");
+	char path[512];
+	snprintf(path, sizeof path, "%s/tests/unit/fixtures/%s", dir ? dir : ".", rel);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open fixture %s", path);
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 16384;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
