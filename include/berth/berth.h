@@ -13,5 +13,6 @@
 #include <berth/platform.h>
 #include <berth/ready.h>
 #include <berth/owner.h>
+#include <berth/stream.h>
 
 #endif

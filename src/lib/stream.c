@@ -1,0 +1,518 @@
+/* The stream core (public berth_stream_*) and the demuxed byte stream that
+ * logs, exec and attach share. */
+#include "stream.h"
+#include "transport/http.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <time.h>
+
+struct berth_stream {
+	const stream_ops *ops;
+	void *impl;
+	int final;             /* 0 while open; ITEROVER or the error that ended it */
+	berth_error final_err; /* repeated to later callers */
+	atomic_bool cancelled;
+};
+
+int stream_new(berth_stream **out, const stream_ops *ops, void *impl, berth_error *err)
+{
+	berth_stream *s = calloc(1, sizeof(*s));
+	if (!s) {
+		ops->free(impl);
+		return BERTH_NOMEM(err);
+	}
+	s->ops = ops;
+	s->impl = impl;
+	atomic_init(&s->cancelled, false);
+	*out = s;
+	return 0;
+}
+
+void *stream_impl(berth_stream *s) { return s->impl; }
+
+static int stream_end(berth_stream *s, int code, const berth_error *e, berth_error *err)
+{
+	s->final = code;
+	if (code == BERTH_ITEROVER)
+		return code;
+	if (e && e->code == code)
+		s->final_err = *e;
+	else
+		berth_fail(&s->final_err, code, "%s stream: %s", s->ops->kind, berth_strerror(code));
+	if (err && err != e)
+		*err = s->final_err;
+	return code;
+}
+
+int berth_stream_next(berth_stream *s, berth_frame *frame, int timeout_ms, berth_error *err)
+{
+	CHECK_ARG(s, err, "stream is NULL");
+	CHECK_ARG(frame, err, "frame is NULL");
+	if (s->final) {
+		if (s->final != BERTH_ITEROVER && err)
+			*err = s->final_err;
+		return s->final;
+	}
+	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	for (;;) {
+		if (atomic_load(&s->cancelled))
+			return stream_end(s, BERTH_ECANCELLED, NULL, err);
+		int left = remaining_ms(deadline);
+		int slice = (left < 0 || left > STREAM_SLICE_MS) ? STREAM_SLICE_MS : left;
+		berth_error e = BERTH_ERROR_INIT;
+		memset(frame, 0, sizeof(*frame));
+		int r = s->ops->next(s->impl, frame, slice, &e);
+		if (r == 0)
+			return 0;
+		if (r == BERTH_ETIMEDOUT) {
+			if (deadline >= 0 && remaining_ms(deadline) == 0) {
+				if (err)
+					*err = e;
+				return r;
+			}
+			continue;
+		}
+		if (err && r != BERTH_ITEROVER)
+			*err = e;
+		return stream_end(s, r, &e, err);
+	}
+}
+
+int berth_stream_fd(const berth_stream *s)
+{
+	if (!s || s->final || !s->ops->fd)
+		return -1;
+	return s->ops->fd(s->impl);
+}
+
+int berth_stream_foreach(berth_stream *s, berth_frame_cb cb, void *payload, int timeout_ms, berth_error *err)
+{
+	CHECK_ARG(s, err, "stream is NULL");
+	CHECK_ARG(cb, err, "callback is NULL");
+	for (;;) {
+		berth_frame f;
+		int r = berth_stream_next(s, &f, timeout_ms, err);
+		if (r == BERTH_ITEROVER)
+			return 0;
+		if (r < 0)
+			return r;
+		r = cb(&f, payload);
+		if (r)
+			return r;
+	}
+}
+
+int berth_stream_write(berth_stream *s, const void *data, size_t len, int timeout_ms, berth_error *err)
+{
+	CHECK_ARG(s, err, "stream is NULL");
+	CHECK_ARG(data || len == 0, err, "data is NULL");
+	if (!s->ops->write)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "%s stream has no stdin", s->ops->kind);
+	if (s->final && s->final != BERTH_ITEROVER) {
+		if (err)
+			*err = s->final_err;
+		return s->final;
+	}
+	return s->ops->write(s->impl, data, len, timeout_ms, err);
+}
+
+int berth_stream_close_stdin(berth_stream *s, berth_error *err)
+{
+	CHECK_ARG(s, err, "stream is NULL");
+	if (!s->ops->close_stdin)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "%s stream has no stdin", s->ops->kind);
+	return s->ops->close_stdin(s->impl, err);
+}
+
+int berth_stream_resize(berth_stream *s, unsigned int rows, unsigned int cols, berth_error *err)
+{
+	CHECK_ARG(s, err, "stream is NULL");
+	if (rows == 0 || cols == 0 || rows > 65535 || cols > 65535)
+		return berth_fail(err, BERTH_EINVAL, "resize: %ux%u is not a terminal size", rows, cols);
+	if (!s->ops->resize)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "%s stream has no terminal to resize", s->ops->kind);
+	return s->ops->resize(s->impl, rows, cols, err);
+}
+
+void berth_stream_cancel(berth_stream *s)
+{
+	if (s)
+		atomic_store(&s->cancelled, true);
+}
+
+void berth_stream_free(berth_stream *s)
+{
+	if (!s)
+		return;
+	s->ops->free(s->impl);
+	free(s);
+}
+
+/* ---- RFC 3339 ------------------------------------------------------------ */
+
+static int digits(const char *s, size_t len, size_t at, size_t n, int *out)
+{
+	if (at + n > len)
+		return -1;
+	int v = 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[at + i];
+		if (ch < '0' || ch > '9')
+			return -1;
+		v = v * 10 + (ch - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int parse_rfc3339_ns(const char *s, size_t len, int64_t *out_ns)
+{
+	int y, mo, d, h, mi, se;
+	if (digits(s, len, 0, 4, &y) || len < 5 || s[4] != '-' || digits(s, len, 5, 2, &mo) || len < 8 ||
+	    s[7] != '-' || digits(s, len, 8, 2, &d) || len < 11 || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    digits(s, len, 11, 2, &h) || len < 14 || s[13] != ':' || digits(s, len, 14, 2, &mi) || len < 17 ||
+	    s[16] != ':' || digits(s, len, 17, 2, &se))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return -1;
+	size_t i = 19;
+	int64_t frac = 0;
+	if (i < len && s[i] == '.') {
+		i++;
+		size_t nd = 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9') {
+			if (nd < 9)
+				frac = frac * 10 + (s[i] - '0');
+			nd++;
+			i++;
+		}
+		if (nd == 0)
+			return -1;
+		for (; nd < 9; nd++)
+			frac *= 10;
+	}
+	int64_t offset = 0;
+	if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
+		i++;
+	} else if (i < len && (s[i] == '+' || s[i] == '-')) {
+		int oh, om;
+		if (digits(s, len, i + 1, 2, &oh) || i + 3 >= len || s[i + 3] != ':' || digits(s, len, i + 4, 2, &om))
+			return -1;
+		offset = (int64_t)(oh * 60 + om) * 60;
+		if (s[i] == '-')
+			offset = -offset;
+		i += 6;
+	} else {
+		return -1;
+	}
+	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+	*out_ns = secs * 1000000000LL + frac;
+	return (int)i;
+}
+
+/* ---- demuxed byte streams ------------------------------------------------- */
+
+#define TS_MAX 48   /* "2024-05-01T10:00:00.123456789+01:00 " fits */
+
+typedef struct byte_stream {
+	http_stream *hs;       /* one of hs and c */
+	conn *c;
+	transport *t;
+	byte_stream_options o;
+	byte_stream_hooks hooks;
+	char what[96];
+	demux dx;
+	const char *in;        /* input not yet demuxed */
+	size_t in_len;
+	bool eof;
+	bool stdin_closed;
+	/* timestamps */
+	bool entry_start[DEMUX_STREAMS];   /* the next byte of a channel starts an entry */
+	int64_t entry_ns[DEMUX_STREAMS];
+	char ts[TS_MAX];
+	size_t ts_len;
+	int ts_stream;
+	bool ts_restart;       /* after handing out ts[], a new entry begins */
+	/* a piece being handed out in parts (TTY + timestamps cuts at "\n") */
+	demux_piece piece;
+	bool have_piece;
+} byte_stream;
+
+static int bs_read_more(byte_stream *b, int timeout_ms, berth_error *err)
+{
+	if (b->hs) {
+		int r = http_stream_read(b->hs, &b->in, &b->in_len, timeout_ms, err);
+		if (r == BERTH_ITEROVER)
+			b->eof = true;
+		return r == BERTH_ITEROVER ? 0 : r;
+	}
+	conn *c = b->c;
+	if (c->rpos < c->rlen) {
+		/* bytes left in the buffer: hand them out first */
+	} else {
+		c->rpos = c->rlen = 0;
+		int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+		int n = conn_fill(c, deadline, &b->t->ep, err);
+		if (n < 0)
+			return n;
+		if (n == 0) {
+			b->eof = true;
+			return 0;
+		}
+	}
+	b->in = c->rbuf + c->rpos;
+	b->in_len = c->rlen - c->rpos;
+	c->rpos = c->rlen;   /* handed to the demuxer; consumed before the next fill */
+	return 0;
+}
+
+/* Collect a timestamp at the start of an entry. Returns 1 when the piece is
+ * used up by the collection, 0 when data remains (piece advanced). */
+static int bs_take_timestamp(byte_stream *b, demux_piece *p)
+{
+	int st = p->stream;
+	while (p->len > 0) {
+		char ch = p->data[0];
+		p->data++;
+		p->len--;
+		if (ch == ' ') {
+			int64_t ns = 0;
+			if (parse_rfc3339_ns(b->ts, b->ts_len, &ns) == (int)b->ts_len) {
+				b->entry_ns[st] = ns;
+				b->ts_len = 0;
+				b->entry_start[st] = false;
+				return p->len == 0;
+			}
+			/* not a time: give the bytes back as data */
+			b->ts[b->ts_len++] = ch;
+			goto giveback;
+		}
+		b->ts[b->ts_len++] = ch;
+		if (b->ts_len == TS_MAX - 1)
+			goto giveback;
+	}
+	return 1;
+giveback:
+	b->entry_start[st] = false;
+	b->entry_ns[st] = 0;
+	return -1;
+}
+
+static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *err)
+{
+	byte_stream *b = impl;
+	for (;;) {
+		if (b->ts_len > 0 && !b->entry_start[b->ts_stream]) {
+			/* a would-be timestamp that was not one: its bytes are data */
+			out->channel = (berth_channel)b->ts_stream;
+			out->data = b->ts;
+			out->len = b->ts_len;
+			b->ts_len = 0;
+			if (b->ts_restart) {
+				b->ts_restart = false;
+				b->entry_start[b->ts_stream] = true;
+			}
+			return 0;
+		}
+		if (!b->have_piece) {
+			if (b->in_len == 0) {
+				if (b->eof) {
+					int r = demux_finish(&b->dx, err);
+					if (r < 0) {
+						berth_error_prefix(err, "%s", b->what);
+						return r;
+					}
+					if (b->ts_len > 0) {
+						b->entry_start[b->ts_stream] = false;
+						continue;
+					}
+					if (b->hooks.on_end) {
+						int (*on_end)(void *, berth_error *) = b->hooks.on_end;
+						b->hooks.on_end = NULL;
+						r = on_end(b->hooks.ctx, err);
+						if (r < 0)
+							return r;
+					}
+					return BERTH_ITEROVER;
+				}
+				int r = bs_read_more(b, timeout_ms, err);
+				if (r < 0) {
+					if (r == BERTH_EPROTOCOL || r == BERTH_EUNAVAILABLE)
+						berth_error_prefix(err, "%s", b->what);
+					return r;
+				}
+				continue;
+			}
+			int r = demux_next(&b->dx, &b->in, &b->in_len, &b->piece, err);
+			if (r < 0) {
+				berth_error_prefix(err, "%s", b->what);
+				return r;
+			}
+			if (r == 0)
+				continue;
+			if (b->piece.stream == DEMUX_STDIN)   /* never sent; ignore */
+				continue;
+			b->have_piece = true;
+		}
+		demux_piece *p = &b->piece;
+		int st = p->stream;
+		if (b->o.timestamps && b->entry_start[st] && p->len > 0) {
+			b->ts_stream = st;
+			int r = bs_take_timestamp(b, p);
+			if (r == 1 && p->len == 0 && p->frame_end && !b->o.tty && b->ts_len > 0) {
+				/* the entry ended inside what looked like a time */
+				b->have_piece = false;
+				b->entry_start[st] = false;
+				b->ts_restart = true;
+				continue;
+			}
+			if (r == 1) {
+				b->have_piece = p->len > 0;
+				if (!b->have_piece && p->frame_end && !b->o.tty)
+					b->entry_start[st] = true;
+				continue;
+			}
+			if (r < 0)
+				continue;   /* hand out the held bytes first */
+		}
+		size_t n = p->len;
+		if (b->o.timestamps && b->o.tty) {
+			const char *nl = memchr(p->data, '\n', p->len);
+			if (nl) {
+				n = (size_t)(nl - p->data) + 1;
+				b->entry_start[st] = true;
+			}
+		}
+		out->channel = (berth_channel)st;
+		out->data = p->data;
+		out->len = n;
+		out->time_ns = b->o.timestamps ? b->entry_ns[st] : 0;
+		p->data += n;
+		p->len -= n;
+		if (p->len == 0) {
+			b->have_piece = false;
+			if (b->o.timestamps && !b->o.tty && p->frame_end)
+				b->entry_start[st] = true;
+		}
+		if (n == 0)
+			continue;
+		return 0;
+	}
+}
+
+static int bs_fd(const void *impl)
+{
+	const byte_stream *b = impl;
+	if (b->hs)
+		return http_stream_fd(b->hs);
+	return b->c ? b->c->fd : -1;
+}
+
+static int bs_write(void *impl, const void *data, size_t len, int timeout_ms, berth_error *err)
+{
+	byte_stream *b = impl;
+	if (!b->c || !b->o.stdin_open)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "%s: stdin is not open", b->what);
+	if (b->stdin_closed)
+		return berth_fail(err, BERTH_ECONFLICT, "%s: stdin is closed already", b->what);
+	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	return conn_write_all(b->c, data, len, deadline, &b->t->ep, err);
+}
+
+static int bs_close_stdin(void *impl, berth_error *err)
+{
+	byte_stream *b = impl;
+	if (!b->c || !b->o.stdin_open)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "%s: stdin is not open", b->what);
+	if (b->stdin_closed)
+		return 0;
+	b->stdin_closed = true;
+	if (conn_shutdown_write(b->c) < 0)
+		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "%s: half-close: %s", b->what,
+				       strerror(errno));
+	return 0;
+}
+
+static int bs_resize(void *impl, unsigned rows, unsigned cols, berth_error *err)
+{
+	byte_stream *b = impl;
+	if (!b->o.tty || !b->hooks.resize)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "%s has no terminal to resize", b->what);
+	return b->hooks.resize(b->hooks.ctx, rows, cols, err);
+}
+
+static void bs_free(void *impl)
+{
+	byte_stream *b = impl;
+	if (!b)
+		return;
+	if (b->hs)
+		http_stream_close(b->hs);
+	if (b->c)
+		conn_close(b->c);
+	if (b->hooks.release)
+		b->hooks.release(b->hooks.ctx);
+	free(b);
+}
+
+static const stream_ops byte_stream_ops = {
+	.kind = "output",
+	.next = bs_next,
+	.fd = bs_fd,
+	.write = bs_write,
+	.close_stdin = bs_close_stdin,
+	.resize = bs_resize,
+	.free = bs_free,
+};
+
+static int byte_stream_new(berth_stream **out, http_stream *hs, conn *c, transport *t, const byte_stream_options *o,
+			   const byte_stream_hooks *hooks, berth_error *err)
+{
+	byte_stream *b = calloc(1, sizeof(*b));
+	if (!b) {
+		if (hs)
+			http_stream_close(hs);
+		if (c)
+			conn_close(c);
+		if (hooks && hooks->release)
+			hooks->release(hooks->ctx);
+		return BERTH_NOMEM(err);
+	}
+	b->hs = hs;
+	b->c = c;
+	b->t = t;
+	b->o = *o;
+	if (hooks)
+		b->hooks = *hooks;
+	snprintf(b->what, sizeof(b->what), "%s", o->what ? o->what : "stream");
+	b->o.what = b->what;
+	demux_init(&b->dx, o->tty);
+	for (int i = 0; i < DEMUX_STREAMS; i++)
+		b->entry_start[i] = true;
+	return stream_new(out, &byte_stream_ops, b, err);
+}
+
+int byte_stream_from_http(berth_stream **out, http_stream *hs, transport *t, const byte_stream_options *o,
+			  const byte_stream_hooks *hooks, berth_error *err)
+{
+	return byte_stream_new(out, hs, NULL, t, o, hooks, err);
+}
+
+int byte_stream_from_conn(berth_stream **out, conn *c, transport *t, const byte_stream_options *o,
+			  const byte_stream_hooks *hooks, berth_error *err)
+{
+	return byte_stream_new(out, NULL, c, t, o, hooks, err);
+}

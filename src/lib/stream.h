@@ -1,0 +1,68 @@
+/* The stream core: every stream kind (demuxed bytes, JSON lines, events
+ * with reconnect, containerd FIFOs and log files) is an implementation of
+ * stream_ops behind the public berth_stream. */
+#ifndef BERTH_STREAM_INTERNAL_H
+#define BERTH_STREAM_INTERNAL_H
+
+#include "internal.h"
+#include "parse/demux.h"
+
+struct http_stream;
+struct conn;
+struct transport;
+
+typedef struct stream_ops {
+	const char *kind;   /* "logs", "exec", "events", ... for messages */
+	/* Produce the next frame within timeout_ms (the core passes slices of
+	 * at most STREAM_SLICE_MS, so an implementation need not watch for
+	 * cancellation). BERTH_ETIMEDOUT must leave the stream resumable. */
+	int (*next)(void *impl, berth_frame *out, int timeout_ms, berth_error *err);
+	int (*fd)(const void *impl);
+	/* NULL when the stream has no stdin / no TTY */
+	int (*write)(void *impl, const void *data, size_t len, int timeout_ms, berth_error *err);
+	int (*close_stdin)(void *impl, berth_error *err);
+	int (*resize)(void *impl, unsigned rows, unsigned cols, berth_error *err);
+	void (*free)(void *impl);
+} stream_ops;
+
+#define STREAM_SLICE_MS 250
+
+/* Wrap an implementation. On failure impl is released with ops->free. */
+int stream_new(berth_stream **out, const stream_ops *ops, void *impl, berth_error *err);
+void *stream_impl(berth_stream *s);
+
+/* ---- demuxed byte streams (logs, exec, attach) ----------------------------
+ * Reads an Engine API body (an http_stream) or a hijacked connection, cuts
+ * the 8-byte framing (or passes a TTY stream through) and hands out pieces
+ * as frames. */
+
+typedef struct byte_stream_hooks {
+	/* optional: a resize of the TTY behind the stream */
+	int (*resize)(void *ctx, unsigned rows, unsigned cols, berth_error *err);
+	/* optional: called once when the body ended cleanly (e.g. fetch an exec's
+	 * exit code); an error here is the stream's error */
+	int (*on_end)(void *ctx, berth_error *err);
+	void (*release)(void *ctx);
+	void *ctx;
+} byte_stream_hooks;
+
+typedef struct byte_stream_options {
+	bool tty;          /* unframed: every byte is stdout */
+	bool timestamps;   /* each entry starts with an RFC 3339 time and a space:
+	                      parsed into time_ns and cut off */
+	bool stdin_open;   /* a hijacked connection whose write side is stdin */
+	const char *what;  /* "logs of web" for messages */
+} byte_stream_options;
+
+/* Over a streamed HTTP reply; takes ownership of hs (and hooks.ctx). */
+int byte_stream_from_http(berth_stream **out, struct http_stream *hs, struct transport *t,
+			  const byte_stream_options *o, const byte_stream_hooks *hooks, berth_error *err);
+/* Over a hijacked connection (after 101 Upgrade); takes ownership of c. */
+int byte_stream_from_conn(berth_stream **out, struct conn *c, struct transport *t,
+			  const byte_stream_options *o, const byte_stream_hooks *hooks, berth_error *err);
+
+/* Parse an RFC 3339 time ("2024-05-01T10:00:00.123456789Z", offsets
+ * allowed) into ns since the epoch. Returns the bytes used, or -1. */
+int parse_rfc3339_ns(const char *s, size_t len, int64_t *out_ns);
+
+#endif
