@@ -61,6 +61,8 @@ static const command commands[] = {
 	  "ready [--timeout S] [--interval MS] [--probe tcp:PORT|http:PORT/PATH[#STATUS]|log:REGEX|exec:CMD]... "
 	  "[--any] [--no-health] NAME",
 	  "Wait until a container is ready: healthy and its probes pass" },
+	{ "logs", cmd_logs, "logs [-f|--follow] [--tail N|all] [--since T] [--until T] [-t|--timestamps] NAME|ID",
+	  "Print a container's output: its stdout to stdout, its stderr to stderr (T: RFC 3339, Unix seconds, or 10m, 1h30m ago)" },
 };
 
 const command *cli_find_command(const char *name)

@@ -8,6 +8,7 @@
 #include "model.h"
 
 struct berth_client;
+struct logs_request;
 
 typedef struct berth_engine_ops {
 	const char *name;
@@ -49,6 +50,9 @@ typedef struct berth_engine_ops {
 	int (*container_prune)(berth_prune_result **out, struct berth_client *c, const char *const *labels,
 			       size_t label_count, berth_error *err);
 	void (*close)(struct berth_client *c);
+	/* logs.c: the request is checked and its times resolved there */
+	int (*container_logs)(berth_stream **out, struct berth_client *c, const char *id,
+			      const struct logs_request *q, berth_error *err);
 } berth_engine_ops;
 
 struct berth_client {

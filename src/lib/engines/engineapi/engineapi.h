@@ -75,6 +75,12 @@ extern const int ok_already[];
 int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
 	    const char *what, berth_error *err);
 
+/* A call whose reply body is read piece by piece: on a 2xx status *out is
+ * the open stream (the caller closes it); another status is read and
+ * mapped to an error. */
+int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+		const char *what, berth_error *err);
+
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
 int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
@@ -109,5 +115,9 @@ int engineapi_wait(berth_wait_outcome *out, struct berth_client *c, const char *
 		   berth_wait_condition condition, int timeout_ms, berth_error *err);
 int engineapi_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
 		    size_t label_count, berth_error *err);
+
+/* ---- logs.c ------------------------------------------------------------- */
+int engineapi_logs(berth_stream **out, struct berth_client *c, const char *id, const struct logs_request *q,
+		   berth_error *err);
 
 #endif
