@@ -76,6 +76,17 @@ typedef struct berth_logs_options {
  *    the engine's error (BERTH_EENGINE or BERTH_EUNSUPPORTED).
  *  - Docker cuts lines longer than 16 KiB into entries of 16 KiB; each part
  *    is an entry of its own (own time, counts once for tail).
+ *  - Podman counts tail over both channels and leaves out the unwanted
+ *    one afterwards: with one channel selected, fewer than N entries may
+ *    come (Docker counts the selected channel only).
+ *  - Podman 4.3 ends a follow as soon as the container stops, even when it
+ *    has not sent the whole log yet; berth then reads the rest of the
+ *    stored log (from the last entry's time on, skipping what it handed
+ *    out already), so the stream is complete. Not for a TTY container,
+ *    whose entries berth cannot count: there the end may be missing.
+ *  - Docker 20.10's `local` driver sends a follower duplicated data when
+ *    the log file rotates under it (curl sees the same); a max-size that
+ *    holds the whole log avoids it.
  *  - Podman's times are in whole seconds (time_ns is a multiple of 10^9),
  *    Docker's in nanoseconds.
  *  - With a TTY and timestamps, each line is an entry. Podman does not end

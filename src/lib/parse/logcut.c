@@ -22,6 +22,7 @@ static void give_back(logcut *lc, int st, bool new_entry)
 	lc->ts_stream = st;
 	lc->entry_start[st] = new_entry;
 	lc->entry_ns[st] = 0;
+	lc->fresh[st] = true;
 }
 
 /* Collect the prefix at the start of an entry from the current piece. */
@@ -38,6 +39,7 @@ static void take_prefix(logcut *lc)
 			if (lc->ts_len > 0 && parse_rfc3339_ns(lc->ts, lc->ts_len, &ns) == (int)lc->ts_len) {
 				lc->entry_ns[st] = ns;
 				lc->entry_start[st] = false;
+				lc->fresh[st] = true;
 				lc->ts_len = 0;
 				break;
 			}
@@ -71,8 +73,9 @@ int logcut_next(logcut *lc, const char **buf, size_t *len, logcut_frame *out, be
 	for (;;) {
 		if (lc->give_back) {
 			lc->give_back = false;
-			*out = (logcut_frame){ lc->ts_stream, lc->ts, lc->ts_len, 0 };
+			*out = (logcut_frame){ lc->ts_stream, lc->ts, lc->ts_len, 0, true };
 			lc->ts_len = 0;
+			lc->fresh[lc->ts_stream] = false;
 			return 1;
 		}
 		if (!lc->have_piece) {
@@ -97,7 +100,9 @@ int logcut_next(logcut *lc, const char **buf, size_t *len, logcut_frame *out, be
 				lc->entry_start[st] = true;
 			}
 		}
-		*out = (logcut_frame){ st, p->data, n, lc->timestamps ? lc->entry_ns[st] : 0 };
+		*out = (logcut_frame){ st, p->data, n, lc->timestamps ? lc->entry_ns[st] : 0,
+				       lc->timestamps && lc->fresh[st] };
+		lc->fresh[st] = false;
 		p->data += n;
 		p->len -= n;
 		if (p->len == 0) {
@@ -117,7 +122,7 @@ int logcut_finish(logcut *lc, logcut_frame *out, berth_error *err)
 	if (lc->give_back || lc->ts_len > 0) {
 		/* a TTY stream that ended inside what looked like a time */
 		lc->give_back = false;
-		*out = (logcut_frame){ lc->ts_stream, lc->ts, lc->ts_len, 0 };
+		*out = (logcut_frame){ lc->ts_stream, lc->ts, lc->ts_len, 0, true };
 		lc->ts_len = 0;
 		return out->len > 0;
 	}

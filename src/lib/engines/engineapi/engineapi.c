@@ -84,6 +84,7 @@ static const dialect dialects[] = {
 		.update_unsupported = UPDATE_FIELD_RESTART_POLICY,
 		.unknown_states = podman_unknown_states,
 		.create = &podman_create,
+		.logs_follow_polls = true,
 		.ops = podman_ops,
 	},
 };

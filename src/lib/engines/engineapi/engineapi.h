@@ -37,6 +37,9 @@ typedef struct dialect {
 	const char *const *unknown_states; /* list status words it refuses (NULL-terminated) */
 	/* How its create differs from Docker's (NULL: it does not). */
 	const engineapi_create_dialect *create;
+	/* Logs: the engine's follow loses data (Podman 4.3, see logs.c):
+	 * berth follows by reading the stored log again. */
+	bool logs_follow_polls;
 	/* The engine's operations when they differ from the common table
 	 * (NULL: engineapi_ops). */
 	const berth_engine_ops *(*ops)(void);
