@@ -34,7 +34,10 @@ typedef struct berth_logs_options {
 	int follow;             /**< keep the stream open for new output; it ends
 	                             by itself when the container stops */
 	long long tail;         /**< only the last N entries (lines) that exist
-	                             when the call is made; -1 (default): all */
+	                             when the call is made; -1 (default): all.
+	                             Both engines count the entries of both
+	                             channels, then leave out the one not
+	                             selected: with one channel, fewer may come */
 	const char *since;      /**< only entries at or after this time; NULL: no bound */
 	const char *until;      /**< only entries before this time; NULL: no bound */
 	int timestamps;         /**< set berth_frame.time_ns of each frame to its
@@ -76,9 +79,6 @@ typedef struct berth_logs_options {
  *    the engine's error (BERTH_EENGINE or BERTH_EUNSUPPORTED).
  *  - Docker cuts lines longer than 16 KiB into entries of 16 KiB; each part
  *    is an entry of its own (own time, counts once for tail).
- *  - Podman counts tail over both channels and leaves out the unwanted
- *    one afterwards: with one channel selected, fewer than N entries may
- *    come (Docker counts the selected channel only).
  *  - Podman 4.3 ends a follow as soon as the container stops, even when it
  *    has not sent the whole log yet; berth then reads the rest of the
  *    stored log (from the last entry's time on, skipping what it handed
