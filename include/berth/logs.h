@@ -84,6 +84,8 @@ typedef struct berth_logs_options {
  *    stored log (from the last entry's time on, skipping what it handed
  *    out already), so the stream is complete. Not for a TTY container,
  *    whose entries berth cannot count: there the end may be missing.
+ *  - Docker 20.10's `local` driver drops the newline of a line of 16 KiB
+ *    or more (the end of its last part); `docker logs` shows the same.
  *  - Docker 20.10's `local` driver sends a follower duplicated data when
  *    the log file rotates under it (curl sees the same); a max-size that
  *    holds the whole log avoids it.

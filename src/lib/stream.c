@@ -220,6 +220,9 @@ int parse_rfc3339_ns(const char *s, size_t len, int64_t *out_ns)
 		return -1;
 	}
 	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+	/* nanoseconds in 64 bits reach from 1677 to 2262 */
+	if (secs < -9223372035LL || secs > 9223372035LL)
+		return -1;
 	*out_ns = secs * 1000000000LL + frac;
 	return (int)i;
 }

@@ -44,7 +44,7 @@ static void test_time_parse(void **state)
 	static const char *const bad[] = {
 		"", "10x", "m", "1h-", "-5m", "2024-13-01T00:00:00Z", "abc", "1714557600.", ".5", "5 m",
 		"2024-05-01T10:00:00", "2024-05-01T10:00:00Zjunk", "99999999999999999", "1h 2m",
-		"99999999999999999999h",
+		"99999999999999999999h", "4048-05-01T10:00:00Z",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		berth_error err = BERTH_ERROR_INIT;
