@@ -461,6 +461,72 @@ if LC50:
         p("")
 
 section(True)
+
+# ---- log read throughput (section 5) ----------------------------------------------
+LOGS_TOOLS = ["floor", "berth", "curl", "cli", "docker-py"]
+TARGET_LOGS_WALL = 1.05
+TARGET_LOGS_CPU = 1.2
+TARGET_LOGS_RSS_MIB = 4.0
+
+
+def read_logs():
+    """{(engine, shape): {tool: [records]}} from logs.tsv."""
+    out = {}
+    path = os.path.join(OUT, "logs.tsv")
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        f = line.rstrip("\n").split("\t")
+        f += [""] * (10 - len(f))
+        eng, shape, mb, tool, st, wall, user, sys_, rss, note = f[:10]
+        rec = {"mb": mb, "status": st, "note": note}
+        if st == "ok":
+            rec.update(wall=float(wall), cpu=float(user) + float(sys_), rss_kib=int(rss))
+        out.setdefault((eng, shape), {}).setdefault(tool, []).append(rec)
+    return out
+
+
+LOGS = read_logs()
+
+
+def logs_stat(eng, shape, tool):
+    recs = [r for r in LOGS.get((eng, shape), {}).get(tool, []) if r["status"] == "ok"]
+    if not recs:
+        return None
+    return {"wall": statistics.median([r["wall"] for r in recs]), "cpu": statistics.median([r["cpu"] for r in recs]),
+            "rss": max(r["rss_kib"] for r in recs) / 1024.0, "runs": len(recs), "mb": recs[0]["mb"]}
+
+
+if LOGS:
+    p("## Log read throughput")
+    p("")
+    p("Each client reads a container's whole stored log (no follow) to /dev/null: median wall and client CPU "
+      "(user + sys) over the rounds, peak RSS the largest seen; ratios divide by the bare C reader's "
+      "(`floor_logs`: one socket, 64 KiB reads, no parsing). The engine bounds the wall time; the CPU ratio "
+      "is what the client itself costs, and load from other work disturbs it much less.")
+    p("")
+    for (eng, shape) in sorted(LOGS):
+        fl = logs_stat(eng, shape, "floor")
+        rows = []
+        for tool in LOGS_TOOLS:
+            st = logs_stat(eng, shape, tool)
+            if not st:
+                recs = LOGS[(eng, shape)].get(tool)
+                if recs:
+                    rows.append([TOOL_HEAD[tool].format(cli=eng), "failed: " + (recs[0]["note"] or "?"), "", "", "", "", ""])
+                continue
+            mbs = float(st["mb"]) * 1.048576 / st["wall"] if st["wall"] else 0
+            rows.append([TOOL_HEAD[tool].format(cli=eng), "%.2f s" % st["wall"], "%.0f MB/s" % mbs,
+                         "%.2f s" % st["cpu"], "%.1f MiB" % st["rss"],
+                         ratio_txt(st["wall"] / fl["wall"]) if fl else "–",
+                         ratio_txt(st["cpu"] / fl["cpu"]) if fl and fl["cpu"] else "–"])
+        mb = fl["mb"] if fl else "?"
+        p("### %s, %s MB of %s" % (ENGINE_TITLE.get(eng, eng), mb,
+                                   "short lines (41 bytes)" if shape == "short" else "16 KiB lines"))
+        p("")
+        p(table(["client", "wall", "rate", "CPU", "peak RSS", "wall / floor", "CPU / floor"], rows))
+        p("")
+
 # ---- targets ---------------------------------------------------------------------
 p("## Targets")
 p("")
@@ -528,6 +594,19 @@ for e in ENGINES:
                 "sequential" if mode == "seq" else "%s workers" % META.get("lc50_workers", "8"), TARGET_LC50_CPU, e),
                 "%.1f ms vs %.1f ms (1/%.1f)" % (bc, cc, cc / bc if bc else float("inf")),
                 verdict(bc * TARGET_LC50_CPU <= cc), ""])
+for (eng, shape) in sorted(LOGS):
+    fl, b = logs_stat(eng, shape, "floor"), logs_stat(eng, shape, "berth")
+    if fl and b:
+        what = "short lines" if shape == "short" else "16 KiB lines"
+        E = ENGINE_TITLE.get(eng, eng)
+        trows.append([E, "logs, %s: berth ≤ %.3g× the bare reader" % (what, TARGET_LOGS_WALL),
+                      ratio_txt(b["wall"] / fl["wall"]), verdict(b["wall"] / fl["wall"] <= TARGET_LOGS_WALL),
+                      ratio_txt(b["cpu"] / fl["cpu"]) if fl["cpu"] else "–"])
+        if fl["cpu"]:
+            trows.append([E, "logs, %s: berth CPU ≤ %.2g× the bare reader's" % (what, TARGET_LOGS_CPU),
+                          ratio_txt(b["cpu"] / fl["cpu"]), verdict(b["cpu"] / fl["cpu"] <= TARGET_LOGS_CPU), ""])
+        trows.append([E, "logs, %s: berth peak RSS < %.0f MiB" % (what, TARGET_LOGS_RSS_MIB), "%.2f MiB" % b["rss"],
+                      verdict(b["rss"] < TARGET_LOGS_RSS_MIB), ""])
 p("Verdicts use the median wall time, as the targets do; the last column gives the same ratio in client CPU "
   "time, which load from other work on the machine disturbs much less.")
 p("")

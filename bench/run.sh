@@ -23,6 +23,8 @@ SETUP=1
 BUILD=1
 LC_ONLY=0
 LC50_N=""
+LOGS_ONLY=0
+LOGS_RUN=1
 
 usage() {
 	cat <<'EOF'
@@ -36,6 +38,9 @@ usage: bench/run.sh [options]
   --lifecycles-only  only section 4: N container lifecycles, sequential and with
                      8 workers (xargs -P 8, and 8 threads through libberth)
   --lifecycles N     lifecycles per cell of section 4 (default 50, 16 in --quick)
+  --logs-only        only section 5: log read throughput (sizes: LOGS_SHORT_MB,
+                     LOGS_LONG_MB; default 200 each, 20 in --quick; LOGS_ROUNDS)
+  --no-logs          skip section 5
   -h, --help         this text
 Results: one directory per run under bench/results/; report.md holds the tables.
 EOF
@@ -51,6 +56,8 @@ while [ $# -gt 0 ]; do
 	--lifecycles-only) LC_ONLY=1 ;;
 	--lifecycles) LC50_N=${2:?--lifecycles needs a number}; shift ;;
 	--lifecycles=*) LC50_N=${1#*=} ;;
+	--logs-only) LOGS_ONLY=1 ;;
+	--no-logs) LOGS_RUN=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -166,6 +173,7 @@ log "cc -O2 bench/floor.c bench/floor_keepalive.c bench/inproc.c bench/lifecycle
 CFLAGS=(-O2 -Wall -Wextra -std=gnu11)
 cc "${CFLAGS[@]}" -o "$BIN/floor" "$BENCH/floor.c"
 cc "${CFLAGS[@]}" -o "$BIN/floor_keepalive" "$BENCH/floor_keepalive.c"
+cc "${CFLAGS[@]}" -o "$BIN/floor_logs" "$BENCH/floor_logs.c"
 cc "${CFLAGS[@]}" -I"$ROOT/include" -o "$BIN/inproc" "$BENCH/inproc.c" \
 	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
 cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/lifecycle_threads" "$BENCH/lifecycle_threads.c" \
@@ -578,6 +586,73 @@ lc50_engine() {
 	meta "lc50_load_samples_$ENGINE" "$(tr '\n' ' ' <"$OUT/lc50/load-$ENGINE.txt")"
 }
 
+# ---- log read throughput -------------------------------------------------------
+# Two containers write a log and exit: LOGS_SHORT_MB of short lines (41
+# bytes) and LOGS_LONG_MB of 16 KiB lines. Each client then reads the whole
+# stored log (no follow) to /dev/null, LOGS_ROUNDS times, round-robin, under
+# /usr/bin/time -v: wall, user + sys CPU and peak RSS of the client.
+if [ "$QUICK" = 1 ]; then
+	LOGS_SHORT_MB=${LOGS_SHORT_MB:-20}; LOGS_LONG_MB=${LOGS_LONG_MB:-20}; LOGS_ROUNDS=${LOGS_ROUNDS:-1}
+else
+	LOGS_SHORT_MB=${LOGS_SHORT_MB:-200}; LOGS_LONG_MB=${LOGS_LONG_MB:-200}; LOGS_ROUNDS=${LOGS_ROUNDS:-3}
+fi
+LOGS=$OUT/logs.tsv
+
+logs_cmd() { # TOOL NAME
+	local tool=$1 name=$2 target="$API/containers/$2/logs?stdout=1&stderr=1"
+	CMD=""
+	case "$tool" in
+	floor) CMD=$(shq "$BIN/floor_logs" "$SOCK" "$target") ;;
+	berth) CMD=$(shq "$BERTH" "${BSEL[@]}" logs "$name") ;;
+	curl) command -v curl >/dev/null && CMD=$(shq curl -s --unix-socket "$SOCK" -o /dev/null "http://localhost$target") ;;
+	cli) CMD=$(shq "${CLI[@]}" logs "$name") ;;
+	docker-py) [ "$HAVE_PY" = 1 ] && CMD=$(shq "$PY" "$BENCH/peers/logs.py" "$URI" "$name") ;;
+	esac
+	return 0
+}
+
+logs_engine() {
+	local shape mb name script tool round id rss wall user sys cmd
+	for shape in short long; do
+		name=bench-$RUN_ID-logs-$shape
+		if [ "$shape" = short ]; then
+			mb=$LOGS_SHORT_MB
+			script="yes 'a short log line of forty-one bytes ..' | head -c $((mb << 20))"
+		else
+			mb=$LOGS_LONG_MB
+			script="head -c 16383 /dev/zero | tr '\\0' x > /tmp/l; echo >> /tmp/l; i=0; while [ \$i -lt 64 ]; do cat /tmp/l; i=\$((i+1)); done > /tmp/b; i=0; while [ \$i -lt $mb ]; do cat /tmp/b; i=\$((i+1)); done"
+		fi
+		echo "$SOCK $name" >>"$OURS"
+		log "$ENGINE: writing $mb MB of $shape lines"
+		"$BERTH" -H "$URI" run -d --name "$name" -l "$LABEL" "$IMAGE" sh -c "$script" >/dev/null 2>"$OUT/log/logs-make-$ENGINE-$shape.err" ||
+			{ log "  $ENGINE logs $shape: container failed"; continue; }
+		"$BERTH" -H "$URI" wait "$name" >/dev/null 2>&1 || true
+		for ((round = 1; round <= LOGS_ROUNDS; round++)); do
+			for tool in floor berth curl cli docker-py; do
+				logs_cmd "$tool" "$name"
+				[ -n "$CMD" ] || continue
+				id=logs-$ENGINE-$shape-$tool-$round
+				local -a argv
+				eval "argv=($CMD)"
+				if ! /usr/bin/time -v -o "$OUT/mem/$id.txt" "${argv[@]}" >/dev/null 2>"$OUT/log/$id.err"; then
+					printf '%s\t%s\t%s\t%s\tfail\t\t\t\t\t%s\n' "$ENGINE" "$shape" "$mb" "$tool" \
+						"$(tail -n 1 "$OUT/log/$id.err" | tr '\t' ' ' | cut -c1-100)" >>"$LOGS"
+					continue
+				fi
+				rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/mem/$id.txt")
+				user=$(sed -n 's/.*User time (seconds): //p' "$OUT/mem/$id.txt")
+				sys=$(sed -n 's/.*System time (seconds): //p' "$OUT/mem/$id.txt")
+				wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$OUT/mem/$id.txt" |
+					awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s }')
+				printf '%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t\n' "$ENGINE" "$shape" "$mb" "$tool" \
+					"$wall" "$user" "$sys" "$rss" >>"$LOGS"
+				log "  $ENGINE logs $shape $tool: ${wall}s, cpu ${user}+${sys}s, ${rss} KiB"
+			done
+		done
+		"$FLOOR" "$SOCK" DELETE "$API/containers/$name?force=1" >/dev/null 2>&1 || true
+	done
+}
+
 # ---- run -------------------------------------------------------------------------
 meta mode "$([ "$QUICK" = 1 ] && echo quick || echo full)"
 meta run_id "$RUN_ID"
@@ -608,7 +683,7 @@ for e in "${RUN_ENGINES[@]}"; do
 	meta "stale_$e" "$stale"
 	meta "containers_before_$e" "$(count_containers "$SOCK")"
 
-	if [ "$LC_ONLY" = 0 ]; then
+	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
 		log "$e: per-process rows with no bench containers"
 		for op in ping ps0 version; do measure_row "$op"; done
 		log "$e: in-process rows"
@@ -625,8 +700,15 @@ for e in "${RUN_ENGINES[@]}"; do
 		lifecycle_engine
 	fi
 
-	log "$e: $LC50_N lifecycles per client, sequential and with $LC50_P workers"
-	lc50_engine
+	if [ "$LOGS_ONLY" = 0 ]; then
+		log "$e: $LC50_N lifecycles per client, sequential and with $LC50_P workers"
+		lc50_engine
+	fi
+	if [ "$LOGS_RUN" = 1 ] && [ "$LC_ONLY" = 0 ]; then
+		meta "logs_load_start_$e" "$(cut -d' ' -f1-3 /proc/loadavg)"
+		logs_engine
+		meta "logs_load_end_$e" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	fi
 	meta "containers_after_$e" "$(count_containers "$SOCK")"
 done
 cleanup
