@@ -414,11 +414,16 @@ static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 {
 	byte_stream *b = impl;
 	logcut_frame f;
-	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int64_t deadline = -2;   /* taken when first needed: most frames need none */
 	bool resumed = false;
 	for (;;) {
 		int r;
-		int left = deadline < 0 ? -1 : remaining_ms(deadline);
+		int left = timeout_ms;
+		if (timeout_ms > 0 && (b->eof || b->in_len == 0)) {
+			if (deadline == -2)
+				deadline = now_ms() + timeout_ms;
+			left = remaining_ms(deadline);
+		}
 		if (!b->eof) {
 			r = logcut_next(&b->lc, &b->in, &b->in_len, &f, err);
 			if (r == 0) {
