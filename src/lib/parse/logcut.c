@@ -79,6 +79,8 @@ int logcut_next(logcut *lc, const char **buf, size_t *len, logcut_frame *out, be
 			return 1;
 		}
 		if (!lc->have_piece) {
+			if (*len == 0)
+				return 0;   /* (an empty input may have no buffer at all) */
 			int r = demux_next(&lc->dx, buf, len, &lc->piece, err);
 			if (r <= 0)
 				return r;
