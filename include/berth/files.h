@@ -63,8 +63,9 @@ BERTH_API uint32_t berth_path_info_mode(const berth_path_info *info);
 BERTH_API int berth_path_info_is_dir(const berth_path_info *info);
 /** Modification time, ns since the epoch (0: unknown). */
 BERTH_API int64_t berth_path_info_mtime_ns(const berth_path_info *info);
-/** Where a symbolic link points ("" for others; borrowed). Podman names a
- *  resolved path for every path: berth keeps it for links only. */
+/** Where a symbolic link leads, resolved to an absolute path in the
+ *  container as both engines report it ("" for other kinds; borrowed).
+ *  Podman names a path for every kind: berth keeps it for links only. */
 BERTH_API const char *berth_path_info_link_target(const berth_path_info *info);
 
 /**

@@ -40,6 +40,9 @@ static int podman_refine(int code, int status, const char *message)
 		return BERTH_EALREADY;
 	if (status == 500 && strstr(message, "no such container"))
 		return BERTH_ENOTFOUND;
+	/* changes (diff) of a container that does not exist */
+	if (status == 500 && strstr(message, "layer not known"))
+		return BERTH_ENOTFOUND;
 	if (status == 500 && (strstr(message, "container state improper") || strstr(message, "already in use")))
 		return BERTH_ECONFLICT;
 	if (status == 500 && strstr(message, "no such container"))
@@ -86,6 +89,7 @@ static const dialect dialects[] = {
 		.create = &podman_create,
 		.ops = podman_ops,
 		.top_text_rows = true,
+		.put_archive_makes_dest = true,
 	},
 };
 

@@ -43,6 +43,9 @@ typedef struct dialect {
 	/* top: ps output may come as text lines, one cell per row, to be cut
 	 * into columns (Podman running ps inside the container) */
 	bool top_text_rows;
+	/* put archive makes a missing destination directory instead of
+	 * answering 404 (Podman 4.3) */
+	bool put_archive_makes_dest;
 } dialect;
 
 typedef struct engineapi {

@@ -232,13 +232,14 @@ int engineapi_get_archive(berth_stream **out, struct berth_client *c, const char
 }
 
 /* Docker says 400 for a destination that is not a directory and for a
- * refused overwrite; Podman says 500 for the overwrite. */
+ * refused overwrite; Podman 500 ("exists but is not a directory", "mkdir
+ * ...: file exists"). */
 static int put_refine(int r, const berth_error *e)
 {
 	if (r == BERTH_EINVAL || r == BERTH_EENGINE) {
 		const char *m = e->message;
 		if (strstr(m, "not a directory") || strstr(m, "cannot overwrite") || strstr(m, "read-only") ||
-		    strstr(m, "non-directory"))
+		    strstr(m, "non-directory") || strstr(m, "file exists"))
 			return BERTH_ECONFLICT;
 	}
 	return r;
@@ -254,6 +255,19 @@ int engineapi_put_archive(struct berth_client *c, const char *id, const char *de
 		return BERTH_NOMEM(err);
 	char what[300];
 	snprintf(what, sizeof what, "put archive %s:%s", id, dest_dir);
+	if (api_of(c)->d->put_archive_makes_dest) {
+		/* the engine would make a missing destination: say it is missing */
+		berth_path_info *info = NULL;
+		int r = engineapi_stat_path(&info, c, id, dest_dir, err);
+		bool dir = r == 0 && berth_path_info_is_dir(info);
+		berth_path_info_free(info);
+		if (r == BERTH_ENOTFOUND && err && strstr(err->message, "no such path"))
+			return berth_fail_full(err, BERTH_ENOTFOUND, 404, 0, "%s: no such directory", what);
+		if (r < 0)
+			return r;
+		if (!dir)
+			return berth_fail(err, BERTH_ECONFLICT, "%s: not a directory", what);
+	}
 	call k = { "PUT", p.data, NULL, -1, false, read, payload, "application/x-tar" };
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	berth_error e = BERTH_ERROR_INIT;
