@@ -14,5 +14,7 @@
 #include <berth/ready.h>
 #include <berth/owner.h>
 #include <berth/stream.h>
+#include <berth/stats.h>
+#include <berth/files.h>
 
 #endif

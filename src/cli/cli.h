@@ -112,6 +112,10 @@ int cmd_prune(cli *c, int argc, char **argv);
 int cmd_up(cli *c, int argc, char **argv);
 int cmd_reap(cli *c, int argc, char **argv);
 int cmd_port(cli *c, int argc, char **argv);
+int cmd_stats(cli *c, int argc, char **argv);
+int cmd_top(cli *c, int argc, char **argv);
+int cmd_diff(cli *c, int argc, char **argv);
+int cmd_cp(cli *c, int argc, char **argv);
 
 const command *cli_find_command(const char *name);
 
