@@ -4,6 +4,7 @@
 #include "engineapi.h"
 #include "create.h"
 #include "parse.h"
+#include "events_parse.h"
 
 #include "../../parse/demux.h"
 
@@ -72,6 +73,7 @@ static const dialect dialects[] = {
 		.needs_stop_timeout_lookup = true,
 		.refine = docker_refine,
 		.update = UPDATE_COMPAT,
+		.events = &docker_events_dialect,
 	},
 	{
 		.engine = BERTH_ENGINE_PODMAN,
@@ -85,6 +87,7 @@ static const dialect dialects[] = {
 		.unknown_states = podman_unknown_states,
 		.create = &podman_create,
 		.ops = podman_ops,
+		.events = &podman_events_dialect,
 	},
 };
 
@@ -185,6 +188,12 @@ static int stream_call(http_stream **out, struct berth_client *c, const call *k,
 			break;
 	http_stream_close(s);
 	return status_error(api_of(c)->d, head, what, err);
+}
+
+int engineapi_stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+			  const char *what, berth_error *err)
+{
+	return stream_call(out, c, k, head, what, err);
 }
 
 /* A call on /containers/{id}{rest}: the encoded path, the message context
@@ -709,6 +718,8 @@ static const berth_engine_ops engineapi_ops = {
 	.container_update = engineapi_update,
 	.container_wait = engineapi_wait,
 	.container_prune = engineapi_prune,
+	.events_watch = engineapi_events_watch,
+	.clock_ns = engineapi_clock_ns,
 	.close = api_close,
 };
 

@@ -40,6 +40,8 @@ typedef struct dialect {
 	/* The engine's operations when they differ from the common table
 	 * (NULL: engineapi_ops). */
 	const berth_engine_ops *(*ops)(void);
+	/* How its events are worded (events_parse.h; NULL: Docker's). */
+	const struct events_dialect *events;
 } dialect;
 
 typedef struct engineapi {
@@ -109,5 +111,14 @@ int engineapi_wait(berth_wait_outcome *out, struct berth_client *c, const char *
 		   berth_wait_condition condition, int timeout_ms, berth_error *err);
 int engineapi_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
 		    size_t label_count, berth_error *err);
+
+/* ---- events.c ---------------------------------------------------------- */
+/* A call whose reply body is read piece by piece: on a 2xx status *out is
+ * the open stream (the caller closes it); another status is an error. */
+int engineapi_stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+			  const char *what, berth_error *err);
+int engineapi_events_watch(berth_stream **out, struct berth_client *c, const struct events_query *q,
+			   berth_error *err);
+int engineapi_clock_ns(int64_t *out, struct berth_client *c, berth_error *err);
 
 #endif
