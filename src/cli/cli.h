@@ -112,6 +112,7 @@ int cmd_prune(cli *c, int argc, char **argv);
 int cmd_up(cli *c, int argc, char **argv);
 int cmd_reap(cli *c, int argc, char **argv);
 int cmd_port(cli *c, int argc, char **argv);
+int cmd_events(cli *c, int argc, char **argv);
 
 const command *cli_find_command(const char *name);
 

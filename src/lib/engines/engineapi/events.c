@@ -67,7 +67,8 @@ typedef struct events_stream {
 	int timer_fd;
 	/* after a reconnect: RECONNECTED, then the tracked containers to check */
 	bool announce_reconnect;
-	size_t check_pos;             /* next track[] entry to inspect; track_len = none */
+	size_t check_pos;             /* next track[] entry to inspect ... */
+	size_t check_end;             /* ... up to this one (those known at the reconnect) */
 	berth_event *made[2];         /* made-up events waiting to be handed out */
 	size_t made_len;
 } events_stream;
@@ -136,8 +137,9 @@ static void track_drop(events_stream *s, tracked *t)
 	size_t i = (size_t)(t - s->track);
 	free(t->id);
 	s->track[i] = s->track[--s->track_len];
-	if (s->check_pos > s->track_len)
-		s->check_pos = s->track_len;
+	/* (drops come from event lines, which are read only after the checks) */
+	if (s->check_end > s->track_len)
+		s->check_end = s->track_len;
 }
 
 /* Follow a container event; false when it is the engine's copy of an
@@ -413,6 +415,7 @@ static int try_reconnect(events_stream *s, int timeout_ms, berth_error *err)
 		s->state = EV_CONNECTED;
 		s->announce_reconnect = true;
 		s->check_pos = 0;
+		s->check_end = s->track_len;
 		return 1;
 	}
 	if (r == BERTH_ENOMEM) {
@@ -500,7 +503,7 @@ static int ev_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 			remember(s, ident_of(ev));
 			return made_frame(s, out, ev, err);
 		}
-		if (s->check_pos < s->track_len) {
+		if (s->check_pos < s->check_end) {
 			int r = check_tracked(s, remaining_ms(deadline), err);
 			if (r < 0)
 				return r;
@@ -556,7 +559,7 @@ static int ev_fd(const void *impl)
 	const events_stream *s = impl;
 	if (s->state == EV_WAITING)
 		return s->timer_fd;
-	if (s->announce_reconnect || s->made_len || s->check_pos < s->track_len)
+	if (s->announce_reconnect || s->made_len || s->check_pos < s->check_end)
 		return s->timer_fd;   /* fired already: something is ready at once */
 	return s->hs ? http_stream_fd(s->hs) : -1;
 }
@@ -608,7 +611,6 @@ int engineapi_events_watch(berth_stream **out, struct berth_client *c, const eve
 	s->q = (events_query){ .since_ns = q->since_ns, .until_ns = q->until_ns, .reconnect = q->reconnect,
 			       .max_reconnect_ms = q->max_reconnect_ms };
 	s->start_ns = wall_ns();
-	s->check_pos = 0;
 	int r = 0;
 	if (copy_strv(&s->q.containers, &q->containers) < 0 || copy_strv(&s->q.labels, &q->labels) < 0 ||
 	    copy_strv(&s->q.types, &q->types) < 0 || copy_strv(&s->q.actions, &q->actions) < 0)
@@ -620,7 +622,6 @@ int engineapi_events_watch(berth_stream **out, struct berth_client *c, const eve
 		else
 			t->running = true;
 	}
-	s->check_pos = s->track_len;   /* nothing to check before a reconnect */
 	if (r == 0)
 		r = subscribe(s, true, 0, err);
 	if (r < 0) {
