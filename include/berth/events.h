@@ -141,8 +141,14 @@ typedef struct berth_events_options {
  * in a field of its own (Docker: "health_status: healthy"), sends no signal
  * with kill, and sends nothing at all for an `until` already past (berth
  * asks it for a moment in the future and drops what comes after until).
- * Podman runs health checks only when asked (the readiness calls of ready.h
- * does): a HEALTH event comes from such a run.
+ * Podman runs health checks only when asked (the readiness calls of
+ * ready.h do) and reports every run, changed or not, with the status from
+ * before that run (measured on 4.3: the run that makes a container healthy
+ * is reported as "starting", the next as "healthy"); berth hands out only
+ * changes of what Podman reports. Docker reports changes only, as they
+ * happen.
+ *
+ * The stream keeps a pointer to the client: free the stream first.
  *
  * @return 0; BERTH_EINVAL (NULL out or client, bad options version, a bad
  *   since/until/label/type before any request, until before since);

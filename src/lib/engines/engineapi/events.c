@@ -27,6 +27,10 @@
 #define TRACK_MAX 4096                  /* containers followed for made-up events */
 #define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS 2000
+/* After a reconnect, the engine's replay comes first (within milliseconds
+ * on a local engine); the tracked containers are checked after this long,
+ * so that the engine's own DIED is handed out where it has one. */
+#define REPLAY_WAIT_MS 250
 
 typedef struct ident {
 	int64_t time_ns;
@@ -38,6 +42,7 @@ typedef struct tracked {
 	bool running;
 	bool made_died;       /* a DIED was made up; the engine's own is dropped */
 	bool made_destroyed;
+	berth_health health;  /* the last HEALTH handed out */
 } tracked;
 
 typedef enum ev_state { EV_CONNECTED, EV_WAITING } ev_state;
@@ -69,6 +74,7 @@ typedef struct events_stream {
 	bool announce_reconnect;
 	size_t check_pos;             /* next track[] entry to inspect ... */
 	size_t check_end;             /* ... up to this one (those known at the reconnect) */
+	int64_t check_at_ms;          /* ... once the engine's replay had this long to come */
 	berth_event *made[2];         /* made-up events waiting to be handed out */
 	size_t made_len;
 } events_stream;
@@ -156,6 +162,19 @@ static bool track_event(events_stream *s, const berth_event *ev)
 		if (t) {
 			t->running = true;
 			t->made_died = t->made_destroyed = false;
+			t->health = BERTH_HEALTH_NONE;
+		}
+		return true;
+	case BERTH_EVENT_HEALTH:
+		/* a HEALTH is a change: engines that report every run (Podman)
+		 * repeat the status */
+		if (!t)
+			t = track_add(s, ev->id);
+		if (t && s->d->health_every_run && t->health == ev->health)
+			return false;
+		if (t) {
+			t->health = ev->health;
+			t->running = true;
 		}
 		return true;
 	case BERTH_EVENT_DIED:
@@ -218,7 +237,9 @@ static int subscribe(events_stream *s, bool first, int timeout_ms, berth_error *
 	if (query_add_filters(&path, '&', filters) < 0)
 		return BERTH_NOMEM(err);
 	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
-	call k = { "GET", path.data, NULL, timeout_ms > 0 ? timeout_ms : 1, false };
+	/* the first subscription has the client's deadline (0); a reconnect
+	 * attempt what is left of the caller's wait, at least a millisecond */
+	call k = { "GET", path.data, NULL, first ? 0 : timeout_ms > 0 ? timeout_ms : 1, false };
 	http_stream *hs = NULL;
 	int r = engineapi_stream_call(&hs, s->c, &k, &head, "events", err);
 	if (r < 0)
@@ -416,6 +437,7 @@ static int try_reconnect(events_stream *s, int timeout_ms, berth_error *err)
 		s->announce_reconnect = true;
 		s->check_pos = 0;
 		s->check_end = s->track_len;
+		s->check_at_ms = now_ms() + REPLAY_WAIT_MS;
 		return 1;
 	}
 	if (r == BERTH_ENOMEM) {
@@ -503,7 +525,8 @@ static int ev_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 			remember(s, ident_of(ev));
 			return made_frame(s, out, ev, err);
 		}
-		if (s->check_pos < s->check_end) {
+		bool checks = s->check_pos < s->check_end;
+		if (checks && s->in_len == 0 && now_ms() >= s->check_at_ms) {
 			int r = check_tracked(s, remaining_ms(deadline), err);
 			if (r < 0)
 				return r;
@@ -527,9 +550,19 @@ static int ev_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 			continue;
 		}
 		berth_error e = BERTH_ERROR_INIT;
-		int r = http_stream_read(s->hs, &s->in, &s->in_len, remaining_ms(deadline), &e);
+		int wait = remaining_ms(deadline);
+		if (checks && s->in_len == 0) {
+			int64_t until_check = s->check_at_ms - now_ms();
+			if (until_check < 0)
+				until_check = 0;
+			if (wait < 0 || wait > until_check)
+				wait = (int)until_check;
+		}
+		int r = http_stream_read(s->hs, &s->in, &s->in_len, wait, &e);
 		if (r == 0)
 			continue;
+		if (r == BERTH_ETIMEDOUT && checks && remaining_ms(deadline) != 0)
+			continue;   /* the replay is over: on to the checks */
 		if (r == BERTH_ETIMEDOUT) {
 			*err = e;
 			return r;

@@ -31,6 +31,7 @@ const events_dialect docker_events_dialect = { .actions = docker_actions };
 const events_dialect podman_events_dialect = {
 	.actions = podman_actions,
 	.health_in_member = true,
+	.health_every_run = true,
 	.until_past_sends_nothing = true,
 };
 

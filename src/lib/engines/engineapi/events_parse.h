@@ -17,6 +17,10 @@ typedef struct events_dialect {
 	/* Health: the action is "health_status: <status>" (Docker) or
 	 * "health_status" with the status in a "HealthStatus" member (Podman). */
 	bool health_in_member;
+	/* Health events come for every check run, changed or not (Podman 4.3,
+	 * whose status in them is the one from before that run): berth hands
+	 * out only changes. */
+	bool health_every_run;
 	/* An `until` already past makes the engine send nothing at all (Podman
 	 * 4.3): ask for a moment ahead and drop what comes after until. */
 	bool until_past_sends_nothing;
