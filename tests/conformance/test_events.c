@@ -557,15 +557,21 @@ static void test_engine_restart(void **state)
 	snprintf(cmd, sizeof cmd, "bash %s/scripts/restart-engine.sh %s --down-seconds 3 >&2",
 		 src ? src : ".", engine == BERTH_ENGINE_PODMAN ? "podman" : "docker");
 	assert_int_equal(system(cmd), 0);
-	assert_true(read_until(s, &v, BERTH_EVENT_DIED, 60000));
-	read_until(s, &v, BERTH_EVENT_DESTROYED, 2000);
+	/* dockerd stops its containers before it closes the stream: the die
+	 * may come before DISCONNECTED; otherwise it comes after RECONNECTED
+	 * (replayed, or made up from the container's state where the engine
+	 * lost it). Either way exactly once. */
+	if (!v.reconnected)
+		assert_true(read_until(s, &v, BERTH_EVENT_RECONNECTED, 60000));
+	if (!v.died)
+		assert_true(read_until(s, &v, BERTH_EVENT_DIED, 30000));
+	read_until(s, &v, BERTH_EVENT_DESTROYED, 1500);
 	assert_int_equal(v.disconnected, 1);
 	assert_int_equal(v.reconnected, 1);
 	assert_int_equal(v.died, 1);
-	assert_true(v.reconnected_at < v.died_at);
-	/* Podman's service keeps its containers and event log: the real exit.
-	 * dockerd stops its containers on shutdown and forgets its events:
-	 * berth makes the die up from the container's state. */
+	assert_true(v.died_at < v.disconnected_at || v.reconnected_at < v.died_at);
+	/* Podman's service keeps its containers and event log: the real exit
+	 * (the container died while the service was down). */
 	if (engine == BERTH_ENGINE_PODMAN)
 		assert_int_equal(v.exit_code, 3);
 	else
@@ -587,6 +593,9 @@ int main(void)
 		cmocka_unit_test(test_no_reconnect_ends),
 		cmocka_unit_test(test_engine_restart),
 	};
+	const char *only = getenv("BERTH_TEST_FILTER");   /* e.g. test_engine_restart */
+	if (only)
+		cmocka_set_test_filter(only);
 	return cmocka_run_group_tests_name(conformance_group("events"), tests, conformance_setup,
 					   conformance_teardown);
 }
