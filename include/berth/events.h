@@ -90,7 +90,9 @@ typedef struct berth_events_options {
 	size_t label_count;
 	const char *const *types;          /**< "container", "image", "network", "volume", ... */
 	size_t type_count;
-	const char *const *actions;        /**< the engine's action words ("die", "start") */
+	const char *const *actions;        /**< action words as Docker says them ("die",
+	                                        "start", "destroy"); berth translates
+	                                        them for Podman's filter ("died", "remove") */
 	size_t action_count;
 	const char *since;                 /**< replay from: RFC 3339, Unix seconds
 	                                        ("1700000000.5"), or a duration before

@@ -162,6 +162,12 @@ static void test_odd_lines(void **state)
 	assert_int_equal(berth_event_health(ev), BERTH_HEALTH_UNHEALTHY);
 	event_free(ev);
 
+	/* the event filter speaks Podman's native words there */
+	assert_string_equal(events_filter_word(&podman_events_dialect, "die"), "died");
+	assert_string_equal(events_filter_word(&podman_events_dialect, "destroy"), "remove");
+	assert_string_equal(events_filter_word(&podman_events_dialect, "start"), "start");
+	assert_string_equal(events_filter_word(&docker_events_dialect, "die"), "die");
+
 	static const char *const bad[] = {
 		"", "[]", "\"die\"", "{", "{\"Type\":\"container\"}", "{\"Action\":5}",
 		"{\"Action\":\"die\",\"Actor\":[]}", "{\"Action\":\"die\",\"Actor\":{\"Attributes\":[]}}",

@@ -217,11 +217,15 @@ static int subscribe(events_stream *s, bool first, int timeout_ms, berth_error *
 	_cleanup_json_ json_t *filters = json_object();
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	const events_query *q = &s->q;
+	_cleanup_strv_ strv actions = STRV_INIT;
+	for (size_t i = 0; i < q->actions.len; i++)
+		if (strv_push(&actions, events_filter_word(s->d, q->actions.items[i])) < 0)
+			return BERTH_NOMEM(err);
 	if (!filters || sbuf_adds(&path, "/events?") < 0 ||
 	    filter_add(filters, "container", (const char *const *)q->containers.items, q->containers.len) < 0 ||
 	    filter_add(filters, "label", (const char *const *)q->labels.items, q->labels.len) < 0 ||
 	    filter_add(filters, "type", (const char *const *)q->types.items, q->types.len) < 0 ||
-	    filter_add(filters, "event", (const char *const *)q->actions.items, q->actions.len) < 0)
+	    filter_add(filters, "event", (const char *const *)actions.items, actions.len) < 0)
 		return BERTH_NOMEM(err);
 	int64_t since = first ? q->since_ns : resume_ns(s);
 	if (since && add_time(&path, "since", since) < 0)

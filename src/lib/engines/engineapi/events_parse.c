@@ -27,13 +27,28 @@ static const event_action podman_actions[] = {
 	{ NULL, 0 },
 };
 
+/* Podman 4.3 (measured): filtering on "die" finds nothing, on "died" the
+ * die events; "destroy" is "remove" there. */
+static const char *const podman_filter_words[][2] = {
+	{ "die", "died" }, { "destroy", "remove" }, { NULL, NULL },
+};
+
 const events_dialect docker_events_dialect = { .actions = docker_actions };
 const events_dialect podman_events_dialect = {
 	.actions = podman_actions,
 	.health_in_member = true,
 	.health_every_run = true,
 	.until_past_sends_nothing = true,
+	.filter_words = podman_filter_words,
 };
+
+const char *events_filter_word(const events_dialect *d, const char *action)
+{
+	for (size_t i = 0; d && d->filter_words && d->filter_words[i][0]; i++)
+		if (STREQ(d->filter_words[i][0], action))
+			return d->filter_words[i][1];
+	return action;
+}
 
 #define HEALTH_PREFIX "health_status"
 

@@ -24,7 +24,14 @@ typedef struct events_dialect {
 	/* An `until` already past makes the engine send nothing at all (Podman
 	 * 4.3): ask for a moment ahead and drop what comes after until. */
 	bool until_past_sends_nothing;
+	/* Action words its "event" filter knows under another name (Podman
+	 * filters on its native "died" though it sends "die"), pairs of
+	 * { Docker's word, the engine's }; { NULL } ends. */
+	const char *const (*filter_words)[2];
 } events_dialect;
+
+/* The word to put in the engine's "event" filter for an action. */
+const char *events_filter_word(const events_dialect *d, const char *action);
 
 extern const events_dialect docker_events_dialect;
 extern const events_dialect podman_events_dialect;
