@@ -141,7 +141,7 @@ typedef struct berth_events_options {
  * Engine differences (normalized here): Podman says "remove" where Docker
  * says "destroy", reports health as action "health_status" with the status
  * in a field of its own (Docker: "health_status: healthy"), sends no signal
- * with kill, and sends nothing at all for an `until` already past (berth
+ * with kill, filters on "died" where it sends "die", and sends nothing at all for an `until` already past (berth
  * asks it for a moment in the future and drops what comes after until).
  * Podman runs health checks only when asked (the readiness calls of
  * ready.h do) and reports every run, changed or not, with the status from
