@@ -4,6 +4,7 @@
  * time forms and option checks of src/lib/events.c. */
 #include "../common/test.h"
 
+#include "../common/fake_server.h"
 #include "../common/fixture.h"
 #include "lib/engines/engineapi/events_parse.h"
 
@@ -236,6 +237,75 @@ static void test_option_checks(void **state)
 	assert_null(berth_event_attribute(NULL, "x"));
 }
 
+/* An engine that forgot its events (as dockerd does in a restart): the
+ * first subscription sends a start and breaks off, the second replays
+ * nothing, and the container's inspect says it exited with 3 meanwhile.
+ * berth makes the die up, between RECONNECTED and the next real event. */
+#define PING "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nServer: Docker/20.10.24 (linux)\r\n" \
+	"Content-Length: 2\r\n\r\nOK"
+#define START_LINE "{\"status\":\"start\",\"id\":\"c1\",\"Type\":\"container\",\"Action\":\"start\"," \
+	"\"Actor\":{\"ID\":\"c1\",\"Attributes\":{\"name\":\"web\"}},\"time\":1700000000," \
+	"\"timeNano\":1700000000000000000}\n"
+static const char events_then_cut[] =
+	"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+	"a2\r\n" START_LINE "\r\n";
+static const char events_quiet[] =
+	"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+static const char inspect_exited[] =
+	"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 224\r\n\r\n"
+	"{\"Id\":\"c1\",\"Name\":\"/web\",\"Config\":{\"Image\":\"img\",\"Labels\":{}},\"Image\":\"sha\","
+	"\"State\":{\"Status\":\"exited\",\"Running\":false,\"ExitCode\":3,"
+	"\"StartedAt\":\"2023-11-14T22:13:20Z\",\"FinishedAt\":\"2023-11-14T22:13:21.5Z\"}}                  ";
+
+static void test_made_up_die(void **state)
+{
+	(void)state;
+	assert_int_equal(strlen(START_LINE), 0xa2);
+	assert_int_equal(strstr(inspect_exited, "\r\n\r\n") ? strlen(strstr(inspect_exited, "\r\n\r\n") + 4) : 0, 224);
+	fake_reply script[] = {
+		{ .data = PING },
+		{ .data = events_then_cut, .close_after = true },
+		{ .data = events_quiet },
+		{ .data = inspect_exited },
+	};
+	fake_server *fs = fake_start(script, 4);
+	berth_client_options co = BERTH_CLIENT_OPTIONS_INIT;
+	co.engine = BERTH_ENGINE_DOCKER;
+	co.host = fake_uri(fs);
+	co.timeout_ms = 5000;
+	berth_client *c = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_client_open(&c, &co, &err), &err);
+	berth_stream *s = NULL;
+	assert_ok(berth_events_watch(&s, c, NULL, &err), &err);
+	berth_event_kind want[] = { BERTH_EVENT_STARTED, BERTH_EVENT_DISCONNECTED, BERTH_EVENT_RECONNECTED,
+				    BERTH_EVENT_DIED };
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		berth_frame f;
+		assert_ok(berth_stream_next(s, &f, 5000, &err), &err);
+		const berth_event *ev = f.item;
+		assert_int_equal(berth_event_get_kind(ev), want[i]);
+		if (want[i] == BERTH_EVENT_DIED) {
+			assert_true(berth_event_synthesized(ev));
+			assert_int_equal(berth_event_exit_code(ev), 3);
+			assert_string_equal(berth_event_id(ev), "c1");
+			assert_string_equal(berth_event_name(ev), "web");
+			assert_true(berth_event_time_ns(ev) == 1700000001500000000LL);
+			assert_string_equal(berth_event_attribute(ev, "berth.synthesized"), "true");
+			assert_non_null(memmem(f.data, f.len, "\"exitCode\":\"3\"", 14));
+		}
+		if (want[i] == BERTH_EVENT_DISCONNECTED || want[i] == BERTH_EVENT_RECONNECTED)
+			assert_int_equal(f.channel, BERTH_CHANNEL_SYSTEM);
+	}
+	/* nothing more: the die is not handed out twice */
+	berth_frame f;
+	assert_code(berth_stream_next(s, &f, 400, &err), BERTH_ETIMEDOUT, &err);
+	assert_non_null(strstr(fake_last_request(fs), "GET /v1.41/containers/c1/json"));
+	berth_stream_free(s);
+	berth_client_free(c);
+	fake_stop(fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_odd_lines),
 		cmocka_unit_test(test_time_forms),
 		cmocka_unit_test(test_option_checks),
+		cmocka_unit_test(test_made_up_die),
 	};
 	return cmocka_run_group_tests_name("events", tests, NULL, NULL);
 }
