@@ -52,6 +52,7 @@ typedef struct events_stream {
 	const events_dialect *d;
 	events_query q;
 	http_stream *hs;
+	http_response head;           /* hs parses into it while it lives */
 	const char *in;               /* body bytes not yet split into lines */
 	size_t in_len;
 	sbuf line;                    /* the line being assembled / handed out */
@@ -240,12 +241,13 @@ static int subscribe(events_stream *s, bool first, int timeout_ms, berth_error *
 	}
 	if (query_add_filters(&path, '&', filters) < 0)
 		return BERTH_NOMEM(err);
-	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
+	http_response_release(&s->head);
+	s->head = (http_response)HTTP_RESPONSE_INIT;
 	/* the first subscription has the client's deadline (0); a reconnect
 	 * attempt what is left of the caller's wait, at least a millisecond */
 	call k = { "GET", path.data, NULL, first ? 0 : timeout_ms > 0 ? timeout_ms : 1, false };
 	http_stream *hs = NULL;
-	int r = engineapi_stream_call(&hs, s->c, &k, &head, "events", err);
+	int r = engineapi_stream_call(&hs, s->c, &k, &s->head, "events", err);
 	if (r < 0)
 		return r;
 	s->hs = hs;
@@ -607,6 +609,7 @@ static void ev_free(void *impl)
 	if (!s)
 		return;
 	http_stream_close(s->hs);
+	http_response_release(&s->head);
 	event_free(s->cur);
 	for (size_t i = 0; i < s->made_len; i++)
 		event_free(s->made[i]);
