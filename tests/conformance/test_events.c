@@ -428,17 +428,15 @@ static const char *engine_socket(void)
 	return engine == BERTH_ENGINE_PODMAN ? "/run/podman/podman.sock" : "/var/run/docker.sock";
 }
 
-/* The die happens while berth cannot reach the engine; it must come once,
- * after DISCONNECTED and RECONNECTED, and nothing seen before comes again. */
-static void test_reconnect_through_proxy(void **state)
+/* Start a proxy to the engine at /tmp/berth-t-<run>-<what>.sock and open a
+ * client through it. */
+static berth_client *proxied_client(proxy *p, const char *what)
 {
-	(void)state;
-	need_engine();
-	proxy p = { .target = engine_socket() };
-	snprintf(p.path, sizeof p.path, "/tmp/berth-t-%s-events.sock", run_id);
-	proxy_start(&p);
+	p->target = engine_socket();
+	snprintf(p->path, sizeof p->path, "/tmp/berth-t-%s-%s.sock", run_id, what);
+	proxy_start(p);
 	char uri[160];
-	snprintf(uri, sizeof uri, "unix://%s", p.path);
+	snprintf(uri, sizeof uri, "unix://%s", p->path);
 	berth_client_options co = BERTH_CLIENT_OPTIONS_INIT;
 	co.engine = engine;
 	co.host = uri;
@@ -446,6 +444,18 @@ static void test_reconnect_through_proxy(void **state)
 	berth_client *pc = NULL;
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(berth_client_open(&pc, &co, &err), &err);
+	return pc;
+}
+
+/* The die happens while berth cannot reach the engine; it must come once,
+ * after DISCONNECTED and RECONNECTED, and nothing seen before comes again. */
+static void test_reconnect_through_proxy(void **state)
+{
+	(void)state;
+	need_engine();
+	proxy p = { 0 };
+	berth_client *pc = proxied_client(&p, "events");
+	berth_error err = BERTH_ERROR_INIT;
 
 	char tag[64];
 	case_tag(tag, sizeof tag, "proxy");
@@ -496,17 +506,9 @@ static void test_no_reconnect_ends(void **state)
 {
 	(void)state;
 	need_engine();
-	proxy p = { .target = engine_socket() };
-	snprintf(p.path, sizeof p.path, "/tmp/berth-t-%s-events2.sock", run_id);
-	proxy_start(&p);
-	char uri[160];
-	snprintf(uri, sizeof uri, "unix://%s", p.path);
-	berth_client_options co = BERTH_CLIENT_OPTIONS_INIT;
-	co.engine = engine;
-	co.host = uri;
-	berth_client *pc = NULL;
+	proxy p = { 0 };
+	berth_client *pc = proxied_client(&p, "events2");
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_client_open(&pc, &co, &err), &err);
 	berth_events_options o = BERTH_EVENTS_OPTIONS_INIT;
 	o.no_reconnect = 1;
 	berth_stream *s = NULL;

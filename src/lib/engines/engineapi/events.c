@@ -260,6 +260,22 @@ static int subscribe(events_stream *s, bool first, int timeout_ms, berth_error *
 
 /* ---- frames ----------------------------------------------------------------------- */
 
+/* Hand out ev (now the stream's) with cur_text as the frame's data. */
+static int text_frame(events_stream *s, berth_frame *out, berth_channel channel, berth_event *ev, const char *text,
+		      berth_error *err)
+{
+	s->cur = ev;
+	sbuf_reset(&s->cur_text);
+	if (!text || sbuf_adds(&s->cur_text, text) < 0)
+		return BERTH_NOMEM(err);
+	out->channel = channel;
+	out->data = s->cur_text.data;
+	out->len = s->cur_text.len;
+	out->time_ns = ev->time_ns;
+	out->item = ev;
+	return 0;
+}
+
 static int system_frame(events_stream *s, berth_frame *out, berth_event_kind kind, const char *text,
 			berth_error *err)
 {
@@ -271,24 +287,13 @@ static int system_frame(events_stream *s, berth_frame *out, berth_event_kind kin
 	}
 	ev->kind = kind;
 	ev->time_ns = wall_ns();
-	sbuf_reset(&s->cur_text);
-	if (sbuf_adds(&s->cur_text, text) < 0) {
-		event_free(ev);
-		return BERTH_NOMEM(err);
-	}
-	s->cur = ev;
-	out->channel = BERTH_CHANNEL_SYSTEM;
-	out->data = s->cur_text.data;
-	out->len = s->cur_text.len;
-	out->time_ns = ev->time_ns;
-	out->item = ev;
-	return 0;
+	return text_frame(s, out, BERTH_CHANNEL_SYSTEM, ev, text, err);
 }
 
 /* A made-up event as the engine would have sent it (Docker's shape). */
 static int made_frame(events_stream *s, berth_frame *out, berth_event *ev, berth_error *err)
 {
-	s->cur = ev;
+	s->cur = ev;   /* freed with the stream's next frame, whatever happens here */
 	json_t *attrs = json_object();
 	for (size_t i = 0; attrs && i < ev->keys.len; i++)
 		json_object_set_new(attrs, ev->keys.items[i], json_string(ev->values.items[i]));
@@ -297,15 +302,7 @@ static int made_frame(events_stream *s, berth_frame *out, berth_event *ev, berth
 					     "time", (json_int_t)(ev->time_ns / 1000000000LL), "timeNano",
 					     (json_int_t)ev->time_ns);
 	_cleanup_free_ char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-	sbuf_reset(&s->cur_text);
-	if (!text || sbuf_adds(&s->cur_text, text) < 0)
-		return BERTH_NOMEM(err);
-	out->channel = BERTH_CHANNEL_STDOUT;
-	out->data = s->cur_text.data;
-	out->len = s->cur_text.len;
-	out->time_ns = ev->time_ns;
-	out->item = ev;
-	return 0;
+	return text_frame(s, out, BERTH_CHANNEL_STDOUT, ev, text, err);
 }
 
 static int make_event(berth_event **out, const char *id, berth_event_kind kind, const char *action,
