@@ -323,7 +323,8 @@ int berth_container_list_and_watch(berth_container_list **out_list, berth_stream
 	if (q.since_ns <= 0)
 		q.since_ns = 1;
 	for (size_t i = 0; i < berth_container_list_count(list); i++)
-		if (berth_container_list_state(list, i) == BERTH_STATE_RUNNING &&
+		if ((berth_container_list_state(list, i) == BERTH_STATE_RUNNING ||
+		     berth_container_list_state(list, i) == BERTH_STATE_PAUSED) &&
 		    strv_push(&q.running_ids, berth_container_list_id(list, i)) < 0) {
 			berth_container_list_free(list);
 			return BERTH_NOMEM(err);
