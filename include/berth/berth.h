@@ -16,5 +16,6 @@
 #include <berth/stream.h>
 #include <berth/stats.h>
 #include <berth/files.h>
+#include <berth/events.h>
 
 #endif

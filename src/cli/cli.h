@@ -116,6 +116,7 @@ int cmd_stats(cli *c, int argc, char **argv);
 int cmd_top(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
 int cmd_cp(cli *c, int argc, char **argv);
+int cmd_events(cli *c, int argc, char **argv);
 
 const command *cli_find_command(const char *name);
 

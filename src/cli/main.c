@@ -67,6 +67,10 @@ static const command commands[] = {
 	  "ready [--timeout S] [--interval MS] [--probe tcp:PORT|http:PORT/PATH[#STATUS]|log:REGEX|exec:CMD]... "
 	  "[--any] [--no-health] NAME",
 	  "Wait until a container is ready: healthy and its probes pass" },
+	{ "events", cmd_events,
+	  "events [--filter container=NAME|label=K[=V]|type=TYPE|event=ACTION]... [--since T] [--until T] "
+	  "[--no-reconnect] [--format text|json]",
+	  "Show the engine's events as they happen (T: RFC 3339, Unix seconds or a duration like 10m)" },
 };
 
 const command *cli_find_command(const char *name)

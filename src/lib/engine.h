@@ -8,6 +8,7 @@
 #include "model.h"
 
 struct berth_client;
+struct events_query;
 
 typedef struct berth_engine_ops {
 	const char *name;
@@ -61,6 +62,10 @@ typedef struct berth_engine_ops {
 	/* opts never NULL */
 	int (*container_put_archive)(struct berth_client *c, const char *id, const char *dest_dir, berth_read_cb read,
 				     void *payload, const berth_put_archive_options *opts, berth_error *err);
+	/* events.c: q is checked; the stream reconnects by itself */
+	int (*events_watch)(berth_stream **out, struct berth_client *c, const struct events_query *q, berth_error *err);
+	/* the engine's clock, ns since the epoch (list-then-watch) */
+	int (*clock_ns)(int64_t *out, struct berth_client *c, berth_error *err);
 	void (*close)(struct berth_client *c);
 } berth_engine_ops;
 

@@ -4,6 +4,7 @@
 #include "engineapi.h"
 #include "create.h"
 #include "parse.h"
+#include "events_parse.h"
 
 #include "../../parse/demux.h"
 
@@ -75,6 +76,7 @@ static const dialect dialects[] = {
 		.needs_stop_timeout_lookup = true,
 		.refine = docker_refine,
 		.update = UPDATE_COMPAT,
+		.events = &docker_events_dialect,
 	},
 	{
 		.engine = BERTH_ENGINE_PODMAN,
@@ -90,6 +92,7 @@ static const dialect dialects[] = {
 		.ops = podman_ops,
 		.top_text_rows = true,
 		.put_archive_makes_dest = true,
+		.events = &podman_events_dialect,
 	},
 };
 
@@ -725,6 +728,8 @@ static const berth_engine_ops engineapi_ops = {
 	.container_stat_path = engineapi_stat_path,
 	.container_get_archive = engineapi_get_archive,
 	.container_put_archive = engineapi_put_archive,
+	.events_watch = engineapi_events_watch,
+	.clock_ns = engineapi_clock_ns,
 	.close = api_close,
 };
 

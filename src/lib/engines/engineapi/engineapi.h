@@ -46,6 +46,8 @@ typedef struct dialect {
 	/* put archive makes a missing destination directory instead of
 	 * answering 404 (Podman 4.3) */
 	bool put_archive_makes_dest;
+	/* How its events are worded (events_parse.h; NULL: Docker's). */
+	const struct events_dialect *events;
 } dialect;
 
 typedef struct engineapi {
@@ -139,5 +141,9 @@ int engineapi_get_archive(berth_stream **out, struct berth_client *c, const char
 			  berth_error *err);
 int engineapi_put_archive(struct berth_client *c, const char *id, const char *dest_dir, berth_read_cb read,
 			  void *payload, const berth_put_archive_options *opts, berth_error *err);
+/* ---- events.c ---------------------------------------------------------- */
+int engineapi_events_watch(berth_stream **out, struct berth_client *c, const struct events_query *q,
+			   berth_error *err);
+int engineapi_clock_ns(int64_t *out, struct berth_client *c, berth_error *err);
 
 #endif
