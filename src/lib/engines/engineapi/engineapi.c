@@ -132,6 +132,7 @@ static int prepare(prepared *p, struct berth_client *c, const call *k, berth_err
 		.body = p->body,
 		.body_len = p->body ? strlen(p->body) : 0,
 		.timeout_ms = k->timeout_ms ? k->timeout_ms : c->timeout_ms,
+		.upgrade = k->upgrade,
 	};
 	return 0;
 }
@@ -160,10 +161,11 @@ int do_call(struct berth_client *c, const call *k, http_response *resp, const in
 	return status_ok(resp->status, ok_statuses) ? 0 : status_error(api_of(c)->d, resp, what, err);
 }
 
-/* A call whose reply body is read piece by piece: on a 2xx status *out is
- * the open stream (the caller closes it). Another status is read (up to
- * 64 KiB, within the call's deadline) and mapped to an error. */
-static int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+/* A call whose reply body is read piece by piece: on a 2xx status (101
+ * for an upgrade) *out is the open stream (the caller closes it). Another
+ * status is read (up to 64 KiB, within the call's deadline) and mapped to
+ * an error. */
+int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
 		       const char *what, berth_error *err)
 {
 	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
@@ -174,7 +176,8 @@ static int stream_call(http_stream **out, struct berth_client *c, const call *k,
 		r = http_stream_open(&s, api_of(c)->t, &p.req, head, err);
 	if (r < 0)
 		return r;
-	if (status_ok(head->status, NULL)) {
+	static const int switched[] = { 101, 0 };
+	if (status_ok(head->status, k->upgrade ? switched : NULL)) {
 		*out = s;
 		return 0;
 	}
@@ -189,7 +192,7 @@ static int stream_call(http_stream **out, struct berth_client *c, const call *k,
 
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
-static int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err)
+int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err)
 {
 	if (sbuf_adds(path, kind) < 0 || sbuf_add_urlenc(path, id) < 0 || sbuf_adds(path, rest) < 0)
 		return BERTH_NOMEM(err);
@@ -709,6 +712,9 @@ static const berth_engine_ops engineapi_ops = {
 	.container_update = engineapi_update,
 	.container_wait = engineapi_wait,
 	.container_prune = engineapi_prune,
+	.exec_start = engineapi_exec_start,
+	.exec_exit_code = engineapi_exec_exit_code,
+	.container_attach = engineapi_attach_container,
 	.close = api_close,
 };
 

@@ -56,6 +56,7 @@ typedef struct call {
 	json_t *body;          /* borrowed */
 	int timeout_ms;        /* 0: the client's default; <0: none */
 	bool unversioned;      /* path is complete ("/v4.0.0/libpod/..."): no prefix */
+	bool upgrade;          /* ask for the raw stream (Upgrade: tcp); 101 is success */
 } call;
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -85,6 +86,15 @@ int container_call(struct berth_client *c, const char *method, const char *id, c
 int container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
 		   const char *verb, berth_error *err);
 
+/* A call whose reply body is read piece by piece (or, with k->upgrade,
+ * whose connection is switched to a raw stream): on success *out is the
+ * open stream (the caller closes it); an error status is read and mapped. */
+int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+		const char *what, berth_error *err);
+
+/* "{kind}{url-encoded id}{rest}" appended to path. */
+int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
+
 /* A malformed reply names the endpoint it came from. */
 int with_endpoint(const struct berth_client *c, int r, berth_error *err);
 
@@ -109,5 +119,13 @@ int engineapi_wait(berth_wait_outcome *out, struct berth_client *c, const char *
 		   berth_wait_condition condition, int timeout_ms, berth_error *err);
 int engineapi_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
 		    size_t label_count, berth_error *err);
+
+/* ---- exec.c ------------------------------------------------------------- */
+int engineapi_exec_start(berth_stream **out, char **out_exec_id, struct berth_client *c, const char *id,
+			 const berth_exec_options *opts, berth_error *err);
+int engineapi_exec_exit_code(int *out_code, struct berth_client *c, const char *exec_id, int timeout_ms,
+			     berth_error *err);
+int engineapi_attach_container(berth_stream **out, struct berth_client *c, const char *id,
+			       const berth_attach_options *opts, berth_error *err);
 
 #endif
