@@ -63,10 +63,7 @@ static void terminal_raw(void)
 	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_tio) < 0)
 		return;
 	struct termios raw = saved_tio;
-	cfmakeraw(&raw);
-	/* keep output processing: the remote terminal sends \r\n itself, and
-	 * berth's own messages stay readable */
-	raw.c_oflag = saved_tio.c_oflag;
+	cfmakeraw(&raw);   /* the remote terminal does the line discipline */
 	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0) {
 		tio_saved = 1;
 		atexit(terminal_restore);
