@@ -220,7 +220,10 @@ static int pump_go(pump *p)
 {
 	signals_setup();
 	if (p->tty) {
-		terminal_raw();
+		/* raw only when the keys go to the process (as docker): with -t
+		 * alone, ^C stays a local interrupt */
+		if (p->forward_stdin)
+			terminal_raw();
 		resize_remote(p->s, true);
 	}
 	int rc = pump_run(p);
@@ -349,10 +352,11 @@ int cmd_attach(cli *c, int argc, char **argv)
 	if (berth_container_inspect(&x, client, name, &err) < 0)
 		return cli_fail(&err);
 	bool tty = berth_container_info_tty(x) > 0;
-	bool running = berth_container_info_state(x) == BERTH_STATE_RUNNING;
+	berth_state st = berth_container_info_state(x);
 	berth_container_info_free(x);
-	if (!running) {
-		cli_errorf("attach %s: the container is not running; start it first", name);
+	if (st != BERTH_STATE_RUNNING) {
+		cli_errorf("attach %s: the container is %s; %s it first", name, berth_state_name(st),
+			   st == BERTH_STATE_PAUSED ? "unpause" : "start");
 		return EXIT_FAIL;
 	}
 	berth_attach_options a = BERTH_ATTACH_OPTIONS_INIT;

@@ -196,6 +196,14 @@ static void test_missing_and_stopped(void **state)
 	assert_null(res);
 	force_remove(id);
 	berth_free(id);
+
+	/* paused */
+	id = run(name_of("exec-paused"), SLEEP, 2);
+	assert_ok(berth_container_pause(client, id, &err), &err);
+	assert_code(berth_exec(&res, client, id, &o, &err), BERTH_ECONFLICT, &err);
+	assert_null(res);
+	force_remove(id);
+	berth_free(id);
 }
 
 /* Read a stream to its end into out/errb; returns the final code. */
