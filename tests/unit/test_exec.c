@@ -7,14 +7,10 @@
  * nothing hangs. */
 #include "../common/test.h"
 
-#include <time.h>
-
 #include "common/fake_server.h"
 
-#define DOCKER_PING "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nServer: Docker/20.10.24 (linux)\r\n" \
-		    "Content-Length: 2\r\n\r\nOK"
-#define PODMAN_PING "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nLibpod-Api-Version: 4.3.1\r\n" \
-		    "Server: Libpod/4.3.1 (linux)\r\nContent-Length: 2\r\n\r\nOK"
+#define DOCKER_PING FAKE_DOCKER_PING
+#define PODMAN_PING FAKE_PODMAN_PING
 #define CREATED "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"Id\":\"e1\"}"
 #define UPGRADED "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\n" \
 		 "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
@@ -36,24 +32,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void start_engine(const char *ping, const fake_reply *rest, size_t n)
 {
-	fake_reply s[8] = { { .data = ping } };
-	assert_true(n < 8);
-	memcpy(s + 1, rest, n * sizeof *rest);
-	fs = fake_start(s, n + 1);
-	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
-	o.host = fake_uri(fs);
-	o.timeout_ms = 3000;
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_client_open(&client, &o, &err), &err);
+	fs = fake_engine_start(&client, ping, rest, n);
 }
 
 static const char *ARGV[] = { "sh", "-c", "echo hi" };
@@ -69,12 +50,12 @@ static berth_exec_options opts(void)
 /* Read to the end; the final code, with a bound on the time it took. */
 static int drain(berth_stream *s, berth_error *err, int64_t max_ms)
 {
-	int64_t t0 = mono_ms();
+	int64_t t0 = fake_mono_ms();
 	int r;
 	berth_frame f;
 	while ((r = berth_stream_next(s, &f, 5000, err)) == 0)
 		;
-	assert_true(mono_ms() - t0 < max_ms);
+	assert_true(fake_mono_ms() - t0 < max_ms);
 	return r;
 }
 
@@ -168,9 +149,9 @@ static void test_upgrade_request(void **state)
 	assert_non_null(strstr(req, "\"Tty\":true"));
 	/* nothing comes: a bounded wait, then still usable */
 	berth_frame f;
-	int64_t t0 = mono_ms();
+	int64_t t0 = fake_mono_ms();
 	assert_code(berth_stream_next(s, &f, 200, &err), BERTH_ETIMEDOUT, &err);
-	assert_true(mono_ms() - t0 < 1000);
+	assert_true(fake_mono_ms() - t0 < 1000);
 	assert_ok(berth_stream_write(s, "x", 1, 1000, &err), &err);
 	berth_stream_free(s); /* cancels without waiting */
 	berth_free(id);
@@ -235,9 +216,9 @@ static void test_stalled_stream(void **state)
 	assert_ok(berth_stream_next(s, &f, 2000, &err), &err);
 	assert_int_equal(f.channel, BERTH_CHANNEL_STDOUT);
 	assert_int_equal(f.len, 3);
-	int64_t t0 = mono_ms();
+	int64_t t0 = fake_mono_ms();
 	assert_code(berth_stream_next(s, &f, 300, &err), BERTH_ETIMEDOUT, &err);
-	assert_true(mono_ms() - t0 < 1500);
+	assert_true(fake_mono_ms() - t0 < 1500);
 	fake_release(fs);
 	assert_ok(berth_stream_next(s, &f, 2000, &err), &err);
 	assert_int_equal(f.channel, BERTH_CHANNEL_STDERR);
@@ -306,9 +287,9 @@ static void test_buffered_engine_dies(void **state)
 	berth_exec_options o = opts();
 	berth_error err = BERTH_ERROR_INIT;
 	berth_exec_result *res = NULL;
-	int64_t t0 = mono_ms();
+	int64_t t0 = fake_mono_ms();
 	assert_code(berth_exec(&res, client, "c1", &o, &err), BERTH_EUNAVAILABLE, &err);
-	assert_true(mono_ms() - t0 < 3000);
+	assert_true(fake_mono_ms() - t0 < 3000);
 	assert_null(res);
 }
 
