@@ -160,11 +160,18 @@ static int pump_signals(pump *p)
 	return 0;
 }
 
-/* Copy until the stream ends. Returns 0, or an exit code. */
+#define STDIN_CHUNK (16 * 1024)
+
+/* Copy until the stream ends. Returns 0, or an exit code.
+ * Stdin is written only when the connection has room (POLLOUT) and in
+ * chunks well below what that guarantees, so a process that does not read
+ * its input while it writes output cannot wedge berth: the output keeps
+ * being read, signals keep being handled. */
 static int pump_run(pump *p)
 {
 	bool stdin_open = p->forward_stdin;
-	char buf[32 * 1024];
+	char buf[STDIN_CHUNK];
+	size_t pending = 0;   /* stdin bytes read, not yet sent */
 	for (;;) {
 		/* drain what the stream has */
 		for (;;) {
@@ -179,16 +186,14 @@ static int pump_run(pump *p)
 				terminal_restore();
 				return fail125(&err);
 			}
-			int fd = f.channel == BERTH_CHANNEL_STDERR ? STDERR_FILENO : STDOUT_FILENO;
-			if (f.channel == BERTH_CHANNEL_SYSTEM)
-				fd = STDERR_FILENO;
+			int fd = f.channel == BERTH_CHANNEL_STDOUT ? STDOUT_FILENO : STDERR_FILENO;
 			if (write_all(fd, f.data, f.len) < 0 && errno == EPIPE)
 				return EXIT_FAIL;
 		}
 		struct pollfd fds[3] = {
-			{ .fd = berth_stream_fd(p->s), .events = POLLIN },
+			{ .fd = berth_stream_fd(p->s), .events = POLLIN | (pending ? POLLOUT : 0) },
 			{ .fd = sig_pipe[0], .events = POLLIN },
-			{ .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+			{ .fd = stdin_open && !pending ? STDIN_FILENO : -1, .events = POLLIN },
 		};
 		int n = poll(fds, 3, 250);
 		if (n < 0 && errno != EINTR)
@@ -200,16 +205,25 @@ static int pump_run(pump *p)
 			if (rc)
 				return rc;
 		}
+		bool stop_stdin = false;
+		if (fds[0].revents & POLLOUT) {
+			berth_error err = BERTH_ERROR_INIT;
+			if (berth_stream_write(p->s, buf, pending, 10000, &err) == 0)
+				pending = 0;
+			else
+				stop_stdin = true;   /* the process is gone or stopped reading */
+		}
 		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t got = read(STDIN_FILENO, buf, sizeof buf);
-			if (got < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			berth_error err = BERTH_ERROR_INIT;
-			if (got > 0 && berth_stream_write(p->s, buf, (size_t)got, -1, &err) == 0)
-				continue;
-			/* local end of input (or the process stopped reading):
-			 * the process reads end of file, its output goes on */
+			if (got > 0)
+				pending = (size_t)got;
+			else if (got == 0 || (errno != EINTR && errno != EAGAIN))
+				stop_stdin = true;   /* local end of input */
+		}
+		if (stop_stdin && stdin_open) {
+			/* the process reads end of file, its output goes on */
 			stdin_open = false;
+			pending = 0;
 			berth_stream_close_stdin(p->s, NULL);
 		}
 	}

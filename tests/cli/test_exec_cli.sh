@@ -18,7 +18,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 trap 'reap_run; rm -rf "$TMP"' EXIT
 require_engine
-echo "1..40"
+echo "1..42"
 
 L=(-l "io.berth.test.run=$RUN")
 BOX="berth-t-$RUN-box"
@@ -49,6 +49,13 @@ check "exec without -i: stdin not forwarded" [ "$rc" = 0 -a -z "$out" ]
 
 run bash -c "'$B' -E $E exec $BOX sh -c 'head -c 3000000 /dev/urandom > /tmp/r; md5sum < /tmp/r >&2; cat /tmp/r' > $TMP/bin 2> $TMP/sum"
 check "exec: 3 MB of binary stdout byte-exact" [ "$rc" = 0 -a "$(md5sum < "$TMP/bin" | cut -c1-32)" = "$(cut -c1-32 "$TMP/sum")" ]
+
+# more input than the connection holds, echoed back while it is sent: berth
+# must keep reading the output while it writes (Podman does not buffer stdin)
+head -c 8000000 /dev/urandom > "$TMP/in"
+run bash -c "timeout -s KILL 60 '$B' -E $E exec -i $BOX cat < $TMP/in > $TMP/echo"
+check "exec -i: 8 MB through cat and back, no deadlock" [ "$rc" = 0 ]
+check "exec -i: the echo is complete" cmp -s "$TMP/in" "$TMP/echo"
 
 run "$B" -E "$E" exec -d "$BOX" sh -c 'sleep 0.3; touch /tmp/detached'
 check "exec -d: returns at once" [ "$rc" = 0 -a -z "$out" ]
