@@ -109,6 +109,12 @@ BERTH_API void berth_exec_result_free(berth_exec_result *result);
  *   stream). The stream itself ends with BERTH_EUNAVAILABLE when the
  *   engine dies or the connection is cut, never hangs.
  *
+ * Feeding stdin: berth_stream_write() blocks until everything is sent. A
+ * process that echoes its input (cat) while nobody reads its output stops
+ * reading, and then so does the connection (Podman keeps no stdin buffer;
+ * Docker a large one): write when berth_stream_fd() polls writable
+ * (POLLOUT), in pieces of some KiB, and keep reading frames in between.
+ *
  * Engine differences: Podman 4.3 never records the end of a detached exec
  * (its exit code stays unknown); attached ones are fine on both.
  */

@@ -27,8 +27,18 @@ static void terminal_restore(void)
 	}
 }
 
+/* Set while a pump runs without passing signals on (exec, run -t): the
+ * handler then ends berth itself, even when the loop is stuck in a write
+ * to a stdout nobody reads. */
+static volatile sig_atomic_t die_on_signal;
+
 static void on_signal(int signo)
 {
+	if (die_on_signal && signo != SIGWINCH) {
+		if (tio_saved)
+			tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);   /* async-signal-safe */
+		_exit(128 + signo);
+	}
 	int saved = errno;
 	unsigned char b = (unsigned char)signo;
 	if (sig_pipe[1] >= 0 && write(sig_pipe[1], &b, 1) < 0) {
@@ -232,6 +242,7 @@ static int pump_run(pump *p)
 /* Set up terminal and signals around pump_run. */
 static int pump_go(pump *p)
 {
+	die_on_signal = !(p->sig_proxy && p->container);
 	signals_setup();
 	if (p->tty) {
 		/* raw only when the keys go to the process (as docker): with -t
@@ -243,6 +254,7 @@ static int pump_go(pump *p)
 	int rc = pump_run(p);
 	terminal_restore();
 	signals_reset();
+	die_on_signal = 0;
 	return rc;
 }
 
