@@ -161,7 +161,13 @@ typedef struct berth_attach_options {
  * while Podman closes the stdin anyway.
  *
  * @param opts NULL: stdout and stderr, streamed.
- * @return 0; BERTH_EINVAL (nothing to attach: no stdin, stdout or stderr,
+ *
+ * Engine differences: Podman 4.3 sends the replay of past output
+ * (opts->logs) misframed (a line's frame length leaves out its newline),
+ * which no client can parse: there berth answers BERTH_EUNSUPPORTED for logs (read the past
+ * output with the logs call, then attach with stream only).
+ *
+ * @return 0; BERTH_EUNSUPPORTED (see above); BERTH_EINVAL (nothing to attach: no stdin, stdout or stderr,
  *   or neither logs nor stream; a bad options version; before any
  *   request); BERTH_ENOTFOUND; BERTH_ECONFLICT (the engine refuses, e.g. a
  *   paused container); BERTH_EUNAVAILABLE; BERTH_EPROTOCOL.

@@ -363,6 +363,35 @@ static void test_attach_output_only(void **state)
 	berth_free(id);
 }
 
+static void test_attach_logs_replay(void **state)
+{
+	(void)state;
+	need_engine();
+	const char *argv[] = { "sh", "-c", "echo one; echo two >&2" };
+	char *id = run(name_of("attach-logs"), argv, 3);
+	berth_container_info_free(wait_exited(id, 10000));
+	berth_attach_options a = BERTH_ATTACH_OPTIONS_INIT;
+	a.logs = 1;
+	a.stream = 0;
+	berth_error err = BERTH_ERROR_INIT;
+	berth_stream *s = NULL;
+	if (engine == BERTH_ENGINE_PODMAN) {
+		assert_code(berth_container_attach(&s, client, id, &a, &err), BERTH_EUNSUPPORTED, &err);
+		assert_null(s);
+	} else {
+		assert_ok(berth_container_attach(&s, client, id, &a, &err), &err);
+		sbuf_t out = { 0 }, errb = { 0 };
+		assert_int_equal(drain(s, &out, &errb, 10000), 0);
+		assert_string_equal(out.data, "one\n");
+		assert_string_equal(errb.data, "two\n");
+		sbuf_t_free(&out);
+		sbuf_t_free(&errb);
+		berth_stream_free(s);
+	}
+	force_remove(id);
+	berth_free(id);
+}
+
 static void test_pty_resize(void **state)
 {
 	(void)state;
@@ -581,6 +610,7 @@ int main(void)
 		cmocka_unit_test(test_exec_stdin_half_close),
 		cmocka_unit_test(test_attach_stdin_half_close),
 		cmocka_unit_test(test_attach_output_only),
+		cmocka_unit_test(test_attach_logs_replay),
 		cmocka_unit_test(test_pty_resize),
 		cmocka_unit_test(test_attach_pty_resize),
 		cmocka_unit_test(test_many_quick_exit_codes),

@@ -83,6 +83,7 @@ static const dialect dialects[] = {
 		.unknown_states = podman_unknown_states,
 		.create = &podman_create,
 		.ops = podman_ops,
+		.attach_logs_misframed = true,
 	},
 };
 

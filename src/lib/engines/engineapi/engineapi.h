@@ -40,6 +40,10 @@ typedef struct dialect {
 	/* The engine's operations when they differ from the common table
 	 * (NULL: engineapi_ops). */
 	const berth_engine_ops *(*ops)(void);
+	/* An attach's replay of past output (logs=1) is misframed: a line's
+	 * frame length leaves out its newline (Podman 4.3), so it cannot be
+	 * parsed. */
+	bool attach_logs_misframed;
 } dialect;
 
 typedef struct engineapi {

@@ -240,6 +240,10 @@ int engineapi_exec_exit_code(int *out_code, struct berth_client *c, const char *
 int engineapi_attach_container(berth_stream **out, struct berth_client *c, const char *id,
 			       const berth_attach_options *o, berth_error *err)
 {
+	if (o->logs && api_of(c)->d->attach_logs_misframed)
+		return berth_fail(err, BERTH_EUNSUPPORTED,
+				  "attach %s: %s sends the replay of past output (logs) misframed; "
+				  "read it with the logs call instead", id, api_of(c)->d->name);
 	/* Framed or not depends on the container's TTY. */
 	berth_container_info *info = NULL;
 	int r = c->ops->container_inspect(&info, c, id, err);
