@@ -227,18 +227,52 @@ static int drain(berth_stream *s, sbuf_t *out, sbuf_t *errb, int timeout_ms)
 	}
 }
 
+/* Start argv in the box; its exec id goes to *exec_id. */
+static berth_stream *start_in_box(const char *const *argv, size_t argc, bool tty, bool with_stdin, char **exec_id)
+{
+	berth_exec_options o = BERTH_EXEC_OPTIONS_INIT;
+	o.argv = argv;
+	o.argc = argc;
+	o.tty = tty;
+	o.attach_stdin = with_stdin;
+	berth_error err = BERTH_ERROR_INIT;
+	berth_stream *s = NULL;
+	assert_ok(berth_exec_start(&s, exec_id, client, box, &o, &err), &err);
+	return s;
+}
+
+/* The exit code of an ended exec (waiting at most timeout_ms); frees the id. */
+static int exit_code_of(char *exec_id, int timeout_ms)
+{
+	berth_error err = BERTH_ERROR_INIT;
+	int code = -1;
+	assert_ok(berth_exec_exit_code(&code, client, exec_id, timeout_ms, &err), &err);
+	berth_free(exec_id);
+	return code;
+}
+
+/* Read stdout frames into out until it holds text (10 s at most). */
+static void read_until(berth_stream *s, sbuf_t *out, const char *text)
+{
+	berth_error err = BERTH_ERROR_INIT;
+	int64_t deadline = now_ms_() + 10000;
+	while (!strstr(out->data ? out->data : "", text) && now_ms_() < deadline) {
+		berth_frame f;
+		assert_ok(berth_stream_next(s, &f, 10000, &err), &err);
+		assert_int_equal(f.channel, BERTH_CHANNEL_STDOUT);
+		sbuf_t_add(out, f.data, f.len);
+	}
+	assert_non_null(strstr(out->data, text));
+}
+
 static void test_streaming(void **state)
 {
 	(void)state;
 	need_engine();
-	berth_exec_options o = BERTH_EXEC_OPTIONS_INIT;
 	const char *argv[] = { "sh", "-c", "echo first; sleep 1; echo second >&2; exit 5" };
-	o.argv = argv;
-	o.argc = 3;
-	berth_error err = BERTH_ERROR_INIT;
-	berth_stream *s = NULL;
 	char *exec_id = NULL;
-	assert_ok(berth_exec_start(&s, &exec_id, client, box, &o, &err), &err);
+	berth_stream *s = start_in_box(argv, 3, false, false, &exec_id);
+	berth_error err = BERTH_ERROR_INIT;
 	assert_true(berth_stream_fd(s) >= 0);
 	/* the first line comes before the command ends */
 	berth_frame f;
@@ -257,10 +291,7 @@ static void test_streaming(void **state)
 	assert_memory_equal(errb.data, "second\n", 7);
 	sbuf_t_free(&errb);
 	berth_stream_free(s);
-	int code = -1;
-	assert_ok(berth_exec_exit_code(&code, client, exec_id, 0, &err), &err);
-	assert_int_equal(code, 5);
-	berth_free(exec_id);
+	assert_int_equal(exit_code_of(exec_id, 0), 5);
 }
 
 /* cat exits on the half-close; output written after it still comes. */
@@ -295,20 +326,11 @@ static void test_exec_stdin_half_close(void **state)
 {
 	(void)state;
 	need_engine();
-	berth_exec_options o = BERTH_EXEC_OPTIONS_INIT;
-	o.argv = CAT_THEN;
-	o.argc = 3;
-	o.attach_stdin = 1;
-	berth_error err = BERTH_ERROR_INIT;
-	berth_stream *s = NULL;
 	char *exec_id = NULL;
-	assert_ok(berth_exec_start(&s, &exec_id, client, box, &o, &err), &err);
+	berth_stream *s = start_in_box(CAT_THEN, 3, false, true, &exec_id);
 	check_half_close(s);
 	berth_stream_free(s);
-	int code = -1;
-	assert_ok(berth_exec_exit_code(&code, client, exec_id, 0, &err), &err);
-	assert_int_equal(code, 4);
-	berth_free(exec_id);
+	assert_int_equal(exit_code_of(exec_id, 0), 4);
 }
 
 static void test_attach_stdin_half_close(void **state)
@@ -396,46 +418,25 @@ static void test_pty_resize(void **state)
 {
 	(void)state;
 	need_engine();
-	berth_exec_options o = BERTH_EXEC_OPTIONS_INIT;
 	/* prints its size each time it reads a line */
 	const char *argv[] = { "sh", "-c", "while read x; do stty size; done" };
-	o.argv = argv;
-	o.argc = 3;
-	o.tty = 1;
-	o.attach_stdin = 1;
-	berth_error err = BERTH_ERROR_INIT;
-	berth_stream *s = NULL;
 	char *exec_id = NULL;
-	assert_ok(berth_exec_start(&s, &exec_id, client, box, &o, &err), &err);
+	berth_stream *s = start_in_box(argv, 3, true, true, &exec_id);
+	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(berth_stream_resize(s, 33, 101, &err), &err);
 	assert_ok(berth_stream_write(s, "a\n", 2, 5000, &err), &err);
 	sbuf_t out = { 0 };
-	int64_t deadline = now_ms_() + 10000;
-	while (!strstr(out.data ? out.data : "", "33 101") && now_ms_() < deadline) {
-		berth_frame f;
-		assert_ok(berth_stream_next(s, &f, 10000, &err), &err);
-		assert_int_equal(f.channel, BERTH_CHANNEL_STDOUT);
-		sbuf_t_add(&out, f.data, f.len);
-	}
-	assert_non_null(strstr(out.data, "33 101"));
+	read_until(s, &out, "33 101");
 	assert_ok(berth_stream_resize(s, 40, 120, &err), &err);
 	assert_ok(berth_stream_write(s, "b\n", 2, 5000, &err), &err);
-	while (!strstr(out.data, "40 120") && now_ms_() < deadline) {
-		berth_frame f;
-		assert_ok(berth_stream_next(s, &f, 10000, &err), &err);
-		sbuf_t_add(&out, f.data, f.len);
-	}
-	assert_non_null(strstr(out.data, "40 120"));
+	read_until(s, &out, "40 120");
 	assert_code(berth_stream_resize(s, 0, 10, &err), BERTH_EINVAL, &err);
 	/* ^D ends the read loop: the terminal turns it into end of file */
 	assert_ok(berth_stream_write(s, "\x04", 1, 5000, &err), &err);
 	assert_int_equal(drain(s, &out, NULL, 10000), 0);
 	berth_stream_free(s);
-	int code = -1;
-	assert_ok(berth_exec_exit_code(&code, client, exec_id, 0, &err), &err);
-	assert_int_equal(code, 0);
+	assert_int_equal(exit_code_of(exec_id, 0), 0);
 	sbuf_t_free(&out);
-	berth_free(exec_id);
 }
 
 static void test_attach_pty_resize(void **state)
@@ -459,14 +460,7 @@ static void test_attach_pty_resize(void **state)
 	assert_ok(berth_stream_resize(s, 21, 77, &err), &err);
 	assert_ok(berth_stream_write(s, "a\n", 2, 5000, &err), &err);
 	sbuf_t out = { 0 };
-	int64_t deadline = now_ms_() + 10000;
-	while (!strstr(out.data ? out.data : "", "21 77") && now_ms_() < deadline) {
-		berth_frame f;
-		assert_ok(berth_stream_next(s, &f, 10000, &err), &err);
-		assert_int_equal(f.channel, BERTH_CHANNEL_STDOUT);
-		sbuf_t_add(&out, f.data, f.len);
-	}
-	assert_non_null(strstr(out.data, "21 77"));
+	read_until(s, &out, "21 77");
 	/* ^D on the terminal: end of input, the loop ends */
 	assert_ok(berth_stream_write(s, "\x04", 1, 5000, &err), &err);
 	assert_int_equal(drain(s, &out, NULL, 10000), 0);
@@ -490,21 +484,13 @@ static void test_many_quick_exit_codes(void **state)
 		char script[32];
 		snprintf(script, sizeof script, "exit %d", i * 7 % 256);
 		const char *argv[] = { "sh", "-c", script };
-		berth_exec_options o = BERTH_EXEC_OPTIONS_INIT;
-		o.argv = argv;
-		o.argc = 3;
-		berth_error err = BERTH_ERROR_INIT;
-		berth_stream *s = NULL;
 		char *exec_id = NULL;
-		assert_ok(berth_exec_start(&s, &exec_id, client, box, &o, &err), &err);
+		berth_stream *s = start_in_box(argv, 3, false, false, &exec_id);
 		assert_int_equal(drain(s, NULL, NULL, 10000), 0);
 		berth_stream_free(s);
-		int code = -1;
 		/* right after the end, every time (a busy engine may take a
 		 * while to answer at all, hence not a tighter bound) */
-		assert_ok(berth_exec_exit_code(&code, client, exec_id, 2000, &err), &err);
-		assert_int_equal(code, i * 7 % 256);
-		berth_free(exec_id);
+		assert_int_equal(exit_code_of(exec_id, 2000), i * 7 % 256);
 	}
 }
 
