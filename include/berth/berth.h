@@ -17,5 +17,6 @@
 #include <berth/stats.h>
 #include <berth/files.h>
 #include <berth/events.h>
+#include <berth/exec.h>
 
 #endif

@@ -117,6 +117,14 @@ int cmd_top(cli *c, int argc, char **argv);
 int cmd_diff(cli *c, int argc, char **argv);
 int cmd_cp(cli *c, int argc, char **argv);
 int cmd_events(cli *c, int argc, char **argv);
+int cmd_exec(cli *c, int argc, char **argv);
+int cmd_attach(cli *c, int argc, char **argv);
+/* run without -d (cmd_exec.c): create, attach, start, stream, exit with the
+ * container's code; spec stays the caller's. */
+int cli_run_foreground(cli *c, berth_spec *spec);
+/* docker run's exit code for a start that failed: 126/127 when the command
+ * cannot be run, 125 otherwise (cmd_container.c). */
+int cli_run_start_failure(const berth_error *err);
 
 const command *cli_find_command(const char *name);
 

@@ -24,8 +24,8 @@
 	"  --help"
 
 static const command commands[] = {
-	{ "run", cmd_run, "run -d [CONTAINER OPTIONS] IMAGE [CMD...]" SPEC_FLAGS_HELP,
-	  "Create and start a container in the background; prints its id" },
+	{ "run", cmd_run, "run [-d] [-i] [-t] [CONTAINER OPTIONS] IMAGE [CMD...]" SPEC_FLAGS_HELP,
+	  "Create and start a container: in the foreground (its exit code is berth's), or with -d in the background (prints its id)" },
 	{ "create", cmd_create, "create [CONTAINER OPTIONS] IMAGE [CMD...]" SPEC_FLAGS_HELP,
 	  "Create a container; prints its id" },
 	{ "start", cmd_start, "start NAME|ID...", "Start containers" },
@@ -71,6 +71,13 @@ static const command commands[] = {
 	  "events [--filter container=NAME|label=K[=V]|type=TYPE|event=ACTION]... [--since T] [--until T] "
 	  "[--no-reconnect] [--format text|json]",
 	  "Show the engine's events as they happen (T: RFC 3339, Unix seconds or a duration like 10m)" },
+	{ "exec", cmd_exec, "exec [-i] [-t] [-d] [-e K=V]... [-u USER] [-w DIR] [--privileged] NAME|ID CMD [ARG...]\n"
+	  "  -i  forward stdin (its end is the command's end of file)\n"
+	  "  -t  a terminal (raw mode and window size follow the local one)\n"
+	  "  -d  start it and return; exit status: the command's",
+	  "Run a command in a running container" },
+	{ "attach", cmd_attach, "attach [--no-stdin] [--sig-proxy[=true|false]] NAME|ID",
+	  "Attach local stdin, stdout and stderr to a running container" },
 };
 
 const command *cli_find_command(const char *name)

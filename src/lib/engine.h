@@ -66,6 +66,15 @@ typedef struct berth_engine_ops {
 	int (*events_watch)(berth_stream **out, struct berth_client *c, const struct events_query *q, berth_error *err);
 	/* the engine's clock, ns since the epoch (list-then-watch) */
 	int (*clock_ns)(int64_t *out, struct berth_client *c, berth_error *err);
+	/* exec.c: options checked there (never NULL). exec_start makes no
+	 * stream with opts->detach; exec_exit_code waits at most timeout_ms
+	 * (< 0: no limit) for the engine to record the end. */
+	int (*exec_start)(berth_stream **out, char **out_exec_id, struct berth_client *c, const char *id,
+			  const berth_exec_options *opts, berth_error *err);
+	int (*exec_exit_code)(int *out_code, struct berth_client *c, const char *exec_id, int timeout_ms,
+			      berth_error *err);
+	int (*container_attach)(berth_stream **out, struct berth_client *c, const char *id,
+				const berth_attach_options *opts, berth_error *err);
 	void (*close)(struct berth_client *c);
 } berth_engine_ops;
 

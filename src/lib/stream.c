@@ -335,6 +335,10 @@ static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 			if (b->in_len == 0) {
 				if (b->eof) {
 					int r = demux_finish(&b->dx, err);
+					if (r < 0 && b->c && !b->dx.failed)
+						/* a hijacked connection has no framing of its
+						 * own: ending inside a frame means it was cut */
+						r = berth_fail(err, BERTH_EUNAVAILABLE, "connection closed inside a frame");
 					if (r < 0) {
 						berth_error_prefix(err, "%s", b->what);
 						return r;

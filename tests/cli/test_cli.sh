@@ -116,8 +116,8 @@ run "$B" -E "$E" run -d -l "io.berth.test.run=$RUN" localhost/berth-test/none:ne
 check "a missing image: 125, 'no such image'" bash -c "[ $rc = 125 ] && grep -q 'no such image' '$TMP/err'"
 run "$B" -E "$E" run -d --name "berth-t-$RUN-nocmd" -l "io.berth.test.run=$RUN" "$IMAGE" /no/such/cmd
 check "a command that does not exist exits 127" [ $rc = 127 ]
-run "$B" -E "$E" run "$IMAGE" true
-check "run without -d says it is not supported yet (125)" bash -c "[ $rc = 125 ] && grep -q -- '-d' '$TMP/err'"
+run "$B" -E "$E" run --rm -l "io.berth.test.run=$RUN" "$IMAGE" sh -c 'echo fg; exit 3'
+check "run without -d runs in the foreground: output, exit code" bash -c "[ $rc = 3 ] && [ \"\$(cat '$TMP/out')\" = fg ]"
 
 # Named volumes survive a forced remove.
 "${ENGINE_CLI[@]}" volume create "berth-t-$RUN-vol" >/dev/null

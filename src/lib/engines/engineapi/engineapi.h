@@ -48,6 +48,10 @@ typedef struct dialect {
 	bool put_archive_makes_dest;
 	/* How its events are worded (events_parse.h; NULL: Docker's). */
 	const struct events_dialect *events;
+	/* An attach's replay of past output (logs=1) is misframed: a line's
+	 * frame length leaves out its newline (Podman 4.3), so it cannot be
+	 * parsed. */
+	bool attach_logs_misframed;
 } dialect;
 
 typedef struct engineapi {
@@ -68,6 +72,7 @@ typedef struct call {
 	ssize_t (*body_read)(void *buf, size_t cap, void *payload);
 	void *body_payload;
 	const char *content_type;  /* NULL: application/json */
+	bool upgrade;          /* ask for the raw stream (Upgrade: tcp); 101 is success */
 } call;
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -104,6 +109,15 @@ int object_path(sbuf *path, const char *kind, const char *id, const char *rest, 
 /* A POST on /containers/{id}{rest} whose reply body does not matter. */
 int container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
 		   const char *verb, berth_error *err);
+
+/* A call whose reply body is read piece by piece (or, with k->upgrade,
+ * whose connection is switched to a raw stream): on success *out is the
+ * open stream (the caller closes it); an error status is read and mapped. */
+int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+		const char *what, berth_error *err);
+
+/* "{kind}{url-encoded id}{rest}" appended to path. */
+int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
 
 /* A malformed reply names the endpoint it came from. */
 int with_endpoint(const struct berth_client *c, int r, berth_error *err);
@@ -145,5 +159,12 @@ int engineapi_put_archive(struct berth_client *c, const char *id, const char *de
 int engineapi_events_watch(berth_stream **out, struct berth_client *c, const struct events_query *q,
 			   berth_error *err);
 int engineapi_clock_ns(int64_t *out, struct berth_client *c, berth_error *err);
+/* ---- exec.c ------------------------------------------------------------- */
+int engineapi_exec_start(berth_stream **out, char **out_exec_id, struct berth_client *c, const char *id,
+			 const berth_exec_options *opts, berth_error *err);
+int engineapi_exec_exit_code(int *out_code, struct berth_client *c, const char *exec_id, int timeout_ms,
+			     berth_error *err);
+int engineapi_attach_container(berth_stream **out, struct berth_client *c, const char *id,
+			       const berth_attach_options *opts, berth_error *err);
 
 #endif

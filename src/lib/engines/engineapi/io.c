@@ -268,7 +268,7 @@ int engineapi_put_archive(struct berth_client *c, const char *id, const char *de
 		if (!dir)
 			return berth_fail(err, BERTH_ECONFLICT, "%s: not a directory", what);
 	}
-	call k = { "PUT", p.data, NULL, -1, false, read, payload, "application/x-tar" };
+	call k = { .method = "PUT", .path = p.data, .timeout_ms = -1, .body_read = read, .body_payload = payload, .content_type = "application/x-tar" };
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	berth_error e = BERTH_ERROR_INIT;
 	int r = do_call(c, &k, &resp, NULL, what, &e);
