@@ -130,7 +130,8 @@ static int ctrd_version(berth_version **out, berth_client *c, berth_error *err)
 	x->api = strdup("v1");
 	x->min_api = strdup("v1");
 	x->os = strdup("linux");
-	x->arch = strdup(u.machine);
+	/* the engines' (Go's) names for the architecture */
+	x->arch = strdup(STREQ(u.machine, "x86_64") ? "amd64" : STREQ(u.machine, "aarch64") ? "arm64" : u.machine);
 	x->kernel = strdup(u.release);
 	x->raw = sbuf_steal(&raw);
 	if (!x->server || !x->api || !x->min_api || !x->os || !x->arch || !x->kernel || !x->raw) {
