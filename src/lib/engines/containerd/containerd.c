@@ -234,6 +234,11 @@ static const berth_engine_ops containerd_ops = {
 	.container_inspect = ctrd_container_inspect,
 	.container_remove = ctrd_container_remove,
 	.close = ctrd_close,
+	.image_list = ctrd_image_list,
+	.image_inspect = ctrd_image_inspect,
+	.image_tag = ctrd_image_tag,
+	.image_remove = ctrd_image_remove,
+	.image_import = ctrd_image_import,
 };
 
 int containerd_attach(berth_client *c, berth_error *err)
