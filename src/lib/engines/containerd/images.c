@@ -237,6 +237,9 @@ int ctrd_image_list(berth_image_list **out, berth_client *c, const berth_image_l
 						img->n_labels) < 0)
 				r = BERTH_NOMEM(err);
 		}
+		/* the image's age: its oldest name */
+		if (img->created_at && (int64_t)img->created_at->seconds < e2->created)
+			e2->created = (int64_t)img->created_at->seconds;
 		if (r == 0 && strv_push(&e2->tags, img->name) < 0)
 			r = BERTH_NOMEM(err);
 		resolved_release(&rs);
