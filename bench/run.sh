@@ -254,6 +254,15 @@ cmd_for() { # TOOL OP
 	version) path="$API/version" ;;
 	esac
 	CMD=""
+	if [ "$ENGINE" = containerd ]; then # berth vs ctr (ctrd_rows below)
+		case "$tool:$op" in
+		berth:version) CMD=$(shq "$BERTH" -E containerd version) ;;
+		berth:ps0) CMD=$(shq "$BERTH" -E containerd ps -a) ;;
+		ctr:version) CMD=$(shq ctr -n default version) ;;
+		ctr:ps0) CMD=$(shq ctr -n default containers ls) ;;
+		esac
+		return 0
+	fi
 	case "$tool" in
 	floor) CMD=$(shq "$FLOOR" "$SOCK" GET "$path") ;;
 	berth | berth-H)
@@ -629,6 +638,24 @@ for e in "${RUN_ENGINES[@]}"; do
 	lc50_engine
 	meta "containers_after_$e" "$(count_containers "$SOCK")"
 done
+# containerd: berth against ctr, one process per call (version, and the
+# container list of the default namespace as it is). Cells "pp containerd".
+ctrd_rows() {
+	local saved=("${TOOLS[@]}")
+	ENGINE=containerd
+	TOOLS=(berth ctr)
+	meta server_containerd "$(ctr version 2>/dev/null | sed -n 's/^ *Version: *//p' | tail -n1)"
+	meta containers_containerd "$(ctr -n default containers ls -q 2>/dev/null | wc -l)"
+	log "containerd: berth vs ctr, per process"
+	for op in version ps0; do measure_row "$op"; done
+	TOOLS=("${saved[@]}")
+}
+if [ "${BENCH_CONTAINERD:-1}" = 1 ] && [ -S /run/containerd/containerd.sock ] && command -v ctr >/dev/null &&
+	"$BERTH" -E containerd ping >/dev/null 2>&1; then
+	ctrd_rows
+else
+	meta skipped_engine containerd
+fi
 cleanup
 
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"

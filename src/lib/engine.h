@@ -122,7 +122,8 @@ int containerd_probe_endpoint(char *out_version, size_t version_size, const char
 			      berth_error *err);
 
 /* Attach the containerd backend (engines/containerd/) to a client whose
- * endpoint and namespace are set: connects and asks containerd's version. */
-int containerd_attach(struct berth_client *c, berth_error *err);
+ * endpoint and namespace are set: connects and, unless discovery learned
+ * it already (version not NULL), asks containerd's version. */
+int containerd_attach(struct berth_client *c, const char *version, berth_error *err);
 
 #endif

@@ -241,7 +241,7 @@ static const berth_engine_ops containerd_ops = {
 	.image_import = ctrd_image_import,
 };
 
-int containerd_attach(berth_client *c, berth_error *err)
+int containerd_attach(berth_client *c, const char *version, berth_error *err)
 {
 	ctrd_client *b = calloc(1, sizeof *b);
 	if (!b)
@@ -254,6 +254,11 @@ int containerd_attach(berth_client *c, berth_error *err)
 	c->backend = b;
 	c->ops = &containerd_ops;
 	c->engine = BERTH_ENGINE_CONTAINERD;
+	snprintf(c->api_version, sizeof c->api_version, "v1");
+	if (version && *version) {
+		snprintf(c->server_version, sizeof c->server_version, "%s", version);
+		return 0;
+	}
 	_cleanup_pb_ Containerd__Services__Version__V1__VersionResponse *v = NULL;
 	r = get_version(&v, c, c->connect_timeout_ms, err);
 	if (r < 0) {
@@ -265,6 +270,5 @@ int containerd_attach(berth_client *c, berth_error *err)
 		return r;
 	}
 	snprintf(c->server_version, sizeof c->server_version, "%s", strempty(v->version));
-	snprintf(c->api_version, sizeof c->api_version, "v1");
 	return 0;
 }
