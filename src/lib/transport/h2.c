@@ -290,9 +290,12 @@ static int session_open(grpc_channel *ch, berth_error *err)
 	return 0;
 }
 
-/* Write what nghttp2 has queued. Lock held. */
+/* Write what nghttp2 has queued, gathered into one write when it is small
+ * (the preface, settings and a request's frames go out together). Lock held. */
 static int flush(grpc_channel *ch, int64_t deadline)
 {
+	uint8_t batch[16384];
+	size_t used = 0;
 	while (!ch->broken) {
 		const uint8_t *d;
 		ssize_t n = nghttp2_session_mem_send(ch->s, &d);
@@ -300,14 +303,22 @@ static int flush(grpc_channel *ch, int64_t deadline)
 			mark_broken(ch, BERTH_EPROTOCOL, "%s: HTTP/2: %s", ch->ep.uri, nghttp2_strerror((int)n));
 			break;
 		}
-		if (n == 0)
-			return 0;
+		/* keep small pieces; write the batch when a piece does not fit or at the end */
+		if (n > 0 && (size_t)n <= sizeof batch - used) {
+			memcpy(batch + used, d, (size_t)n);
+			used += (size_t)n;
+			continue;
+		}
 		berth_error e = BERTH_ERROR_INIT;
-		if (conn_write_all(ch->c, d, (size_t)n, deadline, &ch->ep, &e) < 0) {
+		if ((used && conn_write_all(ch->c, batch, used, deadline, &ch->ep, &e) < 0) ||
+		    (n > 0 && conn_write_all(ch->c, d, (size_t)n, deadline, &ch->ep, &e) < 0)) {
 			/* a partly written frame leaves the connection unusable */
 			mark_broken(ch, e.code == BERTH_ETIMEDOUT ? BERTH_ETIMEDOUT : BERTH_EUNAVAILABLE, "%s", e.message);
 			break;
 		}
+		used = 0;
+		if (n == 0)
+			return 0;
 	}
 	return ch->broken_err.code;
 }
@@ -383,12 +394,9 @@ static int channel_new(grpc_channel **out, const char *uri, int connect_timeout_
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&ch->cond, &ca);
 	pthread_condattr_destroy(&ca);
+	/* connected; the preface leaves with the first call's frames */
 	r = session_open(ch, err);
-	if (r == 0)
-		r = flush(ch, now_ms() + ch->connect_timeout_ms);
 	if (r < 0) {
-		if (err && ch->broken)
-			*err = ch->broken_err;
 		grpc_channel_free(ch);
 		return r;
 	}

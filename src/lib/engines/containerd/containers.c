@@ -183,7 +183,8 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 	_cleanup_pb_ Containerd__Services__Tasks__V1__ListTasksResponse *tl = NULL;
 	int r = ctrd_call(&cl, c, "containers.v1.Containers/List", &creq.base,
 			  &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
-	if (r == 0)
+	/* no containers, no tasks to ask about */
+	if (r == 0 && cl->n_containers)
 		r = ctrd_call(&tl, c, "tasks.v1.Tasks/List", &treq.base,
 			      &containerd__services__tasks__v1__list_tasks_response__descriptor, 0, err);
 	if (r < 0)
@@ -198,7 +199,7 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 		if (!k->id || !label_filters_match(k, o) || (o->name && !strstr(k->id, o->name)))
 			continue;
 		ctrd_task_info t = { 0 };
-		for (size_t j = 0; j < tl->n_tasks; j++)
+		for (size_t j = 0; tl && j < tl->n_tasks; j++)
 			if (tl->tasks[j]->id && STREQ(tl->tasks[j]->id, k->id)) {
 				task_info_from(&t, tl->tasks[j]);
 				break;
