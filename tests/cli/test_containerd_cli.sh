@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 27
+plan 29
 
 run "$B" -E "$E" version
 check "version: exit 0" [ "$rc" = 0 ]
@@ -74,6 +74,11 @@ run "$B" -E "$E" image rm "localhost/berth-t-$RUN/tagged:1"
 check "image rm of the new name" [ "$rc" = 0 ]
 run "$B" -E "$E" image inspect "localhost/berth-t-$RUN/tagged:1"
 check "image inspect of a removed name: exit 1" [ "$rc" = 1 ]
+
+run env CONTAINERD_NAMESPACE="berth-t-$RUN-ns" "$B" -E "$E" ps -a -q
+check "a namespace that does not exist reads as empty" [ "$rc" = 0 ] && [ -z "$out" ]
+run "${ENGINE_CLI[@]}" namespaces ls -q
+check "... and reading it does not create it" bash -c "! grep -qx 'berth-t-$RUN-ns' <<<'$out'"
 
 if /usr/bin/docker -H unix:///var/run/docker.sock tag "$IMAGE" "localhost/berth-t-$RUN/saved:1" 2>/dev/null &&
 	/usr/bin/docker -H unix:///var/run/docker.sock save "localhost/berth-t-$RUN/saved:1" -o "$TMP/saved.tar" &&

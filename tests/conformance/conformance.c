@@ -43,6 +43,11 @@ bool engine_lacks(const char *op)
 	return false;
 }
 
+const char *expected_api_version(void)
+{
+	return engine == BERTH_ENGINE_CONTAINERD ? "v1" : "1.41";
+}
+
 static jmp_buf pass_jmp;
 static bool in_test;
 

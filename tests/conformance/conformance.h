@@ -30,6 +30,9 @@ void need_engine_up(void);
  * in the engine vtable, "container_create"): the one table of what an
  * engine cannot do yet is in conformance.c. */
 bool engine_lacks(const char *op);
+/* The API version the client reports: "1.41" on the Engine API, "v1" on
+ * containerd's gRPC API. */
+const char *expected_api_version(void);
 /* End the running test as passed (after it checked BERTH_EUNSUPPORTED). */
 _Noreturn void conformance_pass(void);
 
