@@ -76,7 +76,7 @@ run "$B" -E "$E" image inspect "localhost/berth-t-$RUN/tagged:1"
 check "image inspect of a removed name: exit 1" [ "$rc" = 1 ]
 
 run env CONTAINERD_NAMESPACE="berth-t-$RUN-ns" "$B" -E "$E" ps -a -q
-check "a namespace that does not exist reads as empty" [ "$rc" = 0 ] && [ -z "$out" ]
+check "a namespace that does not exist reads as empty" [ "$rc:$out" = "0:" ]
 run "${ENGINE_CLI[@]}" namespaces ls -q
 check "... and reading it does not create it" bash -c "! grep -qx 'berth-t-$RUN-ns' <<<'$out'"
 
