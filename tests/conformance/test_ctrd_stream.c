@@ -1,0 +1,124 @@
+/* The gRPC transport against the real containerd: a server stream
+ * (Events/Subscribe, filtered to this run's image events) delivers the
+ * event of an image tag made meanwhile, its fd is pollable, a quiet stream
+ * times out without ending, and unary calls from several threads share one
+ * client. Messages are checked as bytes: protobuf types stay in the
+ * backend. */
+#include "conformance.h"
+#include "../../src/lib/transport/grpc.h"
+
+#include <poll.h>
+#include <pthread.h>
+
+#define SOCK "unix:///run/containerd/containerd.sock"
+
+/* SubscribeRequest { repeated string filters = 1; } with one filter. */
+static size_t subscribe_request(uint8_t *out, const char *filter)
+{
+	size_t n = strlen(filter);
+	out[0] = 0x0a;
+	out[1] = (uint8_t)n; /* < 128 here */
+	memcpy(out + 2, filter, n);
+	return n + 2;
+}
+
+static bool has_bytes(const sbuf *m, const char *s)
+{
+	return m->len && memmem(m->data, m->len, s, strlen(s)) != NULL;
+}
+
+static void test_events_stream(void **state)
+{
+	(void)state;
+	need_engine_up();
+	char tag[128], filter[120];
+	snprintf(tag, sizeof tag, "localhost/berth-t-%s/event:1", run_id);
+	snprintf(filter, sizeof filter, "namespace==default,topic==\"/images/create\"");
+	uint8_t req[160];
+	size_t len = subscribe_request(req, filter);
+	grpc_stream *s = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(grpc_stream_open(&s, SOCK, "/containerd.services.events.v1.Events/Subscribe", "default", req, len, 2000,
+				   &err),
+		  &err);
+	assert_true(grpc_stream_fd(s) >= 0);
+	sbuf m = SBUF_INIT;
+	/* nothing yet: a bounded wait, the stream stays open */
+	int64_t t0 = now_ms_();
+	int got = grpc_stream_next(s, &m, 300, &err);
+	assert_true(got == BERTH_ETIMEDOUT || got == 0); /* another test may tag meanwhile */
+	assert_true(now_ms_() - t0 < 2000);
+	assert_ok(berth_image_tag(client, IMAGE, tag, &err), &err);
+	bool seen = false;
+	for (int i = 0; i < 20 && !seen; i++) {
+		struct pollfd p = { .fd = grpc_stream_fd(s), .events = POLLIN };
+		poll(&p, 1, 100);
+		if (grpc_stream_next(s, &m, 500, &err) == 0)
+			seen = has_bytes(&m, tag) && has_bytes(&m, "/images/create");
+	}
+	assert_true(seen);
+	assert_ok(berth_image_remove(client, tag, NULL, &err), &err);
+	sbuf_release(&m);
+	grpc_stream_close(s);
+}
+
+static void *versions(void *arg)
+{
+	int *ok = arg;
+	for (int i = 0; i < 25; i++) {
+		berth_version *v = NULL;
+		berth_error err = BERTH_ERROR_INIT;
+		if (berth_version_get(&v, client, &err) == 0)
+			(*ok)++;
+		berth_version_free(v);
+		berth_container_list *l = NULL;
+		if (berth_container_list_get(&l, client, NULL, &err) == 0)
+			(*ok)++;
+		berth_container_list_free(l);
+	}
+	return NULL;
+}
+
+static void test_threads_share_client(void **state)
+{
+	(void)state;
+	need_engine_up();
+	pthread_t t[4];
+	int ok[4] = { 0 };
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, versions, &ok[i]), 0);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(ok[i], 50);
+	}
+}
+
+static void test_not_containerd(void **state)
+{
+	(void)state;
+	need_engine_up();
+	/* Docker's socket speaks HTTP/1.1: not a gRPC server */
+	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
+	o.engine = BERTH_ENGINE_CONTAINERD;
+	o.host = "unix:///var/run/docker.sock";
+	o.timeout_ms = 2000;
+	berth_client *c = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	int r = berth_client_open(&c, &o, &err);
+	if (r == BERTH_ENOTFOUND)
+		skip(); /* no docker here */
+	assert_true(r == BERTH_EPROTOCOL || r == BERTH_EUNAVAILABLE);
+	assert_null(c);
+	o.host = "unix:///nonexistent/containerd.sock";
+	assert_code(berth_client_open(&c, &o, &err), BERTH_ENOTFOUND, &err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_events_stream),
+		cmocka_unit_test(test_threads_share_client),
+		cmocka_unit_test(test_not_containerd),
+	};
+	return cmocka_run_group_tests_name(conformance_group("grpc"), tests, conformance_setup, conformance_teardown);
+}
