@@ -1,8 +1,10 @@
 /* Fuzz target: the image JSON parsers (parse/image_json.c), every one of
  * them on the same input: the Engine API's list, inspect and load reply,
- * OCI indexes, manifests and configs, and docker-save's manifest.json. */
+ * OCI indexes, manifests and configs, docker-save's manifest.json, and the
+ * OCI runtime spec reader (parse/ocispec.c). */
 #include "fuzz.h"
 #include "../src/lib/parse/image_json.h"
+#include "../src/lib/parse/ocispec.h"
 
 #include <stdlib.h>
 
@@ -40,5 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	save_image *si = NULL;
 	if (save_manifest_parse(&si, &n, s, size, NULL) == 0)
 		save_images_free(si, n);
+	/* the OCI runtime spec of a containerd container record */
+	berth_container_info *ci = calloc(1, sizeof *ci);
+	if (ci) {
+		oci_spec_read(ci, s, size);
+		berth_container_info_free(ci);
+	}
 	return 0;
 }

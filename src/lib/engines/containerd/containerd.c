@@ -66,6 +66,23 @@ int ctrd_labels_to_strv(strv *keys, strv *values, void *const *entries, size_t n
 	return 0;
 }
 
+bool ctrd_labels_match(void *const *entries, size_t n, const char *const *filters, size_t nfilters)
+{
+	for (size_t i = 0; i < nfilters; i++) {
+		const char *f = filters[i], *eq = strchr(f, '=');
+		size_t klen = eq ? (size_t)(eq - f) : strlen(f);
+		bool hit = false;
+		for (size_t j = 0; j < n && !hit; j++) {
+			const ctrd_kv *e = entries[j];
+			hit = e->key && strlen(e->key) == klen && memcmp(e->key, f, klen) == 0 &&
+			      (!eq || STREQ(strempty(e->value), eq + 1));
+		}
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
 void ctrd_time_format(char out[40], const Google__Protobuf__Timestamp *t)
 {
 	out[0] = '\0';

@@ -63,6 +63,8 @@ typedef struct ctrd_kv {
 /* Every generated string-to-string map entry has this layout; entries is
  * the message's repeated field, e.g. (void **)c->labels. */
 int ctrd_labels_to_strv(strv *keys, strv *values, void *const *entries, size_t n);
+/* Whether the map entries match every "KEY" / "KEY=VALUE" filter. */
+bool ctrd_labels_match(void *const *entries, size_t n, const char *const *filters, size_t nfilters);
 
 /* RFC 3339 with nanoseconds, UTC; "" for NULL or the zero time. */
 void ctrd_time_format(char out[40], const Google__Protobuf__Timestamp *t);
@@ -90,12 +92,6 @@ typedef struct ctrd_task_info {
 
 /* Tasks.Get for container id: out->exists false (and 0) when it has none. */
 int ctrd_task_get(ctrd_task_info *out, struct berth_client *c, const char *id, berth_error *err);
-
-/* ocispec.c, a pure parser: from the OCI runtime spec JSON a container
- * record carries, fill x's cmd, env, tty and mounts (the spec's own
- * defaults such as /proc and /dev left out). 0, -ENOMEM, or -EINVAL for
- * text that is not a JSON object. */
-int ctrd_spec_read(berth_container_info *x, const char *json, size_t len);
 
 /* containers.c */
 int ctrd_container_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,

@@ -5,6 +5,7 @@
  * CREATED / RUNNING / PAUSED / STOPPED map to created / running / paused /
  * exited with the exit code and time. */
 #include "containerd.h"
+#include "../../parse/ocispec.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -106,23 +107,6 @@ static berth_state effective_state(const ctrd_container *k, const ctrd_task_info
 
 /* ---- list --------------------------------------------------------------- */
 
-static bool label_filters_match(const ctrd_container *k, const berth_list_options *o)
-{
-	for (size_t i = 0; i < o->label_count; i++) {
-		const char *f = o->labels[i], *eq = strchr(f, '=');
-		size_t klen = eq ? (size_t)(eq - f) : strlen(f);
-		bool hit = false;
-		for (size_t j = 0; j < k->n_labels && !hit; j++) {
-			const char *key = k->labels[j]->key;
-			hit = key && strlen(key) == klen && memcmp(key, f, klen) == 0 &&
-			      (!eq || STREQ(strempty(k->labels[j]->value), eq + 1));
-		}
-		if (!hit)
-			return false;
-	}
-	return true;
-}
-
 static bool state_wanted(berth_state s, const berth_list_options *o)
 {
 	if (o->state_count) {
@@ -146,22 +130,16 @@ static int fill_entry(berth_container_entry *e, const ctrd_container *k, berth_s
 	default: snprintf(status, sizeof status, "Created"); break;
 	}
 	_cleanup_free_ char *cmd = NULL;
-	if (k->spec && k->spec->value.len) {
-		berth_container_info tmp = { 0 };
-		if (ctrd_spec_read(&tmp, (const char *)k->spec->value.data, k->spec->value.len) == 0) {
-			sbuf b = SBUF_INIT;
-			for (size_t i = 0; i < tmp.cmd.len; i++)
-				if ((i && sbuf_addc(&b, ' ')) || sbuf_adds(&b, tmp.cmd.items[i]))
-					break;
-			cmd = sbuf_steal(&b);
-			sbuf_release(&b);
-		}
-		strv_release(&tmp.cmd);
-		strv_release(&tmp.env);
-		for (size_t i = 0; i < tmp.mounts_len; i++)
-			free(tmp.mounts[i].source), free(tmp.mounts[i].destination);
-		free(tmp.mounts);
+	berth_container_info *spec = k->spec && k->spec->value.len ? calloc(1, sizeof *spec) : NULL;
+	if (spec && oci_spec_read(spec, (const char *)k->spec->value.data, k->spec->value.len) == 0) {
+		sbuf b = SBUF_INIT;
+		for (size_t i = 0; i < spec->cmd.len; i++)
+			if ((i && sbuf_addc(&b, ' ')) || sbuf_adds(&b, spec->cmd.items[i]))
+				break;
+		cmd = sbuf_steal(&b);
+		sbuf_release(&b);
 	}
+	berth_container_info_free(spec);
 	e->id = strdup(k->id);
 	e->name = strdup(k->id);
 	e->image = strdup(strempty(k->image));
@@ -196,7 +174,7 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 	}
 	for (size_t i = 0; i < cl->n_containers; i++) {
 		const ctrd_container *k = cl->containers[i];
-		if (!k->id || !label_filters_match(k, o) || (o->name && !strstr(k->id, o->name)))
+		if (!k->id || !ctrd_labels_match((void *const *)k->labels, k->n_labels, o->labels, o->label_count) || (o->name && !strstr(k->id, o->name)))
 			continue;
 		ctrd_task_info t = { 0 };
 		for (size_t j = 0; tl && j < tl->n_tasks; j++)
@@ -315,7 +293,7 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 		    ? -ENOMEM
 		    : 0;
 	if (r == 0 && k->spec && k->spec->value.len)
-		r = ctrd_spec_read(x, (const char *)k->spec->value.data, k->spec->value.len) == -ENOMEM ? -ENOMEM : 0;
+		r = oci_spec_read(x, (const char *)k->spec->value.data, k->spec->value.len) == -ENOMEM ? -ENOMEM : 0;
 	if (r == 0)
 		x->raw = sbuf_steal(&raw);
 	if (r < 0 || !x->raw) {

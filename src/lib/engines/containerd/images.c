@@ -183,23 +183,6 @@ static int resolve_image(resolved *out, berth_client *c, const ctrd_image *img, 
 
 /* ---- list --------------------------------------------------------------- */
 
-static bool labels_match(const ctrd_image *img, const berth_image_list_options *o)
-{
-	for (size_t i = 0; i < o->label_count; i++) {
-		const char *f = o->labels[i], *eq = strchr(f, '=');
-		size_t klen = eq ? (size_t)(eq - f) : strlen(f);
-		bool hit = false;
-		for (size_t j = 0; j < img->n_labels && !hit; j++) {
-			const char *k = img->labels[j]->key;
-			hit = k && strlen(k) == klen && memcmp(k, f, klen) == 0 &&
-			      (!eq || STREQ(strempty(img->labels[j]->value), eq + 1));
-		}
-		if (!hit)
-			return false;
-	}
-	return true;
-}
-
 int ctrd_image_list(berth_image_list **out, berth_client *c, const berth_image_list_options *o,
 			   berth_error *err)
 {
@@ -214,7 +197,7 @@ int ctrd_image_list(berth_image_list **out, berth_client *c, const berth_image_l
 	}
 	for (size_t i = 0; i < il->n_images && r == 0; i++) {
 		const ctrd_image *img = il->images[i];
-		if (!img->name || !img->target || !labels_match(img, o))
+		if (!img->name || !img->target || !ctrd_labels_match((void *const *)img->labels, img->n_labels, o->labels, o->label_count))
 			continue;
 		resolved rs = { 0 };
 		berth_error e = BERTH_ERROR_INIT;
