@@ -431,6 +431,13 @@ const char *grpc_channel_uri(const grpc_channel *ch)
 /* Submit a request for k. Lock held; reconnects a broken channel. */
 static int submit(grpc_channel *ch, h2_call *k, const grpc_call_args *a, int64_t deadline, berth_error *err)
 {
+	/* An idle connection may have been closed or told to go away since the
+	 * last call: read what is pending (no wait) before using it. */
+	if (!ch->broken && ch->s && !ch->pumping && nghttp2_session_get_next_stream_id(ch->s) > 1) {
+		pump(ch, now_ms());
+		if (!ch->broken && !nghttp2_session_check_request_allowed(ch->s))
+			mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server is closing the connection", ch->ep.uri);
+	}
 	while (ch->broken && ch->pumping)
 		pthread_cond_wait(&ch->cond, &ch->lock);
 	if (ch->broken || !ch->s) {
@@ -491,14 +498,15 @@ static void cancel(grpc_channel *ch, h2_call *k)
 static int wait_call(grpc_channel *ch, h2_call *k, int64_t deadline, bool stop_at_message, berth_error *err)
 {
 	for (bool tried = false;; tried = true) {
+		/* a call that completed counts, whatever became of the connection since */
+		if (k->closed)
+			return 0;
 		if (k->gen != ch->gen || ch->broken) {
 			if (err)
 				*err = ch->broken_err;
 			return ch->broken_err.code ? ch->broken_err.code
 						   : berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost", ch->ep.uri);
 		}
-		if (k->closed)
-			return 0;
 		if (stop_at_message && k->data.len - k->data_pos >= 5) {
 			const uint8_t *p = (const uint8_t *)k->data.data + k->data_pos;
 			size_t need = (size_t)p[1] << 24 | (size_t)p[2] << 16 | (size_t)p[3] << 8 | p[4];

@@ -199,6 +199,41 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 
 /* ---- inspect ------------------------------------------------------------ */
 
+/* A short hex id (12 or more lowercase hex digits), as Docker prints them. */
+static bool short_hex_id(const char *id)
+{
+	size_t n = strspn(id, "0123456789abcdef");
+	return n >= 12 && n < 64 && id[n] == '\0';
+}
+
+/* The full id of the one container whose id starts with prefix. Only hex
+ * prefixes are expanded: containerd's ids double as names, and a name must
+ * never stand for another ("web" for "web-2"). */
+static int expand_prefix(char **out, berth_client *c, const char *prefix, berth_error *err)
+{
+	Containerd__Services__Containers__V1__ListContainersRequest lr =
+		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
+	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *cl = NULL;
+	int r = ctrd_call(&cl, c, "containers.v1.Containers/List", &lr.base,
+			  &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
+	if (r < 0)
+		return r;
+	const char *hit = NULL;
+	for (size_t i = 0; i < cl->n_containers; i++) {
+		const char *k = cl->containers[i]->id;
+		if (!k || !startswith(k, prefix))
+			continue;
+		if (hit)
+			return berth_fail(err, BERTH_EINVAL, "container id prefix %s is ambiguous (%s, %s)", prefix, hit, k);
+		hit = k;
+	}
+	if (!hit)
+		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", prefix);
+	*out = strdup(hit);
+	return *out ? 0 : BERTH_NOMEM(err);
+}
+
+/* Containers.Get by id (or unique short hex id). */
 static int get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,
 			 const char *id, berth_error *err)
 {
@@ -207,6 +242,11 @@ static int get_container(Containerd__Services__Containers__V1__GetContainerRespo
 	req.id = (char *)id;
 	int r = ctrd_call(out, c, "containers.v1.Containers/Get", &req.base,
 			  &containerd__services__containers__v1__get_container_response__descriptor, 0, err);
+	if (r == BERTH_ENOTFOUND && short_hex_id(id)) {
+		_cleanup_free_ char *full = NULL;
+		r = expand_prefix(&full, c, id, err);
+		return r < 0 ? r : get_container(out, c, full, err);
+	}
 	if (r == BERTH_ENOTFOUND)
 		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", id);
 	if (r == 0 && !(*out)->container) {
@@ -263,7 +303,7 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 	int r = get_container(&resp, c, id, err);
 	ctrd_task_info t = { 0 };
 	if (r == 0)
-		r = ctrd_task_get(&t, c, id, err);
+		r = ctrd_task_get(&t, c, resp->container->id, err);
 	if (r < 0)
 		return r;
 	const ctrd_container *k = resp->container;
@@ -386,6 +426,7 @@ int ctrd_container_remove(berth_client *c, const char *id, bool force, bool volu
 			*err = e;
 		return r;
 	}
+	id = resp->container->id; /* the full id when given a prefix */
 	r = delete_task(c, id, force, err);
 	if (r < 0)
 		return r;
