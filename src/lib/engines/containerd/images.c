@@ -34,6 +34,7 @@ typedef Containerd__Types__Descriptor ctrd_desc;
 #define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
 #define MAX_BLOB_JSON (4u * 1024 * 1024)
 #define WRITE_CHUNK (1024 * 1024)
+#define APPLY_TIMEOUT_MS (10 * 60 * 1000) /* unpacking one layer */
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -531,7 +532,8 @@ static int blob_write(importer *im, const char *digest, const void *data, size_t
 	} while (off < len);
 	grpc_call_args a = { .path = "/containerd.services.content.v1.Content/Write", .ns = im->c->ns,
 			     .lease = im->lease, .body = (const uint8_t *)body.data, .len = body.len, .framed = true,
-			     .timeout_ms = im->c->timeout_ms };
+			     /* the client's deadline, and a second more per MiB */
+			     .timeout_ms = im->c->timeout_ms + (int)(len >> 20) * 1000 };
 	_cleanup_sbuf_ sbuf reply = SBUF_INIT;
 	berth_error e = BERTH_ERROR_INIT;
 	int r = grpc_call(ctrd_channel(im->c), &a, &reply, &e);
@@ -593,7 +595,7 @@ static int unpack_layer(importer *im, const char *chain, const char *parent, con
 	ar.mounts = mounts->mounts;
 	_cleanup_pb_ Containerd__Services__Diff__V1__ApplyResponse *applied = NULL;
 	r = ctrd_call_lease(&applied, im->c, im->lease, "diff.v1.Diff/Apply", &ar.base,
-			    &containerd__services__diff__v1__apply_response__descriptor, -1, err);
+			    &containerd__services__diff__v1__apply_response__descriptor, APPLY_TIMEOUT_MS, err);
 	if (r == 0 && (!applied->applied || !applied->applied->digest || !STREQ(applied->applied->digest, diff_id)))
 		r = berth_fail(err, BERTH_EPROTOCOL, "%s: layer %s unpacked to %s, the image config says %s",
 			       im->c->endpoint, layer->digest,
