@@ -310,6 +310,37 @@ static void test_unary_echo(void **state)
 	fake_h2_stop(srv);
 }
 
+/* Several calls in one batch: one write, every reply to its call. */
+static void test_call_all(void **state)
+{
+	(void)state;
+	fake_h2 *srv = fake_h2_start(ECHO);
+	grpc_channel *ch = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(grpc_channel_open(&ch, srv->path, 1000, &err), &err);
+	static const char *const msgs[] = { "first", "second", "", "fourth" };
+	grpc_call_args a[4];
+	sbuf replies[4];
+	for (int i = 0; i < 4; i++) {
+		a[i] = (grpc_call_args){ .path = "/x.v1.X/Echo", .ns = "default", .body = (const uint8_t *)msgs[i],
+					 .len = strlen(msgs[i]), .timeout_ms = 2000 };
+		replies[i] = (sbuf)SBUF_INIT;
+	}
+	assert_ok(grpc_call_all(ch, a, 4, replies, &err), &err);
+	for (int i = 0; i < 4; i++) {
+		size_t pos = 0, len;
+		const uint8_t *m;
+		assert_int_equal(grpc_frame_next((const uint8_t *)replies[i].data, replies[i].len, &pos, &m, &len, &err), 1);
+		assert_int_equal(len, strlen(msgs[i]));
+		assert_memory_equal(m, msgs[i], len);
+		sbuf_release(&replies[i]);
+	}
+	assert_code(grpc_call_all(ch, a, 0, replies, &err), BERTH_EINVAL, &err);
+	assert_code(grpc_call_all(ch, a, 17, replies, &err), BERTH_EINVAL, &err);
+	grpc_channel_free(ch);
+	fake_h2_stop(srv);
+}
+
 static void test_trailers_only(void **state)
 {
 	(void)state;
@@ -409,7 +440,8 @@ static void test_reconnect_after_close(void **state)
 	assert_ok(grpc_channel_open(&ch, srv->path, 1000, &err), &err);
 	for (int i = 0; i < 3; i++) {
 		sbuf reply = SBUF_INIT;
-		assert_ok(grpc_unary(ch, "/x.v1.X/Echo", NULL, (const uint8_t *)"again", 5, &reply, 2000, &err), &err);
+		if (grpc_unary(ch, "/x.v1.X/Echo", NULL, (const uint8_t *)"again", 5, &reply, 2000, &err) < 0)
+			fail_msg("call %d: %s", i, err.message);
 		assert_int_equal(reply.len, 5);
 		sbuf_release(&reply);
 		usleep(50000); /* the close reaches us */
@@ -476,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_status_mapping),
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_unary_echo),
+		cmocka_unit_test(test_call_all),
 		cmocka_unit_test(test_trailers_only),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_stream_end_and_close),

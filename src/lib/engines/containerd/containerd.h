@@ -47,6 +47,21 @@ int ctrd_call_lease(void *out, struct berth_client *c, const char *lease, const 
 		    const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply, int timeout_ms,
 		    berth_error *err);
 
+/* One call of a batch (ctrd_call_all). */
+typedef struct ctrd_req {
+	const char *method;                      /* as for ctrd_call */
+	const ProtobufCMessage *req;             /* NULL: empty */
+	const ProtobufCMessageDescriptor *reply; /* NULL: not decoded */
+	void *out;                               /* gets the reply (pointer to a message pointer) */
+	int timeout_ms;                          /* 0: the client's */
+	const char *lease;                       /* NULL: none */
+} ctrd_req;
+
+/* Several calls at once on the client's connection (their requests leave
+ * together, so n calls cost about one round trip). 0 with every out set,
+ * or the first failure's error with none set. n is 1 to 16. */
+int ctrd_call_all(struct berth_client *c, const ctrd_req *reqs, size_t n, berth_error *err);
+
 static inline void pb_freep(void *p)
 {
 	ProtobufCMessage **m = p;

@@ -159,12 +159,13 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 	Containerd__Services__Tasks__V1__ListTasksRequest treq = CONTAINERD__SERVICES__TASKS__V1__LIST_TASKS_REQUEST__INIT;
 	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *cl = NULL;
 	_cleanup_pb_ Containerd__Services__Tasks__V1__ListTasksResponse *tl = NULL;
-	int r = ctrd_call(&cl, c, "containers.v1.Containers/List", &creq.base,
-			  &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
-	/* no containers, no tasks to ask about */
-	if (r == 0 && cl->n_containers)
-		r = ctrd_call(&tl, c, "tasks.v1.Tasks/List", &treq.base,
-			      &containerd__services__tasks__v1__list_tasks_response__descriptor, 0, err);
+	/* the records and their tasks in one round trip */
+	ctrd_req q[] = {
+		{ "containers.v1.Containers/List", &creq.base,
+		  &containerd__services__containers__v1__list_containers_response__descriptor, &cl },
+		{ "tasks.v1.Tasks/List", &treq.base, &containerd__services__tasks__v1__list_tasks_response__descriptor, &tl },
+	};
+	int r = ctrd_call_all(c, q, ARRAY_SIZE(q), err);
 	if (r < 0)
 		return r;
 	berth_container_list *l = calloc(1, sizeof *l);
