@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 29
+plan 30
 
 run "$B" -E "$E" version
 check "version: exit 0" [ "$rc" = 0 ]
@@ -41,6 +41,8 @@ run "$B" -E "$E" ps -a -q --filter "label=app=nope" --filter "label=io.berth.tes
 check "ps label filters must all match" [ -z "$out" ]
 run "$B" -E "$E" inspect "$C"
 check "inspect: state created" has "$out" "State:       created"
+run "$B" -E "$E" inspect "$C"
+check "inspect: the image id is the image's config digest, as image inspect says" has "$out" "$("$B" -E "$E" image inspect "$IMAGE" | sed -n 's/^Id: *//p')"
 run "$B" -E "$E" inspect --format json "$C"
 check "inspect --format json: its labels" python3 -c "import json,sys; o=json.loads(sys.argv[1])[0]; assert o['Labels']['app']=='web', o" "$out"
 

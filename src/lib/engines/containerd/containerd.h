@@ -115,6 +115,9 @@ int ctrd_container_inspect(berth_container_info **out, struct berth_client *c, c
 int ctrd_container_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err);
 
 /* images.c */
+/* The id of the image a container names (its config digest, as the image
+ * functions report it); "" when it is gone or unreadable. NULL: no memory. */
+char *ctrd_image_id(struct berth_client *c, const char *name);
 int ctrd_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
 		    berth_error *err);
 int ctrd_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);

@@ -258,21 +258,6 @@ static int get_container(Containerd__Services__Containers__V1__GetContainerRespo
 	return r;
 }
 
-/* The image's id: the digest of what the image record points at. */
-static char *image_digest(berth_client *c, const char *name)
-{
-	if (isempty(name))
-		return strdup("");
-	Containerd__Services__Images__V1__GetImageRequest req = CONTAINERD__SERVICES__IMAGES__V1__GET_IMAGE_REQUEST__INIT;
-	req.name = (char *)name;
-	_cleanup_pb_ Containerd__Services__Images__V1__GetImageResponse *resp = NULL;
-	if (ctrd_call(&resp, c, "images.v1.Images/Get", &req.base,
-		      &containerd__services__images__v1__get_image_response__descriptor, 0, NULL) < 0 ||
-	    !resp->image || !resp->image->target)
-		return strdup("");
-	return strdup(strempty(resp->image->target->digest));
-}
-
 static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t)
 {
 	char created[40], updated[40];
@@ -324,7 +309,7 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 	x->id = strdup(k->id);
 	x->name = strdup(k->id);
 	x->image = strdup(strempty(k->image));
-	x->image_id = image_digest(c, k->image);
+	x->image_id = ctrd_image_id(c, k->image);
 	x->error = strdup("");
 	x->created = strdup(created);
 	x->started_at = strdup(x->state == BERTH_STATE_CREATED ? "" : strempty(label_of(k, CTRD_LABEL_STARTED_AT)));

@@ -182,6 +182,23 @@ static int resolve_image(resolved *out, berth_client *c, const ctrd_image *img, 
 	return resolve(out, c, strempty(img->target->media_type), img->target->digest, 0, err);
 }
 
+char *ctrd_image_id(berth_client *c, const char *name)
+{
+	if (isempty(name))
+		return strdup("");
+	Containerd__Services__Images__V1__GetImageRequest req = CONTAINERD__SERVICES__IMAGES__V1__GET_IMAGE_REQUEST__INIT;
+	req.name = (char *)name;
+	_cleanup_pb_ Containerd__Services__Images__V1__GetImageResponse *resp = NULL;
+	resolved rs = { 0 };
+	if (ctrd_call(&resp, c, "images.v1.Images/Get", &req.base,
+		      &containerd__services__images__v1__get_image_response__descriptor, 0, NULL) < 0 ||
+	    !resp->image || !resp->image->target || resolve_image(&rs, c, resp->image, NULL) < 0)
+		return strdup("");
+	char *id = strdup(rs.config.digest);
+	resolved_release(&rs);
+	return id;
+}
+
 /* ---- list --------------------------------------------------------------- */
 
 int ctrd_image_list(berth_image_list **out, berth_client *c, const berth_image_list_options *o,
