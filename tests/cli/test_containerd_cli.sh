@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 30
+plan 34
 
 run "$B" -E "$E" version
 check "version: exit 0" [ "$rc" = 0 ]
@@ -65,6 +65,18 @@ run "$B" -E "$E" rm -f "$C"
 check "rm -f again: exit 0 (idempotent)" [ "$rc" = 0 ]
 run "$B" -E "$E" rm "$C"
 check "rm of a missing container: exit 1" [ "$rc" = 1 ]
+
+# prune: the created one goes, the running one stays
+"${ENGINE_CLI[@]}" containers create --label "io.berth.test.run=$RUN" "$IMAGE" "$C-idle" sleep 300 >/dev/null
+"${ENGINE_CLI[@]}" containers create --label "io.berth.test.run=$RUN" "$IMAGE" "$C-busy" sleep 300 >/dev/null
+"${ENGINE_CLI[@]}" tasks start -d "$C-busy" >/dev/null
+run "$B" -E "$E" prune -f --filter "label=io.berth.test.run=$RUN"
+check "prune: exit 0" [ "$rc" = 0 ]
+check "prune names the created container" has "$out" "$C-idle"
+run "$B" -E "$E" ps -a -q --no-trunc --filter "label=io.berth.test.run=$RUN"
+check "prune left the running one" [ "$out" = "$C-busy" ]
+run "$B" -E "$E" rm -f "$C-busy"
+check "rm -f of the running one" [ "$rc" = 0 ]
 
 run "$B" -E "$E" images
 check "images lists the test image" has "$out" "localhost/berth-test/busybox"

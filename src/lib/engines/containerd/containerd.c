@@ -270,6 +270,7 @@ static const berth_engine_ops containerd_ops = {
 	.container_list = ctrd_container_list,
 	.container_inspect = ctrd_container_inspect,
 	.container_remove = ctrd_container_remove,
+	.container_prune = ctrd_container_prune,
 	.close = ctrd_close,
 	.image_list = ctrd_image_list,
 	.image_inspect = ctrd_image_inspect,

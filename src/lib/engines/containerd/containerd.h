@@ -113,6 +113,9 @@ int ctrd_container_list(berth_container_list **out, struct berth_client *c, cons
 			berth_error *err);
 int ctrd_container_inspect(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err);
 int ctrd_container_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err);
+/* Remove the stopped (created, exited) containers matching every label filter. */
+int ctrd_container_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
+			 size_t label_count, berth_error *err);
 
 /* images.c */
 /* The id of the image a container names (its config digest, as the image

@@ -441,3 +441,45 @@ int ctrd_container_remove(berth_client *c, const char *id, bool force, bool volu
 	}
 	return 0;
 }
+
+/* ---- prune -------------------------------------------------------------- */
+
+int ctrd_container_prune(berth_prune_result **out, berth_client *c, const char *const *labels, size_t label_count,
+			 berth_error *err)
+{
+	static const berth_state stopped[] = { BERTH_STATE_CREATED, BERTH_STATE_EXITED, BERTH_STATE_DEAD };
+	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
+	lo.labels = labels;
+	lo.label_count = label_count;
+	lo.states = stopped;
+	lo.state_count = ARRAY_SIZE(stopped);
+	berth_container_list *l = NULL;
+	int r = ctrd_container_list(&l, c, &lo, err);
+	if (r < 0)
+		return r;
+	berth_prune_result *res = calloc(1, sizeof *res);
+	if (!res)
+		r = BERTH_NOMEM(err);
+	for (size_t i = 0; r == 0 && i < l->len; i++) {
+		/* not forced: a task that started meanwhile keeps its container */
+		berth_error e = BERTH_ERROR_INIT;
+		int rr = ctrd_container_remove(c, l->items[i].id, false, false, &e);
+		if (rr == 0 && strv_push(&res->ids, l->items[i].id) < 0) {
+			r = BERTH_NOMEM(err);
+		} else if (rr < 0 && rr != BERTH_ECONFLICT && rr != BERTH_ENOTFOUND) {
+			r = rr;
+			if (err)
+				*err = e;
+		}
+	}
+	berth_container_list_free(l);
+	if (r < 0) {
+		berth_prune_result_free(res);
+		return r;
+	}
+	if (out)
+		*out = res;
+	else
+		berth_prune_result_free(res);
+	return 0;
+}
