@@ -369,9 +369,10 @@ BERTH_API int berth_container_unpause(berth_client *client, const char *id, bert
  * Give a container a new name (checked as berth_validate_container_name()
  * does, before any request). Renaming a container to the name it already
  * has succeeds without change on both engines (Docker's daemon refuses it
- * with 400; berth answers 0 there too, as Podman does).
+ * with 400; berth answers 0 there too, as Podman does). containerd has no
+ * rename: a container's id is its name for good (BERTH_EUNSUPPORTED).
  * @return 0; BERTH_ENOTFOUND; BERTH_EEXISTS (another container has the
- *   name); BERTH_EINVAL; transport errors.
+ *   name); BERTH_EINVAL; BERTH_EUNSUPPORTED (containerd); transport errors.
  */
 BERTH_API int berth_container_rename(berth_client *client, const char *id, const char *new_name, berth_error *err);
 
