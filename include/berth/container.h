@@ -293,6 +293,10 @@ typedef struct berth_container_list berth_container_list;
  * List containers.
  * Engine differences: Podman has no "restarting" or "dead" containers (and
  * refuses those words as filters); asked for them, berth lists none there.
+ * containerd: a container's name is its id; its state is its task's (no
+ * task: created, or exited when berth recorded the exit); the status text is
+ * "Created", "Up", "Up (Paused)" or "Exited (N)"; label filters are matched
+ * by berth on the records containerd lists.
  * @return 0; BERTH_EINVAL (bad filter, options version other than 1 or 2);
  *   BERTH_EPROTOCOL; transport errors.
  */
