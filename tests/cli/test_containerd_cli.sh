@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 34
+plan 35
 
 run "$B" -E "$E" version
 check "version: exit 0" [ "$rc" = 0 ]
@@ -101,8 +101,11 @@ if /usr/bin/docker -H unix:///var/run/docker.sock tag "$IMAGE" "localhost/berth-
 	check "image import from a pipe names the image" has "$out" "Loaded image: localhost/berth-t-$RUN/saved:1"
 	run "${ENGINE_CLI[@]}" images check
 	check "ctr sees it complete and unpacked" bash -c "grep 'berth-t-$RUN/saved:1' <<<'$out' | grep -q 'complete.*true'"
+	check "the import left no lease and no unpack snapshot behind" bash -c \
+		"! ${ENGINE_CLI[*]} leases ls -q | grep -q berth-import && ! ${ENGINE_CLI[*]} snapshots ls | grep -q berth-unpack"
 else
 	ok 0 "image import # SKIP no docker to make the archive"
 	ok 0 "unpacked # SKIP no docker to make the archive"
+	ok 0 "nothing left # SKIP no docker to make the archive"
 fi
 exit $((failed > 0))
