@@ -16,12 +16,13 @@ C=berth-t-$RUN-cli
 
 cleanup() {
 	reap_run
-	"$B" -E "$E" image rm "localhost/berth-t-$RUN/saved:1" "localhost/berth-t-$RUN/tagged:1" >/dev/null 2>&1
+	"$B" -E "$E" image rm "localhost/berth-t-$RUN/saved:1" "localhost/berth-t-$RUN/tagged:1" \
+		"localhost/berth-t-$RUN/layered:1" >/dev/null 2>&1
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-plan 35
+plan 38
 
 run "$B" -E "$E" version
 check "version: exit 0" [ "$rc" = 0 ]
@@ -107,5 +108,25 @@ else
 	ok 0 "image import # SKIP no docker to make the archive"
 	ok 0 "unpacked # SKIP no docker to make the archive"
 	ok 0 "nothing left # SKIP no docker to make the archive"
+fi
+# A layer containerd has never seen: the import unpacks it for real.
+mkdir -p "$TMP/ctx"
+echo "$RUN" >"$TMP/ctx/run.txt"
+printf 'FROM %s\nCOPY run.txt /run.txt\n' "$IMAGE" >"$TMP/ctx/Dockerfile"
+D=(/usr/bin/docker -H unix:///var/run/docker.sock)
+if DOCKER_BUILDKIT=0 "${D[@]}" build -q -t "localhost/berth-t-$RUN/layered:1" "$TMP/ctx" >/dev/null 2>&1 &&
+	"${D[@]}" save "localhost/berth-t-$RUN/layered:1" -o "$TMP/layered.tar" &&
+	"${D[@]}" rmi "localhost/berth-t-$RUN/layered:1" >/dev/null; then
+	run "$B" -E "$E" image import "$TMP/layered.tar"
+	check "import of an image with a new layer" [ "$rc" = 0 ]
+	run "${ENGINE_CLI[@]}" run --rm --label "io.berth.test.run=$RUN" "localhost/berth-t-$RUN/layered:1" "$C-cat" cat /run.txt
+	check "its unpacked root file system has the new file" [ "$out" = "$RUN" ]
+	"$B" -E "$E" image rm "localhost/berth-t-$RUN/layered:1" >/dev/null
+	run "${ENGINE_CLI[@]}" snapshots ls
+	check "no unpack snapshot left behind" bash -c "! grep -q berth-unpack <<<'$out'"
+else
+	ok 0 "layered import # SKIP no docker to build the image"
+	ok 0 "unpacked file # SKIP no docker to build the image"
+	ok 0 "nothing left # SKIP no docker to build the image"
 fi
 exit $((failed > 0))
