@@ -80,6 +80,8 @@ int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op,
 /* Options of a command that has none but --help: 0 to go on, -1 after
  * printing the help, else the usage error's exit code. */
 int cli_no_options(const command *cmd, int argc, char **argv);
+/* The same for a command whose only option is --format text|json. */
+int cli_format_options(const command *cmd, int argc, char **argv, bool *json);
 /* A verb over names with `-t SECONDS` (stop, restart): op gets a
  * berth_stop_options with the grace. */
 int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_op op);
