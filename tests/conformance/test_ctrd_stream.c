@@ -107,7 +107,8 @@ static void test_not_containerd(void **state)
 	int r = berth_client_open(&c, &o, &err);
 	if (r == BERTH_ENOTFOUND)
 		skip(); /* no docker here */
-	assert_true(r == BERTH_EPROTOCOL || r == BERTH_EUNAVAILABLE);
+	assert_code(r, BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "not a gRPC server");
 	assert_null(c);
 	o.host = "unix:///nonexistent/containerd.sock";
 	assert_code(berth_client_open(&c, &o, &err), BERTH_ENOTFOUND, &err);

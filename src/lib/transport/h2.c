@@ -47,6 +47,7 @@ struct grpc_channel {
 	bool pumping;             /* a thread is reading the socket */
 	bool broken;              /* the connection failed: reopen before use */
 	bool write_closed;        /* the server stopped reading: what it sent is still read */
+	bool peer_h2;             /* the server sent its HTTP/2 SETTINGS */
 	berth_error broken_err;
 };
 
@@ -223,6 +224,14 @@ static int on_data_chunk(nghttp2_session *s, uint8_t flags, int32_t id, const ui
 	return sbuf_add(&k->data, data, len) < 0 ? NGHTTP2_ERR_CALLBACK_FAILURE : 0;
 }
 
+static int on_frame(nghttp2_session *s, const nghttp2_frame *frame, void *user)
+{
+	(void)s;
+	if (frame->hd.type == NGHTTP2_SETTINGS)
+		((grpc_channel *)user)->peer_h2 = true;
+	return 0;
+}
+
 static int on_stream_close(nghttp2_session *s, int32_t id, uint32_t error_code, void *user)
 {
 	(void)user;
@@ -273,6 +282,7 @@ static int session_open(grpc_channel *ch, berth_error *err)
 	nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
 	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_chunk);
 	nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
+	nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_frame);
 	int rv = nghttp2_session_client_new(&ch->s, cb, ch);
 	nghttp2_session_callbacks_del(cb);
 	if (rv != 0)
@@ -288,6 +298,7 @@ static int session_open(grpc_channel *ch, berth_error *err)
 	ch->gen++;
 	ch->broken = false;
 	ch->write_closed = false;
+	ch->peer_h2 = false;
 	berth_error_clear(&ch->broken_err);
 	return 0;
 }
@@ -339,7 +350,10 @@ static void pump(grpc_channel *ch, int64_t deadline)
 	if (flush(ch, deadline) < 0)
 		return;
 	if (!nghttp2_session_want_read(ch->s) && !nghttp2_session_want_write(ch->s)) {
-		mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server ended the HTTP/2 session", ch->ep.uri);
+		if (ch->peer_h2)
+			mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server ended the HTTP/2 session", ch->ep.uri);
+		else
+			mark_broken(ch, BERTH_EPROTOCOL, "%s: not a gRPC server (it does not speak HTTP/2)", ch->ep.uri);
 		return;
 	}
 	conn *c = ch->c;
@@ -360,7 +374,10 @@ static void pump(grpc_channel *ch, int64_t deadline)
 		berth_error e = BERTH_ERROR_INIT;
 		int n = conn_fill(c, now_ms() + 1000, &ch->ep, &e);
 		if (n == 0) {
-			mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server closed the connection", ch->ep.uri);
+			if (ch->peer_h2 || !ch->write_closed)
+				mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server closed the connection", ch->ep.uri);
+			else
+				mark_broken(ch, BERTH_EPROTOCOL, "%s: not a gRPC server (it closed without HTTP/2)", ch->ep.uri);
 			return;
 		}
 		if (n < 0) {
