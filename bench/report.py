@@ -460,6 +460,48 @@ if LC50:
         p("Failed: " + "; ".join("%s %s %s: %s" % (k[0], k[1], k[2], r["note"] or "failed") for k, r in bad))
         p("")
 
+# ---- 5. event latency ---------------------------------------------------------------
+TARGET_EVENT_US = 1000   # berth's subscriber vs curl's, median of the paired differences
+
+
+def read_events():
+    """{engine: {"curl": (n, median_us, p90_us, diff_us), ..., "rss": kib}}"""
+    ev = {}
+    path = os.path.join(OUT, "events.tsv")
+    if os.path.exists(path):
+        for line in open(path):
+            f = line.rstrip("\n").split("\t")
+            if len(f) == 3 and f[1] == "rss":
+                ev.setdefault(f[0], {})["rss"] = int(f[2])
+            elif len(f) == 6:
+                ev.setdefault(f[0], {})[f[1]] = tuple(int(x) for x in f[2:])
+    return ev
+
+
+EVENTS = read_events()
+if EVENTS:
+    p("## 5. Event latency: a container killed through the API until its `die` reaches the subscriber")
+    p("")
+    p("Each engine: %s containers killed one at a time (SIGKILL, 150 ms apart); three subscribers with the "
+      "same label filter: `curl -sN --unix-socket` on /events and `berth events --format json` (both processes "
+      "whose stdout lines bench/event_latency reads), and libberth in that process. Latency: from the start of "
+      "the kill call to the line's arrival (median, p90); the last column is the median of the per-event "
+      "differences to curl. The machine is shared and loaded: the absolute times are mostly the engine's." %
+      META.get("ev_n", "N"))
+    p("")
+    rows = []
+    for e in ENGINES:
+        rec = EVENTS.get(e, {})
+        for sub, head in (("curl", "curl"), ("berth_cli", "berth events"), ("libberth", "libberth")):
+            if sub in rec:
+                n, med, p90, diff = rec[sub]
+                rows.append([ENGINE_TITLE[e], head, str(n), "%.1f ms" % (med / 1000.0), "%.1f ms" % (p90 / 1000.0),
+                             "–" if sub == "curl" else "%+.3f ms" % (diff / 1000.0)])
+        if "rss" in rec:
+            rows.append([ENGINE_TITLE[e], "berth events peak RSS", "", "%.2f MiB" % (rec["rss"] / 1024.0), "", ""])
+    p(table(["engine", "subscriber", "events", "median", "p90", "vs curl"], rows))
+    p("")
+
 section(True)
 # ---- targets ---------------------------------------------------------------------
 p("## Targets")
@@ -528,6 +570,13 @@ for e in ENGINES:
                 "sequential" if mode == "seq" else "%s workers" % META.get("lc50_workers", "8"), TARGET_LC50_CPU, e),
                 "%.1f ms vs %.1f ms (1/%.1f)" % (bc, cc, cc / bc if bc else float("inf")),
                 verdict(bc * TARGET_LC50_CPU <= cc), ""])
+for e in ENGINES:
+    rec = EVENTS.get(e, {})
+    for sub, head in (("berth_cli", "berth events"), ("libberth", "libberth")):
+        if sub in rec and rec[sub][3] != -1:
+            d = rec[sub][3]
+            trows.append([ENGINE_TITLE[e], "event: %s within %.0f ms of curl" % (head, TARGET_EVENT_US / 1000.0),
+                          "%+.3f ms" % (d / 1000.0), verdict(d <= TARGET_EVENT_US), ""])
 p("Verdicts use the median wall time, as the targets do; the last column gives the same ratio in client CPU "
   "time, which load from other work on the machine disturbs much less.")
 p("")

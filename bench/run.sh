@@ -171,6 +171,8 @@ cc "${CFLAGS[@]}" -I"$ROOT/include" -o "$BIN/inproc" "$BENCH/inproc.c" \
 	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
 cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/lifecycle_threads" "$BENCH/lifecycle_threads.c" \
 	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
+cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/event_latency" "$BENCH/event_latency.c" \
+	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
 FLOOR=$BIN/floor
 FLOOR_KA=$BIN/floor_keepalive
 INPROC_BIN=$BIN/inproc
@@ -590,6 +592,20 @@ lc50_engine() {
 	meta "lc50_load_samples_$ENGINE" "$(tr '\n' ' ' <"$OUT/lc50/load-$ENGINE.txt")"
 }
 
+# ---- event latency ------------------------------------------------------------------
+# EV_N containers are killed one at a time; curl, the berth CLI and libberth
+# subscribe to their events with the same label filter (bench/event_latency.c).
+EV_N=$([ "$QUICK" = 1 ] && echo 10 || echo 30)
+events_engine() {
+	local f="$OUT/log/events-$ENGINE.txt"
+	if "$BIN/event_latency" "$SOCK" "$BERTH" "$EV_N" >"$f" 2>&1; then
+		awk -v e="$ENGINE" 'NF == 5 { print e "\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 }
+			$1 == "berth_rss_kib" { print e "\trss\t" $2 }' "$f" >>"$OUT/events.tsv"
+	else
+		log "$ENGINE: event latency could not be measured (see $f)"
+	fi
+}
+
 # ---- run -------------------------------------------------------------------------
 meta mode "$([ "$QUICK" = 1 ] && echo quick || echo full)"
 meta run_id "$RUN_ID"
@@ -609,6 +625,7 @@ meta ps_started "$PS_STARTED"
 meta lc_runs "$LC_RUNS"
 meta lc50_n "$LC50_N"
 meta lc50_workers "$LC50_P"
+meta ev_n "$EV_N"
 meta lifecycles_only "$LC_ONLY"
 
 for e in ${RUN_ENGINES[@]+"${RUN_ENGINES[@]}"}; do
@@ -639,6 +656,10 @@ for e in ${RUN_ENGINES[@]+"${RUN_ENGINES[@]}"}; do
 
 	log "$e: $LC50_N lifecycles per client, sequential and with $LC50_P workers"
 	lc50_engine
+	if [ "$LC_ONLY" = 0 ]; then
+		log "$e: event latency, $EV_N die events per subscriber"
+		events_engine
+	fi
 	meta "containers_after_$e" "$(count_containers "$SOCK")"
 done
 # containerd: berth against ctr, one process per call (version, and the

@@ -14,6 +14,9 @@
 #include <berth/ready.h>
 #include <berth/owner.h>
 #include <berth/stream.h>
+#include <berth/stats.h>
+#include <berth/files.h>
+#include <berth/events.h>
 #include <berth/image.h>
 
 #endif

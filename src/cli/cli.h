@@ -114,6 +114,11 @@ int cmd_prune(cli *c, int argc, char **argv);
 int cmd_up(cli *c, int argc, char **argv);
 int cmd_reap(cli *c, int argc, char **argv);
 int cmd_port(cli *c, int argc, char **argv);
+int cmd_stats(cli *c, int argc, char **argv);
+int cmd_top(cli *c, int argc, char **argv);
+int cmd_diff(cli *c, int argc, char **argv);
+int cmd_cp(cli *c, int argc, char **argv);
+int cmd_events(cli *c, int argc, char **argv);
 int cmd_images(cli *c, int argc, char **argv);
 int cmd_image(cli *c, int argc, char **argv);
 

@@ -51,6 +51,12 @@ static const command commands[] = {
 	{ "reap", cmd_reap, "reap [--owner NAME] [--keep NAME]...",
 	  "Remove every container berth made for an owner (named volumes kept)" },
 	{ "port", cmd_port, "port NAME|ID [PORT[/PROTO]]", "Show a container's published ports" },
+	{ "stats", cmd_stats, "stats [--no-stream] [--format table|json] [NAME|ID...]",
+	  "Show containers' resource use (all running ones without names), live unless --no-stream" },
+	{ "top", cmd_top, "top NAME|ID [PS ARGS...]", "Show the processes of a running container" },
+	{ "diff", cmd_diff, "diff NAME|ID", "Show the files added (A), changed (C) and deleted (D) in a container" },
+	{ "cp", cmd_cp, "cp NAME:SRC DEST|-\n       berth cp SRC|- NAME:DEST",
+	  "Copy files or directories between a container and the local file system (- : a tar on stdin/stdout)" },
 	{ "detect", cmd_detect, "detect [--format text|json]", "Find engines and say why each was or was not taken" },
 	{ "platform", cmd_platform, "platform [--self] [--format text|json]",
 	  "Tell whether berth runs in a container (--self: inspect it)" },
@@ -61,6 +67,10 @@ static const command commands[] = {
 	  "ready [--timeout S] [--interval MS] [--probe tcp:PORT|http:PORT/PATH[#STATUS]|log:REGEX|exec:CMD]... "
 	  "[--any] [--no-health] NAME",
 	  "Wait until a container is ready: healthy and its probes pass" },
+	{ "events", cmd_events,
+	  "events [--filter container=NAME|label=K[=V]|type=TYPE|event=ACTION]... [--since T] [--until T] "
+	  "[--no-reconnect] [--format text|json]",
+	  "Show the engine's events as they happen (T: RFC 3339, Unix seconds or a duration like 10m)" },
 	{ "images", cmd_images, "images [-q] [--no-trunc] [--filter label=K[=V]]... [--format table|json]",
 	  "List images" },
 	{ "image", cmd_image,

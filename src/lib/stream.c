@@ -219,6 +219,10 @@ int parse_rfc3339_ns(const char *s, size_t len, int64_t *out_ns)
 		return -1;
 	}
 	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+	/* ns since the epoch fit 64 bits from 1677 to 2262 ("0001-01-01T00:00:00Z",
+	 * the engines' zero time, does not) */
+	if (secs <= INT64_MIN / 1000000000LL || secs >= INT64_MAX / 1000000000LL - 1)
+		return -1;
 	*out_ns = secs * 1000000000LL + frac;
 	return (int)i;
 }

@@ -4,6 +4,7 @@
 #include "engineapi.h"
 #include "create.h"
 #include "parse.h"
+#include "events_parse.h"
 
 #include "../../parse/demux.h"
 
@@ -40,6 +41,9 @@ static int podman_refine(int code, int status, const char *message)
 		return BERTH_EALREADY;
 	if (status == 500 && strstr(message, "no such container"))
 		return BERTH_ENOTFOUND;
+	/* changes (diff) of a container that does not exist */
+	if (status == 500 && strstr(message, "layer not known"))
+		return BERTH_ENOTFOUND;
 	if (status == 500 && (strstr(message, "container state improper") || strstr(message, "already in use")))
 		return BERTH_ECONFLICT;
 	if (status == 500 && strstr(message, "no such container"))
@@ -72,6 +76,7 @@ static const dialect dialects[] = {
 		.needs_stop_timeout_lookup = true,
 		.refine = docker_refine,
 		.update = UPDATE_COMPAT,
+		.events = &docker_events_dialect,
 	},
 	{
 		.engine = BERTH_ENGINE_PODMAN,
@@ -85,6 +90,9 @@ static const dialect dialects[] = {
 		.unknown_states = podman_unknown_states,
 		.create = &podman_create,
 		.ops = podman_ops,
+		.top_text_rows = true,
+		.put_archive_makes_dest = true,
+		.events = &podman_events_dialect,
 	},
 };
 
@@ -132,11 +140,14 @@ static int prepare(prepared *p, struct berth_client *c, const call *k, berth_err
 		.body = p->body,
 		.body_len = p->body ? strlen(p->body) : 0,
 		.timeout_ms = k->timeout_ms ? k->timeout_ms : c->timeout_ms,
+		.head = strcmp(k->method, "HEAD") == 0,
+		.body_read = k->body_read,
+		.body_payload = k->body_payload,
+		.content_type = k->content_type,
 	};
 	if (!k->body && k->raw) {
 		p->req.body = k->raw;
 		p->req.body_len = k->raw_len;
-		p->req.content_type = k->content_type;
 	}
 	return 0;
 }
@@ -168,7 +179,7 @@ int do_call(struct berth_client *c, const call *k, http_response *resp, const in
 /* A call whose reply body is read piece by piece: on a 2xx status *out is
  * the open stream (the caller closes it). Another status is read (up to
  * 64 KiB, within the call's deadline) and mapped to an error. */
-static int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
 		       const char *what, berth_error *err)
 {
 	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
@@ -194,7 +205,7 @@ static int stream_call(http_stream **out, struct berth_client *c, const call *k,
 
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
-static int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err)
+int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err)
 {
 	if (sbuf_adds(path, kind) < 0 || sbuf_add_urlenc(path, id) < 0 || sbuf_adds(path, rest) < 0)
 		return BERTH_NOMEM(err);
@@ -714,6 +725,15 @@ static const berth_engine_ops engineapi_ops = {
 	.container_update = engineapi_update,
 	.container_wait = engineapi_wait,
 	.container_prune = engineapi_prune,
+	.container_stats = engineapi_stats,
+	.container_stats_stream = engineapi_stats_stream,
+	.container_top = engineapi_top,
+	.container_diff = engineapi_diff,
+	.container_stat_path = engineapi_stat_path,
+	.container_get_archive = engineapi_get_archive,
+	.container_put_archive = engineapi_put_archive,
+	.events_watch = engineapi_events_watch,
+	.clock_ns = engineapi_clock_ns,
 	.close = api_close,
 	.image_list = engineapi_image_list,
 	.image_inspect = engineapi_image_inspect,
