@@ -2,8 +2,9 @@
  * (Events/Subscribe, filtered to this run's image events) delivers the
  * event of an image tag made meanwhile, its fd is pollable, a quiet stream
  * times out without ending, and unary calls from several threads share one
- * client. Messages are checked as bytes: protobuf types stay in the
- * backend. */
+ * client; what a container's rootfs needs from an image (its top layer
+ * unpacked again when it went missing). Messages are checked as bytes:
+ * protobuf types stay in the backend. */
 #include "conformance.h"
 #include "../../src/lib/transport/grpc.h"
 
@@ -11,6 +12,11 @@
 #include <pthread.h>
 
 #define SOCK "unix:///run/containerd/containerd.sock"
+
+/* engines/containerd/containerd.h declares it; that header brings
+ * protobuf types, which stay in the backend. */
+int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], struct berth_client *c, const char *name,
+		      berth_error *err);
 
 /* SubscribeRequest { repeated string filters = 1; } with one filter. */
 static size_t subscribe_request(uint8_t *out, const char *filter)
@@ -114,12 +120,59 @@ static void test_not_containerd(void **state)
 	assert_code(berth_client_open(&c, &o, &err), BERTH_ENOTFOUND, &err);
 }
 
+/* What a container's rootfs needs from an image: its config and the
+ * snapshot of its top layer, unpacked again when it went missing. */
+static void test_image_rootfs(void **state)
+{
+	(void)state;
+	need_engine_up();
+	berth_image_info *x = NULL;
+	char chain[72] = "";
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(ctrd_image_rootfs(&x, chain, client, IMAGE, &err), &err);
+	assert_true(strncmp(chain, "sha256:", 7) == 0 && strlen(chain) == 71);
+	assert_string_equal(berth_image_info_tag(x, 0), IMAGE);
+	assert_string_equal(berth_image_info_cmd(x, 0), "sh");
+	berth_image_info_free(x);
+	assert_code(ctrd_image_rootfs(&x, chain, client, "localhost/berth-t-none/nothing:1", &err), BERTH_ENOTFOUND, &err);
+	/* an image of this run with a layer of its own: its top snapshot
+	 * removed, then unpacked again */
+	char dir[64], cmd[1024], name[128];
+	snprintf(dir, sizeof dir, "/tmp/berth-t-%s-ctx", run_id);
+	snprintf(name, sizeof name, "localhost/berth-t-%s/rootfs:1", run_id);
+	snprintf(cmd, sizeof cmd,
+		 "D='/usr/bin/docker -H unix:///var/run/docker.sock'; mkdir -p %s && echo %s > %s/f && "
+		 "printf 'FROM %s\\nCOPY f /f\\n' > %s/Dockerfile && DOCKER_BUILDKIT=0 $D build -q -t %s %s >/dev/null && "
+		 "$D save %s -o %s/i.tar && $D rmi %s >/dev/null",
+		 dir, run_id, dir, IMAGE, dir, name, dir, name, dir, name);
+	if (system(cmd) != 0)
+		skip();
+	char tar[96];
+	snprintf(tar, sizeof tar, "%s/i.tar", dir);
+	berth_image_import_options io = BERTH_IMAGE_IMPORT_OPTIONS_INIT;
+	io.path = tar;
+	assert_ok(berth_image_import(NULL, client, &io, &err), &err);
+	assert_ok(ctrd_image_rootfs(&x, chain, client, name, &err), &err);
+	berth_image_info_free(x);
+	snprintf(cmd, sizeof cmd, "ctr -n default snapshots rm %s && ! ctr -n default snapshots info %s >/dev/null 2>&1",
+		 chain, chain);
+	assert_int_equal(system(cmd), 0);
+	assert_ok(ctrd_image_rootfs(&x, chain, client, name, &err), &err);
+	berth_image_info_free(x);
+	snprintf(cmd, sizeof cmd, "ctr -n default snapshots info %s >/dev/null", chain);
+	assert_int_equal(system(cmd), 0);
+	assert_ok(berth_image_remove(client, name, NULL, &err), &err);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_events_stream),
 		cmocka_unit_test(test_threads_share_client),
 		cmocka_unit_test(test_not_containerd),
+		cmocka_unit_test(test_image_rootfs),
 	};
 	return cmocka_run_group_tests_name(conformance_group("grpc"), tests, conformance_setup, conformance_teardown);
 }

@@ -128,5 +128,14 @@ int ctrd_image_tag(struct berth_client *c, const char *source, const char *targe
 int ctrd_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
 int ctrd_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
 		      berth_error *err);
+/* What a container's root file system needs from image `name` (a name or
+ * id): *out gets the image config (entrypoint, cmd, env, user, workdir,
+ * labels, ... as berth_image_inspect gives them; its first tag is the
+ * image's full name, which the container record should carry), chain_id
+ * the snapshot of its top layer to prepare the rootfs on. Layers that are
+ * not unpacked yet are unpacked now from the content store.
+ * BERTH_ENOTFOUND: no such image, or its content is gone. */
+int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], struct berth_client *c, const char *name,
+		      berth_error *err);
 
 #endif

@@ -816,6 +816,60 @@ static int import_layout_entry(importer *im, const image_desc *d, int depth, sbu
 	return r;
 }
 
+int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], berth_client *c, const char *name, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
+	ctrd_image *img = NULL;
+	int r = find_image(&img, &il, c, name, err);
+	if (r < 0)
+		return r;
+	_cleanup_(resolved_release) resolved rs = { 0 };
+	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
+	_cleanup_strv_ strv diff_ids = STRV_INIT;
+	r = resolve_image(&rs, c, img, err);
+	if (r == 0)
+		r = content_read(&cfg, c, rs.config.digest, MAX_BLOB_JSON, err);
+	if (r == 0)
+		r = image_config_diff_ids(&diff_ids, cfg.data ? cfg.data : "", cfg.len, err);
+	if (r == 0 && (diff_ids.len == 0 || diff_ids.len != rs.n_layers))
+		r = berth_fail(err, BERTH_EPROTOCOL, "%s: image %s: %zu layers, its config lists %zu", c->endpoint, name,
+			       rs.n_layers, diff_ids.len);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char(*chains)[72] = calloc(diff_ids.len, sizeof *chains);
+	if (!chains)
+		return BERTH_NOMEM(err);
+	chain_ids(chains, &diff_ids);
+	/* unpack what the snapshotter lacks (unpack_layer skips what it has) */
+	importer im = { .c = c };
+	if (!snapshot_exists(&im, chains[diff_ids.len - 1])) {
+		r = lease_create(&im, err);
+		for (size_t i = 0; r == 0 && i < diff_ids.len; i++) {
+			r = unpack_layer(&im, chains[i], i ? chains[i - 1] : "", &rs.layers[i], diff_ids.items[i], err);
+			if (r == BERTH_ENOTFOUND)
+				r = berth_fail(err, BERTH_ENOTFOUND, "image %s is not unpacked and its layer %s is not in the "
+						   "content store: import or pull it again", name, rs.layers[i].digest);
+		}
+		if (im.lease[0])
+			lease_delete(&im);
+		if (r < 0)
+			return r;
+	}
+	berth_image_info *x = NULL;
+	r = image_info_parse(&x, cfg.data, cfg.len, err);
+	if (r < 0)
+		return r;
+	free(x->id);
+	x->id = strdup(rs.config.digest);
+	if (!x->id || strv_push(&x->tags, img->name) < 0) {
+		berth_image_info_free(x);
+		return BERTH_NOMEM(err);
+	}
+	snprintf(chain_id, 72, "%s", chains[diff_ids.len - 1]);
+	*out = x;
+	return 0;
+}
+
 int ctrd_image_import(char **out_names, berth_client *c, const uint8_t *archive, size_t len, berth_error *err)
 {
 	/* the directory of the archive's entries */
