@@ -277,6 +277,13 @@ static int teardown(void **state)
 {
 	if (archive[0])
 		unlink(archive);
+	/* the names this run gives images, should a failed test have left one */
+	static const char *const mine[] = { "saved", "oci", "tagged" };
+	for (size_t i = 0; client && i < sizeof mine / sizeof mine[0]; i++) {
+		char name[128];
+		snprintf(name, sizeof name, "localhost/berth-t-%s/%s:1", run_id, mine[i]);
+		berth_image_remove(client, name, NULL, NULL);
+	}
 	return conformance_teardown(state);
 }
 
