@@ -583,6 +583,28 @@ p("")
 p(table(["engine", "target", "measured (wall)", "verdict", "CPU-time ratio"], trows))
 p("")
 
+# ---- containerd: berth vs ctr ----------------------------------------------------
+TARGET_CTR_RATIO = 4.0   # berth at least 4x faster than ctr per process
+if any(k[1] == "containerd" for k in CELLS):
+    p("## containerd: berth vs `ctr`, one process per call (median wall; peak RSS)")
+    p("")
+    p("containerd %s; %s container(s) in the default namespace during the list row. Target: berth at least "
+      "%.0f× faster than ctr." % (META.get("server_containerd", "?"), META.get("containers_containerd", "?"),
+                                  TARGET_CTR_RATIO))
+    p("")
+    rows = []
+    for op, label in (("version", "version"), ("ps0", "list containers")):
+        b, c = cell("pp", "containerd", op, "berth"), cell("pp", "containerd", op, "ctr")
+        if not b or not c or "median" not in b or "median" not in c:
+            rows.append([label, (b or {}).get("note", "n/a"), (c or {}).get("note", "n/a"), "", "", "", ""])
+            continue
+        speed = c["median"] / b["median"]
+        rows.append([label, fmt_ms(b["median"]), fmt_ms(c["median"]), "%.1f×" % speed,
+                     "%.1f MiB" % (b.get("rss_kib", 0) / 1024.0), "%.1f MiB" % (c.get("rss_kib", 0) / 1024.0),
+                     "met" if speed >= TARGET_CTR_RATIO else "MISSED"])
+    p(table(["operation", "berth", "ctr", "ctr / berth", "berth RSS", "ctr RSS", "≥ %.0f×" % TARGET_CTR_RATIO], rows))
+    p("")
+
 fails = [(k, c) for k, c in sorted(CELLS.items()) if c["status"] == "fail"]
 if fails:
     p("Failed cells:")

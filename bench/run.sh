@@ -4,7 +4,7 @@
 # numbers under bench/results/RUN/. See bench/README.md for what each row
 # measures.
 #
-#   bench/run.sh [--quick] [--engines docker,podman] [--no-setup] [--no-build]
+#   bench/run.sh [--quick] [--engines docker,podman,containerd] [--no-setup] [--no-build]
 #                [--lifecycles-only] [--lifecycles N]
 #
 # This is a benchmark, not a test: it never fails because berth is slow, only
@@ -18,7 +18,7 @@ LABEL=io.berth.bench=1
 API=/v1.41
 
 QUICK=0
-ENGINES=docker,podman
+ENGINES=docker,podman,containerd
 SETUP=1
 BUILD=1
 LC_ONLY=0
@@ -29,7 +29,8 @@ usage() {
 usage: bench/run.sh [options]
   --quick            fewer runs, one round, 50 created (not started) containers,
                      engine-bound rows skipped; about 2 minutes
-  --engines LIST     docker,podman (default both)
+  --engines LIST     docker,podman,containerd (default all three; containerd:
+                     berth against ctr, per process)
   --no-setup         do not install missing tools (hyperfine, time, python3-docker,
                      dockerode)
   --no-build         use build/ as it is
@@ -190,8 +191,10 @@ engine_up() { "$FLOOR" "$(engine_sock "$1")" GET /_ping >/dev/null 2>&1; }
 
 IFS=, read -r -a WANT <<<"$ENGINES"
 RUN_ENGINES=()
+WANT_CTRD=0
 for e in "${WANT[@]}"; do
-	case "$e" in docker | podman) ;; *) echo "run.sh: unknown engine $e (docker, podman)" >&2; exit 2 ;; esac
+	[ "$e" = containerd ] && { WANT_CTRD=1; continue; } # its own rows (ctrd_rows)
+	case "$e" in docker | podman) ;; *) echo "run.sh: unknown engine $e (docker, podman, containerd)" >&2; exit 2 ;; esac
 	if ! engine_up "$e" && [ -x "$ROOT/scripts/provision.sh" ]; then
 		log "$e does not answer: scripts/provision.sh --engines $e"
 		"$ROOT/scripts/provision.sh" --engines "$e" >"$OUT/log/provision-$e.log" 2>&1 || true
@@ -203,7 +206,7 @@ for e in "${WANT[@]}"; do
 		meta "skipped_engine" "$e"
 	fi
 done
-[ "${#RUN_ENGINES[@]}" -gt 0 ] || { echo "run.sh: no engine to measure" >&2; exit 2; }
+[ "${#RUN_ENGINES[@]}" -gt 0 ] || [ "$WANT_CTRD" = 1 ] || { echo "run.sh: no engine to measure" >&2; exit 2; }
 
 # Containers this run makes: "SOCKET NAME" lines, written before each is
 # created, so the exit trap removes exactly those (never anything else).
@@ -256,6 +259,15 @@ cmd_for() { # TOOL OP
 	version) path="$API/version" ;;
 	esac
 	CMD=""
+	if [ "$ENGINE" = containerd ]; then # berth vs ctr (ctrd_rows below)
+		case "$tool:$op" in
+		berth:version) CMD=$(shq "$BERTH" -E containerd version) ;;
+		berth:ps0) CMD=$(shq "$BERTH" -E containerd ps -a) ;;
+		ctr:version) CMD=$(shq ctr -n default version) ;;
+		ctr:ps0) CMD=$(shq ctr -n default containers ls) ;;
+		esac
+		return 0
+	fi
 	case "$tool" in
 	floor) CMD=$(shq "$FLOOR" "$SOCK" GET "$path") ;;
 	berth | berth-H)
@@ -616,7 +628,7 @@ meta lc50_workers "$LC50_P"
 meta ev_n "$EV_N"
 meta lifecycles_only "$LC_ONLY"
 
-for e in "${RUN_ENGINES[@]}"; do
+for e in ${RUN_ENGINES[@]+"${RUN_ENGINES[@]}"}; do
 	set_engine "$e"
 	meta "server_$e" "$("$FLOOR" "$SOCK" GET "$API/version" 2>/dev/null |
 		"$PY" -c 'import json,sys; v=json.load(sys.stdin); print(v.get("Version","?"), "API", v.get("ApiVersion","?"))' 2>/dev/null || echo '?')"
@@ -650,6 +662,24 @@ for e in "${RUN_ENGINES[@]}"; do
 	fi
 	meta "containers_after_$e" "$(count_containers "$SOCK")"
 done
+# containerd: berth against ctr, one process per call (version, and the
+# container list of the default namespace as it is). Cells "pp containerd".
+ctrd_rows() {
+	local saved=("${TOOLS[@]}")
+	ENGINE=containerd
+	TOOLS=(berth ctr)
+	meta server_containerd "$(ctr version 2>/dev/null | sed -n 's/^ *Version: *//p' | tail -n1)"
+	meta containers_containerd "$(ctr -n default containers ls -q 2>/dev/null | wc -l)"
+	log "containerd: berth vs ctr, per process"
+	for op in version ps0; do measure_row "$op"; done
+	TOOLS=("${saved[@]}")
+}
+if [ "$WANT_CTRD" = 1 ] && [ -S /run/containerd/containerd.sock ] && command -v ctr >/dev/null &&
+	"$BERTH" -E containerd ping >/dev/null 2>&1; then
+	ctrd_rows
+else
+	meta skipped_engine containerd
+fi
 cleanup
 
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -18,5 +18,6 @@
 #include <berth/files.h>
 #include <berth/events.h>
 #include <berth/exec.h>
+#include <berth/image.h>
 
 #endif

@@ -129,6 +129,30 @@ int cli_no_options(const command *cmd, int argc, char **argv)
 	return 0;
 }
 
+int cli_format_options(const command *cmd, int argc, char **argv, bool *json)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int o;
+	while ((o = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f':
+			if (cli_format(cmd, optarg, json))
+				return EXIT_ENGINE;
+			break;
+		case 'h':
+			cli_help(cmd);
+			return -1;
+		default:
+			return cli_usage(cmd, "bad option");
+		}
+	}
+	return 0;
+}
+
 int cmd_start(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("start");
@@ -465,26 +489,10 @@ static void inspect_text(const berth_container_info *x)
 int cmd_inspect(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("inspect");
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	bool json = false;
-	int o;
-	while ((o = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f':
-			if (cli_format(cmd, optarg, &json))
-				return EXIT_ENGINE;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
-		}
-	}
+	int r = cli_format_options(cmd, argc, argv, &json);
+	if (r)
+		return r < 0 ? EXIT_OK : r;
 	if (optind >= argc)
 		return cli_usage(cmd, "no container given");
 	berth_client *client = cli_client(c);

@@ -78,6 +78,12 @@ static const command commands[] = {
 	  "Run a command in a running container" },
 	{ "attach", cmd_attach, "attach [--no-stdin] [--sig-proxy[=true|false]] NAME|ID",
 	  "Attach local stdin, stdout and stderr to a running container" },
+	{ "images", cmd_images, "images [-q] [--no-trunc] [--filter label=K[=V]]... [--format table|json]",
+	  "List images" },
+	{ "image", cmd_image,
+	  "image ls [OPTIONS as for images] | inspect [--format text|json] NAME... | tag SOURCE TARGET |\n"
+	  "         rm [-f] NAME... | import [-i] ARCHIVE|-",
+	  "Manage images (import: a docker-save archive, natively on containerd)" },
 };
 
 const command *cli_find_command(const char *name)

@@ -76,6 +76,15 @@ typedef struct berth_engine_ops {
 	int (*container_attach)(berth_stream **out, struct berth_client *c, const char *id,
 				const berth_attach_options *opts, berth_error *err);
 	void (*close)(struct berth_client *c);
+	/* images (image.c checks the arguments; opts never NULL) */
+	int (*image_list)(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
+			  berth_error *err);
+	int (*image_inspect)(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
+	int (*image_tag)(struct berth_client *c, const char *source, const char *target, berth_error *err);
+	int (*image_remove)(struct berth_client *c, const char *name, bool force, berth_error *err);
+	/* the whole archive, in memory (mapped) */
+	int (*image_import)(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
+			    berth_error *err);
 } berth_engine_ops;
 
 struct berth_client {
@@ -138,5 +147,10 @@ int negotiate_api_version(char out[16], const char *engine_max, const char *requ
  * HTTP/2; on success out_version receives containerd's version. */
 int containerd_probe_endpoint(char *out_version, size_t version_size, const char *uri, int timeout_ms,
 			      berth_error *err);
+
+/* Attach the containerd backend (engines/containerd/) to a client whose
+ * endpoint and namespace are set: connects and, unless discovery learned
+ * it already (version not NULL), asks containerd's version. */
+int containerd_attach(struct berth_client *c, const char *version, berth_error *err);
 
 #endif

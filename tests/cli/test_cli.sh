@@ -128,7 +128,7 @@ run "${ENGINE_CLI[@]}" volume inspect "berth-t-$RUN-vol"
 check "the named volume is still there" [ $rc = 0 ]
 
 run "$B" -E containerd ps
-check "--engine containerd says it is not in this build (125)" bash -c "[ $rc = 125 ] && grep -q 'containerd' '$TMP/err'"
+check "--engine containerd ps answers (0) or says containerd is not there (125)" bash -c "[ $rc = 0 ] && grep -q 'CONTAINER ID' '$TMP/out' || { [ $rc = 125 ] && grep -q 'containerd' '$TMP/err'; }"
 
 run "$B" platform --format json
 check "platform --format json is JSON" bash -c "python3 -c 'import json,sys; o=json.load(sys.stdin); assert \"InContainer\" in o' < '$TMP/out'"

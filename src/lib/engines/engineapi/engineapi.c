@@ -145,6 +145,10 @@ static int prepare(prepared *p, struct berth_client *c, const call *k, berth_err
 		.content_type = k->content_type,
 		.upgrade = k->upgrade,
 	};
+	if (!k->body && k->raw) {
+		p->req.body = k->raw;
+		p->req.body_len = k->raw_len;
+	}
 	return 0;
 }
 
@@ -675,6 +679,11 @@ static const berth_engine_ops engineapi_ops = {
 	.exec_exit_code = engineapi_exec_exit_code,
 	.container_attach = engineapi_attach_container,
 	.close = api_close,
+	.image_list = engineapi_image_list,
+	.image_inspect = engineapi_image_inspect,
+	.image_tag = engineapi_image_tag,
+	.image_remove = engineapi_image_remove,
+	.image_import = engineapi_image_import,
 };
 
 /* Podman's table: the common one plus health_run. Built once. */

@@ -73,6 +73,8 @@ typedef struct call {
 	void *body_payload;
 	const char *content_type;  /* NULL: application/json */
 	bool upgrade;          /* ask for the raw stream (Upgrade: tcp); 101 is success */
+	const void *raw;       /* a body already in memory that is not JSON (body NULL), borrowed */
+	size_t raw_len;
 } call;
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -166,5 +168,13 @@ int engineapi_exec_exit_code(int *out_code, struct berth_client *c, const char *
 			     berth_error *err);
 int engineapi_attach_container(berth_stream **out, struct berth_client *c, const char *id,
 			       const berth_attach_options *opts, berth_error *err);
+/* ---- images.c ----------------------------------------------------------- */
+int engineapi_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
+			 berth_error *err);
+int engineapi_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
+int engineapi_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err);
+int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
+int engineapi_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
+			   berth_error *err);
 
 #endif
