@@ -460,6 +460,48 @@ if LC50:
         p("Failed: " + "; ".join("%s %s %s: %s" % (k[0], k[1], k[2], r["note"] or "failed") for k, r in bad))
         p("")
 
+# ---- 5. event latency ---------------------------------------------------------------
+TARGET_EVENT_US = 1000   # berth's subscriber vs curl's, median of the paired differences
+
+
+def read_events():
+    """{engine: {"curl": (n, median_us, p90_us, diff_us), ..., "rss": kib}}"""
+    ev = {}
+    path = os.path.join(OUT, "events.tsv")
+    if os.path.exists(path):
+        for line in open(path):
+            f = line.rstrip("\n").split("\t")
+            if len(f) == 3 and f[1] == "rss":
+                ev.setdefault(f[0], {})["rss"] = int(f[2])
+            elif len(f) == 6:
+                ev.setdefault(f[0], {})[f[1]] = tuple(int(x) for x in f[2:])
+    return ev
+
+
+EVENTS = read_events()
+if EVENTS:
+    p("## 5. Event latency: a container killed through the API until its `die` reaches the subscriber")
+    p("")
+    p("Each engine: %s containers killed one at a time (SIGKILL, 150 ms apart); three subscribers with the "
+      "same label filter: `curl -sN --unix-socket` on /events and `berth events --format json` (both processes "
+      "whose stdout lines bench/event_latency reads), and libberth in that process. Latency: from the start of "
+      "the kill call to the line's arrival (median, p90); the last column is the median of the per-event "
+      "differences to curl. The machine is shared and loaded: the absolute times are mostly the engine's." %
+      META.get("ev_n", "N"))
+    p("")
+    rows = []
+    for e in ENGINES:
+        rec = EVENTS.get(e, {})
+        for sub, head in (("curl", "curl"), ("berth_cli", "berth events"), ("libberth", "libberth")):
+            if sub in rec:
+                n, med, p90, diff = rec[sub]
+                rows.append([ENGINE_TITLE[e], head, str(n), "%.1f ms" % (med / 1000.0), "%.1f ms" % (p90 / 1000.0),
+                             "–" if sub == "curl" else "%+.3f ms" % (diff / 1000.0)])
+        if "rss" in rec:
+            rows.append([ENGINE_TITLE[e], "berth events peak RSS", "", "%.2f MiB" % (rec["rss"] / 1024.0), "", ""])
+    p(table(["engine", "subscriber", "events", "median", "p90", "vs curl"], rows))
+    p("")
+
 section(True)
 
 # ---- log read throughput (section 5) ----------------------------------------------
@@ -498,7 +540,7 @@ def logs_stat(eng, shape, tool):
 
 
 if LOGS:
-    p("## Log read throughput")
+    p("## 6. Log read throughput")
     p("")
     p("Each client reads a container's whole stored log (no follow) to /dev/null: median wall and client CPU "
       "(user + sys) over the rounds, peak RSS the largest seen; ratios divide by the bare C reader's "
@@ -594,6 +636,13 @@ for e in ENGINES:
                 "sequential" if mode == "seq" else "%s workers" % META.get("lc50_workers", "8"), TARGET_LC50_CPU, e),
                 "%.1f ms vs %.1f ms (1/%.1f)" % (bc, cc, cc / bc if bc else float("inf")),
                 verdict(bc * TARGET_LC50_CPU <= cc), ""])
+for e in ENGINES:
+    rec = EVENTS.get(e, {})
+    for sub, head in (("berth_cli", "berth events"), ("libberth", "libberth")):
+        if sub in rec and rec[sub][3] != -1:
+            d = rec[sub][3]
+            trows.append([ENGINE_TITLE[e], "event: %s within %.0f ms of curl" % (head, TARGET_EVENT_US / 1000.0),
+                          "%+.3f ms" % (d / 1000.0), verdict(d <= TARGET_EVENT_US), ""])
 for (eng, shape) in sorted(LOGS):
     fl, b = logs_stat(eng, shape, "floor"), logs_stat(eng, shape, "berth")
     if fl and b:
@@ -612,6 +661,28 @@ p("Verdicts use the median wall time, as the targets do; the last column gives t
 p("")
 p(table(["engine", "target", "measured (wall)", "verdict", "CPU-time ratio"], trows))
 p("")
+
+# ---- containerd: berth vs ctr ----------------------------------------------------
+TARGET_CTR_RATIO = 4.0   # berth at least 4x faster than ctr per process
+if any(k[1] == "containerd" for k in CELLS):
+    p("## containerd: berth vs `ctr`, one process per call (median wall; peak RSS)")
+    p("")
+    p("containerd %s; %s container(s) in the default namespace during the list row. Target: berth at least "
+      "%.0f× faster than ctr." % (META.get("server_containerd", "?"), META.get("containers_containerd", "?"),
+                                  TARGET_CTR_RATIO))
+    p("")
+    rows = []
+    for op, label in (("version", "version"), ("ps0", "list containers")):
+        b, c = cell("pp", "containerd", op, "berth"), cell("pp", "containerd", op, "ctr")
+        if not b or not c or "median" not in b or "median" not in c:
+            rows.append([label, (b or {}).get("note", "n/a"), (c or {}).get("note", "n/a"), "", "", "", ""])
+            continue
+        speed = c["median"] / b["median"]
+        rows.append([label, fmt_ms(b["median"]), fmt_ms(c["median"]), "%.1f×" % speed,
+                     "%.1f MiB" % (b.get("rss_kib", 0) / 1024.0), "%.1f MiB" % (c.get("rss_kib", 0) / 1024.0),
+                     "met" if speed >= TARGET_CTR_RATIO else "MISSED"])
+    p(table(["operation", "berth", "ctr", "ctr / berth", "berth RSS", "ctr RSS", "≥ %.0f×" % TARGET_CTR_RATIO], rows))
+    p("")
 
 fails = [(k, c) for k, c in sorted(CELLS.items()) if c["status"] == "fail"]
 if fails:

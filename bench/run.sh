@@ -4,7 +4,7 @@
 # numbers under bench/results/RUN/. See bench/README.md for what each row
 # measures.
 #
-#   bench/run.sh [--quick] [--engines docker,podman] [--no-setup] [--no-build]
+#   bench/run.sh [--quick] [--engines docker,podman,containerd] [--no-setup] [--no-build]
 #                [--lifecycles-only] [--lifecycles N]
 #
 # This is a benchmark, not a test: it never fails because berth is slow, only
@@ -18,7 +18,7 @@ LABEL=io.berth.bench=1
 API=/v1.41
 
 QUICK=0
-ENGINES=docker,podman
+ENGINES=docker,podman,containerd
 SETUP=1
 BUILD=1
 LC_ONLY=0
@@ -31,7 +31,8 @@ usage() {
 usage: bench/run.sh [options]
   --quick            fewer runs, one round, 50 created (not started) containers,
                      engine-bound rows skipped; about 2 minutes
-  --engines LIST     docker,podman (default both)
+  --engines LIST     docker,podman,containerd (default all three; containerd:
+                     berth against ctr, per process)
   --no-setup         do not install missing tools (hyperfine, time, python3-docker,
                      dockerode)
   --no-build         use build/ as it is
@@ -178,6 +179,8 @@ cc "${CFLAGS[@]}" -I"$ROOT/include" -o "$BIN/inproc" "$BENCH/inproc.c" \
 	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
 cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/lifecycle_threads" "$BENCH/lifecycle_threads.c" \
 	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
+cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/event_latency" "$BENCH/event_latency.c" \
+	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
 FLOOR=$BIN/floor
 FLOOR_KA=$BIN/floor_keepalive
 INPROC_BIN=$BIN/inproc
@@ -196,8 +199,10 @@ engine_up() { "$FLOOR" "$(engine_sock "$1")" GET /_ping >/dev/null 2>&1; }
 
 IFS=, read -r -a WANT <<<"$ENGINES"
 RUN_ENGINES=()
+WANT_CTRD=0
 for e in "${WANT[@]}"; do
-	case "$e" in docker | podman) ;; *) echo "run.sh: unknown engine $e (docker, podman)" >&2; exit 2 ;; esac
+	[ "$e" = containerd ] && { WANT_CTRD=1; continue; } # its own rows (ctrd_rows)
+	case "$e" in docker | podman) ;; *) echo "run.sh: unknown engine $e (docker, podman, containerd)" >&2; exit 2 ;; esac
 	if ! engine_up "$e" && [ -x "$ROOT/scripts/provision.sh" ]; then
 		log "$e does not answer: scripts/provision.sh --engines $e"
 		"$ROOT/scripts/provision.sh" --engines "$e" >"$OUT/log/provision-$e.log" 2>&1 || true
@@ -209,7 +214,7 @@ for e in "${WANT[@]}"; do
 		meta "skipped_engine" "$e"
 	fi
 done
-[ "${#RUN_ENGINES[@]}" -gt 0 ] || { echo "run.sh: no engine to measure" >&2; exit 2; }
+[ "${#RUN_ENGINES[@]}" -gt 0 ] || [ "$WANT_CTRD" = 1 ] || { echo "run.sh: no engine to measure" >&2; exit 2; }
 
 # Containers this run makes: "SOCKET NAME" lines, written before each is
 # created, so the exit trap removes exactly those (never anything else).
@@ -262,6 +267,15 @@ cmd_for() { # TOOL OP
 	version) path="$API/version" ;;
 	esac
 	CMD=""
+	if [ "$ENGINE" = containerd ]; then # berth vs ctr (ctrd_rows below)
+		case "$tool:$op" in
+		berth:version) CMD=$(shq "$BERTH" -E containerd version) ;;
+		berth:ps0) CMD=$(shq "$BERTH" -E containerd ps -a) ;;
+		ctr:version) CMD=$(shq ctr -n default version) ;;
+		ctr:ps0) CMD=$(shq ctr -n default containers ls) ;;
+		esac
+		return 0
+	fi
 	case "$tool" in
 	floor) CMD=$(shq "$FLOOR" "$SOCK" GET "$path") ;;
 	berth | berth-H)
@@ -586,6 +600,20 @@ lc50_engine() {
 	meta "lc50_load_samples_$ENGINE" "$(tr '\n' ' ' <"$OUT/lc50/load-$ENGINE.txt")"
 }
 
+# ---- event latency ------------------------------------------------------------------
+# EV_N containers are killed one at a time; curl, the berth CLI and libberth
+# subscribe to their events with the same label filter (bench/event_latency.c).
+EV_N=$([ "$QUICK" = 1 ] && echo 10 || echo 30)
+events_engine() {
+	local f="$OUT/log/events-$ENGINE.txt"
+	if "$BIN/event_latency" "$SOCK" "$BERTH" "$EV_N" >"$f" 2>&1; then
+		awk -v e="$ENGINE" 'NF == 5 { print e "\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 }
+			$1 == "berth_rss_kib" { print e "\trss\t" $2 }' "$f" >>"$OUT/events.tsv"
+	else
+		log "$ENGINE: event latency could not be measured (see $f)"
+	fi
+}
+
 # ---- log read throughput -------------------------------------------------------
 # Two containers write a log and exit: LOGS_SHORT_MB of short lines (41
 # bytes) and LOGS_LONG_MB of 16 KiB lines. Each client then reads the whole
@@ -672,9 +700,10 @@ meta ps_started "$PS_STARTED"
 meta lc_runs "$LC_RUNS"
 meta lc50_n "$LC50_N"
 meta lc50_workers "$LC50_P"
+meta ev_n "$EV_N"
 meta lifecycles_only "$LC_ONLY"
 
-for e in "${RUN_ENGINES[@]}"; do
+for e in ${RUN_ENGINES[@]+"${RUN_ENGINES[@]}"}; do
 	set_engine "$e"
 	meta "server_$e" "$("$FLOOR" "$SOCK" GET "$API/version" 2>/dev/null |
 		"$PY" -c 'import json,sys; v=json.load(sys.stdin); print(v.get("Version","?"), "API", v.get("ApiVersion","?"))' 2>/dev/null || echo '?')"
@@ -704,6 +733,10 @@ for e in "${RUN_ENGINES[@]}"; do
 		log "$e: $LC50_N lifecycles per client, sequential and with $LC50_P workers"
 		lc50_engine
 	fi
+	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
+		log "$e: event latency, $EV_N die events per subscriber"
+		events_engine
+	fi
 	if [ "$LOGS_RUN" = 1 ] && [ "$LC_ONLY" = 0 ]; then
 		meta "logs_load_start_$e" "$(cut -d' ' -f1-3 /proc/loadavg)"
 		logs_engine
@@ -711,6 +744,24 @@ for e in "${RUN_ENGINES[@]}"; do
 	fi
 	meta "containers_after_$e" "$(count_containers "$SOCK")"
 done
+# containerd: berth against ctr, one process per call (version, and the
+# container list of the default namespace as it is). Cells "pp containerd".
+ctrd_rows() {
+	local saved=("${TOOLS[@]}")
+	ENGINE=containerd
+	TOOLS=(berth ctr)
+	meta server_containerd "$(ctr version 2>/dev/null | sed -n 's/^ *Version: *//p' | tail -n1)"
+	meta containers_containerd "$(ctr -n default containers ls -q 2>/dev/null | wc -l)"
+	log "containerd: berth vs ctr, per process"
+	for op in version ps0; do measure_row "$op"; done
+	TOOLS=("${saved[@]}")
+}
+if [ "$WANT_CTRD" = 1 ] && [ -S /run/containerd/containerd.sock ] && command -v ctr >/dev/null &&
+	"$BERTH" -E containerd ping >/dev/null 2>&1; then
+	ctrd_rows
+else
+	meta skipped_engine containerd
+fi
 cleanup
 
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -7,6 +7,7 @@
 
 #include <berth/client.h>
 #include <berth/stream.h>
+#include <berth/events.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -17,7 +18,8 @@ extern "C" {
  * What to read of a container's logs. Start from BERTH_LOGS_OPTIONS_INIT
  * (both channels, everything, no follow, no timestamps).
  *
- * since and until take one of (all checked before any request):
+ * since and until take one of (all checked before any request; the
+ * grammar of berth_time_parse() in <berth/events.h>):
  *  - an RFC 3339 time: "2024-05-01T10:00:00Z", "2024-05-01T12:00:00.5+02:00";
  *  - Unix seconds, optionally with a fraction: "1714557600",
  *    "1714557600.123456789";
@@ -106,17 +108,6 @@ typedef struct berth_logs_options {
  */
 BERTH_API int berth_container_logs(berth_stream **out, berth_client *client, const char *id,
 				   const berth_logs_options *opts, berth_error *err);
-
-/**
- * Read a time as berth_logs_options.since / until take it (see there)
- * into nanoseconds since the Unix epoch; relative durations count back
- * from now_ns (0: the current time). For callers that check a time
- * before they build options.
- * @return 0; BERTH_EINVAL (not a time; the message names `field`, which may
- *   be NULL, and the text).
- */
-BERTH_API int berth_time_parse(long long *out_ns, const char *text, long long now_ns, const char *field,
-			       berth_error *err);
 
 #ifdef __cplusplus
 }

@@ -159,10 +159,11 @@ int cmd_logs(cli *c, int argc, char **argv)
 		return cli_usage(cmd, "want exactly one container");
 	/* check the times before opening a connection */
 	berth_error err = BERTH_ERROR_INIT;
-	long long ignored;
-	if ((lopts.since && berth_time_parse(&ignored, lopts.since, 0, "--since", &err) < 0) ||
-	    (lopts.until && berth_time_parse(&ignored, lopts.until, 0, "--until", &err) < 0))
-		return cli_usage(cmd, "%s", err.message);
+	int64_t ignored;
+	if (lopts.since && berth_time_parse(&ignored, lopts.since, &err) < 0)
+		return cli_usage(cmd, "--since: %s", err.message);
+	if (lopts.until && berth_time_parse(&ignored, lopts.until, &err) < 0)
+		return cli_usage(cmd, "--until: %s", err.message);
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;

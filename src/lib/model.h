@@ -56,6 +56,7 @@ struct berth_spec {
 	strv label_values;
 	char *workdir, *user, *hostname;
 	bool tty, stdin_open, privileged, read_only_rootfs, auto_remove;
+	bool stdin_once;      /* an attach's end of stdin closes it (exec.h) */
 	bool init, has_init;
 	int stop_signal;      /* 0: the image's */
 	int stop_timeout;     /* -1: the engine's */
@@ -170,6 +171,32 @@ struct berth_prune_result {
 	strv ids;
 	uint64_t space_reclaimed;
 };
+
+/* ---- images (image.c; engines fill them) ---------------------------------- */
+
+typedef struct berth_image_entry {
+	char *id;
+	strv tags, digests;
+	int64_t size, created;
+	strv label_keys, label_values;  /* sorted by key */
+} berth_image_entry;
+
+struct berth_image_list {
+	berth_image_entry *items;
+	size_t len;
+};
+
+struct berth_image_info {
+	char *id, *architecture, *os, *created, *user, *workdir, *raw;
+	strv tags, entrypoint, cmd, env, exposed_ports;
+	strv label_keys, label_values;  /* sorted by key */
+	bool has_healthcheck;
+	strv hc_test;
+	int64_t hc_interval_ms, hc_timeout_ms, hc_start_period_ms;
+	int hc_retries;
+};
+
+void image_entry_release(berth_image_entry *e);
 
 /* Map an engine's state word to berth_state ("configured" -> created, ...). */
 berth_state state_from_string(const char *s);

@@ -220,8 +220,9 @@ int parse_rfc3339_ns(const char *s, size_t len, int64_t *out_ns)
 		return -1;
 	}
 	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
-	/* nanoseconds in 64 bits reach from 1677 to 2262 */
-	if (secs < -9223372035LL || secs > 9223372035LL)
+	/* ns since the epoch fit 64 bits from 1677 to 2262 ("0001-01-01T00:00:00Z",
+	 * the engines' zero time, does not) */
+	if (secs <= INT64_MIN / 1000000000LL || secs >= INT64_MAX / 1000000000LL - 1)
 		return -1;
 	*out_ns = secs * 1000000000LL + frac;
 	return (int)i;
@@ -437,6 +438,10 @@ static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 			}
 		} else {
 			r = logcut_finish(&b->lc, &f, err);
+			if (r < 0 && b->c && !b->lc.dx.failed)
+				/* a hijacked connection has no framing of its own:
+				 * ending inside a frame means it was cut */
+				r = berth_fail(err, BERTH_EUNAVAILABLE, "connection closed inside a frame");
 			if (r == 0 && bs_settle(b, out))
 				return 0;
 			if (r == 0) {
