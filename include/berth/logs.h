@@ -81,11 +81,19 @@ typedef struct berth_logs_options {
  *    the engine's error (BERTH_EENGINE or BERTH_EUNSUPPORTED).
  *  - Docker cuts lines longer than 16 KiB into entries of 16 KiB; each part
  *    is an entry of its own (own time, counts once for tail).
- *  - Podman 4.3 ends a follow as soon as the container stops, even when it
- *    has not sent the whole log yet; berth then reads the rest of the
- *    stored log (from the last entry's time on, skipping what it handed
- *    out already), so the stream is complete. Not for a TTY container,
- *    whose entries berth cannot count: there the end may be missing.
+ *  - Podman 4.3's own follow loses data with a fast writer: it ends as soon
+ *    as the container stops, before it has sent the whole log, and hands
+ *    out lines it caught half-written. berth follows a Podman container by
+ *    reading its stored log again from the last entry's time on, every
+ *    100 ms while nothing new comes (an inspect and a logs request each
+ *    time), skipping what it handed out already and holding back the last
+ *    entry of a read until a second read shows it unchanged: new output
+ *    arrives within about 100-200 ms, and the stream is complete once a read
+ *    that began after the container stopped has ended. While it waits,
+ *    berth_stream_fd() does not become readable: an event loop must poll
+ *    it with a timeout (say 100 ms). A TTY container, whose entries berth
+ *    cannot count, is followed through Podman's own follow, with its
+ *    losses.
  *  - Docker 20.10's `local` driver drops the newline of a line of 16 KiB
  *    or more (the end of its last part); `docker logs` shows the same.
  *  - Docker 20.10's `local` driver sends a follower duplicated data when
