@@ -350,9 +350,19 @@ int conn_fill(conn *c, int64_t deadline, const endpoint *ep, berth_error *err)
 				c->rlen += (size_t)n;
 			return n;
 		}
-		ssize_t n = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, 0);
+		if (c->drained) {
+			/* a read now would most likely answer EAGAIN: wait first,
+			 * which saves that system call on every streamed read */
+			c->drained = false;
+			int r = fd_wait(c->fd, POLLIN, deadline, ep, "read", err);
+			if (r < 0)
+				return r;
+		}
+		size_t room = c->rcap - c->rlen;
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, room, 0);
 		if (n >= 0) {
 			c->rlen += (size_t)n;
+			c->drained = n > 0 && (size_t)n < room;
 			return (int)n;
 		}
 		if (errno == EINTR)

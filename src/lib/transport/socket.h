@@ -35,6 +35,8 @@ typedef struct conn {
 	int fd;
 	tls_conn *tls;
 	bool reused;       /* came from the idle pool */
+	bool drained;      /* the last read took less than it could: the socket
+	                      is likely empty, so wait before the next read */
 	char *rbuf;
 	size_t rcap, rpos, rlen;  /* unread bytes are rbuf[rpos, rlen) */
 } conn;
