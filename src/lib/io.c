@@ -21,6 +21,16 @@ void stats_cpu_against(berth_stats *s, const berth_stats *earlier)
 {
 	s->pre_cpu_total = earlier->cpu_total;
 	s->pre_system_total = earlier->system_total;
+	/* Two readings berth took itself: the time between them is known
+	 * exactly, and the engine's system counter is not always comparable
+	 * across two requests (Podman 4.3 samples it apart from the cgroup's,
+	 * which gave 180 % for one busy thread). The docker CLI's number is
+	 * cpu / (wall x cpus) x cpus, so the wall clock gives the same figure. */
+	if (s->time_ns > earlier->time_ns && earlier->time_ns > 0 && s->cpu_total >= earlier->cpu_total) {
+		s->cpu_percent = (double)(s->cpu_total - earlier->cpu_total) / (double)(s->time_ns - earlier->time_ns) *
+				 100.0;
+		return;
+	}
 	s->cpu_percent = stats_cpu_percent(s->cpu_total, s->pre_cpu_total, s->system_total, s->pre_system_total,
 					   s->online_cpus);
 }

@@ -43,7 +43,9 @@ static void test_stats_oneshot_busy(void **state)
 		      (unsigned long long)berth_stats_memory_limit(s), (unsigned long long)berth_stats_pids(s));
 	/* a loop of sh keeps about one CPU busy */
 	assert_true(berth_stats_cpu_percent(s) > 20.0);
-	assert_true(berth_stats_cpu_percent(s) <= 100.0 * berth_stats_online_cpus(s) + 5);
+	/* one thread: at most one CPU's worth (Podman's own counters gave 180 %
+	 * here before berth timed its two readings itself) */
+	assert_true(berth_stats_cpu_percent(s) <= 115.0);
 	assert_int_equal(berth_stats_memory_limit(s), LIMIT);
 	assert_true(berth_stats_memory_usage(s) > 0);
 	assert_true(berth_stats_memory_usage(s) < LIMIT);

@@ -15,7 +15,8 @@ struct http_stream {
 	transport *t;
 	conn *c;
 	http_parser parser;
-	http_response *head;
+	http_response *head;   /* the caller's, filled until open returns; NULL after */
+	int status;            /* the reply's status, kept here for later reads */
 	sbuf chunk;            /* body bytes not yet handed out */
 	bool chunk_handed;     /* chunk was given to the reader: drop it next time */
 	sbuf hname, hvalue;    /* the header being parsed */
@@ -109,6 +110,11 @@ static int commit_header(struct http_stream *s)
 		return 0;
 	for (size_t i = 0; i < s->hname.len; i++)
 		s->hname.data[i] = (char)tolower((unsigned char)s->hname.data[i]);
+	if (!s->head) {
+		sbuf_reset(&s->hname);
+		sbuf_reset(&s->hvalue);
+		return 0;
+	}
 	if (strv_push(&s->head->hnames, s->hname.data) < 0 ||
 	    strv_push(&s->head->hvalues, s->hvalue.data ? s->hvalue.data : "") < 0) {
 		s->cb_error = BERTH_ENOMEM;
@@ -155,7 +161,9 @@ static int on_headers_complete(http_parser *p)
 	if (s->in_value && commit_header(s) < 0)
 		return -1;
 	s->in_value = false;
-	s->head->status = p->status_code;
+	s->status = p->status_code;
+	if (s->head)
+		s->head->status = p->status_code;
 	s->headers_done = true;
 	s->keep_alive = http_should_keep_alive(p);
 	/* 1: the reply has no body (HEAD). */
@@ -202,9 +210,12 @@ static void stream_reset(struct http_stream *s)
 	s->in_value = s->headers_done = s->message_done = s->keep_alive = s->upgraded = false;
 	s->received = 0;
 	s->cb_error = 0;
-	strv_release(&s->head->hnames);
-	strv_release(&s->head->hvalues);
-	s->head->status = 0;
+	s->status = 0;
+	if (s->head) {
+		strv_release(&s->head->hnames);
+		strv_release(&s->head->hvalues);
+		s->head->status = 0;
+	}
 }
 
 /* Run the parser over unread bytes; at_eof tells it the peer closed. */
@@ -227,7 +238,7 @@ static int feed(struct http_stream *s, bool at_eof, berth_error *err)
 		/* Paused by on_message_complete: the reply is done, and the
 		 * count returned includes its last byte. An interim reply
 		 * (1xx other than 101) is not the answer: parse the next one. */
-		int st = s->head->status;
+		int st = s->status;
 		if (st >= 100 && st < 200 && st != 101 && !s->upgraded)
 			stream_reset(s);
 		return 0;
@@ -397,6 +408,9 @@ int http_stream_open(http_stream **out, transport *t, const http_request *req, h
 		http_stream_close(s);
 		return r;
 	}
+	/* the head is complete; the caller may keep it anywhere (often on a
+	 * stack frame the stream outlives), so later reads never touch it */
+	s->head = NULL;
 	*out = s;
 	return 0;
 }
