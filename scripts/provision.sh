@@ -31,7 +31,10 @@ EOF
 
 # --- settings ----------------------------------------------------------------
 BUILD_PKGS=(meson ninja-build pkg-config gcc libhttp-parser-dev libjansson-dev
-            libssl-dev libcmocka-dev)
+            libssl-dev libcmocka-dev
+            libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler
+            golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
+            golang-github-gogo-googleapis-dev)
 TOOL_PKGS=(curl socat openssl python3 procps iproute2 time)
 # iptables: dockerd/netavark need it; netavark+aardvark-dns: podman networks;
 # catatonit: podman builds its pod "pause" image from it (no registry here).

@@ -47,9 +47,6 @@ int engine_unsupported(const struct berth_client *c, const char *op, berth_error
 			  berth_engine_name(c->engine), op);
 }
 
-static const char *containerd_unsupported =
-	"berth's containerd backend is not in this build yet: use Docker or Podman";
-
 /* Summarise why discovery found nothing: the most telling code, and each
  * candidate's reason, as far as the message has room. */
 static int no_engine_error(const berth_detection *d, berth_engine wanted, berth_error *err)
@@ -77,18 +74,14 @@ static int no_engine_error(const berth_detection *d, berth_engine wanted, berth_
 static int client_connect(berth_client *c, const berth_client_options *o, berth_error *err)
 {
 	if (o->host) {
-		/* An explicit endpoint: containerd addresses are recognised
-		 * but cannot be driven yet. */
-		if (o->engine == BERTH_ENGINE_CONTAINERD)
-			return berth_fail(err, BERTH_EUNSUPPORTED, "%s: %s", o->host, containerd_unsupported);
 		c->endpoint = strdup(o->host);
 		c->source = strdup("option");
 		if (!c->endpoint || !c->source)
 			return BERTH_NOMEM(err);
+		if (o->engine == BERTH_ENGINE_CONTAINERD)
+			return containerd_attach(c, err);
 		return engineapi_attach(c, NULL, o->tls_verify, o->cert_path, o->api_version, err);
 	}
-	if (o->engine == BERTH_ENGINE_CONTAINERD)
-		return berth_fail(err, BERTH_EUNSUPPORTED, "%s", containerd_unsupported);
 
 	berth_detection d = { 0 };
 	int r = detection_collect(&d, NULL, o->engine, err);
@@ -102,6 +95,8 @@ static int client_connect(berth_client *c, const berth_client_options *o, berth_
 		c->source = strdup(k->source);
 		if (!c->endpoint || !c->source)
 			r = BERTH_NOMEM(err);
+		else if (k->engine == BERTH_ENGINE_CONTAINERD)
+			r = containerd_attach(c, err);
 		else
 			r = engineapi_attach(c, &k->probe, k->tls_mode ? k->tls_mode : o->tls_verify,
 					     k->cert_dir ? k->cert_dir : o->cert_path, o->api_version, err);

@@ -198,9 +198,8 @@ void detection_probe(candidate *c, berth_engine wanted, int timeout_ms)
 		if (gr == 0) {
 			c->engine = BERTH_ENGINE_CONTAINERD;
 			snprintf(c->server_version, sizeof c->server_version, "%s", version);
-			r = berth_fail(&e, BERTH_EUNSUPPORTED,
-				       "containerd %s answers gRPC here, but berth's containerd backend is not in this build yet",
-				       version[0] ? version : "(version unknown)");
+			snprintf(c->api_version, sizeof c->api_version, "v1");
+			r = 0;
 		} else if (containerd_address(c)) {
 			r = gr;
 			e = ge;

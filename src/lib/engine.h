@@ -112,4 +112,8 @@ int negotiate_api_version(char out[16], const char *engine_max, const char *requ
 int containerd_probe_endpoint(char *out_version, size_t version_size, const char *uri, int timeout_ms,
 			      berth_error *err);
 
+/* Attach the containerd backend (engines/containerd/) to a client whose
+ * endpoint and namespace are set: connects and asks containerd's version. */
+int containerd_attach(struct berth_client *c, berth_error *err);
+
 #endif

@@ -1,0 +1,265 @@
+/* The containerd backend: attach, the ops table, ping, version, info and
+ * the helpers every file of the backend uses to make a call. */
+#include "containerd.h"
+
+#include <stdio.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api_services_containers_v1_containers.pb-c.h"
+#include "api_services_images_v1_images.pb-c.h"
+#include "api_services_tasks_v1_tasks.pb-c.h"
+#include "api_services_version_v1_version.pb-c.h"
+
+/* ---- calls ------------------------------------------------------------ */
+
+int ctrd_call_lease(void *out, berth_client *c, const char *lease, const char *method, const ProtobufCMessage *req,
+		    const ProtobufCMessageDescriptor *reply, int timeout_ms, berth_error *err)
+{
+	char path[160];
+	snprintf(path, sizeof path, "/containerd.services.%s", method);
+	_cleanup_free_ uint8_t *body = NULL;
+	size_t len = 0;
+	if (req) {
+		len = protobuf_c_message_get_packed_size(req);
+		body = malloc(len ? len : 1);
+		if (!body)
+			return BERTH_NOMEM(err);
+		protobuf_c_message_pack(req, body);
+	}
+	grpc_call_args a = { .path = path, .ns = c->ns, .lease = lease, .body = body, .len = len,
+			     .timeout_ms = timeout_ms == 0 ? c->timeout_ms : timeout_ms };
+	_cleanup_sbuf_ sbuf all = SBUF_INIT;
+	int r = grpc_call(ctrd_channel(c), &a, &all, err);
+	if (r < 0 || !reply)
+		return r;
+	size_t pos = 0;
+	const uint8_t *msg = NULL;
+	size_t mlen = 0;
+	r = grpc_frame_next((const uint8_t *)all.data, all.len, &pos, &msg, &mlen, err);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: %s: no reply message", c->endpoint, method);
+	ProtobufCMessage *m = protobuf_c_message_unpack(reply, NULL, mlen, mlen ? msg : (const uint8_t *)"");
+	if (!m)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: %s: undecodable %s", c->endpoint, method, reply->name);
+	*(ProtobufCMessage **)out = m;
+	return 0;
+}
+
+int ctrd_call(void *out, berth_client *c, const char *method, const ProtobufCMessage *req,
+	      const ProtobufCMessageDescriptor *reply, int timeout_ms, berth_error *err)
+{
+	return ctrd_call_lease(out, c, NULL, method, req, reply, timeout_ms, err);
+}
+
+int ctrd_labels_to_strv(strv *keys, strv *values, void *const *entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const ctrd_kv *e = entries[i];
+		if (e->key && labels_set(keys, values, e->key, strempty(e->value)) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void ctrd_time_format(char out[40], const Google__Protobuf__Timestamp *t)
+{
+	out[0] = '\0';
+	if (!t || (t->seconds == 0 && t->nanos == 0))
+		return;
+	time_t s = (time_t)t->seconds;
+	struct tm tm;
+	if (!gmtime_r(&s, &tm))
+		return;
+	size_t n = strftime(out, 40, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 40 - n, ".%09dZ", t->nanos >= 0 && t->nanos < 1000000000 ? t->nanos : 0);
+}
+
+int ctrd_json_str(sbuf *b, const char *s)
+{
+	int r = sbuf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)strempty(s); r == 0 && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			r = sbuf_addc(b, '\\') || sbuf_addc(b, (char)*p);
+		else if (*p < 0x20)
+			r = sbuf_printf(b, "\\u%04x", *p);
+		else
+			r = sbuf_addc(b, (char)*p);
+	}
+	return r || sbuf_addc(b, '"') ? -ENOMEM : 0;
+}
+
+/* ---- ping, version, info ------------------------------------------------ */
+
+static int get_version(Containerd__Services__Version__V1__VersionResponse **out, berth_client *c, int timeout_ms,
+		       berth_error *err)
+{
+	/* The version service lives outside the namespaces: no header needed,
+	 * but it does no harm. */
+	return ctrd_call(out, c, "version.v1.Version/Version", NULL,
+			 &containerd__services__version__v1__version_response__descriptor, timeout_ms, err);
+}
+
+static int ctrd_ping(berth_client *c, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Version__V1__VersionResponse *v = NULL;
+	return get_version(&v, c, 0, err);
+}
+
+static int ctrd_version(berth_version **out, berth_client *c, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Version__V1__VersionResponse *v = NULL;
+	int r = get_version(&v, c, 0, err);
+	if (r < 0)
+		return r;
+	struct utsname u;
+	uname(&u);
+	_cleanup_sbuf_ sbuf raw = SBUF_INIT;
+	if (sbuf_adds(&raw, "{\"Version\":") || ctrd_json_str(&raw, v->version) || sbuf_adds(&raw, ",\"Revision\":") ||
+	    ctrd_json_str(&raw, v->revision) || sbuf_adds(&raw, "}"))
+		return BERTH_NOMEM(err);
+	berth_version *x = calloc(1, sizeof *x);
+	if (!x)
+		return BERTH_NOMEM(err);
+	x->engine = BERTH_ENGINE_CONTAINERD;
+	x->server = strdup(strempty(v->version));
+	x->api = strdup("v1");
+	x->min_api = strdup("v1");
+	x->os = strdup("linux");
+	/* the engines' (Go's) names for the architecture */
+	x->arch = strdup(STREQ(u.machine, "x86_64") ? "amd64" : STREQ(u.machine, "aarch64") ? "arm64" : u.machine);
+	x->kernel = strdup(u.release);
+	x->raw = sbuf_steal(&raw);
+	if (!x->server || !x->api || !x->min_api || !x->os || !x->arch || !x->kernel || !x->raw) {
+		berth_version_free(x);
+		return BERTH_NOMEM(err);
+	}
+	*out = x;
+	return 0;
+}
+
+/* The cgroup version of this host (containerd runs here: the socket is local). */
+static const char *cgroup_version(void)
+{
+	return access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "2" : "1";
+}
+
+static int ctrd_info(berth_info **out, berth_client *c, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Version__V1__VersionResponse *v = NULL;
+	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *cl = NULL;
+	_cleanup_pb_ Containerd__Services__Tasks__V1__ListTasksResponse *tl = NULL;
+	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
+	Containerd__Services__Containers__V1__ListContainersRequest creq =
+		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
+	Containerd__Services__Tasks__V1__ListTasksRequest treq = CONTAINERD__SERVICES__TASKS__V1__LIST_TASKS_REQUEST__INIT;
+	Containerd__Services__Images__V1__ListImagesRequest ireq = CONTAINERD__SERVICES__IMAGES__V1__LIST_IMAGES_REQUEST__INIT;
+	int r = get_version(&v, c, 0, err);
+	if (r == 0)
+		r = ctrd_call(&cl, c, "containers.v1.Containers/List", &creq.base,
+			      &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
+	if (r == 0)
+		r = ctrd_call(&tl, c, "tasks.v1.Tasks/List", &treq.base,
+			      &containerd__services__tasks__v1__list_tasks_response__descriptor, 0, err);
+	if (r == 0)
+		r = ctrd_call(&il, c, "images.v1.Images/List", &ireq.base,
+			      &containerd__services__images__v1__list_images_response__descriptor, 0, err);
+	if (r < 0)
+		return r;
+	berth_info *x = calloc(1, sizeof *x);
+	if (!x)
+		return BERTH_NOMEM(err);
+	x->containers = (int64_t)cl->n_containers;
+	for (size_t i = 0; i < tl->n_tasks; i++) {
+		switch (tl->tasks[i]->status) {
+		case CONTAINERD__V1__TYPES__STATUS__RUNNING: x->running++; break;
+		case CONTAINERD__V1__TYPES__STATUS__PAUSED:
+		case CONTAINERD__V1__TYPES__STATUS__PAUSING: x->paused++; break;
+		default: break;
+		}
+	}
+	x->stopped = x->containers - x->running - x->paused;
+	if (x->stopped < 0)
+		x->stopped = 0;
+	x->images = (int64_t)il->n_images;
+	x->ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct sysinfo si;
+	if (sysinfo(&si) == 0)
+		x->mem_total = (int64_t)si.totalram * si.mem_unit;
+	struct utsname u;
+	uname(&u);
+	_cleanup_sbuf_ sbuf raw = SBUF_INIT;
+	int nr = sbuf_adds(&raw, "{\"ServerVersion\":") || ctrd_json_str(&raw, v->version) ||
+		 sbuf_adds(&raw, ",\"Namespace\":") || ctrd_json_str(&raw, c->ns) ||
+		 sbuf_printf(&raw, ",\"Containers\":%lld,\"Images\":%lld}", (long long)x->containers,
+			     (long long)x->images);
+	x->name = strdup(u.nodename);
+	x->server_version = strdup(strempty(v->version));
+	x->os = strdup("linux");
+	x->kernel = strdup(u.release);
+	x->storage_driver = strdup(CTRD_SNAPSHOTTER);
+	x->cgroup_driver = strdup("cgroupfs");
+	x->cgroup_version = strdup(cgroup_version());
+	x->raw = nr ? NULL : sbuf_steal(&raw);
+	if (!x->name || !x->server_version || !x->os || !x->kernel || !x->storage_driver || !x->cgroup_driver ||
+	    !x->cgroup_version || !x->raw) {
+		berth_info_free(x);
+		return BERTH_NOMEM(err);
+	}
+	*out = x;
+	return 0;
+}
+
+static void ctrd_close(berth_client *c)
+{
+	ctrd_client *b = c->backend;
+	if (!b)
+		return;
+	grpc_channel_free(b->ch);
+	free(b);
+	c->backend = NULL;
+}
+
+/* Slots are filled per file; a NULL one answers BERTH_EUNSUPPORTED. */
+static const berth_engine_ops containerd_ops = {
+	.name = "containerd",
+	.ping = ctrd_ping,
+	.version = ctrd_version,
+	.info = ctrd_info,
+	.container_list = ctrd_container_list,
+	.container_inspect = ctrd_container_inspect,
+	.container_remove = ctrd_container_remove,
+	.close = ctrd_close,
+};
+
+int containerd_attach(berth_client *c, berth_error *err)
+{
+	ctrd_client *b = calloc(1, sizeof *b);
+	if (!b)
+		return BERTH_NOMEM(err);
+	int r = grpc_channel_open(&b->ch, c->endpoint, c->connect_timeout_ms, err);
+	if (r < 0) {
+		free(b);
+		return r;
+	}
+	c->backend = b;
+	c->ops = &containerd_ops;
+	c->engine = BERTH_ENGINE_CONTAINERD;
+	_cleanup_pb_ Containerd__Services__Version__V1__VersionResponse *v = NULL;
+	r = get_version(&v, c, c->connect_timeout_ms, err);
+	if (r < 0) {
+		/* a socket that answers but is not containerd */
+		if (r == BERTH_EUNSUPPORTED || r == BERTH_ENOTFOUND)
+			r = berth_fail(err, BERTH_EPROTOCOL, "%s: not containerd (no version service)", c->endpoint);
+		ctrd_close(c);
+		c->ops = NULL;
+		return r;
+	}
+	snprintf(c->server_version, sizeof c->server_version, "%s", strempty(v->version));
+	snprintf(c->api_version, sizeof c->api_version, "v1");
+	return 0;
+}

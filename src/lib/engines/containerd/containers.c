@@ -1,0 +1,437 @@
+/* containerd containers: list, inspect and remove, onto berth's normalized
+ * model. A containerd container is a record (labels, image, OCI spec,
+ * snapshot key); what runs is its task. The state comes from the task: no
+ * task is "created" (or "exited" when the lifecycle recorded an exit),
+ * CREATED / RUNNING / PAUSED / STOPPED map to created / running / paused /
+ * exited with the exit code and time. */
+#include "containerd.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include "api_services_containers_v1_containers.pb-c.h"
+#include "api_services_images_v1_images.pb-c.h"
+#include "api_services_snapshots_v1_snapshots.pb-c.h"
+#include "api_services_tasks_v1_tasks.pb-c.h"
+
+typedef Containerd__Services__Containers__V1__Container ctrd_container;
+typedef Containerd__V1__Types__Process ctrd_process;
+
+static berth_state state_of(Containerd__V1__Types__Status s)
+{
+	switch (s) {
+	case CONTAINERD__V1__TYPES__STATUS__CREATED: return BERTH_STATE_CREATED;
+	case CONTAINERD__V1__TYPES__STATUS__RUNNING: return BERTH_STATE_RUNNING;
+	case CONTAINERD__V1__TYPES__STATUS__PAUSED:
+	case CONTAINERD__V1__TYPES__STATUS__PAUSING: return BERTH_STATE_PAUSED;
+	case CONTAINERD__V1__TYPES__STATUS__STOPPED: return BERTH_STATE_EXITED;
+	default: return BERTH_STATE_UNKNOWN;
+	}
+}
+
+static void task_info_from(ctrd_task_info *out, const ctrd_process *p)
+{
+	*out = (ctrd_task_info){ .exists = true, .state = state_of(p->status), .pid = p->pid,
+				 .exit_status = p->exit_status };
+	if (out->state == BERTH_STATE_EXITED)
+		ctrd_time_format(out->exited_at, p->exited_at);
+	if (out->state != BERTH_STATE_RUNNING && out->state != BERTH_STATE_PAUSED)
+		out->pid = 0;
+}
+
+int ctrd_task_get(ctrd_task_info *out, berth_client *c, const char *id, berth_error *err)
+{
+	Containerd__Services__Tasks__V1__GetRequest req = CONTAINERD__SERVICES__TASKS__V1__GET_REQUEST__INIT;
+	req.container_id = (char *)id;
+	_cleanup_pb_ Containerd__Services__Tasks__V1__GetResponse *resp = NULL;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = ctrd_call(&resp, c, "tasks.v1.Tasks/Get", &req.base,
+			  &containerd__services__tasks__v1__get_response__descriptor, 0, &e);
+	if (r == BERTH_ENOTFOUND) {
+		*out = (ctrd_task_info){ .state = BERTH_STATE_UNKNOWN };
+		return 0;
+	}
+	if (r < 0) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	if (!resp->process)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: Tasks/Get %s: reply without a process", c->endpoint, id);
+	task_info_from(out, resp->process);
+	return 0;
+}
+
+static const char *label_of(const ctrd_container *k, const char *key)
+{
+	for (size_t i = 0; i < k->n_labels; i++)
+		if (k->labels[i]->key && STREQ(k->labels[i]->key, key))
+			return k->labels[i]->value;
+	return NULL;
+}
+
+/* The user's labels (berth's own bookkeeping ones left out). */
+static int user_labels(strv *keys, strv *values, const ctrd_container *k)
+{
+	for (size_t i = 0; i < k->n_labels; i++) {
+		const char *key = k->labels[i]->key;
+		if (key && !startswith(key, CTRD_LABEL_PREFIX) &&
+		    labels_set(keys, values, key, strempty(k->labels[i]->value)) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The state of container k given its task (NULL: none). */
+static berth_state effective_state(const ctrd_container *k, const ctrd_task_info *t, int *exit_code,
+				   const char **finished)
+{
+	*exit_code = 0;
+	*finished = "";
+	if (t && t->exists) {
+		if (t->state == BERTH_STATE_EXITED) {
+			*exit_code = (int)t->exit_status;
+			*finished = t->exited_at;
+		}
+		return t->state;
+	}
+	const char *code = label_of(k, CTRD_LABEL_EXIT_CODE);
+	if (!code)
+		return BERTH_STATE_CREATED;
+	*exit_code = atoi(code);
+	*finished = strempty(label_of(k, CTRD_LABEL_FINISHED_AT));
+	return BERTH_STATE_EXITED;
+}
+
+/* ---- list --------------------------------------------------------------- */
+
+static bool label_filters_match(const ctrd_container *k, const berth_list_options *o)
+{
+	for (size_t i = 0; i < o->label_count; i++) {
+		const char *f = o->labels[i], *eq = strchr(f, '=');
+		size_t klen = eq ? (size_t)(eq - f) : strlen(f);
+		bool hit = false;
+		for (size_t j = 0; j < k->n_labels && !hit; j++) {
+			const char *key = k->labels[j]->key;
+			hit = key && strlen(key) == klen && memcmp(key, f, klen) == 0 &&
+			      (!eq || STREQ(strempty(k->labels[j]->value), eq + 1));
+		}
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+static bool state_wanted(berth_state s, const berth_list_options *o)
+{
+	if (o->state_count) {
+		for (size_t i = 0; i < o->state_count; i++)
+			if (o->states[i] == s)
+				return true;
+		return false;
+	}
+	return o->all || s == BERTH_STATE_RUNNING || s == BERTH_STATE_PAUSED;
+}
+
+static int fill_entry(berth_container_entry *e, const ctrd_container *k, berth_state st, int code)
+{
+	e->state = st;
+	e->created = k->created_at ? (int64_t)k->created_at->seconds : 0;
+	char status[64];
+	switch (st) {
+	case BERTH_STATE_RUNNING: snprintf(status, sizeof status, "Up"); break;
+	case BERTH_STATE_PAUSED: snprintf(status, sizeof status, "Up (Paused)"); break;
+	case BERTH_STATE_EXITED: snprintf(status, sizeof status, "Exited (%d)", code); break;
+	default: snprintf(status, sizeof status, "Created"); break;
+	}
+	_cleanup_free_ char *cmd = NULL;
+	if (k->spec && k->spec->value.len) {
+		berth_container_info tmp = { 0 };
+		if (ctrd_spec_read(&tmp, (const char *)k->spec->value.data, k->spec->value.len) == 0) {
+			sbuf b = SBUF_INIT;
+			for (size_t i = 0; i < tmp.cmd.len; i++)
+				if ((i && sbuf_addc(&b, ' ')) || sbuf_adds(&b, tmp.cmd.items[i]))
+					break;
+			cmd = sbuf_steal(&b);
+			sbuf_release(&b);
+		}
+		strv_release(&tmp.cmd);
+		strv_release(&tmp.env);
+		for (size_t i = 0; i < tmp.mounts_len; i++)
+			free(tmp.mounts[i].source), free(tmp.mounts[i].destination);
+		free(tmp.mounts);
+	}
+	e->id = strdup(k->id);
+	e->name = strdup(k->id);
+	e->image = strdup(strempty(k->image));
+	e->command = cmd ? TAKE_PTR(cmd) : strdup("");
+	e->status = strdup(status);
+	e->ports = strdup("");
+	if (!e->id || !e->name || !e->image || !e->command || !e->status || !e->ports ||
+	    user_labels(&e->label_keys, &e->label_values, k) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int ctrd_container_list(berth_container_list **out, berth_client *c, const berth_list_options *o, berth_error *err)
+{
+	Containerd__Services__Containers__V1__ListContainersRequest creq =
+		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
+	Containerd__Services__Tasks__V1__ListTasksRequest treq = CONTAINERD__SERVICES__TASKS__V1__LIST_TASKS_REQUEST__INIT;
+	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *cl = NULL;
+	_cleanup_pb_ Containerd__Services__Tasks__V1__ListTasksResponse *tl = NULL;
+	int r = ctrd_call(&cl, c, "containers.v1.Containers/List", &creq.base,
+			  &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
+	if (r == 0)
+		r = ctrd_call(&tl, c, "tasks.v1.Tasks/List", &treq.base,
+			      &containerd__services__tasks__v1__list_tasks_response__descriptor, 0, err);
+	if (r < 0)
+		return r;
+	berth_container_list *l = calloc(1, sizeof *l);
+	if (!l || (cl->n_containers && !(l->items = calloc(cl->n_containers, sizeof *l->items)))) {
+		free(l);
+		return BERTH_NOMEM(err);
+	}
+	for (size_t i = 0; i < cl->n_containers; i++) {
+		const ctrd_container *k = cl->containers[i];
+		if (!k->id || !label_filters_match(k, o) || (o->name && !strstr(k->id, o->name)))
+			continue;
+		ctrd_task_info t = { 0 };
+		for (size_t j = 0; j < tl->n_tasks; j++)
+			if (tl->tasks[j]->id && STREQ(tl->tasks[j]->id, k->id)) {
+				task_info_from(&t, tl->tasks[j]);
+				break;
+			}
+		int code;
+		const char *finished;
+		berth_state st = effective_state(k, &t, &code, &finished);
+		if (!state_wanted(st, o))
+			continue;
+		r = fill_entry(&l->items[l->len++], k, st, code);
+		if (r < 0) {
+			berth_container_list_free(l);
+			return BERTH_NOMEM(err);
+		}
+	}
+	*out = l;
+	return 0;
+}
+
+/* ---- inspect ------------------------------------------------------------ */
+
+static int get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,
+			 const char *id, berth_error *err)
+{
+	Containerd__Services__Containers__V1__GetContainerRequest req =
+		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
+	req.id = (char *)id;
+	int r = ctrd_call(out, c, "containers.v1.Containers/Get", &req.base,
+			  &containerd__services__containers__v1__get_container_response__descriptor, 0, err);
+	if (r == BERTH_ENOTFOUND)
+		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", id);
+	if (r == 0 && !(*out)->container) {
+		pb_freep(out);
+		*out = NULL;
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: Containers/Get %s: no container in the reply", c->endpoint, id);
+	}
+	return r;
+}
+
+/* The image's id: the digest of what the image record points at. */
+static char *image_digest(berth_client *c, const char *name)
+{
+	if (isempty(name))
+		return strdup("");
+	Containerd__Services__Images__V1__GetImageRequest req = CONTAINERD__SERVICES__IMAGES__V1__GET_IMAGE_REQUEST__INIT;
+	req.name = (char *)name;
+	_cleanup_pb_ Containerd__Services__Images__V1__GetImageResponse *resp = NULL;
+	if (ctrd_call(&resp, c, "images.v1.Images/Get", &req.base,
+		      &containerd__services__images__v1__get_image_response__descriptor, 0, NULL) < 0 ||
+	    !resp->image || !resp->image->target)
+		return strdup("");
+	return strdup(strempty(resp->image->target->digest));
+}
+
+static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t)
+{
+	char created[40], updated[40];
+	ctrd_time_format(created, k->created_at);
+	ctrd_time_format(updated, k->updated_at);
+	int r = sbuf_adds(b, "{\"ID\":") || ctrd_json_str(b, k->id) || sbuf_adds(b, ",\"Image\":") ||
+		ctrd_json_str(b, k->image) || sbuf_adds(b, ",\"Runtime\":") ||
+		ctrd_json_str(b, k->runtime ? k->runtime->name : "") || sbuf_adds(b, ",\"Snapshotter\":") ||
+		ctrd_json_str(b, k->snapshotter) || sbuf_adds(b, ",\"SnapshotKey\":") ||
+		ctrd_json_str(b, k->snapshot_key) || sbuf_adds(b, ",\"CreatedAt\":") || ctrd_json_str(b, created) ||
+		sbuf_adds(b, ",\"UpdatedAt\":") || ctrd_json_str(b, updated) || sbuf_adds(b, ",\"Labels\":{");
+	for (size_t i = 0; r == 0 && i < k->n_labels; i++)
+		r = (i && sbuf_addc(b, ',')) || ctrd_json_str(b, k->labels[i]->key) || sbuf_addc(b, ':') ||
+		    ctrd_json_str(b, k->labels[i]->value);
+	r = r || sbuf_adds(b, "}");
+	if (r == 0 && t->exists)
+		r = sbuf_printf(b, ",\"Task\":{\"Pid\":%u,\"Status\":\"%s\",\"ExitStatus\":%u,\"ExitedAt\":", t->pid,
+				berth_state_name(t->state), t->exit_status) ||
+		    ctrd_json_str(b, t->exited_at) || sbuf_addc(b, '}');
+	/* the OCI spec is JSON already */
+	if (r == 0 && k->spec && k->spec->value.len && k->spec->value.data[0] == '{')
+		r = sbuf_adds(b, ",\"Spec\":") || sbuf_add(b, k->spec->value.data, k->spec->value.len);
+	return r || sbuf_addc(b, '}') ? -ENOMEM : 0;
+}
+
+int ctrd_container_inspect(berth_container_info **out, berth_client *c, const char *id, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	int r = get_container(&resp, c, id, err);
+	ctrd_task_info t = { 0 };
+	if (r == 0)
+		r = ctrd_task_get(&t, c, id, err);
+	if (r < 0)
+		return r;
+	const ctrd_container *k = resp->container;
+	berth_container_info *x = calloc(1, sizeof *x);
+	if (!x)
+		return BERTH_NOMEM(err);
+	int code;
+	const char *finished;
+	x->state = effective_state(k, &t, &code, &finished);
+	x->exit_code = code;
+	x->running = x->state == BERTH_STATE_RUNNING || x->state == BERTH_STATE_PAUSED;
+	x->pid = t.pid;
+	x->oom_killed = STREQ(strempty(label_of(k, CTRD_LABEL_OOM)), "true");
+	char created[40];
+	ctrd_time_format(created, k->created_at);
+	_cleanup_sbuf_ sbuf raw = SBUF_INIT;
+	x->id = strdup(k->id);
+	x->name = strdup(k->id);
+	x->image = strdup(strempty(k->image));
+	x->image_id = image_digest(c, k->image);
+	x->error = strdup("");
+	x->created = strdup(created);
+	x->started_at = strdup(x->state == BERTH_STATE_CREATED ? "" : strempty(label_of(k, CTRD_LABEL_STARTED_AT)));
+	x->finished_at = strdup(finished);
+	r = (!x->id || !x->name || !x->image || !x->image_id || !x->error || !x->created || !x->started_at ||
+	     !x->finished_at || user_labels(&x->label_keys, &x->label_values, k) < 0 || inspect_raw(&raw, k, &t) < 0)
+		    ? -ENOMEM
+		    : 0;
+	if (r == 0 && k->spec && k->spec->value.len)
+		r = ctrd_spec_read(x, (const char *)k->spec->value.data, k->spec->value.len) == -ENOMEM ? -ENOMEM : 0;
+	if (r == 0)
+		x->raw = sbuf_steal(&raw);
+	if (r < 0 || !x->raw) {
+		berth_container_info_free(x);
+		return BERTH_NOMEM(err);
+	}
+	*out = x;
+	return 0;
+}
+
+/* ---- remove ------------------------------------------------------------- */
+
+/* Kill the task (and every process in it) and wait for its end. */
+static int kill_task(berth_client *c, const char *id, berth_state st, berth_error *err)
+{
+	if (st == BERTH_STATE_PAUSED) {
+		/* a frozen process keeps a pending SIGKILL: thaw it first */
+		Containerd__Services__Tasks__V1__ResumeTaskRequest rr =
+			CONTAINERD__SERVICES__TASKS__V1__RESUME_TASK_REQUEST__INIT;
+		rr.container_id = (char *)id;
+		ctrd_call(NULL, c, "tasks.v1.Tasks/Resume", &rr.base, NULL, 0, NULL);
+	}
+	Containerd__Services__Tasks__V1__KillRequest kr = CONTAINERD__SERVICES__TASKS__V1__KILL_REQUEST__INIT;
+	kr.container_id = (char *)id;
+	kr.signal = SIGKILL;
+	kr.all = true;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = ctrd_call(NULL, c, "tasks.v1.Tasks/Kill", &kr.base, NULL, 0, &e);
+	if (r < 0 && r != BERTH_ENOTFOUND) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	Containerd__Services__Tasks__V1__WaitRequest wr = CONTAINERD__SERVICES__TASKS__V1__WAIT_REQUEST__INIT;
+	wr.container_id = (char *)id;
+	_cleanup_pb_ Containerd__Services__Tasks__V1__WaitResponse *w = NULL;
+	r = ctrd_call(&w, c, "tasks.v1.Tasks/Wait", &wr.base, &containerd__services__tasks__v1__wait_response__descriptor,
+		      30000, &e);
+	if (r < 0 && r != BERTH_ENOTFOUND) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	return 0;
+}
+
+static int delete_task(berth_client *c, const char *id, bool force, berth_error *err)
+{
+	ctrd_task_info t;
+	int r = ctrd_task_get(&t, c, id, err);
+	if (r < 0 || !t.exists)
+		return r;
+	if (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED || t.state == BERTH_STATE_UNKNOWN) {
+		if (!force)
+			return berth_fail(err, BERTH_ECONFLICT,
+					  "container %s is %s: stop it before removing it, or force the removal", id,
+					  berth_state_name(t.state));
+		r = kill_task(c, id, t.state, err);
+		if (r < 0)
+			return r;
+	}
+	Containerd__Services__Tasks__V1__DeleteTaskRequest dr = CONTAINERD__SERVICES__TASKS__V1__DELETE_TASK_REQUEST__INIT;
+	dr.container_id = (char *)id;
+	berth_error e = BERTH_ERROR_INIT;
+	r = ctrd_call(NULL, c, "tasks.v1.Tasks/Delete", &dr.base, NULL, 0, &e);
+	if (r == BERTH_ECONFLICT || r == BERTH_EENGINE) {
+		/* a created task that never started: kill it, then delete */
+		r = kill_task(c, id, t.state, err);
+		if (r == 0)
+			r = ctrd_call(NULL, c, "tasks.v1.Tasks/Delete", &dr.base, NULL, 0, &e);
+	}
+	if (r < 0 && r != BERTH_ENOTFOUND) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	return 0;
+}
+
+int ctrd_container_remove(berth_client *c, const char *id, bool force, bool volumes, berth_error *err)
+{
+	(void)volumes; /* containerd has no volumes: mounts are the caller's */
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = get_container(&resp, c, id, &e);
+	if (r == BERTH_ENOTFOUND && force)
+		return 0;
+	if (r < 0) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	r = delete_task(c, id, force, err);
+	if (r < 0)
+		return r;
+	Containerd__Services__Containers__V1__DeleteContainerRequest dr =
+		CONTAINERD__SERVICES__CONTAINERS__V1__DELETE_CONTAINER_REQUEST__INIT;
+	dr.id = (char *)id;
+	r = ctrd_call(NULL, c, "containers.v1.Containers/Delete", &dr.base, NULL, 0, &e);
+	if (r < 0 && !(r == BERTH_ENOTFOUND && force)) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	/* the root filesystem's snapshot goes with the container */
+	const ctrd_container *k = resp->container;
+	if (!isempty(k->snapshot_key)) {
+		Containerd__Services__Snapshots__V1__RemoveSnapshotRequest sr =
+			CONTAINERD__SERVICES__SNAPSHOTS__V1__REMOVE_SNAPSHOT_REQUEST__INIT;
+		sr.snapshotter = isempty(k->snapshotter) ? (char *)CTRD_SNAPSHOTTER : k->snapshotter;
+		sr.key = k->snapshot_key;
+		r = ctrd_call(NULL, c, "snapshots.v1.Snapshots/Remove", &sr.base, NULL, 0, &e);
+		if (r < 0 && r != BERTH_ENOTFOUND) {
+			if (err)
+				*err = e;
+			return r;
+		}
+	}
+	return 0;
+}
