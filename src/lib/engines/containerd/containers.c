@@ -5,6 +5,7 @@
  * CREATED / RUNNING / PAUSED / STOPPED map to created / running / paused /
  * exited with the exit code and time. */
 #include "containerd.h"
+#include "lifecycle.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -316,6 +317,8 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 	if (r == 0 && k->spec && k->spec->value.len)
 		r = ctrd_spec_read(x, (const char *)k->spec->value.data, k->spec->value.len) == -ENOMEM ? -ENOMEM : 0;
 	if (r == 0)
+		r = ctrd_inspect_extra(x, c, k);
+	if (r == 0)
 		x->raw = sbuf_steal(&raw);
 	if (r < 0 || !x->raw) {
 		berth_container_info_free(x);
@@ -433,5 +436,6 @@ int ctrd_container_remove(berth_client *c, const char *id, bool force, bool volu
 			return r;
 		}
 	}
+	ctrd_state_dir_remove(c, id);
 	return 0;
 }

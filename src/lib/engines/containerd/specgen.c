@@ -692,13 +692,13 @@ static json_t *build_resources(ob *b, const berth_spec *s, const ocispec_input *
 		append(b, devs, device_rule(b, true, NULL, -1, -1, "rwm"));
 	} else {
 		/* Docker's rules: deny all, then the standard character devices,
-		 * mknod of any, the terminals, and no /dev/rtc */
+		 * mknod of any, the terminals and /dev/net/tun */
 		static const struct { bool allow; const char *type; int64_t major, minor; const char *access; } rules[] = {
 			{ false, NULL, -1, -1, "rwm" }, { true, "c", -1, -1, "m" },   { true, "b", -1, -1, "m" },
 			{ true, "c", 1, 3, "rwm" },     { true, "c", 1, 8, "rwm" },   { true, "c", 1, 7, "rwm" },
 			{ true, "c", 5, 0, "rwm" },     { true, "c", 1, 5, "rwm" },   { true, "c", 1, 9, "rwm" },
 			{ true, "c", 5, 1, "rwm" },     { true, "c", 136, -1, "rwm" }, { true, "c", 5, 2, "rwm" },
-			{ true, "c", 10, 200, "rwm" },  { false, "c", 10, 229, "rwm" },
+			{ true, "c", 10, 200, "rwm" },
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 			append(b, devs, device_rule(b, rules[i].allow, rules[i].type, rules[i].major, rules[i].minor,

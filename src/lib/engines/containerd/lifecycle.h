@@ -1,0 +1,68 @@
+/* The containerd lifecycle (lifecycle.c), logs (logs.c) and exec
+ * (exec.c): the backend functions behind the ops table, and what they
+ * share. */
+#ifndef BERTH_CTRD_LIFECYCLE_H
+#define BERTH_CTRD_LIFECYCLE_H
+
+#include "containerd.h"
+#include "exec.h"
+#include "logread.h"
+
+#include "api_services_containers_v1_containers.pb-c.h"
+
+/* Bookkeeping labels of the lifecycle (hidden like the others under
+ * CTRD_LABEL_PREFIX). */
+#define CTRD_LABEL_STOP_SIGNAL CTRD_LABEL_PREFIX "stop-signal"   /* number */
+#define CTRD_LABEL_STOP_TIMEOUT CTRD_LABEL_PREFIX "stop-timeout" /* seconds */
+#define CTRD_LABEL_TTY CTRD_LABEL_PREFIX "tty"                   /* "true" */
+#define CTRD_LABEL_HEALTH CTRD_LABEL_PREFIX "healthcheck"        /* JSON, see health.c */
+
+/* The directory berth keeps per container: /etc files, the log, the
+ * health record, exec FIFOs. $BERTH_CONTAINERD_STATE_DIR or
+ * /run/berth/containerd, then /<namespace>/<id>. */
+int ctrd_state_dir(char *out, size_t size, const struct berth_client *c, const char *id);
+/* Remove it and what is in it; a missing one is fine. */
+void ctrd_state_dir_remove(const struct berth_client *c, const char *id);
+/* The log file of a container ($state/container.log). */
+int ctrd_log_path(char *out, size_t size, const struct berth_client *c, const char *id);
+
+/* A label of a container record, NULL when it has none. */
+const char *ctrd_label(const Containerd__Services__Containers__V1__Container *k, const char *key);
+/* Set labels of container id (value NULL or "": removed). */
+int ctrd_set_labels(struct berth_client *c, const char *id, const char *const *keys, const char *const *values,
+		    size_t n, berth_error *err);
+
+/* lifecycle.c */
+int ctrd_container_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err);
+int ctrd_container_start(struct berth_client *c, const char *id, berth_error *err);
+int ctrd_container_stop(struct berth_client *c, const char *id, int grace_seconds, berth_error *err);
+int ctrd_container_restart(struct berth_client *c, const char *id, int grace_seconds, berth_error *err);
+int ctrd_container_kill(struct berth_client *c, const char *id, int signal, berth_error *err);
+int ctrd_container_pause(struct berth_client *c, const char *id, berth_error *err);
+int ctrd_container_unpause(struct berth_client *c, const char *id, berth_error *err);
+int ctrd_container_update(struct berth_client *c, const char *id, const berth_update_options *opts,
+			  berth_error *err);
+int ctrd_container_wait(berth_wait_outcome *out, struct berth_client *c, const char *id,
+			berth_wait_condition condition, int timeout_ms, berth_error *err);
+/* What inspect adds from the lifecycle's records: the health check's
+ * configuration and state, an OOM kill seen in a stopped task's cgroup. */
+int ctrd_inspect_extra(berth_container_info *x, struct berth_client *c,
+		       const Containerd__Services__Containers__V1__Container *k);
+
+/* logs.c */
+int ctrd_container_logs_q(berth_stream **out, struct berth_client *c, const char *id, const ctrd_log_query *q,
+			  berth_error *err);
+int ctrd_logs_scan(struct berth_client *c, const char *id, int64_t since, int tail, int timeout_ms,
+		   int (*on_data)(const char *data, size_t len, void *payload), void *payload, berth_error *err);
+int ctrd_health_run(struct berth_client *c, const char *id, int timeout_ms, berth_error *err);
+/* Fill x's health check configuration (from the label's JSON) and state
+ * (from berth's record of the runs). 0 or -ENOMEM. */
+int ctrd_health_fill(berth_container_info *x, const struct berth_client *c, const char *id, const char *label);
+/* Forget the runs (a new start begins "starting" again). */
+void ctrd_health_reset(const struct berth_client *c, const char *id);
+
+/* exec.c (see exec.h) */
+int ctrd_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
+		    int timeout_ms, berth_error *err);
+
+#endif
