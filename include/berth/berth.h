@@ -14,5 +14,6 @@
 #include <berth/ready.h>
 #include <berth/owner.h>
 #include <berth/stream.h>
+#include <berth/image.h>
 
 #endif

@@ -61,6 +61,12 @@ static const command commands[] = {
 	  "ready [--timeout S] [--interval MS] [--probe tcp:PORT|http:PORT/PATH[#STATUS]|log:REGEX|exec:CMD]... "
 	  "[--any] [--no-health] NAME",
 	  "Wait until a container is ready: healthy and its probes pass" },
+	{ "images", cmd_images, "images [-q] [--no-trunc] [--filter label=K[=V]]... [--format table|json]",
+	  "List images" },
+	{ "image", cmd_image,
+	  "image ls [OPTIONS as for images] | inspect [--format text|json] NAME... | tag SOURCE TARGET |\n"
+	  "         rm [-f] NAME... | import [-i] ARCHIVE|-",
+	  "Manage images (import: a docker-save archive, natively on containerd)" },
 };
 
 const command *cli_find_command(const char *name)

@@ -49,6 +49,15 @@ typedef struct berth_engine_ops {
 	int (*container_prune)(berth_prune_result **out, struct berth_client *c, const char *const *labels,
 			       size_t label_count, berth_error *err);
 	void (*close)(struct berth_client *c);
+	/* images (image.c checks the arguments; opts never NULL) */
+	int (*image_list)(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
+			  berth_error *err);
+	int (*image_inspect)(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
+	int (*image_tag)(struct berth_client *c, const char *source, const char *target, berth_error *err);
+	int (*image_remove)(struct berth_client *c, const char *name, bool force, berth_error *err);
+	/* the whole archive, in memory (mapped) */
+	int (*image_import)(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
+			    berth_error *err);
 } berth_engine_ops;
 
 struct berth_client {

@@ -171,6 +171,32 @@ struct berth_prune_result {
 	uint64_t space_reclaimed;
 };
 
+/* ---- images (image.c; engines fill them) ---------------------------------- */
+
+typedef struct berth_image_entry {
+	char *id;
+	strv tags, digests;
+	int64_t size, created;
+	strv label_keys, label_values;  /* sorted by key */
+} berth_image_entry;
+
+struct berth_image_list {
+	berth_image_entry *items;
+	size_t len;
+};
+
+struct berth_image_info {
+	char *id, *architecture, *os, *created, *user, *workdir, *raw;
+	strv tags, entrypoint, cmd, env, exposed_ports;
+	strv label_keys, label_values;  /* sorted by key */
+	bool has_healthcheck;
+	strv hc_test;
+	int64_t hc_interval_ms, hc_timeout_ms, hc_start_period_ms;
+	int hc_retries;
+};
+
+void image_entry_release(berth_image_entry *e);
+
 /* Map an engine's state word to berth_state ("configured" -> created, ...). */
 berth_state state_from_string(const char *s);
 

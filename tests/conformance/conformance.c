@@ -16,13 +16,83 @@ int64_t now_ms_(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void need_engine(void)
+void need_engine_up(void)
 {
 	if (!client) {
 		if (getenv("CI"))
 			fail_msg("engine %s is not available in CI: %s", berth_engine_name(engine), engine_missing);
 		skip();
 	}
+}
+
+/* What each engine's backend cannot do yet, by vtable slot. A test that
+ * needs such an operation checks that it answers BERTH_EUNSUPPORTED.
+ * When a backend gains an operation, its line goes. */
+static const struct {
+	berth_engine engine;
+	const char *op;
+} lacking[] = {
+	{ BERTH_ENGINE_AUTO, NULL }, /* keeps the table non-empty when nothing is lacking */
+};
+
+bool engine_lacks(const char *op)
+{
+	for (size_t i = 0; i < sizeof lacking / sizeof lacking[0]; i++)
+		if (lacking[i].op && lacking[i].engine == engine && strcmp(lacking[i].op, op) == 0)
+			return true;
+	return false;
+}
+
+static jmp_buf pass_jmp;
+static bool in_test;
+
+_Noreturn void conformance_pass(void)
+{
+	if (!in_test)
+		fail_msg("conformance_pass outside a test");
+	longjmp(pass_jmp, 1);
+}
+
+void conformance_trampoline(void **state)
+{
+	void (*fn)(void **) = (void (*)(void **))(uintptr_t)*state;
+	*state = NULL;
+	in_test = true;
+	if (setjmp(pass_jmp) == 0)
+		fn(state);
+	in_test = false;
+}
+
+void need_engine(void)
+{
+	need_engine_up();
+	if (engine_lacks("container_create")) {
+		berth_spec *s = spec_of(name_of("unsupported"), NULL, 0);
+		char *id = NULL;
+		berth_error err = BERTH_ERROR_INIT;
+		assert_code(berth_container_create(&id, client, s, &err), BERTH_EUNSUPPORTED, &err);
+		assert_null(id);
+		berth_spec_free(s);
+		conformance_pass();
+	}
+}
+
+void ports_unsupported_pass(void)
+{
+	berth_spec *s = spec_of(name_of("ports-refused"), NULL, 0);
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, 80, BERTH_PROTO_TCP, &err), &err);
+	char *id = NULL;
+	assert_code(berth_container_create(&id, client, s, &err), BERTH_EUNSUPPORTED, &err);
+	assert_message_has(&err, "port");
+	assert_null(id);
+	berth_spec_free(s);
+	conformance_pass();
+}
+
+const char *expected_api_version(void)
+{
+	return engine == BERTH_ENGINE_CONTAINERD ? "v1" : "1.41";
 }
 
 const char *name_of(const char *what)

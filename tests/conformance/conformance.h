@@ -20,8 +20,30 @@ extern berth_engine engine;
 extern char run_id[32];
 
 int64_t now_ms_(void);
-/* Skip the test when the engine is missing (fail under CI). */
+/* Skip the test when the engine is missing (fail under CI). On an engine
+ * whose backend cannot create containers yet (engine_lacks), check that
+ * create answers BERTH_EUNSUPPORTED and end the test there, passed. */
 void need_engine(void);
+/* The same for a test that needs no container of its own: only the skip. */
+void need_engine_up(void);
+/* Whether the backend under test lacks an operation (the name of its slot
+ * in the engine vtable, "container_create"): the one table of what an
+ * engine cannot do yet is in conformance.c. */
+bool engine_lacks(const char *op);
+/* End the running test as passed (after it checked BERTH_EUNSUPPORTED). */
+_Noreturn void conformance_pass(void);
+
+/* Every test runs through a trampoline so that conformance_pass() can end
+ * it early: the test function rides in the test's initial state. */
+void conformance_trampoline(void **state);
+#undef cmocka_unit_test
+#define cmocka_unit_test(f) { #f, conformance_trampoline, NULL, NULL, (void *)(uintptr_t)(f) }
+/* On an engine that cannot publish ports (containerd: no CNI network),
+ * check that a create with a published port answers BERTH_EUNSUPPORTED
+ * naming "port" before any request, and end the test there, passed. */
+void ports_unsupported_pass(void);
+/* The API version the engine under test speaks ("1.41"; "v1" on containerd). */
+const char *expected_api_version(void);
 /* A unique container name for this run (8 rotating buffers). */
 const char *name_of(const char *what);
 /* A spec with this run's name and label; argc 0 keeps the image's command. */

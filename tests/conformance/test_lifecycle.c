@@ -21,7 +21,7 @@ static void test_engine_identity(void **state)
 	berth_error err = BERTH_ERROR_INIT;
 	assert_int_equal(berth_client_engine(client), engine);
 	assert_ok(berth_ping(client, &err), &err);
-	assert_string_equal(berth_client_api_version(client), "1.41");
+	assert_string_equal(berth_client_api_version(client), expected_api_version());
 	berth_version *v = NULL;
 	assert_ok(berth_version_get(&v, client, &err), &err);
 	assert_int_equal(berth_version_engine(v), engine);
@@ -349,7 +349,7 @@ static void test_detect_finds_engine(void **state)
 	assert_true(chosen >= 0);
 	assert_int_equal(berth_detection_engine(d, (size_t)chosen), engine);
 	assert_int_equal(berth_detection_verdict(d, (size_t)chosen), BERTH_VERDICT_OK);
-	assert_string_equal(berth_detection_api_version(d, (size_t)chosen), "1.41");
+	assert_string_equal(berth_detection_api_version(d, (size_t)chosen), expected_api_version());
 	berth_detection_free(d);
 }
 

@@ -245,9 +245,16 @@ static const berth_engine_ops containerd_ops = {
 	.container_unpause = ctrd_container_unpause,
 	.container_update = ctrd_container_update,
 	.container_wait = ctrd_container_wait,
+	.container_rename = ctrd_container_rename,
+	.container_prune = ctrd_container_prune,
 	.health_run = ctrd_health_run,
 	.logs_scan = ctrd_logs_scan,
 	.exec_probe = ctrd_exec_probe,
+	.image_list = ctrd_image_list,
+	.image_inspect = ctrd_image_inspect,
+	.image_tag = ctrd_image_tag,
+	.image_remove = ctrd_image_remove,
+	.image_import = ctrd_image_import,
 };
 
 int containerd_attach(berth_client *c, berth_error *err)

@@ -164,7 +164,7 @@ static int fill_entry(berth_container_entry *e, const ctrd_container *k, berth_s
 		free(tmp.mounts);
 	}
 	e->id = strdup(k->id);
-	e->name = strdup(k->id);
+	e->name = strdup(ctrd_name_of(k));
 	e->image = strdup(strempty(k->image));
 	e->command = cmd ? TAKE_PTR(cmd) : strdup("");
 	e->status = strdup(status);
@@ -196,7 +196,7 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 	}
 	for (size_t i = 0; i < cl->n_containers; i++) {
 		const ctrd_container *k = cl->containers[i];
-		if (!k->id || !label_filters_match(k, o) || (o->name && !strstr(k->id, o->name)))
+		if (!k->id || !label_filters_match(k, o) || (o->name && !strstr(ctrd_name_of(k), o->name)))
 			continue;
 		ctrd_task_info t = { 0 };
 		for (size_t j = 0; j < tl->n_tasks; j++)
@@ -279,8 +279,9 @@ static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t
 	return r || sbuf_addc(b, '}') ? -ENOMEM : 0;
 }
 
-int ctrd_container_inspect(berth_container_info **out, berth_client *c, const char *id, berth_error *err)
+int ctrd_container_inspect(berth_container_info **out, berth_client *c, const char *ref, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	int r = get_container(&resp, c, id, err);
 	ctrd_task_info t = { 0 };
@@ -303,7 +304,7 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 	ctrd_time_format(created, k->created_at);
 	_cleanup_sbuf_ sbuf raw = SBUF_INIT;
 	x->id = strdup(k->id);
-	x->name = strdup(k->id);
+	x->name = strdup(ctrd_name_of(k));
 	x->image = strdup(strempty(k->image));
 	x->image_id = image_digest(c, k->image);
 	x->error = strdup("");
@@ -397,8 +398,14 @@ static int delete_task(berth_client *c, const char *id, bool force, berth_error 
 	return 0;
 }
 
-int ctrd_container_remove(berth_client *c, const char *id, bool force, bool volumes, berth_error *err)
+int ctrd_container_remove(berth_client *c, const char *ref, bool force, bool volumes, berth_error *err)
 {
+	char id[256];
+	int rr = ctrd_resolve(id, c, ref, err);
+	if (rr == BERTH_ENOTFOUND && force)
+		return 0;
+	if (rr < 0)
+		return rr;
 	(void)volumes; /* containerd has no volumes: mounts are the caller's */
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	berth_error e = BERTH_ERROR_INIT;

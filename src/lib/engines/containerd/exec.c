@@ -321,9 +321,10 @@ static int keep_tail(sbuf *b, const char *data, size_t len, size_t max)
 	return sbuf_add(b, data, len);
 }
 
-int ctrd_exec_run(int *exit_code, sbuf *out, sbuf *errout, berth_client *c, const char *id, const ctrd_exec_args *a,
+int ctrd_exec_run(int *exit_code, sbuf *out, sbuf *errout, berth_client *c, const char *ref, const ctrd_exec_args *a,
 		  size_t max, int timeout_ms, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	ctrd_exec *x = NULL;
 	int r = exec_begin(&x, c, id, a, err);
 	if (r < 0)
@@ -361,7 +362,22 @@ int ctrd_exec_probe(int *exit_code, sbuf *output, berth_client *c, const char *i
 		    berth_error *err)
 {
 	ctrd_exec_args a = { .argv = (const char *const *)argv->items, .argc = argv->len };
-	return ctrd_exec_run(exit_code, output, NULL, c, id, &a, 4096, timeout_ms, err);
+	berth_error e = BERTH_ERROR_INIT;
+	int r = ctrd_exec_run(exit_code, output, NULL, c, id, &a, 4096, timeout_ms, &e);
+	if (r == BERTH_EENGINE) {
+		/* runc could not start the command: the codes a shell gives
+		 * (126 not executable, 127 not found), as the other engines report */
+		*exit_code = strstr(e.message, "permission denied") ? 126 : 127;
+		if (output) {
+			sbuf_reset(output);
+			if (sbuf_adds(output, e.message) < 0)
+				return BERTH_NOMEM(err);
+		}
+		return 0;
+	}
+	if (r < 0 && err)
+		*err = e;
+	return r;
 }
 
 /* ---- the streaming exec ----------------------------------------------------------- */
@@ -459,9 +475,10 @@ static const stream_ops exec_stream_ops = {
 	.free = stream_free,
 };
 
-int ctrd_exec_start(berth_stream **out, char **out_exec_id, berth_client *c, const char *id, const ctrd_exec_args *a,
+int ctrd_exec_start(berth_stream **out, char **out_exec_id, berth_client *c, const char *ref, const ctrd_exec_args *a,
 		    berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	ctrd_exec *x = NULL;
 	int r = exec_begin(&x, c, id, a, err);
 	if (r < 0)

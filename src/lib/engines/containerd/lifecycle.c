@@ -31,6 +31,7 @@
 #include "api_services_snapshots_v1_snapshots.pb-c.h"
 #include "api_services_tasks_v1_tasks.pb-c.h"
 #include "api_services_content_v1_content.pb-c.h"
+#include "api_services_leases_v1_leases.pb-c.h"
 #include "google_protobuf_field_mask.pb-c.h"
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -188,6 +189,88 @@ static void now_rfc3339(char out[40])
 	t.seconds = ts.tv_sec;
 	t.nanos = (int32_t)ts.tv_nsec;
 	ctrd_time_format(out, &t);
+}
+
+/* ---- ids and names -------------------------------------------------------------- */
+
+const char *ctrd_name_of(const ctrd_container *k)
+{
+	const char *n = ctrd_label(k, CTRD_LABEL_NAME);
+	return !isempty(n) ? n : k->id;
+}
+
+static int list_containers(Containerd__Services__Containers__V1__ListContainersResponse **out, berth_client *c,
+			   const char *filter, berth_error *err)
+{
+	Containerd__Services__Containers__V1__ListContainersRequest req =
+		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
+	char *filters[] = { (char *)filter };
+	req.filters = filter ? filters : NULL;
+	req.n_filters = filter ? 1 : 0;
+	return ctrd_call(out, c, "containers.v1.Containers/List", &req.base,
+			 &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
+}
+
+/* The container named `name`: 1 with its id in out, 0 when none. */
+static int find_by_name(char *out, berth_client *c, const char *name, berth_error *err)
+{
+	char filter[400];
+	snprintf(filter, sizeof filter, "labels.\"%s\"==\"%s\"", CTRD_LABEL_NAME, name);
+	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
+	int r = list_containers(&l, c, filter, err);
+	if (r < 0)
+		return r;
+	if (!l->n_containers || !l->containers[0]->id)
+		return 0;
+	snprintf(out, 256, "%s", l->containers[0]->id);
+	return 1;
+}
+
+int ctrd_resolve(char *out, berth_client *c, const char *ref, berth_error *err)
+{
+	if (strlen(ref) > 200 || strchr(ref, '"') || strchr(ref, '\\'))
+		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %.200s", ref);
+	Containerd__Services__Containers__V1__GetContainerRequest req =
+		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
+	req.id = (char *)ref;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = ctrd_call(NULL, c, "containers.v1.Containers/Get", &req.base, NULL, 0, &e);
+	if (r == 0) {
+		snprintf(out, 256, "%s", ref);
+		return 0;
+	}
+	if (r != BERTH_ENOTFOUND && r != BERTH_EINVAL) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	if ((r = find_by_name(out, c, ref, err)) != 0)
+		return r < 0 ? r : 0;
+	/* a prefix of an id, as short ids are used */
+	bool hex = *ref != '\0';
+	for (const char *p = ref; *p && hex; p++)
+		hex = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
+	if (hex) {
+		_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
+		if ((r = list_containers(&l, c, NULL, err)) < 0)
+			return r;
+		const char *hit = NULL;
+		size_t n = strlen(ref);
+		for (size_t i = 0; i < l->n_containers; i++) {
+			const char *id = l->containers[i]->id;
+			if (!id || strncmp(id, ref, n) != 0)
+				continue;
+			if (hit)
+				return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0,
+						       "No such container: %s (more than one id starts with it)", ref);
+			hit = id;
+		}
+		if (hit) {
+			snprintf(out, 256, "%s", hit);
+			return 0;
+		}
+	}
+	return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", ref);
 }
 
 /* ---- images --------------------------------------------------------------------- */
@@ -379,6 +462,36 @@ static int remove_snapshot(berth_client *c, const char *key)
 	return ctrd_call(NULL, c, "snapshots.v1.Snapshots/Remove", &sr.base, NULL, 0, NULL);
 }
 
+/* A lease keeps the snapshot from containerd's garbage collector between
+ * its Prepare and the container record that references it; it expires by
+ * itself should berth die in between. */
+static int lease_create(berth_client *c, const char *id, berth_error *err)
+{
+	char expire[40];
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	Google__Protobuf__Timestamp t = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+	t.seconds = ts.tv_sec + 600;
+	ctrd_time_format(expire, &t);
+	Containerd__Services__Leases__V1__CreateRequest__LabelsEntry e =
+		CONTAINERD__SERVICES__LEASES__V1__CREATE_REQUEST__LABELS_ENTRY__INIT;
+	e.key = (char *)"containerd.io/gc.expire";
+	e.value = expire;
+	Containerd__Services__Leases__V1__CreateRequest__LabelsEntry *ep = &e;
+	Containerd__Services__Leases__V1__CreateRequest req = CONTAINERD__SERVICES__LEASES__V1__CREATE_REQUEST__INIT;
+	req.id = (char *)id;
+	req.labels = &ep;
+	req.n_labels = 1;
+	return ctrd_call(NULL, c, "leases.v1.Leases/Create", &req.base, NULL, 0, err);
+}
+
+static void lease_delete(berth_client *c, const char *id)
+{
+	Containerd__Services__Leases__V1__DeleteRequest req = CONTAINERD__SERVICES__LEASES__V1__DELETE_REQUEST__INIT;
+	req.id = (char *)id;
+	ctrd_call(NULL, c, "leases.v1.Leases/Delete", &req.base, NULL, 0, NULL);
+}
+
 static int prepare_snapshot(Containerd__Services__Snapshots__V1__PrepareSnapshotResponse **out, berth_client *c,
 			    const char *key, const char *parent, const char *image, berth_error *err)
 {
@@ -389,8 +502,8 @@ static int prepare_snapshot(Containerd__Services__Snapshots__V1__PrepareSnapshot
 	req.parent = (char *)parent;
 	for (int attempt = 0;; attempt++) {
 		berth_error e = BERTH_ERROR_INIT;
-		int r = ctrd_call(out, c, "snapshots.v1.Snapshots/Prepare", &req.base,
-				  &containerd__services__snapshots__v1__prepare_snapshot_response__descriptor, 0, &e);
+		int r = ctrd_call_lease(out, c, key, "snapshots.v1.Snapshots/Prepare", &req.base,
+					&containerd__services__snapshots__v1__prepare_snapshot_response__descriptor, 0, &e);
 		if (r == BERTH_EEXISTS && attempt == 0) {
 			/* left by a create that died before its container record */
 			remove_snapshot(c, key);
@@ -515,13 +628,15 @@ typedef struct create_ctx {
 	oci_image_config img;
 	Containerd__Services__Snapshots__V1__PrepareSnapshotResponse *snap;
 	char *passwd, *group, *spec_json, *health;
-	bool snapshot_made, dir_made;
+	bool snapshot_made, dir_made, lease_made;
 } create_ctx;
 
 static void create_ctx_release(create_ctx *x, berth_client *c, bool failed)
 {
 	if (failed && x->snapshot_made)
 		remove_snapshot(c, x->id);
+	if (x->lease_made)
+		lease_delete(c, x->id); /* the container record holds the snapshot now */
 	if (failed && x->dir_made)
 		ctrd_state_dir_remove(c, x->id);
 	pb_freep(&x->image);
@@ -567,6 +682,8 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 		r = label_add(&l, CTRD_LABEL_TTY, "true");
 	if (r == 0 && x->health)
 		r = label_add(&l, CTRD_LABEL_HEALTH, x->health);
+	if (r == 0 && s->name)
+		r = label_add(&l, CTRD_LABEL_NAME, s->name);
 	if (r < 0)
 		return berth_fail(err, BERTH_EINVAL, "label: more labels than berth passes to containerd (%zu)",
 				  ARRAY_SIZE(l.entries));
@@ -592,7 +709,7 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 	berth_error e = BERTH_ERROR_INIT;
 	r = ctrd_call(NULL, c, "containers.v1.Containers/Create", &req.base, NULL, 0, &e);
 	if (r == BERTH_EEXISTS)
-		return berth_fail_full(err, BERTH_EEXISTS, e.native, 0, "the container name %s is already in use", x->id);
+		return berth_fail_full(err, BERTH_EEXISTS, e.native, 0, "container id %s is already in use", x->id);
 	if (r < 0 && err)
 		*err = e;
 	return r;
@@ -601,10 +718,14 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, berth_error *err)
 {
 	/* the name must be free before anything is made under it */
-	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *old = NULL;
-	int r = get_container(&old, c, x->id, NULL);
-	if (r == 0)
-		return berth_fail_full(err, BERTH_EEXISTS, 6, 0, "the container name %s is already in use", x->id);
+	char other[256];
+	int r = s->name ? find_by_name(other, c, s->name, err) : 0;
+	if (r < 0)
+		return r;
+	if (r > 0)
+		return berth_fail_full(err, BERTH_EEXISTS, 6, 0,
+				      "Conflict. The container name \"%s\" is already in use by container \"%s\"", s->name,
+				      other);
 	if ((r = find_image(&x->image, c, s->image, err)) < 0)
 		return r;
 	_cleanup_free_ char *cfg_digest = NULL;
@@ -614,6 +735,9 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 	    (r = oci_image_config_parse(&x->img, cfg.data ? cfg.data : "", cfg.len, err)) < 0 ||
 	    (r = oci_chain_id(x->chain, &x->img.diff_ids, err)) < 0)
 		return r;
+	if ((r = lease_create(c, x->id, err)) < 0)
+		return r;
+	x->lease_made = true;
 	if ((r = prepare_snapshot(&x->snap, c, x->id, x->chain, s->image, err)) < 0)
 		return r;
 	x->snapshot_made = true;
@@ -638,7 +762,9 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 	if ((r = ocispec_build(&x->spec_json, s, &in, err)) < 0)
 		return r;
 	x->dir_made = true;
-	if ((r = write_etc(x->dir, s, ocispec_hostname(s, &in), err)) < 0)
+	char hostname[72];
+	ocispec_hostname(hostname, s, &in);
+	if ((r = write_etc(x->dir, s, hostname, err)) < 0)
 		return r;
 	return create_record(c, s, x, err);
 }
@@ -649,9 +775,7 @@ int ctrd_container_create(char **out_id, berth_client *c, const berth_spec *s, b
 	if (r < 0)
 		return r;
 	create_ctx x = { .snapshot_made = false };
-	if (s->name)
-		snprintf(x.id, sizeof x.id, "%s", s->name);
-	else if (random_id(x.id) < 0)
+	if (random_id(x.id) < 0)
 		return berth_fail(err, BERTH_EUNAVAILABLE, "no random bytes for a container id");
 	r = create_steps(c, s, &x, err);
 	create_ctx_release(&x, c, r < 0);
@@ -716,10 +840,15 @@ static int task_wait(uint32_t *status, berth_client *c, const char *id, int time
 	Containerd__Services__Tasks__V1__WaitRequest wr = CONTAINERD__SERVICES__TASKS__V1__WAIT_REQUEST__INIT;
 	wr.container_id = (char *)id;
 	_cleanup_pb_ Containerd__Services__Tasks__V1__WaitResponse *w = NULL;
+	int64_t t0 = now_ms();
 	int r = ctrd_call(&w, c, "tasks.v1.Tasks/Wait", &wr.base, &containerd__services__tasks__v1__wait_response__descriptor,
 			  timeout_ms, err);
 	if (r == 0)
 		*status = w->exit_status;
+	/* containerd passes the deadline to the shim and answers its expiry
+	 * as Unknown "context deadline exceeded" */
+	if (r == BERTH_EENGINE && timeout_ms > 0 && now_ms() - t0 >= timeout_ms - 20)
+		return berth_fail(err, BERTH_ETIMEDOUT, "wait %s: still running after %d ms", id, timeout_ms);
 	return r;
 }
 
@@ -760,8 +889,9 @@ static int mounts_of(Containerd__Services__Snapshots__V1__MountsResponse **out, 
 			 &containerd__services__snapshots__v1__mounts_response__descriptor, 0, err);
 }
 
-int ctrd_container_start(berth_client *c, const char *id, berth_error *err)
+int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	int r = get_container(&resp, c, id, err);
 	if (r < 0)
@@ -838,8 +968,9 @@ static void stop_params(const ctrd_container *k, int *sig, int *grace)
 		*grace = t ? atoi(t) : DEFAULT_STOP_TIMEOUT;
 }
 
-int ctrd_container_stop(berth_client *c, const char *id, int grace, berth_error *err)
+int ctrd_container_stop(berth_client *c, const char *ref, int grace, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	int r = get_container(&resp, c, id, err);
 	ctrd_task_info t;
@@ -895,8 +1026,9 @@ static int running_state(berth_state *out, berth_client *c, const char *id, bert
 	return 0;
 }
 
-int ctrd_container_kill(berth_client *c, const char *id, int sig, berth_error *err)
+int ctrd_container_kill(berth_client *c, const char *ref, int sig, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	berth_state st;
 	int r = running_state(&st, c, id, err);
 	if (r < 0)
@@ -907,8 +1039,9 @@ int ctrd_container_kill(berth_client *c, const char *id, int sig, berth_error *e
 	return r == BERTH_ENOTFOUND ? berth_fail_full(err, BERTH_ECONFLICT, 9, 0, "Container %s is not running", id) : r;
 }
 
-int ctrd_container_pause(berth_client *c, const char *id, berth_error *err)
+int ctrd_container_pause(berth_client *c, const char *ref, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	berth_state st;
 	int r = running_state(&st, c, id, err);
 	if (r < 0)
@@ -920,8 +1053,9 @@ int ctrd_container_pause(berth_client *c, const char *id, berth_error *err)
 	return task_call(c, "tasks.v1.Tasks/Pause", id, 0, err);
 }
 
-int ctrd_container_unpause(berth_client *c, const char *id, berth_error *err)
+int ctrd_container_unpause(berth_client *c, const char *ref, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	berth_state st;
 	int r = running_state(&st, c, id, err);
 	if (r < 0)
@@ -948,10 +1082,11 @@ static json_t *object_at(json_t *parent, const char *key)
 	return o;
 }
 
-int ctrd_container_update(berth_client *c, const char *id, const berth_update_options *o, berth_error *err)
+int ctrd_container_update(berth_client *c, const char *ref, const berth_update_options *o, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	if (o->restart_policy && !STREQ(o->restart_policy, "no"))
-		return berth_fail(err, BERTH_EUNSUPPORTED, "restart: no restart policy on containerd");
+		return berth_fail(err, BERTH_EUNSUPPORTED, "restart_policy: containerd has no restart policy");
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	int r = get_container(&resp, c, id, err);
 	if (r < 0)
@@ -959,35 +1094,42 @@ int ctrd_container_update(berth_client *c, const char *id, const berth_update_op
 	const ctrd_container *k = resp->container;
 	if (!k->spec || !k->spec->value.len)
 		return berth_fail(err, BERTH_EENGINE, "container %s has no runtime spec", id);
-	_cleanup_json_ json_t *spec = json_loadb((const char *)k->spec->value.data, k->spec->value.len, 0, NULL);
+	_cleanup_free_ char *marked = NULL;
+	size_t marks = 0;
+	if (ocispec_u64_mark(&marked, &marks, (const char *)k->spec->value.data, k->spec->value.len) < 0)
+		return BERTH_NOMEM(err);
+	_cleanup_json_ json_t *spec = json_loads(marked, 0, NULL);
 	if (!json_is_object(spec))
 		return berth_fail(err, BERTH_EPROTOCOL, "container %s: its runtime spec is not JSON", id);
 	json_t *res = object_at(object_at(spec, "linux"), "resources");
-	if (o->memory || o->memory_swap) {
+	bool mem = o->memory != BERTH_UNCHANGED, swap = o->memory_swap != BERTH_UNCHANGED;
+	if (mem || swap) {
 		json_t *m = object_at(res, "memory");
-		if (o->memory)
+		if (mem)
 			set_int(m, "limit", o->memory);
-		if (o->memory_swap)
+		if (swap)
 			set_int(m, "swap", o->memory_swap);
-		else if (o->memory && json_integer_value(json_object_get(m, "swap")) > 0 &&
+		else if (json_integer_value(json_object_get(m, "swap")) > 0 &&
 			 json_integer_value(json_object_get(m, "swap")) < o->memory)
 			set_int(m, "swap", o->memory * 2); /* never below the new limit */
 	}
-	if (o->nano_cpus || o->cpu_shares) {
+	if (o->nano_cpus != BERTH_UNCHANGED || o->cpu_shares != BERTH_UNCHANGED) {
 		json_t *cpu = object_at(res, "cpu");
-		if (o->cpu_shares)
+		if (o->cpu_shares != BERTH_UNCHANGED)
 			set_int(cpu, "shares", o->cpu_shares);
-		if (o->nano_cpus) {
+		if (o->nano_cpus != BERTH_UNCHANGED) {
 			set_int(cpu, "quota", o->nano_cpus * 100000 / 1000000000);
 			set_int(cpu, "period", 100000);
 		}
 	}
-	if (o->pids_limit)
+	if (o->pids_limit != BERTH_UNCHANGED)
 		set_int(object_at(res, "pids"), "limit", o->pids_limit);
 	_cleanup_free_ char *res_text = json_dumps(res, JSON_COMPACT);
 	_cleanup_free_ char *spec_text = json_dumps(spec, JSON_COMPACT);
 	if (!res_text || !spec_text)
 		return BERTH_NOMEM(err);
+	if ((r = ocispec_u64_unmark(&spec_text, marks, err)) < 0)
+		return r;
 	ctrd_task_info t;
 	if ((r = ctrd_task_get(&t, c, id, err)) < 0)
 		return r;
@@ -1051,9 +1193,10 @@ static void outcome_now(berth_wait_outcome *out, berth_client *c, const ctrd_con
 
 #define POLL_MS 100
 
-int ctrd_container_wait(berth_wait_outcome *out, berth_client *c, const char *id, berth_wait_condition cond,
+int ctrd_container_wait(berth_wait_outcome *out, berth_client *c, const char *ref, berth_wait_condition cond,
 			int timeout_ms, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : -1;
 	bool was_running = false, seen = false;
 	berth_wait_outcome last = *out;
@@ -1118,4 +1261,59 @@ int ctrd_inspect_extra(berth_container_info *x, berth_client *c, const ctrd_cont
 	if (!x->tty)
 		x->tty = STREQ(strempty(ctrd_label(k, CTRD_LABEL_TTY)), "true");
 	return ctrd_health_fill(x, c, k->id, ctrd_label(k, CTRD_LABEL_HEALTH));
+}
+
+/* ---- rename and prune --------------------------------------------------------------- */
+
+int ctrd_container_rename(berth_client *c, const char *ref, const char *new_name, berth_error *err)
+{
+	RESOLVE(c, ref, err);
+	char other[256];
+	int r = find_by_name(other, c, new_name, err);
+	if (r < 0)
+		return r;
+	if (r > 0 && !STREQ(other, id))
+		return berth_fail_full(err, BERTH_EEXISTS, 6, 0,
+				       "Conflict. The container name \"%s\" is already in use by container \"%s\"",
+				       new_name, other);
+	const char *keys[] = { CTRD_LABEL_NAME };
+	const char *values[] = { new_name };
+	return ctrd_set_labels(c, id, keys, values, 1, err);
+}
+
+int ctrd_container_prune(berth_prune_result **out, berth_client *c, const char *const *labels, size_t label_count,
+			 berth_error *err)
+{
+	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
+	lo.all = 1;
+	lo.labels = labels;
+	lo.label_count = label_count;
+	berth_container_list *l = NULL;
+	int r = ctrd_container_list(&l, c, &lo, err);
+	if (r < 0)
+		return r;
+	berth_prune_result *res = calloc(1, sizeof *res);
+	if (!res) {
+		berth_container_list_free(l);
+		return BERTH_NOMEM(err);
+	}
+	for (size_t i = 0; i < l->len && r == 0; i++) {
+		berth_state st = l->items[i].state;
+		if (st != BERTH_STATE_EXITED && st != BERTH_STATE_CREATED && st != BERTH_STATE_DEAD)
+			continue;
+		r = ctrd_container_remove(c, l->items[i].id, false, false, err);
+		if (r == BERTH_ENOTFOUND || r == BERTH_ECONFLICT) {
+			r = 0; /* gone meanwhile, or started again: not prunable */
+			continue;
+		}
+		if (r == 0 && strv_push(&res->ids, l->items[i].id) < 0)
+			r = BERTH_NOMEM(err);
+	}
+	berth_container_list_free(l);
+	if (r < 0) {
+		berth_prune_result_free(res);
+		return r;
+	}
+	*out = res;
+	return 0;
 }

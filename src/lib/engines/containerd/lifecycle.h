@@ -15,7 +15,27 @@
 #define CTRD_LABEL_STOP_SIGNAL CTRD_LABEL_PREFIX "stop-signal"   /* number */
 #define CTRD_LABEL_STOP_TIMEOUT CTRD_LABEL_PREFIX "stop-timeout" /* seconds */
 #define CTRD_LABEL_TTY CTRD_LABEL_PREFIX "tty"                   /* "true" */
-#define CTRD_LABEL_HEALTH CTRD_LABEL_PREFIX "healthcheck"        /* JSON, see health.c */
+#define CTRD_LABEL_HEALTH CTRD_LABEL_PREFIX "healthcheck"        /* JSON, see logs.c */
+/* containerd has ids only: berth gives its containers Docker's shape, a
+ * 64-hex id and a name kept in this label */
+#define CTRD_LABEL_NAME CTRD_LABEL_PREFIX "name"
+
+/* The id of the container `ref` names, as Docker resolves a reference: an
+ * id, then a name, then a unique prefix of an id. out has room for 256.
+ * @return 0; BERTH_ENOTFOUND ("No such container"); transport errors. */
+int ctrd_resolve(char *out, struct berth_client *c, const char *ref, berth_error *err);
+/* Resolve the reference argument `ref` into the local `id`. */
+#define RESOLVE(c, ref, err) \
+	char id_[256]; \
+	do { \
+		int r_ = ctrd_resolve(id_, (c), (ref), (err)); \
+		if (r_ < 0) \
+			return r_; \
+	} while (0); \
+	const char *id = id_
+
+/* The name of container record k (its label, else its id). */
+const char *ctrd_name_of(const Containerd__Services__Containers__V1__Container *k);
 
 /* The directory berth keeps per container: /etc files, the log, the
  * health record, exec FIFOs. $BERTH_CONTAINERD_STATE_DIR or
@@ -44,6 +64,9 @@ int ctrd_container_update(struct berth_client *c, const char *id, const berth_up
 			  berth_error *err);
 int ctrd_container_wait(berth_wait_outcome *out, struct berth_client *c, const char *id,
 			berth_wait_condition condition, int timeout_ms, berth_error *err);
+int ctrd_container_rename(struct berth_client *c, const char *id, const char *new_name, berth_error *err);
+int ctrd_container_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
+			 size_t label_count, berth_error *err);
 /* What inspect adds from the lifecycle's records: the health check's
  * configuration and state, an OOM kill seen in a stopped task's cgroup. */
 int ctrd_inspect_extra(berth_container_info *x, struct berth_client *c,

@@ -51,9 +51,10 @@ static int task_alive(void *ctx, berth_error *err)
 	return t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED || t.state == BERTH_STATE_CREATED);
 }
 
-int ctrd_container_logs_q(berth_stream **out, berth_client *c, const char *id, const ctrd_log_query *q,
+int ctrd_container_logs_q(berth_stream **out, berth_client *c, const char *ref, const ctrd_log_query *q,
 			  berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	int r = get_container(&resp, c, id, err);
 	if (r < 0)
@@ -84,9 +85,10 @@ int ctrd_container_logs_q(berth_stream **out, berth_client *c, const char *id, c
 	return ctrd_log_open(out, path, &cq, a ? task_alive : NULL, a, free, err);
 }
 
-int ctrd_logs_scan(berth_client *c, const char *id, int64_t since, int tail, int timeout_ms,
+int ctrd_logs_scan(berth_client *c, const char *ref, int64_t since, int tail, int timeout_ms,
 		   int (*on_data)(const char *data, size_t len, void *payload), void *payload, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	(void)timeout_ms; /* a local file: no engine to wait for */
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	int r = get_container(&resp, c, id, err);
@@ -210,8 +212,9 @@ static int health_record(const char *path, const health_conf *h, const char *sta
 	return rename(tmp, path) < 0 ? -errno : 0;
 }
 
-int ctrd_health_run(berth_client *c, const char *id, int timeout_ms, berth_error *err)
+int ctrd_health_run(berth_client *c, const char *ref, int timeout_ms, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	int r = get_container(&resp, c, id, err);
 	if (r < 0)
@@ -251,13 +254,6 @@ int ctrd_health_run(berth_client *c, const char *id, int timeout_ms, berth_error
 		code = -1;
 		sbuf_reset(&out);
 		if (sbuf_printf(&out, "Health check exceeded timeout (%dms)", limit) < 0)
-			return BERTH_NOMEM(err);
-		r = 0;
-	} else if (r == BERTH_EENGINE) {
-		/* the command could not be run at all: a failure too */
-		code = 127;
-		sbuf_reset(&out);
-		if (sbuf_adds(&out, e.message) < 0)
 			return BERTH_NOMEM(err);
 		r = 0;
 	}

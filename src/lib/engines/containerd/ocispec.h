@@ -77,13 +77,22 @@ typedef struct ocispec_input {
  * across fields first (BERTH_EINVAL). */
 int ocispec_check(const berth_spec *spec, berth_error *err);
 
-/* The hostname the container gets. Borrowed from spec or in; "" never. */
-const char *ocispec_hostname(const berth_spec *spec, const ocispec_input *in);
+/* The hostname the container gets: the spec's, the host's with its
+ * network, else the first 12 characters of the id, as Docker does. */
+void ocispec_hostname(char out[72], const berth_spec *spec, const ocispec_input *in);
 
 /* config.json for the container. *out is malloc'd.
  * @return 0; BERTH_EINVAL (no command, unknown user, ...);
  * BERTH_EUNSUPPORTED (see ocispec_check); BERTH_ENOMEM. */
 int ocispec_build(char **out, const berth_spec *spec, const ocispec_input *in, berth_error *err);
+
+/* jansson holds no uint64: before it reads a spec berth wrote, the
+ * unlimited rlimits (18446744073709551615) are replaced with a marker
+ * (*marks counts them), and ocispec_u64_unmark puts them back into the
+ * text jansson writes. 0 / -ENOMEM; unmark: BERTH_EINVAL when the count
+ * differs. */
+int ocispec_u64_mark(char **out, size_t *marks, const char *json, size_t len);
+int ocispec_u64_unmark(char **text, size_t marks, berth_error *err);
 
 /* The container's /etc/hosts: localhost lines, its own name (unless the
  * host's network, which keeps host_hosts), and the spec's extra hosts. */

@@ -809,13 +809,15 @@ static json_t *build_linux(ob *b, const berth_spec *s, const ocispec_input *in, 
 
 /* ---- the whole spec -------------------------------------------------------------- */
 
-const char *ocispec_hostname(const berth_spec *s, const ocispec_input *in)
+void ocispec_hostname(char out[72], const berth_spec *s, const ocispec_input *in)
 {
-	if (s->hostname)
-		return s->hostname;
-	if (s->network_mode && STREQ(s->network_mode, "host") && !isempty(in->host_hostname))
-		return in->host_hostname;
-	return !isempty(in->id) ? in->id : "localhost";
+	const char *h = s->hostname;
+	if (!h && s->network_mode && STREQ(s->network_mode, "host") && !isempty(in->host_hostname))
+		h = in->host_hostname;
+	if (h)
+		snprintf(out, 72, "%.64s", h);
+	else /* as Docker: the id's first 12 characters */
+		snprintf(out, 72, "%.12s", !isempty(in->id) ? in->id : "localhost");
 }
 
 /* Replace each marker with the uint64 maximum; the count must match what
@@ -839,6 +841,32 @@ static int unmark(char **text, size_t marks, berth_error *err)
 	return *text ? 0 : BERTH_NOMEM(err);
 }
 
+int ocispec_u64_mark(char **out, size_t *marks, const char *json, size_t len)
+{
+	_cleanup_sbuf_ sbuf t = SBUF_INIT;
+	size_t n = 0;
+	static const char big[] = ":18446744073709551615";
+	for (size_t i = 0; i < len;) {
+		if (len - i >= sizeof big - 1 && memcmp(json + i, big, sizeof big - 1) == 0) {
+			if (sbuf_adds(&t, ":" U64_MAX_MARK_TEXT) < 0)
+				return -ENOMEM;
+			i += sizeof big - 1;
+			n++;
+		} else if (sbuf_addc(&t, json[i++]) < 0) {
+			return -ENOMEM;
+		}
+	}
+	if (!(*out = sbuf_steal(&t)))
+		return -ENOMEM;
+	*marks = n;
+	return 0;
+}
+
+int ocispec_u64_unmark(char **text, size_t marks, berth_error *err)
+{
+	return unmark(text, marks, err);
+}
+
 int ocispec_build(char **out, const berth_spec *s, const ocispec_input *in, berth_error *err)
 {
 	int r = ocispec_check(s, err);
@@ -847,7 +875,8 @@ int ocispec_build(char **out, const berth_spec *s, const ocispec_input *in, bert
 	if (s->n_devices && in->n_devices != s->n_devices)
 		return berth_fail(err, BERTH_EUNSUPPORTED, "device: the host's device nodes were not read");
 	bool host_net = s->network_mode && STREQ(s->network_mode, "host");
-	const char *hostname = ocispec_hostname(s, in);
+	char hostname[72];
+	ocispec_hostname(hostname, s, in);
 	ob b = { false, 0 };
 	_cleanup_json_ json_t *root = json_object();
 	set(&b, root, "ociVersion", json_string("1.0.2-dev"));

@@ -133,6 +133,11 @@ static int prepare(prepared *p, struct berth_client *c, const call *k, berth_err
 		.body_len = p->body ? strlen(p->body) : 0,
 		.timeout_ms = k->timeout_ms ? k->timeout_ms : c->timeout_ms,
 	};
+	if (!k->body && k->raw) {
+		p->req.body = k->raw;
+		p->req.body_len = k->raw_len;
+		p->req.content_type = k->content_type;
+	}
 	return 0;
 }
 
@@ -710,6 +715,11 @@ static const berth_engine_ops engineapi_ops = {
 	.container_wait = engineapi_wait,
 	.container_prune = engineapi_prune,
 	.close = api_close,
+	.image_list = engineapi_image_list,
+	.image_inspect = engineapi_image_inspect,
+	.image_tag = engineapi_image_tag,
+	.image_remove = engineapi_image_remove,
+	.image_import = engineapi_image_import,
 };
 
 /* Podman's table: the common one plus health_run. Built once. */

@@ -56,6 +56,9 @@ typedef struct call {
 	json_t *body;          /* borrowed */
 	int timeout_ms;        /* 0: the client's default; <0: none */
 	bool unversioned;      /* path is complete ("/v4.0.0/libpod/..."): no prefix */
+	const void *raw;       /* a body that is not JSON (body NULL), borrowed */
+	size_t raw_len;
+	const char *content_type; /* of raw */
 } call;
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -109,5 +112,14 @@ int engineapi_wait(berth_wait_outcome *out, struct berth_client *c, const char *
 		   berth_wait_condition condition, int timeout_ms, berth_error *err);
 int engineapi_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
 		    size_t label_count, berth_error *err);
+
+/* ---- images.c ----------------------------------------------------------- */
+int engineapi_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
+			 berth_error *err);
+int engineapi_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
+int engineapi_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err);
+int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
+int engineapi_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
+			   berth_error *err);
 
 #endif

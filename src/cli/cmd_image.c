@@ -1,0 +1,321 @@
+/* berth images, berth image ls|inspect|tag|rm|import. */
+#include "cli.h"
+
+#include <unistd.h>
+
+static void human_size(char *buf, size_t size, int64_t n)
+{
+	if (n >= 1000 * 1000 * 1000)
+		snprintf(buf, size, "%.3gGB", (double)n / 1e9);
+	else if (n >= 1000 * 1000)
+		snprintf(buf, size, "%.3gMB", (double)n / 1e6);
+	else if (n >= 1000)
+		snprintf(buf, size, "%.3gkB", (double)n / 1e3);
+	else
+		snprintf(buf, size, "%lldB", (long long)n);
+}
+
+/* "repo:tag" -> repo, tag (the tag is after the last ':' past the last '/') */
+static void split_ref(const char *ref, char *repo, size_t rsize, const char **tag)
+{
+	const char *slash = strrchr(ref, '/');
+	const char *colon = strrchr(slash ? slash : ref, ':');
+	snprintf(repo, rsize, "%.*s", (int)(colon ? (size_t)(colon - ref) : strlen(ref)), ref);
+	*tag = colon ? colon + 1 : "<none>";
+}
+
+static const char *short_id(const char *id)
+{
+	return startswith(id, "sha256:") ? id + 7 : id;
+}
+
+static int images_list(cli *c, const command *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "no-trunc", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	_cleanup_strv_ strv labels = STRV_INIT;
+	bool quiet = false, json = false, no_trunc = false;
+	int o;
+	while ((o = getopt_long(argc, argv, "+qf:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'q': quiet = true; break;
+		case 'N': no_trunc = true; break;
+		case 'f':
+			if (!startswith(optarg, "label=") || !optarg[6])
+				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", optarg);
+			if (strv_push(&labels, optarg + 6) < 0)
+				return EXIT_ENGINE;
+			break;
+		case 'F':
+			if (cli_format(cmd, optarg, &json))
+				return EXIT_ENGINE;
+			break;
+		case 'h': cli_help(cmd); return EXIT_OK;
+		default: return cli_usage(cmd, "bad option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	berth_image_list_options lo = BERTH_IMAGE_LIST_OPTIONS_INIT;
+	lo.labels = (const char *const *)labels.items;
+	lo.label_count = labels.len;
+	berth_image_list *l = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_image_list_get(&l, client, &lo, &err) < 0)
+		return cli_fail(&err);
+	size_t n = berth_image_list_count(l);
+	if (quiet) {
+		for (size_t i = 0; i < n; i++)
+			printf("%.*s\n", no_trunc ? 71 : 12, no_trunc ? berth_image_list_id(l, i) : short_id(berth_image_list_id(l, i)));
+	} else if (json) {
+		for (size_t i = 0; i < n; i++) {
+			jw w;
+			jw_init(&w, stdout);
+			jw_begin_object(&w);
+			jw_kv_string(&w, "Id", berth_image_list_id(l, i));
+			jw_key(&w, "RepoTags");
+			jw_begin_array(&w);
+			for (size_t j = 0; j < berth_image_list_tag_count(l, i); j++)
+				jw_string(&w, berth_image_list_tag(l, i, j));
+			jw_end_array(&w);
+			jw_key(&w, "RepoDigests");
+			jw_begin_array(&w);
+			for (size_t j = 0; j < berth_image_list_digest_count(l, i); j++)
+				jw_string(&w, berth_image_list_digest(l, i, j));
+			jw_end_array(&w);
+			jw_kv_int(&w, "Size", berth_image_list_size(l, i));
+			jw_kv_int(&w, "Created", berth_image_list_created(l, i));
+			jw_key(&w, "Labels");
+			jw_begin_object(&w);
+			for (size_t j = 0; j < berth_image_list_label_count(l, i); j++)
+				jw_kv_string(&w, berth_image_list_label_key(l, i, j), berth_image_list_label_value(l, i, j));
+			jw_end_object(&w);
+			jw_end_object(&w);
+			putchar('\n');
+		}
+	} else {
+		static const char *const head[] = { "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE" };
+		table t;
+		table_init(&t, 5, head);
+		for (size_t i = 0; i < n; i++) {
+			char id[16], ago[64], size[32], repo[512];
+			snprintf(id, sizeof id, "%.12s", short_id(berth_image_list_id(l, i)));
+			human_ago(ago, sizeof ago, berth_image_list_created(l, i));
+			human_size(size, sizeof size, berth_image_list_size(l, i));
+			size_t tags = berth_image_list_tag_count(l, i);
+			for (size_t j = 0; j < (tags ? tags : 1); j++) {
+				const char *tag = "<none>";
+				if (tags)
+					split_ref(berth_image_list_tag(l, i, j), repo, sizeof repo, &tag);
+				else
+					snprintf(repo, sizeof repo, "<none>");
+				const char *row[] = { repo, tag, id, ago, size };
+				table_add(&t, row);
+			}
+		}
+		table_print(&t, stdout);
+		table_release(&t);
+	}
+	berth_image_list_free(l);
+	return EXIT_OK;
+}
+
+static void print_list(const char *label, size_t n, const char *(*get)(const berth_image_info *, size_t),
+		       const berth_image_info *x)
+{
+	printf("%-13s", label);
+	for (size_t i = 0; i < n; i++)
+		printf("%s%s", i ? " " : "", get(x, i));
+	printf("%s\n", n ? "" : "-");
+}
+
+static int image_inspect(cli *c, const command *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool json = false;
+	int o;
+	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'F':
+			if (cli_format(cmd, optarg, &json))
+				return EXIT_ENGINE;
+			break;
+		case 'h': cli_help(cmd); return EXIT_OK;
+		default: return cli_usage(cmd, "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage(cmd, "an image name is needed");
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	int rc = EXIT_OK;
+	if (json)
+		printf("[");
+	for (int a = optind; a < argc; a++) {
+		berth_image_info *x = NULL;
+		berth_error err = BERTH_ERROR_INIT;
+		if (berth_image_inspect(&x, client, argv[a], &err) < 0) {
+			int e = cli_fail(&err);
+			rc = e > rc ? e : rc;
+			continue;
+		}
+		if (json) {
+			printf("%s%s", a > optind ? "," : "", berth_image_info_raw_json(x));
+		} else {
+			printf("Id:          %s\n", berth_image_info_id(x));
+			printf("Tags:        ");
+			for (size_t i = 0; i < berth_image_info_tag_count(x); i++)
+				printf("%s%s", i ? " " : "", berth_image_info_tag(x, i));
+			printf("\nPlatform:    %s/%s\n", berth_image_info_os(x), berth_image_info_architecture(x));
+			printf("Created:     %s\n", berth_image_info_created(x));
+			print_list("Entrypoint:", berth_image_info_entrypoint_count(x), berth_image_info_entrypoint, x);
+			print_list("Cmd:", berth_image_info_cmd_count(x), berth_image_info_cmd, x);
+			printf("User:        %s\nWorkdir:     %s\n", berth_image_info_user(x), berth_image_info_workdir(x));
+			print_list("Ports:", berth_image_info_exposed_port_count(x), berth_image_info_exposed_port, x);
+			if (berth_image_info_has_healthcheck(x))
+				print_list("Healthcheck:", berth_image_info_health_test_count(x), berth_image_info_health_test, x);
+			printf("Env:\n");
+			for (size_t i = 0; i < berth_image_info_env_count(x); i++)
+				printf("  %s\n", berth_image_info_env(x, i));
+			printf("Labels:\n");
+			for (size_t i = 0; i < berth_image_info_label_count(x); i++)
+				printf("  %s=%s\n", berth_image_info_label_key(x, i), berth_image_info_label_value(x, i));
+		}
+		berth_image_info_free(x);
+	}
+	if (json)
+		printf("]\n");
+	return rc;
+}
+
+static int image_tag(cli *c, const command *cmd, int argc, char **argv)
+{
+	int r = cli_no_options(cmd, argc, argv);
+	if (r)
+		return r < 0 ? EXIT_OK : r;
+	if (argc - optind != 2)
+		return cli_usage(cmd, "want SOURCE TARGET");
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	berth_error err = BERTH_ERROR_INIT;
+	return berth_image_tag(client, argv[optind], argv[optind + 1], &err) < 0 ? cli_fail(&err) : EXIT_OK;
+}
+
+static int image_rm(cli *c, const command *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	berth_image_remove_options ro = BERTH_IMAGE_REMOVE_OPTIONS_INIT;
+	int o;
+	while ((o = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f': ro.force = 1; break;
+		case 'h': cli_help(cmd); return EXIT_OK;
+		default: return cli_usage(cmd, "bad option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage(cmd, "an image name is needed");
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	int rc = EXIT_OK;
+	for (int a = optind; a < argc; a++) {
+		berth_error err = BERTH_ERROR_INIT;
+		if (berth_image_remove(client, argv[a], &ro, &err) < 0) {
+			int e = cli_fail(&err);
+			rc = e > rc ? e : rc;
+		} else {
+			printf("Untagged: %s\n", argv[a]);
+		}
+	}
+	return rc;
+}
+
+static int image_import(cli *c, const command *cmd, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *path = NULL;
+	int o;
+	while ((o = getopt_long(argc, argv, "+i:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'i': path = optarg; break;
+		case 'h': cli_help(cmd); return EXIT_OK;
+		default: return cli_usage(cmd, "bad option");
+		}
+	}
+	if (!path && optind < argc)
+		path = argv[optind++];
+	if (optind < argc)
+		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
+	berth_image_import_options io = BERTH_IMAGE_IMPORT_OPTIONS_INIT;
+	if (!path || STREQ(path, "-")) {
+		if (isatty(STDIN_FILENO))
+			return cli_usage(cmd, "give an archive, or pipe one in");
+		io.fd = STDIN_FILENO;
+	} else {
+		io.path = path;
+	}
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	char *names = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_image_import(&names, client, &io, &err) < 0)
+		return cli_fail(&err);
+	for (char *p = names, *nl; p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			nl = p + strlen(p) - 1;
+		printf("Loaded image: %.*s\n", (int)(nl - p + (*nl != '\n')), p);
+	}
+	berth_free(names);
+	return EXIT_OK;
+}
+
+int cmd_images(cli *c, int argc, char **argv)
+{
+	return images_list(c, cli_find_command("images"), argc, argv);
+}
+
+int cmd_image(cli *c, int argc, char **argv)
+{
+	const command *cmd = cli_find_command("image");
+	static const struct {
+		const char *name;
+		int (*run)(cli *, const command *, int, char **);
+	} subs[] = {
+		{ "ls", images_list }, { "list", images_list }, { "inspect", image_inspect }, { "tag", image_tag },
+		{ "rm", image_rm }, { "remove", image_rm }, { "import", image_import }, { "load", image_import },
+	};
+	if (argc < 2 || STREQ(argv[1], "--help") || STREQ(argv[1], "-h")) {
+		cli_help(cmd);
+		return argc < 2 ? EXIT_ENGINE : EXIT_OK;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
+		if (STREQ(argv[1], subs[i].name))
+			return subs[i].run(c, cmd, argc - 1, argv + 1);
+	return cli_usage(cmd, "unknown image command \"%s\"", argv[1]);
+}

@@ -1,0 +1,368 @@
+/* Image JSON parsers: see image_json.h. */
+#include "image_json.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+#define _cleanup_json_ _cleanup_(json_decrefp)
+
+static json_t *load(const char *json, size_t len, const char *what, berth_error *err)
+{
+	json_error_t je;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		berth_fail(err, BERTH_EPROTOCOL, "%s: malformed JSON: %s", what, je.text);
+	return root;
+}
+
+static char *dup_str(json_t *v) { return strdup(json_is_string(v) ? json_string_value(v) : ""); }
+
+static int strv_of(strv *out, json_t *a)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+		if (json_is_string(v) && strv_push(out, json_string_value(v)) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int labels_of(strv *keys, strv *values, json_t *o)
+{
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v)
+		if (json_is_string(v) && labels_set(keys, values, k, json_string_value(v)) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int64_t int_of(json_t *v)
+{
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+/* ---- Engine API list ---------------------------------------------------- */
+
+int image_list_parse(berth_image_list **out, const char *json, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "image list", err);
+	if (!root)
+		return BERTH_EPROTOCOL;
+	if (!json_is_array(root))
+		return berth_fail(err, BERTH_EPROTOCOL, "image list: not an array");
+	berth_image_list *l = calloc(1, sizeof *l);
+	size_t n = json_array_size(root);
+	if (!l || (n && !(l->items = calloc(n, sizeof *l->items)))) {
+		free(l);
+		return BERTH_NOMEM(err);
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(root, i, o) {
+		if (!json_is_object(o))
+			continue;
+		berth_image_entry *e = &l->items[l->len++];
+		e->id = dup_str(json_object_get(o, "Id"));
+		e->size = int_of(json_object_get(o, "Size"));
+		e->created = int_of(json_object_get(o, "Created"));
+		size_t j;
+		json_t *t;
+		int r = !e->id ? -ENOMEM : 0;
+		json_array_foreach(json_object_get(o, "RepoTags"), j, t) {
+			const char *s = json_string_value(t);
+			if (r == 0 && s && !strstr(s, "<none>"))
+				r = strv_push(&e->tags, s);
+		}
+		if (r == 0)
+			r = strv_of(&e->digests, json_object_get(o, "RepoDigests"));
+		if (r == 0)
+			r = labels_of(&e->label_keys, &e->label_values, json_object_get(o, "Labels"));
+		if (r < 0) {
+			berth_image_list_free(l);
+			return BERTH_NOMEM(err);
+		}
+	}
+	*out = l;
+	return 0;
+}
+
+/* ---- inspect / config --------------------------------------------------- */
+
+int image_info_parse(berth_image_info **out, const char *json, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "image", err);
+	if (!root)
+		return BERTH_EPROTOCOL;
+	if (json_is_array(root) && json_array_size(root) == 1) { /* Podman's libpod answers [..] */
+		json_t *first = json_incref(json_array_get(root, 0));
+		json_decref(root);
+		root = first;
+	}
+	if (!json_is_object(root))
+		return berth_fail(err, BERTH_EPROTOCOL, "image: not an object");
+	berth_image_info *x = calloc(1, sizeof *x);
+	if (!x)
+		return BERTH_NOMEM(err);
+	json_t *docker_cfg = json_object_get(root, "Config");
+	json_t *cfg = docker_cfg ? docker_cfg : json_object_get(root, "config");
+	json_t *a = json_object_get(root, "Architecture");
+	json_t *os = json_object_get(root, "Os");
+	json_t *created = json_object_get(root, "Created");
+	x->id = dup_str(json_object_get(root, "Id"));
+	x->architecture = dup_str(a ? a : json_object_get(root, "architecture"));
+	x->os = dup_str(os ? os : json_object_get(root, "os"));
+	x->created = dup_str(created ? created : json_object_get(root, "created"));
+	x->user = dup_str(json_object_get(cfg, "User"));
+	x->workdir = dup_str(json_object_get(cfg, "WorkingDir"));
+	x->raw = strndup(json, len);
+	int r = (!x->id || !x->architecture || !x->os || !x->created || !x->user || !x->workdir || !x->raw) ? -ENOMEM : 0;
+	if (r == 0)
+		r = strv_of(&x->tags, json_object_get(root, "RepoTags"));
+	if (r == 0)
+		r = strv_of(&x->entrypoint, json_object_get(cfg, "Entrypoint"));
+	if (r == 0)
+		r = strv_of(&x->cmd, json_object_get(cfg, "Cmd"));
+	if (r == 0)
+		r = strv_of(&x->env, json_object_get(cfg, "Env"));
+	if (r == 0)
+		r = labels_of(&x->label_keys, &x->label_values, json_object_get(cfg, "Labels"));
+	const char *port;
+	json_t *v;
+	json_object_foreach(json_object_get(cfg, "ExposedPorts"), port, v) {
+		/* sorted insert */
+		size_t at = 0;
+		while (at < x->exposed_ports.len && strcmp(x->exposed_ports.items[at], port) < 0)
+			at++;
+		if (r == 0)
+			r = strv_insert(&x->exposed_ports, at, port);
+	}
+	json_t *hc = json_object_get(cfg, "Healthcheck");
+	if (json_is_object(hc)) {
+		x->has_healthcheck = true;
+		if (r == 0)
+			r = strv_of(&x->hc_test, json_object_get(hc, "Test"));
+		/* nanoseconds, as Go's time.Duration */
+		x->hc_interval_ms = int_of(json_object_get(hc, "Interval")) / 1000000;
+		x->hc_timeout_ms = int_of(json_object_get(hc, "Timeout")) / 1000000;
+		x->hc_start_period_ms = int_of(json_object_get(hc, "StartPeriod")) / 1000000;
+		x->hc_retries = (int)int_of(json_object_get(hc, "Retries"));
+		/* ["NONE"] disables the image's check */
+		if (x->hc_test.len == 1 && STREQ(x->hc_test.items[0], "NONE"))
+			x->has_healthcheck = false;
+	}
+	if (r < 0) {
+		berth_image_info_free(x);
+		return BERTH_NOMEM(err);
+	}
+	*out = x;
+	return 0;
+}
+
+/* ---- load reply --------------------------------------------------------- */
+
+int image_load_reply_parse(sbuf *names, const char *body, size_t len, berth_error *err)
+{
+	size_t pos = 0;
+	while (pos < len) {
+		const char *nl = memchr(body + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - body) : len;
+		json_t *o = json_loadb(body + pos, end - pos, 0, NULL);
+		pos = end + 1;
+		if (!json_is_object(o)) {
+			json_decref(o);
+			continue;
+		}
+		json_t *e = json_object_get(o, "error");
+		json_t *detail = json_object_get(json_object_get(o, "errorDetail"), "message");
+		if (e || detail) {
+			int r = berth_fail(err, BERTH_EENGINE, "image load: %s",
+					   json_string_value(detail) ? json_string_value(detail) : strempty(json_string_value(e)));
+			json_decref(o);
+			return r;
+		}
+		const char *s = json_string_value(json_object_get(o, "stream"));
+		static const char *const prefixes[] = { "Loaded image: ", "Loaded image ID: ", "Loaded image(s): " };
+		for (size_t i = 0; s && i < ARRAY_SIZE(prefixes); i++) {
+			if (!startswith(s, prefixes[i]))
+				continue;
+			const char *name = s + strlen(prefixes[i]);
+			size_t n = strcspn(name, "\n");
+			/* Podman may list several names separated by commas */
+			while (n) {
+				size_t k = strcspn(name, ",\n");
+				if (k && (sbuf_add(names, name, k) < 0 || sbuf_addc(names, '\n') < 0)) {
+					json_decref(o);
+					return BERTH_NOMEM(err);
+				}
+				name += k;
+				n -= k;
+				if (n && *name == ',')
+					name++, n--;
+			}
+			break;
+		}
+		json_decref(o);
+	}
+	return 0;
+}
+
+/* ---- manifests, indexes, configs ---------------------------------------- */
+
+void image_desc_release(image_desc *d)
+{
+	free(d->media_type);
+	free(d->digest);
+	free(d->os);
+	free(d->arch);
+	free(d->name);
+	*d = (image_desc){ 0 };
+}
+
+void image_descs_free(image_desc *d, size_t n)
+{
+	for (size_t i = 0; d && i < n; i++)
+		image_desc_release(&d[i]);
+	free(d);
+}
+
+static int desc_of(image_desc *d, json_t *o)
+{
+	const char *digest = json_string_value(json_object_get(o, "digest"));
+	if (!digest || !startswith(digest, "sha256:") || strlen(digest) != 71)
+		return -EINVAL;
+	json_t *p = json_object_get(o, "platform");
+	json_t *ann = json_object_get(o, "annotations");
+	json_t *name = json_object_get(ann, "io.containerd.image.name");
+	if (!name)
+		name = json_object_get(ann, "org.opencontainers.image.ref.name");
+	d->media_type = dup_str(json_object_get(o, "mediaType"));
+	d->digest = strdup(digest);
+	d->size = int_of(json_object_get(o, "size"));
+	d->os = json_is_string(json_object_get(p, "os")) ? dup_str(json_object_get(p, "os")) : NULL;
+	d->arch = json_is_string(json_object_get(p, "architecture")) ? dup_str(json_object_get(p, "architecture")) : NULL;
+	d->name = json_is_string(name) ? dup_str(name) : NULL;
+	return !d->media_type || !d->digest ? -ENOMEM : 0;
+}
+
+static int descs_of(image_desc **out, size_t *n, json_t *a, const char *what, berth_error *err)
+{
+	size_t len = json_array_size(a);
+	image_desc *d = calloc(len ? len : 1, sizeof *d);
+	if (!d)
+		return BERTH_NOMEM(err);
+	for (size_t i = 0; i < len; i++) {
+		int r = desc_of(&d[i], json_array_get(a, i));
+		if (r < 0) {
+			image_descs_free(d, len);
+			return r == -ENOMEM ? BERTH_NOMEM(err)
+					    : berth_fail(err, BERTH_EPROTOCOL, "%s: entry %zu has no sha256 digest", what, i);
+		}
+	}
+	*out = d;
+	*n = len;
+	return 0;
+}
+
+int image_index_parse(image_desc **out, size_t *n, const char *json, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "image index", err);
+	if (!root)
+		return BERTH_EPROTOCOL;
+	json_t *m = json_object_get(root, "manifests");
+	if (!json_is_array(m))
+		return berth_fail(err, BERTH_EPROTOCOL, "image index: no manifests");
+	return descs_of(out, n, m, "image index", err);
+}
+
+int image_manifest_parse(image_desc *config, image_desc **layers, size_t *n, const char *json, size_t len,
+			 berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "image manifest", err);
+	if (!root)
+		return BERTH_EPROTOCOL;
+	json_t *c = json_object_get(root, "config");
+	json_t *l = json_object_get(root, "layers");
+	if (!json_is_object(c) || !json_is_array(l))
+		return berth_fail(err, BERTH_EPROTOCOL, "image manifest: no config or layers");
+	image_desc cd = { 0 };
+	int r = desc_of(&cd, c);
+	if (r < 0) {
+		image_desc_release(&cd);
+		return r == -ENOMEM ? BERTH_NOMEM(err) : berth_fail(err, BERTH_EPROTOCOL, "image manifest: bad config digest");
+	}
+	r = descs_of(layers, n, l, "image manifest", err);
+	if (r < 0) {
+		image_desc_release(&cd);
+		return r;
+	}
+	*config = cd;
+	return 0;
+}
+
+int image_config_diff_ids(strv *out, const char *json, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "image config", err);
+	if (!root)
+		return BERTH_EPROTOCOL;
+	json_t *ids = json_object_get(json_object_get(root, "rootfs"), "diff_ids");
+	if (!json_is_array(ids))
+		return berth_fail(err, BERTH_EPROTOCOL, "image config: no rootfs.diff_ids");
+	size_t i;
+	json_t *v;
+	json_array_foreach(ids, i, v) {
+		const char *s = json_string_value(v);
+		if (!s || !startswith(s, "sha256:") || strlen(s) != 71)
+			return berth_fail(err, BERTH_EPROTOCOL, "image config: diff id %zu is not a sha256 digest", i);
+		if (strv_push(out, s) < 0)
+			return BERTH_NOMEM(err);
+	}
+	return 0;
+}
+
+/* ---- docker save -------------------------------------------------------- */
+
+void save_images_free(save_image *s, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++) {
+		free(s[i].config);
+		strv_release(&s[i].tags);
+		strv_release(&s[i].layers);
+	}
+	free(s);
+}
+
+int save_manifest_parse(save_image **out, size_t *n, const char *json, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "manifest.json", err);
+	if (!root)
+		return BERTH_EPROTOCOL;
+	if (!json_is_array(root) || json_array_size(root) == 0)
+		return berth_fail(err, BERTH_EPROTOCOL, "manifest.json: not a list of images");
+	size_t len_ = json_array_size(root);
+	save_image *s = calloc(len_, sizeof *s);
+	if (!s)
+		return BERTH_NOMEM(err);
+	for (size_t i = 0; i < len_; i++) {
+		json_t *o = json_array_get(root, i);
+		const char *cfg = json_string_value(json_object_get(o, "Config"));
+		json_t *layers = json_object_get(o, "Layers");
+		if (!cfg || !json_is_array(layers)) {
+			save_images_free(s, len_);
+			return berth_fail(err, BERTH_EPROTOCOL, "manifest.json: image %zu has no Config or Layers", i);
+		}
+		s[i].config = strdup(cfg);
+		if (!s[i].config || strv_of(&s[i].tags, json_object_get(o, "RepoTags")) < 0 ||
+		    strv_of(&s[i].layers, layers) < 0) {
+			save_images_free(s, len_);
+			return BERTH_NOMEM(err);
+		}
+		if (s[i].layers.len != json_array_size(layers)) {
+			save_images_free(s, len_);
+			return berth_fail(err, BERTH_EPROTOCOL, "manifest.json: image %zu: a layer is not a path", i);
+		}
+	}
+	*out = s;
+	*n = len_;
+	return 0;
+}

@@ -1,0 +1,52 @@
+/* Pure parsers of the JSON that describes images: the Engine API's image
+ * list, inspect and load replies, OCI / Docker image configs, manifests
+ * and indexes, and a docker-save archive's manifest.json. Bytes in, models
+ * out; no I/O. This module and the Engine API backend are the ones that
+ * touch the JSON library for images; fuzz/fuzz_image_json.c drives them. */
+#ifndef BERTH_PARSE_IMAGE_JSON_H
+#define BERTH_PARSE_IMAGE_JSON_H
+
+#include "../model.h"
+
+/* GET /images/json (Docker and Podman). */
+int image_list_parse(berth_image_list **out, const char *json, size_t len, berth_error *err);
+
+/* An image record: Docker's / Podman's inspect reply ({"Id", "RepoTags",
+ * "Config": {...}}) or an OCI image config blob ({"architecture",
+ * "config": {...}}). The raw text is kept. */
+int image_info_parse(berth_image_info **out, const char *json, size_t len, berth_error *err);
+
+/* POST /images/load's reply (JSON lines): the names loaded, one per line,
+ * appended to *names; an error line becomes BERTH_EENGINE with its text. */
+int image_load_reply_parse(sbuf *names, const char *body, size_t len, berth_error *err);
+
+/* One content descriptor. */
+typedef struct image_desc {
+	char *media_type, *digest;
+	int64_t size;
+	char *os, *arch;   /* platform, when the index gives one */
+	char *name;        /* index entries: the image name annotation, or NULL */
+} image_desc;
+
+void image_desc_release(image_desc *d);
+void image_descs_free(image_desc *d, size_t n);
+
+/* An OCI index or Docker manifest list: its "manifests". */
+int image_index_parse(image_desc **out, size_t *n, const char *json, size_t len, berth_error *err);
+/* An image manifest: its config and layers. */
+int image_manifest_parse(image_desc *config, image_desc **layers, size_t *n, const char *json, size_t len,
+			 berth_error *err);
+/* An image config's rootfs.diff_ids, in order. */
+int image_config_diff_ids(strv *out, const char *json, size_t len, berth_error *err);
+
+/* One image of a docker-save archive's manifest.json. */
+typedef struct save_image {
+	char *config;      /* path of the config file in the archive */
+	strv tags;         /* RepoTags */
+	strv layers;       /* paths of the layer tars, base first */
+} save_image;
+
+int save_manifest_parse(save_image **out, size_t *n, const char *json, size_t len, berth_error *err);
+void save_images_free(save_image *s, size_t n);
+
+#endif

@@ -1,0 +1,255 @@
+/* Conformance: images already in the store (list, inspect, exists, tag,
+ * remove) and the import of a docker-save archive made at test time, on
+ * every engine. containerd imports natively (content, image record,
+ * unpacked snapshots); Docker and Podman through /images/load. */
+#include "conformance.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char archive[128];
+
+static const char *tag_of(const char *what)
+{
+	static char buf[4][128];
+	static int slot;
+	char *b = buf[slot++ % 4];
+	snprintf(b, sizeof buf[0], "localhost/berth-t-%s/%s:1", run_id, what);
+	return b;
+}
+
+/* A docker-save archive of the test image under a name of this run, made
+ * with the docker CLI (skips when there is none). */
+static const char *saved_archive(void)
+{
+	if (archive[0])
+		return archive;
+	char cmd[512];
+	snprintf(archive, sizeof archive, "/tmp/berth-t-%s-save.tar", run_id);
+	snprintf(cmd, sizeof cmd,
+		 "docker tag %s localhost/berth-t-%s/saved:1 && docker save localhost/berth-t-%s/saved:1 -o %s && "
+		 "docker rmi localhost/berth-t-%s/saved:1 >/dev/null",
+		 IMAGE, run_id, run_id, archive, run_id);
+	if (system(cmd) != 0) {
+		archive[0] = '\0';
+		skip();
+	}
+	return archive;
+}
+
+static void test_list(void **state)
+{
+	(void)state;
+	need_engine_up();
+	berth_image_list *l = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_image_list_get(&l, client, NULL, &err), &err);
+	bool found = false;
+	for (size_t i = 0; i < berth_image_list_count(l); i++)
+		for (size_t j = 0; j < berth_image_list_tag_count(l, i); j++)
+			if (strcmp(berth_image_list_tag(l, i, j), IMAGE) == 0) {
+				found = true;
+				assert_true(strncmp(berth_image_list_id(l, i), "sha256:", 7) == 0);
+				assert_int_equal(strlen(berth_image_list_id(l, i)), 71);
+				assert_true(berth_image_list_size(l, i) > 100000);
+				assert_true(berth_image_list_created(l, i) > 1000000000);
+			}
+	assert_true(found);
+	assert_null(berth_image_list_id(l, 100000));
+	assert_int_equal(berth_image_list_tag_count(l, 100000), 0);
+	berth_image_list_free(l);
+	/* a label nobody has */
+	const char *labels[] = { "io.berth.test.none=x" };
+	berth_image_list_options lo = BERTH_IMAGE_LIST_OPTIONS_INIT;
+	lo.labels = labels;
+	lo.label_count = 1;
+	assert_ok(berth_image_list_get(&l, client, &lo, &err), &err);
+	assert_int_equal(berth_image_list_count(l), 0);
+	berth_image_list_free(l);
+	const char *bad[] = { "=x" };
+	lo.labels = bad;
+	assert_code(berth_image_list_get(&l, client, &lo, &err), BERTH_EINVAL, &err);
+	lo.version = 99;
+	assert_code(berth_image_list_get(&l, client, &lo, &err), BERTH_EINVAL, &err);
+}
+
+static void test_inspect(void **state)
+{
+	(void)state;
+	need_engine_up();
+	berth_image_info *x = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_image_inspect(&x, client, IMAGE, &err), &err);
+	assert_true(strncmp(berth_image_info_id(x), "sha256:", 7) == 0);
+	assert_string_equal(berth_image_info_os(x), "linux");
+	assert_true(strlen(berth_image_info_architecture(x)) > 0);
+	assert_int_equal(berth_image_info_cmd_count(x), 1);
+	assert_string_equal(berth_image_info_cmd(x, 0), "sh");
+	bool tagged = false;
+	for (size_t i = 0; i < berth_image_info_tag_count(x); i++)
+		tagged |= strcmp(berth_image_info_tag(x, i), IMAGE) == 0;
+	assert_true(tagged);
+	assert_true(strstr(berth_image_info_raw_json(x), "\"Cmd\"") != NULL);
+	char id[80];
+	snprintf(id, sizeof id, "%s", berth_image_info_id(x));
+	berth_image_info_free(x);
+	/* by id, and by a short id */
+	assert_ok(berth_image_inspect(&x, client, id, &err), &err);
+	assert_string_equal(berth_image_info_id(x), id);
+	berth_image_info_free(x);
+	char short_id[16];
+	snprintf(short_id, sizeof short_id, "%.12s", id + 7);
+	assert_ok(berth_image_inspect(&x, client, short_id, &err), &err);
+	assert_string_equal(berth_image_info_id(x), id);
+	berth_image_info_free(x);
+	/* the health image: env, exposed port; its HEALTHCHECK where the
+	 * engine's image format keeps one (Podman builds OCI images: none) */
+	assert_ok(berth_image_inspect(&x, client, HEALTH_IMAGE, &err), &err);
+	assert_int_equal(berth_image_info_exposed_port_count(x), 1);
+	assert_string_equal(berth_image_info_exposed_port(x, 0), "8080/tcp");
+	bool env = false;
+	for (size_t i = 0; i < berth_image_info_env_count(x); i++)
+		env |= strcmp(berth_image_info_env(x, i), "BERTH_IMAGE=health") == 0;
+	assert_true(env);
+	if (engine != BERTH_ENGINE_PODMAN) {
+		assert_true(berth_image_info_has_healthcheck(x));
+		assert_int_equal(berth_image_info_health_test_count(x), 2);
+		assert_string_equal(berth_image_info_health_test(x, 0), "CMD-SHELL");
+		assert_int_equal(berth_image_info_health_interval_ms(x), 1000);
+		assert_int_equal(berth_image_info_health_retries(x), 2);
+	}
+	berth_image_info_free(x);
+	x = NULL;
+	/* missing and malformed names */
+	assert_code(berth_image_inspect(&x, client, "localhost/berth-t-none/nothing:1", &err), BERTH_ENOTFOUND, &err);
+	assert_null(x);
+	assert_code(berth_image_inspect(&x, client, "", &err), BERTH_EINVAL, &err);
+	assert_code(berth_image_inspect(&x, client, "has space:1", &err), BERTH_EINVAL, &err);
+	int there = -1;
+	assert_ok(berth_image_exists(&there, client, IMAGE, &err), &err);
+	assert_int_equal(there, 1);
+	assert_ok(berth_image_exists(&there, client, "localhost/berth-t-none/nothing:1", &err), &err);
+	assert_int_equal(there, 0);
+	assert_code(berth_image_exists(&there, client, "", &err), BERTH_EINVAL, &err);
+}
+
+static void test_tag_remove(void **state)
+{
+	(void)state;
+	need_engine_up();
+	const char *t = tag_of("tagged");
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_image_tag(client, IMAGE, t, &err), &err);
+	berth_image_info *a = NULL, *b = NULL;
+	assert_ok(berth_image_inspect(&a, client, IMAGE, &err), &err);
+	assert_ok(berth_image_inspect(&b, client, t, &err), &err);
+	assert_string_equal(berth_image_info_id(a), berth_image_info_id(b));
+	berth_image_info_free(a);
+	berth_image_info_free(b);
+	/* again: the name moves (here: to the same image), no error */
+	assert_ok(berth_image_tag(client, IMAGE, t, &err), &err);
+	assert_ok(berth_image_remove(client, t, NULL, &err), &err);
+	assert_code(berth_image_inspect(&b, client, t, &err), BERTH_ENOTFOUND, &err);
+	assert_code(berth_image_remove(client, t, NULL, &err), BERTH_ENOTFOUND, &err);
+	/* the original is untouched */
+	int there = 0;
+	assert_ok(berth_image_exists(&there, client, IMAGE, &err), &err);
+	assert_int_equal(there, 1);
+	/* bad input, before any request */
+	assert_code(berth_image_tag(client, "localhost/berth-t-none/nothing:1", tag_of("x"), &err), BERTH_ENOTFOUND, &err);
+	assert_code(berth_image_tag(client, IMAGE, "", &err), BERTH_EINVAL, &err);
+	assert_code(berth_image_tag(client, IMAGE, "localhost/x@sha256:abc", &err), BERTH_EINVAL, &err);
+	berth_image_remove_options ro = BERTH_IMAGE_REMOVE_OPTIONS_INIT;
+	ro.version = 7;
+	assert_code(berth_image_remove(client, IMAGE, &ro, &err), BERTH_EINVAL, &err);
+	assert_code(berth_image_remove(client, "", NULL, &err), BERTH_EINVAL, &err);
+}
+
+static void test_import(void **state)
+{
+	(void)state;
+	need_engine_up();
+	const char *path = saved_archive();
+	char want[128];
+	snprintf(want, sizeof want, "localhost/berth-t-%s/saved:1", run_id);
+	berth_image_import_options io = BERTH_IMAGE_IMPORT_OPTIONS_INIT;
+	io.path = path;
+	char *names = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_image_import(&names, client, &io, &err), &err);
+	assert_non_null(strstr(names, want));
+	berth_free(names);
+	berth_image_info *x = NULL, *orig = NULL;
+	assert_ok(berth_image_inspect(&x, client, want, &err), &err);
+	assert_ok(berth_image_inspect(&orig, client, IMAGE, &err), &err);
+	/* the same config as the image it was saved from (where that came
+	 * from Docker too: Podman built its own test image) */
+	if (engine != BERTH_ENGINE_PODMAN)
+		assert_string_equal(berth_image_info_id(x), berth_image_info_id(orig));
+	assert_int_equal(berth_image_info_cmd_count(x), 1);
+	assert_string_equal(berth_image_info_cmd(x, 0), "sh");
+	berth_image_info_free(x);
+	berth_image_info_free(orig);
+	assert_ok(berth_image_remove(client, want, NULL, &err), &err);
+	/* from an fd (a pipe: read to its end), names not asked for */
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		int in = open(path, O_RDONLY);
+		char buf[65536];
+		ssize_t n;
+		while (in >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+			if (write(fds[1], buf, (size_t)n) != n)
+				_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	io = (berth_image_import_options)BERTH_IMAGE_IMPORT_OPTIONS_INIT;
+	io.fd = fds[0];
+	assert_ok(berth_image_import(NULL, client, &io, &err), &err);
+	close(fds[0]);
+	waitpid(pid, NULL, 0);
+	assert_ok(berth_image_remove(client, want, NULL, &err), &err);
+	/* bad input */
+	io = (berth_image_import_options)BERTH_IMAGE_IMPORT_OPTIONS_INIT;
+	assert_code(berth_image_import(NULL, client, &io, &err), BERTH_EINVAL, &err);
+	io.path = path;
+	io.fd = 0;
+	assert_code(berth_image_import(NULL, client, &io, &err), BERTH_EINVAL, &err);
+	io.fd = -1;
+	io.path = "/nonexistent/berth.tar";
+	assert_code(berth_image_import(NULL, client, &io, &err), BERTH_ENOTFOUND, &err);
+	/* not an archive: a tar reader's or the engine's refusal */
+	char junk[64];
+	snprintf(junk, sizeof junk, "/tmp/berth-t-%s-junk.tar", run_id);
+	FILE *f = fopen(junk, "w");
+	for (int i = 0; i < 200; i++)
+		fputs("not a tar archive ", f);
+	fclose(f);
+	io.path = junk;
+	int r = berth_image_import(NULL, client, &io, &err);
+	unlink(junk);
+	assert_true(r == BERTH_EINVAL || r == BERTH_EENGINE || r == BERTH_EPROTOCOL);
+}
+
+static int teardown(void **state)
+{
+	if (archive[0])
+		unlink(archive);
+	return conformance_teardown(state);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_inspect),
+		cmocka_unit_test(test_tag_remove),
+		cmocka_unit_test(test_import),
+	};
+	return cmocka_run_group_tests_name(conformance_group("images"), tests, conformance_setup, teardown);
+}
