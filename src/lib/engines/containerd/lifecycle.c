@@ -1220,7 +1220,12 @@ int ctrd_container_wait(berth_wait_outcome *out, berth_client *c, const char *re
 			return r;
 		bool running = t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED);
 		if (!running) {
-			outcome_now(&last, c, resp->container, &t);
+			/* a removal deletes the task before the record: what was
+			 * seen of the exit stays */
+			berth_wait_outcome now = last;
+			outcome_now(&now, c, resp->container, &t);
+			if (now.exit_code >= 0 || last.exit_code < 0)
+				last = now;
 			if (cond == BERTH_WAIT_NOT_RUNNING || (cond == BERTH_WAIT_NEXT_EXIT && was_running)) {
 				*out = last;
 				return 0;
