@@ -11,6 +11,7 @@ took=0
 case $E in
 docker) ENGINE_CLI=(/usr/bin/docker -H unix:///var/run/docker.sock) ;;
 podman) ENGINE_CLI=(podman --url unix:///run/podman/podman.sock) ;;
+containerd) ENGINE_CLI=(ctr -n "${CONTAINERD_NAMESPACE:-default}") ;;
 *) echo "Bail out! unknown engine $E"; exit 1 ;;
 esac
 
