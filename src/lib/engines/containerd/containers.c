@@ -275,7 +275,9 @@ static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t
 		    ctrd_json_str(b, t->exited_at) || sbuf_addc(b, '}');
 	/* the OCI spec is JSON already */
 	if (r == 0 && k->spec && k->spec->value.len && k->spec->value.data[0] == '{')
-		r = sbuf_adds(b, ",\"Spec\":") || sbuf_add(b, k->spec->value.data, k->spec->value.len);
+		r = sbuf_adds(b, ",\"Spec\":") || ctrd_raw_spec(b, (const char *)k->spec->value.data, k->spec->value.len);
+	if (r == 0)
+		r = ctrd_raw_docker_view(b, k) < 0;
 	return r || sbuf_addc(b, '}') ? -ENOMEM : 0;
 }
 

@@ -9,6 +9,7 @@
  * and its files in a state directory per container (ctrd_state_dir). */
 #include "lifecycle.h"
 #include "ocispec.h"
+#include "../engineapi/create.h"
 
 #include "util/sha256.h"
 
@@ -627,7 +628,7 @@ typedef struct create_ctx {
 	Containerd__Services__Images__V1__GetImageResponse *image;
 	oci_image_config img;
 	Containerd__Services__Snapshots__V1__PrepareSnapshotResponse *snap;
-	char *passwd, *group, *spec_json, *health;
+	char *passwd, *group, *spec_json, *health, *docker_view;
 	bool snapshot_made, dir_made, lease_made;
 } create_ctx;
 
@@ -646,6 +647,7 @@ static void create_ctx_release(create_ctx *x, berth_client *c, bool failed)
 	free(x->group);
 	free(x->spec_json);
 	free(x->health);
+	free(x->docker_view);
 }
 
 static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, berth_error *err)
@@ -703,6 +705,21 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 	k.spec = &spec_any;
 	k.snapshotter = (char *)CTRD_SNAPSHOTTER;
 	k.snapshot_key = x->id;
+	/* the spec as Docker's create body: inspect shows it as Config and
+	 * HostConfig, the same shape as on the other engines */
+	Google__Protobuf__Any view = GOOGLE__PROTOBUF__ANY__INIT;
+	Containerd__Services__Containers__V1__Container__ExtensionsEntry ext =
+		CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__EXTENSIONS_ENTRY__INIT;
+	Containerd__Services__Containers__V1__Container__ExtensionsEntry *extp = &ext;
+	if (x->docker_view) {
+		view.type_url = (char *)CTRD_DOCKER_VIEW_TYPE;
+		view.value.data = (uint8_t *)x->docker_view;
+		view.value.len = strlen(x->docker_view);
+		ext.key = (char *)CTRD_DOCKER_VIEW_TYPE;
+		ext.value = &view;
+		k.extensions = &extp;
+		k.n_extensions = 1;
+	}
 	Containerd__Services__Containers__V1__CreateContainerRequest req =
 		CONTAINERD__SERVICES__CONTAINERS__V1__CREATE_CONTAINER_REQUEST__INIT;
 	req.container = &k;
@@ -759,11 +776,25 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 	ocispec_input in = { .id = x->id, .ns = c->ns, .state_dir = x->dir, .image = &x->img, .passwd = x->passwd,
 			     .group = x->group, .host_hostname = host, .nofile = default_nofile(),
 			     .cap_last = cap_last(), .devices = devices, .n_devices = s->n_devices };
-	if ((r = ocispec_build(&x->spec_json, s, &in, err)) < 0)
-		return r;
-	x->dir_made = true;
 	char hostname[72];
 	ocispec_hostname(hostname, s, &in);
+	if ((r = ocispec_build(&x->spec_json, s, &in, err)) < 0)
+		return r;
+	json_t *body = NULL;
+	if ((r = engineapi_create_body(&body, s, c->owner, NULL, "", err)) < 0)
+		return r;
+	json_object_set_new(body, "Hostname", json_string(hostname));
+	if (!json_object_get(body, "Cmd") && x->img.has_cmd && !s->has_entrypoint) {
+		json_t *cmd = json_array();
+		for (size_t i = 0; i < x->img.cmd.len; i++)
+			json_array_append_new(cmd, json_string(x->img.cmd.items[i]));
+		json_object_set_new(body, "Cmd", cmd);
+	}
+	x->docker_view = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!x->docker_view)
+		return BERTH_NOMEM(err);
+	x->dir_made = true;
 	if ((r = write_etc(x->dir, s, hostname, err)) < 0)
 		return r;
 	return create_record(c, s, x, err);
@@ -1320,5 +1351,39 @@ int ctrd_container_prune(berth_prune_result **out, berth_client *c, const char *
 		return r;
 	}
 	*out = res;
+	return 0;
+}
+
+int ctrd_raw_docker_view(sbuf *b, const ctrd_container *k)
+{
+	for (size_t i = 0; i < k->n_extensions; i++) {
+		const Google__Protobuf__Any *v = k->extensions[i]->value;
+		if (!k->extensions[i]->key || !STREQ(k->extensions[i]->key, CTRD_DOCKER_VIEW_TYPE) || !v || !v->value.len)
+			continue;
+		_cleanup_json_ json_t *body = json_loadb((const char *)v->value.data, v->value.len, 0, NULL);
+		if (!json_is_object(body))
+			return 0;
+		json_t *hc = json_incref(json_object_get(body, "HostConfig"));
+		json_object_del(body, "HostConfig");
+		_cleanup_free_ char *config = json_dumps(body, JSON_COMPACT);
+		_cleanup_free_ char *host = hc ? json_dumps(hc, JSON_COMPACT) : strdup("{}");
+		json_decref(hc);
+		if (!config || !host)
+			return -ENOMEM;
+		return sbuf_printf(b, ",\"Config\":%s,\"HostConfig\":%s", config, host) < 0 ? -ENOMEM : 0;
+	}
+	return 0;
+}
+
+int ctrd_raw_spec(sbuf *b, const char *json, size_t len)
+{
+	static const char big[] = ":18446744073709551615";
+	for (size_t i = 0; i < len;) {
+		const char *hit = memmem(json + i, len - i, big, sizeof big - 1);
+		size_t n = hit ? (size_t)(hit - (json + i)) : len - i;
+		if (sbuf_add(b, json + i, n) < 0 || (hit && sbuf_adds(b, ":-1") < 0))
+			return -ENOMEM;
+		i += n + (hit ? sizeof big - 1 : 0);
+	}
 	return 0;
 }

@@ -34,6 +34,15 @@ int ctrd_resolve(char *out, struct berth_client *c, const char *ref, berth_error
 	} while (0); \
 	const char *id = id_
 
+/* The container extension holding the spec as Docker's create body. */
+#define CTRD_DOCKER_VIEW_TYPE "io.berth.containerd/docker-create-body"
+/* Append ,"Config":{...},"HostConfig":{...} from that extension (nothing
+ * for containers berth did not create) to inspect's raw JSON. */
+int ctrd_raw_docker_view(sbuf *b, const Containerd__Services__Containers__V1__Container *k);
+/* Append the OCI spec JSON of a record with the unlimited rlimits
+ * (uint64 maximum) written as -1, as Docker shows unlimited, so that JSON
+ * readers without 64-bit unsigned integers can read inspect's raw JSON. */
+int ctrd_raw_spec(sbuf *b, const char *json, size_t len);
 /* The name of container record k (its label, else its id). */
 const char *ctrd_name_of(const Containerd__Services__Containers__V1__Container *k);
 
