@@ -784,6 +784,20 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 	if ((r = engineapi_create_body(&body, s, c->owner, NULL, "", err)) < 0)
 		return r;
 	json_object_set_new(body, "Hostname", json_string(hostname));
+	if (x->health) {
+		/* the check that applies (the spec's over the image's), as Docker
+		 * shows it: durations in nanoseconds */
+		_cleanup_json_ json_t *h = json_loads(x->health, 0, NULL);
+		json_t *dh = json_object();
+		json_object_set(dh, "Test", json_object_get(h, "test"));
+		static const char *const keys[][2] = { { "interval", "Interval" }, { "timeout", "Timeout" },
+						       { "start_period", "StartPeriod" } };
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+			json_object_set_new(dh, keys[i][1],
+					    json_integer(json_integer_value(json_object_get(h, keys[i][0])) * 1000000));
+		json_object_set(dh, "Retries", json_object_get(h, "retries"));
+		json_object_set_new(body, "Healthcheck", dh);
+	}
 	if (!json_object_get(body, "Cmd") && x->img.has_cmd && !s->has_entrypoint) {
 		json_t *cmd = json_array();
 		for (size_t i = 0; i < x->img.cmd.len; i++)
