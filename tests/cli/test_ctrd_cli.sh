@@ -20,7 +20,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 trap 'reap_run; rm -rf "$TMP"' EXIT
 
-plan 19
+plan 21
 C="$B -E containerd"
 name=berth-t-$RUN-a
 
@@ -72,6 +72,16 @@ run $C rm -f berth-t-$RUN-victim
 check "a task killed under berth: rm -f cleans up" [ "$rc" = 0 -a ! -e "$STATE/$victim" ]
 run $C rm -f berth-t-$RUN-victim
 check "rm -f twice: idempotent" [ "$rc" = 0 ]
+
+run $C run -d --name berth-t-$RUN-shim --label io.berth.test.run=$RUN $IMAGE sleep 300
+shim_id=$out
+shim_pid=$(ps -eo pid=,args= | awk -v want="-id $shim_id " '$2 ~ /containerd-shim-runc-v2$/ && index($0 " ", want) { print $1 }')
+( sleep 1; [ -n "$shim_pid" ] && kill -9 "$shim_pid" ) &
+run $C wait berth-t-$RUN-shim
+check "a shim killed under a wait: the wait ends with the lost status 255" [ "$rc" = 0 -a "$out" = 255 ]
+wait
+run $C rm berth-t-$RUN-shim
+check "... and the container is removable, nothing left" [ "$rc" = 0 -a ! -e "$STATE/$shim_id" ]
 
 # the namespace holds nothing berth did not mean to leave (things that
 # persist over three looks a second apart: other runs may be mid-create)

@@ -98,6 +98,13 @@ static berth_state effective_state(const ctrd_container *k, const ctrd_task_info
 		return t->state;
 	}
 	const char *code = label_of(k, CTRD_LABEL_EXIT_CODE);
+	if (!code && label_of(k, CTRD_LABEL_STARTED_AT)) {
+		/* started, and its task is gone with no exit kept: its shim went
+		 * away (killed, or the host rebooted). The status is lost; 255 is
+		 * what Docker reports for such a container */
+		*exit_code = CTRD_EXIT_LOST;
+		return BERTH_STATE_EXITED;
+	}
 	if (!code)
 		return BERTH_STATE_CREATED;
 	*exit_code = atoi(code);

@@ -1233,7 +1233,8 @@ static void outcome_now(berth_wait_outcome *out, berth_client *c, const ctrd_con
 		return;
 	}
 	const char *code = ctrd_label(k, CTRD_LABEL_EXIT_CODE);
-	outcome_from(out, code ? atoi(code) : -1, STREQ(strempty(ctrd_label(k, CTRD_LABEL_OOM)), "true"));
+	int n = code ? atoi(code) : ctrd_label(k, CTRD_LABEL_STARTED_AT) ? CTRD_EXIT_LOST : -1;
+	outcome_from(out, n, STREQ(strempty(ctrd_label(k, CTRD_LABEL_OOM)), "true"));
 }
 
 #define POLL_MS 100
@@ -1287,13 +1288,17 @@ int ctrd_container_wait(berth_wait_outcome *out, berth_client *c, const char *re
 				outcome_from(out, (int)status, cgroup_oom(c, id));
 				return 0;
 			}
-			if (r != BERTH_ENOTFOUND) {
+			if (r == BERTH_ETIMEDOUT || r == BERTH_ENOMEM || r == BERTH_EPROTOCOL) {
 				if (err)
 					*err = e;
 				if (r == BERTH_ETIMEDOUT)
 					berth_error_prefix(err, "wait %s", id);
 				return r;
 			}
+			/* the task went (deleted, or its shim died under the wait):
+			 * look again at what is left */
+			if (r != BERTH_ENOTFOUND)
+				usleep(POLL_MS * 1000);
 			continue;
 		}
 		if (deadline >= 0 && remaining_ms(deadline) == 0)

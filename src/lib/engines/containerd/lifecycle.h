@@ -43,6 +43,9 @@ int ctrd_raw_docker_view(sbuf *b, const Containerd__Services__Containers__V1__Co
  * (uint64 maximum) written as -1, as Docker shows unlimited, so that JSON
  * readers without 64-bit unsigned integers can read inspect's raw JSON. */
 int ctrd_raw_spec(sbuf *b, const char *json, size_t len);
+/* The exit code of a started container whose task vanished without an
+ * exit kept (its shim went away): Docker's code for a lost status. */
+#define CTRD_EXIT_LOST 255
 /* The name of container record k (its label, else its id). */
 const char *ctrd_name_of(const Containerd__Services__Containers__V1__Container *k);
 
