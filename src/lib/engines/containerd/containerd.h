@@ -104,6 +104,10 @@ int ctrd_container_inspect(berth_container_info **out, struct berth_client *c, c
 int ctrd_container_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err);
 
 /* images.c */
+/* The config blob of the image `name` (a name or an id, as inspect takes
+ * it; this host's platform of an index) into cfg, and the name of its
+ * record (*out_name, malloc'd). BERTH_ENOTFOUND "No such image". */
+int ctrd_image_config(sbuf *cfg, char **out_name, struct berth_client *c, const char *name, berth_error *err);
 int ctrd_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
 		    berth_error *err);
 int ctrd_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);

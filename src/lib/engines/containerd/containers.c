@@ -64,14 +64,6 @@ int ctrd_task_get(ctrd_task_info *out, berth_client *c, const char *id, berth_er
 	return 0;
 }
 
-static const char *label_of(const ctrd_container *k, const char *key)
-{
-	for (size_t i = 0; i < k->n_labels; i++)
-		if (k->labels[i]->key && STREQ(k->labels[i]->key, key))
-			return k->labels[i]->value;
-	return NULL;
-}
-
 /* The user's labels (berth's own bookkeeping ones left out). */
 static int user_labels(strv *keys, strv *values, const ctrd_container *k)
 {
@@ -97,8 +89,8 @@ static berth_state effective_state(const ctrd_container *k, const ctrd_task_info
 		}
 		return t->state;
 	}
-	const char *code = label_of(k, CTRD_LABEL_EXIT_CODE);
-	if (!code && label_of(k, CTRD_LABEL_STARTED_AT)) {
+	const char *code = ctrd_label(k, CTRD_LABEL_EXIT_CODE);
+	if (!code && ctrd_label(k, CTRD_LABEL_STARTED_AT)) {
 		/* started, and its task is gone with no exit kept: its shim went
 		 * away (killed, or the host rebooted). The status is lost; 255 is
 		 * what Docker reports for such a container */
@@ -108,7 +100,7 @@ static berth_state effective_state(const ctrd_container *k, const ctrd_task_info
 	if (!code)
 		return BERTH_STATE_CREATED;
 	*exit_code = atoi(code);
-	*finished = strempty(label_of(k, CTRD_LABEL_FINISHED_AT));
+	*finished = strempty(ctrd_label(k, CTRD_LABEL_FINISHED_AT));
 	return BERTH_STATE_EXITED;
 }
 
@@ -228,24 +220,6 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 
 /* ---- inspect ------------------------------------------------------------ */
 
-static int get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,
-			 const char *id, berth_error *err)
-{
-	Containerd__Services__Containers__V1__GetContainerRequest req =
-		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
-	req.id = (char *)id;
-	int r = ctrd_call(out, c, "containers.v1.Containers/Get", &req.base,
-			  &containerd__services__containers__v1__get_container_response__descriptor, 0, err);
-	if (r == BERTH_ENOTFOUND)
-		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", id);
-	if (r == 0 && !(*out)->container) {
-		pb_freep(out);
-		*out = NULL;
-		return berth_fail(err, BERTH_EPROTOCOL, "%s: Containers/Get %s: no container in the reply", c->endpoint, id);
-	}
-	return r;
-}
-
 /* The image's id: the digest of what the image record points at. */
 static char *image_digest(berth_client *c, const char *name)
 {
@@ -292,7 +266,7 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 {
 	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = get_container(&resp, c, id, err);
+	int r = ctrd_get_container(&resp, c, id, err);
 	ctrd_task_info t = { 0 };
 	if (r == 0)
 		r = ctrd_task_get(&t, c, id, err);
@@ -308,7 +282,7 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 	x->exit_code = code;
 	x->running = x->state == BERTH_STATE_RUNNING || x->state == BERTH_STATE_PAUSED;
 	x->pid = t.pid;
-	x->oom_killed = STREQ(strempty(label_of(k, CTRD_LABEL_OOM)), "true");
+	x->oom_killed = STREQ(strempty(ctrd_label(k, CTRD_LABEL_OOM)), "true");
 	char created[40];
 	ctrd_time_format(created, k->created_at);
 	_cleanup_sbuf_ sbuf raw = SBUF_INIT;
@@ -318,7 +292,7 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 	x->image_id = image_digest(c, k->image);
 	x->error = strdup("");
 	x->created = strdup(created);
-	x->started_at = strdup(x->state == BERTH_STATE_CREATED ? "" : strempty(label_of(k, CTRD_LABEL_STARTED_AT)));
+	x->started_at = strdup(x->state == BERTH_STATE_CREATED ? "" : strempty(ctrd_label(k, CTRD_LABEL_STARTED_AT)));
 	x->finished_at = strdup(finished);
 	r = (!x->id || !x->name || !x->image || !x->image_id || !x->error || !x->created || !x->started_at ||
 	     !x->finished_at || user_labels(&x->label_keys, &x->label_values, k) < 0 || inspect_raw(&raw, k, &t) < 0)
@@ -418,7 +392,7 @@ int ctrd_container_remove(berth_client *c, const char *ref, bool force, bool vol
 	(void)volumes; /* containerd has no volumes: mounts are the caller's */
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	berth_error e = BERTH_ERROR_INIT;
-	int r = get_container(&resp, c, id, &e);
+	int r = ctrd_get_container(&resp, c, id, &e);
 	if (r == BERTH_ENOTFOUND && force)
 		return 0;
 	if (r < 0) {

@@ -57,17 +57,11 @@ static void exec_release(ctrd_exec *x)
 static int process_spec(char **out, berth_client *c, const char *id, uint32_t pid, const ctrd_exec_args *a,
 			berth_error *err)
 {
-	Containerd__Services__Containers__V1__GetContainerRequest req =
-		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
-	req.id = (char *)id;
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = ctrd_call(&resp, c, "containers.v1.Containers/Get", &req.base,
-			  &containerd__services__containers__v1__get_container_response__descriptor, 0, err);
-	if (r == BERTH_ENOTFOUND)
-		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", id);
+	int r = ctrd_get_container(&resp, c, id, err);
 	if (r < 0)
 		return r;
-	const Google__Protobuf__Any *sp = resp->container ? resp->container->spec : NULL;
+	const Google__Protobuf__Any *sp = resp->container->spec;
 	_cleanup_json_ json_t *spec = sp ? json_loadb((const char *)sp->value.data, sp->value.len, 0, NULL) : NULL;
 	json_t *proc = json_object_get(spec, "process");
 	if (!json_is_object(proc))

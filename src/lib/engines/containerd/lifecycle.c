@@ -28,10 +28,8 @@
 #include <time.h>
 
 #include "api_services_containers_v1_containers.pb-c.h"
-#include "api_services_images_v1_images.pb-c.h"
 #include "api_services_snapshots_v1_snapshots.pb-c.h"
 #include "api_services_tasks_v1_tasks.pb-c.h"
-#include "api_services_content_v1_content.pb-c.h"
 #include "api_services_leases_v1_leases.pb-c.h"
 #include "google_protobuf_field_mask.pb-c.h"
 
@@ -164,8 +162,8 @@ int ctrd_set_labels(berth_client *c, const char *id, const char *const *keys, co
 	return ctrd_call(NULL, c, "containers.v1.Containers/Update", &req.base, NULL, 0, err);
 }
 
-static int get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,
-			 const char *id, berth_error *err)
+int ctrd_get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,
+		       const char *id, berth_error *err)
 {
 	Containerd__Services__Containers__V1__GetContainerRequest req =
 		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
@@ -275,124 +273,6 @@ int ctrd_resolve(char *out, berth_client *c, const char *ref, berth_error *err)
 }
 
 /* ---- images --------------------------------------------------------------------- */
-
-/* A blob of the content store, whole (manifests and configs are small). */
-static int read_blob(sbuf *out, berth_client *c, const char *digest, berth_error *err)
-{
-	Containerd__Services__Content__V1__ReadContentRequest req =
-		CONTAINERD__SERVICES__CONTENT__V1__READ_CONTENT_REQUEST__INIT;
-	req.digest = (char *)digest;
-	size_t len = protobuf_c_message_get_packed_size(&req.base);
-	_cleanup_free_ uint8_t *body = malloc(len ? len : 1);
-	if (!body)
-		return BERTH_NOMEM(err);
-	protobuf_c_message_pack(&req.base, body);
-	grpc_call_args a = { .path = "/containerd.services.content.v1.Content/Read", .ns = c->ns, .body = body,
-			     .len = len, .timeout_ms = c->timeout_ms };
-	_cleanup_sbuf_ sbuf all = SBUF_INIT;
-	int r = grpc_call(ctrd_channel(c), &a, &all, err);
-	if (r < 0)
-		return r;
-	size_t pos = 0;
-	const uint8_t *msg;
-	size_t mlen;
-	while ((r = grpc_frame_next((const uint8_t *)all.data, all.len, &pos, &msg, &mlen, err)) == 1) {
-		Containerd__Services__Content__V1__ReadContentResponse *m =
-			containerd__services__content__v1__read_content_response__unpack(NULL, mlen,
-											   mlen ? msg : (const uint8_t *)"");
-		if (!m)
-			return berth_fail(err, BERTH_EPROTOCOL, "Content/Read %s: undecodable reply", digest);
-		int e = sbuf_add(out, m->data.data, m->data.len);
-		containerd__services__content__v1__read_content_response__free_unpacked(m, NULL);
-		if (e < 0)
-			return BERTH_NOMEM(err);
-	}
-	return r < 0 ? r : 0;
-}
-
-static const char *host_arch(void)
-{
-#if defined(__x86_64__)
-	return "amd64";
-#elif defined(__aarch64__)
-	return "arm64";
-#else
-	return "";
-#endif
-}
-
-/* The config digest of the manifest (or of the host's entry of an index). */
-static int config_digest(char **out, berth_client *c, const char *digest, int depth, berth_error *err)
-{
-	_cleanup_sbuf_ sbuf blob = SBUF_INIT;
-	int r = read_blob(&blob, c, digest, err);
-	if (r < 0)
-		return r;
-	_cleanup_json_ json_t *m = json_loadb(blob.data ? blob.data : "", blob.len, 0, NULL);
-	if (!json_is_object(m))
-		return berth_fail(err, BERTH_EPROTOCOL, "image manifest %s is not JSON", digest);
-	const char *cfg = json_string_value(json_object_get(json_object_get(m, "config"), "digest"));
-	if (cfg) {
-		*out = strdup(cfg);
-		return *out ? 0 : BERTH_NOMEM(err);
-	}
-	json_t *list = json_object_get(m, "manifests");
-	size_t i;
-	json_t *e;
-	json_array_foreach(list, i, e) {
-		json_t *p = json_object_get(e, "platform");
-		const char *os = json_string_value(json_object_get(p, "os"));
-		const char *arch = json_string_value(json_object_get(p, "architecture"));
-		const char *d = json_string_value(json_object_get(e, "digest"));
-		if (d && depth < 2 && (!p || (os && STREQ(os, "linux") && arch && STREQ(arch, host_arch()))))
-			return config_digest(out, c, d, depth + 1, err);
-	}
-	return berth_fail(err, BERTH_ENOTFOUND, "image manifest %s has nothing for linux/%s", digest, host_arch());
-}
-
-/* Docker's normal form: "busybox" -> "docker.io/library/busybox:latest". */
-static char *normalize_ref(const char *ref)
-{
-	const char *slash = strchr(ref, '/');
-	bool domain = slash && (memchr(ref, '.', (size_t)(slash - ref)) || memchr(ref, ':', (size_t)(slash - ref)) ||
-				(slash - ref == 9 && strncmp(ref, "localhost", 9) == 0));
-	const char *last = strrchr(ref, '/');
-	bool tagged = strchr(last ? last : ref, ':') || strchr(ref, '@');
-	char *out = NULL;
-	if (asprintf(&out, "%s%s%s%s", domain ? "" : "docker.io/", domain || slash ? "" : "library/", ref,
-		     tagged ? "" : ":latest") < 0)
-		return NULL;
-	return out;
-}
-
-static int find_image(Containerd__Services__Images__V1__GetImageResponse **out, berth_client *c, const char *ref,
-		      berth_error *err)
-{
-	_cleanup_free_ char *norm = normalize_ref(ref);
-	if (!norm)
-		return BERTH_NOMEM(err);
-	const char *names[] = { ref, norm };
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		if (i && STREQ(names[i], ref))
-			break;
-		Containerd__Services__Images__V1__GetImageRequest req =
-			CONTAINERD__SERVICES__IMAGES__V1__GET_IMAGE_REQUEST__INIT;
-		req.name = (char *)names[i];
-		berth_error e = BERTH_ERROR_INIT;
-		int r = ctrd_call(out, c, "images.v1.Images/Get", &req.base,
-				  &containerd__services__images__v1__get_image_response__descriptor, 0, &e);
-		if (r == 0 && (*out)->image && (*out)->image->target && (*out)->image->target->digest)
-			return 0;
-		if (r == 0)
-			pb_freep(out);
-		if (r < 0 && r != BERTH_ENOTFOUND) {
-			if (err)
-				*err = e;
-			return r;
-		}
-	}
-	return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such image: %s", ref);
-}
 
 /* ---- the image's /etc/passwd and /etc/group, from the snapshot's layers ------------ */
 
@@ -625,7 +505,7 @@ typedef struct create_ctx {
 	char id[256];
 	char dir[3072];
 	char chain[72];
-	Containerd__Services__Images__V1__GetImageResponse *image;
+	char *image_name;   /* the image record's */
 	oci_image_config img;
 	Containerd__Services__Snapshots__V1__PrepareSnapshotResponse *snap;
 	char *passwd, *group, *spec_json, *health, *docker_view;
@@ -640,7 +520,7 @@ static void create_ctx_release(create_ctx *x, berth_client *c, bool failed)
 		lease_delete(c, x->id); /* the container record holds the snapshot now */
 	if (failed && x->dir_made)
 		ctrd_state_dir_remove(c, x->id);
-	pb_freep(&x->image);
+	free(x->image_name);
 	pb_freep(&x->snap);
 	oci_image_config_release(&x->img);
 	free(x->passwd);
@@ -700,7 +580,7 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 	k.id = x->id;
 	k.labels = l.ptrs;
 	k.n_labels = l.n;
-	k.image = x->image->image->name;
+	k.image = x->image_name;
 	k.runtime = &rt;
 	k.spec = &spec_any;
 	k.snapshotter = (char *)CTRD_SNAPSHOTTER;
@@ -743,12 +623,8 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 		return berth_fail_full(err, BERTH_EEXISTS, 6, 0,
 				      "Conflict. The container name \"%s\" is already in use by container \"%s\"", s->name,
 				      other);
-	if ((r = find_image(&x->image, c, s->image, err)) < 0)
-		return r;
-	_cleanup_free_ char *cfg_digest = NULL;
 	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
-	if ((r = config_digest(&cfg_digest, c, x->image->image->target->digest, 0, err)) < 0 ||
-	    (r = read_blob(&cfg, c, cfg_digest, err)) < 0 ||
+	if ((r = ctrd_image_config(&cfg, &x->image_name, c, s->image, err)) < 0 ||
 	    (r = oci_image_config_parse(&x->img, cfg.data ? cfg.data : "", cfg.len, err)) < 0 ||
 	    (r = oci_chain_id(x->chain, &x->img.diff_ids, err)) < 0)
 		return r;
@@ -938,7 +814,7 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 {
 	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = get_container(&resp, c, id, err);
+	int r = ctrd_get_container(&resp, c, id, err);
 	if (r < 0)
 		return r;
 	const ctrd_container *k = resp->container;
@@ -1017,7 +893,7 @@ int ctrd_container_stop(berth_client *c, const char *ref, int grace, berth_error
 {
 	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = get_container(&resp, c, id, err);
+	int r = ctrd_get_container(&resp, c, id, err);
 	ctrd_task_info t;
 	if (r < 0 || (r = ctrd_task_get(&t, c, id, err)) < 0)
 		return r;
@@ -1063,7 +939,7 @@ int ctrd_container_restart(berth_client *c, const char *id, int grace, berth_err
 static int running_state(berth_state *out, berth_client *c, const char *id, berth_error *err)
 {
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = get_container(&resp, c, id, err);
+	int r = ctrd_get_container(&resp, c, id, err);
 	ctrd_task_info t;
 	if (r < 0 || (r = ctrd_task_get(&t, c, id, err)) < 0)
 		return r;
@@ -1133,7 +1009,7 @@ int ctrd_container_update(berth_client *c, const char *ref, const berth_update_o
 	if (o->restart_policy && !STREQ(o->restart_policy, "no"))
 		return berth_fail(err, BERTH_EUNSUPPORTED, "restart_policy: containerd has no restart policy");
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = get_container(&resp, c, id, err);
+	int r = ctrd_get_container(&resp, c, id, err);
 	if (r < 0)
 		return r;
 	const ctrd_container *k = resp->container;
@@ -1225,16 +1101,19 @@ static void outcome_from(berth_wait_outcome *out, int code, bool oom)
 }
 
 /* The outcome of a container that is not running now: its task's status,
- * or what the labels kept; -1 when it never ran. */
-static void outcome_now(berth_wait_outcome *out, berth_client *c, const ctrd_container *k, const ctrd_task_info *t)
+ * or what the labels kept; -1 when it never ran, CTRD_EXIT_LOST when its
+ * task vanished. Returns whether that is known (a task's status or a
+ * kept one) rather than guessed. */
+static bool outcome_now(berth_wait_outcome *out, berth_client *c, const ctrd_container *k, const ctrd_task_info *t)
 {
 	if (t->exists && t->state == BERTH_STATE_EXITED) {
 		outcome_from(out, (int)t->exit_status, cgroup_oom(c, k->id));
-		return;
+		return true;
 	}
 	const char *code = ctrd_label(k, CTRD_LABEL_EXIT_CODE);
 	int n = code ? atoi(code) : ctrd_label(k, CTRD_LABEL_STARTED_AT) ? CTRD_EXIT_LOST : -1;
 	outcome_from(out, n, STREQ(strempty(ctrd_label(k, CTRD_LABEL_OOM)), "true"));
+	return code != NULL;
 }
 
 #define POLL_MS 100
@@ -1244,13 +1123,13 @@ int ctrd_container_wait(berth_wait_outcome *out, berth_client *c, const char *re
 {
 	RESOLVE(c, ref, err);
 	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : -1;
-	bool was_running = false, seen = false;
+	bool was_running = false, seen = false, have_exit = false;
 	berth_wait_outcome last = *out;
 	outcome_from(&last, -1, false);
 	for (;;) {
 		_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 		berth_error e = BERTH_ERROR_INIT;
-		int r = get_container(&resp, c, id, &e);
+		int r = ctrd_get_container(&resp, c, id, &e);
 		if (r == BERTH_ENOTFOUND && cond == BERTH_WAIT_REMOVED && seen) {
 			*out = last;
 			return 0;
@@ -1269,9 +1148,10 @@ int ctrd_container_wait(berth_wait_outcome *out, berth_client *c, const char *re
 			/* a removal deletes the task before the record: what was
 			 * seen of the exit stays */
 			berth_wait_outcome now = last;
-			outcome_now(&now, c, resp->container, &t);
-			if (now.exit_code >= 0 || last.exit_code < 0)
+			bool known = outcome_now(&now, c, resp->container, &t);
+			if (known || !have_exit)
 				last = now;
+			have_exit = have_exit || known;
 			if (cond == BERTH_WAIT_NOT_RUNNING || (cond == BERTH_WAIT_NEXT_EXIT && was_running)) {
 				*out = last;
 				return 0;

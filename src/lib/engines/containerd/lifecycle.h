@@ -58,6 +58,10 @@ void ctrd_state_dir_remove(const struct berth_client *c, const char *id);
 /* The log file of a container ($state/container.log). */
 int ctrd_log_path(char *out, size_t size, const struct berth_client *c, const char *id);
 
+/* Containers.Get by id: BERTH_ENOTFOUND "No such container: id";
+ * (*out)->container is never NULL on success. */
+int ctrd_get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, struct berth_client *c,
+		       const char *id, berth_error *err);
 /* A label of a container record, NULL when it has none. */
 const char *ctrd_label(const Containerd__Services__Containers__V1__Container *k, const char *key);
 /* Set labels of container id (value NULL or "": removed). */

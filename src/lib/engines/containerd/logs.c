@@ -17,23 +17,6 @@
 #define HEALTH_DEFAULT_RETRIES 3
 #define HEALTH_OUTPUT_MAX 4096
 
-static int get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,
-			 const char *id, berth_error *err)
-{
-	Containerd__Services__Containers__V1__GetContainerRequest req =
-		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
-	req.id = (char *)id;
-	int r = ctrd_call(out, c, "containers.v1.Containers/Get", &req.base,
-			  &containerd__services__containers__v1__get_container_response__descriptor, 0, err);
-	if (r == BERTH_ENOTFOUND)
-		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", id);
-	if (r == 0 && !(*out)->container) {
-		pb_freep(out);
-		return berth_fail(err, BERTH_EPROTOCOL, "Containers/Get %s: no container in the reply", id);
-	}
-	return r;
-}
-
 /* ---- logs ------------------------------------------------------------------------ */
 
 typedef struct alive_ctx {
@@ -56,7 +39,7 @@ int ctrd_container_logs_q(berth_stream **out, berth_client *c, const char *ref, 
 {
 	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = get_container(&resp, c, id, err);
+	int r = ctrd_get_container(&resp, c, id, err);
 	if (r < 0)
 		return r;
 	char path[4096];
@@ -91,7 +74,7 @@ int ctrd_logs_scan(berth_client *c, const char *ref, int64_t since, int tail, in
 	RESOLVE(c, ref, err);
 	(void)timeout_ms; /* a local file: no engine to wait for */
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = get_container(&resp, c, id, err);
+	int r = ctrd_get_container(&resp, c, id, err);
 	if (r < 0)
 		return r;
 	bool tty = STREQ(strempty(ctrd_label(resp->container, CTRD_LABEL_TTY)), "true");
@@ -216,7 +199,7 @@ int ctrd_health_run(berth_client *c, const char *ref, int timeout_ms, berth_erro
 {
 	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = get_container(&resp, c, id, err);
+	int r = ctrd_get_container(&resp, c, id, err);
 	if (r < 0)
 		return r;
 	health_conf h;

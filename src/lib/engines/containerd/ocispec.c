@@ -1,18 +1,9 @@
 /* Read the parts of an OCI runtime spec (the JSON containerd keeps on a
  * container record) that inspect reports. No I/O: bytes in, model out. */
 #include "containerd.h"
+#include "ocispec.h"
 
 #include <jansson.h>
-
-static int strv_from_json(strv *out, json_t *a)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v)
-		if (json_is_string(v) && strv_push(out, json_string_value(v)) < 0)
-			return -ENOMEM;
-	return 0;
-}
 
 /* The mounts every spec has: not the user's. */
 static bool default_mount(const char *dest)
@@ -70,9 +61,9 @@ int ctrd_spec_read(berth_container_info *x, const char *json, size_t len)
 		return -EINVAL;
 	}
 	json_t *proc = json_object_get(root, "process");
-	int r = strv_from_json(&x->cmd, json_object_get(proc, "args"));
+	int r = ocispec_json_strv(&x->cmd, json_object_get(proc, "args"));
 	if (r == 0)
-		r = strv_from_json(&x->env, json_object_get(proc, "env"));
+		r = ocispec_json_strv(&x->env, json_object_get(proc, "env"));
 	x->tty = json_is_true(json_object_get(proc, "terminal"));
 	if (r == 0)
 		r = read_mounts(x, json_object_get(root, "mounts"));
