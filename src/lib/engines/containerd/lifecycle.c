@@ -180,7 +180,7 @@ int ctrd_get_container(Containerd__Services__Containers__V1__GetContainerRespons
 	return r;
 }
 
-static void now_rfc3339(char out[40])
+void ctrd_now_rfc3339(char out[40])
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -779,7 +779,7 @@ static int task_finish(berth_client *c, const char *id, uint32_t status, berth_e
 {
 	char code[16], at[40];
 	snprintf(code, sizeof code, "%u", status);
-	now_rfc3339(at);
+	ctrd_now_rfc3339(at);
 	bool oom = cgroup_oom(c, id);
 	const char *keys[] = { CTRD_LABEL_EXIT_CODE, CTRD_LABEL_FINISHED_AT, CTRD_LABEL_OOM };
 	const char *values[] = { code, at, oom ? "true" : NULL };
@@ -872,7 +872,7 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 	}
 	ctrd_health_reset(c, id);
 	char at[40];
-	now_rfc3339(at);
+	ctrd_now_rfc3339(at);
 	const char *keys[] = { CTRD_LABEL_STARTED_AT, CTRD_LABEL_EXIT_CODE, CTRD_LABEL_FINISHED_AT, CTRD_LABEL_OOM };
 	const char *values[] = { at, NULL, NULL, NULL };
 	return ctrd_set_labels(c, id, keys, values, ARRAY_SIZE(keys), err);

@@ -62,6 +62,8 @@ int ctrd_log_path(char *out, size_t size, const struct berth_client *c, const ch
  * (*out)->container is never NULL on success. */
 int ctrd_get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, struct berth_client *c,
 		       const char *id, berth_error *err);
+/* The current time, RFC 3339 UTC with nanoseconds. */
+void ctrd_now_rfc3339(char out[40]);
 /* A label of a container record, NULL when it has none. */
 const char *ctrd_label(const Containerd__Services__Containers__V1__Container *k, const char *key);
 /* Set labels of container id (value NULL or "": removed). */

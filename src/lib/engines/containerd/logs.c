@@ -132,16 +132,6 @@ static int health_path(char *out, size_t size, const berth_client *c, const char
 	return snprintf(out, size, "%s/" HEALTH_FILE, dir) < (int)size ? 0 : -ENAMETOOLONG;
 }
 
-static void wall_rfc3339(char out[40])
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	Google__Protobuf__Timestamp t = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
-	t.seconds = ts.tv_sec;
-	t.nanos = (int32_t)ts.tv_nsec;
-	ctrd_time_format(out, &t);
-}
-
 /* Seconds since the epoch of an RFC 3339 time ctrd_time_format wrote; 0 when not one. */
 static int64_t rfc3339_s(const char *s)
 {
@@ -226,12 +216,12 @@ int ctrd_health_run(berth_client *c, const char *ref, int timeout_ms, berth_erro
 		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
 	int limit = (int)(h.timeout_ms > 0 ? h.timeout_ms : HEALTH_DEFAULT_TIMEOUT_MS);
 	char start[40], end[40];
-	wall_rfc3339(start);
+	ctrd_now_rfc3339(start);
 	int code = -1;
 	_cleanup_sbuf_ sbuf out = SBUF_INIT;
 	berth_error e = BERTH_ERROR_INIT;
 	r = ctrd_exec_probe(&code, &out, c, id, &argv, timeout_ms > 0 && timeout_ms < limit ? timeout_ms : limit, &e);
-	wall_rfc3339(end);
+	ctrd_now_rfc3339(end);
 	if (r == BERTH_ETIMEDOUT && (timeout_ms <= 0 || timeout_ms >= limit)) {
 		/* the check's own timeout: a failed run, as Docker counts it */
 		code = -1;
