@@ -15,5 +15,6 @@
 #include <berth/owner.h>
 #include <berth/stream.h>
 #include <berth/image.h>
+#include <berth/logs.h>
 
 #endif

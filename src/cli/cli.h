@@ -114,6 +114,7 @@ int cmd_reap(cli *c, int argc, char **argv);
 int cmd_port(cli *c, int argc, char **argv);
 int cmd_images(cli *c, int argc, char **argv);
 int cmd_image(cli *c, int argc, char **argv);
+int cmd_logs(cli *c, int argc, char **argv);
 
 const command *cli_find_command(const char *name);
 

@@ -67,6 +67,8 @@ static const command commands[] = {
 	  "image ls [OPTIONS as for images] | inspect [--format text|json] NAME... | tag SOURCE TARGET |\n"
 	  "         rm [-f] NAME... | import [-i] ARCHIVE|-",
 	  "Manage images (import: a docker-save archive, natively on containerd)" },
+	{ "logs", cmd_logs, "logs [-f|--follow] [--tail N|all] [--since T] [--until T] [-t|--timestamps] NAME|ID",
+	  "Print a container's output: its stdout to stdout, its stderr to stderr (T: RFC 3339, Unix seconds, or 10m, 1h30m ago)" },
 };
 
 const command *cli_find_command(const char *name)

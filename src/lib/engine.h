@@ -8,6 +8,7 @@
 #include "model.h"
 
 struct berth_client;
+struct logs_request;
 
 typedef struct berth_engine_ops {
 	const char *name;
@@ -58,6 +59,9 @@ typedef struct berth_engine_ops {
 	/* the whole archive, in memory (mapped) */
 	int (*image_import)(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
 			    berth_error *err);
+	/* logs.c: the request is checked and its times resolved there */
+	int (*container_logs)(berth_stream **out, struct berth_client *c, const char *id,
+			      const struct logs_request *q, berth_error *err);
 } berth_engine_ops;
 
 struct berth_client {

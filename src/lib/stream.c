@@ -2,6 +2,7 @@
  * logs, exec and attach share. */
 #include "stream.h"
 #include "transport/http.h"
+#include "parse/logcut.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -225,8 +226,6 @@ int parse_rfc3339_ns(const char *s, size_t len, int64_t *out_ns)
 
 /* ---- demuxed byte streams ------------------------------------------------- */
 
-#define TS_MAX 48   /* "2024-05-01T10:00:00.123456789+01:00 " fits */
-
 typedef struct byte_stream {
 	http_stream *hs;       /* one of hs and c */
 	conn *c;
@@ -234,21 +233,11 @@ typedef struct byte_stream {
 	byte_stream_options o;
 	byte_stream_hooks hooks;
 	char what[96];
-	demux dx;
+	logcut lc;             /* demux + timestamp prefixes */
 	const char *in;        /* input not yet demuxed */
 	size_t in_len;
 	bool eof;
 	bool stdin_closed;
-	/* timestamps */
-	bool entry_start[DEMUX_STREAMS];   /* the next byte of a channel starts an entry */
-	int64_t entry_ns[DEMUX_STREAMS];
-	char ts[TS_MAX];
-	size_t ts_len;
-	int ts_stream;
-	bool ts_restart;       /* after handing out ts[], a new entry begins */
-	/* a piece being handed out in parts (TTY + timestamps cuts at "\n") */
-	demux_piece piece;
-	bool have_piece;
 } byte_stream;
 
 static int bs_read_more(byte_stream *b, int timeout_ms, berth_error *err)
@@ -279,76 +268,16 @@ static int bs_read_more(byte_stream *b, int timeout_ms, berth_error *err)
 	return 0;
 }
 
-/* Collect a timestamp at the start of an entry. Returns 1 when the piece is
- * used up by the collection, 0 when data remains (piece advanced). */
-static int bs_take_timestamp(byte_stream *b, demux_piece *p)
-{
-	int st = p->stream;
-	while (p->len > 0) {
-		char ch = p->data[0];
-		p->data++;
-		p->len--;
-		if (ch == ' ') {
-			int64_t ns = 0;
-			if (parse_rfc3339_ns(b->ts, b->ts_len, &ns) == (int)b->ts_len) {
-				b->entry_ns[st] = ns;
-				b->ts_len = 0;
-				b->entry_start[st] = false;
-				return p->len == 0;
-			}
-			/* not a time: give the bytes back as data */
-			b->ts[b->ts_len++] = ch;
-			goto giveback;
-		}
-		b->ts[b->ts_len++] = ch;
-		if (b->ts_len == TS_MAX - 1)
-			goto giveback;
-	}
-	return 1;
-giveback:
-	b->entry_start[st] = false;
-	b->entry_ns[st] = 0;
-	return -1;
-}
-
 static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *err)
 {
 	byte_stream *b = impl;
+	logcut_frame f;
 	for (;;) {
-		if (b->ts_len > 0 && !b->entry_start[b->ts_stream]) {
-			/* a would-be timestamp that was not one: its bytes are data */
-			out->channel = (berth_channel)b->ts_stream;
-			out->data = b->ts;
-			out->len = b->ts_len;
-			b->ts_len = 0;
-			if (b->ts_restart) {
-				b->ts_restart = false;
-				b->entry_start[b->ts_stream] = true;
-			}
-			return 0;
-		}
-		if (!b->have_piece) {
-			if (b->in_len == 0) {
-				if (b->eof) {
-					int r = demux_finish(&b->dx, err);
-					if (r < 0) {
-						berth_error_prefix(err, "%s", b->what);
-						return r;
-					}
-					if (b->ts_len > 0) {
-						b->entry_start[b->ts_stream] = false;
-						continue;
-					}
-					if (b->hooks.on_end) {
-						int (*on_end)(void *, berth_error *) = b->hooks.on_end;
-						b->hooks.on_end = NULL;
-						r = on_end(b->hooks.ctx, err);
-						if (r < 0)
-							return r;
-					}
-					return BERTH_ITEROVER;
-				}
-				int r = bs_read_more(b, timeout_ms, err);
+		int r;
+		if (!b->eof) {
+			r = logcut_next(&b->lc, &b->in, &b->in_len, &f, err);
+			if (r == 0) {
+				r = bs_read_more(b, timeout_ms, err);
 				if (r < 0) {
 					if (r == BERTH_EPROTOCOL || r == BERTH_EUNAVAILABLE)
 						berth_error_prefix(err, "%s", b->what);
@@ -356,59 +285,27 @@ static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 				}
 				continue;
 			}
-			int r = demux_next(&b->dx, &b->in, &b->in_len, &b->piece, err);
-			if (r < 0) {
-				berth_error_prefix(err, "%s", b->what);
-				return r;
-			}
-			if (r == 0)
-				continue;
-			if (b->piece.stream == DEMUX_STDIN)   /* never sent; ignore */
-				continue;
-			b->have_piece = true;
-		}
-		demux_piece *p = &b->piece;
-		int st = p->stream;
-		if (b->o.timestamps && b->entry_start[st] && p->len > 0) {
-			b->ts_stream = st;
-			int r = bs_take_timestamp(b, p);
-			if (r == 1 && p->len == 0 && p->frame_end && !b->o.tty && b->ts_len > 0) {
-				/* the entry ended inside what looked like a time */
-				b->have_piece = false;
-				b->entry_start[st] = false;
-				b->ts_restart = true;
-				continue;
-			}
-			if (r == 1) {
-				b->have_piece = p->len > 0;
-				if (!b->have_piece && p->frame_end && !b->o.tty)
-					b->entry_start[st] = true;
-				continue;
-			}
-			if (r < 0)
-				continue;   /* hand out the held bytes first */
-		}
-		size_t n = p->len;
-		if (b->o.timestamps && b->o.tty) {
-			const char *nl = memchr(p->data, '\n', p->len);
-			if (nl) {
-				n = (size_t)(nl - p->data) + 1;
-				b->entry_start[st] = true;
+		} else {
+			r = logcut_finish(&b->lc, &f, err);
+			if (r == 0) {
+				if (b->hooks.on_end) {
+					int (*on_end)(void *, berth_error *) = b->hooks.on_end;
+					b->hooks.on_end = NULL;
+					r = on_end(b->hooks.ctx, err);
+					if (r < 0)
+						return r;
+				}
+				return BERTH_ITEROVER;
 			}
 		}
-		out->channel = (berth_channel)st;
-		out->data = p->data;
-		out->len = n;
-		out->time_ns = b->o.timestamps ? b->entry_ns[st] : 0;
-		p->data += n;
-		p->len -= n;
-		if (p->len == 0) {
-			b->have_piece = false;
-			if (b->o.timestamps && !b->o.tty && p->frame_end)
-				b->entry_start[st] = true;
+		if (r < 0) {
+			berth_error_prefix(err, "%s", b->what);
+			return r;
 		}
-		if (n == 0)
-			continue;
+		out->channel = (berth_channel)f.stream;
+		out->data = f.data;
+		out->len = f.len;
+		out->time_ns = f.time_ns;
 		return 0;
 	}
 }
@@ -499,9 +396,7 @@ static int byte_stream_new(berth_stream **out, http_stream *hs, conn *c, transpo
 		b->hooks = *hooks;
 	snprintf(b->what, sizeof(b->what), "%s", o->what ? o->what : "stream");
 	b->o.what = b->what;
-	demux_init(&b->dx, o->tty);
-	for (int i = 0; i < DEMUX_STREAMS; i++)
-		b->entry_start[i] = true;
+	logcut_init(&b->lc, o->tty, o->timestamps);
 	return stream_new(out, &byte_stream_ops, b, err);
 }
 

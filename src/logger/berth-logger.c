@@ -13,8 +13,9 @@
  *
  * Each line of output becomes one record of the file (see
  * src/lib/engines/containerd/logfmt.h): time, channel, F/P and the bytes.
- * When both pipes are closed (the task and everything that held its stdio
- * are gone) it appends berth's end record and exits. It runs as the shim's
+ * What a read leaves without a newline is written at once as a P piece
+ * (so a line written in several pieces may be several records). When both pipes are closed (the task is deleted:
+ * the shim holds them until then) it appends berth's end record and exits. It runs as the shim's
  * child, so the log outlives the berth process that started the task.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later */
@@ -170,6 +171,13 @@ int main(int argc, char **argv)
 		for (int i = 0; r > 0 && i < 2; i++)
 			if (p[i].revents && chans[i].fd >= 0)
 				pump(&chans[i]);
+		/* output without a newline (yet) is written at once as a P piece:
+		 * the pipes close only when the task is deleted, long after it
+		 * exited, and a reader must see all of it by then */
+		for (int i = 0; i < 2; i++)
+			if (chans[i].len)
+				record(chans[i].kind, true, chans[i].pending, chans[i].len);
+		chans[0].len = chans[1].len = 0;
 		flush();
 	}
 	for (int i = 0; i < 2; i++)

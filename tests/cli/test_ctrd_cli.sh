@@ -20,7 +20,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 trap 'reap_run; rm -rf "$TMP"' EXIT
 
-plan 21
+plan 23
 C="$B -E containerd"
 name=berth-t-$RUN-a
 
@@ -36,9 +36,17 @@ sleep 0.5
 check "berth-logger keeps stdout and stderr with channel and time" \
 	grep -q ' stdout F out-line$' "$STATE/$id/container.log"
 check "... stderr too" grep -q ' stderr F err-line$' "$STATE/$id/container.log"
+run $C logs "$name"
+check "logs: stdout to stdout, stderr to stderr" [ "$rc" = 0 -a "$out" = out-line -a "$errout" = err-line ]
+( sleep 1; $C kill -s TERM "$name" >/dev/null ) &
+run timeout 20 $C logs -f --tail 0 "$name"
+check "logs -f ends by itself when the task stops" [ "$rc" = 0 -a "$took" -lt 5000 ]
+wait
+run $C start "$name"
+sleep 0.5 # the shell sets its trap first: PID 1 ignores a signal it has no handler for
 run $C kill -s TERM "$name"
 check "kill -s TERM" [ "$rc" = 0 ]
-run $C wait "$name"
+run timeout 30 $C wait "$name"
 check "wait prints the exit code (42 from the trap)" [ "$out" = 42 ]
 run $C start "$name"
 check "start again" [ "$rc" = 0 ]

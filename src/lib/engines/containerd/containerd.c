@@ -249,6 +249,7 @@ static const berth_engine_ops containerd_ops = {
 	.container_prune = ctrd_container_prune,
 	.health_run = ctrd_health_run,
 	.logs_scan = ctrd_logs_scan,
+	.container_logs = ctrd_container_logs,
 	.exec_probe = ctrd_exec_probe,
 	.image_list = ctrd_image_list,
 	.image_inspect = ctrd_image_inspect,

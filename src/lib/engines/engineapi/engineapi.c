@@ -168,7 +168,7 @@ int do_call(struct berth_client *c, const call *k, http_response *resp, const in
 /* A call whose reply body is read piece by piece: on a 2xx status *out is
  * the open stream (the caller closes it). Another status is read (up to
  * 64 KiB, within the call's deadline) and mapped to an error. */
-static int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
 		       const char *what, berth_error *err)
 {
 	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
@@ -720,6 +720,7 @@ static const berth_engine_ops engineapi_ops = {
 	.image_tag = engineapi_image_tag,
 	.image_remove = engineapi_image_remove,
 	.image_import = engineapi_image_import,
+	.container_logs = engineapi_logs,
 };
 
 /* Podman's table: the common one plus health_run. Built once. */

@@ -78,6 +78,12 @@ extern const int ok_already[];
 int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
 	    const char *what, berth_error *err);
 
+/* A call whose reply body is read piece by piece: on a 2xx status *out is
+ * the open stream (the caller closes it); another status is read and
+ * mapped to an error. */
+int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+		const char *what, berth_error *err);
+
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
 int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
@@ -121,5 +127,8 @@ int engineapi_image_tag(struct berth_client *c, const char *source, const char *
 int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
 int engineapi_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
 			   berth_error *err);
+/* ---- logs.c ------------------------------------------------------------- */
+int engineapi_logs(berth_stream **out, struct berth_client *c, const char *id, const struct logs_request *q,
+		   berth_error *err);
 
 #endif

@@ -1,0 +1,112 @@
+/* berth — container logs: tail, follow, since / until, timestamps,
+ * stdout / stderr selection, as a berth_stream of byte frames.
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef BERTH_LOGS_H
+#define BERTH_LOGS_H
+
+#include <berth/client.h>
+#include <berth/stream.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BERTH_LOGS_OPTIONS_VERSION 1
+/**
+ * What to read of a container's logs. Start from BERTH_LOGS_OPTIONS_INIT
+ * (both channels, everything, no follow, no timestamps).
+ *
+ * since and until take one of (all checked before any request):
+ *  - an RFC 3339 time: "2024-05-01T10:00:00Z", "2024-05-01T12:00:00.5+02:00";
+ *  - Unix seconds, optionally with a fraction: "1714557600",
+ *    "1714557600.123456789";
+ *  - a duration meaning that long before now: a sequence of numbers, each
+ *    with a unit ns, us, ms, s, m, h ("10m", "1h30m", "1.5h", "250ms").
+ * berth passes both bounds to the engine to the nanosecond; the engine
+ * applies them.
+ */
+typedef struct berth_logs_options {
+	unsigned int version;   /**< BERTH_LOGS_OPTIONS_VERSION */
+	int show_stdout;        /**< include the container's stdout (default 1) */
+	int show_stderr;        /**< include its stderr (default 1); at least one
+	                             of the two must be set */
+	int follow;             /**< keep the stream open for new output; it ends
+	                             by itself when the container stops */
+	long long tail;         /**< only the last N entries (lines) that exist
+	                             when the call is made; -1 (default): all */
+	const char *since;      /**< only entries at or after this time; NULL: no bound */
+	const char *until;      /**< only entries before this time; NULL: no bound */
+	int timestamps;         /**< set berth_frame.time_ns of each frame to its
+	                             entry's time (the engine's prefix is cut off) */
+} berth_logs_options;
+#define BERTH_LOGS_OPTIONS_INIT { BERTH_LOGS_OPTIONS_VERSION, 1, 1, 0, -1, NULL, NULL, 0 }
+
+/**
+ * Open a container's logs as a stream of byte frames (read them with
+ * berth_stream_next() until BERTH_ITEROVER; free with berth_stream_free(),
+ * which may be called at any point). opts NULL means the defaults.
+ *
+ * Frames: channel BERTH_CHANNEL_STDOUT or BERTH_CHANNEL_STDERR and the
+ * bytes exactly as the container wrote them (any bytes; frame boundaries
+ * carry no meaning). With timestamps, a frame never spans two entries and
+ * time_ns is its entry's time; without, time_ns is 0. An error the engine
+ * sends inside the stream arrives as a BERTH_CHANNEL_SYSTEM frame.
+ *
+ * A container with a TTY has one unframed output stream: all of it arrives
+ * as stdout (its stderr is the same terminal), and show_stdout must be set
+ * to see it. Whether the container has a TTY is read from its inspect
+ * before the logs are asked for (one request more); that request also
+ * answers BERTH_ENOTFOUND before any stream exists.
+ *
+ * Memory stays bounded whatever the log size: the stream reads from the
+ * engine only when berth_stream_next() is called (a caller that stops
+ * reading stops the engine through the socket's back-pressure).
+ *
+ * With follow, the stream ends (BERTH_ITEROVER) when the container stops;
+ * on a container that is not running, follow returns what there is and
+ * ends. If the engine goes away, berth_stream_next() returns
+ * BERTH_EUNAVAILABLE; a body cut inside a frame is BERTH_EPROTOCOL.
+ *
+ * Engine differences:
+ *  - Docker's json-file driver (its default) stores lines as JSON strings
+ *    and replaces bytes that are not UTF-8 with U+FFFD: binary output comes
+ *    back changed. Its `local` driver and Podman keep the bytes. Drivers
+ *    that keep no readable log (none, syslog, ...) make this call fail with
+ *    the engine's error (BERTH_EENGINE or BERTH_EUNSUPPORTED).
+ *  - Docker cuts lines longer than 16 KiB into entries of 16 KiB; each part
+ *    is an entry of its own (own time, counts once for tail).
+ *  - Podman's times are in whole seconds (time_ns is a multiple of 10^9),
+ *    Docker's in nanoseconds.
+ *  - With a TTY and timestamps, each line is an entry. Podman does not end
+ *    an entry that has no newline (output without a final "\n" before
+ *    more output): the next entry's time then follows it inside the stream
+ *    and berth hands it out as data, as it cannot tell it from output.
+ *
+ * @param out gets the stream on success; untouched on failure.
+ * @return 0; BERTH_EINVAL (client, out or id NULL or invalid, wrong options
+ *   version, neither channel selected, tail below -1, since or until not a
+ *   time -- the message names the field -- or until not after since);
+ *   BERTH_ENOTFOUND (no such container); BERTH_EUNSUPPORTED (an engine
+ *   without logs); BERTH_EUNAVAILABLE and other transport errors;
+ *   BERTH_EENGINE (the engine refused, e.g. a log driver it cannot read).
+ */
+BERTH_API int berth_container_logs(berth_stream **out, berth_client *client, const char *id,
+				   const berth_logs_options *opts, berth_error *err);
+
+/**
+ * Read a time as berth_logs_options.since / until take it (see there)
+ * into nanoseconds since the Unix epoch; relative durations count back
+ * from now_ns (0: the current time). For callers that check a time
+ * before they build options.
+ * @return 0; BERTH_EINVAL (not a time; the message names `field`, which may
+ *   be NULL, and the text).
+ */
+BERTH_API int berth_time_parse(long long *out_ns, const char *text, long long now_ns, const char *field,
+			       berth_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
