@@ -4,7 +4,7 @@
  * fixtures/ocispec/), what containerd refuses, and the /etc files. */
 #include "../common/test.h"
 
-#include "lib/engines/containerd/ocispec.h"
+#include "lib/engines/containerd/specgen.h"
 
 #include <jansson.h>
 

@@ -11,7 +11,7 @@
  * container id, and containerd needs one. */
 #include "exec.h"
 #include "lifecycle.h"
-#include "ocispec.h"
+#include "specgen.h"
 
 #include "lib/stream.h"
 

@@ -8,7 +8,7 @@
  * CTRD_LABEL_PREFIX on the container record (inspect and list read them),
  * and its files in a state directory per container (ctrd_state_dir). */
 #include "lifecycle.h"
-#include "ocispec.h"
+#include "specgen.h"
 #include "../engineapi/create.h"
 
 #include "util/sha256.h"

@@ -1,7 +1,7 @@
 /* Read the parts of an OCI runtime spec (the JSON containerd keeps on a
  * container record) that inspect reports. No I/O: bytes in, model out. */
 #include "containerd.h"
-#include "ocispec.h"
+#include "specgen.h"
 
 #include <jansson.h>
 

@@ -1,7 +1,7 @@
 /* specgen.c: the OCI runtime spec for containerd, made the way Docker makes it (its
  * default mounts, capabilities, masked paths and device rules), from the
- * image config and a berth_spec. Pure: see ocispec.h. */
-#include "ocispec.h"
+ * image config and a berth_spec. Pure: see specgen.h. */
+#include "specgen.h"
 
 #include "util/sha256.h"
 

@@ -1,12 +1,12 @@
-/* The OCI runtime spec (config.json) berth hands to containerd, built from
+/* specgen.c: the OCI runtime spec (config.json) berth hands to containerd, built from
  * the image's config and a berth_spec. Everything here is pure: bytes and
  * models in, bytes out; the caller reads the files (the image's passwd and
  * group, the host's resolv.conf, device nodes) and writes the results.
  *
  * What containerd cannot do the way Docker does is refused before any
  * request by ocispec_check(), with BERTH_EUNSUPPORTED naming the field. */
-#ifndef BERTH_CTRD_OCISPEC_H
-#define BERTH_CTRD_OCISPEC_H
+#ifndef BERTH_CTRD_SPECGEN_H
+#define BERTH_CTRD_SPECGEN_H
 
 #include "lib/internal.h"
 #include "lib/model.h"
