@@ -6,16 +6,10 @@
 #define BERTH_CTRD_LOGREAD_H
 
 #include "lib/internal.h"
+#include "lib/logs.h"
 
-/* What to read: the same fields as the logs API's checked request. */
-typedef struct ctrd_log_query {
-	bool out, err;        /* channels */
-	bool follow;
-	bool timestamps;
-	long long tail;       /* -1: all */
-	int64_t since_ns;     /* 0: no bound */
-	int64_t until_ns;     /* 0: no bound */
-} ctrd_log_query;
+/* What to read: the logs API's checked request (lib/logs.h). */
+typedef logs_request ctrd_log_query;
 
 /* Asked about every second while a follower waits at the end of the file:
  * 1 while the task may still write, 0 when it is gone (the follower then

@@ -2,7 +2,6 @@
  * scan over berth-logger's file, and the health checks berth runs by exec
  * (containerd runs none), with their record in the state directory. */
 #include "lifecycle.h"
-#include "../../logs.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -67,13 +66,6 @@ int ctrd_container_logs_q(berth_stream **out, berth_client *c, const char *ref, 
 		}
 	}
 	return ctrd_log_open(out, path, &cq, a ? task_alive : NULL, a, free, err);
-}
-
-int ctrd_container_logs(berth_stream **out, berth_client *c, const char *id, const logs_request *q,
-			berth_error *err)
-{
-	ctrd_log_query cq = { q->out, q->err, q->follow, q->timestamps, q->tail, q->since_ns, q->until_ns };
-	return ctrd_container_logs_q(out, c, id, &cq, err);
 }
 
 int ctrd_logs_scan(berth_client *c, const char *ref, int64_t since, int tail, int timeout_ms,
