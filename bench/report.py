@@ -460,7 +460,115 @@ if LC50:
         p("Failed: " + "; ".join("%s %s %s: %s" % (k[0], k[1], k[2], r["note"] or "failed") for k, r in bad))
         p("")
 
+# ---- 5. event latency ---------------------------------------------------------------
+TARGET_EVENT_US = 1000   # berth's subscriber vs curl's, median of the paired differences
+
+
+def read_events():
+    """{engine: {"curl": (n, median_us, p90_us, diff_us), ..., "rss": kib}}"""
+    ev = {}
+    path = os.path.join(OUT, "events.tsv")
+    if os.path.exists(path):
+        for line in open(path):
+            f = line.rstrip("\n").split("\t")
+            if len(f) == 3 and f[1] == "rss":
+                ev.setdefault(f[0], {})["rss"] = int(f[2])
+            elif len(f) == 6:
+                ev.setdefault(f[0], {})[f[1]] = tuple(int(x) for x in f[2:])
+    return ev
+
+
+EVENTS = read_events()
+if EVENTS:
+    p("## 5. Event latency: a container killed through the API until its `die` reaches the subscriber")
+    p("")
+    p("Each engine: %s containers killed one at a time (SIGKILL, 150 ms apart); three subscribers with the "
+      "same label filter: `curl -sN --unix-socket` on /events and `berth events --format json` (both processes "
+      "whose stdout lines bench/event_latency reads), and libberth in that process. Latency: from the start of "
+      "the kill call to the line's arrival (median, p90); the last column is the median of the per-event "
+      "differences to curl. The machine is shared and loaded: the absolute times are mostly the engine's." %
+      META.get("ev_n", "N"))
+    p("")
+    rows = []
+    for e in ENGINES:
+        rec = EVENTS.get(e, {})
+        for sub, head in (("curl", "curl"), ("berth_cli", "berth events"), ("libberth", "libberth")):
+            if sub in rec:
+                n, med, p90, diff = rec[sub]
+                rows.append([ENGINE_TITLE[e], head, str(n), "%.1f ms" % (med / 1000.0), "%.1f ms" % (p90 / 1000.0),
+                             "–" if sub == "curl" else "%+.3f ms" % (diff / 1000.0)])
+        if "rss" in rec:
+            rows.append([ENGINE_TITLE[e], "berth events peak RSS", "", "%.2f MiB" % (rec["rss"] / 1024.0), "", ""])
+    p(table(["engine", "subscriber", "events", "median", "p90", "vs curl"], rows))
+    p("")
+
 section(True)
+
+# ---- log read throughput (section 5) ----------------------------------------------
+LOGS_TOOLS = ["floor", "berth", "curl", "cli", "docker-py"]
+TARGET_LOGS_WALL = 1.05
+TARGET_LOGS_CPU = 1.2
+TARGET_LOGS_RSS_MIB = 4.0
+
+
+def read_logs():
+    """{(engine, shape): {tool: [records]}} from logs.tsv."""
+    out = {}
+    path = os.path.join(OUT, "logs.tsv")
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        f = line.rstrip("\n").split("\t")
+        f += [""] * (10 - len(f))
+        eng, shape, mb, tool, st, wall, user, sys_, rss, note = f[:10]
+        rec = {"mb": mb, "status": st, "note": note}
+        if st == "ok":
+            rec.update(wall=float(wall), cpu=float(user) + float(sys_), rss_kib=int(rss))
+        out.setdefault((eng, shape), {}).setdefault(tool, []).append(rec)
+    return out
+
+
+LOGS = read_logs()
+
+
+def logs_stat(eng, shape, tool):
+    recs = [r for r in LOGS.get((eng, shape), {}).get(tool, []) if r["status"] == "ok"]
+    if not recs:
+        return None
+    return {"wall": statistics.median([r["wall"] for r in recs]), "cpu": statistics.median([r["cpu"] for r in recs]),
+            "rss": max(r["rss_kib"] for r in recs) / 1024.0, "runs": len(recs), "mb": recs[0]["mb"]}
+
+
+if LOGS:
+    p("## 6. Log read throughput")
+    p("")
+    p("Each client reads a container's whole stored log (no follow) to /dev/null: median wall and client CPU "
+      "(user + sys) over the rounds, peak RSS the largest seen; ratios divide by the bare C reader's "
+      "(`floor_logs`: one socket, 64 KiB reads, no parsing). The engine bounds the wall time; the CPU ratio "
+      "is what the client itself costs, and load from other work disturbs it much less.")
+    p("")
+    for (eng, shape) in sorted(LOGS):
+        fl = logs_stat(eng, shape, "floor")
+        rows = []
+        for tool in LOGS_TOOLS:
+            st = logs_stat(eng, shape, tool)
+            if not st:
+                recs = LOGS[(eng, shape)].get(tool)
+                if recs:
+                    rows.append([TOOL_HEAD[tool].format(cli=eng), "failed: " + (recs[0]["note"] or "?"), "", "", "", "", ""])
+                continue
+            mbs = float(st["mb"]) * 1.048576 / st["wall"] if st["wall"] else 0
+            rows.append([TOOL_HEAD[tool].format(cli=eng), "%.2f s" % st["wall"], "%.0f MB/s" % mbs,
+                         "%.2f s" % st["cpu"], "%.1f MiB" % st["rss"],
+                         ratio_txt(st["wall"] / fl["wall"]) if fl else "–",
+                         ratio_txt(st["cpu"] / fl["cpu"]) if fl and fl["cpu"] else "–"])
+        mb = fl["mb"] if fl else "?"
+        p("### %s, %s MB of %s" % (ENGINE_TITLE.get(eng, eng), mb,
+                                   "short lines (41 bytes)" if shape == "short" else "16 KiB lines"))
+        p("")
+        p(table(["client", "wall", "rate", "CPU", "peak RSS", "wall / floor", "CPU / floor"], rows))
+        p("")
+
 # ---- targets ---------------------------------------------------------------------
 p("## Targets")
 p("")
@@ -528,11 +636,53 @@ for e in ENGINES:
                 "sequential" if mode == "seq" else "%s workers" % META.get("lc50_workers", "8"), TARGET_LC50_CPU, e),
                 "%.1f ms vs %.1f ms (1/%.1f)" % (bc, cc, cc / bc if bc else float("inf")),
                 verdict(bc * TARGET_LC50_CPU <= cc), ""])
+for e in ENGINES:
+    rec = EVENTS.get(e, {})
+    for sub, head in (("berth_cli", "berth events"), ("libberth", "libberth")):
+        if sub in rec and rec[sub][3] != -1:
+            d = rec[sub][3]
+            trows.append([ENGINE_TITLE[e], "event: %s within %.0f ms of curl" % (head, TARGET_EVENT_US / 1000.0),
+                          "%+.3f ms" % (d / 1000.0), verdict(d <= TARGET_EVENT_US), ""])
+for (eng, shape) in sorted(LOGS):
+    fl, b = logs_stat(eng, shape, "floor"), logs_stat(eng, shape, "berth")
+    if fl and b:
+        what = "short lines" if shape == "short" else "16 KiB lines"
+        E = ENGINE_TITLE.get(eng, eng)
+        trows.append([E, "logs, %s: berth ≤ %.3g× the bare reader" % (what, TARGET_LOGS_WALL),
+                      ratio_txt(b["wall"] / fl["wall"]), verdict(b["wall"] / fl["wall"] <= TARGET_LOGS_WALL),
+                      ratio_txt(b["cpu"] / fl["cpu"]) if fl["cpu"] else "–"])
+        if fl["cpu"]:
+            trows.append([E, "logs, %s: berth CPU ≤ %.2g× the bare reader's" % (what, TARGET_LOGS_CPU),
+                          ratio_txt(b["cpu"] / fl["cpu"]), verdict(b["cpu"] / fl["cpu"] <= TARGET_LOGS_CPU), ""])
+        trows.append([E, "logs, %s: berth peak RSS < %.0f MiB" % (what, TARGET_LOGS_RSS_MIB), "%.2f MiB" % b["rss"],
+                      verdict(b["rss"] < TARGET_LOGS_RSS_MIB), ""])
 p("Verdicts use the median wall time, as the targets do; the last column gives the same ratio in client CPU "
   "time, which load from other work on the machine disturbs much less.")
 p("")
 p(table(["engine", "target", "measured (wall)", "verdict", "CPU-time ratio"], trows))
 p("")
+
+# ---- containerd: berth vs ctr ----------------------------------------------------
+TARGET_CTR_RATIO = 4.0   # berth at least 4x faster than ctr per process
+if any(k[1] == "containerd" for k in CELLS):
+    p("## containerd: berth vs `ctr`, one process per call (median wall; peak RSS)")
+    p("")
+    p("containerd %s; %s container(s) in the default namespace during the list row. Target: berth at least "
+      "%.0f× faster than ctr." % (META.get("server_containerd", "?"), META.get("containers_containerd", "?"),
+                                  TARGET_CTR_RATIO))
+    p("")
+    rows = []
+    for op, label in (("version", "version"), ("ps0", "list containers")):
+        b, c = cell("pp", "containerd", op, "berth"), cell("pp", "containerd", op, "ctr")
+        if not b or not c or "median" not in b or "median" not in c:
+            rows.append([label, (b or {}).get("note", "n/a"), (c or {}).get("note", "n/a"), "", "", "", ""])
+            continue
+        speed = c["median"] / b["median"]
+        rows.append([label, fmt_ms(b["median"]), fmt_ms(c["median"]), "%.1f×" % speed,
+                     "%.1f MiB" % (b.get("rss_kib", 0) / 1024.0), "%.1f MiB" % (c.get("rss_kib", 0) / 1024.0),
+                     "met" if speed >= TARGET_CTR_RATIO else "MISSED"])
+    p(table(["operation", "berth", "ctr", "ctr / berth", "berth RSS", "ctr RSS", "≥ %.0f×" % TARGET_CTR_RATIO], rows))
+    p("")
 
 fails = [(k, c) for k, c in sorted(CELLS.items()) if c["status"] == "fail"]
 if fails:

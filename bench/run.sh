@@ -4,7 +4,7 @@
 # numbers under bench/results/RUN/. See bench/README.md for what each row
 # measures.
 #
-#   bench/run.sh [--quick] [--engines docker,podman] [--no-setup] [--no-build]
+#   bench/run.sh [--quick] [--engines docker,podman,containerd] [--no-setup] [--no-build]
 #                [--lifecycles-only] [--lifecycles N]
 #
 # This is a benchmark, not a test: it never fails because berth is slow, only
@@ -18,24 +18,30 @@ LABEL=io.berth.bench=1
 API=/v1.41
 
 QUICK=0
-ENGINES=docker,podman
+ENGINES=docker,podman,containerd
 SETUP=1
 BUILD=1
 LC_ONLY=0
 LC50_N=""
+LOGS_ONLY=0
+LOGS_RUN=1
 
 usage() {
 	cat <<'EOF'
 usage: bench/run.sh [options]
   --quick            fewer runs, one round, 50 created (not started) containers,
                      engine-bound rows skipped; about 2 minutes
-  --engines LIST     docker,podman (default both)
+  --engines LIST     docker,podman,containerd (default all three; containerd:
+                     berth against ctr, per process)
   --no-setup         do not install missing tools (hyperfine, time, python3-docker,
                      dockerode)
   --no-build         use build/ as it is
   --lifecycles-only  only section 4: N container lifecycles, sequential and with
                      8 workers (xargs -P 8, and 8 threads through libberth)
   --lifecycles N     lifecycles per cell of section 4 (default 50, 16 in --quick)
+  --logs-only        only section 5: log read throughput (sizes: LOGS_SHORT_MB,
+                     LOGS_LONG_MB; default 200 each, 20 in --quick; LOGS_ROUNDS)
+  --no-logs          skip section 5
   -h, --help         this text
 Results: one directory per run under bench/results/; report.md holds the tables.
 EOF
@@ -51,6 +57,8 @@ while [ $# -gt 0 ]; do
 	--lifecycles-only) LC_ONLY=1 ;;
 	--lifecycles) LC50_N=${2:?--lifecycles needs a number}; shift ;;
 	--lifecycles=*) LC50_N=${1#*=} ;;
+	--logs-only) LOGS_ONLY=1 ;;
+	--no-logs) LOGS_RUN=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -166,9 +174,12 @@ log "cc -O2 bench/floor.c bench/floor_keepalive.c bench/inproc.c bench/lifecycle
 CFLAGS=(-O2 -Wall -Wextra -std=gnu11)
 cc "${CFLAGS[@]}" -o "$BIN/floor" "$BENCH/floor.c"
 cc "${CFLAGS[@]}" -o "$BIN/floor_keepalive" "$BENCH/floor_keepalive.c"
+cc "${CFLAGS[@]}" -o "$BIN/floor_logs" "$BENCH/floor_logs.c"
 cc "${CFLAGS[@]}" -I"$ROOT/include" -o "$BIN/inproc" "$BENCH/inproc.c" \
 	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
 cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/lifecycle_threads" "$BENCH/lifecycle_threads.c" \
+	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
+cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/event_latency" "$BENCH/event_latency.c" \
 	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
 FLOOR=$BIN/floor
 FLOOR_KA=$BIN/floor_keepalive
@@ -188,8 +199,10 @@ engine_up() { "$FLOOR" "$(engine_sock "$1")" GET /_ping >/dev/null 2>&1; }
 
 IFS=, read -r -a WANT <<<"$ENGINES"
 RUN_ENGINES=()
+WANT_CTRD=0
 for e in "${WANT[@]}"; do
-	case "$e" in docker | podman) ;; *) echo "run.sh: unknown engine $e (docker, podman)" >&2; exit 2 ;; esac
+	[ "$e" = containerd ] && { WANT_CTRD=1; continue; } # its own rows (ctrd_rows)
+	case "$e" in docker | podman) ;; *) echo "run.sh: unknown engine $e (docker, podman, containerd)" >&2; exit 2 ;; esac
 	if ! engine_up "$e" && [ -x "$ROOT/scripts/provision.sh" ]; then
 		log "$e does not answer: scripts/provision.sh --engines $e"
 		"$ROOT/scripts/provision.sh" --engines "$e" >"$OUT/log/provision-$e.log" 2>&1 || true
@@ -201,7 +214,7 @@ for e in "${WANT[@]}"; do
 		meta "skipped_engine" "$e"
 	fi
 done
-[ "${#RUN_ENGINES[@]}" -gt 0 ] || { echo "run.sh: no engine to measure" >&2; exit 2; }
+[ "${#RUN_ENGINES[@]}" -gt 0 ] || [ "$WANT_CTRD" = 1 ] || { echo "run.sh: no engine to measure" >&2; exit 2; }
 
 # Containers this run makes: "SOCKET NAME" lines, written before each is
 # created, so the exit trap removes exactly those (never anything else).
@@ -254,6 +267,15 @@ cmd_for() { # TOOL OP
 	version) path="$API/version" ;;
 	esac
 	CMD=""
+	if [ "$ENGINE" = containerd ]; then # berth vs ctr (ctrd_rows below)
+		case "$tool:$op" in
+		berth:version) CMD=$(shq "$BERTH" -E containerd version) ;;
+		berth:ps0) CMD=$(shq "$BERTH" -E containerd ps -a) ;;
+		ctr:version) CMD=$(shq ctr -n default version) ;;
+		ctr:ps0) CMD=$(shq ctr -n default containers ls) ;;
+		esac
+		return 0
+	fi
 	case "$tool" in
 	floor) CMD=$(shq "$FLOOR" "$SOCK" GET "$path") ;;
 	berth | berth-H)
@@ -578,6 +600,87 @@ lc50_engine() {
 	meta "lc50_load_samples_$ENGINE" "$(tr '\n' ' ' <"$OUT/lc50/load-$ENGINE.txt")"
 }
 
+# ---- event latency ------------------------------------------------------------------
+# EV_N containers are killed one at a time; curl, the berth CLI and libberth
+# subscribe to their events with the same label filter (bench/event_latency.c).
+EV_N=$([ "$QUICK" = 1 ] && echo 10 || echo 30)
+events_engine() {
+	local f="$OUT/log/events-$ENGINE.txt"
+	if "$BIN/event_latency" "$SOCK" "$BERTH" "$EV_N" >"$f" 2>&1; then
+		awk -v e="$ENGINE" 'NF == 5 { print e "\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 }
+			$1 == "berth_rss_kib" { print e "\trss\t" $2 }' "$f" >>"$OUT/events.tsv"
+	else
+		log "$ENGINE: event latency could not be measured (see $f)"
+	fi
+}
+
+# ---- log read throughput -------------------------------------------------------
+# Two containers write a log and exit: LOGS_SHORT_MB of short lines (41
+# bytes) and LOGS_LONG_MB of 16 KiB lines. Each client then reads the whole
+# stored log (no follow) to /dev/null, LOGS_ROUNDS times, round-robin, under
+# /usr/bin/time -v: wall, user + sys CPU and peak RSS of the client.
+if [ "$QUICK" = 1 ]; then
+	LOGS_SHORT_MB=${LOGS_SHORT_MB:-20}; LOGS_LONG_MB=${LOGS_LONG_MB:-20}; LOGS_ROUNDS=${LOGS_ROUNDS:-1}
+else
+	LOGS_SHORT_MB=${LOGS_SHORT_MB:-200}; LOGS_LONG_MB=${LOGS_LONG_MB:-200}; LOGS_ROUNDS=${LOGS_ROUNDS:-3}
+fi
+LOGS=$OUT/logs.tsv
+
+logs_cmd() { # TOOL NAME
+	local tool=$1 name=$2 target="$API/containers/$2/logs?stdout=1&stderr=1"
+	CMD=""
+	case "$tool" in
+	floor) CMD=$(shq "$BIN/floor_logs" "$SOCK" "$target") ;;
+	berth) CMD=$(shq "$BERTH" "${BSEL[@]}" logs "$name") ;;
+	curl) command -v curl >/dev/null && CMD=$(shq curl -s --unix-socket "$SOCK" -o /dev/null "http://localhost$target") ;;
+	cli) CMD=$(shq "${CLI[@]}" logs "$name") ;;
+	docker-py) [ "$HAVE_PY" = 1 ] && CMD=$(shq "$PY" "$BENCH/peers/logs.py" "$URI" "$name") ;;
+	esac
+	return 0
+}
+
+logs_engine() {
+	local shape mb name script tool round id rss wall user sys cmd
+	for shape in short long; do
+		name=bench-$RUN_ID-logs-$shape
+		if [ "$shape" = short ]; then
+			mb=$LOGS_SHORT_MB
+			script="yes 'a short log line of forty-one bytes ..' | head -c $((mb << 20))"
+		else
+			mb=$LOGS_LONG_MB
+			script="head -c 16383 /dev/zero | tr '\\0' x > /tmp/l; echo >> /tmp/l; i=0; while [ \$i -lt 64 ]; do cat /tmp/l; i=\$((i+1)); done > /tmp/b; i=0; while [ \$i -lt $mb ]; do cat /tmp/b; i=\$((i+1)); done"
+		fi
+		echo "$SOCK $name" >>"$OURS"
+		log "$ENGINE: writing $mb MB of $shape lines"
+		"$BERTH" -H "$URI" run -d --name "$name" -l "$LABEL" "$IMAGE" sh -c "$script" >/dev/null 2>"$OUT/log/logs-make-$ENGINE-$shape.err" ||
+			{ log "  $ENGINE logs $shape: container failed"; continue; }
+		"$BERTH" -H "$URI" wait "$name" >/dev/null 2>&1 || true
+		for ((round = 1; round <= LOGS_ROUNDS; round++)); do
+			for tool in floor berth curl cli docker-py; do
+				logs_cmd "$tool" "$name"
+				[ -n "$CMD" ] || continue
+				id=logs-$ENGINE-$shape-$tool-$round
+				local -a argv
+				eval "argv=($CMD)"
+				if ! /usr/bin/time -v -o "$OUT/mem/$id.txt" "${argv[@]}" >/dev/null 2>"$OUT/log/$id.err"; then
+					printf '%s\t%s\t%s\t%s\tfail\t\t\t\t\t%s\n' "$ENGINE" "$shape" "$mb" "$tool" \
+						"$(tail -n 1 "$OUT/log/$id.err" | tr '\t' ' ' | cut -c1-100)" >>"$LOGS"
+					continue
+				fi
+				rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/mem/$id.txt")
+				user=$(sed -n 's/.*User time (seconds): //p' "$OUT/mem/$id.txt")
+				sys=$(sed -n 's/.*System time (seconds): //p' "$OUT/mem/$id.txt")
+				wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$OUT/mem/$id.txt" |
+					awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s }')
+				printf '%s\t%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t\n' "$ENGINE" "$shape" "$mb" "$tool" \
+					"$wall" "$user" "$sys" "$rss" >>"$LOGS"
+				log "  $ENGINE logs $shape $tool: ${wall}s, cpu ${user}+${sys}s, ${rss} KiB"
+			done
+		done
+		"$FLOOR" "$SOCK" DELETE "$API/containers/$name?force=1" >/dev/null 2>&1 || true
+	done
+}
+
 # ---- run -------------------------------------------------------------------------
 meta mode "$([ "$QUICK" = 1 ] && echo quick || echo full)"
 meta run_id "$RUN_ID"
@@ -597,9 +700,10 @@ meta ps_started "$PS_STARTED"
 meta lc_runs "$LC_RUNS"
 meta lc50_n "$LC50_N"
 meta lc50_workers "$LC50_P"
+meta ev_n "$EV_N"
 meta lifecycles_only "$LC_ONLY"
 
-for e in "${RUN_ENGINES[@]}"; do
+for e in ${RUN_ENGINES[@]+"${RUN_ENGINES[@]}"}; do
 	set_engine "$e"
 	meta "server_$e" "$("$FLOOR" "$SOCK" GET "$API/version" 2>/dev/null |
 		"$PY" -c 'import json,sys; v=json.load(sys.stdin); print(v.get("Version","?"), "API", v.get("ApiVersion","?"))' 2>/dev/null || echo '?')"
@@ -608,7 +712,7 @@ for e in "${RUN_ENGINES[@]}"; do
 	meta "stale_$e" "$stale"
 	meta "containers_before_$e" "$(count_containers "$SOCK")"
 
-	if [ "$LC_ONLY" = 0 ]; then
+	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
 		log "$e: per-process rows with no bench containers"
 		for op in ping ps0 version; do measure_row "$op"; done
 		log "$e: in-process rows"
@@ -625,10 +729,39 @@ for e in "${RUN_ENGINES[@]}"; do
 		lifecycle_engine
 	fi
 
-	log "$e: $LC50_N lifecycles per client, sequential and with $LC50_P workers"
-	lc50_engine
+	if [ "$LOGS_ONLY" = 0 ]; then
+		log "$e: $LC50_N lifecycles per client, sequential and with $LC50_P workers"
+		lc50_engine
+	fi
+	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
+		log "$e: event latency, $EV_N die events per subscriber"
+		events_engine
+	fi
+	if [ "$LOGS_RUN" = 1 ] && [ "$LC_ONLY" = 0 ]; then
+		meta "logs_load_start_$e" "$(cut -d' ' -f1-3 /proc/loadavg)"
+		logs_engine
+		meta "logs_load_end_$e" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	fi
 	meta "containers_after_$e" "$(count_containers "$SOCK")"
 done
+# containerd: berth against ctr, one process per call (version, and the
+# container list of the default namespace as it is). Cells "pp containerd".
+ctrd_rows() {
+	local saved=("${TOOLS[@]}")
+	ENGINE=containerd
+	TOOLS=(berth ctr)
+	meta server_containerd "$(ctr version 2>/dev/null | sed -n 's/^ *Version: *//p' | tail -n1)"
+	meta containers_containerd "$(ctr -n default containers ls -q 2>/dev/null | wc -l)"
+	log "containerd: berth vs ctr, per process"
+	for op in version ps0; do measure_row "$op"; done
+	TOOLS=("${saved[@]}")
+}
+if [ "$WANT_CTRD" = 1 ] && [ -S /run/containerd/containerd.sock ] && command -v ctr >/dev/null &&
+	"$BERTH" -E containerd ping >/dev/null 2>&1; then
+	ctrd_rows
+else
+	meta skipped_engine containerd
+fi
 cleanup
 
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -428,7 +428,17 @@ if ok podman; then
 fi
 
 # containerd can't build images: export them from docker (or podman) as a
-# docker archive and import that.
+# docker archive and import that, through berth's own native import when a
+# berth binary is there (BERTH_CLI, or one a previous build left), else
+# with ctr (the very first provisioning runs before anything is built).
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+berth_cli() {
+    local b
+    for b in "${BERTH_CLI:-}" "$REPO_ROOT/build-test/src/berth" "$REPO_ROOT/build/src/berth"; do
+        [ -n "$b" ] && [ -x "$b" ] && "$b" --engine containerd ping >/dev/null 2>&1 && { echo "$b"; return 0; }
+    done
+    return 1
+}
 containerd_import() {
     local ref=$1 archive=$TMP/containerd-import.tar
     if docker_up && docker_has "$ref"; then
@@ -439,7 +449,12 @@ containerd_import() {
         log "containerd: no running docker or podman has $ref to export it from (add docker or podman to --engines)"
         return 1
     fi
-    "${CTR[@]}" images import --all-platforms "$archive" >/dev/null || return 1
+    local berth
+    if berth=$(berth_cli) && CONTAINERD_NAMESPACE=default "$berth" --engine containerd image import "$archive" >/dev/null; then
+        log "containerd: $ref imported by $berth"
+    else
+        "${CTR[@]}" images import --all-platforms "$archive" >/dev/null || return 1
+    fi
     rm -f "$archive"
     # docker archives may name it docker.io/<ref>; give it our exact name
     if ! containerd_has "$ref" && containerd_has "docker.io/$ref"; then

@@ -14,6 +14,10 @@
 #include <berth/ready.h>
 #include <berth/owner.h>
 #include <berth/stream.h>
+#include <berth/stats.h>
+#include <berth/files.h>
+#include <berth/events.h>
+#include <berth/exec.h>
 #include <berth/image.h>
 #include <berth/logs.h>
 

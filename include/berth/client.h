@@ -50,7 +50,8 @@ typedef struct berth_client_options {
 	const char *cert_path;      /**< directory with ca.pem, cert.pem, key.pem;
 	                                 NULL = DOCKER_CERT_PATH or ~/.docker */
 	const char *owner;          /**< owner name written into the ownership labels */
-	const char *containerd_namespace; /**< containerd namespace; NULL = env or "default" */
+	const char *containerd_namespace; /**< containerd namespace; NULL = CONTAINERD_NAMESPACE,
+	                                       else "default" (what ctr and nerdctl use) */
 	berth_log_cb log;           /**< optional diagnostics callback */
 	void *log_payload;
 } berth_client_options;
@@ -69,15 +70,22 @@ typedef struct berth_client_options {
  * (BERTH_API_VERSION_MAX), refused below BERTH_API_VERSION_MIN.
  *
  * A client may be shared by threads: requests take a connection from an
- * internal pool (keep-alive) guarded by a mutex.
+ * internal pool (keep-alive) guarded by a mutex. On containerd, one HTTP/2
+ * connection carries every call of the client (multiplexed streams).
+ *
+ * containerd: the gRPC API over HTTP/2 on a unix socket (CONTAINERD_ADDRESS,
+ * a bare path, or opts->host with engine CONTAINERD). The namespace is not
+ * checked at open: containerd creates a namespace on the first write into
+ * it (creating a container, importing an image), and reads of a namespace
+ * that does not exist yet answer as an empty one (no containers, no
+ * images), so a fresh namespace needs no setup.
  *
  * @param out   the new client; free it with berth_client_free()
  * @param opts  options, or NULL for all defaults
  * @return 0; BERTH_EINVAL (bad option, malformed URI), BERTH_ENOTFOUND (socket
  *   path missing), BERTH_EPERM, BERTH_EUNAVAILABLE (no engine answers),
  *   BERTH_ETIMEDOUT, BERTH_EPROTOCOL (not an engine), BERTH_EUNSUPPORTED
- *   (engine too old, or containerd, whose backend is not in this build),
- *   BERTH_ENOMEM.
+ *   (Engine API too old), BERTH_ENOMEM.
  */
 BERTH_API int berth_client_open(berth_client **out, const berth_client_options *opts, berth_error *err);
 
@@ -90,7 +98,8 @@ BERTH_API berth_engine berth_client_engine(const berth_client *client);
 /** The endpoint URI, e.g. "unix:///var/run/docker.sock". Borrowed. */
 BERTH_API const char *berth_client_endpoint(const berth_client *client);
 
-/** The negotiated Engine API version, e.g. "1.41". Borrowed. */
+/** The negotiated Engine API version, e.g. "1.41"; "v1" on containerd (the
+ *  version of its gRPC services). Borrowed. */
 BERTH_API const char *berth_client_api_version(const berth_client *client);
 
 /** Where the endpoint came from: "option", "DOCKER_HOST", "context NAME", ... Borrowed. */
@@ -118,7 +127,7 @@ BERTH_API void berth_version_free(berth_version *v);
 BERTH_API berth_engine berth_version_engine(const berth_version *v);
 /** Engine product version, e.g. "20.10.24", "4.3.1", "v1.6.20". */
 BERTH_API const char *berth_version_server(const berth_version *v);
-/** Highest API version the engine speaks ("" for containerd). */
+/** Highest API version the engine speaks ("v1" for containerd's gRPC services). */
 BERTH_API const char *berth_version_api(const berth_version *v);
 /** Lowest API version the engine accepts ("" when it does not say). */
 BERTH_API const char *berth_version_min_api(const berth_version *v);

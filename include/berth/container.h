@@ -293,6 +293,10 @@ typedef struct berth_container_list berth_container_list;
  * List containers.
  * Engine differences: Podman has no "restarting" or "dead" containers (and
  * refuses those words as filters); asked for them, berth lists none there.
+ * containerd: a container's name is its id; its state is its task's (no
+ * task: created, or exited when berth recorded the exit); the status text is
+ * "Created", "Up", "Up (Paused)" or "Exited (N)"; label filters are matched
+ * by berth on the records containerd lists.
  * @return 0; BERTH_EINVAL (bad filter, options version other than 1 or 2);
  *   BERTH_EPROTOCOL; transport errors.
  */
@@ -369,9 +373,10 @@ BERTH_API int berth_container_unpause(berth_client *client, const char *id, bert
  * Give a container a new name (checked as berth_validate_container_name()
  * does, before any request). Renaming a container to the name it already
  * has succeeds without change on both engines (Docker's daemon refuses it
- * with 400; berth answers 0 there too, as Podman does).
+ * with 400; berth answers 0 there too, as Podman does). containerd has no
+ * rename: a container's id is its name for good (BERTH_EUNSUPPORTED).
  * @return 0; BERTH_ENOTFOUND; BERTH_EEXISTS (another container has the
- *   name); BERTH_EINVAL; transport errors.
+ *   name); BERTH_EINVAL; BERTH_EUNSUPPORTED (containerd); transport errors.
  */
 BERTH_API int berth_container_rename(berth_client *client, const char *id, const char *new_name, berth_error *err);
 

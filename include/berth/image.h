@@ -94,7 +94,9 @@ BERTH_API const char *berth_image_info_label(const berth_image_info *info, const
 BERTH_API size_t berth_image_info_exposed_port_count(const berth_image_info *info);
 BERTH_API const char *berth_image_info_exposed_port(const berth_image_info *info, size_t i);
 /** The image's HEALTHCHECK: whether it has one, its test (["CMD-SHELL",
- *  "..."] as recorded) and timings in milliseconds (0 when unset). */
+ *  "..."] as recorded) and timings in milliseconds (0 when unset).
+ *  Engine differences: only Docker-format image configs carry a health
+ *  check; an image Podman built in OCI format has none. */
 BERTH_API int berth_image_info_has_healthcheck(const berth_image_info *info);
 BERTH_API size_t berth_image_info_health_test_count(const berth_image_info *info);
 BERTH_API const char *berth_image_info_health_test(const berth_image_info *info, size_t i);
@@ -155,13 +157,20 @@ typedef struct berth_image_import_options {
  * with an index.json naming its images) into the store.
  * *out_names, when out_names is not NULL, gets the names loaded, one per
  * line (free with berth_free()).
- * Engine differences: Docker and Podman load through POST /images/load;
- * containerd natively: berth reads the tar, writes each blob through the
- * content service, creates the image records and unpacks the layers into
- * the overlayfs snapshotter (so containers can be made from it at once).
+ * Engine differences: Docker and Podman load through POST /images/load
+ * (Docker 20.10 loads docker-save archives only: an OCI layout is its
+ * BERTH_EENGINE); containerd natively: berth reads the tar, writes each
+ * blob through the content service, creates the image records and unpacks
+ * the layers into the overlayfs snapshotter (so containers can be made from
+ * it at once). An image without a name is reported by its id. On
+ * containerd, an OCI layout's manifests are named by their
+ * io.containerd.image.name or org.opencontainers.image.ref.name annotation
+ * when that is a full name; an index is resolved to this host's platform.
  * @return 0; BERTH_EINVAL (neither or both of path and fd, not an archive
- *   berth understands); BERTH_ENOTFOUND (no such path); BERTH_EPROTOCOL;
- *   transport errors.
+ *   berth understands, a layer that does not match its digest);
+ *   BERTH_ENOTFOUND (no such path); BERTH_EENGINE (the engine refused the
+ *   archive); BERTH_EUNSUPPORTED (containerd: an index without a manifest
+ *   for this platform); BERTH_EPROTOCOL; transport errors.
  */
 BERTH_API int berth_image_import(char **out_names, berth_client *client, const berth_image_import_options *opts,
 				 berth_error *err);

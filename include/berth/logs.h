@@ -7,6 +7,7 @@
 
 #include <berth/client.h>
 #include <berth/stream.h>
+#include <berth/events.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -17,7 +18,8 @@ extern "C" {
  * What to read of a container's logs. Start from BERTH_LOGS_OPTIONS_INIT
  * (both channels, everything, no follow, no timestamps).
  *
- * since and until take one of (all checked before any request):
+ * since and until take one of (all checked before any request; the
+ * grammar of berth_time_parse() in <berth/events.h>):
  *  - an RFC 3339 time: "2024-05-01T10:00:00Z", "2024-05-01T12:00:00.5+02:00";
  *  - Unix seconds, optionally with a fraction: "1714557600",
  *    "1714557600.123456789";
@@ -34,7 +36,10 @@ typedef struct berth_logs_options {
 	int follow;             /**< keep the stream open for new output; it ends
 	                             by itself when the container stops */
 	long long tail;         /**< only the last N entries (lines) that exist
-	                             when the call is made; -1 (default): all */
+	                             when the call is made; -1 (default): all.
+	                             Both engines count the entries of both
+	                             channels, then leave out the one not
+	                             selected: with one channel, fewer may come */
 	const char *since;      /**< only entries at or after this time; NULL: no bound */
 	const char *until;      /**< only entries before this time; NULL: no bound */
 	int timestamps;         /**< set berth_frame.time_ns of each frame to its
@@ -76,6 +81,24 @@ typedef struct berth_logs_options {
  *    the engine's error (BERTH_EENGINE or BERTH_EUNSUPPORTED).
  *  - Docker cuts lines longer than 16 KiB into entries of 16 KiB; each part
  *    is an entry of its own (own time, counts once for tail).
+ *  - Podman 4.3's own follow loses data with a fast writer: it ends as soon
+ *    as the container stops, before it has sent the whole log, and hands
+ *    out lines it caught half-written. berth follows a Podman container by
+ *    reading its stored log again from the last entry's time on, every
+ *    100 ms while nothing new comes (an inspect and a logs request each
+ *    time), skipping what it handed out already and holding back the last
+ *    entry of a read until a second read shows it unchanged: new output
+ *    arrives within about 100-200 ms, and the stream is complete once a read
+ *    that began after the container stopped has ended. While it waits,
+ *    berth_stream_fd() does not become readable: an event loop must poll
+ *    it with a timeout (say 100 ms). A TTY container, whose entries berth
+ *    cannot count, is followed through Podman's own follow, with its
+ *    losses.
+ *  - Docker 20.10's `local` driver drops the newline of a line of 16 KiB
+ *    or more (the end of its last part); `docker logs` shows the same.
+ *  - Docker 20.10's `local` driver sends a follower duplicated data when
+ *    the log file rotates under it (curl sees the same); a max-size that
+ *    holds the whole log avoids it.
  *  - Podman's times are in whole seconds (time_ns is a multiple of 10^9),
  *    Docker's in nanoseconds.
  *  - With a TTY and timestamps, each line is an entry. Podman does not end
@@ -93,17 +116,6 @@ typedef struct berth_logs_options {
  */
 BERTH_API int berth_container_logs(berth_stream **out, berth_client *client, const char *id,
 				   const berth_logs_options *opts, berth_error *err);
-
-/**
- * Read a time as berth_logs_options.since / until take it (see there)
- * into nanoseconds since the Unix epoch; relative durations count back
- * from now_ns (0: the current time). For callers that check a time
- * before they build options.
- * @return 0; BERTH_EINVAL (not a time; the message names `field`, which may
- *   be NULL, and the text).
- */
-BERTH_API int berth_time_parse(long long *out_ns, const char *text, long long now_ns, const char *field,
-			       berth_error *err);
 
 #ifdef __cplusplus
 }

@@ -115,6 +115,15 @@ BERTH_API int berth_spec_set_init(berth_spec *spec, int enable, berth_error *err
 /** Remove the container once it exits (`--rm`). Conflicts with a restart
  *  policy other than BERTH_RESTART_NO (checked at create). */
 BERTH_API int berth_spec_set_auto_remove(berth_spec *spec, int enable, berth_error *err);
+/** With stdin open: the end of stdin from the first attach (a half-close of
+ *  berth_container_attach()'s stream) closes the process's stdin, as
+ *  `docker run -i` does. Without it, Docker keeps stdin open for the next
+ *  attach (Podman closes it anyway). Not part of the spec hash. */
+BERTH_API int berth_spec_set_stdin_once(berth_spec *spec, int enable, berth_error *err);
+/** Whether the spec asks for a TTY, stdin open, auto-remove (0 or 1; 0 for NULL). */
+BERTH_API int berth_spec_tty(const berth_spec *spec);
+BERTH_API int berth_spec_stdin_open(const berth_spec *spec);
+BERTH_API int berth_spec_auto_remove(const berth_spec *spec);
 
 /**
  * The signal that stops the container: "TERM", "SIGTERM", "sigusr1", "15",

@@ -80,6 +80,8 @@ int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op,
 /* Options of a command that has none but --help: 0 to go on, -1 after
  * printing the help, else the usage error's exit code. */
 int cli_no_options(const command *cmd, int argc, char **argv);
+/* The same for a command whose only option is --format text|json. */
+int cli_format_options(const command *cmd, int argc, char **argv, bool *json);
 /* A verb over names with `-t SECONDS` (stop, restart): op gets a
  * berth_stop_options with the grace. */
 int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_op op);
@@ -112,6 +114,19 @@ int cmd_prune(cli *c, int argc, char **argv);
 int cmd_up(cli *c, int argc, char **argv);
 int cmd_reap(cli *c, int argc, char **argv);
 int cmd_port(cli *c, int argc, char **argv);
+int cmd_stats(cli *c, int argc, char **argv);
+int cmd_top(cli *c, int argc, char **argv);
+int cmd_diff(cli *c, int argc, char **argv);
+int cmd_cp(cli *c, int argc, char **argv);
+int cmd_events(cli *c, int argc, char **argv);
+int cmd_exec(cli *c, int argc, char **argv);
+int cmd_attach(cli *c, int argc, char **argv);
+/* run without -d (cmd_exec.c): create, attach, start, stream, exit with the
+ * container's code; spec stays the caller's. */
+int cli_run_foreground(cli *c, berth_spec *spec);
+/* docker run's exit code for a start that failed: 126/127 when the command
+ * cannot be run, 125 otherwise (cmd_container.c). */
+int cli_run_start_failure(const berth_error *err);
 int cmd_images(cli *c, int argc, char **argv);
 int cmd_image(cli *c, int argc, char **argv);
 int cmd_logs(cli *c, int argc, char **argv);

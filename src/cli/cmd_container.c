@@ -19,10 +19,12 @@ static int run_option(int opt, const char *arg, void *payload)
 static int run_exit_code(const berth_error *err)
 {
 	/* Only the engine's reasons for a failed start: Docker sends them
-	 * with 400 or 500, Podman with 500. */
-	if (err->code != BERTH_EENGINE && err->code != BERTH_EINVAL)
-		return EXIT_ENGINE;
-	if (!startswith(err->message, "start "))
+	 * with 400 or 500, Podman with 500 -- or with 409 on the attach
+	 * before the start, where it makes the process already. */
+	bool start = startswith(err->message, "start ");
+	bool attach = startswith(err->message, "attach ");
+	bool engine = err->code == BERTH_EENGINE || err->code == BERTH_EINVAL;
+	if (!((start && engine) || (attach && (engine || err->code == BERTH_ECONFLICT))))
 		return EXIT_ENGINE;
 	if (strstr(err->message, "executable file not found") || strstr(err->message, "no such file or directory"))
 		return EXIT_NOT_FOUND;
@@ -30,6 +32,8 @@ static int run_exit_code(const berth_error *err)
 		return EXIT_CANNOT_RUN;
 	return EXIT_ENGINE;
 }
+
+int cli_run_start_failure(const berth_error *err) { return run_exit_code(err); }
 
 static int create_or_run(cli *c, const char *verb, int argc, char **argv, bool run)
 {
@@ -42,9 +46,9 @@ static int create_or_run(cli *c, const char *verb, int argc, char **argv, bool r
 	if (r)
 		return r < 0 ? EXIT_OK : r;
 	if (run && !detach) {
+		r = cli_run_foreground(c, spec);
 		berth_spec_free(spec);
-		cli_errorf("run: only detached runs (-d) are supported so far; use 'berth run -d'");
-		return EXIT_ENGINE;
+		return r;
 	}
 	berth_client *client = cli_client(c);
 	if (!client) {
@@ -121,6 +125,30 @@ int cli_no_options(const command *cmd, int argc, char **argv)
 			return -1;
 		}
 		return cli_usage(cmd, "bad option");
+	}
+	return 0;
+}
+
+int cli_format_options(const command *cmd, int argc, char **argv, bool *json)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int o;
+	while ((o = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f':
+			if (cli_format(cmd, optarg, json))
+				return EXIT_ENGINE;
+			break;
+		case 'h':
+			cli_help(cmd);
+			return -1;
+		default:
+			return cli_usage(cmd, "bad option");
+		}
 	}
 	return 0;
 }
@@ -461,26 +489,10 @@ static void inspect_text(const berth_container_info *x)
 int cmd_inspect(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("inspect");
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	bool json = false;
-	int o;
-	while ((o = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f':
-			if (cli_format(cmd, optarg, &json))
-				return EXIT_ENGINE;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
-		}
-	}
+	int r = cli_format_options(cmd, argc, argv, &json);
+	if (r)
+		return r < 0 ? EXIT_OK : r;
 	if (optind >= argc)
 		return cli_usage(cmd, "no container given");
 	berth_client *client = cli_client(c);

@@ -140,23 +140,10 @@ static void print_list(const char *label, size_t n, const char *(*get)(const ber
 
 static int image_inspect(cli *c, const command *cmd, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	bool json = false;
-	int o;
-	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'F':
-			if (cli_format(cmd, optarg, &json))
-				return EXIT_ENGINE;
-			break;
-		case 'h': cli_help(cmd); return EXIT_OK;
-		default: return cli_usage(cmd, "bad option");
-		}
-	}
+	int r = cli_format_options(cmd, argc, argv, &json);
+	if (r)
+		return r < 0 ? EXIT_OK : r;
 	if (optind >= argc)
 		return cli_usage(cmd, "an image name is needed");
 	berth_client *client = cli_client(c);

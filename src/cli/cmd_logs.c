@@ -1,7 +1,8 @@
 /* berth logs: a container's stdout to stdout, its stderr to stderr,
  * byte-exact. Output is gathered in a buffer per channel and written when
- * the stream has nothing more at hand (or the buffer is full, or the other
- * channel speaks), so short lines cost no write each. */
+ * the buffer is full, when the other channel speaks, at the end, and with
+ * --follow whenever the stream has nothing more at hand: short lines cost
+ * no write each. */
 #include "cli.h"
 
 #include <errno.h>
@@ -158,10 +159,11 @@ int cmd_logs(cli *c, int argc, char **argv)
 		return cli_usage(cmd, "want exactly one container");
 	/* check the times before opening a connection */
 	berth_error err = BERTH_ERROR_INIT;
-	long long ignored;
-	if ((lopts.since && berth_time_parse(&ignored, lopts.since, 0, "--since", &err) < 0) ||
-	    (lopts.until && berth_time_parse(&ignored, lopts.until, 0, "--until", &err) < 0))
-		return cli_usage(cmd, "%s", err.message);
+	int64_t ignored;
+	if (lopts.since && berth_time_parse(&ignored, lopts.since, &err) < 0)
+		return cli_usage(cmd, "--since: %s", err.message);
+	if (lopts.until && berth_time_parse(&ignored, lopts.until, &err) < 0)
+		return cli_usage(cmd, "--until: %s", err.message);
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;
@@ -178,8 +180,9 @@ int cmd_logs(cli *c, int argc, char **argv)
 	int r;
 	for (;;) {
 		berth_frame f;
-		/* what is at hand first; flush before waiting for more */
-		r = berth_stream_next(s, &f, 0, &err);
+		/* following: what is at hand first, and flush before waiting
+		 * for more; otherwise the output goes in full buffers */
+		r = berth_stream_next(s, &f, lopts.follow ? 0 : -1, &err);
 		if (r == BERTH_ETIMEDOUT) {
 			if (flush_chan(&lo, &lo.ch[0]) < 0 || flush_chan(&lo, &lo.ch[1]) < 0)
 				break;

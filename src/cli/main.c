@@ -24,8 +24,8 @@
 	"  --help"
 
 static const command commands[] = {
-	{ "run", cmd_run, "run -d [CONTAINER OPTIONS] IMAGE [CMD...]" SPEC_FLAGS_HELP,
-	  "Create and start a container in the background; prints its id" },
+	{ "run", cmd_run, "run [-d] [-i] [-t] [CONTAINER OPTIONS] IMAGE [CMD...]" SPEC_FLAGS_HELP,
+	  "Create and start a container: in the foreground (its exit code is berth's), or with -d in the background (prints its id)" },
 	{ "create", cmd_create, "create [CONTAINER OPTIONS] IMAGE [CMD...]" SPEC_FLAGS_HELP,
 	  "Create a container; prints its id" },
 	{ "start", cmd_start, "start NAME|ID...", "Start containers" },
@@ -51,6 +51,12 @@ static const command commands[] = {
 	{ "reap", cmd_reap, "reap [--owner NAME] [--keep NAME]...",
 	  "Remove every container berth made for an owner (named volumes kept)" },
 	{ "port", cmd_port, "port NAME|ID [PORT[/PROTO]]", "Show a container's published ports" },
+	{ "stats", cmd_stats, "stats [--no-stream] [--format table|json] [NAME|ID...]",
+	  "Show containers' resource use (all running ones without names), live unless --no-stream" },
+	{ "top", cmd_top, "top NAME|ID [PS ARGS...]", "Show the processes of a running container" },
+	{ "diff", cmd_diff, "diff NAME|ID", "Show the files added (A), changed (C) and deleted (D) in a container" },
+	{ "cp", cmd_cp, "cp NAME:SRC DEST|-\n       berth cp SRC|- NAME:DEST",
+	  "Copy files or directories between a container and the local file system (- : a tar on stdin/stdout)" },
 	{ "detect", cmd_detect, "detect [--format text|json]", "Find engines and say why each was or was not taken" },
 	{ "platform", cmd_platform, "platform [--self] [--format text|json]",
 	  "Tell whether berth runs in a container (--self: inspect it)" },
@@ -61,6 +67,17 @@ static const command commands[] = {
 	  "ready [--timeout S] [--interval MS] [--probe tcp:PORT|http:PORT/PATH[#STATUS]|log:REGEX|exec:CMD]... "
 	  "[--any] [--no-health] NAME",
 	  "Wait until a container is ready: healthy and its probes pass" },
+	{ "events", cmd_events,
+	  "events [--filter container=NAME|label=K[=V]|type=TYPE|event=ACTION]... [--since T] [--until T] "
+	  "[--no-reconnect] [--format text|json]",
+	  "Show the engine's events as they happen (T: RFC 3339, Unix seconds or a duration like 10m)" },
+	{ "exec", cmd_exec, "exec [-i] [-t] [-d] [-e K=V]... [-u USER] [-w DIR] [--privileged] NAME|ID CMD [ARG...]\n"
+	  "  -i  forward stdin (its end is the command's end of file)\n"
+	  "  -t  a terminal (raw mode and window size follow the local one)\n"
+	  "  -d  start it and return; exit status: the command's",
+	  "Run a command in a running container" },
+	{ "attach", cmd_attach, "attach [--no-stdin] [--sig-proxy[=true|false]] NAME|ID",
+	  "Attach local stdin, stdout and stderr to a running container" },
 	{ "images", cmd_images, "images [-q] [--no-trunc] [--filter label=K[=V]]... [--format table|json]",
 	  "List images" },
 	{ "image", cmd_image,

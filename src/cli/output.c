@@ -143,7 +143,7 @@ void table_print(const table *t, FILE *f)
 			const char *cell = t->cells.items[r * t->ncols + c];
 			fputs(cell, f);
 			if (c + 1 < t->ncols)
-				fprintf(f, "%*s", (int)(w[c] - width(cell) + 3), "");
+				fprintf(f, "%*s", c < ARRAY_SIZE(w) ? (int)(w[c] - width(cell) + 3) : 3, "");
 		}
 		fputc('\n', f);
 	}

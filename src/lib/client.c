@@ -79,7 +79,7 @@ static int client_connect(berth_client *c, const berth_client_options *o, berth_
 		if (!c->endpoint || !c->source)
 			return BERTH_NOMEM(err);
 		if (o->engine == BERTH_ENGINE_CONTAINERD)
-			return containerd_attach(c, err);
+			return containerd_attach(c, NULL, err);
 		return engineapi_attach(c, NULL, o->tls_verify, o->cert_path, o->api_version, err);
 	}
 
@@ -96,7 +96,7 @@ static int client_connect(berth_client *c, const berth_client_options *o, berth_
 		if (!c->endpoint || !c->source)
 			r = BERTH_NOMEM(err);
 		else if (k->engine == BERTH_ENGINE_CONTAINERD)
-			r = containerd_attach(c, err);
+			r = containerd_attach(c, k->server_version, err);
 		else
 			r = engineapi_attach(c, &k->probe, k->tls_mode ? k->tls_mode : o->tls_verify,
 					     k->cert_dir ? k->cert_dir : o->cert_path, o->api_version, err);

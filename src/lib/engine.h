@@ -8,6 +8,7 @@
 #include "model.h"
 
 struct berth_client;
+struct events_query;
 struct logs_request;
 
 typedef struct berth_engine_ops {
@@ -49,6 +50,32 @@ typedef struct berth_engine_ops {
 			      berth_wait_condition condition, int timeout_ms, berth_error *err);
 	int (*container_prune)(berth_prune_result **out, struct berth_client *c, const char *const *labels,
 			       size_t label_count, berth_error *err);
+	/* io.c: stats, top, diff, paths and archives; arguments checked there */
+	int (*container_stats)(berth_stats **out, struct berth_client *c, const char *id, berth_error *err);
+	int (*container_stats_stream)(berth_stream **out, struct berth_client *c, const char *id, berth_error *err);
+	int (*container_top)(berth_top **out, struct berth_client *c, const char *id, const char *ps_args,
+			     berth_error *err);
+	int (*container_diff)(berth_changes **out, struct berth_client *c, const char *id, berth_error *err);
+	int (*container_stat_path)(berth_path_info **out, struct berth_client *c, const char *id, const char *path,
+				   berth_error *err);
+	int (*container_get_archive)(berth_stream **out, struct berth_client *c, const char *id, const char *path,
+				     berth_error *err);
+	/* opts never NULL */
+	int (*container_put_archive)(struct berth_client *c, const char *id, const char *dest_dir, berth_read_cb read,
+				     void *payload, const berth_put_archive_options *opts, berth_error *err);
+	/* events.c: q is checked; the stream reconnects by itself */
+	int (*events_watch)(berth_stream **out, struct berth_client *c, const struct events_query *q, berth_error *err);
+	/* the engine's clock, ns since the epoch (list-then-watch) */
+	int (*clock_ns)(int64_t *out, struct berth_client *c, berth_error *err);
+	/* exec.c: options checked there (never NULL). exec_start makes no
+	 * stream with opts->detach; exec_exit_code waits at most timeout_ms
+	 * (< 0: no limit) for the engine to record the end. */
+	int (*exec_start)(berth_stream **out, char **out_exec_id, struct berth_client *c, const char *id,
+			  const berth_exec_options *opts, berth_error *err);
+	int (*exec_exit_code)(int *out_code, struct berth_client *c, const char *exec_id, int timeout_ms,
+			      berth_error *err);
+	int (*container_attach)(berth_stream **out, struct berth_client *c, const char *id,
+				const berth_attach_options *opts, berth_error *err);
 	void (*close)(struct berth_client *c);
 	/* images (image.c checks the arguments; opts never NULL) */
 	int (*image_list)(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
@@ -126,7 +153,8 @@ int containerd_probe_endpoint(char *out_version, size_t version_size, const char
 			      berth_error *err);
 
 /* Attach the containerd backend (engines/containerd/) to a client whose
- * endpoint and namespace are set: connects and asks containerd's version. */
-int containerd_attach(struct berth_client *c, berth_error *err);
+ * endpoint and namespace are set: connects and, unless discovery learned
+ * it already (version not NULL), asks containerd's version. */
+int containerd_attach(struct berth_client *c, const char *version, berth_error *err);
 
 #endif

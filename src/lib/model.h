@@ -56,6 +56,7 @@ struct berth_spec {
 	strv label_values;
 	char *workdir, *user, *hostname;
 	bool tty, stdin_open, privileged, read_only_rootfs, auto_remove;
+	bool stdin_once;      /* an attach's end of stdin closes it (exec.h) */
 	bool init, has_init;
 	int stop_signal;      /* 0: the image's */
 	int stop_timeout;     /* -1: the engine's */

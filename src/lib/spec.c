@@ -614,7 +614,12 @@ FLAG_SETTER(stdin_open, stdin_open)
 FLAG_SETTER(auto_remove, auto_remove)
 FLAG_SETTER(privileged, privileged)
 FLAG_SETTER(read_only_rootfs, read_only_rootfs)
+FLAG_SETTER(stdin_once, stdin_once)
 #undef FLAG_SETTER
+
+int berth_spec_tty(const berth_spec *s) { return s ? s->tty : 0; }
+int berth_spec_stdin_open(const berth_spec *s) { return s ? s->stdin_open : 0; }
+int berth_spec_auto_remove(const berth_spec *s) { return s ? s->auto_remove : 0; }
 
 int berth_spec_set_init(berth_spec *s, int enable, berth_error *err)
 {

@@ -220,6 +220,10 @@ int parse_rfc3339_ns(const char *s, size_t len, int64_t *out_ns)
 		return -1;
 	}
 	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+	/* ns since the epoch fit 64 bits from 1677 to 2262 ("0001-01-01T00:00:00Z",
+	 * the engines' zero time, does not) */
+	if (secs <= INT64_MIN / 1000000000LL || secs >= INT64_MAX / 1000000000LL - 1)
+		return -1;
 	*out_ns = secs * 1000000000LL + frac;
 	return (int)i;
 }
@@ -238,7 +242,146 @@ typedef struct byte_stream {
 	size_t in_len;
 	bool eof;
 	bool stdin_closed;
+	/* polled logs (see byte_stream_hooks.resume) */
+	int64_t last_ns;       /* time of the last entry handed out */
+	size_t at_last;        /* how many entries handed out had that time */
+	size_t handed;         /* entries the current body handed out */
+	int64_t skip_ns;       /* after a resume: drop the first skip_left entries at skip_ns */
+	size_t skip_left;
+	bool dropping;
+	bool hold;             /* hold entries back (this body is of a log being written) */
+	sbuf held;             /* the entry held back */
+	int held_stream;
+	int64_t held_ns;
+	bool held_any;
+	bool held_cont;        /* held is the rest of an entry handed out in part */
+	sbuf stale;            /* the last entry of the previous read, not handed out */
+	int stale_stream;
+	int64_t stale_ns;
+	bool stale_any;
+	sbuf handout;          /* what the last frame from held pointed into */
 } byte_stream;
+
+#define HOLD_MAX (1u << 20)
+
+/* A frame of the current body: whether it is one to hand out (the
+ * entries a resumed read brings again are dropped). */
+static bool bs_fresh(byte_stream *b, const logcut_frame *f)
+{
+	if (!b->hooks.resume)
+		return true;
+	if (f->entry_start) {
+		if (b->skip_left > 0 && f->time_ns == b->skip_ns) {
+			b->skip_left--;
+			b->dropping = true;
+			return false;
+		}
+		b->skip_left = 0;
+		b->dropping = false;
+	}
+	return !b->dropping;
+}
+
+/* An entry is handed out: count it. */
+static void bs_count(byte_stream *b, int64_t ns)
+{
+	b->handed++;
+	if (ns == b->last_ns) {
+		b->at_last++;
+	} else {
+		b->last_ns = ns;
+		b->at_last = 1;
+	}
+}
+
+/* Hand out the held entry as *out (it moves to b->handout). */
+static void bs_hand_held(byte_stream *b, berth_frame *out)
+{
+	sbuf t = b->handout;
+	b->handout = b->held;
+	b->held = t;
+	sbuf_reset(&b->held);
+	if (!b->held_cont)
+		bs_count(b, b->held_ns);
+	out->channel = (berth_channel)b->held_stream;
+	out->data = b->handout.data;
+	out->len = b->handout.len;
+	out->time_ns = b->o.hide_times ? 0 : b->held_ns;
+	b->held_any = false;
+}
+
+/* With hold: take a frame into the held entry. 1 when *out is to be
+ * handed out (the entry held before it), 0 when taken in, < 0 error. */
+static int bs_hold(byte_stream *b, const logcut_frame *f, berth_frame *out, berth_error *err)
+{
+	bool handing = b->held_any && (f->entry_start || b->held.len + f->len > HOLD_MAX);
+	if (handing)
+		bs_hand_held(b, out);
+	if (!b->held_any) {
+		b->held_any = true;
+		b->held_cont = !f->entry_start;
+		b->held_stream = f->stream;
+		b->held_ns = f->time_ns;
+	}
+	if (sbuf_add(&b->held, f->data, f->len) < 0)
+		return BERTH_NOMEM(err);
+	return handing;
+}
+
+static bool same_entry(const sbuf *a, int as, int64_t ans, const sbuf *b, int bs, int64_t bns)
+{
+	return as == bs && ans == bns && a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
+}
+
+/* The body ended cleanly while holding: 1 with *out when the held entry
+ * is the one the previous read ended with, unchanged (so complete);
+ * otherwise it is kept to compare with the next read. */
+static int bs_settle(byte_stream *b, berth_frame *out)
+{
+	if (!b->hold || !b->held_any)
+		return 0;
+	if (b->stale_any && same_entry(&b->held, b->held_stream, b->held_ns, &b->stale, b->stale_stream, b->stale_ns)) {
+		b->stale_any = false;
+		bs_hand_held(b, out);
+		return 1;
+	}
+	sbuf t = b->stale;
+	b->stale = b->held;
+	b->held = t;
+	sbuf_reset(&b->held);
+	b->stale_any = true;
+	b->stale_stream = b->held_stream;
+	b->stale_ns = b->held_ns;
+	b->held_any = false;
+	return 0;
+}
+
+/* The body ended cleanly: go on with another one when the hook says so.
+ * 1: resumed; 0: the end; < 0: error (BERTH_ETIMEDOUT: call again). */
+static int bs_resume(byte_stream *b, int timeout_ms, berth_error *err)
+{
+	if (!b->hooks.resume || !b->hs)
+		return 0;
+	http_stream *next = NULL;
+	bool hold = false;
+	int r = b->hooks.resume(b->hooks.ctx, &next, &hold, b->last_ns, b->handed, timeout_ms, err);
+	if (r <= 0)
+		return r;
+	http_stream_close(b->hs);
+	b->hs = next;
+	b->eof = false;
+	b->in = NULL;
+	b->in_len = 0;
+	logcut_init(&b->lc, b->o.tty, b->o.timestamps);
+	b->skip_ns = b->last_ns;
+	b->skip_left = b->last_ns ? b->at_last : 0;
+	b->dropping = false;
+	b->handed = 0;
+	b->hold = hold;
+	if (!hold)
+		b->stale_any = false;   /* a final read brings it again, whole */
+	return 1;
+}
 
 static int bs_read_more(byte_stream *b, int timeout_ms, berth_error *err)
 {
@@ -272,12 +415,20 @@ static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 {
 	byte_stream *b = impl;
 	logcut_frame f;
+	int64_t deadline = -2;   /* taken when first needed: most frames need none */
+	bool resumed = false;
 	for (;;) {
 		int r;
+		int left = timeout_ms;
+		if (timeout_ms > 0 && (b->eof || b->in_len == 0)) {
+			if (deadline == -2)
+				deadline = now_ms() + timeout_ms;
+			left = remaining_ms(deadline);
+		}
 		if (!b->eof) {
 			r = logcut_next(&b->lc, &b->in, &b->in_len, &f, err);
 			if (r == 0) {
-				r = bs_read_more(b, timeout_ms, err);
+				r = bs_read_more(b, left, err);
 				if (r < 0) {
 					if (r == BERTH_EPROTOCOL || r == BERTH_EUNAVAILABLE)
 						berth_error_prefix(err, "%s", b->what);
@@ -287,6 +438,25 @@ static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 			}
 		} else {
 			r = logcut_finish(&b->lc, &f, err);
+			if (r < 0 && b->c && !b->lc.dx.failed)
+				/* a hijacked connection has no framing of its own:
+				 * ending inside a frame means it was cut */
+				r = berth_fail(err, BERTH_EUNAVAILABLE, "connection closed inside a frame");
+			if (r == 0 && bs_settle(b, out))
+				return 0;
+			if (r == 0) {
+				/* a polled log: each read is one more body; the
+				 * time given bounds them all */
+				if (resumed && left == 0)
+					return BERTH_ETIMEDOUT;
+				r = bs_resume(b, left, err);
+				if (r < 0)
+					return r;
+				if (r == 1) {
+					resumed = true;
+					continue;
+				}
+			}
 			if (r == 0) {
 				if (b->hooks.on_end) {
 					int (*on_end)(void *, berth_error *) = b->hooks.on_end;
@@ -302,10 +472,22 @@ static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 			berth_error_prefix(err, "%s", b->what);
 			return r;
 		}
+		if (!bs_fresh(b, &f))
+			continue;
+		if (b->hold) {
+			r = bs_hold(b, &f, out, err);
+			if (r < 0)
+				return r;
+			if (r == 0)
+				continue;
+			return 0;
+		}
+		if (b->hooks.resume && f.entry_start)
+			bs_count(b, f.time_ns);
 		out->channel = (berth_channel)f.stream;
 		out->data = f.data;
 		out->len = f.len;
-		out->time_ns = f.time_ns;
+		out->time_ns = b->o.hide_times ? 0 : f.time_ns;
 		return 0;
 	}
 }
@@ -362,6 +544,9 @@ static void bs_free(void *impl)
 		conn_close(b->c);
 	if (b->hooks.release)
 		b->hooks.release(b->hooks.ctx);
+	sbuf_release(&b->held);
+	sbuf_release(&b->stale);
+	sbuf_release(&b->handout);
 	free(b);
 }
 
@@ -397,6 +582,7 @@ static int byte_stream_new(berth_stream **out, http_stream *hs, conn *c, transpo
 	snprintf(b->what, sizeof(b->what), "%s", o->what ? o->what : "stream");
 	b->o.what = b->what;
 	logcut_init(&b->lc, o->tty, o->timestamps);
+	b->hold = o->hold;
 	return stream_new(out, &byte_stream_ops, b, err);
 }
 

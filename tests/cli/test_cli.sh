@@ -116,8 +116,8 @@ run "$B" -E "$E" run -d -l "io.berth.test.run=$RUN" localhost/berth-test/none:ne
 check "a missing image: 125, 'no such image'" bash -c "[ $rc = 125 ] && grep -q 'no such image' '$TMP/err'"
 run "$B" -E "$E" run -d --name "berth-t-$RUN-nocmd" -l "io.berth.test.run=$RUN" "$IMAGE" /no/such/cmd
 check "a command that does not exist exits 127" [ $rc = 127 ]
-run "$B" -E "$E" run "$IMAGE" true
-check "run without -d says it is not supported yet (125)" bash -c "[ $rc = 125 ] && grep -q -- '-d' '$TMP/err'"
+run "$B" -E "$E" run --rm -l "io.berth.test.run=$RUN" "$IMAGE" sh -c 'echo fg; exit 3'
+check "run without -d runs in the foreground: output, exit code" bash -c "[ $rc = 3 ] && [ \"\$(cat '$TMP/out')\" = fg ]"
 
 # Named volumes survive a forced remove.
 "${ENGINE_CLI[@]}" volume create "berth-t-$RUN-vol" >/dev/null
@@ -128,7 +128,7 @@ run "${ENGINE_CLI[@]}" volume inspect "berth-t-$RUN-vol"
 check "the named volume is still there" [ $rc = 0 ]
 
 run "$B" -E containerd ps
-check "--engine containerd says it is not in this build (125)" bash -c "[ $rc = 125 ] && grep -q 'containerd' '$TMP/err'"
+check "--engine containerd ps answers (0) or says containerd is not there (125)" bash -c "[ $rc = 0 ] && grep -q 'CONTAINER ID' '$TMP/out' || { [ $rc = 125 ] && grep -q 'containerd' '$TMP/err'; }"
 
 run "$B" platform --format json
 check "platform --format json is JSON" bash -c "python3 -c 'import json,sys; o=json.load(sys.stdin); assert \"InContainer\" in o' < '$TMP/out'"

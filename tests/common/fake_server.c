@@ -7,6 +7,8 @@
  * the release gate is woken by the condition variable instead. */
 #include "fake_server.h"
 
+#include <berth/berth.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -456,4 +458,33 @@ void fake_stop(fake_server *fs)
 	free(fs->last);
 	free(fs->snapshot);
 	free(fs);
+}
+
+/* ---- a fake engine ---------------------------------------------------------- */
+
+fake_server *fake_engine_start(struct berth_client **client, const char *ping, const fake_reply *rest, size_t n)
+{
+	fake_reply script[8] = { { .data = ping } };
+	if (n >= 8) {
+		fprintf(stderr, "fake_engine_start: %zu replies, at most 7\n", n);
+		abort();
+	}
+	memcpy(script + 1, rest, n * sizeof *rest);
+	fake_server *fs = fake_start(script, n + 1);
+	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
+	o.host = fake_uri(fs);
+	o.timeout_ms = 3000;
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_client_open(client, &o, &err) < 0) {
+		fprintf(stderr, "fake_engine_start: %s\n", err.message);
+		abort();
+	}
+	return fs;
+}
+
+int64_t fake_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

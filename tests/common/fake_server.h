@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct fake_reply {
 	const char *data;   /* bytes to send; borrowed, must outlive the server */
@@ -65,5 +66,23 @@ void fake_release(fake_server *fs);
 /* Stop serving, close every connection, join the threads and remove the
  * temp directory. NULL-safe. */
 void fake_stop(fake_server *fs);
+
+/* ---- a fake engine ---------------------------------------------------------- */
+
+/* The _ping answers of the two engines (what detection tells them by). */
+#define FAKE_DOCKER_PING "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nServer: Docker/20.10.24 (linux)\r\n" \
+			 "Content-Length: 2\r\n\r\nOK"
+#define FAKE_PODMAN_PING "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nLibpod-Api-Version: 4.3.1\r\n" \
+			 "Server: Libpod/4.3.1 (linux)\r\nContent-Length: 2\r\n\r\nOK"
+
+struct berth_client;
+
+/* Serve `ping`, then the n (at most 7) replies of `rest` in order, and open
+ * a client on it (request deadline 3 s) into *client. Aborts the test
+ * program when the client cannot be opened. */
+fake_server *fake_engine_start(struct berth_client **client, const char *ping, const fake_reply *rest, size_t n);
+
+/* A monotonic clock in milliseconds, to bound how long calls take. */
+int64_t fake_mono_ms(void);
 
 #endif

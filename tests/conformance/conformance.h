@@ -30,6 +30,9 @@ void need_engine_up(void);
  * in the engine vtable, "container_create"): the one table of what an
  * engine cannot do yet is in conformance.c. */
 bool engine_lacks(const char *op);
+/* The API version the client reports: "1.41" on the Engine API, "v1" on
+ * containerd's gRPC API. */
+const char *expected_api_version(void);
 /* End the running test as passed (after it checked BERTH_EUNSUPPORTED). */
 _Noreturn void conformance_pass(void);
 
@@ -42,8 +45,6 @@ void conformance_trampoline(void **state);
  * check that a create with a published port answers BERTH_EUNSUPPORTED
  * naming "port" before any request, and end the test there, passed. */
 void ports_unsupported_pass(void);
-/* The API version the engine under test speaks ("1.41"; "v1" on containerd). */
-const char *expected_api_version(void);
 /* A unique container name for this run (8 rotating buffers). */
 const char *name_of(const char *what);
 /* A spec with this run's name and label; argc 0 keeps the image's command. */

@@ -124,10 +124,13 @@ static void test_exec(void **state)
 	assert_ok(ctrd_exec_run(&code, &out, NULL, client, id, &a, 0, 10000, &err), &err);
 	assert_string_equal(out.data, "yes 65534 /tmp\n");
 	sbuf_release(&out);
-	/* a command that does not exist */
+	/* a command that does not exist: as Docker, exit code 127 and runc's
+	 * message as the output */
 	const char *nosuch[] = { "/no/such" };
 	a = (ctrd_exec_args){ .argv = nosuch, .argc = 1 };
-	assert_code(ctrd_exec_run(&code, &out, NULL, client, id, &a, 0, 10000, &err), BERTH_EENGINE, &err);
+	assert_ok(ctrd_exec_run(&code, &out, NULL, client, id, &a, 0, 10000, &err), &err);
+	assert_int_equal(code, 127);
+	assert_non_null(strstr(out.data, "/no/such"));
 	sbuf_release(&out);
 	/* a timeout kills it */
 	const char *slow[] = { "sleep", "30" };

@@ -1,7 +1,8 @@
 /* Conformance: images already in the store (list, inspect, exists, tag,
  * remove) and the import of a docker-save archive made at test time, on
- * every engine. containerd imports natively (content, image record,
- * unpacked snapshots); Docker and Podman through /images/load. */
+ * every engine, and of an OCI image layout. containerd imports natively
+ * (content, image record, unpacked snapshots); Docker and Podman through
+ * /images/load. */
 #include "conformance.h"
 
 #include <fcntl.h>
@@ -236,10 +237,53 @@ static void test_import(void **state)
 	assert_true(r == BERTH_EINVAL || r == BERTH_EENGINE || r == BERTH_EPROTOCOL);
 }
 
+/* An OCI image layout archive (index.json, blobs/sha256/...), made by the
+ * podman CLI: containerd imports it natively, Podman loads it, Docker 20.10
+ * cannot (its /images/load wants manifest.json). */
+static void test_import_oci_layout(void **state)
+{
+	(void)state;
+	need_engine_up();
+	char path[128], name[128], cmd[768];
+	snprintf(path, sizeof path, "/tmp/berth-t-%s-oci.tar", run_id);
+	snprintf(name, sizeof name, "localhost/berth-t-%s/oci:1", run_id);
+	snprintf(cmd, sizeof cmd,
+		 "P='podman --url unix:///run/podman/podman.sock'; $P tag %s %s && $P save --format oci-archive -o %s %s "
+		 ">/dev/null && $P rmi %s >/dev/null",
+		 IMAGE, name, path, name, name);
+	if (system(cmd) != 0)
+		skip();
+	berth_image_import_options io = BERTH_IMAGE_IMPORT_OPTIONS_INIT;
+	io.path = path;
+	char *names = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	int r = berth_image_import(&names, client, &io, &err);
+	unlink(path);
+	if (engine == BERTH_ENGINE_DOCKER) {
+		assert_true(r == BERTH_EENGINE || r == BERTH_EINVAL);
+		return;
+	}
+	assert_ok(r, &err);
+	assert_non_null(strstr(names, name));
+	berth_free(names);
+	berth_image_info *x = NULL;
+	assert_ok(berth_image_inspect(&x, client, name, &err), &err);
+	assert_int_equal(berth_image_info_cmd_count(x), 1);
+	berth_image_info_free(x);
+	assert_ok(berth_image_remove(client, name, NULL, &err), &err);
+}
+
 static int teardown(void **state)
 {
 	if (archive[0])
 		unlink(archive);
+	/* the names this run gives images, should a failed test have left one */
+	static const char *const mine[] = { "saved", "oci", "tagged" };
+	for (size_t i = 0; client && i < sizeof mine / sizeof mine[0]; i++) {
+		char name[128];
+		snprintf(name, sizeof name, "localhost/berth-t-%s/%s:1", run_id, mine[i]);
+		berth_image_remove(client, name, NULL, NULL);
+	}
 	return conformance_teardown(state);
 }
 
@@ -250,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_inspect),
 		cmocka_unit_test(test_tag_remove),
 		cmocka_unit_test(test_import),
+		cmocka_unit_test(test_import_oci_layout),
 	};
 	return cmocka_run_group_tests_name(conformance_group("images"), tests, conformance_setup, teardown);
 }

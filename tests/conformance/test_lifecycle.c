@@ -17,7 +17,7 @@ static const char *SLEEP[] = { "sleep", "300" };
 static void test_engine_identity(void **state)
 {
 	(void)state;
-	need_engine();
+	need_engine_up();
 	berth_error err = BERTH_ERROR_INIT;
 	assert_int_equal(berth_client_engine(client), engine);
 	assert_ok(berth_ping(client, &err), &err);
@@ -339,7 +339,7 @@ static void test_shared_client_threads(void **state)
 static void test_detect_finds_engine(void **state)
 {
 	(void)state;
-	need_engine();
+	need_engine_up();
 	berth_detect_options o = BERTH_DETECT_OPTIONS_INIT;
 	o.engine = engine;
 	berth_detection *d = NULL;

@@ -777,6 +777,51 @@ static void test_host_namespaces(void **state)
 	discard(first);
 }
 
+/* IPC modes other than host: a private namespace, none (no /dev/shm at
+ * all), and a shareable one that another container joins. */
+static void test_ipc_modes(void **state)
+{
+	(void)state;
+	need_engine();
+	berth_error err = BERTH_ERROR_INIT;
+	berth_spec *s = base("ipcpriv", IMAGE, SLEEP, 2);
+	assert_ok(berth_spec_set_ipc_mode(s, "private", &err), &err);
+	char *id = run_spec(s);
+	long pid = pid_of(id);
+	assert_false(same_ns(pid, 0, "ipc"));
+	assert_non_null(strstr(slurp("/proc/%ld/mountinfo", pid), " /dev/shm "));
+	discard(id);
+
+	s = base("ipcnone", IMAGE, SLEEP, 2);
+	assert_ok(berth_spec_set_ipc_mode(s, "none", &err), &err);
+	id = run_spec(s);
+	pid = pid_of(id);
+	assert_false(same_ns(pid, 0, "ipc"));
+	if (strstr(slurp("/proc/%ld/mountinfo", pid), " /dev/shm "))
+		fail_msg("ipc none: /dev/shm is mounted");
+	discard(id);
+
+	s = base("ipcshare", IMAGE, SLEEP, 2);
+	assert_ok(berth_spec_set_ipc_mode(s, "shareable", &err), &err);
+	char *first = run_spec(s);
+	long p1 = pid_of(first);
+	char target[128];
+	snprintf(target, sizeof target, "container:%s", first);
+	s = base("ipcjoin", IMAGE, SLEEP, 2);
+	assert_ok(berth_spec_set_ipc_mode(s, target, &err), &err);
+	if (containerd()) { /* no joining another container's namespaces there */
+		expect_refused(s, "ipc");
+		discard(first);
+		return;
+	}
+	char *second = run_spec(s);
+	long p2 = pid_of(second);
+	assert_true(same_ns(p2, p1, "ipc"));
+	assert_false(same_ns(p2, 0, "ipc"));
+	discard(second);
+	discard(first);
+}
+
 /* ---- resources ------------------------------------------------------------------ */
 
 static void test_cgroup_limits(void **state)
@@ -1185,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_published_port),
 		cmocka_unit_test(test_network_settings),
 		cmocka_unit_test(test_host_namespaces),
+		cmocka_unit_test(test_ipc_modes),
 		cmocka_unit_test(test_cgroup_limits),
 		cmocka_unit_test(test_restart_policy),
 		cmocka_unit_test(test_healthcheck),

@@ -197,7 +197,8 @@ static void test_logger(void **state)
 	assert_true(n >= 6);
 	berth_stream_free(s);
 
-	/* tail 1 of stdout: the unfinished line, a record of its own */
+	/* tail 1 (of both channels; stderr's are left out after): the
+	 * unfinished stdout line, a record of its own and the last one */
 	q.tail = 1;
 	q.timestamps = false;
 	s = open_log(log, q);

@@ -2,7 +2,8 @@
  * against a fake HTTP/2 server (nghttp2 serving a unix socket from a
  * thread): a normal reply, a trailers-only error, a truncated message, a
  * connection closed in the middle of a server stream, a socket that accepts
- * and never answers (deadlines), and calls from several threads at once. */
+ * and never answers (deadlines), a connection the server closed between
+ * calls (reconnect), and calls from several threads at once. */
 #include "../common/test.h"
 #include "../../src/lib/transport/grpc.h"
 
@@ -93,6 +94,7 @@ typedef enum mode {
 	STREAM_END,     /* two messages, then status OK */
 	SILENT,         /* accept, never answer */
 	SLOW_ECHO,      /* ECHO after 200 ms (threads) */
+	ECHO_CLOSE,     /* ECHO, then the connection closes (an engine restart) */
 } mode;
 
 typedef struct fake_h2 {
@@ -145,6 +147,7 @@ static ssize_t srv_read(nghttp2_session *s, int32_t id, uint8_t *buf, size_t len
 			c->close_now = true;
 			*flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
 		} else {
+			c->close_now = c->srv->mode == ECHO_CLOSE;
 			*flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
 			nghttp2_nv tr[] = { { (uint8_t *)"grpc-status", (uint8_t *)"0", 11, 1, 0 } };
 			nghttp2_submit_trailer(s, id, tr, 1);
@@ -169,6 +172,7 @@ static int srv_frame(nghttp2_session *s, const nghttp2_frame *f, void *user)
 	case SLOW_ECHO:
 		usleep(200000);
 		/* fall through */
+	case ECHO_CLOSE:
 	case ECHO:
 		sbuf_add(r, c->req[k].data, c->req[k].len);
 		break;
@@ -306,6 +310,37 @@ static void test_unary_echo(void **state)
 	fake_h2_stop(srv);
 }
 
+/* Several calls in one batch: one write, every reply to its call. */
+static void test_call_all(void **state)
+{
+	(void)state;
+	fake_h2 *srv = fake_h2_start(ECHO);
+	grpc_channel *ch = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(grpc_channel_open(&ch, srv->path, 1000, &err), &err);
+	static const char *const msgs[] = { "first", "second", "", "fourth" };
+	grpc_call_args a[4];
+	sbuf replies[4];
+	for (int i = 0; i < 4; i++) {
+		a[i] = (grpc_call_args){ .path = "/x.v1.X/Echo", .ns = "default", .body = (const uint8_t *)msgs[i],
+					 .len = strlen(msgs[i]), .timeout_ms = 2000 };
+		replies[i] = (sbuf)SBUF_INIT;
+	}
+	assert_ok(grpc_call_all(ch, a, 4, replies, &err), &err);
+	for (int i = 0; i < 4; i++) {
+		size_t pos = 0, len;
+		const uint8_t *m;
+		assert_int_equal(grpc_frame_next((const uint8_t *)replies[i].data, replies[i].len, &pos, &m, &len, &err), 1);
+		assert_int_equal(len, strlen(msgs[i]));
+		assert_memory_equal(m, msgs[i], len);
+		sbuf_release(&replies[i]);
+	}
+	assert_code(grpc_call_all(ch, a, 0, replies, &err), BERTH_EINVAL, &err);
+	assert_code(grpc_call_all(ch, a, 17, replies, &err), BERTH_EINVAL, &err);
+	grpc_channel_free(ch);
+	fake_h2_stop(srv);
+}
+
 static void test_trailers_only(void **state)
 {
 	(void)state;
@@ -394,6 +429,27 @@ static void test_silent_server(void **state)
 	fake_h2_stop(srv);
 }
 
+/* The server closes the connection between two calls: the next call
+ * notices before sending, reconnects and succeeds. */
+static void test_reconnect_after_close(void **state)
+{
+	(void)state;
+	fake_h2 *srv = fake_h2_start(ECHO_CLOSE);
+	grpc_channel *ch = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(grpc_channel_open(&ch, srv->path, 1000, &err), &err);
+	for (int i = 0; i < 3; i++) {
+		sbuf reply = SBUF_INIT;
+		if (grpc_unary(ch, "/x.v1.X/Echo", NULL, (const uint8_t *)"again", 5, &reply, 2000, &err) < 0)
+			fail_msg("call %d: %s", i, err.message);
+		assert_int_equal(reply.len, 5);
+		sbuf_release(&reply);
+		usleep(50000); /* the close reaches us */
+	}
+	grpc_channel_free(ch);
+	fake_h2_stop(srv);
+}
+
 static void test_no_server(void **state)
 {
 	(void)state;
@@ -452,10 +508,12 @@ int main(void)
 		cmocka_unit_test(test_status_mapping),
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_unary_echo),
+		cmocka_unit_test(test_call_all),
 		cmocka_unit_test(test_trailers_only),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_stream_end_and_close),
 		cmocka_unit_test(test_silent_server),
+		cmocka_unit_test(test_reconnect_after_close),
 		cmocka_unit_test(test_no_server),
 		cmocka_unit_test(test_threads_share_channel),
 	};

@@ -158,10 +158,8 @@ static void test_parse_ports(void **state)
 
 /* ---- a fake engine ------------------------------------------------------------------- */
 
-#define DOCKER_PING "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nServer: Docker/20.10.24 (linux)\r\n" \
-		    "Content-Length: 2\r\n\r\nOK"
-#define PODMAN_PING "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nLibpod-Api-Version: 4.3.1\r\n" \
-		    "Server: Libpod/4.3.1 (linux)\r\nContent-Length: 2\r\n\r\nOK"
+#define DOCKER_PING FAKE_DOCKER_PING
+#define PODMAN_PING FAKE_PODMAN_PING
 #define NO_CONTENT "HTTP/1.1 204 No Content\r\n\r\n"
 
 static fake_server *fs;
@@ -195,25 +193,10 @@ static const char *reply(const char *status, const char *body)
 	return r;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A client on a fake engine: `ping` first, then `rest` in order. */
 static void start_engine(const char *ping, const fake_reply *rest, size_t n)
 {
-	fake_reply s[8] = { { .data = ping } };
-	assert_true(n < 8);
-	memcpy(s + 1, rest, n * sizeof *rest);
-	fs = fake_start(s, n + 1);
-	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
-	o.host = fake_uri(fs);
-	o.timeout_ms = 3000;
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_client_open(&client, &o, &err), &err);
+	fs = fake_engine_start(&client, ping, rest, n);
 }
 
 static void assert_sent(const char *needle)
@@ -411,9 +394,9 @@ static void test_wait_engine_dies(void **state)
 	start_engine(DOCKER_PING, r, 1);
 	berth_error err = BERTH_ERROR_INIT;
 	berth_wait_outcome out = BERTH_WAIT_OUTCOME_INIT;
-	int64_t t0 = mono_ms();
+	int64_t t0 = fake_mono_ms();
 	assert_code(berth_container_wait(&out, client, "c1", NULL, &err), BERTH_EUNAVAILABLE, &err);
-	assert_true(mono_ms() - t0 < 2000);
+	assert_true(fake_mono_ms() - t0 < 2000);
 	assert_int_equal(fake_requests(fs), 2);
 	assert_int_equal(out.exit_code, 0);
 }
@@ -427,9 +410,9 @@ static void test_wait_timeout(void **state)
 	berth_error err = BERTH_ERROR_INIT;
 	berth_wait_options wo = BERTH_WAIT_OPTIONS_INIT;
 	wo.timeout_ms = 300;
-	int64_t t0 = mono_ms();
+	int64_t t0 = fake_mono_ms();
 	assert_code(berth_container_wait(NULL, client, "c1", &wo, &err), BERTH_ETIMEDOUT, &err);
-	int64_t took = mono_ms() - t0;
+	int64_t took = fake_mono_ms() - t0;
 	if (took < 250 || took > 2000)
 		fail_msg("timed out after %lld ms, want about 300", (long long)took);
 	assert_message_has(&err, "300 ms");

@@ -1,7 +1,7 @@
 /* Image JSON parsers: see image_json.h. */
 #include "image_json.h"
+#include "json_util.h"
 
-#include <jansson.h>
 #include <stdio.h>
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -16,16 +16,6 @@ static json_t *load(const char *json, size_t len, const char *what, berth_error 
 }
 
 static char *dup_str(json_t *v) { return strdup(json_is_string(v) ? json_string_value(v) : ""); }
-
-static int strv_of(strv *out, json_t *a)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(a, i, v)
-		if (json_is_string(v) && strv_push(out, json_string_value(v)) < 0)
-			return -ENOMEM;
-	return 0;
-}
 
 static int labels_of(strv *keys, strv *values, json_t *o)
 {
@@ -75,7 +65,7 @@ int image_list_parse(berth_image_list **out, const char *json, size_t len, berth
 				r = strv_push(&e->tags, s);
 		}
 		if (r == 0)
-			r = strv_of(&e->digests, json_object_get(o, "RepoDigests"));
+			r = json_strv_append(&e->digests, json_object_get(o, "RepoDigests"));
 		if (r == 0)
 			r = labels_of(&e->label_keys, &e->label_values, json_object_get(o, "Labels"));
 		if (r < 0) {
@@ -118,13 +108,13 @@ int image_info_parse(berth_image_info **out, const char *json, size_t len, berth
 	x->raw = strndup(json, len);
 	int r = (!x->id || !x->architecture || !x->os || !x->created || !x->user || !x->workdir || !x->raw) ? -ENOMEM : 0;
 	if (r == 0)
-		r = strv_of(&x->tags, json_object_get(root, "RepoTags"));
+		r = json_strv_append(&x->tags, json_object_get(root, "RepoTags"));
 	if (r == 0)
-		r = strv_of(&x->entrypoint, json_object_get(cfg, "Entrypoint"));
+		r = json_strv_append(&x->entrypoint, json_object_get(cfg, "Entrypoint"));
 	if (r == 0)
-		r = strv_of(&x->cmd, json_object_get(cfg, "Cmd"));
+		r = json_strv_append(&x->cmd, json_object_get(cfg, "Cmd"));
 	if (r == 0)
-		r = strv_of(&x->env, json_object_get(cfg, "Env"));
+		r = json_strv_append(&x->env, json_object_get(cfg, "Env"));
 	if (r == 0)
 		r = labels_of(&x->label_keys, &x->label_values, json_object_get(cfg, "Labels"));
 	const char *port;
@@ -141,7 +131,7 @@ int image_info_parse(berth_image_info **out, const char *json, size_t len, berth
 	if (json_is_object(hc)) {
 		x->has_healthcheck = true;
 		if (r == 0)
-			r = strv_of(&x->hc_test, json_object_get(hc, "Test"));
+			r = json_strv_append(&x->hc_test, json_object_get(hc, "Test"));
 		/* nanoseconds, as Go's time.Duration */
 		x->hc_interval_ms = int_of(json_object_get(hc, "Interval")) / 1000000;
 		x->hc_timeout_ms = int_of(json_object_get(hc, "Timeout")) / 1000000;
@@ -352,8 +342,8 @@ int save_manifest_parse(save_image **out, size_t *n, const char *json, size_t le
 			return berth_fail(err, BERTH_EPROTOCOL, "manifest.json: image %zu has no Config or Layers", i);
 		}
 		s[i].config = strdup(cfg);
-		if (!s[i].config || strv_of(&s[i].tags, json_object_get(o, "RepoTags")) < 0 ||
-		    strv_of(&s[i].layers, layers) < 0) {
+		if (!s[i].config || json_strv_append(&s[i].tags, json_object_get(o, "RepoTags")) < 0 ||
+		    json_strv_append(&s[i].layers, layers) < 0) {
 			save_images_free(s, len_);
 			return BERTH_NOMEM(err);
 		}

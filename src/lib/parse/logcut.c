@@ -22,6 +22,7 @@ static void give_back(logcut *lc, int st, bool new_entry)
 	lc->ts_stream = st;
 	lc->entry_start[st] = new_entry;
 	lc->entry_ns[st] = 0;
+	lc->fresh[st] = true;
 }
 
 /* Collect the prefix at the start of an entry from the current piece. */
@@ -38,6 +39,7 @@ static void take_prefix(logcut *lc)
 			if (lc->ts_len > 0 && parse_rfc3339_ns(lc->ts, lc->ts_len, &ns) == (int)lc->ts_len) {
 				lc->entry_ns[st] = ns;
 				lc->entry_start[st] = false;
+				lc->fresh[st] = true;
 				lc->ts_len = 0;
 				break;
 			}
@@ -71,11 +73,14 @@ int logcut_next(logcut *lc, const char **buf, size_t *len, logcut_frame *out, be
 	for (;;) {
 		if (lc->give_back) {
 			lc->give_back = false;
-			*out = (logcut_frame){ lc->ts_stream, lc->ts, lc->ts_len, 0 };
+			*out = (logcut_frame){ lc->ts_stream, lc->ts, lc->ts_len, 0, true };
 			lc->ts_len = 0;
+			lc->fresh[lc->ts_stream] = false;
 			return 1;
 		}
 		if (!lc->have_piece) {
+			if (*len == 0)
+				return 0;   /* (an empty input may have no buffer at all) */
 			int r = demux_next(&lc->dx, buf, len, &lc->piece, err);
 			if (r <= 0)
 				return r;
@@ -97,7 +102,9 @@ int logcut_next(logcut *lc, const char **buf, size_t *len, logcut_frame *out, be
 				lc->entry_start[st] = true;
 			}
 		}
-		*out = (logcut_frame){ st, p->data, n, lc->timestamps ? lc->entry_ns[st] : 0 };
+		*out = (logcut_frame){ st, p->data, n, lc->timestamps ? lc->entry_ns[st] : 0,
+				       lc->timestamps && lc->fresh[st] };
+		lc->fresh[st] = false;
 		p->data += n;
 		p->len -= n;
 		if (p->len == 0) {
@@ -117,7 +124,7 @@ int logcut_finish(logcut *lc, logcut_frame *out, berth_error *err)
 	if (lc->give_back || lc->ts_len > 0) {
 		/* a TTY stream that ended inside what looked like a time */
 		lc->give_back = false;
-		*out = (logcut_frame){ lc->ts_stream, lc->ts, lc->ts_len, 0 };
+		*out = (logcut_frame){ lc->ts_stream, lc->ts, lc->ts_len, 0, true };
 		lc->ts_len = 0;
 		return out->len > 0;
 	}

@@ -17,6 +17,7 @@ typedef struct logcut_frame {
 	const char *data;    /* into the caller's input, or into the logcut */
 	size_t len;          /* > 0 */
 	int64_t time_ns;     /* the entry's time; 0 without timestamps */
+	bool entry_start;    /* with timestamps: the first bytes of an entry */
 } logcut_frame;
 
 typedef struct logcut {
@@ -25,6 +26,7 @@ typedef struct logcut {
 	bool tty;
 	bool entry_start[DEMUX_STREAMS];  /* the channel's next byte begins an entry */
 	int64_t entry_ns[DEMUX_STREAMS];
+	bool fresh[DEMUX_STREAMS];        /* no byte of the channel's entry handed out yet */
 	char ts[LOGCUT_TS_MAX];           /* a prefix being collected */
 	size_t ts_len;
 	int ts_stream;

@@ -47,6 +47,12 @@ typedef struct grpc_call_args {
  * the error text and the gRPC code as err->native. */
 int grpc_call(grpc_channel *ch, const grpc_call_args *a, sbuf *reply, berth_error *err);
 
+/* Several calls at once on the channel's connection: their requests leave
+ * in one write, then every reply is awaited (replies[i] gets call i's, as
+ * grpc_call). 0 when all succeeded; else the first failure's error, and the
+ * calls still open are cancelled. n is 1 to 16. */
+int grpc_call_all(grpc_channel *ch, const grpc_call_args *a, size_t n, sbuf *replies, berth_error *err);
+
 /* A unary call: req is one packed message, *reply gets the one packed reply
  * message (appended; an empty message leaves it as it was). */
 int grpc_unary(grpc_channel *ch, const char *path, const char *ns, const uint8_t *req, size_t len,

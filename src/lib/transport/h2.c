@@ -46,6 +46,8 @@ struct grpc_channel {
 	unsigned gen;             /* bumped at each (re)connect */
 	bool pumping;             /* a thread is reading the socket */
 	bool broken;              /* the connection failed: reopen before use */
+	bool write_closed;        /* the server stopped reading: what it sent is still read */
+	bool peer_h2;             /* the server sent its HTTP/2 SETTINGS */
 	berth_error broken_err;
 };
 
@@ -222,6 +224,14 @@ static int on_data_chunk(nghttp2_session *s, uint8_t flags, int32_t id, const ui
 	return sbuf_add(&k->data, data, len) < 0 ? NGHTTP2_ERR_CALLBACK_FAILURE : 0;
 }
 
+static int on_frame(nghttp2_session *s, const nghttp2_frame *frame, void *user)
+{
+	(void)s;
+	if (frame->hd.type == NGHTTP2_SETTINGS)
+		((grpc_channel *)user)->peer_h2 = true;
+	return 0;
+}
+
 static int on_stream_close(nghttp2_session *s, int32_t id, uint32_t error_code, void *user)
 {
 	(void)user;
@@ -272,6 +282,7 @@ static int session_open(grpc_channel *ch, berth_error *err)
 	nghttp2_session_callbacks_set_on_header_callback(cb, on_header);
 	nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, on_data_chunk);
 	nghttp2_session_callbacks_set_on_stream_close_callback(cb, on_stream_close);
+	nghttp2_session_callbacks_set_on_frame_recv_callback(cb, on_frame);
 	int rv = nghttp2_session_client_new(&ch->s, cb, ch);
 	nghttp2_session_callbacks_del(cb);
 	if (rv != 0)
@@ -286,13 +297,18 @@ static int session_open(grpc_channel *ch, berth_error *err)
 		return BERTH_NOMEM(err);
 	ch->gen++;
 	ch->broken = false;
+	ch->write_closed = false;
+	ch->peer_h2 = false;
 	berth_error_clear(&ch->broken_err);
 	return 0;
 }
 
-/* Write what nghttp2 has queued. Lock held. */
+/* Write what nghttp2 has queued, gathered into one write when it is small
+ * (the preface, settings and a request's frames go out together). Lock held. */
 static int flush(grpc_channel *ch, int64_t deadline)
 {
+	uint8_t batch[16384];
+	size_t used = 0;
 	while (!ch->broken) {
 		const uint8_t *d;
 		ssize_t n = nghttp2_session_mem_send(ch->s, &d);
@@ -300,14 +316,27 @@ static int flush(grpc_channel *ch, int64_t deadline)
 			mark_broken(ch, BERTH_EPROTOCOL, "%s: HTTP/2: %s", ch->ep.uri, nghttp2_strerror((int)n));
 			break;
 		}
+		/* keep small pieces; write the batch when a piece does not fit or at the end */
+		if (n > 0 && (size_t)n <= sizeof batch - used) {
+			memcpy(batch + used, d, (size_t)n);
+			used += (size_t)n;
+			continue;
+		}
+		berth_error e = BERTH_ERROR_INIT;
+		if (!ch->write_closed && ((used && conn_write_all(ch->c, batch, used, deadline, &ch->ep, &e) < 0) ||
+					  (n > 0 && conn_write_all(ch->c, d, (size_t)n, deadline, &ch->ep, &e) < 0))) {
+			/* A partly written frame leaves the connection unusable. A
+			 * peer that closed may still have sent replies before:
+			 * keep reading until its end shows. */
+			if (e.code == BERTH_ETIMEDOUT) {
+				mark_broken(ch, BERTH_ETIMEDOUT, "%s", e.message);
+				break;
+			}
+			ch->write_closed = true;
+		}
+		used = 0;
 		if (n == 0)
 			return 0;
-		berth_error e = BERTH_ERROR_INIT;
-		if (conn_write_all(ch->c, d, (size_t)n, deadline, &ch->ep, &e) < 0) {
-			/* a partly written frame leaves the connection unusable */
-			mark_broken(ch, e.code == BERTH_ETIMEDOUT ? BERTH_ETIMEDOUT : BERTH_EUNAVAILABLE, "%s", e.message);
-			break;
-		}
 	}
 	return ch->broken_err.code;
 }
@@ -321,7 +350,10 @@ static void pump(grpc_channel *ch, int64_t deadline)
 	if (flush(ch, deadline) < 0)
 		return;
 	if (!nghttp2_session_want_read(ch->s) && !nghttp2_session_want_write(ch->s)) {
-		mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server ended the HTTP/2 session", ch->ep.uri);
+		if (ch->peer_h2)
+			mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server ended the HTTP/2 session", ch->ep.uri);
+		else
+			mark_broken(ch, BERTH_EPROTOCOL, "%s: not a gRPC server (it does not speak HTTP/2)", ch->ep.uri);
 		return;
 	}
 	conn *c = ch->c;
@@ -342,7 +374,10 @@ static void pump(grpc_channel *ch, int64_t deadline)
 		berth_error e = BERTH_ERROR_INIT;
 		int n = conn_fill(c, now_ms() + 1000, &ch->ep, &e);
 		if (n == 0) {
-			mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server closed the connection", ch->ep.uri);
+			if (ch->peer_h2 || !ch->write_closed)
+				mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server closed the connection", ch->ep.uri);
+			else
+				mark_broken(ch, BERTH_EPROTOCOL, "%s: not a gRPC server (it closed without HTTP/2)", ch->ep.uri);
 			return;
 		}
 		if (n < 0) {
@@ -383,12 +418,9 @@ static int channel_new(grpc_channel **out, const char *uri, int connect_timeout_
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&ch->cond, &ca);
 	pthread_condattr_destroy(&ca);
+	/* connected; the preface leaves with the first call's frames */
 	r = session_open(ch, err);
-	if (r == 0)
-		r = flush(ch, now_ms() + ch->connect_timeout_ms);
 	if (r < 0) {
-		if (err && ch->broken)
-			*err = ch->broken_err;
 		grpc_channel_free(ch);
 		return r;
 	}
@@ -420,9 +452,18 @@ const char *grpc_channel_uri(const grpc_channel *ch)
 
 /* ---- calls -------------------------------------------------------------- */
 
-/* Submit a request for k. Lock held; reconnects a broken channel. */
-static int submit(grpc_channel *ch, h2_call *k, const grpc_call_args *a, int64_t deadline, berth_error *err)
+/* Before a batch of calls: an idle connection may have been closed or told
+ * to go away since the last call; read what is pending (no wait), and
+ * reconnect a broken channel. Lock held. */
+static int check_connection(grpc_channel *ch, berth_error *err)
 {
+	if (ch->write_closed && !ch->broken)
+		mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server closed the connection", ch->ep.uri);
+	if (!ch->broken && ch->s && !ch->pumping && nghttp2_session_get_next_stream_id(ch->s) > 1) {
+		pump(ch, now_ms());
+		if (!ch->broken && !nghttp2_session_check_request_allowed(ch->s))
+			mark_broken(ch, BERTH_EUNAVAILABLE, "%s: the server is closing the connection", ch->ep.uri);
+	}
 	while (ch->broken && ch->pumping)
 		pthread_cond_wait(&ch->cond, &ch->lock);
 	if (ch->broken || !ch->s) {
@@ -431,6 +472,19 @@ static int submit(grpc_channel *ch, h2_call *k, const grpc_call_args *a, int64_t
 			mark_broken(ch, r, "%s", err ? err->message : "connect failed");
 			return r;
 		}
+	}
+	return 0;
+}
+
+/* Submit a request for k. Lock held. The first of a batch checks the
+ * connection (reconnects a broken one); the last writes the batch out. */
+static int submit(grpc_channel *ch, h2_call *k, const grpc_call_args *a, int64_t deadline, bool first, bool last,
+		  berth_error *err)
+{
+	if (first) {
+		int r = check_connection(ch, err);
+		if (r < 0)
+			return r;
 	}
 	char tmo[16];
 	nghttp2_nv nv[10];
@@ -462,6 +516,8 @@ static int submit(grpc_channel *ch, h2_call *k, const grpc_call_args *a, int64_t
 		return berth_fail(err, k->id == NGHTTP2_ERR_NOMEM ? BERTH_ENOMEM : BERTH_EUNAVAILABLE,
 				  "%s: %s: cannot start the call: %s", ch->ep.uri, method_name(a->path),
 				  nghttp2_strerror(k->id));
+	if (!last)
+		return 0;
 	int r = flush(ch, deadline);
 	if (r < 0 && err)
 		*err = ch->broken_err;
@@ -483,14 +539,15 @@ static void cancel(grpc_channel *ch, h2_call *k)
 static int wait_call(grpc_channel *ch, h2_call *k, int64_t deadline, bool stop_at_message, berth_error *err)
 {
 	for (bool tried = false;; tried = true) {
+		/* a call that completed counts, whatever became of the connection since */
+		if (k->closed)
+			return 0;
 		if (k->gen != ch->gen || ch->broken) {
 			if (err)
 				*err = ch->broken_err;
 			return ch->broken_err.code ? ch->broken_err.code
 						   : berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost", ch->ep.uri);
 		}
-		if (k->closed)
-			return 0;
 		if (stop_at_message && k->data.len - k->data_pos >= 5) {
 			const uint8_t *p = (const uint8_t *)k->data.data + k->data_pos;
 			size_t need = (size_t)p[1] << 24 | (size_t)p[2] << 16 | (size_t)p[3] << 8 | p[4];
@@ -549,41 +606,60 @@ static int call_result(const grpc_channel *ch, const h2_call *k, const char *pat
 	return 0;
 }
 
+int grpc_call_all(grpc_channel *ch, const grpc_call_args *a, size_t n, sbuf *replies, berth_error *err)
+{
+	CHECK_ARG(ch && a && replies && n > 0 && n <= 16, err, "channel, args or replies missing, or n not 1..16");
+	for (size_t i = 0; i < n; i++)
+		CHECK_ARG(a[i].path && (a[i].body || !a[i].len), err, "a call without a path or body");
+	sbuf framed[16];
+	h2_call k[16];
+	int r = 0;
+	int64_t now = now_ms(), deadline[16];
+	for (size_t i = 0; i < n; i++) {
+		framed[i] = (sbuf)SBUF_INIT;
+		k[i] = (h2_call){ .body = a[i].body, .body_len = a[i].len, .data_max = GRPC_MAX_MESSAGE + 5 };
+		deadline[i] = a[i].timeout_ms > 0 ? now + a[i].timeout_ms : -1;
+		if (!a[i].framed && r == 0) {
+			if (grpc_frame_append(&framed[i], a[i].body, a[i].len) < 0)
+				r = BERTH_NOMEM(err);
+			k[i].body = (const uint8_t *)framed[i].data;
+			k[i].body_len = framed[i].len;
+		}
+	}
+	size_t done = 0; /* calls waited for */
+	pthread_mutex_lock(&ch->lock);
+	/* all requests leave together, then each reply is waited for */
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = submit(ch, &k[i], &a[i], deadline[i], i == 0, i == n - 1, err);
+	for (; r == 0 && done < n; done++) {
+		r = wait_call(ch, &k[done], deadline[done], false, err);
+		if (r == BERTH_ETIMEDOUT)
+			r = berth_fail_full(err, BERTH_ETIMEDOUT, 4, 0, "%s: %s: no reply within %d ms", ch->ep.uri,
+					    method_name(a[done].path), a[done].timeout_ms);
+	}
+	/* on failure the others are given up: their streams forget k */
+	for (size_t i = 0; r < 0 && i < n; i++) {
+		if (k[i].id <= 0 || k[i].gen != ch->gen || !ch->s)
+			continue;
+		cancel(ch, &k[i]);
+		nghttp2_session_set_stream_user_data(ch->s, k[i].id, NULL);
+	}
+	pthread_mutex_unlock(&ch->lock);
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		r = call_result(ch, &k[i], a[i].path, err);
+		if (r == 0 && sbuf_add(&replies[i], k[i].data.data, k[i].data.len) < 0)
+			r = BERTH_NOMEM(err);
+	}
+	for (size_t i = 0; i < n; i++) {
+		sbuf_release(&k[i].data);
+		sbuf_release(&framed[i]);
+	}
+	return r;
+}
+
 int grpc_call(grpc_channel *ch, const grpc_call_args *a, sbuf *reply, berth_error *err)
 {
-	CHECK_ARG(ch && a && a->path && reply && (a->body || !a->len), err, "channel, args, path or reply missing");
-	_cleanup_sbuf_ sbuf framed = SBUF_INIT;
-	const uint8_t *body = a->body;
-	size_t len = a->len;
-	if (!a->framed) {
-		if (grpc_frame_append(&framed, a->body, a->len) < 0)
-			return BERTH_NOMEM(err);
-		body = (const uint8_t *)framed.data;
-		len = framed.len;
-	}
-	h2_call k = { .body = body, .body_len = len, .data_max = GRPC_MAX_MESSAGE + 5 };
-	int64_t deadline = a->timeout_ms > 0 ? now_ms() + a->timeout_ms : -1;
-	pthread_mutex_lock(&ch->lock);
-	int r = submit(ch, &k, a, deadline, err);
-	if (r == 0) {
-		r = wait_call(ch, &k, deadline, false, err);
-		if (r == BERTH_ETIMEDOUT) {
-			cancel(ch, &k);
-			r = berth_fail_full(err, BERTH_ETIMEDOUT, 4, 0, "%s: %s: no reply within %d ms", ch->ep.uri,
-					    method_name(a->path), a->timeout_ms);
-		}
-	} else if (k.id > 0) {
-		cancel(ch, &k);
-	}
-	if (r < 0 && k.id > 0 && ch->s && k.gen == ch->gen)
-		nghttp2_session_set_stream_user_data(ch->s, k.id, NULL);
-	pthread_mutex_unlock(&ch->lock);
-	if (r == 0)
-		r = call_result(ch, &k, a->path, err);
-	if (r == 0 && sbuf_add(reply, k.data.data, k.data.len) < 0)
-		r = BERTH_NOMEM(err);
-	sbuf_release(&k.data);
-	return r;
+	return grpc_call_all(ch, a, 1, reply, err);
 }
 
 int grpc_unary(grpc_channel *ch, const char *path, const char *ns, const uint8_t *req, size_t len, sbuf *reply,
@@ -624,7 +700,7 @@ int grpc_stream_open(grpc_stream **out, const char *uri, const char *path, const
 		s->call.data_max = GRPC_MAX_MESSAGE + 5;
 		grpc_call_args a = { .path = path, .ns = ns };
 		pthread_mutex_lock(&s->ch->lock);
-		r = submit(s->ch, &s->call, &a, now_ms() + s->ch->connect_timeout_ms, err);
+		r = submit(s->ch, &s->call, &a, now_ms() + s->ch->connect_timeout_ms, true, true, err);
 		pthread_mutex_unlock(&s->ch->lock);
 	}
 	if (r < 0) {

@@ -34,6 +34,12 @@ typedef struct http_request {
 	int timeout_ms;            /* 0 = transport default; <0 = no deadline */
 	bool upgrade;              /* send Connection: Upgrade, Upgrade: tcp */
 	bool head;                 /* a HEAD request: no body follows */
+	/* A body of unknown length, sent chunked as it is read (body and
+	 * body_len unused): fill buf with up to cap bytes, return the count, 0
+	 * at the end, or a negative BERTH_E* code. Such a request is never
+	 * sent twice. */
+	ssize_t (*body_read)(void *buf, size_t cap, void *payload);
+	void *body_payload;
 } http_request;
 
 typedef struct http_response {

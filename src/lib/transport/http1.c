@@ -263,13 +263,44 @@ static int pump(struct http_stream *s, int64_t deadline, berth_error *err)
 	return feed(s, n == 0, err);
 }
 
+#define CHUNK_MAX (64 * 1024)
+
+/* Send a body from the request's reader as HTTP chunks, one read at a
+ * time (memory: one chunk), ending with the zero-length chunk. */
+static int write_chunked(struct http_stream *s, const http_request *req, int64_t deadline, berth_error *err)
+{
+	_cleanup_free_ char *buf = malloc(CHUNK_MAX + 16);
+	if (!buf)
+		return BERTH_NOMEM(err);
+	for (;;) {
+		char *data = buf + 10;   /* room for "ffff\r\n" in front */
+		ssize_t n = req->body_read(data, CHUNK_MAX, req->body_payload);
+		if (n < 0)
+			return berth_fail(err, (int)n, "%s: the body's reader failed: %s", s->what,
+					  berth_strerror((int)n));
+		if (n > CHUNK_MAX)
+			return berth_fail(err, BERTH_EINVAL, "%s: the body's reader returned more than asked", s->what);
+		char head[12];
+		int hl = snprintf(head, sizeof head, "%zx\r\n", (size_t)n);
+		memcpy(data - hl, head, (size_t)hl);
+		memcpy(data + n, "\r\n", 2);
+		size_t total = (size_t)hl + (size_t)n + 2;
+		int r = conn_write_all(s->c, data - hl, total, deadline, &s->t->ep, err);
+		if (r < 0 || n == 0)
+			return r;
+	}
+}
+
 static int write_request(struct http_stream *s, const http_request *req, int64_t deadline, berth_error *err)
 {
 	_cleanup_sbuf_ sbuf b = SBUF_INIT;
 	const endpoint *ep = &s->t->ep;
 	int r = sbuf_printf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: berth/" BERTH_VERSION_STRING "\r\n",
 			    req->method, req->target, ep->kind == ENDPOINT_UNIX ? "docker" : ep->host);
-	if (r == 0 && (req->body || req->method[0] == 'P'))
+	if (r == 0 && req->body_read)
+		r = sbuf_printf(&b, "Content-Type: %s\r\nTransfer-Encoding: chunked\r\n",
+				req->content_type ? req->content_type : "application/json");
+	else if (r == 0 && (req->body || req->method[0] == 'P'))
 		r = sbuf_printf(&b, "Content-Type: %s\r\nContent-Length: %zu\r\n",
 				req->content_type ? req->content_type : "application/json", req->body_len);
 	if (r == 0 && req->upgrade)
@@ -284,6 +315,8 @@ static int write_request(struct http_stream *s, const http_request *req, int64_t
 	r = conn_write_all(s->c, b.data, b.len, deadline, ep, err);
 	if (r == 0 && !inline_body)
 		r = conn_write_all(s->c, req->body, req->body_len, deadline, ep, err);
+	if (r == 0 && req->body_read)
+		r = write_chunked(s, req, deadline, err);
 	if (r < 0 && err && r != BERTH_ENOMEM)
 		berth_error_prefix(err, "%s", s->what);
 	return r;
@@ -319,6 +352,16 @@ static int stream_start(struct http_stream *s, const http_request *req, int64_t 
 		}
 		stream_reset(s);
 		int r = write_request(s, req, deadline, err);
+		if (r == BERTH_EUNAVAILABLE && req->body_read) {
+			/* The engine may have answered (an error) and closed before
+			 * taking the whole body: its answer is the better error. */
+			int64_t soon = now_ms() + 1000;
+			berth_error ignored = BERTH_ERROR_INIT;
+			while (pump(s, soon, &ignored) == 0 && !s->headers_done)
+				;
+			if (s->headers_done)
+				r = 0;
+		}
 		while (r == 0 && !s->headers_done)
 			r = pump(s, deadline, err);
 		if (r == 0)
@@ -327,7 +370,7 @@ static int stream_start(struct http_stream *s, const http_request *req, int64_t 
 		 * acted on before the connection died must not run again. */
 		bool idempotent = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0 ||
 				  strcmp(req->method, "DELETE") == 0 || strcmp(req->method, "PUT") == 0;
-		bool retry = s->c->reused && s->received == 0 && attempt == 0 && idempotent &&
+		bool retry = s->c->reused && s->received == 0 && attempt == 0 && idempotent && !req->body_read &&
 			     r == BERTH_EUNAVAILABLE;
 		conn_close(s->c);
 		s->c = NULL;

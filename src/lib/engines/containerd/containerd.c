@@ -16,39 +16,61 @@
 
 /* ---- calls ------------------------------------------------------------ */
 
+int ctrd_call_all(struct berth_client *c, const ctrd_req *reqs, size_t n, berth_error *err)
+{
+	CHECK_ARG(n > 0 && n <= 16, err, "1 to 16 calls");
+	char path[16][160];
+	uint8_t *body[16] = { 0 };
+	grpc_call_args a[16];
+	sbuf replies[16];
+	int r = 0;
+	for (size_t i = 0; i < n; i++) {
+		const ctrd_req *q = &reqs[i];
+		snprintf(path[i], sizeof path[i], "/containerd.services.%s", q->method);
+		size_t len = q->req ? protobuf_c_message_get_packed_size(q->req) : 0;
+		if (q->req && r == 0 && !(body[i] = malloc(len ? len : 1)))
+			r = BERTH_NOMEM(err);
+		if (body[i])
+			protobuf_c_message_pack(q->req, body[i]);
+		a[i] = (grpc_call_args){ .path = path[i], .ns = c->ns, .lease = q->lease, .body = body[i], .len = len,
+					 .timeout_ms = q->timeout_ms == 0 ? c->timeout_ms : q->timeout_ms };
+		replies[i] = (sbuf)SBUF_INIT;
+	}
+	if (r == 0)
+		r = grpc_call_all(ctrd_channel(c), a, n, replies, err);
+	/* decode every reply, or none */
+	ProtobufCMessage *out[16] = { 0 };
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (!reqs[i].reply)
+			continue;
+		size_t pos = 0;
+		const uint8_t *msg = NULL;
+		size_t mlen = 0;
+		r = grpc_frame_next((const uint8_t *)replies[i].data, replies[i].len, &pos, &msg, &mlen, err);
+		if (r == 0)
+			r = berth_fail(err, BERTH_EPROTOCOL, "%s: %s: no reply message", c->endpoint, reqs[i].method);
+		else if (r == 1)
+			r = (out[i] = protobuf_c_message_unpack(reqs[i].reply, NULL, mlen, mlen ? msg : (const uint8_t *)""))
+				    ? 0
+				    : berth_fail(err, BERTH_EPROTOCOL, "%s: %s: undecodable %s", c->endpoint,
+						 reqs[i].method, reqs[i].reply->name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (r == 0 && reqs[i].reply)
+			*(ProtobufCMessage **)reqs[i].out = out[i];
+		else if (out[i])
+			protobuf_c_message_free_unpacked(out[i], NULL);
+		free(body[i]);
+		sbuf_release(&replies[i]);
+	}
+	return r;
+}
+
 int ctrd_call_lease(void *out, berth_client *c, const char *lease, const char *method, const ProtobufCMessage *req,
 		    const ProtobufCMessageDescriptor *reply, int timeout_ms, berth_error *err)
 {
-	char path[160];
-	snprintf(path, sizeof path, "/containerd.services.%s", method);
-	_cleanup_free_ uint8_t *body = NULL;
-	size_t len = 0;
-	if (req) {
-		len = protobuf_c_message_get_packed_size(req);
-		body = malloc(len ? len : 1);
-		if (!body)
-			return BERTH_NOMEM(err);
-		protobuf_c_message_pack(req, body);
-	}
-	grpc_call_args a = { .path = path, .ns = c->ns, .lease = lease, .body = body, .len = len,
-			     .timeout_ms = timeout_ms == 0 ? c->timeout_ms : timeout_ms };
-	_cleanup_sbuf_ sbuf all = SBUF_INIT;
-	int r = grpc_call(ctrd_channel(c), &a, &all, err);
-	if (r < 0 || !reply)
-		return r;
-	size_t pos = 0;
-	const uint8_t *msg = NULL;
-	size_t mlen = 0;
-	r = grpc_frame_next((const uint8_t *)all.data, all.len, &pos, &msg, &mlen, err);
-	if (r < 0)
-		return r;
-	if (r == 0)
-		return berth_fail(err, BERTH_EPROTOCOL, "%s: %s: no reply message", c->endpoint, method);
-	ProtobufCMessage *m = protobuf_c_message_unpack(reply, NULL, mlen, mlen ? msg : (const uint8_t *)"");
-	if (!m)
-		return berth_fail(err, BERTH_EPROTOCOL, "%s: %s: undecodable %s", c->endpoint, method, reply->name);
-	*(ProtobufCMessage **)out = m;
-	return 0;
+	ctrd_req q = { method, req, reply, out, timeout_ms, lease };
+	return ctrd_call_all(c, &q, 1, err);
 }
 
 int ctrd_call(void *out, berth_client *c, const char *method, const ProtobufCMessage *req,
@@ -65,6 +87,23 @@ int ctrd_labels_to_strv(strv *keys, strv *values, void *const *entries, size_t n
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+bool ctrd_labels_match(void *const *entries, size_t n, const char *const *filters, size_t nfilters)
+{
+	for (size_t i = 0; i < nfilters; i++) {
+		const char *f = filters[i], *eq = strchr(f, '=');
+		size_t klen = eq ? (size_t)(eq - f) : strlen(f);
+		bool hit = false;
+		for (size_t j = 0; j < n && !hit; j++) {
+			const ctrd_kv *e = entries[j];
+			hit = e->key && strlen(e->key) == klen && memcmp(e->key, f, klen) == 0 &&
+			      (!eq || STREQ(strempty(e->value), eq + 1));
+		}
+		if (!hit)
+			return false;
+	}
+	return true;
 }
 
 void ctrd_time_format(char out[40], const Google__Protobuf__Timestamp *t)
@@ -159,16 +198,14 @@ static int ctrd_info(berth_info **out, berth_client *c, berth_error *err)
 		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
 	Containerd__Services__Tasks__V1__ListTasksRequest treq = CONTAINERD__SERVICES__TASKS__V1__LIST_TASKS_REQUEST__INIT;
 	Containerd__Services__Images__V1__ListImagesRequest ireq = CONTAINERD__SERVICES__IMAGES__V1__LIST_IMAGES_REQUEST__INIT;
-	int r = get_version(&v, c, 0, err);
-	if (r == 0)
-		r = ctrd_call(&cl, c, "containers.v1.Containers/List", &creq.base,
-			      &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
-	if (r == 0)
-		r = ctrd_call(&tl, c, "tasks.v1.Tasks/List", &treq.base,
-			      &containerd__services__tasks__v1__list_tasks_response__descriptor, 0, err);
-	if (r == 0)
-		r = ctrd_call(&il, c, "images.v1.Images/List", &ireq.base,
-			      &containerd__services__images__v1__list_images_response__descriptor, 0, err);
+	ctrd_req q[] = {
+		{ "version.v1.Version/Version", NULL, &containerd__services__version__v1__version_response__descriptor, &v },
+		{ "containers.v1.Containers/List", &creq.base,
+		  &containerd__services__containers__v1__list_containers_response__descriptor, &cl },
+		{ "tasks.v1.Tasks/List", &treq.base, &containerd__services__tasks__v1__list_tasks_response__descriptor, &tl },
+		{ "images.v1.Images/List", &ireq.base, &containerd__services__images__v1__list_images_response__descriptor, &il },
+	};
+	int r = ctrd_call_all(c, q, ARRAY_SIZE(q), err);
 	if (r < 0)
 		return r;
 	berth_info *x = calloc(1, sizeof *x);
@@ -234,6 +271,7 @@ static const berth_engine_ops containerd_ops = {
 	.container_list = ctrd_container_list,
 	.container_inspect = ctrd_container_inspect,
 	.container_remove = ctrd_container_remove,
+	.container_prune = ctrd_container_prune,
 	.close = ctrd_close,
 	/* lifecycle.c, logs.c, exec.c */
 	.container_create = ctrd_container_create,
@@ -246,11 +284,12 @@ static const berth_engine_ops containerd_ops = {
 	.container_update = ctrd_container_update,
 	.container_wait = ctrd_container_wait,
 	.container_rename = ctrd_container_rename,
-	.container_prune = ctrd_container_prune,
 	.health_run = ctrd_health_run,
 	.logs_scan = ctrd_logs_scan,
 	.container_logs = ctrd_container_logs_q,
 	.exec_probe = ctrd_exec_probe,
+	.exec_start = ctrd_exec_start_op,
+	.exec_exit_code = ctrd_exec_exit_code,
 	.image_list = ctrd_image_list,
 	.image_inspect = ctrd_image_inspect,
 	.image_tag = ctrd_image_tag,
@@ -258,7 +297,7 @@ static const berth_engine_ops containerd_ops = {
 	.image_import = ctrd_image_import,
 };
 
-int containerd_attach(berth_client *c, berth_error *err)
+int containerd_attach(berth_client *c, const char *version, berth_error *err)
 {
 	ctrd_client *b = calloc(1, sizeof *b);
 	if (!b)
@@ -271,6 +310,11 @@ int containerd_attach(berth_client *c, berth_error *err)
 	c->backend = b;
 	c->ops = &containerd_ops;
 	c->engine = BERTH_ENGINE_CONTAINERD;
+	snprintf(c->api_version, sizeof c->api_version, "v1");
+	if (version && *version) {
+		snprintf(c->server_version, sizeof c->server_version, "%s", version);
+		return 0;
+	}
 	_cleanup_pb_ Containerd__Services__Version__V1__VersionResponse *v = NULL;
 	r = get_version(&v, c, c->connect_timeout_ms, err);
 	if (r < 0) {
@@ -282,6 +326,5 @@ int containerd_attach(berth_client *c, berth_error *err)
 		return r;
 	}
 	snprintf(c->server_version, sizeof c->server_version, "%s", strempty(v->version));
-	snprintf(c->api_version, sizeof c->api_version, "v1");
 	return 0;
 }

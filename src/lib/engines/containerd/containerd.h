@@ -47,6 +47,21 @@ int ctrd_call_lease(void *out, struct berth_client *c, const char *lease, const 
 		    const ProtobufCMessage *req, const ProtobufCMessageDescriptor *reply, int timeout_ms,
 		    berth_error *err);
 
+/* One call of a batch (ctrd_call_all). */
+typedef struct ctrd_req {
+	const char *method;                      /* as for ctrd_call */
+	const ProtobufCMessage *req;             /* NULL: empty */
+	const ProtobufCMessageDescriptor *reply; /* NULL: not decoded */
+	void *out;                               /* gets the reply (pointer to a message pointer) */
+	int timeout_ms;                          /* 0: the client's */
+	const char *lease;                       /* NULL: none */
+} ctrd_req;
+
+/* Several calls at once on the client's connection (their requests leave
+ * together, so n calls cost about one round trip). 0 with every out set,
+ * or the first failure's error with none set. n is 1 to 16. */
+int ctrd_call_all(struct berth_client *c, const ctrd_req *reqs, size_t n, berth_error *err);
+
 static inline void pb_freep(void *p)
 {
 	ProtobufCMessage **m = p;
@@ -63,6 +78,8 @@ typedef struct ctrd_kv {
 /* Every generated string-to-string map entry has this layout; entries is
  * the message's repeated field, e.g. (void **)c->labels. */
 int ctrd_labels_to_strv(strv *keys, strv *values, void *const *entries, size_t n);
+/* Whether the map entries match every "KEY" / "KEY=VALUE" filter. */
+bool ctrd_labels_match(void *const *entries, size_t n, const char *const *filters, size_t nfilters);
 
 /* RFC 3339 with nanoseconds, UTC; "" for NULL or the zero time. */
 void ctrd_time_format(char out[40], const Google__Protobuf__Timestamp *t);
@@ -91,29 +108,38 @@ typedef struct ctrd_task_info {
 /* Tasks.Get for container id: out->exists false (and 0) when it has none. */
 int ctrd_task_get(ctrd_task_info *out, struct berth_client *c, const char *id, berth_error *err);
 
-/* ocispec.c, a pure parser: from the OCI runtime spec JSON a container
- * record carries, fill x's cmd, env, tty and mounts (the spec's own
- * defaults such as /proc and /dev left out). 0, -ENOMEM, or -EINVAL for
- * text that is not a JSON object. */
-int ctrd_spec_read(berth_container_info *x, const char *json, size_t len);
-
 /* containers.c */
 int ctrd_container_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
 			berth_error *err);
 int ctrd_container_inspect(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err);
 int ctrd_container_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err);
+/* Remove the stopped (created, exited) containers matching every label filter. */
+int ctrd_container_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
+			 size_t label_count, berth_error *err);
 
 /* images.c */
 /* The config blob of the image `name` (a name or an id, as inspect takes
  * it; this host's platform of an index) into cfg, and the name of its
  * record (*out_name, malloc'd). BERTH_ENOTFOUND "No such image". */
 int ctrd_image_config(sbuf *cfg, char **out_name, struct berth_client *c, const char *name, berth_error *err);
+/* The id of the image a container names (its config digest, as the image
+ * functions report it); "" when it is gone or unreadable. NULL: no memory. */
+char *ctrd_image_id(struct berth_client *c, const char *name);
 int ctrd_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
 		    berth_error *err);
 int ctrd_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
 int ctrd_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err);
 int ctrd_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
 int ctrd_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
+		      berth_error *err);
+/* What a container's root file system needs from image `name` (a name or
+ * id): *out gets the image config (entrypoint, cmd, env, user, workdir,
+ * labels, ... as berth_image_inspect gives them; its first tag is the
+ * image's full name, which the container record should carry), chain_id
+ * the snapshot of its top layer to prepare the rootfs on. Layers that are
+ * not unpacked yet are unpacked now from the content store.
+ * BERTH_ENOTFOUND: no such image, or its content is gone. */
+int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], struct berth_client *c, const char *name,
 		      berth_error *err);
 
 #endif

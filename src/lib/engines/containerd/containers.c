@@ -6,6 +6,7 @@
  * exited with the exit code and time. */
 #include "containerd.h"
 #include "lifecycle.h"
+#include "../../parse/ocispec.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -106,23 +107,6 @@ static berth_state effective_state(const ctrd_container *k, const ctrd_task_info
 
 /* ---- list --------------------------------------------------------------- */
 
-static bool label_filters_match(const ctrd_container *k, const berth_list_options *o)
-{
-	for (size_t i = 0; i < o->label_count; i++) {
-		const char *f = o->labels[i], *eq = strchr(f, '=');
-		size_t klen = eq ? (size_t)(eq - f) : strlen(f);
-		bool hit = false;
-		for (size_t j = 0; j < k->n_labels && !hit; j++) {
-			const char *key = k->labels[j]->key;
-			hit = key && strlen(key) == klen && memcmp(key, f, klen) == 0 &&
-			      (!eq || STREQ(strempty(k->labels[j]->value), eq + 1));
-		}
-		if (!hit)
-			return false;
-	}
-	return true;
-}
-
 static bool state_wanted(berth_state s, const berth_list_options *o)
 {
 	if (o->state_count) {
@@ -146,22 +130,16 @@ static int fill_entry(berth_container_entry *e, const ctrd_container *k, berth_s
 	default: snprintf(status, sizeof status, "Created"); break;
 	}
 	_cleanup_free_ char *cmd = NULL;
-	if (k->spec && k->spec->value.len) {
-		berth_container_info tmp = { 0 };
-		if (ctrd_spec_read(&tmp, (const char *)k->spec->value.data, k->spec->value.len) == 0) {
-			sbuf b = SBUF_INIT;
-			for (size_t i = 0; i < tmp.cmd.len; i++)
-				if ((i && sbuf_addc(&b, ' ')) || sbuf_adds(&b, tmp.cmd.items[i]))
-					break;
-			cmd = sbuf_steal(&b);
-			sbuf_release(&b);
-		}
-		strv_release(&tmp.cmd);
-		strv_release(&tmp.env);
-		for (size_t i = 0; i < tmp.mounts_len; i++)
-			free(tmp.mounts[i].source), free(tmp.mounts[i].destination);
-		free(tmp.mounts);
+	berth_container_info *spec = k->spec && k->spec->value.len ? calloc(1, sizeof *spec) : NULL;
+	if (spec && oci_spec_read(spec, (const char *)k->spec->value.data, k->spec->value.len) == 0) {
+		sbuf b = SBUF_INIT;
+		for (size_t i = 0; i < spec->cmd.len; i++)
+			if ((i && sbuf_addc(&b, ' ')) || sbuf_adds(&b, spec->cmd.items[i]))
+				break;
+		cmd = sbuf_steal(&b);
+		sbuf_release(&b);
 	}
+	berth_container_info_free(spec);
 	e->id = strdup(k->id);
 	e->name = strdup(ctrd_name_of(k));
 	e->image = strdup(strempty(k->image));
@@ -181,11 +159,13 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 	Containerd__Services__Tasks__V1__ListTasksRequest treq = CONTAINERD__SERVICES__TASKS__V1__LIST_TASKS_REQUEST__INIT;
 	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *cl = NULL;
 	_cleanup_pb_ Containerd__Services__Tasks__V1__ListTasksResponse *tl = NULL;
-	int r = ctrd_call(&cl, c, "containers.v1.Containers/List", &creq.base,
-			  &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
-	if (r == 0)
-		r = ctrd_call(&tl, c, "tasks.v1.Tasks/List", &treq.base,
-			      &containerd__services__tasks__v1__list_tasks_response__descriptor, 0, err);
+	/* the records and their tasks in one round trip */
+	ctrd_req q[] = {
+		{ "containers.v1.Containers/List", &creq.base,
+		  &containerd__services__containers__v1__list_containers_response__descriptor, &cl },
+		{ "tasks.v1.Tasks/List", &treq.base, &containerd__services__tasks__v1__list_tasks_response__descriptor, &tl },
+	};
+	int r = ctrd_call_all(c, q, ARRAY_SIZE(q), err);
 	if (r < 0)
 		return r;
 	berth_container_list *l = calloc(1, sizeof *l);
@@ -195,10 +175,11 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 	}
 	for (size_t i = 0; i < cl->n_containers; i++) {
 		const ctrd_container *k = cl->containers[i];
-		if (!k->id || !label_filters_match(k, o) || (o->name && !strstr(ctrd_name_of(k), o->name)))
+		if (!k->id || !ctrd_labels_match((void *const *)k->labels, k->n_labels, o->labels, o->label_count) ||
+		    (o->name && !strstr(ctrd_name_of(k), o->name)))
 			continue;
 		ctrd_task_info t = { 0 };
-		for (size_t j = 0; j < tl->n_tasks; j++)
+		for (size_t j = 0; tl && j < tl->n_tasks; j++)
 			if (tl->tasks[j]->id && STREQ(tl->tasks[j]->id, k->id)) {
 				task_info_from(&t, tl->tasks[j]);
 				break;
@@ -219,21 +200,6 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 }
 
 /* ---- inspect ------------------------------------------------------------ */
-
-/* The image's id: the digest of what the image record points at. */
-static char *image_digest(berth_client *c, const char *name)
-{
-	if (isempty(name))
-		return strdup("");
-	Containerd__Services__Images__V1__GetImageRequest req = CONTAINERD__SERVICES__IMAGES__V1__GET_IMAGE_REQUEST__INIT;
-	req.name = (char *)name;
-	_cleanup_pb_ Containerd__Services__Images__V1__GetImageResponse *resp = NULL;
-	if (ctrd_call(&resp, c, "images.v1.Images/Get", &req.base,
-		      &containerd__services__images__v1__get_image_response__descriptor, 0, NULL) < 0 ||
-	    !resp->image || !resp->image->target)
-		return strdup("");
-	return strdup(strempty(resp->image->target->digest));
-}
 
 static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t)
 {
@@ -269,7 +235,7 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 	int r = ctrd_get_container(&resp, c, id, err);
 	ctrd_task_info t = { 0 };
 	if (r == 0)
-		r = ctrd_task_get(&t, c, id, err);
+		r = ctrd_task_get(&t, c, resp->container->id, err);
 	if (r < 0)
 		return r;
 	const ctrd_container *k = resp->container;
@@ -289,7 +255,7 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 	x->id = strdup(k->id);
 	x->name = strdup(ctrd_name_of(k));
 	x->image = strdup(strempty(k->image));
-	x->image_id = image_digest(c, k->image);
+	x->image_id = ctrd_image_id(c, k->image);
 	x->error = strdup("");
 	x->created = strdup(created);
 	x->started_at = strdup(x->state == BERTH_STATE_CREATED ? "" : strempty(ctrd_label(k, CTRD_LABEL_STARTED_AT)));
@@ -299,7 +265,7 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 		    ? -ENOMEM
 		    : 0;
 	if (r == 0 && k->spec && k->spec->value.len)
-		r = ctrd_spec_read(x, (const char *)k->spec->value.data, k->spec->value.len) == -ENOMEM ? -ENOMEM : 0;
+		r = oci_spec_read(x, (const char *)k->spec->value.data, k->spec->value.len) == -ENOMEM ? -ENOMEM : 0;
 	if (r == 0)
 		r = ctrd_inspect_extra(x, c, k);
 	if (r == 0)
@@ -427,5 +393,47 @@ int ctrd_container_remove(berth_client *c, const char *ref, bool force, bool vol
 		}
 	}
 	ctrd_state_dir_remove(c, id);
+	return 0;
+}
+
+/* ---- prune -------------------------------------------------------------- */
+
+int ctrd_container_prune(berth_prune_result **out, berth_client *c, const char *const *labels, size_t label_count,
+			 berth_error *err)
+{
+	static const berth_state stopped[] = { BERTH_STATE_CREATED, BERTH_STATE_EXITED, BERTH_STATE_DEAD };
+	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
+	lo.labels = labels;
+	lo.label_count = label_count;
+	lo.states = stopped;
+	lo.state_count = ARRAY_SIZE(stopped);
+	berth_container_list *l = NULL;
+	int r = ctrd_container_list(&l, c, &lo, err);
+	if (r < 0)
+		return r;
+	berth_prune_result *res = calloc(1, sizeof *res);
+	if (!res)
+		r = BERTH_NOMEM(err);
+	for (size_t i = 0; r == 0 && i < l->len; i++) {
+		/* not forced: a task that started meanwhile keeps its container */
+		berth_error e = BERTH_ERROR_INIT;
+		int rr = ctrd_container_remove(c, l->items[i].id, false, false, &e);
+		if (rr == 0 && strv_push(&res->ids, l->items[i].id) < 0) {
+			r = BERTH_NOMEM(err);
+		} else if (rr < 0 && rr != BERTH_ECONFLICT && rr != BERTH_ENOTFOUND) {
+			r = rr;
+			if (err)
+				*err = e;
+		}
+	}
+	berth_container_list_free(l);
+	if (r < 0) {
+		berth_prune_result_free(res);
+		return r;
+	}
+	if (out)
+		*out = res;
+	else
+		berth_prune_result_free(res);
 	return 0;
 }

@@ -15,6 +15,8 @@
 
 #include "lib/stream.h"
 
+#include <berth/exec.h>
+
 #include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
@@ -38,6 +40,9 @@ typedef struct ctrd_exec {
 	int in_fd, out_fd, err_fd;  /* berth's ends; -1 when not used / closed */
 	int ep;                     /* epoll over out_fd and err_fd */
 	bool tty;
+	bool stdin_attached;
+	int failed_code;            /* 126/127: runc could not start the command */
+	char *failed_msg;           /* its message, handed out as output */
 	char buf[65536];
 	int exit_code;              /* after the end, when waited for */
 } ctrd_exec;
@@ -50,6 +55,7 @@ static void exec_release(ctrd_exec *x)
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+	free(x->failed_msg);
 	free(x);
 }
 
@@ -102,8 +108,16 @@ static int process_spec(char **out, berth_client *c, const char *id, uint32_t pi
 		json_object_set_new(proc, "user", ju);
 	}
 	if (a->privileged) {
+		/* every capability the host has (runc cannot grant others) */
+		uint64_t bnd = ~(uint64_t)0;
+		_cleanup_free_ char *status = NULL;
+		size_t slen;
+		if (read_file("/proc/self/status", 1 << 16, &status, &slen) == 0 && strstr(status, "CapBnd:"))
+			bnd = strtoull(strstr(status, "CapBnd:") + 7, NULL, 16);
 		json_t *caps = json_array();
 		for (size_t i = 0; i < CAP_NAMES_COUNT; i++) {
+			if (!(bnd & ((uint64_t)1 << i)))
+				continue;
 			char name[48];
 			snprintf(name, sizeof name, "CAP_%s", cap_names[i]);
 			json_array_append_new(caps, json_string(name));
@@ -195,16 +209,31 @@ static int exec_begin(ctrd_exec **out, berth_client *c, const char *id, const ct
 		Containerd__Services__Tasks__V1__StartRequest sr = CONTAINERD__SERVICES__TASKS__V1__START_REQUEST__INIT;
 		sr.container_id = x->id;
 		sr.exec_id = x->exec_id;
-		r = ctrd_call(NULL, c, "tasks.v1.Tasks/Start", &sr.base, NULL, 0, err);
+		berth_error se = BERTH_ERROR_INIT;
+		r = ctrd_call(NULL, c, "tasks.v1.Tasks/Start", &sr.base, NULL, 0, &se);
+		if (r < 0 && err)
+			*err = se;
 		if (r < 0) {
 			Containerd__Services__Tasks__V1__DeleteProcessRequest dr =
 				CONTAINERD__SERVICES__TASKS__V1__DELETE_PROCESS_REQUEST__INIT;
 			dr.container_id = x->id;
 			dr.exec_id = x->exec_id;
 			ctrd_call(NULL, c, "tasks.v1.Tasks/DeleteProcess", &dr.base, NULL, 0, NULL);
-			/* runc's "executable file not found" and the like */
-			if (r != BERTH_EUNAVAILABLE && r != BERTH_ETIMEDOUT && r != BERTH_ENOTFOUND)
-				r = BERTH_EENGINE;
+			/* runc could not start the command: as Docker, an exec that
+			 * ends at once with a shell's code (126 cannot run, 127 not
+			 * found) and runc's message as its output */
+			if (r != BERTH_EUNAVAILABLE && r != BERTH_ETIMEDOUT && r != BERTH_ENOTFOUND) {
+				x->failed_code = strstr(se.message, "permission denied") ? 126 : 127;
+				x->failed_msg = strdup(se.message);
+				r = x->failed_msg ? 0 : BERTH_NOMEM(err);
+				if (x->out_fd >= 0)
+					close(x->out_fd);
+				if (x->err_fd >= 0)
+					close(x->err_fd);
+				if (x->in_fd >= 0)
+					close(x->in_fd);
+				x->out_fd = x->err_fd = x->in_fd = -1;
+			}
 		}
 	}
 	/* the shim holds its ends now (or never will): no files stay behind */
@@ -216,6 +245,7 @@ static int exec_begin(ctrd_exec **out, berth_client *c, const char *id, const ct
 	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
 		if (*paths[i])
 			unlink(paths[i]);
+	x->stdin_attached = a->attach_stdin;
 	if (r == 0) {
 		x->ep = epoll_create1(EPOLL_CLOEXEC);
 		int fds[] = { x->out_fd, x->err_fd };
@@ -259,6 +289,16 @@ static int exec_finish(int *code, berth_client *c, const char *id, const char *e
  * BERTH_ETIMEDOUT. */
 static int exec_read(ctrd_exec *x, berth_frame *f, int timeout_ms, berth_error *err)
 {
+	if (x->failed_msg && *x->failed_msg) {
+		size_t n = strlen(x->failed_msg);
+		if (n > sizeof x->buf - 2)
+			n = sizeof x->buf - 2;
+		memcpy(x->buf, x->failed_msg, n);
+		x->buf[n++] = '\n';
+		x->failed_msg[0] = '\0';
+		*f = (berth_frame){ BERTH_CHANNEL_STDOUT, x->buf, n, 0, NULL };
+		return 1;
+	}
 	for (;;) {
 		if (x->out_fd < 0 && x->err_fd < 0)
 			return 0;
@@ -343,8 +383,9 @@ int ctrd_exec_run(int *exit_code, sbuf *out, sbuf *errout, berth_client *c, cons
 			berth_error_prefix(err, "exec in %s", id);
 		return r;
 	}
-	int code = -1;
-	r = exec_finish(&code, c, id, x->exec_id, deadline < 0 ? EXEC_WAIT_MS : remaining_ms(deadline) + 1, err);
+	int code = x->failed_code;
+	if (!x->failed_code)
+		r = exec_finish(&code, c, id, x->exec_id, deadline < 0 ? EXEC_WAIT_MS : remaining_ms(deadline) + 1, err);
 	exec_release(x);
 	if (r < 0)
 		return r;
@@ -385,6 +426,8 @@ static int stream_next(void *impl, berth_frame *f, int timeout_ms, berth_error *
 	if (r < 0)
 		return r;
 	/* both outputs ended: the process is gone; keep its status */
+	if (x->failed_code)
+		x->exit_code = x->failed_code;
 	if (x->exit_code < 0) {
 		Containerd__Services__Tasks__V1__WaitRequest wr = CONTAINERD__SERVICES__TASKS__V1__WAIT_REQUEST__INIT;
 		wr.container_id = x->id;
@@ -405,8 +448,10 @@ static int stream_fd(const void *impl)
 static int stream_write(void *impl, const void *data, size_t len, int timeout_ms, berth_error *err)
 {
 	ctrd_exec *x = impl;
+	if (!x->stdin_attached)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "exec: stdin was not attached");
 	if (x->in_fd < 0)
-		return berth_fail(err, BERTH_EINVAL, "exec: stdin is closed or was not attached");
+		return berth_fail(err, BERTH_ECONFLICT, "exec: stdin is closed");
 	int64_t deadline = now_ms() + timeout_ms;
 	for (size_t off = 0; off < len;) {
 		ssize_t n = write(x->in_fd, (const char *)data + off, len - off);
@@ -445,7 +490,7 @@ static int stream_resize(void *impl, unsigned rows, unsigned cols, berth_error *
 {
 	ctrd_exec *x = impl;
 	if (!x->tty)
-		return berth_fail(err, BERTH_EINVAL, "exec: no TTY to resize");
+		return berth_fail(err, BERTH_EUNSUPPORTED, "exec: no TTY to resize");
 	Containerd__Services__Tasks__V1__ResizePtyRequest rr = CONTAINERD__SERVICES__TASKS__V1__RESIZE_PTY_REQUEST__INIT;
 	rr.container_id = x->id;
 	rr.exec_id = x->exec_id;
@@ -478,7 +523,9 @@ int ctrd_exec_start(berth_stream **out, char **out_exec_id, berth_client *c, con
 	if (r < 0)
 		return r;
 	char *eid = NULL;
-	if (asprintf(&eid, "%s/%s", id, x->exec_id) < 0) {
+	int n = x->failed_code ? asprintf(&eid, "%s/%s:%d", id, x->exec_id, x->failed_code)
+			       : asprintf(&eid, "%s/%s", id, x->exec_id);
+	if (n < 0) {
 		kill_exec(x);
 		exec_release(x);
 		return BERTH_NOMEM(err);
@@ -507,11 +554,17 @@ int ctrd_exec_start(berth_stream **out, char **out_exec_id, berth_client *c, con
 int ctrd_exec_exit_code(int *out_code, berth_client *c, const char *exec_id, int timeout_ms, berth_error *err)
 {
 	const char *slash = exec_id ? strchr(exec_id, '/') : NULL;
-	if (!slash || slash == exec_id || !slash[1])
-		return berth_fail(err, BERTH_EINVAL, "exec id \"%.100s\": containerd exec ids are <container>/<exec>",
-				  strempty(exec_id));
+	if (!slash || slash == exec_id || !slash[1]) /* not one berth made on containerd */
+		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0,
+				       "No such exec instance: %.100s (containerd exec ids are <container>/<exec>)",
+				       strempty(exec_id));
 	char id[256];
 	snprintf(id, sizeof id, "%.*s", (int)(slash - exec_id), exec_id);
+	const char *failed = strchr(slash, ':');
+	if (failed) { /* runc could not start it: the code is in the id */
+		*out_code = atoi(failed + 1);
+		return 0;
+	}
 	int code;
 	int r = exec_finish(&code, c, id, slash + 1, timeout_ms > 0 ? timeout_ms : -1, err);
 	if (r == BERTH_ENOTFOUND)
@@ -520,4 +573,14 @@ int ctrd_exec_exit_code(int *out_code, berth_client *c, const char *exec_id, int
 		return r;
 	*out_code = code;
 	return 0;
+}
+
+/* The engine ops behind berth_exec_start() and berth_exec_exit_code(). */
+int ctrd_exec_start_op(berth_stream **out, char **out_exec_id, berth_client *c, const char *id,
+		       const berth_exec_options *o, berth_error *err)
+{
+	ctrd_exec_args a = { .argv = o->argv, .argc = o->argc, .env = o->env, .env_count = o->env_count,
+			     .user = o->user, .workdir = o->workdir, .privileged = o->privileged, .tty = o->tty,
+			     .attach_stdin = o->attach_stdin, .detach = o->detach };
+	return ctrd_exec_start(out, out_exec_id, c, id, &a, err);
 }

@@ -5,6 +5,8 @@
 
 #include "lib/internal.h"
 
+#include <berth/exec.h>
+
 struct berth_client;
 
 typedef struct ctrd_exec_args {
@@ -34,5 +36,9 @@ int ctrd_exec_start(berth_stream **out, char **out_exec_id, struct berth_client 
  * no limit); the exec is forgotten afterwards. */
 int ctrd_exec_exit_code(int *out_code, struct berth_client *c, const char *exec_id, int timeout_ms,
 			berth_error *err);
+
+/* berth_exec_options -> ctrd_exec_args, then ctrd_exec_start (the exec_start op). */
+int ctrd_exec_start_op(berth_stream **out, char **out_exec_id, struct berth_client *c, const char *id,
+		       const berth_exec_options *opts, berth_error *err);
 
 #endif

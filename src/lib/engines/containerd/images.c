@@ -34,6 +34,7 @@ typedef Containerd__Types__Descriptor ctrd_desc;
 #define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
 #define MAX_BLOB_JSON (4u * 1024 * 1024)
 #define WRITE_CHUNK (1024 * 1024)
+#define APPLY_TIMEOUT_MS (10 * 60 * 1000) /* unpacking one layer */
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -181,24 +182,24 @@ static int resolve_image(resolved *out, berth_client *c, const ctrd_image *img, 
 	return resolve(out, c, strempty(img->target->media_type), img->target->digest, 0, err);
 }
 
-/* ---- list --------------------------------------------------------------- */
-
-static bool labels_match(const ctrd_image *img, const berth_image_list_options *o)
+char *ctrd_image_id(berth_client *c, const char *name)
 {
-	for (size_t i = 0; i < o->label_count; i++) {
-		const char *f = o->labels[i], *eq = strchr(f, '=');
-		size_t klen = eq ? (size_t)(eq - f) : strlen(f);
-		bool hit = false;
-		for (size_t j = 0; j < img->n_labels && !hit; j++) {
-			const char *k = img->labels[j]->key;
-			hit = k && strlen(k) == klen && memcmp(k, f, klen) == 0 &&
-			      (!eq || STREQ(strempty(img->labels[j]->value), eq + 1));
-		}
-		if (!hit)
-			return false;
-	}
-	return true;
+	if (isempty(name))
+		return strdup("");
+	Containerd__Services__Images__V1__GetImageRequest req = CONTAINERD__SERVICES__IMAGES__V1__GET_IMAGE_REQUEST__INIT;
+	req.name = (char *)name;
+	_cleanup_pb_ Containerd__Services__Images__V1__GetImageResponse *resp = NULL;
+	resolved rs = { 0 };
+	if (ctrd_call(&resp, c, "images.v1.Images/Get", &req.base,
+		      &containerd__services__images__v1__get_image_response__descriptor, 0, NULL) < 0 ||
+	    !resp->image || !resp->image->target || resolve_image(&rs, c, resp->image, NULL) < 0)
+		return strdup("");
+	char *id = strdup(rs.config.digest);
+	resolved_release(&rs);
+	return id;
 }
+
+/* ---- list --------------------------------------------------------------- */
 
 int ctrd_image_list(berth_image_list **out, berth_client *c, const berth_image_list_options *o,
 			   berth_error *err)
@@ -214,7 +215,7 @@ int ctrd_image_list(berth_image_list **out, berth_client *c, const berth_image_l
 	}
 	for (size_t i = 0; i < il->n_images && r == 0; i++) {
 		const ctrd_image *img = il->images[i];
-		if (!img->name || !img->target || !labels_match(img, o))
+		if (!img->name || !img->target || !ctrd_labels_match((void *const *)img->labels, img->n_labels, o->labels, o->label_count))
 			continue;
 		resolved rs = { 0 };
 		berth_error e = BERTH_ERROR_INIT;
@@ -471,20 +472,68 @@ static void digest_of(char out[72], const void *data, size_t len)
 	sha256_hex(out + 7, data, len);
 }
 
+/* Labels for a blob: pairs of key and value. */
+typedef struct label_set {
+	const char **kv;   /* 2 * n */
+	size_t n;
+} label_set;
+
+/* Map entries of `d` for the labels (freed by the caller with free()). */
+static void **kv_entries(const label_set *l, const ProtobufCMessageDescriptor *d)
+{
+	if (!l || !l->n)
+		return NULL;
+	void **p = calloc(l->n, sizeof *p + sizeof(ctrd_kv));
+	if (!p)
+		return NULL;
+	ctrd_kv *kv = (ctrd_kv *)(p + l->n);
+	for (size_t i = 0; i < l->n; i++) {
+		kv_init(&kv[i], d, l->kv[2 * i], l->kv[2 * i + 1]);
+		p[i] = &kv[i];
+	}
+	return p;
+}
+
+/* Content that was there already: make sure it carries our references. */
+static int blob_label(importer *im, const char *digest, const label_set *l, berth_error *err)
+{
+	_cleanup_free_ void **kvp = kv_entries(l, &containerd__services__content__v1__info__labels_entry__descriptor);
+	_cleanup_free_ char **paths = calloc(l->n, sizeof *paths);
+	_cleanup_strv_ strv pbuf = STRV_INIT;
+	if (!kvp || !paths)
+		return BERTH_NOMEM(err);
+	for (size_t i = 0; i < l->n; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "labels.%s", l->kv[2 * i]);
+		if (strv_push(&pbuf, path) < 0)
+			return BERTH_NOMEM(err);
+	}
+	for (size_t i = 0; i < l->n; i++)
+		paths[i] = pbuf.items[i];
+	Containerd__Services__Content__V1__Info info = CONTAINERD__SERVICES__CONTENT__V1__INFO__INIT;
+	info.digest = (char *)digest;
+	info.n_labels = l->n;
+	info.labels = (Containerd__Services__Content__V1__Info__LabelsEntry **)kvp;
+	Google__Protobuf__FieldMask mask = GOOGLE__PROTOBUF__FIELD_MASK__INIT;
+	mask.n_paths = l->n;
+	mask.paths = paths;
+	Containerd__Services__Content__V1__UpdateRequest ur = CONTAINERD__SERVICES__CONTENT__V1__UPDATE_REQUEST__INIT;
+	ur.info = &info;
+	ur.update_mask = &mask;
+	return ctrd_call_lease(NULL, im->c, im->lease, "content.v1.Content/Update", &ur.base, NULL, 0, err);
+}
+
 /* Write one blob (Content.Write: its requests sent in one go, the last one
- * committing) with labels, then set the labels on content that was there. */
-static int blob_write(importer *im, const char *digest, const void *data, size_t len, const char *const *labels,
-		      size_t nlabels, berth_error *err)
+ * committing with the labels). Content already there is not an error. */
+static int blob_write(importer *im, const char *digest, const void *data, size_t len, const label_set *l,
+		      berth_error *err)
 {
 	char ref[96];
 	snprintf(ref, sizeof ref, "berth-%s", digest);
-	ctrd_kv kvs[8];
-	void *kvp[8];
-	for (size_t i = 0; i < nlabels && i < 8; i++) {
-		kv_init(&kvs[i], &containerd__services__content__v1__write_content_request__labels_entry__descriptor,
-			labels[2 * i], labels[2 * i + 1]);
-		kvp[i] = &kvs[i];
-	}
+	_cleanup_free_ void **kvp =
+		kv_entries(l, &containerd__services__content__v1__write_content_request__labels_entry__descriptor);
+	if (l && l->n && !kvp)
+		return BERTH_NOMEM(err);
 	_cleanup_sbuf_ sbuf body = SBUF_INIT;
 	size_t off = 0;
 	do {
@@ -500,8 +549,8 @@ static int blob_write(importer *im, const char *digest, const void *data, size_t
 		w.offset = (int64_t)off;
 		w.data.data = (uint8_t *)data + off;
 		w.data.len = n;
-		if (last) {
-			w.n_labels = nlabels;
+		if (last && kvp) {
+			w.n_labels = l->n;
 			w.labels = (Containerd__Services__Content__V1__WriteContentRequest__LabelsEntry **)kvp;
 		}
 		size_t plen = protobuf_c_message_get_packed_size(&w.base);
@@ -516,36 +565,13 @@ static int blob_write(importer *im, const char *digest, const void *data, size_t
 	} while (off < len);
 	grpc_call_args a = { .path = "/containerd.services.content.v1.Content/Write", .ns = im->c->ns,
 			     .lease = im->lease, .body = (const uint8_t *)body.data, .len = body.len, .framed = true,
-			     .timeout_ms = im->c->timeout_ms };
+			     /* the client's deadline, and a second more per MiB */
+			     .timeout_ms = im->c->timeout_ms + (int)(len >> 20) * 1000 };
 	_cleanup_sbuf_ sbuf reply = SBUF_INIT;
 	berth_error e = BERTH_ERROR_INIT;
 	int r = grpc_call(ctrd_channel(im->c), &a, &reply, &e);
-	if (r == BERTH_EEXISTS && nlabels) {
-		/* already there: make sure it carries our references */
-		Containerd__Services__Content__V1__Info info = CONTAINERD__SERVICES__CONTENT__V1__INFO__INIT;
-		ctrd_kv ikv[8];
-		void *ikp[8];
-		char *paths[8], pbuf[8][128];
-		for (size_t i = 0; i < nlabels && i < 8; i++) {
-			kv_init(&ikv[i], &containerd__services__content__v1__info__labels_entry__descriptor, labels[2 * i],
-				labels[2 * i + 1]);
-			ikp[i] = &ikv[i];
-			snprintf(pbuf[i], sizeof pbuf[i], "labels.%s", labels[2 * i]);
-			paths[i] = pbuf[i];
-		}
-		info.digest = (char *)digest;
-		info.n_labels = nlabels;
-		info.labels = (Containerd__Services__Content__V1__Info__LabelsEntry **)ikp;
-		Google__Protobuf__FieldMask mask = GOOGLE__PROTOBUF__FIELD_MASK__INIT;
-		mask.n_paths = nlabels;
-		mask.paths = paths;
-		Containerd__Services__Content__V1__UpdateRequest ur = CONTAINERD__SERVICES__CONTENT__V1__UPDATE_REQUEST__INIT;
-		ur.info = &info;
-		ur.update_mask = &mask;
-		r = ctrd_call_lease(NULL, im->c, im->lease, "content.v1.Content/Update", &ur.base, NULL, 0, &e);
-	} else if (r == BERTH_EEXISTS) {
-		r = 0;
-	}
+	if (r == BERTH_EEXISTS)
+		return l && l->n ? blob_label(im, digest, l, err) : 0;
 	if (r < 0 && err)
 		*err = e;
 	return r;
@@ -602,7 +628,7 @@ static int unpack_layer(importer *im, const char *chain, const char *parent, con
 	ar.mounts = mounts->mounts;
 	_cleanup_pb_ Containerd__Services__Diff__V1__ApplyResponse *applied = NULL;
 	r = ctrd_call_lease(&applied, im->c, im->lease, "diff.v1.Diff/Apply", &ar.base,
-			    &containerd__services__diff__v1__apply_response__descriptor, -1, err);
+			    &containerd__services__diff__v1__apply_response__descriptor, APPLY_TIMEOUT_MS, err);
 	if (r == 0 && (!applied->applied || !applied->applied->digest || !STREQ(applied->applied->digest, diff_id)))
 		r = berth_fail(err, BERTH_EPROTOCOL, "%s: layer %s unpacked to %s, the image config says %s",
 			       im->c->endpoint, layer->digest,
@@ -631,92 +657,233 @@ static int unpack_layer(importer *im, const char *chain, const char *parent, con
 	return r;
 }
 
-/* One image of a docker-save archive. */
+/* One blob of an archive. */
+typedef struct blob {
+	const char *media_type;
+	char digest[72];
+	const uint8_t *data;
+	size_t size;
+} blob;
+
+/* Import one image whose blobs are in memory: layers, the config (it
+ * holds the top snapshot), the manifest (it holds its config and layers),
+ * the unpacked snapshots, then the names. */
+static int import_image(importer *im, const blob *manifest, const blob *config, const blob *layers, size_t n,
+			const strv *names, sbuf *out, berth_error *err)
+{
+	_cleanup_strv_ strv diff_ids = STRV_INIT;
+	int r = image_config_diff_ids(&diff_ids, (const char *)config->data, config->size, err);
+	if (r < 0)
+		return r;
+	if (diff_ids.len != n || n == 0)
+		return berth_fail(err, BERTH_EINVAL, "image import: %zu layers, but the config lists %zu", n, diff_ids.len);
+	_cleanup_free_ char(*chains)[72] = calloc(n, sizeof *chains);
+	_cleanup_free_ const char **mkv = calloc(2 * (n + 1), sizeof *mkv);
+	_cleanup_strv_ strv keys = STRV_INIT;
+	if (!chains || !mkv)
+		return BERTH_NOMEM(err);
+	chain_ids(chains, &diff_ids);
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = blob_write(im, layers[i].digest, layers[i].data, layers[i].size, NULL, err);
+	label_set cl = { (const char *[]){ "containerd.io/gc.ref.snapshot." CTRD_SNAPSHOTTER, chains[n - 1] }, 1 };
+	if (r == 0)
+		r = blob_write(im, config->digest, config->data, config->size, &cl, err);
+	mkv[0] = "containerd.io/gc.ref.content.config";
+	mkv[1] = config->digest;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		char key[64];
+		snprintf(key, sizeof key, "containerd.io/gc.ref.content.l.%zu", i);
+		if (strv_push(&keys, key) < 0)
+			return BERTH_NOMEM(err);
+	}
+	for (size_t i = 0; i < n && r == 0; i++) {
+		mkv[2 * (i + 1)] = keys.items[i];
+		mkv[2 * (i + 1) + 1] = layers[i].digest;
+	}
+	label_set ml = { mkv, n + 1 };
+	if (r == 0)
+		r = blob_write(im, manifest->digest, manifest->data, manifest->size, &ml, err);
+	/* unpack, base first */
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		image_desc d = { .media_type = (char *)layers[i].media_type, .digest = (char *)layers[i].digest,
+				 .size = (int64_t)layers[i].size };
+		r = unpack_layer(im, chains[i], i ? chains[i - 1] : "", &d, diff_ids.items[i], err);
+	}
+	ctrd_desc target = CONTAINERD__TYPES__DESCRIPTOR__INIT;
+	target.media_type = (char *)manifest->media_type;
+	target.digest = (char *)manifest->digest;
+	target.size = (int64_t)manifest->size;
+	for (size_t i = 0; r == 0 && i < names->len; i++) {
+		char full[512];
+		if (normalize(full, sizeof full, names->items[i]) < 0)
+			return berth_fail(err, BERTH_EINVAL, "image import: bad name %s", names->items[i]);
+		r = image_put(im->c, full, &target, im->lease, err);
+		if (r == 0 && (sbuf_adds(out, full) < 0 || sbuf_addc(out, '\n') < 0))
+			r = BERTH_NOMEM(err);
+	}
+	/* no name: say what was loaded by its id */
+	if (r == 0 && names->len == 0 && (sbuf_adds(out, config->digest) < 0 || sbuf_addc(out, '\n') < 0))
+		r = BERTH_NOMEM(err);
+	return r;
+}
+
+static void digest_blob(blob *b, const char *media_type, const tar_entry *t)
+{
+	b->media_type = media_type;
+	b->data = t->data;
+	b->size = t->size;
+	digest_of(b->digest, t->data, t->size);
+}
+
+/* One image of a docker-save archive: its layers are uncompressed tars
+ * (their digests are their diff ids); berth writes the Docker schema 2
+ * manifest containerd's own import makes for it. */
 static int import_saved(importer *im, const save_image *s, sbuf *names, berth_error *err)
 {
 	const tar_entry *cfg = tar_find(im->entries, im->n, s->config);
 	if (!cfg)
 		return berth_fail(err, BERTH_EINVAL, "image import: the archive lacks %s", s->config);
-	_cleanup_strv_ strv diff_ids = STRV_INIT;
-	int r = image_config_diff_ids(&diff_ids, (const char *)cfg->data, cfg->size, err);
-	if (r < 0)
-		return r;
-	if (diff_ids.len != s->layers.len || diff_ids.len == 0 || diff_ids.len > 127)
-		return berth_fail(err, BERTH_EINVAL, "image import: %s lists %zu layers, the config %zu", s->config,
-				  s->layers.len, diff_ids.len);
-	char chains[128][72];
-	chain_ids(chains, &diff_ids);
-	image_desc layers[128];
-	char layer_digests[128][72];
-	memset(layers, 0, sizeof layers);
-	/* layers first; a docker-save layer is an uncompressed tar, its digest
-	 * is its diff id */
+	_cleanup_free_ blob *layers = calloc(s->layers.len ? s->layers.len : 1, sizeof *layers);
+	if (!layers)
+		return BERTH_NOMEM(err);
 	for (size_t i = 0; i < s->layers.len; i++) {
 		const tar_entry *t = tar_find(im->entries, im->n, s->layers.items[i]);
 		if (!t)
 			return berth_fail(err, BERTH_EINVAL, "image import: the archive lacks %s", s->layers.items[i]);
-		digest_of(layer_digests[i], t->data, t->size);
-		if (!STREQ(layer_digests[i], diff_ids.items[i]))
-			return berth_fail(err, BERTH_EINVAL, "image import: layer %s does not match its diff id %s",
-					  s->layers.items[i], diff_ids.items[i]);
-		layers[i] = (image_desc){ .media_type = (char *)MT_DOCKER_LAYER, .digest = layer_digests[i],
-					  .size = (int64_t)t->size };
-		r = blob_write(im, layer_digests[i], t->data, t->size, NULL, 0, err);
-		if (r < 0)
-			return r;
+		digest_blob(&layers[i], MT_DOCKER_LAYER, t);
 	}
-	char cfg_digest[72];
-	digest_of(cfg_digest, cfg->data, cfg->size);
-	const char *cfg_labels[] = { "containerd.io/gc.ref.snapshot." CTRD_SNAPSHOTTER, chains[diff_ids.len - 1] };
-	r = blob_write(im, cfg_digest, cfg->data, cfg->size, cfg_labels, 1, err);
-	if (r < 0)
-		return r;
-	/* the manifest, Docker's schema 2 as containerd's own import makes it */
+	blob config;
+	digest_blob(&config, MT_DOCKER_CONFIG, cfg);
 	_cleanup_sbuf_ sbuf m = SBUF_INIT;
 	int nr = sbuf_printf(&m, "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\","
 				 "\"digest\":\"%s\",\"size\":%zu},\"layers\":[",
-			     MT_DOCKER_MANIFEST, MT_DOCKER_CONFIG, cfg_digest, cfg->size);
+			     MT_DOCKER_MANIFEST, MT_DOCKER_CONFIG, config.digest, config.size);
 	for (size_t i = 0; nr == 0 && i < s->layers.len; i++)
-		nr = sbuf_printf(&m, "%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld}", i ? "," : "",
-				 MT_DOCKER_LAYER, layer_digests[i], (long long)layers[i].size);
+		nr = sbuf_printf(&m, "%s{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%zu}", i ? "," : "",
+				 MT_DOCKER_LAYER, layers[i].digest, layers[i].size);
 	if (nr || sbuf_adds(&m, "]}") < 0)
 		return BERTH_NOMEM(err);
-	char m_digest[72];
-	digest_of(m_digest, m.data, m.len);
-	/* the manifest holds its config and layers against garbage collection */
-	const char *ml[2 * 8];
-	char keys[8][64];
-	size_t nl = 0;
-	ml[2 * nl] = "containerd.io/gc.ref.content.config";
-	ml[2 * nl + 1] = cfg_digest;
-	nl++;
-	for (size_t i = 0; i < s->layers.len && nl < 8; i++, nl++) {
-		snprintf(keys[nl], sizeof keys[nl], "containerd.io/gc.ref.content.l.%zu", i);
-		ml[2 * nl] = keys[nl];
-		ml[2 * nl + 1] = layer_digests[i];
+	blob manifest = { .media_type = MT_DOCKER_MANIFEST, .data = (const uint8_t *)m.data, .size = m.len };
+	digest_of(manifest.digest, m.data, m.len);
+	return import_image(im, &manifest, &config, layers, s->layers.len, &s->tags, names, err);
+}
+
+/* The blob of an OCI layout: blobs/sha256/<hex>, checked against its digest. */
+static int layout_blob(blob *b, importer *im, const image_desc *d, berth_error *err)
+{
+	char path[96];
+	snprintf(path, sizeof path, "blobs/sha256/%s", d->digest + 7);
+	const tar_entry *t = tar_find(im->entries, im->n, path);
+	if (!t)
+		return berth_fail(err, BERTH_EINVAL, "image import: the archive lacks %s", path);
+	digest_blob(b, d->media_type, t);
+	if (!STREQ(b->digest, d->digest))
+		return berth_fail(err, BERTH_EINVAL, "image import: %s does not match its digest", path);
+	return 0;
+}
+
+/* One manifest of an OCI image layout (index.json), named by its
+ * annotation when it has a full name. A nested index gives the manifest
+ * of this host's platform. */
+static int import_layout_entry(importer *im, const image_desc *d, int depth, sbuf *names, berth_error *err)
+{
+	blob mb;
+	int r = layout_blob(&mb, im, d, err);
+	if (r < 0)
+		return r;
+	if (STREQ(d->media_type, MT_OCI_INDEX) || STREQ(d->media_type, MT_DOCKER_LIST)) {
+		image_desc *m = NULL;
+		size_t n = 0;
+		if (depth > 2)
+			return berth_fail(err, BERTH_EINVAL, "image import: indexes nested too deep");
+		r = image_index_parse(&m, &n, (const char *)mb.data, mb.size, err);
+		const image_desc *pick = NULL;
+		for (size_t i = 0; r == 0 && i < n && !pick; i++)
+			if (m[i].arch && STREQ(m[i].arch, host_arch()))
+				pick = &m[i];
+		if (r == 0 && !pick)
+			r = berth_fail(err, BERTH_EUNSUPPORTED, "image import: no manifest for %s in the index", host_arch());
+		if (r == 0) {
+			image_desc named = *pick;
+			named.name = d->name;  /* the outer entry's name */
+			r = import_layout_entry(im, &named, depth + 1, names, err);
+		}
+		image_descs_free(m, n);
+		return r;
 	}
-	if (s->layers.len > 7)
-		return berth_fail(err, BERTH_EUNSUPPORTED, "image import: %zu layers (berth imports up to 7 natively)",
-				  s->layers.len);
-	r = blob_write(im, m_digest, m.data, m.len, ml, nl, err);
-	/* unpack, base first */
-	for (size_t i = 0; r == 0 && i < s->layers.len; i++)
-		r = unpack_layer(im, chains[i], i ? chains[i - 1] : "", &layers[i], diff_ids.items[i], err);
-	ctrd_desc target = CONTAINERD__TYPES__DESCRIPTOR__INIT;
-	target.media_type = (char *)MT_DOCKER_MANIFEST;
-	target.digest = m_digest;
-	target.size = (int64_t)m.len;
-	for (size_t i = 0; r == 0 && i < s->tags.len; i++) {
-		char full[512];
-		if (normalize(full, sizeof full, s->tags.items[i]) < 0)
-			return berth_fail(err, BERTH_EINVAL, "image import: bad name %s", s->tags.items[i]);
-		r = image_put(im->c, full, &target, im->lease, err);
-		if (r == 0 && (sbuf_adds(names, full) < 0 || sbuf_addc(names, '\n') < 0))
-			r = BERTH_NOMEM(err);
-	}
-	if (r == 0 && s->tags.len == 0 && (sbuf_adds(names, cfg_digest) < 0 || sbuf_addc(names, '\n') < 0))
+	image_desc cd = { 0 }, *ld = NULL;
+	size_t n = 0;
+	r = image_manifest_parse(&cd, &ld, &n, (const char *)mb.data, mb.size, err);
+	if (r < 0)
+		return r == BERTH_EPROTOCOL ? BERTH_EINVAL : r;
+	blob config;
+	_cleanup_free_ blob *layers = calloc(n ? n : 1, sizeof *layers);
+	_cleanup_strv_ strv tags = STRV_INIT;
+	r = layers ? layout_blob(&config, im, &cd, err) : BERTH_NOMEM(err);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = layout_blob(&layers[i], im, &ld[i], err);
+	/* "org.opencontainers.image.ref.name" may be a bare tag: only full names count */
+	if (r == 0 && d->name && (strchr(d->name, '/') || strchr(d->name, ':')) && strv_push(&tags, d->name) < 0)
 		r = BERTH_NOMEM(err);
+	if (r == 0)
+		r = import_image(im, &mb, &config, layers, n, &tags, names, err);
+	image_desc_release(&cd);
+	image_descs_free(ld, n);
 	return r;
+}
+
+int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], berth_client *c, const char *name, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
+	ctrd_image *img = NULL;
+	int r = find_image(&img, &il, c, name, err);
+	if (r < 0)
+		return r;
+	_cleanup_(resolved_release) resolved rs = { 0 };
+	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
+	_cleanup_strv_ strv diff_ids = STRV_INIT;
+	r = resolve_image(&rs, c, img, err);
+	if (r == 0)
+		r = content_read(&cfg, c, rs.config.digest, MAX_BLOB_JSON, err);
+	if (r == 0)
+		r = image_config_diff_ids(&diff_ids, cfg.data ? cfg.data : "", cfg.len, err);
+	if (r == 0 && (diff_ids.len == 0 || diff_ids.len != rs.n_layers))
+		r = berth_fail(err, BERTH_EPROTOCOL, "%s: image %s: %zu layers, its config lists %zu", c->endpoint, name,
+			       rs.n_layers, diff_ids.len);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char(*chains)[72] = calloc(diff_ids.len, sizeof *chains);
+	if (!chains)
+		return BERTH_NOMEM(err);
+	chain_ids(chains, &diff_ids);
+	/* unpack what the snapshotter lacks (unpack_layer skips what it has) */
+	importer im = { .c = c };
+	if (!snapshot_exists(&im, chains[diff_ids.len - 1])) {
+		r = lease_create(&im, err);
+		for (size_t i = 0; r == 0 && i < diff_ids.len; i++) {
+			r = unpack_layer(&im, chains[i], i ? chains[i - 1] : "", &rs.layers[i], diff_ids.items[i], err);
+			if (r == BERTH_ENOTFOUND)
+				r = berth_fail(err, BERTH_ENOTFOUND, "image %s is not unpacked and its layer %s is not in the "
+						   "content store: import or pull it again", name, rs.layers[i].digest);
+		}
+		if (im.lease[0])
+			lease_delete(&im);
+		if (r < 0)
+			return r;
+	}
+	berth_image_info *x = NULL;
+	r = image_info_parse(&x, cfg.data, cfg.len, err);
+	if (r < 0)
+		return r;
+	free(x->id);
+	x->id = strdup(rs.config.digest);
+	if (!x->id || strv_push(&x->tags, img->name) < 0) {
+		berth_image_info_free(x);
+		return BERTH_NOMEM(err);
+	}
+	snprintf(chain_id, 72, "%s", chains[diff_ids.len - 1]);
+	*out = x;
+	return 0;
 }
 
 int ctrd_image_import(char **out_names, berth_client *c, const uint8_t *archive, size_t len, berth_error *err)
@@ -741,27 +908,34 @@ int ctrd_image_import(char **out_names, berth_client *c, const uint8_t *archive,
 			break;
 		n++;
 	}
-	const tar_entry *manifest = tar_find(entries, n, "manifest.json");
-	if (!manifest)
-		return berth_fail(err, BERTH_EINVAL,
-				  "image import: no manifest.json: berth imports docker-save archives (OCI layouts "
-				  "carry one too from Docker 25)");
-	save_image *imgs = NULL;
-	size_t nimgs = 0;
-	int r = save_manifest_parse(&imgs, &nimgs, (const char *)manifest->data, manifest->size, err);
-	if (r < 0)
-		return r == BERTH_EPROTOCOL ? berth_fail(err, BERTH_EINVAL, "image import: %s", err ? err->message : "bad manifest.json") : r;
 	importer im = { .c = c, .entries = entries, .n = n };
-	r = lease_create(&im, err);
 	_cleanup_sbuf_ sbuf names = SBUF_INIT;
+	const tar_entry *manifest = tar_find(entries, n, "manifest.json");
+	const tar_entry *index = tar_find(entries, n, "index.json");
+	save_image *imgs = NULL;
+	image_desc *descs = NULL;
+	size_t nimgs = 0;
+	int r;
+	if (manifest) {
+		r = save_manifest_parse(&imgs, &nimgs, (const char *)manifest->data, manifest->size, err);
+	} else if (index) {
+		r = image_index_parse(&descs, &nimgs, (const char *)index->data, index->size, err);
+	} else {
+		return berth_fail(err, BERTH_EINVAL,
+				  "image import: neither manifest.json (docker save) nor index.json (OCI layout) in the archive");
+	}
+	if (r == BERTH_EPROTOCOL)
+		r = berth_fail(err, BERTH_EINVAL, "image import: %s", err ? err->message : "malformed archive index");
+	if (r == 0)
+		r = lease_create(&im, err);
 	for (size_t i = 0; r == 0 && i < nimgs; i++)
-		r = import_saved(&im, &imgs[i], &names, err);
+		r = imgs ? import_saved(&im, &imgs[i], &names, err) : import_layout_entry(&im, &descs[i], 0, &names, err);
 	if (im.lease[0])
 		lease_delete(&im);
-	save_images_free(imgs, nimgs);
+	save_images_free(imgs, imgs ? nimgs : 0);
+	image_descs_free(descs, descs ? nimgs : 0);
 	if (r < 0)
 		return r;
 	*out_names = names.data ? sbuf_steal(&names) : strdup("");
 	return *out_names ? 0 : BERTH_NOMEM(err);
 }
-

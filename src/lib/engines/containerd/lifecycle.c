@@ -1198,7 +1198,7 @@ int ctrd_inspect_extra(berth_container_info *x, berth_client *c, const ctrd_cont
 	return ctrd_health_fill(x, c, k->id, ctrd_label(k, CTRD_LABEL_HEALTH));
 }
 
-/* ---- rename and prune --------------------------------------------------------------- */
+/* ---- rename --------------------------------------------------------------- */
 
 int ctrd_container_rename(berth_client *c, const char *ref, const char *new_name, berth_error *err)
 {
@@ -1216,42 +1216,6 @@ int ctrd_container_rename(berth_client *c, const char *ref, const char *new_name
 	return ctrd_set_labels(c, id, keys, values, 1, err);
 }
 
-int ctrd_container_prune(berth_prune_result **out, berth_client *c, const char *const *labels, size_t label_count,
-			 berth_error *err)
-{
-	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
-	lo.all = 1;
-	lo.labels = labels;
-	lo.label_count = label_count;
-	berth_container_list *l = NULL;
-	int r = ctrd_container_list(&l, c, &lo, err);
-	if (r < 0)
-		return r;
-	berth_prune_result *res = calloc(1, sizeof *res);
-	if (!res) {
-		berth_container_list_free(l);
-		return BERTH_NOMEM(err);
-	}
-	for (size_t i = 0; i < l->len && r == 0; i++) {
-		berth_state st = l->items[i].state;
-		if (st != BERTH_STATE_EXITED && st != BERTH_STATE_CREATED && st != BERTH_STATE_DEAD)
-			continue;
-		r = ctrd_container_remove(c, l->items[i].id, false, false, err);
-		if (r == BERTH_ENOTFOUND || r == BERTH_ECONFLICT) {
-			r = 0; /* gone meanwhile, or started again: not prunable */
-			continue;
-		}
-		if (r == 0 && strv_push(&res->ids, l->items[i].id) < 0)
-			r = BERTH_NOMEM(err);
-	}
-	berth_container_list_free(l);
-	if (r < 0) {
-		berth_prune_result_free(res);
-		return r;
-	}
-	*out = res;
-	return 0;
-}
 
 int ctrd_raw_docker_view(sbuf *b, const ctrd_container *k)
 {

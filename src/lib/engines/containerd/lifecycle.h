@@ -83,8 +83,6 @@ int ctrd_container_update(struct berth_client *c, const char *id, const berth_up
 int ctrd_container_wait(berth_wait_outcome *out, struct berth_client *c, const char *id,
 			berth_wait_condition condition, int timeout_ms, berth_error *err);
 int ctrd_container_rename(struct berth_client *c, const char *id, const char *new_name, berth_error *err);
-int ctrd_container_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
-			 size_t label_count, berth_error *err);
 /* What inspect adds from the lifecycle's records: the health check's
  * configuration and state, an OOM kill seen in a stopped task's cgroup. */
 int ctrd_inspect_extra(berth_container_info *x, struct berth_client *c,

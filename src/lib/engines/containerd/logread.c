@@ -73,7 +73,9 @@ static int reader_open_file(log_reader *r, berth_error *err)
 	}
 	struct stat st;
 	if (fstat(r->fd, &st) == 0 && r->q.tail >= 0) {
-		int64_t off = ctrd_log_tail_offset(r->fd, st.st_size, r->q.tail, r->q.out, r->q.err);
+		/* as the Engine API engines do: the last N entries of both
+		 * channels, then the unselected channel is left out */
+		int64_t off = ctrd_log_tail_offset(r->fd, st.st_size, r->q.tail, true, true);
 		if (lseek(r->fd, off, SEEK_SET) < 0)
 			return berth_fail_full(err, BERTH_EUNAVAILABLE, 0, errno, "logs: seek: %s", strerror(errno));
 	}

@@ -643,7 +643,8 @@ static json_t *build_mounts(ob *b, const berth_spec *s, const ocispec_input *in)
 	append(b, a, mount(b, "/sys/fs/cgroup", "cgroup", "cgroup", s->privileged ? cgroup_rw : cgroup_ro,
 			   ARRAY_SIZE(cgroup_ro)));
 	append(b, a, mount(b, "/dev/mqueue", "mqueue", "mqueue", mqueue, ARRAY_SIZE(mqueue)));
-	if (!mounted_by_spec(s, "/dev/shm")) {
+	bool ipc_none = s->ipc_mode && STREQ(s->ipc_mode, "none");
+	if (!mounted_by_spec(s, "/dev/shm") && !ipc_none) { /* "none": no /dev/shm at all, as Docker */
 		if (s->ipc_mode && STREQ(s->ipc_mode, "host")) {
 			append(b, a, mount(b, "/dev/shm", "bind", "/dev/shm", bind, ARRAY_SIZE(bind)));
 		} else {

@@ -140,6 +140,8 @@ static void config(jb *b, json_t *body, const berth_spec *s, const char *owner, 
 		put(b, body, "Tty", json_true());
 	if (s->stdin_open)
 		put(b, body, "OpenStdin", json_true());
+	if (s->stdin_once)
+		put(b, body, "StdinOnce", json_true());
 	if (s->stop_signal) {
 		const char *name = berth_signal_name(s->stop_signal);
 		char num[16];

@@ -4,8 +4,7 @@
 #include "engineapi.h"
 #include "create.h"
 #include "parse.h"
-
-#include "../../parse/demux.h"
+#include "events_parse.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -40,6 +39,9 @@ static int podman_refine(int code, int status, const char *message)
 		return BERTH_EALREADY;
 	if (status == 500 && strstr(message, "no such container"))
 		return BERTH_ENOTFOUND;
+	/* changes (diff) of a container that does not exist */
+	if (status == 500 && strstr(message, "layer not known"))
+		return BERTH_ENOTFOUND;
 	if (status == 500 && (strstr(message, "container state improper") || strstr(message, "already in use")))
 		return BERTH_ECONFLICT;
 	if (status == 500 && strstr(message, "no such container"))
@@ -72,6 +74,7 @@ static const dialect dialects[] = {
 		.needs_stop_timeout_lookup = true,
 		.refine = docker_refine,
 		.update = UPDATE_COMPAT,
+		.events = &docker_events_dialect,
 	},
 	{
 		.engine = BERTH_ENGINE_PODMAN,
@@ -84,7 +87,12 @@ static const dialect dialects[] = {
 		.update_unsupported = UPDATE_FIELD_RESTART_POLICY,
 		.unknown_states = podman_unknown_states,
 		.create = &podman_create,
+		.logs_follow_polls = true,
 		.ops = podman_ops,
+		.top_text_rows = true,
+		.put_archive_makes_dest = true,
+		.events = &podman_events_dialect,
+		.attach_logs_misframed = true,
 	},
 };
 
@@ -132,11 +140,15 @@ static int prepare(prepared *p, struct berth_client *c, const call *k, berth_err
 		.body = p->body,
 		.body_len = p->body ? strlen(p->body) : 0,
 		.timeout_ms = k->timeout_ms ? k->timeout_ms : c->timeout_ms,
+		.head = strcmp(k->method, "HEAD") == 0,
+		.body_read = k->body_read,
+		.body_payload = k->body_payload,
+		.content_type = k->content_type,
+		.upgrade = k->upgrade,
 	};
 	if (!k->body && k->raw) {
 		p->req.body = k->raw;
 		p->req.body_len = k->raw_len;
-		p->req.content_type = k->content_type;
 	}
 	return 0;
 }
@@ -165,9 +177,10 @@ int do_call(struct berth_client *c, const call *k, http_response *resp, const in
 	return status_ok(resp->status, ok_statuses) ? 0 : status_error(api_of(c)->d, resp, what, err);
 }
 
-/* A call whose reply body is read piece by piece: on a 2xx status *out is
- * the open stream (the caller closes it). Another status is read (up to
- * 64 KiB, within the call's deadline) and mapped to an error. */
+/* A call whose reply body is read piece by piece: on a 2xx status (101
+ * for an upgrade) *out is the open stream (the caller closes it). Another
+ * status is read (up to 64 KiB, within the call's deadline) and mapped to
+ * an error. */
 int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
 		       const char *what, berth_error *err)
 {
@@ -179,7 +192,8 @@ int stream_call(http_stream **out, struct berth_client *c, const call *k, http_r
 		r = http_stream_open(&s, api_of(c)->t, &p.req, head, err);
 	if (r < 0)
 		return r;
-	if (status_ok(head->status, NULL)) {
+	static const int switched[] = { 101, 0 };
+	if (status_ok(head->status, k->upgrade ? switched : NULL)) {
 		*out = s;
 		return 0;
 	}
@@ -194,7 +208,7 @@ int stream_call(http_stream **out, struct berth_client *c, const call *k, http_r
 
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
-static int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err)
+int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err)
 {
 	if (sbuf_adds(path, kind) < 0 || sbuf_add_urlenc(path, id) < 0 || sbuf_adds(path, rest) < 0)
 		return BERTH_NOMEM(err);
@@ -355,17 +369,6 @@ static int api_info(berth_info **out, struct berth_client *c, berth_error *err)
 	call k = { "GET", "/info", NULL, 0 };
 	int r = do_call(c, &k, &resp, NULL, "info", err);
 	return r < 0 ? r : with_endpoint(c, engineapi_parse_info(out, resp.body.data, resp.body.len, err), err);
-}
-
-static json_t *strv_to_json(const strv *v)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < v->len; i++)
-		if (json_array_append_new(a, json_string(v->items[i])) < 0) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
 }
 
 static int api_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err)
@@ -579,88 +582,38 @@ static int keep_tail(sbuf *b, const char *data, size_t len)
 	return sbuf_add(b, data, len);
 }
 
-/* Read an attached exec's framed output to its end. */
-static int drain_exec_output(http_stream *s, sbuf *output, int64_t deadline, berth_error *err)
-{
-	demux d;
-	demux_init(&d, false);
-	for (;;) {
-		const char *data;
-		size_t len;
-		int r = http_stream_read(s, &data, &len, remaining_ms(deadline), err);
-		if (r == BERTH_ITEROVER)
-			return 0; /* a cut frame at the end is of no matter here */
-		if (r < 0)
-			return r;
-		demux_piece piece;
-		while ((r = demux_next(&d, &data, &len, &piece, err)) == 1)
-			if (output && keep_tail(output, piece.data, piece.len) < 0)
-				return BERTH_NOMEM(err);
-		if (r < 0)
-			return r;
-	}
-}
-
+/* The readiness exec probe: the streaming exec of exec.c, with the last
+ * bytes of the output kept. Attached, not detached: Podman 4.3 never
+ * records the end of a detached exec. */
 static int api_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
 			  int timeout_ms, berth_error *err)
 {
 	int64_t deadline = now_ms() + timeout_ms;
-	/* Attached, not detached: Podman 4.3 never records the end of a
-	 * detached exec (its inspect says Running forever), while on both
-	 * engines an attached start streams the output and closes at the end. */
-	_cleanup_json_ json_t *body = json_pack("{s:o,s:b,s:b,s:b}", "Cmd", strv_to_json(argv), "AttachStdout", 1,
-						"AttachStderr", 1, "Tty", 0);
-	_cleanup_json_ json_t *start = json_pack("{s:b,s:b}", "Detach", 0, "Tty", 0);
-	if (!body || !start)
-		return BERTH_NOMEM(err);
-	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, "/containers/", id, "/exec", err);
-	if (r < 0)
-		return r;
-	what_buf what;
-	snprintf(what, sizeof what, "exec in %s", id);
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	call k = { "POST", path.data, body, remaining_ms(deadline) ? remaining_ms(deadline) : 1, false };
-	r = do_call(c, &k, &resp, NULL, what, err);
+	berth_exec_options o = BERTH_EXEC_OPTIONS_INIT;
+	o.argv = (const char *const *)argv->items;
+	o.argc = argv->len;
+	berth_stream *s = NULL;
 	_cleanup_free_ char *exec_id = NULL;
-	if (r == 0)
-		r = with_endpoint(c, engineapi_parse_create(&exec_id, resp.body.data, resp.body.len, what, err), err);
+	int r = engineapi_exec_start(&s, &exec_id, c, id, &o, err);
+	while (r == 0) {
+		berth_frame f;
+		int left = remaining_ms(deadline);
+		r = left > 0 ? berth_stream_next(s, &f, left, err) : BERTH_ETIMEDOUT;
+		if (r == BERTH_ITEROVER) {
+			r = 0;
+			break;
+		}
+		if (r == BERTH_ETIMEDOUT)
+			r = berth_fail(err, BERTH_ETIMEDOUT, "exec in %s: the command still runs after %d ms", id,
+				       timeout_ms);
+		else if (r == 0 && output && keep_tail(output, f.data, f.len) < 0)
+			r = BERTH_NOMEM(err);
+	}
+	berth_stream_free(s);
 	if (r < 0)
 		return r;
-
-	sbuf_reset(&path);
-	if ((r = object_path(&path, "/exec/", exec_id, "/start", err)) < 0)
-		return r;
-	http_response_release(&resp);
-	k = (call){ "POST", path.data, start, remaining_ms(deadline) ? remaining_ms(deadline) : 1, false };
-	http_stream *s = NULL;
-	r = stream_call(&s, c, &k, &resp, what, err);
-	if (r == 0) {
-		r = drain_exec_output(s, output, deadline, err);
-		http_stream_close(s);
-	}
-	if (r < 0)
-		return r;
-
-	/* The output ends with the process; the engine may record its exit a
-	 * moment later. */
-	sbuf_reset(&path);
-	if ((r = object_path(&path, "/exec/", exec_id, "/json", err)) < 0)
-		return r;
-	for (int delay = 10;; delay = delay < 100 ? delay * 2 : 100) {
-		http_response_release(&resp);
-		k = (call){ "GET", path.data, NULL, remaining_ms(deadline) ? remaining_ms(deadline) : 1, false };
-		bool running = false;
-		r = do_call(c, &k, &resp, NULL, what, err);
-		if (r == 0)
-			r = with_endpoint(c, engineapi_parse_exec_inspect(&running, exit_code, resp.body.data,
-									 resp.body.len, what, err), err);
-		if (r < 0 || !running)
-			return r;
-		if (remaining_ms(deadline) <= delay)
-			return berth_fail(err, BERTH_ETIMEDOUT, "%s: the command still runs after %d ms", what, timeout_ms);
-		usleep((useconds_t)delay * 1000);
-	}
+	int left = remaining_ms(deadline);
+	return engineapi_exec_exit_code(exit_code, c, exec_id, left > 0 ? left : 1, err);
 }
 
 /* Podman's native API, where the compat one has no equivalent. */
@@ -714,6 +667,18 @@ static const berth_engine_ops engineapi_ops = {
 	.container_update = engineapi_update,
 	.container_wait = engineapi_wait,
 	.container_prune = engineapi_prune,
+	.container_stats = engineapi_stats,
+	.container_stats_stream = engineapi_stats_stream,
+	.container_top = engineapi_top,
+	.container_diff = engineapi_diff,
+	.container_stat_path = engineapi_stat_path,
+	.container_get_archive = engineapi_get_archive,
+	.container_put_archive = engineapi_put_archive,
+	.events_watch = engineapi_events_watch,
+	.clock_ns = engineapi_clock_ns,
+	.exec_start = engineapi_exec_start,
+	.exec_exit_code = engineapi_exec_exit_code,
+	.container_attach = engineapi_attach_container,
 	.close = api_close,
 	.image_list = engineapi_image_list,
 	.image_inspect = engineapi_image_inspect,

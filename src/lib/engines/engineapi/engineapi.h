@@ -37,9 +37,24 @@ typedef struct dialect {
 	const char *const *unknown_states; /* list status words it refuses (NULL-terminated) */
 	/* How its create differs from Docker's (NULL: it does not). */
 	const engineapi_create_dialect *create;
+	/* Logs: the engine's follow loses data (Podman 4.3, see logs.c):
+	 * berth follows by reading the stored log again. */
+	bool logs_follow_polls;
 	/* The engine's operations when they differ from the common table
 	 * (NULL: engineapi_ops). */
 	const berth_engine_ops *(*ops)(void);
+	/* top: ps output may come as text lines, one cell per row, to be cut
+	 * into columns (Podman running ps inside the container) */
+	bool top_text_rows;
+	/* put archive makes a missing destination directory instead of
+	 * answering 404 (Podman 4.3) */
+	bool put_archive_makes_dest;
+	/* How its events are worded (events_parse.h; NULL: Docker's). */
+	const struct events_dialect *events;
+	/* An attach's replay of past output (logs=1) is misframed: a line's
+	 * frame length leaves out its newline (Podman 4.3), so it cannot be
+	 * parsed. */
+	bool attach_logs_misframed;
 } dialect;
 
 typedef struct engineapi {
@@ -56,9 +71,13 @@ typedef struct call {
 	json_t *body;          /* borrowed */
 	int timeout_ms;        /* 0: the client's default; <0: none */
 	bool unversioned;      /* path is complete ("/v4.0.0/libpod/..."): no prefix */
-	const void *raw;       /* a body that is not JSON (body NULL), borrowed */
+	/* a body streamed from a reader instead (sent chunked), and its type */
+	ssize_t (*body_read)(void *buf, size_t cap, void *payload);
+	void *body_payload;
+	const char *content_type;  /* NULL: application/json */
+	bool upgrade;          /* ask for the raw stream (Upgrade: tcp); 101 is success */
+	const void *raw;       /* a body already in memory that is not JSON (body NULL), borrowed */
 	size_t raw_len;
-	const char *content_type; /* of raw */
 } call;
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
@@ -78,21 +97,32 @@ extern const int ok_already[];
 int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
 	    const char *what, berth_error *err);
 
-/* A call whose reply body is read piece by piece: on a 2xx status *out is
- * the open stream (the caller closes it); another status is read and
- * mapped to an error. */
-int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
-		const char *what, berth_error *err);
-
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
 int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
 		   int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
 		   http_response *resp, berth_error *err);
 
+/* A call whose reply body is read piece by piece: on a 2xx status *out is
+ * the open stream (the caller closes it); another status is mapped to an
+ * error. */
+int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head, const char *what,
+		berth_error *err);
+/* path += kind + url-encoded id + rest */
+int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
+
 /* A POST on /containers/{id}{rest} whose reply body does not matter. */
 int container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
 		   const char *verb, berth_error *err);
+
+/* A call whose reply body is read piece by piece (or, with k->upgrade,
+ * whose connection is switched to a raw stream): on success *out is the
+ * open stream (the caller closes it); an error status is read and mapped. */
+int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+		const char *what, berth_error *err);
+
+/* "{kind}{url-encoded id}{rest}" appended to path. */
+int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
 
 /* A malformed reply names the endpoint it came from. */
 int with_endpoint(const struct berth_client *c, int r, berth_error *err);
@@ -119,6 +149,28 @@ int engineapi_wait(berth_wait_outcome *out, struct berth_client *c, const char *
 int engineapi_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
 		    size_t label_count, berth_error *err);
 
+/* ---- io.c: stats, top, diff, paths and archives ------------------------- */
+int engineapi_stats(berth_stats **out, struct berth_client *c, const char *id, berth_error *err);
+int engineapi_stats_stream(berth_stream **out, struct berth_client *c, const char *id, berth_error *err);
+int engineapi_top(berth_top **out, struct berth_client *c, const char *id, const char *ps_args, berth_error *err);
+int engineapi_diff(berth_changes **out, struct berth_client *c, const char *id, berth_error *err);
+int engineapi_stat_path(berth_path_info **out, struct berth_client *c, const char *id, const char *path,
+			berth_error *err);
+int engineapi_get_archive(berth_stream **out, struct berth_client *c, const char *id, const char *path,
+			  berth_error *err);
+int engineapi_put_archive(struct berth_client *c, const char *id, const char *dest_dir, berth_read_cb read,
+			  void *payload, const berth_put_archive_options *opts, berth_error *err);
+/* ---- events.c ---------------------------------------------------------- */
+int engineapi_events_watch(berth_stream **out, struct berth_client *c, const struct events_query *q,
+			   berth_error *err);
+int engineapi_clock_ns(int64_t *out, struct berth_client *c, berth_error *err);
+/* ---- exec.c ------------------------------------------------------------- */
+int engineapi_exec_start(berth_stream **out, char **out_exec_id, struct berth_client *c, const char *id,
+			 const berth_exec_options *opts, berth_error *err);
+int engineapi_exec_exit_code(int *out_code, struct berth_client *c, const char *exec_id, int timeout_ms,
+			     berth_error *err);
+int engineapi_attach_container(berth_stream **out, struct berth_client *c, const char *id,
+			       const berth_attach_options *opts, berth_error *err);
 /* ---- images.c ----------------------------------------------------------- */
 int engineapi_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
 			 berth_error *err);

@@ -1,9 +1,8 @@
 /* Read the parts of an OCI runtime spec (the JSON containerd keeps on a
- * container record) that inspect reports. No I/O: bytes in, model out. */
-#include "containerd.h"
-#include "specgen.h"
-
-#include <jansson.h>
+ * container record) that inspect reports. No I/O: bytes in, model out;
+ * fuzzed through fuzz/fuzz_image_json.c. */
+#include "ocispec.h"
+#include "json_util.h"
 
 /* The mounts every spec has: not the user's. */
 static bool default_mount(const char *dest)
@@ -53,7 +52,7 @@ static int read_mounts(berth_container_info *x, json_t *mounts)
 	return 0;
 }
 
-int ctrd_spec_read(berth_container_info *x, const char *json, size_t len)
+int oci_spec_read(berth_container_info *x, const char *json, size_t len)
 {
 	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(root)) {
@@ -61,9 +60,9 @@ int ctrd_spec_read(berth_container_info *x, const char *json, size_t len)
 		return -EINVAL;
 	}
 	json_t *proc = json_object_get(root, "process");
-	int r = ocispec_json_strv(&x->cmd, json_object_get(proc, "args"));
+	int r = json_strv_append(&x->cmd, json_object_get(proc, "args"));
 	if (r == 0)
-		r = ocispec_json_strv(&x->env, json_object_get(proc, "env"));
+		r = json_strv_append(&x->env, json_object_get(proc, "env"));
 	x->tty = json_is_true(json_object_get(proc, "terminal"));
 	if (r == 0)
 		r = read_mounts(x, json_object_get(root, "mounts"));

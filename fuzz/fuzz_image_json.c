@@ -1,0 +1,52 @@
+/* Fuzz target: the image JSON parsers (parse/image_json.c), every one of
+ * them on the same input: the Engine API's list, inspect and load reply,
+ * OCI indexes, manifests and configs, docker-save's manifest.json, and the
+ * OCI runtime spec reader (parse/ocispec.c). */
+#include "fuzz.h"
+#include "../src/lib/parse/image_json.h"
+#include "../src/lib/parse/ocispec.h"
+
+#include <stdlib.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *s = (const char *)data;
+	berth_image_list *l = NULL;
+	if (image_list_parse(&l, s, size, NULL) == 0) {
+		for (size_t i = 0; i < berth_image_list_count(l); i++)
+			if (!berth_image_list_id(l, i))
+				abort();
+		berth_image_list_free(l);
+	}
+	berth_image_info *x = NULL;
+	if (image_info_parse(&x, s, size, NULL) == 0) {
+		if (!berth_image_info_id(x) || !berth_image_info_raw_json(x))
+			abort();
+		berth_image_info_free(x);
+	}
+	sbuf names = SBUF_INIT;
+	image_load_reply_parse(&names, s, size, NULL);
+	sbuf_release(&names);
+	image_desc *d = NULL;
+	size_t n = 0;
+	if (image_index_parse(&d, &n, s, size, NULL) == 0)
+		image_descs_free(d, n);
+	image_desc cfg = { 0 };
+	if (image_manifest_parse(&cfg, &d, &n, s, size, NULL) == 0) {
+		image_desc_release(&cfg);
+		image_descs_free(d, n);
+	}
+	strv ids = STRV_INIT;
+	image_config_diff_ids(&ids, s, size, NULL);
+	strv_release(&ids);
+	save_image *si = NULL;
+	if (save_manifest_parse(&si, &n, s, size, NULL) == 0)
+		save_images_free(si, n);
+	/* the OCI runtime spec of a containerd container record */
+	berth_container_info *ci = calloc(1, sizeof *ci);
+	if (ci) {
+		oci_spec_read(ci, s, size);
+		berth_container_info_free(ci);
+	}
+	return 0;
+}

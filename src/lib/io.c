@@ -1,0 +1,204 @@
+/* Entry points and accessors of stats, top, diff, path stat and archives.
+ * Arguments are checked here, before any request; then the engine is
+ * called. */
+#include "engine.h"
+#include "io_model.h"
+
+/* ---- stats ------------------------------------------------------------------ */
+
+double stats_cpu_percent(uint64_t cpu, uint64_t pre_cpu, uint64_t system, uint64_t pre_system, unsigned cpus)
+{
+	if (cpu <= pre_cpu || system <= pre_system)
+		return 0.0;
+	double cpu_delta = (double)(cpu - pre_cpu);
+	double sys_delta = (double)(system - pre_system);
+	return cpu_delta / sys_delta * (double)cpus * 100.0;
+}
+
+bool stats_has_pre(const berth_stats *s) { return s->pre_system_total > 0 && s->pre_cpu_total > 0; }
+
+void stats_cpu_against(berth_stats *s, const berth_stats *earlier)
+{
+	s->pre_cpu_total = earlier->cpu_total;
+	s->pre_system_total = earlier->system_total;
+	s->cpu_percent = stats_cpu_percent(s->cpu_total, s->pre_cpu_total, s->system_total, s->pre_system_total,
+					   s->online_cpus);
+}
+
+void berth_stats_free(berth_stats *s)
+{
+	if (!s)
+		return;
+	free(s->id);
+	free(s->name);
+	free(s->raw);
+	free(s);
+}
+
+int64_t berth_stats_time_ns(const berth_stats *s) { return s ? s->time_ns : 0; }
+const char *berth_stats_id(const berth_stats *s) { return s ? strempty(s->id) : ""; }
+const char *berth_stats_name(const berth_stats *s) { return s ? strempty(s->name) : ""; }
+double berth_stats_cpu_percent(const berth_stats *s) { return s ? s->cpu_percent : 0; }
+unsigned berth_stats_online_cpus(const berth_stats *s) { return s ? s->online_cpus : 0; }
+uint64_t berth_stats_memory_usage(const berth_stats *s) { return s ? s->mem_usage : 0; }
+uint64_t berth_stats_memory_limit(const berth_stats *s) { return s ? s->mem_limit : 0; }
+double berth_stats_memory_percent(const berth_stats *s) { return s ? s->mem_percent : 0; }
+uint64_t berth_stats_net_rx(const berth_stats *s) { return s ? s->net_rx : 0; }
+uint64_t berth_stats_net_tx(const berth_stats *s) { return s ? s->net_tx : 0; }
+uint64_t berth_stats_block_read(const berth_stats *s) { return s ? s->blk_read : 0; }
+uint64_t berth_stats_block_write(const berth_stats *s) { return s ? s->blk_write : 0; }
+uint64_t berth_stats_pids(const berth_stats *s) { return s ? s->pids : 0; }
+const char *berth_stats_raw_json(const berth_stats *s) { return s ? strempty(s->raw) : ""; }
+
+int berth_container_stats(berth_stats **out, berth_client *c, const char *id, berth_error *err)
+{
+	CHECK_ARG(out && c, err, "out or client is NULL");
+	int r = check_id(id, err);
+	return r < 0 ? r : ENGINE_CALL(c, container_stats, err, out, c, id, err);
+}
+
+int berth_container_stats_stream(berth_stream **out, berth_client *c, const char *id, berth_error *err)
+{
+	CHECK_ARG(out && c, err, "out or client is NULL");
+	int r = check_id(id, err);
+	return r < 0 ? r : ENGINE_CALL(c, container_stats_stream, err, out, c, id, err);
+}
+
+/* ---- top ------------------------------------------------------------------------ */
+
+void berth_top_free(berth_top *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; t->cells && i < t->rows * t->titles.len; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	strv_release(&t->titles);
+	free(t);
+}
+
+size_t berth_top_title_count(const berth_top *t) { return t ? t->titles.len : 0; }
+const char *berth_top_title(const berth_top *t, size_t col)
+{
+	return t && col < t->titles.len ? t->titles.items[col] : NULL;
+}
+size_t berth_top_row_count(const berth_top *t) { return t ? t->rows : 0; }
+const char *berth_top_cell(const berth_top *t, size_t row, size_t col)
+{
+	if (!t || row >= t->rows || col >= t->titles.len)
+		return NULL;
+	return t->cells[row * t->titles.len + col];
+}
+
+int berth_container_top(berth_top **out, berth_client *c, const char *id, const char *ps_args, berth_error *err)
+{
+	CHECK_ARG(out && c, err, "out or client is NULL");
+	int r = check_id(id, err);
+	if (r == 0 && ps_args && strlen(ps_args) > 1024)
+		r = berth_fail(err, BERTH_EINVAL, "top %s: ps_args longer than 1024 bytes", id);
+	return r < 0 ? r : ENGINE_CALL(c, container_top, err, out, c, id, isempty(ps_args) ? NULL : ps_args, err);
+}
+
+/* ---- diff ----------------------------------------------------------------------- */
+
+void berth_changes_free(berth_changes *ch)
+{
+	if (!ch)
+		return;
+	for (size_t i = 0; i < ch->n; i++)
+		free(ch->paths[i]);
+	free(ch->paths);
+	free(ch->kinds);
+	free(ch);
+}
+
+size_t berth_changes_count(const berth_changes *ch) { return ch ? ch->n : 0; }
+const char *berth_changes_path(const berth_changes *ch, size_t i) { return ch && i < ch->n ? ch->paths[i] : NULL; }
+berth_change_kind berth_changes_kind(const berth_changes *ch, size_t i)
+{
+	return ch && i < ch->n ? ch->kinds[i] : BERTH_CHANGE_CHANGED;
+}
+
+const char *berth_change_kind_letter(berth_change_kind k)
+{
+	switch (k) {
+	case BERTH_CHANGE_ADDED:
+		return "A";
+	case BERTH_CHANGE_DELETED:
+		return "D";
+	case BERTH_CHANGE_CHANGED:
+		break;
+	}
+	return "C";
+}
+
+int berth_container_diff(berth_changes **out, berth_client *c, const char *id, berth_error *err)
+{
+	CHECK_ARG(out && c, err, "out or client is NULL");
+	int r = check_id(id, err);
+	return r < 0 ? r : ENGINE_CALL(c, container_diff, err, out, c, id, err);
+}
+
+/* ---- paths and archives ------------------------------------------------------------- */
+
+void berth_path_info_free(berth_path_info *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	free(p->link_target);
+	free(p);
+}
+
+const char *berth_path_info_name(const berth_path_info *p) { return p ? strempty(p->name) : ""; }
+int64_t berth_path_info_size(const berth_path_info *p) { return p ? p->size : 0; }
+uint32_t berth_path_info_mode(const berth_path_info *p) { return p ? p->mode : 0; }
+int berth_path_info_is_dir(const berth_path_info *p) { return p && (p->mode & 0170000) == 0040000; }
+int64_t berth_path_info_mtime_ns(const berth_path_info *p) { return p ? p->mtime_ns : 0; }
+const char *berth_path_info_link_target(const berth_path_info *p) { return p ? strempty(p->link_target) : ""; }
+
+/* An absolute path inside the container; `what` names the argument. */
+static int check_path(const char *path, const char *verb, const char *what, berth_error *err)
+{
+	if (isempty(path) || path[0] != '/')
+		return berth_fail(err, BERTH_EINVAL, "%s: %s \"%s\" is not an absolute path", verb, what,
+				  strempty(path));
+	if (strlen(path) > 4096)
+		return berth_fail(err, BERTH_EINVAL, "%s: %s longer than 4096 bytes", verb, what);
+	return 0;
+}
+
+int berth_container_stat_path(berth_path_info **out, berth_client *c, const char *id, const char *path,
+			      berth_error *err)
+{
+	CHECK_ARG(out && c, err, "out or client is NULL");
+	int r = check_id(id, err);
+	if (r == 0)
+		r = check_path(path, "stat", "path", err);
+	return r < 0 ? r : ENGINE_CALL(c, container_stat_path, err, out, c, id, path, err);
+}
+
+int berth_container_get_archive(berth_stream **out, berth_client *c, const char *id, const char *path,
+				berth_error *err)
+{
+	CHECK_ARG(out && c, err, "out or client is NULL");
+	int r = check_id(id, err);
+	if (r == 0)
+		r = check_path(path, "get archive", "path", err);
+	return r < 0 ? r : ENGINE_CALL(c, container_get_archive, err, out, c, id, path, err);
+}
+
+int berth_container_put_archive(berth_client *c, const char *id, const char *dest_dir, berth_read_cb read,
+				void *payload, const berth_put_archive_options *opts, berth_error *err)
+{
+	CHECK_ARG(c, err, "client is NULL");
+	CHECK_ARG(read, err, "read callback is NULL");
+	CHECK_OPTS(opts, BERTH_PUT_ARCHIVE_OPTIONS_VERSION, err);
+	berth_put_archive_options o = BERTH_PUT_ARCHIVE_OPTIONS_INIT;
+	if (opts)
+		o = *opts;
+	int r = check_id(id, err);
+	if (r == 0)
+		r = check_path(dest_dir, "put archive", "dest_dir", err);
+	return r < 0 ? r : ENGINE_CALL(c, container_put_archive, err, c, id, dest_dir, read, payload, &o, err);
+}

@@ -1,0 +1,21 @@
+/* Small jansson helpers shared by the JSON parsers in parse/ (the only
+ * library code beside the Engine API backend that includes <jansson.h>). */
+#ifndef BERTH_PARSE_JSON_UTIL_H
+#define BERTH_PARSE_JSON_UTIL_H
+
+#include "../model.h"
+
+#include <jansson.h>
+
+/* Append the string items of array a (other items are skipped). 0 or -ENOMEM. */
+static inline int json_strv_append(strv *out, json_t *a)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v)
+		if (json_is_string(v) && strv_push(out, json_string_value(v)) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+#endif

@@ -1,0 +1,13 @@
+/* The OCI runtime spec a containerd container record carries: the parts
+ * inspect reports. Pure parser (parse/ocispec.c). */
+#ifndef BERTH_PARSE_OCISPEC_H
+#define BERTH_PARSE_OCISPEC_H
+
+#include "../model.h"
+
+/* Fill x's cmd, env, tty and mounts (the spec's own defaults such as /proc
+ * and /dev left out) from the spec's JSON. 0, -ENOMEM, or -EINVAL for text
+ * that is not a JSON object. */
+int oci_spec_read(berth_container_info *x, const char *json, size_t len);
+
+#endif
