@@ -9,22 +9,12 @@
 
 #include <ctype.h>
 #include <inttypes.h>
-#include <jansson.h>
+#include "../../parse/json_util.h"
 #include <stdio.h>
 
 #define _cleanup_json_ _cleanup_(json_decrefp)
 
 /* ---- the image config ------------------------------------------------------ */
-
-int ocispec_json_strv(strv *out, json_t *arr)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v)
-		if (json_is_string(v) && strv_push(out, json_string_value(v)) < 0)
-			return -ENOMEM;
-	return 0;
-}
 
 static int dup_string(char **out, json_t *obj, const char *key)
 {
@@ -56,15 +46,15 @@ static int config_fields(oci_image_config *c, json_t *root)
 	if (!json_is_object(cfg))
 		cfg = json_object_get(root, "Config"); /* Docker's own spelling in older configs */
 	json_t *rootfs = json_object_get(root, "rootfs");
-	if (ocispec_json_strv(&c->diff_ids, json_object_get(rootfs, "diff_ids")) < 0)
+	if (json_strv_append(&c->diff_ids, json_object_get(rootfs, "diff_ids")) < 0)
 		return -ENOMEM;
 	if (!json_is_object(cfg))
 		return 0;
 	json_t *ep = json_object_get(cfg, "Entrypoint"), *cmd = json_object_get(cfg, "Cmd");
 	c->has_entrypoint = json_is_array(ep);
 	c->has_cmd = json_is_array(cmd);
-	if (ocispec_json_strv(&c->env, json_object_get(cfg, "Env")) < 0 || ocispec_json_strv(&c->entrypoint, ep) < 0 ||
-	    ocispec_json_strv(&c->cmd, cmd) < 0 || dup_string(&c->user, cfg, "User") < 0 ||
+	if (json_strv_append(&c->env, json_object_get(cfg, "Env")) < 0 || json_strv_append(&c->entrypoint, ep) < 0 ||
+	    json_strv_append(&c->cmd, cmd) < 0 || dup_string(&c->user, cfg, "User") < 0 ||
 	    dup_string(&c->workdir, cfg, "WorkingDir") < 0 || dup_string(&c->stop_signal, cfg, "StopSignal") < 0)
 		return -ENOMEM;
 	const char *key;
@@ -75,7 +65,7 @@ static int config_fields(oci_image_config *c, json_t *root)
 	json_t *hc = json_object_get(cfg, "Healthcheck");
 	if (json_is_object(hc)) {
 		c->has_health = true;
-		if (ocispec_json_strv(&c->health_test, json_object_get(hc, "Test")) < 0)
+		if (json_strv_append(&c->health_test, json_object_get(hc, "Test")) < 0)
 			return -ENOMEM;
 		/* nanoseconds in the config */
 		c->health_interval_ms = json_integer_value(json_object_get(hc, "Interval")) / 1000000;

@@ -31,10 +31,6 @@ typedef struct oci_image_config {
 int oci_image_config_parse(oci_image_config *out, const char *json, size_t len, berth_error *err);
 void oci_image_config_release(oci_image_config *c);
 
-/* Append the strings of a JSON array (other values skipped). 0 or -ENOMEM. */
-struct json_t;
-int ocispec_json_strv(strv *out, struct json_t *arr);
-
 /* The chain id of the layers (the snapshot key of the top layer):
  * "sha256:<64 hex>". 0 or BERTH_EINVAL (no layers, malformed diff id). */
 int oci_chain_id(char out[72], const strv *diff_ids, berth_error *err);
