@@ -769,3 +769,9 @@ meta seconds "$(($(date +%s) - T_START))"
 "$PY" "$BENCH/report.py" "$OUT" | tee "$OUT/report.md"
 ln -sfn "$RUN_ID" "$BENCH/results/latest"
 log "raw results: $OUT (report.md, cells.tsv, hf/*.json, mem/*.txt)"
+
+# containerd: one full lifecycle, berth against ctr's chain (its own table)
+if "$BERTH" -E containerd ping >/dev/null 2>&1; then
+	log "containerd: one lifecycle, berth vs ctr"
+	"$BENCH/containerd_lifecycle.sh" "$LC_RUNS" | tee "$OUT/containerd-lifecycle.md" || true
+fi

@@ -138,7 +138,15 @@ static void test_up_replaces(void **state)
 	/* first up: nothing to replace; it writes into a named volume */
 	const char *writer[] = { "sh", "-c", "echo kept > /data/f; exec sleep 300" };
 	berth_spec *s1 = spec_of(name, writer, 3);
-	assert_ok(berth_spec_add_volume(s1, vol, "/data", 0, NULL, &err), &err);
+	/* containerd has no volumes: a host directory stands in for one */
+	char bind_dir[] = "/tmp/berth-t-upvol-XXXXXX";
+	bool ctrd = engine == BERTH_ENGINE_CONTAINERD;
+	if (ctrd)
+		assert_non_null(mkdtemp(bind_dir));
+	if (ctrd)
+		assert_ok(berth_spec_add_bind(s1, bind_dir, "/data", 0, NULL, &err), &err);
+	else
+		assert_ok(berth_spec_add_volume(s1, vol, "/data", 0, NULL, &err), &err);
 	char *id1 = NULL;
 	assert_ok(berth_container_up(&id1, client, s1, &err), &err);
 	berth_container_info *x = inspect(name);
@@ -162,7 +170,10 @@ static void test_up_replaces(void **state)
 	/* a changed spec replaces it; the named volume and its data survive */
 	const char *reader[] = { "sleep", "301" };
 	berth_spec *s2 = spec_of(name, reader, 2);
-	assert_ok(berth_spec_add_volume(s2, vol, "/data", 0, NULL, &err), &err);
+	if (ctrd)
+		assert_ok(berth_spec_add_bind(s2, bind_dir, "/data", 0, NULL, &err), &err);
+	else
+		assert_ok(berth_spec_add_volume(s2, vol, "/data", 0, NULL, &err), &err);
 	char *id2 = NULL;
 	assert_ok(berth_container_up(&id2, client, s2, &err), &err);
 	assert_string_not_equal(id1, id2);
@@ -191,7 +202,13 @@ static void test_up_replaces(void **state)
 	berth_container_info_free(x);
 
 	force_remove(id2);
-	remove_volume(vol);
+	if (ctrd) {
+		char rm[128];
+		snprintf(rm, sizeof rm, "rm -rf %s", bind_dir);
+		assert_int_equal(system(rm), 0);
+	} else {
+		remove_volume(vol);
+	}
 	berth_free(id1);
 	berth_free(id2);
 	berth_spec_free(s1);
@@ -208,10 +225,14 @@ static void test_up_leaves_foreign(void **state)
 	berth_error err = BERTH_ERROR_INIT;
 	const char *name = name_of("foreign");
 	char cmd[512];
-	snprintf(cmd, sizeof cmd, "%s run -d --name %s -l %s=%s %s sleep 300 >/dev/null",
-		 engine == BERTH_ENGINE_PODMAN ? "podman --url unix:///run/podman/podman.sock"
-					       : "docker -H unix:///var/run/docker.sock",
-		 name, RUN_LABEL, run_id, IMAGE);
+	if (engine == BERTH_ENGINE_CONTAINERD)
+		snprintf(cmd, sizeof cmd, "ctr -n default run -d --null-io --label %s=%s %s %s sleep 300 >/dev/null",
+			 RUN_LABEL, run_id, IMAGE, name);
+	else
+		snprintf(cmd, sizeof cmd, "%s run -d --name %s -l %s=%s %s sleep 300 >/dev/null",
+			 engine == BERTH_ENGINE_PODMAN ? "podman --url unix:///run/podman/podman.sock"
+						       : "docker -H unix:///var/run/docker.sock",
+			 name, RUN_LABEL, run_id, IMAGE);
 	assert_int_equal(system(cmd), 0);
 	berth_container_info *before = inspect(name);
 	char *id = strdup(berth_container_info_id(before));

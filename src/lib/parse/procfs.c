@@ -5,7 +5,8 @@
  * ".../libpod-<id>" (Podman), ".../cri-containerd-<id>" or "/kubepods/..."
  * (Kubernetes), "/lxc/<name>" or "lxc.payload.<name>" (LXC).
  * mountinfo carries the engine's per-container files bind-mounted in:
- * ".../docker/containers/<id>/hostname", ".../overlay-containers/<id>/userdata/..." */
+ * ".../docker/containers/<id>/hostname", ".../overlay-containers/<id>/userdata/...",
+ * ".../berth/containerd/<namespace>/<id>/hosts" (berth on containerd) */
 #include "procfs.h"
 
 #include <string.h>
@@ -97,6 +98,19 @@ bool procfs_scan_mountinfo(const char *text, size_t len, proc_hint *out)
 		const char *le = nl ? nl : end;
 		if (scan_markers(line, le, markers, sizeof markers / sizeof *markers, out))
 			return true;
+		/* berth's containerd containers bind-mount their /etc files from
+		 * .../berth/containerd/<namespace>/<id>/ */
+		for (const char *p = line; (p = find_in(p, le, "/berth/containerd/")); p++) {
+			const char *ns = p + strlen("/berth/containerd/");
+			const char *slash = memchr(ns, '/', (size_t)(le - ns));
+			if (slash && slash > ns && id_at(slash + 1, le) && (slash + 1 + CONTAINER_ID_LEN == le ||
+									    slash[1 + CONTAINER_ID_LEN] == '/')) {
+				memcpy(out->id, slash + 1, CONTAINER_ID_LEN);
+				out->id[CONTAINER_ID_LEN] = '\0';
+				out->runtime = "containerd";
+				return true;
+			}
+		}
 		line = nl ? nl + 1 : end; /* never past end: end + 1 would be UB */
 	}
 	return false;

@@ -1,6 +1,7 @@
 /* The containerd backend: attach, the ops table, ping, version, info and
  * the helpers every file of the backend uses to make a call. */
 #include "containerd.h"
+#include "lifecycle.h"
 
 #include <stdio.h>
 #include <sys/sysinfo.h>
@@ -272,6 +273,23 @@ static const berth_engine_ops containerd_ops = {
 	.container_remove = ctrd_container_remove,
 	.container_prune = ctrd_container_prune,
 	.close = ctrd_close,
+	/* lifecycle.c, logs.c, exec.c */
+	.container_create = ctrd_container_create,
+	.container_start = ctrd_container_start,
+	.container_stop = ctrd_container_stop,
+	.container_restart = ctrd_container_restart,
+	.container_kill = ctrd_container_kill,
+	.container_pause = ctrd_container_pause,
+	.container_unpause = ctrd_container_unpause,
+	.container_update = ctrd_container_update,
+	.container_wait = ctrd_container_wait,
+	.container_rename = ctrd_container_rename,
+	.health_run = ctrd_health_run,
+	.logs_scan = ctrd_logs_scan,
+	.container_logs = ctrd_container_logs_q,
+	.exec_probe = ctrd_exec_probe,
+	.exec_start = ctrd_exec_start_op,
+	.exec_exit_code = ctrd_exec_exit_code,
 	.image_list = ctrd_image_list,
 	.image_inspect = ctrd_image_inspect,
 	.image_tag = ctrd_image_tag,

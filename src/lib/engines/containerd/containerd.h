@@ -118,6 +118,10 @@ int ctrd_container_prune(berth_prune_result **out, struct berth_client *c, const
 			 size_t label_count, berth_error *err);
 
 /* images.c */
+/* The config blob of the image `name` (a name or an id, as inspect takes
+ * it; this host's platform of an index) into cfg, and the name of its
+ * record (*out_name, malloc'd). BERTH_ENOTFOUND "No such image". */
+int ctrd_image_config(sbuf *cfg, char **out_name, struct berth_client *c, const char *name, berth_error *err);
 /* The id of the image a container names (its config digest, as the image
  * functions report it); "" when it is gone or unreadable. NULL: no memory. */
 char *ctrd_image_id(struct berth_client *c, const char *name);

@@ -5,6 +5,7 @@
  * CREATED / RUNNING / PAUSED / STOPPED map to created / running / paused /
  * exited with the exit code and time. */
 #include "containerd.h"
+#include "lifecycle.h"
 #include "../../parse/ocispec.h"
 
 #include <signal.h>
@@ -64,14 +65,6 @@ int ctrd_task_get(ctrd_task_info *out, berth_client *c, const char *id, berth_er
 	return 0;
 }
 
-static const char *label_of(const ctrd_container *k, const char *key)
-{
-	for (size_t i = 0; i < k->n_labels; i++)
-		if (k->labels[i]->key && STREQ(k->labels[i]->key, key))
-			return k->labels[i]->value;
-	return NULL;
-}
-
 /* The user's labels (berth's own bookkeeping ones left out). */
 static int user_labels(strv *keys, strv *values, const ctrd_container *k)
 {
@@ -97,11 +90,18 @@ static berth_state effective_state(const ctrd_container *k, const ctrd_task_info
 		}
 		return t->state;
 	}
-	const char *code = label_of(k, CTRD_LABEL_EXIT_CODE);
+	const char *code = ctrd_label(k, CTRD_LABEL_EXIT_CODE);
+	if (!code && ctrd_label(k, CTRD_LABEL_STARTED_AT)) {
+		/* started, and its task is gone with no exit kept: its shim went
+		 * away (killed, or the host rebooted). The status is lost; 255 is
+		 * what Docker reports for such a container */
+		*exit_code = CTRD_EXIT_LOST;
+		return BERTH_STATE_EXITED;
+	}
 	if (!code)
 		return BERTH_STATE_CREATED;
 	*exit_code = atoi(code);
-	*finished = strempty(label_of(k, CTRD_LABEL_FINISHED_AT));
+	*finished = strempty(ctrd_label(k, CTRD_LABEL_FINISHED_AT));
 	return BERTH_STATE_EXITED;
 }
 
@@ -141,7 +141,7 @@ static int fill_entry(berth_container_entry *e, const ctrd_container *k, berth_s
 	}
 	berth_container_info_free(spec);
 	e->id = strdup(k->id);
-	e->name = strdup(k->id);
+	e->name = strdup(ctrd_name_of(k));
 	e->image = strdup(strempty(k->image));
 	e->command = cmd ? TAKE_PTR(cmd) : strdup("");
 	e->status = strdup(status);
@@ -175,7 +175,8 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 	}
 	for (size_t i = 0; i < cl->n_containers; i++) {
 		const ctrd_container *k = cl->containers[i];
-		if (!k->id || !ctrd_labels_match((void *const *)k->labels, k->n_labels, o->labels, o->label_count) || (o->name && !strstr(k->id, o->name)))
+		if (!k->id || !ctrd_labels_match((void *const *)k->labels, k->n_labels, o->labels, o->label_count) ||
+		    (o->name && !strstr(ctrd_name_of(k), o->name)))
 			continue;
 		ctrd_task_info t = { 0 };
 		for (size_t j = 0; tl && j < tl->n_tasks; j++)
@@ -200,64 +201,6 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 
 /* ---- inspect ------------------------------------------------------------ */
 
-/* A short hex id (12 or more lowercase hex digits), as Docker prints them. */
-static bool short_hex_id(const char *id)
-{
-	size_t n = strspn(id, "0123456789abcdef");
-	return n >= 12 && n < 64 && id[n] == '\0';
-}
-
-/* The full id of the one container whose id starts with prefix. Only hex
- * prefixes are expanded: containerd's ids double as names, and a name must
- * never stand for another ("web" for "web-2"). */
-static int expand_prefix(char **out, berth_client *c, const char *prefix, berth_error *err)
-{
-	Containerd__Services__Containers__V1__ListContainersRequest lr =
-		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
-	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *cl = NULL;
-	int r = ctrd_call(&cl, c, "containers.v1.Containers/List", &lr.base,
-			  &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
-	if (r < 0)
-		return r;
-	const char *hit = NULL;
-	for (size_t i = 0; i < cl->n_containers; i++) {
-		const char *k = cl->containers[i]->id;
-		if (!k || !startswith(k, prefix))
-			continue;
-		if (hit)
-			return berth_fail(err, BERTH_EINVAL, "container id prefix %s is ambiguous (%s, %s)", prefix, hit, k);
-		hit = k;
-	}
-	if (!hit)
-		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", prefix);
-	*out = strdup(hit);
-	return *out ? 0 : BERTH_NOMEM(err);
-}
-
-/* Containers.Get by id (or unique short hex id). */
-static int get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,
-			 const char *id, berth_error *err)
-{
-	Containerd__Services__Containers__V1__GetContainerRequest req =
-		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
-	req.id = (char *)id;
-	int r = ctrd_call(out, c, "containers.v1.Containers/Get", &req.base,
-			  &containerd__services__containers__v1__get_container_response__descriptor, 0, err);
-	if (r == BERTH_ENOTFOUND && short_hex_id(id)) {
-		_cleanup_free_ char *full = NULL;
-		r = expand_prefix(&full, c, id, err);
-		return r < 0 ? r : get_container(out, c, full, err);
-	}
-	if (r == BERTH_ENOTFOUND)
-		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", id);
-	if (r == 0 && !(*out)->container) {
-		pb_freep(out);
-		*out = NULL;
-		return berth_fail(err, BERTH_EPROTOCOL, "%s: Containers/Get %s: no container in the reply", c->endpoint, id);
-	}
-	return r;
-}
-
 static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t)
 {
 	char created[40], updated[40];
@@ -279,14 +222,17 @@ static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t
 		    ctrd_json_str(b, t->exited_at) || sbuf_addc(b, '}');
 	/* the OCI spec is JSON already */
 	if (r == 0 && k->spec && k->spec->value.len && k->spec->value.data[0] == '{')
-		r = sbuf_adds(b, ",\"Spec\":") || sbuf_add(b, k->spec->value.data, k->spec->value.len);
+		r = sbuf_adds(b, ",\"Spec\":") || ctrd_raw_spec(b, (const char *)k->spec->value.data, k->spec->value.len);
+	if (r == 0)
+		r = ctrd_raw_docker_view(b, k) < 0;
 	return r || sbuf_addc(b, '}') ? -ENOMEM : 0;
 }
 
-int ctrd_container_inspect(berth_container_info **out, berth_client *c, const char *id, berth_error *err)
+int ctrd_container_inspect(berth_container_info **out, berth_client *c, const char *ref, berth_error *err)
 {
+	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = get_container(&resp, c, id, err);
+	int r = ctrd_get_container(&resp, c, id, err);
 	ctrd_task_info t = { 0 };
 	if (r == 0)
 		r = ctrd_task_get(&t, c, resp->container->id, err);
@@ -302,17 +248,17 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 	x->exit_code = code;
 	x->running = x->state == BERTH_STATE_RUNNING || x->state == BERTH_STATE_PAUSED;
 	x->pid = t.pid;
-	x->oom_killed = STREQ(strempty(label_of(k, CTRD_LABEL_OOM)), "true");
+	x->oom_killed = STREQ(strempty(ctrd_label(k, CTRD_LABEL_OOM)), "true");
 	char created[40];
 	ctrd_time_format(created, k->created_at);
 	_cleanup_sbuf_ sbuf raw = SBUF_INIT;
 	x->id = strdup(k->id);
-	x->name = strdup(k->id);
+	x->name = strdup(ctrd_name_of(k));
 	x->image = strdup(strempty(k->image));
 	x->image_id = ctrd_image_id(c, k->image);
 	x->error = strdup("");
 	x->created = strdup(created);
-	x->started_at = strdup(x->state == BERTH_STATE_CREATED ? "" : strempty(label_of(k, CTRD_LABEL_STARTED_AT)));
+	x->started_at = strdup(x->state == BERTH_STATE_CREATED ? "" : strempty(ctrd_label(k, CTRD_LABEL_STARTED_AT)));
 	x->finished_at = strdup(finished);
 	r = (!x->id || !x->name || !x->image || !x->image_id || !x->error || !x->created || !x->started_at ||
 	     !x->finished_at || user_labels(&x->label_keys, &x->label_values, k) < 0 || inspect_raw(&raw, k, &t) < 0)
@@ -320,6 +266,8 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 		    : 0;
 	if (r == 0 && k->spec && k->spec->value.len)
 		r = oci_spec_read(x, (const char *)k->spec->value.data, k->spec->value.len) == -ENOMEM ? -ENOMEM : 0;
+	if (r == 0)
+		r = ctrd_inspect_extra(x, c, k);
 	if (r == 0)
 		x->raw = sbuf_steal(&raw);
 	if (r < 0 || !x->raw) {
@@ -399,12 +347,18 @@ static int delete_task(berth_client *c, const char *id, bool force, berth_error 
 	return 0;
 }
 
-int ctrd_container_remove(berth_client *c, const char *id, bool force, bool volumes, berth_error *err)
+int ctrd_container_remove(berth_client *c, const char *ref, bool force, bool volumes, berth_error *err)
 {
+	char id[256];
+	int rr = ctrd_resolve(id, c, ref, err);
+	if (rr == BERTH_ENOTFOUND && force)
+		return 0;
+	if (rr < 0)
+		return rr;
 	(void)volumes; /* containerd has no volumes: mounts are the caller's */
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	berth_error e = BERTH_ERROR_INIT;
-	int r = get_container(&resp, c, id, &e);
+	int r = ctrd_get_container(&resp, c, id, &e);
 	if (r == BERTH_ENOTFOUND && force)
 		return 0;
 	if (r < 0) {
@@ -412,7 +366,6 @@ int ctrd_container_remove(berth_client *c, const char *id, bool force, bool volu
 			*err = e;
 		return r;
 	}
-	id = resp->container->id; /* the full id when given a prefix */
 	r = delete_task(c, id, force, err);
 	if (r < 0)
 		return r;
@@ -439,6 +392,7 @@ int ctrd_container_remove(berth_client *c, const char *id, bool force, bool volu
 			return r;
 		}
 	}
+	ctrd_state_dir_remove(c, id);
 	return 0;
 }
 

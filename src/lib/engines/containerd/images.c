@@ -286,6 +286,22 @@ static int find_image(ctrd_image **out, Containerd__Services__Images__V1__ListIm
 	return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such image: %s", name);
 }
 
+int ctrd_image_config(sbuf *cfg, char **out_name, berth_client *c, const char *name, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
+	ctrd_image *img = NULL;
+	int r = find_image(&img, &il, c, name, err);
+	if (r < 0)
+		return r;
+	_cleanup_(resolved_release) resolved rs = { 0 };
+	r = resolve_image(&rs, c, img, err);
+	if (r == 0)
+		r = content_read(cfg, c, rs.config.digest, MAX_BLOB_JSON, err);
+	if (r == 0 && !(*out_name = strdup(img->name)))
+		r = BERTH_NOMEM(err);
+	return r;
+}
+
 int ctrd_image_inspect(berth_image_info **out, berth_client *c, const char *name, berth_error *err)
 {
 	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;

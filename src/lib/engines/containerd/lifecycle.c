@@ -1,0 +1,1252 @@
+/* The containerd lifecycle: create (image config -> OCI spec, a snapshot
+ * of the image's layers, the container record), start (a task whose
+ * stdout and stderr go to berth-logger), stop with grace, kill, wait with
+ * outcome, pause / resume, restart, update.
+ *
+ * containerd keeps less than Docker: no exit code once a task is deleted,
+ * no start time, no stop signal. The lifecycle keeps those in labels under
+ * CTRD_LABEL_PREFIX on the container record (inspect and list read them),
+ * and its files in a state directory per container (ctrd_state_dir). */
+#include "lifecycle.h"
+#include "specgen.h"
+#include "../engineapi/create.h"
+
+#include "util/sha256.h"
+
+#include <berth/owner.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+
+#include "api_services_containers_v1_containers.pb-c.h"
+#include "api_services_snapshots_v1_snapshots.pb-c.h"
+#include "api_services_tasks_v1_tasks.pb-c.h"
+#include "api_services_leases_v1_leases.pb-c.h"
+#include "google_protobuf_field_mask.pb-c.h"
+
+#define _cleanup_json_ _cleanup_(json_decrefp)
+
+typedef Containerd__Services__Containers__V1__Container ctrd_container;
+typedef Containerd__Services__Containers__V1__Container__LabelsEntry ctrd_label_entry;
+
+#define SPEC_TYPE_URL "types.containerd.io/opencontainers/runtime-spec/1/Spec"
+#define RESOURCES_TYPE_URL "types.containerd.io/opencontainers/runtime-spec/1/LinuxResources"
+#define DEFAULT_STOP_TIMEOUT 10
+#define KILL_WAIT_MS 30000
+
+/* ---- state directory and labels ----------------------------------------------- */
+
+int ctrd_state_dir(char *out, size_t size, const berth_client *c, const char *id)
+{
+	const char *root = getenv("BERTH_CONTAINERD_STATE_DIR");
+	int n = snprintf(out, size, "%s/%s/%s", isempty(root) ? "/run/berth/containerd" : root, strempty(c->ns), id);
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+int ctrd_log_path(char *out, size_t size, const berth_client *c, const char *id)
+{
+	char dir[3072];
+	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+		return -ENAMETOOLONG;
+	int n = snprintf(out, size, "%s/container.log", dir);
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+void ctrd_state_dir_remove(const berth_client *c, const char *id)
+{
+	char dir[3072];
+	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+		return;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	/* flat: berth writes no subdirectories */
+	static const char *const names[] = { OCISPEC_HOSTS, OCISPEC_HOSTNAME, OCISPEC_RESOLV, "container.log",
+					     "health.json", "health.json.tmp" };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		unlinkat(fd, names[i], 0);
+	/* leftover exec FIFOs of a berth that died mid-exec */
+	int dup_fd = dup(fd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (startswith(e->d_name, "exec-"))
+			unlinkat(fd, e->d_name, 0);
+	if (d)
+		closedir(d);
+	else if (dup_fd >= 0)
+		close(dup_fd);
+	close(fd);
+	rmdir(dir);
+}
+
+static int make_dirs(const char *path)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0711) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return mkdir(buf, 0711) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+static int write_file(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	size_t len = strlen(text);
+	for (size_t off = 0; off < len;) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -errno;
+		off += (size_t)n;
+	}
+	return 0;
+}
+
+const char *ctrd_label(const ctrd_container *k, const char *key)
+{
+	for (size_t i = 0; i < k->n_labels; i++)
+		if (k->labels[i]->key && STREQ(k->labels[i]->key, key))
+			return k->labels[i]->value;
+	return NULL;
+}
+
+int ctrd_set_labels(berth_client *c, const char *id, const char *const *keys, const char *const *values, size_t n,
+		    berth_error *err)
+{
+	ctrd_label_entry entries[8], *ptrs[8];
+	char *paths[8];
+	char pathbuf[8][160];
+	if (n > ARRAY_SIZE(entries))
+		return berth_fail(err, BERTH_EINVAL, "too many labels at once");
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		entries[i] = (ctrd_label_entry)CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__LABELS_ENTRY__INIT;
+		entries[i].key = (char *)keys[i];
+		entries[i].value = (char *)strempty(values[i]);
+		snprintf(pathbuf[i], sizeof pathbuf[i], "labels.%s", keys[i]);
+		paths[i] = pathbuf[i];
+		if (!isempty(values[i]))
+			ptrs[m++] = &entries[i];
+	}
+	ctrd_container k = CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__INIT;
+	k.id = (char *)id;
+	k.labels = ptrs;
+	k.n_labels = m;
+	Google__Protobuf__FieldMask mask = GOOGLE__PROTOBUF__FIELD_MASK__INIT;
+	mask.paths = paths;
+	mask.n_paths = n;
+	Containerd__Services__Containers__V1__UpdateContainerRequest req =
+		CONTAINERD__SERVICES__CONTAINERS__V1__UPDATE_CONTAINER_REQUEST__INIT;
+	req.container = &k;
+	req.update_mask = &mask;
+	return ctrd_call(NULL, c, "containers.v1.Containers/Update", &req.base, NULL, 0, err);
+}
+
+int ctrd_get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,
+		       const char *id, berth_error *err)
+{
+	Containerd__Services__Containers__V1__GetContainerRequest req =
+		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
+	req.id = (char *)id;
+	int r = ctrd_call(out, c, "containers.v1.Containers/Get", &req.base,
+			  &containerd__services__containers__v1__get_container_response__descriptor, 0, err);
+	if (r == BERTH_ENOTFOUND)
+		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", id);
+	if (r == 0 && !(*out)->container) {
+		pb_freep(out);
+		*out = NULL;
+		return berth_fail(err, BERTH_EPROTOCOL, "Containers/Get %s: no container in the reply", id);
+	}
+	return r;
+}
+
+void ctrd_now_rfc3339(char out[40])
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	Google__Protobuf__Timestamp t = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+	t.seconds = ts.tv_sec;
+	t.nanos = (int32_t)ts.tv_nsec;
+	ctrd_time_format(out, &t);
+}
+
+/* ---- ids and names -------------------------------------------------------------- */
+
+const char *ctrd_name_of(const ctrd_container *k)
+{
+	const char *n = ctrd_label(k, CTRD_LABEL_NAME);
+	return !isempty(n) ? n : k->id;
+}
+
+static int list_containers(Containerd__Services__Containers__V1__ListContainersResponse **out, berth_client *c,
+			   const char *filter, berth_error *err)
+{
+	Containerd__Services__Containers__V1__ListContainersRequest req =
+		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
+	char *filters[] = { (char *)filter };
+	req.filters = filter ? filters : NULL;
+	req.n_filters = filter ? 1 : 0;
+	return ctrd_call(out, c, "containers.v1.Containers/List", &req.base,
+			 &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
+}
+
+/* The container named `name`: 1 with its id in out, 0 when none. */
+static int find_by_name(char *out, berth_client *c, const char *name, berth_error *err)
+{
+	char filter[400];
+	snprintf(filter, sizeof filter, "labels.\"%s\"==\"%s\"", CTRD_LABEL_NAME, name);
+	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
+	int r = list_containers(&l, c, filter, err);
+	if (r < 0)
+		return r;
+	if (!l->n_containers || !l->containers[0]->id)
+		return 0;
+	snprintf(out, 256, "%s", l->containers[0]->id);
+	return 1;
+}
+
+int ctrd_resolve(char *out, berth_client *c, const char *ref, berth_error *err)
+{
+	if (strlen(ref) > 200 || strchr(ref, '"') || strchr(ref, '\\'))
+		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %.200s", ref);
+	Containerd__Services__Containers__V1__GetContainerRequest req =
+		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
+	req.id = (char *)ref;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = ctrd_call(NULL, c, "containers.v1.Containers/Get", &req.base, NULL, 0, &e);
+	if (r == 0) {
+		snprintf(out, 256, "%s", ref);
+		return 0;
+	}
+	if (r != BERTH_ENOTFOUND && r != BERTH_EINVAL) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	if ((r = find_by_name(out, c, ref, err)) != 0)
+		return r < 0 ? r : 0;
+	/* a prefix of an id, as short ids are used */
+	bool hex = *ref != '\0';
+	for (const char *p = ref; *p && hex; p++)
+		hex = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
+	if (hex) {
+		_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
+		if ((r = list_containers(&l, c, NULL, err)) < 0)
+			return r;
+		const char *hit = NULL;
+		size_t n = strlen(ref);
+		for (size_t i = 0; i < l->n_containers; i++) {
+			const char *id = l->containers[i]->id;
+			if (!id || strncmp(id, ref, n) != 0)
+				continue;
+			if (hit)
+				return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0,
+						       "No such container: %s (more than one id starts with it)", ref);
+			hit = id;
+		}
+		if (hit) {
+			snprintf(out, 256, "%s", hit);
+			return 0;
+		}
+	}
+	return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", ref);
+}
+
+/* ---- images --------------------------------------------------------------------- */
+
+/* ---- the image's /etc/passwd and /etc/group, from the snapshot's layers ------------ */
+
+static char *read_small(const char *dir, const char *rel)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/etc", dir);
+	struct stat st;
+	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return NULL; /* a symlinked /etc is not followed out of the image */
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	if (read_file(path, 1 << 20, &buf, &len) < 0)
+		return NULL;
+	return buf;
+}
+
+/* The first layer directory that has the file, upper first. */
+static char *layer_file(const Containerd__Types__Mount *const *mounts, size_t n, const char *rel)
+{
+	for (size_t i = 0; i < n; i++) {
+		const Containerd__Types__Mount *m = mounts[i];
+		if (m->type && STREQ(m->type, "bind") && m->source)
+			return read_small(m->source, rel);
+		const char *upper = NULL, *lower = NULL;
+		for (size_t k = 0; k < m->n_options; k++) {
+			if (startswith(m->options[k], "upperdir="))
+				upper = m->options[k] + 9;
+			else if (startswith(m->options[k], "lowerdir="))
+				lower = m->options[k] + 9;
+		}
+		char *text = upper ? read_small(upper, rel) : NULL;
+		for (const char *p = lower; !text && p && *p;) {
+			size_t len = strcspn(p, ":");
+			char dir[4096];
+			snprintf(dir, sizeof dir, "%.*s", (int)len, p);
+			text = read_small(dir, rel);
+			p += len + (p[len] ? 1 : 0);
+		}
+		if (text)
+			return text;
+	}
+	return NULL;
+}
+
+/* ---- create ---------------------------------------------------------------------- */
+
+static int random_id(char out[65])
+{
+	unsigned char raw[32];
+	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+		return -EIO;
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	return 0;
+}
+
+static int remove_snapshot(berth_client *c, const char *key)
+{
+	Containerd__Services__Snapshots__V1__RemoveSnapshotRequest sr =
+		CONTAINERD__SERVICES__SNAPSHOTS__V1__REMOVE_SNAPSHOT_REQUEST__INIT;
+	sr.snapshotter = (char *)CTRD_SNAPSHOTTER;
+	sr.key = (char *)key;
+	return ctrd_call(NULL, c, "snapshots.v1.Snapshots/Remove", &sr.base, NULL, 0, NULL);
+}
+
+/* A lease keeps the snapshot from containerd's garbage collector between
+ * its Prepare and the container record that references it; it expires by
+ * itself should berth die in between. */
+static int lease_create(berth_client *c, const char *id, berth_error *err)
+{
+	char expire[40];
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	Google__Protobuf__Timestamp t = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
+	t.seconds = ts.tv_sec + 600;
+	ctrd_time_format(expire, &t);
+	Containerd__Services__Leases__V1__CreateRequest__LabelsEntry e =
+		CONTAINERD__SERVICES__LEASES__V1__CREATE_REQUEST__LABELS_ENTRY__INIT;
+	e.key = (char *)"containerd.io/gc.expire";
+	e.value = expire;
+	Containerd__Services__Leases__V1__CreateRequest__LabelsEntry *ep = &e;
+	Containerd__Services__Leases__V1__CreateRequest req = CONTAINERD__SERVICES__LEASES__V1__CREATE_REQUEST__INIT;
+	req.id = (char *)id;
+	req.labels = &ep;
+	req.n_labels = 1;
+	return ctrd_call(NULL, c, "leases.v1.Leases/Create", &req.base, NULL, 0, err);
+}
+
+static void lease_delete(berth_client *c, const char *id)
+{
+	Containerd__Services__Leases__V1__DeleteRequest req = CONTAINERD__SERVICES__LEASES__V1__DELETE_REQUEST__INIT;
+	req.id = (char *)id;
+	ctrd_call(NULL, c, "leases.v1.Leases/Delete", &req.base, NULL, 0, NULL);
+}
+
+static int prepare_snapshot(Containerd__Services__Snapshots__V1__PrepareSnapshotResponse **out, berth_client *c,
+			    const char *key, const char *parent, const char *image, berth_error *err)
+{
+	Containerd__Services__Snapshots__V1__PrepareSnapshotRequest req =
+		CONTAINERD__SERVICES__SNAPSHOTS__V1__PREPARE_SNAPSHOT_REQUEST__INIT;
+	req.snapshotter = (char *)CTRD_SNAPSHOTTER;
+	req.key = (char *)key;
+	req.parent = (char *)parent;
+	for (int attempt = 0;; attempt++) {
+		berth_error e = BERTH_ERROR_INIT;
+		int r = ctrd_call_lease(out, c, key, "snapshots.v1.Snapshots/Prepare", &req.base,
+					&containerd__services__snapshots__v1__prepare_snapshot_response__descriptor, 0, &e);
+		if (r == BERTH_EEXISTS && attempt == 0) {
+			/* left by a create that died before its container record */
+			remove_snapshot(c, key);
+			continue;
+		}
+		if (r == BERTH_ENOTFOUND)
+			return berth_fail_full(err, BERTH_ENOTFOUND, e.native, 0,
+					       "image %s is not unpacked for the %s snapshotter (its layers %s are missing)",
+					       image, CTRD_SNAPSHOTTER, parent);
+		if (r < 0 && err)
+			*err = e;
+		return r;
+	}
+}
+
+/* The health check the container gets: the spec's, else the image's; as
+ * the label's JSON, NULL when there is none. */
+static char *health_label(const berth_spec *s, const oci_image_config *img)
+{
+	if (s->health == SPEC_HEALTH_NONE)
+		return NULL;
+	const strv *test = s->health_test.len ? &s->health_test : &img->health_test;
+	if (!test->len || STREQ(test->items[0], "NONE"))
+		return NULL;
+	_cleanup_json_ json_t *h = json_object();
+	json_t *t = json_array();
+	for (size_t i = 0; i < test->len; i++)
+		json_array_append_new(t, json_string(test->items[i]));
+	json_object_set_new(h, "test", t);
+	bool set = s->health == SPEC_HEALTH_SET;
+	json_object_set_new(h, "interval", json_integer(set && s->health_interval_ms ? s->health_interval_ms
+										     : img->health_interval_ms));
+	json_object_set_new(h, "timeout", json_integer(set && s->health_timeout_ms ? s->health_timeout_ms
+									       : img->health_timeout_ms));
+	json_object_set_new(h, "start_period", json_integer(set && s->health_start_period_ms
+									? s->health_start_period_ms
+									: img->health_start_period_ms));
+	json_object_set_new(h, "retries", json_integer(set && s->health_retries ? s->health_retries
+									     : img->health_retries));
+	return json_dumps(h, JSON_COMPACT);
+}
+
+static int stat_devices(oci_device *out, const berth_spec *s, berth_error *err)
+{
+	for (size_t i = 0; i < s->n_devices; i++) {
+		struct stat st;
+		if (stat(s->devices[i].host, &st) < 0)
+			return berth_fail_full(err, BERTH_EINVAL, 0, errno, "device: %s: %s", s->devices[i].host,
+					       strerror(errno));
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+			return berth_fail(err, BERTH_EUNSUPPORTED, "device: %s is not a device node (directories of "
+					  "devices are not supported on containerd)", s->devices[i].host);
+		out[i] = (oci_device){ S_ISCHR(st.st_mode) ? 'c' : 'b', major(st.st_rdev), minor(st.st_rdev),
+				       st.st_mode & 07777, st.st_uid, st.st_gid };
+	}
+	return 0;
+}
+
+/* The state directory's /etc files. */
+static int write_etc(const char *dir, const berth_spec *s, const char *hostname, berth_error *err)
+{
+	int r = make_dirs(dir);
+	if (r < 0)
+		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "state directory %s: %s", dir, strerror(-r));
+	_cleanup_free_ char *host_hosts = NULL, *host_resolv = NULL, *hosts = NULL, *resolv = NULL;
+	size_t len;
+	(void)read_file("/etc/hosts", 1 << 20, &host_hosts, &len);
+	(void)read_file("/etc/resolv.conf", 1 << 20, &host_resolv, &len);
+	if ((r = ocispec_hosts_file(&hosts, s, hostname, host_hosts, err)) < 0 ||
+	    (r = ocispec_resolv_file(&resolv, s, host_resolv, err)) < 0)
+		return r;
+	_cleanup_free_ char *name_line = NULL;
+	if (asprintf(&name_line, "%s\n", hostname) < 0)
+		return BERTH_NOMEM(err);
+	if ((r = write_file(dir, OCISPEC_HOSTS, hosts)) < 0 || (r = write_file(dir, OCISPEC_RESOLV, resolv)) < 0 ||
+	    (r = write_file(dir, OCISPEC_HOSTNAME, name_line)) < 0)
+		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "state directory %s: %s", dir, strerror(-r));
+	return 0;
+}
+
+static int64_t default_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_max == RLIM_INFINITY)
+		return 1048576;
+	return rl.rlim_max > 1048576 ? 1048576 : (int64_t)rl.rlim_max;
+}
+
+static int cap_last(void)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	if (read_file("/proc/sys/kernel/cap_last_cap", 64, &text, &len) < 0)
+		return 0;
+	return atoi(text);
+}
+
+typedef struct label_set {
+	ctrd_label_entry entries[64];
+	ctrd_label_entry *ptrs[64];
+	size_t n;
+} label_set;
+
+static int label_add(label_set *l, const char *key, const char *value)
+{
+	if (l->n == ARRAY_SIZE(l->entries))
+		return -E2BIG;
+	ctrd_label_entry *e = &l->entries[l->n];
+	*e = (ctrd_label_entry)CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__LABELS_ENTRY__INIT;
+	e->key = (char *)key;
+	e->value = (char *)value;
+	l->ptrs[l->n++] = e;
+	return 0;
+}
+
+/* Everything a create needs that comes from containerd and the host. */
+typedef struct create_ctx {
+	char id[256];
+	char dir[3072];
+	char chain[72];
+	char *image_name;   /* the image record's */
+	oci_image_config img;
+	Containerd__Services__Snapshots__V1__PrepareSnapshotResponse *snap;
+	char *passwd, *group, *spec_json, *health, *docker_view;
+	bool snapshot_made, dir_made, lease_made;
+} create_ctx;
+
+static void create_ctx_release(create_ctx *x, berth_client *c, bool failed)
+{
+	if (failed && x->snapshot_made)
+		remove_snapshot(c, x->id);
+	if (x->lease_made)
+		lease_delete(c, x->id); /* the container record holds the snapshot now */
+	if (failed && x->dir_made)
+		ctrd_state_dir_remove(c, x->id);
+	free(x->image_name);
+	pb_freep(&x->snap);
+	oci_image_config_release(&x->img);
+	free(x->passwd);
+	free(x->group);
+	free(x->spec_json);
+	free(x->health);
+	free(x->docker_view);
+}
+
+static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, berth_error *err)
+{
+	char hash[65], stop_signal[16] = "", stop_timeout[16] = "";
+	int r = berth_spec_hash(hash, s, err);
+	if (r < 0)
+		return r;
+	int sig = s->stop_signal;
+	if (!sig && x->img.stop_signal && berth_signal_parse(&sig, x->img.stop_signal, NULL) < 0)
+		sig = 0;
+	if (sig)
+		snprintf(stop_signal, sizeof stop_signal, "%d", sig);
+	if (s->stop_timeout >= 0)
+		snprintf(stop_timeout, sizeof stop_timeout, "%d", s->stop_timeout);
+	label_set l = { .n = 0 };
+	for (size_t i = 0; i < s->label_keys.len && r == 0; i++)
+		r = label_add(&l, s->label_keys.items[i], s->label_values.items[i]);
+	/* the image's labels, as Docker shows them, unless the spec sets the key */
+	for (size_t i = 0; i < x->img.label_keys.len && r == 0; i++)
+		if (labels_find(&s->label_keys, x->img.label_keys.items[i]) < 0)
+			r = label_add(&l, x->img.label_keys.items[i], x->img.label_values.items[i]);
+	if (r == 0)
+		r = label_add(&l, BERTH_LABEL_MANAGED, "true");
+	if (r == 0 && c->owner)
+		r = label_add(&l, BERTH_LABEL_OWNER, c->owner);
+	if (r == 0)
+		r = label_add(&l, BERTH_LABEL_SPEC_HASH, hash);
+	if (r == 0 && *stop_signal)
+		r = label_add(&l, CTRD_LABEL_STOP_SIGNAL, stop_signal);
+	if (r == 0 && *stop_timeout)
+		r = label_add(&l, CTRD_LABEL_STOP_TIMEOUT, stop_timeout);
+	if (r == 0 && s->tty)
+		r = label_add(&l, CTRD_LABEL_TTY, "true");
+	if (r == 0 && x->health)
+		r = label_add(&l, CTRD_LABEL_HEALTH, x->health);
+	if (r == 0 && s->name)
+		r = label_add(&l, CTRD_LABEL_NAME, s->name);
+	if (r < 0)
+		return berth_fail(err, BERTH_EINVAL, "label: more labels than berth passes to containerd (%zu)",
+				  ARRAY_SIZE(l.entries));
+	Containerd__Services__Containers__V1__Container__Runtime rt =
+		CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__RUNTIME__INIT;
+	rt.name = (char *)CTRD_RUNTIME;
+	Google__Protobuf__Any spec_any = GOOGLE__PROTOBUF__ANY__INIT;
+	spec_any.type_url = (char *)SPEC_TYPE_URL;
+	spec_any.value.data = (uint8_t *)x->spec_json;
+	spec_any.value.len = strlen(x->spec_json);
+	ctrd_container k = CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__INIT;
+	k.id = x->id;
+	k.labels = l.ptrs;
+	k.n_labels = l.n;
+	k.image = x->image_name;
+	k.runtime = &rt;
+	k.spec = &spec_any;
+	k.snapshotter = (char *)CTRD_SNAPSHOTTER;
+	k.snapshot_key = x->id;
+	/* the spec as Docker's create body: inspect shows it as Config and
+	 * HostConfig, the same shape as on the other engines */
+	Google__Protobuf__Any view = GOOGLE__PROTOBUF__ANY__INIT;
+	Containerd__Services__Containers__V1__Container__ExtensionsEntry ext =
+		CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__EXTENSIONS_ENTRY__INIT;
+	Containerd__Services__Containers__V1__Container__ExtensionsEntry *extp = &ext;
+	if (x->docker_view) {
+		view.type_url = (char *)CTRD_DOCKER_VIEW_TYPE;
+		view.value.data = (uint8_t *)x->docker_view;
+		view.value.len = strlen(x->docker_view);
+		ext.key = (char *)CTRD_DOCKER_VIEW_TYPE;
+		ext.value = &view;
+		k.extensions = &extp;
+		k.n_extensions = 1;
+	}
+	Containerd__Services__Containers__V1__CreateContainerRequest req =
+		CONTAINERD__SERVICES__CONTAINERS__V1__CREATE_CONTAINER_REQUEST__INIT;
+	req.container = &k;
+	berth_error e = BERTH_ERROR_INIT;
+	r = ctrd_call(NULL, c, "containers.v1.Containers/Create", &req.base, NULL, 0, &e);
+	if (r == BERTH_EEXISTS)
+		return berth_fail_full(err, BERTH_EEXISTS, e.native, 0, "container id %s is already in use", x->id);
+	if (r < 0 && err)
+		*err = e;
+	return r;
+}
+
+static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, berth_error *err)
+{
+	/* the name must be free before anything is made under it */
+	char other[256];
+	int r = s->name ? find_by_name(other, c, s->name, err) : 0;
+	if (r < 0)
+		return r;
+	if (r > 0)
+		return berth_fail_full(err, BERTH_EEXISTS, 6, 0,
+				      "Conflict. The container name \"%s\" is already in use by container \"%s\"", s->name,
+				      other);
+	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
+	if ((r = ctrd_image_config(&cfg, &x->image_name, c, s->image, err)) < 0 ||
+	    (r = oci_image_config_parse(&x->img, cfg.data ? cfg.data : "", cfg.len, err)) < 0 ||
+	    (r = oci_chain_id(x->chain, &x->img.diff_ids, err)) < 0)
+		return r;
+	if ((r = lease_create(c, x->id, err)) < 0)
+		return r;
+	x->lease_made = true;
+	if ((r = prepare_snapshot(&x->snap, c, x->id, x->chain, s->image, err)) < 0)
+		return r;
+	x->snapshot_made = true;
+	const char *user = s->user ? s->user : x->img.user;
+	if (!isempty(user)) {
+		x->passwd = layer_file((const Containerd__Types__Mount *const *)x->snap->mounts, x->snap->n_mounts,
+				       "etc/passwd");
+		x->group = layer_file((const Containerd__Types__Mount *const *)x->snap->mounts, x->snap->n_mounts,
+				      "etc/group");
+	}
+	x->health = health_label(s, &x->img);
+	if (ctrd_state_dir(x->dir, sizeof x->dir, c, x->id) < 0)
+		return berth_fail(err, BERTH_EINVAL, "name: too long for berth's state directory");
+	oci_device devices[s->n_devices ? s->n_devices : 1];
+	if ((r = stat_devices(devices, s, err)) < 0)
+		return r;
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	ocispec_input in = { .id = x->id, .ns = c->ns, .state_dir = x->dir, .image = &x->img, .passwd = x->passwd,
+			     .group = x->group, .host_hostname = host, .nofile = default_nofile(),
+			     .cap_last = cap_last(), .devices = devices, .n_devices = s->n_devices };
+	char hostname[72];
+	ocispec_hostname(hostname, s, &in);
+	if ((r = ocispec_build(&x->spec_json, s, &in, err)) < 0)
+		return r;
+	json_t *body = NULL;
+	if ((r = engineapi_create_body(&body, s, c->owner, NULL, "", err)) < 0)
+		return r;
+	json_object_set_new(body, "Hostname", json_string(hostname));
+	if (x->health) {
+		/* the check that applies (the spec's over the image's), as Docker
+		 * shows it: durations in nanoseconds */
+		_cleanup_json_ json_t *h = json_loads(x->health, 0, NULL);
+		json_t *dh = json_object();
+		json_object_set(dh, "Test", json_object_get(h, "test"));
+		static const char *const keys[][2] = { { "interval", "Interval" }, { "timeout", "Timeout" },
+						       { "start_period", "StartPeriod" } };
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+			json_object_set_new(dh, keys[i][1],
+					    json_integer(json_integer_value(json_object_get(h, keys[i][0])) * 1000000));
+		json_object_set(dh, "Retries", json_object_get(h, "retries"));
+		json_object_set_new(body, "Healthcheck", dh);
+	}
+	if (!json_object_get(body, "Cmd") && x->img.has_cmd && !s->has_entrypoint) {
+		json_t *cmd = json_array();
+		for (size_t i = 0; i < x->img.cmd.len; i++)
+			json_array_append_new(cmd, json_string(x->img.cmd.items[i]));
+		json_object_set_new(body, "Cmd", cmd);
+	}
+	x->docker_view = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!x->docker_view)
+		return BERTH_NOMEM(err);
+	x->dir_made = true;
+	if ((r = write_etc(x->dir, s, hostname, err)) < 0)
+		return r;
+	return create_record(c, s, x, err);
+}
+
+int ctrd_container_create(char **out_id, berth_client *c, const berth_spec *s, berth_error *err)
+{
+	int r = ocispec_check(s, err);
+	if (r < 0)
+		return r;
+	create_ctx x = { .snapshot_made = false };
+	if (random_id(x.id) < 0)
+		return berth_fail(err, BERTH_EUNAVAILABLE, "no random bytes for a container id");
+	r = create_steps(c, s, &x, err);
+	create_ctx_release(&x, c, r < 0);
+	if (r < 0)
+		return r;
+	char *id = strdup(x.id);
+	if (!id)
+		return BERTH_NOMEM(err);
+	*out_id = id;
+	return 0;
+}
+
+/* ---- tasks ------------------------------------------------------------------------- */
+
+static const char *logger_path(void)
+{
+	const char *p = getenv("BERTH_LOGGER");
+	return isempty(p) ? BERTH_LIBEXECDIR "/berth-logger" : p;
+}
+
+/* An OOM kill in the task's memory cgroup (v1 or v2): read before the
+ * task is deleted, as the cgroup goes with it. */
+static bool cgroup_oom(const berth_client *c, const char *id)
+{
+	char path[1024];
+	const char *files[] = { "/sys/fs/cgroup/memory/%s/%s/memory.oom_control", "/sys/fs/cgroup/%s/%s/memory.events" };
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		snprintf(path, sizeof path, files[i], strempty(c->ns), id);
+#pragma GCC diagnostic pop
+		_cleanup_free_ char *text = NULL;
+		size_t len;
+		if (read_file(path, 4096, &text, &len) < 0)
+			continue;
+		const char *k = strstr(text, "oom_kill ");
+		return k && atoll(k + 9) > 0;
+	}
+	return false;
+}
+
+static int task_call(berth_client *c, const char *method, const char *id, int timeout_ms, berth_error *err)
+{
+	/* Pause, Resume and Delete take the same one-field request */
+	Containerd__Services__Tasks__V1__PauseTaskRequest req = CONTAINERD__SERVICES__TASKS__V1__PAUSE_TASK_REQUEST__INIT;
+	req.container_id = (char *)id;
+	return ctrd_call(NULL, c, method, &req.base, NULL, timeout_ms, err);
+}
+
+static int task_kill(berth_client *c, const char *id, int sig, bool all, berth_error *err)
+{
+	Containerd__Services__Tasks__V1__KillRequest kr = CONTAINERD__SERVICES__TASKS__V1__KILL_REQUEST__INIT;
+	kr.container_id = (char *)id;
+	kr.signal = (uint32_t)sig;
+	kr.all = all;
+	return ctrd_call(NULL, c, "tasks.v1.Tasks/Kill", &kr.base, NULL, 0, err);
+}
+
+/* Tasks.Wait: the exit status, within timeout_ms (<0: none). */
+static int task_wait(uint32_t *status, berth_client *c, const char *id, int timeout_ms, berth_error *err)
+{
+	Containerd__Services__Tasks__V1__WaitRequest wr = CONTAINERD__SERVICES__TASKS__V1__WAIT_REQUEST__INIT;
+	wr.container_id = (char *)id;
+	_cleanup_pb_ Containerd__Services__Tasks__V1__WaitResponse *w = NULL;
+	int64_t t0 = now_ms();
+	int r = ctrd_call(&w, c, "tasks.v1.Tasks/Wait", &wr.base, &containerd__services__tasks__v1__wait_response__descriptor,
+			  timeout_ms, err);
+	if (r == 0)
+		*status = w->exit_status;
+	/* containerd passes the deadline to the shim and answers its expiry
+	 * as Unknown "context deadline exceeded" */
+	if (r == BERTH_EENGINE && timeout_ms > 0 && now_ms() - t0 >= timeout_ms - 20)
+		return berth_fail(err, BERTH_ETIMEDOUT, "wait %s: still running after %d ms", id, timeout_ms);
+	return r;
+}
+
+/* The task ended: keep its outcome in labels, then delete it (its shim and
+ * rootfs mount go). */
+static int task_finish(berth_client *c, const char *id, uint32_t status, berth_error *err)
+{
+	char code[16], at[40];
+	snprintf(code, sizeof code, "%u", status);
+	ctrd_now_rfc3339(at);
+	bool oom = cgroup_oom(c, id);
+	const char *keys[] = { CTRD_LABEL_EXIT_CODE, CTRD_LABEL_FINISHED_AT, CTRD_LABEL_OOM };
+	const char *values[] = { code, at, oom ? "true" : NULL };
+	Containerd__Services__Tasks__V1__DeleteTaskRequest dr = CONTAINERD__SERVICES__TASKS__V1__DELETE_TASK_REQUEST__INIT;
+	dr.container_id = (char *)id;
+	_cleanup_pb_ Containerd__Services__Tasks__V1__DeleteResponse *d = NULL;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = ctrd_call(&d, c, "tasks.v1.Tasks/Delete", &dr.base, &containerd__services__tasks__v1__delete_response__descriptor,
+			  0, &e);
+	if (r < 0 && r != BERTH_ENOTFOUND) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	if (r == 0 && d->exited_at)
+		ctrd_time_format(at, d->exited_at);
+	r = ctrd_set_labels(c, id, keys, values, ARRAY_SIZE(keys), err);
+	return r == BERTH_ENOTFOUND ? 0 : r;
+}
+
+static int mounts_of(Containerd__Services__Snapshots__V1__MountsResponse **out, berth_client *c,
+		     const ctrd_container *k, berth_error *err)
+{
+	Containerd__Services__Snapshots__V1__MountsRequest req = CONTAINERD__SERVICES__SNAPSHOTS__V1__MOUNTS_REQUEST__INIT;
+	req.snapshotter = isempty(k->snapshotter) ? (char *)CTRD_SNAPSHOTTER : k->snapshotter;
+	req.key = k->snapshot_key;
+	return ctrd_call(out, c, "snapshots.v1.Snapshots/Mounts", &req.base,
+			 &containerd__services__snapshots__v1__mounts_response__descriptor, 0, err);
+}
+
+int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
+{
+	RESOLVE(c, ref, err);
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	int r = ctrd_get_container(&resp, c, id, err);
+	if (r < 0)
+		return r;
+	const ctrd_container *k = resp->container;
+	ctrd_task_info t;
+	if ((r = ctrd_task_get(&t, c, id, err)) < 0)
+		return r;
+	if (t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED))
+		return 0;
+	if (t.exists) {
+		/* a task that ended (or never started): out of the way */
+		if (t.state != BERTH_STATE_EXITED)
+			task_kill(c, id, SIGKILL, true, NULL);
+		if ((r = task_finish(c, id, t.exit_status, err)) < 0)
+			return r;
+	}
+	if (isempty(k->snapshot_key))
+		return berth_fail(err, BERTH_EENGINE, "container %s has no root filesystem snapshot", id);
+	_cleanup_pb_ Containerd__Services__Snapshots__V1__MountsResponse *m = NULL;
+	if ((r = mounts_of(&m, c, k, err)) < 0)
+		return r;
+	char log[4096], dir[3072];
+	if (ctrd_log_path(log, sizeof log, c, id) < 0 || ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
+	if ((r = make_dirs(dir)) < 0)
+		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "%s: %s", dir, strerror(-r));
+	_cleanup_sbuf_ sbuf uri = SBUF_INIT;
+	if (sbuf_printf(&uri, "binary://%s?log=", logger_path()) < 0 || sbuf_add_urlenc(&uri, log) < 0)
+		return BERTH_NOMEM(err);
+	Containerd__Services__Tasks__V1__CreateTaskRequest cr = CONTAINERD__SERVICES__TASKS__V1__CREATE_TASK_REQUEST__INIT;
+	cr.container_id = (char *)id;
+	cr.rootfs = m->mounts;
+	cr.n_rootfs = m->n_mounts;
+	cr.stdout = uri.data;
+	cr.stderr = uri.data;
+	cr.terminal = STREQ(strempty(ctrd_label(k, CTRD_LABEL_TTY)), "true");
+	berth_error e = BERTH_ERROR_INIT;
+	r = ctrd_call(NULL, c, "tasks.v1.Tasks/Create", &cr.base, NULL, 0, &e);
+	if (r < 0) {
+		if (err)
+			*err = e;
+		berth_error_prefix(err, "start %s", id);
+		return r == BERTH_EPROTOCOL || r == BERTH_EUNAVAILABLE || r == BERTH_ETIMEDOUT ? r : BERTH_EENGINE;
+	}
+	Containerd__Services__Tasks__V1__StartRequest sr = CONTAINERD__SERVICES__TASKS__V1__START_REQUEST__INIT;
+	sr.container_id = (char *)id;
+	r = ctrd_call(NULL, c, "tasks.v1.Tasks/Start", &sr.base, NULL, 0, &e);
+	if (r < 0) {
+		/* a task that died during its start: gone again, nothing left */
+		task_kill(c, id, SIGKILL, true, NULL);
+		task_call(c, "tasks.v1.Tasks/Delete", id, 0, NULL);
+		if (err)
+			*err = e;
+		berth_error_prefix(err, "start %s", id);
+		return r == BERTH_EUNAVAILABLE || r == BERTH_ETIMEDOUT ? r : BERTH_EENGINE;
+	}
+	ctrd_health_reset(c, id);
+	char at[40];
+	ctrd_now_rfc3339(at);
+	const char *keys[] = { CTRD_LABEL_STARTED_AT, CTRD_LABEL_EXIT_CODE, CTRD_LABEL_FINISHED_AT, CTRD_LABEL_OOM };
+	const char *values[] = { at, NULL, NULL, NULL };
+	return ctrd_set_labels(c, id, keys, values, ARRAY_SIZE(keys), err);
+}
+
+/* The container's stop signal and grace (its labels, else SIGTERM / 10 s). */
+static void stop_params(const ctrd_container *k, int *sig, int *grace)
+{
+	const char *s = ctrd_label(k, CTRD_LABEL_STOP_SIGNAL), *t = ctrd_label(k, CTRD_LABEL_STOP_TIMEOUT);
+	*sig = s ? atoi(s) : SIGTERM;
+	if (*sig <= 0 || *sig > SIGRTMAX)
+		*sig = SIGTERM;
+	if (*grace < 0)
+		*grace = t ? atoi(t) : DEFAULT_STOP_TIMEOUT;
+}
+
+int ctrd_container_stop(berth_client *c, const char *ref, int grace, berth_error *err)
+{
+	RESOLVE(c, ref, err);
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	int r = ctrd_get_container(&resp, c, id, err);
+	ctrd_task_info t;
+	if (r < 0 || (r = ctrd_task_get(&t, c, id, err)) < 0)
+		return r;
+	if (!t.exists)
+		return 0;
+	if (t.state == BERTH_STATE_EXITED || t.state == BERTH_STATE_CREATED) {
+		if (t.state == BERTH_STATE_CREATED)
+			task_kill(c, id, SIGKILL, true, NULL);
+		return task_finish(c, id, t.exit_status, err);
+	}
+	int sig;
+	stop_params(resp->container, &sig, &grace);
+	if (t.state == BERTH_STATE_PAUSED)
+		task_call(c, "tasks.v1.Tasks/Resume", id, 0, NULL); /* a frozen process takes no signal */
+	uint32_t status = 0;
+	berth_error e = BERTH_ERROR_INIT;
+	r = grace > 0 ? task_kill(c, id, sig, false, &e) : BERTH_ETIMEDOUT;
+	if (r == 0)
+		r = task_wait(&status, c, id, grace * 1000, &e);
+	if (r == BERTH_ETIMEDOUT || r == BERTH_ECONFLICT || (r == BERTH_EENGINE && grace > 0)) {
+		/* the grace is over (or the signal could not be sent): SIGKILL */
+		r = task_kill(c, id, SIGKILL, true, &e);
+		if (r == 0 || r == BERTH_ENOTFOUND)
+			r = task_wait(&status, c, id, KILL_WAIT_MS, &e);
+	}
+	if (r == BERTH_ENOTFOUND)
+		return 0; /* someone else finished it */
+	if (r < 0) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	return task_finish(c, id, status, err);
+}
+
+int ctrd_container_restart(berth_client *c, const char *id, int grace, berth_error *err)
+{
+	int r = ctrd_container_stop(c, id, grace, err);
+	return r < 0 ? r : ctrd_container_start(c, id, err);
+}
+
+/* The task's state for kill / pause / resume: ENOTFOUND for no container. */
+static int running_state(berth_state *out, berth_client *c, const char *id, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	int r = ctrd_get_container(&resp, c, id, err);
+	ctrd_task_info t;
+	if (r < 0 || (r = ctrd_task_get(&t, c, id, err)) < 0)
+		return r;
+	*out = t.exists ? t.state : BERTH_STATE_CREATED;
+	return 0;
+}
+
+int ctrd_container_kill(berth_client *c, const char *ref, int sig, berth_error *err)
+{
+	RESOLVE(c, ref, err);
+	berth_state st;
+	int r = running_state(&st, c, id, err);
+	if (r < 0)
+		return r;
+	if (st != BERTH_STATE_RUNNING && st != BERTH_STATE_PAUSED)
+		return berth_fail_full(err, BERTH_ECONFLICT, 9, 0, "Container %s is not running", id);
+	r = task_kill(c, id, sig, false, err);
+	return r == BERTH_ENOTFOUND ? berth_fail_full(err, BERTH_ECONFLICT, 9, 0, "Container %s is not running", id) : r;
+}
+
+int ctrd_container_pause(berth_client *c, const char *ref, berth_error *err)
+{
+	RESOLVE(c, ref, err);
+	berth_state st;
+	int r = running_state(&st, c, id, err);
+	if (r < 0)
+		return r;
+	if (st == BERTH_STATE_PAUSED)
+		return berth_fail(err, BERTH_EALREADY, "Container %s is already paused", id);
+	if (st != BERTH_STATE_RUNNING)
+		return berth_fail_full(err, BERTH_ECONFLICT, 9, 0, "Container %s is not running", id);
+	return task_call(c, "tasks.v1.Tasks/Pause", id, 0, err);
+}
+
+int ctrd_container_unpause(berth_client *c, const char *ref, berth_error *err)
+{
+	RESOLVE(c, ref, err);
+	berth_state st;
+	int r = running_state(&st, c, id, err);
+	if (r < 0)
+		return r;
+	if (st != BERTH_STATE_PAUSED)
+		return berth_fail_full(err, BERTH_ECONFLICT, 9, 0, "Container %s is not paused", id);
+	return task_call(c, "tasks.v1.Tasks/Resume", id, 0, err);
+}
+
+/* ---- update ------------------------------------------------------------------------ */
+
+static void set_int(json_t *obj, const char *key, int64_t v)
+{
+	json_object_set_new(obj, key, json_integer(v));
+}
+
+static json_t *object_at(json_t *parent, const char *key)
+{
+	json_t *o = json_object_get(parent, key);
+	if (!json_is_object(o)) {
+		o = json_object();
+		json_object_set_new(parent, key, o);
+	}
+	return o;
+}
+
+int ctrd_container_update(berth_client *c, const char *ref, const berth_update_options *o, berth_error *err)
+{
+	RESOLVE(c, ref, err);
+	if (o->restart_policy && !STREQ(o->restart_policy, "no"))
+		return berth_fail(err, BERTH_EUNSUPPORTED, "restart_policy: containerd has no restart policy");
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	int r = ctrd_get_container(&resp, c, id, err);
+	if (r < 0)
+		return r;
+	const ctrd_container *k = resp->container;
+	if (!k->spec || !k->spec->value.len)
+		return berth_fail(err, BERTH_EENGINE, "container %s has no runtime spec", id);
+	_cleanup_free_ char *marked = NULL;
+	size_t marks = 0;
+	if (ocispec_u64_mark(&marked, &marks, (const char *)k->spec->value.data, k->spec->value.len) < 0)
+		return BERTH_NOMEM(err);
+	_cleanup_json_ json_t *spec = json_loads(marked, 0, NULL);
+	if (!json_is_object(spec))
+		return berth_fail(err, BERTH_EPROTOCOL, "container %s: its runtime spec is not JSON", id);
+	json_t *res = object_at(object_at(spec, "linux"), "resources");
+	bool mem = o->memory != BERTH_UNCHANGED, swap = o->memory_swap != BERTH_UNCHANGED;
+	if (mem || swap) {
+		json_t *m = object_at(res, "memory");
+		if (mem)
+			set_int(m, "limit", o->memory);
+		if (swap)
+			set_int(m, "swap", o->memory_swap);
+		else if (json_integer_value(json_object_get(m, "swap")) > 0 &&
+			 json_integer_value(json_object_get(m, "swap")) < o->memory)
+			set_int(m, "swap", o->memory * 2); /* never below the new limit */
+	}
+	if (o->nano_cpus != BERTH_UNCHANGED || o->cpu_shares != BERTH_UNCHANGED) {
+		json_t *cpu = object_at(res, "cpu");
+		if (o->cpu_shares != BERTH_UNCHANGED)
+			set_int(cpu, "shares", o->cpu_shares);
+		if (o->nano_cpus != BERTH_UNCHANGED) {
+			set_int(cpu, "quota", o->nano_cpus * 100000 / 1000000000);
+			set_int(cpu, "period", 100000);
+		}
+	}
+	if (o->pids_limit != BERTH_UNCHANGED)
+		set_int(object_at(res, "pids"), "limit", o->pids_limit);
+	_cleanup_free_ char *res_text = json_dumps(res, JSON_COMPACT);
+	_cleanup_free_ char *spec_text = json_dumps(spec, JSON_COMPACT);
+	if (!res_text || !spec_text)
+		return BERTH_NOMEM(err);
+	if ((r = ocispec_u64_unmark(&spec_text, marks, err)) < 0)
+		return r;
+	ctrd_task_info t;
+	if ((r = ctrd_task_get(&t, c, id, err)) < 0)
+		return r;
+	if (t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED)) {
+		Google__Protobuf__Any any = GOOGLE__PROTOBUF__ANY__INIT;
+		any.type_url = (char *)RESOURCES_TYPE_URL;
+		any.value.data = (uint8_t *)res_text;
+		any.value.len = strlen(res_text);
+		Containerd__Services__Tasks__V1__UpdateTaskRequest ur =
+			CONTAINERD__SERVICES__TASKS__V1__UPDATE_TASK_REQUEST__INIT;
+		ur.container_id = (char *)id;
+		ur.resources = &any;
+		berth_error e = BERTH_ERROR_INIT;
+		r = ctrd_call(NULL, c, "tasks.v1.Tasks/Update", &ur.base, NULL, 0, &e);
+		if (r < 0) {
+			if (err)
+				*err = e;
+			return r;
+		}
+	}
+	/* and the record, so the next start keeps the limits */
+	Google__Protobuf__Any any = GOOGLE__PROTOBUF__ANY__INIT;
+	any.type_url = (char *)SPEC_TYPE_URL;
+	any.value.data = (uint8_t *)spec_text;
+	any.value.len = strlen(spec_text);
+	ctrd_container nk = CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__INIT;
+	nk.id = (char *)id;
+	nk.spec = &any;
+	char *paths[] = { "spec" };
+	Google__Protobuf__FieldMask mask = GOOGLE__PROTOBUF__FIELD_MASK__INIT;
+	mask.paths = paths;
+	mask.n_paths = 1;
+	Containerd__Services__Containers__V1__UpdateContainerRequest req =
+		CONTAINERD__SERVICES__CONTAINERS__V1__UPDATE_CONTAINER_REQUEST__INIT;
+	req.container = &nk;
+	req.update_mask = &mask;
+	return ctrd_call(NULL, c, "containers.v1.Containers/Update", &req.base, NULL, 0, err);
+}
+
+/* ---- wait ------------------------------------------------------------------------- */
+
+static void outcome_from(berth_wait_outcome *out, int code, bool oom)
+{
+	out->exit_code = code;
+	out->oom_killed = oom;
+	out->signal = code > 128 && code <= 128 + SIGRTMAX ? code - 128 : 0;
+	out->error[0] = '\0';
+}
+
+/* The outcome of a container that is not running now: its task's status,
+ * or what the labels kept; -1 when it never ran, CTRD_EXIT_LOST when its
+ * task vanished. Returns whether that is known (a task's status or a
+ * kept one) rather than guessed. */
+static bool outcome_now(berth_wait_outcome *out, berth_client *c, const ctrd_container *k, const ctrd_task_info *t)
+{
+	if (t->exists && t->state == BERTH_STATE_EXITED) {
+		outcome_from(out, (int)t->exit_status, cgroup_oom(c, k->id));
+		return true;
+	}
+	const char *code = ctrd_label(k, CTRD_LABEL_EXIT_CODE);
+	int n = code ? atoi(code) : ctrd_label(k, CTRD_LABEL_STARTED_AT) ? CTRD_EXIT_LOST : -1;
+	outcome_from(out, n, STREQ(strempty(ctrd_label(k, CTRD_LABEL_OOM)), "true"));
+	return code != NULL;
+}
+
+#define POLL_MS 100
+
+int ctrd_container_wait(berth_wait_outcome *out, berth_client *c, const char *ref, berth_wait_condition cond,
+			int timeout_ms, berth_error *err)
+{
+	RESOLVE(c, ref, err);
+	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : -1;
+	bool was_running = false, seen = false, have_exit = false;
+	berth_wait_outcome last = *out;
+	outcome_from(&last, -1, false);
+	for (;;) {
+		_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+		berth_error e = BERTH_ERROR_INIT;
+		int r = ctrd_get_container(&resp, c, id, &e);
+		if (r == BERTH_ENOTFOUND && cond == BERTH_WAIT_REMOVED && seen) {
+			*out = last;
+			return 0;
+		}
+		if (r < 0) {
+			if (err)
+				*err = e;
+			return r;
+		}
+		seen = true;
+		ctrd_task_info t;
+		if ((r = ctrd_task_get(&t, c, id, err)) < 0)
+			return r;
+		bool running = t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED);
+		if (!running) {
+			/* a removal deletes the task before the record: what was
+			 * seen of the exit stays */
+			berth_wait_outcome now = last;
+			bool known = outcome_now(&now, c, resp->container, &t);
+			if (known || !have_exit)
+				last = now;
+			have_exit = have_exit || known;
+			if (cond == BERTH_WAIT_NOT_RUNNING || (cond == BERTH_WAIT_NEXT_EXIT && was_running)) {
+				*out = last;
+				return 0;
+			}
+		} else if (cond != BERTH_WAIT_REMOVED) {
+			/* block in containerd until the exit (or the deadline) */
+			was_running = true;
+			uint32_t status;
+			int left = deadline < 0 ? -1 : remaining_ms(deadline);
+			if (left == 0)
+				return berth_fail(err, BERTH_ETIMEDOUT, "wait %s: still running", id);
+			r = task_wait(&status, c, id, left, &e);
+			if (r == 0) {
+				outcome_from(out, (int)status, cgroup_oom(c, id));
+				return 0;
+			}
+			if (r == BERTH_ETIMEDOUT || r == BERTH_ENOMEM || r == BERTH_EPROTOCOL) {
+				if (err)
+					*err = e;
+				if (r == BERTH_ETIMEDOUT)
+					berth_error_prefix(err, "wait %s", id);
+				return r;
+			}
+			/* the task went (deleted, or its shim died under the wait):
+			 * look again at what is left */
+			if (r != BERTH_ENOTFOUND)
+				usleep(POLL_MS * 1000);
+			continue;
+		}
+		if (deadline >= 0 && remaining_ms(deadline) == 0)
+			return berth_fail(err, BERTH_ETIMEDOUT, "wait %s: condition not reached in time", id);
+		usleep(POLL_MS * 1000);
+	}
+}
+
+/* ---- inspect ------------------------------------------------------------------------ */
+
+int ctrd_inspect_extra(berth_container_info *x, berth_client *c, const ctrd_container *k)
+{
+	if (!x->oom_killed && x->state == BERTH_STATE_EXITED && !ctrd_label(k, CTRD_LABEL_EXIT_CODE))
+		x->oom_killed = cgroup_oom(c, k->id); /* a stopped task not deleted yet */
+	if (!x->tty)
+		x->tty = STREQ(strempty(ctrd_label(k, CTRD_LABEL_TTY)), "true");
+	return ctrd_health_fill(x, c, k->id, ctrd_label(k, CTRD_LABEL_HEALTH));
+}
+
+/* ---- rename --------------------------------------------------------------- */
+
+int ctrd_container_rename(berth_client *c, const char *ref, const char *new_name, berth_error *err)
+{
+	RESOLVE(c, ref, err);
+	char other[256];
+	int r = find_by_name(other, c, new_name, err);
+	if (r < 0)
+		return r;
+	if (r > 0 && !STREQ(other, id))
+		return berth_fail_full(err, BERTH_EEXISTS, 6, 0,
+				       "Conflict. The container name \"%s\" is already in use by container \"%s\"",
+				       new_name, other);
+	const char *keys[] = { CTRD_LABEL_NAME };
+	const char *values[] = { new_name };
+	return ctrd_set_labels(c, id, keys, values, 1, err);
+}
+
+
+int ctrd_raw_docker_view(sbuf *b, const ctrd_container *k)
+{
+	for (size_t i = 0; i < k->n_extensions; i++) {
+		const Google__Protobuf__Any *v = k->extensions[i]->value;
+		if (!k->extensions[i]->key || !STREQ(k->extensions[i]->key, CTRD_DOCKER_VIEW_TYPE) || !v || !v->value.len)
+			continue;
+		_cleanup_json_ json_t *body = json_loadb((const char *)v->value.data, v->value.len, 0, NULL);
+		if (!json_is_object(body))
+			return 0;
+		json_t *hc = json_incref(json_object_get(body, "HostConfig"));
+		json_object_del(body, "HostConfig");
+		_cleanup_free_ char *config = json_dumps(body, JSON_COMPACT);
+		_cleanup_free_ char *host = hc ? json_dumps(hc, JSON_COMPACT) : strdup("{}");
+		json_decref(hc);
+		if (!config || !host)
+			return -ENOMEM;
+		return sbuf_printf(b, ",\"Config\":%s,\"HostConfig\":%s", config, host) < 0 ? -ENOMEM : 0;
+	}
+	return 0;
+}
+
+int ctrd_raw_spec(sbuf *b, const char *json, size_t len)
+{
+	static const char big[] = ":18446744073709551615";
+	for (size_t i = 0; i < len;) {
+		const char *hit = memmem(json + i, len - i, big, sizeof big - 1);
+		size_t n = hit ? (size_t)(hit - (json + i)) : len - i;
+		if (sbuf_add(b, json + i, n) < 0 || (hit && sbuf_adds(b, ":-1") < 0))
+			return -ENOMEM;
+		i += n + (hit ? sizeof big - 1 : 0);
+	}
+	return 0;
+}

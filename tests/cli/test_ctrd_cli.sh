@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# containerd through the berth CLI: run -d, ps, inspect, exec-free
+# lifecycle (stop, start, kill, wait, restart, pause, unpause, update, rm),
+# the log file berth-logger keeps, the faults berth must leave nothing
+# behind for (an image that is not there, a command that does not exist, a
+# task killed under it), and at the end the check that the namespace holds
+# nothing berth did not mean to leave: no container, task or snapshot of
+# this run, no lease of berth's, no state directory or exec FIFO without
+# its container. Prints TAP.
+# Environment: BERTH_CLI, BERTH_LOGGER (the build's berth-logger).
+set -u
+B=${BERTH_CLI:?BERTH_CLI must name the berth binary}
+E=containerd
+RUN="ctrd$$"
+NS=${CONTAINERD_NAMESPACE:-default}
+STATE=${BERTH_CONTAINERD_STATE_DIR:-/run/berth/containerd}/$NS
+IMAGE=localhost/berth-test/busybox:latest
+TMP=$(mktemp -d /tmp/berth-ctrd-cli-XXXXXX)
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+trap 'reap_run; rm -rf "$TMP"' EXIT
+
+plan 23
+C="$B -E containerd"
+name=berth-t-$RUN-a
+
+run $C run -d --name "$name" --label io.berth.test.run=$RUN $IMAGE \
+	sh -c 'echo out-line; echo err-line >&2; trap "exit 42" TERM; while :; do sleep 0.1; done'
+id=$out
+check "run -d prints a 64-hex id" [ "$rc" = 0 -a ${#id} = 64 ]
+run $C ps --filter "label=io.berth.test.run=$RUN"
+check "ps shows it by name, Up" has "$out" "$name"
+run $C inspect --format json "$name"
+check "inspect by name: running, a pid" python3 -c "import json,sys; o=json.loads(sys.argv[1])[0]; assert o['State']=='running' or o.get('Running') or 'running' in sys.argv[1]" "$out"
+sleep 0.5
+check "berth-logger keeps stdout and stderr with channel and time" \
+	grep -q ' stdout F out-line$' "$STATE/$id/container.log"
+check "... stderr too" grep -q ' stderr F err-line$' "$STATE/$id/container.log"
+run $C logs "$name"
+check "logs: stdout to stdout, stderr to stderr" [ "$rc" = 0 -a "$out" = out-line -a "$errout" = err-line ]
+( sleep 1; $C kill -s TERM "$name" >/dev/null ) &
+run timeout 20 $C logs -f --tail 0 "$name"
+check "logs -f ends by itself when the task stops" [ "$rc" = 0 -a "$took" -lt 5000 ]
+wait
+run $C start "$name"
+sleep 0.5 # the shell sets its trap first: PID 1 ignores a signal it has no handler for
+run $C kill -s TERM "$name"
+check "kill -s TERM" [ "$rc" = 0 ]
+run timeout 30 $C wait "$name"
+check "wait prints the exit code (42 from the trap)" [ "$out" = 42 ]
+run $C start "$name"
+check "start again" [ "$rc" = 0 ]
+# the shim holds the task's stdio until the task is deleted (here by the
+# start): then berth-logger writes its end record
+check "the first run's output ends with berth's end record" \
+	sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do grep -q ' berth E exit' '$STATE/$id/container.log' && exit 0; sleep 0.2; done; exit 1"
+run $C pause "$name"
+check "pause" [ "$rc" = 0 ]
+run $C pause "$name"
+check "pause twice: an error" [ "$rc" != 0 ]
+run $C unpause "$name"
+check "unpause" [ "$rc" = 0 ]
+run $C stop -t 1 "$name"
+check "stop with grace: the trap's code" sh -c "$C ps -a --filter label=io.berth.test.run=$RUN | grep -q 'Exited (42)'"
+run $C rm "$name"
+check "rm removes the container and its state directory" [ "$rc" = 0 -a ! -e "$STATE/$id" ]
+
+# faults: nothing may be left behind
+run $C run -d --name berth-t-$RUN-noimg --label io.berth.test.run=$RUN localhost/berth-test/no-such:never true
+check "an image that is not there: exit 125, No such image" [ "$rc" = 125 ] && has "$errout" "No such image"
+run $C run -d --name berth-t-$RUN-nocmd --label io.berth.test.run=$RUN $IMAGE /no/such/binary
+check "a command that does not exist: the start fails, the container is removed again" \
+	sh -c "[ $rc != 0 ] && ! ctr -n $NS c ls -q | xargs -r -n1 ctr -n $NS c info 2>/dev/null | grep -q berth-t-$RUN-nocmd"
+run $C run -d --name berth-t-$RUN-victim --label io.berth.test.run=$RUN $IMAGE sleep 300
+victim=$out
+pid=$(ctr -n "$NS" t ls | awk -v id="$victim" '$1 == id { print $2 }')
+kill -9 "$pid" 2>/dev/null
+sleep 0.5
+run $C rm -f berth-t-$RUN-victim
+check "a task killed under berth: rm -f cleans up" [ "$rc" = 0 -a ! -e "$STATE/$victim" ]
+run $C rm -f berth-t-$RUN-victim
+check "rm -f twice: idempotent" [ "$rc" = 0 ]
+
+run $C run -d --name berth-t-$RUN-shim --label io.berth.test.run=$RUN $IMAGE sleep 300
+shim_id=$out
+shim_pid=$(ps -eo pid=,args= | awk -v want="-id $shim_id " '$2 ~ /containerd-shim-runc-v2$/ && index($0 " ", want) { print $1 }')
+( sleep 1; [ -n "$shim_pid" ] && kill -9 "$shim_pid" ) &
+run $C wait berth-t-$RUN-shim
+check "a shim killed under a wait: the wait ends with the lost status 255" [ "$rc" = 0 -a "$out" = 255 ]
+wait
+run $C rm berth-t-$RUN-shim
+check "... and the container is removable, nothing left" [ "$rc" = 0 -a ! -e "$STATE/$shim_id" ]
+
+# the namespace holds nothing berth did not mean to leave (things that
+# persist over three looks a second apart: other runs may be mid-create)
+leftovers() {
+	{
+		ctr -n "$NS" c ls -q | while read -r c; do
+			ctr -n "$NS" c info "$c" 2>/dev/null | grep -q "\"io.berth.test.run\": \"$RUN\"" && echo "container $c"
+		done
+		ctr -n "$NS" t ls -q | while read -r t; do ctr -n "$NS" c info "$t" >/dev/null 2>&1 || echo "task $t"; done
+		keys=$(ctr -n "$NS" c ls -q | xargs -r -n1 ctr -n "$NS" c info 2>/dev/null | python3 -c '
+import sys, json, re
+text = sys.stdin.read()
+for m in re.finditer(r"\"SnapshotKey\": \"([^\"]*)\"", text): print(m.group(1))')
+		ctr -n "$NS" snapshots --snapshotter overlayfs ls | awk '$3 == "Active" { print $1 }' | while read -r k; do
+			grep -qx "$k" <<<"$keys" || echo "snapshot $k"
+		done
+		ctr -n "$NS" leases ls -q | grep -E '^[0-9a-f]{64}$' | sed 's/^/lease /'
+		for d in "$STATE"/*; do
+			[ -d "$d" ] || continue
+			ctr -n "$NS" c info "$(basename "$d")" >/dev/null 2>&1 || echo "state dir $d"
+			ls "$d" | grep -q '^exec-' && echo "exec FIFO in $d"
+		done
+	} | sort
+}
+a=$(leftovers); sleep 1; b=$(leftovers); sleep 1; c=$(leftovers)
+left=$(comm -12 <(echo "$a") <(echo "$b") | comm -12 - <(echo "$c"))
+out=$left
+check "nothing left in namespace $NS that berth did not mean to leave" [ -z "$left" ]
+exit $((failed > 0))

@@ -1,0 +1,372 @@
+/* The containerd backend's OCI runtime spec, without an engine: the image
+ * config parser, chain ids, user resolution, the config.json generated for
+ * representative specs (compared with the expected JSON in
+ * fixtures/ocispec/), what containerd refuses, and the /etc files. */
+#include "../common/test.h"
+
+#include "lib/engines/containerd/specgen.h"
+
+#include <jansson.h>
+
+static const char image_json[] =
+	"{\"architecture\":\"amd64\",\"os\":\"linux\","
+	"\"config\":{\"Env\":[\"PATH=/bin:/usr/bin\",\"IMG=1\"],\"Cmd\":[\"sh\"],\"WorkingDir\":\"/srv\","
+	"\"Labels\":{\"b\":\"2\",\"a\":\"1\"},\"StopSignal\":\"SIGQUIT\","
+	"\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"test -f /tmp/healthy\"],\"Interval\":1000000000,"
+	"\"Retries\":3}},"
+	"\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
+	"\"sha256:1111111111111111111111111111111111111111111111111111111111111111\","
+	"\"sha256:2222222222222222222222222222222222222222222222222222222222222222\"]}}";
+
+static const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n# comment\n"
+			     "daemon:x:1:1:daemon:/usr/sbin:/bin/false\nweb:x:1000:1000::/home/web:/bin/sh\n";
+static const char group[] = "root:x:0:\ndaemon:x:1:web\nweb:x:1000:\nvideo:x:44:web,other\n";
+
+static berth_spec *new_spec(void)
+{
+	berth_spec *s = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_new(&s, "localhost/berth-test/busybox:latest", &err), &err);
+	return s;
+}
+
+static void load_image(oci_image_config *img)
+{
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(oci_image_config_parse(img, image_json, strlen(image_json), &err), &err);
+}
+
+static ocispec_input input_for(const oci_image_config *img)
+{
+	return (ocispec_input){ .id = "berth-t-one", .ns = "default", .state_dir = "/run/berth/containerd/default/berth-t-one",
+				.image = img, .passwd = passwd, .group = group, .host_hostname = "thehost",
+				.nofile = 20000, .cap_last = 40 };
+}
+
+static json_t *build(const berth_spec *s, const ocispec_input *in)
+{
+	char *text = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(ocispec_build(&text, s, in, &err), &err);
+	/* jansson cannot hold the uint64 maximum Go reads for "unlimited":
+	 * compare it as -1 */
+	for (char *p; (p = strstr(text, ":18446744073709551615"));)
+		memmove(p + 3, p + 21, strlen(p + 21) + 1), memcpy(p, ":-1", 3);
+	json_error_t jerr;
+	json_t *j = json_loads(text, 0, &jerr);
+	if (!j)
+		fail_msg("not JSON: %s: %s", jerr.text, text);
+	free(text);
+	return j;
+}
+
+/* Compare with fixtures/ocispec/<name>.json; BERTH_OCISPEC_WRITE=1 rewrites it. */
+static void expect_fixture(json_t *got, const char *name)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/unit/fixtures/ocispec/%s.json", getenv("BERTH_SOURCE_DIR"), name);
+	if (getenv("BERTH_OCISPEC_WRITE"))
+		json_dump_file(got, path, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_error_t jerr;
+	json_t *want = json_load_file(path, 0, &jerr);
+	if (!want)
+		fail_msg("%s: %s", path, jerr.text);
+	if (!json_equal(got, want)) {
+		char *g = json_dumps(got, JSON_INDENT(2) | JSON_SORT_KEYS);
+		fail_msg("%s differs; got:\n%s", name, g);
+	}
+	json_decref(want);
+}
+
+static void test_image_config(void **state)
+{
+	(void)state;
+	oci_image_config img;
+	load_image(&img);
+	assert_int_equal(img.env.len, 2);
+	assert_string_equal(img.cmd.items[0], "sh");
+	assert_true(img.has_cmd);
+	assert_false(img.has_entrypoint);
+	assert_string_equal(img.workdir, "/srv");
+	assert_string_equal(img.stop_signal, "SIGQUIT");
+	assert_string_equal(img.label_keys.items[0], "a");
+	assert_true(img.has_health);
+	assert_int_equal(img.health_interval_ms, 1000);
+	assert_int_equal(img.health_retries, 3);
+	assert_int_equal(img.diff_ids.len, 2);
+	oci_image_config_release(&img);
+
+	berth_error err = BERTH_ERROR_INIT;
+	assert_code(oci_image_config_parse(&img, "[1]", 3, &err), BERTH_EPROTOCOL, &err);
+	assert_code(oci_image_config_parse(&img, "{", 1, &err), BERTH_EPROTOCOL, &err);
+	oci_image_config_release(&img);
+	assert_ok(oci_image_config_parse(&img, "{}", 2, &err), &err);
+	assert_int_equal(img.diff_ids.len, 0);
+	oci_image_config_release(&img);
+	berth_error_clear(&err);
+}
+
+static void test_chain_id(void **state)
+{
+	(void)state;
+	oci_image_config img;
+	load_image(&img);
+	char chain[72];
+	berth_error err = BERTH_ERROR_INIT;
+	strv one = { img.diff_ids.items, 1, 1 };
+	assert_ok(oci_chain_id(chain, &one, &err), &err);
+	assert_string_equal(chain, img.diff_ids.items[0]);
+	assert_ok(oci_chain_id(chain, &img.diff_ids, &err), &err);
+	/* sha256("sha256:11..11 sha256:22..22"), worked out with sha256sum */
+	assert_string_equal(chain, "sha256:9932074217c35353d2e03a3f5a86549f7c67bfeb0ba53e23d69f4d4c8f7958f5");
+	strv none = STRV_INIT;
+	assert_code(oci_chain_id(chain, &none, &err), BERTH_EINVAL, &err);
+	char *bad[] = { "sha256:XYZ" };
+	strv badv = { bad, 1, 1 };
+	assert_code(oci_chain_id(chain, &badv, &err), BERTH_EINVAL, &err);
+	oci_image_config_release(&img);
+	berth_error_clear(&err);
+}
+
+static void test_user(void **state)
+{
+	(void)state;
+	oci_user u;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(oci_user_resolve(&u, NULL, passwd, group, &err), &err);
+	assert_int_equal(u.uid, 0);
+	assert_ok(oci_user_resolve(&u, "web", passwd, group, &err), &err);
+	assert_int_equal(u.uid, 1000);
+	assert_int_equal(u.gid, 1000);
+	assert_int_equal(u.n_gids, 2); /* daemon and video list web */
+	assert_int_equal(u.gids[0], 1);
+	assert_int_equal(u.gids[1], 44);
+	assert_ok(oci_user_resolve(&u, "web:video", passwd, group, &err), &err);
+	assert_int_equal(u.gid, 44);
+	assert_int_equal(u.n_gids, 1);
+	assert_ok(oci_user_resolve(&u, "1:5", passwd, group, &err), &err);
+	assert_int_equal(u.uid, 1);
+	assert_int_equal(u.gid, 5);
+	assert_ok(oci_user_resolve(&u, "4242", passwd, group, &err), &err); /* not in passwd: gid 0 */
+	assert_int_equal(u.uid, 4242);
+	assert_int_equal(u.gid, 0);
+	assert_ok(oci_user_resolve(&u, "4242:4243", NULL, NULL, &err), &err);
+	assert_int_equal(u.gid, 4243);
+	assert_code(oci_user_resolve(&u, "nobody", passwd, group, &err), BERTH_EINVAL, &err);
+	assert_message_has(&err, "user");
+	assert_code(oci_user_resolve(&u, "web:nogroup", passwd, group, &err), BERTH_EINVAL, &err);
+	assert_code(oci_user_resolve(&u, "web", NULL, NULL, &err), BERTH_EUNSUPPORTED, &err);
+	assert_message_has(&err, "user");
+	assert_code(oci_user_resolve(&u, "0:web", passwd, NULL, &err), BERTH_EUNSUPPORTED, &err);
+	berth_error_clear(&err);
+}
+
+static void test_minimal(void **state)
+{
+	(void)state;
+	oci_image_config img;
+	load_image(&img);
+	berth_spec *s = new_spec();
+	ocispec_input in = input_for(&img);
+	json_t *j = build(s, &in);
+	expect_fixture(j, "minimal");
+	json_decref(j);
+	berth_spec_free(s);
+	oci_image_config_release(&img);
+}
+
+static void test_full(void **state)
+{
+	(void)state;
+	oci_image_config img;
+	load_image(&img);
+	berth_spec *s = new_spec();
+	berth_error err = BERTH_ERROR_INIT;
+	const char *ep[] = { "/bin/sh", "-c" }, *cmd[] = { "exec sleep 60" };
+	assert_ok(berth_spec_set_entrypoint(s, ep, 2, &err), &err);
+	assert_ok(berth_spec_set_cmd(s, cmd, 1, &err), &err);
+	assert_ok(berth_spec_add_env(s, "IMG", "spec", &err), &err);
+	assert_ok(berth_spec_add_env(s, "NEW", "x", &err), &err);
+	assert_ok(berth_spec_set_user(s, "web", &err), &err);
+	assert_ok(berth_spec_set_workdir(s, "/work", &err), &err);
+	assert_ok(berth_spec_set_hostname(s, "box", &err), &err);
+	assert_ok(berth_spec_set_tty(s, 1, &err), &err);
+	assert_ok(berth_spec_add_cap(s, "NET_ADMIN", &err), &err);
+	assert_ok(berth_spec_drop_cap(s, "MKNOD", &err), &err);
+	assert_ok(berth_spec_prepare_memlock(s, &err), &err);
+	assert_ok(berth_spec_add_ulimit(s, "nproc", 100, 200, &err), &err);
+	assert_ok(berth_spec_add_bind(s, "/srv/data", "/data", 1, "rslave", &err), &err);
+	assert_ok(berth_spec_add_bind(s, "/srv/cfg", "/cfg", 0, "z", &err), &err);
+	assert_ok(berth_spec_add_tmpfs(s, "/scratch", 0, "size=1m,exec,mode=1777", &err), &err);
+	assert_ok(berth_spec_set_read_only_rootfs(s, 1, &err), &err);
+	assert_ok(berth_spec_set_shm_size(s, 128 << 20, &err), &err);
+	assert_ok(berth_spec_set_pid_mode(s, "host", &err), &err);
+	assert_ok(berth_spec_set_network_mode(s, "none", &err), &err);
+	assert_ok(berth_spec_set_memory(s, 64 << 20, &err), &err);
+	assert_ok(berth_spec_set_cpus(s, 1.5, &err), &err);
+	assert_ok(berth_spec_set_cpu_shares(s, 512, &err), &err);
+	assert_ok(berth_spec_set_pids_limit(s, 100, &err), &err);
+	assert_ok(berth_spec_add_sysctl(s, "net/ipv4/ip_forward", "1", &err), &err);
+	assert_ok(berth_spec_add_security_opt(s, "no-new-privileges", &err), &err);
+	assert_ok(berth_spec_add_device(s, "/dev/fuse", NULL, "rw", &err), &err);
+	oci_image_config_release(&img);
+	load_image(&img);
+	ocispec_input in = input_for(&img);
+	oci_device fuse = { 'c', 10, 229, 0666, 0, 0 };
+	in.devices = &fuse;
+	in.n_devices = 1;
+	json_t *j = build(s, &in);
+	expect_fixture(j, "full");
+	json_decref(j);
+	berth_spec_free(s);
+	oci_image_config_release(&img);
+	berth_error_clear(&err);
+}
+
+static void test_privileged_host(void **state)
+{
+	(void)state;
+	oci_image_config img;
+	load_image(&img);
+	berth_spec *s = new_spec();
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_set_privileged(s, 1, &err), &err);
+	assert_ok(berth_spec_set_network_mode(s, "host", &err), &err);
+	assert_ok(berth_spec_set_ipc_mode(s, "host", &err), &err);
+	assert_ok(berth_spec_set_memory(s, 64 << 20, &err), &err);
+	assert_ok(berth_spec_set_memory_swap(s, -1, &err), &err);
+	assert_ok(berth_spec_add_ulimit(s, "core", -1, -1, &err), &err);
+	ocispec_input in = input_for(&img);
+	in.cap_last = 37;
+	json_t *j = build(s, &in);
+	expect_fixture(j, "privileged-host");
+	json_t *caps = json_object_get(json_object_get(json_object_get(j, "process"), "capabilities"), "bounding");
+	assert_int_equal(json_array_size(caps), 38);
+	json_decref(j);
+	berth_spec_free(s);
+	oci_image_config_release(&img);
+	berth_error_clear(&err);
+}
+
+static void test_cap_drop_all(void **state)
+{
+	(void)state;
+	berth_spec *s = new_spec();
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_drop_cap(s, "ALL", &err), &err);
+	assert_ok(berth_spec_add_cap(s, "KILL", &err), &err);
+	const char *cmd[] = { "true" };
+	assert_ok(berth_spec_set_cmd(s, cmd, 1, &err), &err);
+	ocispec_input in = input_for(NULL);
+	json_t *j = build(s, &in);
+	json_t *p = json_object_get(j, "process");
+	json_t *caps = json_object_get(json_object_get(p, "capabilities"), "effective");
+	assert_int_equal(json_array_size(caps), 1);
+	assert_string_equal(json_string_value(json_array_get(caps, 0)), "CAP_KILL");
+	assert_string_equal(json_string_value(json_object_get(p, "cwd")), "/");
+	/* without an image: the default PATH */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(p, "env"), 0)),
+			    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	json_decref(j);
+	berth_spec_free(s);
+	berth_error_clear(&err);
+}
+
+static void test_refused(void **state)
+{
+	(void)state;
+	const struct { const char *field; int code; } cases[] = {
+		{ "port", BERTH_EUNSUPPORTED },      { "network", BERTH_EUNSUPPORTED },  { "volume", BERTH_EUNSUPPORTED },
+		{ "restart", BERTH_EUNSUPPORTED },   { "log-driver", BERTH_EUNSUPPORTED }, { "log-opt", BERTH_EUNSUPPORTED },
+		{ "init", BERTH_EUNSUPPORTED },      { "auto-remove", BERTH_EUNSUPPORTED }, { "pid", BERTH_EUNSUPPORTED },
+		{ "ipc", BERTH_EUNSUPPORTED },       { "add-host", BERTH_EUNSUPPORTED },  { "security-opt", BERTH_EUNSUPPORTED },
+		{ "cmd", BERTH_EINVAL },             { "user", BERTH_EINVAL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		berth_spec *s = new_spec();
+		berth_error err = BERTH_ERROR_INIT;
+		const char *f = cases[i].field;
+		const char *cmd[] = { "true" };
+		if (!STREQ(f, "cmd"))
+			assert_ok(berth_spec_set_cmd(s, cmd, 1, &err), &err);
+		int r = 0;
+		if (STREQ(f, "port"))
+			r = berth_spec_add_port(s, NULL, 0, 80, BERTH_PROTO_TCP, &err);
+		else if (STREQ(f, "network"))
+			r = berth_spec_set_network_mode(s, "bridge", &err);
+		else if (STREQ(f, "volume"))
+			r = berth_spec_add_volume(s, "data", "/data", 0, NULL, &err);
+		else if (STREQ(f, "restart"))
+			r = berth_spec_set_restart(s, BERTH_RESTART_ALWAYS, 0, &err);
+		else if (STREQ(f, "log-driver"))
+			r = berth_spec_set_log_driver(s, "json-file", &err);
+		else if (STREQ(f, "log-opt"))
+			r = berth_spec_add_log_opt(s, "max-size", "1m", &err);
+		else if (STREQ(f, "init"))
+			r = berth_spec_set_init(s, 1, &err);
+		else if (STREQ(f, "auto-remove"))
+			r = berth_spec_set_auto_remove(s, 1, &err);
+		else if (STREQ(f, "pid"))
+			r = berth_spec_set_pid_mode(s, "container:other", &err);
+		else if (STREQ(f, "ipc"))
+			r = berth_spec_set_ipc_mode(s, "container:other", &err);
+		else if (STREQ(f, "add-host"))
+			r = berth_spec_add_extra_host(s, "gw", "host-gateway", &err);
+		else if (STREQ(f, "security-opt"))
+			r = berth_spec_add_security_opt(s, "apparmor=docker-default", &err);
+		else if (STREQ(f, "user"))
+			r = berth_spec_set_user(s, "nobody", &err);
+		assert_ok(r, &err);
+		ocispec_input in = input_for(NULL);
+		char *out = NULL;
+		assert_code(ocispec_build(&out, s, &in, &err), cases[i].code, &err);
+		assert_message_has(&err, f);
+		assert_null(out);
+		berth_spec_free(s);
+		berth_error_clear(&err);
+	}
+}
+
+static void test_etc_files(void **state)
+{
+	(void)state;
+	berth_spec *s = new_spec();
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_add_extra_host(s, "db", "10.0.0.5", &err), &err);
+	char *hosts = NULL, *resolv = NULL;
+	assert_ok(ocispec_hosts_file(&hosts, s, "box", "127.0.0.1 hosthost\n", &err), &err);
+	assert_non_null(strstr(hosts, "127.0.0.1\tlocalhost\n"));
+	assert_non_null(strstr(hosts, "127.0.1.1\tbox\n"));
+	assert_non_null(strstr(hosts, "10.0.0.5\tdb\n"));
+	assert_null(strstr(hosts, "hosthost"));
+	free(hosts);
+	const char host_resolv[] = "search example.org\nnameserver 127.0.0.53\nnameserver 192.0.2.1\n";
+	assert_ok(ocispec_resolv_file(&resolv, s, host_resolv, &err), &err);
+	assert_string_equal(resolv, "search example.org\nnameserver 192.0.2.1\n");
+	free(resolv);
+	assert_ok(berth_spec_add_dns(s, "192.0.2.53", &err), &err);
+	assert_ok(ocispec_resolv_file(&resolv, s, host_resolv, &err), &err);
+	assert_string_equal(resolv, "search example.org\nnameserver 192.0.2.53\n");
+	free(resolv);
+	berth_spec_free(s);
+	s = new_spec();
+	assert_ok(berth_spec_set_network_mode(s, "host", &err), &err);
+	assert_ok(ocispec_hosts_file(&hosts, s, "box", "127.0.0.1 hosthost", &err), &err);
+	assert_string_equal(hosts, "127.0.0.1 hosthost\n");
+	free(hosts);
+	assert_ok(ocispec_resolv_file(&resolv, s, host_resolv, &err), &err);
+	assert_string_equal(resolv, host_resolv);
+	free(resolv);
+	berth_spec_free(s);
+	berth_error_clear(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_image_config), cmocka_unit_test(test_chain_id),   cmocka_unit_test(test_user),
+		cmocka_unit_test(test_minimal),      cmocka_unit_test(test_full),       cmocka_unit_test(test_privileged_host),
+		cmocka_unit_test(test_cap_drop_all), cmocka_unit_test(test_refused),    cmocka_unit_test(test_etc_files),
+	};
+	return cmocka_run_group_tests_name("ocispec", tests, NULL, NULL);
+}
