@@ -82,6 +82,16 @@ BERTH_API int berth_stream_next(berth_stream *stream, berth_frame *frame, int ti
  */
 BERTH_API int berth_stream_fd(const berth_stream *stream);
 
+/**
+ * A file descriptor that polls writable (POLLOUT) when berth_stream_write()
+ * can take some bytes without waiting, for event loops that feed stdin
+ * (interactive exec and attach). Like berth_stream_fd(), it belongs to the
+ * stream. Docker and Podman: the connection itself (the same fd as
+ * berth_stream_fd()); containerd: the process's stdin FIFO.
+ * @return the fd, or -1 when the stream has no stdin or it was closed.
+ */
+BERTH_API int berth_stream_stdin_fd(const berth_stream *stream);
+
 /** Called for every frame by berth_stream_foreach(); return non-zero to stop. */
 typedef int (*berth_frame_cb)(const berth_frame *frame, void *payload);
 

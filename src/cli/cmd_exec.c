@@ -200,12 +200,13 @@ static int pump_run(pump *p)
 			if (write_all(fd, f.data, f.len) < 0 && errno == EPIPE)
 				return EXIT_FAIL;
 		}
-		struct pollfd fds[3] = {
-			{ .fd = berth_stream_fd(p->s), .events = POLLIN | (pending ? POLLOUT : 0) },
+		struct pollfd fds[4] = {
+			{ .fd = berth_stream_fd(p->s), .events = POLLIN },
 			{ .fd = sig_pipe[0], .events = POLLIN },
 			{ .fd = stdin_open && !pending ? STDIN_FILENO : -1, .events = POLLIN },
+			{ .fd = pending ? berth_stream_stdin_fd(p->s) : -1, .events = POLLOUT },
 		};
-		int n = poll(fds, 3, 250);
+		int n = poll(fds, 4, 250);
 		if (n < 0 && errno != EINTR)
 			return EXIT_ENGINE;
 		if (n <= 0)
@@ -216,7 +217,7 @@ static int pump_run(pump *p)
 				return rc;
 		}
 		bool stop_stdin = false;
-		if (fds[0].revents & POLLOUT) {
+		if (fds[3].revents & (POLLOUT | POLLERR | POLLHUP)) {
 			berth_error err = BERTH_ERROR_INIT;
 			if (berth_stream_write(p->s, buf, pending, 10000, &err) == 0)
 				pending = 0;

@@ -88,6 +88,15 @@ int berth_stream_fd(const berth_stream *s)
 	return s->ops->fd(s->impl);
 }
 
+int berth_stream_stdin_fd(const berth_stream *s)
+{
+	if (!s || !s->ops->write || (s->final && s->final != BERTH_ITEROVER))
+		return -1;
+	if (s->ops->stdin_fd)
+		return s->ops->stdin_fd(s->impl);
+	return s->ops->fd ? s->ops->fd(s->impl) : -1;
+}
+
 int berth_stream_foreach(berth_stream *s, berth_frame_cb cb, void *payload, int timeout_ms, berth_error *err)
 {
 	CHECK_ARG(s, err, "stream is NULL");
@@ -525,6 +534,12 @@ static int bs_close_stdin(void *impl, berth_error *err)
 	return 0;
 }
 
+static int bs_stdin_fd(const void *impl)
+{
+	const byte_stream *b = impl;
+	return b->c && b->o.stdin_open && !b->stdin_closed ? b->c->fd : -1;
+}
+
 static int bs_resize(void *impl, unsigned rows, unsigned cols, berth_error *err)
 {
 	byte_stream *b = impl;
@@ -556,6 +571,7 @@ static const stream_ops byte_stream_ops = {
 	.fd = bs_fd,
 	.write = bs_write,
 	.close_stdin = bs_close_stdin,
+	.stdin_fd = bs_stdin_fd,
 	.resize = bs_resize,
 	.free = bs_free,
 };

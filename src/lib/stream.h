@@ -21,6 +21,7 @@ typedef struct stream_ops {
 	/* NULL when the stream has no stdin / no TTY */
 	int (*write)(void *impl, const void *data, size_t len, int timeout_ms, berth_error *err);
 	int (*close_stdin)(void *impl, berth_error *err);
+	int (*stdin_fd)(const void *impl);   /* NULL: the same as fd when write is set */
 	int (*resize)(void *impl, unsigned rows, unsigned cols, berth_error *err);
 	void (*free)(void *impl);
 } stream_ops;

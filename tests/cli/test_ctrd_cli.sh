@@ -20,7 +20,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 trap 'reap_run; rm -rf "$TMP"' EXIT
 
-plan 23
+plan 25
 C="$B -E containerd"
 name=berth-t-$RUN-a
 
@@ -50,6 +50,11 @@ run timeout 30 $C wait "$name"
 check "wait prints the exit code (42 from the trap)" [ "$out" = 42 ]
 run $C start "$name"
 check "start again" [ "$rc" = 0 ]
+run sh -c "echo piped | timeout 20 $C exec -i '$name' cat"
+check "exec -i: piped stdin reaches cat, whose end of file ends it" [ "$rc" = 0 -a "$out" = piped ]
+head -c 2000000 /dev/urandom >"$TMP/rnd"
+run sh -c "timeout 60 $C exec -i '$name' cat <'$TMP/rnd' | cmp - '$TMP/rnd'"
+check "exec -i: 2 MB of random bytes through cat, byte-exact" [ "$rc" = 0 ]
 # the shim holds the task's stdio until the task is deleted (here by the
 # start): then berth-logger writes its end record
 check "the first run's output ends with berth's end record" \

@@ -445,6 +445,12 @@ static int stream_fd(const void *impl)
 	return ((const ctrd_exec *)impl)->ep;
 }
 
+static int stream_stdin_fd(const void *impl)
+{
+	const ctrd_exec *x = impl;
+	return x->stdin_attached ? x->in_fd : -1;
+}
+
 static int stream_write(void *impl, const void *data, size_t len, int timeout_ms, berth_error *err)
 {
 	ctrd_exec *x = impl;
@@ -510,6 +516,7 @@ static const stream_ops exec_stream_ops = {
 	.fd = stream_fd,
 	.write = stream_write,
 	.close_stdin = stream_close_stdin,
+	.stdin_fd = stream_stdin_fd,
 	.resize = stream_resize,
 	.free = stream_free,
 };

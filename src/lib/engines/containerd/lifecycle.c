@@ -711,10 +711,36 @@ int ctrd_container_create(char **out_id, berth_client *c, const berth_spec *s, b
 
 /* ---- tasks ------------------------------------------------------------------------- */
 
-static const char *logger_path(void)
+/* Where berth-logger is: $BERTH_LOGGER, the installed one, or the one
+ * beside the running program (a berth that is built but not installed).
+ * BERTH_EUNAVAILABLE naming the places looked at when there is none, so a
+ * start never ends in the shim's "fork/exec: no such file". */
+static int logger_path(char *out, size_t size, berth_error *err)
 {
 	const char *p = getenv("BERTH_LOGGER");
-	return isempty(p) ? BERTH_LIBEXECDIR "/berth-logger" : p;
+	if (!isempty(p)) {
+		snprintf(out, size, "%s", p);
+		return access(out, X_OK) == 0 ? 0
+			: berth_fail(err, BERTH_EUNAVAILABLE, "BERTH_LOGGER=%s is not an executable file", p);
+	}
+	snprintf(out, size, "%s", BERTH_LIBEXECDIR "/berth-logger");
+	if (access(out, X_OK) == 0)
+		return 0;
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			int w = snprintf(out, size, "%.*s/berth-logger", (int)(size > 14 ? size - 14 : 0), self);
+			if (w > 0 && (size_t)w < size && access(out, X_OK) == 0)
+				return 0;
+		}
+	}
+	return berth_fail(err, BERTH_EUNAVAILABLE,
+			  "containerd: berth-logger (which keeps a task's logs) is not in %s nor beside this program; "
+			  "install berth or set BERTH_LOGGER", BERTH_LIBEXECDIR);
 }
 
 /* An OOM kill in the task's memory cgroup (v1 or v2): read before the
@@ -840,8 +866,11 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
 	if ((r = make_dirs(dir)) < 0)
 		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "%s: %s", dir, strerror(-r));
+	char logger[PATH_MAX];
+	if ((r = logger_path(logger, sizeof logger, err)) < 0)
+		return r;
 	_cleanup_sbuf_ sbuf uri = SBUF_INIT;
-	if (sbuf_printf(&uri, "binary://%s?log=", logger_path()) < 0 || sbuf_add_urlenc(&uri, log) < 0)
+	if (sbuf_printf(&uri, "binary://%s?log=", logger) < 0 || sbuf_add_urlenc(&uri, log) < 0)
 		return BERTH_NOMEM(err);
 	Containerd__Services__Tasks__V1__CreateTaskRequest cr = CONTAINERD__SERVICES__TASKS__V1__CREATE_TASK_REQUEST__INIT;
 	cr.container_id = (char *)id;
