@@ -35,7 +35,6 @@ static const struct {
 	{ BERTH_ENGINE_CONTAINERD, "container_attach" }, /* a task's stdio goes to berth-logger */
 	{ BERTH_ENGINE_CONTAINERD, "container_stats" },  /* and top */
 	{ BERTH_ENGINE_CONTAINERD, "container_diff" },   /* and path stat, archives */
-	{ BERTH_ENGINE_CONTAINERD, "events_watch" },
 };
 
 bool engine_lacks(const char *op)
