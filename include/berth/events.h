@@ -150,6 +150,32 @@ typedef struct berth_events_options {
  * changes of what Podman reports. Docker reports changes only, as they
  * happen.
  *
+ * containerd (its event service's subscription, in the client's namespace):
+ * - it keeps no event history, so nothing is replayed: a since in the
+ *   past delivers only what berth can tell from state (see below), never
+ *   the events themselves; an until ends the stream once berth's clock
+ *   passes it (an until already past: BERTH_ITEROVER at once).
+ * - after a reconnect (and right after the subscription of
+ *   berth_container_list_and_watch()) berth inspects the containers it saw
+ *   start or that the list showed running, and makes up DIED (the exit
+ *   code the task kept) and DESTROYED for those that stopped or went away
+ *   meanwhile (berth_event_synthesized()). Containers created or started
+ *   while berth was away, and pauses, OOMs and removals of others, are
+ *   not recovered.
+ * - no HEALTH events: containerd runs no health checks (the readiness
+ *   calls of ready.h run the check by exec and report no event).
+ * - action is containerd's topic ("/tasks/exit", "/containers/delete");
+ *   the actions filter takes Docker's words for the normalized kinds
+ *   ("die", "destroy", ...), the topic, or its last part ("exit").
+ * - kinds: ContainerCreate CREATED, TaskStart STARTED, TaskExit of the
+ *   main process DIED (exit code), TaskOOM OOM, TaskPaused / TaskResumed
+ *   PAUSED / UNPAUSED, ContainerDelete DESTROYED; TaskCreate, TaskDelete,
+ *   exec events (attribute "execID") and ContainerUpdate are OTHER.
+ * - name, image and labels come from the container record (looked up once
+ *   per container: a container removed before berth saw it has the id
+ *   only); the filters on them apply in berth. The frame's data is a JSON
+ *   line in Docker's shape that berth writes.
+ *
  * The stream keeps a pointer to the client: free the stream first.
  *
  * @return 0; BERTH_EINVAL (NULL out or client, bad options version, a bad
