@@ -34,6 +34,25 @@ typedef struct events_query {
 } events_query;
 
 void events_query_release(events_query *q);
+/* A copy of q's filters and settings (not running_ids). 0 or -ENOMEM
+ * (to then holds what was copied: release it). */
+int events_query_copy(events_query *to, const events_query *q);
+
+/* A DISCONNECTED / RECONNECTED event (empty strings, berth's clock). NULL:
+ * no memory. */
+berth_event *event_system(berth_event_kind kind);
+
+/* Arm the timerfd *fd (created on first use) to fire at abs_ms on the
+ * monotonic clock: a stream's fd while it waits to reconnect. */
+void events_timer_arm(int *fd, int64_t abs_ms);
+
+/* The reconnect pause: 100 ms, doubling to 2 s. */
+#define EVENTS_BACKOFF_FIRST_MS 100
+#define EVENTS_BACKOFF_MAX_MS 2000
+static inline int events_backoff_next(int ms)
+{
+	return ms * 2 > EVENTS_BACKOFF_MAX_MS ? EVENTS_BACKOFF_MAX_MS : ms * 2;
+}
 
 /* Wall clock, ns since the epoch. */
 int64_t wall_ns(void);

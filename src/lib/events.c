@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/timerfd.h>
 #include <time.h>
 
 int64_t wall_ns(void)
@@ -196,6 +197,42 @@ int berth_time_parse(int64_t *out_ns, const char *text, berth_error *err)
 }
 
 /* ---- entry points -------------------------------------------------------------- */
+
+int events_query_copy(events_query *to, const events_query *q)
+{
+	*to = (events_query){ .since_ns = q->since_ns, .until_ns = q->until_ns, .reconnect = q->reconnect,
+			      .max_reconnect_ms = q->max_reconnect_ms };
+	const strv *from[] = { &q->containers, &q->labels, &q->types, &q->actions };
+	strv *into[] = { &to->containers, &to->labels, &to->types, &to->actions };
+	for (size_t k = 0; k < 4; k++)
+		for (size_t i = 0; i < from[k]->len; i++)
+			if (strv_push(into[k], from[k]->items[i]) < 0)
+				return -ENOMEM;
+	return 0;
+}
+
+berth_event *event_system(berth_event_kind kind)
+{
+	berth_event *ev = event_new();
+	if (!ev || !(ev->type = strdup("")) || !(ev->action = strdup(berth_event_kind_name(kind))) ||
+	    !(ev->id = strdup("")) || !(ev->name = strdup("")) || !(ev->image = strdup(""))) {
+		event_free(ev);
+		return NULL;
+	}
+	ev->kind = kind;
+	ev->time_ns = wall_ns();
+	return ev;
+}
+
+void events_timer_arm(int *fd, int64_t abs_ms)
+{
+	if (*fd < 0)
+		*fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (*fd < 0)
+		return;
+	struct itimerspec its = { .it_value = { (time_t)(abs_ms / 1000), (long)(abs_ms % 1000) * 1000000L } };
+	timerfd_settime(*fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
 
 void events_query_release(events_query *q)
 {

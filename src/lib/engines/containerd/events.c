@@ -27,8 +27,6 @@
 #include "api_services_events_v1_events.pb-c.h"
 
 #define KNOWN_MAX 4096                  /* containers followed */
-#define BACKOFF_FIRST_MS 100
-#define BACKOFF_MAX_MS 2000
 #define SUBSCRIBE_PATH "/containerd.services.events.v1.Events/Subscribe"
 
 /* ---- the pure decoder ----------------------------------------------------------- */
@@ -402,14 +400,9 @@ static int text_frame(ctrd_events *s, berth_frame *out, berth_channel ch, berth_
 
 static int system_frame(ctrd_events *s, berth_frame *out, berth_event_kind kind, const char *text, berth_error *err)
 {
-	berth_event *ev = event_new();
-	if (!ev || !(ev->type = strdup("")) || !(ev->action = strdup(berth_event_kind_name(kind))) ||
-	    !(ev->id = strdup("")) || !(ev->name = strdup("")) || !(ev->image = strdup(""))) {
-		event_free(ev);
+	berth_event *ev = event_system(kind);
+	if (!ev)
 		return BERTH_NOMEM(err);
-	}
-	ev->kind = kind;
-	ev->time_ns = wall_ns();
 	return text_frame(s, out, BERTH_CHANNEL_SYSTEM, ev, text, err);
 }
 
@@ -511,13 +504,7 @@ static int check_one(ctrd_events *s, berth_error *err)
 
 static void arm_timer(ctrd_events *s)
 {
-	if (s->timer_fd < 0)
-		s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (s->timer_fd < 0)
-		return;
-	int64_t ms = s->next_attempt_ms;
-	struct itimerspec its = { .it_value = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L } };
-	timerfd_settime(s->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+	events_timer_arm(&s->timer_fd, s->next_attempt_ms);
 }
 
 static void disconnect(ctrd_events *s, const char *why)
@@ -526,8 +513,8 @@ static void disconnect(ctrd_events *s, const char *why)
 	s->gs = NULL;
 	s->state = EV_WAITING;
 	s->down_since_ms = now_ms();
-	s->backoff_ms = BACKOFF_FIRST_MS;
-	s->next_attempt_ms = s->down_since_ms + BACKOFF_FIRST_MS;
+	s->backoff_ms = EVENTS_BACKOFF_FIRST_MS;
+	s->next_attempt_ms = s->down_since_ms + EVENTS_BACKOFF_FIRST_MS;
 	snprintf(s->down_reason, sizeof s->down_reason, "%.200s", why);
 	arm_timer(s);
 }
@@ -564,7 +551,7 @@ static int try_reconnect(ctrd_events *s, int timeout_ms, berth_error *err)
 		return berth_fail(err, BERTH_EUNAVAILABLE, "events: the engine did not come back within %d ms: %s",
 				  s->q.max_reconnect_ms, s->down_reason);
 	s->next_attempt_ms = now + s->backoff_ms;
-	s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2;
+	s->backoff_ms = events_backoff_next(s->backoff_ms);
 	arm_timer(s);
 	return berth_fail(err, BERTH_ETIMEDOUT, "events: reconnecting");
 }
@@ -713,27 +700,16 @@ static const stream_ops ctrd_events_ops = {
 	.free = ce_free,
 };
 
-static int copy_strv(strv *to, const strv *from)
-{
-	for (size_t i = 0; i < from->len; i++)
-		if (strv_push(to, from->items[i]) < 0)
-			return -ENOMEM;
-	return 0;
-}
-
 int ctrd_events_watch(berth_stream **out, struct berth_client *c, const events_query *q, berth_error *err)
 {
 	ctrd_events *s = calloc(1, sizeof *s);
 	if (!s)
 		return BERTH_NOMEM(err);
 	s->c = c;
-	s->q = (events_query){ .since_ns = q->since_ns, .until_ns = q->until_ns, .reconnect = q->reconnect,
-			       .max_reconnect_ms = q->max_reconnect_ms };
 	/* the timer doubles as the "ready at once" fd */
 	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	int r = 0;
-	if (copy_strv(&s->q.containers, &q->containers) < 0 || copy_strv(&s->q.labels, &q->labels) < 0 ||
-	    copy_strv(&s->q.types, &q->types) < 0 || copy_strv(&s->q.actions, &q->actions) < 0)
+	if (events_query_copy(&s->q, q) < 0)
 		r = BERTH_NOMEM(err);
 	/* list-then-watch: the listed running containers are followed, and
 	 * checked once subscribed (a die between the list and the

@@ -25,8 +25,6 @@
 #define RECENT_MAX 256                  /* identities kept for de-duplication */
 #define RESUME_MARGIN_NS 1000000000LL   /* replay from this long before the last event */
 #define TRACK_MAX 4096                  /* containers followed for made-up events */
-#define BACKOFF_FIRST_MS 100
-#define BACKOFF_MAX_MS 2000
 /* After a reconnect, the engine's replay comes first (within milliseconds
  * on a local engine); the tracked containers are checked after this long,
  * so that the engine's own DIED is handed out where it has one. */
@@ -279,14 +277,9 @@ static int text_frame(events_stream *s, berth_frame *out, berth_channel channel,
 static int system_frame(events_stream *s, berth_frame *out, berth_event_kind kind, const char *text,
 			berth_error *err)
 {
-	berth_event *ev = event_new();
-	if (!ev || !(ev->type = strdup("")) || !(ev->action = strdup(berth_event_kind_name(kind))) ||
-	    !(ev->id = strdup("")) || !(ev->name = strdup("")) || !(ev->image = strdup(""))) {
-		event_free(ev);
+	berth_event *ev = event_system(kind);
+	if (!ev)
 		return BERTH_NOMEM(err);
-	}
-	ev->kind = kind;
-	ev->time_ns = wall_ns();
 	return text_frame(s, out, BERTH_CHANNEL_SYSTEM, ev, text, err);
 }
 
@@ -401,20 +394,14 @@ static void disconnect(events_stream *s, const char *why)
 	s->line_out = false;
 	s->state = EV_WAITING;
 	s->down_since_ms = now_ms();
-	s->backoff_ms = BACKOFF_FIRST_MS;
-	s->next_attempt_ms = s->down_since_ms + BACKOFF_FIRST_MS;
+	s->backoff_ms = EVENTS_BACKOFF_FIRST_MS;
+	s->next_attempt_ms = s->down_since_ms + EVENTS_BACKOFF_FIRST_MS;
 	snprintf(s->down_reason, sizeof s->down_reason, "%.200s", why);
 }
 
 static void arm_timer(events_stream *s)
 {
-	if (s->timer_fd < 0)
-		s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (s->timer_fd < 0)
-		return;
-	int64_t ms = s->next_attempt_ms;
-	struct itimerspec its = { .it_value = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L } };
-	timerfd_settime(s->timer_fd, TFD_TIMER_ABSTIME, &its, NULL);
+	events_timer_arm(&s->timer_fd, s->next_attempt_ms);
 }
 
 /* Waiting to reconnect: one attempt when it is due. 1 = connected again. */
@@ -456,7 +443,7 @@ static int try_reconnect(events_stream *s, int timeout_ms, berth_error *err)
 				  s->q.max_reconnect_ms, s->down_reason);
 	if (!ran_out) {
 		s->next_attempt_ms = now + s->backoff_ms;
-		s->backoff_ms = s->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : s->backoff_ms * 2;
+		s->backoff_ms = events_backoff_next(s->backoff_ms);
 		arm_timer(s);
 	}
 	return berth_fail(err, BERTH_ETIMEDOUT, "events: reconnecting");
@@ -628,14 +615,6 @@ static const stream_ops events_stream_ops = {
 	.free = ev_free,
 };
 
-static int copy_strv(strv *to, const strv *from)
-{
-	for (size_t i = 0; i < from->len; i++)
-		if (strv_push(to, from->items[i]) < 0)
-			return -ENOMEM;
-	return 0;
-}
-
 int engineapi_events_watch(berth_stream **out, struct berth_client *c, const events_query *q, berth_error *err)
 {
 	engineapi_json_init();
@@ -645,12 +624,9 @@ int engineapi_events_watch(berth_stream **out, struct berth_client *c, const eve
 	s->timer_fd = -1;
 	s->c = c;
 	s->d = api_of(c)->d && api_of(c)->d->events ? api_of(c)->d->events : &docker_events_dialect;
-	s->q = (events_query){ .since_ns = q->since_ns, .until_ns = q->until_ns, .reconnect = q->reconnect,
-			       .max_reconnect_ms = q->max_reconnect_ms };
 	s->start_ns = wall_ns();
 	int r = 0;
-	if (copy_strv(&s->q.containers, &q->containers) < 0 || copy_strv(&s->q.labels, &q->labels) < 0 ||
-	    copy_strv(&s->q.types, &q->types) < 0 || copy_strv(&s->q.actions, &q->actions) < 0)
+	if (events_query_copy(&s->q, q) < 0)
 		r = BERTH_NOMEM(err);
 	for (size_t i = 0; r == 0 && i < q->running_ids.len; i++) {
 		tracked *t = track_add(s, q->running_ids.items[i]);
