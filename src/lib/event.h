@@ -49,10 +49,25 @@ void events_timer_arm(int *fd, int64_t abs_ms);
 /* The reconnect pause: 100 ms, doubling to 2 s. */
 #define EVENTS_BACKOFF_FIRST_MS 100
 #define EVENTS_BACKOFF_MAX_MS 2000
-static inline int events_backoff_next(int ms)
-{
-	return ms * 2 > EVENTS_BACKOFF_MAX_MS ? EVENTS_BACKOFF_MAX_MS : ms * 2;
-}
+
+/* The reconnect schedule of an event stream that lost its engine. */
+typedef struct events_retry {
+	int64_t down_since_ms;   /* monotonic */
+	int64_t next_attempt_ms;
+	int backoff_ms;
+	char reason[256];        /* why it is down (the last failure) */
+} events_retry;
+
+/* The connection was lost for `why`: the first attempt is due after the
+ * first pause. */
+void events_retry_down(events_retry *r, const char *why);
+/* Wait, within *timeout_ms (<0: as long as needed), until the next attempt
+ * is due: 0 with *timeout_ms reduced by the wait, or BERTH_ETIMEDOUT. */
+int events_retry_due(events_retry *r, int *timeout_ms, berth_error *err);
+/* An attempt failed for `why` (NULL: it only ran out of the caller's time,
+ * the schedule stays): BERTH_EUNAVAILABLE once max_ms (<0: never) passed
+ * since the loss, else the next attempt is scheduled and BERTH_ETIMEDOUT. */
+int events_retry_failed(events_retry *r, const char *why, int max_ms, berth_error *err);
 
 /* Wall clock, ns since the epoch. */
 int64_t wall_ns(void);

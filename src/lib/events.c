@@ -5,6 +5,7 @@
 #include "stream.h"
 
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -232,6 +233,45 @@ void events_timer_arm(int *fd, int64_t abs_ms)
 		return;
 	struct itimerspec its = { .it_value = { (time_t)(abs_ms / 1000), (long)(abs_ms % 1000) * 1000000L } };
 	timerfd_settime(*fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+void events_retry_down(events_retry *r, const char *why)
+{
+	r->down_since_ms = now_ms();
+	r->backoff_ms = EVENTS_BACKOFF_FIRST_MS;
+	r->next_attempt_ms = r->down_since_ms + EVENTS_BACKOFF_FIRST_MS;
+	snprintf(r->reason, sizeof r->reason, "%.200s", why);
+}
+
+int events_retry_due(events_retry *r, int *timeout_ms, berth_error *err)
+{
+	int64_t now = now_ms();
+	if (now >= r->next_attempt_ms)
+		return 0;
+	int wait = (int)(r->next_attempt_ms - now);
+	if (*timeout_ms >= 0 && wait > *timeout_ms)
+		wait = *timeout_ms;
+	if (wait > 0)
+		poll(NULL, 0, wait);
+	if (now_ms() < r->next_attempt_ms)
+		return berth_fail(err, BERTH_ETIMEDOUT, "events: reconnecting");
+	*timeout_ms = *timeout_ms < 0 ? -1 : *timeout_ms - wait;
+	return 0;
+}
+
+int events_retry_failed(events_retry *r, const char *why, int max_ms, berth_error *err)
+{
+	int64_t now = now_ms();
+	if (why)
+		snprintf(r->reason, sizeof r->reason, "%.200s", why);
+	if (max_ms >= 0 && now - r->down_since_ms >= max_ms)
+		return berth_fail(err, BERTH_EUNAVAILABLE, "events: the engine did not come back within %d ms: %s",
+				  max_ms, r->reason);
+	if (why) {
+		r->next_attempt_ms = now + r->backoff_ms;
+		r->backoff_ms = r->backoff_ms * 2 > EVENTS_BACKOFF_MAX_MS ? EVENTS_BACKOFF_MAX_MS : r->backoff_ms * 2;
+	}
+	return berth_fail(err, BERTH_ETIMEDOUT, "events: reconnecting");
 }
 
 void events_query_release(events_query *q)

@@ -176,9 +176,7 @@ typedef struct ctrd_events {
 	known *k;
 	size_t k_len, k_cap;
 	ev_state state;
-	int64_t down_since_ms, next_attempt_ms;
-	int backoff_ms;
-	char down_reason[256];
+	events_retry rt;
 	int timer_fd;
 	bool announce_reconnect;
 	size_t check_pos, check_end;   /* known[] entries still to inspect */
@@ -504,7 +502,7 @@ static int check_one(ctrd_events *s, berth_error *err)
 
 static void arm_timer(ctrd_events *s)
 {
-	events_timer_arm(&s->timer_fd, s->next_attempt_ms);
+	events_timer_arm(&s->timer_fd, s->rt.next_attempt_ms);
 }
 
 static void disconnect(ctrd_events *s, const char *why)
@@ -512,30 +510,18 @@ static void disconnect(ctrd_events *s, const char *why)
 	grpc_stream_close(s->gs);
 	s->gs = NULL;
 	s->state = EV_WAITING;
-	s->down_since_ms = now_ms();
-	s->backoff_ms = EVENTS_BACKOFF_FIRST_MS;
-	s->next_attempt_ms = s->down_since_ms + EVENTS_BACKOFF_FIRST_MS;
-	snprintf(s->down_reason, sizeof s->down_reason, "%.200s", why);
+	events_retry_down(&s->rt, why);
 	arm_timer(s);
 }
 
 /* One reconnect attempt when it is due: 1 = subscribed again. */
 static int try_reconnect(ctrd_events *s, int timeout_ms, berth_error *err)
 {
-	int64_t now = now_ms();
-	if (now < s->next_attempt_ms) {
-		int wait = (int)(s->next_attempt_ms - now);
-		if (timeout_ms >= 0 && wait > timeout_ms)
-			wait = timeout_ms;
-		if (wait > 0)
-			poll(NULL, 0, wait);
-		if (now_ms() < s->next_attempt_ms)
-			return berth_fail(err, BERTH_ETIMEDOUT, "events: reconnecting");
-		timeout_ms = timeout_ms < 0 ? -1 : timeout_ms - wait;
-	}
+	int r = events_retry_due(&s->rt, &timeout_ms, err);
+	if (r < 0)
+		return r;
 	berth_error e = BERTH_ERROR_INIT;
-	int budget = timeout_ms < 0 || timeout_ms > 5000 ? 5000 : timeout_ms;
-	int r = subscribe(s, budget, &e);
+	r = subscribe(s, timeout_ms < 0 || timeout_ms > 5000 ? 5000 : timeout_ms, &e);
 	if (r == 0) {
 		s->state = EV_CONNECTED;
 		s->announce_reconnect = true;
@@ -545,15 +531,9 @@ static int try_reconnect(ctrd_events *s, int timeout_ms, berth_error *err)
 		*err = e;
 		return r;
 	}
-	snprintf(s->down_reason, sizeof s->down_reason, "%.200s", e.message);
-	now = now_ms();
-	if (s->q.max_reconnect_ms >= 0 && now - s->down_since_ms >= s->q.max_reconnect_ms)
-		return berth_fail(err, BERTH_EUNAVAILABLE, "events: the engine did not come back within %d ms: %s",
-				  s->q.max_reconnect_ms, s->down_reason);
-	s->next_attempt_ms = now + s->backoff_ms;
-	s->backoff_ms = events_backoff_next(s->backoff_ms);
+	r = events_retry_failed(&s->rt, e.message, s->q.max_reconnect_ms, err);
 	arm_timer(s);
-	return berth_fail(err, BERTH_ETIMEDOUT, "events: reconnecting");
+	return r;
 }
 
 /* One message from the subscription: 1 = an event to hand out, 0 = skipped. */

@@ -64,10 +64,7 @@ typedef struct events_stream {
 	tracked *track;
 	size_t track_len;
 	ev_state state;
-	int64_t down_since_ms;
-	int64_t next_attempt_ms;
-	int backoff_ms;
-	char down_reason[256];
+	events_retry rt;
 	int timer_fd;
 	/* after a reconnect: RECONNECTED, then the tracked containers to check */
 	bool announce_reconnect;
@@ -393,35 +390,24 @@ static void disconnect(events_stream *s, const char *why)
 	sbuf_reset(&s->line);
 	s->line_out = false;
 	s->state = EV_WAITING;
-	s->down_since_ms = now_ms();
-	s->backoff_ms = EVENTS_BACKOFF_FIRST_MS;
-	s->next_attempt_ms = s->down_since_ms + EVENTS_BACKOFF_FIRST_MS;
-	snprintf(s->down_reason, sizeof s->down_reason, "%.200s", why);
+	events_retry_down(&s->rt, why);
 }
 
 static void arm_timer(events_stream *s)
 {
-	events_timer_arm(&s->timer_fd, s->next_attempt_ms);
+	events_timer_arm(&s->timer_fd, s->rt.next_attempt_ms);
 }
 
 /* Waiting to reconnect: one attempt when it is due. 1 = connected again. */
 static int try_reconnect(events_stream *s, int timeout_ms, berth_error *err)
 {
-	int64_t now = now_ms();
-	if (now < s->next_attempt_ms) {
-		int wait = (int)(s->next_attempt_ms - now);
-		if (timeout_ms >= 0 && wait > timeout_ms)
-			wait = timeout_ms;
-		if (wait > 0)
-			poll(NULL, 0, wait);
-		if (now_ms() < s->next_attempt_ms)
-			return berth_fail(err, BERTH_ETIMEDOUT, "events: reconnecting");
-		timeout_ms = timeout_ms < 0 ? -1 : timeout_ms - wait;
-	}
+	int r = events_retry_due(&s->rt, &timeout_ms, err);
+	if (r < 0)
+		return r;
 	int64_t started = now_ms();
 	berth_error e = BERTH_ERROR_INIT;
 	int budget = timeout_ms < 0 || timeout_ms > 5000 ? 5000 : timeout_ms;
-	int r = subscribe(s, false, budget, &e);
+	r = subscribe(s, false, budget, &e);
 	if (r == 0) {
 		s->state = EV_CONNECTED;
 		s->announce_reconnect = true;
@@ -434,19 +420,10 @@ static int try_reconnect(events_stream *s, int timeout_ms, berth_error *err)
 		*err = e;
 		return r;
 	}
-	now = now_ms();
-	bool ran_out = r == BERTH_ETIMEDOUT && now - started >= budget;
-	if (!ran_out)
-		snprintf(s->down_reason, sizeof s->down_reason, "%.200s", e.message);
-	if (s->q.max_reconnect_ms >= 0 && now - s->down_since_ms >= s->q.max_reconnect_ms)
-		return berth_fail(err, BERTH_EUNAVAILABLE, "events: the engine did not come back within %d ms: %s",
-				  s->q.max_reconnect_ms, s->down_reason);
-	if (!ran_out) {
-		s->next_attempt_ms = now + s->backoff_ms;
-		s->backoff_ms = events_backoff_next(s->backoff_ms);
-		arm_timer(s);
-	}
-	return berth_fail(err, BERTH_ETIMEDOUT, "events: reconnecting");
+	bool ran_out = r == BERTH_ETIMEDOUT && now_ms() - started >= budget;
+	r = events_retry_failed(&s->rt, ran_out ? NULL : e.message, s->q.max_reconnect_ms, err);
+	arm_timer(s);
+	return r;
 }
 
 /* Handle one complete line: 1 = an event to hand out, 0 = skipped. */
