@@ -47,7 +47,10 @@ const char *ctrd_event_docker_word(berth_event_kind kind)
 
 static int64_t ts_ns(const Google__Protobuf__Timestamp *t)
 {
-	return t ? (int64_t)t->seconds * 1000000000LL + t->nanos : 0;
+	/* the representable range of ns since the epoch; anything else is 0 */
+	if (!t || t->seconds < 0 || t->seconds >= INT64_MAX / 1000000000LL || t->nanos < 0 || t->nanos > 999999999)
+		return 0;
+	return (int64_t)t->seconds * 1000000000LL + t->nanos;
 }
 
 /* Unpack the Any's value with d; NULL when it does not decode. */
