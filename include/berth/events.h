@@ -153,8 +153,10 @@ typedef struct berth_events_options {
  * containerd (its event service's subscription, in the client's namespace):
  * - it keeps no event history, so nothing is replayed: a since in the
  *   past delivers only what berth can tell from state (see below), never
- *   the events themselves; an until ends the stream once berth's clock
- *   passes it (an until already past: BERTH_ITEROVER at once).
+ *   the events themselves; berth_events_watch() with a past since alone
+ *   follows no container yet, so it delivers nothing from before the
+ *   subscription. An until ends the stream once berth's clock passes it
+ *   (an until already past: BERTH_ITEROVER at once, no event).
  * - after a reconnect (and right after the subscription of
  *   berth_container_list_and_watch()) berth inspects the containers it saw
  *   start or that the list showed running, and makes up DIED (the exit
