@@ -2,6 +2,7 @@
  * the helpers every file of the backend uses to make a call. */
 #include "containerd.h"
 #include "lifecycle.h"
+#include "stats.h"
 
 #include <stdio.h>
 #include <sys/sysinfo.h>
@@ -295,6 +296,8 @@ static const berth_engine_ops containerd_ops = {
 	.image_tag = ctrd_image_tag,
 	.image_remove = ctrd_image_remove,
 	.image_import = ctrd_image_import,
+	.container_stats = ctrd_container_stats,
+	.container_stats_stream = ctrd_container_stats_stream,
 };
 
 int containerd_attach(berth_client *c, const char *version, berth_error *err)
