@@ -211,6 +211,14 @@ static void test_top(void **state)
 	assert_true(atoi(berth_top_cell(t, 0, 0)) > 0);
 	assert_string_equal(berth_top_cell(t, 0, 1), "sleep 4242");
 	berth_top_free(t);
+	/* containerd reads /proc itself: ps arguments other than -o with its
+	 * known columns are refused, naming them */
+	if (engine == BERTH_ENGINE_CONTAINERD) {
+		t = NULL;
+		assert_int_equal(berth_container_top(&t, client, id, "aux", &err), BERTH_EUNSUPPORTED);
+		assert_null(t);
+		assert_non_null(strstr(err.message, "aux"));
+	}
 	force_remove(id);
 	berth_free(id);
 }

@@ -298,6 +298,7 @@ static const berth_engine_ops containerd_ops = {
 	.image_import = ctrd_image_import,
 	.container_stats = ctrd_container_stats,
 	.container_stats_stream = ctrd_container_stats_stream,
+	.container_top = ctrd_container_top,
 };
 
 int containerd_attach(berth_client *c, const char *version, berth_error *err)

@@ -348,3 +348,244 @@ int ctrd_container_stats_stream(berth_stream **out, berth_client *c, const char 
 	}
 	return stream_new(out, &css_ops, x, err);
 }
+
+/* ---- top ------------------------------------------------------------------------- */
+
+int ctrd_proc_stat_parse(ctrd_proc_stat *out, const char *text, size_t len)
+{
+	/* "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt
+	 * majflt cmajflt utime stime ...": comm may hold blanks and ')' */
+	const char *open = memchr(text, '(', len);
+	const char *close = NULL;
+	for (const char *p = text + len; p > text; p--)
+		if (p[-1] == ')') {
+			close = p - 1;
+			break;
+		}
+	if (!open || !close || close < open)
+		return -1;
+	ctrd_proc_stat s = { 0 };
+	size_t n = (size_t)(close - open - 1);
+	if (n >= sizeof s.comm)
+		n = sizeof s.comm - 1;
+	memcpy(s.comm, open + 1, n);
+	/* the fields after comm, counted from 3 (state) */
+	const char *p = close + 1, *end = text + len;
+	unsigned long long utime = 0, stime = 0;
+	long long ppid = 0;
+	for (int field = 3; field <= 15; field++) {
+		while (p < end && *p == ' ')
+			p++;
+		if (p >= end)
+			return -1;
+		const char *q = p;
+		while (q < end && *q != ' ' && *q != '\n')
+			q++;
+		char num[32];
+		size_t l = (size_t)(q - p) < sizeof num - 1 ? (size_t)(q - p) : sizeof num - 1;
+		memcpy(num, p, l);
+		num[l] = '\0';
+		if (field == 4)
+			ppid = strtoll(num, NULL, 10);
+		else if (field == 14)
+			utime = strtoull(num, NULL, 10);
+		else if (field == 15)
+			stime = strtoull(num, NULL, 10);
+		p = q;
+	}
+	s.ppid = ppid > 0 && ppid < INT32_MAX ? (int)ppid : 0;
+	s.ticks = utime + stime;
+	*out = s;
+	return 0;
+}
+
+void ctrd_ps_time(char out[32], uint64_t seconds)
+{
+	uint64_t d = seconds / 86400, h = seconds / 3600 % 24, m = seconds / 60 % 60, s = seconds % 60;
+	if (d)
+		snprintf(out, 32, "%llu-%02llu:%02llu:%02llu", (unsigned long long)d, (unsigned long long)h,
+			 (unsigned long long)m, (unsigned long long)s);
+	else
+		snprintf(out, 32, "%02llu:%02llu:%02llu", (unsigned long long)h, (unsigned long long)m,
+			 (unsigned long long)s);
+}
+
+/* The columns top can show, by ps's AIX-style names, with ps's titles. */
+enum col { COL_PID, COL_PPID, COL_USER, COL_UID, COL_TIME, COL_COMM, COL_ARGS };
+static const struct {
+	const char *name, *title;
+} columns[] = {
+	[COL_PID] = { "pid", "PID" },   [COL_PPID] = { "ppid", "PPID" },    [COL_USER] = { "user", "USER" },
+	[COL_UID] = { "uid", "UID" },   [COL_TIME] = { "time", "TIME" },    [COL_COMM] = { "comm", "COMMAND" },
+	[COL_ARGS] = { "args", "COMMAND" },
+};
+#define MAX_COLS 16
+
+/* ps_args: NULL / "" (PID USER TIME COMMAND) or "-o a,b,..." of the
+ * names above. */
+static int top_columns(enum col *cols, size_t *n, const char *ps_args, berth_error *err)
+{
+	if (isempty(ps_args)) {
+		static const enum col def[] = { COL_PID, COL_USER, COL_TIME, COL_ARGS };
+		memcpy(cols, def, sizeof def);
+		*n = 4;
+		return 0;
+	}
+	const char *p = ps_args;
+	while (*p == ' ')
+		p++;
+	if (strncmp(p, "-o", 2) != 0)
+		goto unsupported;
+	p += 2;
+	while (*p == ' ')
+		p++;
+	*n = 0;
+	while (*p) {
+		size_t l = strcspn(p, ", ");
+		size_t i;
+		for (i = 0; i < sizeof columns / sizeof columns[0]; i++)
+			if (strlen(columns[i].name) == l && strncmp(columns[i].name, p, l) == 0)
+				break;
+		if (i == sizeof columns / sizeof columns[0] || *n == MAX_COLS)
+			goto unsupported;
+		cols[(*n)++] = (enum col)i;
+		p += l;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	if (*n > 0)
+		return 0;
+unsupported:
+	return berth_fail(err, BERTH_EUNSUPPORTED,
+			  "ps arguments \"%s\": containerd's top reads /proc itself and takes only -o with pid, "
+			  "ppid, user, uid, time, comm, args",
+			  ps_args);
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t got = 0;
+	while (got < size - 1) {
+		ssize_t n = read(fd, buf + got, size - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
+static char *cell_of(enum col col, uint32_t pid)
+{
+	char path[64], buf[8192];
+	char *s = NULL;
+	ctrd_proc_stat st = { 0 };
+	ssize_t n;
+	switch (col) {
+	case COL_PID:
+		return asprintf(&s, "%u", pid) < 0 ? NULL : s;
+	case COL_PPID:
+	case COL_TIME:
+	case COL_COMM:
+		snprintf(path, sizeof path, "/proc/%u/stat", pid);
+		if ((n = read_small(path, buf, sizeof buf)) < 0 || ctrd_proc_stat_parse(&st, buf, (size_t)n) < 0)
+			return strdup("?");
+		if (col == COL_PPID)
+			return asprintf(&s, "%d", st.ppid) < 0 ? NULL : s;
+		if (col == COL_COMM)
+			return strdup(st.comm);
+		{
+			long hz = sysconf(_SC_CLK_TCK);
+			char t[32];
+			ctrd_ps_time(t, st.ticks / (uint64_t)(hz > 0 ? hz : 100));
+			return strdup(t);
+		}
+	case COL_USER:
+	case COL_UID: {
+		snprintf(path, sizeof path, "/proc/%u/status", pid);
+		if (read_small(path, buf, sizeof buf) < 0)
+			return strdup("?");
+		const char *u = strstr(buf, "\nUid:");
+		unsigned long uid = u ? strtoul(u + 5, NULL, 10) : 0;
+		if (!u)
+			return strdup("?");
+		if (col == COL_USER) {
+			struct passwd pw, *res = NULL;
+			char pbuf[1024];
+			if (getpwuid_r((uid_t)uid, &pw, pbuf, sizeof pbuf, &res) == 0 && res)
+				return strdup(res->pw_name);
+		}
+		return asprintf(&s, "%lu", uid) < 0 ? NULL : s;
+	}
+	case COL_ARGS:
+		snprintf(path, sizeof path, "/proc/%u/cmdline", pid);
+		if ((n = read_small(path, buf, sizeof buf)) <= 0) {
+			/* a kernel thread or a zombie: ps shows [comm] */
+			snprintf(path, sizeof path, "/proc/%u/stat", pid);
+			if ((n = read_small(path, buf, sizeof buf)) < 0 ||
+			    ctrd_proc_stat_parse(&st, buf, (size_t)n) < 0)
+				return strdup("?");
+			return asprintf(&s, "[%s]", st.comm) < 0 ? NULL : s;
+		}
+		while (n > 0 && buf[n - 1] == '\0')
+			n--;
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[n] = '\0';
+		return strdup(buf);
+	}
+	return strdup("?");
+}
+
+int ctrd_container_top(berth_top **out, berth_client *c, const char *ref, const char *ps_args, berth_error *err)
+{
+	enum col cols[MAX_COLS];
+	size_t ncols = 0;
+	int r = top_columns(cols, &ncols, ps_args, err);
+	if (r < 0)
+		return r;
+	RESOLVE(c, ref, err);
+	if ((r = running_task(NULL, c, id, err)) < 0)
+		return r;
+	Containerd__Services__Tasks__V1__ListPidsRequest req = CONTAINERD__SERVICES__TASKS__V1__LIST_PIDS_REQUEST__INIT;
+	req.container_id = (char *)id;
+	_cleanup_pb_ Containerd__Services__Tasks__V1__ListPidsResponse *resp = NULL;
+	r = ctrd_call(&resp, c, "tasks.v1.Tasks/ListPids", &req.base,
+		      &containerd__services__tasks__v1__list_pids_response__descriptor, 0, err);
+	if (r == BERTH_ENOTFOUND)
+		return not_running(id, err);
+	if (r < 0)
+		return r;
+	berth_top *t = calloc(1, sizeof *t);
+	if (!t)
+		return BERTH_NOMEM(err);
+	for (size_t i = 0; i < ncols; i++)
+		if (strv_push(&t->titles, columns[cols[i]].title) < 0)
+			goto nomem;
+	if (resp->n_processes && !(t->cells = calloc(resp->n_processes * ncols, sizeof *t->cells)))
+		goto nomem;
+	for (size_t p = 0; p < resp->n_processes; p++) {
+		if (!resp->processes[p])
+			continue;
+		/* rows is the count of complete rows: berth_top_free frees those */
+		for (size_t i = 0; i < ncols; i++)
+			if (!(t->cells[t->rows * ncols + i] = cell_of(cols[i], resp->processes[p]->pid))) {
+				for (size_t j = 0; j < i; j++)
+					free(t->cells[t->rows * ncols + j]);
+				goto nomem;
+			}
+		t->rows++;
+	}
+	*out = t;
+	return 0;
+nomem:
+	berth_top_free(t);
+	return BERTH_NOMEM(err);
+}
