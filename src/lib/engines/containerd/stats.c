@@ -462,44 +462,50 @@ unsupported:
 			  ps_args);
 }
 
-static ssize_t read_small(const char *path, char *buf, size_t size)
+/* /proc/<pid>/<what> of a process, NUL-terminated (cmdline: its NULs
+ * as blanks); NULL when it is gone or unreadable. */
+static char *proc_read(uint32_t pid, const char *what, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	size_t got = 0;
-	while (got < size - 1) {
-		ssize_t n = read(fd, buf + got, size - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return (ssize_t)got;
+	char path[64], *text = NULL;
+	snprintf(path, sizeof path, "/proc/%u/%s", pid, what);
+	if (read_file(path, 1 << 20, &text, len) < 0)
+		return NULL;
+	return text;
 }
 
 static char *cell_of(enum col col, uint32_t pid)
 {
-	char path[64], buf[8192];
+	_cleanup_free_ char *text = NULL;
 	char *s = NULL;
+	size_t n = 0;
 	ctrd_proc_stat st = { 0 };
-	ssize_t n;
 	switch (col) {
 	case COL_PID:
 		return asprintf(&s, "%u", pid) < 0 ? NULL : s;
+	case COL_ARGS:
+		if ((text = proc_read(pid, "cmdline", &n)) && n > 0) {
+			while (n > 0 && text[n - 1] == '\0')
+				n--;
+			for (size_t i = 0; i < n; i++)
+				if (text[i] == '\0')
+					text[i] = ' ';
+			text[n] = '\0';
+			return TAKE_PTR(text);
+		}
+		/* a kernel thread or a zombie: ps shows [comm] */
+		free(TAKE_PTR(text));
+		__attribute__((fallthrough));
 	case COL_PPID:
 	case COL_TIME:
 	case COL_COMM:
-		snprintf(path, sizeof path, "/proc/%u/stat", pid);
-		if ((n = read_small(path, buf, sizeof buf)) < 0 || ctrd_proc_stat_parse(&st, buf, (size_t)n) < 0)
+		if (!(text = proc_read(pid, "stat", &n)) || ctrd_proc_stat_parse(&st, text, n) < 0)
 			return strdup("?");
 		if (col == COL_PPID)
 			return asprintf(&s, "%d", st.ppid) < 0 ? NULL : s;
 		if (col == COL_COMM)
 			return strdup(st.comm);
+		if (col == COL_ARGS)
+			return asprintf(&s, "[%s]", st.comm) < 0 ? NULL : s;
 		{
 			long hz = sysconf(_SC_CLK_TCK);
 			char t[32];
@@ -508,13 +514,10 @@ static char *cell_of(enum col col, uint32_t pid)
 		}
 	case COL_USER:
 	case COL_UID: {
-		snprintf(path, sizeof path, "/proc/%u/status", pid);
-		if (read_small(path, buf, sizeof buf) < 0)
-			return strdup("?");
-		const char *u = strstr(buf, "\nUid:");
-		unsigned long uid = u ? strtoul(u + 5, NULL, 10) : 0;
+		const char *u = (text = proc_read(pid, "status", &n)) ? strstr(text, "\nUid:") : NULL;
 		if (!u)
 			return strdup("?");
+		unsigned long uid = strtoul(u + 5, NULL, 10);
 		if (col == COL_USER) {
 			struct passwd pw, *res = NULL;
 			char pbuf[1024];
@@ -523,23 +526,6 @@ static char *cell_of(enum col col, uint32_t pid)
 		}
 		return asprintf(&s, "%lu", uid) < 0 ? NULL : s;
 	}
-	case COL_ARGS:
-		snprintf(path, sizeof path, "/proc/%u/cmdline", pid);
-		if ((n = read_small(path, buf, sizeof buf)) <= 0) {
-			/* a kernel thread or a zombie: ps shows [comm] */
-			snprintf(path, sizeof path, "/proc/%u/stat", pid);
-			if ((n = read_small(path, buf, sizeof buf)) < 0 ||
-			    ctrd_proc_stat_parse(&st, buf, (size_t)n) < 0)
-				return strdup("?");
-			return asprintf(&s, "[%s]", st.comm) < 0 ? NULL : s;
-		}
-		while (n > 0 && buf[n - 1] == '\0')
-			n--;
-		for (ssize_t i = 0; i < n; i++)
-			if (buf[i] == '\0')
-				buf[i] = ' ';
-		buf[n] = '\0';
-		return strdup(buf);
 	}
 	return strdup("?");
 }
