@@ -69,7 +69,16 @@ BERTH_API const char *berth_stats_raw_json(const berth_stats *stats);
  * earlier reading, so berth reads twice, one second apart. Either way the
  * call takes about one second.
  *
- * A container that is not running has no resource use: both engines get
+ * containerd reports its task's cgroup metrics (v1 or v2) and nothing
+ * more: berth reads them twice, one second apart, and times the CPU
+ * percent by its own clock; the memory limit of a container without one
+ * is the host's memory (containerd's "no limit" number is mapped to it);
+ * the network columns are 0 (berth's containerd containers have no
+ * network namespace of their own); online CPUs are the host's; the raw
+ * JSON is a Docker-shaped object berth writes ("cpu_stats",
+ * "memory_stats", "pids_stats", "blkio_stats", "cgroup": "v1"/"v2").
+ *
+ * A container that is not running has no resource use: every engine gets
  * BERTH_ECONFLICT (Docker itself would send a sample of zeros, Podman an
  * empty reply).
  *
@@ -77,7 +86,7 @@ BERTH_API const char *berth_stats_raw_json(const berth_stats *stats);
  * @return 0; BERTH_EINVAL (client or id NULL, bad id); BERTH_ENOTFOUND (no
  *   such container); BERTH_ECONFLICT (not running); BERTH_EPROTOCOL
  *   (malformed reply); BERTH_ETIMEDOUT, BERTH_EUNAVAILABLE (transport);
- *   BERTH_EUNSUPPORTED (the engine cannot, e.g. containerd for now).
+ *   BERTH_EUNSUPPORTED (the engine cannot).
  */
 BERTH_API int berth_container_stats(berth_stats **out, berth_client *client, const char *id, berth_error *err);
 
@@ -86,7 +95,9 @@ BERTH_API int berth_container_stats(berth_stats **out, berth_client *client, con
  * (valid until the next berth_stream_next()), its data/len the engine's
  * JSON line, channel BERTH_CHANNEL_SYSTEM and time_ns the sample's time.
  *
- * Docker sends a sample every second, Podman every five seconds. A sample
+ * Docker sends a sample every second, Podman every five seconds; on
+ * containerd berth reads the task's metrics every second (the stream's fd
+ * is a timer that is readable when a sample is due). A sample
  * without the engine's earlier reading (the first of each engine) gets its
  * CPU percent against the stream's previous sample, or 0 for the very
  * first. The stream ends (BERTH_ITEROVER) when the container stops; it has
@@ -121,10 +132,16 @@ BERTH_API const char *berth_top_cell(const berth_top *top, size_t row, size_t co
  *   processes; Podman maps AIX-style descriptors ("pid,user,args") itself
  *   and otherwise runs ps inside the container, whose output berth cuts
  *   into columns at runs of blanks (the last column keeps its blanks).
+ *   containerd runs no ps: berth lists the task's pids and reads the
+ *   host's /proc itself, with the columns PID USER TIME COMMAND by
+ *   default, or "-o" with any of pid, ppid, user, uid, time, comm, args
+ *   (users are the host's names); other arguments are BERTH_EUNSUPPORTED
+ *   naming them.
  * @param out  receives the table; free with berth_top_free().
  * @return 0; BERTH_EINVAL; BERTH_ENOTFOUND; BERTH_ECONFLICT (not running;
  *   Podman's empty reply is mapped to it); BERTH_EENGINE (ps failed, e.g.
- *   unknown ps arguments); transport errors; BERTH_EUNSUPPORTED.
+ *   unknown ps arguments); transport errors; BERTH_EUNSUPPORTED (ps
+ *   arguments containerd's top does not take).
  */
 BERTH_API int berth_container_top(berth_top **out, berth_client *client, const char *id, const char *ps_args,
 				  berth_error *err);

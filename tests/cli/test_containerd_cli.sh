@@ -22,7 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 38
+plan 42
 
 run "$B" -E "$E" version
 check "version: exit 0" [ "$rc" = 0 ]
@@ -53,6 +53,13 @@ run "$B" -E "$E" ps --filter "label=io.berth.test.run=$RUN"
 check "ps shows it Up" has "$out" "Up"
 run "$B" -E "$E" inspect --format json "$C"
 check "inspect: running with a pid" python3 -c "import json,sys; o=json.loads(sys.argv[1])[0]; assert o['Running'] and o['Pid']>0, o" "$out"
+run "$B" -E "$E" stats --no-stream --format json "$C"
+check "stats of a task ctr started: one pid, memory within the host's" python3 -c "import json,sys; o=json.loads(sys.argv[1]); o=o[0] if isinstance(o,list) else o; assert o['pids']==1 and 0<o['memory_usage']<o['memory_limit'], o" "$out"
+run "$B" -E "$E" top "$C"
+check "top shows its command" has "$out" "sleep 300"
+run "$B" -E "$E" top "$C" aux
+check "top with ps arguments containerd cannot take: exit 125" [ "$rc" = 125 ]
+check "top names them" has "$errout" "aux"
 run "$B" -E "$E" rm "$C"
 check "rm of a running container: exit 1" [ "$rc" = 1 ]
 check "rm says it is running" has "$errout" "running"

@@ -3,6 +3,7 @@
 #include "containerd.h"
 #include "lifecycle.h"
 #include "events.h"
+#include "stats.h"
 
 #include <stdio.h>
 #include <sys/sysinfo.h>
@@ -298,6 +299,9 @@ static const berth_engine_ops containerd_ops = {
 	.image_import = ctrd_image_import,
 	.events_watch = ctrd_events_watch,
 	.clock_ns = ctrd_clock_ns,
+	.container_stats = ctrd_container_stats,
+	.container_stats_stream = ctrd_container_stats_stream,
+	.container_top = ctrd_container_top,
 };
 
 int containerd_attach(berth_client *c, const char *version, berth_error *err)
