@@ -583,6 +583,12 @@ static void test_engine_restart(void **state)
 		       berth_engine_name(engine));
 		skip();
 	}
+	if (engine == BERTH_ENGINE_CONTAINERD) {
+		/* restarting containerd would take dockerd's containers down with
+		 * it on this host; its reconnect is covered by the proxy test */
+		printf("# restart test not run on containerd (the proxy test covers its reconnect)\n");
+		skip();
+	}
 	const char *src = getenv("BERTH_SOURCE_DIR");
 	char tag[64];
 	case_tag(tag, sizeof tag, "restart");
