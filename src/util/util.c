@@ -90,6 +90,20 @@ int sbuf_add_urlenc(sbuf *b, const char *s)
 	return 0;
 }
 
+int sbuf_add_json_string(sbuf *b, const char *s)
+{
+	int r = sbuf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); r == 0 && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			r = sbuf_add(b, (char[]){ '\\', (char)*p }, 2);
+		else if (*p < 0x20)
+			r = sbuf_printf(b, "\\u%04x", *p);
+		else
+			r = sbuf_addc(b, (char)*p);
+	}
+	return r < 0 || sbuf_addc(b, '"') < 0 ? -ENOMEM : 0;
+}
+
 void sbuf_reset(sbuf *b)
 {
 	b->len = 0;

@@ -64,6 +64,8 @@ int sbuf_printf(sbuf *b, const char *fmt, ...) _printf_(2, 3);
 int sbuf_vprintf(sbuf *b, const char *fmt, va_list ap);
 /* Append s percent-encoded for a URL query or path component. */
 int sbuf_add_urlenc(sbuf *b, const char *s);
+/* s (NULL: "") as a quoted JSON string. 0 or -ENOMEM. */
+int sbuf_add_json_string(sbuf *b, const char *s);
 void sbuf_reset(sbuf *b);
 void sbuf_release(sbuf *b);
 /* Give the buffer's string away (never NULL on success: "" when empty). */

@@ -121,20 +121,6 @@ void ctrd_time_format(char out[40], const Google__Protobuf__Timestamp *t)
 	snprintf(out + n, 40 - n, ".%09dZ", t->nanos >= 0 && t->nanos < 1000000000 ? t->nanos : 0);
 }
 
-int ctrd_json_str(sbuf *b, const char *s)
-{
-	int r = sbuf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)strempty(s); r == 0 && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			r = sbuf_addc(b, '\\') || sbuf_addc(b, (char)*p);
-		else if (*p < 0x20)
-			r = sbuf_printf(b, "\\u%04x", *p);
-		else
-			r = sbuf_addc(b, (char)*p);
-	}
-	return r || sbuf_addc(b, '"') ? -ENOMEM : 0;
-}
-
 /* ---- ping, version, info ------------------------------------------------ */
 
 static int get_version(Containerd__Services__Version__V1__VersionResponse **out, berth_client *c, int timeout_ms,
@@ -161,8 +147,8 @@ static int ctrd_version(berth_version **out, berth_client *c, berth_error *err)
 	struct utsname u;
 	uname(&u);
 	_cleanup_sbuf_ sbuf raw = SBUF_INIT;
-	if (sbuf_adds(&raw, "{\"Version\":") || ctrd_json_str(&raw, v->version) || sbuf_adds(&raw, ",\"Revision\":") ||
-	    ctrd_json_str(&raw, v->revision) || sbuf_adds(&raw, "}"))
+	if (sbuf_adds(&raw, "{\"Version\":") || sbuf_add_json_string(&raw, v->version) || sbuf_adds(&raw, ",\"Revision\":") ||
+	    sbuf_add_json_string(&raw, v->revision) || sbuf_adds(&raw, "}"))
 		return BERTH_NOMEM(err);
 	berth_version *x = calloc(1, sizeof *x);
 	if (!x)
@@ -233,8 +219,8 @@ static int ctrd_info(berth_info **out, berth_client *c, berth_error *err)
 	struct utsname u;
 	uname(&u);
 	_cleanup_sbuf_ sbuf raw = SBUF_INIT;
-	int nr = sbuf_adds(&raw, "{\"ServerVersion\":") || ctrd_json_str(&raw, v->version) ||
-		 sbuf_adds(&raw, ",\"Namespace\":") || ctrd_json_str(&raw, c->ns) ||
+	int nr = sbuf_adds(&raw, "{\"ServerVersion\":") || sbuf_add_json_string(&raw, v->version) ||
+		 sbuf_adds(&raw, ",\"Namespace\":") || sbuf_add_json_string(&raw, c->ns) ||
 		 sbuf_printf(&raw, ",\"Containers\":%lld,\"Images\":%lld}", (long long)x->containers,
 			     (long long)x->images);
 	x->name = strdup(u.nodename);

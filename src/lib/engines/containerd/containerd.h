@@ -84,9 +84,6 @@ bool ctrd_labels_match(void *const *entries, size_t n, const char *const *filter
 /* RFC 3339 with nanoseconds, UTC; "" for NULL or the zero time. */
 void ctrd_time_format(char out[40], const Google__Protobuf__Timestamp *t);
 
-/* Append s to b as a JSON string (quotes and escapes). 0 or -ENOMEM. */
-int ctrd_json_str(sbuf *b, const char *s);
-
 /* Labels the backend keeps on a container record for what containerd
  * forgets: a task deleted after its exit leaves no exit code, and a task
  * has no start time. The lifecycle writes them; inspect and list read

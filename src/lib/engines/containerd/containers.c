@@ -206,20 +206,20 @@ static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t
 	char created[40], updated[40];
 	ctrd_time_format(created, k->created_at);
 	ctrd_time_format(updated, k->updated_at);
-	int r = sbuf_adds(b, "{\"ID\":") || ctrd_json_str(b, k->id) || sbuf_adds(b, ",\"Image\":") ||
-		ctrd_json_str(b, k->image) || sbuf_adds(b, ",\"Runtime\":") ||
-		ctrd_json_str(b, k->runtime ? k->runtime->name : "") || sbuf_adds(b, ",\"Snapshotter\":") ||
-		ctrd_json_str(b, k->snapshotter) || sbuf_adds(b, ",\"SnapshotKey\":") ||
-		ctrd_json_str(b, k->snapshot_key) || sbuf_adds(b, ",\"CreatedAt\":") || ctrd_json_str(b, created) ||
-		sbuf_adds(b, ",\"UpdatedAt\":") || ctrd_json_str(b, updated) || sbuf_adds(b, ",\"Labels\":{");
+	int r = sbuf_adds(b, "{\"ID\":") || sbuf_add_json_string(b, k->id) || sbuf_adds(b, ",\"Image\":") ||
+		sbuf_add_json_string(b, k->image) || sbuf_adds(b, ",\"Runtime\":") ||
+		sbuf_add_json_string(b, k->runtime ? k->runtime->name : "") || sbuf_adds(b, ",\"Snapshotter\":") ||
+		sbuf_add_json_string(b, k->snapshotter) || sbuf_adds(b, ",\"SnapshotKey\":") ||
+		sbuf_add_json_string(b, k->snapshot_key) || sbuf_adds(b, ",\"CreatedAt\":") || sbuf_add_json_string(b, created) ||
+		sbuf_adds(b, ",\"UpdatedAt\":") || sbuf_add_json_string(b, updated) || sbuf_adds(b, ",\"Labels\":{");
 	for (size_t i = 0; r == 0 && i < k->n_labels; i++)
-		r = (i && sbuf_addc(b, ',')) || ctrd_json_str(b, k->labels[i]->key) || sbuf_addc(b, ':') ||
-		    ctrd_json_str(b, k->labels[i]->value);
+		r = (i && sbuf_addc(b, ',')) || sbuf_add_json_string(b, k->labels[i]->key) || sbuf_addc(b, ':') ||
+		    sbuf_add_json_string(b, k->labels[i]->value);
 	r = r || sbuf_adds(b, "}");
 	if (r == 0 && t->exists)
 		r = sbuf_printf(b, ",\"Task\":{\"Pid\":%u,\"Status\":\"%s\",\"ExitStatus\":%u,\"ExitedAt\":", t->pid,
 				berth_state_name(t->state), t->exit_status) ||
-		    ctrd_json_str(b, t->exited_at) || sbuf_addc(b, '}');
+		    sbuf_add_json_string(b, t->exited_at) || sbuf_addc(b, '}');
 	/* the OCI spec is JSON already */
 	if (r == 0 && k->spec && k->spec->value.len && k->spec->value.data[0] == '{')
 		r = sbuf_adds(b, ",\"Spec\":") || ctrd_raw_spec(b, (const char *)k->spec->value.data, k->spec->value.len);

@@ -108,11 +108,11 @@ static int raw_json(sbuf *b, const berth_stats *s, const raw_numbers *n, bool v2
 	ctrd_time_format(when, &ts);
 	int r = sbuf_printf(b, "{\"read\":\"%s\",\"id\":", when);
 	if (r == 0)
-		r = ctrd_json_str(b, s->id);
+		r = sbuf_add_json_string(b, s->id);
 	if (r == 0)
 		r = sbuf_adds(b, ",\"name\":");
 	if (r == 0)
-		r = ctrd_json_str(b, s->name);
+		r = sbuf_add_json_string(b, s->name);
 	if (r == 0)
 		r = sbuf_printf(b,
 				",\"cgroup\":\"%s\",\"cpu_stats\":{\"cpu_usage\":{\"total_usage\":%llu},\"online_cpus\":%u}"

@@ -1,0 +1,568 @@
+/* The gap-free event watch over an engine's source (see watch.h). */
+#include "watch.h"
+#include "engine.h"
+#include "stream.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RECENT_MAX 256                  /* identities kept for de-duplication */
+#define RESUME_MARGIN_NS 1000000000LL   /* replay from this long before the last event */
+#define TRACK_MAX 4096                  /* containers followed for made-up events */
+/* After a reconnect, an engine's replay comes first (within milliseconds on
+ * a local engine); the followed containers are checked after this long, so
+ * that the engine's own DIED is handed out where it has one. */
+#define REPLAY_WAIT_MS 250
+#define ATTEMPT_MAX_MS 5000             /* one reconnect attempt at most */
+
+typedef struct ident {
+	int64_t time_ns;
+	uint64_t hash;
+} ident;
+
+typedef struct tracked {
+	char *id;
+	bool running;
+	bool made_died;       /* a DIED was made up; the engine's own is dropped */
+	bool made_destroyed;
+	berth_health health;  /* the last HEALTH handed out */
+} tracked;
+
+typedef enum watch_state { W_CONNECTED, W_WAITING } watch_state;
+
+typedef struct watch {
+	struct berth_client *c;       /* borrowed: the stream lives shorter than its client */
+	const watch_source_ops *ops;  /* &ops_copy */
+	watch_source_ops ops_copy;
+	void *src;
+	events_query q;
+	berth_event *cur;             /* the event handed out last */
+	sbuf text;                    /* data of a frame made here */
+	int64_t start_ns;             /* when the watch began */
+	int64_t last_ns;              /* time of the last event handed out */
+	ident recent[RECENT_MAX];
+	size_t recent_len, recent_pos;
+	tracked *track;
+	size_t track_len, track_cap;
+	watch_state state;
+	events_retry rt;
+	int timer_fd;                 /* the fd while waiting, or with frames ready here */
+	bool announce_reconnect;
+	size_t check_pos;             /* next track[] entry to inspect ... */
+	size_t check_end;             /* ... up to this one (those known at the subscription) */
+	int64_t check_at_ms;          /* ... once the engine's replay had this long to come */
+	berth_event *made[2];         /* made-up events waiting to be handed out */
+	size_t made_len;
+} watch;
+
+/* ---- identities and tracking --------------------------------------------------- */
+
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL;
+}
+
+static ident ident_of(const berth_event *ev)
+{
+	uint64_t h = fnv(fnv(fnv(14695981039346656037ULL, ev->type), ev->action), ev->id);
+	return (ident){ ev->time_ns, h };
+}
+
+static bool seen(const watch *w, ident id)
+{
+	for (size_t i = 0; i < w->recent_len; i++)
+		if (w->recent[i].time_ns == id.time_ns && w->recent[i].hash == id.hash)
+			return true;
+	return false;
+}
+
+static void remember(watch *w, ident id)
+{
+	w->recent[w->recent_pos] = id;
+	w->recent_pos = (w->recent_pos + 1) % RECENT_MAX;
+	if (w->recent_len < RECENT_MAX)
+		w->recent_len++;
+}
+
+static tracked *track_find(watch *w, const char *id)
+{
+	for (size_t i = 0; i < w->track_len; i++)
+		if (STREQ(w->track[i].id, id))
+			return &w->track[i];
+	return NULL;
+}
+
+static tracked *track_add(watch *w, const char *id)
+{
+	tracked *t = track_find(w, id);
+	if (t || w->track_len >= TRACK_MAX)
+		return t;
+	if (w->track_len == w->track_cap) {
+		size_t cap = w->track_cap ? w->track_cap * 2 : 8;
+		tracked *n = realloc(w->track, cap * sizeof *n);
+		if (!n)
+			return NULL;
+		w->track = n;
+		w->track_cap = cap;
+	}
+	char *copy = strdup(id);
+	if (!copy)
+		return NULL;
+	t = &w->track[w->track_len++];
+	*t = (tracked){ .id = copy };
+	return t;
+}
+
+static void track_drop(watch *w, tracked *t)
+{
+	size_t i = (size_t)(t - w->track);
+	free(t->id);
+	w->track[i] = w->track[--w->track_len];
+	if (w->check_end > w->track_len)
+		w->check_end = w->track_len;
+}
+
+/* Follow a container event; false when it is the engine's copy of an
+ * event made up already, or a HEALTH that is no change. */
+static bool track_event(watch *w, const berth_event *ev)
+{
+	if (!STREQ(ev->type, "container") || isempty(ev->id))
+		return true;
+	tracked *t = track_find(w, ev->id);
+	switch (ev->kind) {
+	case BERTH_EVENT_STARTED:
+		if (!t)
+			t = track_add(w, ev->id);
+		if (t) {
+			t->running = true;
+			t->made_died = t->made_destroyed = false;
+			t->health = BERTH_HEALTH_NONE;
+		}
+		return true;
+	case BERTH_EVENT_HEALTH:
+		if (!t)
+			t = track_add(w, ev->id);
+		if (t && w->ops->health_every_run && t->health == ev->health)
+			return false;
+		if (t) {
+			t->health = ev->health;
+			t->running = true;
+		}
+		return true;
+	case BERTH_EVENT_DIED:
+		if (t && t->made_died && !t->running)
+			return false;
+		if (t)
+			t->running = false;
+		return true;
+	case BERTH_EVENT_DESTROYED:
+		if (t) {
+			bool made = t->made_destroyed;
+			track_drop(w, t);
+			return !made;
+		}
+		return true;
+	default:
+		return true;
+	}
+}
+
+static bool wanted(const watch *w, const berth_event *ev)
+{
+	return !w->ops->wanted || w->ops->wanted(w->src, ev);
+}
+
+/* ---- frames ----------------------------------------------------------------------- */
+
+int event_docker_json(sbuf *b, const berth_event *ev)
+{
+	int r = sbuf_adds(b, "{\"Type\":") | sbuf_add_json_string(b, ev->type) | sbuf_adds(b, ",\"Action\":") |
+		sbuf_add_json_string(b, ev->action) | sbuf_adds(b, ",\"id\":") | sbuf_add_json_string(b, ev->id) |
+		sbuf_adds(b, ",\"Actor\":{\"ID\":") | sbuf_add_json_string(b, ev->id) |
+		sbuf_adds(b, ",\"Attributes\":{");
+	for (size_t i = 0; r == 0 && i < ev->keys.len; i++)
+		r = (i ? sbuf_addc(b, ',') : 0) | sbuf_add_json_string(b, ev->keys.items[i]) | sbuf_addc(b, ':') |
+		    sbuf_add_json_string(b, ev->values.items[i]);
+	if (r < 0 || sbuf_printf(b, "}},\"time\":%" PRId64 ",\"timeNano\":%" PRId64 "}",
+				 (int64_t)(ev->time_ns / 1000000000LL), ev->time_ns) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static void frame_of(berth_frame *out, berth_channel channel, const berth_event *ev, const char *data, size_t len)
+{
+	out->channel = channel;
+	out->data = data;
+	out->len = len;
+	out->time_ns = ev->time_ns;
+	out->item = ev;
+}
+
+static int system_frame(watch *w, berth_frame *out, berth_event_kind kind, const char *text, berth_error *err)
+{
+	berth_event *ev = event_system(kind);
+	if (!ev)
+		return BERTH_NOMEM(err);
+	w->cur = ev;
+	sbuf_reset(&w->text);
+	if (sbuf_adds(&w->text, text) < 0)
+		return BERTH_NOMEM(err);
+	frame_of(out, BERTH_CHANNEL_SYSTEM, ev, w->text.data, w->text.len);
+	return 0;
+}
+
+/* A made-up event, with the JSON the engine would have sent. */
+static int made_frame(watch *w, berth_frame *out, berth_event *ev, berth_error *err)
+{
+	w->cur = ev;   /* freed with the stream's next frame, whatever happens here */
+	sbuf_reset(&w->text);
+	if (event_docker_json(&w->text, ev) < 0)
+		return BERTH_NOMEM(err);
+	frame_of(out, BERTH_CHANNEL_STDOUT, ev, w->text.data, w->text.len);
+	return 0;
+}
+
+static int make_event(berth_event **out, watch *w, const char *id, berth_event_kind kind, const char *action,
+		      const berth_container_info *info, int64_t time_ns)
+{
+	_cleanup_(event_freep) berth_event *ev = event_new();
+	if (!ev)
+		return -ENOMEM;
+	const char *name = info && info->name ? info->name : "";
+	if (name[0] == '/')
+		name++;
+	if (!(ev->type = strdup("container")) || !(ev->action = strdup(action)) || !(ev->id = strdup(id)) ||
+	    !(ev->name = strdup(name)) || !(ev->image = strdup(info && info->image ? info->image : "")))
+		return -ENOMEM;
+	ev->kind = kind;
+	ev->synthesized = true;
+	ev->time_ns = time_ns;
+	if (kind == BERTH_EVENT_DIED && info) {
+		char code[16];
+		ev->exit_code = info->exit_code;
+		snprintf(code, sizeof code, "%d", info->exit_code);
+		if (event_add_attribute(ev, "exitCode", code) < 0)
+			return -ENOMEM;
+	}
+	if ((w->ops->decorate && w->ops->decorate(w->src, ev, info) < 0) ||
+	    event_add_attribute(ev, "berth.synthesized", "true") < 0)
+		return -ENOMEM;
+	*out = TAKE_PTR(ev);
+	return 0;
+}
+
+static void queue_made(watch *w, berth_event *ev)
+{
+	if (ev && wanted(w, ev))
+		w->made[w->made_len++] = ev;
+	else
+		event_free(ev);
+}
+
+/* Check one followed container after a subscription: queue the DIED (and
+ * DESTROYED) the engine may not replay. */
+static int check_tracked(watch *w, int timeout_ms, berth_error *err)
+{
+	tracked *t = &w->track[w->check_pos];
+	if (!t->running) {
+		w->check_pos++;
+		return 0;
+	}
+	berth_container_info *info = NULL;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = w->ops->inspect(&info, w->src, t->id, timeout_ms > 0 ? timeout_ms : 1, &e);
+	if (r == BERTH_ETIMEDOUT)
+		return r;   /* resumable: the same entry again on the next call */
+	if (r < 0 && r != BERTH_ENOTFOUND) {
+		w->check_pos++;   /* cannot tell; the engine's replay is all there is */
+		return 0;
+	}
+	bool gone = r == BERTH_ENOTFOUND;
+	bool stopped = gone || (info->state != BERTH_STATE_RUNNING && info->state != BERTH_STATE_PAUSED &&
+				info->state != BERTH_STATE_RESTARTING);
+	int64_t at = 0;
+	if (info && info->finished_at && parse_rfc3339_ns(info->finished_at, strlen(info->finished_at), &at) < 0)
+		at = 0;
+	if (at <= 0)
+		at = wall_ns();
+	berth_event *died = NULL, *destroyed = NULL;
+	int m = 0;
+	if (stopped)
+		m = make_event(&died, w, t->id, BERTH_EVENT_DIED, w->ops->died_action, info, at);
+	if (m == 0 && gone)
+		m = make_event(&destroyed, w, t->id, BERTH_EVENT_DESTROYED, w->ops->destroyed_action, info, at);
+	berth_container_info_free(info);
+	if (m < 0) {
+		event_free(died);
+		return BERTH_NOMEM(err);
+	}
+	queue_made(w, died);
+	queue_made(w, destroyed);
+	if (stopped) {
+		t->running = false;
+		t->made_died = true;
+		t->made_destroyed = gone;
+	}
+	w->check_pos++;
+	return 0;
+}
+
+/* ---- connecting ---------------------------------------------------------------- */
+
+/* Where a resubscription starts: a margin before the last event handed
+ * out, else the caller's since, else a margin before the watch began. */
+static int64_t resume_ns(const watch *w)
+{
+	int64_t ns = w->last_ns ? w->last_ns - RESUME_MARGIN_NS
+				: w->q.since_ns ? w->q.since_ns : w->start_ns - RESUME_MARGIN_NS;
+	return ns > 0 ? ns : 1;
+}
+
+/* After a subscription: the followed containers to check, when. */
+static void plan_checks(watch *w)
+{
+	w->check_pos = 0;
+	w->check_end = w->track_len;
+	w->check_at_ms = now_ms() + (w->ops->replays ? REPLAY_WAIT_MS : 0);
+}
+
+static void arm_timer(watch *w)
+{
+	events_timer_arm(&w->timer_fd, w->rt.next_attempt_ms);
+}
+
+static void disconnect(watch *w, const char *why)
+{
+	w->ops->disconnect(w->src);
+	w->state = W_WAITING;
+	events_retry_down(&w->rt, why);
+	arm_timer(w);
+}
+
+/* Waiting to reconnect: one attempt when it is due. 1 = subscribed again. */
+static int try_reconnect(watch *w, int timeout_ms, berth_error *err)
+{
+	int r = events_retry_due(&w->rt, &timeout_ms, err);
+	if (r < 0)
+		return r;
+	int64_t started = now_ms();
+	berth_error e = BERTH_ERROR_INIT;
+	int budget = timeout_ms < 0 || timeout_ms > ATTEMPT_MAX_MS ? ATTEMPT_MAX_MS : timeout_ms;
+	r = w->ops->subscribe(w->src, false, resume_ns(w), budget > 0 ? budget : 1, &e);
+	if (r == 0) {
+		w->state = W_CONNECTED;
+		w->announce_reconnect = true;
+		plan_checks(w);
+		return 1;
+	}
+	if (r == BERTH_ENOMEM) {
+		*err = e;
+		return r;
+	}
+	bool ran_out = r == BERTH_ETIMEDOUT && now_ms() - started >= budget;
+	r = events_retry_failed(&w->rt, ran_out ? NULL : e.message, w->q.max_reconnect_ms, err);
+	arm_timer(w);
+	return r;
+}
+
+static bool past_until(const watch *w)
+{
+	return !w->ops->replays && w->q.until_ns && wall_ns() >= w->q.until_ns;
+}
+
+/* ---- the stream -------------------------------------------------------------------- */
+
+/* One event from the source: 1 = handed out, 0 = dropped. */
+static int take(watch *w, berth_frame *out, berth_event *ev, const char *data, size_t len)
+{
+	if (w->q.until_ns && ev->time_ns > w->q.until_ns) {
+		event_free(ev);
+		return w->ops->replays ? 0 : BERTH_ITEROVER;
+	}
+	ident id = ident_of(ev);
+	if (seen(w, id) || !track_event(w, ev) || !wanted(w, ev)) {
+		event_free(ev);
+		return 0;
+	}
+	remember(w, id);
+	if (ev->time_ns > w->last_ns)
+		w->last_ns = ev->time_ns;
+	w->cur = ev;
+	frame_of(out, BERTH_CHANNEL_STDOUT, ev, data, len);
+	return 1;
+}
+
+/* The subscription ended (r: BERTH_ITEROVER) or broke: end the stream, or
+ * hand out DISCONNECTED and wait to reconnect. */
+static int lost(watch *w, berth_frame *out, int r, const berth_error *e, bool fatal, berth_error *err)
+{
+	if (r == BERTH_ITEROVER && w->q.until_ns)
+		return BERTH_ITEROVER;
+	const char *why = r == BERTH_ITEROVER ? "the engine ended the event stream" : e->message;
+	if (fatal || (!w->q.reconnect && (r == BERTH_EPROTOCOL || r == BERTH_ENOMEM))) {
+		*err = *e;
+		return r;
+	}
+	if (!w->q.reconnect)
+		return berth_fail(err, BERTH_EUNAVAILABLE, "events: %s: %s", w->c->endpoint, why);
+	char msg[600];
+	snprintf(msg, sizeof msg, "events: lost %.80s: %.400s", w->c->endpoint, why);
+	disconnect(w, why);
+	return system_frame(w, out, BERTH_EVENT_DISCONNECTED, msg, err);
+}
+
+static int w_next(void *impl, berth_frame *out, int timeout_ms, berth_error *err)
+{
+	watch *w = impl;
+	event_free(w->cur);
+	w->cur = NULL;
+	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	for (;;) {
+		if (w->state == W_WAITING) {
+			if (past_until(w))
+				return BERTH_ITEROVER;
+			int r = try_reconnect(w, remaining_ms(deadline), err);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (w->announce_reconnect) {
+			w->announce_reconnect = false;
+			char msg[320];
+			snprintf(msg, sizeof msg, "events: subscribed again to %.200s", w->c->endpoint);
+			return system_frame(w, out, BERTH_EVENT_RECONNECTED, msg, err);
+		}
+		if (w->made_len) {
+			berth_event *ev = w->made[0];
+			memmove(w->made, w->made + 1, --w->made_len * sizeof w->made[0]);
+			remember(w, ident_of(ev));
+			return made_frame(w, out, ev, err);
+		}
+		if (past_until(w))
+			return BERTH_ITEROVER;
+		/* what the source has at once comes before the checks */
+		bool checks = w->check_pos < w->check_end;
+		int64_t check_in = checks ? w->check_at_ms - now_ms() : -1;
+		if (checks && check_in < 0)
+			check_in = 0;
+		int wait = remaining_ms(deadline);
+		if (checks && (wait < 0 || wait > check_in))
+			wait = (int)check_in;
+		if (!w->ops->replays && w->q.until_ns) {
+			int64_t left = (w->q.until_ns - wall_ns()) / 1000000 + 1;
+			if (left < 0)
+				left = 0;
+			if (wait < 0 || wait > left)
+				wait = (int)left;
+		}
+		berth_event *ev = NULL;
+		const char *data = NULL;
+		size_t len = 0;
+		bool fatal = false;
+		berth_error e = BERTH_ERROR_INIT;
+		int r = w->ops->next(w->src, &ev, &data, &len, wait, &fatal, &e);
+		if (r == 0) {
+			r = take(w, out, ev, data, len);
+			if (r != 0)
+				return r < 0 ? r : 0;
+			continue;
+		}
+		if (r == BERTH_ETIMEDOUT) {
+			if (checks && now_ms() >= w->check_at_ms) {
+				r = check_tracked(w, remaining_ms(deadline), err);
+				if (r < 0)
+					return r;
+				continue;
+			}
+			if (remaining_ms(deadline) != 0 || past_until(w))
+				continue;
+			*err = e;
+			return r;
+		}
+		return lost(w, out, r, &e, fatal, err);
+	}
+}
+
+static int w_fd(const void *impl)
+{
+	const watch *w = impl;
+	if (w->state == W_WAITING)
+		return w->timer_fd;
+	if (w->announce_reconnect || w->made_len || w->check_pos < w->check_end) {
+		/* something is ready here at once: a timer that fired */
+		if (w->timer_fd >= 0) {
+			struct itimerspec its = { .it_value = { 0, 1 } };
+			timerfd_settime(w->timer_fd, 0, &its, NULL);
+		}
+		return w->timer_fd;
+	}
+	return w->ops->fd(w->src);
+}
+
+static void w_free(void *impl)
+{
+	watch *w = impl;
+	if (!w)
+		return;
+	if (w->src)
+		w->ops->free(w->src);
+	event_free(w->cur);
+	for (size_t i = 0; i < w->made_len; i++)
+		event_free(w->made[i]);
+	for (size_t i = 0; i < w->track_len; i++)
+		free(w->track[i].id);
+	free(w->track);
+	sbuf_release(&w->text);
+	events_query_release(&w->q);
+	if (w->timer_fd >= 0)
+		close(w->timer_fd);
+	free(w);
+}
+
+static const stream_ops watch_stream_ops = {
+	.kind = "events",
+	.next = w_next,
+	.fd = w_fd,
+	.free = w_free,
+};
+
+int watch_stream_new(berth_stream **out, struct berth_client *c, const events_query *q, const watch_source_ops *ops,
+		     void *src, berth_error *err)
+{
+	watch *w = calloc(1, sizeof *w);
+	if (!w) {
+		ops->free(src);
+		return BERTH_NOMEM(err);
+	}
+	w->c = c;
+	w->ops_copy = *ops;
+	w->ops = &w->ops_copy;
+	w->src = src;
+	w->start_ns = wall_ns();
+	/* the timer doubles as the "ready at once" fd */
+	w->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	int r = 0;
+	if (events_query_copy(&w->q, q) < 0)
+		r = BERTH_NOMEM(err);
+	for (size_t i = 0; r == 0 && i < q->running_ids.len; i++) {
+		tracked *t = track_add(w, q->running_ids.items[i]);
+		if (!t)
+			r = BERTH_NOMEM(err);
+		else
+			t->running = true;
+	}
+	if (r == 0)
+		r = ops->subscribe(src, true, q->since_ns, 0, err);
+	if (r < 0) {
+		w_free(w);
+		return r;
+	}
+	if (!ops->replays)
+		plan_checks(w);   /* nothing replays what came before: check the listed ones now */
+	return stream_new(out, &watch_stream_ops, w, err);
+}
