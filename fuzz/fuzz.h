@@ -27,6 +27,16 @@ static inline char *fuzz_body(const uint8_t *data, size_t size, size_t *len)
 	return body;
 }
 
+/* Read every byte of a string the parser handed out (a dangling or
+ * unterminated one is then an ASan report), and insist it is there. */
+static size_t fuzz_sink __attribute__((unused));
+static inline void fuzz_use(const char *s)
+{
+	if (!s)
+		abort();
+	fuzz_sink += strlen(s);
+}
+
 /* Reply framing harnesses push the input through a socket buffer: larger
  * inputs are cut to this size so that one write always fits. */
 #define FUZZ_SOCKET_INPUT_MAX (60 * 1024)

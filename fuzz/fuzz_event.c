@@ -16,13 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t sink;
-static void use(const char *s)
-{
-	if (!s)
-		abort();
-	sink += strlen(s);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,20 +33,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		berth_event_kind k = berth_event_get_kind(ev);
 		if (k < BERTH_EVENT_OTHER || k > BERTH_EVENT_DESTROYED)
 			abort();   /* DISCONNECTED / RECONNECTED come from berth only */
-		use(berth_event_kind_name(k));
-		use(berth_event_type(ev));
-		use(berth_event_action(ev));
-		use(berth_event_id(ev));
-		use(berth_event_name(ev));
-		use(berth_event_image(ev));
+		fuzz_use(berth_event_kind_name(k));
+		fuzz_use(berth_event_type(ev));
+		fuzz_use(berth_event_action(ev));
+		fuzz_use(berth_event_id(ev));
+		fuzz_use(berth_event_name(ev));
+		fuzz_use(berth_event_image(ev));
 		if (berth_event_exit_code(ev) < -1 || berth_event_signal(ev) < -1)
 			abort();
 		if (k != BERTH_EVENT_DIED && berth_event_exit_code(ev) != -1)
 			abort();
 		size_t n = berth_event_attribute_count(ev);
 		for (size_t i = 0; i < n; i++) {
-			use(berth_event_attribute_key(ev, i));
-			use(berth_event_attribute_value(ev, i));
+			fuzz_use(berth_event_attribute_key(ev, i));
+			fuzz_use(berth_event_attribute_value(ev, i));
 		}
 		if (berth_event_attribute_key(ev, n) || berth_event_attribute_value(ev, n))
 			abort();

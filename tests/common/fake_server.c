@@ -482,6 +482,14 @@ fake_server *fake_engine_start(struct berth_client **client, const char *ping, c
 	return fs;
 }
 
+void fake_engine_stop(fake_server **fs, struct berth_client **client)
+{
+	berth_client_free(*client);
+	*client = NULL;
+	fake_stop(*fs);
+	*fs = NULL;
+}
+
 int64_t fake_mono_ms(void)
 {
 	struct timespec ts;

@@ -82,6 +82,9 @@ struct berth_client;
  * program when the client cannot be opened. */
 fake_server *fake_engine_start(struct berth_client **client, const char *ping, const fake_reply *rest, size_t n);
 
+/* Free *client and stop *fs (both NULL-safe), leaving both NULL. */
+void fake_engine_stop(fake_server **fs, struct berth_client **client);
+
 /* A monotonic clock in milliseconds, to bound how long calls take. */
 int64_t fake_mono_ms(void);
 

@@ -2,6 +2,8 @@
 #include "test.h"
 #include "fixture.h"
 
+#include <string.h>
+
 char *test_fixture(const char *rel, size_t *len)
 {
 	const char *dir = getenv("BERTH_SOURCE_DIR");
@@ -27,4 +29,16 @@ char *test_fixture(const char *rel, size_t *len)
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+size_t test_frame(char *buf, int stream, const char *payload, size_t n)
+{
+	buf[0] = (char)stream;
+	buf[1] = buf[2] = buf[3] = 0;
+	buf[4] = (char)(n >> 24);
+	buf[5] = (char)(n >> 16);
+	buf[6] = (char)(n >> 8);
+	buf[7] = (char)n;
+	memcpy(buf + 8, payload, n);
+	return 8 + n;
 }

@@ -9,4 +9,9 @@
  * size; fails the test when it cannot. */
 char *test_fixture(const char *rel, size_t *len);
 
+/* Write one frame of the Engine API's stdout/stderr framing (8-byte header:
+ * stream, three zeros, big-endian length; then the payload) into buf,
+ * which has room for 8 + n bytes. Returns 8 + n. */
+size_t test_frame(char *buf, int stream, const char *payload, size_t n);
+
 #endif

@@ -49,28 +49,16 @@ static void run(collected *c, bool tty, const char *data, size_t len, size_t ste
 	c->rc = demux_finish(&d, &err);
 }
 
-/* A frame header + payload. */
-static size_t frame(char *buf, int stream, const char *payload, size_t n)
-{
-	buf[0] = (char)stream;
-	buf[1] = buf[2] = buf[3] = 0;
-	buf[4] = (char)(n >> 24);
-	buf[5] = (char)(n >> 16);
-	buf[6] = (char)(n >> 8);
-	buf[7] = (char)n;
-	memcpy(buf + 8, payload, n);
-	return 8 + n;
-}
 
 static void test_frames_any_split(void **state)
 {
 	(void)state;
 	char buf[256];
-	size_t n = frame(buf, 1, "one\n", 4);
-	n += frame(buf + n, 2, "two\n", 4);
-	n += frame(buf + n, 1, "", 0); /* empty frames are legal */
-	n += frame(buf + n, 1, "partial", 7);
-	n += frame(buf + n, 3, "engine says no", 14);
+	size_t n = test_frame(buf, 1, "one\n", 4);
+	n += test_frame(buf + n, 2, "two\n", 4);
+	n += test_frame(buf + n, 1, "", 0); /* empty frames are legal */
+	n += test_frame(buf + n, 1, "partial", 7);
+	n += test_frame(buf + n, 3, "engine says no", 14);
 	for (size_t step = 0; step <= n; step++) {
 		collected c;
 		run(&c, false, buf, n, step);
@@ -96,7 +84,7 @@ static void test_high_length_bytes(void **state)
 		memset(payload, 'x', n);
 		payload[n - 1] = '\n';
 		char *buf = malloc(n + 8);
-		size_t total = frame(buf, 2, payload, n);
+		size_t total = test_frame(buf, 2, payload, n);
 		collected c;
 		run(&c, false, buf, total, 4096);
 		assert_int_equal(c.rc, 0);

@@ -25,10 +25,7 @@ static berth_client *client;
 static int teardown(void **state)
 {
 	(void)state;
-	berth_client_free(client);
-	client = NULL;
-	fake_stop(fs);
-	fs = NULL;
+	fake_engine_stop(&fs, &client);
 	return 0;
 }
 

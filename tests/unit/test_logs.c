@@ -3,6 +3,7 @@
  * fake engine (checks before any request, not found, TTY, truncation, a
  * reader that stops reading). */
 #include "../common/test.h"
+#include "../common/fixture.h"
 
 #include "../common/fake_server.h"
 #include "lib/parse/logcut.h"
@@ -123,17 +124,6 @@ static void run_cuts(cut *c, bool tty, bool ts, const char *data, size_t len, co
 	c->rc = r;
 }
 
-static size_t frame(char *buf, int stream, const char *payload, size_t n)
-{
-	buf[0] = (char)stream;
-	buf[1] = buf[2] = buf[3] = 0;
-	buf[4] = (char)(n >> 24);
-	buf[5] = (char)(n >> 16);
-	buf[6] = (char)(n >> 8);
-	buf[7] = (char)n;
-	memcpy(buf + 8, payload, n);
-	return 8 + n;
-}
 
 typedef struct want {
 	int stream;
@@ -207,15 +197,15 @@ static void test_cut_framed_timestamps(void **state)
 	memcpy(big + bl, bin, sizeof bin);
 	bl += sizeof bin;
 	size_t n = 0;
-	n += frame(buf + n, 1, T1 " hello\n", strlen(T1 " hello\n"));
-	n += frame(buf + n, 2, T2 " oops\n", strlen(T2 " oops\n"));
-	n += frame(buf + n, 1, big, bl);
-	n += frame(buf + n, 1, "not-a-time data\n", 16);
-	n += frame(buf + n, 2, T2 " ", strlen(T2 " "));       /* an empty entry */
-	n += frame(buf + n, 2, "2024-05", 7);                 /* ends inside a would-be time */
-	n += frame(buf + n, 1, T1 " again", strlen(T1 " again"));
-	n += frame(buf + n, 1, "", 0);
-	n += frame(buf + n, 1, T2 " x", strlen(T2 " x"));
+	n += test_frame(buf + n, 1, T1 " hello\n", strlen(T1 " hello\n"));
+	n += test_frame(buf + n, 2, T2 " oops\n", strlen(T2 " oops\n"));
+	n += test_frame(buf + n, 1, big, bl);
+	n += test_frame(buf + n, 1, "not-a-time data\n", 16);
+	n += test_frame(buf + n, 2, T2 " ", strlen(T2 " "));       /* an empty entry */
+	n += test_frame(buf + n, 2, "2024-05", 7);                 /* ends inside a would-be time */
+	n += test_frame(buf + n, 1, T1 " again", strlen(T1 " again"));
+	n += test_frame(buf + n, 1, "", 0);
+	n += test_frame(buf + n, 1, T2 " x", strlen(T2 " x"));
 	assert_true((bl & 0xff) >= 0x80);   /* the frame's last length byte */
 	const want w[] = {
 		{ 1, T1_NS, "hello\n", 0 },
@@ -248,7 +238,7 @@ static void test_cut_long_prefix(void **state)
 	/* no space within the longest time: data, byte-exact */
 	char buf[256];
 	const char *p = "2024-05-01T10:00:00.123456789123456789123456789Zzzzzzz tail\n";
-	size_t n = frame(buf, 1, p, strlen(p));
+	size_t n = test_frame(buf, 1, p, strlen(p));
 	const want w[] = { { 1, 0, p, 0 } };
 	check_all_splits(false, true, buf, n, w, 1);
 }
@@ -283,7 +273,7 @@ static void test_cut_bad(void **state)
 	char buf[64];
 	cut c;
 	/* truncated header, at every length */
-	size_t n = frame(buf, 1, "abc", 3);
+	size_t n = test_frame(buf, 1, "abc", 3);
 	for (size_t len = 1; len < 8; len++) {
 		run_cuts(&c, false, true, buf, len, NULL, 0);
 		assert_int_equal(c.rc, BERTH_EPROTOCOL);
@@ -297,8 +287,8 @@ static void test_cut_bad(void **state)
 	}
 	/* a stream above 3, non-zero padding */
 	for (int bad = 0; bad < 2; bad++) {
-		n = frame(buf, 1, "ok", 2);
-		n += frame(buf + n, 1, "x", 1);
+		n = test_frame(buf, 1, "ok", 2);
+		n += test_frame(buf + n, 1, "x", 1);
 		if (bad == 0)
 			buf[10] = 4;
 		else
@@ -317,8 +307,7 @@ static void test_cut_bad(void **state)
 
 /* ---- over a fake engine ------------------------------------------------------------ */
 
-#define DOCKER_PING "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nServer: Docker/20.10.24 (linux)\r\n" \
-		    "Content-Length: 2\r\n\r\nOK"
+#define DOCKER_PING FAKE_DOCKER_PING
 #define INSPECT_PLAIN "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 34\r\n\r\n" \
 	"{\"Id\":\"c1\",\"Config\":{\"Tty\":false}}"
 #define INSPECT_TTY "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 33\r\n\r\n" \
@@ -333,10 +322,7 @@ static size_t nbodies;
 static int teardown(void **state)
 {
 	(void)state;
-	berth_client_free(client);
-	client = NULL;
-	fake_stop(fs);
-	fs = NULL;
+	fake_engine_stop(&fs, &client);
 	for (size_t i = 0; i < nbodies; i++)
 		free(bodies[i]);
 	nbodies = 0;
@@ -345,15 +331,7 @@ static int teardown(void **state)
 
 static void start_engine(const fake_reply *rest, size_t n)
 {
-	fake_reply s[8] = { { .data = DOCKER_PING } };
-	assert_true(n < 8);
-	memcpy(s + 1, rest, n * sizeof *rest);
-	fs = fake_start(s, n + 1);
-	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
-	o.host = fake_uri(fs);
-	o.timeout_ms = 3000;
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_client_open(&client, &o, &err), &err);
+	fs = fake_engine_start(&client, DOCKER_PING, rest, n);
 }
 
 /* A reply: head (with Content-Length: len, or chunked when chunked) + body. */
@@ -450,9 +428,9 @@ static void test_stream_byte_by_byte(void **state)
 {
 	(void)state;
 	char body[512];
-	size_t n = frame(body, 1, T1 " out\n", strlen(T1 " out\n"));
-	n += frame(body + n, 2, T2 " err\n", strlen(T2 " err\n"));
-	n += frame(body + n, 1, T3 " \x80\xff", strlen(T3 " \x80\xff"));
+	size_t n = test_frame(body, 1, T1 " out\n", strlen(T1 " out\n"));
+	n += test_frame(body + n, 2, T2 " err\n", strlen(T2 " err\n"));
+	n += test_frame(body + n, 1, T3 " \x80\xff", strlen(T3 " \x80\xff"));
 	fake_reply r[] = { { .data = INSPECT_PLAIN }, body_reply(body, n, true, 0) };
 	r[1].split = 1;   /* every byte on its own */
 	r[1].split_delay_us = 20;
@@ -507,8 +485,8 @@ static void test_stream_cut(void **state)
 {
 	(void)state;
 	char body[64];
-	size_t n = frame(body, 1, "whole\n", 6);
-	n += frame(body + n, 1, "cut short", 9);
+	size_t n = test_frame(body, 1, "whole\n", 6);
+	n += test_frame(body + n, 1, "cut short", 9);
 	for (int kind = 0; kind < 3; kind++) {
 		fake_reply r[] = { { .data = INSPECT_PLAIN }, { 0 } };
 		if (kind == 0) {
@@ -602,7 +580,7 @@ static void test_stream_stall(void **state)
 {
 	(void)state;
 	char body[32];
-	size_t n = frame(body, 2, "late\n", 5);
+	size_t n = test_frame(body, 2, "late\n", 5);
 	fake_reply r[] = { { .data = INSPECT_PLAIN }, body_reply(body, n, false, 0) };
 	r[1].stall_at = r[1].len - n;   /* the head only */
 	start_engine(r, 2);

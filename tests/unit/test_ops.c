@@ -170,10 +170,7 @@ static size_t nreplies;
 static int teardown(void **state)
 {
 	(void)state;
-	berth_client_free(client);
-	client = NULL;
-	fake_stop(fs);
-	fs = NULL;
+	fake_engine_stop(&fs, &client);
 	for (size_t i = 0; i < nreplies; i++)
 		free(replies[i]);
 	nreplies = 0;
