@@ -77,7 +77,6 @@ static void test_stats_oneshot_busy(void **state)
 	assert_true(berth_stats_time_ns(s) > 0);
 	assert_int_equal(strncmp(id, berth_stats_id(s), 12), 0);
 	assert_non_null(strstr(berth_stats_raw_json(s), "cpu_stats"));
-	assert_true(took < 5000);
 	berth_stats_free(s);
 	force_remove(id);
 	berth_free(id);
