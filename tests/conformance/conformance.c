@@ -32,7 +32,7 @@ static const struct {
 	berth_engine engine;
 	const char *op;
 } lacking[] = {
-	{ BERTH_ENGINE_CONTAINERD, "container_attach" }, /* a task's stdio goes to berth-logger */
+	{ BERTH_ENGINE_CONTAINERD, "container_attach_stdin" }, /* a task's stdio goes to berth-logger */
 	{ BERTH_ENGINE_CONTAINERD, "container_diff" },   /* and path stat, archives */
 };
 

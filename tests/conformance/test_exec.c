@@ -9,14 +9,27 @@
 
 #include <unistd.h>
 
-/* An engine without attach (containerd: a task's stdio goes to its log):
- * attach answers BERTH_EUNSUPPORTED; the test ends there, passed. */
-static _Noreturn void attach_unsupported_pass(void)
+/* An engine whose attach has no stdin (containerd: a task's stdio goes to
+ * berth's log): attach with stdin answers BERTH_EUNSUPPORTED, before any
+ * request, and the spec's stdin_open is refused at create; the test ends
+ * there, passed. */
+static _Noreturn void attach_stdin_unsupported_pass(void)
 {
 	berth_stream *s = NULL;
 	berth_error err = BERTH_ERROR_INIT;
-	assert_code(berth_container_attach(&s, client, name_of("attach-none"), NULL, &err), BERTH_EUNSUPPORTED, &err);
+	berth_attach_options a = BERTH_ATTACH_OPTIONS_INIT;
+	a.attach_stdin = 1;
+	assert_code(berth_container_attach(&s, client, name_of("attach-none"), &a, &err), BERTH_EUNSUPPORTED, &err);
+	assert_message_has(&err, "stdin");
 	assert_null(s);
+	const char *argv[] = { "true" };
+	berth_spec *spec = spec_of(name_of("attach-stdin"), argv, 1);
+	assert_ok(berth_spec_set_stdin_open(spec, 1, &err), &err);
+	char *id = NULL;
+	assert_code(berth_container_create(&id, client, spec, &err), BERTH_EUNSUPPORTED, &err);
+	assert_message_has(&err, "stdin_open");
+	assert_null(id);
+	berth_spec_free(spec);
 	conformance_pass();
 }
 
@@ -191,8 +204,7 @@ static void test_missing_and_stopped(void **state)
 	assert_code(berth_exec(&res, client, name_of("no-such"), &o, &err), BERTH_ENOTFOUND, &err);
 	berth_stream *s = NULL;
 	assert_code(berth_exec_start(&s, NULL, client, name_of("no-such"), &o, &err), BERTH_ENOTFOUND, &err);
-	assert_code(berth_container_attach(&s, client, name_of("no-such"), NULL, &err),
-		    engine_lacks("container_attach") ? BERTH_EUNSUPPORTED : BERTH_ENOTFOUND, &err);
+	assert_code(berth_container_attach(&s, client, name_of("no-such"), NULL, &err), BERTH_ENOTFOUND, &err);
 	assert_null(s);
 	int code;
 	assert_code(berth_exec_exit_code(&code, client, "0123456789abcdef", 0, &err), BERTH_ENOTFOUND, &err);
@@ -355,8 +367,8 @@ static void test_attach_stdin_half_close(void **state)
 {
 	(void)state;
 	need_engine();
-	if (engine_lacks("container_attach"))
-		attach_unsupported_pass();
+	if (engine_lacks("container_attach_stdin"))
+		attach_stdin_unsupported_pass();
 	berth_spec *spec = spec_of(name_of("attach-cat"), CAT_THEN, 3);
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(berth_spec_set_stdin_open(spec, 1, &err), &err);
@@ -385,8 +397,6 @@ static void test_attach_output_only(void **state)
 {
 	(void)state;
 	need_engine();
-	if (engine_lacks("container_attach"))
-		attach_unsupported_pass();
 	const char *argv[] = { "sh", "-c", "echo one; echo two >&2; exit 0" };
 	char *id = create(name_of("attach-out"), argv, 3);
 	berth_error err = BERTH_ERROR_INIT;
@@ -411,8 +421,6 @@ static void test_attach_logs_replay(void **state)
 {
 	(void)state;
 	need_engine();
-	if (engine_lacks("container_attach"))
-		attach_unsupported_pass();
 	const char *argv[] = { "sh", "-c", "echo one; echo two >&2" };
 	char *id = run(name_of("attach-logs"), argv, 3);
 	berth_container_info_free(wait_exited(id, 10000));
@@ -467,8 +475,8 @@ static void test_attach_pty_resize(void **state)
 {
 	(void)state;
 	need_engine();
-	if (engine_lacks("container_attach"))
-		attach_unsupported_pass();
+	if (engine_lacks("container_attach_stdin"))
+		attach_stdin_unsupported_pass();
 	const char *argv[] = { "sh", "-c", "while read x; do stty size; done; exit 6" };
 	berth_spec *spec = spec_of(name_of("attach-tty"), argv, 3);
 	berth_error err = BERTH_ERROR_INIT;
@@ -497,6 +505,143 @@ static void test_attach_pty_resize(void **state)
 	assert_ok(berth_container_wait(&w, client, id, &wo, &err), &err);
 	assert_int_equal(w.exit_code, 6);
 	sbuf_t_free(&out);
+	force_remove(id);
+	berth_free(id);
+}
+
+/* A TTY container's terminal resized through an output-only attach: the
+ * process waits for the size, says it and ends. */
+static void test_attach_tty_resize_output_only(void **state)
+{
+	(void)state;
+	need_engine();
+	const char *argv[] = { "sh", "-c",
+			       "while [ \"$(stty size)\" != '21 77' ]; do sleep 0.05; done; stty size; exit 6" };
+	berth_spec *spec = spec_of(name_of("attach-tty-out"), argv, 3);
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_set_tty(spec, 1, &err), &err);
+	char *id = NULL;
+	assert_ok(berth_container_create(&id, client, spec, &err), &err);
+	berth_spec_free(spec);
+	berth_stream *s = NULL;
+	assert_ok(berth_container_attach(&s, client, id, NULL, &err), &err);
+	assert_ok(berth_container_start(client, id, &err), &err);
+	assert_ok(berth_stream_resize(s, 21, 77, &err), &err);
+	assert_code(berth_stream_resize(s, 0, 10, &err), BERTH_EINVAL, &err);
+	sbuf_t out = { 0 };
+	read_until(s, &out, "21 77");
+	assert_int_equal(drain(s, &out, NULL, 10000), 0);
+	berth_stream_free(s);
+	berth_wait_outcome w = BERTH_WAIT_OUTCOME_INIT;
+	berth_wait_options wo = BERTH_WAIT_OPTIONS_INIT;
+	wo.timeout_ms = 10000;
+	assert_ok(berth_container_wait(&w, client, id, &wo, &err), &err);
+	assert_int_equal(w.exit_code, 6);
+	sbuf_t_free(&out);
+	force_remove(id);
+	berth_free(id);
+
+	/* no TTY: nothing to resize */
+	const char *quiet[] = { "true" };
+	id = create(name_of("attach-notty"), quiet, 1);
+	assert_ok(berth_container_attach(&s, client, id, NULL, &err), &err);
+	assert_code(berth_stream_resize(s, 21, 77, &err), BERTH_EUNSUPPORTED, &err);
+	berth_stream_free(s);
+	force_remove(id);
+	berth_free(id);
+}
+
+/* Attached before the start, a process that writes at once loses nothing;
+ * the stream ends when it exits: not before its last line (which comes
+ * after a pause), and promptly after. */
+static void test_attach_before_start_and_end(void **state)
+{
+	(void)state;
+	need_engine();
+	const char *argv[] = { "sh", "-c",
+			       "i=1; while [ $i -le 50 ]; do echo line$i; i=$((i+1)); done; echo e1 >&2; "
+			       "sleep 1; echo last; exit 3" };
+	char *id = create(name_of("attach-early"), argv, 3);
+	berth_error err = BERTH_ERROR_INIT;
+	berth_stream *s = NULL;
+	assert_ok(berth_container_attach(&s, client, id, NULL, &err), &err);
+	assert_ok(berth_container_start(client, id, &err), &err);
+	int64_t t0 = now_ms_();
+	sbuf_t out = { 0 }, errb = { 0 };
+	assert_int_equal(drain(s, &out, &errb, 15000), 0);
+	int64_t ms = now_ms_() - t0;
+	char want[1024] = "";
+	for (int i = 1; i <= 50; i++)
+		snprintf(want + strlen(want), sizeof want - strlen(want), "line%d\n", i);
+	strcat(want, "last\n");
+	assert_string_equal(out.data, want);
+	assert_string_equal(errb.data, "e1\n");
+	print_message("# attach: the stream ended %lld ms after the start (the process takes 1 s)\n", (long long)ms);
+	if (ms > 6000)
+		fail_msg("the stream ended %lld ms after the start of a 1 s process", (long long)ms);
+	berth_stream_free(s);
+	berth_wait_outcome w = BERTH_WAIT_OUTCOME_INIT;
+	berth_wait_options wo = BERTH_WAIT_OPTIONS_INIT;
+	wo.timeout_ms = 5000;
+	assert_ok(berth_container_wait(&w, client, id, &wo, &err), &err);
+	assert_int_equal(w.exit_code, 3);
+	sbuf_t_free(&out);
+	sbuf_t_free(&errb);
+	force_remove(id);
+	berth_free(id);
+}
+
+/* Buffered exec in container id; asserts success, returns the exit code. */
+static int exec_in(const char *id, const char *script)
+{
+	const char *argv[] = { "sh", "-c", script };
+	berth_exec_options o = BERTH_EXEC_OPTIONS_INIT;
+	o.argv = argv;
+	o.argc = 3;
+	berth_error err = BERTH_ERROR_INIT;
+	berth_exec_result *res = NULL;
+	assert_ok(berth_exec(&res, client, id, &o, &err), &err);
+	int code = berth_exec_result_exit_code(res);
+	berth_exec_result_free(res);
+	return code;
+}
+
+/* An output-only attach to a running container sees what comes after it,
+ * not what came before. */
+static void test_attach_running_new_output_only(void **state)
+{
+	(void)state;
+	need_engine();
+	const char *argv[] = { "sh", "-c",
+			       "echo old; echo old-err >&2; touch /tmp/said; "
+			       "while [ ! -e /tmp/go ]; do sleep 0.05; done; echo new; echo new-err >&2; exit 0" };
+	char *id = run(name_of("attach-running"), argv, 3);
+	int64_t deadline = now_ms_() + 10000;
+	while (exec_in(id, "test -e /tmp/said") != 0 && now_ms_() < deadline)
+		usleep(50 * 1000);
+	/* and the engine has it in its log */
+	berth_error err = BERTH_ERROR_INIT;
+	for (bool seen = false; !seen && now_ms_() < deadline;) {
+		berth_stream *l = NULL;
+		assert_ok(berth_container_logs(&l, client, id, NULL, &err), &err);
+		sbuf_t all = { 0 };
+		drain(l, &all, &all, 5000);
+		berth_stream_free(l);
+		seen = all.data && strstr(all.data, "old\n") && strstr(all.data, "old-err\n");
+		sbuf_t_free(&all);
+		if (!seen)
+			usleep(50 * 1000);
+	}
+	berth_stream *s = NULL;
+	assert_ok(berth_container_attach(&s, client, id, NULL, &err), &err);
+	assert_int_equal(exec_in(id, "touch /tmp/go"), 0);
+	sbuf_t out = { 0 }, errb = { 0 };
+	assert_int_equal(drain(s, &out, &errb, 15000), 0);
+	assert_string_equal(out.data, "new\n");
+	assert_string_equal(errb.data, "new-err\n");
+	sbuf_t_free(&out);
+	sbuf_t_free(&errb);
+	berth_stream_free(s);
 	force_remove(id);
 	berth_free(id);
 }
@@ -625,6 +770,9 @@ int main(void)
 		cmocka_unit_test(test_attach_logs_replay),
 		cmocka_unit_test(test_pty_resize),
 		cmocka_unit_test(test_attach_pty_resize),
+		cmocka_unit_test(test_attach_tty_resize_output_only),
+		cmocka_unit_test(test_attach_before_start_and_end),
+		cmocka_unit_test(test_attach_running_new_output_only),
 		cmocka_unit_test(test_many_quick_exit_codes),
 		cmocka_unit_test(test_binary_and_big_output),
 		cmocka_unit_test(test_tty_exec_buffered),

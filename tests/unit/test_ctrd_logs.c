@@ -132,7 +132,7 @@ static berth_stream *open_log(const char *path, ctrd_log_query q)
 {
 	berth_stream *s = NULL;
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(ctrd_log_open(&s, path, &q, NULL, NULL, NULL, &err), &err);
+	assert_ok(ctrd_log_open(&s, path, &q, NULL, &err), &err);
 	return s;
 }
 
@@ -304,8 +304,9 @@ static void test_follow(void **state)
 	 * task being gone does */
 	const int64_t t[] = { 3000000000000000000LL };
 	write_records(a.path, t, 1, false);
+	const ctrd_log_hooks gone_hooks = { say_gone, NULL, NULL, NULL };
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(ctrd_log_open(&s, a.path, &q, say_gone, NULL, NULL, &err), &err);
+	assert_ok(ctrd_log_open(&s, a.path, &q, &gone_hooks, &err), &err);
 	got = read_all(s, &frames);
 	assert_int_equal(frames, 3);
 	assert_true(alive_calls >= 2);
@@ -314,7 +315,7 @@ static void test_follow(void **state)
 
 	/* a timeout leaves the follower resumable */
 	alive_calls = -100;
-	assert_ok(ctrd_log_open(&s, a.path, &q, say_gone, NULL, NULL, &err), &err);
+	assert_ok(ctrd_log_open(&s, a.path, &q, &gone_hooks, &err), &err);
 	berth_frame f;
 	for (int i = 0; i < 3; i++)
 		assert_ok(berth_stream_next(s, &f, 1000, &err), &err);

@@ -275,6 +275,7 @@ static const berth_engine_ops containerd_ops = {
 	.health_run = ctrd_health_run,
 	.logs_scan = ctrd_logs_scan,
 	.container_logs = ctrd_container_logs_q,
+	.container_attach = ctrd_container_attach,
 	.exec_probe = ctrd_exec_probe,
 	.exec_start = ctrd_exec_start_op,
 	.exec_exit_code = ctrd_exec_exit_code,

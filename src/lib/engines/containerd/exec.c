@@ -492,17 +492,23 @@ static int stream_close_stdin(void *impl, berth_error *err)
 	return r == BERTH_ENOTFOUND ? 0 : r;
 }
 
+int ctrd_task_resize(berth_client *c, const char *id, const char *exec_id, unsigned rows, unsigned cols,
+		     berth_error *err)
+{
+	Containerd__Services__Tasks__V1__ResizePtyRequest rr = CONTAINERD__SERVICES__TASKS__V1__RESIZE_PTY_REQUEST__INIT;
+	rr.container_id = (char *)id;
+	rr.exec_id = (char *)(exec_id ? exec_id : "");
+	rr.width = cols;
+	rr.height = rows;
+	return ctrd_call(NULL, c, "tasks.v1.Tasks/ResizePty", &rr.base, NULL, 0, err);
+}
+
 static int stream_resize(void *impl, unsigned rows, unsigned cols, berth_error *err)
 {
 	ctrd_exec *x = impl;
 	if (!x->tty)
 		return berth_fail(err, BERTH_EUNSUPPORTED, "exec: no TTY to resize");
-	Containerd__Services__Tasks__V1__ResizePtyRequest rr = CONTAINERD__SERVICES__TASKS__V1__RESIZE_PTY_REQUEST__INIT;
-	rr.container_id = x->id;
-	rr.exec_id = x->exec_id;
-	rr.width = cols;
-	rr.height = rows;
-	return ctrd_call(NULL, x->c, "tasks.v1.Tasks/ResizePty", &rr.base, NULL, 0, err);
+	return ctrd_task_resize(x->c, x->id, x->exec_id, rows, cols, err);
 }
 
 static void stream_free(void *impl)

@@ -37,6 +37,11 @@ int ctrd_exec_start(berth_stream **out, char **out_exec_id, struct berth_client 
 int ctrd_exec_exit_code(int *out_code, struct berth_client *c, const char *exec_id, int timeout_ms,
 			berth_error *err);
 
+/* Tasks/ResizePty: the terminal of exec exec_id in container id, or of
+ * its main process (exec_id NULL). */
+int ctrd_task_resize(struct berth_client *c, const char *id, const char *exec_id, unsigned rows, unsigned cols,
+		     berth_error *err);
+
 /* berth_exec_options -> ctrd_exec_args, then ctrd_exec_start (the exec_start op). */
 int ctrd_exec_start_op(berth_stream **out, char **out_exec_id, struct berth_client *c, const char *id,
 		       const berth_exec_options *opts, berth_error *err);

@@ -92,6 +92,9 @@ int ctrd_inspect_extra(berth_container_info *x, struct berth_client *c,
 /* The engine op behind berth_container_logs(). */
 int ctrd_container_logs_q(berth_stream **out, struct berth_client *c, const char *id, const ctrd_log_query *q,
 			  berth_error *err);
+/* The engine op behind berth_container_attach(): the log followed. */
+int ctrd_container_attach(berth_stream **out, struct berth_client *c, const char *id,
+			  const berth_attach_options *opts, berth_error *err);
 int ctrd_logs_scan(struct berth_client *c, const char *id, int64_t since, int tail, int timeout_ms,
 		   int (*on_data)(const char *data, size_t len, void *payload), void *payload, berth_error *err);
 int ctrd_health_run(struct berth_client *c, const char *id, int timeout_ms, berth_error *err);

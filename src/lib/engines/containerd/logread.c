@@ -17,9 +17,7 @@ typedef struct log_reader {
 	int inotify;             /* follow: wakes on writes; -1 otherwise */
 	char *path;
 	ctrd_log_query q;
-	ctrd_log_alive_fn alive;
-	void *ctx;
-	void (*release)(void *ctx);
+	ctrd_log_hooks h;
 	char *buf;
 	size_t start, end;       /* unread bytes: buf[start, end) */
 	bool skipping;           /* inside an over-long line: drop it */
@@ -161,15 +159,18 @@ static int reader_next(void *impl, berth_frame *f, int timeout_ms, berth_error *
 		if (!r->q.follow || r->gone || (r->end_seen && r->fd >= 0))
 			return BERTH_ITEROVER;
 		if (r->fd < 0) {
+			/* a file that appears now holds only what came after the
+			 * open: all of it is new */
+			r->q.tail = -1;
 			int e = reader_open_file(r, err);
 			if (e < 0)
 				return e;
 			if (r->fd >= 0)
 				continue;
 		}
-		if (r->alive && now_ms() >= r->next_alive) {
+		if (r->h.alive && now_ms() >= r->next_alive) {
 			r->next_alive = now_ms() + ALIVE_EVERY_MS;
-			int a = r->alive(r->ctx, err);
+			int a = r->h.alive(r->h.ctx, err);
 			if (a < 0)
 				return a;
 			if (a == 0) {
@@ -180,7 +181,7 @@ static int reader_next(void *impl, berth_frame *f, int timeout_ms, berth_error *
 		int left = remaining_ms(deadline);
 		if (left == 0)
 			return berth_fail(err, BERTH_ETIMEDOUT, "logs: no new output yet");
-		if (r->alive) {
+		if (r->h.alive) {
 			int to_alive = (int)(r->next_alive - now_ms());
 			if (to_alive >= 0 && to_alive < left)
 				left = to_alive;
@@ -209,11 +210,17 @@ static void reader_free(void *impl)
 		close(r->fd);
 	if (r->inotify >= 0)
 		close(r->inotify);
-	if (r->release)
-		r->release(r->ctx);
+	if (r->h.release)
+		r->h.release(r->h.ctx);
 	free(r->path);
 	free(r->buf);
 	free(r);
+}
+
+static int reader_resize(void *impl, unsigned rows, unsigned cols, berth_error *err)
+{
+	log_reader *r = impl;
+	return r->h.resize(r->h.ctx, rows, cols, err);
 }
 
 static const stream_ops log_reader_ops = {
@@ -223,16 +230,26 @@ static const stream_ops log_reader_ops = {
 	.free = reader_free,
 };
 
-int ctrd_log_open(berth_stream **out, const char *path, const ctrd_log_query *q, ctrd_log_alive_fn alive,
-		  void *ctx, void (*release)(void *ctx), berth_error *err)
+/* the same, for a task's terminal (attach) */
+static const stream_ops log_reader_tty_ops = {
+	.kind = "attach",
+	.next = reader_next,
+	.fd = reader_fd,
+	.resize = reader_resize,
+	.free = reader_free,
+};
+
+int ctrd_log_open(berth_stream **out, const char *path, const ctrd_log_query *q, const ctrd_log_hooks *hooks,
+		  berth_error *err)
 {
+	ctrd_log_hooks h = hooks ? *hooks : (ctrd_log_hooks){ 0 };
 	log_reader *r = calloc(1, sizeof *r);
 	if (!r) {
-		if (release)
-			release(ctx);
+		if (h.release)
+			h.release(h.ctx);
 		return BERTH_NOMEM(err);
 	}
-	*r = (log_reader){ .fd = -1, .inotify = -1, .q = *q, .alive = alive, .ctx = ctx, .release = release };
+	*r = (log_reader){ .fd = -1, .inotify = -1, .q = *q, .h = h };
 	r->path = strdup(path);
 	r->buf = malloc(BUF_SIZE);
 	if (!r->path || !r->buf) {
@@ -259,5 +276,5 @@ int ctrd_log_open(berth_stream **out, const char *path, const ctrd_log_query *q,
 					       strerror(saved));
 		}
 	}
-	return stream_new(out, &log_reader_ops, r, err);
+	return stream_new(out, h.resize ? &log_reader_tty_ops : &log_reader_ops, r, err);
 }

@@ -16,15 +16,26 @@ typedef logs_request ctrd_log_query;
  * reads what is left and ends), negative BERTH_E* to end with that error. */
 typedef int (*ctrd_log_alive_fn)(void *ctx, berth_error *err);
 
+/* What the owner of a log stream adds to it; every member may be NULL. */
+typedef struct ctrd_log_hooks {
+	ctrd_log_alive_fn alive;
+	/* berth_stream_resize() of the stream (the task's terminal); without
+	 * it the stream has no terminal */
+	int (*resize)(void *ctx, unsigned rows, unsigned cols, berth_error *err);
+	void (*release)(void *ctx);
+	void *ctx;
+} ctrd_log_hooks;
+
 /* Open the log at path. A missing file is an empty log (a container that
- * never ran). With follow, the stream ends at berth's end record (when no
- * output follows it), or when alive says the task is gone; alive may be
- * NULL (then only the end record ends it). ctx is released with release
- * (may be NULL) when the stream is freed, also on failure here.
+ * never ran); a follower waits for it and reads it from its start. With
+ * follow, the stream ends at berth's end record (when no output follows
+ * it), or when hooks->alive says the task is gone; without alive only the
+ * end record ends it. hooks (may be NULL) is copied; its ctx is released
+ * with its release when the stream is freed, also on failure here.
  * @return 0; BERTH_EUNAVAILABLE/BERTH_EPERM (the file cannot be read);
  * BERTH_ENOMEM. */
-int ctrd_log_open(berth_stream **out, const char *path, const ctrd_log_query *q, ctrd_log_alive_fn alive,
-		  void *ctx, void (*release)(void *ctx), berth_error *err);
+int ctrd_log_open(berth_stream **out, const char *path, const ctrd_log_query *q, const ctrd_log_hooks *hooks,
+		  berth_error *err);
 
 /* Start of the last `tail` records of the selected channels in the file
  * behind fd (size bytes long): their offset, 0 for all. */

@@ -1,6 +1,7 @@
-/* containerd logs and health checks: the logs stream and the readiness
- * scan over berth-logger's file, and the health checks berth runs by exec
- * (containerd runs none), with their record in the state directory. */
+/* containerd logs, attach and health checks: the logs stream, the attach
+ * stream and the readiness scan over berth-logger's file, and the health
+ * checks berth runs by exec (containerd runs none), with their record in
+ * the state directory. */
 #include "lifecycle.h"
 
 #include <fcntl.h>
@@ -65,7 +66,92 @@ int ctrd_container_logs_q(berth_stream **out, berth_client *c, const char *ref, 
 			a = NULL;
 		}
 	}
-	return ctrd_log_open(out, path, &cq, a ? task_alive : NULL, a, free, err);
+	ctrd_log_hooks h = { a ? task_alive : NULL, NULL, free, a };
+	return ctrd_log_open(out, path, &cq, &h, err);
+}
+
+/* ---- attach ------------------------------------------------------------------------ */
+
+/* A task's stdout and stderr go to berth-logger (binary:// in
+ * containerd), which takes them and has no stdin to give: attach is the
+ * container's log followed, from now (or from its start with opts->logs)
+ * to the end of the process. */
+
+typedef struct attach_ctx {
+	berth_client *c;
+	char id[256];
+	bool tty;
+	bool seen; /* a task of this container was seen running */
+} attach_ctx;
+
+/* Still to wait for output: a task that runs, or (until one was seen
+ * running) the start to come, as an attach before the start waits for it. */
+static int attach_alive(void *ctx, berth_error *err)
+{
+	attach_ctx *a = ctx;
+	ctrd_task_info t;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = ctrd_task_get(&t, a->c, a->id, &e);
+	if (r < 0) {
+		if (r != BERTH_ENOTFOUND && err)
+			*err = e;
+		return r == BERTH_ENOTFOUND ? 0 : r; /* removed: nothing more to come */
+	}
+	bool live = t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED);
+	if (live || a->seen) {
+		a->seen = a->seen || live;
+		return live;
+	}
+	/* not started yet (or the last run's task): wait, while the container
+	 * is there */
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	r = ctrd_get_container(&resp, a->c, a->id, &e);
+	if (r == BERTH_ENOTFOUND)
+		return 0;
+	if (r < 0 && err)
+		*err = e;
+	return r < 0 ? r : 1;
+}
+
+static int attach_resize(void *ctx, unsigned rows, unsigned cols, berth_error *err)
+{
+	attach_ctx *a = ctx;
+	if (!a->tty)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "attach: container %s has no TTY to resize", a->id);
+	return ctrd_task_resize(a->c, a->id, NULL, rows, cols, err);
+}
+
+int ctrd_container_attach(berth_stream **out, berth_client *c, const char *ref, const berth_attach_options *opts,
+			  berth_error *err)
+{
+	if (opts->attach_stdin)
+		return berth_fail(err, BERTH_EUNSUPPORTED,
+				  "attach: stdin: a containerd task's output goes to berth-logger, which gives it no "
+				  "stdin (attach stdout and stderr only)");
+	RESOLVE(c, ref, err);
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	int r = ctrd_get_container(&resp, c, id, err);
+	if (r < 0)
+		return r;
+	ctrd_task_info t;
+	if ((r = ctrd_task_get(&t, c, id, err)) < 0)
+		return r;
+	if (t.exists && t.state == BERTH_STATE_PAUSED)
+		return berth_fail(err, BERTH_ECONFLICT, "attach: container %s is paused, unpause it first", id);
+	char path[4096];
+	if (ctrd_log_path(path, sizeof path, c, id) < 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
+	/* the log so far with logs, then (stream) what comes: tail 0 starts
+	 * at the file's end now, and a file not there yet is read whole */
+	ctrd_log_query q = { opts->attach_stdout, opts->attach_stderr, opts->stream, false, opts->logs ? -1 : 0, 0, 0 };
+	attach_ctx *a = calloc(1, sizeof *a);
+	if (!a)
+		return BERTH_NOMEM(err);
+	*a = (attach_ctx){ .c = c, .tty = STREQ(strempty(ctrd_label(resp->container, CTRD_LABEL_TTY)), "true"),
+			   .seen = t.exists && t.state == BERTH_STATE_RUNNING };
+	snprintf(a->id, sizeof a->id, "%s", id);
+	ctrd_log_hooks h = { q.follow ? attach_alive : NULL, attach_resize, free, a };
+	return ctrd_log_open(out, path, &q, &h, err);
 }
 
 int ctrd_logs_scan(berth_client *c, const char *ref, int64_t since, int tail, int timeout_ms,
@@ -83,7 +169,7 @@ int ctrd_logs_scan(berth_client *c, const char *ref, int64_t since, int tail, in
 		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
 	ctrd_log_query q = { true, true, false, false, tail > 0 ? tail : -1, since > 0 ? since * 1000000000LL : 0, 0 };
 	berth_stream *s = NULL;
-	if ((r = ctrd_log_open(&s, path, &q, NULL, NULL, NULL, err)) < 0)
+	if ((r = ctrd_log_open(&s, path, &q, NULL, err)) < 0)
 		return r;
 	berth_frame f;
 	while ((r = berth_stream_next(s, &f, 1000, err)) == 0) {
