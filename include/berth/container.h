@@ -157,6 +157,10 @@ BERTH_API const char *berth_container_info_raw_json(const berth_container_info *
 /** Whether the container has a TTY (Config.Tty): its logs are then one
  *  unframed stream. */
 BERTH_API int berth_container_info_tty(const berth_container_info *info);
+/** Whether the container keeps its stdin open (Config.OpenStdin,
+ *  berth_spec_set_stdin_open()): only then has an attach a stdin to
+ *  write to. Always 0 on containerd (berth refuses stdin_open there). */
+BERTH_API int berth_container_info_stdin_open(const berth_container_info *info);
 /** How often the engine restarted the container (its restart policy). */
 BERTH_API int64_t berth_container_info_restart_count(const berth_container_info *info);
 /** The Compose project and service (labels com.docker.compose.project and

@@ -379,6 +379,8 @@ int cmd_attach(cli *c, int argc, char **argv)
 	if (berth_container_inspect(&x, client, name, &err) < 0)
 		return cli_fail(&err);
 	bool tty = berth_container_info_tty(x) > 0;
+	/* as docker: stdin only for a container that keeps it open */
+	no_stdin = no_stdin || !berth_container_info_stdin_open(x);
 	berth_state st = berth_container_info_state(x);
 	berth_container_info_free(x);
 	if (st != BERTH_STATE_RUNNING) {

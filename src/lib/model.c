@@ -194,6 +194,7 @@ const char *berth_container_info_label(const berth_container_info *x, const char
 }
 
 int berth_container_info_tty(const berth_container_info *x) { return x && x->tty; }
+int berth_container_info_stdin_open(const berth_container_info *x) { return x && x->stdin_open; }
 int64_t berth_container_info_restart_count(const berth_container_info *x) { return x ? x->restart_count : 0; }
 const char *berth_container_info_compose_project(const berth_container_info *x)
 {

@@ -129,6 +129,7 @@ struct berth_container_info {
 	char *id, *name, *image, *image_id, *error, *created, *started_at, *finished_at, *raw;
 	berth_state state;
 	bool running, oom_killed, tty;
+	bool stdin_open;
 	int exit_code;
 	int64_t pid, restart_count;
 	strv cmd;

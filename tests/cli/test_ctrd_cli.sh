@@ -20,7 +20,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 trap 'reap_run; rm -rf "$TMP"' EXIT
 
-plan 25
+plan 33
 C="$B -E containerd"
 name=berth-t-$RUN-a
 
@@ -95,6 +95,42 @@ check "a shim killed under a wait: the wait ends with the lost status 255" [ "$r
 wait
 run $C rm berth-t-$RUN-shim
 check "... and the container is removable, nothing left" [ "$rc" = 0 -a ! -e "$STATE/$shim_id" ]
+
+# the foreground run: attached before the start, stdout and stderr apart,
+# the process's exit code, nothing left with --rm
+fg=berth-t-$RUN-fg
+run timeout 30 $C run --rm --name $fg --label io.berth.test.run=$RUN $IMAGE sh -c 'echo out; echo err >&2; exit 3'
+check "run --rm in the foreground: stdout, stderr, exit code 3" [ "$rc" = 3 -a "$out" = out -a "$errout" = err ]
+run $C ps -a -q --filter "label=io.berth.test.run=$RUN" --filter "name=$fg"
+check "... and the container is gone" [ -z "$out" ]
+run timeout 30 $C run --rm --name $fg-seq --label io.berth.test.run=$RUN $IMAGE sh -c 'seq 1 3000; printf no-newline'
+check "run: every line of quick output, and the last piece without a newline" \
+	eval '[ "$rc" = 0 -a "$(printf "%s\n" "$out" | wc -l)" = 3001 ] && has "$out" "$(printf "3000\nno-newline")"'
+run timeout 30 $C run -i --rm --name $fg-i --label io.berth.test.run=$RUN $IMAGE cat
+check "run -i: containerd gives a task no stdin: exit 125 naming stdin_open" \
+	eval '[ "$rc" = 125 ] && has "$errout" stdin_open'
+run $C ps -a -q --filter "label=io.berth.test.run=$RUN" --filter "name=$fg-i"
+check "... nothing made" [ -z "$out" ]
+
+# attach to a running container: its output from then on, its exit code
+at=berth-t-$RUN-attach
+run $C run -d --name $at --label io.berth.test.run=$RUN $IMAGE \
+	sh -c 'echo before; while [ ! -e /tmp/go ]; do sleep 0.05; done; echo after; echo after-err >&2; exit 7'
+at_id=$out
+( timeout 30 $C attach $at >"$TMP/at.out" 2>"$TMP/at.err"; echo $? >"$TMP/at.rc" ) &
+# the attach reads the log once it has it open
+for i in $(seq 1 100); do
+	ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q "$at_id/container.log" && break
+	sleep 0.05
+done
+$C exec $at touch /tmp/go >/dev/null
+wait
+check "attach: only the output after it, stdout and stderr apart, the exit code" \
+	[ "$(cat "$TMP/at.out")" = after -a "$(cat "$TMP/at.err")" = after-err -a "$(cat "$TMP/at.rc")" = 7 ]
+run timeout 10 $C attach $at
+check "attach to an exited container: exit 1, start it first" eval '[ "$rc" = 1 ] && has "$errout" "start it first"'
+run $C rm $at
+check "rm after attach" [ "$rc" = 0 ]
 
 # the namespace holds nothing berth did not mean to leave (things that
 # persist over three looks a second apart: other runs may be mid-create)

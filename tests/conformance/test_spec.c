@@ -427,6 +427,7 @@ static void test_process(void **state)
 	berth_container_info *x = inspect(id);
 	assert_string_equal(berth_container_info_cmd(x, 0), "sh");
 	assert_string_equal(berth_container_info_cmd(x, 1), "-c");
+	assert_int_equal(berth_container_info_stdin_open(x), !containerd());
 	berth_container_info_free(x);
 	assert_string_equal(slurp("/proc/%ld/comm", pid), "sleep\n");
 	/* a terminal on stdin */

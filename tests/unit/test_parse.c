@@ -213,6 +213,7 @@ static void test_inspect_docker_health(void **state)
 	assert_int_equal(berth_container_info_healthcheck_retries(x), 2);
 	assert_int_equal(berth_container_info_restart_count(x), 0);
 	assert_false(berth_container_info_tty(x));
+	assert_false(berth_container_info_stdin_open(x));
 	assert_string_equal(berth_container_info_compose_project(x), "proj");
 	assert_string_equal(berth_container_info_compose_service(x), "web");
 	/* mounts: Docker lists the bind and the volume; the tmpfs comes from HostConfig.Tmpfs */

@@ -11,6 +11,11 @@
 
 #define BUF_SIZE (4 * LOGFMT_RECORD_MAX)
 #define ALIVE_EVERY_MS 1000
+/* Once the task is gone, berth-logger may still be writing what the
+ * process wrote last (it reads a pipe the shim keeps open, so there is no
+ * end of file to wait for until the task is deleted): the follower ends
+ * when the file has been quiet this long since. */
+#define SETTLE_MS 200
 
 typedef struct log_reader {
 	int fd;                  /* -1: no file (yet) */
@@ -23,6 +28,7 @@ typedef struct log_reader {
 	bool skipping;           /* inside an over-long line: drop it */
 	bool end_seen;           /* the last record read was the end record */
 	bool gone;               /* alive said the task is gone: drain and end */
+	int64_t settled_at;      /* gone: the end, unless more is written by then */
 	int64_t next_alive;
 } log_reader;
 
@@ -100,6 +106,8 @@ static int fill(log_reader *r, berth_error *err)
 		return errno == EINTR ? 1 : berth_fail_full(err, BERTH_EUNAVAILABLE, 0, errno, "logs: read: %s",
 							     strerror(errno));
 	r->end += (size_t)n;
+	if (n > 0 && r->gone)
+		r->settled_at = now_ms() + SETTLE_MS;
 	return n > 0 ? 1 : 0;
 }
 
@@ -142,6 +150,16 @@ static int take(log_reader *r, berth_frame *f)
 	return 0;
 }
 
+/* Read the inotify events that are there: whether there were any. */
+static bool drain_wakeups(log_reader *r)
+{
+	char ev[4096];
+	bool any = false;
+	while (r->inotify >= 0 && read(r->inotify, ev, sizeof ev) > 0)
+		any = true;
+	return any;
+}
+
 static int reader_next(void *impl, berth_frame *f, int timeout_ms, berth_error *err)
 {
 	log_reader *r = impl;
@@ -156,7 +174,7 @@ static int reader_next(void *impl, berth_frame *f, int timeout_ms, berth_error *
 		if (n > 0)
 			continue;
 		/* at the end of what is written */
-		if (!r->q.follow || r->gone || (r->end_seen && r->fd >= 0))
+		if (!r->q.follow || (r->gone && now_ms() >= r->settled_at) || (r->end_seen && r->fd >= 0))
 			return BERTH_ITEROVER;
 		if (r->fd < 0) {
 			/* a file that appears now holds only what came after the
@@ -168,30 +186,35 @@ static int reader_next(void *impl, berth_frame *f, int timeout_ms, berth_error *
 			if (r->fd >= 0)
 				continue;
 		}
-		if (r->h.alive && now_ms() >= r->next_alive) {
+		if (r->h.alive && !r->gone && now_ms() >= r->next_alive) {
 			r->next_alive = now_ms() + ALIVE_EVERY_MS;
 			int a = r->h.alive(r->h.ctx, err);
 			if (a < 0)
 				return a;
 			if (a == 0) {
-				r->gone = true; /* one more pass over what is written, then the end */
+				/* what is written, and what comes until the file settles */
+				r->gone = true;
+				r->settled_at = now_ms() + SETTLE_MS;
 				continue;
 			}
 		}
 		int left = remaining_ms(deadline);
-		if (left == 0)
+		if (left == 0) {
+			/* the wake-ups berth_stream_fd() gave are used up: new
+			 * ones mean something was written since the read above */
+			if (drain_wakeups(r))
+				continue;
 			return berth_fail(err, BERTH_ETIMEDOUT, "logs: no new output yet");
+		}
 		if (r->h.alive) {
-			int to_alive = (int)(r->next_alive - now_ms());
-			if (to_alive >= 0 && to_alive < left)
-				left = to_alive;
+			int64_t wake = r->gone ? r->settled_at : r->next_alive;
+			int to_wake = (int)(wake - now_ms());
+			if (to_wake < left)
+				left = to_wake > 0 ? to_wake : 0;
 		}
 		struct pollfd p = { r->inotify, POLLIN, 0 };
-		if (poll(&p, 1, left) > 0) {
-			char ev[4096];
-			while (read(r->inotify, ev, sizeof ev) > 0) {
-			}
-		}
+		if (poll(&p, 1, left) > 0)
+			drain_wakeups(r);
 	}
 }
 

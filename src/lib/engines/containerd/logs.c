@@ -81,11 +81,15 @@ typedef struct attach_ctx {
 	berth_client *c;
 	char id[256];
 	bool tty;
-	bool seen; /* a task of this container was seen running */
+	bool seen;           /* a run of the process was seen running */
+	char started_at[40]; /* the start label when attached ("" none) */
 } attach_ctx;
 
-/* Still to wait for output: a task that runs, or (until one was seen
- * running) the start to come, as an attach before the start waits for it. */
+/* Still to wait for output: while the process runs and, in an attach
+ * before the start, until the start came (the container's start label
+ * changed) and the process it started is over. The end record does not
+ * end a short run: the shim keeps the task's stdio until the task is
+ * deleted, only then berth-logger writes it. */
 static int attach_alive(void *ctx, berth_error *err)
 {
 	attach_ctx *a = ctx;
@@ -93,24 +97,27 @@ static int attach_alive(void *ctx, berth_error *err)
 	berth_error e = BERTH_ERROR_INIT;
 	int r = ctrd_task_get(&t, a->c, a->id, &e);
 	if (r < 0) {
-		if (r != BERTH_ENOTFOUND && err)
+		if (err)
 			*err = e;
-		return r == BERTH_ENOTFOUND ? 0 : r; /* removed: nothing more to come */
+		return r;
 	}
-	bool live = t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED);
+	bool live = t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED ||
+				 t.state == BERTH_STATE_CREATED);
 	if (live || a->seen) {
 		a->seen = a->seen || live;
 		return live;
 	}
-	/* not started yet (or the last run's task): wait, while the container
-	 * is there */
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	r = ctrd_get_container(&resp, a->c, a->id, &e);
 	if (r == BERTH_ENOTFOUND)
-		return 0;
-	if (r < 0 && err)
-		*err = e;
-	return r < 0 ? r : 1;
+		return 0; /* removed: nothing more to come */
+	if (r < 0) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	/* a start since the attach, and its process ended already: over */
+	return STREQ(strempty(ctrd_label(resp->container, CTRD_LABEL_STARTED_AT)), a->started_at);
 }
 
 static int attach_resize(void *ctx, unsigned rows, unsigned cols, berth_error *err)
@@ -150,6 +157,8 @@ int ctrd_container_attach(berth_stream **out, berth_client *c, const char *ref, 
 	*a = (attach_ctx){ .c = c, .tty = STREQ(strempty(ctrd_label(resp->container, CTRD_LABEL_TTY)), "true"),
 			   .seen = t.exists && t.state == BERTH_STATE_RUNNING };
 	snprintf(a->id, sizeof a->id, "%s", id);
+	snprintf(a->started_at, sizeof a->started_at, "%s",
+		 strempty(ctrd_label(resp->container, CTRD_LABEL_STARTED_AT)));
 	ctrd_log_hooks h = { q.follow ? attach_alive : NULL, attach_resize, free, a };
 	return ctrd_log_open(out, path, &q, &h, err);
 }

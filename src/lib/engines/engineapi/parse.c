@@ -431,6 +431,7 @@ static int info_from_json(berth_container_info **out, json_t *j, const char *raw
 	x->pid = jint(state, "Pid");
 	x->restart_count = jint(j, "RestartCount");
 	x->tty = jbool(config, "Tty");
+	x->stdin_open = jbool(config, "OpenStdin");
 	const char *path = jstr(j, "Path");
 	if (*path && strv_push(&x->cmd, path) < 0)
 		oom = true;
