@@ -166,8 +166,15 @@ typedef struct berth_attach_options {
  * (opts->logs) misframed (a line's frame length leaves out its newline),
  * which no client can parse: there berth answers BERTH_EUNSUPPORTED for logs (read the past
  * output with the logs call, then attach with stream only).
+ * containerd: the stream is the container's log (berth-logger's file)
+ * followed; there is no stdin (opts->attach_stdin: BERTH_EUNSUPPORTED,
+ * before any request; containerd's binary:// stdio gives the task none).
+ * The end of the process is seen by polling its task, each second, and
+ * the stream ends once the file has been quiet for 200 ms after it; an
+ * attach to a created or exited container waits for the next start (so
+ * does Docker's), and ends when the container is removed.
  *
- * @return 0; BERTH_EUNSUPPORTED (see above); BERTH_EINVAL (nothing to attach: no stdin, stdout or stderr,
+ * @return 0; BERTH_EUNSUPPORTED (see the engine differences); BERTH_EINVAL (nothing to attach: no stdin, stdout or stderr,
  *   or neither logs nor stream; a bad options version; before any
  *   request); BERTH_ENOTFOUND; BERTH_ECONFLICT (the engine refuses, e.g. a
  *   paused container); BERTH_EUNAVAILABLE; BERTH_EPROTOCOL.

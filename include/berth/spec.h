@@ -107,7 +107,11 @@ BERTH_API int berth_spec_set_hostname(berth_spec *spec, const char *hostname, be
 
 /** Give the process a terminal (`-t`). Interactive attach is a separate call. */
 BERTH_API int berth_spec_set_tty(berth_spec *spec, int enable, berth_error *err);
-/** Keep stdin open (`-i`). */
+/** Keep stdin open (`-i`).
+ *  containerd: berth_container_create() answers BERTH_EUNSUPPORTED naming
+ *  stdin_open (before anything is made): a task's output goes to
+ *  berth-logger through containerd's binary:// stdio, which gives the task
+ *  no stdin; the same for berth_spec_set_stdin_once(). */
 BERTH_API int berth_spec_set_stdin_open(berth_spec *spec, int enable, berth_error *err);
 /** Run an init process (the engine's tini/catatonit) as PID 1 that reaps
  *  zombies and forwards signals. */
