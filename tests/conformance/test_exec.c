@@ -350,6 +350,32 @@ static void check_half_close(berth_stream *s)
 	sbuf_t_free(&errb);
 }
 
+/* Wait (at most 10 s) for container id to exit with code. */
+static void expect_exit(const char *id, int code)
+{
+	berth_error err = BERTH_ERROR_INIT;
+	berth_wait_outcome w = BERTH_WAIT_OUTCOME_INIT;
+	berth_wait_options wo = BERTH_WAIT_OPTIONS_INIT;
+	wo.timeout_ms = 10000;
+	assert_ok(berth_container_wait(&w, client, id, &wo, &err), &err);
+	assert_int_equal(w.exit_code, code);
+}
+
+/* Create a container running argv, with a TTY and stdin open (and once)
+ * as asked; the caller's id. */
+static char *create_with(const char *what, const char *const *argv, size_t argc, bool tty, bool stdin_open)
+{
+	berth_spec *spec = spec_of(name_of(what), argv, argc);
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_set_tty(spec, tty, &err), &err);
+	assert_ok(berth_spec_set_stdin_open(spec, stdin_open, &err), &err);
+	assert_ok(berth_spec_set_stdin_once(spec, stdin_open, &err), &err);
+	char *id = NULL;
+	assert_ok(berth_container_create(&id, client, spec, &err), &err);
+	berth_spec_free(spec);
+	return id;
+}
+
 static const char *CAT_THEN[] = { "sh", "-c", "cat; echo after-eof; echo err >&2; exit 4" };
 
 static void test_exec_stdin_half_close(void **state)
@@ -369,13 +395,8 @@ static void test_attach_stdin_half_close(void **state)
 	need_engine();
 	if (engine_lacks("container_attach_stdin"))
 		attach_stdin_unsupported_pass();
-	berth_spec *spec = spec_of(name_of("attach-cat"), CAT_THEN, 3);
+	char *id = create_with("attach-cat", CAT_THEN, 3, false, true);
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_spec_set_stdin_open(spec, 1, &err), &err);
-	assert_ok(berth_spec_set_stdin_once(spec, 1, &err), &err);
-	char *id = NULL;
-	assert_ok(berth_container_create(&id, client, spec, &err), &err);
-	berth_spec_free(spec);
 	/* attach before the start: nothing is lost */
 	berth_attach_options a = BERTH_ATTACH_OPTIONS_INIT;
 	a.attach_stdin = 1;
@@ -384,11 +405,7 @@ static void test_attach_stdin_half_close(void **state)
 	assert_ok(berth_container_start(client, id, &err), &err);
 	check_half_close(s);
 	berth_stream_free(s);
-	berth_wait_outcome w = BERTH_WAIT_OUTCOME_INIT;
-	berth_wait_options wo = BERTH_WAIT_OPTIONS_INIT;
-	wo.timeout_ms = 10000;
-	assert_ok(berth_container_wait(&w, client, id, &wo, &err), &err);
-	assert_int_equal(w.exit_code, 4);
+	expect_exit(id, 4);
 	force_remove(id);
 	berth_free(id);
 }
@@ -471,79 +488,59 @@ static void test_pty_resize(void **state)
 	sbuf_t_free(&out);
 }
 
+/* A TTY container's terminal resized through its attach stream. With
+ * stdin the process says its size for each line it reads and ends at ^D;
+ * output only, it waits for the size, says it and ends. */
+static void attach_tty_resize(bool with_stdin)
+{
+	const char *reads[] = { "sh", "-c", "while read x; do stty size; done; exit 6" };
+	const char *waits[] = { "sh", "-c",
+				"while [ \"$(stty size)\" != '21 77' ]; do sleep 0.05; done; stty size; exit 6" };
+	char *id = create_with(with_stdin ? "attach-tty" : "attach-tty-out", with_stdin ? reads : waits, 3, true,
+			       with_stdin);
+	berth_error err = BERTH_ERROR_INIT;
+	berth_attach_options a = BERTH_ATTACH_OPTIONS_INIT;
+	a.attach_stdin = with_stdin;
+	berth_stream *s = NULL;
+	assert_ok(berth_container_attach(&s, client, id, &a, &err), &err);
+	assert_ok(berth_container_start(client, id, &err), &err);
+	assert_ok(berth_stream_resize(s, 21, 77, &err), &err);
+	assert_code(berth_stream_resize(s, 0, 10, &err), BERTH_EINVAL, &err);
+	if (with_stdin)
+		assert_ok(berth_stream_write(s, "a\n", 2, 5000, &err), &err);
+	sbuf_t out = { 0 };
+	read_until(s, &out, "21 77");
+	/* ^D on the terminal: end of input, the loop ends */
+	if (with_stdin)
+		assert_ok(berth_stream_write(s, "\x04", 1, 5000, &err), &err);
+	assert_int_equal(drain(s, &out, NULL, 10000), 0);
+	berth_stream_free(s);
+	expect_exit(id, 6);
+	sbuf_t_free(&out);
+	force_remove(id);
+	berth_free(id);
+}
+
 static void test_attach_pty_resize(void **state)
 {
 	(void)state;
 	need_engine();
 	if (engine_lacks("container_attach_stdin"))
 		attach_stdin_unsupported_pass();
-	const char *argv[] = { "sh", "-c", "while read x; do stty size; done; exit 6" };
-	berth_spec *spec = spec_of(name_of("attach-tty"), argv, 3);
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_spec_set_tty(spec, 1, &err), &err);
-	assert_ok(berth_spec_set_stdin_open(spec, 1, &err), &err);
-	assert_ok(berth_spec_set_stdin_once(spec, 1, &err), &err);
-	char *id = NULL;
-	assert_ok(berth_container_create(&id, client, spec, &err), &err);
-	berth_spec_free(spec);
-	berth_attach_options a = BERTH_ATTACH_OPTIONS_INIT;
-	a.attach_stdin = 1;
-	berth_stream *s = NULL;
-	assert_ok(berth_container_attach(&s, client, id, &a, &err), &err);
-	assert_ok(berth_container_start(client, id, &err), &err);
-	assert_ok(berth_stream_resize(s, 21, 77, &err), &err);
-	assert_ok(berth_stream_write(s, "a\n", 2, 5000, &err), &err);
-	sbuf_t out = { 0 };
-	read_until(s, &out, "21 77");
-	/* ^D on the terminal: end of input, the loop ends */
-	assert_ok(berth_stream_write(s, "\x04", 1, 5000, &err), &err);
-	assert_int_equal(drain(s, &out, NULL, 10000), 0);
-	berth_stream_free(s);
-	berth_wait_outcome w = BERTH_WAIT_OUTCOME_INIT;
-	berth_wait_options wo = BERTH_WAIT_OPTIONS_INIT;
-	wo.timeout_ms = 10000;
-	assert_ok(berth_container_wait(&w, client, id, &wo, &err), &err);
-	assert_int_equal(w.exit_code, 6);
-	sbuf_t_free(&out);
-	force_remove(id);
-	berth_free(id);
+	attach_tty_resize(true);
 }
 
-/* A TTY container's terminal resized through an output-only attach: the
- * process waits for the size, says it and ends. */
 static void test_attach_tty_resize_output_only(void **state)
 {
 	(void)state;
 	need_engine();
-	const char *argv[] = { "sh", "-c",
-			       "while [ \"$(stty size)\" != '21 77' ]; do sleep 0.05; done; stty size; exit 6" };
-	berth_spec *spec = spec_of(name_of("attach-tty-out"), argv, 3);
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_spec_set_tty(spec, 1, &err), &err);
-	char *id = NULL;
-	assert_ok(berth_container_create(&id, client, spec, &err), &err);
-	berth_spec_free(spec);
-	berth_stream *s = NULL;
-	assert_ok(berth_container_attach(&s, client, id, NULL, &err), &err);
-	assert_ok(berth_container_start(client, id, &err), &err);
-	assert_ok(berth_stream_resize(s, 21, 77, &err), &err);
-	assert_code(berth_stream_resize(s, 0, 10, &err), BERTH_EINVAL, &err);
-	sbuf_t out = { 0 };
-	read_until(s, &out, "21 77");
-	assert_int_equal(drain(s, &out, NULL, 10000), 0);
-	berth_stream_free(s);
-	berth_wait_outcome w = BERTH_WAIT_OUTCOME_INIT;
-	berth_wait_options wo = BERTH_WAIT_OPTIONS_INIT;
-	wo.timeout_ms = 10000;
-	assert_ok(berth_container_wait(&w, client, id, &wo, &err), &err);
-	assert_int_equal(w.exit_code, 6);
-	sbuf_t_free(&out);
-	force_remove(id);
-	berth_free(id);
+	attach_tty_resize(false);
 
+	berth_error err = BERTH_ERROR_INIT;
+	berth_stream *s = NULL;
 	/* no TTY: nothing to resize */
 	const char *quiet[] = { "true" };
-	id = create(name_of("attach-notty"), quiet, 1);
+	char *id = create(name_of("attach-notty"), quiet, 1);
 	assert_ok(berth_container_attach(&s, client, id, NULL, &err), &err);
 	assert_code(berth_stream_resize(s, 21, 77, &err), BERTH_EUNSUPPORTED, &err);
 	berth_stream_free(s);
@@ -580,11 +577,7 @@ static void test_attach_before_start_and_end(void **state)
 	if (ms > 6000)
 		fail_msg("the stream ended %lld ms after the start of a 1 s process", (long long)ms);
 	berth_stream_free(s);
-	berth_wait_outcome w = BERTH_WAIT_OUTCOME_INIT;
-	berth_wait_options wo = BERTH_WAIT_OPTIONS_INIT;
-	wo.timeout_ms = 5000;
-	assert_ok(berth_container_wait(&w, client, id, &wo, &err), &err);
-	assert_int_equal(w.exit_code, 3);
+	expect_exit(id, 3);
 	sbuf_t_free(&out);
 	sbuf_t_free(&errb);
 	force_remove(id);

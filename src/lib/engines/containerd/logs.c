@@ -94,13 +94,9 @@ static int attach_alive(void *ctx, berth_error *err)
 {
 	attach_ctx *a = ctx;
 	ctrd_task_info t;
-	berth_error e = BERTH_ERROR_INIT;
-	int r = ctrd_task_get(&t, a->c, a->id, &e);
-	if (r < 0) {
-		if (err)
-			*err = e;
+	int r = ctrd_task_get(&t, a->c, a->id, err);
+	if (r < 0)
 		return r;
-	}
 	bool live = t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED ||
 				 t.state == BERTH_STATE_CREATED);
 	if (live || a->seen) {
@@ -108,6 +104,7 @@ static int attach_alive(void *ctx, berth_error *err)
 		return live;
 	}
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	berth_error e = BERTH_ERROR_INIT;
 	r = ctrd_get_container(&resp, a->c, a->id, &e);
 	if (r == BERTH_ENOTFOUND)
 		return 0; /* removed: nothing more to come */
