@@ -8,6 +8,7 @@
 #include "lib/engines/containerd/logread.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -323,6 +324,69 @@ static void test_follow(void **state)
 	berth_stream_free(s);
 }
 
+static void *append_one_soon(void *arg)
+{
+	appender *a = arg;
+	usleep(50000);
+	const int64_t t[] = { 4000000000000000000LL };
+	write_records(a->path, t, 1, false);
+	return NULL;
+}
+
+static int gone_now(void *ctx, berth_error *err)
+{
+	(void)ctx;
+	(void)err;
+	return 0;
+}
+
+/* What attach relies on: from the end of the file (tail 0), a file that
+ * appears later is read whole; what is written just after the task is
+ * gone still comes (the file settles first); a poll wake-up is used up by
+ * reading, so an event loop does not spin. */
+static void test_follow_from_now(void **state)
+{
+	(void)state;
+	appender a;
+	snprintf(a.path, sizeof a.path, "%s/now.log", dir);
+	ctrd_log_query q = all_q;
+	q.follow = true;
+	q.tail = 0;
+	berth_stream *s = open_log(a.path, q);
+	pthread_t th;
+	pthread_create(&th, NULL, append_later, &a);
+	int frames;
+	char *got = read_all(s, &frames);
+	assert_string_equal(got, "1:line 0\n2:line 1\n");
+	free(got);
+	berth_stream_free(s);
+	pthread_join(th, NULL);
+
+	const ctrd_log_hooks gone = { gone_now, NULL, NULL, NULL };
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(ctrd_log_open(&s, a.path, &q, &gone, &err), &err);
+	pthread_create(&th, NULL, append_one_soon, &a);
+	int64_t t0 = now_ms();
+	got = read_all(s, &frames);
+	assert_string_equal(got, "1:line 0\n");
+	assert_true(now_ms() - t0 < 2000);
+	free(got);
+	berth_stream_free(s);
+	pthread_join(th, NULL);
+
+	assert_ok(ctrd_log_open(&s, a.path, &q, NULL, &err), &err);
+	berth_frame f;
+	assert_code(berth_stream_next(s, &f, 0, &err), BERTH_ETIMEDOUT, &err);
+	const int64_t t[] = { 5000000000000000000LL };
+	write_records(a.path, t, 1, false);
+	struct pollfd p = { berth_stream_fd(s), POLLIN, 0 };
+	assert_int_equal(poll(&p, 1, 2000), 1);
+	assert_ok(berth_stream_next(s, &f, 0, &err), &err);
+	assert_code(berth_stream_next(s, &f, 0, &err), BERTH_ETIMEDOUT, &err);
+	assert_int_equal(poll(&p, 1, 0), 0);
+	berth_stream_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_logger),
 		cmocka_unit_test(test_since_until),
 		cmocka_unit_test(test_follow),
+		cmocka_unit_test(test_follow_from_now),
 	};
 	return cmocka_run_group_tests_name("ctrd_logs", tests, setup, teardown);
 }
