@@ -169,7 +169,7 @@ typedef struct berth_attach_options {
  * containerd: the stream is the container's log (berth-logger's file)
  * followed; there is no stdin (opts->attach_stdin: BERTH_EUNSUPPORTED,
  * before any request; containerd's binary:// stdio gives the task none).
- * The end of the process is seen by polling its task, each second, and
+ * The end of the process is seen by polling its task, every 250 ms, and
  * the stream ends once the file has been quiet for 200 ms after it; an
  * attach to a created or exited container waits for the next start (so
  * does Docker's), and ends when the container is removed.

@@ -305,7 +305,7 @@ static void test_follow(void **state)
 	 * task being gone does */
 	const int64_t t[] = { 3000000000000000000LL };
 	write_records(a.path, t, 1, false);
-	const ctrd_log_hooks gone_hooks = { say_gone, NULL, NULL, NULL };
+	const ctrd_log_hooks gone_hooks = { say_gone, 0, NULL, NULL, NULL };
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(ctrd_log_open(&s, a.path, &q, &gone_hooks, &err), &err);
 	got = read_all(s, &frames);
@@ -362,7 +362,7 @@ static void test_follow_from_now(void **state)
 	berth_stream_free(s);
 	pthread_join(th, NULL);
 
-	const ctrd_log_hooks gone = { gone_now, NULL, NULL, NULL };
+	const ctrd_log_hooks gone = { gone_now, 0, NULL, NULL, NULL };
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(ctrd_log_open(&s, a.path, &q, &gone, &err), &err);
 	pthread_create(&th, NULL, append_one_soon, &a);

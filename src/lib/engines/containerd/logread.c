@@ -187,7 +187,7 @@ static int reader_next(void *impl, berth_frame *f, int timeout_ms, berth_error *
 				continue;
 		}
 		if (r->h.alive && !r->gone && now_ms() >= r->next_alive) {
-			r->next_alive = now_ms() + ALIVE_EVERY_MS;
+			r->next_alive = now_ms() + (r->h.alive_every_ms > 0 ? r->h.alive_every_ms : ALIVE_EVERY_MS);
 			int a = r->h.alive(r->h.ctx, err);
 			if (a < 0)
 				return a;

@@ -11,7 +11,7 @@
 /* What to read: the logs API's checked request (lib/logs.h). */
 typedef logs_request ctrd_log_query;
 
-/* Asked about every second while a follower waits at the end of the file:
+/* Asked now and then (ctrd_log_hooks) while a follower waits at the end of the file:
  * 1 while the task may still write, 0 when it is gone (the follower then
  * reads what is left and ends), negative BERTH_E* to end with that error. */
 typedef int (*ctrd_log_alive_fn)(void *ctx, berth_error *err);
@@ -19,6 +19,7 @@ typedef int (*ctrd_log_alive_fn)(void *ctx, berth_error *err);
 /* What the owner of a log stream adds to it; every member may be NULL. */
 typedef struct ctrd_log_hooks {
 	ctrd_log_alive_fn alive;
+	int alive_every_ms;  /* how often alive is asked; 0: each second */
 	/* berth_stream_resize() of the stream (the task's terminal); without
 	 * it the stream has no terminal */
 	int (*resize)(void *ctx, unsigned rows, unsigned cols, berth_error *err);

@@ -66,7 +66,7 @@ int ctrd_container_logs_q(berth_stream **out, berth_client *c, const char *ref, 
 			a = NULL;
 		}
 	}
-	ctrd_log_hooks h = { a ? task_alive : NULL, NULL, free, a };
+	ctrd_log_hooks h = { a ? task_alive : NULL, 0, NULL, free, a };
 	return ctrd_log_open(out, path, &cq, &h, err);
 }
 
@@ -76,6 +76,8 @@ int ctrd_container_logs_q(berth_stream **out, berth_client *c, const char *ref, 
  * containerd), which takes them and has no stdin to give: attach is the
  * container's log followed, from now (or from its start with opts->logs)
  * to the end of the process. */
+
+#define ATTACH_ALIVE_EVERY_MS 250
 
 typedef struct attach_ctx {
 	berth_client *c;
@@ -156,7 +158,9 @@ int ctrd_container_attach(berth_stream **out, berth_client *c, const char *ref, 
 	snprintf(a->id, sizeof a->id, "%s", id);
 	snprintf(a->started_at, sizeof a->started_at, "%s",
 		 strempty(ctrd_label(resp->container, CTRD_LABEL_STARTED_AT)));
-	ctrd_log_hooks h = { q.follow ? attach_alive : NULL, attach_resize, free, a };
+	/* the end of a process is seen by asking: often, as a foreground run
+	 * waits for it */
+	ctrd_log_hooks h = { q.follow ? attach_alive : NULL, ATTACH_ALIVE_EVERY_MS, attach_resize, free, a };
 	return ctrd_log_open(out, path, &q, &h, err);
 }
 
