@@ -74,7 +74,8 @@ static void check_inspect_extras(const berth_container_info *x)
 	use(berth_health_name(berth_container_info_health(x)));
 	use(berth_container_info_compose_project(x));
 	use(berth_container_info_compose_service(x));
-	sink += (size_t)berth_container_info_tty(x) + (size_t)berth_container_info_restart_count(x) +
+	sink += (size_t)berth_container_info_tty(x) + (size_t)berth_container_info_stdin_open(x) +
+		(size_t)berth_container_info_restart_count(x) +
 		(size_t)berth_container_info_health_failing_streak(x) +
 		(size_t)berth_container_info_has_healthcheck(x) +
 		(size_t)berth_container_info_healthcheck_interval_ms(x) +
