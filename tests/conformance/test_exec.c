@@ -226,6 +226,8 @@ static void test_missing_and_stopped(void **state)
 	assert_ok(berth_container_pause(client, id, &err), &err);
 	assert_code(berth_exec(&res, client, id, &o, &err), BERTH_ECONFLICT, &err);
 	assert_null(res);
+	assert_code(berth_container_attach(&s, client, id, NULL, &err), BERTH_ECONFLICT, &err);
+	assert_null(s);
 	force_remove(id);
 	berth_free(id);
 }
