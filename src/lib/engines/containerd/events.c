@@ -3,9 +3,10 @@
  *
  * containerd keeps no event history: a subscription starts at the moment
  * it is made and nothing can be replayed. So the watch keeps its promise
- * from state instead: it inspects the containers it follows after every
- * (re)subscription and makes up the DIED (with the exit code the task kept)
- * and DESTROYED they missed. The container record gives each event the
+ * from state instead: after every (re)subscription it lists the
+ * containers with their tasks (src_list) and makes up what changed since
+ * it last knew them (created, started, paused, died with the exit code
+ * the task kept, destroyed). The container record gives each event the
  * name, image and labels berth keeps on it; filters the event service
  * cannot express (labels, names, types, actions) are applied here. */
 #include "events.h"
@@ -397,11 +398,22 @@ static int src_inspect(berth_container_info **out, void *impl, const char *id, i
 }
 
 /* A made-up event carries what the engine's own do here: the record's
- * name, image and labels. */
+ * name, image and labels. After a made-up DESTROYED the record is
+ * forgotten (the id may come back as another container). */
 static int src_decorate(void *impl, berth_event *ev, const berth_container_info *info)
 {
 	(void)info;
-	return enrich(ev, known_find(impl, ev->id));
+	known *k = known_find(impl, ev->id);
+	int r = enrich(ev, k);
+	if (k && ev->kind == BERTH_EVENT_DESTROYED)
+		known_drop(impl, k);
+	return r;
+}
+
+static int src_list(watch_list *out, void *impl, berth_error *err)
+{
+	ctrd_events *s = impl;
+	return ctrd_container_states(out, s->c, err);
 }
 
 static void src_free(void *impl)
@@ -430,6 +442,11 @@ static const watch_source_ops ctrd_source = {
 	.free = src_free,
 	.died_action = "/tasks/exit",
 	.destroyed_action = "/containers/delete",
+	.list = src_list,
+	.created_action = "/containers/create",
+	.started_action = "/tasks/start",
+	.paused_action = "/tasks/paused",
+	.unpaused_action = "/tasks/resumed",
 	.replays = false,
 };
 
