@@ -489,36 +489,36 @@ static bool up(berth_state s)
 	return s == BERTH_STATE_RUNNING || s == BERTH_STATE_PAUSED || s == BERTH_STATE_UNKNOWN;
 }
 
-/* The end of a known container: DIED when it was up, DESTROYED. */
-static int pend_gone(pending_vec *pv, const watch_source_ops *ops, const watch_known *k, int64_t now_ns)
+/* The end of a known container at time at (0: not known): DIED when it
+ * was up, DESTROYED. */
+static int pend_gone(pending_vec *pv, const watch_source_ops *ops, const watch_known *k, int64_t at, int64_t now_ns,
+		     int64_t *floor)
 {
-	int64_t floor = 0;
-	if (up(k->state) && pend(pv, ops, k->id, NULL, BERTH_EVENT_DIED, 0, -1, now_ns, &floor) < 0)
+	if (up(k->state) && pend(pv, ops, k->id, NULL, BERTH_EVENT_DIED, at, -1, now_ns, floor) < 0)
 		return -ENOMEM;
-	return pend(pv, ops, k->id, NULL, BERTH_EVENT_DESTROYED, 0, -1, now_ns, &floor);
+	return pend(pv, ops, k->id, NULL, BERTH_EVENT_DESTROYED, at, -1, now_ns, floor);
 }
 
 /* What happened to c since the watch knew it in state `was` (CREATED,
  * RUNNING, PAUSED, EXITED; UNKNOWN: not known at all). */
 static int pend_listed(pending_vec *pv, const watch_source_ops *ops, const watch_container *c, berth_state was,
-		       int64_t now_ns)
+		       int64_t now_ns, int64_t *floor)
 {
 	berth_state s = c->state;
 	bool ran = s == BERTH_STATE_RUNNING || s == BERTH_STATE_PAUSED || s == BERTH_STATE_EXITED;
 	bool fresh = was == BERTH_STATE_UNKNOWN;
-	int64_t floor = 0;
 	int r = 0;
 	if (fresh)
-		r = pend(pv, ops, c->id, c, BERTH_EVENT_CREATED, c->created_ns, -1, now_ns, &floor);
+		r = pend(pv, ops, c->id, c, BERTH_EVENT_CREATED, c->created_ns, -1, now_ns, floor);
 	if (r == 0 && ran &&
 	    (fresh || was == BERTH_STATE_CREATED || (was == BERTH_STATE_EXITED && s != BERTH_STATE_EXITED)))
-		r = pend(pv, ops, c->id, c, BERTH_EVENT_STARTED, c->started_ns, -1, now_ns, &floor);
+		r = pend(pv, ops, c->id, c, BERTH_EVENT_STARTED, c->started_ns, -1, now_ns, floor);
 	if (r == 0 && s == BERTH_STATE_PAUSED && was != BERTH_STATE_PAUSED)
-		r = pend(pv, ops, c->id, c, BERTH_EVENT_PAUSED, 0, -1, now_ns, &floor);
+		r = pend(pv, ops, c->id, c, BERTH_EVENT_PAUSED, 0, -1, now_ns, floor);
 	if (r == 0 && s == BERTH_STATE_RUNNING && was == BERTH_STATE_PAUSED)
-		r = pend(pv, ops, c->id, c, BERTH_EVENT_UNPAUSED, 0, -1, now_ns, &floor);
+		r = pend(pv, ops, c->id, c, BERTH_EVENT_UNPAUSED, 0, -1, now_ns, floor);
 	if (r == 0 && s == BERTH_STATE_EXITED && was != BERTH_STATE_EXITED)
-		r = pend(pv, ops, c->id, c, BERTH_EVENT_DIED, c->finished_ns, c->exit_code, now_ns, &floor);
+		r = pend(pv, ops, c->id, c, BERTH_EVENT_DIED, c->finished_ns, c->exit_code, now_ns, floor);
 	return r;
 }
 
@@ -533,19 +533,23 @@ int watch_reconcile(berth_event ***out, size_t *out_len, const watch_known *know
 		for (size_t j = 0; j < n_known && !k; j++)
 			if (STREQ(known[j].id, c->id))
 				k = &known[j];
+		int64_t floor = 0;
 		if (k && k->created_ns && c->created_ns && k->created_ns != c->created_ns) {
-			r = pend_gone(&pv, ops, k, now_ns);   /* the id went to a new container */
+			/* the id went to a new container: the old one ended before */
+			r = pend_gone(&pv, ops, k, c->created_ns < now_ns ? c->created_ns : now_ns, now_ns, &floor);
 			k = NULL;
 		}
 		if (r == 0 && (k || report_new))
 			r = pend_listed(&pv, ops, c,
 					!k ? BERTH_STATE_UNKNOWN
 					   : k->state == BERTH_STATE_UNKNOWN ? BERTH_STATE_RUNNING : k->state,
-					now_ns);
+					now_ns, &floor);
 	}
-	for (size_t j = 0; r == 0 && j < n_known; j++)
+	for (size_t j = 0; r == 0 && j < n_known; j++) {
+		int64_t floor = 0;
 		if (!listed(now, known[j].id))
-			r = pend_gone(&pv, ops, &known[j], now_ns);
+			r = pend_gone(&pv, ops, &known[j], 0, now_ns, &floor);
+	}
 	berth_event **evs = r == 0 ? malloc((pv.len ? pv.len : 1) * sizeof *evs) : NULL;
 	if (evs) {
 		qsort(pv.v, pv.len, sizeof *pv.v, pending_cmp);
