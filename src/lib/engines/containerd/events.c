@@ -195,8 +195,9 @@ static void known_drop(ctrd_events *s, known *k)
 	s->k[i] = s->k[--s->k_len];
 }
 
-/* Add id with what inspect says of it. */
-static known *known_add(ctrd_events *s, const char *id, const berth_container_info *info)
+/* Add id with its name, image and labels. */
+static known *known_add(ctrd_events *s, const char *id, const char *name, const char *image, const strv *keys,
+			const strv *values)
 {
 	if (s->k_len >= KNOWN_MAX)
 		return NULL;
@@ -208,12 +209,10 @@ static known *known_add(ctrd_events *s, const char *id, const berth_container_in
 		s->k = n;
 		s->k_cap = cap;
 	}
-	known k = { .id = strdup(id), .name = strdup(info->name ? info->name : ""),
-		    .image = strdup(info->image ? info->image : "") };
+	known k = { .id = strdup(id), .name = strdup(name ? name : ""), .image = strdup(image ? image : "") };
 	bool ok = k.id && k.name && k.image;
-	for (size_t i = 0; ok && i < info->label_keys.len; i++)
-		ok = strv_push(&k.keys, info->label_keys.items[i]) == 0 &&
-		     strv_push(&k.values, info->label_values.items[i]) == 0;
+	for (size_t i = 0; ok && i < keys->len; i++)
+		ok = strv_push(&k.keys, keys->items[i]) == 0 && strv_push(&k.values, values->items[i]) == 0;
 	if (!ok) {
 		known_release(&k);
 		return NULL;
@@ -233,7 +232,7 @@ static known *known_get(ctrd_events *s, const char *id)
 	berth_error e = BERTH_ERROR_INIT;
 	if (ctrd_container_inspect(&info, s->c, id, &e) < 0)
 		return NULL;
-	k = known_add(s, id, info);
+	k = known_add(s, id, info->name, info->image, &info->label_keys, &info->label_values);
 	berth_container_info_free(info);
 	return k;
 }
@@ -410,10 +409,18 @@ static int src_decorate(void *impl, berth_event *ev, const berth_container_info 
 	return r;
 }
 
+/* The containers now; what their events carry is known from here on
+ * (no lookup on an event's first sight). */
 static int src_list(watch_list *out, void *impl, berth_error *err)
 {
 	ctrd_events *s = impl;
-	return ctrd_container_states(out, s->c, err);
+	int r = ctrd_container_states(out, s->c, err);
+	for (size_t i = 0; r == 0 && i < out->len; i++) {
+		const watch_container *x = &out->items[i];
+		if (!known_find(s, x->id))
+			known_add(s, x->id, x->name, x->image, &x->label_keys, &x->label_values);
+	}
+	return r;
 }
 
 static void src_free(void *impl)
