@@ -756,9 +756,24 @@ ctrd_rows() {
 	for op in version ps0; do measure_row "$op"; done
 	TOOLS=("${saved[@]}")
 }
+# containerd's event latency: the same method, `ctr events` as the peer
+ctrd_events() {
+	local f="$OUT/log/events-containerd.txt"
+	log "containerd: event latency, $EV_N die events per subscriber (ctr events as the peer)"
+	if BERTH_LOGGER=${BERTH_LOGGER:-$ROOT/build/src/berth-logger} \
+		"$BIN/event_latency" /run/containerd/containerd.sock "$BERTH" "$EV_N" containerd >"$f" 2>&1; then
+		awk 'NF == 5 { print "containerd\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 }
+			$1 == "berth_rss_kib" { print "containerd\trss\t" $2 }' "$f" >>"$OUT/events.tsv"
+	else
+		log "containerd: event latency could not be measured (see $f)"
+	fi
+}
 if [ "$WANT_CTRD" = 1 ] && [ -S /run/containerd/containerd.sock ] && command -v ctr >/dev/null &&
 	"$BERTH" -E containerd ping >/dev/null 2>&1; then
 	ctrd_rows
+	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
+		ctrd_events
+	fi
 else
 	meta skipped_engine containerd
 fi
