@@ -10,7 +10,11 @@
  * from a margin before the last event (engines that replay), skips what it
  * handed out already and hands out RECONNECTED first. Then it inspects the
  * containers it saw running and queues the DIED / DESTROYED they missed;
- * the engine's own copy, if it comes later, is dropped. */
+ * the engine's own copy, if it comes later, is dropped. A source that
+ * cannot replay but can list (containerd) is listed once after every
+ * subscription instead: the first list seeds what the core knows, the
+ * next ones are reconciled with it (watch_reconcile) into the CREATED /
+ * STARTED / PAUSED / UNPAUSED / DIED / DESTROYED of the time away. */
 #ifndef BERTH_WATCH_H
 #define BERTH_WATCH_H
 
