@@ -110,14 +110,10 @@ static tracked *track_add(watch *w, const char *id)
 	tracked *t = track_find(w, id);
 	if (t || w->track_len >= TRACK_MAX)
 		return t;
-	if (w->track_len == w->track_cap) {
-		size_t cap = w->track_cap ? w->track_cap * 2 : 8;
-		tracked *n = realloc(w->track, cap * sizeof *n);
-		if (!n)
-			return NULL;
-		w->track = n;
-		w->track_cap = cap;
-	}
+	tracked *n = array_grow(w->track, &w->track_cap, w->track_len, sizeof *n, 8);
+	if (!n)
+		return NULL;
+	w->track = n;
 	char *copy = strdup(id);
 	if (!copy)
 		return NULL;
@@ -311,16 +307,12 @@ static int queue_made(watch *w, berth_event *ev)
 	}
 	if (w->made_head == w->made_len)
 		w->made_head = w->made_len = 0;
-	if (w->made_len == w->made_cap) {
-		size_t cap = w->made_cap ? w->made_cap * 2 : 8;
-		berth_event **n = realloc(w->made, cap * sizeof *n);
-		if (!n) {
-			event_free(ev);
-			return -ENOMEM;
-		}
-		w->made = n;
-		w->made_cap = cap;
+	berth_event **n = array_grow(w->made, &w->made_cap, w->made_len, sizeof *n, 8);
+	if (!n) {
+		event_free(ev);
+		return -ENOMEM;
 	}
+	w->made = n;
 	w->made[w->made_len++] = ev;
 	return 0;
 }
@@ -381,14 +373,10 @@ static int check_tracked(watch *w, int timeout_ms, berth_error *err)
 
 watch_container *watch_list_add(watch_list *l)
 {
-	if (l->len == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		watch_container *n = realloc(l->items, cap * sizeof *n);
-		if (!n)
-			return NULL;
-		l->items = n;
-		l->cap = cap;
-	}
+	watch_container *n = array_grow(l->items, &l->cap, l->len, sizeof *n, 16);
+	if (!n)
+		return NULL;
+	l->items = n;
 	watch_container *c = &l->items[l->len++];
 	*c = (watch_container){ .exit_code = -1 };
 	return c;
@@ -460,14 +448,10 @@ static int pend(pending_vec *pv, const watch_source_ops *ops, const char *id, co
 	    (c && !isempty(c->image) && event_add_attribute(ev, "image", c->image) < 0) ||
 	    event_add_attribute(ev, "berth.synthesized", "true") < 0)
 		return -ENOMEM;
-	if (pv->len == pv->cap) {
-		size_t cap = pv->cap ? pv->cap * 2 : 16;
-		pending *n = realloc(pv->v, cap * sizeof *n);
-		if (!n)
-			return -ENOMEM;
-		pv->v = n;
-		pv->cap = cap;
-	}
+	pending *n = array_grow(pv->v, &pv->cap, pv->len, sizeof *n, 16);
+	if (!n)
+		return -ENOMEM;
+	pv->v = n;
 	if (t < *floor)
 		t = *floor;
 	*floor = t;

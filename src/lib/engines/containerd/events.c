@@ -201,14 +201,10 @@ static known *known_add(ctrd_events *s, const char *id, const char *name, const 
 {
 	if (s->k_len >= KNOWN_MAX)
 		return NULL;
-	if (s->k_len == s->k_cap) {
-		size_t cap = s->k_cap ? s->k_cap * 2 : 8;
-		known *n = realloc(s->k, cap * sizeof *n);
-		if (!n)
-			return NULL;
-		s->k = n;
-		s->k_cap = cap;
-	}
+	known *n = array_grow(s->k, &s->k_cap, s->k_len, sizeof *n, 8);
+	if (!n)
+		return NULL;
+	s->k = n;
 	known k = { .id = strdup(id), .name = strdup(name ? name : ""), .image = strdup(image ? image : "") };
 	bool ok = k.id && k.name && k.image;
 	for (size_t i = 0; ok && i < keys->len; i++)
