@@ -536,7 +536,8 @@ int watch_reconcile(berth_event ***out, size_t *out_len, const watch_known *know
 	}
 	berth_event **evs = r == 0 ? malloc((pv.len ? pv.len : 1) * sizeof *evs) : NULL;
 	if (evs) {
-		qsort(pv.v, pv.len, sizeof *pv.v, pending_cmp);
+		if (pv.len)
+			qsort(pv.v, pv.len, sizeof *pv.v, pending_cmp);
 		for (size_t i = 0; i < pv.len; i++)
 			evs[i] = pv.v[i].ev;
 		*out = evs;
