@@ -252,7 +252,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
 		ro.force = 1;
-		berth_container_remove(c, ids[i], &ro, &e);
+		if (berth_container_remove(c, ids[i], &ro, &e) < 0)   /* left for the caller to see */
+			fprintf(stderr, "event_latency: remove %s: %s\n", ids[i], e.message);
 		berth_free(ids[i]);
 	}
 	berth_client_free(killer);
