@@ -105,6 +105,8 @@ int ctrd_diff_decide(change_item *items, size_t *count, const upper_entry *e, si
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		berth_change_kind kind;
+		if (e[i].mount_point && !e[i].in_lower && !e[i].whiteout)
+			continue;
 		if (e[i].whiteout)
 			kind = BERTH_CHANGE_DELETED;
 		else if (e[i].opaque)
@@ -925,6 +927,7 @@ int ctrd_container_put_archive(berth_client *c, const char *ref, const char *des
 /* ---- diff --------------------------------------------------------------------------- */
 
 typedef struct diff_walk {
+	strv mounts;              /* the spec's mount destinations, clean */
 	int *lowers;              /* the lower layers' fds */
 	size_t n_lowers;
 	upper_entry *e;
@@ -966,6 +969,8 @@ static int diff_add(diff_walk *w, const char *path, ssize_t parent, const struct
 		}
 		close((int)fd);
 	}
+	for (size_t i = 0; i < w->mounts.len && !u.mount_point; i++)
+		u.mount_point = strcmp(w->mounts.items[i], path) == 0;
 	if (!(u.path = strdup(path)))
 		return -ENOMEM;
 	w->e[w->n++] = u;
@@ -1024,6 +1029,27 @@ static int diff_dir(diff_walk *w, int fd, ssize_t self, bool below_opaque, int d
 	return r;
 }
 
+/* The destinations of the mounts in a container's OCI spec. */
+static int spec_mounts(strv *out, const ctrd_container *k)
+{
+	if (!k->spec || !k->spec->value.len)
+		return 0;
+	json_t *j = json_loadb((const char *)k->spec->value.data, k->spec->value.len, 0, NULL);
+	json_t *m = json_object_get(j, "mounts"), *v;
+	size_t i;
+	int r = 0;
+	json_array_foreach(m, i, v) {
+		const char *d = json_string_value(json_object_get(v, "destination"));
+		_cleanup_sbuf_ sbuf clean = SBUF_INIT;
+		if (d && (clean_path(&clean, d) < 0 || strv_push(out, clean.data) < 0)) {
+			r = -ENOMEM;
+			break;
+		}
+	}
+	json_decref(j);
+	return r;
+}
+
 int ctrd_container_diff(berth_changes **out, berth_client *c, const char *ref, berth_error *err)
 {
 	char id[256];
@@ -1048,7 +1074,7 @@ int ctrd_container_diff(berth_changes **out, berth_client *c, const char *ref, b
 	for (size_t i = 0; r == 0 && i < l.lowers.len; i++, w.n_lowers++)
 		if ((w.lowers[i] = open(l.lowers.items[i], O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 			r = -errno;
-	if (r == 0 && sbuf_reserve(&w.path, 256) < 0)
+	if (r == 0 && (sbuf_reserve(&w.path, 256) < 0 || spec_mounts(&w.mounts, resp->container) < 0))
 		r = -ENOMEM;
 	if (r == 0) {
 		r = diff_dir(&w, upper, -1, false, 0);
@@ -1071,6 +1097,7 @@ int ctrd_container_diff(berth_changes **out, berth_client *c, const char *ref, b
 	if (upper >= 0)
 		close(upper);
 	sbuf_release(&w.path);
+	strv_release(&w.mounts);
 	ctrd_layers_release(&l);
 	if (r == -ENOMEM)
 		return BERTH_NOMEM(err);

@@ -35,9 +35,11 @@ typedef struct upper_entry {
 	bool opaque;        /* a directory that hides what the lower layers hold */
 	bool in_lower;      /* the path is in a lower layer (not below an opaque directory) */
 	bool same_as_lower; /* a directory with the lower one's size, mode and mtime */
+	bool mount_point;   /* a mount's destination the runtime made (Docker's init layer hides them) */
 } upper_entry;
 
-/* Docker's changes from the walk: a whiteout is D; an opaque directory C
+/* Docker's changes from the walk: a mount point the runtime made (not in
+ * the lowers) is left out; a whiteout is D; an opaque directory C
  * (A when the lowers lack it); a path in a lower layer C, except a
  * directory that looks the same there; any other A; the parent of an A or
  * a D is C (once). items needs room for 2n; *count gets how many. Paths
