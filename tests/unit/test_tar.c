@@ -177,6 +177,51 @@ static void test_streamed_matches(void **state)
 	free(data);
 }
 
+/* pax records (link path, a big uid, a fractional mtime), nodes, hard and
+ * GNU long links, as Python's tarfile writes them. */
+static void test_streamed_records(void **state)
+{
+	(void)state;
+	size_t len;
+	char *data = corpus("pax-records", &len);
+	mem_src m = { (const uint8_t *)data, len, 0, 100, -1 };
+	tar_reader r = { mem_read, &m, 0, 0 };
+	tar_header *h = malloc(sizeof *h);
+	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(strlen(h->name), 120);
+	assert_int_equal(h->type, '2');
+	assert_int_equal(strlen(h->link), 153);
+	assert_int_equal(h->uid, 50000000);
+	assert_int_equal(h->mtime, 1700000000);
+	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_string_equal(h->name, "dir/file");
+	assert_int_equal(h->mode, 04755);
+	assert_int_equal(h->uid, 3);
+	assert_int_equal(h->gid, 4);
+	char buf[16];
+	assert_int_equal(tar_reader_data(&r, buf, sizeof buf), 5);
+	assert_memory_equal(buf, "hello", 5);
+	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(h->type, '6');
+	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(h->type, '3');
+	assert_int_equal(h->devmajor, 1);
+	assert_int_equal(h->devminor, 3);
+	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(h->type, '1');
+	assert_string_equal(h->link, "dir/file");
+	assert_int_equal(tar_reader_next(&r, h), 0);
+	free(data);
+	data = corpus("gnu-longlink", &len);
+	m = (mem_src){ (const uint8_t *)data, len, 0, 512, -1 };
+	r = (tar_reader){ mem_read, &m, 0, 0 };
+	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_string_equal(h->name, "g");
+	assert_int_equal(strlen(h->link), 200);
+	free(data);
+	free(h);
+}
+
 /* What the writer makes, the reader reads back: long names and links in
  * pax records, a size beyond ustar's field, owners and modes. */
 static void test_write_read(void **state)
@@ -247,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_streamed_matches),
+		cmocka_unit_test(test_streamed_records),
 		cmocka_unit_test(test_write_read),
 	};
 	return cmocka_run_group_tests_name("tar", tests, NULL, NULL);
