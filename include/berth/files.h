@@ -162,8 +162,8 @@ typedef struct berth_put_archive_options {
  * calls: links cannot lead out of the container. Missing parent
  * directories are made (0755); an entry whose ".." leaves dest_dir is
  * BERTH_EINVAL, as is a malformed archive; a non-directory replacing a
- * non-empty directory is BERTH_ECONFLICT. Directory times are those of
- * unpacking its content afterwards moves it on.
+ * non-empty directory is BERTH_ECONFLICT. A directory gets the archive's
+ * time when it is made: unpacking its content afterwards moves it on.
  */
 BERTH_API int berth_container_put_archive(berth_client *client, const char *id, const char *dest_dir,
 					  berth_read_cb read, void *payload, const berth_put_archive_options *opts,
