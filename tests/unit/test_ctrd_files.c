@@ -64,6 +64,11 @@ static void test_decide(void **state)
 		/* 13 */ { "/root", -1, .dir = true, .in_lower = true, .same_as_lower = true },
 		/* 14 */ { "/root/.ash_history", 13 },
 		/* 15 */ { "/root/.profile", 13 },
+		/* 16 */ { "/run", -1, .dir = true, .in_lower = true },
+		/* 17 */ { "/run/secrets", 16, .dir = true, .mount_point = true },
+		/* 18 */ { "/srv", -1, .dir = true, .in_lower = true },
+		/* 19 */ { "/srv/mnt", 18, .mount_point = true },
+		/* 20 */ { "/srv/data", 18 },
 	};
 	size_t n = ARRAY_SIZE(e), k = 0;
 	change_item items[2 * ARRAY_SIZE(e)];
@@ -71,7 +76,7 @@ static void test_decide(void **state)
 	char got[1024];
 	assert_string_equal(letters(items, k, got, sizeof got),
 			    "C /bin,D /bin/vi,A /added-file,C /etc/passwd,C /home,A /home/new,A /new-dir,A /new-dir/f,"
-			    "C /tmp,A /tmp/x,C /root,A /root/.ash_history,A /root/.profile");
+			    "C /tmp,A /tmp/x,C /root,A /root/.ash_history,A /root/.profile,C /srv,A /srv/data");
 	/* sorted as the API hands them out */
 	berth_changes *ch = changes_new(items, k);
 	assert_non_null(ch);

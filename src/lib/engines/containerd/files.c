@@ -98,10 +98,25 @@ int ctrd_layers_parse(ctrd_layers *out, const char *type, const char *source, ch
 
 int ctrd_diff_decide(change_item *items, size_t *count, const upper_entry *e, size_t n)
 {
-	/* marked[i]: entry i is a directory already listed as a change */
-	_cleanup_free_ bool *marked = calloc(n ? n : 1, sizeof *marked);
+	/* marked[i]: entry i is a directory already listed as a change;
+	 * mp[i] / other[i]: below directory i are mount points the runtime
+	 * made / other changes. A directory of the image changed only by
+	 * mount points made in it is left out with them. */
+	_cleanup_free_ bool *marked = calloc(n ? 3 * n : 1, sizeof *marked);
 	if (!marked)
 		return -ENOMEM;
+	bool *mp = marked + n, *other = marked + 2 * n;
+	for (size_t i = n; i-- > 0;) {
+		ssize_t p = e[i].parent;
+		bool made = e[i].mount_point && !e[i].in_lower && !e[i].whiteout;
+		bool mp_only = e[i].dir && e[i].in_lower && !e[i].opaque && mp[i] && !other[i];
+		if (p >= 0 && (size_t)p < i) {
+			if (made || mp_only)
+				mp[p] = true;
+			else
+				other[p] = true;
+		}
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		berth_change_kind kind;
@@ -111,7 +126,7 @@ int ctrd_diff_decide(change_item *items, size_t *count, const upper_entry *e, si
 			kind = BERTH_CHANGE_DELETED;
 		else if (e[i].opaque)
 			kind = e[i].in_lower ? BERTH_CHANGE_CHANGED : BERTH_CHANGE_ADDED;
-		else if (e[i].in_lower && e[i].dir && e[i].same_as_lower)
+		else if (e[i].in_lower && e[i].dir && (e[i].same_as_lower || (mp[i] && !other[i])))
 			continue; /* there only because something below it changed */
 		else
 			kind = e[i].in_lower ? BERTH_CHANGE_CHANGED : BERTH_CHANGE_ADDED;
@@ -255,8 +270,8 @@ static int mount_snapshot(ctrd_root *root, const ctrd_layers *l, bool write, con
 		if (fail)
 			return BERTH_NOMEM(err);
 		if (!write && l->lowers.len == 0) /* overlay wants two lower layers */
-			r = mount(l->upper, root->mnt, NULL, MS_BIND, NULL) ||
-			    mount(NULL, root->mnt, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+			r = mount(l->upper, root->mnt, NULL, MS_BIND, NULL) < 0 ||
+			    mount(NULL, root->mnt, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0 ? -1 : 0;
 		else
 			r = mount("overlay", root->mnt, "overlay", write ? 0 : MS_RDONLY, o.data);
 	}
@@ -814,6 +829,8 @@ static int extract_one(put_ctx *x, const tar_header *h, tar_reader *tr, berth_er
 	bool dir = h->type == '5';
 	struct stat st;
 	bool exists = fstatat(pfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (exists && (S_ISDIR(st.st_mode) != dir || !dir))
+		sbuf_reset(&x->parent_path); /* it may be the directory the cache holds */
 	if (exists && S_ISDIR(st.st_mode) != dir) {
 		if (x->o->no_overwrite_dir_non_dir)
 			return berth_fail(err, BERTH_ECONFLICT, "%s: cannot overwrite %s %s with a %s", x->what,

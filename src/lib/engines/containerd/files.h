@@ -39,7 +39,8 @@ typedef struct upper_entry {
 } upper_entry;
 
 /* Docker's changes from the walk: a mount point the runtime made (not in
- * the lowers) is left out; a whiteout is D; an opaque directory C
+ * the lowers) is left out, and so is a directory of the image that only
+ * such mount points changed; a whiteout is D; an opaque directory C
  * (A when the lowers lack it); a path in a lower layer C, except a
  * directory that looks the same there; any other A; the parent of an A or
  * a D is C (once). items needs room for 2n; *count gets how many. Paths
