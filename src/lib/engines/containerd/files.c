@@ -226,10 +226,12 @@ static void root_release(ctrd_root *r)
 	}
 }
 
-/* The container id ref names; its absence said as "<verb> <ref>: no such
- * container". */
-static int resolve_for(char id[256], berth_client *c, const char *ref, const char *verb, berth_error *err)
+/* The container id ref names, its absence said as "<verb> <ref>: no such
+ * container"; what names the call for messages ("<verb> <ref>:<path>"). */
+static int resolve_for(char id[256], char what[320], berth_client *c, const char *ref, const char *verb,
+		       const char *path, berth_error *err)
 {
+	snprintf(what, 320, "%s %s%s%.200s", verb, ref, path ? ":" : "", strempty(path));
 	int r = ctrd_resolve(id, c, ref, err);
 	if (r == BERTH_ENOTFOUND)
 		return berth_fail_full(err, BERTH_ENOTFOUND, 404, 0, "%s %s: no such container", verb, ref);
@@ -361,12 +363,10 @@ static int64_t mtime_ns_of(const struct stat *st)
 int ctrd_container_stat_path(berth_path_info **out, berth_client *c, const char *ref, const char *path,
 			     berth_error *err)
 {
-	char id[256];
-	int r = resolve_for(id, c, ref, "stat", err);
+	char id[256], what[320];
+	int r = resolve_for(id, what, c, ref, "stat", path, err);
 	if (r < 0)
 		return r;
-	char what[320];
-	snprintf(what, sizeof what, "stat %s:%.200s", ref, path);
 	_cleanup_root_ ctrd_root root = CTRD_ROOT_INIT;
 	if ((r = root_open(&root, c, id, false, what, err)) < 0)
 		return r;
@@ -664,8 +664,8 @@ static int arc_start(arc_stream *x, const char *ref, const char *path, berth_err
 int ctrd_container_get_archive(berth_stream **out, berth_client *c, const char *ref, const char *path,
 			       berth_error *err)
 {
-	char id[256];
-	int r = resolve_for(id, c, ref, "get archive", err);
+	char id[256], what[320];
+	int r = resolve_for(id, what, c, ref, "get archive", path, err);
 	if (r < 0)
 		return r;
 	arc_stream *x = calloc(1, sizeof *x);
@@ -673,7 +673,7 @@ int ctrd_container_get_archive(berth_stream **out, berth_client *c, const char *
 		return BERTH_NOMEM(err);
 	x->root = (ctrd_root)CTRD_ROOT_INIT;
 	x->file = -1;
-	snprintf(x->what, sizeof x->what, "get archive %s:%.200s", ref, path);
+	memcpy(x->what, what, sizeof what);
 	if ((r = root_open(&x->root, c, id, false, x->what, err)) < 0 || (r = arc_start(x, ref, path, err)) < 0) {
 		arc_free(x);
 		return r;
@@ -886,12 +886,10 @@ static int extract_one(put_ctx *x, const tar_header *h, tar_reader *tr, berth_er
 int ctrd_container_put_archive(berth_client *c, const char *ref, const char *dest_dir, berth_read_cb read,
 			       void *payload, const berth_put_archive_options *o, berth_error *err)
 {
-	char id[256];
-	int r = resolve_for(id, c, ref, "put archive", err);
+	char id[256], what[320];
+	int r = resolve_for(id, what, c, ref, "put archive", dest_dir, err);
 	if (r < 0)
 		return r;
-	char what[320];
-	snprintf(what, sizeof what, "put archive %s:%.200s", ref, dest_dir);
 	_cleanup_sbuf_ sbuf dest = SBUF_INIT;
 	if (clean_path(&dest, dest_dir) < 0)
 		return BERTH_NOMEM(err);
@@ -1069,12 +1067,10 @@ static int spec_mounts(strv *out, const ctrd_container *k)
 
 int ctrd_container_diff(berth_changes **out, berth_client *c, const char *ref, berth_error *err)
 {
-	char id[256];
-	int r = resolve_for(id, c, ref, "diff", err);
+	char id[256], what[320];
+	int r = resolve_for(id, what, c, ref, "diff", NULL, err);
 	if (r < 0)
 		return r;
-	char what[300];
-	snprintf(what, sizeof what, "diff %s", ref);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	if ((r = ctrd_get_container(&resp, c, id, err)) < 0)
 		return r;

@@ -69,6 +69,21 @@ static bool set_name_in(char *out, size_t cap, const char *s, size_t n)
 	return true;
 }
 
+/* The name of header block h: its ustar prefix, if any, and name. */
+static bool ustar_name(char *out, size_t cap, const uint8_t *h)
+{
+	char full[BLOCK];
+	size_t n = strnlen((const char *)h, 100), k = 0;
+	if (memcmp(h + 257, "ustar", 5) == 0 && h[345]) {
+		size_t p = strnlen((const char *)h + 345, 155);
+		memcpy(full, h + 345, p);
+		full[p] = '/';
+		k = p + 1;
+	}
+	memcpy(full + k, h, n);
+	return set_name_in(out, cap, full, k + n);
+}
+
 static bool set_name(char *out, const char *s, size_t n)
 {
 	return set_name_in(out, TAR_NAME_MAX, s, n);
@@ -167,18 +182,8 @@ int tar_next(tar_entry *e, const uint8_t *buf, size_t len, size_t *pos)
 			continue;
 		if (have_long) {
 			memcpy(e->name, long_name, sizeof long_name);
-		} else {
-			char full[BLOCK];
-			size_t n = strnlen((const char *)h, 100), k = 0;
-			if (memcmp(h + 257, "ustar", 5) == 0 && h[345]) {
-				size_t p = strnlen((const char *)h + 345, 155);
-				memcpy(full, h + 345, p);
-				full[p] = '/';
-				k = p + 1;
-			}
-			memcpy(full + k, h, n);
-			if (!set_name(e->name, full, k + n))
-				return -EINVAL;
+		} else if (!ustar_name(e->name, TAR_NAME_MAX, h)) {
+			return -EINVAL;
 		}
 		e->type = type ? type : '0';
 		e->data = data;
@@ -336,19 +341,8 @@ int tar_reader_next(tar_reader *r, tar_header *h)
 			}
 			continue;
 		}
-		if (!o.name) {
-			char full[BLOCK];
-			size_t k = 0, nl = strnlen((const char *)b, 100);
-			if (memcmp(b + 257, "ustar", 5) == 0 && b[345]) {
-				size_t p = strnlen((const char *)b + 345, 155);
-				memcpy(full, b + 345, p);
-				full[p] = '/';
-				k = p + 1;
-			}
-			memcpy(full + k, b, nl);
-			if (!set_name_in(h->name, sizeof h->name, full, k + nl))
-				return TAR_EMALFORMED;
-		}
+		if (!o.name && !ustar_name(h->name, sizeof h->name, b))
+			return TAR_EMALFORMED;
 		if (!o.link) {
 			size_t ll = strnlen((const char *)b + 157, 100);
 			memcpy(h->link, b + 157, ll);
