@@ -10,7 +10,12 @@
  * Every path of the user or of an archive is resolved inside the
  * container's root (openat2 RESOLVE_IN_ROOT, then *at() calls on single
  * components with O_NOFOLLOW), so that links and ".." in the container
- * cannot lead to the host's files. */
+ * cannot lead to the host's files.
+ *
+ * A put_archive into a stopped container mounts the snapshot's own upper
+ * and work directories: starting the container during that call mounts
+ * them a second time, which overlayfs allows but does not make safe. The
+ * call is short and berth does not lock against it. */
 #include "files.h"
 #include "containerd.h"
 #include "lifecycle.h"
