@@ -33,7 +33,6 @@ static const struct {
 	const char *op;
 } lacking[] = {
 	{ BERTH_ENGINE_CONTAINERD, "container_attach" }, /* a task's stdio goes to berth-logger */
-	{ BERTH_ENGINE_CONTAINERD, "container_diff" },   /* and path stat, archives */
 };
 
 bool engine_lacks(const char *op)
