@@ -489,17 +489,23 @@ if EVENTS:
       "differences to curl. The machine is shared and loaded: the absolute times are mostly the engine's." %
       META.get("ev_n", "N"))
     p("")
+    if "containerd" in EVENTS:
+        p("containerd: the same method with `ctr -n default events` as the peer (its `/tasks/exit` line) and "
+          "`berth -E containerd events --format json`; the last column is then the difference to ctr.")
+        p("")
     rows = []
-    for e in ENGINES:
+    for e in ENGINES + (["containerd"] if "containerd" in EVENTS else []):
         rec = EVENTS.get(e, {})
-        for sub, head in (("curl", "curl"), ("berth_cli", "berth events"), ("libberth", "libberth")):
+        title = ENGINE_TITLE.get(e, e)
+        for sub, head in (("curl", "curl"), ("ctr", "ctr events"), ("berth_cli", "berth events"),
+                          ("libberth", "libberth")):
             if sub in rec:
                 n, med, p90, diff = rec[sub]
-                rows.append([ENGINE_TITLE[e], head, str(n), "%.1f ms" % (med / 1000.0), "%.1f ms" % (p90 / 1000.0),
-                             "–" if sub == "curl" else "%+.3f ms" % (diff / 1000.0)])
+                rows.append([title, head, str(n), "%.1f ms" % (med / 1000.0), "%.1f ms" % (p90 / 1000.0),
+                             "–" if sub in ("curl", "ctr") else "%+.3f ms" % (diff / 1000.0)])
         if "rss" in rec:
-            rows.append([ENGINE_TITLE[e], "berth events peak RSS", "", "%.2f MiB" % (rec["rss"] / 1024.0), "", ""])
-    p(table(["engine", "subscriber", "events", "median", "p90", "vs curl"], rows))
+            rows.append([title, "berth events peak RSS", "", "%.2f MiB" % (rec["rss"] / 1024.0), "", ""])
+    p(table(["engine", "subscriber", "events", "median", "p90", "vs curl (ctr)"], rows))
     p("")
 
 section(True)
@@ -636,12 +642,13 @@ for e in ENGINES:
                 "sequential" if mode == "seq" else "%s workers" % META.get("lc50_workers", "8"), TARGET_LC50_CPU, e),
                 "%.1f ms vs %.1f ms (1/%.1f)" % (bc, cc, cc / bc if bc else float("inf")),
                 verdict(bc * TARGET_LC50_CPU <= cc), ""])
-for e in ENGINES:
+for e in ENGINES + (["containerd"] if "containerd" in EVENTS else []):
     rec = EVENTS.get(e, {})
     for sub, head in (("berth_cli", "berth events"), ("libberth", "libberth")):
         if sub in rec and rec[sub][3] != -1:
             d = rec[sub][3]
-            trows.append([ENGINE_TITLE[e], "event: %s within %.0f ms of curl" % (head, TARGET_EVENT_US / 1000.0),
+            trows.append([ENGINE_TITLE.get(e, e), "event: %s within %.0f ms of %s" % (
+                head, TARGET_EVENT_US / 1000.0, "ctr" if e == "containerd" else "curl"),
                           "%+.3f ms" % (d / 1000.0), verdict(d <= TARGET_EVENT_US), ""])
 for (eng, shape) in sorted(LOGS):
     fl, b = logs_stat(eng, shape, "floor"), logs_stat(eng, shape, "berth")

@@ -607,7 +607,7 @@ EV_N=$([ "$QUICK" = 1 ] && echo 10 || echo 30)
 events_engine() {
 	local f="$OUT/log/events-$ENGINE.txt"
 	if "$BIN/event_latency" "$SOCK" "$BERTH" "$EV_N" >"$f" 2>&1; then
-		awk -v e="$ENGINE" 'NF == 5 { print e "\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 }
+		awk -v e="$ENGINE" 'NF == 5 && $2 ~ /^[0-9]+$/ { print e "\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 }
 			$1 == "berth_rss_kib" { print e "\trss\t" $2 }' "$f" >>"$OUT/events.tsv"
 	else
 		log "$ENGINE: event latency could not be measured (see $f)"
@@ -756,9 +756,24 @@ ctrd_rows() {
 	for op in version ps0; do measure_row "$op"; done
 	TOOLS=("${saved[@]}")
 }
+# containerd's event latency: the same method, `ctr events` as the peer
+ctrd_events() {
+	local f="$OUT/log/events-containerd.txt"
+	log "containerd: event latency, $EV_N die events per subscriber (ctr events as the peer)"
+	if BERTH_LOGGER=${BERTH_LOGGER:-$ROOT/build/src/berth-logger} \
+		"$BIN/event_latency" /run/containerd/containerd.sock "$BERTH" "$EV_N" containerd >"$f" 2>&1; then
+		awk 'NF == 5 && $2 ~ /^[0-9]+$/ { print "containerd\t" $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 }
+			$1 == "berth_rss_kib" { print "containerd\trss\t" $2 }' "$f" >>"$OUT/events.tsv"
+	else
+		log "containerd: event latency could not be measured (see $f)"
+	fi
+}
 if [ "$WANT_CTRD" = 1 ] && [ -S /run/containerd/containerd.sock ] && command -v ctr >/dev/null &&
 	"$BERTH" -E containerd ping >/dev/null 2>&1; then
 	ctrd_rows
+	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
+		ctrd_events
+	fi
 else
 	meta skipped_engine containerd
 fi

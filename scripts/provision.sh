@@ -23,6 +23,12 @@ usage: provision.sh [options]
   --no-engines       install build deps and tools only; no engines
   --build-only       install the build deps only (meson, gcc, libs); nothing else
   --rebuild-images   re-create the test images even if they exist
+  --defer-containerd-images
+                     start containerd but leave its test images for a later
+                     call with --berth (the tests' runner does this: the
+                     images then reach containerd through berth's own import)
+  --berth PATH       import containerd's test images with this berth binary
+                     only (no fallback to ctr: a failed import is an error)
   --smoke            after provisioning, run a container with a published port
                      in each engine and check it answers (slower)
   -h, --help         this text
@@ -65,6 +71,8 @@ ENGINES=docker,podman,containerd
 MODE=all                # all | no-engines | build-only
 REBUILD_IMAGES=0
 SMOKE=0
+DEFER_CTRD_IMAGES=0
+BERTH_STRICT=""
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -73,6 +81,9 @@ while [ $# -gt 0 ]; do
         --no-engines) MODE=no-engines ;;
         --build-only) MODE=build-only ;;
         --rebuild-images) REBUILD_IMAGES=1 ;;
+        --defer-containerd-images) DEFER_CTRD_IMAGES=1 ;;
+        --berth) [ $# -ge 2 ] || { usage >&2; exit 2; }; BERTH_STRICT=$2; shift ;;
+        --berth=*) BERTH_STRICT=${1#*=} ;;
         --smoke) SMOKE=1 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "provision.sh: unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -428,12 +439,18 @@ if ok podman; then
 fi
 
 # containerd can't build images: export them from docker (or podman) as a
-# docker archive and import that, through berth's own native import when a
-# berth binary is there (BERTH_CLI, or one a previous build left), else
-# with ctr (the very first provisioning runs before anything is built).
+# docker archive and import that, through berth's own native import: the
+# binary given with --berth (then nothing else), else BERTH_CLI or one a
+# previous build left, else ctr (a first provisioning by hand, before
+# anything is built; the tests' runner defers the step until it has built).
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 berth_cli() {
     local b
+    if [ -n "$BERTH_STRICT" ]; then
+        [ -x "$BERTH_STRICT" ] && "$BERTH_STRICT" --engine containerd ping >/dev/null && { echo "$BERTH_STRICT"; return 0; }
+        log "containerd: $BERTH_STRICT cannot reach containerd"
+        return 1
+    fi
     for b in "${BERTH_CLI:-}" "$REPO_ROOT/build-test/src/berth" "$REPO_ROOT/build/src/berth"; do
         [ -n "$b" ] && [ -x "$b" ] && "$b" --engine containerd ping >/dev/null 2>&1 && { echo "$b"; return 0; }
     done
@@ -452,6 +469,9 @@ containerd_import() {
     local berth
     if berth=$(berth_cli) && CONTAINERD_NAMESPACE=default "$berth" --engine containerd image import "$archive" >/dev/null; then
         log "containerd: $ref imported by $berth"
+    elif [ -n "$BERTH_STRICT" ]; then
+        log "containerd: berth's import of $ref failed (see above)"
+        return 1
     else
         "${CTR[@]}" images import --all-platforms "$archive" >/dev/null || return 1
     fi
@@ -463,7 +483,7 @@ containerd_import() {
     containerd_has "$ref"
 }
 
-if [ "$WANT_CONTAINERD" = 1 ] && ok containerd; then
+if [ "$WANT_CONTAINERD" = 1 ] && [ "$DEFER_CTRD_IMAGES" = 0 ] && ok containerd; then
     for ref in "$IMG_BUSYBOX" "$IMG_HEALTH"; do
         if need containerd "$ref"; then
             log "containerd: importing $ref"

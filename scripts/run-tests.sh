@@ -18,7 +18,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 echo "== provisioning (packages, engines, test images)"
-if ! bash scripts/provision.sh; then
+# containerd's test images come later, through the berth just built
+if ! bash scripts/provision.sh --defer-containerd-images; then
 	echo "provisioning failed: see above" >&2
 	[ -n "${CI:-}" ] && { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
@@ -31,6 +32,7 @@ if [ -n "${CI:-}" ]; then
 fi
 
 logs=()
+ctrd_images=""
 run_suites() {
 	local dir=$1
 	shift
@@ -41,6 +43,12 @@ run_suites() {
 		meson setup "$dir" "$@" >"$dir.setup.log" 2>&1
 	fi || { cat "$dir.setup.log"; return 1; }
 	ninja -C "$dir" || return 1
+	if [ -z "$ctrd_images" ]; then
+		echo "== containerd test images, imported by $dir/src/berth"
+		ctrd_images=done
+		bash scripts/provision.sh --engines containerd --berth "$dir/src/berth" ||
+			echo "provisioning containerd's images failed: see above" >&2
+	fi
 	echo "== test $dir"
 	# --no-rebuild: built just above; the TAP of each test lands in testlog.json
 	meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 >"$dir.test.log" 2>&1

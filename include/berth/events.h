@@ -67,8 +67,11 @@ BERTH_API int berth_event_signal(const berth_event *ev);
 BERTH_API berth_health berth_event_health(const berth_event *ev);
 /** True when berth made the event up rather than the engine sending it:
  *  a DIED or DESTROYED found by looking at the container after a reconnect
- *  (the engine lost its event log in a restart, as dockerd does). Its
- *  attributes hold "berth.synthesized"="true". */
+ *  (the engine lost its event log in a restart, as dockerd does), or on
+ *  containerd, which keeps no event log at all, any CREATED, STARTED,
+ *  PAUSED, UNPAUSED, DIED or DESTROYED told by the container list after a
+ *  reconnect (see berth_events_watch()). Its attributes hold
+ *  "berth.synthesized"="true". */
 BERTH_API int berth_event_synthesized(const berth_event *ev);
 /** Attributes (the container's labels among them, plus the engine's keys
  *  such as "name", "image", "exitCode"), in the engine's order. */
@@ -157,13 +160,31 @@ typedef struct berth_events_options {
  *   follows no container yet, so it delivers nothing from before the
  *   subscription. An until ends the stream once berth's clock passes it
  *   (an until already past: BERTH_ITEROVER at once, no event).
- * - after a reconnect (and right after the subscription of
- *   berth_container_list_and_watch()) berth inspects the containers it saw
- *   start or that the list showed running, and makes up DIED (the exit
- *   code the task kept) and DESTROYED for those that stopped or went away
- *   meanwhile (berth_event_synthesized()). Containers created or started
- *   while berth was away, and pauses, OOMs and removals of others, are
- *   not recovered.
+ * - right after every subscription (the first too) berth lists the
+ *   containers of the namespace with their tasks, once. The first list
+ *   tells the stream what exists (nothing is handed out for it, except
+ *   DIED / DESTROYED for the running containers
+ *   berth_container_list_and_watch() listed that ended in between). After
+ *   a reconnect the list is compared with what the stream knew, and berth
+ *   makes up (berth_event_synthesized()), after RECONNECTED and ordered by
+ *   time (each container's in its own order): CREATED for a container it
+ *   did not know; STARTED for one now running (or exited) that it did not
+ *   know to run; PAUSED / UNPAUSED where that changed; DIED with the exit
+ *   code the task kept for one now exited that it knew running or did not
+ *   know (so a container created, started and killed while away comes as
+ *   CREATED, STARTED, DIED); DIED (no exit code) and DESTROYED for one
+ *   that is gone; the same for an id now held by a newer container. Times
+ *   are the container's created / started / finished times where the
+ *   record has them, else the time of the list; the filters apply to them
+ *   as to the engine's events. An event that happened between the
+ *   resubscription and the list comes on the new subscription too: berth
+ *   hands it out once (the engine's copy, timed before the list, is
+ *   dropped).
+ *   What the list cannot tell is lost: a container created and removed
+ *   while berth was away leaves no trace; of one that ran several times
+ *   while away only the last state shows (one STARTED / DIED, the last
+ *   exit code); pauses undone in between, OOMs and exec events are not
+ *   recovered; PAUSED / UNPAUSED / DESTROYED carry the time of the list.
  * - no HEALTH events: containerd runs no health checks (the readiness
  *   calls of ready.h run the check by exec and report no event).
  * - action is containerd's topic ("/tasks/exit", "/containers/delete");

@@ -42,6 +42,13 @@ BERTH_API const char *berth_change_kind_letter(berth_change_kind kind);
  * that holds a change is itself listed as changed, on both engines. Works
  * on stopped containers too.
  *
+ * containerd: berth reads the snapshot's upper layer on this host (it runs
+ * as root beside containerd, whose socket is root's) and applies Docker's
+ * rule: a whiteout is "D", an opaque directory or a path the image has
+ * "C", others "A"; the mount points the runtime made (/proc, /etc/hosts,
+ * ... when the image lacks them) are left out, as Docker's init layer
+ * hides them. An I/O error reading the layer is BERTH_EENGINE.
+ *
  * @param out  receives the list (possibly empty); free with berth_changes_free().
  * @return 0; BERTH_EINVAL; BERTH_ENOTFOUND; BERTH_EPROTOCOL; transport
  *   errors; BERTH_EUNSUPPORTED.
@@ -71,6 +78,13 @@ BERTH_API const char *berth_path_info_link_target(const berth_path_info *info);
 /**
  * Stat a path inside a container (running or not), following nothing: a
  * link is reported as a link.
+ *
+ * containerd: read on this host, as root beside containerd: a container
+ * with a task through its /proc/<pid>/root (its mounts visible), one
+ * without through its snapshot, mounted read-only for the call. The path
+ * is resolved inside the container's root: links cannot leave it. A link's
+ * target is made absolute from the link's directory without following it
+ * further.
  * @param out  receives the info; free with berth_path_info_free().
  * @return 0; BERTH_EINVAL (path empty or relative); BERTH_ENOTFOUND (no
  *   such container, or no such path; the message tells which);
@@ -88,6 +102,15 @@ BERTH_API int berth_container_stat_path(berth_path_info **out, berth_client *cli
  * BERTH_ITEROVER). The archive holds the path under its last component: a
  * directory /etc as "etc/...", a file /etc/passwd as "passwd"; a path that
  * ends in "/." gives a directory's content as "./...".
+ *
+ * containerd: the archive is written by berth from this host's view of the
+ * container (as for stat: /proc/<pid>/root, or the snapshot mounted
+ * read-only until the stream ends or is freed), one piece per
+ * berth_stream_next (a header, or up to 64 KiB of a file): memory stays
+ * bounded and freeing the stream at any point stops it and unmounts.
+ * ustar with pax records for long names, links and sizes; uid, gid, mode
+ * and mtime kept; hard links are written as separate files, sockets left
+ * out. Read errors mid-stream are BERTH_EENGINE (BERTH_EPERM, ...).
  *
  * @param out  receives the stream; free with berth_stream_free().
  * @return 0; BERTH_EINVAL; BERTH_ENOTFOUND (container or path);
@@ -129,6 +152,18 @@ typedef struct berth_put_archive_options {
  *   no_overwrite_dir_non_dir a directory and a non-directory would replace
  *   each other; also a read-only destination); the read callback's error;
  *   transport errors; BERTH_EUNSUPPORTED.
+ *
+ * containerd: berth unpacks the archive itself as it reads it, as root
+ * beside containerd: into a container with a task through its
+ * /proc/<pid>/root (so into its mounts too, like the engines), into one
+ * without through its snapshot mounted for the call (a read-only root
+ * file system then is BERTH_ECONFLICT). Each entry's directory is
+ * resolved inside the container's root and the entry made with O_NOFOLLOW
+ * calls: links cannot lead out of the container. Missing parent
+ * directories are made (0755); an entry whose ".." leaves dest_dir is
+ * BERTH_EINVAL, as is a malformed archive; a non-directory replacing a
+ * non-empty directory is BERTH_ECONFLICT. A directory gets the archive's
+ * time when it is made: unpacking its content afterwards moves it on.
  */
 BERTH_API int berth_container_put_archive(berth_client *client, const char *id, const char *dest_dir,
 					  berth_read_cb read, void *payload, const berth_put_archive_options *opts,

@@ -122,6 +122,34 @@ void berth_changes_free(berth_changes *ch)
 	free(ch);
 }
 
+static int change_cmp(const void *a, const void *b)
+{
+	return strcmp(((const change_item *)a)->path, ((const change_item *)b)->path);
+}
+
+berth_changes *changes_new(change_item *items, size_t n)
+{
+	if (n)
+		qsort(items, n, sizeof *items, change_cmp);
+	berth_changes *ch = calloc(1, sizeof *ch);
+	if (!ch)
+		return NULL;
+	ch->paths = calloc(n ? n : 1, sizeof(char *));
+	ch->kinds = calloc(n ? n : 1, sizeof(berth_change_kind));
+	bool oom = !ch->paths || !ch->kinds;
+	for (size_t i = 0; !oom && i < n; i++) {
+		ch->paths[i] = strdup(items[i].path);
+		ch->kinds[i] = items[i].kind;
+		ch->n = i + 1;
+		oom = !ch->paths[i];
+	}
+	if (oom) {
+		berth_changes_free(ch);
+		return NULL;
+	}
+	return ch;
+}
+
 size_t berth_changes_count(const berth_changes *ch) { return ch ? ch->n : 0; }
 const char *berth_changes_path(const berth_changes *ch, size_t i) { return ch && i < ch->n ? ch->paths[i] : NULL; }
 berth_change_kind berth_changes_kind(const berth_changes *ch, size_t i)
@@ -158,6 +186,24 @@ void berth_path_info_free(berth_path_info *p)
 	free(p->name);
 	free(p->link_target);
 	free(p);
+}
+
+berth_path_info *path_info_new(const char *name, int64_t size, uint32_t mode, int64_t mtime_ns,
+			       const char *link_target)
+{
+	berth_path_info *p = calloc(1, sizeof *p);
+	if (!p)
+		return NULL;
+	p->size = size;
+	p->mode = mode;
+	p->mtime_ns = mtime_ns;
+	p->name = strdup(strempty(name));
+	p->link_target = strdup((mode & 0170000) == 0120000 ? strempty(link_target) : "");
+	if (!p->name || !p->link_target) {
+		berth_path_info_free(p);
+		return NULL;
+	}
+	return p;
 }
 
 const char *berth_path_info_name(const berth_path_info *p) { return p ? strempty(p->name) : ""; }

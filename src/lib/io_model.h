@@ -42,6 +42,19 @@ struct berth_path_info {
 	char *link_target;
 };
 
+/* The model constructors every backend uses. */
+typedef struct change_item {
+	const char *path;
+	berth_change_kind kind;
+} change_item;
+/* A change list of n items (sorted in place by path; paths copied).
+ * NULL: out of memory. */
+berth_changes *changes_new(change_item *items, size_t n);
+/* A path stat; link_target NULL or ignored unless mode is a link. NULL:
+ * out of memory. */
+berth_path_info *path_info_new(const char *name, int64_t size, uint32_t mode, int64_t mtime_ns,
+			       const char *link_target);
+
 /* docker's CPU percent: (cpu delta / system delta) x cpus x 100, 0 unless
  * both deltas are positive. */
 double stats_cpu_percent(uint64_t cpu, uint64_t pre_cpu, uint64_t system, uint64_t pre_system, unsigned cpus);

@@ -29,7 +29,14 @@ typedef struct tracked {
 	bool made_died;       /* a DIED was made up; the engine's own is dropped */
 	bool made_destroyed;
 	berth_health health;  /* the last HEALTH handed out */
+	berth_state state;    /* as its events (or the last list) tell; UNKNOWN: running */
+	int64_t created_ns;   /* as the last list told; 0: not known */
+	unsigned made_kinds;  /* kinds made up from the last list: the engine's copies
+	                         (events from before the list) are dropped */
+	bool gone;            /* the last list did not have it (DESTROYED made up) */
 } tracked;
+
+#define KIND_BIT(k) (1u << (unsigned)(k))
 
 typedef enum watch_state { W_CONNECTED, W_WAITING } watch_state;
 
@@ -54,8 +61,9 @@ typedef struct watch {
 	size_t check_pos;             /* next track[] entry to inspect ... */
 	size_t check_end;             /* ... up to this one (those known at the subscription) */
 	int64_t check_at_ms;          /* ... once the engine's replay had this long to come */
-	berth_event *made[2];         /* made-up events waiting to be handed out */
-	size_t made_len;
+	berth_event **made;           /* made-up events waiting to be handed out ... */
+	size_t made_head, made_len, made_cap;   /* ... made[made_head .. made_len) */
+	int64_t listed_ns;            /* when the last list (ops->list) came back */
 } watch;
 
 /* ---- identities and tracking --------------------------------------------------- */
@@ -102,14 +110,10 @@ static tracked *track_add(watch *w, const char *id)
 	tracked *t = track_find(w, id);
 	if (t || w->track_len >= TRACK_MAX)
 		return t;
-	if (w->track_len == w->track_cap) {
-		size_t cap = w->track_cap ? w->track_cap * 2 : 8;
-		tracked *n = realloc(w->track, cap * sizeof *n);
-		if (!n)
-			return NULL;
-		w->track = n;
-		w->track_cap = cap;
-	}
+	tracked *n = array_grow(w->track, &w->track_cap, w->track_len, sizeof *n, 8);
+	if (!n)
+		return NULL;
+	w->track = n;
 	char *copy = strdup(id);
 	if (!copy)
 		return NULL;
@@ -134,7 +138,25 @@ static bool track_event(watch *w, const berth_event *ev)
 	if (!STREQ(ev->type, "container") || isempty(ev->id))
 		return true;
 	tracked *t = track_find(w, ev->id);
+	if (t && (t->made_kinds & KIND_BIT(ev->kind)) && ev->time_ns <= w->listed_ns) {
+		/* it happened before the list that made it up: a copy */
+		t->made_kinds &= ~KIND_BIT(ev->kind);
+		if (t->gone && ev->kind == BERTH_EVENT_DESTROYED)
+			track_drop(w, t);
+		return false;
+	}
+	if (t && t->gone) {
+		if (ev->kind != BERTH_EVENT_CREATED)
+			return true;   /* the rest of a gone one's story, not followed */
+		*t = (tracked){ .id = t->id };   /* a new container of the same id */
+	}
 	switch (ev->kind) {
+	case BERTH_EVENT_CREATED:
+		if (!t)
+			t = track_add(w, ev->id);
+		if (t && t->state == BERTH_STATE_UNKNOWN && !t->running)
+			t->state = BERTH_STATE_CREATED;
+		return true;
 	case BERTH_EVENT_STARTED:
 		if (!t)
 			t = track_add(w, ev->id);
@@ -142,7 +164,13 @@ static bool track_event(watch *w, const berth_event *ev)
 			t->running = true;
 			t->made_died = t->made_destroyed = false;
 			t->health = BERTH_HEALTH_NONE;
+			t->state = BERTH_STATE_RUNNING;
 		}
+		return true;
+	case BERTH_EVENT_PAUSED:
+	case BERTH_EVENT_UNPAUSED:
+		if (t)
+			t->state = ev->kind == BERTH_EVENT_PAUSED ? BERTH_STATE_PAUSED : BERTH_STATE_RUNNING;
 		return true;
 	case BERTH_EVENT_HEALTH:
 		if (!t)
@@ -157,8 +185,10 @@ static bool track_event(watch *w, const berth_event *ev)
 	case BERTH_EVENT_DIED:
 		if (t && t->made_died && !t->running)
 			return false;
-		if (t)
+		if (t) {
 			t->running = false;
+			t->state = BERTH_STATE_EXITED;
+		}
 		return true;
 	case BERTH_EVENT_DESTROYED:
 		if (t) {
@@ -227,28 +257,40 @@ static int made_frame(watch *w, berth_frame *out, berth_event *ev, berth_error *
 	return 0;
 }
 
-static int make_event(berth_event **out, watch *w, const char *id, berth_event_kind kind, const char *action,
-		      const berth_container_info *info, int64_t time_ns)
+/* A made-up container event (exit_code < 0: none told). NULL: no memory. */
+static berth_event *made_new(const char *id, berth_event_kind kind, const char *action, const char *name,
+			     const char *image, int64_t time_ns, int exit_code)
 {
 	_cleanup_(event_freep) berth_event *ev = event_new();
 	if (!ev)
-		return -ENOMEM;
-	const char *name = info && info->name ? info->name : "";
+		return NULL;
+	name = name ? name : "";
 	if (name[0] == '/')
 		name++;
-	if (!(ev->type = strdup("container")) || !(ev->action = strdup(action)) || !(ev->id = strdup(id)) ||
-	    !(ev->name = strdup(name)) || !(ev->image = strdup(info && info->image ? info->image : "")))
-		return -ENOMEM;
+	if (!(ev->type = strdup("container")) || !(ev->action = strdup(strempty(action))) || !(ev->id = strdup(id)) ||
+	    !(ev->name = strdup(name)) || !(ev->image = strdup(image ? image : "")))
+		return NULL;
 	ev->kind = kind;
 	ev->synthesized = true;
 	ev->time_ns = time_ns;
-	if (kind == BERTH_EVENT_DIED && info) {
+	if (kind == BERTH_EVENT_DIED && exit_code >= 0) {
 		char code[16];
-		ev->exit_code = info->exit_code;
-		snprintf(code, sizeof code, "%d", info->exit_code);
+		ev->exit_code = exit_code;
+		snprintf(code, sizeof code, "%d", exit_code);
 		if (event_add_attribute(ev, "exitCode", code) < 0)
-			return -ENOMEM;
+			return NULL;
 	}
+	return TAKE_PTR(ev);
+}
+
+static int make_event(berth_event **out, watch *w, const char *id, berth_event_kind kind, const char *action,
+		      const berth_container_info *info, int64_t time_ns)
+{
+	_cleanup_(event_freep) berth_event *ev =
+		made_new(id, kind, action, info ? info->name : NULL, info ? info->image : NULL, time_ns,
+			 kind == BERTH_EVENT_DIED && info ? info->exit_code : -1);
+	if (!ev)
+		return -ENOMEM;
 	if ((w->ops->decorate && w->ops->decorate(w->src, ev, info) < 0) ||
 	    event_add_attribute(ev, "berth.synthesized", "true") < 0)
 		return -ENOMEM;
@@ -256,12 +298,23 @@ static int make_event(berth_event **out, watch *w, const char *id, berth_event_k
 	return 0;
 }
 
-static void queue_made(watch *w, berth_event *ev)
+/* Queue a made-up event when the filters want it. 0 or -ENOMEM (ev freed). */
+static int queue_made(watch *w, berth_event *ev)
 {
-	if (ev && wanted(w, ev))
-		w->made[w->made_len++] = ev;
-	else
+	if (!ev || !wanted(w, ev)) {
 		event_free(ev);
+		return 0;
+	}
+	if (w->made_head == w->made_len)
+		w->made_head = w->made_len = 0;
+	berth_event **n = array_grow(w->made, &w->made_cap, w->made_len, sizeof *n, 8);
+	if (!n) {
+		event_free(ev);
+		return -ENOMEM;
+	}
+	w->made = n;
+	w->made[w->made_len++] = ev;
+	return 0;
 }
 
 /* Check one followed container after a subscription: queue the DIED (and
@@ -301,8 +354,12 @@ static int check_tracked(watch *w, int timeout_ms, berth_error *err)
 		event_free(died);
 		return BERTH_NOMEM(err);
 	}
-	queue_made(w, died);
-	queue_made(w, destroyed);
+	if (queue_made(w, died) < 0) {
+		event_free(destroyed);
+		return BERTH_NOMEM(err);
+	}
+	if (queue_made(w, destroyed) < 0)
+		return BERTH_NOMEM(err);
 	if (stopped) {
 		t->running = false;
 		t->made_died = true;
@@ -310,6 +367,248 @@ static int check_tracked(watch *w, int timeout_ms, berth_error *err)
 	}
 	w->check_pos++;
 	return 0;
+}
+
+/* ---- reconciling with a list (sources that cannot replay) ------------------------ */
+
+watch_container *watch_list_add(watch_list *l)
+{
+	watch_container *n = array_grow(l->items, &l->cap, l->len, sizeof *n, 16);
+	if (!n)
+		return NULL;
+	l->items = n;
+	watch_container *c = &l->items[l->len++];
+	*c = (watch_container){ .exit_code = -1 };
+	return c;
+}
+
+void watch_list_release(watch_list *l)
+{
+	for (size_t i = 0; i < l->len; i++) {
+		watch_container *c = &l->items[i];
+		free(c->id);
+		free(c->name);
+		free(c->image);
+		strv_release(&c->label_keys);
+		strv_release(&c->label_values);
+	}
+	free(l->items);
+	*l = (watch_list){ 0 };
+}
+
+/* A made-up event on its way out of watch_reconcile: sorted by key, then
+ * by the order made (seq). */
+typedef struct pending {
+	berth_event *ev;
+	int64_t key;
+	size_t seq;
+} pending;
+
+typedef struct pending_vec {
+	pending *v;
+	size_t len, cap;
+} pending_vec;
+
+static int pending_cmp(const void *a, const void *b)
+{
+	const pending *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static const char *action_of(const watch_source_ops *ops, berth_event_kind kind)
+{
+	switch (kind) {
+	case BERTH_EVENT_CREATED: return ops->created_action;
+	case BERTH_EVENT_STARTED: return ops->started_action;
+	case BERTH_EVENT_PAUSED: return ops->paused_action;
+	case BERTH_EVENT_UNPAUSED: return ops->unpaused_action;
+	case BERTH_EVENT_DIED: return ops->died_action;
+	case BERTH_EVENT_DESTROYED: return ops->destroyed_action;
+	default: return "";
+	}
+}
+
+/* Make one event for id (c: its listing, NULL when gone) at time t (0:
+ * now_ns). *floor keeps one container's events in their order. */
+static int pend(pending_vec *pv, const watch_source_ops *ops, const char *id, const watch_container *c,
+		berth_event_kind kind, int64_t t, int exit_code, int64_t now_ns, int64_t *floor)
+{
+	if (t <= 0)
+		t = now_ns;
+	_cleanup_(event_freep) berth_event *ev =
+		made_new(id, kind, action_of(ops, kind), c ? c->name : NULL, c ? c->image : NULL, t, exit_code);
+	if (!ev)
+		return -ENOMEM;
+	for (size_t i = 0; c && i < c->label_keys.len; i++)
+		if (event_add_attribute(ev, c->label_keys.items[i], c->label_values.items[i]) < 0)
+			return -ENOMEM;
+	if ((c && !isempty(c->name) && event_add_attribute(ev, "name", ev->name) < 0) ||
+	    (c && !isempty(c->image) && event_add_attribute(ev, "image", c->image) < 0) ||
+	    event_add_attribute(ev, "berth.synthesized", "true") < 0)
+		return -ENOMEM;
+	pending *n = array_grow(pv->v, &pv->cap, pv->len, sizeof *n, 16);
+	if (!n)
+		return -ENOMEM;
+	pv->v = n;
+	if (t < *floor)
+		t = *floor;
+	*floor = t;
+	pv->v[pv->len] = (pending){ TAKE_PTR(ev), t, pv->len };
+	pv->len++;
+	return 0;
+}
+
+static const watch_container *listed(const watch_list *l, const char *id)
+{
+	for (size_t i = 0; i < l->len; i++)
+		if (STREQ(l->items[i].id, id))
+			return &l->items[i];
+	return NULL;
+}
+
+static bool up(berth_state s)
+{
+	return s == BERTH_STATE_RUNNING || s == BERTH_STATE_PAUSED || s == BERTH_STATE_UNKNOWN;
+}
+
+/* The end of a known container at time at (0: not known): DIED when it
+ * was up, DESTROYED. */
+static int pend_gone(pending_vec *pv, const watch_source_ops *ops, const watch_known *k, int64_t at, int64_t now_ns,
+		     int64_t *floor)
+{
+	if (up(k->state) && pend(pv, ops, k->id, NULL, BERTH_EVENT_DIED, at, -1, now_ns, floor) < 0)
+		return -ENOMEM;
+	return pend(pv, ops, k->id, NULL, BERTH_EVENT_DESTROYED, at, -1, now_ns, floor);
+}
+
+/* What happened to c since the watch knew it in state `was` (CREATED,
+ * RUNNING, PAUSED, EXITED; UNKNOWN: not known at all). */
+static int pend_listed(pending_vec *pv, const watch_source_ops *ops, const watch_container *c, berth_state was,
+		       int64_t now_ns, int64_t *floor)
+{
+	berth_state s = c->state;
+	bool ran = s == BERTH_STATE_RUNNING || s == BERTH_STATE_PAUSED || s == BERTH_STATE_EXITED;
+	bool fresh = was == BERTH_STATE_UNKNOWN;
+	int r = 0;
+	if (fresh)
+		r = pend(pv, ops, c->id, c, BERTH_EVENT_CREATED, c->created_ns, -1, now_ns, floor);
+	if (r == 0 && ran &&
+	    (fresh || was == BERTH_STATE_CREATED || (was == BERTH_STATE_EXITED && s != BERTH_STATE_EXITED)))
+		r = pend(pv, ops, c->id, c, BERTH_EVENT_STARTED, c->started_ns, -1, now_ns, floor);
+	if (r == 0 && s == BERTH_STATE_PAUSED && was != BERTH_STATE_PAUSED)
+		r = pend(pv, ops, c->id, c, BERTH_EVENT_PAUSED, 0, -1, now_ns, floor);
+	if (r == 0 && s == BERTH_STATE_RUNNING && was == BERTH_STATE_PAUSED)
+		r = pend(pv, ops, c->id, c, BERTH_EVENT_UNPAUSED, 0, -1, now_ns, floor);
+	if (r == 0 && s == BERTH_STATE_EXITED && was != BERTH_STATE_EXITED)
+		r = pend(pv, ops, c->id, c, BERTH_EVENT_DIED, c->finished_ns, c->exit_code, now_ns, floor);
+	return r;
+}
+
+int watch_reconcile(berth_event ***out, size_t *out_len, const watch_known *known, size_t n_known,
+		    const watch_list *now, bool report_new, const watch_source_ops *ops, int64_t now_ns)
+{
+	pending_vec pv = { 0 };
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < now->len; i++) {
+		const watch_container *c = &now->items[i];
+		const watch_known *k = NULL;
+		for (size_t j = 0; j < n_known && !k; j++)
+			if (STREQ(known[j].id, c->id))
+				k = &known[j];
+		int64_t floor = 0;
+		if (k && k->created_ns && c->created_ns && k->created_ns != c->created_ns) {
+			/* the id went to a new container: the old one ended before */
+			r = pend_gone(&pv, ops, k, c->created_ns < now_ns ? c->created_ns : now_ns, now_ns, &floor);
+			k = NULL;
+		}
+		if (r == 0 && (k || report_new))
+			r = pend_listed(&pv, ops, c,
+					!k ? BERTH_STATE_UNKNOWN
+					   : k->state == BERTH_STATE_UNKNOWN ? BERTH_STATE_RUNNING : k->state,
+					now_ns, &floor);
+	}
+	for (size_t j = 0; r == 0 && j < n_known; j++) {
+		int64_t floor = 0;
+		if (!listed(now, known[j].id))
+			r = pend_gone(&pv, ops, &known[j], 0, now_ns, &floor);
+	}
+	berth_event **evs = r == 0 ? malloc((pv.len ? pv.len : 1) * sizeof *evs) : NULL;
+	if (evs) {
+		if (pv.len)
+			qsort(pv.v, pv.len, sizeof *pv.v, pending_cmp);
+		for (size_t i = 0; i < pv.len; i++)
+			evs[i] = pv.v[i].ev;
+		*out = evs;
+		*out_len = pv.len;
+	} else {
+		for (size_t i = 0; i < pv.len; i++)
+			event_free(pv.v[i].ev);
+	}
+	free(pv.v);
+	return evs ? 0 : -ENOMEM;
+}
+
+/* After a subscription of a source with a list: take the list, queue what
+ * changed since the watch last knew (the first time only for the
+ * containers it was given to follow) and know the rest from now on. */
+static int list_reconcile(watch *w, bool first, berth_error *err)
+{
+	_cleanup_(watch_list_release) watch_list l = { 0 };
+	int r = w->ops->list(&l, w->src, err);
+	if (r < 0)
+		return r;
+	w->listed_ns = wall_ns();
+	/* the ones gone at the last list: their engine's copies had their time */
+	for (size_t i = w->track_len; i-- > 0;)
+		if (w->track[i].gone)
+			track_drop(w, &w->track[i]);
+	_cleanup_free_ watch_known *known = calloc(w->track_len ? w->track_len : 1, sizeof *known);
+	if (!known)
+		return BERTH_NOMEM(err);
+	size_t nk = 0;
+	for (size_t i = 0; i < w->track_len; i++)
+		known[nk++] = (watch_known){ w->track[i].id, w->track[i].state, w->track[i].created_ns };
+	berth_event **evs = NULL;
+	size_t n = 0;
+	if (watch_reconcile(&evs, &n, known, nk, &l, !first, w->ops, w->listed_ns) < 0)
+		return BERTH_NOMEM(err);
+	/* what the watch knows from now on: the list */
+	for (size_t i = w->track_len; i-- > 0;) {
+		tracked *t = &w->track[i];
+		if (!listed(&l, t->id)) {
+			t->gone = true;
+			t->running = false;
+			t->made_kinds = 0;
+		}
+	}
+	for (size_t i = 0; i < l.len; i++) {
+		const watch_container *c = &l.items[i];
+		tracked *t = track_add(w, c->id);
+		if (!t)
+			continue;   /* beyond TRACK_MAX: not followed */
+		*t = (tracked){ .id = t->id, .state = c->state, .created_ns = c->created_ns,
+				.running = c->state == BERTH_STATE_RUNNING || c->state == BERTH_STATE_PAUSED,
+				.health = t->health };
+	}
+	r = 0;
+	for (size_t i = 0; i < n; i++) {
+		berth_event *ev = evs[i];
+		evs[i] = NULL;
+		tracked *t = track_find(w, ev->id);
+		if (t)
+			t->made_kinds |= KIND_BIT(ev->kind);
+		/* a gone one: what the source still knows of it */
+		if (r == 0 && t && t->gone && w->ops->decorate && w->ops->decorate(w->src, ev, NULL) < 0)
+			r = -ENOMEM;
+		if (r == 0)
+			r = queue_made(w, ev);
+		else
+			event_free(ev);
+	}
+	free(evs);
+	return r < 0 ? BERTH_NOMEM(err) : 0;
 }
 
 /* ---- connecting ---------------------------------------------------------------- */
@@ -354,10 +653,16 @@ static int try_reconnect(watch *w, int timeout_ms, berth_error *err)
 	berth_error e = BERTH_ERROR_INIT;
 	int budget = timeout_ms < 0 || timeout_ms > ATTEMPT_MAX_MS ? ATTEMPT_MAX_MS : timeout_ms;
 	r = w->ops->subscribe(w->src, false, resume_ns(w), budget > 0 ? budget : 1, &e);
+	if (r == 0 && w->ops->list) {
+		r = list_reconcile(w, false, &e);
+		if (r < 0 && r != BERTH_ENOMEM)
+			w->ops->disconnect(w->src);   /* cannot tell what happened: try again */
+	}
 	if (r == 0) {
 		w->state = W_CONNECTED;
 		w->announce_reconnect = true;
-		plan_checks(w);
+		if (!w->ops->list)
+			plan_checks(w);
 		return 1;
 	}
 	if (r == BERTH_ENOMEM) {
@@ -437,9 +742,8 @@ static int w_next(void *impl, berth_frame *out, int timeout_ms, berth_error *err
 			snprintf(msg, sizeof msg, "events: subscribed again to %.200s", w->c->endpoint);
 			return system_frame(w, out, BERTH_EVENT_RECONNECTED, msg, err);
 		}
-		if (w->made_len) {
-			berth_event *ev = w->made[0];
-			memmove(w->made, w->made + 1, --w->made_len * sizeof w->made[0]);
+		if (w->made_head < w->made_len) {
+			berth_event *ev = w->made[w->made_head++];
 			remember(w, ident_of(ev));
 			return made_frame(w, out, ev, err);
 		}
@@ -493,7 +797,7 @@ static int w_fd(const void *impl)
 	const watch *w = impl;
 	if (w->state == W_WAITING)
 		return w->timer_fd;
-	if (w->announce_reconnect || w->made_len || w->check_pos < w->check_end) {
+	if (w->announce_reconnect || w->made_head < w->made_len || w->check_pos < w->check_end) {
 		/* something is ready here at once: a timer that fired */
 		if (w->timer_fd >= 0) {
 			struct itimerspec its = { .it_value = { 0, 1 } };
@@ -512,8 +816,9 @@ static void w_free(void *impl)
 	if (w->src)
 		w->ops->free(w->src);
 	event_free(w->cur);
-	for (size_t i = 0; i < w->made_len; i++)
+	for (size_t i = w->made_head; i < w->made_len; i++)
 		event_free(w->made[i]);
+	free(w->made);
 	for (size_t i = 0; i < w->track_len; i++)
 		free(w->track[i].id);
 	free(w->track);
@@ -558,11 +863,14 @@ int watch_stream_new(berth_stream **out, struct berth_client *c, const events_qu
 	}
 	if (r == 0)
 		r = ops->subscribe(src, true, q->since_ns, 0, err);
+	/* after subscribing: nothing falls between the list and the events */
+	if (r == 0 && ops->list)
+		r = list_reconcile(w, true, err);
 	if (r < 0) {
 		w_free(w);
 		return r;
 	}
-	if (!ops->replays)
+	if (!ops->replays && !ops->list)
 		plan_checks(w);   /* nothing replays what came before: check the listed ones now */
 	return stream_new(out, &watch_stream_ops, w, err);
 }

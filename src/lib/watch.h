@@ -10,12 +10,56 @@
  * from a margin before the last event (engines that replay), skips what it
  * handed out already and hands out RECONNECTED first. Then it inspects the
  * containers it saw running and queues the DIED / DESTROYED they missed;
- * the engine's own copy, if it comes later, is dropped. */
+ * the engine's own copy, if it comes later, is dropped. A source that
+ * cannot replay but can list (containerd) is listed once after every
+ * subscription instead: the first list seeds what the core knows, the
+ * next ones are reconciled with it (watch_reconcile) into the CREATED /
+ * STARTED / PAUSED / UNPAUSED / DIED / DESTROYED of the time away. */
 #ifndef BERTH_WATCH_H
 #define BERTH_WATCH_H
 
 #include "event.h"
 #include "model.h"
+
+/* A container as a source lists it: what a reconnect compares. */
+typedef struct watch_container {
+	char *id, *name, *image;
+	berth_state state;            /* CREATED, RUNNING, PAUSED or EXITED */
+	int exit_code;                /* of an EXITED one; -1: not known */
+	int64_t created_ns, started_ns, finished_ns;   /* 0: not known */
+	strv label_keys, label_values;
+} watch_container;
+
+typedef struct watch_list {
+	watch_container *items;
+	size_t len, cap;
+} watch_list;
+
+/* Append an entry (its strings and labels empty: the caller fills them).
+ * NULL: no memory. */
+watch_container *watch_list_add(watch_list *l);
+void watch_list_release(watch_list *l);
+
+/* What the watch knew of a container before it lost the engine. */
+typedef struct watch_known {
+	const char *id;
+	berth_state state;            /* CREATED, RUNNING, PAUSED, EXITED; UNKNOWN: running */
+	int64_t created_ns;           /* 0: not known */
+} watch_known;
+
+struct watch_source_ops;
+
+/* The events that take a watch from what it knew to the list: per
+ * container CREATED, STARTED, PAUSED / UNPAUSED, DIED (exit code), in that
+ * order, and DIED / DESTROYED for known ones gone (or replaced by a new
+ * container of the same id); containers the watch did not know are
+ * reported only with report_new. Every event is marked made up, carries
+ * the listed name, image and labels (none for gone ones) and the listed
+ * times (now_ns where the list has none); all of them are ordered by time,
+ * each container's in its own order. *out (the caller's, with its events)
+ * holds *out_len. Pure: 0 or -ENOMEM. */
+int watch_reconcile(berth_event ***out, size_t *out_len, const watch_known *known, size_t n_known,
+		    const watch_list *now, bool report_new, const struct watch_source_ops *ops, int64_t now_ns);
 
 typedef struct watch_source_ops {
 	/* (Re)subscribe. since_ns: where an engine that replays starts (0:
@@ -40,6 +84,13 @@ typedef struct watch_source_ops {
 	void (*free)(void *src);
 	/* the actions of made-up events ("die", "destroy") */
 	const char *died_action, *destroyed_action;
+	/* optional, for a source that cannot replay: the containers now (see
+	 * watch_container). Taken once after every subscription, the first
+	 * too: the first seeds what the watch knows, the next ones are
+	 * compared with it (watch_reconcile) for what happened while away. */
+	int (*list)(struct watch_list *out, void *src, berth_error *err);
+	/* the actions of the events made up from the list */
+	const char *created_action, *started_action, *paused_action, *unpaused_action;
 	/* The engine keeps a history (Docker, Podman): a reconnect subscribes
 	 * from before the last event and the replay comes before the checks,
 	 * and `until` is the engine's to end. Without one (containerd) the

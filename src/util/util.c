@@ -150,6 +150,19 @@ int strv_push_take(strv *v, char *s)
 
 int strv_push(strv *v, const char *s) { return strv_push_take(v, strdup(s)); }
 
+void *array_grow(void *items, size_t *cap, size_t len, size_t size, size_t first)
+{
+	if (len < *cap)
+		return items;
+	size_t n = *cap ? *cap * 2 : first;
+	if (n < *cap || n > SIZE_MAX / size)
+		return NULL;
+	void *p = realloc(items, n * size);
+	if (p)
+		*cap = n;
+	return p;
+}
+
 void strv_release(strv *v)
 {
 	for (size_t i = 0; i < v->len; i++)

@@ -84,6 +84,11 @@ typedef struct strv {
 int strv_push(strv *v, const char *s);            /* copies s */
 int strv_push_take(strv *v, char *s);            /* takes s */
 void strv_release(strv *v);
+
+/* Room for one more item in an array of len items (size bytes each, cap
+ * allocated): items itself, or a larger copy (cap doubled, first at the
+ * start) with *cap updated; NULL: no memory (items and *cap untouched). */
+void *array_grow(void *items, size_t *cap, size_t len, size_t size, size_t first);
 static inline void strv_releasep(strv *v) { strv_release(v); }
 #define _cleanup_strv_ _cleanup_(strv_releasep)
 

@@ -25,7 +25,8 @@ void need_engine_up(void)
 	}
 }
 
-/* What each engine's backend cannot do yet, by vtable slot. A test that
+/* What each engine's backend cannot do yet, by vtable slot (or slot_part:
+ * container_attach_stdin, an attach with stdin). A test that
  * needs such an operation checks that it answers BERTH_EUNSUPPORTED.
  * When a backend gains an operation, its line goes. */
 static const struct {
@@ -33,7 +34,6 @@ static const struct {
 	const char *op;
 } lacking[] = {
 	{ BERTH_ENGINE_CONTAINERD, "container_attach_stdin" }, /* a task's stdio goes to berth-logger */
-	{ BERTH_ENGINE_CONTAINERD, "container_diff" },   /* and path stat, archives */
 };
 
 bool engine_lacks(const char *op)

@@ -479,6 +479,49 @@ static berth_client *proxied_client(proxy *p, const char *what)
 	return pc;
 }
 
+/* One container's events after a reconnect, by kind. */
+typedef struct story {
+	const char *id;
+	int kinds[16];
+	int synthesized;
+	int exit_code;
+} story;
+
+/* Read until every story has its `want` kinds (or the deadline); then a
+ * little longer, for anything handed out twice. */
+static void read_stories(berth_stream *s, story *st, size_t n, const berth_event_kind *const *want, int timeout_ms)
+{
+	int64_t end = now_ms_() + timeout_ms;
+	bool quiet_phase = false;
+	for (;;) {
+		bool all = true;
+		for (size_t i = 0; i < n; i++)
+			for (const berth_event_kind *k = want[i]; *k; k++)
+				all = all && st[i].kinds[*k] > 0;
+		if (all && !quiet_phase) {
+			quiet_phase = true;
+			end = now_ms_() + 1500;
+		}
+		int left = (int)(end - now_ms_());
+		if (left <= 0)
+			return;
+		berth_frame f;
+		berth_error err = BERTH_ERROR_INIT;
+		int r = berth_stream_next(s, &f, left, &err);
+		if (r == BERTH_ETIMEDOUT)
+			return;
+		assert_ok(r, &err);
+		const berth_event *ev = f.item;
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(berth_event_id(ev), st[i].id) == 0) {
+				st[i].kinds[berth_event_get_kind(ev)]++;
+				st[i].synthesized += berth_event_synthesized(ev);
+				if (berth_event_get_kind(ev) == BERTH_EVENT_DIED)
+					st[i].exit_code = berth_event_exit_code(ev);
+			}
+	}
+}
+
 /* The die happens while berth cannot reach the engine; it must come once,
  * after DISCONNECTED and RECONNECTED, and nothing seen before comes again. */
 static void test_reconnect_through_proxy(void **state)
@@ -498,6 +541,9 @@ static void test_reconnect_through_proxy(void **state)
 	char *id = start_labelled(name_of("proxy"), IMAGE, tag, argv, 3, true);
 	seen v = { 0 };
 	assert_true(read_until(s, &v, BERTH_EVENT_STARTED, 30000));
+	/* known too, paused while away */
+	char *paused = start_labelled(name_of("proxy-p"), IMAGE, tag, argv, 3, true);
+	assert_true(read_until(s, &v, BERTH_EVENT_STARTED, 30000));
 
 	proxy_stop(&p);
 	assert_true(read_until(s, &v, BERTH_EVENT_DISCONNECTED, 10000));
@@ -509,29 +555,65 @@ static void test_reconnect_through_proxy(void **state)
 	berth_container_info *x = wait_exited(id, 30000);
 	assert_int_equal(berth_container_info_exit_code(x), 3);
 	berth_container_info_free(x);
+	assert_ok(berth_container_pause(client, paused, &err), &err);
+	/* new while away: one created and started, one also killed (137) */
+	char *fresh = start_labelled(name_of("proxy-n"), IMAGE, tag, argv, 3, true);
+	char *gone = start_labelled(name_of("proxy-g"), IMAGE, tag, argv, 3, true);
+	assert_ok(berth_container_kill(client, gone, 9, &err), &err);
+	x = wait_exited(gone, 30000);
+	assert_int_equal(berth_container_info_exit_code(x), 137);
+	berth_container_info_free(x);
 	usleep(300 * 1000);
 	proxy_start(&p);
 
-	assert_true(read_until(s, &v, BERTH_EVENT_DIED, 30000));
-	assert_int_equal(v.exit_code, 3);
-	/* a little longer: no second die, no second start from the replay */
-	read_until(s, &v, BERTH_EVENT_DESTROYED, 1500);
+	assert_true(read_until(s, &v, BERTH_EVENT_RECONNECTED, 30000));
+	story st[] = { { .id = id }, { .id = paused }, { .id = fresh }, { .id = gone } };
+	static const berth_event_kind died[] = { BERTH_EVENT_DIED, 0 };
+	static const berth_event_kind pause[] = { BERTH_EVENT_PAUSED, 0 };
+	static const berth_event_kind started[] = { BERTH_EVENT_CREATED, BERTH_EVENT_STARTED, 0 };
+	static const berth_event_kind ran[] = { BERTH_EVENT_CREATED, BERTH_EVENT_STARTED, BERTH_EVENT_DIED, 0 };
+	const berth_event_kind *const want[] = { died, pause, started, ran };
+	read_stories(s, st, 4, want, 30000);
 	assert_int_equal(v.disconnected, 1);
 	assert_int_equal(v.reconnected, 1);
-	assert_int_equal(v.died, 1);
-	assert_int_equal(count_kind(&v, BERTH_EVENT_STARTED), 1);
-	assert_int_equal(count_kind(&v, BERTH_EVENT_CREATED), 1);
 	assert_true(v.disconnected_at < v.reconnected_at);
-	assert_true(v.reconnected_at < v.died_at);
-	/* the engine still had it: its own die, not one berth made up;
-	 * containerd replays nothing: berth made it up from the task */
-	assert_int_equal(v.synthesized, engine == BERTH_ENGINE_CONTAINERD ? 1 : 0);
+	/* before the cut: the first one's create and start, the second's */
+	assert_int_equal(v.died, 0);
+	assert_int_equal(count_kind(&v, BERTH_EVENT_STARTED), 2);
+	assert_int_equal(count_kind(&v, BERTH_EVENT_CREATED), 2);
+	/* after it, each exactly once: nothing seen before comes again */
+	for (size_t i = 0; i < 4; i++) {
+		int total = 0;
+		for (int k = 0; k < 16; k++)
+			total += k == BERTH_EVENT_OTHER ? 0 : st[i].kinds[k];
+		int want_n = 0;
+		for (const berth_event_kind *k = want[i]; *k; k++) {
+			want_n++;
+			if (st[i].kinds[*k] != 1)
+				fail_msg("container %zu: %d %s after the reconnect, expected 1", i, st[i].kinds[*k],
+					 berth_event_kind_name(*k));
+		}
+		if (total != want_n)
+			fail_msg("container %zu: %d events of known kinds after the reconnect, expected %d", i, total,
+				 want_n);
+	}
+	assert_int_equal(st[0].exit_code, 3);
+	assert_int_equal(st[3].exit_code, 137);
+	/* Docker and Podman still had them: their own events, not made up;
+	 * containerd replays nothing: berth made them up from the list */
+	int synthesized = 0;
+	for (size_t i = 0; i < 4; i++)
+		synthesized += st[i].synthesized;
+	assert_int_equal(synthesized, engine == BERTH_ENGINE_CONTAINERD ? 1 + 1 + 2 + 3 : 0);
 
 	berth_stream_free(s);
 	berth_client_free(pc);
 	proxy_stop(&p);
-	force_remove(id);
-	berth_free(id);
+	char *ids[] = { id, paused, fresh, gone };
+	for (size_t i = 0; i < 4; i++) {
+		force_remove(ids[i]);
+		berth_free(ids[i]);
+	}
 }
 
 /* A stream whose engine stays away gives up with BERTH_EUNAVAILABLE, and

@@ -26,8 +26,8 @@ static void sh(const char *fmt, ...)
 		fail_msg("`%s` failed (%d)", cmd, r);
 }
 
-/* An engine whose backend has no diff or path access (containerd, so far):
- * they answer BERTH_EUNSUPPORTED, and the test ends there, passed. */
+/* An engine whose backend has no diff or path access: they answer
+ * BERTH_EUNSUPPORTED, and the test ends there, passed. */
 static void lacking_pass(void)
 {
 	if (!engine_lacks("container_diff"))
@@ -38,6 +38,16 @@ static void lacking_pass(void)
 	assert_code(berth_container_diff(&ch, client, name_of("lacking"), &err), BERTH_EUNSUPPORTED, &err);
 	assert_code(berth_container_stat_path(&pi, client, name_of("lacking"), "/etc", &err), BERTH_EUNSUPPORTED, &err);
 	conformance_pass();
+}
+
+/* containerd mounts a stopped container's snapshot for a call: none of
+ * those mounts (or their directories) may outlive it. */
+static void no_mounts_left(void)
+{
+	if (engine != BERTH_ENGINE_CONTAINERD)
+		return;
+	sh("! grep -q ' /run/berth-files-' /proc/self/mountinfo");
+	sh("! ls -d /run/berth-files-* >/dev/null 2>&1");
 }
 
 static void test_diff(void **state)
@@ -109,6 +119,7 @@ static void test_stat_path(void **state)
 	assert_non_null(strstr(err.message, "no such container"));
 	assert_int_equal(berth_container_stat_path(&p, client, id, "etc", &err), BERTH_EINVAL);
 	assert_int_equal(berth_container_stat_path(&p, client, id, "", &err), BERTH_EINVAL);
+	no_mounts_left();
 	force_remove(id);
 	berth_free(id);
 }
@@ -217,6 +228,61 @@ static void test_archive_roundtrip(void **state)
 	assert_int_equal(berth_container_put_archive(client, id, "/tmp", NULL, NULL, NULL, &err), BERTH_EINVAL);
 	berth_put_archive_options bad = { 99, 0, 0 };
 	assert_int_equal(berth_container_put_archive(client, id, "/tmp", read_fd, NULL, &bad, &err), BERTH_EINVAL);
+	no_mounts_left();
+	sh("rm -rf %s", dir);
+	force_remove(id);
+	berth_free(id);
+}
+
+/* A container that never ran: archives in and out, its diff, a stream
+ * dropped half way, and links that lead nowhere outside the container. */
+static void test_archive_stopped(void **state)
+{
+	(void)state;
+	need_engine();
+	lacking_pass();
+	char *id = create(name_of("cp-stopped"), SLEEP, 2);
+	char dir[] = "/tmp/berth-t-io-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	/* a link climbing out of the container's root, and a file that only
+	 * the host has at the place it would reach */
+	sh("mkdir %s/src && echo in > %s/src/f.txt && ln -s ../../../../../../../../..%s %s/src/up && "
+	   "touch %s/host-only && tar -c -C %s/src -f %s/in.tar f.txt up",
+	   dir, dir, dir, dir, dir, dir, dir);
+	char tar_path[256], probe[300];
+	snprintf(tar_path, sizeof tar_path, "%s/in.tar", dir);
+	berth_error err = BERTH_ERROR_INIT;
+	if (put_file(id, "/tmp", tar_path, 0, &err) < 0)
+		fail_msg("put archive: %s", err.message);
+	berth_path_info *p = NULL;
+	assert_int_equal(berth_container_stat_path(&p, client, id, "/tmp/f.txt", &err), 0);
+	assert_int_equal(berth_path_info_size(p), 3);
+	berth_path_info_free(p);
+	p = NULL;
+	snprintf(probe, sizeof probe, "/tmp/up/host-only");
+	assert_int_equal(berth_container_stat_path(&p, client, id, probe, &err), BERTH_ENOTFOUND);
+	/* the diff shows the new file */
+	berth_changes *ch = NULL;
+	if (berth_container_diff(&ch, client, id, &err) < 0)
+		fail_msg("diff: %s", err.message);
+	bool added = false;
+	for (size_t i = 0; i < berth_changes_count(ch); i++)
+		added |= !strcmp(berth_changes_path(ch, i), "/tmp/f.txt") &&
+			 berth_changes_kind(ch, i) == BERTH_CHANGE_ADDED;
+	assert_true(added);
+	berth_changes_free(ch);
+	/* back out, then a stream of the whole root dropped after two frames */
+	snprintf(tar_path, sizeof tar_path, "%s/out.tar", dir);
+	if (get_file(id, "/tmp/f.txt", tar_path, &err) < 0)
+		fail_msg("get archive: %s", err.message);
+	sh("test \"$(tar -x -O -f %s f.txt)\" = in", tar_path);
+	berth_stream *s = NULL;
+	assert_int_equal(berth_container_get_archive(&s, client, id, "/", &err), 0);
+	berth_frame fr;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(berth_stream_next(s, &fr, 30000, &err), 0);
+	berth_stream_free(s);
+	no_mounts_left();
 	sh("rm -rf %s", dir);
 	force_remove(id);
 	berth_free(id);
@@ -241,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_diff_missing),
 		cmocka_unit_test(test_stat_path),
 		cmocka_unit_test(test_archive_roundtrip),
+		cmocka_unit_test(test_archive_stopped),
 	};
 	return cmocka_run_group_tests_name(conformance_group("io"), tests, conformance_setup, conformance_teardown);
 }

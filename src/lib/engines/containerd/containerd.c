@@ -1,6 +1,7 @@
 /* The containerd backend: attach, the ops table, ping, version, info and
  * the helpers every file of the backend uses to make a call. */
 #include "containerd.h"
+#include "files.h"
 #include "lifecycle.h"
 #include "events.h"
 #include "stats.h"
@@ -289,6 +290,11 @@ static const berth_engine_ops containerd_ops = {
 	.container_stats = ctrd_container_stats,
 	.container_stats_stream = ctrd_container_stats_stream,
 	.container_top = ctrd_container_top,
+	/* files.c */
+	.container_diff = ctrd_container_diff,
+	.container_stat_path = ctrd_container_stat_path,
+	.container_get_archive = ctrd_container_get_archive,
+	.container_put_archive = ctrd_container_put_archive,
 };
 
 int containerd_attach(berth_client *c, const char *version, berth_error *err)

@@ -109,6 +109,10 @@ int ctrd_task_get(ctrd_task_info *out, struct berth_client *c, const char *id, b
 int ctrd_container_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
 			berth_error *err);
 int ctrd_container_inspect(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err);
+struct watch_list;
+/* Every container of the namespace with its state, exit code and times,
+ * for the event watch's reconcile (watch.h). */
+int ctrd_container_states(struct watch_list *out, struct berth_client *c, berth_error *err);
 int ctrd_container_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err);
 /* Remove the stopped (created, exited) containers matching every label filter. */
 int ctrd_container_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,

@@ -7,6 +7,8 @@
 #include "containerd.h"
 #include "lifecycle.h"
 #include "../../parse/ocispec.h"
+#include "../../stream.h"
+#include "../../watch.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -152,20 +154,41 @@ static int fill_entry(berth_container_entry *e, const ctrd_container *k, berth_s
 	return 0;
 }
 
-int ctrd_container_list(berth_container_list **out, berth_client *c, const berth_list_options *o, berth_error *err)
+typedef Containerd__Services__Containers__V1__ListContainersResponse ctrd_container_list_reply;
+typedef Containerd__Services__Tasks__V1__ListTasksResponse ctrd_task_list_reply;
+
+/* Every container record and every task, in one round trip. */
+static int list_all(ctrd_container_list_reply **cl, ctrd_task_list_reply **tl, berth_client *c, berth_error *err)
 {
 	Containerd__Services__Containers__V1__ListContainersRequest creq =
 		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
 	Containerd__Services__Tasks__V1__ListTasksRequest treq = CONTAINERD__SERVICES__TASKS__V1__LIST_TASKS_REQUEST__INIT;
-	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *cl = NULL;
-	_cleanup_pb_ Containerd__Services__Tasks__V1__ListTasksResponse *tl = NULL;
-	/* the records and their tasks in one round trip */
 	ctrd_req q[] = {
 		{ "containers.v1.Containers/List", &creq.base,
-		  &containerd__services__containers__v1__list_containers_response__descriptor, &cl },
-		{ "tasks.v1.Tasks/List", &treq.base, &containerd__services__tasks__v1__list_tasks_response__descriptor, &tl },
+		  &containerd__services__containers__v1__list_containers_response__descriptor, cl },
+		{ "tasks.v1.Tasks/List", &treq.base, &containerd__services__tasks__v1__list_tasks_response__descriptor, tl },
 	};
-	int r = ctrd_call_all(c, q, ARRAY_SIZE(q), err);
+	return ctrd_call_all(c, q, ARRAY_SIZE(q), err);
+}
+
+/* The state of record k given the listed tasks. */
+static berth_state listed_state(const ctrd_container *k, const ctrd_task_list_reply *tl, int *code,
+				const char **finished)
+{
+	ctrd_task_info t = { 0 };
+	for (size_t j = 0; tl && j < tl->n_tasks; j++)
+		if (tl->tasks[j]->id && STREQ(tl->tasks[j]->id, k->id)) {
+			task_info_from(&t, tl->tasks[j]);
+			break;
+		}
+	return effective_state(k, &t, code, finished);
+}
+
+int ctrd_container_list(berth_container_list **out, berth_client *c, const berth_list_options *o, berth_error *err)
+{
+	_cleanup_pb_ ctrd_container_list_reply *cl = NULL;
+	_cleanup_pb_ ctrd_task_list_reply *tl = NULL;
+	int r = list_all(&cl, &tl, c, err);
 	if (r < 0)
 		return r;
 	berth_container_list *l = calloc(1, sizeof *l);
@@ -178,15 +201,9 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 		if (!k->id || !ctrd_labels_match((void *const *)k->labels, k->n_labels, o->labels, o->label_count) ||
 		    (o->name && !strstr(ctrd_name_of(k), o->name)))
 			continue;
-		ctrd_task_info t = { 0 };
-		for (size_t j = 0; tl && j < tl->n_tasks; j++)
-			if (tl->tasks[j]->id && STREQ(tl->tasks[j]->id, k->id)) {
-				task_info_from(&t, tl->tasks[j]);
-				break;
-			}
 		int code;
 		const char *finished;
-		berth_state st = effective_state(k, &t, &code, &finished);
+		berth_state st = listed_state(k, tl, &code, &finished);
 		if (!state_wanted(st, o))
 			continue;
 		r = fill_entry(&l->items[l->len++], k, st, code);
@@ -196,6 +213,50 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 		}
 	}
 	*out = l;
+	return 0;
+}
+
+static int64_t rfc3339_or_0(const char *s)
+{
+	int64_t ns = 0;
+	if (isempty(s) || parse_rfc3339_ns(s, strlen(s), &ns) < 0)
+		return 0;
+	return ns;
+}
+
+int ctrd_container_states(watch_list *out, berth_client *c, berth_error *err)
+{
+	_cleanup_pb_ ctrd_container_list_reply *cl = NULL;
+	_cleanup_pb_ ctrd_task_list_reply *tl = NULL;
+	int r = list_all(&cl, &tl, c, err);
+	if (r < 0)
+		return r;
+	_cleanup_(watch_list_release) watch_list l = { 0 };
+	for (size_t i = 0; i < cl->n_containers; i++) {
+		const ctrd_container *k = cl->containers[i];
+		if (!k->id)
+			continue;
+		int code;
+		const char *finished;
+		berth_state st = listed_state(k, tl, &code, &finished);
+		watch_container *x = watch_list_add(&l);
+		if (!x)
+			return BERTH_NOMEM(err);
+		x->state = st == BERTH_STATE_UNKNOWN ? BERTH_STATE_CREATED : st;
+		x->exit_code = st == BERTH_STATE_EXITED ? code : -1;
+		x->created_ns = k->created_at && k->created_at->seconds > 0
+					? (int64_t)k->created_at->seconds * 1000000000LL + k->created_at->nanos
+					: 0;
+		x->started_ns = st == BERTH_STATE_CREATED ? 0 : rfc3339_or_0(ctrd_label(k, CTRD_LABEL_STARTED_AT));
+		x->finished_ns = rfc3339_or_0(finished);
+		x->id = strdup(k->id);
+		x->name = strdup(ctrd_name_of(k));
+		x->image = strdup(strempty(k->image));
+		if (!x->id || !x->name || !x->image || user_labels(&x->label_keys, &x->label_values, k) < 0)
+			return BERTH_NOMEM(err);
+	}
+	*out = l;
+	l = (watch_list){ 0 };
 	return 0;
 }
 

@@ -3,9 +3,10 @@
  *
  * containerd keeps no event history: a subscription starts at the moment
  * it is made and nothing can be replayed. So the watch keeps its promise
- * from state instead: it inspects the containers it follows after every
- * (re)subscription and makes up the DIED (with the exit code the task kept)
- * and DESTROYED they missed. The container record gives each event the
+ * from state instead: after every (re)subscription it lists the
+ * containers with their tasks (src_list) and makes up what changed since
+ * it last knew them (created, started, paused, died with the exit code
+ * the task kept, destroyed). The container record gives each event the
  * name, image and labels berth keeps on it; filters the event service
  * cannot express (labels, names, types, actions) are applied here. */
 #include "events.h"
@@ -194,25 +195,20 @@ static void known_drop(ctrd_events *s, known *k)
 	s->k[i] = s->k[--s->k_len];
 }
 
-/* Add id with what inspect says of it. */
-static known *known_add(ctrd_events *s, const char *id, const berth_container_info *info)
+/* Add id with its name, image and labels. */
+static known *known_add(ctrd_events *s, const char *id, const char *name, const char *image, const strv *keys,
+			const strv *values)
 {
 	if (s->k_len >= KNOWN_MAX)
 		return NULL;
-	if (s->k_len == s->k_cap) {
-		size_t cap = s->k_cap ? s->k_cap * 2 : 8;
-		known *n = realloc(s->k, cap * sizeof *n);
-		if (!n)
-			return NULL;
-		s->k = n;
-		s->k_cap = cap;
-	}
-	known k = { .id = strdup(id), .name = strdup(info->name ? info->name : ""),
-		    .image = strdup(info->image ? info->image : "") };
+	known *n = array_grow(s->k, &s->k_cap, s->k_len, sizeof *n, 8);
+	if (!n)
+		return NULL;
+	s->k = n;
+	known k = { .id = strdup(id), .name = strdup(name ? name : ""), .image = strdup(image ? image : "") };
 	bool ok = k.id && k.name && k.image;
-	for (size_t i = 0; ok && i < info->label_keys.len; i++)
-		ok = strv_push(&k.keys, info->label_keys.items[i]) == 0 &&
-		     strv_push(&k.values, info->label_values.items[i]) == 0;
+	for (size_t i = 0; ok && i < keys->len; i++)
+		ok = strv_push(&k.keys, keys->items[i]) == 0 && strv_push(&k.values, values->items[i]) == 0;
 	if (!ok) {
 		known_release(&k);
 		return NULL;
@@ -232,7 +228,7 @@ static known *known_get(ctrd_events *s, const char *id)
 	berth_error e = BERTH_ERROR_INIT;
 	if (ctrd_container_inspect(&info, s->c, id, &e) < 0)
 		return NULL;
-	k = known_add(s, id, info);
+	k = known_add(s, id, info->name, info->image, &info->label_keys, &info->label_values);
 	berth_container_info_free(info);
 	return k;
 }
@@ -397,11 +393,30 @@ static int src_inspect(berth_container_info **out, void *impl, const char *id, i
 }
 
 /* A made-up event carries what the engine's own do here: the record's
- * name, image and labels. */
+ * name, image and labels. After a made-up DESTROYED the record is
+ * forgotten (the id may come back as another container). */
 static int src_decorate(void *impl, berth_event *ev, const berth_container_info *info)
 {
 	(void)info;
-	return enrich(ev, known_find(impl, ev->id));
+	known *k = known_find(impl, ev->id);
+	int r = enrich(ev, k);
+	if (k && ev->kind == BERTH_EVENT_DESTROYED)
+		known_drop(impl, k);
+	return r;
+}
+
+/* The containers now; what their events carry is known from here on
+ * (no lookup on an event's first sight). */
+static int src_list(watch_list *out, void *impl, berth_error *err)
+{
+	ctrd_events *s = impl;
+	int r = ctrd_container_states(out, s->c, err);
+	for (size_t i = 0; r == 0 && i < out->len; i++) {
+		const watch_container *x = &out->items[i];
+		if (!known_find(s, x->id))
+			known_add(s, x->id, x->name, x->image, &x->label_keys, &x->label_values);
+	}
+	return r;
 }
 
 static void src_free(void *impl)
@@ -430,6 +445,11 @@ static const watch_source_ops ctrd_source = {
 	.free = src_free,
 	.died_action = "/tasks/exit",
 	.destroyed_action = "/containers/delete",
+	.list = src_list,
+	.created_action = "/containers/create",
+	.started_action = "/tasks/start",
+	.paused_action = "/tasks/paused",
+	.unpaused_action = "/tasks/resumed",
 	.replays = false,
 };
 

@@ -826,8 +826,8 @@ static int task_finish(berth_client *c, const char *id, uint32_t status, berth_e
 	return r == BERTH_ENOTFOUND ? 0 : r;
 }
 
-static int mounts_of(Containerd__Services__Snapshots__V1__MountsResponse **out, berth_client *c,
-		     const ctrd_container *k, berth_error *err)
+int ctrd_mounts_of(Containerd__Services__Snapshots__V1__MountsResponse **out, berth_client *c,
+		   const ctrd_container *k, berth_error *err)
 {
 	Containerd__Services__Snapshots__V1__MountsRequest req = CONTAINERD__SERVICES__SNAPSHOTS__V1__MOUNTS_REQUEST__INIT;
 	req.snapshotter = isempty(k->snapshotter) ? (char *)CTRD_SNAPSHOTTER : k->snapshotter;
@@ -859,7 +859,7 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 	if (isempty(k->snapshot_key))
 		return berth_fail(err, BERTH_EENGINE, "container %s has no root filesystem snapshot", id);
 	_cleanup_pb_ Containerd__Services__Snapshots__V1__MountsResponse *m = NULL;
-	if ((r = mounts_of(&m, c, k, err)) < 0)
+	if ((r = ctrd_mounts_of(&m, c, k, err)) < 0)
 		return r;
 	char log[4096], dir[3072];
 	if (ctrd_log_path(log, sizeof log, c, id) < 0 || ctrd_state_dir(dir, sizeof dir, c, id) < 0)

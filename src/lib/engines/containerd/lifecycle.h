@@ -49,6 +49,12 @@ int ctrd_raw_spec(sbuf *b, const char *json, size_t len);
 /* The name of container record k (its label, else its id). */
 const char *ctrd_name_of(const Containerd__Services__Containers__V1__Container *k);
 
+/* The mounts of container k's root file system snapshot (Snapshots/Mounts
+ * on its snapshot key). */
+struct Containerd__Services__Snapshots__V1__MountsResponse;
+int ctrd_mounts_of(struct Containerd__Services__Snapshots__V1__MountsResponse **out, struct berth_client *c,
+		   const Containerd__Services__Containers__V1__Container *k, berth_error *err);
+
 /* The directory berth keeps per container: /etc files, the log, the
  * health record, exec FIFOs. $BERTH_CONTAINERD_STATE_DIR or
  * /run/berth/containerd, then /<namespace>/<id>. */

@@ -248,16 +248,6 @@ int engineapi_parse_top(berth_top **out, const char *body, size_t len, bool spli
 
 /* ---- changes ----------------------------------------------------------------------- */
 
-typedef struct change {
-	const char *path;
-	int kind;
-} change;
-
-static int change_cmp(const void *a, const void *b)
-{
-	return strcmp(((const change *)a)->path, ((const change *)b)->path);
-}
-
 int engineapi_parse_changes(berth_changes **out, const char *body, size_t len, berth_error *err)
 {
 	_cleanup_json_ json_t *j = NULL;
@@ -267,7 +257,7 @@ int engineapi_parse_changes(berth_changes **out, const char *body, size_t len, b
 	if (!json_is_array(j) && !json_is_null(j))
 		return berth_fail(err, BERTH_EPROTOCOL, "diff: reply is not a JSON array");
 	size_t n = json_array_size(j);
-	_cleanup_free_ change *list = calloc(n ? n : 1, sizeof *list);
+	_cleanup_free_ change_item *list = calloc(n ? n : 1, sizeof *list);
 	if (!list)
 		return BERTH_NOMEM(err);
 	size_t i, k = 0;
@@ -277,25 +267,11 @@ int engineapi_parse_changes(berth_changes **out, const char *body, size_t len, b
 		json_t *kind = json_object_get(v, "Kind");
 		if (!p || !json_is_integer(kind) || json_integer_value(kind) < 0 || json_integer_value(kind) > 2)
 			return berth_fail(err, BERTH_EPROTOCOL, "diff: change %zu has no Path or a Kind other than 0-2", i);
-		list[k++] = (change){ p, (int)json_integer_value(kind) };
+		list[k++] = (change_item){ p, (berth_change_kind)json_integer_value(kind) };
 	}
-	qsort(list, k, sizeof *list, change_cmp);
-	berth_changes *ch = calloc(1, sizeof *ch);
+	berth_changes *ch = changes_new(list, k);
 	if (!ch)
 		return BERTH_NOMEM(err);
-	ch->paths = calloc(k ? k : 1, sizeof(char *));
-	ch->kinds = calloc(k ? k : 1, sizeof(berth_change_kind));
-	bool oom = !ch->paths || !ch->kinds;
-	for (i = 0; !oom && i < k; i++) {
-		ch->paths[i] = strdup(list[i].path);
-		ch->kinds[i] = (berth_change_kind)list[i].kind;
-		ch->n = i + 1;
-		oom = !ch->paths[i];
-	}
-	if (oom) {
-		berth_changes_free(ch);
-		return BERTH_NOMEM(err);
-	}
 	*out = ch;
 	return 0;
 }
@@ -385,24 +361,18 @@ int engineapi_parse_path_stat(berth_path_info **out, const char *header, berth_e
 		return r;
 	if (!json_is_object(j))
 		return berth_fail(err, BERTH_EPROTOCOL, "stat: X-Docker-Container-Path-Stat is not a JSON object");
-	berth_path_info *p = calloc(1, sizeof *p);
-	if (!p)
-		return BERTH_NOMEM(err);
 	json_t *size = json_object_get(j, "size");
-	p->size = json_is_integer(size) ? (int64_t)json_integer_value(size) : 0;
-	p->mode = engineapi_go_mode(ju64(j, "mode"));
+	uint32_t mode = engineapi_go_mode(ju64(j, "mode"));
 	const char *mtime = json_string_value(json_object_get(j, "mtime"));
 	int64_t ns = 0;
-	if (mtime && !startswith(mtime, "0001-01-01") && parse_rfc3339_ns(mtime, strlen(mtime), &ns) > 0)
-		p->mtime_ns = ns;
-	p->name = strdup(strempty(json_string_value(json_object_get(j, "name"))));
-	/* Podman names the resolved path of any path here: keep links only. */
-	bool link = (p->mode & S_IFMT) == S_IFLNK;
-	p->link_target = strdup(link ? strempty(json_string_value(json_object_get(j, "linkTarget"))) : "");
-	if (!p->name || !p->link_target) {
-		berth_path_info_free(p);
+	if (!mtime || startswith(mtime, "0001-01-01") || parse_rfc3339_ns(mtime, strlen(mtime), &ns) <= 0)
+		ns = 0;
+	/* Podman names the resolved path of any path here: kept for links only. */
+	berth_path_info *p = path_info_new(json_string_value(json_object_get(j, "name")),
+					   json_is_integer(size) ? (int64_t)json_integer_value(size) : 0, mode, ns,
+					   json_string_value(json_object_get(j, "linkTarget")));
+	if (!p)
 		return BERTH_NOMEM(err);
-	}
 	*out = p;
 	return 0;
 }
