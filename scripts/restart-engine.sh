@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # restart-engine.sh - restart one engine exactly as provision.sh starts it.
 #
-#   restart-engine.sh docker|podman [--down-seconds N]
+#   restart-engine.sh docker|podman|containerd [--down-seconds N]
 #
 # Stops the engine with stop-engines.sh (only an engine that provision.sh
 # started, recorded in /run/berth-provision/<engine>.pid: the same program,
@@ -13,7 +13,9 @@
 #
 # For the events conformance test (BERTH_TEST_RESTART_ENGINES=1). dockerd
 # stops its containers when it stops; the Podman service does not (conmon
-# keeps them), so restarting Podman harms no container.
+# keeps them), so restarting Podman harms no container; nor does restarting
+# containerd (each task's shim keeps it; dockerd, which runs on this
+# containerd, reconnects when it is back, its containers still running).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,8 +31,8 @@ while [ $# -gt 0 ]; do
     shift
 done
 case "$eng" in
-    docker|podman) ;;
-    *) echo "usage: restart-engine.sh docker|podman [--down-seconds N]" >&2; exit 2 ;;
+    docker|podman|containerd) ;;
+    *) echo "usage: restart-engine.sh docker|podman|containerd [--down-seconds N]" >&2; exit 2 ;;
 esac
 [ "$(id -u)" -eq 0 ] || { echo "restart-engine.sh: must run as root" >&2; exit 1; }
 
