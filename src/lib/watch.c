@@ -105,11 +105,12 @@ static tracked *track_find(watch *w, const char *id)
 	return NULL;
 }
 
-static tracked *track_add(watch *w, const char *id)
+/* Follow id, known not to be followed yet; NULL beyond TRACK_MAX or
+ * without memory. */
+static tracked *track_add_new(watch *w, const char *id)
 {
-	tracked *t = track_find(w, id);
-	if (t || w->track_len >= TRACK_MAX)
-		return t;
+	if (w->track_len >= TRACK_MAX)
+		return NULL;
 	tracked *n = array_grow(w->track, &w->track_cap, w->track_len, sizeof *n, 8);
 	if (!n)
 		return NULL;
@@ -117,9 +118,51 @@ static tracked *track_add(watch *w, const char *id)
 	char *copy = strdup(id);
 	if (!copy)
 		return NULL;
-	t = &w->track[w->track_len++];
+	tracked *t = &w->track[w->track_len++];
 	*t = (tracked){ .id = copy };
 	return t;
+}
+
+static tracked *track_add(watch *w, const char *id)
+{
+	tracked *t = track_find(w, id);
+	return t ? t : track_add_new(w, id);
+}
+
+static int by_tracked_id(const void *a, const void *b, void *wp)
+{
+	const watch *w = wp;
+	return strcmp(w->track[*(const size_t *)a].id, w->track[*(const size_t *)b].id);
+}
+
+/* The positions of the followed containers sorted by id, for
+ * track_lookup() until the next add or drop; NULL: no memory. */
+static size_t *track_index(const watch *w)
+{
+	size_t *ix = malloc((w->track_len ? w->track_len : 1) * sizeof *ix);
+	if (!ix)
+		return NULL;
+	for (size_t i = 0; i < w->track_len; i++)
+		ix[i] = i;
+	if (w->track_len)
+		qsort_r(ix, w->track_len, sizeof *ix, by_tracked_id, (void *)w);
+	return ix;
+}
+
+static tracked *track_lookup(watch *w, const size_t *ix, size_t n, const char *id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(id, w->track[ix[mid]].id);
+		if (cmp == 0)
+			return &w->track[ix[mid]];
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
 }
 
 static void track_drop(watch *w, tracked *t)
@@ -460,12 +503,36 @@ static int pend(pending_vec *pv, const watch_source_ops *ops, const char *id, co
 	return 0;
 }
 
-static const watch_container *listed(const watch_list *l, const char *id)
+/* Lookups by id in sorted arrays of pointers (a reconnect compares up to
+ * TRACK_MAX known containers with the list: no pairwise comparison). */
+static int by_listed_id(const void *a, const void *b)
 {
+	return strcmp((*(const watch_container *const *)a)->id, (*(const watch_container *const *)b)->id);
+}
+
+static int by_known_id(const void *a, const void *b)
+{
+	return strcmp((*(const watch_known *const *)a)->id, (*(const watch_known *const *)b)->id);
+}
+
+static const watch_container **listed_index(const watch_list *l)
+{
+	const watch_container **ix = malloc((l->len ? l->len : 1) * sizeof *ix);
+	if (!ix)
+		return NULL;
 	for (size_t i = 0; i < l->len; i++)
-		if (STREQ(l->items[i].id, id))
-			return &l->items[i];
-	return NULL;
+		ix[i] = &l->items[i];
+	if (l->len)
+		qsort(ix, l->len, sizeof *ix, by_listed_id);
+	return ix;
+}
+
+static const watch_container *listed(const watch_container *const *ix, size_t n, const char *id)
+{
+	watch_container key = { .id = (char *)id };
+	const watch_container *kp = &key;
+	const watch_container *const *hit = n ? bsearch(&kp, ix, n, sizeof *ix, by_listed_id) : NULL;
+	return hit ? *hit : NULL;
 }
 
 static bool up(berth_state s)
@@ -510,13 +577,22 @@ int watch_reconcile(berth_event ***out, size_t *out_len, const watch_known *know
 		    const watch_list *now, bool report_new, const watch_source_ops *ops, int64_t now_ns)
 {
 	pending_vec pv = { 0 };
+	_cleanup_free_ const watch_container **now_ix = listed_index(now);
+	_cleanup_free_ const watch_known **known_ix = malloc((n_known ? n_known : 1) * sizeof *known_ix);
+	if (!now_ix || !known_ix)
+		return -ENOMEM;
+	for (size_t j = 0; j < n_known; j++)
+		known_ix[j] = &known[j];
+	if (n_known)
+		qsort(known_ix, n_known, sizeof *known_ix, by_known_id);
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < now->len; i++) {
 		const watch_container *c = &now->items[i];
-		const watch_known *k = NULL;
-		for (size_t j = 0; j < n_known && !k; j++)
-			if (STREQ(known[j].id, c->id))
-				k = &known[j];
+		watch_known key = { .id = c->id };
+		const watch_known *kp = &key;
+		const watch_known *const *hit =
+			n_known ? bsearch(&kp, known_ix, n_known, sizeof *known_ix, by_known_id) : NULL;
+		const watch_known *k = hit ? *hit : NULL;
 		int64_t floor = 0;
 		if (k && k->created_ns && c->created_ns && k->created_ns != c->created_ns) {
 			/* the id went to a new container: the old one ended before */
@@ -531,7 +607,7 @@ int watch_reconcile(berth_event ***out, size_t *out_len, const watch_known *know
 	}
 	for (size_t j = 0; r == 0 && j < n_known; j++) {
 		int64_t floor = 0;
-		if (!listed(now, known[j].id))
+		if (!listed(now_ix, now->len, known[j].id))
 			r = pend_gone(&pv, ops, &known[j], 0, now_ns, &floor);
 	}
 	berth_event **evs = r == 0 ? malloc((pv.len ? pv.len : 1) * sizeof *evs) : NULL;
@@ -575,17 +651,35 @@ static int list_reconcile(watch *w, bool first, berth_error *err)
 	if (watch_reconcile(&evs, &n, known, nk, &l, !first, w->ops, w->listed_ns) < 0)
 		return BERTH_NOMEM(err);
 	/* what the watch knows from now on: the list */
+	_cleanup_free_ const watch_container **ix = listed_index(&l);
+	if (!ix) {
+		for (size_t i = 0; i < n; i++)
+			event_free(evs[i]);
+		free(evs);
+		return BERTH_NOMEM(err);
+	}
 	for (size_t i = w->track_len; i-- > 0;) {
 		tracked *t = &w->track[i];
-		if (!listed(&l, t->id)) {
+		if (!listed(ix, l.len, t->id)) {
 			t->gone = true;
 			t->running = false;
 			t->made_kinds = 0;
 		}
 	}
+	/* the followed ones by id (positions: track_add may move the array) */
+	_cleanup_free_ size_t *tix = track_index(w);
+	size_t nt = w->track_len;
+	if (!tix) {
+		for (size_t i = 0; i < n; i++)
+			event_free(evs[i]);
+		free(evs);
+		return BERTH_NOMEM(err);
+	}
 	for (size_t i = 0; i < l.len; i++) {
 		const watch_container *c = &l.items[i];
-		tracked *t = track_add(w, c->id);
+		tracked *t = track_lookup(w, tix, nt, c->id);
+		if (!t)
+			t = track_add_new(w, c->id);
 		if (!t)
 			continue;   /* beyond TRACK_MAX: not followed */
 		*t = (tracked){ .id = t->id, .state = c->state, .created_ns = c->created_ns,
@@ -593,10 +687,13 @@ static int list_reconcile(watch *w, bool first, berth_error *err)
 				.health = t->health };
 	}
 	r = 0;
+	free(tix);
+	tix = track_index(w);
+	nt = w->track_len;
 	for (size_t i = 0; i < n; i++) {
 		berth_event *ev = evs[i];
 		evs[i] = NULL;
-		tracked *t = track_find(w, ev->id);
+		tracked *t = tix ? track_lookup(w, tix, nt, ev->id) : track_find(w, ev->id);
 		if (t)
 			t->made_kinds |= KIND_BIT(ev->kind);
 		/* a gone one: what the source still knows of it */

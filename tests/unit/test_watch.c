@@ -157,6 +157,55 @@ static void test_reconcile_table(void **state)
 	free_all(evs, n);
 }
 
+/* The watch's full size, listed in another order than known: each known
+ * one is matched by id (not by position), each new one reported. */
+static void test_reconcile_many(void **state)
+{
+	(void)state;
+	enum { N = 4096 };
+	static char ids[N][16], fresh[N / 4][16];
+	static watch_known known[N];
+	for (size_t i = 0; i < N; i++) {
+		snprintf(ids[i], sizeof ids[i], "k%05zu", (i * 7919) % N);   /* a permutation: unique, unsorted */
+		known[i] = (watch_known){ ids[i], BERTH_STATE_RUNNING, 0 };
+	}
+	watch_list l = { 0 };
+	/* from the end: every other one still running, the rest exited, the
+	 * last quarter gone; and a quarter new */
+	for (size_t i = N - N / 4; i-- > 0;)
+		add(&l, ids[i], i % 2 ? BERTH_STATE_RUNNING : BERTH_STATE_EXITED, 1, S(1), S(2), S(3));
+	for (size_t i = 0; i < N / 4; i++) {
+		snprintf(fresh[i], sizeof fresh[i], "new%04zu", i);
+		add(&l, fresh[i], BERTH_STATE_CREATED, -1, S(4), 0, 0);
+	}
+	berth_event **evs = NULL;
+	size_t n = 0;
+	assert_int_equal(watch_reconcile(&evs, &n, known, N, &l, true, &actions, S(300)), 0);
+	size_t died = 0, destroyed = 0, created = 0, other = 0;
+	for (size_t i = 0; i < n; i++) {
+		switch (evs[i]->kind) {
+		case BERTH_EVENT_DIED: died++; break;
+		case BERTH_EVENT_DESTROYED: destroyed++; break;
+		case BERTH_EVENT_CREATED: created++; break;
+		default: other++; break;
+		}
+	}
+	/* exited: (N - N/4) / 2 died; gone: N/4 died + destroyed; new: created */
+	assert_int_equal(died, (N - N / 4) / 2 + N / 4);
+	assert_int_equal(destroyed, N / 4);
+	assert_int_equal(created, N / 4);
+	assert_int_equal(other, 0);
+	char got[8];
+	story(got, evs, n, ids[N - 1]);
+	assert_string_equal(got, "DX");
+	story(got, evs, n, ids[1]);
+	assert_string_equal(got, "");
+	story(got, evs, n, fresh[7]);
+	assert_string_equal(got, "C");
+	free_all(evs, n);
+	watch_list_release(&l);
+}
+
 /* ---- the core over a scripted source ----------------------------------------------- */
 
 #define SUBS 3
@@ -336,6 +385,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reconcile_table),
+		cmocka_unit_test(test_reconcile_many),
 		cmocka_unit_test(test_reconnect_made_once),
 	};
 	return cmocka_run_group_tests_name("watch", tests, NULL, NULL);
