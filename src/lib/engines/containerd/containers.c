@@ -405,6 +405,7 @@ static int delete_task(berth_client *c, const char *id, bool force, berth_error 
 			*err = e;
 		return r;
 	}
+	ctrd_net_down(c, id);
 	return 0;
 }
 

@@ -268,15 +268,20 @@ static int unsupported(const char *field, const char *why, berth_error *err)
 	return berth_fail(err, BERTH_EUNSUPPORTED, "%s: %s on containerd", field, why);
 }
 
+bool ocispec_bridged(const berth_spec *s)
+{
+	return !s->network_mode || STREQ(s->network_mode, "bridge") || STREQ(s->network_mode, "default");
+}
+
 int ocispec_check(const berth_spec *s, berth_error *err)
 {
 	int r = spec_check(s, err);
 	if (r < 0)
 		return r;
-	if (s->n_ports)
-		return unsupported("port", "no published ports (berth sets up no CNI network)", err);
-	if (s->network_mode && !STREQ(s->network_mode, "none") && !STREQ(s->network_mode, "host"))
-		return unsupported("network", "only the modes none and host exist", err);
+	if (!ocispec_bridged(s) && !STREQ(s->network_mode, "none") && !STREQ(s->network_mode, "host"))
+		return unsupported("network", "only berth's bridge and the modes none and host exist", err);
+	if (s->n_ports && !ocispec_bridged(s))
+		return unsupported("port", "published ports need the bridge network", err);
 	for (size_t i = 0; i < s->n_mounts; i++)
 		if (s->mounts[i].kind == SPEC_MOUNT_VOLUME)
 			return unsupported("volume", "no volumes (use a bind mount)", err);
@@ -752,6 +757,8 @@ static json_t *build_linux(ob *b, const berth_spec *s, const ocispec_input *in, 
 			continue;
 		json_t *one = json_object();
 		set(b, one, "type", json_string(kinds[i].type));
+		if (STREQ(kinds[i].type, "network") && in->netns && ocispec_bridged(s))
+			set(b, one, "path", json_string(in->netns));
 		append(b, ns, one);
 	}
 	if (s->sysctl_keys.len) {

@@ -67,10 +67,15 @@ typedef struct ocispec_input {
 	int cap_last;               /* the kernel's last capability; 0: 40 */
 	const oci_device *devices;  /* stat of spec->devices, same order */
 	size_t n_devices;
+	const char *netns;          /* the network namespace file of a bridged container */
 } ocispec_input;
 
+/* Whether the spec's network is berth's bridge (cni.c): no mode, or
+ * "bridge" / "default". */
+bool ocispec_bridged(const berth_spec *spec);
+
 /* Refuse, with BERTH_EUNSUPPORTED naming the field, what containerd cannot
- * honour: published ports, networks other than none and host, named and
+ * honour: networks other than the bridge, none and host, named and
  * anonymous volumes, a restart policy, a log driver or its options, init,
  * auto-remove, joining another container's namespaces, seccomp profiles,
  * AppArmor and SELinux labels, host-gateway. Runs the spec's own checks

@@ -1,0 +1,453 @@
+/* cni.c: the processes and namespaces of the bridge network (see cni.h):
+ * a network namespace per task, the CNI plugins executed per the CNI
+ * specification (the command and container in the environment, the
+ * configuration on stdin, the result or an error on stdout), and the
+ * lifecycle's hooks (ctrd_net_up / ctrd_net_down in lifecycle.h). */
+#include "cni.h"
+#include "lifecycle.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define PLUGIN_TIMEOUT_MS 30000
+#define PLUGIN_OUTPUT_MAX (1 << 20)
+#define NET_RECORD "network.json"
+#define NETNS_FILE "netns"
+
+/* ---- the namespace ------------------------------------------------------------- */
+
+/* The child of cni_netns_create: between fork and _exit only system
+ * calls (the library may have other threads, holding locks). */
+static _Noreturn void netns_child(const char *path)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		_exit(10);
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	memcpy(ifr.ifr_name, "lo", 3);
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		_exit(11);
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		_exit(11);
+	if (mount("/proc/self/ns/net", path, NULL, MS_BIND, NULL) < 0)
+		_exit(12);
+	_exit(0);
+}
+
+int cni_netns_create(const char *path, berth_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
+	if (fd < 0 && errno == EEXIST) {
+		cni_netns_remove(path); /* a leftover of a berth that died */
+		fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
+	}
+	if (fd < 0)
+		return berth_fail_full(err, BERTH_EENGINE, 0, errno, "network namespace %s: %s", path, strerror(errno));
+	close(fd);
+	pid_t pid = fork();
+	if (pid == 0)
+		netns_child(path);
+	int status = 0;
+	if (pid < 0) {
+		int e = errno;
+		unlink(path);
+		return berth_fail_full(err, BERTH_EENGINE, 0, e, "network namespace: fork: %s", strerror(e));
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		cni_netns_remove(path);
+		return berth_fail(err, BERTH_EENGINE, "network namespace %s: %s failed", path,
+				  code == 10 ? "unshare" : code == 11 ? "bringing up lo" : code == 12 ? "the bind mount" : "the child");
+	}
+	return 0;
+}
+
+void cni_netns_remove(const char *path)
+{
+	while (umount2(path, MNT_DETACH) == 0)
+		;
+	unlink(path);
+}
+
+/* ---- running a plugin ------------------------------------------------------------ */
+
+/* Write all of text to fd, read fd_out to EOF into out, within the deadline. */
+static int exchange(sbuf *out, int fd_in, int fd_out, const char *text, int64_t deadline)
+{
+	size_t off = 0, len = strlen(text);
+	if (!len) {
+		close(fd_in);
+		fd_in = -1;
+	}
+	for (;;) {
+		struct pollfd p[2] = { { fd_out, POLLIN, 0 }, { fd_in, POLLOUT, 0 } };
+		int left = remaining_ms(deadline);
+		if (left <= 0)
+			return -ETIMEDOUT;
+		int n = poll(p, fd_in >= 0 ? 2 : 1, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (fd_in >= 0 && (p[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
+			ssize_t w = write(fd_in, text + off, len - off);
+			if (w > 0)
+				off += (size_t)w;
+			if ((w < 0 && errno != EINTR && errno != EAGAIN) || off == len) {
+				close(fd_in);
+				fd_in = -1;
+			}
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			char buf[8192];
+			ssize_t r = read(fd_out, buf, sizeof buf);
+			if (r < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (r <= 0)
+				break;
+			if (out->len + (size_t)r > PLUGIN_OUTPUT_MAX || sbuf_add(out, buf, (size_t)r) < 0) {
+				if (fd_in >= 0)
+					close(fd_in);
+				return -E2BIG;
+			}
+		}
+	}
+	if (fd_in >= 0)
+		close(fd_in);
+	return 0;
+}
+
+/* Execute plugin i with command cmd; its stdout in out. */
+static int run_plugin(sbuf *out, const char *cmd, size_t i, const char *id, const char *netns, const char *conf,
+		      berth_error *err)
+{
+	const char *type = cni_plugin_type(i);
+	char exe[256];
+	snprintf(exe, sizeof exe, "%s/%s", CNI_PLUGIN_DIR, type);
+	if (access(exe, X_OK) < 0)
+		return berth_fail(err, BERTH_EUNAVAILABLE,
+				  "CNI plugin %s is missing (install containernetworking-plugins for bridge networking on "
+				  "containerd)", exe);
+	_cleanup_free_ char *e_cmd = NULL, *e_id = NULL, *e_ns = NULL;
+	if (asprintf(&e_cmd, "CNI_COMMAND=%s", cmd) < 0 || asprintf(&e_id, "CNI_CONTAINERID=%s", id) < 0 ||
+	    asprintf(&e_ns, "CNI_NETNS=%s", netns) < 0)
+		return BERTH_NOMEM(err);
+	char *const envp[] = { e_cmd, e_id, e_ns, (char *)"CNI_IFNAME=" CNI_IFNAME,
+			       (char *)"CNI_PATH=" CNI_PLUGIN_DIR,
+			       /* portmap and firewall run iptables */
+			       (char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+	char *const argv[] = { (char *)type, NULL };
+	int in[2] = { -1, -1 }, outp[2] = { -1, -1 };
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0) {
+		int e = errno;
+		if (in[0] >= 0) {
+			close(in[0]);
+			close(in[1]);
+		}
+		return berth_fail_full(err, BERTH_EENGINE, 0, e, "CNI %s: pipe: %s", type, strerror(e));
+	}
+	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	pid_t pid;
+	int r = posix_spawn(&pid, exe, &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	close(outp[1]);
+	if (r != 0) {
+		close(in[1]);
+		close(outp[0]);
+		return berth_fail_full(err, BERTH_EENGINE, 0, r, "CNI %s: %s", exe, strerror(r));
+	}
+	r = exchange(out, in[1], outp[0], conf, now_ms() + PLUGIN_TIMEOUT_MS);
+	close(outp[0]);
+	if (r < 0)
+		kill(pid, SIGKILL);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r == -ETIMEDOUT)
+		return berth_fail(err, BERTH_ETIMEDOUT, "CNI %s %s: no answer within %d ms", type, cmd, PLUGIN_TIMEOUT_MS);
+	if (r < 0)
+		return berth_fail_full(err, BERTH_EENGINE, 0, -r, "CNI %s %s: %s", type, cmd, strerror(-r));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	char msg[512];
+	int code = cni_error_text(msg, sizeof msg, out->data ? out->data : "", out->len);
+	if (code < 0)
+		return berth_fail(err, BERTH_EENGINE, "CNI %s %s failed (status %d) without an error reply", type, cmd,
+				  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	return berth_fail_full(err, BERTH_EENGINE, code, 0, "CNI %s %s: %s", type, cmd, msg);
+}
+
+/* Free host ports for the ports with none: sockets bound to port 0, kept
+ * open until all are chosen so two ports never get the same one. */
+static int choose_host_ports(cni_port *ports, size_t n, berth_error *err)
+{
+	int fds[n ? n : 1];
+	int r = 0;
+	for (size_t i = 0; i < n; i++) {
+		fds[i] = -1;
+		if (ports[i].host_port || r < 0)
+			continue;
+		struct sockaddr_storage ss = { 0 };
+		socklen_t sl;
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+		if (!ports[i].host_ip[0] || inet_pton(AF_INET, ports[i].host_ip, &a4->sin_addr) == 1) {
+			a4->sin_family = AF_INET;
+			sl = sizeof *a4;
+		} else if (inet_pton(AF_INET6, ports[i].host_ip, &a6->sin6_addr) == 1) {
+			a6->sin6_family = AF_INET6;
+			sl = sizeof *a6;
+		} else {
+			r = berth_fail(err, BERTH_EINVAL, "port: host address \"%s\" is no IP address", ports[i].host_ip);
+			continue;
+		}
+		int type = STREQ(ports[i].proto, "udp") ? SOCK_DGRAM : SOCK_STREAM;
+		fds[i] = socket(ss.ss_family, type | SOCK_CLOEXEC, 0);
+		if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&ss, sl) < 0 ||
+		    getsockname(fds[i], (struct sockaddr *)&ss, &sl) < 0) {
+			r = berth_fail_full(err, BERTH_EENGINE, 0, errno, "port: no free host port on %s: %s",
+					    ports[i].host_ip[0] ? ports[i].host_ip : "0.0.0.0", strerror(errno));
+			continue;
+		}
+		ports[i].host_port = ntohs(ss.ss_family == AF_INET ? a4->sin_port : a6->sin6_port);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
+
+int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, berth_error *err)
+{
+	int first = 0;
+	for (size_t k = CNI_N_PLUGINS; k-- > 0;) {
+		_cleanup_free_ char *conf = NULL;
+		_cleanup_sbuf_ sbuf out = SBUF_INIT;
+		berth_error e = BERTH_ERROR_INIT;
+		int r = cni_plugin_conf(&conf, k, NULL, ports, n_ports, &e);
+		if (r == 0)
+			r = run_plugin(&out, "DEL", k, id, netns, conf, &e);
+		if (r < 0 && first == 0) {
+			first = r;
+			if (err)
+				*err = e;
+		}
+	}
+	return first;
+}
+
+int cni_add(cni_net *out, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
+	    berth_error *err)
+{
+	_cleanup_free_ cni_port *p = calloc(n_ports ? n_ports : 1, sizeof *p);
+	if (!p)
+		return BERTH_NOMEM(err);
+	if (n_ports)
+		memcpy(p, ports, n_ports * sizeof *p);
+	int r = choose_host_ports(p, n_ports, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *prev = NULL;
+	for (size_t i = 0; i < CNI_N_PLUGINS; i++) {
+		_cleanup_free_ char *conf = NULL;
+		_cleanup_sbuf_ sbuf res = SBUF_INIT;
+		if ((r = cni_plugin_conf(&conf, i, prev, p, n_ports, err)) < 0 ||
+		    (r = run_plugin(&res, "ADD", i, id, netns, conf, err)) < 0)
+			break;
+		free(prev);
+		if (!(prev = sbuf_steal(&res))) {
+			r = BERTH_NOMEM(err);
+			break;
+		}
+	}
+	cni_net n = { 0 };
+	if (r == 0)
+		r = cni_result_parse(&n, prev, strlen(prev), err);
+	if (r < 0) {
+		cni_del(id, netns, p, n_ports, NULL);
+		return r;
+	}
+	n.ports = TAKE_PTR(p);
+	n.n_ports = n_ports;
+	*out = n;
+	return 0;
+}
+
+/* ---- the lifecycle's hooks ------------------------------------------------------- */
+
+static int state_path(char *out, size_t size, const berth_client *c, const char *id, const char *name)
+{
+	char dir[3072];
+	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+		return -ENAMETOOLONG;
+	int n = snprintf(out, size, "%s/%s", dir, name);
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+int ctrd_netns_path(char *out, size_t size, const berth_client *c, const char *id)
+{
+	return state_path(out, size, c, id, NETNS_FILE);
+}
+
+static int write_text(const char *path, const char *text)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	for (size_t off = 0, len = strlen(text); off < len;) {
+		ssize_t w = write(fd, text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -errno;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+/* The container's /etc/hosts names it on its address now. */
+static int hosts_update(const berth_client *c, const char *id, const char *ip)
+{
+	char hosts[4096], hostname[4096];
+	if (state_path(hosts, sizeof hosts, c, id, "hosts") < 0 || state_path(hostname, sizeof hostname, c, id, "hostname") < 0)
+		return -ENAMETOOLONG;
+	_cleanup_free_ char *text = NULL, *name = NULL, *updated = NULL;
+	size_t len;
+	if (read_file(hosts, 1 << 20, &text, &len) < 0 || read_file(hostname, 4096, &name, &len) < 0)
+		return 0; /* a mount of the spec's own in their place */
+	name[strcspn(name, "\n")] = '\0';
+	if (!*name)
+		return 0;
+	if (cni_hosts_with_ip(&updated, text, name, ip) < 0)
+		return -ENOMEM;
+	return write_text(hosts, updated);
+}
+
+int ctrd_net_up(const berth_client *c, const char *id, const char *network, const char *ports_label, berth_error *err)
+{
+	if (!network || !STREQ(network, "bridge"))
+		return 0;
+	ctrd_net_down(c, id); /* a leftover of a task berth did not see end */
+	char netns[4096], record[4096];
+	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || state_path(record, sizeof record, c, id, NET_RECORD) < 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
+	_cleanup_free_ cni_port *ports = NULL;
+	size_t n_ports = 0;
+	int r = cni_ports_parse(&ports, &n_ports, ports_label, strlen(strempty(ports_label)), err);
+	if (r < 0)
+		return r;
+	if ((r = cni_netns_create(netns, err)) < 0)
+		return r;
+	cni_net net = { 0 };
+	if ((r = cni_add(&net, id, netns, ports, n_ports, err)) < 0) {
+		cni_netns_remove(netns);
+		return r;
+	}
+	_cleanup_free_ char *text = NULL;
+	r = cni_net_format(&text, &net);
+	if (r == 0)
+		r = write_text(record, text);
+	if (r == 0)
+		r = hosts_update(c, id, net.ip);
+	if (r < 0) {
+		cni_del(id, netns, net.ports, net.n_ports, NULL);
+		cni_netns_remove(netns);
+		unlink(record);
+		cni_net_release(&net);
+		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "%s: %s", record, strerror(-r));
+	}
+	cni_net_release(&net);
+	return 0;
+}
+
+void ctrd_net_down(const berth_client *c, const char *id)
+{
+	char netns[4096], record[4096];
+	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || state_path(record, sizeof record, c, id, NET_RECORD) < 0)
+		return;
+	struct stat st;
+	bool has_ns = lstat(netns, &st) == 0, has_record = lstat(record, &st) == 0;
+	if (!has_ns && !has_record)
+		return;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	cni_net net = { 0 };
+	if (has_record && read_file(record, 1 << 20, &text, &len) == 0)
+		(void)cni_net_parse(&net, text, len, NULL);
+	/* without a record (an ADD that did not finish) the plugins find what
+	 * is theirs by the container id */
+	cni_del(id, netns, net.ports, net.n_ports, NULL);
+	cni_net_release(&net);
+	cni_netns_remove(netns);
+	unlink(record);
+}
+
+/* inspect's order: container port, protocol, host address */
+static int port_cmp(const void *a, const void *b)
+{
+	const port_info *p = a, *q = b;
+	if (p->container_port != q->container_port)
+		return p->container_port < q->container_port ? -1 : 1;
+	int d = strcmp(p->proto, q->proto);
+	return d ? d : strcmp(p->host_ip, q->host_ip);
+}
+
+int ctrd_net_inspect(berth_container_info *x, const berth_client *c, const char *id)
+{
+	char record[4096];
+	if (state_path(record, sizeof record, c, id, NET_RECORD) < 0)
+		return 0;
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	cni_net net = { 0 };
+	if (read_file(record, 1 << 20, &text, &len) < 0 || cni_net_parse(&net, text, len, NULL) < 0)
+		return 0;
+	int r = 0;
+	if (!(x->networks = calloc(1, sizeof *x->networks)) || (net.n_ports && !(x->ports = calloc(net.n_ports, sizeof *x->ports))))
+		r = -ENOMEM;
+	if (r == 0) {
+		network_info *ni = &x->networks[x->networks_len++];
+		ni->name = strdup(CNI_INSPECT_NAME);
+		ni->ipv4 = strdup(net.ip);
+		ni->ipv6 = strdup("");
+		ni->gateway = strdup(net.gateway);
+		ni->mac = strdup(net.mac);
+		if (!ni->name || !ni->ipv4 || !ni->ipv6 || !ni->gateway || !ni->mac)
+			r = -ENOMEM;
+	}
+	for (size_t i = 0; r == 0 && i < net.n_ports; i++) {
+		port_info *pi = &x->ports[x->ports_len++];
+		pi->container_port = net.ports[i].container_port;
+		pi->host_port = net.ports[i].host_port;
+		snprintf(pi->proto, sizeof pi->proto, "%s", net.ports[i].proto);
+		pi->host_ip = strdup(net.ports[i].host_ip[0] ? net.ports[i].host_ip : "0.0.0.0");
+		if (!pi->host_ip)
+			r = -ENOMEM;
+	}
+	cni_net_release(&net);
+	if (r == 0 && x->ports_len > 1)
+		qsort(x->ports, x->ports_len, sizeof *x->ports, port_cmp);
+	return r;
+}
