@@ -676,8 +676,6 @@ static void test_published_port(void **state)
 {
 	(void)state;
 	need_engine();
-	if (containerd())
-		ports_unsupported_pass();
 	berth_error err = BERTH_ERROR_INIT;
 	const char *cmd[] = { "sh", "-c",
 			      "mkdir -p /www && echo berth-port-ok > /www/index.html && exec httpd -f -p 8080 -h /www" };
@@ -690,10 +688,51 @@ static void test_published_port(void **state)
 	assert_true(port > 0);
 	assert_string_equal(ip, "127.0.0.1");
 	assert_int_equal(berth_container_info_port_count(x), 1);
+	/* the default network: an address, its gateway and a MAC */
+	assert_int_equal(berth_container_info_network_count(x), 1);
+	assert_string_equal(berth_container_info_network_name(x, 0), "bridge");
+	char addr[64];
+	snprintf(addr, sizeof addr, "%s", berth_container_info_network_ipv4(x, 0));
+	assert_true(strlen(addr) >= 7);
+	assert_true(strlen(berth_container_info_network_gateway(x, 0)) >= 7);
+	assert_int_equal(strlen(berth_container_info_network_mac(x, 0)), 17);
 	berth_container_info_free(x);
 	const char *reply = http_get(port);
 	if (!strstr(reply, "berth-port-ok"))
 		fail_msg("GET http://127.0.0.1:%d/ gave: %.200s", port, reply);
+	if (containerd()) {
+		/* berth's bridge is the one network there: named ones are refused */
+		berth_spec *named = base("port-named", IMAGE, SLEEP, 2);
+		assert_ok(berth_spec_set_network_mode(named, "berth-named-net", &err), &err);
+		expect_refused(named, "network");
+		/* the container's own name is on its address in /etc/hosts */
+		const char *hosts = slurp("/proc/%ld/root/etc/hosts", pid_of(id));
+		if (!strstr(hosts, addr))
+			fail_msg("/etc/hosts lacks %s: %s", addr, hosts);
+		/* a restart gets the network again, the ports still answer */
+		assert_ok(berth_container_restart(client, id, 0, &err), &err);
+		x = inspect(id);
+		port = berth_container_info_host_port(x, 8080, "tcp", &ip);
+		berth_container_info_free(x);
+		reply = http_get(port);
+		if (!strstr(reply, "berth-port-ok"))
+			fail_msg("after a restart GET http://127.0.0.1:%d/ gave: %.200s", port, reply);
+		x = inspect(id);
+		snprintf(addr, sizeof addr, "%s", berth_container_info_network_ipv4(x, 0));
+		berth_container_info_free(x);
+		char full[80];
+		snprintf(full, sizeof full, "%s", id);
+		discard(id);
+		/* nothing left: no namespace mount, no rule naming the container,
+		 * no address lease */
+		assert_null(strstr(slurp("/proc/self/mountinfo"), full));
+		char cmdline[256];
+		snprintf(cmdline, sizeof cmdline, "iptables-save 2>/dev/null | grep -q %s", full);
+		assert_int_not_equal(system(cmdline), 0);
+		snprintf(cmdline, sizeof cmdline, "test -e /var/lib/berth/cni/networks/berth/%s", addr);
+		assert_int_not_equal(system(cmdline), 0);
+		return;
+	}
 	discard(id);
 }
 
