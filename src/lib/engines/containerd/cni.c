@@ -25,6 +25,7 @@
 #define PLUGIN_OUTPUT_MAX (1 << 20)
 #define NET_RECORD "network.json"
 #define NETNS_FILE "netns"
+#define ADD_RESULT "cni-result.json"
 
 /* ---- the namespace ------------------------------------------------------------- */
 
@@ -239,14 +240,15 @@ static int choose_host_ports(cni_port *ports, size_t n, berth_error *err)
 	return r;
 }
 
-int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, berth_error *err)
+int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, const char *result,
+	    berth_error *err)
 {
 	int first = 0;
 	for (size_t k = CNI_N_PLUGINS; k-- > 0;) {
 		_cleanup_free_ char *conf = NULL;
 		_cleanup_sbuf_ sbuf out = SBUF_INIT;
 		berth_error e = BERTH_ERROR_INIT;
-		int r = cni_plugin_conf(&conf, k, NULL, ports, n_ports, &e);
+		int r = cni_plugin_conf(&conf, k, result, ports, n_ports, &e);
 		if (r == 0)
 			r = run_plugin(&out, "DEL", k, id, netns, conf, &e);
 		if (r < 0 && first == 0) {
@@ -258,7 +260,7 @@ int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_p
 	return first;
 }
 
-int cni_add(cni_net *out, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
+int cni_add(cni_net *out, char **result, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
 	    berth_error *err)
 {
 	_cleanup_free_ cni_port *p = calloc(n_ports ? n_ports : 1, sizeof *p);
@@ -286,12 +288,13 @@ int cni_add(cni_net *out, const char *id, const char *netns, const cni_port *por
 	if (r == 0)
 		r = cni_result_parse(&n, prev, strlen(prev), err);
 	if (r < 0) {
-		cni_del(id, netns, p, n_ports, NULL);
+		cni_del(id, netns, p, n_ports, prev, NULL);
 		return r;
 	}
 	n.ports = TAKE_PTR(p);
 	n.n_ports = n_ports;
 	*out = n;
+	*result = TAKE_PTR(prev);
 	return 0;
 }
 
@@ -350,8 +353,9 @@ int ctrd_net_up(const berth_client *c, const char *id, const char *network, cons
 	if (!network || !STREQ(network, "bridge"))
 		return 0;
 	ctrd_net_down(c, id); /* a leftover of a task berth did not see end */
-	char netns[4096], record[4096];
-	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || state_path(record, sizeof record, c, id, NET_RECORD) < 0)
+	char netns[4096], record[4096], saved[4096];
+	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || state_path(record, sizeof record, c, id, NET_RECORD) < 0 ||
+	    state_path(saved, sizeof saved, c, id, ADD_RESULT) < 0)
 		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
 	_cleanup_free_ cni_port *ports = NULL;
 	size_t n_ports = 0;
@@ -361,20 +365,24 @@ int ctrd_net_up(const berth_client *c, const char *id, const char *network, cons
 	if ((r = cni_netns_create(netns, err)) < 0)
 		return r;
 	cni_net net = { 0 };
-	if ((r = cni_add(&net, id, netns, ports, n_ports, err)) < 0) {
+	_cleanup_free_ char *result = NULL;
+	if ((r = cni_add(&net, &result, id, netns, ports, n_ports, err)) < 0) {
 		cni_netns_remove(netns);
 		return r;
 	}
 	_cleanup_free_ char *text = NULL;
-	r = cni_net_format(&text, &net);
+	r = write_text(saved, result);
+	if (r == 0)
+		r = cni_net_format(&text, &net);
 	if (r == 0)
 		r = write_text(record, text);
 	if (r == 0)
 		r = hosts_update(c, id, net.ip);
 	if (r < 0) {
-		cni_del(id, netns, net.ports, net.n_ports, NULL);
+		cni_del(id, netns, net.ports, net.n_ports, result, NULL);
 		cni_netns_remove(netns);
 		unlink(record);
+		unlink(saved);
 		cni_net_release(&net);
 		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "%s: %s", record, strerror(-r));
 	}
@@ -384,24 +392,28 @@ int ctrd_net_up(const berth_client *c, const char *id, const char *network, cons
 
 void ctrd_net_down(const berth_client *c, const char *id)
 {
-	char netns[4096], record[4096];
-	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || state_path(record, sizeof record, c, id, NET_RECORD) < 0)
+	char netns[4096], record[4096], saved[4096];
+	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || state_path(record, sizeof record, c, id, NET_RECORD) < 0 ||
+	    state_path(saved, sizeof saved, c, id, ADD_RESULT) < 0)
 		return;
 	struct stat st;
 	bool has_ns = lstat(netns, &st) == 0, has_record = lstat(record, &st) == 0;
 	if (!has_ns && !has_record)
 		return;
-	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ char *text = NULL, *result = NULL;
 	size_t len = 0;
 	cni_net net = { 0 };
 	if (has_record && read_file(record, 1 << 20, &text, &len) == 0)
 		(void)cni_net_parse(&net, text, len, NULL);
-	/* without a record (an ADD that did not finish) the plugins find what
-	 * is theirs by the container id */
-	cni_del(id, netns, net.ports, net.n_ports, NULL);
+	if (read_file(saved, 1 << 20, &result, &len) < 0)
+		result = NULL;
+	/* without a record (an ADD that did not finish) bridge and portmap
+	 * find what is theirs by the container id */
+	cni_del(id, netns, net.ports, net.n_ports, result, NULL);
 	cni_net_release(&net);
 	cni_netns_remove(netns);
 	unlink(record);
+	unlink(saved);
 }
 
 /* inspect's order: container port, protocol, host address */

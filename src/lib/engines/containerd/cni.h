@@ -95,14 +95,18 @@ void cni_netns_remove(const char *path);
 /* ADD the container to the network: each plugin in order, the previous
  * one's result given to the next. Host ports 0 are chosen first (a free
  * port of the host). On failure what was added is deleted again.
- * out->ports takes the ports (with their host ports).
+ * out->ports takes the ports (with their host ports), *result the last
+ * plugin's result (DEL needs it).
  * 0; BERTH_EENGINE (a plugin failed: its message); BERTH_EUNAVAILABLE (no
  * plugins in CNI_PLUGIN_DIR); BERTH_ETIMEDOUT; BERTH_ENOMEM. */
-int cni_add(cni_net *out, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
+int cni_add(cni_net *out, char **result, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
 	    berth_error *err);
-/* DEL: each plugin in reverse order with the same configuration; what is
- * gone already is fine. Runs every plugin even when one fails; the first
- * error is returned. */
-int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, berth_error *err);
+/* DEL: each plugin in reverse order with the same configuration and the
+ * ADD's result as prevResult (result: NULL when there is none; firewall
+ * then finds nothing of the container's to remove); what is gone already
+ * is fine. Runs every plugin even when one fails; the first error is
+ * returned. */
+int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, const char *result,
+	    berth_error *err);
 
 #endif
