@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 30
+plan 31
 
 C="berth-t-$RUN-busy"
 PUBLISH=(-p 127.0.0.1::8080)
@@ -70,6 +70,8 @@ check "diff of a missing container exits 1" [ "$rc" = 1 ]
 # ---- port ----------------------------------------------------------------------
 run "$B" -E "$E" port "$C" 8080/tcp
 check "port PORT/PROTO prints the host address" bash -c "grep -Eqx '127.0.0.1:[0-9]+' <<<'$out'"
+run "$B" -E "$E" ps
+check "ps lists the published port" bash -c 'grep -F -- "$1" <<<"$2" | grep -Eq "127.0.0.1:[0-9]+->8080/tcp"' _ "$C" "$out"
 
 # ---- cp ------------------------------------------------------------------------
 mkdir -p "$TMP/tree/sub"

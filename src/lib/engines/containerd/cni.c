@@ -463,3 +463,26 @@ int ctrd_net_inspect(berth_container_info *x, const berth_client *c, const char 
 		qsort(x->ports, x->ports_len, sizeof *x->ports, port_cmp);
 	return r;
 }
+
+char *ctrd_net_ports_text(const berth_client *c, const char *id)
+{
+	char record[4096];
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	cni_net net = { 0 };
+	if (state_path(record, sizeof record, c, id, NET_RECORD) < 0 || read_file(record, 1 << 20, &text, &len) < 0 ||
+	    cni_net_parse(&net, text, len, NULL) < 0)
+		return strdup("");
+	_cleanup_sbuf_ sbuf b = SBUF_INIT;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < net.n_ports; i++) {
+		const char *ip = net.ports[i].host_ip[0] ? net.ports[i].host_ip : "0.0.0.0";
+		bool v6 = strchr(ip, ':') != NULL;
+		r = sbuf_printf(&b, "%s%s%s%s:%d->%d/%s", i ? ", " : "", v6 ? "[" : "", ip, v6 ? "]" : "",
+				net.ports[i].host_port, net.ports[i].container_port, net.ports[i].proto);
+	}
+	cni_net_release(&net);
+	if (r < 0)
+		return NULL;
+	return b.data ? sbuf_steal(&b) : strdup("");
+}

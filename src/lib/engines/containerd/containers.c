@@ -120,7 +120,8 @@ static bool state_wanted(berth_state s, const berth_list_options *o)
 	return o->all || s == BERTH_STATE_RUNNING || s == BERTH_STATE_PAUSED;
 }
 
-static int fill_entry(berth_container_entry *e, const ctrd_container *k, berth_state st, int code)
+static int fill_entry(berth_container_entry *e, const berth_client *c, const ctrd_container *k, berth_state st,
+		      int code)
 {
 	e->state = st;
 	e->created = k->created_at ? (int64_t)k->created_at->seconds : 0;
@@ -147,7 +148,8 @@ static int fill_entry(berth_container_entry *e, const ctrd_container *k, berth_s
 	e->image = strdup(strempty(k->image));
 	e->command = cmd ? TAKE_PTR(cmd) : strdup("");
 	e->status = strdup(status);
-	e->ports = strdup("");
+	/* the published ports while the task runs, as Docker lists them */
+	e->ports = st == BERTH_STATE_RUNNING || st == BERTH_STATE_PAUSED ? ctrd_net_ports_text(c, k->id) : strdup("");
 	if (!e->id || !e->name || !e->image || !e->command || !e->status || !e->ports ||
 	    user_labels(&e->label_keys, &e->label_values, k) < 0)
 		return -ENOMEM;
@@ -206,7 +208,7 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 		berth_state st = listed_state(k, tl, &code, &finished);
 		if (!state_wanted(st, o))
 			continue;
-		r = fill_entry(&l->items[l->len++], k, st, code);
+		r = fill_entry(&l->items[l->len++], c, k, st, code);
 		if (r < 0) {
 			berth_container_list_free(l);
 			return BERTH_NOMEM(err);

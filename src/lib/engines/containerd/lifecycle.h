@@ -128,6 +128,9 @@ void ctrd_net_down(const struct berth_client *c, const char *id);
 /* Fill x's networks and ports from the record (nothing without one).
  * 0 or -ENOMEM. */
 int ctrd_net_inspect(berth_container_info *x, const struct berth_client *c, const char *id);
+/* The list's ports column from the record: "127.0.0.1:32768->80/tcp, ...",
+ * "" without a record; NULL when memory is short. */
+char *ctrd_net_ports_text(const struct berth_client *c, const char *id);
 
 /* exec.c (see exec.h) */
 int ctrd_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
