@@ -245,6 +245,8 @@ int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_p
 {
 	int first = 0;
 	for (size_t k = CNI_N_PLUGINS; k-- > 0;) {
+		if (k == CNI_PORTMAP && !n_ports)
+			continue;
 		_cleanup_free_ char *conf = NULL;
 		_cleanup_sbuf_ sbuf out = SBUF_INIT;
 		berth_error e = BERTH_ERROR_INIT;
@@ -273,6 +275,8 @@ int cni_add(cni_net *out, char **result, const char *id, const char *netns, cons
 		return r;
 	_cleanup_free_ char *prev = NULL;
 	for (size_t i = 0; i < CNI_N_PLUGINS; i++) {
+		if (i == CNI_PORTMAP && !n_ports)
+			continue; /* nothing to map: one process (and its iptables runs) less each way */
 		_cleanup_free_ char *conf = NULL;
 		_cleanup_sbuf_ sbuf res = SBUF_INIT;
 		if ((r = cni_plugin_conf(&conf, i, prev, p, n_ports, err)) < 0 ||

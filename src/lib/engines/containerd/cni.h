@@ -31,6 +31,7 @@
 
 /* The plugins of the network, in ADD order. */
 #define CNI_N_PLUGINS 3
+#define CNI_PORTMAP 1              /* its index: skipped without published ports */
 const char *cni_plugin_type(size_t i);
 
 /* A published port as portmap reads it (runtimeConfig.portMappings). */

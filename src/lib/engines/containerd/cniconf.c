@@ -76,7 +76,7 @@ int cni_plugin_conf(char **out, size_t i, const char *prev_result, const cni_por
 	    json_object_set_new(conf, "name", json_string(CNI_NETWORK)) < 0 ||
 	    (prev && json_object_set(conf, "prevResult", prev) < 0))
 		return BERTH_NOMEM(err);
-	if (i == 1) {
+	if (i == CNI_PORTMAP) {
 		json_t *pm = ports_json(ports, n_ports);
 		if (!pm || json_object_set_new(conf, "runtimeConfig", json_pack("{s:o}", "portMappings", pm)) < 0)
 			return BERTH_NOMEM(err);
