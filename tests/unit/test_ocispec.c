@@ -303,6 +303,12 @@ static void test_bridge_spec(void **state)
 	json_decref(j);
 	assert_ok(berth_spec_set_network_mode(s, "bridge", &err), &err);
 	assert_true(ocispec_bridged(s));
+	assert_ok(berth_spec_add_extra_host(s, "gw", "host-gateway", &err), &err);
+	assert_ok(ocispec_check(s, &err), &err);
+	char *hosts = NULL;
+	assert_ok(ocispec_hosts_file(&hosts, s, "web", NULL, &err), &err);
+	assert_non_null(strstr(hosts, CNI_GATEWAY "\tgw\n"));
+	free(hosts);
 	assert_ok(berth_spec_set_network_mode(s, "none", &err), &err);
 	assert_false(ocispec_bridged(s));
 	assert_true(ocispec_check(s, &err) < 0);
@@ -452,8 +458,9 @@ static void test_refused(void **state)
 			r = berth_spec_set_pid_mode(s, "container:other", &err);
 		else if (STREQ(f, "ipc"))
 			r = berth_spec_set_ipc_mode(s, "container:other", &err);
-		else if (STREQ(f, "add-host"))
-			r = berth_spec_add_extra_host(s, "gw", "host-gateway", &err);
+		else if (STREQ(f, "add-host")) /* with the bridge it is its gateway */
+			r = berth_spec_add_extra_host(s, "gw", "host-gateway", &err) ||
+			    berth_spec_set_network_mode(s, "none", &err);
 		else if (STREQ(f, "security-opt"))
 			r = berth_spec_add_security_opt(s, "apparmor=docker-default", &err);
 		else if (STREQ(f, "user"))

@@ -2,6 +2,7 @@
  * default mounts, capabilities, masked paths and device rules), from the
  * image config and a berth_spec. Pure: see specgen.h. */
 #include "specgen.h"
+#include "cni.h"
 
 #include "util/sha256.h"
 
@@ -302,9 +303,9 @@ int ocispec_check(const berth_spec *s, berth_error *err)
 		return unsupported("pid", "only the modes host and private exist", err);
 	if (s->ipc_mode && startswith(s->ipc_mode, "container:"))
 		return unsupported("ipc", "no joining another container's IPC namespace", err);
-	for (size_t i = 0; i < s->extra_hosts.len; i++)
+	for (size_t i = 0; i < s->extra_hosts.len && !ocispec_bridged(s); i++)
 		if (endswith(s->extra_hosts.items[i], ":host-gateway"))
-			return unsupported("add-host", "no host-gateway (there is no bridge)", err);
+			return unsupported("add-host", "host-gateway needs the bridge network", err);
 	for (size_t i = 0; i < s->security_opts.len; i++) {
 		const char *o = s->security_opts.items[i];
 		size_t kn = strcspn(o, "=:");
@@ -923,8 +924,10 @@ int ocispec_hosts_file(char **out, const berth_spec *s, const char *hostname, co
 	for (size_t i = 0; r == 0 && i < s->extra_hosts.len; i++) {
 		const char *e = s->extra_hosts.items[i];
 		const char *colon = strchr(e, ':');
-		if (colon)
-			r = sbuf_printf(&t, "%s\t%.*s\n", colon + 1, (int)(colon - e), e);
+		/* the host as the bridge's gateway, as Docker has it */
+		const char *addr = colon && STREQ(colon + 1, "host-gateway") ? CNI_GATEWAY : colon ? colon + 1 : NULL;
+		if (addr)
+			r = sbuf_printf(&t, "%s\t%.*s\n", addr, (int)(colon - e), e);
 	}
 	if (r < 0 || !(*out = sbuf_steal(&t)))
 		return BERTH_NOMEM(err);
