@@ -318,20 +318,11 @@ int ctrd_netns_path(char *out, size_t size, const berth_client *c, const char *i
 	return state_path(out, size, c, id, NETNS_FILE);
 }
 
-static int write_text(const char *path, const char *text)
+/* Write the file name of the container's state directory. */
+static int write_state(const berth_client *c, const char *id, const char *name, const char *text)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	for (size_t off = 0, len = strlen(text); off < len;) {
-		ssize_t w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -errno;
-		off += (size_t)w;
-	}
-	return 0;
+	char dir[3072];
+	return ctrd_state_dir(dir, sizeof dir, c, id) < 0 ? -ENAMETOOLONG : ctrd_write_file(dir, name, text);
 }
 
 /* The container's /etc/hosts names it on its address now. */
@@ -349,7 +340,7 @@ static int hosts_update(const berth_client *c, const char *id, const char *ip)
 		return 0;
 	if (cni_hosts_with_ip(&updated, text, name, ip) < 0)
 		return -ENOMEM;
-	return write_text(hosts, updated);
+	return write_state(c, id, "hosts", updated);
 }
 
 int ctrd_net_up(const berth_client *c, const char *id, const char *network, const char *ports_label, berth_error *err)
@@ -375,11 +366,11 @@ int ctrd_net_up(const berth_client *c, const char *id, const char *network, cons
 		return r;
 	}
 	_cleanup_free_ char *text = NULL;
-	r = write_text(saved, result);
+	r = write_state(c, id, ADD_RESULT, result);
 	if (r == 0)
 		r = cni_net_format(&text, &net);
 	if (r == 0)
-		r = write_text(record, text);
+		r = write_state(c, id, NET_RECORD, text);
 	if (r == 0)
 		r = hosts_update(c, id, net.ip);
 	if (r < 0) {
@@ -420,16 +411,6 @@ void ctrd_net_down(const berth_client *c, const char *id)
 	unlink(saved);
 }
 
-/* inspect's order: container port, protocol, host address */
-static int port_cmp(const void *a, const void *b)
-{
-	const port_info *p = a, *q = b;
-	if (p->container_port != q->container_port)
-		return p->container_port < q->container_port ? -1 : 1;
-	int d = strcmp(p->proto, q->proto);
-	return d ? d : strcmp(p->host_ip, q->host_ip);
-}
-
 int ctrd_net_inspect(berth_container_info *x, const berth_client *c, const char *id)
 {
 	char record[4096];
@@ -464,7 +445,7 @@ int ctrd_net_inspect(berth_container_info *x, const berth_client *c, const char 
 	}
 	cni_net_release(&net);
 	if (r == 0 && x->ports_len > 1)
-		qsort(x->ports, x->ports_len, sizeof *x->ports, port_cmp);
+		qsort(x->ports, x->ports_len, sizeof *x->ports, port_info_cmp);
 	return r;
 }
 

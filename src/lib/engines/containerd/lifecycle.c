@@ -105,7 +105,7 @@ static int make_dirs(const char *path)
 	return mkdir(buf, 0711) < 0 && errno != EEXIST ? -errno : 0;
 }
 
-static int write_file(const char *dir, const char *name, const char *text)
+int ctrd_write_file(const char *dir, const char *name, const char *text)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -461,8 +461,8 @@ static int write_etc(const char *dir, const berth_spec *s, const char *hostname,
 	_cleanup_free_ char *name_line = NULL;
 	if (asprintf(&name_line, "%s\n", hostname) < 0)
 		return BERTH_NOMEM(err);
-	if ((r = write_file(dir, OCISPEC_HOSTS, hosts)) < 0 || (r = write_file(dir, OCISPEC_RESOLV, resolv)) < 0 ||
-	    (r = write_file(dir, OCISPEC_HOSTNAME, name_line)) < 0)
+	if ((r = ctrd_write_file(dir, OCISPEC_HOSTS, hosts)) < 0 || (r = ctrd_write_file(dir, OCISPEC_RESOLV, resolv)) < 0 ||
+	    (r = ctrd_write_file(dir, OCISPEC_HOSTNAME, name_line)) < 0)
 		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "state directory %s: %s", dir, strerror(-r));
 	return 0;
 }

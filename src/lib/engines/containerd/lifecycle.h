@@ -65,6 +65,9 @@ int ctrd_mounts_of(struct Containerd__Services__Snapshots__V1__MountsResponse **
 int ctrd_state_dir(char *out, size_t size, const struct berth_client *c, const char *id);
 /* Remove it and what is in it; a missing one is fine. */
 void ctrd_state_dir_remove(const struct berth_client *c, const char *id);
+/* Write text as the file dir/name (created or truncated, mode 0644).
+ * 0 or -errno. */
+int ctrd_write_file(const char *dir, const char *name, const char *text);
 /* The log file of a container ($state/container.log). */
 int ctrd_log_path(char *out, size_t size, const struct berth_client *c, const char *id);
 
