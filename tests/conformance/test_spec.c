@@ -706,6 +706,11 @@ static void test_published_port(void **state)
 		berth_spec *named = base("port-named", IMAGE, SLEEP, 2);
 		assert_ok(berth_spec_set_network_mode(named, "berth-named-net", &err), &err);
 		expect_refused(named, "network");
+		/* the reply went out of its eth0: stats count it */
+		berth_stats *st = NULL;
+		assert_ok(berth_container_stats(&st, client, id, &err), &err);
+		assert_true(berth_stats_net_tx(st) > 0 && berth_stats_net_rx(st) > 0);
+		berth_stats_free(st);
 		/* the container's own name is on its address in /etc/hosts */
 		const char *hosts = slurp("/proc/%ld/root/etc/hosts", pid_of(id));
 		if (!strstr(hosts, addr))

@@ -360,6 +360,7 @@ static void test_cni_conf(void **state)
 	assert_int_equal(n.prefix, 24);
 	assert_string_equal(n.gateway, "10.213.0.1");
 	assert_string_equal(n.mac, "1e:88:ef:8e:61:de");
+	assert_string_equal(n.host_if, "veth1");
 	static const char v6only[] = "{\"ips\":[{\"address\":\"fd00::2/64\"}]}";
 	assert_code(cni_result_parse(&n, v6only, strlen(v6only), &err), BERTH_EPROTOCOL, &err);
 
@@ -398,13 +399,14 @@ static void test_cni_records(void **state)
 	assert_code(cni_ports_parse(&p, &n, "[{\"hostPort\":1}]", 16, &err), BERTH_EPROTOCOL, &err);
 
 	cni_port q[1] = { { "", 4000, 80, "tcp" } };
-	cni_net net = { "10.213.0.9", 24, "10.213.0.1", "02:00:00:00:00:01", q, 1 };
+	cni_net net = { "10.213.0.9", 24, "10.213.0.1", "02:00:00:00:00:01", "veth1234", q, 1 };
 	assert_int_equal(cni_net_format(&text, &net), 0);
 	cni_net back = { 0 };
 	assert_ok(cni_net_parse(&back, text, strlen(text), &err), &err);
 	assert_string_equal(back.ip, "10.213.0.9");
 	assert_int_equal(back.prefix, 24);
 	assert_string_equal(back.mac, "02:00:00:00:00:01");
+	assert_string_equal(back.host_if, "veth1234");
 	assert_int_equal(back.n_ports, 1);
 	assert_int_equal(back.ports[0].host_port, 4000);
 	cni_net_release(&back);

@@ -471,3 +471,42 @@ char *ctrd_net_ports_text(const berth_client *c, const char *id)
 		return NULL;
 	return b.data ? sbuf_steal(&b) : strdup("");
 }
+
+/* A counter of /sys/class/net/<dev>/statistics. */
+static int if_counter(uint64_t *out, const char *dev, const char *what)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/sys/class/net/%s/statistics/%s", dev, what);
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	if (read_file(path, 64, &text, &len) < 0)
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno || end == text)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ctrd_net_counters(uint64_t *rx, uint64_t *tx, const berth_client *c, const char *id)
+{
+	char record[4096];
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	cni_net net = { 0 };
+	if (state_path(record, sizeof record, c, id, NET_RECORD) < 0 || read_file(record, 1 << 20, &text, &len) < 0 ||
+	    cni_net_parse(&net, text, len, NULL) < 0)
+		return -1;
+	uint64_t r = 0, t = 0;
+	/* what the host's end sends the container receives */
+	int ok = net.host_if[0] && if_counter(&r, net.host_if, "tx_bytes") == 0 &&
+		 if_counter(&t, net.host_if, "rx_bytes") == 0;
+	cni_net_release(&net);
+	if (!ok)
+		return -1;
+	*rx = r;
+	*tx = t;
+	return 0;
+}

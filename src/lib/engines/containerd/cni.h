@@ -48,6 +48,7 @@ typedef struct cni_net {
 	int prefix;
 	char gateway[48];
 	char mac[24];
+	char host_if[16];  /* the host's end of the veth pair ("" unknown) */
 	cni_port *ports;
 	size_t n_ports;
 } cni_net;

@@ -3,6 +3,7 @@
  * I/O. */
 #include "cni.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 
@@ -96,6 +97,18 @@ static bool copy_str(char *out, size_t size, const char *s)
 	return true;
 }
 
+/* A network interface's name that is safe in a /sys path. */
+static bool if_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n >= 16 || STREQ(s, ".") || STREQ(s, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return false;
+	return true;
+}
+
 int cni_result_parse(cni_net *out, const char *json, size_t len, berth_error *err)
 {
 	json_error_t jerr;
@@ -139,6 +152,14 @@ int cni_result_parse(cni_net *out, const char *json, size_t len, berth_error *er
 		const char *mac = json_string_value(json_object_get(iface, "mac"));
 		if (mac)
 			(void)copy_str(n.mac, sizeof n.mac, mac);
+		/* the host's end: no sandbox, not the bridge */
+		json_array_foreach(ifaces, k, f) {
+			const char *name = json_string_value(json_object_get(f, "name"));
+			if (name && !json_object_get(f, "sandbox") && !STREQ(name, CNI_BRIDGE) && if_name_ok(name)) {
+				memcpy(n.host_if, name, strlen(name) + 1);
+				break;
+			}
+		}
 		n.ports = out->ports;
 		n.n_ports = out->n_ports;
 		*out = n;
@@ -221,8 +242,9 @@ int cni_ports_parse(cni_port **out, size_t *n, const char *text, size_t len, ber
 int cni_net_format(char **out, const cni_net *n)
 {
 	json_t *pm = ports_json(n->ports, n->n_ports);
-	_cleanup_json_ json_t *o = pm ? json_pack("{s:s,s:i,s:s,s:s,s:o}", "ip", n->ip, "prefix", n->prefix, "gateway",
-						  n->gateway, "mac", n->mac, "portMappings", pm)
+	_cleanup_json_ json_t *o = pm ? json_pack("{s:s,s:i,s:s,s:s,s:s,s:o}", "ip", n->ip, "prefix", n->prefix,
+						  "gateway", n->gateway, "mac", n->mac, "hostInterface", n->host_if,
+						  "portMappings", pm)
 				     : NULL;
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	if (!text)
@@ -243,6 +265,9 @@ int cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *err)
 	    json_integer_value(prefix) < 0 || json_integer_value(prefix) > 32)
 		return berth_fail(err, BERTH_EPROTOCOL, "berth's network record: malformed");
 	n.prefix = (int)json_integer_value(prefix);
+	const char *host_if = json_string_value(json_object_get(o, "hostInterface"));
+	if (host_if && if_name_ok(host_if))
+		memcpy(n.host_if, host_if, strlen(host_if) + 1);
 	int r = ports_from(&n.ports, &n.n_ports, json_object_get(o, "portMappings"), err);
 	if (r < 0)
 		return r;

@@ -134,6 +134,9 @@ int ctrd_net_inspect(berth_container_info *x, const struct berth_client *c, cons
 /* The list's ports column from the record: "127.0.0.1:32768->80/tcp, ...",
  * "" without a record; NULL when memory is short. */
 char *ctrd_net_ports_text(const struct berth_client *c, const char *id);
+/* The bytes the container's eth0 received and sent (the host's end of its
+ * veth pair, read the other way round). 0, or -1 without a network. */
+int ctrd_net_counters(uint64_t *rx, uint64_t *tx, const struct berth_client *c, const char *id);
 
 /* exec.c (see exec.h) */
 int ctrd_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
