@@ -706,6 +706,13 @@ static void test_published_port(void **state)
 		berth_spec *named = base("port-named", IMAGE, SLEEP, 2);
 		assert_ok(berth_spec_set_network_mode(named, "berth-named-net", &err), &err);
 		expect_refused(named, "network");
+		/* its host port is taken: another container's start says so */
+		berth_spec *twin = base("port-twin", IMAGE, SLEEP, 2);
+		assert_ok(berth_spec_add_port(twin, NULL, port, 8080, BERTH_PROTO_TCP, &err), &err);
+		char *twin_id = create_spec(twin);
+		assert_code(berth_container_start(client, twin_id, &err), BERTH_ECONFLICT, &err);
+		assert_message_has(&err, "already allocated");
+		discard(twin_id);
 		/* the reply went out of its eth0: stats count it */
 		berth_stats *st = NULL;
 		assert_ok(berth_container_stats(&st, client, id, &err), &err);

@@ -398,6 +398,25 @@ static void test_cni_records(void **state)
 	assert_null(p);
 	assert_code(cni_ports_parse(&p, &n, "[{\"hostPort\":1}]", 16, &err), BERTH_EPROTOCOL, &err);
 
+	/* host ports: the same protocol and port clash unless both addresses
+	 * are specific and differ */
+	cni_port any = { "", 8080, 80, "tcp" }, lo = { "127.0.0.1", 8080, 80, "tcp" }, other = { "10.0.0.1", 8080, 80, "tcp" };
+	cni_port udp = { "", 8080, 80, "udp" };
+	assert_true(cni_port_clash(&lo, 8080, &any));
+	assert_true(cni_port_clash(&any, 8080, &lo));
+	assert_true(cni_port_clash(&lo, 8080, &lo));
+	assert_false(cni_port_clash(&lo, 8080, &other));
+	assert_false(cni_port_clash(&lo, 8080, &udp));
+	assert_false(cni_port_clash(&lo, 8081, &any));
+	/* a port given that berth's other container has: refused before any bind */
+	cni_port want[1] = { { "127.0.0.1", 8080, 80, "tcp" } };
+	assert_code(cni_host_ports(want, 1, &any, 1, &err), BERTH_ECONFLICT, &err);
+	assert_message_has(&err, "already allocated");
+	/* a port 0 gets one of the host's */
+	want[0].host_port = 0;
+	assert_ok(cni_host_ports(want, 1, &any, 1, &err), &err);
+	assert_true(want[0].host_port > 0 && want[0].host_port != 8080);
+
 	cni_port q[1] = { { "", 4000, 80, "tcp" } };
 	cni_net net = { "10.213.0.9", 24, "10.213.0.1", "02:00:00:00:00:01", "veth1234", q, 1 };
 	assert_int_equal(cni_net_format(&text, &net), 0);

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -200,43 +201,85 @@ static int run_plugin(sbuf *out, const char *cmd, size_t i, const char *id, cons
 	return berth_fail_full(err, BERTH_EENGINE, code, 0, "CNI %s %s: %s", type, cmd, msg);
 }
 
-/* Free host ports for the ports with none: sockets bound to port 0, kept
- * open until all are chosen so two ports never get the same one. */
-static int choose_host_ports(cni_port *ports, size_t n, berth_error *err)
+/* A socket of port p's protocol bound to its host address and port
+ * (port 0: the kernel picks). The fd, or -errno (-EINVAL: no address). */
+static int bind_port(const cni_port *p, int port, int *got)
 {
-	int fds[n ? n : 1];
-	int r = 0;
-	for (size_t i = 0; i < n; i++) {
-		fds[i] = -1;
-		if (ports[i].host_port || r < 0)
-			continue;
-		struct sockaddr_storage ss = { 0 };
-		socklen_t sl;
-		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
-		if (!ports[i].host_ip[0] || inet_pton(AF_INET, ports[i].host_ip, &a4->sin_addr) == 1) {
-			a4->sin_family = AF_INET;
-			sl = sizeof *a4;
-		} else if (inet_pton(AF_INET6, ports[i].host_ip, &a6->sin6_addr) == 1) {
-			a6->sin6_family = AF_INET6;
-			sl = sizeof *a6;
-		} else {
-			r = berth_fail(err, BERTH_EINVAL, "port: host address \"%s\" is no IP address", ports[i].host_ip);
-			continue;
-		}
-		int type = STREQ(ports[i].proto, "udp") ? SOCK_DGRAM : SOCK_STREAM;
-		fds[i] = socket(ss.ss_family, type | SOCK_CLOEXEC, 0);
-		if (fds[i] < 0 || bind(fds[i], (struct sockaddr *)&ss, sl) < 0 ||
-		    getsockname(fds[i], (struct sockaddr *)&ss, &sl) < 0) {
-			r = berth_fail_full(err, BERTH_EENGINE, 0, errno, "port: no free host port on %s: %s",
-					    ports[i].host_ip[0] ? ports[i].host_ip : "0.0.0.0", strerror(errno));
-			continue;
-		}
-		ports[i].host_port = ntohs(ss.ss_family == AF_INET ? a4->sin_port : a6->sin6_port);
+	struct sockaddr_storage ss = { 0 };
+	socklen_t sl;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	if (!p->host_ip[0] || inet_pton(AF_INET, p->host_ip, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		sl = sizeof *a4;
+	} else if (inet_pton(AF_INET6, p->host_ip, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		sl = sizeof *a6;
+	} else {
+		return -EINVAL;
 	}
-	for (size_t i = 0; i < n; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	bool udp = STREQ(p->proto, "udp");
+	int fd = socket(ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	int one = 1;
+	/* a connection of the port's last user in TIME_WAIT is no user */
+	if (fd >= 0 && !udp)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, sl) < 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	*got = ntohs(ss.ss_family == AF_INET ? a4->sin_port : a6->sin6_port);
+	return fd;
+}
+
+static bool clashes(const cni_port *p, int port, const cni_port *taken, size_t n_taken)
+{
+	for (size_t k = 0; k < n_taken; k++)
+		if (cni_port_clash(p, port, &taken[k]))
+			return true;
+	return false;
+}
+
+int cni_host_ports(cni_port *ports, size_t n, const cni_port *taken, size_t n_taken, berth_error *err)
+{
+	/* sockets kept open until every port is settled, so two of them never
+	 * get the same one */
+	int fds[n ? n * 8 : 1];
+	size_t nfd = 0;
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const char *ip = ports[i].host_ip[0] ? ports[i].host_ip : "0.0.0.0";
+		int want = ports[i].host_port, got = 0, fd = -EADDRINUSE;
+		/* another container of berth's has it (portmap binds nothing),
+		 * or a port of this container before it */
+		bool used = want && (clashes(&ports[i], want, taken, n_taken) || clashes(&ports[i], want, ports, i));
+		for (int attempt = 0; !used && attempt < 8 && fd == -EADDRINUSE; attempt++) {
+			fd = bind_port(&ports[i], want, &got);
+			if (fd >= 0 && !want && (clashes(&ports[i], got, taken, n_taken) || clashes(&ports[i], got, ports, i))) {
+				fds[nfd++] = fd; /* keep it: the next bind gets another */
+				fd = -EADDRINUSE;
+			}
+			if (want)
+				break;
+		}
+		if (used || fd == -EADDRINUSE)
+			r = want ? berth_fail(err, BERTH_ECONFLICT, "Bind for %s:%d failed: port is already allocated", ip, want)
+				 : berth_fail(err, BERTH_EENGINE, "port: no free host port on %s", ip);
+		else if (fd == -EINVAL)
+			r = berth_fail(err, BERTH_EINVAL, "port: host address \"%s\" is no IP address", ports[i].host_ip);
+		else if (fd < 0)
+			r = berth_fail_full(err, BERTH_EENGINE, 0, -fd, "port: %s:%d: %s", ip, want, strerror(-fd));
+		else {
+			fds[nfd++] = fd;
+			ports[i].host_port = got;
+		}
+	}
+	for (size_t k = 0; k < nfd; k++)
+		close(fds[k]);
 	return r;
 }
 
@@ -270,9 +313,7 @@ int cni_add(cni_net *out, char **result, const char *id, const char *netns, cons
 		return BERTH_NOMEM(err);
 	if (n_ports)
 		memcpy(p, ports, n_ports * sizeof *p);
-	int r = choose_host_ports(p, n_ports, err);
-	if (r < 0)
-		return r;
+	int r = 0;
 	_cleanup_free_ char *prev = NULL;
 	for (size_t i = 0; i < CNI_N_PLUGINS; i++) {
 		if (i == CNI_PORTMAP && !n_ports)
@@ -343,6 +384,48 @@ static int hosts_update(const berth_client *c, const char *id, const char *ip)
 	return write_state(c, id, "hosts", updated);
 }
 
+/* The host ports berth's other bridged containers have (their records,
+ * in every namespace of the state root). 0 or -ENOMEM. */
+static int ports_taken(cni_port **out, size_t *n, const berth_client *c, const char *id)
+{
+	char dir[3072];
+	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+		return 0;
+	/* <root>/<namespace>/<id>: the records are two levels under the root */
+	for (int up = 0; up < 2; up++) {
+		char *slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			return 0;
+		*slash = '\0';
+	}
+	_cleanup_free_ char *pattern = NULL;
+	if (asprintf(&pattern, "%s/*/*/" NET_RECORD, dir) < 0)
+		return -ENOMEM;
+	glob_t g;
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
+		return 0;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < g.gl_pathc; i++) {
+		_cleanup_free_ char *text = NULL;
+		size_t len;
+		cni_net net = { 0 };
+		if (strstr(g.gl_pathv[i], id) || read_file(g.gl_pathv[i], 1 << 20, &text, &len) < 0 ||
+		    cni_net_parse(&net, text, len, NULL) < 0)
+			continue;
+		cni_port *grown = net.n_ports ? realloc(*out, (*n + net.n_ports) * sizeof **out) : *out;
+		if (!grown)
+			r = -ENOMEM;
+		else if (net.n_ports) {
+			memcpy(grown + *n, net.ports, net.n_ports * sizeof *grown);
+			*out = grown;
+			*n += net.n_ports;
+		}
+		cni_net_release(&net);
+	}
+	globfree(&g);
+	return r;
+}
+
 int ctrd_net_up(const berth_client *c, const char *id, const char *network, const char *ports_label, berth_error *err)
 {
 	if (!network || !STREQ(network, "bridge"))
@@ -356,6 +439,12 @@ int ctrd_net_up(const berth_client *c, const char *id, const char *network, cons
 	size_t n_ports = 0;
 	int r = cni_ports_parse(&ports, &n_ports, ports_label, strlen(strempty(ports_label)), err);
 	if (r < 0)
+		return r;
+	_cleanup_free_ cni_port *taken = NULL;
+	size_t n_taken = 0;
+	if (n_ports && (r = ports_taken(&taken, &n_taken, c, id)) < 0)
+		return BERTH_NOMEM(err);
+	if ((r = cni_host_ports(ports, n_ports, taken, n_taken, err)) < 0)
 		return r;
 	if ((r = cni_netns_create(netns, err)) < 0)
 		return r;

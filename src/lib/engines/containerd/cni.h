@@ -94,9 +94,21 @@ int cni_netns_create(const char *path, berth_error *err);
 /* Unmount and unlink it; a missing one is fine. */
 void cni_netns_remove(const char *path);
 
+/* Whether port p with host port `port` and port q would take the same
+ * host port: same protocol and port, addresses equal or either all
+ * addresses. */
+bool cni_port_clash(const cni_port *p, int port, const cni_port *q);
+
+/* Settle the host ports: a port given must be free (no socket of the host
+ * on it, not in taken: berth's other containers, whose DNAT rules bind
+ * nothing), a port 0 gets a free one that is in neither.
+ * 0; BERTH_ECONFLICT ("port is already allocated", as Docker says);
+ * BERTH_EINVAL (a host address that is no IP address); BERTH_EENGINE. */
+int cni_host_ports(cni_port *ports, size_t n, const cni_port *taken, size_t n_taken, berth_error *err);
+
 /* ADD the container to the network: each plugin in order, the previous
- * one's result given to the next. Host ports 0 are chosen first (a free
- * port of the host). On failure what was added is deleted again.
+ * one's result given to the next (host ports settled before: see
+ * cni_host_ports). On failure what was added is deleted again.
  * out->ports takes the ports (with their host ports), *result the last
  * plugin's result (DEL needs it).
  * 0; BERTH_EENGINE (a plugin failed: its message); BERTH_EUNAVAILABLE (no

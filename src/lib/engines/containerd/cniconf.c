@@ -302,3 +302,12 @@ int cni_hosts_with_ip(char **out, const char *hosts, const char *hostname, const
 		return -ENOMEM;
 	return 0;
 }
+
+bool cni_port_clash(const cni_port *p, int port, const cni_port *q)
+{
+	if (port != q->host_port || !STREQ(p->proto, q->proto))
+		return false;
+	bool p_any = !p->host_ip[0] || STREQ(p->host_ip, "0.0.0.0") || STREQ(p->host_ip, "::");
+	bool q_any = !q->host_ip[0] || STREQ(q->host_ip, "0.0.0.0") || STREQ(q->host_ip, "::");
+	return p_any || q_any || STREQ(p->host_ip, q->host_ip);
+}
