@@ -744,7 +744,7 @@ static void test_published_port(void **state)
 		assert_int_not_equal(system(cmdline), 0);
 		snprintf(cmdline, sizeof cmdline, "iptables-save 2>/dev/null | grep -q -- '-s %s/32 '", addr);
 		assert_int_not_equal(system(cmdline), 0);
-		snprintf(cmdline, sizeof cmdline, "test -e /var/lib/berth/cni/networks/berth/%s", addr);
+		snprintf(cmdline, sizeof cmdline, "test -e /run/berth/cni/networks/berth/%s", addr);
 		assert_int_not_equal(system(cmdline), 0);
 		return;
 	}

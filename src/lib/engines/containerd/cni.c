@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -89,6 +90,31 @@ void cni_netns_remove(const char *path)
 
 /* ---- running a plugin ------------------------------------------------------------ */
 
+/* write() to a pipe whose reader may be gone (a plugin that failed before
+ * reading its configuration) without the process's SIGPIPE: blocked for
+ * this thread, a pending one this write raised taken back. A library
+ * changes no signal disposition. */
+static ssize_t write_quiet(int fd, const void *buf, size_t len)
+{
+	sigset_t pipe_set, old, pending;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigemptyset(&pending);
+	sigpending(&pending);
+	bool was_pending = sigismember(&pending, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	ssize_t n = write(fd, buf, len);
+	int e = errno;
+	if (n < 0 && e == EPIPE && !was_pending) {
+		struct timespec zero = { 0, 0 };
+		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return n;
+}
+
 /* Write all of text to fd, read fd_out to EOF into out, within the deadline. */
 static int exchange(sbuf *out, int fd_in, int fd_out, const char *text, int64_t deadline)
 {
@@ -108,7 +134,7 @@ static int exchange(sbuf *out, int fd_in, int fd_out, const char *text, int64_t 
 		if (n < 0)
 			return -errno;
 		if (fd_in >= 0 && (p[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
-			ssize_t w = write(fd_in, text + off, len - off);
+			ssize_t w = write_quiet(fd_in, text + off, len - off);
 			if (w > 0)
 				off += (size_t)w;
 			if ((w < 0 && errno != EINTR && errno != EAGAIN) || off == len) {

@@ -25,7 +25,9 @@
 #define CNI_GATEWAY "10.213.0.1"
 #define CNI_IFNAME "eth0"
 #define CNI_PLUGIN_DIR "/usr/lib/cni"
-#define CNI_DATA_DIR "/var/lib/berth/cni/networks"
+/* host-local's leases: on /run like the namespaces and records they go with
+ * (a reboot that ends every task ends them too) */
+#define CNI_DATA_DIR "/run/berth/cni/networks"
 /* the name inspect shows the network under, as Docker's default network */
 #define CNI_INSPECT_NAME "bridge"
 
