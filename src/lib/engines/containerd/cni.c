@@ -526,15 +526,22 @@ void ctrd_net_down(const berth_client *c, const char *id)
 	unlink(saved);
 }
 
-int ctrd_net_inspect(berth_container_info *x, const berth_client *c, const char *id)
+/* The container's network record: 0, or -1 without a readable one. */
+static int read_record(cni_net *out, const berth_client *c, const char *id)
 {
 	char record[4096];
-	if (state_path(record, sizeof record, c, id, NET_RECORD) < 0)
-		return 0;
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
+	if (state_path(record, sizeof record, c, id, NET_RECORD) < 0 || read_file(record, 1 << 20, &text, &len) < 0 ||
+	    cni_net_parse(out, text, len, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+int ctrd_net_inspect(berth_container_info *x, const berth_client *c, const char *id)
+{
 	cni_net net = { 0 };
-	if (read_file(record, 1 << 20, &text, &len) < 0 || cni_net_parse(&net, text, len, NULL) < 0)
+	if (read_record(&net, c, id) < 0)
 		return 0;
 	int r = 0;
 	if (!(x->networks = calloc(1, sizeof *x->networks)) || (net.n_ports && !(x->ports = calloc(net.n_ports, sizeof *x->ports))))
@@ -566,12 +573,8 @@ int ctrd_net_inspect(berth_container_info *x, const berth_client *c, const char 
 
 char *ctrd_net_ports_text(const berth_client *c, const char *id)
 {
-	char record[4096];
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
 	cni_net net = { 0 };
-	if (state_path(record, sizeof record, c, id, NET_RECORD) < 0 || read_file(record, 1 << 20, &text, &len) < 0 ||
-	    cni_net_parse(&net, text, len, NULL) < 0)
+	if (read_record(&net, c, id) < 0)
 		return strdup("");
 	_cleanup_sbuf_ sbuf b = SBUF_INIT;
 	int r = 0;
@@ -607,12 +610,8 @@ static int if_counter(uint64_t *out, const char *dev, const char *what)
 
 int ctrd_net_counters(uint64_t *rx, uint64_t *tx, const berth_client *c, const char *id)
 {
-	char record[4096];
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
 	cni_net net = { 0 };
-	if (state_path(record, sizeof record, c, id, NET_RECORD) < 0 || read_file(record, 1 << 20, &text, &len) < 0 ||
-	    cni_net_parse(&net, text, len, NULL) < 0)
+	if (read_record(&net, c, id) < 0)
 		return -1;
 	uint64_t r = 0, t = 0;
 	/* what the host's end sends the container receives */
