@@ -697,6 +697,12 @@ static void test_published_port(void **state)
 	assert_true(strlen(addr) >= 7);
 	assert_true(strlen(berth_container_info_network_gateway(x, 0)) >= 7);
 	assert_int_equal(strlen(berth_container_info_network_mac(x, 0)), 17);
+	/* the raw JSON in Docker's shape, on containerd too */
+	json_t *raw = json_loads(berth_container_info_raw_json(x), 0, NULL);
+	json_t *bind = json_array_get(json_object_get(at(raw, "NetworkSettings.Ports"), "8080/tcp"), 0);
+	assert_string_equal(json_string_value(json_object_get(bind, "HostIp")), "127.0.0.1");
+	assert_int_equal(atoi(json_string_value(json_object_get(bind, "HostPort"))), port);
+	json_decref(raw);
 	berth_container_info_free(x);
 	const char *reply = http_get(port);
 	if (!strstr(reply, "berth-port-ok"))
