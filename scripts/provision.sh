@@ -46,7 +46,7 @@ TOOL_PKGS=(curl socat openssl python3 procps iproute2 time)
 # catatonit: podman builds its pod "pause" image from it (no registry here).
 DOCKER_PKGS=(docker.io containerd runc iptables)
 PODMAN_PKGS=(podman runc netavark aardvark-dns catatonit iptables)
-CONTAINERD_PKGS=(containerd runc)
+CONTAINERD_PKGS=(containerd runc containernetworking-plugins iptables)
 IMAGE_PKGS=(busybox-static)
 
 DOCKER_SOCK=/var/run/docker.sock

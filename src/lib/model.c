@@ -127,6 +127,15 @@ int64_t berth_info_mem_total(const berth_info *i) { return i ? i->mem_total : 0;
 const char *berth_info_raw_json(const berth_info *i) { return i ? strempty(i->raw) : ""; }
 
 /* ---- container info ----------------------------------------------------- */
+int port_info_cmp(const void *a, const void *b)
+{
+	const port_info *p = a, *q = b;
+	if (p->container_port != q->container_port)
+		return p->container_port < q->container_port ? -1 : 1;
+	int c = strcmp(p->proto, q->proto);
+	return c ? c : strcmp(p->host_ip, q->host_ip);
+}
+
 void berth_container_info_free(berth_container_info *x)
 {
 	if (!x)

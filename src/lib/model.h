@@ -124,6 +124,9 @@ typedef struct port_info {
 	char proto[8];
 	char *host_ip;
 } port_info;
+/* qsort order of berth_container_info.ports: container port, protocol,
+ * host address. */
+int port_info_cmp(const void *a, const void *b);
 
 struct berth_container_info {
 	char *id, *name, *image, *image_id, *error, *created, *started_at, *finished_at, *raw;

@@ -14,13 +14,14 @@ E=containerd
 RUN="ctrd$$"
 NS=${CONTAINERD_NAMESPACE:-default}
 STATE=${BERTH_CONTAINERD_STATE_DIR:-/run/berth/containerd}/$NS
+CNI_LEASES=/run/berth/cni/networks/berth
 IMAGE=localhost/berth-test/busybox:latest
 TMP=$(mktemp -d /tmp/berth-ctrd-cli-XXXXXX)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 trap 'reap_run; rm -rf "$TMP"' EXIT
 
-plan 33
+plan 36
 C="$B -E containerd"
 name=berth-t-$RUN-a
 
@@ -69,6 +70,27 @@ run $C stop -t 1 "$name"
 check "stop with grace: the trap's code" sh -c "$C ps -a --filter label=io.berth.test.run=$RUN | grep -q 'Exited (42)'"
 run $C rm "$name"
 check "rm removes the container and its state directory" [ "$rc" = 0 -a ! -e "$STATE/$id" ]
+
+# the bridge: a port published on 127.0.0.1 answers, also after a restart
+web=berth-t-$RUN-web
+run $C run -d --name $web --label io.berth.test.run=$RUN -p 127.0.0.1::8080 $IMAGE \
+	sh -c 'mkdir -p /www && echo berth-cni-ok >/www/index.html && exec httpd -f -p 8080 -h /www'
+fetch() {
+	local hp
+	hp=$($C port $web 8080/tcp | sed 's/.*://')
+	for i in $(seq 1 30); do
+		curl -fsS -m 2 "http://127.0.0.1:$hp/" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+run fetch
+check "run -p 127.0.0.1::8080: the server answers on the host port" [ "$out" = berth-cni-ok ]
+run $C restart -t 0 $web
+run fetch
+check "... and again after a restart" [ "$out" = berth-cni-ok ]
+run $C rm -f $web
+check "rm -f of the published container" [ "$rc" = 0 ]
 
 # faults: nothing may be left behind
 run $C run -d --name berth-t-$RUN-noimg --label io.berth.test.run=$RUN localhost/berth-test/no-such:never true
@@ -152,6 +174,21 @@ for m in re.finditer(r"\"SnapshotKey\": \"([^\"]*)\"", text): print(m.group(1))'
 			[ -d "$d" ] || continue
 			ctr -n "$NS" c info "$(basename "$d")" >/dev/null 2>&1 || echo "state dir $d"
 			ls "$d" | grep -q '^exec-' && echo "exec FIFO in $d"
+		done
+		# the bridge network: namespace mounts, address leases, the
+		# plugins' iptables rules, each of a container that still exists
+		grep -o " $STATE/[0-9a-f]*/netns " /proc/self/mountinfo | while read -r m; do
+			ctr -n "$NS" c info "$(basename "$(dirname "$m")")" >/dev/null 2>&1 || echo "netns mount $m"
+		done
+		for f in "$CNI_LEASES"/[0-9]*; do
+			[ -f "$f" ] || continue
+			ctr -n "$NS" c info "$(head -1 "$f" | tr -d '\r')" >/dev/null 2>&1 || echo "address lease $f"
+		done
+		iptables-save 2>/dev/null | grep -oE 'id: \\"[0-9a-f]{64}\\"' | grep -oE '[0-9a-f]{64}' | sort -u | while read -r c; do
+			ctr -n "$NS" c info "$c" >/dev/null 2>&1 || echo "iptables rule of $c"
+		done
+		iptables-save 2>/dev/null | grep -oE -- '-A CNI-FORWARD -s 10\.213\.0\.[0-9]+/32' | awk '{ print $4 }' | while read -r a; do
+			[ -f "$CNI_LEASES/${a%/32}" ] || echo "firewall rule of $a"
 		done
 	} | sort
 }

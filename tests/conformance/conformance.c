@@ -83,20 +83,6 @@ void need_engine(void)
 	}
 }
 
-void ports_unsupported_pass(void)
-{
-	berth_spec *s = spec_of(name_of("ports-refused"), NULL, 0);
-	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, 80, BERTH_PROTO_TCP, &err), &err);
-	char *id = NULL;
-	assert_code(berth_container_create(&id, client, s, &err), BERTH_EUNSUPPORTED, &err);
-	assert_message_has(&err, "port");
-	assert_null(id);
-	berth_spec_free(s);
-	conformance_pass();
-}
-
-
 const char *name_of(const char *what)
 {
 	static char buf[8][96];

@@ -41,10 +41,6 @@ _Noreturn void conformance_pass(void);
 void conformance_trampoline(void **state);
 #undef cmocka_unit_test
 #define cmocka_unit_test(f) { #f, conformance_trampoline, NULL, NULL, (void *)(uintptr_t)(f) }
-/* On an engine that cannot publish ports (containerd: no CNI network),
- * check that a create with a published port answers BERTH_EUNSUPPORTED
- * naming "port" before any request, and end the test there, passed. */
-void ports_unsupported_pass(void);
 /* A unique container name for this run (8 rotating buffers). */
 const char *name_of(const char *what);
 /* A spec with this run's name and label; argc 0 keeps the image's command. */

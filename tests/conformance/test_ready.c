@@ -330,8 +330,6 @@ static void test_probe_tcp_http(void **state)
 {
 	(void)state;
 	need_engine();
-	if (engine == BERTH_ENGINE_CONTAINERD)
-		ports_unsupported_pass();
 	char *id = run_web(name_of("web"));
 	/* positive: both pass once httpd listens (not before: ~1 s) */
 	const char *good[] = { "tcp:8080", "http:8080/" };
@@ -379,8 +377,6 @@ static void test_probe_all_any(void **state)
 {
 	(void)state;
 	need_engine();
-	if (engine == BERTH_ENGINE_CONTAINERD)
-		ports_unsupported_pass();
 	char *id = run_web(name_of("web-any"));
 	const char *probes[] = { "tcp:9090", "tcp:8080" };
 	/* all: 9090 never opens */

@@ -676,8 +676,6 @@ static void test_published_port(void **state)
 {
 	(void)state;
 	need_engine();
-	if (containerd())
-		ports_unsupported_pass();
 	berth_error err = BERTH_ERROR_INIT;
 	const char *cmd[] = { "sh", "-c",
 			      "mkdir -p /www && echo berth-port-ok > /www/index.html && exec httpd -f -p 8080 -h /www" };
@@ -690,10 +688,72 @@ static void test_published_port(void **state)
 	assert_true(port > 0);
 	assert_string_equal(ip, "127.0.0.1");
 	assert_int_equal(berth_container_info_port_count(x), 1);
+	/* the default network: an address, its gateway and a MAC */
+	assert_int_equal(berth_container_info_network_count(x), 1);
+	/* Docker's default network is "bridge", berth's on containerd too; Podman's is "podman" */
+	assert_string_equal(berth_container_info_network_name(x, 0), podman() ? "podman" : "bridge");
+	char addr[64];
+	snprintf(addr, sizeof addr, "%s", berth_container_info_network_ipv4(x, 0));
+	assert_true(strlen(addr) >= 7);
+	assert_true(strlen(berth_container_info_network_gateway(x, 0)) >= 7);
+	assert_int_equal(strlen(berth_container_info_network_mac(x, 0)), 17);
+	/* the raw JSON in Docker's shape, on containerd too */
+	json_t *raw = json_loads(berth_container_info_raw_json(x), 0, NULL);
+	json_t *bind = json_array_get(json_object_get(at(raw, "NetworkSettings.Ports"), "8080/tcp"), 0);
+	assert_string_equal(json_string_value(json_object_get(bind, "HostIp")), "127.0.0.1");
+	assert_int_equal(atoi(json_string_value(json_object_get(bind, "HostPort"))), port);
+	json_decref(raw);
 	berth_container_info_free(x);
 	const char *reply = http_get(port);
 	if (!strstr(reply, "berth-port-ok"))
 		fail_msg("GET http://127.0.0.1:%d/ gave: %.200s", port, reply);
+	if (containerd()) {
+		/* berth's bridge is the one network there: named ones are refused */
+		berth_spec *named = base("port-named", IMAGE, SLEEP, 2);
+		assert_ok(berth_spec_set_network_mode(named, "berth-named-net", &err), &err);
+		expect_refused(named, "network");
+		/* its host port is taken: another container's start says so */
+		berth_spec *twin = base("port-twin", IMAGE, SLEEP, 2);
+		assert_ok(berth_spec_add_port(twin, NULL, port, 8080, BERTH_PROTO_TCP, &err), &err);
+		char *twin_id = create_spec(twin);
+		assert_code(berth_container_start(client, twin_id, &err), BERTH_ECONFLICT, &err);
+		assert_message_has(&err, "already allocated");
+		discard(twin_id);
+		/* the reply went out of its eth0: stats count it */
+		berth_stats *st = NULL;
+		assert_ok(berth_container_stats(&st, client, id, &err), &err);
+		assert_true(berth_stats_net_tx(st) > 0 && berth_stats_net_rx(st) > 0);
+		berth_stats_free(st);
+		/* the container's own name is on its address in /etc/hosts */
+		const char *hosts = slurp("/proc/%ld/root/etc/hosts", pid_of(id));
+		if (!strstr(hosts, addr))
+			fail_msg("/etc/hosts lacks %s: %s", addr, hosts);
+		/* a restart gets the network again, the ports still answer */
+		assert_ok(berth_container_restart(client, id, 0, &err), &err);
+		x = inspect(id);
+		port = berth_container_info_host_port(x, 8080, "tcp", &ip);
+		berth_container_info_free(x);
+		reply = http_get(port);
+		if (!strstr(reply, "berth-port-ok"))
+			fail_msg("after a restart GET http://127.0.0.1:%d/ gave: %.200s", port, reply);
+		x = inspect(id);
+		snprintf(addr, sizeof addr, "%s", berth_container_info_network_ipv4(x, 0));
+		berth_container_info_free(x);
+		char full[80];
+		snprintf(full, sizeof full, "%s", id);
+		discard(id);
+		/* nothing left: no namespace mount, no rule naming the container,
+		 * no address lease */
+		assert_null(strstr(slurp("/proc/self/mountinfo"), full));
+		char cmdline[256];
+		snprintf(cmdline, sizeof cmdline, "iptables-save 2>/dev/null | grep -q %s", full);
+		assert_int_not_equal(system(cmdline), 0);
+		snprintf(cmdline, sizeof cmdline, "iptables-save 2>/dev/null | grep -q -- '-s %s/32 '", addr);
+		assert_int_not_equal(system(cmdline), 0);
+		snprintf(cmdline, sizeof cmdline, "test -e /run/berth/cni/networks/berth/%s", addr);
+		assert_int_not_equal(system(cmdline), 0);
+		return;
+	}
 	discard(id);
 }
 
@@ -1127,7 +1187,7 @@ static void test_engine_differences(void **state)
 	bool old_podman = podman() && strncmp(berth_version_server(v), "4.", 2) == 0 &&
 			  atoi(berth_version_server(v) + 2) < 7;
 	berth_version_free(v);
-	if (old_podman || containerd()) {
+	if (old_podman) {
 		assert_code(berth_container_run(&id, client, s, &err), BERTH_EUNSUPPORTED, &err);
 		assert_message_has(&err, "add-host");
 		assert_code(berth_container_inspect(&x, client, name_of("gateway"), &err), BERTH_ENOTFOUND, &err);
@@ -1138,6 +1198,8 @@ static void test_engine_differences(void **state)
 		const char *line = strstr(hosts, "berth-gw");
 		assert_non_null(line);
 		assert_null(strstr(hosts, "host-gateway"));
+		if (containerd()) /* berth's bridge: its gateway */
+			assert_non_null(strstr(hosts, "10.213.0.1\tberth-gw"));
 		discard(id);
 	}
 

@@ -5,6 +5,7 @@
 #include "../common/test.h"
 
 #include "lib/engines/containerd/specgen.h"
+#include "lib/engines/containerd/cni.h"
 
 #include <jansson.h>
 
@@ -272,11 +273,181 @@ static void test_cap_drop_all(void **state)
 	berth_error_clear(&err);
 }
 
+/* ---- the bridge network (cni.h) ---- */
+
+/* The default network is the bridge: the namespace berth mounts, ports
+ * accepted; ports with network none are not. */
+static void test_bridge_spec(void **state)
+{
+	(void)state;
+	oci_image_config img;
+	load_image(&img);
+	berth_spec *s = new_spec();
+	berth_error err = BERTH_ERROR_INIT;
+	assert_true(ocispec_bridged(s));
+	assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, 80, BERTH_PROTO_TCP, &err), &err);
+	assert_ok(ocispec_check(s, &err), &err);
+	ocispec_input in = input_for(&img);
+	in.netns = "/run/berth/x/netns";
+	json_t *j = build(s, &in);
+	json_t *ns = json_object_get(json_object_get(j, "linux"), "namespaces");
+	size_t i;
+	json_t *o;
+	bool seen = false;
+	json_array_foreach(ns, i, o)
+		if (STREQ(json_string_value(json_object_get(o, "type")), "network")) {
+			assert_string_equal(json_string_value(json_object_get(o, "path")), "/run/berth/x/netns");
+			seen = true;
+		}
+	assert_true(seen);
+	json_decref(j);
+	assert_ok(berth_spec_set_network_mode(s, "bridge", &err), &err);
+	assert_true(ocispec_bridged(s));
+	assert_ok(berth_spec_add_extra_host(s, "gw", "host-gateway", &err), &err);
+	assert_ok(ocispec_check(s, &err), &err);
+	char *hosts = NULL;
+	assert_ok(ocispec_hosts_file(&hosts, s, "web", NULL, &err), &err);
+	assert_non_null(strstr(hosts, CNI_GATEWAY "\tgw\n"));
+	free(hosts);
+	assert_ok(berth_spec_set_network_mode(s, "none", &err), &err);
+	assert_false(ocispec_bridged(s));
+	assert_true(ocispec_check(s, &err) < 0);
+	assert_message_has(&err, "port");
+	berth_spec_free(s);
+	oci_image_config_release(&img);
+	berth_error_clear(&err);
+}
+
+static const char bridge_result[] =
+	"{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"berth0\",\"mac\":\"aa:aa:aa:aa:aa:aa\"},"
+	"{\"name\":\"veth1\",\"mac\":\"bb:bb:bb:bb:bb:bb\"},"
+	"{\"name\":\"eth0\",\"mac\":\"1e:88:ef:8e:61:de\",\"sandbox\":\"/run/x/netns\"}],"
+	"\"ips\":[{\"interface\":2,\"address\":\"10.213.0.7/24\",\"gateway\":\"10.213.0.1\"}],"
+	"\"routes\":[{\"dst\":\"0.0.0.0/0\"}],\"dns\":{}}";
+
+static void test_cni_conf(void **state)
+{
+	(void)state;
+	berth_error err = BERTH_ERROR_INIT;
+	cni_port p = { "127.0.0.1", 40000, 80, "tcp" };
+	char *text = NULL;
+	assert_ok(cni_plugin_conf(&text, 0, NULL, &p, 1, &err), &err);
+	json_t *j = json_loads(text, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "type")), "bridge");
+	assert_string_equal(json_string_value(json_object_get(j, "bridge")), CNI_BRIDGE);
+	assert_string_equal(json_string_value(json_object_get(j, "cniVersion")), CNI_VERSION);
+	assert_string_equal(json_string_value(json_object_get(j, "name")), CNI_NETWORK);
+	assert_null(json_object_get(j, "prevResult"));
+	assert_null(json_object_get(j, "runtimeConfig"));
+	json_decref(j);
+	free(text);
+	assert_ok(cni_plugin_conf(&text, 1, bridge_result, &p, 1, &err), &err);
+	j = json_loads(text, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "type")), "portmap");
+	assert_true(json_is_object(json_object_get(j, "prevResult")));
+	json_t *pm = json_array_get(json_object_get(json_object_get(j, "runtimeConfig"), "portMappings"), 0);
+	assert_int_equal(json_integer_value(json_object_get(pm, "hostPort")), 40000);
+	assert_int_equal(json_integer_value(json_object_get(pm, "containerPort")), 80);
+	assert_string_equal(json_string_value(json_object_get(pm, "hostIP")), "127.0.0.1");
+	assert_string_equal(json_string_value(json_object_get(pm, "protocol")), "tcp");
+	json_decref(j);
+	free(text);
+	assert_code(cni_plugin_conf(&text, 2, "not json", NULL, 0, &err), BERTH_EPROTOCOL, &err);
+
+	cni_net n = { 0 };
+	assert_ok(cni_result_parse(&n, bridge_result, strlen(bridge_result), &err), &err);
+	assert_string_equal(n.ip, "10.213.0.7");
+	assert_int_equal(n.prefix, 24);
+	assert_string_equal(n.gateway, "10.213.0.1");
+	assert_string_equal(n.mac, "1e:88:ef:8e:61:de");
+	assert_string_equal(n.host_if, "veth1");
+	static const char v6only[] = "{\"ips\":[{\"address\":\"fd00::2/64\"}]}";
+	assert_code(cni_result_parse(&n, v6only, strlen(v6only), &err), BERTH_EPROTOCOL, &err);
+
+	char msg[128];
+	static const char e[] = "{\"cniVersion\":\"1.0.0\",\"code\":7,\"msg\":\"bad\",\"details\":\"why\"}";
+	assert_int_equal(cni_error_text(msg, sizeof msg, e, strlen(e)), 7);
+	assert_string_equal(msg, "bad: why");
+	assert_int_equal(cni_error_text(msg, sizeof msg, "{}", 2), -1);
+	berth_error_clear(&err);
+}
+
+static void test_cni_records(void **state)
+{
+	(void)state;
+	berth_error err = BERTH_ERROR_INIT;
+	berth_spec *s = new_spec();
+	assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, 8080, BERTH_PROTO_TCP, &err), &err);
+	assert_ok(berth_spec_add_port(s, NULL, 5353, 53, BERTH_PROTO_UDP, &err), &err);
+	char *text = NULL;
+	assert_int_equal(cni_ports_format(&text, s->ports, s->n_ports), 0);
+	cni_port *p = NULL;
+	size_t n = 0;
+	assert_ok(cni_ports_parse(&p, &n, text, strlen(text), &err), &err);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[0].host_ip, "127.0.0.1");
+	assert_int_equal(p[0].host_port, 0);
+	assert_int_equal(p[0].container_port, 8080);
+	assert_string_equal(p[1].proto, "udp");
+	assert_string_equal(p[1].host_ip, "");
+	assert_int_equal(p[1].host_port, 5353);
+	free(text);
+	free(p);
+	assert_ok(cni_ports_parse(&p, &n, "", 0, &err), &err);
+	assert_int_equal(n, 0);
+	assert_null(p);
+	assert_code(cni_ports_parse(&p, &n, "[{\"hostPort\":1}]", 16, &err), BERTH_EPROTOCOL, &err);
+
+	/* host ports: the same protocol and port clash unless both addresses
+	 * are specific and differ */
+	cni_port any = { "", 8080, 80, "tcp" }, lo = { "127.0.0.1", 8080, 80, "tcp" }, other = { "10.0.0.1", 8080, 80, "tcp" };
+	cni_port udp = { "", 8080, 80, "udp" };
+	assert_true(cni_port_clash(&lo, 8080, &any));
+	assert_true(cni_port_clash(&any, 8080, &lo));
+	assert_true(cni_port_clash(&lo, 8080, &lo));
+	assert_false(cni_port_clash(&lo, 8080, &other));
+	assert_false(cni_port_clash(&lo, 8080, &udp));
+	assert_false(cni_port_clash(&lo, 8081, &any));
+	/* a port given that berth's other container has: refused before any bind */
+	cni_port want[1] = { { "127.0.0.1", 8080, 80, "tcp" } };
+	assert_code(cni_host_ports(want, 1, &any, 1, &err), BERTH_ECONFLICT, &err);
+	assert_message_has(&err, "already allocated");
+	/* a port 0 gets one of the host's */
+	want[0].host_port = 0;
+	assert_ok(cni_host_ports(want, 1, &any, 1, &err), &err);
+	assert_true(want[0].host_port > 0 && want[0].host_port != 8080);
+
+	cni_port q[1] = { { "", 4000, 80, "tcp" } };
+	cni_net net = { "10.213.0.9", 24, "10.213.0.1", "02:00:00:00:00:01", "veth1234", q, 1 };
+	assert_int_equal(cni_net_format(&text, &net), 0);
+	cni_net back = { 0 };
+	assert_ok(cni_net_parse(&back, text, strlen(text), &err), &err);
+	assert_string_equal(back.ip, "10.213.0.9");
+	assert_int_equal(back.prefix, 24);
+	assert_string_equal(back.mac, "02:00:00:00:00:01");
+	assert_string_equal(back.host_if, "veth1234");
+	assert_int_equal(back.n_ports, 1);
+	assert_int_equal(back.ports[0].host_port, 4000);
+	cni_net_release(&back);
+	free(text);
+	assert_code(cni_net_parse(&back, "{}", 2, &err), BERTH_EPROTOCOL, &err);
+
+	assert_int_equal(cni_hosts_with_ip(&text, "127.0.0.1\tlocalhost\n127.0.1.1\tweb\n10.0.0.1\tweb\n", "web",
+					   "10.213.0.9"), 0);
+	assert_string_equal(text, "127.0.0.1\tlocalhost\n10.213.0.9\tweb\n10.0.0.1\tweb\n");
+	free(text);
+	assert_int_equal(cni_hosts_with_ip(&text, "", "web", "10.213.0.9"), 0);
+	assert_string_equal(text, "10.213.0.9\tweb\n");
+	free(text);
+	berth_spec_free(s);
+	berth_error_clear(&err);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
 	const struct { const char *field; int code; } cases[] = {
-		{ "port", BERTH_EUNSUPPORTED },      { "network", BERTH_EUNSUPPORTED },  { "volume", BERTH_EUNSUPPORTED },
+		{ "network", BERTH_EUNSUPPORTED },   { "volume", BERTH_EUNSUPPORTED },
 		{ "restart", BERTH_EUNSUPPORTED },   { "log-driver", BERTH_EUNSUPPORTED }, { "log-opt", BERTH_EUNSUPPORTED },
 		{ "init", BERTH_EUNSUPPORTED },      { "auto-remove", BERTH_EUNSUPPORTED }, { "pid", BERTH_EUNSUPPORTED },
 		{ "ipc", BERTH_EUNSUPPORTED },       { "add-host", BERTH_EUNSUPPORTED },  { "security-opt", BERTH_EUNSUPPORTED },
@@ -290,10 +461,8 @@ static void test_refused(void **state)
 		if (!STREQ(f, "cmd"))
 			assert_ok(berth_spec_set_cmd(s, cmd, 1, &err), &err);
 		int r = 0;
-		if (STREQ(f, "port"))
-			r = berth_spec_add_port(s, NULL, 0, 80, BERTH_PROTO_TCP, &err);
-		else if (STREQ(f, "network"))
-			r = berth_spec_set_network_mode(s, "bridge", &err);
+		if (STREQ(f, "network"))
+			r = berth_spec_set_network_mode(s, "berth-named-net", &err);
 		else if (STREQ(f, "volume"))
 			r = berth_spec_add_volume(s, "data", "/data", 0, NULL, &err);
 		else if (STREQ(f, "restart"))
@@ -310,8 +479,9 @@ static void test_refused(void **state)
 			r = berth_spec_set_pid_mode(s, "container:other", &err);
 		else if (STREQ(f, "ipc"))
 			r = berth_spec_set_ipc_mode(s, "container:other", &err);
-		else if (STREQ(f, "add-host"))
-			r = berth_spec_add_extra_host(s, "gw", "host-gateway", &err);
+		else if (STREQ(f, "add-host")) /* with the bridge it is its gateway */
+			r = berth_spec_add_extra_host(s, "gw", "host-gateway", &err) ||
+			    berth_spec_set_network_mode(s, "none", &err);
 		else if (STREQ(f, "security-opt"))
 			r = berth_spec_add_security_opt(s, "apparmor=docker-default", &err);
 		else if (STREQ(f, "user"))
@@ -366,6 +536,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_image_config), cmocka_unit_test(test_chain_id),   cmocka_unit_test(test_user),
 		cmocka_unit_test(test_minimal),      cmocka_unit_test(test_full),       cmocka_unit_test(test_privileged_host),
+		cmocka_unit_test(test_bridge_spec), cmocka_unit_test(test_cni_conf),  cmocka_unit_test(test_cni_records),
 		cmocka_unit_test(test_cap_drop_all), cmocka_unit_test(test_refused),    cmocka_unit_test(test_etc_files),
 	};
 	return cmocka_run_group_tests_name("ocispec", tests, NULL, NULL);

@@ -120,7 +120,8 @@ static bool state_wanted(berth_state s, const berth_list_options *o)
 	return o->all || s == BERTH_STATE_RUNNING || s == BERTH_STATE_PAUSED;
 }
 
-static int fill_entry(berth_container_entry *e, const ctrd_container *k, berth_state st, int code)
+static int fill_entry(berth_container_entry *e, const berth_client *c, const ctrd_container *k, berth_state st,
+		      int code)
 {
 	e->state = st;
 	e->created = k->created_at ? (int64_t)k->created_at->seconds : 0;
@@ -147,7 +148,8 @@ static int fill_entry(berth_container_entry *e, const ctrd_container *k, berth_s
 	e->image = strdup(strempty(k->image));
 	e->command = cmd ? TAKE_PTR(cmd) : strdup("");
 	e->status = strdup(status);
-	e->ports = strdup("");
+	/* the published ports while the task runs, as Docker lists them */
+	e->ports = st == BERTH_STATE_RUNNING || st == BERTH_STATE_PAUSED ? ctrd_net_ports_text(c, k->id) : strdup("");
 	if (!e->id || !e->name || !e->image || !e->command || !e->status || !e->ports ||
 	    user_labels(&e->label_keys, &e->label_values, k) < 0)
 		return -ENOMEM;
@@ -206,7 +208,7 @@ int ctrd_container_list(berth_container_list **out, berth_client *c, const berth
 		berth_state st = listed_state(k, tl, &code, &finished);
 		if (!state_wanted(st, o))
 			continue;
-		r = fill_entry(&l->items[l->len++], k, st, code);
+		r = fill_entry(&l->items[l->len++], c, k, st, code);
 		if (r < 0) {
 			berth_container_list_free(l);
 			return BERTH_NOMEM(err);
@@ -262,7 +264,36 @@ int ctrd_container_states(watch_list *out, berth_client *c, berth_error *err)
 
 /* ---- inspect ------------------------------------------------------------ */
 
-static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t)
+/* ,"NetworkSettings":{...} in Docker's shape, from what inspect found (the
+ * bridge network's record while the task runs). */
+static int raw_network(sbuf *b, const berth_container_info *x)
+{
+	int r = sbuf_adds(b, ",\"NetworkSettings\":{\"Networks\":{");
+	for (size_t i = 0; r == 0 && i < x->networks_len; i++) {
+		const network_info *n = &x->networks[i];
+		r = (i && sbuf_addc(b, ',')) || sbuf_add_json_string(b, n->name) || sbuf_adds(b, ":{\"IPAddress\":") ||
+		    sbuf_add_json_string(b, n->ipv4) || sbuf_adds(b, ",\"Gateway\":") || sbuf_add_json_string(b, n->gateway) ||
+		    sbuf_adds(b, ",\"MacAddress\":") || sbuf_add_json_string(b, n->mac) || sbuf_addc(b, '}');
+	}
+	r = r || sbuf_adds(b, "},\"Ports\":{");
+	/* sorted by container port and protocol: one key per pair */
+	for (size_t i = 0; r == 0 && i < x->ports_len; i++) {
+		const port_info *p = &x->ports[i];
+		bool first = i == 0 || p->container_port != x->ports[i - 1].container_port ||
+			     strcmp(p->proto, x->ports[i - 1].proto) != 0;
+		bool last = i + 1 == x->ports_len || p->container_port != x->ports[i + 1].container_port ||
+			    strcmp(p->proto, x->ports[i + 1].proto) != 0;
+		if (first)
+			r = sbuf_printf(b, "%s\"%d/%s\":[", i ? "," : "", p->container_port, p->proto);
+		else
+			r = sbuf_addc(b, ',');
+		r = r || sbuf_adds(b, "{\"HostIp\":") || sbuf_add_json_string(b, p->host_ip) ||
+		    sbuf_printf(b, ",\"HostPort\":\"%d\"}", p->host_port) || (last && sbuf_addc(b, ']'));
+	}
+	return r || sbuf_adds(b, "}}") ? -ENOMEM : 0;
+}
+
+static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t, const berth_container_info *x)
 {
 	char created[40], updated[40];
 	ctrd_time_format(created, k->created_at);
@@ -286,6 +317,8 @@ static int inspect_raw(sbuf *b, const ctrd_container *k, const ctrd_task_info *t
 		r = sbuf_adds(b, ",\"Spec\":") || ctrd_raw_spec(b, (const char *)k->spec->value.data, k->spec->value.len);
 	if (r == 0)
 		r = ctrd_raw_docker_view(b, k) < 0;
+	if (r == 0)
+		r = raw_network(b, x) < 0;
 	return r || sbuf_addc(b, '}') ? -ENOMEM : 0;
 }
 
@@ -322,13 +355,15 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 	x->started_at = strdup(x->state == BERTH_STATE_CREATED ? "" : strempty(ctrd_label(k, CTRD_LABEL_STARTED_AT)));
 	x->finished_at = strdup(finished);
 	r = (!x->id || !x->name || !x->image || !x->image_id || !x->error || !x->created || !x->started_at ||
-	     !x->finished_at || user_labels(&x->label_keys, &x->label_values, k) < 0 || inspect_raw(&raw, k, &t) < 0)
+	     !x->finished_at || user_labels(&x->label_keys, &x->label_values, k) < 0)
 		    ? -ENOMEM
 		    : 0;
 	if (r == 0 && k->spec && k->spec->value.len)
 		r = oci_spec_read(x, (const char *)k->spec->value.data, k->spec->value.len) == -ENOMEM ? -ENOMEM : 0;
 	if (r == 0)
 		r = ctrd_inspect_extra(x, c, k);
+	if (r == 0)
+		r = inspect_raw(&raw, k, &t, x);
 	if (r == 0)
 		x->raw = sbuf_steal(&raw);
 	if (r < 0 || !x->raw) {
@@ -405,6 +440,7 @@ static int delete_task(berth_client *c, const char *id, bool force, berth_error 
 			*err = e;
 		return r;
 	}
+	ctrd_net_down(c, id);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
  * and its files in a state directory per container (ctrd_state_dir). */
 #include "lifecycle.h"
 #include "specgen.h"
+#include "cni.h"
 #include "../engineapi/create.h"
 
 #include "util/sha256.h"
@@ -66,6 +67,7 @@ void ctrd_state_dir_remove(const berth_client *c, const char *id)
 	char dir[3072];
 	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
 		return;
+	ctrd_net_down(c, id); /* the network namespace is a mount point */
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return;
@@ -103,7 +105,7 @@ static int make_dirs(const char *path)
 	return mkdir(buf, 0711) < 0 && errno != EEXIST ? -errno : 0;
 }
 
-static int write_file(const char *dir, const char *name, const char *text)
+int ctrd_write_file(const char *dir, const char *name, const char *text)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -459,8 +461,8 @@ static int write_etc(const char *dir, const berth_spec *s, const char *hostname,
 	_cleanup_free_ char *name_line = NULL;
 	if (asprintf(&name_line, "%s\n", hostname) < 0)
 		return BERTH_NOMEM(err);
-	if ((r = write_file(dir, OCISPEC_HOSTS, hosts)) < 0 || (r = write_file(dir, OCISPEC_RESOLV, resolv)) < 0 ||
-	    (r = write_file(dir, OCISPEC_HOSTNAME, name_line)) < 0)
+	if ((r = ctrd_write_file(dir, OCISPEC_HOSTS, hosts)) < 0 || (r = ctrd_write_file(dir, OCISPEC_RESOLV, resolv)) < 0 ||
+	    (r = ctrd_write_file(dir, OCISPEC_HOSTNAME, name_line)) < 0)
 		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "state directory %s: %s", dir, strerror(-r));
 	return 0;
 }
@@ -509,6 +511,7 @@ typedef struct create_ctx {
 	oci_image_config img;
 	Containerd__Services__Snapshots__V1__PrepareSnapshotResponse *snap;
 	char *passwd, *group, *spec_json, *health, *docker_view;
+	char *ports;        /* CTRD_LABEL_PORTS */
 	bool snapshot_made, dir_made, lease_made;
 } create_ctx;
 
@@ -528,6 +531,7 @@ static void create_ctx_release(create_ctx *x, berth_client *c, bool failed)
 	free(x->spec_json);
 	free(x->health);
 	free(x->docker_view);
+	free(x->ports);
 }
 
 static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, berth_error *err)
@@ -566,6 +570,10 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 		r = label_add(&l, CTRD_LABEL_HEALTH, x->health);
 	if (r == 0 && s->name)
 		r = label_add(&l, CTRD_LABEL_NAME, s->name);
+	if (r == 0 && ocispec_bridged(s))
+		r = label_add(&l, CTRD_LABEL_NETWORK, "bridge");
+	if (r == 0 && x->ports)
+		r = label_add(&l, CTRD_LABEL_PORTS, x->ports);
 	if (r < 0)
 		return berth_fail(err, BERTH_EINVAL, "label: more labels than berth passes to containerd (%zu)",
 				  ARRAY_SIZE(l.entries));
@@ -649,9 +657,14 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 		return r;
 	char host[256] = "";
 	gethostname(host, sizeof host - 1);
+	char netns[4096];
+	if (ctrd_netns_path(netns, sizeof netns, c, x->id) < 0)
+		return berth_fail(err, BERTH_EINVAL, "name: too long for berth's state directory");
+	if (s->n_ports && cni_ports_format(&x->ports, s->ports, s->n_ports) < 0)
+		return berth_fail(err, BERTH_EINVAL, "port: a host address is too long");
 	ocispec_input in = { .id = x->id, .ns = c->ns, .state_dir = x->dir, .image = &x->img, .passwd = x->passwd,
 			     .group = x->group, .host_hostname = host, .nofile = default_nofile(),
-			     .cap_last = cap_last(), .devices = devices, .n_devices = s->n_devices };
+			     .cap_last = cap_last(), .devices = devices, .n_devices = s->n_devices, .netns = netns };
 	char hostname[72];
 	ocispec_hostname(hostname, s, &in);
 	if ((r = ocispec_build(&x->spec_json, s, &in, err)) < 0)
@@ -820,6 +833,7 @@ static int task_finish(berth_client *c, const char *id, uint32_t status, berth_e
 			*err = e;
 		return r;
 	}
+	ctrd_net_down(c, id);
 	if (r == 0 && d->exited_at)
 		ctrd_time_format(at, d->exited_at);
 	r = ctrd_set_labels(c, id, keys, values, ARRAY_SIZE(keys), err);
@@ -879,9 +893,14 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 	cr.stdout = uri.data;
 	cr.stderr = uri.data;
 	cr.terminal = STREQ(strempty(ctrd_label(k, CTRD_LABEL_TTY)), "true");
+	if ((r = ctrd_net_up(c, id, ctrd_label(k, CTRD_LABEL_NETWORK), ctrd_label(k, CTRD_LABEL_PORTS), err)) < 0) {
+		berth_error_prefix(err, "start %s", id);
+		return r;
+	}
 	berth_error e = BERTH_ERROR_INIT;
 	r = ctrd_call(NULL, c, "tasks.v1.Tasks/Create", &cr.base, NULL, 0, &e);
 	if (r < 0) {
+		ctrd_net_down(c, id);
 		if (err)
 			*err = e;
 		berth_error_prefix(err, "start %s", id);
@@ -894,6 +913,7 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 		/* a task that died during its start: gone again, nothing left */
 		task_kill(c, id, SIGKILL, true, NULL);
 		task_call(c, "tasks.v1.Tasks/Delete", id, 0, NULL);
+		ctrd_net_down(c, id);
 		if (err)
 			*err = e;
 		berth_error_prefix(err, "start %s", id);
@@ -1224,6 +1244,9 @@ int ctrd_inspect_extra(berth_container_info *x, berth_client *c, const ctrd_cont
 		x->oom_killed = cgroup_oom(c, k->id); /* a stopped task not deleted yet */
 	if (!x->tty)
 		x->tty = STREQ(strempty(ctrd_label(k, CTRD_LABEL_TTY)), "true");
+	/* as Docker: the address and the ports while the task runs */
+	if (x->running && !x->networks_len && ctrd_net_inspect(x, c, k->id) < 0)
+		return -ENOMEM;
 	return ctrd_health_fill(x, c, k->id, ctrd_label(k, CTRD_LABEL_HEALTH));
 }
 

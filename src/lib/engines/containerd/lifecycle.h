@@ -19,6 +19,10 @@
 /* containerd has ids only: berth gives its containers Docker's shape, a
  * 64-hex id and a name kept in this label */
 #define CTRD_LABEL_NAME CTRD_LABEL_PREFIX "name"
+/* the network a task gets: "bridge" (cni.c) or none (the mode in the spec) */
+#define CTRD_LABEL_NETWORK CTRD_LABEL_PREFIX "network"
+/* the published ports, as cni_ports_format() writes them */
+#define CTRD_LABEL_PORTS CTRD_LABEL_PREFIX "ports"
 
 /* The id of the container `ref` names, as Docker resolves a reference: an
  * id, then a name, then a unique prefix of an id. out has room for 256.
@@ -61,6 +65,9 @@ int ctrd_mounts_of(struct Containerd__Services__Snapshots__V1__MountsResponse **
 int ctrd_state_dir(char *out, size_t size, const struct berth_client *c, const char *id);
 /* Remove it and what is in it; a missing one is fine. */
 void ctrd_state_dir_remove(const struct berth_client *c, const char *id);
+/* Write text as the file dir/name (created or truncated, mode 0644).
+ * 0 or -errno. */
+int ctrd_write_file(const char *dir, const char *name, const char *text);
 /* The log file of a container ($state/container.log). */
 int ctrd_log_path(char *out, size_t size, const struct berth_client *c, const char *id);
 
@@ -109,6 +116,27 @@ int ctrd_health_run(struct berth_client *c, const char *id, int timeout_ms, bert
 int ctrd_health_fill(berth_container_info *x, const struct berth_client *c, const char *id, const char *label);
 /* Forget the runs (a new start begins "starting" again). */
 void ctrd_health_reset(const struct berth_client *c, const char *id);
+
+/* cni.c: the bridge network of a task. */
+/* The network namespace file of container id (in its state directory). */
+int ctrd_netns_path(char *out, size_t size, const struct berth_client *c, const char *id);
+/* Before a task is created: for network "bridge" a namespace and the CNI
+ * ADD (ports_label: CTRD_LABEL_PORTS), the record inspect reads, /etc/hosts
+ * with the address. Anything else: nothing. 0 or what cni_add returns. */
+int ctrd_net_up(const struct berth_client *c, const char *id, const char *network, const char *ports_label,
+		berth_error *err);
+/* After a task is deleted: CNI DEL, the namespace unmounted and removed,
+ * the record gone. Idempotent; quick when there is nothing. */
+void ctrd_net_down(const struct berth_client *c, const char *id);
+/* Fill x's networks and ports from the record (nothing without one).
+ * 0 or -ENOMEM. */
+int ctrd_net_inspect(berth_container_info *x, const struct berth_client *c, const char *id);
+/* The list's ports column from the record: "127.0.0.1:32768->80/tcp, ...",
+ * "" without a record; NULL when memory is short. */
+char *ctrd_net_ports_text(const struct berth_client *c, const char *id);
+/* The bytes the container's eth0 received and sent (the host's end of its
+ * veth pair, read the other way round). 0, or -1 without a network. */
+int ctrd_net_counters(uint64_t *rx, uint64_t *tx, const struct berth_client *c, const char *id);
 
 /* exec.c (see exec.h) */
 int ctrd_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,

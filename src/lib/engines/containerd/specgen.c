@@ -2,6 +2,7 @@
  * default mounts, capabilities, masked paths and device rules), from the
  * image config and a berth_spec. Pure: see specgen.h. */
 #include "specgen.h"
+#include "cni.h"
 
 #include "util/sha256.h"
 
@@ -268,15 +269,20 @@ static int unsupported(const char *field, const char *why, berth_error *err)
 	return berth_fail(err, BERTH_EUNSUPPORTED, "%s: %s on containerd", field, why);
 }
 
+bool ocispec_bridged(const berth_spec *s)
+{
+	return !s->network_mode || STREQ(s->network_mode, "bridge") || STREQ(s->network_mode, "default");
+}
+
 int ocispec_check(const berth_spec *s, berth_error *err)
 {
 	int r = spec_check(s, err);
 	if (r < 0)
 		return r;
-	if (s->n_ports)
-		return unsupported("port", "no published ports (berth sets up no CNI network)", err);
-	if (s->network_mode && !STREQ(s->network_mode, "none") && !STREQ(s->network_mode, "host"))
-		return unsupported("network", "only the modes none and host exist", err);
+	if (!ocispec_bridged(s) && !STREQ(s->network_mode, "none") && !STREQ(s->network_mode, "host"))
+		return unsupported("network", "only berth's bridge and the modes none and host exist", err);
+	if (s->n_ports && !ocispec_bridged(s))
+		return unsupported("port", "published ports need the bridge network", err);
 	for (size_t i = 0; i < s->n_mounts; i++)
 		if (s->mounts[i].kind == SPEC_MOUNT_VOLUME)
 			return unsupported("volume", "no volumes (use a bind mount)", err);
@@ -297,9 +303,9 @@ int ocispec_check(const berth_spec *s, berth_error *err)
 		return unsupported("pid", "only the modes host and private exist", err);
 	if (s->ipc_mode && startswith(s->ipc_mode, "container:"))
 		return unsupported("ipc", "no joining another container's IPC namespace", err);
-	for (size_t i = 0; i < s->extra_hosts.len; i++)
+	for (size_t i = 0; i < s->extra_hosts.len && !ocispec_bridged(s); i++)
 		if (endswith(s->extra_hosts.items[i], ":host-gateway"))
-			return unsupported("add-host", "no host-gateway (there is no bridge)", err);
+			return unsupported("add-host", "host-gateway needs the bridge network", err);
 	for (size_t i = 0; i < s->security_opts.len; i++) {
 		const char *o = s->security_opts.items[i];
 		size_t kn = strcspn(o, "=:");
@@ -752,6 +758,8 @@ static json_t *build_linux(ob *b, const berth_spec *s, const ocispec_input *in, 
 			continue;
 		json_t *one = json_object();
 		set(b, one, "type", json_string(kinds[i].type));
+		if (STREQ(kinds[i].type, "network") && in->netns && ocispec_bridged(s))
+			set(b, one, "path", json_string(in->netns));
 		append(b, ns, one);
 	}
 	if (s->sysctl_keys.len) {
@@ -916,8 +924,10 @@ int ocispec_hosts_file(char **out, const berth_spec *s, const char *hostname, co
 	for (size_t i = 0; r == 0 && i < s->extra_hosts.len; i++) {
 		const char *e = s->extra_hosts.items[i];
 		const char *colon = strchr(e, ':');
-		if (colon)
-			r = sbuf_printf(&t, "%s\t%.*s\n", colon + 1, (int)(colon - e), e);
+		/* the host as the bridge's gateway, as Docker has it */
+		const char *addr = colon && STREQ(colon + 1, "host-gateway") ? CNI_GATEWAY : colon ? colon + 1 : NULL;
+		if (addr)
+			r = sbuf_printf(&t, "%s\t%.*s\n", addr, (int)(colon - e), e);
 	}
 	if (r < 0 || !(*out = sbuf_steal(&t)))
 		return BERTH_NOMEM(err);

@@ -67,13 +67,18 @@ typedef struct ocispec_input {
 	int cap_last;               /* the kernel's last capability; 0: 40 */
 	const oci_device *devices;  /* stat of spec->devices, same order */
 	size_t n_devices;
+	const char *netns;          /* the network namespace file of a bridged container */
 } ocispec_input;
 
+/* Whether the spec's network is berth's bridge (cni.c): no mode, or
+ * "bridge" / "default". */
+bool ocispec_bridged(const berth_spec *spec);
+
 /* Refuse, with BERTH_EUNSUPPORTED naming the field, what containerd cannot
- * honour: published ports, networks other than none and host, named and
+ * honour: networks other than the bridge, none and host, named and
  * anonymous volumes, a restart policy, a log driver or its options, init,
  * auto-remove, joining another container's namespaces, seccomp profiles,
- * AppArmor and SELinux labels, host-gateway. Runs the spec's own checks
+ * AppArmor and SELinux labels, host-gateway without the bridge. Runs the spec's own checks
  * across fields first (BERTH_EINVAL). */
 int ocispec_check(const berth_spec *spec, berth_error *err);
 
@@ -95,7 +100,8 @@ int ocispec_u64_mark(char **out, size_t *marks, const char *json, size_t len);
 int ocispec_u64_unmark(char **text, size_t marks, berth_error *err);
 
 /* The container's /etc/hosts: localhost lines, its own name (unless the
- * host's network, which keeps host_hosts), and the spec's extra hosts. */
+ * host's network, which keeps host_hosts), and the spec's extra hosts
+ * (host-gateway: the bridge's gateway, CNI_GATEWAY). */
 int ocispec_hosts_file(char **out, const berth_spec *spec, const char *hostname, const char *host_hosts,
 		       berth_error *err);
 /* The container's /etc/resolv.conf: the host's, with the spec's DNS

@@ -5,8 +5,8 @@
  * containerd gives neither the host's CPU time nor a network counter: the
  * CPU percent comes from two readings timed by the wall clock (as
  * stats_cpu_against does for the other engines), and the network columns
- * are 0 (berth's containerd containers run with no network or the host's;
- * the host's counters are not the container's). */
+ * come from the host's end of the bridge network's veth pair (0 with no
+ * network or the host's: the host's counters are not the container's). */
 #include "stats.h"
 #include "containerd.h"
 #include "lifecycle.h"
@@ -180,6 +180,28 @@ static int64_t wall_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The bridge network's counters into a sample and its raw JSON (eth0,
+ * as Docker shows it). 0 (also without a network) or -ENOMEM. */
+static int net_counters(berth_stats *s, const berth_client *c, const char *id)
+{
+	uint64_t rx, tx;
+	if (ctrd_net_counters(&rx, &tx, c, id) < 0)
+		return 0;
+	s->net_rx = rx;
+	s->net_tx = tx;
+	static const char tail[] = "\"networks\":{}}";
+	size_t n = strlen(s->raw), tn = sizeof tail - 1;
+	if (n < tn || strcmp(s->raw + n - tn, tail) != 0)
+		return 0;
+	char *raw = NULL;
+	if (asprintf(&raw, "%.*s\"networks\":{\"eth0\":{\"rx_bytes\":%llu,\"tx_bytes\":%llu}}}", (int)(n - tn), s->raw,
+		     (unsigned long long)rx, (unsigned long long)tx) < 0)
+		return -ENOMEM;
+	free(s->raw);
+	s->raw = raw;
+	return 0;
+}
+
 /* One reading of the task of container id. 1 with *out; 0 when containerd
  * has no metrics for it (its task is gone). */
 static int read_metrics(berth_stats **out, berth_client *c, const char *id, const char *name, berth_error *err)
@@ -205,6 +227,11 @@ static int read_metrics(berth_stats **out, berth_client *c, const char *id, cons
 		 * two of its readings */
 		r = ctrd_stats_parse(out, m->data->type_url, m->data->value.data, m->data->value.len, wall_ns(), id,
 				     name, &h, err);
+		if (r == 0 && net_counters(*out, c, id) < 0) {
+			berth_stats_free(*out);
+			*out = NULL;
+			return BERTH_NOMEM(err);
+		}
 		return r < 0 ? r : 1;
 	}
 	return 0;

@@ -20,8 +20,8 @@ typedef struct ctrd_stats_host {
  * Docker-shaped JSON object as its raw JSON. cpu_percent is 0 (two
  * samples give it: stats_cpu_against). A limit at or above the host's
  * memory (containerd reports the cgroup's "no limit" number) becomes the
- * host's memory, as Docker shows it. Network counters are 0: berth's
- * containerd containers have no network namespace of their own.
+ * host's memory, as Docker shows it. Network counters are 0 here (the
+ * caller adds the bridge network's, which the metrics do not hold).
  * Pure: no I/O.
  * @return 0; BERTH_EPROTOCOL (another type, undecodable bytes);
  *   BERTH_ENOMEM. */

@@ -358,15 +358,6 @@ static int port_number(const char *s, size_t len)
 	return v <= 65535 ? v : 0;
 }
 
-static int port_cmp(const void *a, const void *b)
-{
-	const port_info *p = a, *q = b;
-	if (p->container_port != q->container_port)
-		return p->container_port < q->container_port ? -1 : 1;
-	int c = strcmp(p->proto, q->proto);
-	return c ? c : strcmp(p->host_ip, q->host_ip);
-}
-
 /* NetworkSettings.Ports: {"8080/tcp": [{"HostIp": "...", "HostPort": "32768"}], "9090/tcp": null} */
 static int ports_from_json(berth_container_info *x, json_t *ports)
 {
@@ -402,7 +393,7 @@ static int ports_from_json(berth_container_info *x, json_t *ports)
 	if (oom)
 		return -ENOMEM;
 	if (x->ports_len > 1)
-		qsort(x->ports, x->ports_len, sizeof *x->ports, port_cmp);
+		qsort(x->ports, x->ports_len, sizeof *x->ports, port_info_cmp);
 	return 0;
 }
 
