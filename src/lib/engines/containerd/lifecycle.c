@@ -908,6 +908,10 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 	}
 	Containerd__Services__Tasks__V1__StartRequest sr = CONTAINERD__SERVICES__TASKS__V1__START_REQUEST__INIT;
 	sr.container_id = (char *)id;
+	/* the start time is taken before the process can run: its first
+	 * output is never older than the start (logs since the start) */
+	char at[40];
+	ctrd_now_rfc3339(at);
 	r = ctrd_call(NULL, c, "tasks.v1.Tasks/Start", &sr.base, NULL, 0, &e);
 	if (r < 0) {
 		/* a task that died during its start: gone again, nothing left */
@@ -920,8 +924,6 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 		return r == BERTH_EUNAVAILABLE || r == BERTH_ETIMEDOUT ? r : BERTH_EENGINE;
 	}
 	ctrd_health_reset(c, id);
-	char at[40];
-	ctrd_now_rfc3339(at);
 	const char *keys[] = { CTRD_LABEL_STARTED_AT, CTRD_LABEL_EXIT_CODE, CTRD_LABEL_FINISHED_AT, CTRD_LABEL_OOM };
 	const char *values[] = { at, NULL, NULL, NULL };
 	return ctrd_set_labels(c, id, keys, values, ARRAY_SIZE(keys), err);
