@@ -48,5 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		oci_spec_read(ci, s, size);
 		berth_container_info_free(ci);
 	}
+	bool ro;
+	strv dests = STRV_INIT;
+	oci_spec_rootfs(&ro, &dests, s, size);
+	strv_release(&dests);
 	return 0;
 }

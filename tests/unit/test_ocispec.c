@@ -6,6 +6,7 @@
 
 #include "lib/engines/containerd/specgen.h"
 #include "lib/engines/containerd/cni.h"
+#include "lib/parse/ocispec.h"
 
 #include <jansson.h>
 
@@ -218,6 +219,24 @@ static void test_full(void **state)
 	in.n_devices = 1;
 	json_t *j = build(s, &in);
 	expect_fixture(j, "full");
+	/* what the file calls read back from it */
+	char *text = json_dumps(j, JSON_COMPACT);
+	assert_non_null(text);
+	bool ro = false;
+	strv dests = STRV_INIT;
+	assert_int_equal(oci_spec_rootfs(&ro, &dests, text, strlen(text)), 0);
+	assert_true(ro);
+	const char *want[] = { "/proc", "/data", "/cfg", "/scratch" };
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		bool found = false;
+		for (size_t k = 0; k < dests.len && !found; k++)
+			found = STREQ(dests.items[k], want[i]);
+		assert_true(found);
+	}
+	strv_release(&dests);
+	assert_int_equal(oci_spec_rootfs(&ro, &dests, "[1]", 3), -EINVAL);
+	assert_false(ro);
+	free(text);
 	json_decref(j);
 	berth_spec_free(s);
 	oci_image_config_release(&img);

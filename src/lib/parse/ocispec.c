@@ -69,3 +69,26 @@ int oci_spec_read(berth_container_info *x, const char *json, size_t len)
 	json_decref(root);
 	return r;
 }
+
+int oci_spec_rootfs(bool *readonly, strv *dests, const char *json, size_t len)
+{
+	*readonly = false;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return -EINVAL;
+	}
+	*readonly = json_is_true(json_object_get(json_object_get(root, "root"), "readonly"));
+	size_t i;
+	json_t *m;
+	int r = 0;
+	json_array_foreach(json_object_get(root, "mounts"), i, m) {
+		const char *dest = json_string_value(json_object_get(m, "destination"));
+		if (dest && strv_push(dests, dest) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+	}
+	json_decref(root);
+	return r;
+}

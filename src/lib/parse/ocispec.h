@@ -10,4 +10,11 @@
  * that is not a JSON object. */
 int oci_spec_read(berth_container_info *x, const char *json, size_t len);
 
+/* What the file calls need of the spec: whether the root file system is
+ * read-only, and every mount's destination as written (the spec's
+ * defaults included: the runtime makes their mount points). 0, -ENOMEM,
+ * or -EINVAL for text that is not a JSON object (*readonly false, dests
+ * untouched). */
+int oci_spec_rootfs(bool *readonly, strv *dests, const char *json, size_t len);
+
 #endif

@@ -326,10 +326,8 @@ int ctrd_container_inspect(berth_container_info **out, berth_client *c, const ch
 {
 	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = ctrd_get_container(&resp, c, id, err);
 	ctrd_task_info t = { 0 };
-	if (r == 0)
-		r = ctrd_task_get(&t, c, resp->container->id, err);
+	int r = ctrd_get_container_task(&resp, &t, c, id, err);
 	if (r < 0)
 		return r;
 	const ctrd_container *k = resp->container;

@@ -33,7 +33,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <jansson.h>
+#include "../../parse/ocispec.h"
 
 #include "api_services_snapshots_v1_snapshots.pb-c.h"
 #include "api_types_mount.pb-c.h"
@@ -243,13 +243,22 @@ static int resolve_for(char id[256], char what[320], berth_client *c, const char
 	return r;
 }
 
+/* The read-only flag and mount destinations of a container's OCI spec
+ * (none without one). */
+static int spec_rootfs(bool *readonly, strv *dests, const ctrd_container *k)
+{
+	*readonly = false;
+	if (!k->spec || !k->spec->value.len)
+		return 0;
+	int r = oci_spec_rootfs(readonly, dests, (const char *)k->spec->value.data, k->spec->value.len);
+	return r == -ENOMEM ? r : 0;
+}
+
 static bool spec_readonly(const ctrd_container *k)
 {
-	if (!k->spec || !k->spec->value.len)
-		return false;
-	json_t *j = json_loadb((const char *)k->spec->value.data, k->spec->value.len, 0, NULL);
-	bool ro = json_is_true(json_object_get(json_object_get(j, "root"), "readonly"));
-	json_decref(j);
+	bool ro;
+	_cleanup_strv_ strv dests = STRV_INIT;
+	(void)spec_rootfs(&ro, &dests, k);
 	return ro;
 }
 
@@ -321,13 +330,11 @@ static int root_open(ctrd_root *out, berth_client *c, const char *id, bool write
 		     berth_error *err)
 {
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = ctrd_get_container(&resp, c, id, err);
+	ctrd_task_info t;
+	int r = ctrd_get_container_task(&resp, &t, c, id, err);
 	if (r < 0)
 		return r;
 	const ctrd_container *k = resp->container;
-	ctrd_task_info t;
-	if ((r = ctrd_task_get(&t, c, id, err)) < 0)
-		return r;
 	if (t.exists && t.pid > 0 && t.state != BERTH_STATE_EXITED) {
 		char p[64];
 		snprintf(p, sizeof p, "/proc/%u/root", t.pid);
@@ -1049,25 +1056,19 @@ static int diff_dir(diff_walk *w, int fd, ssize_t self, bool below_opaque, int d
 	return r;
 }
 
-/* The destinations of the mounts in a container's OCI spec. */
+/* The destinations of the mounts in a container's OCI spec, cleaned. */
 static int spec_mounts(strv *out, const ctrd_container *k)
 {
-	if (!k->spec || !k->spec->value.len)
-		return 0;
-	json_t *j = json_loadb((const char *)k->spec->value.data, k->spec->value.len, 0, NULL);
-	json_t *m = json_object_get(j, "mounts"), *v;
-	size_t i;
-	int r = 0;
-	json_array_foreach(m, i, v) {
-		const char *d = json_string_value(json_object_get(v, "destination"));
+	bool ro;
+	_cleanup_strv_ strv dests = STRV_INIT;
+	if (spec_rootfs(&ro, &dests, k) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < dests.len; i++) {
 		_cleanup_sbuf_ sbuf clean = SBUF_INIT;
-		if (d && (clean_path(&clean, d) < 0 || strv_push(out, clean.data) < 0)) {
-			r = -ENOMEM;
-			break;
-		}
+		if (clean_path(&clean, dests.items[i]) < 0 || strv_push(out, clean.data) < 0)
+			return -ENOMEM;
 	}
-	json_decref(j);
-	return r;
+	return 0;
 }
 
 int ctrd_container_diff(berth_changes **out, berth_client *c, const char *ref, berth_error *err)

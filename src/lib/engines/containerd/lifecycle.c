@@ -182,6 +182,17 @@ int ctrd_get_container(Containerd__Services__Containers__V1__GetContainerRespons
 	return r;
 }
 
+int ctrd_get_container_task(Containerd__Services__Containers__V1__GetContainerResponse **out, ctrd_task_info *t,
+			    berth_client *c, const char *id, berth_error *err)
+{
+	int r = ctrd_get_container(out, c, id, err);
+	if (r == 0 && (r = ctrd_task_get(t, c, id, err)) < 0) {
+		pb_freep(out);
+		*out = NULL;
+	}
+	return r;
+}
+
 void ctrd_now_rfc3339(char out[40])
 {
 	struct timespec ts;
@@ -854,13 +865,11 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 {
 	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = ctrd_get_container(&resp, c, id, err);
+	ctrd_task_info t;
+	int r = ctrd_get_container_task(&resp, &t, c, id, err);
 	if (r < 0)
 		return r;
 	const ctrd_container *k = resp->container;
-	ctrd_task_info t;
-	if ((r = ctrd_task_get(&t, c, id, err)) < 0)
-		return r;
 	if (t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED))
 		return 0;
 	if (t.exists) {
@@ -944,9 +953,9 @@ int ctrd_container_stop(berth_client *c, const char *ref, int grace, berth_error
 {
 	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = ctrd_get_container(&resp, c, id, err);
 	ctrd_task_info t;
-	if (r < 0 || (r = ctrd_task_get(&t, c, id, err)) < 0)
+	int r = ctrd_get_container_task(&resp, &t, c, id, err);
+	if (r < 0)
 		return r;
 	if (!t.exists)
 		return 0;
@@ -990,9 +999,9 @@ int ctrd_container_restart(berth_client *c, const char *id, int grace, berth_err
 static int running_state(berth_state *out, berth_client *c, const char *id, berth_error *err)
 {
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = ctrd_get_container(&resp, c, id, err);
 	ctrd_task_info t;
-	if (r < 0 || (r = ctrd_task_get(&t, c, id, err)) < 0)
+	int r = ctrd_get_container_task(&resp, &t, c, id, err);
+	if (r < 0)
 		return r;
 	*out = t.exists ? t.state : BERTH_STATE_CREATED;
 	return 0;

@@ -75,6 +75,11 @@ int ctrd_log_path(char *out, size_t size, const struct berth_client *c, const ch
  * (*out)->container is never NULL on success. */
 int ctrd_get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, struct berth_client *c,
 		       const char *id, berth_error *err);
+/* The container record and its task (t->exists false without one), as
+ * most calls on a container need both; errors as ctrd_get_container() and
+ * ctrd_task_get(). */
+int ctrd_get_container_task(Containerd__Services__Containers__V1__GetContainerResponse **out, ctrd_task_info *t,
+			    struct berth_client *c, const char *id, berth_error *err);
 /* The current time, RFC 3339 UTC with nanoseconds. */
 void ctrd_now_rfc3339(char out[40]);
 /* A label of a container record, NULL when it has none. */

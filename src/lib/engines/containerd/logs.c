@@ -25,14 +25,20 @@ typedef struct alive_ctx {
 	char id[256];
 } alive_ctx;
 
-static int task_alive(void *ctx, berth_error *err)
+/* 1 while container id's task is there and not exited, 0 after; < 0 error. */
+static int task_live(berth_client *c, const char *id, berth_error *err)
 {
-	alive_ctx *a = ctx;
 	ctrd_task_info t;
-	int r = ctrd_task_get(&t, a->c, a->id, err);
+	int r = ctrd_task_get(&t, c, id, err);
 	if (r < 0)
 		return r;
 	return t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED || t.state == BERTH_STATE_CREATED);
+}
+
+static int task_alive(void *ctx, berth_error *err)
+{
+	alive_ctx *a = ctx;
+	return task_live(a->c, a->id, err);
 }
 
 int ctrd_container_logs_q(berth_stream **out, berth_client *c, const char *ref, const ctrd_log_query *q,
@@ -95,12 +101,10 @@ typedef struct attach_ctx {
 static int attach_alive(void *ctx, berth_error *err)
 {
 	attach_ctx *a = ctx;
-	ctrd_task_info t;
-	int r = ctrd_task_get(&t, a->c, a->id, err);
+	int r = task_live(a->c, a->id, err);
 	if (r < 0)
 		return r;
-	bool live = t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED ||
-				 t.state == BERTH_STATE_CREATED);
+	bool live = r == 1;
 	if (live || a->seen) {
 		a->seen = a->seen || live;
 		return live;
@@ -136,11 +140,9 @@ int ctrd_container_attach(berth_stream **out, berth_client *c, const char *ref, 
 				  "stdin (attach stdout and stderr only)");
 	RESOLVE(c, ref, err);
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	int r = ctrd_get_container(&resp, c, id, err);
-	if (r < 0)
-		return r;
 	ctrd_task_info t;
-	if ((r = ctrd_task_get(&t, c, id, err)) < 0)
+	int r = ctrd_get_container_task(&resp, &t, c, id, err);
+	if (r < 0)
 		return r;
 	if (t.exists && t.state == BERTH_STATE_PAUSED)
 		return berth_fail(err, BERTH_ECONFLICT, "attach: container %s is paused, unpause it first", id);
