@@ -4,7 +4,7 @@
  * message returned must lie inside the input, the position must only move
  * forward, and a re-framed copy must parse back to the same messages. */
 #include "fuzz.h"
-#include "../src/lib/transport/grpc.h"
+#include "lib/transport/grpc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

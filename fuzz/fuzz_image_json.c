@@ -3,8 +3,8 @@
  * OCI indexes, manifests and configs, docker-save's manifest.json, and the
  * OCI runtime spec reader (parse/ocispec.c). */
 #include "fuzz.h"
-#include "../src/lib/parse/image_json.h"
-#include "../src/lib/parse/ocispec.h"
+#include "lib/parse/image_json.h"
+#include "lib/parse/ocispec.h"
 
 #include <stdlib.h>
 

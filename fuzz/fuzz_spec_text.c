@@ -11,7 +11,7 @@
 
 #include <berth/berth.h>
 
-#include "lib/engines/engineapi/create.h"
+#include "lib/kit/spec_docker.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -34,10 +34,10 @@ static void check_spec(const berth_spec *s)
 	json_decref(j);
 	berth_free(canon);
 	static const char *const podman_log_opts[] = { "max-size", "tag", "path", NULL };
-	static const engineapi_create_dialect podman = { "Podman", true, true, podman_log_opts, "4.7" };
+	static const spec_docker_dialect podman = { "Podman", true, true, podman_log_opts, "4.7" };
 	for (int d = 0; d < 2; d++) {
 		json_t *body = NULL;
-		int r = engineapi_create_body(&body, s, "fuzz", d ? &podman : NULL, "4.3.1", &err);
+		int r = spec_docker_body(&body, s, "fuzz", d ? &podman : NULL, "4.3.1", &err);
 		if (r == 0)
 			json_decref(body);
 		else if (r != BERTH_EUNSUPPORTED || !d)

@@ -6,7 +6,7 @@
  * must never hand out more bytes than the input holds, whatever the sizes
  * of the reads. */
 #include "fuzz.h"
-#include "../src/lib/engines/containerd/tar.h"
+#include "lib/engines/containerd/tar.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "../util/util.h"
+#include "util/util.h"
 
 /* Exit codes, as the docker CLI uses them. */
 enum {

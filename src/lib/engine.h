@@ -1,15 +1,32 @@
-/* The private backend interface. An engine fills a berth_engine_ops; an
- * operation it cannot do is left NULL, and the public entry points answer
+/* The seam between the public entry points and the engines.
+ *
+ * A backend (one folder under engines/) exports one berth_backend
+ * descriptor: the engines it drives, where it looks for them, how it
+ * probes an endpoint and how it attaches a client to one. engines/engines.c
+ * lists the descriptors; discovery (api/detect.c) and berth_client_open
+ * (api/client.c) only loop over that list and never name an engine.
+ *
+ * An attached client carries its backend's berth_engine_ops; an operation
+ * the backend cannot do is left NULL, and the public entry points answer
  * BERTH_EUNSUPPORTED for it in one place (ENGINE_CALL below). */
 #ifndef BERTH_ENGINE_H
 #define BERTH_ENGINE_H
 
-#include "internal.h"
-#include "model.h"
+#include "lib/internal.h"
+#include "lib/model/model.h"
 
 struct berth_client;
 struct events_query;
-struct logs_request;
+
+/* A checked logs request (logs.c resolves its times) for container_logs. */
+typedef struct logs_request {
+	bool out, err;        /* channels */
+	bool follow;
+	bool timestamps;
+	long long tail;       /* -1: all */
+	int64_t since_ns;     /* 0: no bound */
+	int64_t until_ns;     /* 0: no bound */
+} logs_request;
 
 typedef struct berth_engine_ops {
 	const char *name;
@@ -114,47 +131,62 @@ int engine_unsupported(const struct berth_client *c, const char *op, berth_error
 #define ENGINE_CALL(c, op, err, ...) \
 	((c)->ops->op ? (c)->ops->op(__VA_ARGS__) : engine_unsupported((c), #op, (err)))
 
-/* ---- the Engine API backend (Docker and Podman) ------------------------- */
+/* ---- backend descriptors -------------------------------------------------- */
 
-struct transport;
-
-/* What a ping of an Engine API endpoint learned. */
-typedef struct engineapi_probe {
-	berth_engine engine;        /* DOCKER or PODMAN; AUTO when unknown */
-	char api_version[16];       /* the engine's highest */
-	char min_api_version[16];   /* the engine's lowest, when it says */
+/* What a successful probe of one endpoint learned. */
+typedef struct engine_probe {
+	berth_engine engine;        /* the engine that answered */
 	char server_version[64];
-	struct transport *transport; /* the probe's connection pool, for the client
-	                                to adopt; owned until then */
-} engineapi_probe;
+	char api_version[16];       /* the API version berth would speak */
+	void *state;                /* the backend's own (an open connection for
+	                               attach to adopt); owned until released */
+} engine_probe;
 
-/* Ping `uri` and tell who answers. timeout_ms bounds the whole probe. On
- * success out->transport keeps the connection; release it with
- * engineapi_probe_release() unless a client adopts it. */
-int engineapi_probe_endpoint(engineapi_probe *out, const char *uri, int tls_mode, const char *cert_dir,
-			     int timeout_ms, berth_error *err);
-void engineapi_probe_release(engineapi_probe *p);
+/* Where discovery collects candidate endpoints; a backend adds to it
+ * through these callbacks (the list itself belongs to api/detect.c). Both
+ * return 0 or -ENOMEM. */
+typedef struct engine_candidate_sink {
+	/* An endpoint to probe, expected to be `expected`. tls_mode and
+	 * cert_dir as for berth_client_options (TCP endpoints). */
+	int (*add)(void *payload, const char *source, const char *uri, berth_engine expected, int tls_mode,
+		   const char *cert_dir);
+	/* A configured place that is broken (a Docker context that cannot be
+	 * read): listed with its reason, never probed. */
+	int (*add_invalid)(void *payload, const char *source, berth_engine expected, const char *reason);
+	void *payload;
+} engine_candidate_sink;
 
-/* Attach the Engine API backend to a client whose endpoint is set. When
- * probe is given (detection already pinged), no second ping is made and the
- * probe's connection is adopted. */
-int engineapi_attach(struct berth_client *c, engineapi_probe *probe, int tls_mode,
-		     const char *cert_dir, const char *api_version, berth_error *err);
+/* What berth_client_open passes to attach besides the client. */
+typedef struct engine_attach_args {
+	int tls_mode;
+	const char *cert_dir;
+	const char *api_version;    /* asked for; NULL: negotiate */
+} engine_attach_args;
 
-/* Decide the API version to speak: the lower of the engine's and berth's
- * maximum; BERTH_EUNSUPPORTED below berth's minimum. */
-int negotiate_api_version(char out[16], const char *engine_max, const char *requested, berth_error *err);
+typedef struct berth_backend {
+	const char *name;           /* "engine-api", "containerd" */
+	unsigned engines;           /* 1u << BERTH_ENGINE_x for each it drives */
+	/* Add the endpoints the user configured for these engines (environment,
+	 * config files) when configured is true, else the default sockets. */
+	int (*candidates)(const engine_candidate_sink *sink, bool configured, berth_error *err);
+	/* Ping `uri` within timeout_ms and tell which engine answers.
+	 * BERTH_EPROTOCOL means "not this backend's protocol": discovery may
+	 * then ask the backends after this one in the list. On success,
+	 * out->state is released with probe_release unless attach adopted it. */
+	int (*probe)(engine_probe *out, const char *uri, int tls_mode, const char *cert_dir, int timeout_ms,
+		     berth_error *err);
+	void (*probe_release)(engine_probe *p);
+	/* Attach the backend to a client whose endpoint, engine wish and
+	 * namespace are set: sets c->ops, c->backend, the versions and
+	 * c->engine. probe is the discovery's probe of this endpoint (its
+	 * state may be adopted), or NULL to connect afresh. */
+	int (*attach)(struct berth_client *c, engine_probe *probe, const engine_attach_args *a, berth_error *err);
+} berth_backend;
 
-/* ---- containerd recognition (its backend is a later step) --------------- */
+/* The backends in discovery order, NULL-terminated (engines/engines.c). */
+extern const berth_backend *const berth_backends[];
 
-/* Connect to `uri` (a unix socket) and check that it speaks gRPC over
- * HTTP/2; on success out_version receives containerd's version. */
-int containerd_probe_endpoint(char *out_version, size_t version_size, const char *uri, int timeout_ms,
-			      berth_error *err);
-
-/* Attach the containerd backend (engines/containerd/) to a client whose
- * endpoint and namespace are set: connects and, unless discovery learned
- * it already (version not NULL), asks containerd's version. */
-int containerd_attach(struct berth_client *c, const char *version, berth_error *err);
+/* The backend that drives `engine`; for BERTH_ENGINE_AUTO the first. */
+const berth_backend *berth_backend_for(berth_engine engine);
 
 #endif

@@ -4,7 +4,7 @@
 
 #include <berth/berth.h>
 
-#include "../util/util.h"
+#include "util/util.h"
 
 /* Fill err (when not NULL) and return code, in one statement:
  *   return berth_fail(err, BERTH_EINVAL, "name: %s is too long", name); */
@@ -33,16 +33,5 @@ void berth_error_prefix(berth_error *err, const char *fmt, ...) _printf_(2, 3);
 			return berth_fail((err), BERTH_EINVAL, "%s: options version %u, expected %u", \
 					  __func__, (opts)->version, (unsigned)(ver)); \
 	} while (0)
-
-/* A container name or id argument: checked before any request (container.c). */
-int check_id(const char *id, berth_error *err);
-/* The grace period of stop options (NULL: -1, the container's own);
- * BERTH_EINVAL below -1. `verb` names the call (ops.c). */
-int check_grace(int *out, const berth_stop_options *opts, const char *verb, berth_error *err);
-/* "KEY" or "KEY=VALUE" label filters; `what` names the call (ops.c). */
-int check_label_filters(const char *const *labels, size_t n, const char *what, berth_error *err);
-
-/* Compare "1.41"-style API versions: <0, 0, >0. */
-int api_version_cmp(const char *a, const char *b);
 
 #endif

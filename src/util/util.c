@@ -216,3 +216,22 @@ int read_file(const char *path, size_t max, char **out, size_t *out_len)
 	*out = sbuf_steal(&b);
 	return *out ? 0 : -ENOMEM;
 }
+
+/* "1.41" < "1.9"? No: compare component-wise as integers. */
+int api_version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		long x = strtol(a, (char **)&a, 10), y = strtol(b, (char **)&b, 10);
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (*a == '.')
+			a++;
+		else if (*a)
+			break;
+		if (*b == '.')
+			b++;
+		else if (*b)
+			break;
+	}
+	return 0;
+}

@@ -102,4 +102,8 @@ int remaining_ms(int64_t deadline);
 /* Read a whole (small) file. Returns 0, or -errno. *out is NUL-terminated. */
 int read_file(const char *path, size_t max, char **out, size_t *out_len);
 
+/* Compare dotted versions ("1.41", "4.7") component-wise as integers:
+ * <0, 0, >0. */
+int api_version_cmp(const char *a, const char *b);
+
 #endif

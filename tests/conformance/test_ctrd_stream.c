@@ -6,7 +6,7 @@
  * unpacked again when it went missing). Messages are checked as bytes:
  * protobuf types stay in the backend. */
 #include "conformance.h"
-#include "../../src/lib/transport/grpc.h"
+#include "lib/transport/grpc.h"
 
 #include <poll.h>
 #include <pthread.h>

@@ -3,7 +3,7 @@
  * owner "berth-conformance"; a second client plays another supervisor. */
 #include "conformance.h"
 
-#include "lib/model.h"
+#include "lib/model/model.h"
 
 #include <berth/owner.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * reading a snapshot's mount into layers, and Docker's rule for turning a
  * walk of the writable layer into changes. */
 #include "../common/test.h"
-#include "../../src/lib/engines/containerd/files.h"
+#include "lib/engines/containerd/files.h"
 
 #include <errno.h>
 

@@ -3,7 +3,7 @@
  * are missing, not sockets, or silent. */
 #include "../common/test.h"
 
-#include "lib/detect.h"
+#include "lib/api/detect.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>

@@ -3,6 +3,7 @@
 
 #include "lib/engine.h"
 #include "lib/transport/socket.h"
+#include "lib/engines/engineapi/engineapi.h"
 
 static void test_parse_ok(void **state)
 {

@@ -5,7 +5,7 @@
  * and never answers (deadlines), a connection the server closed between
  * calls (reconnect), and calls from several threads at once. */
 #include "../common/test.h"
-#include "../../src/lib/transport/grpc.h"
+#include "lib/transport/grpc.h"
 
 #include <nghttp2/nghttp2.h>
 #include <poll.h>

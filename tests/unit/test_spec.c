@@ -3,7 +3,7 @@
  * canonical serialization and the Engine API create body. */
 #include "../common/test.h"
 
-#include "lib/engines/engineapi/create.h"
+#include "lib/kit/spec_docker.h"
 
 #include <jansson.h>
 
@@ -725,11 +725,11 @@ static void test_canonical_json(void **state)
 
 /* ---- the Engine API create body -------------------------------------------- */
 
-static char *body_of(const berth_spec *s, const engineapi_create_dialect *d, const char *version, int expect,
+static char *body_of(const berth_spec *s, const spec_docker_dialect *d, const char *version, int expect,
 		     berth_error *err)
 {
 	json_t *body = NULL;
-	int r = engineapi_create_body(&body, s, "tests", d, version, err);
+	int r = spec_docker_body(&body, s, "tests", d, version, err);
 	if (r != expect)
 		fail_msg("create body: %s (%s), expected %s", berth_code_name(r), err->message, berth_code_name(expect));
 	if (r < 0)
@@ -747,7 +747,7 @@ static char *body_of(const berth_spec *s, const engineapi_create_dialect *d, con
 }
 
 static const char *const podman_log_opts[] = { "max-size", "tag", "path", NULL };
-static const engineapi_create_dialect podman = { "Podman", true, true, podman_log_opts, "4.7" };
+static const spec_docker_dialect podman = { "Podman", true, true, podman_log_opts, "4.7" };
 
 static const char FULL_BODY[] =
 	"{\"Cmd\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\\n\\ttab\\\\\"],\"Entrypoint\":[\"/init\"],\"Env\":[\"A=1\",\"B=2\"],"

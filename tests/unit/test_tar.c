@@ -2,8 +2,8 @@
  * (the seed corpus of fuzz/fuzz_tar.c): plain entries, GNU long names, pax
  * paths, ustar prefixes, and the malformed ones. */
 #include "../common/test.h"
-#include "../../src/lib/engines/containerd/tar.h"
-#include "../../src/util/util.h"
+#include "lib/engines/containerd/tar.h"
+#include "util/util.h"
 
 #include <errno.h>
 

@@ -6,7 +6,7 @@
 #include "../common/test.h"
 
 #include "../common/fake_server.h"
-#include "lib/watch.h"
+#include "lib/kit/watch.h"
 
 static const watch_source_ops actions = {
 	.created_action = "/containers/create",

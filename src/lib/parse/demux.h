@@ -9,7 +9,7 @@
 #ifndef BERTH_PARSE_DEMUX_H
 #define BERTH_PARSE_DEMUX_H
 
-#include "../internal.h"
+#include "lib/internal.h"
 
 enum {
 	DEMUX_STDIN = 0,

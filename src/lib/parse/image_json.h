@@ -6,7 +6,7 @@
 #ifndef BERTH_PARSE_IMAGE_JSON_H
 #define BERTH_PARSE_IMAGE_JSON_H
 
-#include "../model.h"
+#include "lib/model/model.h"
 
 /* GET /images/json (Docker and Podman). */
 int image_list_parse(berth_image_list **out, const char *json, size_t len, berth_error *err);

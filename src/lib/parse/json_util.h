@@ -3,7 +3,7 @@
 #ifndef BERTH_PARSE_JSON_UTIL_H
 #define BERTH_PARSE_JSON_UTIL_H
 
-#include "../model.h"
+#include "lib/model/model.h"
 
 #include <jansson.h>
 

@@ -3,7 +3,7 @@
 #ifndef BERTH_PARSE_JSONL_H
 #define BERTH_PARSE_JSONL_H
 
-#include "../internal.h"
+#include "lib/internal.h"
 
 typedef struct jsonl {
 	sbuf part;      /* an unfinished line carried over from earlier input */

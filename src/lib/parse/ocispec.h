@@ -3,7 +3,7 @@
 #ifndef BERTH_PARSE_OCISPEC_H
 #define BERTH_PARSE_OCISPEC_H
 
-#include "../model.h"
+#include "lib/model/model.h"
 
 /* Fill x's cmd, env, tty and mounts (the spec's own defaults such as /proc
  * and /dev left out) from the spec's JSON. 0, -ENOMEM, or -EINVAL for text

@@ -12,7 +12,7 @@
 #ifndef BERTH_TRANSPORT_GRPC_H
 #define BERTH_TRANSPORT_GRPC_H
 
-#include "../internal.h"
+#include "lib/internal.h"
 
 typedef struct grpc_channel grpc_channel;
 typedef struct grpc_stream grpc_stream;

@@ -3,7 +3,7 @@
 #ifndef BERTH_TRANSPORT_PROBE_H
 #define BERTH_TRANSPORT_PROBE_H
 
-#include "../internal.h"
+#include "lib/internal.h"
 
 /* Connect to host:port within timeout_ms. A listener that accepts and
  * closes at once counts as closed: Docker's userland proxy accepts on a

@@ -3,7 +3,7 @@
 #ifndef BERTH_TRANSPORT_SOCKET_H
 #define BERTH_TRANSPORT_SOCKET_H
 
-#include "../internal.h"
+#include "lib/internal.h"
 
 typedef enum endpoint_kind {
 	ENDPOINT_UNIX = 1,

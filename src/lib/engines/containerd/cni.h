@@ -15,7 +15,7 @@
 #define BERTH_CTRD_CNI_H
 
 #include "lib/internal.h"
-#include "lib/model.h"
+#include "lib/model/model.h"
 
 #define CNI_VERSION "1.0.0"        /* containernetworking-plugins 1.1.1 speaks 0.1.0 .. 1.0.0 */
 #define CNI_NETWORK "berth"        /* the network's name (host-local keeps its leases under it) */

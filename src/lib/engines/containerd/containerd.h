@@ -9,8 +9,8 @@
 #ifndef BERTH_CONTAINERD_H
 #define BERTH_CONTAINERD_H
 
-#include "../../engine.h"
-#include "../../transport/grpc.h"
+#include "lib/engine.h"
+#include "lib/transport/grpc.h"
 
 #include <protobuf-c/protobuf-c.h>
 
@@ -142,5 +142,10 @@ int ctrd_image_import(char **out_names, struct berth_client *c, const uint8_t *a
  * BERTH_ENOTFOUND: no such image, or its content is gone. */
 int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], struct berth_client *c, const char *name,
 		      berth_error *err);
+
+/* Attach the containerd backend (engines/containerd/) to a client whose
+ * endpoint and namespace are set: connects and, unless discovery learned
+ * it already (version not NULL), asks containerd's version. */
+int containerd_attach(struct berth_client *c, const char *version, berth_error *err);
 
 #endif

@@ -6,9 +6,9 @@
  * exited with the exit code and time. */
 #include "containerd.h"
 #include "lifecycle.h"
-#include "../../parse/ocispec.h"
-#include "../../stream.h"
-#include "../../watch.h"
+#include "lib/parse/ocispec.h"
+#include "lib/kit/stream.h"
+#include "lib/kit/watch.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +18,7 @@
 #include "api_services_images_v1_images.pb-c.h"
 #include "api_services_snapshots_v1_snapshots.pb-c.h"
 #include "api_services_tasks_v1_tasks.pb-c.h"
+#include "lib/parse/rfc3339.h"
 
 typedef Containerd__Services__Containers__V1__Container ctrd_container;
 typedef Containerd__V1__Types__Process ctrd_process;

@@ -13,7 +13,7 @@
 #include "containerd.h"
 #include "lifecycle.h"
 
-#include "../../watch.h"
+#include "lib/kit/watch.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #ifndef BERTH_CONTAINERD_EVENTS_H
 #define BERTH_CONTAINERD_EVENTS_H
 
-#include "../../event.h"
+#include "lib/model/event_model.h"
 
 #include <stdint.h>
 

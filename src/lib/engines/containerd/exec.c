@@ -13,7 +13,7 @@
 #include "lifecycle.h"
 #include "specgen.h"
 
-#include "lib/stream.h"
+#include "lib/kit/stream.h"
 
 #include <berth/exec.h>
 

@@ -20,7 +20,7 @@
 #include "containerd.h"
 #include "lifecycle.h"
 #include "tar.h"
-#include "../../stream.h"
+#include "lib/kit/stream.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -33,7 +33,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "../../parse/ocispec.h"
+#include "lib/parse/ocispec.h"
 
 #include "api_services_snapshots_v1_snapshots.pb-c.h"
 #include "api_types_mount.pb-c.h"

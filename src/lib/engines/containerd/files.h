@@ -5,8 +5,8 @@
 #ifndef BERTH_CTRD_FILES_H
 #define BERTH_CTRD_FILES_H
 
-#include "../../internal.h"
-#include "../../io_model.h"
+#include "lib/internal.h"
+#include "lib/model/io_model.h"
 
 #include <sys/types.h>
 

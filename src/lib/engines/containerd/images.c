@@ -10,8 +10,8 @@
  * (the labels containerd's own client sets, so its GC keeps them). */
 #include "containerd.h"
 #include "tar.h"
-#include "../../parse/image_json.h"
-#include "../../../util/sha256.h"
+#include "lib/parse/image_json.h"
+#include "util/sha256.h"
 
 #include <stdio.h>
 #include <time.h>

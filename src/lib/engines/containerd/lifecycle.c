@@ -10,7 +10,7 @@
 #include "lifecycle.h"
 #include "specgen.h"
 #include "cni.h"
-#include "../engineapi/create.h"
+#include "lib/kit/spec_docker.h"
 
 #include "util/sha256.h"
 
@@ -681,7 +681,7 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 	if ((r = ocispec_build(&x->spec_json, s, &in, err)) < 0)
 		return r;
 	json_t *body = NULL;
-	if ((r = engineapi_create_body(&body, s, c->owner, NULL, "", err)) < 0)
+	if ((r = spec_docker_body(&body, s, c->owner, NULL, "", err)) < 0)
 		return r;
 	json_object_set_new(body, "Hostname", json_string(hostname));
 	if (x->health) {

@@ -1,7 +1,7 @@
 /* berth's containerd log file as a stream: see logread.h. */
 #include "logread.h"
 
-#include "lib/stream.h"
+#include "lib/kit/stream.h"
 #include "logfmt.h"
 
 #include <fcntl.h>

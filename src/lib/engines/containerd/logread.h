@@ -6,7 +6,7 @@
 #define BERTH_CTRD_LOGREAD_H
 
 #include "lib/internal.h"
-#include "lib/logs.h"
+#include "lib/engine.h"
 
 /* What to read: the logs API's checked request (lib/logs.h). */
 typedef logs_request ctrd_log_query;

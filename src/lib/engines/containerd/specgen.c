@@ -10,7 +10,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
-#include "../../parse/json_util.h"
+#include "lib/parse/json_util.h"
 #include <stdio.h>
 
 #define _cleanup_json_ _cleanup_(json_decrefp)

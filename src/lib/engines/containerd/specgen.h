@@ -9,7 +9,7 @@
 #define BERTH_CTRD_SPECGEN_H
 
 #include "lib/internal.h"
-#include "lib/model.h"
+#include "lib/model/model.h"
 
 /* The parts of an OCI image config (the config blob the manifest names)
  * that shape a container. */

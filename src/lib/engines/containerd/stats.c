@@ -10,7 +10,7 @@
 #include "stats.h"
 #include "containerd.h"
 #include "lifecycle.h"
-#include "../../stream.h"
+#include "lib/kit/stream.h"
 
 #include <ctype.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
 #ifndef BERTH_CTRD_STATS_H
 #define BERTH_CTRD_STATS_H
 
-#include "../../io_model.h"
+#include "lib/model/io_model.h"
 
 /* Type URLs of the cgroup metrics a task's Metric.data holds. */
 #define CTRD_METRICS_V1 "io.containerd.cgroups.v1.Metrics"

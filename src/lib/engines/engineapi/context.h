@@ -2,7 +2,7 @@
 #ifndef BERTH_ENGINEAPI_CONTEXT_H
 #define BERTH_ENGINEAPI_CONTEXT_H
 
-#include "../../internal.h"
+#include "lib/internal.h"
 
 typedef struct docker_context {
 	char *name;      /* NULL when the current context is "default" or unset */

@@ -2,7 +2,6 @@
  * REST API (Podman's compat endpoints answer under the same paths). The
  * differences between the two are kept in the dialect table below. */
 #include "engineapi.h"
-#include "create.h"
 #include "parse.h"
 #include "events_parse.h"
 
@@ -56,7 +55,7 @@ static const berth_engine_ops *podman_ops(void);
  * only three LogConfig options, and writes ExtraHosts "host-gateway"
  * literally before 4.7. */
 static const char *const podman_log_opts[] = { "max-size", "tag", "path", NULL };
-static const engineapi_create_dialect podman_create = {
+static const spec_docker_dialect podman_create = {
 	.engine = "Podman",
 	.swap_unlimited_dropped = true,
 	.health_timings_need_test = true,
@@ -374,7 +373,7 @@ static int api_info(berth_info **out, struct berth_client *c, berth_error *err)
 static int api_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err)
 {
 	_cleanup_json_ json_t *body = NULL;
-	int r = engineapi_create_body(&body, spec, c->owner, api_of(c)->d ? api_of(c)->d->create : NULL,
+	int r = spec_docker_body(&body, spec, c->owner, api_of(c)->d ? api_of(c)->d->create : NULL,
 				  c->server_version, err);
 	if (r < 0)
 		return r;

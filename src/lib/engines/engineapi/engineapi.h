@@ -3,11 +3,42 @@
 #ifndef BERTH_ENGINEAPI_H
 #define BERTH_ENGINEAPI_H
 
-#include "../../engine.h"
-#include "../../transport/http.h"
-#include "create.h"
+#include "lib/engine.h"
+#include "lib/transport/http.h"
+#include "lib/kit/spec_docker.h"
 
 #include <jansson.h>
+
+/* ---- probe and attach (the descriptor in eapi_descriptor.c uses these) ---- */
+
+struct transport;
+
+/* What a ping of an Engine API endpoint learned. */
+typedef struct engineapi_probe {
+	berth_engine engine;        /* DOCKER or PODMAN; AUTO when unknown */
+	char api_version[16];       /* the engine's highest */
+	char min_api_version[16];   /* the engine's lowest, when it says */
+	char server_version[64];
+	struct transport *transport; /* the probe's connection pool, for the client
+	                                to adopt; owned until then */
+} engineapi_probe;
+
+/* Ping `uri` and tell who answers. timeout_ms bounds the whole probe. On
+ * success out->transport keeps the connection; release it with
+ * engineapi_probe_release() unless a client adopts it. */
+int engineapi_probe_endpoint(engineapi_probe *out, const char *uri, int tls_mode, const char *cert_dir,
+			     int timeout_ms, berth_error *err);
+void engineapi_probe_release(engineapi_probe *p);
+
+/* Attach the Engine API backend to a client whose endpoint is set. When
+ * probe is given (detection already pinged), no second ping is made and the
+ * probe's connection is adopted. */
+int engineapi_attach(struct berth_client *c, engineapi_probe *probe, int tls_mode,
+		     const char *cert_dir, const char *api_version, berth_error *err);
+
+/* Decide the API version to speak: the lower of the engine's and berth's
+ * maximum; BERTH_EUNSUPPORTED below berth's minimum. */
+int negotiate_api_version(char out[16], const char *engine_max, const char *requested, berth_error *err);
 
 /* How an engine changes a live container's limits. */
 typedef enum update_style {
@@ -36,7 +67,7 @@ typedef struct dialect {
 	unsigned update_unsupported;    /* UPDATE_FIELD_* it cannot change */
 	const char *const *unknown_states; /* list status words it refuses (NULL-terminated) */
 	/* How its create differs from Docker's (NULL: it does not). */
-	const engineapi_create_dialect *create;
+	const spec_docker_dialect *create;
 	/* Logs: the engine's follow loses data (Podman 4.3, see logs.c):
 	 * berth follows by reading the stored log again. */
 	bool logs_follow_polls;

@@ -7,7 +7,7 @@
 #include "events_parse.h"
 #include "parse.h"
 
-#include "../../watch.h"
+#include "lib/kit/watch.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #ifndef BERTH_ENGINEAPI_EVENTS_PARSE_H
 #define BERTH_ENGINEAPI_EVENTS_PARSE_H
 
-#include "../../event.h"
+#include "lib/model/event_model.h"
 
 /* One action word and the kind it means. */
 typedef struct event_action {

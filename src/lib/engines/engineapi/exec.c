@@ -8,7 +8,8 @@
 #include "engineapi.h"
 #include "parse.h"
 
-#include "../../stream.h"
+#include "lib/kit/stream.h"
+#include "lib/engines/engineapi/eapi_bytestream.h"
 
 #include <stdio.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 /* Images over the Engine API (Docker and Podman's compat API): list,
  * inspect, tag, remove, load. The replies go through parse/image_json.c. */
 #include "engineapi.h"
-#include "../../parse/image_json.h"
+#include "lib/parse/image_json.h"
 
 #include <stdio.h>
 

@@ -4,8 +4,9 @@
 #include "parse.h"
 #include "parse_io.h"
 
-#include "../../jsonlines.h"
-#include "../../stream.h"
+#include "lib/engines/engineapi/eapi_jsonlines.h"
+#include "lib/kit/stream.h"
+#include "lib/engines/engineapi/eapi_bytestream.h"
 
 #include <stdio.h>
 #include <time.h>

@@ -2,8 +2,10 @@
  * GET /containers/{id}/logs, read as a demuxed byte stream. */
 #include "engineapi.h"
 
-#include "../../logs.h"
-#include "../../stream.h"
+#include "lib/engine.h"
+#include "lib/kit/stream.h"
+#include "lib/engines/engineapi/eapi_bytestream.h"
+#include "lib/kit/units.h"
 
 #include <stdio.h>
 #include <unistd.h>

@@ -3,7 +3,7 @@
 #ifndef BERTH_ENGINEAPI_PARSE_H
 #define BERTH_ENGINEAPI_PARSE_H
 
-#include "../../model.h"
+#include "lib/model/model.h"
 
 /* Each returns 0, BERTH_EPROTOCOL (not JSON, wrong shape, missing Id) or
  * BERTH_ENOMEM; `what` names the operation in messages. */

@@ -2,7 +2,8 @@
  * Pure functions over byte buffers. */
 #include "parse_io.h"
 #include "parse.h"
-#include "../../stream.h"
+#include "lib/kit/stream.h"
+#include "lib/parse/rfc3339.h"
 
 #include <jansson.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #ifndef BERTH_ENGINEAPI_PARSE_IO_H
 #define BERTH_ENGINEAPI_PARSE_IO_H
 
-#include "../../io_model.h"
+#include "lib/model/io_model.h"
 
 /* One stats object (a one-shot reply or one line of a stream). The CPU
  * percent is computed against the reply's own earlier reading (0 when it

@@ -1,0 +1,88 @@
+/* The image list and image record behind the public opaque types:
+ * accessors and destructors. */
+#include "lib/model/model.h"
+
+static const char *at(const strv *v, size_t i) { return i < v->len ? v->items[i] : NULL; }
+
+void image_entry_release(berth_image_entry *e)
+{
+	free(e->id);
+	strv_release(&e->tags);
+	strv_release(&e->digests);
+	strv_release(&e->label_keys);
+	strv_release(&e->label_values);
+}
+
+void berth_image_list_free(berth_image_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->len; i++)
+		image_entry_release(&l->items[i]);
+	free(l->items);
+	free(l);
+}
+
+static const berth_image_entry *ent(const berth_image_list *l, size_t i) { return l && i < l->len ? &l->items[i] : NULL; }
+
+size_t berth_image_list_count(const berth_image_list *l) { return l ? l->len : 0; }
+const char *berth_image_list_id(const berth_image_list *l, size_t i) { return ent(l, i) ? ent(l, i)->id : NULL; }
+size_t berth_image_list_tag_count(const berth_image_list *l, size_t i) { return ent(l, i) ? ent(l, i)->tags.len : 0; }
+const char *berth_image_list_tag(const berth_image_list *l, size_t i, size_t j) { return ent(l, i) ? at(&ent(l, i)->tags, j) : NULL; }
+size_t berth_image_list_digest_count(const berth_image_list *l, size_t i) { return ent(l, i) ? ent(l, i)->digests.len : 0; }
+const char *berth_image_list_digest(const berth_image_list *l, size_t i, size_t j) { return ent(l, i) ? at(&ent(l, i)->digests, j) : NULL; }
+int64_t berth_image_list_size(const berth_image_list *l, size_t i) { return ent(l, i) ? ent(l, i)->size : 0; }
+int64_t berth_image_list_created(const berth_image_list *l, size_t i) { return ent(l, i) ? ent(l, i)->created : 0; }
+size_t berth_image_list_label_count(const berth_image_list *l, size_t i) { return ent(l, i) ? ent(l, i)->label_keys.len : 0; }
+const char *berth_image_list_label_key(const berth_image_list *l, size_t i, size_t j) { return ent(l, i) ? at(&ent(l, i)->label_keys, j) : NULL; }
+const char *berth_image_list_label_value(const berth_image_list *l, size_t i, size_t j) { return ent(l, i) ? at(&ent(l, i)->label_values, j) : NULL; }
+const char *berth_image_list_label(const berth_image_list *l, size_t i, const char *key)
+{
+	const berth_image_entry *e = ent(l, i);
+	ssize_t k = e && key ? labels_find(&e->label_keys, key) : -1;
+	return k < 0 ? NULL : e->label_values.items[k];
+}
+
+void berth_image_info_free(berth_image_info *x)
+{
+	if (!x)
+		return;
+	free(x->id); free(x->architecture); free(x->os); free(x->created); free(x->user); free(x->workdir); free(x->raw);
+	strv_release(&x->tags); strv_release(&x->entrypoint); strv_release(&x->cmd); strv_release(&x->env);
+	strv_release(&x->exposed_ports); strv_release(&x->label_keys); strv_release(&x->label_values);
+	strv_release(&x->hc_test);
+	free(x);
+}
+
+const char *berth_image_info_id(const berth_image_info *x) { return x ? strempty(x->id) : NULL; }
+size_t berth_image_info_tag_count(const berth_image_info *x) { return x ? x->tags.len : 0; }
+const char *berth_image_info_tag(const berth_image_info *x, size_t i) { return x ? at(&x->tags, i) : NULL; }
+const char *berth_image_info_architecture(const berth_image_info *x) { return x ? strempty(x->architecture) : NULL; }
+const char *berth_image_info_os(const berth_image_info *x) { return x ? strempty(x->os) : NULL; }
+const char *berth_image_info_created(const berth_image_info *x) { return x ? strempty(x->created) : NULL; }
+size_t berth_image_info_entrypoint_count(const berth_image_info *x) { return x ? x->entrypoint.len : 0; }
+const char *berth_image_info_entrypoint(const berth_image_info *x, size_t i) { return x ? at(&x->entrypoint, i) : NULL; }
+size_t berth_image_info_cmd_count(const berth_image_info *x) { return x ? x->cmd.len : 0; }
+const char *berth_image_info_cmd(const berth_image_info *x, size_t i) { return x ? at(&x->cmd, i) : NULL; }
+size_t berth_image_info_env_count(const berth_image_info *x) { return x ? x->env.len : 0; }
+const char *berth_image_info_env(const berth_image_info *x, size_t i) { return x ? at(&x->env, i) : NULL; }
+const char *berth_image_info_user(const berth_image_info *x) { return x ? strempty(x->user) : NULL; }
+const char *berth_image_info_workdir(const berth_image_info *x) { return x ? strempty(x->workdir) : NULL; }
+size_t berth_image_info_label_count(const berth_image_info *x) { return x ? x->label_keys.len : 0; }
+const char *berth_image_info_label_key(const berth_image_info *x, size_t i) { return x ? at(&x->label_keys, i) : NULL; }
+const char *berth_image_info_label_value(const berth_image_info *x, size_t i) { return x ? at(&x->label_values, i) : NULL; }
+const char *berth_image_info_label(const berth_image_info *x, const char *key)
+{
+	ssize_t k = x && key ? labels_find(&x->label_keys, key) : -1;
+	return k < 0 ? NULL : x->label_values.items[k];
+}
+size_t berth_image_info_exposed_port_count(const berth_image_info *x) { return x ? x->exposed_ports.len : 0; }
+const char *berth_image_info_exposed_port(const berth_image_info *x, size_t i) { return x ? at(&x->exposed_ports, i) : NULL; }
+int berth_image_info_has_healthcheck(const berth_image_info *x) { return x && x->has_healthcheck; }
+size_t berth_image_info_health_test_count(const berth_image_info *x) { return x ? x->hc_test.len : 0; }
+const char *berth_image_info_health_test(const berth_image_info *x, size_t i) { return x ? at(&x->hc_test, i) : NULL; }
+int64_t berth_image_info_health_interval_ms(const berth_image_info *x) { return x ? x->hc_interval_ms : 0; }
+int64_t berth_image_info_health_timeout_ms(const berth_image_info *x) { return x ? x->hc_timeout_ms : 0; }
+int64_t berth_image_info_health_start_period_ms(const berth_image_info *x) { return x ? x->hc_start_period_ms : 0; }
+int berth_image_info_health_retries(const berth_image_info *x) { return x ? x->hc_retries : 0; }
+const char *berth_image_info_raw_json(const berth_image_info *x) { return x ? strempty(x->raw) : NULL; }
