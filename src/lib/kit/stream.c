@@ -1,7 +1,6 @@
 /* The stream core (public berth_stream_*) and the demuxed byte stream that
  * logs, exec and attach share. */
 #include "stream.h"
-#include "lib/transport/http.h"
 #include "lib/parse/logcut.h"
 
 #include <errno.h>

@@ -3,32 +3,8 @@
 #ifndef BERTH_TRANSPORT_SOCKET_H
 #define BERTH_TRANSPORT_SOCKET_H
 
-#include "lib/internal.h"
-
-typedef enum endpoint_kind {
-	ENDPOINT_UNIX = 1,
-	ENDPOINT_TCP = 2,
-} endpoint_kind;
-
-typedef struct endpoint {
-	endpoint_kind kind;
-	char *uri;       /* normalized: unix:///path or tcp://host:port */
-	char *path;      /* unix */
-	char *host;      /* tcp, without brackets */
-	char *port;      /* tcp */
-	bool tls;        /* tcp with TLS */
-	bool tls_verify; /* verify the server against ca.pem */
-	char *cert_dir;  /* ca.pem, cert.pem, key.pem */
-} endpoint;
-
-/* Parse "unix:///p", "/p", "tcp://h:p", "http://h:p", "https://h:p".
- * tls_mode: 1 = TLS with verification, 2 = TLS without verification,
- * -1 = no TLS, 0 = from the environment (DOCKER_TLS_VERIFY,
- * DOCKER_CERT_PATH). https:// always means TLS. */
-int endpoint_parse(endpoint *ep, const char *uri, int tls_mode, const char *cert_dir, berth_error *err);
-void endpoint_release(endpoint *ep);
-
-typedef struct tls_conn tls_conn;
+#include "endpoint.h"
+#include "tls.h"
 
 /* One connection to an endpoint, with its read buffer. */
 typedef struct conn {
@@ -56,17 +32,5 @@ int conn_fill(conn *c, int64_t deadline, const endpoint *ep, berth_error *err);
 int conn_shutdown_write(conn *c);
 /* Whether the peer has closed or sent unexpected bytes while idle. */
 bool conn_is_stale(conn *c);
-
-/* Wait until fd is ready for `events` (POLLIN, POLLOUT) before the
- * deadline; BERTH_ETIMEDOUT names the endpoint and `what` was waited for. */
-int fd_wait(int fd, short events, int64_t deadline, const endpoint *ep, const char *what, berth_error *err);
-
-/* TLS (tls.c): OpenSSL is loaded the first time a TLS endpoint is used. */
-int tls_connect(tls_conn **out, int fd, const endpoint *ep, int64_t deadline, berth_error *err);
-/* >0 bytes, 0 end, <0 BERTH_E* */
-int tls_read(tls_conn *t, int fd, void *buf, size_t len, int64_t deadline, const endpoint *ep, berth_error *err);
-int tls_write(tls_conn *t, int fd, const void *buf, size_t len, int64_t deadline, const endpoint *ep, berth_error *err);
-bool tls_pending(tls_conn *t);
-void tls_free(tls_conn *t);
 
 #endif

@@ -26,7 +26,7 @@
  * then comes back as EPIPE, per call, with nothing global touched. The BIO
  * also records errno and end of stream, which OpenSSL's error queue does
  * not always keep, so that errors can be classified afterwards. */
-#include "socket.h"
+#include "tls.h"
 
 #include <arpa/inet.h>
 #include <dlfcn.h>

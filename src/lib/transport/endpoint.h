@@ -1,0 +1,35 @@
+/* Endpoints (endpoint.c): what berth connects to, and the bounded wait on
+ * a socket. Only transport/ includes this. */
+#ifndef BERTH_TRANSPORT_ENDPOINT_H
+#define BERTH_TRANSPORT_ENDPOINT_H
+
+#include "lib/internal.h"
+
+typedef enum endpoint_kind {
+	ENDPOINT_UNIX = 1,
+	ENDPOINT_TCP = 2,
+} endpoint_kind;
+
+typedef struct endpoint {
+	endpoint_kind kind;
+	char *uri;       /* normalized: unix:///path or tcp://host:port */
+	char *path;      /* unix */
+	char *host;      /* tcp, without brackets */
+	char *port;      /* tcp */
+	bool tls;        /* tcp with TLS */
+	bool tls_verify; /* verify the server against ca.pem */
+	char *cert_dir;  /* ca.pem, cert.pem, key.pem */
+} endpoint;
+
+/* Parse "unix:///p", "/p", "tcp://h:p", "http://h:p", "https://h:p".
+ * tls_mode: 1 = TLS with verification, 2 = TLS without verification,
+ * -1 = no TLS, 0 = from the environment (DOCKER_TLS_VERIFY,
+ * DOCKER_CERT_PATH). https:// always means TLS. */
+int endpoint_parse(endpoint *ep, const char *uri, int tls_mode, const char *cert_dir, berth_error *err);
+void endpoint_release(endpoint *ep);
+
+/* Wait until fd is ready for `events` (POLLIN, POLLOUT) before the
+ * deadline; BERTH_ETIMEDOUT names the endpoint and `what` was waited for. */
+int fd_wait(int fd, short events, int64_t deadline, const endpoint *ep, const char *what, berth_error *err);
+
+#endif
