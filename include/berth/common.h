@@ -11,6 +11,8 @@
  *  - getters return borrowed pointers that live as long as their parent;
  *  - inputs are copied: the caller may release them as soon as a call returns.
  *
+ * docs/CONVENTIONS.md states the whole contract.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifndef BERTH_COMMON_H

@@ -297,7 +297,8 @@ typedef struct berth_container_list berth_container_list;
  * List containers.
  * Engine differences: Podman has no "restarting" or "dead" containers (and
  * refuses those words as filters); asked for them, berth lists none there.
- * containerd: a container's name is its id; its state is its task's (no
+ * containerd: a container's name is the one given at create (a label berth
+ * keeps on it; its id when none was given); its state is its task's (no
  * task: created, or exited when berth recorded the exit); the status text is
  * "Created", "Up", "Up (Paused)" or "Exited (N)"; label filters are matched
  * by berth on the records containerd lists.
@@ -377,10 +378,12 @@ BERTH_API int berth_container_unpause(berth_client *client, const char *id, bert
  * Give a container a new name (checked as berth_validate_container_name()
  * does, before any request). Renaming a container to the name it already
  * has succeeds without change on both engines (Docker's daemon refuses it
- * with 400; berth answers 0 there too, as Podman does). containerd has no
- * rename: a container's id is its name for good (BERTH_EUNSUPPORTED).
+ * with 400; berth answers 0 there too, as Podman does). On containerd a
+ * container's name is a label berth keeps on it (its id never changes):
+ * the rename rewrites that label after checking that no other container
+ * of the namespace carries the name.
  * @return 0; BERTH_ENOTFOUND; BERTH_EEXISTS (another container has the
- *   name); BERTH_EINVAL; BERTH_EUNSUPPORTED (containerd); transport errors.
+ *   name); BERTH_EINVAL; transport errors.
  */
 BERTH_API int berth_container_rename(berth_client *client, const char *id, const char *new_name, berth_error *err);
 

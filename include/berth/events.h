@@ -203,7 +203,8 @@ typedef struct berth_events_options {
  *
  * @return 0; BERTH_EINVAL (NULL out or client, bad options version, a bad
  *   since/until/label/type before any request, until before since);
- *   BERTH_EUNSUPPORTED (the engine has no event stream here);
+ *   BERTH_EUNSUPPORTED (an engine without an event stream: none of
+ *   Docker, Podman and containerd);
  *   BERTH_EUNAVAILABLE and other transport errors of the first subscription.
  */
 BERTH_API int berth_events_watch(berth_stream **out, berth_client *client, const berth_events_options *opts,

@@ -111,7 +111,7 @@ typedef struct berth_logs_options {
  *   version, neither channel selected, tail below -1, since or until not a
  *   time -- the message names the field -- or until not after since);
  *   BERTH_ENOTFOUND (no such container); BERTH_EUNSUPPORTED (an engine
- *   without logs); BERTH_EUNAVAILABLE and other transport errors;
+ *   without logs: none of Docker, Podman and containerd); BERTH_EUNAVAILABLE and other transport errors;
  *   BERTH_EENGINE (the engine refused, e.g. a log driver it cannot read).
  */
 BERTH_API int berth_container_logs(berth_stream **out, berth_client *client, const char *id,

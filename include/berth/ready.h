@@ -132,7 +132,13 @@ typedef struct berth_ready_result berth_ready_result;
  * container turns healthy on both. A run berth did not make (Podman's own
  * systemd timer, another waiter) moves berth's next one an interval on, so
  * the checks keep to their interval whoever runs them.
- * containerd: BERTH_EUNSUPPORTED until its backend lands.
+ * containerd runs no health checks at all: berth runs the container's
+ * check itself by exec into the task at the check's interval while it
+ * waits, and records the runs in the container's state directory (status,
+ * failing streak, the last outputs, with Docker's rule for the start period
+ * and the retries), so inspect shows them afterwards too. Probes of every kind
+ * work there as on the other engines (TCP and HTTP through the published
+ * port of the bridge network).
  *
  * @param out  may be NULL. Set (caller frees with berth_ready_result_free())
  *             whenever the wait reached a verdict: on 0, and on the

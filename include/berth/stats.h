@@ -73,8 +73,9 @@ BERTH_API const char *berth_stats_raw_json(const berth_stats *stats);
  * more: berth reads them twice, one second apart, and times the CPU
  * percent by its own clock; the memory limit of a container without one
  * is the host's memory (containerd's "no limit" number is mapped to it);
- * the network columns are 0 (berth's containerd containers have no
- * network namespace of their own); online CPUs are the host's; the raw
+ * the network columns are the byte counters of the host's end of the
+ * container's veth pair on berth's bridge (the container's eth0 as seen
+ * from outside; 0 for --network none or host); online CPUs are the host's; the raw
  * JSON is a Docker-shaped object berth writes ("cpu_stats",
  * "memory_stats", "pids_stats", "blkio_stats", "cgroup": "v1"/"v2").
  *

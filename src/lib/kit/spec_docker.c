@@ -2,14 +2,13 @@
  * compat API reads too). Only what the spec sets is sent, so the image's
  * and the engine's defaults stay in force for the rest. */
 #include "spec_docker.h"
+#include "lib/parse/json_util.h"
 
 #include <berth/owner.h>
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 /* Builders that remember a failure instead of checking every call. */
 typedef struct jb {

@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 static json_t *load(const char *json, size_t len, const char *what, berth_error *err)
 {
