@@ -1,4 +1,4 @@
-/* The event line parser (src/lib/engines/engineapi/events_parse.c) on
+/* The event line parser (src/lib/engines/engineapi/eapi_events_parse.c) on
  * real lines captured from Docker 20.10.24 and Podman 4.3.1
  * (tests/unit/fixtures/events), hand-made odd lines, and the since/until
  * time forms and option checks of src/lib/events.c. */
@@ -6,7 +6,7 @@
 
 #include "../common/fake_server.h"
 #include "../common/fixture.h"
-#include "lib/engines/engineapi/events_parse.h"
+#include "lib/engines/engineapi/eapi_events_parse.h"
 
 #include <time.h>
 

@@ -3,8 +3,8 @@
  * differences between the two are kept in the dialect table below. */
 #include "engineapi.h"
 #include "create.h"
-#include "parse.h"
-#include "events_parse.h"
+#include "eapi_parse.h"
+#include "eapi_events_parse.h"
 
 #include <inttypes.h>
 #include <pthread.h>

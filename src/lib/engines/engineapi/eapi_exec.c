@@ -6,7 +6,7 @@
  * dialect's refine already maps (Podman answers an exec in a stopped
  * container with 500 "container state improper"). */
 #include "engineapi.h"
-#include "parse.h"
+#include "eapi_parse.h"
 
 #include "../../stream.h"
 

@@ -4,8 +4,8 @@
  * watch asks; dockerd keeps it in memory only, so after a restart the core
  * makes up what it lost from the state of the containers it followed. */
 #include "engineapi.h"
-#include "events_parse.h"
-#include "parse.h"
+#include "eapi_events_parse.h"
+#include "eapi_parse.h"
 
 #include "../../watch.h"
 

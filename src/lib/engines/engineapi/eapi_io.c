@@ -1,8 +1,8 @@
 /* The Engine API side of stats, top, diff, path stat and archives, for
  * Docker and Podman. Arguments were checked by src/lib/io.c. */
 #include "engineapi.h"
-#include "parse.h"
-#include "parse_io.h"
+#include "eapi_parse.h"
+#include "eapi_parse_io.h"
 
 #include "../../jsonlines.h"
 #include "../../stream.h"

@@ -1,5 +1,5 @@
 /* Engine API replies -> berth models. Pure functions over byte buffers. */
-#include "parse.h"
+#include "eapi_parse.h"
 
 #include "util/sha256.h"
 

@@ -1,7 +1,7 @@
 /* Engine API stats, top, changes and path-stat replies -> berth models.
  * Pure functions over byte buffers. */
-#include "parse_io.h"
-#include "parse.h"
+#include "eapi_parse_io.h"
+#include "eapi_parse.h"
 #include "../../stream.h"
 
 #include <jansson.h>

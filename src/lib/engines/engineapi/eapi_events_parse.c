@@ -1,8 +1,8 @@
 /* Engine API event lines -> berth_event. Docker and Podman send the same
  * shape ({"Type", "Action", "Actor": {"ID", "Attributes"}, "time",
  * "timeNano", ...}); the words differ, and the dialect says how. */
-#include "events_parse.h"
-#include "parse.h"
+#include "eapi_events_parse.h"
+#include "eapi_parse.h"
 
 #include <jansson.h>
 #include <limits.h>

@@ -8,7 +8,7 @@
  * berth finds the context by scanning meta.json files for the name, so it
  * needs no hash function. */
 #include "context.h"
-#include "parse.h"
+#include "eapi_parse.h"
 
 #include <dirent.h>
 #include <jansson.h>

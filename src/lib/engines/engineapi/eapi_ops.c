@@ -2,7 +2,7 @@
  * wait and prune, for Docker and Podman. Where the two differ the dialect
  * (engineapi.c) says how; arguments were checked by src/lib/ops.c. */
 #include "engineapi.h"
-#include "parse.h"
+#include "eapi_parse.h"
 
 #include <inttypes.h>
 #include <signal.h>
