@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *body = fuzz_body(data, size, &len);
 	if (!body)
 		return 0;
-	const events_dialect *d = (data[0] & 1) ? &podman_events_dialect : &docker_events_dialect;
+	const events_dialect *d = (data[0] & 1) ? &eapi_podman_events_dialect : &eapi_docker_events_dialect;
 	berth_event *ev = NULL;
 	berth_error err = BERTH_ERROR_INIT;
 	int r = engineapi_parse_event(&ev, body, len, d, &err);

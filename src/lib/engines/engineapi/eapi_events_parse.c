@@ -33,8 +33,8 @@ static const char *const podman_filter_words[][2] = {
 	{ "die", "died" }, { "destroy", "remove" }, { NULL, NULL },
 };
 
-const events_dialect docker_events_dialect = { .actions = docker_actions };
-const events_dialect podman_events_dialect = {
+const events_dialect eapi_docker_events_dialect = { .actions = docker_actions };
+const events_dialect eapi_podman_events_dialect = {
 	.actions = podman_actions,
 	.health_in_member = true,
 	.health_every_run = true,
@@ -42,7 +42,7 @@ const events_dialect podman_events_dialect = {
 	.filter_words = podman_filter_words,
 };
 
-const char *events_filter_word(const events_dialect *d, const char *action)
+const char *eapi_events_filter_word(const events_dialect *d, const char *action)
 {
 	for (size_t i = 0; d && d->filter_words && d->filter_words[i][0]; i++)
 		if (STREQ(d->filter_words[i][0], action))
@@ -113,7 +113,7 @@ int engineapi_parse_event(berth_event **out, const char *line, size_t len, const
 			  berth_error *err)
 {
 	if (!d)
-		d = &docker_events_dialect;
+		d = &eapi_docker_events_dialect;
 	engineapi_json_init();
 	json_error_t jerr;
 	_cleanup_json_ json_t *j = json_loadb(line ? line : "", len, 0, &jerr);

@@ -67,14 +67,14 @@ static int hijack_resize(void *ctx, unsigned rows, unsigned cols, berth_error *e
 	char rest[64];
 	snprintf(rest, sizeof rest, "/resize?h=%u&w=%u", rows, cols);
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, h->is_exec ? "/exec/" : "/containers/", h->object_id, rest, err);
+	int r = eapi_object_path(&path, h->is_exec ? "/exec/" : "/containers/", h->object_id, rest, err);
 	if (r < 0)
 		return r;
 	char what[sizeof(what_buf) + 16];
 	snprintf(what, sizeof what, "resize of %s", h->what);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "POST", path.data, NULL, 0, false };
-	return do_call(h->c, &k, &resp, NULL, what, err);
+	return eapi_do_call(h->c, &k, &resp, NULL, what, err);
 }
 
 /* Poll an exec's state until it is not running; *exit_code then has its
@@ -83,7 +83,7 @@ static int exec_wait_end(int *exit_code, struct berth_client *c, const char *exe
 			 berth_error *err)
 {
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, "/exec/", exec_id, "/json", err);
+	int r = eapi_object_path(&path, "/exec/", exec_id, "/json", err);
 	if (r < 0)
 		return r;
 	char what[128];
@@ -93,9 +93,9 @@ static int exec_wait_end(int *exit_code, struct berth_client *c, const char *exe
 		int left = remaining_ms(deadline);
 		call k = { "GET", path.data, NULL, left < 0 || left > c->timeout_ms ? 0 : (left ? left : 1), false };
 		bool running = false;
-		r = do_call(c, &k, &resp, NULL, what, err);
+		r = eapi_do_call(c, &k, &resp, NULL, what, err);
 		if (r == 0)
-			r = with_endpoint(c, engineapi_parse_exec_inspect(&running, exit_code, resp.body.data,
+			r = eapi_with_endpoint(c, engineapi_parse_exec_inspect(&running, exit_code, resp.body.data,
 									 resp.body.len, what, err), err);
 		if (r < 0 || !running)
 			return r;
@@ -120,7 +120,7 @@ static int hijack_on_end(void *ctx, berth_error *err)
 	} else {
 		_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 		what_buf what;
-		r = container_call(h->c, "GET", h->object_id, "/json", 0, NULL, "attach", what, &resp, &local);
+		r = eapi_container_call(h->c, "GET", h->object_id, "/json", 0, NULL, "attach", what, &resp, &local);
 	}
 	/* Only a vanished engine makes the stream fail; a process that
 	 * closed its output and runs on, or a container removed at its end
@@ -142,7 +142,7 @@ static int hijack(berth_stream **out, struct berth_client *c, const char *path, 
 	call k = { .method = "POST", .path = path, .body = body, .upgrade = true };
 	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
 	http_stream *s = NULL;
-	int r = stream_call(&s, c, &k, &head, h->what, err);
+	int r = eapi_stream_call(&s, c, &k, &head, h->what, err);
 	if (r < 0) {
 		hijack_release(h);
 		return r;
@@ -191,26 +191,26 @@ int engineapi_exec_start(berth_stream **out, char **out_exec_id, struct berth_cl
 	what_buf what;
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, "/containers/", id, "/exec", err);
+	int r = eapi_object_path(&path, "/containers/", id, "/exec", err);
 	if (r < 0)
 		return r;
 	snprintf(what, sizeof what, "exec in %s", id);
 	call k = { "POST", path.data, body, 0, false };
-	r = do_call(c, &k, &resp, NULL, what, err);
+	r = eapi_do_call(c, &k, &resp, NULL, what, err);
 	_cleanup_free_ char *exec_id = NULL;
 	if (r == 0)
-		r = with_endpoint(c, engineapi_parse_create(&exec_id, resp.body.data, resp.body.len, what, err), err);
+		r = eapi_with_endpoint(c, engineapi_parse_create(&exec_id, resp.body.data, resp.body.len, what, err), err);
 	if (r < 0)
 		return r;
 
 	sbuf_reset(&path);
-	if ((r = object_path(&path, "/exec/", exec_id, "/start", err)) < 0)
+	if ((r = eapi_object_path(&path, "/exec/", exec_id, "/start", err)) < 0)
 		return r;
 	berth_stream *s = NULL;
 	if (o->detach) {
 		http_response_release(&resp);
 		k = (call){ "POST", path.data, start, 0, false, false };
-		r = do_call(c, &k, &resp, NULL, what, err);
+		r = eapi_do_call(c, &k, &resp, NULL, what, err);
 	} else {
 		hijack_ctx *h = hijack_ctx_new(c, exec_id, true);
 		if (!h)
@@ -256,7 +256,7 @@ int engineapi_attach_container(berth_stream **out, struct berth_client *c, const
 	snprintf(rest, sizeof rest, "/attach?stdin=%d&stdout=%d&stderr=%d&logs=%d&stream=%d", o->attach_stdin ? 1 : 0,
 		 o->attach_stdout ? 1 : 0, o->attach_stderr ? 1 : 0, o->logs ? 1 : 0, o->stream ? 1 : 0);
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	if ((r = object_path(&path, "/containers/", id, rest, err)) < 0)
+	if ((r = eapi_object_path(&path, "/containers/", id, rest, err)) < 0)
 		return r;
 	hijack_ctx *h = hijack_ctx_new(c, id, false);
 	if (!h)

@@ -65,7 +65,7 @@ static int open_logs(http_stream **out, logs_ctx *x, const logs_request *q, http
 	/* the deadline covers the reply's head; the body is read within the
 	 * timeouts the reader gives berth_stream_next() */
 	call k = { "GET", path.data, NULL, 0, false };
-	return stream_call(out, x->c, &k, head, what, err);
+	return eapi_stream_call(out, x->c, &k, head, what, err);
 }
 
 /* Podman 4.3's follow cannot be trusted with a fast writer: it ends as

@@ -74,7 +74,7 @@ static const dialect dialects[] = {
 		.needs_stop_timeout_lookup = true,
 		.refine = docker_refine,
 		.update = UPDATE_COMPAT,
-		.events = &docker_events_dialect,
+		.events = &eapi_docker_events_dialect,
 	},
 	{
 		.engine = BERTH_ENGINE_PODMAN,
@@ -91,7 +91,7 @@ static const dialect dialects[] = {
 		.ops = podman_ops,
 		.top_text_rows = true,
 		.put_archive_makes_dest = true,
-		.events = &podman_events_dialect,
+		.events = &eapi_podman_events_dialect,
 		.attach_logs_misframed = true,
 	},
 };
@@ -165,7 +165,7 @@ static bool status_ok(int status, const int *ok_statuses)
 
 /* Perform a call; on a 2xx reply *resp holds it. Non-2xx replies are mapped
  * to errors unless the status is in `ok_statuses` (zero-terminated). */
-int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
+int eapi_do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
 	    const char *what, berth_error *err)
 {
 	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
@@ -181,7 +181,7 @@ int do_call(struct berth_client *c, const call *k, http_response *resp, const in
  * for an upgrade) *out is the open stream (the caller closes it). Another
  * status is read (up to 64 KiB, within the call's deadline) and mapped to
  * an error. */
-int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+int eapi_stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
 		       const char *what, berth_error *err)
 {
 	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
@@ -208,35 +208,35 @@ int stream_call(http_stream **out, struct berth_client *c, const call *k, http_r
 
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
-int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err)
+int eapi_object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err)
 {
 	if (sbuf_adds(path, kind) < 0 || sbuf_add_urlenc(path, id) < 0 || sbuf_adds(path, rest) < 0)
 		return BERTH_NOMEM(err);
 	return 0;
 }
 
-int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
+int eapi_container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
 		   int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
 		   http_response *resp, berth_error *err)
 {
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, "/containers/", id, rest, err);
+	int r = eapi_object_path(&path, "/containers/", id, rest, err);
 	if (r < 0)
 		return r;
 	snprintf(what, sizeof(what_buf), "%s %s", verb, id);
 	call k = { method, path.data, NULL, timeout_ms };
-	return do_call(c, &k, resp, ok_statuses, what, err);
+	return eapi_do_call(c, &k, resp, ok_statuses, what, err);
 }
 
-int container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
+int eapi_container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
 		   const char *verb, berth_error *err)
 {
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	return container_call(c, "POST", id, rest, timeout_ms, ok_statuses, verb, what, &resp, err);
+	return eapi_container_call(c, "POST", id, rest, timeout_ms, ok_statuses, verb, what, &resp, err);
 }
 
-const int ok_already[] = { 304, 0 };
+const int eapi_ok_already[] = { 304, 0 };
 
 /* ---- probe and negotiation ------------------------------------------------ */
 
@@ -348,7 +348,7 @@ static int api_ping(struct berth_client *c, berth_error *err)
 	return probe_with(&p, api_of(c)->t, err);
 }
 
-int with_endpoint(const struct berth_client *c, int r, berth_error *err)
+int eapi_with_endpoint(const struct berth_client *c, int r, berth_error *err)
 {
 	if (r == BERTH_EPROTOCOL)
 		berth_error_prefix(err, "%s", c->endpoint);
@@ -359,16 +359,16 @@ static int api_version(berth_version **out, struct berth_client *c, berth_error 
 {
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", "/version", NULL, 0 };
-	int r = do_call(c, &k, &resp, NULL, "version", err);
-	return r < 0 ? r : with_endpoint(c, engineapi_parse_version(out, resp.body.data, resp.body.len, c->engine, err), err);
+	int r = eapi_do_call(c, &k, &resp, NULL, "version", err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_version(out, resp.body.data, resp.body.len, c->engine, err), err);
 }
 
 static int api_info(berth_info **out, struct berth_client *c, berth_error *err)
 {
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", "/info", NULL, 0 };
-	int r = do_call(c, &k, &resp, NULL, "info", err);
-	return r < 0 ? r : with_endpoint(c, engineapi_parse_info(out, resp.body.data, resp.body.len, err), err);
+	int r = eapi_do_call(c, &k, &resp, NULL, "info", err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_info(out, resp.body.data, resp.body.len, err), err);
 }
 
 static int api_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err)
@@ -387,7 +387,7 @@ static int api_create(char **out_id, struct berth_client *c, const berth_spec *s
 	call k = { "POST", path.data, body, 0 };
 	char what[320];
 	snprintf(what, sizeof what, "create %s", spec->name ? spec->name : spec->image);
-	r = do_call(c, &k, &resp, NULL, what, err);
+	r = eapi_do_call(c, &k, &resp, NULL, what, err);
 	if (r == BERTH_ENOTFOUND)
 		/* The only missing thing a create can hit is the image. */
 		return berth_fail_full(err, BERTH_ENOTFOUND, resp.status, 0,
@@ -395,12 +395,12 @@ static int api_create(char **out_id, struct berth_client *c, const berth_spec *s
 	if (r == BERTH_ECONFLICT)
 		return berth_fail_full(err, BERTH_EEXISTS, resp.status, 0, "create: the name %s is already in use",
 				       strempty(spec->name));
-	return r < 0 ? r : with_endpoint(c, engineapi_parse_create(out_id, resp.body.data, resp.body.len, what, err), err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_create(out_id, resp.body.data, resp.body.len, what, err), err);
 }
 
 static int api_start(struct berth_client *c, const char *id, berth_error *err)
 {
-	return container_post(c, id, "/start", 0, ok_already, "start", err);
+	return eapi_container_post(c, id, "/start", 0, eapi_ok_already, "start", err);
 }
 
 /* The stop timeout a container carries in its config (engine default 10). */
@@ -408,11 +408,11 @@ static int container_stop_timeout(struct berth_client *c, const char *id, berth_
 {
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = container_call(c, "GET", id, "/json", 0, NULL, "stop", what, &resp, err);
-	return r < 0 ? r : with_endpoint(c, engineapi_parse_stop_timeout(resp.body.data, resp.body.len, what, err), err);
+	int r = eapi_container_call(c, "GET", id, "/json", 0, NULL, "stop", what, &resp, err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_stop_timeout(resp.body.data, resp.body.len, what, err), err);
 }
 
-int stop_deadline_ms(int *out_ms, struct berth_client *c, const char *id, int grace, berth_error *err)
+int eapi_stop_deadline_ms(int *out_ms, struct berth_client *c, const char *id, int grace, berth_error *err)
 {
 	int wait_s = grace;
 	if (grace < 0 && api_of(c)->d->needs_stop_timeout_lookup) {
@@ -431,13 +431,13 @@ int stop_deadline_ms(int *out_ms, struct berth_client *c, const char *id, int gr
 static int api_stop(struct berth_client *c, const char *id, int grace, berth_error *err)
 {
 	int ms;
-	int r = stop_deadline_ms(&ms, c, id, grace, err);
+	int r = eapi_stop_deadline_ms(&ms, c, id, grace, err);
 	if (r < 0)
 		return r;
 	char rest[32] = "/stop";
 	if (grace >= 0)
 		snprintf(rest, sizeof rest, "/stop?t=%d", grace);
-	return container_post(c, id, rest, ms, ok_already, "stop", err);
+	return eapi_container_post(c, id, rest, ms, eapi_ok_already, "stop", err);
 }
 
 static int api_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err)
@@ -446,7 +446,7 @@ static int api_remove(struct berth_client *c, const char *id, bool force, bool v
 	snprintf(rest, sizeof rest, "?force=%d&v=%d", force ? 1 : 0, volumes ? 1 : 0);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = container_call(c, "DELETE", id, rest, 0, NULL, "remove", what, &resp, err);
+	int r = eapi_container_call(c, "DELETE", id, rest, 0, NULL, "remove", what, &resp, err);
 	if (r == BERTH_ENOTFOUND && force)
 		return 0;
 	if (r == BERTH_ECONFLICT && force && strstr(err ? err->message : "", "already in progress"))
@@ -458,11 +458,11 @@ static int api_inspect(berth_container_info **out, struct berth_client *c, const
 {
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = container_call(c, "GET", id, "/json", 0, NULL, "inspect", what, &resp, err);
-	return r < 0 ? r : with_endpoint(c, engineapi_parse_inspect(out, resp.body.data, resp.body.len, what, err), err);
+	int r = eapi_container_call(c, "GET", id, "/json", 0, NULL, "inspect", what, &resp, err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_inspect(out, resp.body.data, resp.body.len, what, err), err);
 }
 
-int filter_add(json_t *filters, const char *key, const char *const *values, size_t n)
+int eapi_filter_add(json_t *filters, const char *key, const char *const *values, size_t n)
 {
 	if (n == 0)
 		return 0;
@@ -475,7 +475,7 @@ int filter_add(json_t *filters, const char *key, const char *const *values, size
 	return 0;
 }
 
-int query_add_filters(sbuf *path, char sep, const json_t *filters)
+int eapi_query_add_filters(sbuf *path, char sep, const json_t *filters)
 {
 	if (json_object_size(filters) == 0)
 		return 0;
@@ -521,14 +521,14 @@ static int api_list(berth_container_list **out, struct berth_client *c, const be
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	if (sbuf_printf(&path, "/containers/json?all=%d", opts->all ? 1 : 0) < 0 ||
-	    filter_add(filters, "label", opts->labels, opts->label_count) < 0 ||
-	    filter_add(filters, "name", name, opts->name ? 1 : 0) < 0 ||
-	    filter_add(filters, "status", (const char *const *)states.items, states.len) < 0 ||
-	    query_add_filters(&path, '&', filters) < 0)
+	    eapi_filter_add(filters, "label", opts->labels, opts->label_count) < 0 ||
+	    eapi_filter_add(filters, "name", name, opts->name ? 1 : 0) < 0 ||
+	    eapi_filter_add(filters, "status", (const char *const *)states.items, states.len) < 0 ||
+	    eapi_query_add_filters(&path, '&', filters) < 0)
 		return BERTH_NOMEM(err);
 	call k = { "GET", path.data, NULL, 0 };
-	int r = do_call(c, &k, &resp, NULL, "list containers", err);
-	return r < 0 ? r : with_endpoint(c, engineapi_parse_list(out, resp.body.data, resp.body.len, err), err);
+	int r = eapi_do_call(c, &k, &resp, NULL, "list containers", err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_list(out, resp.body.data, resp.body.len, err), err);
 }
 
 /* ---- readiness: logs, exec, health runs ------------------------------------ */
@@ -541,7 +541,7 @@ static int api_logs_scan(struct berth_client *c, const char *id, int64_t since, 
 	if (tail > 0)
 		snprintf(rest + n, sizeof rest - (size_t)n, "&tail=%d", tail);
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, "/containers/", id, rest, err);
+	int r = eapi_object_path(&path, "/containers/", id, rest, err);
 	if (r < 0)
 		return r;
 	what_buf what;
@@ -550,7 +550,7 @@ static int api_logs_scan(struct berth_client *c, const char *id, int64_t since, 
 	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : c->timeout_ms);
 	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
 	http_stream *s = NULL;
-	r = stream_call(&s, c, &k, &head, what, err);
+	r = eapi_stream_call(&s, c, &k, &head, what, err);
 	while (r == 0) {
 		const char *data;
 		size_t len;
@@ -626,14 +626,14 @@ static int api_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, 
 static int podman_health_run(struct berth_client *c, const char *id, int timeout_ms, berth_error *err)
 {
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, LIBPOD_PREFIX "/containers/", id, "/healthcheck", err);
+	int r = eapi_object_path(&path, LIBPOD_PREFIX "/containers/", id, "/healthcheck", err);
 	if (r < 0)
 		return r;
 	what_buf what;
 	snprintf(what, sizeof what, "health check of %s", id);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", path.data, NULL, timeout_ms, true };
-	return do_call(c, &k, &resp, NULL, what, err);
+	return eapi_do_call(c, &k, &resp, NULL, what, err);
 }
 
 static void api_close(struct berth_client *c)

@@ -89,53 +89,53 @@ static inline void resp_release(http_response *r) { http_response_release(r); }
 typedef char what_buf[300];
 
 /* Statuses that mean "already so": 304 Not Modified. */
-extern const int ok_already[];
+extern const int eapi_ok_already[];
 
 /* Perform a call; on a 2xx reply *resp holds it. Non-2xx replies are mapped
  * to errors (through the dialect's refine) unless the status is in
  * `ok_statuses` (zero-terminated). */
-int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
+int eapi_do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
 	    const char *what, berth_error *err);
 
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
-int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
+int eapi_container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
 		   int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
 		   http_response *resp, berth_error *err);
 
 /* A call whose reply body is read piece by piece: on a 2xx status *out is
  * the open stream (the caller closes it); another status is mapped to an
  * error. */
-int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head, const char *what,
+int eapi_stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head, const char *what,
 		berth_error *err);
 /* path += kind + url-encoded id + rest */
-int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
+int eapi_object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
 
 /* A POST on /containers/{id}{rest} whose reply body does not matter. */
-int container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
+int eapi_container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
 		   const char *verb, berth_error *err);
 
 /* A call whose reply body is read piece by piece (or, with k->upgrade,
  * whose connection is switched to a raw stream): on success *out is the
  * open stream (the caller closes it); an error status is read and mapped. */
-int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+int eapi_stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
 		const char *what, berth_error *err);
 
 /* "{kind}{url-encoded id}{rest}" appended to path. */
-int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
+int eapi_object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
 
 /* A malformed reply names the endpoint it came from. */
-int with_endpoint(const struct berth_client *c, int r, berth_error *err);
+int eapi_with_endpoint(const struct berth_client *c, int r, berth_error *err);
 
 /* The deadline for a request that stops a container with this grace (-1:
  * the container's own stop timeout, looked up): the grace plus a margin,
  * never below the client's default. *out_ms = -1 means none. */
-int stop_deadline_ms(int *out_ms, struct berth_client *c, const char *id, int grace, berth_error *err);
+int eapi_stop_deadline_ms(int *out_ms, struct berth_client *c, const char *id, int grace, berth_error *err);
 
 /* filters[key] = values (nothing when n is 0). 0 or -ENOMEM. */
-int filter_add(json_t *filters, const char *key, const char *const *values, size_t n);
+int eapi_filter_add(json_t *filters, const char *key, const char *const *values, size_t n);
 /* Append "<sep>filters=<url-encoded JSON>" unless filters is empty. */
-int query_add_filters(sbuf *path, char sep, const json_t *filters);
+int eapi_query_add_filters(sbuf *path, char sep, const json_t *filters);
 
 /* ---- ops.c -------------------------------------------------------------- */
 int engineapi_restart(struct berth_client *c, const char *id, int grace, berth_error *err);
