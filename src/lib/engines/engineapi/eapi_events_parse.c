@@ -8,8 +8,6 @@
 #include <limits.h>
 #include <stdio.h>
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
-
 static const event_action docker_actions[] = {
 	{ "create", BERTH_EVENT_CREATED },   { "start", BERTH_EVENT_STARTED },
 	{ "die", BERTH_EVENT_DIED },         { "oom", BERTH_EVENT_OOM },

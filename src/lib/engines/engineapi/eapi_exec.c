@@ -264,3 +264,74 @@ int engineapi_attach_container(berth_stream **out, struct berth_client *c, const
 	snprintf(h->what, sizeof h->what, "attach %s", id);
 	return hijack(out, c, path.data, NULL, h, tty, o->attach_stdin, err);
 }
+
+/* ---- the readiness probes: an exec, and Podman's health run ---------- */
+
+#define EXEC_OUTPUT_KEEP 4096
+
+/* Keep the last EXEC_OUTPUT_KEEP bytes of an output in b. */
+static int keep_tail(sbuf *b, const char *data, size_t len)
+{
+	if (len >= EXEC_OUTPUT_KEEP) {
+		sbuf_reset(b);
+		return sbuf_add(b, data + len - EXEC_OUTPUT_KEEP, EXEC_OUTPUT_KEEP);
+	}
+	if (b->len + len > 2 * EXEC_OUTPUT_KEEP) {
+		size_t drop = b->len + len - EXEC_OUTPUT_KEEP;
+		memmove(b->data, b->data + drop, b->len - drop);
+		b->len -= drop;
+		b->data[b->len] = '\0';
+	}
+	return sbuf_add(b, data, len);
+}
+
+/* The readiness exec probe: the streaming exec above, with the last
+ * bytes of the output kept. Attached, not detached: Podman 4.3 never
+ * records the end of a detached exec. */
+int engineapi_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
+			 int timeout_ms, berth_error *err)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	berth_exec_options o = BERTH_EXEC_OPTIONS_INIT;
+	o.argv = (const char *const *)argv->items;
+	o.argc = argv->len;
+	berth_stream *s = NULL;
+	_cleanup_free_ char *exec_id = NULL;
+	int r = engineapi_exec_start(&s, &exec_id, c, id, &o, err);
+	while (r == 0) {
+		berth_frame f;
+		int left = remaining_ms(deadline);
+		r = left > 0 ? berth_stream_next(s, &f, left, err) : BERTH_ETIMEDOUT;
+		if (r == BERTH_ITEROVER) {
+			r = 0;
+			break;
+		}
+		if (r == BERTH_ETIMEDOUT)
+			r = berth_fail(err, BERTH_ETIMEDOUT, "exec in %s: the command still runs after %d ms", id,
+				       timeout_ms);
+		else if (r == 0 && output && keep_tail(output, f.data, f.len) < 0)
+			r = BERTH_NOMEM(err);
+	}
+	berth_stream_free(s);
+	if (r < 0)
+		return r;
+	int left = remaining_ms(deadline);
+	return engineapi_exec_exit_code(exit_code, c, exec_id, left > 0 ? left : 1, err);
+}
+
+/* Podman runs health checks from systemd timers; without systemd nothing
+ * runs them. GET .../healthcheck runs one now and records it (the reply is
+ * that run's verdict; the container's status, which honours the retries
+ * and the start period, is in its inspect). */
+int engineapi_health_run(struct berth_client *c, const char *id, int timeout_ms, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	int r = eapi_object_path(&path, LIBPOD_PREFIX "/containers/", id, "/healthcheck", err);
+	if (r < 0)
+		return r;
+	what_buf what;
+	snprintf(what, sizeof what, "health check of %s", id);
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	call k = { "GET", path.data, NULL, timeout_ms, true };
+	return eapi_do_call(c, &k, &resp, NULL, what, err);
+}

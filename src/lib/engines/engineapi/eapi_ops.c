@@ -1,6 +1,6 @@
 /* The Engine API side of restart, kill, pause, unpause, rename, update,
  * wait and prune, for Docker and Podman. Where the two differ the dialect
- * (engineapi.c) says how; arguments were checked by src/lib/ops.c. */
+ * (eapi_dialect.c) says how; arguments were checked by src/lib/ops.c. */
 #include "engineapi.h"
 #include "eapi_parse.h"
 
@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdio.h>
 
-#define LIBPOD_PREFIX "/v4.0.0/libpod"
 #define CFS_PERIOD_US 100000   /* the period Docker uses for NanoCpus */
 
 /* Hand a local error record over to the caller's (which may be NULL). */

@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <sys/auxv.h>
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
-
 /* ---- small JSON helpers -------------------------------------------------- */
 
 static const char *jstr(json_t *o, const char *key)

@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
-
 static int load_any(json_t **out, const char *body, size_t len, const char *what, berth_error *err)
 {
 	engineapi_json_init();
