@@ -96,7 +96,7 @@ static int exec_wait_end(int *exit_code, struct berth_client *c, const char *exe
 		r = eapi_do_call(c, &k, &resp, NULL, what, err);
 		if (r == 0)
 			r = eapi_with_endpoint(c, engineapi_parse_exec_inspect(&running, exit_code, resp.body.data,
-									 resp.body.len, what, err), err);
+									       resp.body.len, what, err), err);
 		if (r < 0 || !running)
 			return r;
 		if (deadline >= 0 && remaining_ms(deadline) <= delay)

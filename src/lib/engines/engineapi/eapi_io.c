@@ -160,7 +160,7 @@ int engineapi_top(berth_top **out, struct berth_client *c, const char *id, const
 	if (resp.body.len == 0) /* Podman, for a container that is not running */
 		return not_running("top", id, resp.status, err);
 	return eapi_with_endpoint(c, engineapi_parse_top(out, resp.body.data, resp.body.len, api_of(c)->d->top_text_rows,
-						    err), err);
+							 err), err);
 }
 
 /* ---- diff ------------------------------------------------------------------------ */
@@ -209,7 +209,7 @@ int engineapi_stat_path(berth_path_info **out, struct berth_client *c, const cha
 	if (r < 0)
 		return r;
 	return eapi_with_endpoint(c, engineapi_parse_path_stat(out, http_header(&resp, "x-docker-container-path-stat"), err),
-			     err);
+				  err);
 }
 
 int engineapi_get_archive(berth_stream **out, struct berth_client *c, const char *id, const char *path,

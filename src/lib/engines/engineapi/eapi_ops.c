@@ -217,7 +217,7 @@ static int wait_once(int *code, char *error, size_t error_size, struct berth_cli
 	if (r < 0)
 		return r;
 	return eapi_with_endpoint(c, engineapi_parse_wait(code, error, error_size, resp.body.data, resp.body.len, what, err),
-			     err);
+				  err);
 }
 
 /* What inspect says about how the container ended; ENOTFOUND when it is
