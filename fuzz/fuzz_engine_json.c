@@ -1,4 +1,4 @@
-/* Fuzz target: the Engine API reply parsers (engineapi/parse.c) and the
+/* Fuzz target: the Engine API reply parsers (engineapi/eapi_parse.c) and the
  * accessors of the models they build.
  *
  * The first byte picks the parser, the rest is the reply body:
@@ -10,7 +10,7 @@
  * lives in an exactly sized heap block with no NUL after it. */
 #include "fuzz.h"
 
-#include "lib/engines/engineapi/parse.h"
+#include "lib/engines/engineapi/eapi_parse.h"
 
 #include <stdlib.h>
 #include <string.h>

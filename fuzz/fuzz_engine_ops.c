@@ -1,5 +1,5 @@
 /* Fuzz target: the Engine API reply parsers of the container operations
- * (engineapi/parse.c): wait, prune, update warnings, and the published
+ * (engineapi/eapi_parse.c): wait, prune, update warnings, and the published
  * ports of an inspect reply with their accessors.
  *
  * The first byte picks the parser, the rest is the reply body:
@@ -7,7 +7,7 @@
  * (ports). The body lives in an exactly sized heap block with no NUL. */
 #include "fuzz.h"
 
-#include "lib/engines/engineapi/parse.h"
+#include "lib/engines/engineapi/eapi_parse.h"
 
 #include <stdlib.h>
 #include <string.h>

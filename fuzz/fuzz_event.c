@@ -1,4 +1,4 @@
-/* Fuzz target: the event line parser (engineapi/events_parse.c), the
+/* Fuzz target: the event line parser (engineapi/eapi_events_parse.c), the
  * accessors of the events it builds, and the since/until time parser.
  *
  * The first byte is the mode: bit 0 picks the dialect (0 Docker, 1 Podman),
@@ -11,7 +11,7 @@
  * code and signal are -1 or not negative, and keys pair with values. */
 #include "fuzz.h"
 
-#include "lib/engines/engineapi/events_parse.h"
+#include "lib/engines/engineapi/eapi_events_parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *body = fuzz_body(data, size, &len);
 	if (!body)
 		return 0;
-	const events_dialect *d = (data[0] & 1) ? &podman_events_dialect : &docker_events_dialect;
+	const events_dialect *d = (data[0] & 1) ? &eapi_podman_events_dialect : &eapi_docker_events_dialect;
 	berth_event *ev = NULL;
 	berth_error err = BERTH_ERROR_INIT;
 	int r = engineapi_parse_event(&ev, body, len, d, &err);

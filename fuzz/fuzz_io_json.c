@@ -1,5 +1,5 @@
 /* Fuzz target: the stats, top, changes and path-stat parsers
- * (engineapi/parse_io.c) and the JSON-lines splitter (parse/jsonl.c).
+ * (engineapi/eapi_parse_io.c) and the JSON-lines splitter (parse/jsonl.c).
  *
  * The first byte picks what runs on the rest:
  *   's' stats   't' top (text rows cut)   'T' top (as sent)   'c' changes
@@ -11,7 +11,7 @@
  * and not negative; split lines never exceed the maximum. */
 #include "fuzz.h"
 
-#include "lib/engines/engineapi/parse_io.h"
+#include "lib/engines/engineapi/eapi_parse_io.h"
 #include "lib/parse/jsonl.h"
 
 #include <math.h>

@@ -1,4 +1,4 @@
-/* The event line parser (src/lib/engines/engineapi/events_parse.c) on
+/* The event line parser (src/lib/engines/engineapi/eapi_events_parse.c) on
  * real lines captured from Docker 20.10.24 and Podman 4.3.1
  * (tests/unit/fixtures/events), hand-made odd lines, and the since/until
  * time forms and option checks of src/lib/events.c. */
@@ -6,7 +6,7 @@
 
 #include "../common/fake_server.h"
 #include "../common/fixture.h"
-#include "lib/engines/engineapi/events_parse.h"
+#include "lib/engines/engineapi/eapi_events_parse.h"
 
 #include <time.h>
 
@@ -61,7 +61,7 @@ static void test_docker_lines(void **state)
 {
 	(void)state;
 	tally t;
-	parse_fixture(&t, "events/docker.jsonl", &docker_events_dialect);
+	parse_fixture(&t, "events/docker.jsonl", &eapi_docker_events_dialect);
 	assert_int_equal(t.lines, 50);
 	assert_int_equal(t.kinds[BERTH_EVENT_CREATED], 3);
 	assert_int_equal(t.kinds[BERTH_EVENT_STARTED], 3);
@@ -86,7 +86,7 @@ static void test_podman_lines(void **state)
 {
 	(void)state;
 	tally t;
-	parse_fixture(&t, "events/podman.jsonl", &podman_events_dialect);
+	parse_fixture(&t, "events/podman.jsonl", &eapi_podman_events_dialect);
 	assert_int_equal(t.lines, 34);
 	assert_int_equal(t.kinds[BERTH_EVENT_CREATED], 3);
 	assert_int_equal(t.kinds[BERTH_EVENT_STARTED], 3);
@@ -159,15 +159,15 @@ static void test_odd_lines(void **state)
 	ev = parse_ok("{\"Action\":\"health_status\",\"HealthStatus\":\"healthy\"}", NULL);
 	assert_int_equal(berth_event_get_kind(ev), BERTH_EVENT_OTHER);   /* Docker never sends this */
 	event_free(ev);
-	ev = parse_ok("{\"Action\":\"health_status: unhealthy\"}", &podman_events_dialect);
+	ev = parse_ok("{\"Action\":\"health_status: unhealthy\"}", &eapi_podman_events_dialect);
 	assert_int_equal(berth_event_health(ev), BERTH_HEALTH_UNHEALTHY);
 	event_free(ev);
 
 	/* the event filter speaks Podman's native words there */
-	assert_string_equal(events_filter_word(&podman_events_dialect, "die"), "died");
-	assert_string_equal(events_filter_word(&podman_events_dialect, "destroy"), "remove");
-	assert_string_equal(events_filter_word(&podman_events_dialect, "start"), "start");
-	assert_string_equal(events_filter_word(&docker_events_dialect, "die"), "die");
+	assert_string_equal(eapi_events_filter_word(&eapi_podman_events_dialect, "die"), "died");
+	assert_string_equal(eapi_events_filter_word(&eapi_podman_events_dialect, "destroy"), "remove");
+	assert_string_equal(eapi_events_filter_word(&eapi_podman_events_dialect, "start"), "start");
+	assert_string_equal(eapi_events_filter_word(&eapi_docker_events_dialect, "die"), "die");
 
 	static const char *const bad[] = {
 		"", "[]", "\"die\"", "{", "{\"Type\":\"container\"}", "{\"Action\":5}",

@@ -5,7 +5,7 @@
 #include "../common/test.h"
 
 #include "../common/fixture.h"
-#include "lib/engines/engineapi/parse_io.h"
+#include "lib/engines/engineapi/eapi_parse_io.h"
 #include "lib/parse/jsonl.h"
 
 #include <sys/stat.h>

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "common/fake_server.h"
-#include "lib/engines/engineapi/parse.h"
+#include "lib/engines/engineapi/eapi_parse.h"
 
 #define S(x) x, strlen(x)
 

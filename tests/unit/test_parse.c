@@ -2,7 +2,7 @@
 #include "../common/test.h"
 
 #include "../common/fixture.h"
-#include "lib/engines/engineapi/parse.h"
+#include "lib/engines/engineapi/eapi_parse.h"
 
 #define S(x) x, strlen(x)
 

@@ -3,7 +3,7 @@
  * default sockets), how an endpoint is probed (GET /_ping, the API version
  * negotiated) and how a client is attached. */
 #include "engineapi.h"
-#include "context.h"
+#include "eapi_context.h"
 
 #include <stdio.h>
 

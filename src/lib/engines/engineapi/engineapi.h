@@ -1,11 +1,24 @@
-/* Private to the Engine API backend: the dialect table's shape, the
- * request helpers of engineapi.c, and the operations kept in ops.c. */
+/* Private to the Engine API backend (this folder): the dialect's shape,
+ * the backend's state, the request helpers of eapi_call.c and what each
+ * per-area file offers the operations table.
+ *
+ * Files, bottom up (a file calls only those below it):
+ *   eapi_parse, eapi_parse_io, eapi_events_parse  pure reply parsers
+ *   eapi_call      one request; status mapping; path and filter helpers
+ *   eapi_probe     the ping, engine identity, API version negotiation
+ *   eapi_dialect   where Docker and Podman differ (data)
+ *   eapi_container, eapi_ops, eapi_exec, eapi_io, eapi_events,
+ *   eapi_images, eapi_logs                         the operations
+ *   eapi_ops_table the operations table
+ *   eapi_attach    the backend taking over a client
+ * (eapi_context: Docker CLI contexts, used by detection only.) */
 #ifndef BERTH_ENGINEAPI_H
 #define BERTH_ENGINEAPI_H
 
 #include "lib/engine.h"
 #include "lib/transport/http.h"
 #include "lib/kit/spec_docker.h"
+#include "eapi_parse.h"
 
 #include <jansson.h>
 
@@ -68,19 +81,20 @@ typedef struct dialect {
 	const char *const *unknown_states; /* list status words it refuses (NULL-terminated) */
 	/* How its create differs from Docker's (NULL: it does not). */
 	const spec_docker_dialect *create;
-	/* Logs: the engine's follow loses data (Podman 4.3, see logs.c):
+	/* Logs: the engine's follow loses data (Podman 4.3, see eapi_logs.c):
 	 * berth follows by reading the stored log again. */
 	bool logs_follow_polls;
-	/* The engine's operations when they differ from the common table
-	 * (NULL: engineapi_ops). */
-	const berth_engine_ops *(*ops)(void);
+	/* Health checks run on request through libpod's healthcheck endpoint
+	 * (Podman: it runs them from systemd timers, absent here); its
+	 * operations table has health_run. */
+	bool libpod_health_run;
 	/* top: ps output may come as text lines, one cell per row, to be cut
 	 * into columns (Podman running ps inside the container) */
 	bool top_text_rows;
 	/* put archive makes a missing destination directory instead of
 	 * answering 404 (Podman 4.3) */
 	bool put_archive_makes_dest;
-	/* How its events are worded (events_parse.h; NULL: Docker's). */
+	/* How its events are worded (eapi_events_parse.h; NULL: Docker's). */
 	const struct events_dialect *events;
 	/* An attach's replay of past output (logs=1) is misframed: a line's
 	 * frame length leaves out its newline (Podman 4.3), so it cannot be
@@ -111,64 +125,88 @@ typedef struct call {
 	size_t raw_len;
 } call;
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
-
 static inline void resp_release(http_response *r) { http_response_release(r); }
 #define _cleanup_resp_ _cleanup_(resp_release)
 
 /* What to put in the context of a container operation's messages. */
 typedef char what_buf[300];
 
+/* Podman's native API, where the compat one has no equivalent. */
+#define LIBPOD_PREFIX "/v4.0.0/libpod"
+
+/* ---- eapi_call.c: requests ----------------------------------------------- */
+
 /* Statuses that mean "already so": 304 Not Modified. */
-extern const int ok_already[];
+extern const int eapi_ok_already[];
 
 /* Perform a call; on a 2xx reply *resp holds it. Non-2xx replies are mapped
  * to errors (through the dialect's refine) unless the status is in
  * `ok_statuses` (zero-terminated). */
-int do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
-	    const char *what, berth_error *err);
+int eapi_do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
+		 const char *what, berth_error *err);
 
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */
-int container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
-		   int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
-		   http_response *resp, berth_error *err);
-
-/* A call whose reply body is read piece by piece: on a 2xx status *out is
- * the open stream (the caller closes it); another status is mapped to an
- * error. */
-int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head, const char *what,
-		berth_error *err);
-/* path += kind + url-encoded id + rest */
-int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
+int eapi_container_call(struct berth_client *c, const char *method, const char *id, const char *rest,
+			int timeout_ms, const int *ok_statuses, const char *verb, what_buf what,
+			http_response *resp, berth_error *err);
 
 /* A POST on /containers/{id}{rest} whose reply body does not matter. */
-int container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms, const int *ok_statuses,
-		   const char *verb, berth_error *err);
+int eapi_container_post(struct berth_client *c, const char *id, const char *rest, int timeout_ms,
+			const int *ok_statuses, const char *verb, berth_error *err);
 
 /* A call whose reply body is read piece by piece (or, with k->upgrade,
  * whose connection is switched to a raw stream): on success *out is the
  * open stream (the caller closes it); an error status is read and mapped. */
-int stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
-		const char *what, berth_error *err);
+int eapi_stream_call(http_stream **out, struct berth_client *c, const call *k, http_response *head,
+		     const char *what, berth_error *err);
 
 /* "{kind}{url-encoded id}{rest}" appended to path. */
-int object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
+int eapi_object_path(sbuf *path, const char *kind, const char *id, const char *rest, berth_error *err);
 
 /* A malformed reply names the endpoint it came from. */
-int with_endpoint(const struct berth_client *c, int r, berth_error *err);
+int eapi_with_endpoint(const struct berth_client *c, int r, berth_error *err);
 
 /* The deadline for a request that stops a container with this grace (-1:
  * the container's own stop timeout, looked up): the grace plus a margin,
  * never below the client's default. *out_ms = -1 means none. */
-int stop_deadline_ms(int *out_ms, struct berth_client *c, const char *id, int grace, berth_error *err);
+int eapi_stop_deadline_ms(int *out_ms, struct berth_client *c, const char *id, int grace, berth_error *err);
 
 /* filters[key] = values (nothing when n is 0). 0 or -ENOMEM. */
-int filter_add(json_t *filters, const char *key, const char *const *values, size_t n);
+int eapi_filter_add(json_t *filters, const char *key, const char *const *values, size_t n);
 /* Append "<sep>filters=<url-encoded JSON>" unless filters is empty. */
-int query_add_filters(sbuf *path, char sep, const json_t *filters);
+int eapi_query_add_filters(sbuf *path, char sep, const json_t *filters);
 
-/* ---- ops.c -------------------------------------------------------------- */
+/* ---- eapi_probe.c: what answers at an endpoint --------------------------- */
+
+/* GET /_ping on t: which engine (and version) answers, and its highest API
+ * version. The engineapi_probe's transport is left alone. */
+int eapi_probe_transport(engineapi_probe *out, transport *t, berth_error *err);
+int engineapi_ping(struct berth_client *c, berth_error *err);
+
+/* ---- eapi_dialect.c ------------------------------------------------------ */
+
+/* The dialect of an engine (NULL: none known). */
+const dialect *eapi_dialect_for(berth_engine engine);
+
+/* ---- eapi_ops_table.c ---------------------------------------------------- */
+
+/* The operations table for a dialect (the common one when d is NULL). */
+const berth_engine_ops *eapi_ops_for(const dialect *d);
+
+/* ---- eapi_container.c: the basic operations ------------------------------ */
+int engineapi_version(berth_version **out, struct berth_client *c, berth_error *err);
+int engineapi_info(berth_info **out, struct berth_client *c, berth_error *err);
+int engineapi_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err);
+int engineapi_start(struct berth_client *c, const char *id, berth_error *err);
+int engineapi_stop(struct berth_client *c, const char *id, int grace, berth_error *err);
+int engineapi_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err);
+int engineapi_inspect(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err);
+int engineapi_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
+		   berth_error *err);
+void engineapi_close(struct berth_client *c);
+
+/* ---- eapi_ops.c ---------------------------------------------------------- */
 int engineapi_restart(struct berth_client *c, const char *id, int grace, berth_error *err);
 int engineapi_kill(struct berth_client *c, const char *id, int signal, berth_error *err);
 int engineapi_pause(struct berth_client *c, const char *id, berth_error *err);
@@ -180,7 +218,7 @@ int engineapi_wait(berth_wait_outcome *out, struct berth_client *c, const char *
 int engineapi_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
 		    size_t label_count, berth_error *err);
 
-/* ---- io.c: stats, top, diff, paths and archives ------------------------- */
+/* ---- eapi_io.c: stats, top, diff, paths and archives -------------------- */
 int engineapi_stats(berth_stats **out, struct berth_client *c, const char *id, berth_error *err);
 int engineapi_stats_stream(berth_stream **out, struct berth_client *c, const char *id, berth_error *err);
 int engineapi_top(berth_top **out, struct berth_client *c, const char *id, const char *ps_args, berth_error *err);
@@ -191,18 +229,21 @@ int engineapi_get_archive(berth_stream **out, struct berth_client *c, const char
 			  berth_error *err);
 int engineapi_put_archive(struct berth_client *c, const char *id, const char *dest_dir, berth_read_cb read,
 			  void *payload, const berth_put_archive_options *opts, berth_error *err);
-/* ---- events.c ---------------------------------------------------------- */
+/* ---- eapi_events.c ----------------------------------------------------- */
 int engineapi_events_watch(berth_stream **out, struct berth_client *c, const struct events_query *q,
 			   berth_error *err);
 int engineapi_clock_ns(int64_t *out, struct berth_client *c, berth_error *err);
-/* ---- exec.c ------------------------------------------------------------- */
+/* ---- eapi_exec.c: exec, attach, and the readiness probes ----------------- */
 int engineapi_exec_start(berth_stream **out, char **out_exec_id, struct berth_client *c, const char *id,
 			 const berth_exec_options *opts, berth_error *err);
 int engineapi_exec_exit_code(int *out_code, struct berth_client *c, const char *exec_id, int timeout_ms,
 			     berth_error *err);
 int engineapi_attach_container(berth_stream **out, struct berth_client *c, const char *id,
 			       const berth_attach_options *opts, berth_error *err);
-/* ---- images.c ----------------------------------------------------------- */
+int engineapi_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
+			 int timeout_ms, berth_error *err);
+int engineapi_health_run(struct berth_client *c, const char *id, int timeout_ms, berth_error *err);
+/* ---- eapi_images.c ------------------------------------------------------ */
 int engineapi_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
 			 berth_error *err);
 int engineapi_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
@@ -210,8 +251,10 @@ int engineapi_image_tag(struct berth_client *c, const char *source, const char *
 int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
 int engineapi_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
 			   berth_error *err);
-/* ---- logs.c ------------------------------------------------------------- */
+/* ---- eapi_logs.c: logs, and the readiness log scan ------------------------ */
 int engineapi_logs(berth_stream **out, struct berth_client *c, const char *id, const struct logs_request *q,
 		   berth_error *err);
+int engineapi_logs_scan(struct berth_client *c, const char *id, int64_t since, int tail, int timeout_ms,
+			int (*on_data)(const char *data, size_t len, void *payload), void *payload, berth_error *err);
 
 #endif

@@ -4,8 +4,8 @@
  * watch asks; dockerd keeps it in memory only, so after a restart the core
  * makes up what it lost from the state of the containers it followed. */
 #include "engineapi.h"
-#include "events_parse.h"
-#include "parse.h"
+#include "eapi_events_parse.h"
+#include "eapi_parse.h"
 
 #include "lib/kit/watch.h"
 
@@ -54,13 +54,13 @@ static int src_subscribe(void *impl, bool first, int64_t since, int timeout_ms, 
 	const events_query *q = &s->q;
 	_cleanup_strv_ strv actions = STRV_INIT;
 	for (size_t i = 0; i < q->actions.len; i++)
-		if (strv_push(&actions, events_filter_word(s->d, q->actions.items[i])) < 0)
+		if (strv_push(&actions, eapi_events_filter_word(s->d, q->actions.items[i])) < 0)
 			return BERTH_NOMEM(err);
 	if (!filters || sbuf_adds(&path, "/events?") < 0 ||
-	    filter_add(filters, "container", (const char *const *)q->containers.items, q->containers.len) < 0 ||
-	    filter_add(filters, "label", (const char *const *)q->labels.items, q->labels.len) < 0 ||
-	    filter_add(filters, "type", (const char *const *)q->types.items, q->types.len) < 0 ||
-	    filter_add(filters, "event", (const char *const *)actions.items, actions.len) < 0)
+	    eapi_filter_add(filters, "container", (const char *const *)q->containers.items, q->containers.len) < 0 ||
+	    eapi_filter_add(filters, "label", (const char *const *)q->labels.items, q->labels.len) < 0 ||
+	    eapi_filter_add(filters, "type", (const char *const *)q->types.items, q->types.len) < 0 ||
+	    eapi_filter_add(filters, "event", (const char *const *)actions.items, actions.len) < 0)
 		return BERTH_NOMEM(err);
 	if (since && add_time(&path, "since", since) < 0)
 		return BERTH_NOMEM(err);
@@ -72,7 +72,7 @@ static int src_subscribe(void *impl, bool first, int64_t since, int timeout_ms, 
 		if (add_time(&path, "until", until) < 0)
 			return BERTH_NOMEM(err);
 	}
-	if (query_add_filters(&path, '&', filters) < 0)
+	if (eapi_query_add_filters(&path, '&', filters) < 0)
 		return BERTH_NOMEM(err);
 	src_disconnect(s);
 	http_response_release(&s->head);
@@ -80,7 +80,7 @@ static int src_subscribe(void *impl, bool first, int64_t since, int timeout_ms, 
 	/* the first subscription has the client's deadline (0); a reconnect
 	 * attempt what is left of the caller's wait */
 	call k = { "GET", path.data, NULL, first ? 0 : timeout_ms, false };
-	return stream_call(&s->hs, s->c, &k, &s->head, "events", err);
+	return eapi_stream_call(&s->hs, s->c, &k, &s->head, "events", err);
 }
 
 /* Parse the complete line: 1 = *ev, 0 = an empty line. */
@@ -167,7 +167,7 @@ static int src_inspect(berth_container_info **out, void *impl, const char *id, i
 	api_events *s = impl;
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = container_call(s->c, "GET", id, "/json", timeout_ms, NULL, "inspect", what, &resp, err);
+	int r = eapi_container_call(s->c, "GET", id, "/json", timeout_ms, NULL, "inspect", what, &resp, err);
 	if (r < 0)
 		return r;
 	return engineapi_parse_inspect(out, resp.body.data, resp.body.len, what, err);
@@ -213,7 +213,7 @@ int engineapi_events_watch(berth_stream **out, struct berth_client *c, const eve
 	if (!s)
 		return BERTH_NOMEM(err);
 	s->c = c;
-	s->d = api_of(c)->d && api_of(c)->d->events ? api_of(c)->d->events : &docker_events_dialect;
+	s->d = api_of(c)->d && api_of(c)->d->events ? api_of(c)->d->events : &eapi_docker_events_dialect;
 	if (events_query_copy(&s->q, q) < 0) {
 		src_free(s);
 		return BERTH_NOMEM(err);
@@ -238,7 +238,7 @@ int engineapi_clock_ns(int64_t *out, struct berth_client *c, berth_error *err)
 {
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", "/_ping", NULL, 0, false };
-	int r = do_call(c, &k, &resp, NULL, "ping", err);
+	int r = eapi_do_call(c, &k, &resp, NULL, "ping", err);
 	if (r < 0)
 		return r;
 	int64_t ns = http_date_ns(http_header(&resp, "date"));

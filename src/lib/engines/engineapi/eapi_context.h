@@ -1,4 +1,4 @@
-/* Docker CLI contexts (see context.c). */
+/* Docker CLI contexts (see eapi_context.c). */
 #ifndef BERTH_ENGINEAPI_CONTEXT_H
 #define BERTH_ENGINEAPI_CONTEXT_H
 

@@ -1,8 +1,8 @@
 /* The Engine API side of stats, top, diff, path stat and archives, for
  * Docker and Podman. Arguments were checked by src/lib/io.c. */
 #include "engineapi.h"
-#include "parse.h"
-#include "parse_io.h"
+#include "eapi_parse.h"
+#include "eapi_parse_io.h"
 
 #include "lib/engines/engineapi/eapi_jsonlines.h"
 #include "lib/kit/stream.h"
@@ -27,13 +27,13 @@ static int stats_once(berth_stats **out, struct berth_client *c, const char *id,
 {
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = container_call(c, "GET", id, "/stats?stream=false", 0, NULL, "stats", what, &resp, err);
+	int r = eapi_container_call(c, "GET", id, "/stats?stream=false", 0, NULL, "stats", what, &resp, err);
 	if (r < 0)
 		return r;
 	if (resp.body.len == 0)
 		return not_running("stats", id, resp.status, err);
 	berth_stats *s = NULL;
-	r = with_endpoint(c, engineapi_parse_stats(&s, resp.body.data, resp.body.len, err), err);
+	r = eapi_with_endpoint(c, engineapi_parse_stats(&s, resp.body.data, resp.body.len, err), err);
 	if (r < 0)
 		return r;
 	if (!s->running) {
@@ -108,7 +108,7 @@ static int64_t stats_time(const void *item) { return berth_stats_time_ns(item); 
 int engineapi_stats_stream(berth_stream **out, struct berth_client *c, const char *id, berth_error *err)
 {
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, "/containers/", id, "/stats?stream=true", err);
+	int r = eapi_object_path(&path, "/containers/", id, "/stats?stream=true", err);
 	if (r < 0)
 		return r;
 	what_buf what;
@@ -116,7 +116,7 @@ int engineapi_stats_stream(berth_stream **out, struct berth_client *c, const cha
 	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
 	call k = { "GET", path.data, NULL, 0, false };
 	http_stream *hs = NULL;
-	r = stream_call(&hs, c, &k, &head, what, err);
+	r = eapi_stream_call(&hs, c, &k, &head, what, err);
 	if (r < 0)
 		return r;
 	stats_ctx *x = calloc(1, sizeof *x);
@@ -155,13 +155,13 @@ int engineapi_top(berth_top **out, struct berth_client *c, const char *id, const
 		return BERTH_NOMEM(err);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = container_call(c, "GET", id, rest.data, 0, NULL, "top", what, &resp, err);
+	int r = eapi_container_call(c, "GET", id, rest.data, 0, NULL, "top", what, &resp, err);
 	if (r < 0)
 		return r;
 	if (resp.body.len == 0) /* Podman, for a container that is not running */
 		return not_running("top", id, resp.status, err);
-	return with_endpoint(c, engineapi_parse_top(out, resp.body.data, resp.body.len, api_of(c)->d->top_text_rows,
-						    err), err);
+	return eapi_with_endpoint(c, engineapi_parse_top(out, resp.body.data, resp.body.len, api_of(c)->d->top_text_rows,
+							 err), err);
 }
 
 /* ---- diff ------------------------------------------------------------------------ */
@@ -170,8 +170,8 @@ int engineapi_diff(berth_changes **out, struct berth_client *c, const char *id, 
 {
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = container_call(c, "GET", id, "/changes", 0, NULL, "diff", what, &resp, err);
-	return r < 0 ? r : with_endpoint(c, engineapi_parse_changes(out, resp.body.data, resp.body.len, err), err);
+	int r = eapi_container_call(c, "GET", id, "/changes", 0, NULL, "diff", what, &resp, err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_changes(out, resp.body.data, resp.body.len, err), err);
 }
 
 /* ---- paths and archives -------------------------------------------------------------- */
@@ -190,7 +190,7 @@ static int missing(struct berth_client *c, const char *verb, const char *id, con
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
 	berth_error e = BERTH_ERROR_INIT;
-	int r = container_call(c, "GET", id, "/json", 0, NULL, verb, what, &resp, &e);
+	int r = eapi_container_call(c, "GET", id, "/json", 0, NULL, verb, what, &resp, &e);
 	if (r == BERTH_ENOTFOUND)
 		return berth_fail_full(err, BERTH_ENOTFOUND, 404, 0, "%s %s: no such container", verb, id);
 	return berth_fail_full(err, BERTH_ENOTFOUND, 404, 0, "%s %s: no such path: %s", verb, id, path);
@@ -204,27 +204,27 @@ int engineapi_stat_path(berth_path_info **out, struct berth_client *c, const cha
 		return BERTH_NOMEM(err);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = container_call(c, "HEAD", id, rest.data, 0, NULL, "stat", what, &resp, err);
+	int r = eapi_container_call(c, "HEAD", id, rest.data, 0, NULL, "stat", what, &resp, err);
 	if (r == BERTH_ENOTFOUND)
 		return missing(c, "stat", id, path, err);
 	if (r < 0)
 		return r;
-	return with_endpoint(c, engineapi_parse_path_stat(out, http_header(&resp, "x-docker-container-path-stat"), err),
-			     err);
+	return eapi_with_endpoint(c, engineapi_parse_path_stat(out, http_header(&resp, "x-docker-container-path-stat"), err),
+				  err);
 }
 
 int engineapi_get_archive(berth_stream **out, struct berth_client *c, const char *id, const char *path,
 			  berth_error *err)
 {
 	_cleanup_sbuf_ sbuf p = SBUF_INIT;
-	if (object_path(&p, "/containers/", id, "", err) < 0 || archive_rest(&p, path) < 0)
+	if (eapi_object_path(&p, "/containers/", id, "", err) < 0 || archive_rest(&p, path) < 0)
 		return BERTH_NOMEM(err);
 	what_buf what;
 	snprintf(what, sizeof what, "get archive %s:%s", id, path);
 	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
 	call k = { "GET", p.data, NULL, 0, false };
 	http_stream *hs = NULL;
-	int r = stream_call(&hs, c, &k, &head, what, err);
+	int r = eapi_stream_call(&hs, c, &k, &head, what, err);
 	if (r < 0)
 		return r;
 	/* The tar is passed through as it comes: a TTY-style byte stream. */
@@ -250,7 +250,7 @@ int engineapi_put_archive(struct berth_client *c, const char *id, const char *de
 			  void *payload, const berth_put_archive_options *o, berth_error *err)
 {
 	_cleanup_sbuf_ sbuf p = SBUF_INIT;
-	if (object_path(&p, "/containers/", id, "", err) < 0 || archive_rest(&p, dest_dir) < 0 ||
+	if (eapi_object_path(&p, "/containers/", id, "", err) < 0 || archive_rest(&p, dest_dir) < 0 ||
 	    (o->no_overwrite_dir_non_dir && sbuf_adds(&p, "&noOverwriteDirNonDir=1") < 0) ||
 	    (o->copy_uid_gid && sbuf_adds(&p, "&copyUIDGID=1") < 0))
 		return BERTH_NOMEM(err);
@@ -272,7 +272,7 @@ int engineapi_put_archive(struct berth_client *c, const char *id, const char *de
 	call k = { .method = "PUT", .path = p.data, .timeout_ms = -1, .body_read = read, .body_payload = payload, .content_type = "application/x-tar" };
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	berth_error e = BERTH_ERROR_INIT;
-	int r = do_call(c, &k, &resp, NULL, what, &e);
+	int r = eapi_do_call(c, &k, &resp, NULL, what, &e);
 	if (r == BERTH_ENOTFOUND && !strstr(e.message, "such container"))
 		r = berth_fail_full(&e, BERTH_ENOTFOUND, e.native, 0, "%s: no such directory", what);
 	r = put_refine(r, &e);

@@ -1,14 +1,12 @@
 /* Engine API event lines -> berth_event. Docker and Podman send the same
  * shape ({"Type", "Action", "Actor": {"ID", "Attributes"}, "time",
  * "timeNano", ...}); the words differ, and the dialect says how. */
-#include "events_parse.h"
-#include "parse.h"
+#include "eapi_events_parse.h"
+#include "eapi_parse.h"
 
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
-
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 static const event_action docker_actions[] = {
 	{ "create", BERTH_EVENT_CREATED },   { "start", BERTH_EVENT_STARTED },
@@ -33,8 +31,8 @@ static const char *const podman_filter_words[][2] = {
 	{ "die", "died" }, { "destroy", "remove" }, { NULL, NULL },
 };
 
-const events_dialect docker_events_dialect = { .actions = docker_actions };
-const events_dialect podman_events_dialect = {
+const events_dialect eapi_docker_events_dialect = { .actions = docker_actions };
+const events_dialect eapi_podman_events_dialect = {
 	.actions = podman_actions,
 	.health_in_member = true,
 	.health_every_run = true,
@@ -42,7 +40,7 @@ const events_dialect podman_events_dialect = {
 	.filter_words = podman_filter_words,
 };
 
-const char *events_filter_word(const events_dialect *d, const char *action)
+const char *eapi_events_filter_word(const events_dialect *d, const char *action)
 {
 	for (size_t i = 0; d && d->filter_words && d->filter_words[i][0]; i++)
 		if (STREQ(d->filter_words[i][0], action))
@@ -113,7 +111,7 @@ int engineapi_parse_event(berth_event **out, const char *line, size_t len, const
 			  berth_error *err)
 {
 	if (!d)
-		d = &docker_events_dialect;
+		d = &eapi_docker_events_dialect;
 	engineapi_json_init();
 	json_error_t jerr;
 	_cleanup_json_ json_t *j = json_loadb(line ? line : "", len, 0, &jerr);

@@ -7,6 +7,7 @@
 #include "lib/engines/engineapi/eapi_bytestream.h"
 #include "lib/kit/units.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -67,7 +68,7 @@ static int open_logs(http_stream **out, logs_ctx *x, const logs_request *q, http
 	/* the deadline covers the reply's head; the body is read within the
 	 * timeouts the reader gives berth_stream_next() */
 	call k = { "GET", path.data, NULL, 0, false };
-	return stream_call(out, x->c, &k, head, what, err);
+	return eapi_stream_call(out, x->c, &k, head, what, err);
 }
 
 /* Podman 4.3's follow cannot be trusted with a fast writer: it ends as
@@ -174,4 +175,38 @@ int engineapi_logs(berth_stream **out, struct berth_client *c, const char *id, c
 	snprintf(what, sizeof what, "logs of %s", id);
 	o.what = what;
 	return byte_stream_from_http(out, hs, api_of(c)->t, &o, &h, err);
+}
+
+/* The readiness log probe: read the stored log from `since` (the last
+ * `tail` lines when > 0) and hand each piece to on_data until it answers
+ * nonzero, the log ends or the deadline passes. */
+int engineapi_logs_scan(struct berth_client *c, const char *id, int64_t since, int tail, int timeout_ms,
+			int (*on_data)(const char *data, size_t len, void *payload), void *payload, berth_error *err)
+{
+	char rest[128];
+	int n = snprintf(rest, sizeof rest, "/logs?stdout=1&stderr=1&since=%" PRId64, since > 0 ? since : 0);
+	if (tail > 0)
+		snprintf(rest + n, sizeof rest - (size_t)n, "&tail=%d", tail);
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	int r = eapi_object_path(&path, "/containers/", id, rest, err);
+	if (r < 0)
+		return r;
+	what_buf what;
+	snprintf(what, sizeof what, "logs %s", id);
+	call k = { "GET", path.data, NULL, timeout_ms, false };
+	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : c->timeout_ms);
+	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
+	http_stream *s = NULL;
+	r = eapi_stream_call(&s, c, &k, &head, what, err);
+	while (r == 0) {
+		const char *data;
+		size_t len;
+		r = http_stream_read(s, &data, &len, remaining_ms(deadline), err);
+		if (r == BERTH_ITEROVER || (r == 0 && on_data(data, len, payload))) {
+			r = 0;
+			break;
+		}
+	}
+	http_stream_close(s);
+	return r;
 }

@@ -7,8 +7,8 @@
  * and its TLS material in contexts/tls/<same digest>/docker/{ca,cert,key}.pem.
  * berth finds the context by scanning meta.json files for the name, so it
  * needs no hash function. */
-#include "context.h"
-#include "parse.h"
+#include "eapi_context.h"
+#include "eapi_parse.h"
 
 #include <dirent.h>
 #include <jansson.h>

@@ -1,5 +1,5 @@
 /* Engine API replies -> berth models. Pure functions over byte buffers. */
-#include "parse.h"
+#include "eapi_parse.h"
 
 #include "util/sha256.h"
 
@@ -8,8 +8,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/auxv.h>
-
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 /* ---- small JSON helpers -------------------------------------------------- */
 

@@ -19,13 +19,13 @@ int engineapi_image_list(berth_image_list **out, struct berth_client *c, const b
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	_cleanup_json_ json_t *filters = json_object();
 	if (!filters || sbuf_adds(&path, "/images/json") < 0 ||
-	    filter_add(filters, "label", o->labels, o->label_count) < 0 || query_add_filters(&path, '?', filters) < 0)
+	    eapi_filter_add(filters, "label", o->labels, o->label_count) < 0 || eapi_query_add_filters(&path, '?', filters) < 0)
 		return BERTH_NOMEM(err);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", path.data, NULL, 0 };
-	int r = do_call(c, &k, &resp, NULL, "image list", err);
+	int r = eapi_do_call(c, &k, &resp, NULL, "image list", err);
 	if (r == 0)
-		r = with_endpoint(c, image_list_parse(out, resp.body.data, resp.body.len, err), err);
+		r = eapi_with_endpoint(c, image_list_parse(out, resp.body.data, resp.body.len, err), err);
 	return r;
 }
 
@@ -38,9 +38,9 @@ int engineapi_image_inspect(berth_image_info **out, struct berth_client *c, cons
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", path.data, NULL, 0 };
 	if (r == 0)
-		r = do_call(c, &k, &resp, NULL, what, err);
+		r = eapi_do_call(c, &k, &resp, NULL, what, err);
 	if (r == 0)
-		r = with_endpoint(c, image_info_parse(out, resp.body.data, resp.body.len, err), err);
+		r = eapi_with_endpoint(c, image_info_parse(out, resp.body.data, resp.body.len, err), err);
 	return r;
 }
 
@@ -61,7 +61,7 @@ int engineapi_image_tag(struct berth_client *c, const char *source, const char *
 	snprintf(what, sizeof what, "image tag %s", source);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "POST", path.data, NULL, 0 };
-	return r < 0 ? r : do_call(c, &k, &resp, NULL, what, err);
+	return r < 0 ? r : eapi_do_call(c, &k, &resp, NULL, what, err);
 }
 
 int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err)
@@ -72,7 +72,7 @@ int engineapi_image_remove(struct berth_client *c, const char *name, bool force,
 	snprintf(what, sizeof what, "image remove %s", name);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "DELETE", path.data, NULL, 0 };
-	return r < 0 ? r : do_call(c, &k, &resp, NULL, what, err);
+	return r < 0 ? r : eapi_do_call(c, &k, &resp, NULL, what, err);
 }
 
 int engineapi_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
@@ -84,7 +84,7 @@ int engineapi_image_import(char **out_names, struct berth_client *c, const uint8
 	k.raw = archive;
 	k.raw_len = len;
 	k.content_type = "application/x-tar";
-	int r = do_call(c, &k, &resp, NULL, "image load", err);
+	int r = eapi_do_call(c, &k, &resp, NULL, "image load", err);
 	_cleanup_sbuf_ sbuf names = SBUF_INIT;
 	if (r == 0)
 		r = image_load_reply_parse(&names, resp.body.data, resp.body.len, err);

@@ -1,14 +1,13 @@
 /* The Engine API side of restart, kill, pause, unpause, rename, update,
  * wait and prune, for Docker and Podman. Where the two differ the dialect
- * (engineapi.c) says how; arguments were checked by src/lib/ops.c. */
+ * (eapi_dialect.c) says how; arguments were checked by src/lib/ops.c. */
 #include "engineapi.h"
-#include "parse.h"
+#include "eapi_parse.h"
 
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 
-#define LIBPOD_PREFIX "/v4.0.0/libpod"
 #define CFS_PERIOD_US 100000   /* the period Docker uses for NanoCpus */
 
 /* Hand a local error record over to the caller's (which may be NULL). */
@@ -22,20 +21,20 @@ static int give(berth_error *err, const berth_error *local, int r)
 int engineapi_restart(struct berth_client *c, const char *id, int grace, berth_error *err)
 {
 	int ms;
-	int r = stop_deadline_ms(&ms, c, id, grace, err);
+	int r = eapi_stop_deadline_ms(&ms, c, id, grace, err);
 	if (r < 0)
 		return r;
 	char rest[32] = "/restart";
 	if (grace >= 0)
 		snprintf(rest, sizeof rest, "/restart?t=%d", grace);
 	berth_error e = BERTH_ERROR_INIT;
-	r = container_post(c, id, rest, ms, NULL, "restart", &e);
+	r = eapi_container_post(c, id, rest, ms, NULL, "restart", &e);
 	if (r == BERTH_ECONFLICT && api_of(c)->d->restart_unpauses) {
 		/* Podman will not restart a paused container; Docker does. When
 		 * an unpause works it was paused: restart it now. */
 		berth_error ignored = BERTH_ERROR_INIT;
-		if (container_post(c, id, "/unpause", 0, NULL, "restart", &ignored) == 0)
-			r = container_post(c, id, rest, ms, NULL, "restart", &e);
+		if (eapi_container_post(c, id, "/unpause", 0, NULL, "restart", &ignored) == 0)
+			r = eapi_container_post(c, id, rest, ms, NULL, "restart", &e);
 	}
 	return give(err, &e, r);
 }
@@ -44,17 +43,17 @@ int engineapi_kill(struct berth_client *c, const char *id, int signal, berth_err
 {
 	char rest[32];
 	snprintf(rest, sizeof rest, "/kill?signal=%d", signal);
-	return container_post(c, id, rest, 0, NULL, "kill", err);
+	return eapi_container_post(c, id, rest, 0, NULL, "kill", err);
 }
 
 int engineapi_pause(struct berth_client *c, const char *id, berth_error *err)
 {
-	return container_post(c, id, "/pause", 0, NULL, "pause", err);
+	return eapi_container_post(c, id, "/pause", 0, NULL, "pause", err);
 }
 
 int engineapi_unpause(struct berth_client *c, const char *id, berth_error *err)
 {
-	return container_post(c, id, "/unpause", 0, NULL, "unpause", err);
+	return eapi_container_post(c, id, "/unpause", 0, NULL, "unpause", err);
 }
 
 int engineapi_rename(struct berth_client *c, const char *id, const char *new_name, berth_error *err)
@@ -63,7 +62,7 @@ int engineapi_rename(struct berth_client *c, const char *id, const char *new_nam
 	if (sbuf_adds(&rest, "/rename?name=") < 0 || sbuf_add_urlenc(&rest, new_name) < 0)
 		return BERTH_NOMEM(err);
 	berth_error e = BERTH_ERROR_INIT;
-	int r = container_post(c, id, rest.data, 0, NULL, "rename", &e);
+	int r = eapi_container_post(c, id, rest.data, 0, NULL, "rename", &e);
 	if (r == BERTH_EALREADY)
 		return 0; /* it has that name already: Docker refuses, Podman does not */
 	if (r == BERTH_ECONFLICT)
@@ -136,10 +135,10 @@ static int check_live(struct berth_client *c, const char *id, berth_error *err)
 {
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = container_call(c, "GET", id, "/json", 0, NULL, "update", what, &resp, err);
+	int r = eapi_container_call(c, "GET", id, "/json", 0, NULL, "update", what, &resp, err);
 	berth_container_info *x = NULL;
 	if (r == 0)
-		r = with_endpoint(c, engineapi_parse_inspect(&x, resp.body.data, resp.body.len, what, err), err);
+		r = eapi_with_endpoint(c, engineapi_parse_inspect(&x, resp.body.data, resp.body.len, what, err), err);
 	if (r < 0)
 		return r;
 	berth_state st = x->state;
@@ -172,7 +171,7 @@ int engineapi_update(struct berth_client *c, const char *id, const berth_update_
 	snprintf(what, sizeof what, "update %s", id);
 	call k = { "POST", path.data, body, 0, libpod };
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	int r = do_call(c, &k, &resp, NULL, what, err);
+	int r = eapi_do_call(c, &k, &resp, NULL, what, err);
 	if (r < 0)
 		return r;
 	/* Docker says here what it could not apply (no swap accounting, ...). */
@@ -212,13 +211,13 @@ static int wait_once(int *code, char *error, size_t error_size, struct berth_cli
 	snprintf(rest, sizeof rest, "/wait?condition=%s", condition);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	r = container_call(c, "POST", id, rest, ms, NULL, "wait", what, &resp, err);
+	r = eapi_container_call(c, "POST", id, rest, ms, NULL, "wait", what, &resp, err);
 	if (r == BERTH_ETIMEDOUT)
 		berth_error_prefix(err, "wait %s: not done within %d ms", id, timeout_ms);
 	if (r < 0)
 		return r;
-	return with_endpoint(c, engineapi_parse_wait(code, error, error_size, resp.body.data, resp.body.len, what, err),
-			     err);
+	return eapi_with_endpoint(c, engineapi_parse_wait(code, error, error_size, resp.body.data, resp.body.len, what, err),
+				  err);
 }
 
 /* What inspect says about how the container ended; ENOTFOUND when it is
@@ -234,8 +233,8 @@ static int ended_state(berth_container_info **x, struct berth_client *c, const c
 		ms = 0; /* the client's own deadline */
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	r = container_call(c, "GET", id, "/json", ms, NULL, "wait", what, &resp, err);
-	return r < 0 ? r : with_endpoint(c, engineapi_parse_inspect(x, resp.body.data, resp.body.len, what, err), err);
+	r = eapi_container_call(c, "GET", id, "/json", ms, NULL, "wait", what, &resp, err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_inspect(x, resp.body.data, resp.body.len, what, err), err);
 }
 
 int engineapi_wait(berth_wait_outcome *out, struct berth_client *c, const char *id, berth_wait_condition cond,
@@ -301,11 +300,11 @@ int engineapi_prune(berth_prune_result **out, struct berth_client *c, const char
 {
 	_cleanup_json_ json_t *filters = json_object();
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	if (!filters || filter_add(filters, "label", labels, label_count) < 0 ||
-	    sbuf_adds(&path, "/containers/prune") < 0 || query_add_filters(&path, '?', filters) < 0)
+	if (!filters || eapi_filter_add(filters, "label", labels, label_count) < 0 ||
+	    sbuf_adds(&path, "/containers/prune") < 0 || eapi_query_add_filters(&path, '?', filters) < 0)
 		return BERTH_NOMEM(err);
 	call k = { "POST", path.data, NULL, 0 };
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	int r = do_call(c, &k, &resp, NULL, "prune containers", err);
-	return r < 0 ? r : with_endpoint(c, engineapi_parse_prune(out, resp.body.data, resp.body.len, err), err);
+	int r = eapi_do_call(c, &k, &resp, NULL, "prune containers", err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_prune(out, resp.body.data, resp.body.len, err), err);
 }

@@ -6,7 +6,7 @@
  * dialect's refine already maps (Podman answers an exec in a stopped
  * container with 500 "container state improper"). */
 #include "engineapi.h"
-#include "parse.h"
+#include "eapi_parse.h"
 
 #include "lib/kit/stream.h"
 #include "lib/engines/engineapi/eapi_bytestream.h"
@@ -68,14 +68,14 @@ static int hijack_resize(void *ctx, unsigned rows, unsigned cols, berth_error *e
 	char rest[64];
 	snprintf(rest, sizeof rest, "/resize?h=%u&w=%u", rows, cols);
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, h->is_exec ? "/exec/" : "/containers/", h->object_id, rest, err);
+	int r = eapi_object_path(&path, h->is_exec ? "/exec/" : "/containers/", h->object_id, rest, err);
 	if (r < 0)
 		return r;
 	char what[sizeof(what_buf) + 16];
 	snprintf(what, sizeof what, "resize of %s", h->what);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "POST", path.data, NULL, 0, false };
-	return do_call(h->c, &k, &resp, NULL, what, err);
+	return eapi_do_call(h->c, &k, &resp, NULL, what, err);
 }
 
 /* Poll an exec's state until it is not running; *exit_code then has its
@@ -84,7 +84,7 @@ static int exec_wait_end(int *exit_code, struct berth_client *c, const char *exe
 			 berth_error *err)
 {
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, "/exec/", exec_id, "/json", err);
+	int r = eapi_object_path(&path, "/exec/", exec_id, "/json", err);
 	if (r < 0)
 		return r;
 	char what[128];
@@ -94,10 +94,10 @@ static int exec_wait_end(int *exit_code, struct berth_client *c, const char *exe
 		int left = remaining_ms(deadline);
 		call k = { "GET", path.data, NULL, left < 0 || left > c->timeout_ms ? 0 : (left ? left : 1), false };
 		bool running = false;
-		r = do_call(c, &k, &resp, NULL, what, err);
+		r = eapi_do_call(c, &k, &resp, NULL, what, err);
 		if (r == 0)
-			r = with_endpoint(c, engineapi_parse_exec_inspect(&running, exit_code, resp.body.data,
-									 resp.body.len, what, err), err);
+			r = eapi_with_endpoint(c, engineapi_parse_exec_inspect(&running, exit_code, resp.body.data,
+									       resp.body.len, what, err), err);
 		if (r < 0 || !running)
 			return r;
 		if (deadline >= 0 && remaining_ms(deadline) <= delay)
@@ -121,7 +121,7 @@ static int hijack_on_end(void *ctx, berth_error *err)
 	} else {
 		_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 		what_buf what;
-		r = container_call(h->c, "GET", h->object_id, "/json", 0, NULL, "attach", what, &resp, &local);
+		r = eapi_container_call(h->c, "GET", h->object_id, "/json", 0, NULL, "attach", what, &resp, &local);
 	}
 	/* Only a vanished engine makes the stream fail; a process that
 	 * closed its output and runs on, or a container removed at its end
@@ -143,7 +143,7 @@ static int hijack(berth_stream **out, struct berth_client *c, const char *path, 
 	call k = { .method = "POST", .path = path, .body = body, .upgrade = true };
 	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
 	http_stream *s = NULL;
-	int r = stream_call(&s, c, &k, &head, h->what, err);
+	int r = eapi_stream_call(&s, c, &k, &head, h->what, err);
 	if (r < 0) {
 		hijack_release(h);
 		return r;
@@ -192,26 +192,26 @@ int engineapi_exec_start(berth_stream **out, char **out_exec_id, struct berth_cl
 	what_buf what;
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = object_path(&path, "/containers/", id, "/exec", err);
+	int r = eapi_object_path(&path, "/containers/", id, "/exec", err);
 	if (r < 0)
 		return r;
 	snprintf(what, sizeof what, "exec in %s", id);
 	call k = { "POST", path.data, body, 0, false };
-	r = do_call(c, &k, &resp, NULL, what, err);
+	r = eapi_do_call(c, &k, &resp, NULL, what, err);
 	_cleanup_free_ char *exec_id = NULL;
 	if (r == 0)
-		r = with_endpoint(c, engineapi_parse_create(&exec_id, resp.body.data, resp.body.len, what, err), err);
+		r = eapi_with_endpoint(c, engineapi_parse_create(&exec_id, resp.body.data, resp.body.len, what, err), err);
 	if (r < 0)
 		return r;
 
 	sbuf_reset(&path);
-	if ((r = object_path(&path, "/exec/", exec_id, "/start", err)) < 0)
+	if ((r = eapi_object_path(&path, "/exec/", exec_id, "/start", err)) < 0)
 		return r;
 	berth_stream *s = NULL;
 	if (o->detach) {
 		http_response_release(&resp);
 		k = (call){ "POST", path.data, start, 0, false, false };
-		r = do_call(c, &k, &resp, NULL, what, err);
+		r = eapi_do_call(c, &k, &resp, NULL, what, err);
 	} else {
 		hijack_ctx *h = hijack_ctx_new(c, exec_id, true);
 		if (!h)
@@ -257,11 +257,82 @@ int engineapi_attach_container(berth_stream **out, struct berth_client *c, const
 	snprintf(rest, sizeof rest, "/attach?stdin=%d&stdout=%d&stderr=%d&logs=%d&stream=%d", o->attach_stdin ? 1 : 0,
 		 o->attach_stdout ? 1 : 0, o->attach_stderr ? 1 : 0, o->logs ? 1 : 0, o->stream ? 1 : 0);
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	if ((r = object_path(&path, "/containers/", id, rest, err)) < 0)
+	if ((r = eapi_object_path(&path, "/containers/", id, rest, err)) < 0)
 		return r;
 	hijack_ctx *h = hijack_ctx_new(c, id, false);
 	if (!h)
 		return BERTH_NOMEM(err);
 	snprintf(h->what, sizeof h->what, "attach %s", id);
 	return hijack(out, c, path.data, NULL, h, tty, o->attach_stdin, err);
+}
+
+/* ---- the readiness probes: an exec, and Podman's health run ---------- */
+
+#define EXEC_OUTPUT_KEEP 4096
+
+/* Keep the last EXEC_OUTPUT_KEEP bytes of an output in b. */
+static int keep_tail(sbuf *b, const char *data, size_t len)
+{
+	if (len >= EXEC_OUTPUT_KEEP) {
+		sbuf_reset(b);
+		return sbuf_add(b, data + len - EXEC_OUTPUT_KEEP, EXEC_OUTPUT_KEEP);
+	}
+	if (b->len + len > 2 * EXEC_OUTPUT_KEEP) {
+		size_t drop = b->len + len - EXEC_OUTPUT_KEEP;
+		memmove(b->data, b->data + drop, b->len - drop);
+		b->len -= drop;
+		b->data[b->len] = '\0';
+	}
+	return sbuf_add(b, data, len);
+}
+
+/* The readiness exec probe: the streaming exec above, with the last
+ * bytes of the output kept. Attached, not detached: Podman 4.3 never
+ * records the end of a detached exec. */
+int engineapi_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
+			 int timeout_ms, berth_error *err)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	berth_exec_options o = BERTH_EXEC_OPTIONS_INIT;
+	o.argv = (const char *const *)argv->items;
+	o.argc = argv->len;
+	berth_stream *s = NULL;
+	_cleanup_free_ char *exec_id = NULL;
+	int r = engineapi_exec_start(&s, &exec_id, c, id, &o, err);
+	while (r == 0) {
+		berth_frame f;
+		int left = remaining_ms(deadline);
+		r = left > 0 ? berth_stream_next(s, &f, left, err) : BERTH_ETIMEDOUT;
+		if (r == BERTH_ITEROVER) {
+			r = 0;
+			break;
+		}
+		if (r == BERTH_ETIMEDOUT)
+			r = berth_fail(err, BERTH_ETIMEDOUT, "exec in %s: the command still runs after %d ms", id,
+				       timeout_ms);
+		else if (r == 0 && output && keep_tail(output, f.data, f.len) < 0)
+			r = BERTH_NOMEM(err);
+	}
+	berth_stream_free(s);
+	if (r < 0)
+		return r;
+	int left = remaining_ms(deadline);
+	return engineapi_exec_exit_code(exit_code, c, exec_id, left > 0 ? left : 1, err);
+}
+
+/* Podman runs health checks from systemd timers; without systemd nothing
+ * runs them. GET .../healthcheck runs one now and records it (the reply is
+ * that run's verdict; the container's status, which honours the retries
+ * and the start period, is in its inspect). */
+int engineapi_health_run(struct berth_client *c, const char *id, int timeout_ms, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	int r = eapi_object_path(&path, LIBPOD_PREFIX "/containers/", id, "/healthcheck", err);
+	if (r < 0)
+		return r;
+	what_buf what;
+	snprintf(what, sizeof what, "health check of %s", id);
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	call k = { "GET", path.data, NULL, timeout_ms, true };
+	return eapi_do_call(c, &k, &resp, NULL, what, err);
 }

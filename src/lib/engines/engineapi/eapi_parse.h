@@ -5,6 +5,10 @@
 
 #include "lib/model/model.h"
 
+/* The folder's one scope-exit release of a jansson value (the JSON users
+ * include <jansson.h>). */
+#define _cleanup_json_ _cleanup_(json_decrefp)
+
 /* Each returns 0, BERTH_EPROTOCOL (not JSON, wrong shape, missing Id) or
  * BERTH_ENOMEM; `what` names the operation in messages. */
 int engineapi_parse_version(berth_version **out, const char *body, size_t len, berth_engine engine, berth_error *err);

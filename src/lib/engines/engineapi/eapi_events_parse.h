@@ -31,10 +31,10 @@ typedef struct events_dialect {
 } events_dialect;
 
 /* The word to put in the engine's "event" filter for an action. */
-const char *events_filter_word(const events_dialect *d, const char *action);
+const char *eapi_events_filter_word(const events_dialect *d, const char *action);
 
-extern const events_dialect docker_events_dialect;
-extern const events_dialect podman_events_dialect;
+extern const events_dialect eapi_docker_events_dialect;
+extern const events_dialect eapi_podman_events_dialect;
 
 /* Parse one event line (surrounding white space allowed). d NULL: Docker's.
  * Returns 0, BERTH_EPROTOCOL (not a JSON object, no action, wrong shapes)

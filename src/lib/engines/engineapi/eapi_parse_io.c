@@ -1,15 +1,13 @@
 /* Engine API stats, top, changes and path-stat replies -> berth models.
  * Pure functions over byte buffers. */
-#include "parse_io.h"
-#include "parse.h"
+#include "eapi_parse_io.h"
+#include "eapi_parse.h"
 #include "lib/kit/stream.h"
 #include "lib/parse/rfc3339.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <sys/stat.h>
-
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 static int load_any(json_t **out, const char *body, size_t len, const char *what, berth_error *err)
 {

@@ -1,0 +1,144 @@
+/* The basic container operations through the Engine API: version, info,
+ * create, start, stop, remove, inspect and list, and the backend's close. */
+#include "engineapi.h"
+#include "eapi_parse.h"
+
+#include <stdio.h>
+
+int engineapi_version(berth_version **out, struct berth_client *c, berth_error *err)
+{
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	call k = { "GET", "/version", NULL, 0 };
+	int r = eapi_do_call(c, &k, &resp, NULL, "version", err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_version(out, resp.body.data, resp.body.len, c->engine, err), err);
+}
+
+int engineapi_info(berth_info **out, struct berth_client *c, berth_error *err)
+{
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	call k = { "GET", "/info", NULL, 0 };
+	int r = eapi_do_call(c, &k, &resp, NULL, "info", err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_info(out, resp.body.data, resp.body.len, err), err);
+}
+
+int engineapi_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err)
+{
+	_cleanup_json_ json_t *body = NULL;
+	int r = spec_docker_body(&body, spec, c->owner, api_of(c)->d ? api_of(c)->d->create : NULL,
+				  c->server_version, err);
+	if (r < 0)
+		return r;
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	if (sbuf_adds(&path, "/containers/create") < 0)
+		return BERTH_NOMEM(err);
+	if (spec->name && (sbuf_adds(&path, "?name=") < 0 || sbuf_add_urlenc(&path, spec->name) < 0))
+		return BERTH_NOMEM(err);
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	call k = { "POST", path.data, body, 0 };
+	char what[320];
+	snprintf(what, sizeof what, "create %s", spec->name ? spec->name : spec->image);
+	r = eapi_do_call(c, &k, &resp, NULL, what, err);
+	if (r == BERTH_ENOTFOUND)
+		/* The only missing thing a create can hit is the image. */
+		return berth_fail_full(err, BERTH_ENOTFOUND, resp.status, 0,
+				       "create: no such image: %s (berth does not pull here)", spec->image);
+	if (r == BERTH_ECONFLICT)
+		return berth_fail_full(err, BERTH_EEXISTS, resp.status, 0, "create: the name %s is already in use",
+				       strempty(spec->name));
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_create(out_id, resp.body.data, resp.body.len, what, err), err);
+}
+
+int engineapi_start(struct berth_client *c, const char *id, berth_error *err)
+{
+	return eapi_container_post(c, id, "/start", 0, eapi_ok_already, "start", err);
+}
+
+int engineapi_stop(struct berth_client *c, const char *id, int grace, berth_error *err)
+{
+	int ms;
+	int r = eapi_stop_deadline_ms(&ms, c, id, grace, err);
+	if (r < 0)
+		return r;
+	char rest[32] = "/stop";
+	if (grace >= 0)
+		snprintf(rest, sizeof rest, "/stop?t=%d", grace);
+	return eapi_container_post(c, id, rest, ms, eapi_ok_already, "stop", err);
+}
+
+int engineapi_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err)
+{
+	char rest[32];
+	snprintf(rest, sizeof rest, "?force=%d&v=%d", force ? 1 : 0, volumes ? 1 : 0);
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	what_buf what;
+	int r = eapi_container_call(c, "DELETE", id, rest, 0, NULL, "remove", what, &resp, err);
+	if (r == BERTH_ENOTFOUND && force)
+		return 0;
+	if (r == BERTH_ECONFLICT && force && strstr(err ? err->message : "", "already in progress"))
+		return 0;
+	return r;
+}
+
+int engineapi_inspect(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err)
+{
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	what_buf what;
+	int r = eapi_container_call(c, "GET", id, "/json", 0, NULL, "inspect", what, &resp, err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_inspect(out, resp.body.data, resp.body.len, what, err), err);
+}
+
+/* The state words to filter on, without those the engine never reports
+ * (and refuses). *asked tells whether a state filter was given at all. */
+static int state_words(strv *out, bool *asked, const dialect *d, const berth_list_options *opts)
+{
+	*asked = opts->state_count > 0;
+	for (size_t i = 0; i < opts->state_count; i++) {
+		const char *word = berth_state_name(opts->states[i]);
+		bool unknown = false;
+		for (const char *const *u = d->unknown_states; u && *u && !unknown; u++)
+			unknown = STREQ(*u, word);
+		if (!unknown && strv_push(out, word) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int engineapi_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
+		   berth_error *err)
+{
+	_cleanup_strv_ strv states = STRV_INIT;
+	bool states_asked;
+	_cleanup_json_ json_t *filters = json_object();
+	if (!filters || state_words(&states, &states_asked, api_of(c)->d, opts) < 0)
+		return BERTH_NOMEM(err);
+	if (states_asked && states.len == 0) {
+		/* Only states this engine never has: nothing can match. */
+		berth_container_list *none = calloc(1, sizeof *none);
+		if (!none)
+			return BERTH_NOMEM(err);
+		*out = none;
+		return 0;
+	}
+	const char *const name[] = { opts->name };
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	if (sbuf_printf(&path, "/containers/json?all=%d", opts->all ? 1 : 0) < 0 ||
+	    eapi_filter_add(filters, "label", opts->labels, opts->label_count) < 0 ||
+	    eapi_filter_add(filters, "name", name, opts->name ? 1 : 0) < 0 ||
+	    eapi_filter_add(filters, "status", (const char *const *)states.items, states.len) < 0 ||
+	    eapi_query_add_filters(&path, '&', filters) < 0)
+		return BERTH_NOMEM(err);
+	call k = { "GET", path.data, NULL, 0 };
+	int r = eapi_do_call(c, &k, &resp, NULL, "list containers", err);
+	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_list(out, resp.body.data, resp.body.len, err), err);
+}
+
+void engineapi_close(struct berth_client *c)
+{
+	engineapi *api = api_of(c);
+	if (!api)
+		return;
+	transport_free(api->t);
+	free(api);
+	c->backend = NULL;
+}

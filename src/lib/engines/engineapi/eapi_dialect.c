@@ -1,0 +1,95 @@
+/* Where Docker and Podman differ, in one table: how each one's error
+ * replies are re-classified, how its create, update, logs, top, archives,
+ * events and attach differ, and the lookup of an engine's entry. Data
+ * only: the request code reads these fields through api_of(c)->d. */
+#include "engineapi.h"
+#include "eapi_events_parse.h"
+
+/* Docker: pausing a paused container is 409 like any conflict, unpausing
+ * one that is not paused is 500, and renaming a container to its own name
+ * is 400. */
+static int docker_refine(int code, int status, const char *message)
+{
+	if (status == 409 && strstr(message, "is already paused"))
+		return BERTH_EALREADY;
+	if (status == 500 && strstr(message, "is not paused"))
+		return BERTH_ECONFLICT;
+	if (status == 400 && strstr(message, "same name as its current name"))
+		return BERTH_EALREADY;
+	return code;
+}
+
+/* Podman's compat API answers some state conflicts with 500 where Docker
+ * says 409: "container state improper" (remove of a running container,
+ * without force; kill, pause or unpause in the wrong state; "is already
+ * paused" among them) and "already in use" (a taken name). A container
+ * removed while a request on it runs (a wait for its removal) is 500
+ * "does not exist in database: no such container". */
+static int podman_refine(int code, int status, const char *message)
+{
+	if (status == 500 && strstr(message, "is already paused"))
+		return BERTH_EALREADY;
+	if (status == 500 && strstr(message, "no such container"))
+		return BERTH_ENOTFOUND;
+	/* changes (diff) of a container that does not exist */
+	if (status == 500 && strstr(message, "layer not known"))
+		return BERTH_ENOTFOUND;
+	if (status == 500 && (strstr(message, "container state improper") || strstr(message, "already in use")))
+		return BERTH_ECONFLICT;
+	if (status == 500 && strstr(message, "no such container"))
+		return BERTH_ENOTFOUND;
+	return code;
+}
+
+/* Podman 4.3's compat create (measured): it ignores MemorySwap -1, keeps
+ * the image's health check timings when no Test comes with them, honours
+ * only three LogConfig options, and writes ExtraHosts "host-gateway"
+ * literally before 4.7. */
+static const char *const podman_log_opts[] = { "max-size", "tag", "path", NULL };
+static const spec_docker_dialect podman_create = {
+	.engine = "Podman",
+	.swap_unlimited_dropped = true,
+	.health_timings_need_test = true,
+	.log_opts = podman_log_opts,
+	.host_gateway_since = "4.7",
+};
+
+/* Status words Podman never reports and refuses as list filters. */
+static const char *const podman_unknown_states[] = { "restarting", "dead", NULL };
+
+static const dialect dialects[] = {
+	{
+		.engine = BERTH_ENGINE_DOCKER,
+		.name = "Docker",
+		.needs_stop_timeout_lookup = true,
+		.refine = docker_refine,
+		.update = UPDATE_COMPAT,
+		.events = &eapi_docker_events_dialect,
+	},
+	{
+		.engine = BERTH_ENGINE_PODMAN,
+		.name = "Podman",
+		.needs_stop_timeout_lookup = true,
+		.refine = podman_refine,
+		.restart_unpauses = true,
+		.wait_zero_when_removed = true,
+		.update = UPDATE_LIBPOD,
+		.update_unsupported = UPDATE_FIELD_RESTART_POLICY,
+		.unknown_states = podman_unknown_states,
+		.create = &podman_create,
+		.logs_follow_polls = true,
+		.libpod_health_run = true,
+		.top_text_rows = true,
+		.put_archive_makes_dest = true,
+		.events = &eapi_podman_events_dialect,
+		.attach_logs_misframed = true,
+	},
+};
+
+const dialect *eapi_dialect_for(berth_engine engine)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(dialects); i++)
+		if (dialects[i].engine == engine)
+			return &dialects[i];
+	return NULL;
+}
