@@ -1,5 +1,5 @@
 /* Fuzz target: what berth reads back in the containerd backend's bridge
- * network (src/lib/engines/containerd/cniconf.c): a CNI plugin's result
+ * network (src/lib/engines/containerd/ctrd_cniconf.c): a CNI plugin's result
  * and error replies, berth's port label and its network record, and a
  * result handed on as the next plugin's prevResult.
  *
@@ -9,7 +9,7 @@
  * to the same values. */
 #include "fuzz.h"
 
-#include "lib/engines/containerd/cni.h"
+#include "lib/engines/containerd/ctrd_cni.h"
 
 static void check_net(const cni_net *n)
 {

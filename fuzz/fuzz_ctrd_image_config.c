@@ -7,7 +7,7 @@
  * lower-case hex digits. */
 #include "fuzz.h"
 
-#include "lib/engines/containerd/specgen.h"
+#include "lib/engines/containerd/ctrd_specgen.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

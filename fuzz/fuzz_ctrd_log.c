@@ -7,7 +7,7 @@
  * record written back with logfmt_format parses to the same record. */
 #include "fuzz.h"
 
-#include "lib/engines/containerd/logfmt.h"
+#include "lib/engines/containerd/ctrd_logfmt.h"
 
 static char again[LOGFMT_RECORD_MAX];
 

@@ -1,12 +1,12 @@
 /* Fuzz target: the tar readers of containerd's backend
- * (engines/containerd/tar.c), the in-memory one of the import and the
+ * (engines/containerd/ctrd_tar.c), the in-memory one of the import and the
  * streamed one of put_archive. Every entry the first returns must lie
  * inside the input, its name must be a NUL-terminated string without a
  * leading "./", and the reader must always move forward; the streamed one
  * must never hand out more bytes than the input holds, whatever the sizes
  * of the reads. */
 #include "fuzz.h"
-#include "../src/lib/engines/containerd/tar.h"
+#include "../src/lib/engines/containerd/ctrd_tar.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -12,14 +12,14 @@
  *   SIGTERM from the shim when the task's I/O is torn down
  *
  * Each line of output becomes one record of the file (see
- * src/lib/engines/containerd/logfmt.h): time, channel, F/P and the bytes.
+ * src/lib/engines/containerd/ctrd_logfmt.h): time, channel, F/P and the bytes.
  * What a read leaves without a newline is written at once as a P piece
  * (so a line written in several pieces may be several records). When both pipes are closed (the task is deleted:
  * the shim holds them until then) it appends berth's end record and exits. It runs as the shim's
  * child, so the log outlives the berth process that started the task.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "lib/engines/containerd/logfmt.h"
+#include "lib/engines/containerd/ctrd_logfmt.h"
 
 #include <errno.h>
 #include <fcntl.h>

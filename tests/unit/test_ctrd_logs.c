@@ -4,8 +4,8 @@
  * channel selection, timestamps and follow. */
 #include "../common/test.h"
 
-#include "lib/engines/containerd/logfmt.h"
-#include "lib/engines/containerd/logread.h"
+#include "lib/engines/containerd/ctrd_logfmt.h"
+#include "lib/engines/containerd/ctrd_logread.h"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -4,8 +4,8 @@
  * fixtures/ocispec/), what containerd refuses, and the /etc files. */
 #include "../common/test.h"
 
-#include "lib/engines/containerd/specgen.h"
-#include "lib/engines/containerd/cni.h"
+#include "lib/engines/containerd/ctrd_specgen.h"
+#include "lib/engines/containerd/ctrd_cni.h"
 #include "lib/parse/ocispec.h"
 
 #include <jansson.h>

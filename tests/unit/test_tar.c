@@ -2,7 +2,7 @@
  * (the seed corpus of fuzz/fuzz_tar.c): plain entries, GNU long names, pax
  * paths, ustar prefixes, and the malformed ones. */
 #include "../common/test.h"
-#include "../../src/lib/engines/containerd/tar.h"
+#include "../../src/lib/engines/containerd/ctrd_tar.h"
 #include "../../src/util/util.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* specgen.c: the OCI runtime spec (config.json) berth hands to containerd, built from
+/* ctrd_specgen.c: the OCI runtime spec (config.json) berth hands to containerd, built from
  * the image's config and a berth_spec. Everything here is pure: bytes and
  * models in, bytes out; the caller reads the files (the image's passwd and
  * group, the host's resolv.conf, device nodes) and writes the results.
@@ -70,7 +70,7 @@ typedef struct ocispec_input {
 	const char *netns;          /* the network namespace file of a bridged container */
 } ocispec_input;
 
-/* Whether the spec's network is berth's bridge (cni.c): no mode, or
+/* Whether the spec's network is berth's bridge (ctrd_cni.c): no mode, or
  * "bridge" / "default". */
 bool ocispec_bridged(const berth_spec *spec);
 

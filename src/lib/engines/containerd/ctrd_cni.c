@@ -1,10 +1,10 @@
-/* cni.c: the processes and namespaces of the bridge network (see cni.h):
+/* ctrd_cni.c: the processes and namespaces of the bridge network (see ctrd_cni.h):
  * a network namespace per task, the CNI plugins executed per the CNI
  * specification (the command and container in the environment, the
  * configuration on stdin, the result or an error on stdout), and the
- * lifecycle's hooks (ctrd_net_up / ctrd_net_down in lifecycle.h). */
-#include "cni.h"
-#include "lifecycle.h"
+ * lifecycle's hooks (ctrd_net_up / ctrd_net_down in ctrd_lifecycle.h). */
+#include "ctrd_cni.h"
+#include "ctrd_lifecycle.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * stream and the readiness scan over berth-logger's file, and the health
  * checks berth runs by exec (containerd runs none), with their record in
  * the state directory. */
-#include "lifecycle.h"
+#include "ctrd_lifecycle.h"
 
 #include <fcntl.h>
 #include <jansson.h>

@@ -1,4 +1,4 @@
-/* A container's files on containerd: see files.h.
+/* A container's files on containerd: see ctrd_files.h.
  *
  * Where the files are: a container with a task (created, running or
  * paused) through its init process's root, /proc/<pid>/root, which shows
@@ -16,10 +16,10 @@
  * and work directories: starting the container during that call mounts
  * them a second time, which overlayfs allows but does not make safe. The
  * call is short and berth does not lock against it. */
-#include "files.h"
-#include "containerd.h"
-#include "lifecycle.h"
-#include "tar.h"
+#include "ctrd_files.h"
+#include "ctrd_containerd.h"
+#include "ctrd_lifecycle.h"
+#include "ctrd_tar.h"
 #include "../../stream.h"
 
 #include <dirent.h>

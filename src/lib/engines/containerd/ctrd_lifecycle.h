@@ -1,12 +1,12 @@
-/* The containerd lifecycle (lifecycle.c), logs (logs.c) and exec
- * (exec.c): the backend functions behind the ops table, and what they
+/* The containerd lifecycle (ctrd_lifecycle.c), logs (ctrd_logs.c) and exec
+ * (ctrd_exec.c): the backend functions behind the ops table, and what they
  * share. */
 #ifndef BERTH_CTRD_LIFECYCLE_H
 #define BERTH_CTRD_LIFECYCLE_H
 
-#include "containerd.h"
-#include "exec.h"
-#include "logread.h"
+#include "ctrd_containerd.h"
+#include "ctrd_exec.h"
+#include "ctrd_logread.h"
 
 #include "api_services_containers_v1_containers.pb-c.h"
 
@@ -15,11 +15,11 @@
 #define CTRD_LABEL_STOP_SIGNAL CTRD_LABEL_PREFIX "stop-signal"   /* number */
 #define CTRD_LABEL_STOP_TIMEOUT CTRD_LABEL_PREFIX "stop-timeout" /* seconds */
 #define CTRD_LABEL_TTY CTRD_LABEL_PREFIX "tty"                   /* "true" */
-#define CTRD_LABEL_HEALTH CTRD_LABEL_PREFIX "healthcheck"        /* JSON, see logs.c */
+#define CTRD_LABEL_HEALTH CTRD_LABEL_PREFIX "healthcheck"        /* JSON, see ctrd_logs.c */
 /* containerd has ids only: berth gives its containers Docker's shape, a
  * 64-hex id and a name kept in this label */
 #define CTRD_LABEL_NAME CTRD_LABEL_PREFIX "name"
-/* the network a task gets: "bridge" (cni.c) or none (the mode in the spec) */
+/* the network a task gets: "bridge" (ctrd_cni.c) or none (the mode in the spec) */
 #define CTRD_LABEL_NETWORK CTRD_LABEL_PREFIX "network"
 /* the published ports, as cni_ports_format() writes them */
 #define CTRD_LABEL_PORTS CTRD_LABEL_PREFIX "ports"
@@ -88,7 +88,7 @@ const char *ctrd_label(const Containerd__Services__Containers__V1__Container *k,
 int ctrd_set_labels(struct berth_client *c, const char *id, const char *const *keys, const char *const *values,
 		    size_t n, berth_error *err);
 
-/* lifecycle.c */
+/* ctrd_lifecycle.c */
 int ctrd_container_create(char **out_id, struct berth_client *c, const berth_spec *spec, berth_error *err);
 int ctrd_container_start(struct berth_client *c, const char *id, berth_error *err);
 int ctrd_container_stop(struct berth_client *c, const char *id, int grace_seconds, berth_error *err);
@@ -106,7 +106,7 @@ int ctrd_container_rename(struct berth_client *c, const char *id, const char *ne
 int ctrd_inspect_extra(berth_container_info *x, struct berth_client *c,
 		       const Containerd__Services__Containers__V1__Container *k);
 
-/* logs.c */
+/* ctrd_logs.c */
 /* The engine op behind berth_container_logs(). */
 int ctrd_container_logs_q(berth_stream **out, struct berth_client *c, const char *id, const ctrd_log_query *q,
 			  berth_error *err);
@@ -122,7 +122,7 @@ int ctrd_health_fill(berth_container_info *x, const struct berth_client *c, cons
 /* Forget the runs (a new start begins "starting" again). */
 void ctrd_health_reset(const struct berth_client *c, const char *id);
 
-/* cni.c: the bridge network of a task. */
+/* ctrd_cni.c: the bridge network of a task. */
 /* The network namespace file of container id (in its state directory). */
 int ctrd_netns_path(char *out, size_t size, const struct berth_client *c, const char *id);
 /* Before a task is created: for network "bridge" a namespace and the CNI
@@ -143,7 +143,7 @@ char *ctrd_net_ports_text(const struct berth_client *c, const char *id);
  * veth pair, read the other way round). 0, or -1 without a network. */
 int ctrd_net_counters(uint64_t *rx, uint64_t *tx, const struct berth_client *c, const char *id);
 
-/* exec.c (see exec.h) */
+/* ctrd_exec.c (see ctrd_exec.h) */
 int ctrd_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
 		    int timeout_ms, berth_error *err);
 

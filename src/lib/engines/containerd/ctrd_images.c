@@ -8,8 +8,8 @@
  * at the end; by then the image record holds the manifest, whose labels
  * hold the config and layers, whose config label holds the top snapshot
  * (the labels containerd's own client sets, so its GC keeps them). */
-#include "containerd.h"
-#include "tar.h"
+#include "ctrd_containerd.h"
+#include "ctrd_tar.h"
 #include "../../parse/image_json.h"
 #include "../../../util/sha256.h"
 

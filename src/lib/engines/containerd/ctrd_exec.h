@@ -1,4 +1,4 @@
-/* Exec in containerd tasks (exec.c): what the exec API's options become
+/* Exec in containerd tasks (ctrd_exec.c): what the exec API's options become
  * for this backend (the same fields as berth_exec_options). */
 #ifndef BERTH_CTRD_EXEC_H
 #define BERTH_CTRD_EXEC_H

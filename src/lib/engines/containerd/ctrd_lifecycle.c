@@ -7,9 +7,9 @@
  * no start time, no stop signal. The lifecycle keeps those in labels under
  * CTRD_LABEL_PREFIX on the container record (inspect and list read them),
  * and its files in a state directory per container (ctrd_state_dir). */
-#include "lifecycle.h"
-#include "specgen.h"
-#include "cni.h"
+#include "ctrd_lifecycle.h"
+#include "ctrd_specgen.h"
+#include "ctrd_cni.h"
 #include "../engineapi/create.h"
 
 #include "util/sha256.h"

@@ -9,9 +9,9 @@
  *
  * Exec ids handed out are "<container>/<exec>": exec_exit_code gets no
  * container id, and containerd needs one. */
-#include "exec.h"
-#include "lifecycle.h"
-#include "specgen.h"
+#include "ctrd_exec.h"
+#include "ctrd_lifecycle.h"
+#include "ctrd_specgen.h"
 
 #include "lib/stream.h"
 

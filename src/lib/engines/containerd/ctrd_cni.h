@@ -1,4 +1,4 @@
-/* cni.c: the default (bridge) network of containerd containers, made the
+/* ctrd_cni.c: the default (bridge) network of containerd containers, made the
  * way nerdctl makes it: berth runs the CNI plugins itself (no CNI library
  * exists in C) on a network namespace it bind-mounts into the container's
  * state directory.
@@ -8,9 +8,9 @@
  * published ports, as runtimeConfig.portMappings) and firewall, run in
  * that order for ADD and in the reverse order for DEL.
  *
- * The first half (cniconf.c) is pure: plugin configurations built, plugin
+ * The first half (ctrd_cniconf.c) is pure: plugin configurations built, plugin
  * results, errors and berth's records parsed, bytes in and models out (a
- * fuzz target reads them). The second half (cni.c) forks and executes. */
+ * fuzz target reads them). The second half (ctrd_cni.c) forks and executes. */
 #ifndef BERTH_CTRD_CNI_H
 #define BERTH_CTRD_CNI_H
 
@@ -88,7 +88,7 @@ int cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *err);
  * line naming hostname gets ip as its address. *out is malloc'd. */
 int cni_hosts_with_ip(char **out, const char *hosts, const char *hostname, const char *ip);
 
-/* ---- cni.c: processes and namespaces ---- */
+/* ---- ctrd_cni.c: processes and namespaces ---- */
 
 /* A new network namespace bind-mounted on path (created), loopback up.
  * 0; BERTH_EENGINE naming the step that failed. */

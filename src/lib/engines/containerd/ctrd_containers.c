@@ -4,8 +4,8 @@
  * task is "created" (or "exited" when the lifecycle recorded an exit),
  * CREATED / RUNNING / PAUSED / STOPPED map to created / running / paused /
  * exited with the exit code and time. */
-#include "containerd.h"
-#include "lifecycle.h"
+#include "ctrd_containerd.h"
+#include "ctrd_lifecycle.h"
 #include "../../parse/ocispec.h"
 #include "../../stream.h"
 #include "../../watch.h"

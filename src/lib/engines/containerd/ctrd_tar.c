@@ -1,5 +1,5 @@
-/* The tar reader: see tar.h. */
-#include "tar.h"
+/* The tar reader: see ctrd_tar.h. */
+#include "ctrd_tar.h"
 
 #include <errno.h>
 #include <stdbool.h>

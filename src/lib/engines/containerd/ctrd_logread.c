@@ -1,8 +1,8 @@
-/* berth's containerd log file as a stream: see logread.h. */
-#include "logread.h"
+/* berth's containerd log file as a stream: see ctrd_logread.h. */
+#include "ctrd_logread.h"
 
 #include "lib/stream.h"
-#include "logfmt.h"
+#include "ctrd_logfmt.h"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -2,8 +2,8 @@
  * messages packed and unpacked with protobuf-c. Protobuf types stay in this
  * folder: the rest of berth sees the normalized model only.
  *
- * Files: containerd.c (attach, the ops table, ping/version/info),
- * containers.c (list, inspect, remove), images.c (images); the lifecycle
+ * Files: ctrd_containerd.c (attach, the ops table, ping/version/info),
+ * ctrd_containers.c (list, inspect, remove), ctrd_images.c (images); the lifecycle
  * (create, start, stop, kill, wait, exec, logs) lives in its own files and
  * fills its slots in the ops table. */
 #ifndef BERTH_CONTAINERD_H
@@ -105,7 +105,7 @@ typedef struct ctrd_task_info {
 /* Tasks.Get for container id: out->exists false (and 0) when it has none. */
 int ctrd_task_get(ctrd_task_info *out, struct berth_client *c, const char *id, berth_error *err);
 
-/* containers.c */
+/* ctrd_containers.c */
 int ctrd_container_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
 			berth_error *err);
 int ctrd_container_inspect(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err);
@@ -118,7 +118,7 @@ int ctrd_container_remove(struct berth_client *c, const char *id, bool force, bo
 int ctrd_container_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
 			 size_t label_count, berth_error *err);
 
-/* images.c */
+/* ctrd_images.c */
 /* The config blob of the image `name` (a name or an id, as inspect takes
  * it; this host's platform of an index) into cfg, and the name of its
  * record (*out_name, malloc'd). BERTH_ENOTFOUND "No such image". */

@@ -17,7 +17,7 @@
  * follower knows the output is complete.
  *
  * Pure: no I/O here. berth-logger writes the records, the containerd
- * backend reads them (logread.c). */
+ * backend reads them (ctrd_logread.c). */
 #ifndef BERTH_CTRD_LOGFMT_H
 #define BERTH_CTRD_LOGFMT_H
 

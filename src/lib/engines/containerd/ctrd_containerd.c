@@ -1,10 +1,10 @@
 /* The containerd backend: attach, the ops table, ping, version, info and
  * the helpers every file of the backend uses to make a call. */
-#include "containerd.h"
-#include "files.h"
-#include "lifecycle.h"
-#include "events.h"
-#include "stats.h"
+#include "ctrd_containerd.h"
+#include "ctrd_files.h"
+#include "ctrd_lifecycle.h"
+#include "ctrd_events.h"
+#include "ctrd_stats.h"
 
 #include <stdio.h>
 #include <sys/sysinfo.h>
@@ -262,7 +262,7 @@ static const berth_engine_ops containerd_ops = {
 	.container_remove = ctrd_container_remove,
 	.container_prune = ctrd_container_prune,
 	.close = ctrd_close,
-	/* lifecycle.c, logs.c, exec.c */
+	/* ctrd_lifecycle.c, ctrd_logs.c, ctrd_exec.c */
 	.container_create = ctrd_container_create,
 	.container_start = ctrd_container_start,
 	.container_stop = ctrd_container_stop,
@@ -290,7 +290,7 @@ static const berth_engine_ops containerd_ops = {
 	.container_stats = ctrd_container_stats,
 	.container_stats_stream = ctrd_container_stats_stream,
 	.container_top = ctrd_container_top,
-	/* files.c */
+	/* ctrd_files.c */
 	.container_diff = ctrd_container_diff,
 	.container_stat_path = ctrd_container_stat_path,
 	.container_get_archive = ctrd_container_get_archive,

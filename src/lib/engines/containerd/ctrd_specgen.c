@@ -1,8 +1,8 @@
-/* specgen.c: the OCI runtime spec for containerd, made the way Docker makes it (its
+/* ctrd_specgen.c: the OCI runtime spec for containerd, made the way Docker makes it (its
  * default mounts, capabilities, masked paths and device rules), from the
- * image config and a berth_spec. Pure: see specgen.h. */
-#include "specgen.h"
-#include "cni.h"
+ * image config and a berth_spec. Pure: see ctrd_specgen.h. */
+#include "ctrd_specgen.h"
+#include "ctrd_cni.h"
 
 #include "util/sha256.h"
 

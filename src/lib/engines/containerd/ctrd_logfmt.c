@@ -1,5 +1,5 @@
-/* berth's containerd log records: see logfmt.h. */
-#include "logfmt.h"
+/* berth's containerd log records: see ctrd_logfmt.h. */
+#include "ctrd_logfmt.h"
 
 #include <string.h>
 #include <time.h>

@@ -1,7 +1,7 @@
-/* cniconf.c: the pure half of the CNI network (see cni.h): plugin
+/* ctrd_cniconf.c: the pure half of the CNI network (see ctrd_cni.h): plugin
  * configurations out, plugin results, errors and berth's records in. No
  * I/O. */
-#include "cni.h"
+#include "ctrd_cni.h"
 
 #include <ctype.h>
 #include <jansson.h>
