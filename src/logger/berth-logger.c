@@ -78,7 +78,7 @@ static void record(logfmt_kind kind, bool partial, const char *data, size_t len)
 {
 	if (out_len + LOGFMT_RECORD_MAX > sizeof out)
 		flush();
-	out_len += logfmt_format(out + out_len, kind, partial, now_ns(), data, len);
+	out_len += ctrd_logfmt_format(out + out_len, kind, partial, now_ns(), data, len);
 }
 
 /* Cut what was read into records; a line longer than the bound leaves as

@@ -96,7 +96,7 @@ static int process_spec(char **out, berth_client *c, const char *id, uint32_t pi
 		snprintf(path, sizeof path, "/proc/%u/root/etc/group", pid);
 		(void)read_file(path, 1 << 20, &group, &len);
 		oci_user u;
-		if ((r = oci_user_resolve(&u, a->user, passwd, group, err)) < 0)
+		if ((r = ctrd_oci_user_resolve(&u, a->user, passwd, group, err)) < 0)
 			return r;
 		json_t *ju = json_object();
 		json_object_set_new(ju, "uid", json_integer(u.uid));

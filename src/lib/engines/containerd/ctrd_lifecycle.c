@@ -466,8 +466,8 @@ static int write_etc(const char *dir, const berth_spec *s, const char *hostname,
 	size_t len;
 	(void)read_file("/etc/hosts", 1 << 20, &host_hosts, &len);
 	(void)read_file("/etc/resolv.conf", 1 << 20, &host_resolv, &len);
-	if ((r = ocispec_hosts_file(&hosts, s, hostname, host_hosts, err)) < 0 ||
-	    (r = ocispec_resolv_file(&resolv, s, host_resolv, err)) < 0)
+	if ((r = ctrd_ocispec_hosts_file(&hosts, s, hostname, host_hosts, err)) < 0 ||
+	    (r = ctrd_ocispec_resolv_file(&resolv, s, host_resolv, err)) < 0)
 		return r;
 	_cleanup_free_ char *name_line = NULL;
 	if (asprintf(&name_line, "%s\n", hostname) < 0)
@@ -536,7 +536,7 @@ static void create_ctx_release(create_ctx *x, berth_client *c, bool failed)
 		ctrd_state_dir_remove(c, x->id);
 	free(x->image_name);
 	pb_freep(&x->snap);
-	oci_image_config_release(&x->img);
+	ctrd_oci_image_config_release(&x->img);
 	free(x->passwd);
 	free(x->group);
 	free(x->spec_json);
@@ -581,7 +581,7 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 		r = label_add(&l, CTRD_LABEL_HEALTH, x->health);
 	if (r == 0 && s->name)
 		r = label_add(&l, CTRD_LABEL_NAME, s->name);
-	if (r == 0 && ocispec_bridged(s))
+	if (r == 0 && ctrd_ocispec_bridged(s))
 		r = label_add(&l, CTRD_LABEL_NETWORK, "bridge");
 	if (r == 0 && x->ports)
 		r = label_add(&l, CTRD_LABEL_PORTS, x->ports);
@@ -644,8 +644,8 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 				      other);
 	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
 	if ((r = ctrd_image_config(&cfg, &x->image_name, c, s->image, err)) < 0 ||
-	    (r = oci_image_config_parse(&x->img, cfg.data ? cfg.data : "", cfg.len, err)) < 0 ||
-	    (r = oci_chain_id(x->chain, &x->img.diff_ids, err)) < 0)
+	    (r = ctrd_oci_image_config_parse(&x->img, cfg.data ? cfg.data : "", cfg.len, err)) < 0 ||
+	    (r = ctrd_oci_chain_id(x->chain, &x->img.diff_ids, err)) < 0)
 		return r;
 	if ((r = lease_create(c, x->id, err)) < 0)
 		return r;
@@ -671,14 +671,14 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 	char netns[4096];
 	if (ctrd_netns_path(netns, sizeof netns, c, x->id) < 0)
 		return berth_fail(err, BERTH_EINVAL, "name: too long for berth's state directory");
-	if (s->n_ports && cni_ports_format(&x->ports, s->ports, s->n_ports) < 0)
+	if (s->n_ports && ctrd_cni_ports_format(&x->ports, s->ports, s->n_ports) < 0)
 		return berth_fail(err, BERTH_EINVAL, "port: a host address is too long");
 	ocispec_input in = { .id = x->id, .ns = c->ns, .state_dir = x->dir, .image = &x->img, .passwd = x->passwd,
 			     .group = x->group, .host_hostname = host, .nofile = default_nofile(),
 			     .cap_last = cap_last(), .devices = devices, .n_devices = s->n_devices, .netns = netns };
 	char hostname[72];
-	ocispec_hostname(hostname, s, &in);
-	if ((r = ocispec_build(&x->spec_json, s, &in, err)) < 0)
+	ctrd_ocispec_hostname(hostname, s, &in);
+	if ((r = ctrd_ocispec_build(&x->spec_json, s, &in, err)) < 0)
 		return r;
 	json_t *body = NULL;
 	if ((r = engineapi_create_body(&body, s, c->owner, NULL, "", err)) < 0)
@@ -716,7 +716,7 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 
 int ctrd_container_create(char **out_id, berth_client *c, const berth_spec *s, berth_error *err)
 {
-	int r = ocispec_check(s, err);
+	int r = ctrd_ocispec_check(s, err);
 	if (r < 0)
 		return r;
 	create_ctx x = { .snapshot_made = false };
@@ -1077,7 +1077,7 @@ int ctrd_container_update(berth_client *c, const char *ref, const berth_update_o
 		return berth_fail(err, BERTH_EENGINE, "container %s has no runtime spec", id);
 	_cleanup_free_ char *marked = NULL;
 	size_t marks = 0;
-	if (ocispec_u64_mark(&marked, &marks, (const char *)k->spec->value.data, k->spec->value.len) < 0)
+	if (ctrd_ocispec_u64_mark(&marked, &marks, (const char *)k->spec->value.data, k->spec->value.len) < 0)
 		return BERTH_NOMEM(err);
 	_cleanup_json_ json_t *spec = json_loads(marked, 0, NULL);
 	if (!json_is_object(spec))
@@ -1109,7 +1109,7 @@ int ctrd_container_update(berth_client *c, const char *ref, const berth_update_o
 	_cleanup_free_ char *spec_text = json_dumps(spec, JSON_COMPACT);
 	if (!res_text || !spec_text)
 		return BERTH_NOMEM(err);
-	if ((r = ocispec_u64_unmark(&spec_text, marks, err)) < 0)
+	if ((r = ctrd_ocispec_u64_unmark(&spec_text, marks, err)) < 0)
 		return r;
 	ctrd_task_info t;
 	if ((r = ctrd_task_get(&t, c, id, err)) < 0)

@@ -21,7 +21,7 @@
 #define CTRD_LABEL_NAME CTRD_LABEL_PREFIX "name"
 /* the network a task gets: "bridge" (ctrd_cni.c) or none (the mode in the spec) */
 #define CTRD_LABEL_NETWORK CTRD_LABEL_PREFIX "network"
-/* the published ports, as cni_ports_format() writes them */
+/* the published ports, as ctrd_cni_ports_format() writes them */
 #define CTRD_LABEL_PORTS CTRD_LABEL_PREFIX "ports"
 
 /* The id of the container `ref` names, as Docker resolves a reference: an
@@ -127,7 +127,7 @@ void ctrd_health_reset(const struct berth_client *c, const char *id);
 int ctrd_netns_path(char *out, size_t size, const struct berth_client *c, const char *id);
 /* Before a task is created: for network "bridge" a namespace and the CNI
  * ADD (ports_label: CTRD_LABEL_PORTS), the record inspect reads, /etc/hosts
- * with the address. Anything else: nothing. 0 or what cni_add returns. */
+ * with the address. Anything else: nothing. 0 or what ctrd_cni_add returns. */
 int ctrd_net_up(const struct berth_client *c, const char *id, const char *network, const char *ports_label,
 		berth_error *err);
 /* After a task is deleted: CNI DEL, the namespace unmounted and removed,
