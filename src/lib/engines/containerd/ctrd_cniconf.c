@@ -2,12 +2,12 @@
  * configurations out, plugin results, errors and berth's records in. No
  * I/O. */
 #include "ctrd_cni.h"
+#include "ctrd_json.h"
 
 #include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 static const char *const plugin_types[CNI_N_PLUGINS] = { "bridge", "portmap", "firewall" };
 

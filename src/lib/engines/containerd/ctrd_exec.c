@@ -10,6 +10,7 @@
  * Exec ids handed out are "<container>/<exec>": exec_exit_code gets no
  * container id, and containerd needs one. */
 #include "ctrd_exec.h"
+#include "ctrd_json.h"
 #include "ctrd_lifecycle.h"
 #include "ctrd_specgen.h"
 
@@ -29,7 +30,6 @@
 #include "api_services_containers_v1_containers.pb-c.h"
 #include "api_services_tasks_v1_tasks.pb-c.h"
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
 #define PROCESS_TYPE_URL "types.containerd.io/opencontainers/runtime-spec/1/Process"
 #define EXEC_WAIT_MS 10000
 

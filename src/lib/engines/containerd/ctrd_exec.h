@@ -42,6 +42,12 @@ int ctrd_exec_exit_code(int *out_code, struct berth_client *c, const char *exec_
 int ctrd_task_resize(struct berth_client *c, const char *id, const char *exec_id, unsigned rows, unsigned cols,
 		     berth_error *err);
 
+/* Run argv in container id as the readiness probes and health checks
+ * do: stdout and stderr together into output (its last 4 KiB); a
+ * command runc cannot start exits 126 or 127 as under a shell. */
+int ctrd_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
+		    int timeout_ms, berth_error *err);
+
 /* berth_exec_options -> ctrd_exec_args, then ctrd_exec_start (the exec_start op). */
 int ctrd_exec_start_op(berth_stream **out, char **out_exec_id, struct berth_client *c, const char *id,
 		       const berth_exec_options *opts, berth_error *err);

@@ -2,6 +2,7 @@
  * default mounts, capabilities, masked paths and device rules), from the
  * image config and a berth_spec. Pure: see ctrd_specgen.h. */
 #include "ctrd_specgen.h"
+#include "ctrd_json.h"
 #include "ctrd_cni.h"
 
 #include "util/sha256.h"
@@ -13,7 +14,6 @@
 #include "../../parse/json_util.h"
 #include <stdio.h>
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 /* ---- the image config ------------------------------------------------------ */
 
