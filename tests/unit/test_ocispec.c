@@ -452,7 +452,7 @@ static void test_cni_records(void **state)
 	assert_code(ctrd_cni_net_parse(&back, "{}", 2, &err), BERTH_EPROTOCOL, &err);
 
 	assert_int_equal(ctrd_cni_hosts_with_ip(&text, "127.0.0.1\tlocalhost\n127.0.1.1\tweb\n10.0.0.1\tweb\n", "web",
-					   "10.213.0.9"), 0);
+						"10.213.0.9"), 0);
 	assert_string_equal(text, "127.0.0.1\tlocalhost\n10.213.0.9\tweb\n10.0.0.1\tweb\n");
 	free(text);
 	assert_int_equal(ctrd_cni_hosts_with_ip(&text, "", "web", "10.213.0.9"), 0);

@@ -310,7 +310,7 @@ int ctrd_cni_host_ports(cni_port *ports, size_t n, const cni_port *taken, size_t
 }
 
 int ctrd_cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, const char *result,
-	    berth_error *err)
+		 berth_error *err)
 {
 	int first = 0;
 	for (size_t k = CNI_N_PLUGINS; k-- > 0;) {
@@ -332,7 +332,7 @@ int ctrd_cni_del(const char *id, const char *netns, const cni_port *ports, size_
 }
 
 int ctrd_cni_add(cni_net *out, char **result, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
-	    berth_error *err)
+		 berth_error *err)
 {
 	_cleanup_free_ cni_port *p = calloc(n_ports ? n_ports : 1, sizeof *p);
 	if (!p)

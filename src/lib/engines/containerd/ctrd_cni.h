@@ -62,7 +62,7 @@ void ctrd_cni_net_release(cni_net *n);
  * for the first) and, for portmap, runtimeConfig.portMappings.
  * 0; BERTH_EPROTOCOL (prev_result is not JSON); BERTH_ENOMEM. */
 int ctrd_cni_plugin_conf(char **out, size_t i, const char *prev_result, const cni_port *ports, size_t n_ports,
-		    berth_error *err);
+			 berth_error *err);
 
 /* A plugin's ADD result: the address on CNI_IFNAME (in the container's
  * namespace), its gateway and the interface's MAC. ports are not touched.
@@ -116,13 +116,13 @@ int ctrd_cni_host_ports(cni_port *ports, size_t n, const cni_port *taken, size_t
  * 0; BERTH_EENGINE (a plugin failed: its message); BERTH_EUNAVAILABLE (no
  * plugins in CNI_PLUGIN_DIR); BERTH_ETIMEDOUT; BERTH_ENOMEM. */
 int ctrd_cni_add(cni_net *out, char **result, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
-	    berth_error *err);
+		 berth_error *err);
 /* DEL: each plugin in reverse order with the same configuration and the
  * ADD's result as prevResult (result: NULL when there is none; firewall
  * then finds nothing of the container's to remove); what is gone already
  * is fine. Runs every plugin even when one fails; the first error is
  * returned. */
 int ctrd_cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, const char *result,
-	    berth_error *err);
+		 berth_error *err);
 
 #endif

@@ -62,7 +62,7 @@ static json_t *plugin_json(size_t i)
 }
 
 int ctrd_cni_plugin_conf(char **out, size_t i, const char *prev_result, const cni_port *ports, size_t n_ports,
-		    berth_error *err)
+			 berth_error *err)
 {
 	_cleanup_json_ json_t *prev = NULL;
 	if (prev_result) {

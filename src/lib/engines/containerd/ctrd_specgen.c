@@ -908,7 +908,7 @@ int ctrd_ocispec_build(char **out, const berth_spec *s, const ocispec_input *in,
 /* ---- /etc files -------------------------------------------------------------------- */
 
 int ctrd_ocispec_hosts_file(char **out, const berth_spec *s, const char *hostname, const char *host_hosts,
-		       berth_error *err)
+			    berth_error *err)
 {
 	_cleanup_sbuf_ sbuf t = SBUF_INIT;
 	int r;

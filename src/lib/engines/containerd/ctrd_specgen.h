@@ -103,7 +103,7 @@ int ctrd_ocispec_u64_unmark(char **text, size_t marks, berth_error *err);
  * host's network, which keeps host_hosts), and the spec's extra hosts
  * (host-gateway: the bridge's gateway, CNI_GATEWAY). */
 int ctrd_ocispec_hosts_file(char **out, const berth_spec *spec, const char *hostname, const char *host_hosts,
-		       berth_error *err);
+			    berth_error *err);
 /* The container's /etc/resolv.conf: the host's, with the spec's DNS
  * servers in place of its nameservers; without a network of its own
  * (mode none) nameservers on loopback are dropped as Docker does. */
