@@ -1,5 +1,5 @@
 /* Fuzz target: what berth reads back in the containerd backend's bridge
- * network (src/lib/engines/containerd/cniconf.c): a CNI plugin's result
+ * network (src/lib/engines/containerd/ctrd_cniconf.c): a CNI plugin's result
  * and error replies, berth's port label and its network record, and a
  * result handed on as the next plugin's prevResult.
  *
@@ -9,7 +9,7 @@
  * to the same values. */
 #include "fuzz.h"
 
-#include "lib/engines/containerd/cni.h"
+#include "lib/engines/containerd/ctrd_cni.h"
 
 static void check_net(const cni_net *n)
 {
@@ -30,14 +30,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (data[0] % 5) {
 	case 0: {
 		cni_net n = { 0 };
-		if (cni_result_parse(&n, body, len, NULL) == 0)
+		if (ctrd_cni_result_parse(&n, body, len, NULL) == 0)
 			check_net(&n);
-		cni_net_release(&n);
+		ctrd_cni_net_release(&n);
 		break;
 	}
 	case 1: {
 		char msg[256];
-		int code = cni_error_text(msg, sizeof msg, body, len);
+		int code = ctrd_cni_error_text(msg, sizeof msg, body, len);
 		if (code >= 0 && strlen(msg) >= sizeof msg)
 			abort();
 		break;
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2: {
 		cni_port *p = NULL;
 		size_t n = 0;
-		if (cni_ports_parse(&p, &n, body, len, NULL) == 0) {
+		if (ctrd_cni_ports_parse(&p, &n, body, len, NULL) == 0) {
 			cni_net net = { .ports = p, .n_ports = n, .prefix = 24 };
 			check_net(&net);
 		}
@@ -55,17 +55,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 3: {
 		cni_net n = { 0 }, again = { 0 };
 		char *text = NULL;
-		if (cni_net_parse(&n, body, len, NULL) == 0) {
+		if (ctrd_cni_net_parse(&n, body, len, NULL) == 0) {
 			check_net(&n);
-			if (cni_net_format(&text, &n) == 0) {
-				if (cni_net_parse(&again, text, strlen(text), NULL) < 0 || strcmp(again.ip, n.ip) ||
-				    again.prefix != n.prefix || again.n_ports != n.n_ports)
+			if (ctrd_cni_net_format(&text, &n) == 0) {
+				if (ctrd_cni_net_parse(&again, text, strlen(text), NULL) < 0 ||
+				    strcmp(again.ip, n.ip) || again.prefix != n.prefix || again.n_ports != n.n_ports)
 					abort();
 			}
 		}
 		free(text);
-		cni_net_release(&n);
-		cni_net_release(&again);
+		ctrd_cni_net_release(&n);
+		ctrd_cni_net_release(&again);
 		break;
 	}
 	default: {
@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (text) {
 			memcpy(text, body, len);
 			text[len] = '\0';
-			(void)cni_plugin_conf(&conf, 1, text, NULL, 0, NULL);
+			(void)ctrd_cni_plugin_conf(&conf, 1, text, NULL, 0, NULL);
 		}
 		free(conf);
 		free(text);

@@ -1,5 +1,5 @@
 /* Fuzz target: the containerd event envelope decoder
- * (src/lib/engines/containerd/events.c): protobuf bytes of an Envelope
+ * (src/lib/engines/containerd/ctrd_events.c): protobuf bytes of an Envelope
  * whose Any holds a task or container event.
  *
  * What must hold whatever the bytes: no crash, leak or overread; success
@@ -8,7 +8,7 @@
  * -1 except on DIED, and keys pair with values. */
 #include "fuzz.h"
 
-#include "lib/engines/containerd/events.h"
+#include "lib/engines/containerd/ctrd_events.h"
 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

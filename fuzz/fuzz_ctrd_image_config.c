@@ -7,7 +7,7 @@
  * lower-case hex digits. */
 #include "fuzz.h"
 
-#include "lib/engines/containerd/specgen.h"
+#include "lib/engines/containerd/ctrd_specgen.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -17,14 +17,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size)
 		memcpy(body, data, size);
 	oci_image_config c;
-	if (oci_image_config_parse(&c, body, size, NULL) == 0) {
+	if (ctrd_oci_image_config_parse(&c, body, size, NULL) == 0) {
 		char chain[72];
-		if (oci_chain_id(chain, &c.diff_ids, NULL) == 0 && (strlen(chain) != 71 || memcmp(chain, "sha256:", 7)))
+		if (ctrd_oci_chain_id(chain, &c.diff_ids, NULL) == 0 &&
+		    (strlen(chain) != 71 || memcmp(chain, "sha256:", 7)))
 			abort();
 		oci_user u;
-		(void)oci_user_resolve(&u, c.user, "root:x:0:0::/:/bin/sh\n", "root:x:0:\n", NULL);
+		(void)ctrd_oci_user_resolve(&u, c.user, "root:x:0:0::/:/bin/sh\n", "root:x:0:\n", NULL);
 	}
-	oci_image_config_release(&c);
+	ctrd_oci_image_config_release(&c);
 	free(body);
 	return 0;
 }

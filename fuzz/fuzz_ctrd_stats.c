@@ -1,6 +1,6 @@
 /* Fuzz target: containerd's task metrics (cgroup v1 / v2 protobuf) into a
  * stats sample, and the /proc/<pid>/stat line top reads
- * (src/lib/engines/containerd/stats.c).
+ * (src/lib/engines/containerd/ctrd_stats.c).
  *
  * The first byte picks the input kind: 0 v1 metrics, 1 v2 metrics, else a
  * stat line. What must hold: no crash, leak or overread on any bytes; a
@@ -8,7 +8,7 @@
  * object. */
 #include "fuzz.h"
 
-#include "lib/engines/containerd/stats.h"
+#include "lib/engines/containerd/ctrd_stats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,12 +1,12 @@
 /* Fuzz target: the tar readers of containerd's backend
- * (engines/containerd/tar.c), the in-memory one of the import and the
+ * (engines/containerd/ctrd_tar.c), the in-memory one of the import and the
  * streamed one of put_archive. Every entry the first returns must lie
  * inside the input, its name must be a NUL-terminated string without a
  * leading "./", and the reader must always move forward; the streamed one
  * must never hand out more bytes than the input holds, whatever the sizes
  * of the reads. */
 #include "fuzz.h"
-#include "lib/engines/containerd/tar.h"
+#include "lib/engines/containerd/ctrd_tar.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,14 +37,14 @@ static void streamed(const uint8_t *data, size_t size)
 	tar_reader r = { src_read, &s, 0, 0 };
 	size_t handed = 0;
 	for (int entries = 0; entries < 10000; entries++) {
-		int k = tar_reader_next(&r, &h);
+		int k = ctrd_tar_reader_next(&r, &h);
 		if (k <= 0)
 			break;
 		if (strnlen(h.name, sizeof h.name) == sizeof h.name || strnlen(h.link, sizeof h.link) == sizeof h.link ||
 		    (h.name[0] == '.' && h.name[1] == '/') || h.mode > 07777)
 			abort();
 		ssize_t n;
-		while ((n = tar_reader_data(&r, buf, entries % 2 ? sizeof buf : 3)) > 0)
+		while ((n = ctrd_tar_reader_data(&r, buf, entries % 2 ? sizeof buf : 3)) > 0)
 			handed += (size_t)n;
 		if (n < 0 && n != TAR_EMALFORMED)
 			abort();
@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0, pos = 0;
 	for (;;) {
 		size_t before = pos;
-		int r = tar_next(&e[n % 64], data, size, &pos);
+		int r = ctrd_tar_next(&e[n % 64], data, size, &pos);
 		if (r <= 0)
 			break;
 		const tar_entry *t = &e[n % 64];
@@ -74,6 +74,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n++;
 	}
 	if (n)
-		(void)tar_find(e, n < 64 ? n : 64, "manifest.json");
+		(void)ctrd_tar_find(e, n < 64 ? n : 64, "manifest.json");
 	return 0;
 }

@@ -12,14 +12,14 @@
  *   SIGTERM from the shim when the task's I/O is torn down
  *
  * Each line of output becomes one record of the file (see
- * src/lib/engines/containerd/logfmt.h): time, channel, F/P and the bytes.
+ * src/lib/engines/containerd/ctrd_logfmt.h): time, channel, F/P and the bytes.
  * What a read leaves without a newline is written at once as a P piece
  * (so a line written in several pieces may be several records). When both pipes are closed (the task is deleted:
  * the shim holds them until then) it appends berth's end record and exits. It runs as the shim's
  * child, so the log outlives the berth process that started the task.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "lib/engines/containerd/logfmt.h"
+#include "lib/engines/containerd/ctrd_logfmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -78,7 +78,7 @@ static void record(logfmt_kind kind, bool partial, const char *data, size_t len)
 {
 	if (out_len + LOGFMT_RECORD_MAX > sizeof out)
 		flush();
-	out_len += logfmt_format(out + out_len, kind, partial, now_ns(), data, len);
+	out_len += ctrd_logfmt_format(out + out_len, kind, partial, now_ns(), data, len);
 }
 
 /* Cut what was read into records; a line longer than the bound leaves as

@@ -13,7 +13,7 @@
 
 #define SOCK "unix:///run/containerd/containerd.sock"
 
-/* engines/containerd/containerd.h declares it; that header brings
+/* engines/containerd/ctrd_containerd.h declares it; that header brings
  * protobuf types, which stay in the backend. */
 int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], struct berth_client *c, const char *name,
 		      berth_error *err);

@@ -6,7 +6,7 @@
  * only. */
 #include "conformance.h"
 
-#include "lib/engines/containerd/lifecycle.h"
+#include "lib/engines/containerd/ctrd_lifecycle.h"
 
 #include <dirent.h>
 #include <signal.h>

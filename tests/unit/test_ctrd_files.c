@@ -1,8 +1,8 @@
-/* The pure parts of containerd's file access (engines/containerd/files.c):
+/* The pure parts of containerd's file access (engines/containerd/ctrd_files.c):
  * reading a snapshot's mount into layers, and Docker's rule for turning a
  * walk of the writable layer into changes. */
 #include "../common/test.h"
-#include "lib/engines/containerd/files.h"
+#include "lib/engines/containerd/ctrd_files.h"
 
 #include <errno.h>
 

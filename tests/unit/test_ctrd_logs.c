@@ -4,8 +4,8 @@
  * channel selection, timestamps and follow. */
 #include "../common/test.h"
 
-#include "lib/engines/containerd/logfmt.h"
-#include "lib/engines/containerd/logread.h"
+#include "lib/engines/containerd/ctrd_logfmt.h"
+#include "lib/engines/containerd/ctrd_logread.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -33,27 +33,27 @@ static void test_format(void **state)
 {
 	(void)state;
 	char buf[LOGFMT_RECORD_MAX];
-	size_t n = logfmt_format(buf, LOGFMT_STDERR, false, 1714557600123456789LL, "hi", 2);
+	size_t n = ctrd_logfmt_format(buf, LOGFMT_STDERR, false, 1714557600123456789LL, "hi", 2);
 	assert_int_equal(n, 43);
 	assert_memory_equal(buf, "2024-05-01T10:00:00.123456789Z stderr F hi\n", n);
 	logfmt_record r;
-	assert_int_equal(logfmt_parse(&r, buf, n - 1), 0);
+	assert_int_equal(ctrd_logfmt_parse(&r, buf, n - 1), 0);
 	assert_int_equal(r.kind, LOGFMT_STDERR);
 	assert_int_equal(r.time_ns, 1714557600123456789LL);
 	assert_int_equal(r.len, 2);
 	assert_false(r.partial);
-	n = logfmt_format(buf, LOGFMT_END, false, 0, NULL, 0);
+	n = ctrd_logfmt_format(buf, LOGFMT_END, false, 0, NULL, 0);
 	assert_memory_equal(buf, "1970-01-01T00:00:00.000000000Z berth E exit\n", n);
-	assert_int_equal(logfmt_parse(&r, buf, n - 1), 0);
+	assert_int_equal(ctrd_logfmt_parse(&r, buf, n - 1), 0);
 	assert_int_equal(r.kind, LOGFMT_END);
-	n = logfmt_format(buf, LOGFMT_STDOUT, true, 0, "", 0);
-	assert_int_equal(logfmt_parse(&r, buf, n - 1), 0);
+	n = ctrd_logfmt_format(buf, LOGFMT_STDOUT, true, 0, "", 0);
+	assert_int_equal(ctrd_logfmt_parse(&r, buf, n - 1), 0);
 	assert_true(r.partial);
 	assert_int_equal(r.len, 0);
 	const char *bad[] = { "", "2024-05-01T10:00:00.123456789Z stdin F x", "2024-05-01T10:00:00Z stdout F x",
 			      "2024-05-01T10:00:00.123456789Z stdout X x", "2024-05-01T10:00:00.123456789Z stdout Fx" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		assert_int_equal(logfmt_parse(&r, bad[i], strlen(bad[i])), -1);
+		assert_int_equal(ctrd_logfmt_parse(&r, bad[i], strlen(bad[i])), -1);
 }
 
 /* Start berth-logger as a shim would; returns its pid, the write ends of
@@ -225,11 +225,12 @@ static void write_records(const char *path, const int64_t *times, size_t n, bool
 	for (size_t i = 0; i < n; i++) {
 		char text[32];
 		int tn = snprintf(text, sizeof text, "line %zu", i);
-		size_t len = logfmt_format(buf, i % 2 ? LOGFMT_STDERR : LOGFMT_STDOUT, false, times[i], text, (size_t)tn);
+		size_t len = ctrd_logfmt_format(buf, i % 2 ? LOGFMT_STDERR : LOGFMT_STDOUT, false, times[i], text,
+						(size_t)tn);
 		write_all(fd, buf, len);
 	}
 	if (end)
-		write_all(fd, buf, logfmt_format(buf, LOGFMT_END, false, times[n - 1], NULL, 0));
+		write_all(fd, buf, ctrd_logfmt_format(buf, LOGFMT_END, false, times[n - 1], NULL, 0));
 	close(fd);
 }
 

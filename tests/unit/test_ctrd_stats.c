@@ -3,7 +3,7 @@
  * CPU percent of two readings, and the /proc parsing of top. */
 #include "../common/test.h"
 
-#include "lib/engines/containerd/stats.h"
+#include "lib/engines/containerd/ctrd_stats.h"
 
 /* a tiny protobuf writer: varint fields and length-delimited ones */
 typedef struct pb {

@@ -4,8 +4,8 @@
  * fixtures/ocispec/), what containerd refuses, and the /etc files. */
 #include "../common/test.h"
 
-#include "lib/engines/containerd/specgen.h"
-#include "lib/engines/containerd/cni.h"
+#include "lib/engines/containerd/ctrd_specgen.h"
+#include "lib/engines/containerd/ctrd_cni.h"
 #include "lib/parse/ocispec.h"
 
 #include <jansson.h>
@@ -35,7 +35,7 @@ static berth_spec *new_spec(void)
 static void load_image(oci_image_config *img)
 {
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(oci_image_config_parse(img, image_json, strlen(image_json), &err), &err);
+	assert_ok(ctrd_oci_image_config_parse(img, image_json, strlen(image_json), &err), &err);
 }
 
 static ocispec_input input_for(const oci_image_config *img)
@@ -49,7 +49,7 @@ static json_t *build(const berth_spec *s, const ocispec_input *in)
 {
 	char *text = NULL;
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(ocispec_build(&text, s, in, &err), &err);
+	assert_ok(ctrd_ocispec_build(&text, s, in, &err), &err);
 	/* jansson cannot hold the uint64 maximum Go reads for "unlimited":
 	 * compare it as -1 */
 	for (char *p; (p = strstr(text, ":18446744073709551615"));)
@@ -96,15 +96,15 @@ static void test_image_config(void **state)
 	assert_int_equal(img.health_interval_ms, 1000);
 	assert_int_equal(img.health_retries, 3);
 	assert_int_equal(img.diff_ids.len, 2);
-	oci_image_config_release(&img);
+	ctrd_oci_image_config_release(&img);
 
 	berth_error err = BERTH_ERROR_INIT;
-	assert_code(oci_image_config_parse(&img, "[1]", 3, &err), BERTH_EPROTOCOL, &err);
-	assert_code(oci_image_config_parse(&img, "{", 1, &err), BERTH_EPROTOCOL, &err);
-	oci_image_config_release(&img);
-	assert_ok(oci_image_config_parse(&img, "{}", 2, &err), &err);
+	assert_code(ctrd_oci_image_config_parse(&img, "[1]", 3, &err), BERTH_EPROTOCOL, &err);
+	assert_code(ctrd_oci_image_config_parse(&img, "{", 1, &err), BERTH_EPROTOCOL, &err);
+	ctrd_oci_image_config_release(&img);
+	assert_ok(ctrd_oci_image_config_parse(&img, "{}", 2, &err), &err);
 	assert_int_equal(img.diff_ids.len, 0);
-	oci_image_config_release(&img);
+	ctrd_oci_image_config_release(&img);
 	berth_error_clear(&err);
 }
 
@@ -116,17 +116,17 @@ static void test_chain_id(void **state)
 	char chain[72];
 	berth_error err = BERTH_ERROR_INIT;
 	strv one = { img.diff_ids.items, 1, 1 };
-	assert_ok(oci_chain_id(chain, &one, &err), &err);
+	assert_ok(ctrd_oci_chain_id(chain, &one, &err), &err);
 	assert_string_equal(chain, img.diff_ids.items[0]);
-	assert_ok(oci_chain_id(chain, &img.diff_ids, &err), &err);
+	assert_ok(ctrd_oci_chain_id(chain, &img.diff_ids, &err), &err);
 	/* sha256("sha256:11..11 sha256:22..22"), worked out with sha256sum */
 	assert_string_equal(chain, "sha256:9932074217c35353d2e03a3f5a86549f7c67bfeb0ba53e23d69f4d4c8f7958f5");
 	strv none = STRV_INIT;
-	assert_code(oci_chain_id(chain, &none, &err), BERTH_EINVAL, &err);
+	assert_code(ctrd_oci_chain_id(chain, &none, &err), BERTH_EINVAL, &err);
 	char *bad[] = { "sha256:XYZ" };
 	strv badv = { bad, 1, 1 };
-	assert_code(oci_chain_id(chain, &badv, &err), BERTH_EINVAL, &err);
-	oci_image_config_release(&img);
+	assert_code(ctrd_oci_chain_id(chain, &badv, &err), BERTH_EINVAL, &err);
+	ctrd_oci_image_config_release(&img);
 	berth_error_clear(&err);
 }
 
@@ -135,31 +135,31 @@ static void test_user(void **state)
 	(void)state;
 	oci_user u;
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(oci_user_resolve(&u, NULL, passwd, group, &err), &err);
+	assert_ok(ctrd_oci_user_resolve(&u, NULL, passwd, group, &err), &err);
 	assert_int_equal(u.uid, 0);
-	assert_ok(oci_user_resolve(&u, "web", passwd, group, &err), &err);
+	assert_ok(ctrd_oci_user_resolve(&u, "web", passwd, group, &err), &err);
 	assert_int_equal(u.uid, 1000);
 	assert_int_equal(u.gid, 1000);
 	assert_int_equal(u.n_gids, 2); /* daemon and video list web */
 	assert_int_equal(u.gids[0], 1);
 	assert_int_equal(u.gids[1], 44);
-	assert_ok(oci_user_resolve(&u, "web:video", passwd, group, &err), &err);
+	assert_ok(ctrd_oci_user_resolve(&u, "web:video", passwd, group, &err), &err);
 	assert_int_equal(u.gid, 44);
 	assert_int_equal(u.n_gids, 1);
-	assert_ok(oci_user_resolve(&u, "1:5", passwd, group, &err), &err);
+	assert_ok(ctrd_oci_user_resolve(&u, "1:5", passwd, group, &err), &err);
 	assert_int_equal(u.uid, 1);
 	assert_int_equal(u.gid, 5);
-	assert_ok(oci_user_resolve(&u, "4242", passwd, group, &err), &err); /* not in passwd: gid 0 */
+	assert_ok(ctrd_oci_user_resolve(&u, "4242", passwd, group, &err), &err); /* not in passwd: gid 0 */
 	assert_int_equal(u.uid, 4242);
 	assert_int_equal(u.gid, 0);
-	assert_ok(oci_user_resolve(&u, "4242:4243", NULL, NULL, &err), &err);
+	assert_ok(ctrd_oci_user_resolve(&u, "4242:4243", NULL, NULL, &err), &err);
 	assert_int_equal(u.gid, 4243);
-	assert_code(oci_user_resolve(&u, "nobody", passwd, group, &err), BERTH_EINVAL, &err);
+	assert_code(ctrd_oci_user_resolve(&u, "nobody", passwd, group, &err), BERTH_EINVAL, &err);
 	assert_message_has(&err, "user");
-	assert_code(oci_user_resolve(&u, "web:nogroup", passwd, group, &err), BERTH_EINVAL, &err);
-	assert_code(oci_user_resolve(&u, "web", NULL, NULL, &err), BERTH_EUNSUPPORTED, &err);
+	assert_code(ctrd_oci_user_resolve(&u, "web:nogroup", passwd, group, &err), BERTH_EINVAL, &err);
+	assert_code(ctrd_oci_user_resolve(&u, "web", NULL, NULL, &err), BERTH_EUNSUPPORTED, &err);
 	assert_message_has(&err, "user");
-	assert_code(oci_user_resolve(&u, "0:web", passwd, NULL, &err), BERTH_EUNSUPPORTED, &err);
+	assert_code(ctrd_oci_user_resolve(&u, "0:web", passwd, NULL, &err), BERTH_EUNSUPPORTED, &err);
 	berth_error_clear(&err);
 }
 
@@ -174,7 +174,7 @@ static void test_minimal(void **state)
 	expect_fixture(j, "minimal");
 	json_decref(j);
 	berth_spec_free(s);
-	oci_image_config_release(&img);
+	ctrd_oci_image_config_release(&img);
 }
 
 static void test_full(void **state)
@@ -211,7 +211,7 @@ static void test_full(void **state)
 	assert_ok(berth_spec_add_sysctl(s, "net/ipv4/ip_forward", "1", &err), &err);
 	assert_ok(berth_spec_add_security_opt(s, "no-new-privileges", &err), &err);
 	assert_ok(berth_spec_add_device(s, "/dev/fuse", NULL, "rw", &err), &err);
-	oci_image_config_release(&img);
+	ctrd_oci_image_config_release(&img);
 	load_image(&img);
 	ocispec_input in = input_for(&img);
 	oci_device fuse = { 'c', 10, 229, 0666, 0, 0 };
@@ -239,7 +239,7 @@ static void test_full(void **state)
 	free(text);
 	json_decref(j);
 	berth_spec_free(s);
-	oci_image_config_release(&img);
+	ctrd_oci_image_config_release(&img);
 	berth_error_clear(&err);
 }
 
@@ -264,7 +264,7 @@ static void test_privileged_host(void **state)
 	assert_int_equal(json_array_size(caps), 38);
 	json_decref(j);
 	berth_spec_free(s);
-	oci_image_config_release(&img);
+	ctrd_oci_image_config_release(&img);
 	berth_error_clear(&err);
 }
 
@@ -303,9 +303,9 @@ static void test_bridge_spec(void **state)
 	load_image(&img);
 	berth_spec *s = new_spec();
 	berth_error err = BERTH_ERROR_INIT;
-	assert_true(ocispec_bridged(s));
+	assert_true(ctrd_ocispec_bridged(s));
 	assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, 80, BERTH_PROTO_TCP, &err), &err);
-	assert_ok(ocispec_check(s, &err), &err);
+	assert_ok(ctrd_ocispec_check(s, &err), &err);
 	ocispec_input in = input_for(&img);
 	in.netns = "/run/berth/x/netns";
 	json_t *j = build(s, &in);
@@ -321,19 +321,19 @@ static void test_bridge_spec(void **state)
 	assert_true(seen);
 	json_decref(j);
 	assert_ok(berth_spec_set_network_mode(s, "bridge", &err), &err);
-	assert_true(ocispec_bridged(s));
+	assert_true(ctrd_ocispec_bridged(s));
 	assert_ok(berth_spec_add_extra_host(s, "gw", "host-gateway", &err), &err);
-	assert_ok(ocispec_check(s, &err), &err);
+	assert_ok(ctrd_ocispec_check(s, &err), &err);
 	char *hosts = NULL;
-	assert_ok(ocispec_hosts_file(&hosts, s, "web", NULL, &err), &err);
+	assert_ok(ctrd_ocispec_hosts_file(&hosts, s, "web", NULL, &err), &err);
 	assert_non_null(strstr(hosts, CNI_GATEWAY "\tgw\n"));
 	free(hosts);
 	assert_ok(berth_spec_set_network_mode(s, "none", &err), &err);
-	assert_false(ocispec_bridged(s));
-	assert_true(ocispec_check(s, &err) < 0);
+	assert_false(ctrd_ocispec_bridged(s));
+	assert_true(ctrd_ocispec_check(s, &err) < 0);
 	assert_message_has(&err, "port");
 	berth_spec_free(s);
-	oci_image_config_release(&img);
+	ctrd_oci_image_config_release(&img);
 	berth_error_clear(&err);
 }
 
@@ -350,7 +350,7 @@ static void test_cni_conf(void **state)
 	berth_error err = BERTH_ERROR_INIT;
 	cni_port p = { "127.0.0.1", 40000, 80, "tcp" };
 	char *text = NULL;
-	assert_ok(cni_plugin_conf(&text, 0, NULL, &p, 1, &err), &err);
+	assert_ok(ctrd_cni_plugin_conf(&text, 0, NULL, &p, 1, &err), &err);
 	json_t *j = json_loads(text, 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(j, "type")), "bridge");
 	assert_string_equal(json_string_value(json_object_get(j, "bridge")), CNI_BRIDGE);
@@ -360,7 +360,7 @@ static void test_cni_conf(void **state)
 	assert_null(json_object_get(j, "runtimeConfig"));
 	json_decref(j);
 	free(text);
-	assert_ok(cni_plugin_conf(&text, 1, bridge_result, &p, 1, &err), &err);
+	assert_ok(ctrd_cni_plugin_conf(&text, 1, bridge_result, &p, 1, &err), &err);
 	j = json_loads(text, 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(j, "type")), "portmap");
 	assert_true(json_is_object(json_object_get(j, "prevResult")));
@@ -371,23 +371,23 @@ static void test_cni_conf(void **state)
 	assert_string_equal(json_string_value(json_object_get(pm, "protocol")), "tcp");
 	json_decref(j);
 	free(text);
-	assert_code(cni_plugin_conf(&text, 2, "not json", NULL, 0, &err), BERTH_EPROTOCOL, &err);
+	assert_code(ctrd_cni_plugin_conf(&text, 2, "not json", NULL, 0, &err), BERTH_EPROTOCOL, &err);
 
 	cni_net n = { 0 };
-	assert_ok(cni_result_parse(&n, bridge_result, strlen(bridge_result), &err), &err);
+	assert_ok(ctrd_cni_result_parse(&n, bridge_result, strlen(bridge_result), &err), &err);
 	assert_string_equal(n.ip, "10.213.0.7");
 	assert_int_equal(n.prefix, 24);
 	assert_string_equal(n.gateway, "10.213.0.1");
 	assert_string_equal(n.mac, "1e:88:ef:8e:61:de");
 	assert_string_equal(n.host_if, "veth1");
 	static const char v6only[] = "{\"ips\":[{\"address\":\"fd00::2/64\"}]}";
-	assert_code(cni_result_parse(&n, v6only, strlen(v6only), &err), BERTH_EPROTOCOL, &err);
+	assert_code(ctrd_cni_result_parse(&n, v6only, strlen(v6only), &err), BERTH_EPROTOCOL, &err);
 
 	char msg[128];
 	static const char e[] = "{\"cniVersion\":\"1.0.0\",\"code\":7,\"msg\":\"bad\",\"details\":\"why\"}";
-	assert_int_equal(cni_error_text(msg, sizeof msg, e, strlen(e)), 7);
+	assert_int_equal(ctrd_cni_error_text(msg, sizeof msg, e, strlen(e)), 7);
 	assert_string_equal(msg, "bad: why");
-	assert_int_equal(cni_error_text(msg, sizeof msg, "{}", 2), -1);
+	assert_int_equal(ctrd_cni_error_text(msg, sizeof msg, "{}", 2), -1);
 	berth_error_clear(&err);
 }
 
@@ -399,10 +399,10 @@ static void test_cni_records(void **state)
 	assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, 8080, BERTH_PROTO_TCP, &err), &err);
 	assert_ok(berth_spec_add_port(s, NULL, 5353, 53, BERTH_PROTO_UDP, &err), &err);
 	char *text = NULL;
-	assert_int_equal(cni_ports_format(&text, s->ports, s->n_ports), 0);
+	assert_int_equal(ctrd_cni_ports_format(&text, s->ports, s->n_ports), 0);
 	cni_port *p = NULL;
 	size_t n = 0;
-	assert_ok(cni_ports_parse(&p, &n, text, strlen(text), &err), &err);
+	assert_ok(ctrd_cni_ports_parse(&p, &n, text, strlen(text), &err), &err);
 	assert_int_equal(n, 2);
 	assert_string_equal(p[0].host_ip, "127.0.0.1");
 	assert_int_equal(p[0].host_port, 0);
@@ -412,50 +412,50 @@ static void test_cni_records(void **state)
 	assert_int_equal(p[1].host_port, 5353);
 	free(text);
 	free(p);
-	assert_ok(cni_ports_parse(&p, &n, "", 0, &err), &err);
+	assert_ok(ctrd_cni_ports_parse(&p, &n, "", 0, &err), &err);
 	assert_int_equal(n, 0);
 	assert_null(p);
-	assert_code(cni_ports_parse(&p, &n, "[{\"hostPort\":1}]", 16, &err), BERTH_EPROTOCOL, &err);
+	assert_code(ctrd_cni_ports_parse(&p, &n, "[{\"hostPort\":1}]", 16, &err), BERTH_EPROTOCOL, &err);
 
 	/* host ports: the same protocol and port clash unless both addresses
 	 * are specific and differ */
 	cni_port any = { "", 8080, 80, "tcp" }, lo = { "127.0.0.1", 8080, 80, "tcp" }, other = { "10.0.0.1", 8080, 80, "tcp" };
 	cni_port udp = { "", 8080, 80, "udp" };
-	assert_true(cni_port_clash(&lo, 8080, &any));
-	assert_true(cni_port_clash(&any, 8080, &lo));
-	assert_true(cni_port_clash(&lo, 8080, &lo));
-	assert_false(cni_port_clash(&lo, 8080, &other));
-	assert_false(cni_port_clash(&lo, 8080, &udp));
-	assert_false(cni_port_clash(&lo, 8081, &any));
+	assert_true(ctrd_cni_port_clash(&lo, 8080, &any));
+	assert_true(ctrd_cni_port_clash(&any, 8080, &lo));
+	assert_true(ctrd_cni_port_clash(&lo, 8080, &lo));
+	assert_false(ctrd_cni_port_clash(&lo, 8080, &other));
+	assert_false(ctrd_cni_port_clash(&lo, 8080, &udp));
+	assert_false(ctrd_cni_port_clash(&lo, 8081, &any));
 	/* a port given that berth's other container has: refused before any bind */
 	cni_port want[1] = { { "127.0.0.1", 8080, 80, "tcp" } };
-	assert_code(cni_host_ports(want, 1, &any, 1, &err), BERTH_ECONFLICT, &err);
+	assert_code(ctrd_cni_host_ports(want, 1, &any, 1, &err), BERTH_ECONFLICT, &err);
 	assert_message_has(&err, "already allocated");
 	/* a port 0 gets one of the host's */
 	want[0].host_port = 0;
-	assert_ok(cni_host_ports(want, 1, &any, 1, &err), &err);
+	assert_ok(ctrd_cni_host_ports(want, 1, &any, 1, &err), &err);
 	assert_true(want[0].host_port > 0 && want[0].host_port != 8080);
 
 	cni_port q[1] = { { "", 4000, 80, "tcp" } };
 	cni_net net = { "10.213.0.9", 24, "10.213.0.1", "02:00:00:00:00:01", "veth1234", q, 1 };
-	assert_int_equal(cni_net_format(&text, &net), 0);
+	assert_int_equal(ctrd_cni_net_format(&text, &net), 0);
 	cni_net back = { 0 };
-	assert_ok(cni_net_parse(&back, text, strlen(text), &err), &err);
+	assert_ok(ctrd_cni_net_parse(&back, text, strlen(text), &err), &err);
 	assert_string_equal(back.ip, "10.213.0.9");
 	assert_int_equal(back.prefix, 24);
 	assert_string_equal(back.mac, "02:00:00:00:00:01");
 	assert_string_equal(back.host_if, "veth1234");
 	assert_int_equal(back.n_ports, 1);
 	assert_int_equal(back.ports[0].host_port, 4000);
-	cni_net_release(&back);
+	ctrd_cni_net_release(&back);
 	free(text);
-	assert_code(cni_net_parse(&back, "{}", 2, &err), BERTH_EPROTOCOL, &err);
+	assert_code(ctrd_cni_net_parse(&back, "{}", 2, &err), BERTH_EPROTOCOL, &err);
 
-	assert_int_equal(cni_hosts_with_ip(&text, "127.0.0.1\tlocalhost\n127.0.1.1\tweb\n10.0.0.1\tweb\n", "web",
-					   "10.213.0.9"), 0);
+	assert_int_equal(ctrd_cni_hosts_with_ip(&text, "127.0.0.1\tlocalhost\n127.0.1.1\tweb\n10.0.0.1\tweb\n", "web",
+						"10.213.0.9"), 0);
 	assert_string_equal(text, "127.0.0.1\tlocalhost\n10.213.0.9\tweb\n10.0.0.1\tweb\n");
 	free(text);
-	assert_int_equal(cni_hosts_with_ip(&text, "", "web", "10.213.0.9"), 0);
+	assert_int_equal(ctrd_cni_hosts_with_ip(&text, "", "web", "10.213.0.9"), 0);
 	assert_string_equal(text, "10.213.0.9\tweb\n");
 	free(text);
 	berth_spec_free(s);
@@ -508,7 +508,7 @@ static void test_refused(void **state)
 		assert_ok(r, &err);
 		ocispec_input in = input_for(NULL);
 		char *out = NULL;
-		assert_code(ocispec_build(&out, s, &in, &err), cases[i].code, &err);
+		assert_code(ctrd_ocispec_build(&out, s, &in, &err), cases[i].code, &err);
 		assert_message_has(&err, f);
 		assert_null(out);
 		berth_spec_free(s);
@@ -523,27 +523,27 @@ static void test_etc_files(void **state)
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(berth_spec_add_extra_host(s, "db", "10.0.0.5", &err), &err);
 	char *hosts = NULL, *resolv = NULL;
-	assert_ok(ocispec_hosts_file(&hosts, s, "box", "127.0.0.1 hosthost\n", &err), &err);
+	assert_ok(ctrd_ocispec_hosts_file(&hosts, s, "box", "127.0.0.1 hosthost\n", &err), &err);
 	assert_non_null(strstr(hosts, "127.0.0.1\tlocalhost\n"));
 	assert_non_null(strstr(hosts, "127.0.1.1\tbox\n"));
 	assert_non_null(strstr(hosts, "10.0.0.5\tdb\n"));
 	assert_null(strstr(hosts, "hosthost"));
 	free(hosts);
 	const char host_resolv[] = "search example.org\nnameserver 127.0.0.53\nnameserver 192.0.2.1\n";
-	assert_ok(ocispec_resolv_file(&resolv, s, host_resolv, &err), &err);
+	assert_ok(ctrd_ocispec_resolv_file(&resolv, s, host_resolv, &err), &err);
 	assert_string_equal(resolv, "search example.org\nnameserver 192.0.2.1\n");
 	free(resolv);
 	assert_ok(berth_spec_add_dns(s, "192.0.2.53", &err), &err);
-	assert_ok(ocispec_resolv_file(&resolv, s, host_resolv, &err), &err);
+	assert_ok(ctrd_ocispec_resolv_file(&resolv, s, host_resolv, &err), &err);
 	assert_string_equal(resolv, "search example.org\nnameserver 192.0.2.53\n");
 	free(resolv);
 	berth_spec_free(s);
 	s = new_spec();
 	assert_ok(berth_spec_set_network_mode(s, "host", &err), &err);
-	assert_ok(ocispec_hosts_file(&hosts, s, "box", "127.0.0.1 hosthost", &err), &err);
+	assert_ok(ctrd_ocispec_hosts_file(&hosts, s, "box", "127.0.0.1 hosthost", &err), &err);
 	assert_string_equal(hosts, "127.0.0.1 hosthost\n");
 	free(hosts);
-	assert_ok(ocispec_resolv_file(&resolv, s, host_resolv, &err), &err);
+	assert_ok(ctrd_ocispec_resolv_file(&resolv, s, host_resolv, &err), &err);
 	assert_string_equal(resolv, host_resolv);
 	free(resolv);
 	berth_spec_free(s);

@@ -2,7 +2,7 @@
  * (the seed corpus of fuzz/fuzz_tar.c): plain entries, GNU long names, pax
  * paths, ustar prefixes, and the malformed ones. */
 #include "../common/test.h"
-#include "lib/engines/containerd/tar.h"
+#include "lib/engines/containerd/ctrd_tar.h"
 #include "util/util.h"
 
 #include <errno.h>
@@ -23,7 +23,7 @@ static size_t read_all(tar_entry *e, size_t max, const char *name, int *last)
 	size_t len, n = 0, pos = 0;
 	char *data = corpus(name, &len);
 	int r;
-	while (n < max && (r = tar_next(&e[n], (const uint8_t *)data, len, &pos)) == 1)
+	while (n < max && (r = ctrd_tar_next(&e[n], (const uint8_t *)data, len, &pos)) == 1)
 		n++;
 	*last = r;
 	free(data);  /* entries point into data: callers only use names and sizes */
@@ -44,10 +44,10 @@ static void test_entries(void **state)
 	assert_int_equal(e[1].type, '5');
 	assert_string_equal(e[2].name, "dot/file"); /* "./" dropped */
 	assert_int_equal(e[2].size, 700);
-	assert_non_null(tar_find(e, 3, "./manifest.json"));
-	assert_non_null(tar_find(e, 3, "dot/file"));
-	assert_null(tar_find(e, 3, "dir")); /* not a regular file */
-	assert_null(tar_find(e, 3, "missing"));
+	assert_non_null(ctrd_tar_find(e, 3, "./manifest.json"));
+	assert_non_null(ctrd_tar_find(e, 3, "dot/file"));
+	assert_null(ctrd_tar_find(e, 3, "dir")); /* not a regular file */
+	assert_null(ctrd_tar_find(e, 3, "missing"));
 	assert_int_equal(read_all(e, 8, "empty", &last), 0);
 	assert_int_equal(last, 0);
 }
@@ -91,9 +91,9 @@ static void test_malformed(void **state)
 	}
 	/* a short tail that is not zeros, and an empty buffer */
 	size_t pos = 0;
-	assert_int_equal(tar_next(&e[0], (const uint8_t *)"abc", 3, &pos), -EINVAL);
+	assert_int_equal(ctrd_tar_next(&e[0], (const uint8_t *)"abc", 3, &pos), -EINVAL);
 	pos = 0;
-	assert_int_equal(tar_next(&e[0], (const uint8_t *)"", 0, &pos), 0);
+	assert_int_equal(ctrd_tar_next(&e[0], (const uint8_t *)"", 0, &pos), 0);
 }
 
 /* ---- the streamed reader and the writer ---- */
@@ -132,14 +132,14 @@ static void test_streamed_matches(void **state)
 		tar_header *h = malloc(sizeof *h);
 		tar_entry e;
 		int a, b;
-		while ((a = tar_next(&e, (const uint8_t *)data, len, &pos)) == 1) {
-			assert_int_equal(b = tar_reader_next(&r, h), 1);
+		while ((a = ctrd_tar_next(&e, (const uint8_t *)data, len, &pos)) == 1) {
+			assert_int_equal(b = ctrd_tar_reader_next(&r, h), 1);
 			assert_string_equal(h->name, e.name);
 			assert_int_equal(h->size, e.size);
 			char buf[1024];
 			size_t got = 0;
 			ssize_t k;
-			while ((k = tar_reader_data(&r, buf, sizeof buf)) > 0) {
+			while ((k = ctrd_tar_reader_data(&r, buf, sizeof buf)) > 0) {
 				assert_memory_equal(buf, e.data + got, (size_t)k);
 				got += (size_t)k;
 			}
@@ -147,7 +147,7 @@ static void test_streamed_matches(void **state)
 			assert_int_equal(got, e.size);
 		}
 		assert_int_equal(a, 0);
-		assert_int_equal(tar_reader_next(&r, h), 0);
+		assert_int_equal(ctrd_tar_reader_next(&r, h), 0);
 		free(h);
 		free(data);
 	}
@@ -157,22 +157,22 @@ static void test_streamed_matches(void **state)
 	mem_src m = { (const uint8_t *)data, len, 0, 512, -1 };
 	tar_reader r = { mem_read, &m, 0, 0 };
 	tar_header *h = malloc(sizeof *h);
-	assert_int_equal(tar_reader_next(&r, h), TAR_EMALFORMED);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), TAR_EMALFORMED);
 	free(data);
 	data = corpus("files", &len);
 	m = (mem_src){ (const uint8_t *)data, len, 0, 512, 600 };
 	r = (tar_reader){ mem_read, &m, 0, 0 };
-	assert_int_equal(tar_reader_next(&r, h), 1);
-	assert_int_equal(tar_reader_next(&r, h), BERTH_ECANCELLED);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), BERTH_ECANCELLED);
 	/* an archive cut inside an entry's data (dot/file's header ends at 2048) */
 	m = (mem_src){ (const uint8_t *)data, 2048, 0, 512, -1 };
 	r = (tar_reader){ mem_read, &m, 0, 0 };
-	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 1);
 	char buf[8];
-	assert_int_equal(tar_reader_data(&r, buf, 2), 2);
-	assert_int_equal(tar_reader_next(&r, h), 1);   /* "dir/" */
-	assert_int_equal(tar_reader_next(&r, h), 1);   /* "dot/file": 700 bytes, none there */
-	assert_int_equal(tar_reader_data(&r, buf, sizeof buf), TAR_EMALFORMED);
+	assert_int_equal(ctrd_tar_reader_data(&r, buf, 2), 2);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 1);   /* "dir/" */
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 1);   /* "dot/file": 700 bytes, none there */
+	assert_int_equal(ctrd_tar_reader_data(&r, buf, sizeof buf), TAR_EMALFORMED);
 	free(h);
 	free(data);
 }
@@ -187,35 +187,35 @@ static void test_streamed_records(void **state)
 	mem_src m = { (const uint8_t *)data, len, 0, 100, -1 };
 	tar_reader r = { mem_read, &m, 0, 0 };
 	tar_header *h = malloc(sizeof *h);
-	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 1);
 	assert_int_equal(strlen(h->name), 120);
 	assert_int_equal(h->type, '2');
 	assert_int_equal(strlen(h->link), 153);
 	assert_int_equal(h->uid, 50000000);
 	assert_int_equal(h->mtime, 1700000000);
-	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 1);
 	assert_string_equal(h->name, "dir/file");
 	assert_int_equal(h->mode, 04755);
 	assert_int_equal(h->uid, 3);
 	assert_int_equal(h->gid, 4);
 	char buf[16];
-	assert_int_equal(tar_reader_data(&r, buf, sizeof buf), 5);
+	assert_int_equal(ctrd_tar_reader_data(&r, buf, sizeof buf), 5);
 	assert_memory_equal(buf, "hello", 5);
-	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 1);
 	assert_int_equal(h->type, '6');
-	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 1);
 	assert_int_equal(h->type, '3');
 	assert_int_equal(h->devmajor, 1);
 	assert_int_equal(h->devminor, 3);
-	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 1);
 	assert_int_equal(h->type, '1');
 	assert_string_equal(h->link, "dir/file");
-	assert_int_equal(tar_reader_next(&r, h), 0);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 0);
 	free(data);
 	data = corpus("gnu-longlink", &len);
 	m = (mem_src){ (const uint8_t *)data, len, 0, 512, -1 };
 	r = (tar_reader){ mem_read, &m, 0, 0 };
-	assert_int_equal(tar_reader_next(&r, h), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, h), 1);
 	assert_string_equal(h->name, "g");
 	assert_int_equal(strlen(h->link), 200);
 	free(data);
@@ -234,16 +234,16 @@ static void test_write_read(void **state)
 	in->type = '5';
 	in->mode = 0755;
 	in->mtime = 1700000000;
-	int n = tar_header_write(buf, TAR_HEADER_MAX, in);
+	int n = ctrd_tar_header_write(buf, TAR_HEADER_MAX, in);
 	assert_int_equal(n, 512);
 	mem_src m = { buf, (size_t)n + 1024, 0, 100, -1 };
 	tar_reader r = { mem_read, &m, 0, 0 };
-	assert_int_equal(tar_reader_next(&r, out), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, out), 1);
 	assert_string_equal(out->name, "etc/");
 	assert_int_equal(out->type, '5');
 	assert_int_equal(out->mode, 0755);
 	assert_int_equal(out->mtime, 1700000000);
-	assert_int_equal(tar_reader_next(&r, out), 0);
+	assert_int_equal(ctrd_tar_reader_next(&r, out), 0);
 	/* long: a pax header first */
 	memset(in, 0, sizeof *in);
 	for (int i = 0; i < 300; i++)
@@ -257,11 +257,11 @@ static void test_write_read(void **state)
 	in->gid = 7;
 	in->size = 0;
 	in->mtime = 5;
-	n = tar_header_write(buf, TAR_HEADER_MAX, in);
+	n = ctrd_tar_header_write(buf, TAR_HEADER_MAX, in);
 	assert_true(n > 512 && n % 512 == 0);
 	m = (mem_src){ buf, (size_t)n + 1024, 0, 33, -1 };
 	r = (tar_reader){ mem_read, &m, 0, 0 };
-	assert_int_equal(tar_reader_next(&r, out), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, out), 1);
 	assert_string_equal(out->name, in->name);
 	assert_string_equal(out->link, in->link);
 	assert_int_equal(out->uid, 100000000);
@@ -273,13 +273,13 @@ static void test_write_read(void **state)
 	snprintf(in->name, sizeof in->name, "big");
 	in->type = '0';
 	in->size = 9ull << 30;
-	n = tar_header_write(buf, TAR_HEADER_MAX, in);
+	n = ctrd_tar_header_write(buf, TAR_HEADER_MAX, in);
 	m = (mem_src){ buf, (size_t)n, 0, 512, -1 };
 	r = (tar_reader){ mem_read, &m, 0, 0 };
-	assert_int_equal(tar_reader_next(&r, out), 1);
+	assert_int_equal(ctrd_tar_reader_next(&r, out), 1);
 	assert_int_equal(out->size, 9ull << 30);
 	/* a name beyond what a pax header in TAR_HEADER_MAX holds is refused */
-	assert_int_equal(tar_header_write(buf, 512, in), -ENAMETOOLONG);
+	assert_int_equal(ctrd_tar_header_write(buf, 512, in), -ENAMETOOLONG);
 	free(in);
 	free(out);
 	free(buf);

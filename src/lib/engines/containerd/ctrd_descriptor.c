@@ -1,7 +1,7 @@
 /* The containerd backend's descriptor: where containerd is looked for
  * (CONTAINERD_ADDRESS, the default socket), how an endpoint is recognised
  * (one gRPC call over h2c) and how a client is attached. */
-#include "containerd.h"
+#include "ctrd_containerd.h"
 #include "ctrd_probe.h"
 
 #include <stdio.h>

@@ -17,7 +17,7 @@
  * follower knows the output is complete.
  *
  * Pure: no I/O here. berth-logger writes the records, the containerd
- * backend reads them (logread.c). */
+ * backend reads them (ctrd_logread.c). */
 #ifndef BERTH_CTRD_LOGFMT_H
 #define BERTH_CTRD_LOGFMT_H
 
@@ -47,14 +47,14 @@ typedef struct logfmt_record {
 /* Write "<time> <stdout|stderr> <F|P> <data>\n" (or the end record for
  * LOGFMT_END) into out, which has room for LOGFMT_RECORD_MAX bytes; len is
  * at most LOGFMT_LINE_MAX and data holds no "\n". Returns the bytes written. */
-size_t logfmt_format(char *out, logfmt_kind kind, bool partial, int64_t time_ns, const char *data, size_t len);
+size_t ctrd_logfmt_format(char *out, logfmt_kind kind, bool partial, int64_t time_ns, const char *data, size_t len);
 
 /* Parse one line (without its "\n"). 0 with *out set (data points into
  * line), -1 when the line is not a record (to be skipped). */
-int logfmt_parse(logfmt_record *out, const char *line, size_t len);
+int ctrd_logfmt_parse(logfmt_record *out, const char *line, size_t len);
 
 /* Only the kind of a line, from its first bytes (at least 40 are enough):
  * LOGFMT_STDOUT/STDERR/END, or 0 when it is not a record. */
-int logfmt_peek_kind(const char *line, size_t len);
+int ctrd_logfmt_peek_kind(const char *line, size_t len);
 
 #endif

@@ -7,9 +7,9 @@
  * stats_cpu_against does for the other engines), and the network columns
  * come from the host's end of the bridge network's veth pair (0 with no
  * network or the host's: the host's counters are not the container's). */
-#include "stats.h"
-#include "containerd.h"
-#include "lifecycle.h"
+#include "ctrd_stats.h"
+#include "ctrd_containerd.h"
+#include "ctrd_lifecycle.h"
 #include "lib/kit/stream.h"
 
 #include <ctype.h>

@@ -1,4 +1,4 @@
-/* Exec in containerd tasks (exec.c): what the exec API's options become
+/* Exec in containerd tasks (ctrd_exec.c): what the exec API's options become
  * for this backend (the same fields as berth_exec_options). */
 #ifndef BERTH_CTRD_EXEC_H
 #define BERTH_CTRD_EXEC_H
@@ -41,6 +41,12 @@ int ctrd_exec_exit_code(int *out_code, struct berth_client *c, const char *exec_
  * its main process (exec_id NULL). */
 int ctrd_task_resize(struct berth_client *c, const char *id, const char *exec_id, unsigned rows, unsigned cols,
 		     berth_error *err);
+
+/* Run argv in container id as the readiness probes and health checks
+ * do: stdout and stderr together into output (its last 4 KiB); a
+ * command runc cannot start exits 126 or 127 as under a shell. */
+int ctrd_exec_probe(int *exit_code, sbuf *output, struct berth_client *c, const char *id, const strv *argv,
+		    int timeout_ms, berth_error *err);
 
 /* berth_exec_options -> ctrd_exec_args, then ctrd_exec_start (the exec_start op). */
 int ctrd_exec_start_op(berth_stream **out, char **out_exec_id, struct berth_client *c, const char *id,

@@ -1,5 +1,5 @@
-/* berth's containerd log records: see logfmt.h. */
-#include "logfmt.h"
+/* berth's containerd log records: see ctrd_logfmt.h. */
+#include "ctrd_logfmt.h"
 
 #include <string.h>
 #include <time.h>
@@ -12,7 +12,7 @@ static void put_digits(char *p, long long v, int n)
 		p[i] = (char)('0' + v % 10);
 }
 
-size_t logfmt_format(char *out, logfmt_kind kind, bool partial, int64_t time_ns, const char *data, size_t len)
+size_t ctrd_logfmt_format(char *out, logfmt_kind kind, bool partial, int64_t time_ns, const char *data, size_t len)
 {
 	if (time_ns < 0)
 		time_ns = 0;
@@ -73,7 +73,7 @@ static long long days_from_civil(long long y, long long m, long long d)
 	return era * 146097 + doe - 719468;
 }
 
-/* The fixed form logfmt_format() writes; other times are not records. */
+/* The fixed form ctrd_logfmt_format() writes; other times are not records. */
 static bool parse_time(const char *s, int64_t *out)
 {
 	long long y, mo, d, h, mi, se, ns;
@@ -87,7 +87,7 @@ static bool parse_time(const char *s, int64_t *out)
 	return true;
 }
 
-int logfmt_peek_kind(const char *line, size_t len)
+int ctrd_logfmt_peek_kind(const char *line, size_t len)
 {
 	if (len < LOGFMT_TIME_LEN + 8 || line[LOGFMT_TIME_LEN] != ' ')
 		return 0;
@@ -101,9 +101,9 @@ int logfmt_peek_kind(const char *line, size_t len)
 	return 0;
 }
 
-int logfmt_parse(logfmt_record *out, const char *line, size_t len)
+int ctrd_logfmt_parse(logfmt_record *out, const char *line, size_t len)
 {
-	int kind = logfmt_peek_kind(line, len);
+	int kind = ctrd_logfmt_peek_kind(line, len);
 	int64_t t;
 	if (!kind || !parse_time(line, &t) || memchr(line, '\n', len))
 		return -1;

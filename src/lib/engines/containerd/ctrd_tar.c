@@ -1,5 +1,5 @@
-/* The tar reader: see tar.h. */
-#include "tar.h"
+/* The tar reader: see ctrd_tar.h. */
+#include "ctrd_tar.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -142,7 +142,7 @@ static bool pax_path(char *out, const uint8_t *d, size_t n, bool *found)
 	return true;
 }
 
-int tar_next(tar_entry *e, const uint8_t *buf, size_t len, size_t *pos)
+int ctrd_tar_next(tar_entry *e, const uint8_t *buf, size_t len, size_t *pos)
 {
 	char long_name[TAR_NAME_MAX];
 	bool have_long = false;
@@ -192,7 +192,7 @@ int tar_next(tar_entry *e, const uint8_t *buf, size_t len, size_t *pos)
 	}
 }
 
-const tar_entry *tar_find(const tar_entry *entries, size_t n, const char *name)
+const tar_entry *ctrd_tar_find(const tar_entry *entries, size_t n, const char *name)
 {
 	while (name[0] == '.' && name[1] == '/')
 		name += 2;
@@ -293,7 +293,7 @@ static bool pax_rec(const char *key, size_t klen, const char *val, size_t vlen, 
 	return true;
 }
 
-int tar_reader_next(tar_reader *r, tar_header *h)
+int ctrd_tar_reader_next(tar_reader *r, tar_header *h)
 {
 	int rc = skip(r, r->left + r->pad);
 	if (rc < 0)
@@ -376,7 +376,7 @@ int tar_reader_next(tar_reader *r, tar_header *h)
 	}
 }
 
-ssize_t tar_reader_data(tar_reader *r, void *buf, size_t cap)
+ssize_t ctrd_tar_reader_data(tar_reader *r, void *buf, size_t cap)
 {
 	if (r->left == 0)
 		return 0;
@@ -458,7 +458,7 @@ static void fill_block(uint8_t *b, const char *name, const char *link, char type
 	b[155] = ' ';
 }
 
-int tar_header_write(uint8_t *out, size_t cap, const tar_header *h)
+int ctrd_tar_header_write(uint8_t *out, size_t cap, const tar_header *h)
 {
 	if (cap < TAR_HEADER_MAX)
 		return -ENAMETOOLONG;

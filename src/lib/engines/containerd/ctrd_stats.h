@@ -1,4 +1,4 @@
-/* containerd stats and top (stats.c): the pure parts, for the unit tests
+/* containerd stats and top (ctrd_stats.c): the pure parts, for the unit tests
  * and the fuzz target. No protobuf types here. */
 #ifndef BERTH_CTRD_STATS_H
 #define BERTH_CTRD_STATS_H
@@ -39,7 +39,7 @@ int ctrd_proc_stat_parse(ctrd_proc_stat *out, const char *text, size_t len);
 /* ps's TIME column: [DD-]HH:MM:SS of seconds. */
 void ctrd_ps_time(char out[32], uint64_t seconds);
 
-/* The backend's ops (stats.c). */
+/* The backend's ops (ctrd_stats.c). */
 struct berth_client;
 int ctrd_container_stats(berth_stats **out, struct berth_client *c, const char *id, berth_error *err);
 int ctrd_container_stats_stream(berth_stream **out, struct berth_client *c, const char *id, berth_error *err);

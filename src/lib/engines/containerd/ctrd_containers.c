@@ -4,8 +4,8 @@
  * task is "created" (or "exited" when the lifecycle recorded an exit),
  * CREATED / RUNNING / PAUSED / STOPPED map to created / running / paused /
  * exited with the exit code and time. */
-#include "containerd.h"
-#include "lifecycle.h"
+#include "ctrd_containerd.h"
+#include "ctrd_lifecycle.h"
 #include "lib/parse/ocispec.h"
 #include "lib/kit/stream.h"
 #include "lib/kit/watch.h"
@@ -22,51 +22,6 @@
 
 typedef Containerd__Services__Containers__V1__Container ctrd_container;
 typedef Containerd__V1__Types__Process ctrd_process;
-
-static berth_state state_of(Containerd__V1__Types__Status s)
-{
-	switch (s) {
-	case CONTAINERD__V1__TYPES__STATUS__CREATED: return BERTH_STATE_CREATED;
-	case CONTAINERD__V1__TYPES__STATUS__RUNNING: return BERTH_STATE_RUNNING;
-	case CONTAINERD__V1__TYPES__STATUS__PAUSED:
-	case CONTAINERD__V1__TYPES__STATUS__PAUSING: return BERTH_STATE_PAUSED;
-	case CONTAINERD__V1__TYPES__STATUS__STOPPED: return BERTH_STATE_EXITED;
-	default: return BERTH_STATE_UNKNOWN;
-	}
-}
-
-static void task_info_from(ctrd_task_info *out, const ctrd_process *p)
-{
-	*out = (ctrd_task_info){ .exists = true, .state = state_of(p->status), .pid = p->pid,
-				 .exit_status = p->exit_status };
-	if (out->state == BERTH_STATE_EXITED)
-		ctrd_time_format(out->exited_at, p->exited_at);
-	if (out->state != BERTH_STATE_RUNNING && out->state != BERTH_STATE_PAUSED)
-		out->pid = 0;
-}
-
-int ctrd_task_get(ctrd_task_info *out, berth_client *c, const char *id, berth_error *err)
-{
-	Containerd__Services__Tasks__V1__GetRequest req = CONTAINERD__SERVICES__TASKS__V1__GET_REQUEST__INIT;
-	req.container_id = (char *)id;
-	_cleanup_pb_ Containerd__Services__Tasks__V1__GetResponse *resp = NULL;
-	berth_error e = BERTH_ERROR_INIT;
-	int r = ctrd_call(&resp, c, "tasks.v1.Tasks/Get", &req.base,
-			  &containerd__services__tasks__v1__get_response__descriptor, 0, &e);
-	if (r == BERTH_ENOTFOUND) {
-		*out = (ctrd_task_info){ .state = BERTH_STATE_UNKNOWN };
-		return 0;
-	}
-	if (r < 0) {
-		if (err)
-			*err = e;
-		return r;
-	}
-	if (!resp->process)
-		return berth_fail(err, BERTH_EPROTOCOL, "%s: Tasks/Get %s: reply without a process", c->endpoint, id);
-	task_info_from(out, resp->process);
-	return 0;
-}
 
 /* The user's labels (berth's own bookkeeping ones left out). */
 static int user_labels(strv *keys, strv *values, const ctrd_container *k)
@@ -181,7 +136,7 @@ static berth_state listed_state(const ctrd_container *k, const ctrd_task_list_re
 	ctrd_task_info t = { 0 };
 	for (size_t j = 0; tl && j < tl->n_tasks; j++)
 		if (tl->tasks[j]->id && STREQ(tl->tasks[j]->id, k->id)) {
-			task_info_from(&t, tl->tasks[j]);
+			ctrd_task_info_from(&t, tl->tasks[j]);
 			break;
 		}
 	return effective_state(k, &t, code, finished);
@@ -488,6 +443,7 @@ int ctrd_container_remove(berth_client *c, const char *ref, bool force, bool vol
 			return r;
 		}
 	}
+	ctrd_net_down(c, id); /* the network namespace is a mount point in the state directory */
 	ctrd_state_dir_remove(c, id);
 	return 0;
 }

@@ -1,8 +1,8 @@
-/* berth's containerd log file as a stream: see logread.h. */
-#include "logread.h"
+/* berth's containerd log file as a stream: see ctrd_logread.h. */
+#include "ctrd_logread.h"
 
 #include "lib/kit/stream.h"
-#include "logfmt.h"
+#include "ctrd_logfmt.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -54,7 +54,7 @@ int64_t ctrd_log_tail_offset(int fd, int64_t size, long long tail, bool out, boo
 			if (line_start < line_end) {
 				char head[48];
 				ssize_t h = pread(fd, head, sizeof head, line_start);
-				int k = h > 0 ? logfmt_peek_kind(head, (size_t)h) : 0;
+				int k = h > 0 ? ctrd_logfmt_peek_kind(head, (size_t)h) : 0;
 				if ((k == LOGFMT_STDOUT && out) || (k == LOGFMT_STDERR && err))
 					if (++found == tail)
 						return line_start;
@@ -127,7 +127,7 @@ static int take(log_reader *r, berth_frame *f)
 			continue;
 		}
 		logfmt_record rec;
-		if (logfmt_parse(&rec, line, len) < 0)
+		if (ctrd_logfmt_parse(&rec, line, len) < 0)
 			continue;
 		if (rec.kind == LOGFMT_END) {
 			r->end_seen = true;

@@ -1,8 +1,9 @@
-/* specgen.c: the OCI runtime spec for containerd, made the way Docker makes it (its
+/* ctrd_specgen.c: the OCI runtime spec for containerd, made the way Docker makes it (its
  * default mounts, capabilities, masked paths and device rules), from the
- * image config and a berth_spec. Pure: see specgen.h. */
-#include "specgen.h"
-#include "cni.h"
+ * image config and a berth_spec. Pure: see ctrd_specgen.h. */
+#include "ctrd_specgen.h"
+#include "ctrd_json.h"
+#include "ctrd_cni.h"
 
 #include "util/sha256.h"
 
@@ -13,7 +14,6 @@
 #include "lib/parse/json_util.h"
 #include <stdio.h>
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 /* ---- the image config ------------------------------------------------------ */
 
@@ -26,7 +26,7 @@ static int dup_string(char **out, json_t *obj, const char *key)
 	return *out ? 0 : -ENOMEM;
 }
 
-void oci_image_config_release(oci_image_config *c)
+void ctrd_oci_image_config_release(oci_image_config *c)
 {
 	strv_release(&c->env);
 	strv_release(&c->entrypoint);
@@ -80,7 +80,7 @@ static int config_fields(oci_image_config *c, json_t *root)
 	return 0;
 }
 
-int oci_image_config_parse(oci_image_config *out, const char *json, size_t len, berth_error *err)
+int ctrd_oci_image_config_parse(oci_image_config *out, const char *json, size_t len, berth_error *err)
 {
 	*out = (oci_image_config){ 0 };
 	json_error_t jerr;
@@ -89,13 +89,13 @@ int oci_image_config_parse(oci_image_config *out, const char *json, size_t len, 
 		return berth_fail(err, BERTH_EPROTOCOL, "image config: not a JSON object (%.80s)",
 				  root ? "wrong type" : jerr.text);
 	if (config_fields(out, root) < 0) {
-		oci_image_config_release(out);
+		ctrd_oci_image_config_release(out);
 		return BERTH_NOMEM(err);
 	}
 	return 0;
 }
 
-int oci_chain_id(char out[72], const strv *diff_ids, berth_error *err)
+int ctrd_oci_chain_id(char out[72], const strv *diff_ids, berth_error *err)
 {
 	if (!diff_ids->len)
 		return berth_fail(err, BERTH_EINVAL, "image: the config lists no layers");
@@ -219,7 +219,7 @@ static void supplementary(oci_user *u, const char *name, size_t name_len, const 
 	}
 }
 
-int oci_user_resolve(oci_user *out, const char *user, const char *passwd, const char *group, berth_error *err)
+int ctrd_oci_user_resolve(oci_user *out, const char *user, const char *passwd, const char *group, berth_error *err)
 {
 	oci_user u = { 0 };
 	if (isempty(user)) {
@@ -269,19 +269,19 @@ static int unsupported(const char *field, const char *why, berth_error *err)
 	return berth_fail(err, BERTH_EUNSUPPORTED, "%s: %s on containerd", field, why);
 }
 
-bool ocispec_bridged(const berth_spec *s)
+bool ctrd_ocispec_bridged(const berth_spec *s)
 {
 	return !s->network_mode || STREQ(s->network_mode, "bridge") || STREQ(s->network_mode, "default");
 }
 
-int ocispec_check(const berth_spec *s, berth_error *err)
+int ctrd_ocispec_check(const berth_spec *s, berth_error *err)
 {
 	int r = spec_check(s, err);
 	if (r < 0)
 		return r;
-	if (!ocispec_bridged(s) && !STREQ(s->network_mode, "none") && !STREQ(s->network_mode, "host"))
+	if (!ctrd_ocispec_bridged(s) && !STREQ(s->network_mode, "none") && !STREQ(s->network_mode, "host"))
 		return unsupported("network", "only berth's bridge and the modes none and host exist", err);
-	if (s->n_ports && !ocispec_bridged(s))
+	if (s->n_ports && !ctrd_ocispec_bridged(s))
 		return unsupported("port", "published ports need the bridge network", err);
 	for (size_t i = 0; i < s->n_mounts; i++)
 		if (s->mounts[i].kind == SPEC_MOUNT_VOLUME)
@@ -303,7 +303,7 @@ int ocispec_check(const berth_spec *s, berth_error *err)
 		return unsupported("pid", "only the modes host and private exist", err);
 	if (s->ipc_mode && startswith(s->ipc_mode, "container:"))
 		return unsupported("ipc", "no joining another container's IPC namespace", err);
-	for (size_t i = 0; i < s->extra_hosts.len && !ocispec_bridged(s); i++)
+	for (size_t i = 0; i < s->extra_hosts.len && !ctrd_ocispec_bridged(s); i++)
 		if (endswith(s->extra_hosts.items[i], ":host-gateway"))
 			return unsupported("add-host", "host-gateway needs the bridge network", err);
 	for (size_t i = 0; i < s->security_opts.len; i++) {
@@ -510,7 +510,7 @@ static json_t *build_process(ob *b, const berth_spec *s, const ocispec_input *in
 	}
 	oci_user u;
 	const char *user = s->user ? s->user : img ? img->user : NULL;
-	if ((*r = oci_user_resolve(&u, user, in->passwd, in->group, err)) < 0)
+	if ((*r = ctrd_oci_user_resolve(&u, user, in->passwd, in->group, err)) < 0)
 		return NULL;
 
 	json_t *p = json_object();
@@ -758,7 +758,7 @@ static json_t *build_linux(ob *b, const berth_spec *s, const ocispec_input *in, 
 			continue;
 		json_t *one = json_object();
 		set(b, one, "type", json_string(kinds[i].type));
-		if (STREQ(kinds[i].type, "network") && in->netns && ocispec_bridged(s))
+		if (STREQ(kinds[i].type, "network") && in->netns && ctrd_ocispec_bridged(s))
 			set(b, one, "path", json_string(in->netns));
 		append(b, ns, one);
 	}
@@ -811,7 +811,7 @@ static json_t *build_linux(ob *b, const berth_spec *s, const ocispec_input *in, 
 
 /* ---- the whole spec -------------------------------------------------------------- */
 
-void ocispec_hostname(char out[72], const berth_spec *s, const ocispec_input *in)
+void ctrd_ocispec_hostname(char out[72], const berth_spec *s, const ocispec_input *in)
 {
 	const char *h = s->hostname;
 	if (!h && s->network_mode && STREQ(s->network_mode, "host") && !isempty(in->host_hostname))
@@ -843,7 +843,7 @@ static int unmark(char **text, size_t marks, berth_error *err)
 	return *text ? 0 : BERTH_NOMEM(err);
 }
 
-int ocispec_u64_mark(char **out, size_t *marks, const char *json, size_t len)
+int ctrd_ocispec_u64_mark(char **out, size_t *marks, const char *json, size_t len)
 {
 	_cleanup_sbuf_ sbuf t = SBUF_INIT;
 	size_t n = 0;
@@ -864,21 +864,21 @@ int ocispec_u64_mark(char **out, size_t *marks, const char *json, size_t len)
 	return 0;
 }
 
-int ocispec_u64_unmark(char **text, size_t marks, berth_error *err)
+int ctrd_ocispec_u64_unmark(char **text, size_t marks, berth_error *err)
 {
 	return unmark(text, marks, err);
 }
 
-int ocispec_build(char **out, const berth_spec *s, const ocispec_input *in, berth_error *err)
+int ctrd_ocispec_build(char **out, const berth_spec *s, const ocispec_input *in, berth_error *err)
 {
-	int r = ocispec_check(s, err);
+	int r = ctrd_ocispec_check(s, err);
 	if (r < 0)
 		return r;
 	if (s->n_devices && in->n_devices != s->n_devices)
 		return berth_fail(err, BERTH_EUNSUPPORTED, "device: the host's device nodes were not read");
 	bool host_net = s->network_mode && STREQ(s->network_mode, "host");
 	char hostname[72];
-	ocispec_hostname(hostname, s, in);
+	ctrd_ocispec_hostname(hostname, s, in);
 	ob b = { false, 0 };
 	_cleanup_json_ json_t *root = json_object();
 	set(&b, root, "ociVersion", json_string("1.0.2-dev"));
@@ -907,8 +907,8 @@ int ocispec_build(char **out, const berth_spec *s, const ocispec_input *in, bert
 
 /* ---- /etc files -------------------------------------------------------------------- */
 
-int ocispec_hosts_file(char **out, const berth_spec *s, const char *hostname, const char *host_hosts,
-		       berth_error *err)
+int ctrd_ocispec_hosts_file(char **out, const berth_spec *s, const char *hostname, const char *host_hosts,
+			    berth_error *err)
 {
 	_cleanup_sbuf_ sbuf t = SBUF_INIT;
 	int r;
@@ -934,7 +934,7 @@ int ocispec_hosts_file(char **out, const berth_spec *s, const char *hostname, co
 	return 0;
 }
 
-int ocispec_resolv_file(char **out, const berth_spec *s, const char *host_resolv, berth_error *err)
+int ctrd_ocispec_resolv_file(char **out, const berth_spec *s, const char *host_resolv, berth_error *err)
 {
 	_cleanup_sbuf_ sbuf t = SBUF_INIT;
 	bool host_net = s->network_mode && STREQ(s->network_mode, "host");

@@ -22,10 +22,10 @@ typedef struct tar_entry {
 /* The next entry at *pos (start at 0): 1 with *e filled and *pos moved
  * past it, 0 at the end of the archive, -EINVAL when it is malformed (bad
  * checksum, size beyond the end, a name longer than TAR_NAME_MAX). */
-int tar_next(tar_entry *e, const uint8_t *buf, size_t len, size_t *pos);
+int ctrd_tar_next(tar_entry *e, const uint8_t *buf, size_t len, size_t *pos);
 
 /* The regular file called name, or NULL. */
-const tar_entry *tar_find(const tar_entry *entries, size_t n, const char *name);
+const tar_entry *ctrd_tar_find(const tar_entry *entries, size_t n, const char *name);
 
 /* ---- streamed: one entry at a time, bounded memory ---------------------- */
 
@@ -57,10 +57,10 @@ typedef struct tar_reader {
  * skipping what is left of the current entry's data: 1, 0 at the end of
  * the archive, TAR_EMALFORMED, or the callback's error. */
 #define TAR_EMALFORMED (-100000)
-int tar_reader_next(tar_reader *r, tar_header *h);
+int ctrd_tar_reader_next(tar_reader *r, tar_header *h);
 /* The current entry's data: up to cap bytes, 0 at its end, TAR_EMALFORMED
  * when the archive ends inside it, or the callback's error. */
-ssize_t tar_reader_data(tar_reader *r, void *buf, size_t cap);
+ssize_t ctrd_tar_reader_data(tar_reader *r, void *buf, size_t cap);
 
 /* ---- writing -------------------------------------------------------------- */
 
@@ -69,6 +69,6 @@ ssize_t tar_reader_data(tar_reader *r, void *buf, size_t cap);
  * number is beyond ustar's octal fields. Returns the bytes written (a
  * multiple of 512), or -ENAMETOOLONG. */
 #define TAR_HEADER_MAX (3 * 512 + 2 * TAR_PATH_MAX + 256)
-int tar_header_write(uint8_t *out, size_t cap, const tar_header *h);
+int ctrd_tar_header_write(uint8_t *out, size_t cap, const tar_header *h);
 
 #endif

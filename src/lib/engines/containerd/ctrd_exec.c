@@ -9,9 +9,10 @@
  *
  * Exec ids handed out are "<container>/<exec>": exec_exit_code gets no
  * container id, and containerd needs one. */
-#include "exec.h"
-#include "lifecycle.h"
-#include "specgen.h"
+#include "ctrd_exec.h"
+#include "ctrd_json.h"
+#include "ctrd_lifecycle.h"
+#include "ctrd_specgen.h"
 
 #include "lib/kit/stream.h"
 
@@ -29,7 +30,6 @@
 #include "api_services_containers_v1_containers.pb-c.h"
 #include "api_services_tasks_v1_tasks.pb-c.h"
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
 #define PROCESS_TYPE_URL "types.containerd.io/opencontainers/runtime-spec/1/Process"
 #define EXEC_WAIT_MS 10000
 
@@ -96,7 +96,7 @@ static int process_spec(char **out, berth_client *c, const char *id, uint32_t pi
 		snprintf(path, sizeof path, "/proc/%u/root/etc/group", pid);
 		(void)read_file(path, 1 << 20, &group, &len);
 		oci_user u;
-		if ((r = oci_user_resolve(&u, a->user, passwd, group, err)) < 0)
+		if ((r = ctrd_oci_user_resolve(&u, a->user, passwd, group, err)) < 0)
 			return r;
 		json_t *ju = json_object();
 		json_object_set_new(ju, "uid", json_integer(u.uid));

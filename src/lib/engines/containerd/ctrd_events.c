@@ -9,9 +9,9 @@
  * the task kept, destroyed). The container record gives each event the
  * name, image and labels berth keeps on it; filters the event service
  * cannot express (labels, names, types, actions) are applied here. */
-#include "events.h"
-#include "containerd.h"
-#include "lifecycle.h"
+#include "ctrd_events.h"
+#include "ctrd_containerd.h"
+#include "ctrd_lifecycle.h"
 
 #include "lib/kit/watch.h"
 

@@ -7,9 +7,10 @@
  * no start time, no stop signal. The lifecycle keeps those in labels under
  * CTRD_LABEL_PREFIX on the container record (inspect and list read them),
  * and its files in a state directory per container (ctrd_state_dir). */
-#include "lifecycle.h"
-#include "specgen.h"
-#include "cni.h"
+#include "ctrd_lifecycle.h"
+#include "ctrd_json.h"
+#include "ctrd_specgen.h"
+#include "ctrd_cni.h"
 #include "lib/kit/spec_docker.h"
 
 #include "util/sha256.h"
@@ -34,7 +35,6 @@
 #include "api_services_leases_v1_leases.pb-c.h"
 #include "google_protobuf_field_mask.pb-c.h"
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 typedef Containerd__Services__Containers__V1__Container ctrd_container;
 typedef Containerd__Services__Containers__V1__Container__LabelsEntry ctrd_label_entry;
@@ -44,51 +44,9 @@ typedef Containerd__Services__Containers__V1__Container__LabelsEntry ctrd_label_
 #define DEFAULT_STOP_TIMEOUT 10
 #define KILL_WAIT_MS 30000
 
-/* ---- state directory and labels ----------------------------------------------- */
+/* ---- images --------------------------------------------------------------------- */
 
-int ctrd_state_dir(char *out, size_t size, const berth_client *c, const char *id)
-{
-	const char *root = getenv("BERTH_CONTAINERD_STATE_DIR");
-	int n = snprintf(out, size, "%s/%s/%s", isempty(root) ? "/run/berth/containerd" : root, strempty(c->ns), id);
-	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
-}
-
-int ctrd_log_path(char *out, size_t size, const berth_client *c, const char *id)
-{
-	char dir[3072];
-	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
-		return -ENAMETOOLONG;
-	int n = snprintf(out, size, "%s/container.log", dir);
-	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
-}
-
-void ctrd_state_dir_remove(const berth_client *c, const char *id)
-{
-	char dir[3072];
-	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
-		return;
-	ctrd_net_down(c, id); /* the network namespace is a mount point */
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return;
-	/* flat: berth writes no subdirectories */
-	static const char *const names[] = { OCISPEC_HOSTS, OCISPEC_HOSTNAME, OCISPEC_RESOLV, "container.log",
-					     "health.json", "health.json.tmp" };
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		unlinkat(fd, names[i], 0);
-	/* leftover exec FIFOs of a berth that died mid-exec */
-	int dup_fd = dup(fd);
-	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
-	for (struct dirent *e; d && (e = readdir(d));)
-		if (startswith(e->d_name, "exec-"))
-			unlinkat(fd, e->d_name, 0);
-	if (d)
-		closedir(d);
-	else if (dup_fd >= 0)
-		close(dup_fd);
-	close(fd);
-	rmdir(dir);
-}
+/* ---- the state directory ------------------------------------------------------------ */
 
 static int make_dirs(const char *path)
 {
@@ -104,188 +62,6 @@ static int make_dirs(const char *path)
 	}
 	return mkdir(buf, 0711) < 0 && errno != EEXIST ? -errno : 0;
 }
-
-int ctrd_write_file(const char *dir, const char *name, const char *text)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return -errno;
-	size_t len = strlen(text);
-	for (size_t off = 0; off < len;) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -errno;
-		off += (size_t)n;
-	}
-	return 0;
-}
-
-const char *ctrd_label(const ctrd_container *k, const char *key)
-{
-	for (size_t i = 0; i < k->n_labels; i++)
-		if (k->labels[i]->key && STREQ(k->labels[i]->key, key))
-			return k->labels[i]->value;
-	return NULL;
-}
-
-int ctrd_set_labels(berth_client *c, const char *id, const char *const *keys, const char *const *values, size_t n,
-		    berth_error *err)
-{
-	ctrd_label_entry entries[8], *ptrs[8];
-	char *paths[8];
-	char pathbuf[8][160];
-	if (n > ARRAY_SIZE(entries))
-		return berth_fail(err, BERTH_EINVAL, "too many labels at once");
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
-		entries[i] = (ctrd_label_entry)CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__LABELS_ENTRY__INIT;
-		entries[i].key = (char *)keys[i];
-		entries[i].value = (char *)strempty(values[i]);
-		snprintf(pathbuf[i], sizeof pathbuf[i], "labels.%s", keys[i]);
-		paths[i] = pathbuf[i];
-		if (!isempty(values[i]))
-			ptrs[m++] = &entries[i];
-	}
-	ctrd_container k = CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__INIT;
-	k.id = (char *)id;
-	k.labels = ptrs;
-	k.n_labels = m;
-	Google__Protobuf__FieldMask mask = GOOGLE__PROTOBUF__FIELD_MASK__INIT;
-	mask.paths = paths;
-	mask.n_paths = n;
-	Containerd__Services__Containers__V1__UpdateContainerRequest req =
-		CONTAINERD__SERVICES__CONTAINERS__V1__UPDATE_CONTAINER_REQUEST__INIT;
-	req.container = &k;
-	req.update_mask = &mask;
-	return ctrd_call(NULL, c, "containers.v1.Containers/Update", &req.base, NULL, 0, err);
-}
-
-int ctrd_get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,
-		       const char *id, berth_error *err)
-{
-	Containerd__Services__Containers__V1__GetContainerRequest req =
-		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
-	req.id = (char *)id;
-	int r = ctrd_call(out, c, "containers.v1.Containers/Get", &req.base,
-			  &containerd__services__containers__v1__get_container_response__descriptor, 0, err);
-	if (r == BERTH_ENOTFOUND)
-		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", id);
-	if (r == 0 && !(*out)->container) {
-		pb_freep(out);
-		*out = NULL;
-		return berth_fail(err, BERTH_EPROTOCOL, "Containers/Get %s: no container in the reply", id);
-	}
-	return r;
-}
-
-int ctrd_get_container_task(Containerd__Services__Containers__V1__GetContainerResponse **out, ctrd_task_info *t,
-			    berth_client *c, const char *id, berth_error *err)
-{
-	int r = ctrd_get_container(out, c, id, err);
-	if (r == 0 && (r = ctrd_task_get(t, c, id, err)) < 0) {
-		pb_freep(out);
-		*out = NULL;
-	}
-	return r;
-}
-
-void ctrd_now_rfc3339(char out[40])
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	Google__Protobuf__Timestamp t = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
-	t.seconds = ts.tv_sec;
-	t.nanos = (int32_t)ts.tv_nsec;
-	ctrd_time_format(out, &t);
-}
-
-/* ---- ids and names -------------------------------------------------------------- */
-
-const char *ctrd_name_of(const ctrd_container *k)
-{
-	const char *n = ctrd_label(k, CTRD_LABEL_NAME);
-	return !isempty(n) ? n : k->id;
-}
-
-static int list_containers(Containerd__Services__Containers__V1__ListContainersResponse **out, berth_client *c,
-			   const char *filter, berth_error *err)
-{
-	Containerd__Services__Containers__V1__ListContainersRequest req =
-		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
-	char *filters[] = { (char *)filter };
-	req.filters = filter ? filters : NULL;
-	req.n_filters = filter ? 1 : 0;
-	return ctrd_call(out, c, "containers.v1.Containers/List", &req.base,
-			 &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
-}
-
-/* The container named `name`: 1 with its id in out, 0 when none. */
-static int find_by_name(char *out, berth_client *c, const char *name, berth_error *err)
-{
-	char filter[400];
-	snprintf(filter, sizeof filter, "labels.\"%s\"==\"%s\"", CTRD_LABEL_NAME, name);
-	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
-	int r = list_containers(&l, c, filter, err);
-	if (r < 0)
-		return r;
-	if (!l->n_containers || !l->containers[0]->id)
-		return 0;
-	snprintf(out, 256, "%s", l->containers[0]->id);
-	return 1;
-}
-
-int ctrd_resolve(char *out, berth_client *c, const char *ref, berth_error *err)
-{
-	if (strlen(ref) > 200 || strchr(ref, '"') || strchr(ref, '\\'))
-		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %.200s", ref);
-	Containerd__Services__Containers__V1__GetContainerRequest req =
-		CONTAINERD__SERVICES__CONTAINERS__V1__GET_CONTAINER_REQUEST__INIT;
-	req.id = (char *)ref;
-	berth_error e = BERTH_ERROR_INIT;
-	int r = ctrd_call(NULL, c, "containers.v1.Containers/Get", &req.base, NULL, 0, &e);
-	if (r == 0) {
-		snprintf(out, 256, "%s", ref);
-		return 0;
-	}
-	if (r != BERTH_ENOTFOUND && r != BERTH_EINVAL) {
-		if (err)
-			*err = e;
-		return r;
-	}
-	if ((r = find_by_name(out, c, ref, err)) != 0)
-		return r < 0 ? r : 0;
-	/* a prefix of an id, as short ids are used */
-	bool hex = *ref != '\0';
-	for (const char *p = ref; *p && hex; p++)
-		hex = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
-	if (hex) {
-		_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
-		if ((r = list_containers(&l, c, NULL, err)) < 0)
-			return r;
-		const char *hit = NULL;
-		size_t n = strlen(ref);
-		for (size_t i = 0; i < l->n_containers; i++) {
-			const char *id = l->containers[i]->id;
-			if (!id || strncmp(id, ref, n) != 0)
-				continue;
-			if (hit)
-				return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0,
-						       "No such container: %s (more than one id starts with it)", ref);
-			hit = id;
-		}
-		if (hit) {
-			snprintf(out, 256, "%s", hit);
-			return 0;
-		}
-	}
-	return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0, "No such container: %s", ref);
-}
-
-/* ---- images --------------------------------------------------------------------- */
 
 /* ---- the image's /etc/passwd and /etc/group, from the snapshot's layers ------------ */
 
@@ -466,8 +242,8 @@ static int write_etc(const char *dir, const berth_spec *s, const char *hostname,
 	size_t len;
 	(void)read_file("/etc/hosts", 1 << 20, &host_hosts, &len);
 	(void)read_file("/etc/resolv.conf", 1 << 20, &host_resolv, &len);
-	if ((r = ocispec_hosts_file(&hosts, s, hostname, host_hosts, err)) < 0 ||
-	    (r = ocispec_resolv_file(&resolv, s, host_resolv, err)) < 0)
+	if ((r = ctrd_ocispec_hosts_file(&hosts, s, hostname, host_hosts, err)) < 0 ||
+	    (r = ctrd_ocispec_resolv_file(&resolv, s, host_resolv, err)) < 0)
 		return r;
 	_cleanup_free_ char *name_line = NULL;
 	if (asprintf(&name_line, "%s\n", hostname) < 0)
@@ -532,11 +308,13 @@ static void create_ctx_release(create_ctx *x, berth_client *c, bool failed)
 		remove_snapshot(c, x->id);
 	if (x->lease_made)
 		lease_delete(c, x->id); /* the container record holds the snapshot now */
-	if (failed && x->dir_made)
+	if (failed && x->dir_made) {
+		ctrd_net_down(c, x->id); /* its namespace is a mount point in the directory */
 		ctrd_state_dir_remove(c, x->id);
+	}
 	free(x->image_name);
 	pb_freep(&x->snap);
-	oci_image_config_release(&x->img);
+	ctrd_oci_image_config_release(&x->img);
 	free(x->passwd);
 	free(x->group);
 	free(x->spec_json);
@@ -581,7 +359,7 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 		r = label_add(&l, CTRD_LABEL_HEALTH, x->health);
 	if (r == 0 && s->name)
 		r = label_add(&l, CTRD_LABEL_NAME, s->name);
-	if (r == 0 && ocispec_bridged(s))
+	if (r == 0 && ctrd_ocispec_bridged(s))
 		r = label_add(&l, CTRD_LABEL_NETWORK, "bridge");
 	if (r == 0 && x->ports)
 		r = label_add(&l, CTRD_LABEL_PORTS, x->ports);
@@ -635,7 +413,7 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 {
 	/* the name must be free before anything is made under it */
 	char other[256];
-	int r = s->name ? find_by_name(other, c, s->name, err) : 0;
+	int r = s->name ? ctrd_find_by_name(other, c, s->name, err) : 0;
 	if (r < 0)
 		return r;
 	if (r > 0)
@@ -644,8 +422,8 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 				      other);
 	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
 	if ((r = ctrd_image_config(&cfg, &x->image_name, c, s->image, err)) < 0 ||
-	    (r = oci_image_config_parse(&x->img, cfg.data ? cfg.data : "", cfg.len, err)) < 0 ||
-	    (r = oci_chain_id(x->chain, &x->img.diff_ids, err)) < 0)
+	    (r = ctrd_oci_image_config_parse(&x->img, cfg.data ? cfg.data : "", cfg.len, err)) < 0 ||
+	    (r = ctrd_oci_chain_id(x->chain, &x->img.diff_ids, err)) < 0)
 		return r;
 	if ((r = lease_create(c, x->id, err)) < 0)
 		return r;
@@ -671,14 +449,14 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 	char netns[4096];
 	if (ctrd_netns_path(netns, sizeof netns, c, x->id) < 0)
 		return berth_fail(err, BERTH_EINVAL, "name: too long for berth's state directory");
-	if (s->n_ports && cni_ports_format(&x->ports, s->ports, s->n_ports) < 0)
+	if (s->n_ports && ctrd_cni_ports_format(&x->ports, s->ports, s->n_ports) < 0)
 		return berth_fail(err, BERTH_EINVAL, "port: a host address is too long");
 	ocispec_input in = { .id = x->id, .ns = c->ns, .state_dir = x->dir, .image = &x->img, .passwd = x->passwd,
 			     .group = x->group, .host_hostname = host, .nofile = default_nofile(),
 			     .cap_last = cap_last(), .devices = devices, .n_devices = s->n_devices, .netns = netns };
 	char hostname[72];
-	ocispec_hostname(hostname, s, &in);
-	if ((r = ocispec_build(&x->spec_json, s, &in, err)) < 0)
+	ctrd_ocispec_hostname(hostname, s, &in);
+	if ((r = ctrd_ocispec_build(&x->spec_json, s, &in, err)) < 0)
 		return r;
 	json_t *body = NULL;
 	if ((r = spec_docker_body(&body, s, c->owner, NULL, "", err)) < 0)
@@ -716,7 +494,7 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 
 int ctrd_container_create(char **out_id, berth_client *c, const berth_spec *s, berth_error *err)
 {
-	int r = ocispec_check(s, err);
+	int r = ctrd_ocispec_check(s, err);
 	if (r < 0)
 		return r;
 	create_ctx x = { .snapshot_made = false };
@@ -849,16 +627,6 @@ static int task_finish(berth_client *c, const char *id, uint32_t status, berth_e
 		ctrd_time_format(at, d->exited_at);
 	r = ctrd_set_labels(c, id, keys, values, ARRAY_SIZE(keys), err);
 	return r == BERTH_ENOTFOUND ? 0 : r;
-}
-
-int ctrd_mounts_of(Containerd__Services__Snapshots__V1__MountsResponse **out, berth_client *c,
-		   const ctrd_container *k, berth_error *err)
-{
-	Containerd__Services__Snapshots__V1__MountsRequest req = CONTAINERD__SERVICES__SNAPSHOTS__V1__MOUNTS_REQUEST__INIT;
-	req.snapshotter = isempty(k->snapshotter) ? (char *)CTRD_SNAPSHOTTER : k->snapshotter;
-	req.key = k->snapshot_key;
-	return ctrd_call(out, c, "snapshots.v1.Snapshots/Mounts", &req.base,
-			 &containerd__services__snapshots__v1__mounts_response__descriptor, 0, err);
 }
 
 int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
@@ -1077,7 +845,7 @@ int ctrd_container_update(berth_client *c, const char *ref, const berth_update_o
 		return berth_fail(err, BERTH_EENGINE, "container %s has no runtime spec", id);
 	_cleanup_free_ char *marked = NULL;
 	size_t marks = 0;
-	if (ocispec_u64_mark(&marked, &marks, (const char *)k->spec->value.data, k->spec->value.len) < 0)
+	if (ctrd_ocispec_u64_mark(&marked, &marks, (const char *)k->spec->value.data, k->spec->value.len) < 0)
 		return BERTH_NOMEM(err);
 	_cleanup_json_ json_t *spec = json_loads(marked, 0, NULL);
 	if (!json_is_object(spec))
@@ -1109,7 +877,7 @@ int ctrd_container_update(berth_client *c, const char *ref, const berth_update_o
 	_cleanup_free_ char *spec_text = json_dumps(spec, JSON_COMPACT);
 	if (!res_text || !spec_text)
 		return BERTH_NOMEM(err);
-	if ((r = ocispec_u64_unmark(&spec_text, marks, err)) < 0)
+	if ((r = ctrd_ocispec_u64_unmark(&spec_text, marks, err)) < 0)
 		return r;
 	ctrd_task_info t;
 	if ((r = ctrd_task_get(&t, c, id, err)) < 0)
@@ -1267,7 +1035,7 @@ int ctrd_container_rename(berth_client *c, const char *ref, const char *new_name
 {
 	RESOLVE(c, ref, err);
 	char other[256];
-	int r = find_by_name(other, c, new_name, err);
+	int r = ctrd_find_by_name(other, c, new_name, err);
 	if (r < 0)
 		return r;
 	if (r > 0 && !STREQ(other, id))

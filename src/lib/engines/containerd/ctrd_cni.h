@@ -1,4 +1,4 @@
-/* cni.c: the default (bridge) network of containerd containers, made the
+/* ctrd_cni.c: the default (bridge) network of containerd containers, made the
  * way nerdctl makes it: berth runs the CNI plugins itself (no CNI library
  * exists in C) on a network namespace it bind-mounts into the container's
  * state directory.
@@ -8,9 +8,9 @@
  * published ports, as runtimeConfig.portMappings) and firewall, run in
  * that order for ADD and in the reverse order for DEL.
  *
- * The first half (cniconf.c) is pure: plugin configurations built, plugin
+ * The first half (ctrd_cniconf.c) is pure: plugin configurations built, plugin
  * results, errors and berth's records parsed, bytes in and models out (a
- * fuzz target reads them). The second half (cni.c) forks and executes. */
+ * fuzz target reads them). The second half (ctrd_cni.c) forks and executes. */
 #ifndef BERTH_CTRD_CNI_H
 #define BERTH_CTRD_CNI_H
 
@@ -34,7 +34,7 @@
 /* The plugins of the network, in ADD order. */
 #define CNI_N_PLUGINS 3
 #define CNI_PORTMAP 1              /* its index: skipped without published ports */
-const char *cni_plugin_type(size_t i);
+const char *ctrd_cni_plugin_type(size_t i);
 
 /* A published port as portmap reads it (runtimeConfig.portMappings). */
 typedef struct cni_port {
@@ -55,74 +55,74 @@ typedef struct cni_net {
 	size_t n_ports;
 } cni_net;
 
-void cni_net_release(cni_net *n);
+void ctrd_cni_net_release(cni_net *n);
 
 /* The configuration plugin i reads on stdin: the network's name and
  * version, the plugin's fields, prevResult (a plugin's result JSON, NULL
  * for the first) and, for portmap, runtimeConfig.portMappings.
  * 0; BERTH_EPROTOCOL (prev_result is not JSON); BERTH_ENOMEM. */
-int cni_plugin_conf(char **out, size_t i, const char *prev_result, const cni_port *ports, size_t n_ports,
-		    berth_error *err);
+int ctrd_cni_plugin_conf(char **out, size_t i, const char *prev_result, const cni_port *ports, size_t n_ports,
+			 berth_error *err);
 
 /* A plugin's ADD result: the address on CNI_IFNAME (in the container's
  * namespace), its gateway and the interface's MAC. ports are not touched.
  * 0; BERTH_EPROTOCOL (not a result, no IPv4 address). */
-int cni_result_parse(cni_net *out, const char *json, size_t len, berth_error *err);
+int ctrd_cni_result_parse(cni_net *out, const char *json, size_t len, berth_error *err);
 
 /* A plugin's error reply ({"code": N, "msg": ..., "details": ...}) as one
  * line in out; the code, or -1 when the bytes are no CNI error. */
-int cni_error_text(char *out, size_t size, const char *json, size_t len);
+int ctrd_cni_error_text(char *out, size_t size, const char *json, size_t len);
 
 /* The published ports as berth keeps them (a JSON array in portmap's
  * shape): format from the spec, parse back. Parse: 0; BERTH_EPROTOCOL;
  * BERTH_ENOMEM. An empty or NULL text is no ports. */
-int cni_ports_format(char **out, const spec_port *ports, size_t n);
-int cni_ports_parse(cni_port **out, size_t *n, const char *text, size_t len, berth_error *err);
+int ctrd_cni_ports_format(char **out, const spec_port *ports, size_t n);
+int ctrd_cni_ports_parse(cni_port **out, size_t *n, const char *text, size_t len, berth_error *err);
 
 /* berth's record of a container's network (its state directory's
  * network.json): the address, gateway, MAC and the ports as published. */
-int cni_net_format(char **out, const cni_net *n);
-int cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *err);
+int ctrd_cni_net_format(char **out, const cni_net *n);
+int ctrd_cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *err);
 
 /* The container's /etc/hosts with its own name on its address: the first
  * line naming hostname gets ip as its address. *out is malloc'd. */
-int cni_hosts_with_ip(char **out, const char *hosts, const char *hostname, const char *ip);
+int ctrd_cni_hosts_with_ip(char **out, const char *hosts, const char *hostname, const char *ip);
 
-/* ---- cni.c: processes and namespaces ---- */
+/* ---- ctrd_cni.c: processes and namespaces ---- */
 
 /* A new network namespace bind-mounted on path (created), loopback up.
  * 0; BERTH_EENGINE naming the step that failed. */
-int cni_netns_create(const char *path, berth_error *err);
+int ctrd_cni_netns_create(const char *path, berth_error *err);
 /* Unmount and unlink it; a missing one is fine. */
-void cni_netns_remove(const char *path);
+void ctrd_cni_netns_remove(const char *path);
 
 /* Whether port p with host port `port` and port q would take the same
  * host port: same protocol and port, addresses equal or either all
  * addresses. */
-bool cni_port_clash(const cni_port *p, int port, const cni_port *q);
+bool ctrd_cni_port_clash(const cni_port *p, int port, const cni_port *q);
 
 /* Settle the host ports: a port given must be free (no socket of the host
  * on it, not in taken: berth's other containers, whose DNAT rules bind
  * nothing), a port 0 gets a free one that is in neither.
  * 0; BERTH_ECONFLICT ("port is already allocated", as Docker says);
  * BERTH_EINVAL (a host address that is no IP address); BERTH_EENGINE. */
-int cni_host_ports(cni_port *ports, size_t n, const cni_port *taken, size_t n_taken, berth_error *err);
+int ctrd_cni_host_ports(cni_port *ports, size_t n, const cni_port *taken, size_t n_taken, berth_error *err);
 
 /* ADD the container to the network: each plugin in order, the previous
  * one's result given to the next (host ports settled before: see
- * cni_host_ports). On failure what was added is deleted again.
+ * ctrd_cni_host_ports). On failure what was added is deleted again.
  * out->ports takes the ports (with their host ports), *result the last
  * plugin's result (DEL needs it).
  * 0; BERTH_EENGINE (a plugin failed: its message); BERTH_EUNAVAILABLE (no
  * plugins in CNI_PLUGIN_DIR); BERTH_ETIMEDOUT; BERTH_ENOMEM. */
-int cni_add(cni_net *out, char **result, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
-	    berth_error *err);
+int ctrd_cni_add(cni_net *out, char **result, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
+		 berth_error *err);
 /* DEL: each plugin in reverse order with the same configuration and the
  * ADD's result as prevResult (result: NULL when there is none; firewall
  * then finds nothing of the container's to remove); what is gone already
  * is fine. Runs every plugin even when one fails; the first error is
  * returned. */
-int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, const char *result,
-	    berth_error *err);
+int ctrd_cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, const char *result,
+		 berth_error *err);
 
 #endif

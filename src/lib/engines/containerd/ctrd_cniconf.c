@@ -1,22 +1,22 @@
-/* cniconf.c: the pure half of the CNI network (see cni.h): plugin
+/* ctrd_cniconf.c: the pure half of the CNI network (see ctrd_cni.h): plugin
  * configurations out, plugin results, errors and berth's records in. No
  * I/O. */
-#include "cni.h"
+#include "ctrd_cni.h"
+#include "ctrd_json.h"
 
 #include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 static const char *const plugin_types[CNI_N_PLUGINS] = { "bridge", "portmap", "firewall" };
 
-const char *cni_plugin_type(size_t i)
+const char *ctrd_cni_plugin_type(size_t i)
 {
 	return i < CNI_N_PLUGINS ? plugin_types[i] : NULL;
 }
 
-void cni_net_release(cni_net *n)
+void ctrd_cni_net_release(cni_net *n)
 {
 	free(n->ports);
 	*n = (cni_net){ 0 };
@@ -61,8 +61,8 @@ static json_t *plugin_json(size_t i)
 	}
 }
 
-int cni_plugin_conf(char **out, size_t i, const char *prev_result, const cni_port *ports, size_t n_ports,
-		    berth_error *err)
+int ctrd_cni_plugin_conf(char **out, size_t i, const char *prev_result, const cni_port *ports, size_t n_ports,
+			 berth_error *err)
 {
 	_cleanup_json_ json_t *prev = NULL;
 	if (prev_result) {
@@ -70,7 +70,7 @@ int cni_plugin_conf(char **out, size_t i, const char *prev_result, const cni_por
 		prev = json_loads(prev_result, JSON_REJECT_DUPLICATES, &jerr);
 		if (!json_is_object(prev))
 			return berth_fail(err, BERTH_EPROTOCOL, "CNI %s: the previous plugin's result is no JSON object",
-					  strempty(cni_plugin_type(i)));
+					  strempty(ctrd_cni_plugin_type(i)));
 	}
 	_cleanup_json_ json_t *conf = plugin_json(i);
 	if (!conf || json_object_set_new(conf, "cniVersion", json_string(CNI_VERSION)) < 0 ||
@@ -109,7 +109,7 @@ static bool if_name_ok(const char *s)
 	return true;
 }
 
-int cni_result_parse(cni_net *out, const char *json, size_t len, berth_error *err)
+int ctrd_cni_result_parse(cni_net *out, const char *json, size_t len, berth_error *err)
 {
 	json_error_t jerr;
 	_cleanup_json_ json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -168,7 +168,7 @@ int cni_result_parse(cni_net *out, const char *json, size_t len, berth_error *er
 	return berth_fail(err, BERTH_EPROTOCOL, "CNI result: no IPv4 address");
 }
 
-int cni_error_text(char *out, size_t size, const char *json, size_t len)
+int ctrd_cni_error_text(char *out, size_t size, const char *json, size_t len)
 {
 	json_error_t jerr;
 	_cleanup_json_ json_t *root = json_loadb(json, len, 0, &jerr);
@@ -182,7 +182,7 @@ int cni_error_text(char *out, size_t size, const char *json, size_t len)
 	return (int)json_integer_value(code);
 }
 
-int cni_ports_format(char **out, const spec_port *ports, size_t n)
+int ctrd_cni_ports_format(char **out, const spec_port *ports, size_t n)
 {
 	cni_port p[n ? n : 1];
 	for (size_t i = 0; i < n; i++) {
@@ -227,7 +227,7 @@ static int ports_from(cni_port **out, size_t *n, json_t *a, berth_error *err)
 	return 0;
 }
 
-int cni_ports_parse(cni_port **out, size_t *n, const char *text, size_t len, berth_error *err)
+int ctrd_cni_ports_parse(cni_port **out, size_t *n, const char *text, size_t len, berth_error *err)
 {
 	if (!text || !len) {
 		*out = NULL;
@@ -239,7 +239,7 @@ int cni_ports_parse(cni_port **out, size_t *n, const char *text, size_t len, ber
 	return ports_from(out, n, a, err);
 }
 
-int cni_net_format(char **out, const cni_net *n)
+int ctrd_cni_net_format(char **out, const cni_net *n)
 {
 	json_t *pm = ports_json(n->ports, n->n_ports);
 	_cleanup_json_ json_t *o = pm ? json_pack("{s:s,s:i,s:s,s:s,s:s,s:o}", "ip", n->ip, "prefix", n->prefix,
@@ -253,7 +253,7 @@ int cni_net_format(char **out, const cni_net *n)
 	return 0;
 }
 
-int cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *err)
+int ctrd_cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *err)
 {
 	json_error_t jerr;
 	_cleanup_json_ json_t *o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -275,7 +275,7 @@ int cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *err)
 	return 0;
 }
 
-int cni_hosts_with_ip(char **out, const char *hosts, const char *hostname, const char *ip)
+int ctrd_cni_hosts_with_ip(char **out, const char *hosts, const char *hostname, const char *ip)
 {
 	_cleanup_sbuf_ sbuf t = SBUF_INIT;
 	bool done = false;
@@ -303,7 +303,7 @@ int cni_hosts_with_ip(char **out, const char *hosts, const char *hostname, const
 	return 0;
 }
 
-bool cni_port_clash(const cni_port *p, int port, const cni_port *q)
+bool ctrd_cni_port_clash(const cni_port *p, int port, const cni_port *q)
 {
 	if (port != q->host_port || !STREQ(p->proto, q->proto))
 		return false;

@@ -1,4 +1,4 @@
-/* Reading berth's containerd log file (logfmt.h) as a berth_stream of
+/* Reading berth's containerd log file (ctrd_logfmt.h) as a berth_stream of
  * byte frames, with tail, since / until, channel selection, timestamps and
  * follow. Memory stays bounded: the file is read a block at a time, only
  * when the caller asks for the next frame. */

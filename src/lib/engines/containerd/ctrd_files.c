@@ -1,4 +1,4 @@
-/* A container's files on containerd: see files.h.
+/* A container's files on containerd: see ctrd_files.h.
  *
  * Where the files are: a container with a task (created, running or
  * paused) through its init process's root, /proc/<pid>/root, which shows
@@ -16,10 +16,10 @@
  * and work directories: starting the container during that call mounts
  * them a second time, which overlayfs allows but does not make safe. The
  * call is short and berth does not lock against it. */
-#include "files.h"
-#include "containerd.h"
-#include "lifecycle.h"
-#include "tar.h"
+#include "ctrd_files.h"
+#include "ctrd_containerd.h"
+#include "ctrd_lifecycle.h"
+#include "ctrd_tar.h"
 #include "lib/kit/stream.h"
 
 #include <dirent.h>
@@ -535,7 +535,7 @@ static int arc_entry(arc_stream *x, int opened, int at, const char *rel, const s
 		if (now.st_ino != st->st_ino || now.st_dev != st->st_dev)
 			return 0; /* replaced meanwhile */
 	}
-	int n = tar_header_write(x->buf, sizeof x->buf, &h);
+	int n = ctrd_tar_header_write(x->buf, sizeof x->buf, &h);
 	if (n < 0)
 		return n;
 	if (S_ISDIR(st->st_mode)) {
@@ -776,7 +776,7 @@ static int entry_rel(sbuf *out, const char *name)
 static int copy_data(put_ctx *x, tar_reader *tr, int fd, berth_error *err)
 {
 	for (;;) {
-		ssize_t n = tar_reader_data(tr, x->buf, sizeof x->buf);
+		ssize_t n = ctrd_tar_reader_data(tr, x->buf, sizeof x->buf);
 		if (n == 0)
 			return 0;
 		if (n == TAR_EMALFORMED)
@@ -930,7 +930,7 @@ int ctrd_container_put_archive(berth_client *c, const char *ref, const char *des
 	if (r == 0 && !h)
 		r = BERTH_NOMEM(err);
 	while (r == 0) {
-		int k = tar_reader_next(&tr, h);
+		int k = ctrd_tar_reader_next(&tr, h);
 		if (k == 0)
 			break;
 		if (k == TAR_EMALFORMED)

@@ -1,10 +1,10 @@
-/* cni.c: the processes and namespaces of the bridge network (see cni.h):
+/* ctrd_cni.c: the processes and namespaces of the bridge network (see ctrd_cni.h):
  * a network namespace per task, the CNI plugins executed per the CNI
  * specification (the command and container in the environment, the
  * configuration on stdin, the result or an error on stdout), and the
- * lifecycle's hooks (ctrd_net_up / ctrd_net_down in lifecycle.h). */
-#include "cni.h"
-#include "lifecycle.h"
+ * lifecycle's hooks (ctrd_net_up / ctrd_net_down in ctrd_lifecycle.h). */
+#include "ctrd_cni.h"
+#include "ctrd_lifecycle.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -31,7 +31,7 @@
 
 /* ---- the namespace ------------------------------------------------------------- */
 
-/* The child of cni_netns_create: between fork and _exit only system
+/* The child of ctrd_cni_netns_create: between fork and _exit only system
  * calls (the library may have other threads, holding locks). */
 static _Noreturn void netns_child(const char *path)
 {
@@ -51,11 +51,11 @@ static _Noreturn void netns_child(const char *path)
 	_exit(0);
 }
 
-int cni_netns_create(const char *path, berth_error *err)
+int ctrd_cni_netns_create(const char *path, berth_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
 	if (fd < 0 && errno == EEXIST) {
-		cni_netns_remove(path); /* a leftover of a berth that died */
+		ctrd_cni_netns_remove(path); /* a leftover of a berth that died */
 		fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
 	}
 	if (fd < 0)
@@ -74,14 +74,14 @@ int cni_netns_create(const char *path, berth_error *err)
 		;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		cni_netns_remove(path);
+		ctrd_cni_netns_remove(path);
 		return berth_fail(err, BERTH_EENGINE, "network namespace %s: %s failed", path,
 				  code == 10 ? "unshare" : code == 11 ? "bringing up lo" : code == 12 ? "the bind mount" : "the child");
 	}
 	return 0;
 }
 
-void cni_netns_remove(const char *path)
+void ctrd_cni_netns_remove(const char *path)
 {
 	while (umount2(path, MNT_DETACH) == 0)
 		;
@@ -165,7 +165,7 @@ static int exchange(sbuf *out, int fd_in, int fd_out, const char *text, int64_t 
 static int run_plugin(sbuf *out, const char *cmd, size_t i, const char *id, const char *netns, const char *conf,
 		      berth_error *err)
 {
-	const char *type = cni_plugin_type(i);
+	const char *type = ctrd_cni_plugin_type(i);
 	char exe[256];
 	snprintf(exe, sizeof exe, "%s/%s", CNI_PLUGIN_DIR, type);
 	if (access(exe, X_OK) < 0)
@@ -220,7 +220,7 @@ static int run_plugin(sbuf *out, const char *cmd, size_t i, const char *id, cons
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	char msg[512];
-	int code = cni_error_text(msg, sizeof msg, out->data ? out->data : "", out->len);
+	int code = ctrd_cni_error_text(msg, sizeof msg, out->data ? out->data : "", out->len);
 	if (code < 0)
 		return berth_fail(err, BERTH_EENGINE, "CNI %s %s failed (status %d) without an error reply", type, cmd,
 				  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -265,12 +265,12 @@ static int bind_port(const cni_port *p, int port, int *got)
 static bool clashes(const cni_port *p, int port, const cni_port *taken, size_t n_taken)
 {
 	for (size_t k = 0; k < n_taken; k++)
-		if (cni_port_clash(p, port, &taken[k]))
+		if (ctrd_cni_port_clash(p, port, &taken[k]))
 			return true;
 	return false;
 }
 
-int cni_host_ports(cni_port *ports, size_t n, const cni_port *taken, size_t n_taken, berth_error *err)
+int ctrd_cni_host_ports(cni_port *ports, size_t n, const cni_port *taken, size_t n_taken, berth_error *err)
 {
 	/* sockets kept open until every port is settled, so two of them never
 	 * get the same one */
@@ -309,8 +309,8 @@ int cni_host_ports(cni_port *ports, size_t n, const cni_port *taken, size_t n_ta
 	return r;
 }
 
-int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, const char *result,
-	    berth_error *err)
+int ctrd_cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, const char *result,
+		 berth_error *err)
 {
 	int first = 0;
 	for (size_t k = CNI_N_PLUGINS; k-- > 0;) {
@@ -319,7 +319,7 @@ int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_p
 		_cleanup_free_ char *conf = NULL;
 		_cleanup_sbuf_ sbuf out = SBUF_INIT;
 		berth_error e = BERTH_ERROR_INIT;
-		int r = cni_plugin_conf(&conf, k, result, ports, n_ports, &e);
+		int r = ctrd_cni_plugin_conf(&conf, k, result, ports, n_ports, &e);
 		if (r == 0)
 			r = run_plugin(&out, "DEL", k, id, netns, conf, &e);
 		if (r < 0 && first == 0) {
@@ -331,8 +331,8 @@ int cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_p
 	return first;
 }
 
-int cni_add(cni_net *out, char **result, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
-	    berth_error *err)
+int ctrd_cni_add(cni_net *out, char **result, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
+		 berth_error *err)
 {
 	_cleanup_free_ cni_port *p = calloc(n_ports ? n_ports : 1, sizeof *p);
 	if (!p)
@@ -346,7 +346,7 @@ int cni_add(cni_net *out, char **result, const char *id, const char *netns, cons
 			continue; /* nothing to map: one process (and its iptables runs) less each way */
 		_cleanup_free_ char *conf = NULL;
 		_cleanup_sbuf_ sbuf res = SBUF_INIT;
-		if ((r = cni_plugin_conf(&conf, i, prev, p, n_ports, err)) < 0 ||
+		if ((r = ctrd_cni_plugin_conf(&conf, i, prev, p, n_ports, err)) < 0 ||
 		    (r = run_plugin(&res, "ADD", i, id, netns, conf, err)) < 0)
 			break;
 		free(prev);
@@ -357,9 +357,9 @@ int cni_add(cni_net *out, char **result, const char *id, const char *netns, cons
 	}
 	cni_net n = { 0 };
 	if (r == 0)
-		r = cni_result_parse(&n, prev, strlen(prev), err);
+		r = ctrd_cni_result_parse(&n, prev, strlen(prev), err);
 	if (r < 0) {
-		cni_del(id, netns, p, n_ports, prev, NULL);
+		ctrd_cni_del(id, netns, p, n_ports, prev, NULL);
 		return r;
 	}
 	n.ports = TAKE_PTR(p);
@@ -405,7 +405,7 @@ static int hosts_update(const berth_client *c, const char *id, const char *ip)
 	name[strcspn(name, "\n")] = '\0';
 	if (!*name)
 		return 0;
-	if (cni_hosts_with_ip(&updated, text, name, ip) < 0)
+	if (ctrd_cni_hosts_with_ip(&updated, text, name, ip) < 0)
 		return -ENOMEM;
 	return write_state(c, id, "hosts", updated);
 }
@@ -436,7 +436,7 @@ static int ports_taken(cni_port **out, size_t *n, const berth_client *c, const c
 		size_t len;
 		cni_net net = { 0 };
 		if (strstr(g.gl_pathv[i], id) || read_file(g.gl_pathv[i], 1 << 20, &text, &len) < 0 ||
-		    cni_net_parse(&net, text, len, NULL) < 0)
+		    ctrd_cni_net_parse(&net, text, len, NULL) < 0)
 			continue;
 		cni_port *grown = net.n_ports ? realloc(*out, (*n + net.n_ports) * sizeof **out) : *out;
 		if (!grown)
@@ -446,7 +446,7 @@ static int ports_taken(cni_port **out, size_t *n, const berth_client *c, const c
 			*out = grown;
 			*n += net.n_ports;
 		}
-		cni_net_release(&net);
+		ctrd_cni_net_release(&net);
 	}
 	globfree(&g);
 	return r;
@@ -463,40 +463,40 @@ int ctrd_net_up(const berth_client *c, const char *id, const char *network, cons
 		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
 	_cleanup_free_ cni_port *ports = NULL;
 	size_t n_ports = 0;
-	int r = cni_ports_parse(&ports, &n_ports, ports_label, strlen(strempty(ports_label)), err);
+	int r = ctrd_cni_ports_parse(&ports, &n_ports, ports_label, strlen(strempty(ports_label)), err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ cni_port *taken = NULL;
 	size_t n_taken = 0;
 	if (n_ports && (r = ports_taken(&taken, &n_taken, c, id)) < 0)
 		return BERTH_NOMEM(err);
-	if ((r = cni_host_ports(ports, n_ports, taken, n_taken, err)) < 0)
+	if ((r = ctrd_cni_host_ports(ports, n_ports, taken, n_taken, err)) < 0)
 		return r;
-	if ((r = cni_netns_create(netns, err)) < 0)
+	if ((r = ctrd_cni_netns_create(netns, err)) < 0)
 		return r;
 	cni_net net = { 0 };
 	_cleanup_free_ char *result = NULL;
-	if ((r = cni_add(&net, &result, id, netns, ports, n_ports, err)) < 0) {
-		cni_netns_remove(netns);
+	if ((r = ctrd_cni_add(&net, &result, id, netns, ports, n_ports, err)) < 0) {
+		ctrd_cni_netns_remove(netns);
 		return r;
 	}
 	_cleanup_free_ char *text = NULL;
 	r = write_state(c, id, ADD_RESULT, result);
 	if (r == 0)
-		r = cni_net_format(&text, &net);
+		r = ctrd_cni_net_format(&text, &net);
 	if (r == 0)
 		r = write_state(c, id, NET_RECORD, text);
 	if (r == 0)
 		r = hosts_update(c, id, net.ip);
 	if (r < 0) {
-		cni_del(id, netns, net.ports, net.n_ports, result, NULL);
-		cni_netns_remove(netns);
+		ctrd_cni_del(id, netns, net.ports, net.n_ports, result, NULL);
+		ctrd_cni_netns_remove(netns);
 		unlink(record);
 		unlink(saved);
-		cni_net_release(&net);
+		ctrd_cni_net_release(&net);
 		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "%s: %s", record, strerror(-r));
 	}
-	cni_net_release(&net);
+	ctrd_cni_net_release(&net);
 	return 0;
 }
 
@@ -514,14 +514,14 @@ void ctrd_net_down(const berth_client *c, const char *id)
 	size_t len = 0;
 	cni_net net = { 0 };
 	if (has_record && read_file(record, 1 << 20, &text, &len) == 0)
-		(void)cni_net_parse(&net, text, len, NULL);
+		(void)ctrd_cni_net_parse(&net, text, len, NULL);
 	if (read_file(saved, 1 << 20, &result, &len) < 0)
 		result = NULL;
 	/* without a record (an ADD that did not finish) bridge and portmap
 	 * find what is theirs by the container id */
-	cni_del(id, netns, net.ports, net.n_ports, result, NULL);
-	cni_net_release(&net);
-	cni_netns_remove(netns);
+	ctrd_cni_del(id, netns, net.ports, net.n_ports, result, NULL);
+	ctrd_cni_net_release(&net);
+	ctrd_cni_netns_remove(netns);
 	unlink(record);
 	unlink(saved);
 }
@@ -533,7 +533,7 @@ static int read_record(cni_net *out, const berth_client *c, const char *id)
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	if (state_path(record, sizeof record, c, id, NET_RECORD) < 0 || read_file(record, 1 << 20, &text, &len) < 0 ||
-	    cni_net_parse(out, text, len, NULL) < 0)
+	    ctrd_cni_net_parse(out, text, len, NULL) < 0)
 		return -1;
 	return 0;
 }
@@ -565,7 +565,7 @@ int ctrd_net_inspect(berth_container_info *x, const berth_client *c, const char 
 		if (!pi->host_ip)
 			r = -ENOMEM;
 	}
-	cni_net_release(&net);
+	ctrd_cni_net_release(&net);
 	if (r == 0 && x->ports_len > 1)
 		qsort(x->ports, x->ports_len, sizeof *x->ports, port_info_cmp);
 	return r;
@@ -584,7 +584,7 @@ char *ctrd_net_ports_text(const berth_client *c, const char *id)
 		r = sbuf_printf(&b, "%s%s%s%s:%d->%d/%s", i ? ", " : "", v6 ? "[" : "", ip, v6 ? "]" : "",
 				net.ports[i].host_port, net.ports[i].container_port, net.ports[i].proto);
 	}
-	cni_net_release(&net);
+	ctrd_cni_net_release(&net);
 	if (r < 0)
 		return NULL;
 	return b.data ? sbuf_steal(&b) : strdup("");
@@ -617,7 +617,7 @@ int ctrd_net_counters(uint64_t *rx, uint64_t *tx, const berth_client *c, const c
 	/* what the host's end sends the container receives */
 	int ok = net.host_if[0] && if_counter(&r, net.host_if, "tx_bytes") == 0 &&
 		 if_counter(&t, net.host_if, "rx_bytes") == 0;
-	cni_net_release(&net);
+	ctrd_cni_net_release(&net);
 	if (!ok)
 		return -1;
 	*rx = r;

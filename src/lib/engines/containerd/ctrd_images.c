@@ -8,8 +8,8 @@
  * at the end; by then the image record holds the manifest, whose labels
  * hold the config and layers, whose config label holds the top snapshot
  * (the labels containerd's own client sets, so its GC keeps them). */
-#include "containerd.h"
-#include "tar.h"
+#include "ctrd_containerd.h"
+#include "ctrd_tar.h"
 #include "lib/parse/image_json.h"
 #include "util/sha256.h"
 
@@ -740,14 +740,14 @@ static void digest_blob(blob *b, const char *media_type, const tar_entry *t)
  * manifest containerd's own import makes for it. */
 static int import_saved(importer *im, const save_image *s, sbuf *names, berth_error *err)
 {
-	const tar_entry *cfg = tar_find(im->entries, im->n, s->config);
+	const tar_entry *cfg = ctrd_tar_find(im->entries, im->n, s->config);
 	if (!cfg)
 		return berth_fail(err, BERTH_EINVAL, "image import: the archive lacks %s", s->config);
 	_cleanup_free_ blob *layers = calloc(s->layers.len ? s->layers.len : 1, sizeof *layers);
 	if (!layers)
 		return BERTH_NOMEM(err);
 	for (size_t i = 0; i < s->layers.len; i++) {
-		const tar_entry *t = tar_find(im->entries, im->n, s->layers.items[i]);
+		const tar_entry *t = ctrd_tar_find(im->entries, im->n, s->layers.items[i]);
 		if (!t)
 			return berth_fail(err, BERTH_EINVAL, "image import: the archive lacks %s", s->layers.items[i]);
 		digest_blob(&layers[i], MT_DOCKER_LAYER, t);
@@ -773,7 +773,7 @@ static int layout_blob(blob *b, importer *im, const image_desc *d, berth_error *
 {
 	char path[96];
 	snprintf(path, sizeof path, "blobs/sha256/%s", d->digest + 7);
-	const tar_entry *t = tar_find(im->entries, im->n, path);
+	const tar_entry *t = ctrd_tar_find(im->entries, im->n, path);
 	if (!t)
 		return berth_fail(err, BERTH_EINVAL, "image import: the archive lacks %s", path);
 	digest_blob(b, d->media_type, t);
@@ -901,7 +901,7 @@ int ctrd_image_import(char **out_names, berth_client *c, const uint8_t *archive,
 			entries = more;
 			cap *= 2;
 		}
-		int r = tar_next(&entries[n], archive, len, &pos);
+		int r = ctrd_tar_next(&entries[n], archive, len, &pos);
 		if (r < 0)
 			return berth_fail(err, BERTH_EINVAL, "image import: not a tar archive (malformed entry %zu)", n);
 		if (r == 0)
@@ -910,8 +910,8 @@ int ctrd_image_import(char **out_names, berth_client *c, const uint8_t *archive,
 	}
 	importer im = { .c = c, .entries = entries, .n = n };
 	_cleanup_sbuf_ sbuf names = SBUF_INIT;
-	const tar_entry *manifest = tar_find(entries, n, "manifest.json");
-	const tar_entry *index = tar_find(entries, n, "index.json");
+	const tar_entry *manifest = ctrd_tar_find(entries, n, "manifest.json");
+	const tar_entry *index = ctrd_tar_find(entries, n, "index.json");
 	save_image *imgs = NULL;
 	image_desc *descs = NULL;
 	size_t nimgs = 0;

@@ -1,4 +1,4 @@
-/* A container's files on containerd (files.c): diff, stat of a path and
+/* A container's files on containerd (ctrd_files.c): diff, stat of a path and
  * archives both ways, read from the file system of this host (berth talks
  * to a local containerd over its root-owned socket, so it runs as root
  * beside it). The pure parts are declared here for the unit tests. */

@@ -1,0 +1,65 @@
+/* The containerd backend: containerd's gRPC API through transport/grpc.h,
+ * messages packed and unpacked with protobuf-c. Protobuf types stay in this
+ * folder: the rest of berth sees the normalized model only.
+ *
+ * The files, bottom up (none calls a file above it):
+ *   ctrd_rpc.c        calls, label and time helpers (transport only)
+ *   ctrd_record.c     state directory, bookkeeping labels, resolve, lookups
+ *   ctrd_specgen.c, ctrd_cniconf.c, ctrd_tar.c, ctrd_logfmt.c: pure parts
+ *   ctrd_images.c, ctrd_logread.c, ctrd_cni.c, ctrd_exec.c, ctrd_files.c,
+ *   ctrd_health.c, ctrd_logs.c, ctrd_stats.c, ctrd_lifecycle.c,
+ *   ctrd_containers.c (list, inspect, remove), ctrd_events.c
+ *   ctrd_containerd.c attach and the ops table, on top.
+ * This header declares the entry points of ctrd_containers.c and
+ * ctrd_images.c and brings the two bottom layers with it. */
+#ifndef BERTH_CONTAINERD_H
+#define BERTH_CONTAINERD_H
+
+#include "ctrd_rpc.h"
+#include "ctrd_record.h"
+
+/* ctrd_containers.c */
+int ctrd_container_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
+			berth_error *err);
+int ctrd_container_inspect(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err);
+struct watch_list;
+/* Every container of the namespace with its state, exit code and times,
+ * for the event watch's reconcile (watch.h). */
+int ctrd_container_states(struct watch_list *out, struct berth_client *c, berth_error *err);
+int ctrd_container_remove(struct berth_client *c, const char *id, bool force, bool volumes, berth_error *err);
+/* Remove the stopped (created, exited) containers matching every label filter. */
+int ctrd_container_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels,
+			 size_t label_count, berth_error *err);
+
+/* ctrd_images.c */
+/* The config blob of the image `name` (a name or an id, as inspect takes
+ * it; this host's platform of an index) into cfg, and the name of its
+ * record (*out_name, malloc'd). BERTH_ENOTFOUND "No such image". */
+int ctrd_image_config(sbuf *cfg, char **out_name, struct berth_client *c, const char *name, berth_error *err);
+/* The id of the image a container names (its config digest, as the image
+ * functions report it); "" when it is gone or unreadable. NULL: no memory. */
+char *ctrd_image_id(struct berth_client *c, const char *name);
+int ctrd_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
+		    berth_error *err);
+int ctrd_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
+int ctrd_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err);
+int ctrd_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
+int ctrd_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
+		      berth_error *err);
+/* What a container's root file system needs from image `name` (a name or
+ * id): *out gets the image config (entrypoint, cmd, env, user, workdir,
+ * labels, ... as berth_image_inspect gives them; its first tag is the
+ * image's full name, which the container record should carry), chain_id
+ * the snapshot of its top layer to prepare the rootfs on. Layers that are
+ * not unpacked yet are unpacked now from the content store.
+ * BERTH_ENOTFOUND: no such image, or its content is gone. */
+int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], struct berth_client *c, const char *name,
+		      berth_error *err);
+
+/* Attach the containerd backend to a client whose endpoint and namespace
+ * are set: connects and, unless discovery learned it already (version not
+ * NULL), asks containerd's version. The backend's descriptor
+ * (ctrd_descriptor.c) calls it. */
+int containerd_attach(struct berth_client *c, const char *version, berth_error *err);
+
+#endif
