@@ -438,10 +438,12 @@ static int ports_taken(cni_port **out, size_t *n, const berth_client *c, const c
 		if (strstr(g.gl_pathv[i], id) || read_file(g.gl_pathv[i], 1 << 20, &text, &len) < 0 ||
 		    ctrd_cni_net_parse(&net, text, len, NULL) < 0)
 			continue;
-		cni_port *grown = net.n_ports ? realloc(*out, (*n + net.n_ports) * sizeof **out) : *out;
-		if (!grown)
+		/* a record without published ports takes none (and must not be
+		 * mistaken for a failed allocation while *out is still NULL) */
+		cni_port *grown = net.n_ports ? realloc(*out, (*n + net.n_ports) * sizeof **out) : NULL;
+		if (net.n_ports && !grown) {
 			r = -ENOMEM;
-		else if (net.n_ports) {
+		} else if (net.n_ports) {
 			memcpy(grown + *n, net.ports, net.n_ports * sizeof *grown);
 			*out = grown;
 			*n += net.n_ports;
