@@ -100,29 +100,29 @@ static void test_negotiate(void **state)
 	(void)state;
 	char v[16];
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(negotiate_api_version(v, "1.41", NULL, &err), &err);
+	assert_ok(engineapi_negotiate_api_version(v, "1.41", NULL, &err), &err);
 	assert_string_equal(v, "1.41");
 	/* a newer engine: berth speaks its own maximum */
-	assert_ok(negotiate_api_version(v, "1.47", NULL, &err), &err);
+	assert_ok(engineapi_negotiate_api_version(v, "1.47", NULL, &err), &err);
 	assert_string_equal(v, BERTH_API_VERSION_MAX);
 	/* an older engine: use the engine's */
-	assert_ok(negotiate_api_version(v, "1.35", NULL, &err), &err);
+	assert_ok(engineapi_negotiate_api_version(v, "1.35", NULL, &err), &err);
 	assert_string_equal(v, "1.35");
 	/* below berth's minimum */
-	assert_code(negotiate_api_version(v, "1.25", NULL, &err), BERTH_EUNSUPPORTED, &err);
+	assert_code(engineapi_negotiate_api_version(v, "1.25", NULL, &err), BERTH_EUNSUPPORTED, &err);
 	assert_message_has(&err, "older");
 	/* the engine did not say: assume berth's maximum */
-	assert_ok(negotiate_api_version(v, "", NULL, &err), &err);
+	assert_ok(engineapi_negotiate_api_version(v, "", NULL, &err), &err);
 	assert_string_equal(v, BERTH_API_VERSION_MAX);
 	/* requested versions */
-	assert_ok(negotiate_api_version(v, "1.41", "1.40", &err), &err);
+	assert_ok(engineapi_negotiate_api_version(v, "1.41", "1.40", &err), &err);
 	assert_string_equal(v, "1.40");
-	assert_code(negotiate_api_version(v, "1.41", "1.44", &err), BERTH_EUNSUPPORTED, &err);
-	assert_code(negotiate_api_version(v, "1.41", "1.2", &err), BERTH_EUNSUPPORTED, &err);
-	assert_code(negotiate_api_version(v, "1.41", "v1.41", &err), BERTH_EINVAL, &err);
-	assert_code(negotiate_api_version(v, "1.41", "1.", &err), BERTH_EINVAL, &err);
-	assert_code(negotiate_api_version(v, "1.41", "1.4.1", &err), BERTH_EINVAL, &err);
-	assert_code(negotiate_api_version(v, "1.41", "", &err), BERTH_EINVAL, &err);
+	assert_code(engineapi_negotiate_api_version(v, "1.41", "1.44", &err), BERTH_EUNSUPPORTED, &err);
+	assert_code(engineapi_negotiate_api_version(v, "1.41", "1.2", &err), BERTH_EUNSUPPORTED, &err);
+	assert_code(engineapi_negotiate_api_version(v, "1.41", "v1.41", &err), BERTH_EINVAL, &err);
+	assert_code(engineapi_negotiate_api_version(v, "1.41", "1.", &err), BERTH_EINVAL, &err);
+	assert_code(engineapi_negotiate_api_version(v, "1.41", "1.4.1", &err), BERTH_EINVAL, &err);
+	assert_code(engineapi_negotiate_api_version(v, "1.41", "", &err), BERTH_EINVAL, &err);
 }
 
 /* Nothing listens: the errors name the endpoint and classify the cause. */

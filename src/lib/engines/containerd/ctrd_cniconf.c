@@ -2,7 +2,7 @@
  * configurations out, plugin results, errors and berth's records in. No
  * I/O. */
 #include "ctrd_cni.h"
-#include "ctrd_json.h"
+#include "lib/parse/json_util.h"
 
 #include <ctype.h>
 #include <jansson.h>

@@ -10,7 +10,7 @@
  * Exec ids handed out are "<container>/<exec>": exec_exit_code gets no
  * container id, and containerd needs one. */
 #include "ctrd_exec.h"
-#include "ctrd_json.h"
+#include "lib/parse/json_util.h"
 #include "ctrd_lifecycle.h"
 #include "ctrd_specgen.h"
 

@@ -3,7 +3,7 @@
  * directory; inspect reads the record back (ctrd_health_fill). */
 #include "ctrd_health.h"
 #include "ctrd_exec.h"
-#include "ctrd_json.h"
+#include "lib/parse/json_util.h"
 #include "ctrd_record.h"
 
 #include <stdio.h>

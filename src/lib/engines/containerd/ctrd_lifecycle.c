@@ -8,7 +8,7 @@
  * CTRD_LABEL_PREFIX on the container record (inspect and list read them),
  * and its files in a state directory per container (ctrd_state_dir). */
 #include "ctrd_lifecycle.h"
-#include "ctrd_json.h"
+#include "lib/parse/json_util.h"
 #include "ctrd_specgen.h"
 #include "ctrd_cni.h"
 #include "lib/kit/spec_docker.h"

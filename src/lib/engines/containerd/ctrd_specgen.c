@@ -2,7 +2,7 @@
  * default mounts, capabilities, masked paths and device rules), from the
  * image config and a berth_spec. Pure: see ctrd_specgen.h. */
 #include "ctrd_specgen.h"
-#include "ctrd_json.h"
+#include "lib/parse/json_util.h"
 #include "ctrd_cni.h"
 
 #include "util/sha256.h"

@@ -38,7 +38,7 @@ int engineapi_attach(struct berth_client *c, engineapi_probe *probe, int tls_mod
 			       berth_engine_name(probe->engine), berth_engine_name(c->engine));
 		goto fail;
 	}
-	r = negotiate_api_version(c->api_version, probe->api_version, api_version, err);
+	r = engineapi_negotiate_api_version(c->api_version, probe->api_version, api_version, err);
 	if (r < 0) {
 		berth_error_prefix(err, "%s", c->endpoint);
 		goto fail;

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-int docker_config_dir(sbuf *out)
+int eapi_docker_config_dir(sbuf *out)
 {
 	const char *dir = getenv("DOCKER_CONFIG");
 	if (!isempty(dir))
@@ -56,7 +56,7 @@ static int current_context(char **out, const char *config_dir, berth_error *err)
 	return oom ? BERTH_NOMEM(err) : 0;
 }
 
-int docker_context_lookup(docker_context *out, const char *config_dir, berth_error *err)
+int eapi_docker_context_lookup(eapi_docker_context *out, const char *config_dir, berth_error *err)
 {
 	memset(out, 0, sizeof *out);
 	engineapi_json_init();
@@ -110,7 +110,7 @@ int docker_context_lookup(docker_context *out, const char *config_dir, berth_err
 				out->tls_dir = sbuf_steal(&tls);
 			r = out->name && out->host ? 0 : BERTH_NOMEM(err);
 			if (r < 0)
-				docker_context_release(out);
+				eapi_docker_context_release(out);
 		}
 		json_decref(j);
 		break;
@@ -119,7 +119,7 @@ int docker_context_lookup(docker_context *out, const char *config_dir, berth_err
 	return r;
 }
 
-void docker_context_release(docker_context *c)
+void eapi_docker_context_release(eapi_docker_context *c)
 {
 	free(c->name);
 	free(c->host);

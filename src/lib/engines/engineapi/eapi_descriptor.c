@@ -18,11 +18,11 @@ static int add_env(const engine_candidate_sink *s, const char *var, berth_engine
 static int add_docker_context(const engine_candidate_sink *s, berth_error *err)
 {
 	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
-	docker_context ctx;
+	eapi_docker_context ctx;
 	berth_error cerr = BERTH_ERROR_INIT;
-	if (docker_config_dir(&cfg) < 0)
+	if (eapi_docker_config_dir(&cfg) < 0)
 		return BERTH_NOMEM(err);
-	int r = docker_context_lookup(&ctx, cfg.data, &cerr);
+	int r = eapi_docker_context_lookup(&ctx, cfg.data, &cerr);
 	if (r == BERTH_ENOMEM)
 		return BERTH_NOMEM(err);
 	if (r < 0) {
@@ -37,7 +37,7 @@ static int add_docker_context(const engine_candidate_sink *s, berth_error *err)
 	snprintf(src, sizeof src, "context %s", ctx.name);
 	int tls = startswith(ctx.host, "tcp://") && ctx.tls_dir ? (ctx.skip_tls_verify ? 0 : 1) : 0;
 	r = s->add(s->payload, src, ctx.host, BERTH_ENGINE_DOCKER, tls, ctx.tls_dir);
-	docker_context_release(&ctx);
+	eapi_docker_context_release(&ctx);
 	return r < 0 ? BERTH_NOMEM(err) : 0;
 }
 
@@ -93,7 +93,7 @@ static int eapi_probe(engine_probe *out, const char *uri, int tls_mode, const ch
 	out->engine = ep->engine;
 	snprintf(out->server_version, sizeof out->server_version, "%s", ep->server_version);
 	/* out->engine stays known when its API is too old for berth */
-	r = negotiate_api_version(out->api_version, ep->api_version, NULL, err);
+	r = engineapi_negotiate_api_version(out->api_version, ep->api_version, NULL, err);
 	if (r < 0)
 		eapi_probe_release(out);
 	return r;

@@ -4,10 +4,8 @@
 #define BERTH_ENGINEAPI_PARSE_H
 
 #include "lib/model/model.h"
+#include "lib/parse/json_util.h"
 
-/* The folder's one scope-exit release of a jansson value (the JSON users
- * include <jansson.h>). */
-#define _cleanup_json_ _cleanup_(json_decrefp)
 
 /* Each returns 0, BERTH_EPROTOCOL (not JSON, wrong shape, missing Id) or
  * BERTH_ENOMEM; `what` names the operation in messages. */

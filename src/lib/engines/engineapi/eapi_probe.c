@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <strings.h>
 
-int negotiate_api_version(char out[16], const char *engine_max, const char *requested, berth_error *err)
+int engineapi_negotiate_api_version(char out[16], const char *engine_max, const char *requested, berth_error *err)
 {
 	if (requested) {
 		int dots = 0;

@@ -51,7 +51,7 @@ int engineapi_attach(struct berth_client *c, engineapi_probe *probe, int tls_mod
 
 /* Decide the API version to speak: the lower of the engine's and berth's
  * maximum; BERTH_EUNSUPPORTED below berth's minimum. */
-int negotiate_api_version(char out[16], const char *engine_max, const char *requested, berth_error *err);
+int engineapi_negotiate_api_version(char out[16], const char *engine_max, const char *requested, berth_error *err);
 
 /* How an engine changes a live container's limits. */
 typedef enum update_style {
