@@ -4,7 +4,7 @@
 enum { O_SELF = OPT_LOCAL };
 
 const cli_option platform_options[] = {
-	CLI_FORMAT_OPTION("Print text, or JSON"),
+	{ "format", 'f', "FORMAT", "Print text, or JSON", 0, "text table json" },
 	{ "self", O_SELF, NULL, "Ask the engine about the container berth runs in" },
 	CLI_OPTIONS_END,
 };
@@ -19,7 +19,7 @@ static int parse_format(const command *cmd, int argc, char **argv, bool *json, b
 	while ((o = cli_next(&p)) > 0) {
 		if (o == O_SELF && self)
 			*self = true;
-		else if (o != OPT_FORMAT)
+		else if (o != 'f')
 			return cli_usage(cmd, "bad option");
 		else if (cli_format(cmd, p.arg, json))
 			return EXIT_ENGINE;

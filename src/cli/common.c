@@ -55,8 +55,9 @@ int cli_no_options(const command *cmd, int argc, char **argv)
 	return o < 0 ? (p.rc ? p.rc : -1) : 0;
 }
 
+/* -f as well as --format: these commands always took both. */
 const cli_option cli_format_only_options[] = {
-	CLI_FORMAT_OPTION("Print text, or JSON"),
+	{ "format", 'f', "FORMAT", "Print text, or JSON", 0, "text table json" },
 	CLI_OPTIONS_END,
 };
 
@@ -66,7 +67,7 @@ int cli_format_options(const command *cmd, int argc, char **argv, bool *json)
 	cli_parser_init(&p, cmd, argc, argv);
 	int o;
 	while ((o = cli_next(&p)) > 0) {
-		if (o != OPT_FORMAT)
+		if (o != 'f')
 			return cli_usage(cmd, "bad option");
 		if (cli_format(cmd, p.arg, json))
 			return EXIT_ENGINE;

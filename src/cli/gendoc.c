@@ -8,11 +8,9 @@
 
 /* ---- roff ------------------------------------------------------------------------ */
 
-/* Text for a roff line: backslashes and hyphens escaped, and a zero-width
- * character first so that a leading '.' or '\'' is never a request. */
+/* Text for roff: backslashes and hyphens escaped. */
 static void roff(FILE *f, const char *s)
 {
-	fputs("\\&", f);
 	for (; *s; s++) {
 		if (*s == '\\')
 			fputs("\\e", f);
@@ -21,6 +19,14 @@ static void roff(FILE *f, const char *s)
 		else
 			fputc(*s, f);
 	}
+}
+
+/* Text that starts a line: a zero-width character first, so that a
+ * leading '.' or '\'' is never taken for a request. */
+static void roff_line(FILE *f, const char *s)
+{
+	fputs("\\&", f);
+	roff(f, s);
 }
 
 static void roff_option(FILE *f, const cli_option *o)
@@ -38,8 +44,8 @@ static void roff_option(FILE *f, const cli_option *o)
 		fputs((o->flags & CLI_OPT_OPTIONAL) ? "\\fR]" : "\\fR", f);
 	}
 	fputc('\n', f);
-	roff(f, o->help);
-	fputs(o->flags & CLI_OPT_REPEAT ? " May be given more than once.\n" : "\n", f);
+	roff_line(f, o->help);
+	fputs(o->flags & CLI_OPT_REPEAT ? " (repeatable)\n" : "\n", f);
 }
 
 static void roff_options(FILE *f, const char *section, const cli_option *options)
@@ -59,9 +65,9 @@ static void roff_help_option(FILE *f, const command *cmd)
 }
 
 /* "berth ps [OPTIONS] NAME|ID..." and the further usage lines. */
-static void roff_synopsis(FILE *f, const command *cmd)
+static void roff_synopsis(FILE *f, const command *cmd, bool section)
 {
-	fputs(".SH SYNOPSIS\n.nf\n\\fB", f);
+	fputs(section ? ".SH SYNOPSIS\n.nf\n\\fB" : ".PP\n.nf\n\\fB", f);
 	roff(f, "berth ");
 	roff(f, cmd->name);
 	fputs("\\fR", f);
@@ -76,7 +82,7 @@ static void roff_synopsis(FILE *f, const command *cmd)
 		size_t n = strcspn(p, "\n");
 		_cleanup_free_ char *line = strndup(p, n);
 		if (line) {
-			roff(f, line + strspn(line, " "));
+			roff_line(f, line + strspn(line, " "));
 			fputc('\n', f);
 		}
 		p += n + (p[n] == '\n');
@@ -94,7 +100,7 @@ static void roff_header(FILE *f, const char *title, const char *name, const char
 			fputc(toupper((unsigned char)*p), f);
 	}
 	fprintf(f, "\" \"1\" \"\" \"berth %s\" \"berth manual\"\n.SH NAME\n", berth_library_version());
-	roff(f, name);
+	roff_line(f, name);
 	fputs(" \\- ", f);
 	roff(f, summary);
 	fputc('\n', f);
@@ -105,9 +111,9 @@ static int man_verb(FILE *f, const command *cmd)
 	char title[64];
 	snprintf(title, sizeof title, "berth-%s", cmd->name);
 	roff_header(f, title, title, cmd->summary);
-	roff_synopsis(f, cmd);
+	roff_synopsis(f, cmd, true);
 	fputs(".SH DESCRIPTION\n", f);
-	roff(f, cmd->summary);
+	roff_line(f, cmd->summary);
 	fputs(".\n", f);
 	roff_options(f, ".SH OPTIONS", cmd->options);
 	roff_options(f, cmd->options ? ".SH CONTAINER OPTIONS" : ".SH OPTIONS", cmd->more);
@@ -122,8 +128,8 @@ static int man_verb(FILE *f, const command *cmd)
 			fputs(".SS ", f);
 			roff(f, s->name);
 			fputc('\n', f);
-			roff_synopsis(f, s);
-			roff(f, s->summary);
+			roff_synopsis(f, s, false);
+			roff_line(f, s->summary);
 			fputs(".\n", f);
 			roff_options(f, ".PP\nOptions:", s->options);
 		}
@@ -151,7 +157,7 @@ static void man_main(FILE *f)
 		roff(f, "berth-");
 		roff(f, cmds[i].name);
 		fputs("\\fR(1)\n", f);
-		roff(f, cmds[i].summary);
+		roff_line(f, cmds[i].summary);
 		fputc('\n', f);
 	}
 	fputs(".SH ENVIRONMENT\nDOCKER_HOST, DOCKER_CONTEXT, CONTAINER_HOST, CONTAINERD_ADDRESS, DOCKER_TLS_VERIFY, "
@@ -466,10 +472,41 @@ static int gen_zsh(FILE *f, const command *unused)
 	return ferror(f) ? -1 : 0;
 }
 
-/* berth __gendoc man DIR VERB... | bash FILE | zsh FILE */
+/* One line a documented option: "VERB<TAB>--name<TAB>-x" (or "-" for no
+ * letter), for the tests to hold --help and the pages against. */
+static void list_options(const command *cmd)
+{
+	const cli_option *tables[] = { cmd->options, cmd->more };
+	for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
+		for (const cli_option *o = tables[t]; o && o->name; o++)
+			if (!(o->flags & CLI_OPT_HIDDEN)) {
+				char letter[3] = { '-', o->key < 256 ? (char)o->key : '\0', '\0' };
+				printf("%s\t--%s\t%s\n", cmd->name, o->name, letter);
+			}
+	printf("%s\t--help\t-\n", cmd->name);
+}
+
+static int gen_list(void)
+{
+	size_t n;
+	const command *cmds = cli_commands(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (cmds[i].flags & CMD_HIDDEN)
+			continue;
+		list_options(&cmds[i]);
+		for (const command *s = cmds[i].subcommands; s && s->name; s++)
+			if (!(s->flags & CMD_HIDDEN))
+				list_options(s);
+	}
+	return EXIT_OK;
+}
+
+/* berth __gendoc man DIR VERB... | bash FILE | zsh FILE | options */
 int cmd_gendoc(cli *c, int argc, char **argv)
 {
 	(void)c;
+	if (argc == 2 && STREQ(argv[1], "options"))
+		return gen_list();
 	if (argc >= 3 && STREQ(argv[1], "man"))
 		return gen_man(argv[2], argc - 3, argv + 3);
 	const char *path = argc == 3 ? argv[2] : NULL;
@@ -477,7 +514,7 @@ int cmd_gendoc(cli *c, int argc, char **argv)
 						    : STREQ(argv[1], "zsh")  ? gen_zsh
 									     : NULL;
 	if (!fn) {
-		cli_errorf("usage: berth __gendoc man DIR VERB... | bash FILE | zsh FILE");
+		cli_errorf("usage: berth __gendoc man DIR VERB... | bash FILE | zsh FILE | options");
 		return EXIT_ENGINE;
 	}
 	_cleanup_free_ char *dir = strdup(path);
