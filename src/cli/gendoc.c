@@ -349,15 +349,16 @@ static int gen_bash(FILE *f, const command *unused)
 
 /* ---- zsh ------------------------------------------------------------------------- */
 
-/* Text inside a single-quoted _arguments spec: quotes closed and
- * reopened, and the characters _arguments reads (brackets, colons)
- * escaped. */
-static void zsh_text(FILE *f, const char *s)
+/* Text inside a single-quoted spec: quotes closed and reopened, and
+ * what the completion functions read escaped: brackets in _arguments'
+ * descriptions, and colons where they would end a field (names,
+ * messages), not in the text after the last one. */
+static void zsh_text(FILE *f, const char *s, bool colons)
 {
 	for (; *s; s++) {
 		if (*s == '\'')
 			fputs("'\\''", f);
-		else if (*s == '[' || *s == ']' || *s == ':' || *s == '\\')
+		else if (*s == '[' || *s == ']' || *s == '\\' || (colons && *s == ':'))
 			fprintf(f, "\\%c", *s);
 		else
 			fputc(*s, f);
@@ -380,11 +381,11 @@ static void zsh_option(FILE *f, const cli_option *o, const char *indent)
 	if (o->arg && (o->flags & CLI_OPT_OPTIONAL))
 		fputc('=', f);
 	fputc('[', f);
-	zsh_text(f, o->help);
+	zsh_text(f, o->help, false);
 	fputc(']', f);
 	if (o->arg) {
 		fputs((o->flags & CLI_OPT_OPTIONAL) ? "::" : ":", f);
-		zsh_text(f, o->arg);
+		zsh_text(f, o->arg, true);
 		fputc(':', f);
 		if (o->choices)
 			fprintf(f, "(%s)", o->choices);
@@ -420,9 +421,9 @@ static void zsh_describe(FILE *f, const char *var, const command *cmds, size_t n
 		if (cmds[i].flags & CMD_HIDDEN)
 			continue;
 		fputs("\t\t'", f);
-		zsh_text(f, cmds[i].name + skip);
+		zsh_text(f, cmds[i].name + skip, true);
 		fputc(':', f);
-		zsh_text(f, cmds[i].summary);
+		zsh_text(f, cmds[i].summary, false);
 		fputs("'\n", f);
 	}
 	fputs("\t)\n", f);

@@ -41,15 +41,19 @@ void cli_option_name(char *buf, size_t size, const command *cmd, int key)
 static void add_option(cli_parser *p, size_t *nl, size_t *ns, const cli_option *o)
 {
 	int has_arg = !o->arg ? no_argument : (o->flags & CLI_OPT_OPTIONAL) ? optional_argument : required_argument;
-	/* a table too big for the arrays is a programming error the CLI tests
-	 * would show at once (the option would be "bad"); drop it rather than
-	 * overrun */
-	if (*nl >= CLI_MAX_OPTIONS)
+	/* tables too big for the arrays are a programming error: say so, and
+	 * drop the option rather than overrun */
+	if (*nl >= CLI_MAX_OPTIONS) {
+		cli_errorf("internal: %s has more than %d options; --%s is ignored", p->cmd->name, CLI_MAX_OPTIONS,
+			   o->name);
 		return;
+	}
 	p->longs[(*nl)++] = (struct option){ o->name, has_arg, NULL, o->key };
 	if (o->key < 256) {
 		p->shorts[(*ns)++] = (char)o->key;
-		if (o->arg)
+		if (has_arg != no_argument)
+			p->shorts[(*ns)++] = ':';
+		if (has_arg == optional_argument)
 			p->shorts[(*ns)++] = ':';
 	}
 }

@@ -132,5 +132,24 @@ ok "$([ $rc = 125 ] && grep -q "unrecognized option '--no-such-option'" "$TMP/er
 rc=$?
 ok "$([ $rc = 125 ] && [ -s "$TMP/err" ] && echo 0 || echo 1)" "an unknown global option exits 125 with a message"
 
+# --- structure: no command file uses what another defines (functions or
+# tables); shared code lives in common.c, pump.c, options.c ---
+objs=("${BERTH_BUILD_DIR:-}"/src/berth.p/cli_cmd_*.o)
+if command -v nm >/dev/null && [ -e "${objs[0]}" ]; then
+	cross=
+	for o in "${objs[@]}"; do
+		for d in "${objs[@]}"; do
+			[ "$o" = "$d" ] && continue
+			both=$(comm -12 <(nm -u "$o" | awk '{print $2}' | sort -u) \
+				<(nm --defined-only -g "$d" | awk '{print $3}' | sort -u))
+			[ -n "$both" ] && cross="$cross [$(basename "$o") uses $(basename "$d"): $both]"
+		done
+	done
+	ok "$([ -z "$cross" ] && echo 0 || echo 1)" "no cmd_*.c uses a symbol another cmd_*.c defines" "$cross"
+else
+	n=$((n + 1))
+	echo "ok $n - # SKIP nm or the CLI's objects are not there"
+fi
+
 echo "1..$n"
 [ "$failed" = 0 ]
