@@ -115,9 +115,11 @@ void cli_errorf(const char *fmt, ...) _printf_(1, 2);
 int cli_fail(const berth_error *err);
 /* The exit code for a library error: 1 for object errors, 125 otherwise. */
 int cli_exit_code(int code);
-/* Print the usage of a command and return 125. */
+/* Print "berth: message" and the command's usage line to stderr; 125
+ * (options.c). */
 int cli_usage(const command *cmd, const char *fmt, ...) _printf_(2, 3);
-/* Command-line help for one command. */
+/* --help of one command, from its tables: the usage line, the summary and
+ * the aligned option list (options.c). */
 void cli_help(const command *cmd);
 
 /* Parse --format: "json" sets *json; "text" and "table" clear it. Anything

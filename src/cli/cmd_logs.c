@@ -6,7 +6,6 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
