@@ -99,8 +99,6 @@ void cli_parser_init(cli_parser *p, const command *cmd, int argc, char **argv);
 int cli_next(cli_parser *p);
 /* The option of a key in cmd's tables, or NULL. */
 const cli_option *cli_option_of(const command *cmd, int key);
-/* "-p" or "--cap-add": how a message names the option of a key. */
-void cli_option_name(char *buf, size_t size, const command *cmd, int key);
 /* Every command, in the order of `berth --help`; *n is set. */
 const command *cli_commands(size_t *n);
 /* berth's global options (main.c). */

@@ -27,17 +27,6 @@ const cli_option *cli_option_of(const command *cmd, int key)
 	return NULL;
 }
 
-void cli_option_name(char *buf, size_t size, const command *cmd, int key)
-{
-	const cli_option *o = cli_option_of(cmd, key);
-	if (o && key < 256)
-		snprintf(buf, size, "-%c", key);
-	else if (o)
-		snprintf(buf, size, "--%s", o->name);
-	else
-		snprintf(buf, size, "option %d", key);
-}
-
 static void add_option(cli_parser *p, size_t *nl, size_t *ns, const cli_option *o)
 {
 	int has_arg = !o->arg ? no_argument : (o->flags & CLI_OPT_OPTIONAL) ? optional_argument : required_argument;

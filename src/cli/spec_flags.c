@@ -68,13 +68,18 @@ const cli_option spec_flag_options[] = {
 };
 #undef R
 
-/* The command whose flags are being parsed, for the names in messages. */
-static const command *parsing;
-
 /* The flag's name for messages: "-p" or "--cap-add". */
 static void flag_name(char *buf, size_t size, int opt)
 {
-	cli_option_name(buf, size, parsing, opt);
+	for (const cli_option *o = spec_flag_options; o->name; o++)
+		if (o->key == opt) {
+			if (opt < 256)
+				snprintf(buf, size, "-%c", opt);
+			else
+				snprintf(buf, size, "--%s", o->name);
+			return;
+		}
+	snprintf(buf, size, "option %d", opt);
 }
 
 /* A usage error about one flag's value: printed, 125. */
@@ -550,7 +555,6 @@ int spec_flags_parse(berth_spec **out, const command *cmd, int argc, char **argv
 	_cleanup_free_ int *ids = NULL;
 	size_t n_ids = 0;
 	health_flags health = { 0 };
-	parsing = cmd;
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
 	int o;
