@@ -87,6 +87,7 @@ typedef struct cli_parser {
 	char shorts[CLI_MAX_OPTIONS * 2 + 4];
 	bool short_help;     /* -h means --help */
 	const char *arg;     /* the value of the option cli_next returned */
+	bool json;           /* --format json was given (the parser reads --format itself) */
 	int rc;              /* the exit code when cli_next returned -1 */
 } cli_parser;
 
@@ -95,7 +96,8 @@ typedef struct cli_parser {
 void cli_parser_init(cli_parser *p, const command *cmd, int argc, char **argv);
 /* The next option's key (its value in p->arg); 0 when the options are over
  * (optind: the first operand); -1 when the command should return p->rc:
- * after --help (0) or a bad option (125, said on stderr). */
+ * after --help (0) or a bad option (125, said on stderr). --help and
+ * --format are handled here (p->json), not returned. */
 int cli_next(cli_parser *p);
 /* The option of a key in cmd's tables, or NULL. */
 const cli_option *cli_option_of(const command *cmd, int key);

@@ -164,14 +164,11 @@ int cmd_ps(cli *c, int argc, char **argv)
 						 arg);
 			}
 			break;
-		case OPT_FORMAT:
-			if (cli_format(cmd, arg, &json))
-				return EXIT_ENGINE;
-			break;
 		}
 	}
 	if (o < 0)
 		return p.rc;
+	json = p.json;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	lo.labels = (const char *const *)labels.items;

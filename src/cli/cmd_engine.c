@@ -17,15 +17,13 @@ static int parse_format(const command *cmd, int argc, char **argv, bool *json, b
 	cli_parser_init(&p, cmd, argc, argv);
 	int o;
 	while ((o = cli_next(&p)) > 0) {
-		if (o == O_SELF && self)
-			*self = true;
-		else if (o != 'f')
+		if (o != O_SELF || !self)
 			return cli_usage(cmd, "bad option");
-		else if (cli_format(cmd, p.arg, json))
-			return EXIT_ENGINE;
+		*self = true;
 	}
 	if (o < 0)
 		return p.rc ? p.rc : -1;
+	*json = p.json;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	return 0;

@@ -105,16 +105,13 @@ int cmd_events(cli *c, int argc, char **argv)
 		case O_SINCE: eo.since = arg; break;
 		case O_UNTIL: eo.until = arg; break;
 		case O_NO_RECONNECT: eo.no_reconnect = 1; break;
-		case OPT_FORMAT:
-			if (cli_format(cmd, arg, &json))
-				return EXIT_ENGINE;
-			break;
 		}
 		if (r < 0)
 			return EXIT_ENGINE;
 	}
 	if (o < 0)
 		return p.rc;
+	json = p.json;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	eo.containers = (const char *const *)containers.items;

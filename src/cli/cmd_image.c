@@ -59,14 +59,11 @@ static int images_list(cli *c, const command *cmd, int argc, char **argv)
 			if (strv_push(&labels, arg + 6) < 0)
 				return EXIT_ENGINE;
 			break;
-		case OPT_FORMAT:
-			if (cli_format(cmd, arg, &json))
-				return EXIT_ENGINE;
-			break;
 		}
 	}
 	if (o < 0)
 		return p.rc;
+	json = p.json;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	berth_client *client = cli_client(c);

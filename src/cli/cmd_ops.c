@@ -333,14 +333,11 @@ int cmd_wait(cli *c, int argc, char **argv)
 			q.opts.timeout_ms = (int)(t * 1000);
 			break;
 		}
-		case OPT_FORMAT:
-			if (cli_format(cmd, arg, &q.json))
-				return EXIT_ENGINE;
-			break;
 		}
 	}
 	if (o < 0)
 		return p.rc;
+	q.json = p.json;
 	return cli_each(c, cmd, argc, argv, op_wait, &q, false);
 }
 

@@ -256,14 +256,11 @@ int cmd_stats(cli *c, int argc, char **argv)
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = cli_next(&p)) > 0) {
-		if (o == O_NO_STREAM)
-			no_stream = true;
-		else if (cli_format(cmd, p.arg, &json))
-			return EXIT_ENGINE;
-	}
+	while ((o = cli_next(&p)) > 0)
+		no_stream = true; /* --no-stream: the only option left to us */
 	if (o < 0)
 		return p.rc;
+	json = p.json;
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;

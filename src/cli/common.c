@@ -45,14 +45,24 @@ int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op,
 	return rc;
 }
 
-int cli_no_options(const command *cmd, int argc, char **argv)
+/* A parse where the parser handles every option of the table itself
+ * (--help, --format): any key it returns is a table this code does not
+ * know, hence a usage error. */
+static int parse_handled(const command *cmd, int argc, char **argv, bool *json)
 {
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
 	int o = cli_next(&p);
-	if (o > 0) /* a key of a table the caller should have handled */
+	if (o > 0)
 		return cli_usage(cmd, "bad option");
+	if (json)
+		*json = p.json;
 	return o < 0 ? (p.rc ? p.rc : -1) : 0;
+}
+
+int cli_no_options(const command *cmd, int argc, char **argv)
+{
+	return parse_handled(cmd, argc, argv, NULL);
 }
 
 /* -f as well as --format: these commands always took both. */
@@ -63,16 +73,7 @@ const cli_option cli_format_only_options[] = {
 
 int cli_format_options(const command *cmd, int argc, char **argv, bool *json)
 {
-	cli_parser p;
-	cli_parser_init(&p, cmd, argc, argv);
-	int o;
-	while ((o = cli_next(&p)) > 0) {
-		if (o != 'f')
-			return cli_usage(cmd, "bad option");
-		if (cli_format(cmd, p.arg, json))
-			return EXIT_ENGINE;
-	}
-	return o < 0 ? (p.rc ? p.rc : -1) : 0;
+	return parse_handled(cmd, argc, argv, json);
 }
 
 const cli_option cli_grace_options[] = {

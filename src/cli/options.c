@@ -65,12 +65,27 @@ void cli_parser_init(cli_parser *p, const command *cmd, int argc, char **argv)
 	p->shorts[ns] = '\0';
 }
 
+/* Is key the command's --format (-f on some, long-only on others)? */
+static bool is_format(const command *cmd, int key)
+{
+	const cli_option *o = key == OPT_FORMAT || key == 'f' ? cli_option_of(cmd, key) : NULL;
+	return o && STREQ(o->name, "format");
+}
+
 int cli_next(cli_parser *p)
 {
 	int o = getopt_long(p->argc, p->argv, p->shorts, p->longs, NULL);
 	p->arg = optarg;
 	if (o == -1)
 		return 0;
+	if (is_format(p->cmd, o)) {
+		/* every command reads --format the same way: handled here */
+		if (cli_format(p->cmd, optarg, &p->json)) {
+			p->rc = EXIT_ENGINE;
+			return -1;
+		}
+		return cli_next(p);
+	}
 	if (o == OPT_HELP || (o == 'h' && p->short_help)) {
 		cli_help(p->cmd);
 		p->rc = EXIT_OK;
