@@ -122,10 +122,6 @@ int cli_usage(const command *cmd, const char *fmt, ...) _printf_(2, 3);
  * the aligned option list (options.c). */
 void cli_help(const command *cmd);
 
-/* Parse --format: "json" sets *json; "text" and "table" clear it. Anything
- * else prints the usage and returns 125. */
-int cli_format(const command *cmd, const char *arg, bool *json);
-
 /* Parse a non-negative integer option value; -1 on error. */
 long cli_parse_uint(const char *s, long max);
 

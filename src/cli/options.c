@@ -65,6 +65,17 @@ void cli_parser_init(cli_parser *p, const command *cmd, int argc, char **argv)
 	p->shorts[ns] = '\0';
 }
 
+/* --format: "json" sets *json; "text" and "table" clear it; anything else
+ * is a usage error (125). */
+static int parse_format(const command *cmd, const char *arg, bool *json)
+{
+	if (STREQ(arg, "json") || STREQ(arg, "text") || STREQ(arg, "table")) {
+		*json = STREQ(arg, "json");
+		return 0;
+	}
+	return cli_usage(cmd, "--format: want text (or table) or json, got \"%s\"", arg);
+}
+
 /* Is key the command's --format (-f on some, long-only on others)? */
 static bool is_format(const command *cmd, int key)
 {
@@ -80,7 +91,7 @@ int cli_next(cli_parser *p)
 		return 0;
 	if (is_format(p->cmd, o)) {
 		/* every command reads --format the same way: handled here */
-		if (cli_format(p->cmd, optarg, &p->json)) {
+		if (parse_format(p->cmd, optarg, &p->json)) {
 			p->rc = EXIT_ENGINE;
 			return -1;
 		}
@@ -183,13 +194,4 @@ int cli_usage(const command *cmd, const char *fmt, ...)
 	/* the usage line only: the option list is for --help */
 	usage_line(stderr, cmd);
 	return EXIT_ENGINE;
-}
-
-int cli_format(const command *cmd, const char *arg, bool *json)
-{
-	if (STREQ(arg, "json") || STREQ(arg, "text") || STREQ(arg, "table")) {
-		*json = STREQ(arg, "json");
-		return 0;
-	}
-	return cli_usage(cmd, "--format: want text (or table) or json, got \"%s\"", arg);
 }
