@@ -84,14 +84,15 @@ typedef struct cli_parser {
 	int argc;
 	char **argv;
 	struct option longs[CLI_MAX_OPTIONS + 2];
-	char shorts[CLI_MAX_OPTIONS * 2 + 4];
+	char shorts[CLI_MAX_OPTIONS * 3 + 4]; /* "+", a letter and up to two colons each, "h" */
 	bool short_help;     /* -h means --help */
 	const char *arg;     /* the value of the option cli_next returned */
 	bool json;           /* --format json was given (the parser reads --format itself) */
 	int rc;              /* the exit code when cli_next returned -1 */
 } cli_parser;
 
-/* Ready a parse of argv (argv[0]: the verb) by cmd's tables. Options stop
+/* Ready a parse of argv (argv[0]: the verb) by cmd's tables and --help (and
+ * -h, unless the table uses it or CMD_LONG_HELP_ONLY is set). Options stop
  * at the first operand, as they always did ("+"). */
 void cli_parser_init(cli_parser *p, const command *cmd, int argc, char **argv);
 /* The next option's key (its value in p->arg); 0 when the options are over
