@@ -25,12 +25,87 @@ typedef struct cli {
 	const char *prog;
 } cli;
 
+/* ---- declarative options (options.c) -------------------------------------
+ * Each command describes its options in a table; one parser drives
+ * getopt_long from it, prints --help, and the documentation generator
+ * writes the man pages and shell completions from the same tables. */
+
+/* Keys of long-only options start here (below: the short letter itself). */
+enum {
+	OPT_HELP = 256,
+	OPT_FORMAT,
+	OPT_LOCAL = 300, /* a command's own long-only keys start here */
+};
+
+enum {
+	CLI_OPT_REPEAT = 1 << 0,   /* may be given again; every one counts */
+	CLI_OPT_OPTIONAL = 1 << 1, /* the value is optional: --flag or --flag=VALUE */
+	CLI_OPT_HIDDEN = 1 << 2,   /* accepted but not documented (aliases) */
+	CLI_OPT_FILE = 1 << 3,     /* the value is a local path (for completion) */
+};
+
+typedef struct cli_option {
+	const char *name;    /* long name without "--"; NULL ends a table */
+	int key;             /* the short letter, or OPT_* (>= 256) for long-only */
+	const char *arg;     /* the value's name in help ("SECONDS"); NULL: a switch */
+	const char *help;
+	unsigned flags;      /* CLI_OPT_* */
+	const char *choices; /* the values completion offers, space-separated */
+} cli_option;
+
+#define CLI_OPTIONS_END { NULL, 0, NULL, NULL, 0, NULL }
+/* The --format text|json option several commands share. */
+#define CLI_FORMAT_OPTION(what) \
+	{ "format", OPT_FORMAT, "FORMAT", what, 0, "text table json" }
+
+enum {
+	CMD_LONG_HELP_ONLY = 1 << 0, /* -h is not help (exec, attach: as before) */
+	CMD_HIDDEN = 1 << 1,         /* an alias: accepted, not documented */
+	CMD_CONTAINERS = 1 << 2,     /* operands are container names (completion) */
+};
+
 typedef struct command {
-	const char *name;
+	const char *name;          /* "ps", or "image ls" for a subcommand */
 	int (*run)(cli *c, int argc, char **argv);
-	const char *usage;
+	const cli_option *options; /* the command's own; NULL for none */
+	const cli_option *more;    /* a second table (run's container flags) */
+	const char *operands;      /* after [OPTIONS] in the usage line */
 	const char *summary;
+	const char *usage_more;    /* further usage lines ("berth wait --ready ..."), or NULL */
+	unsigned flags;            /* CMD_* */
+	const struct command *subcommands; /* ended by a NULL name (image) */
 } command;
+
+/* Room for the largest command's options (run: its own and the container flags). */
+#define CLI_MAX_OPTIONS 96
+
+typedef struct cli_parser {
+	const command *cmd;
+	int argc;
+	char **argv;
+	struct option longs[CLI_MAX_OPTIONS + 2];
+	char shorts[CLI_MAX_OPTIONS * 3 + 4]; /* "+", a letter and up to two colons each, "h" */
+	bool short_help;     /* -h means --help */
+	const char *arg;     /* the value of the option cli_next returned */
+	bool json;           /* --format json was given (the parser reads --format itself) */
+	int rc;              /* the exit code when cli_next returned -1 */
+} cli_parser;
+
+/* Ready a parse of argv (argv[0]: the verb) by cmd's tables and --help (and
+ * -h, unless the table uses it or CMD_LONG_HELP_ONLY is set). Options stop
+ * at the first operand, as they always did ("+"). */
+void cli_parser_init(cli_parser *p, const command *cmd, int argc, char **argv);
+/* The next option's key (its value in p->arg); 0 when the options are over
+ * (optind: the first operand); -1 when the command should return p->rc:
+ * after --help (0) or a bad option (125, said on stderr). --help and
+ * --format are handled here (p->json), not returned. */
+int cli_next(cli_parser *p);
+/* The option of a key in cmd's tables, or NULL. */
+const cli_option *cli_option_of(const command *cmd, int key);
+/* Every command, in the order of `berth --help`; *n is set. */
+const command *cli_commands(size_t *n);
+/* berth's global options (main.c). */
+extern const cli_option cli_global_options[];
 
 /* Open the client (once); on failure prints the error and returns NULL. */
 berth_client *cli_client(cli *c);
@@ -41,34 +116,30 @@ void cli_errorf(const char *fmt, ...) _printf_(1, 2);
 int cli_fail(const berth_error *err);
 /* The exit code for a library error: 1 for object errors, 125 otherwise. */
 int cli_exit_code(int code);
-/* Print the usage of a command and return 125. */
+/* Print "berth: message" and the command's usage line to stderr; 125
+ * (options.c). */
 int cli_usage(const command *cmd, const char *fmt, ...) _printf_(2, 3);
-/* Command-line help for one command. */
+/* --help of one command, from its tables: the usage line, the summary and
+ * the aligned option list (options.c). */
 void cli_help(const command *cmd);
-
-/* Parse --format: "json" sets *json; "text" and "table" clear it. Anything
- * else prints the usage and returns 125. */
-int cli_format(const command *cmd, const char *arg, bool *json);
 
 /* Parse a non-negative integer option value; -1 on error. */
 long cli_parse_uint(const char *s, long max);
 
 /* ---- container flags (spec_flags.c) ---------------------------------------- */
 
-/* A command's own options beside the spec flags (run's -d, ...). */
-typedef struct spec_extra {
-	const struct option *long_opts;  /* {0}-terminated; NULL for none */
-	const char *short_opts;          /* getopt letters, e.g. "d"; NULL for none */
-	/* Called for each of them: 0, or an exit code that ends the parse. */
-	int (*handle)(int opt, const char *arg, void *payload);
-	void *payload;
-} spec_extra;
+/* The docker CLI's container flags (-e, -p, -v, --ulimit, --restart, ...). */
+extern const cli_option spec_flag_options[];
 
-/* Parse a spec-making command line: the docker CLI's container flags (-e,
- * -p, -v, --ulimit, --restart, ...), the command's own (extra), then IMAGE
- * [CMD...]. Returns 0 with *out set; -1 after printing --help; otherwise
- * an exit code (125) after printing why. */
-int spec_flags_parse(berth_spec **out, const command *cmd, int argc, char **argv, const spec_extra *extra);
+/* Parse a spec-making command line: the container flags, the command's
+ * own options (cmd->options; each goes to own(key, value, payload), which
+ * returns 0 or an exit code that ends the parse), then IMAGE [CMD...].
+ * Returns 0 with *out set; -1 after printing --help; otherwise an exit
+ * code (125) after printing why. */
+int spec_flags_parse(berth_spec **out, const command *cmd, int argc, char **argv,
+		     int (*own)(int key, const char *arg, void *payload), void *payload);
+
+/* ---- helpers shared by the commands (common.c) ------------------------------ */
 
 /* One operation on a container, for cli_for_each. */
 typedef int (*container_op)(berth_client *client, const char *id, const void *opts, berth_error *err);
@@ -80,13 +151,45 @@ int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op,
 /* Options of a command that has none but --help: 0 to go on, -1 after
  * printing the help, else the usage error's exit code. */
 int cli_no_options(const command *cmd, int argc, char **argv);
-/* The same for a command whose only option is --format text|json. */
+/* The same for a command whose only option is --format text|json
+ * (cli_format_only_options). */
 int cli_format_options(const command *cmd, int argc, char **argv, bool *json);
+extern const cli_option cli_format_only_options[];
 /* A verb over names with `-t SECONDS` (stop, restart): op gets a
  * berth_stop_options with the grace. */
 int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_op op);
-/* "running" -> BERTH_STATE_RUNNING; UNKNOWN for anything else (cmd_ops.c). */
+/* The options of such a verb. */
+extern const cli_option cli_grace_options[];
+/* "running" -> BERTH_STATE_RUNNING; UNKNOWN for anything else. */
 berth_state cli_state_from_name(const char *name);
+/* run without -d: create, attach, start, stream, exit with the
+ * container's code; spec stays the caller's. */
+int cli_run_foreground(cli *c, berth_spec *spec);
+/* docker run's exit code for a start that failed: 126/127 when the command
+ * cannot be run, 125 otherwise. */
+int cli_run_start_failure(const berth_error *err);
+/* Print a library error and return 125 (berth's own failure, not the
+ * command's). */
+int cli_fail125(const berth_error *err);
+
+/* ---- a process's I/O (pump.c) ------------------------------------------------ */
+
+typedef struct pump {
+	berth_stream *s;
+	bool forward_stdin;
+	bool tty;
+	/* signals to send to the container (run, attach with --sig-proxy) */
+	berth_client *client;
+	const char *container;
+	bool sig_proxy;
+} pump;
+
+/* Copy between the stream and the local stdio until it ends, with the
+ * terminal and signals set up around it: 0, or an exit code. */
+int cli_pump_go(pump *p);
+/* How a container ended, once its stream is over: its exit code, or 0
+ * when it still runs (the stream was cut by a detach or by the engine). */
+int cli_container_exit_code(berth_client *client, const char *id);
 
 /* Commands (one file per group). */
 int cmd_detect(cli *c, int argc, char **argv);
@@ -121,15 +224,18 @@ int cmd_cp(cli *c, int argc, char **argv);
 int cmd_events(cli *c, int argc, char **argv);
 int cmd_exec(cli *c, int argc, char **argv);
 int cmd_attach(cli *c, int argc, char **argv);
-/* run without -d (cmd_exec.c): create, attach, start, stream, exit with the
- * container's code; spec stays the caller's. */
-int cli_run_foreground(cli *c, berth_spec *spec);
-/* docker run's exit code for a start that failed: 126/127 when the command
- * cannot be run, 125 otherwise (cmd_container.c). */
-int cli_run_start_failure(const berth_error *err);
 int cmd_images(cli *c, int argc, char **argv);
 int cmd_image(cli *c, int argc, char **argv);
 int cmd_logs(cli *c, int argc, char **argv);
+
+/* Writes the man pages and completions (gendoc.c). */
+int cmd_gendoc(cli *c, int argc, char **argv);
+
+/* The option tables of the commands, next to the code that handles them. */
+extern const cli_option run_options[], rm_options[], ps_options[], kill_options[], update_options[],
+	wait_options[], prune_options[], reap_options[], stats_options[], platform_options[], ready_options[],
+	events_options[], exec_options[], attach_options[], images_options[], logs_options[];
+extern const command image_subcommands[];
 
 const command *cli_find_command(const char *name);
 

@@ -1,9 +1,12 @@
 /* Container commands: run, create, start, stop, rm, ps, inspect. */
 #include "cli.h"
 
-#include <getopt.h>
-
 /* ---- create / run ------------------------------------------------------------ */
+
+const cli_option run_options[] = {
+	{ "detach", 'd', NULL, "Run the container in the background and print its id" },
+	CLI_OPTIONS_END,
+};
 
 /* run's own option: -d. */
 static int run_option(int opt, const char *arg, void *payload)
@@ -15,34 +18,12 @@ static int run_option(int opt, const char *arg, void *payload)
 	return 0;
 }
 
-/* docker run's exit codes when the command cannot be started. */
-static int run_exit_code(const berth_error *err)
-{
-	/* Only the engine's reasons for a failed start: Docker sends them
-	 * with 400 or 500, Podman with 500 -- or with 409 on the attach
-	 * before the start, where it makes the process already. */
-	bool start = startswith(err->message, "start ");
-	bool attach = startswith(err->message, "attach ");
-	bool engine = err->code == BERTH_EENGINE || err->code == BERTH_EINVAL;
-	if (!((start && engine) || (attach && (engine || err->code == BERTH_ECONFLICT))))
-		return EXIT_ENGINE;
-	if (strstr(err->message, "executable file not found") || strstr(err->message, "no such file or directory"))
-		return EXIT_NOT_FOUND;
-	if (strstr(err->message, "permission denied"))
-		return EXIT_CANNOT_RUN;
-	return EXIT_ENGINE;
-}
-
-int cli_run_start_failure(const berth_error *err) { return run_exit_code(err); }
-
 static int create_or_run(cli *c, const char *verb, int argc, char **argv, bool run)
 {
 	const command *cmd = cli_find_command(verb);
 	bool detach = false;
 	berth_spec *spec = NULL;
-	static const struct option run_opts[] = { { "detach", no_argument, NULL, 'd' }, { 0 } };
-	spec_extra extra = { run_opts, "d", run_option, &detach };
-	int r = spec_flags_parse(&spec, cmd, argc, argv, run ? &extra : NULL);
+	int r = spec_flags_parse(&spec, cmd, argc, argv, run_option, &detach);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
 	if (run && !detach) {
@@ -62,7 +43,7 @@ static int create_or_run(cli *c, const char *verb, int argc, char **argv, bool r
 	if (r < 0) {
 		cli_fail(&err);
 		/* docker run/create answer every failure with 125 (or 126/127) */
-		return run_exit_code(&err);
+		return cli_run_start_failure(&err);
 	}
 	puts(id);
 	berth_free(id);
@@ -88,71 +69,6 @@ static int op_rm(berth_client *client, const char *id, const void *opts, berth_e
 	return berth_container_remove(client, id, opts, err);
 }
 
-int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts)
-{
-	return cli_each(c, cmd, argc, argv, op, opts, true);
-}
-
-int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts, bool echo)
-{
-	if (optind >= argc)
-		return cli_usage(cmd, "no container given");
-	berth_client *client = cli_client(c);
-	if (!client)
-		return EXIT_ENGINE;
-	int rc = EXIT_OK;
-	for (int i = optind; i < argc; i++) {
-		berth_error err = BERTH_ERROR_INIT;
-		if (op(client, argv[i], opts, &err) < 0) {
-			int code = cli_fail(&err);
-			if (code > rc)
-				rc = code;
-			continue;
-		}
-		if (echo)
-			puts(argv[i]);
-	}
-	return rc;
-}
-
-int cli_no_options(const command *cmd, int argc, char **argv)
-{
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
-	int o;
-	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (o == 'h') {
-			cli_help(cmd);
-			return -1;
-		}
-		return cli_usage(cmd, "bad option");
-	}
-	return 0;
-}
-
-int cli_format_options(const command *cmd, int argc, char **argv, bool *json)
-{
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int o;
-	while ((o = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f':
-			if (cli_format(cmd, optarg, json))
-				return EXIT_ENGINE;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return -1;
-		default:
-			return cli_usage(cmd, "bad option");
-		}
-	}
-	return 0;
-}
-
 int cmd_start(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("start");
@@ -162,61 +78,32 @@ int cmd_start(cli *c, int argc, char **argv)
 	return cli_for_each(c, cmd, argc, argv, op_start, NULL);
 }
 
-int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_op op)
-{
-	static const struct option opts[] = {
-		{ "time", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	berth_stop_options so = BERTH_STOP_OPTIONS_INIT;
-	int o;
-	while ((o = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 't': {
-			long t = cli_parse_uint(optarg, 24 * 3600);
-			if (t < 0)
-				return cli_usage(cmd, "-t: want whole seconds >= 0, got \"%s\"", optarg);
-			so.grace_seconds = (int)t;
-			break;
-		}
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
-		}
-	}
-	return cli_for_each(c, cmd, argc, argv, op, &so);
-}
-
 int cmd_stop(cli *c, int argc, char **argv)
 {
 	return cli_grace_verb(c, cli_find_command("stop"), argc, argv, op_stop);
 }
 
+const cli_option rm_options[] = {
+	{ "force", 'f', NULL, "Kill a running container before removing it" },
+	{ "volumes", 'v', NULL, "Remove the container's anonymous volumes too" },
+	CLI_OPTIONS_END,
+};
+
 int cmd_rm(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("rm");
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "volumes", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+fvh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f': ro.force = 1; break;
-		case 'v': ro.anonymous_volumes = 1; break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
-		}
+	while ((o = cli_next(&p)) > 0) {
+		if (o == 'f')
+			ro.force = 1;
+		else
+			ro.anonymous_volumes = 1;
 	}
+	if (o < 0)
+		return p.rc;
 	return cli_for_each(c, cmd, argc, argv, op_rm, &ro);
 }
 
@@ -231,58 +118,57 @@ static void print_labels_json(jw *w, const berth_container_list *l, size_t i)
 	jw_end_object(w);
 }
 
+enum { O_NO_TRUNC = OPT_LOCAL };
+
+const cli_option ps_options[] = {
+	{ "all", 'a', NULL, "Show every container (running ones only without it)" },
+	{ "quiet", 'q', NULL, "Print the ids only" },
+	{ "filter", 'f', "FILTER", "Only containers with label=KEY[=VALUE], name=NAME or status=STATE", CLI_OPT_REPEAT },
+	CLI_FORMAT_OPTION("Print a table, or one JSON object a line"),
+	{ "no-trunc", O_NO_TRUNC, NULL, "Do not shorten ids and commands" },
+	CLI_OPTIONS_END,
+};
+
 int cmd_ps(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("ps");
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "no-trunc", no_argument, NULL, 'N' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
 	_cleanup_strv_ strv labels = STRV_INIT;
 	berth_state states[BERTH_STATE_DEAD];
 	size_t nstates = 0;
 	bool quiet = false, json = false, no_trunc = false;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+aqf:h", opts, NULL)) != -1) {
+	while ((o = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
 		switch (o) {
 		case 'a': lo.all = 1; break;
 		case 'q': quiet = true; break;
-		case 'N': no_trunc = true; break;
+		case O_NO_TRUNC: no_trunc = true; break;
 		case 'f':
-			if (startswith(optarg, "label=") && optarg[6]) {
-				if (strv_push(&labels, optarg + 6) < 0)
+			if (startswith(arg, "label=") && arg[6]) {
+				if (strv_push(&labels, arg + 6) < 0)
 					return EXIT_ENGINE;
-			} else if (startswith(optarg, "name=") && optarg[5]) {
-				lo.name = optarg + 5;
-			} else if (startswith(optarg, "status=")) {
-				berth_state st = cli_state_from_name(optarg + 7);
+			} else if (startswith(arg, "name=") && arg[5]) {
+				lo.name = arg + 5;
+			} else if (startswith(arg, "status=")) {
+				berth_state st = cli_state_from_name(arg + 7);
 				if (st == BERTH_STATE_UNKNOWN)
 					return cli_usage(cmd, "--filter status: want created, running, paused, restarting, "
-							 "removing, exited or dead, got \"%s\"", optarg + 7);
+							 "removing, exited or dead, got \"%s\"", arg + 7);
 				if (nstates < ARRAY_SIZE(states))
 					states[nstates++] = st;
 			} else {
 				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], name=NAME or status=STATE, got \"%s\"",
-						 optarg);
+						 arg);
 			}
 			break;
-		case 'F':
-			if (cli_format(cmd, optarg, &json))
-				return EXIT_ENGINE;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
 		}
 	}
+	if (o < 0)
+		return p.rc;
+	json = p.json;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	lo.labels = (const char *const *)labels.items;

@@ -1,36 +1,29 @@
 /* Engine-level commands: detect, platform, version, info, ping. */
 #include "cli.h"
 
-#include <getopt.h>
+enum { O_SELF = OPT_LOCAL };
 
-/* Parse the only option these commands share: --format text|json. */
+const cli_option platform_options[] = {
+	{ "format", 'f', "FORMAT", "Print text, or JSON", 0, "text table json" },
+	{ "self", O_SELF, NULL, "Ask the engine about the container berth runs in" },
+	CLI_OPTIONS_END,
+};
+
+/* Parse the options these commands share: --format text|json, and --self
+ * where the table has it. */
 static int parse_format(const command *cmd, int argc, char **argv, bool *json, bool *self)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "self", no_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f':
-			if (cli_format(cmd, optarg, json))
-				return EXIT_ENGINE;
-			break;
-		case 's':
-			if (!self)
-				return cli_usage(cmd, "unknown option --self");
-			*self = true;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return -1;
-		default:
+	while ((o = cli_next(&p)) > 0) {
+		if (o != O_SELF || !self)
 			return cli_usage(cmd, "bad option");
-		}
+		*self = true;
 	}
+	if (o < 0)
+		return p.rc ? p.rc : -1;
+	*json = p.json;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	return 0;

@@ -59,59 +59,59 @@ static void print_json(const berth_frame *f, const berth_event *ev)
 	fputc('\n', stdout);
 }
 
+enum { O_SINCE = OPT_LOCAL, O_UNTIL, O_NO_RECONNECT };
+
+const cli_option events_options[] = {
+	{ "filter", 'f', "FILTER", "Only events of container=NAME, label=KEY[=VALUE], type=TYPE or event=ACTION",
+	  CLI_OPT_REPEAT },
+	{ "since", O_SINCE, "T", "Begin with the events since T (RFC 3339, Unix seconds, or a duration like 10m)" },
+	{ "until", O_UNTIL, "T", "Stop at T" },
+	{ "no-reconnect", O_NO_RECONNECT, NULL, "End when the connection drops instead of reconnecting" },
+	CLI_FORMAT_OPTION("Print text, or the engine's JSON lines"),
+	CLI_OPTIONS_END,
+};
+
 int cmd_events(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("events");
-	static const struct option opts[] = {
-		{ "filter", required_argument, NULL, 'f' },
-		{ "since", required_argument, NULL, 'S' },
-		{ "until", required_argument, NULL, 'U' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "no-reconnect", no_argument, NULL, 'N' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	berth_events_options eo = BERTH_EVENTS_OPTIONS_INIT;
 	_cleanup_strv_ strv containers = STRV_INIT;
 	_cleanup_strv_ strv labels = STRV_INIT;
 	_cleanup_strv_ strv types = STRV_INIT;
 	_cleanup_strv_ strv actions = STRV_INIT;
 	bool json = false;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+	while ((o = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
 		int r = 0;
 		switch (o) {
 		case 'f':
-			if (startswith(optarg, "container=") && optarg[10])
-				r = strv_push(&containers, optarg + 10);
-			else if (startswith(optarg, "name=") && optarg[5])
-				r = strv_push(&containers, optarg + 5);
-			else if (startswith(optarg, "label=") && optarg[6])
-				r = strv_push(&labels, optarg + 6);
-			else if (startswith(optarg, "type=") && optarg[5])
-				r = strv_push(&types, optarg + 5);
-			else if (startswith(optarg, "event=") && optarg[6])
-				r = strv_push(&actions, optarg + 6);
+			if (startswith(arg, "container=") && arg[10])
+				r = strv_push(&containers, arg + 10);
+			else if (startswith(arg, "name=") && arg[5])
+				r = strv_push(&containers, arg + 5);
+			else if (startswith(arg, "label=") && arg[6])
+				r = strv_push(&labels, arg + 6);
+			else if (startswith(arg, "type=") && arg[5])
+				r = strv_push(&types, arg + 5);
+			else if (startswith(arg, "event=") && arg[6])
+				r = strv_push(&actions, arg + 6);
 			else
 				return cli_usage(cmd, "--filter: want container=NAME, label=KEY[=VALUE], type=TYPE or "
-						 "event=ACTION, got \"%s\"", optarg);
+						 "event=ACTION, got \"%s\"", arg);
 			break;
-		case 'S': eo.since = optarg; break;
-		case 'U': eo.until = optarg; break;
-		case 'N': eo.no_reconnect = 1; break;
-		case 'F':
-			if (cli_format(cmd, optarg, &json))
-				return EXIT_ENGINE;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
+		case O_SINCE: eo.since = arg; break;
+		case O_UNTIL: eo.until = arg; break;
+		case O_NO_RECONNECT: eo.no_reconnect = 1; break;
 		}
 		if (r < 0)
 			return EXIT_ENGINE;
 	}
+	if (o < 0)
+		return p.rc;
+	json = p.json;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	eo.containers = (const char *const *)containers.items;

@@ -29,37 +29,41 @@ static const char *short_id(const char *id)
 	return startswith(id, "sha256:") ? id + 7 : id;
 }
 
+enum { O_NO_TRUNC = OPT_LOCAL };
+
+const cli_option images_options[] = {
+	{ "quiet", 'q', NULL, "Print the ids only" },
+	{ "no-trunc", O_NO_TRUNC, NULL, "Do not shorten ids" },
+	{ "filter", 'f', "label=KEY[=VALUE]", "Only images with this label", CLI_OPT_REPEAT },
+	CLI_FORMAT_OPTION("Print a table, or one JSON object a line"),
+	CLI_OPTIONS_END,
+};
+
+static const command *image_subcommand(const char *name);
+
 static int images_list(cli *c, const command *cmd, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "no-trunc", no_argument, NULL, 'N' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	_cleanup_strv_ strv labels = STRV_INIT;
 	bool quiet = false, json = false, no_trunc = false;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+qf:h", opts, NULL)) != -1) {
+	while ((o = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
 		switch (o) {
 		case 'q': quiet = true; break;
-		case 'N': no_trunc = true; break;
+		case O_NO_TRUNC: no_trunc = true; break;
 		case 'f':
-			if (!startswith(optarg, "label=") || !optarg[6])
-				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", optarg);
-			if (strv_push(&labels, optarg + 6) < 0)
+			if (!startswith(arg, "label=") || !arg[6])
+				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", arg);
+			if (strv_push(&labels, arg + 6) < 0)
 				return EXIT_ENGINE;
 			break;
-		case 'F':
-			if (cli_format(cmd, optarg, &json))
-				return EXIT_ENGINE;
-			break;
-		case 'h': cli_help(cmd); return EXIT_OK;
-		default: return cli_usage(cmd, "bad option");
 		}
 	}
+	if (o < 0)
+		return p.rc;
+	json = p.json;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	berth_client *client = cli_client(c);
@@ -138,8 +142,9 @@ static void print_list(const char *label, size_t n, const char *(*get)(const ber
 	printf("%s\n", n ? "" : "-");
 }
 
-static int image_inspect(cli *c, const command *cmd, int argc, char **argv)
+static int image_inspect(cli *c, int argc, char **argv)
 {
+	const command *cmd = image_subcommand("image inspect");
 	bool json = false;
 	int r = cli_format_options(cmd, argc, argv, &json);
 	if (r)
@@ -189,8 +194,9 @@ static int image_inspect(cli *c, const command *cmd, int argc, char **argv)
 	return rc;
 }
 
-static int image_tag(cli *c, const command *cmd, int argc, char **argv)
+static int image_tag(cli *c, int argc, char **argv)
 {
+	const command *cmd = image_subcommand("image tag");
 	int r = cli_no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
@@ -203,22 +209,17 @@ static int image_tag(cli *c, const command *cmd, int argc, char **argv)
 	return berth_image_tag(client, argv[optind], argv[optind + 1], &err) < 0 ? cli_fail(&err) : EXIT_OK;
 }
 
-static int image_rm(cli *c, const command *cmd, int argc, char **argv)
+static int image_rm(cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	const command *cmd = image_subcommand("image rm");
 	berth_image_remove_options ro = BERTH_IMAGE_REMOVE_OPTIONS_INIT;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f': ro.force = 1; break;
-		case 'h': cli_help(cmd); return EXIT_OK;
-		default: return cli_usage(cmd, "bad option");
-		}
-	}
+	while ((o = cli_next(&p)) > 0)
+		ro.force = 1;
+	if (o < 0)
+		return p.rc;
 	if (optind >= argc)
 		return cli_usage(cmd, "an image name is needed");
 	berth_client *client = cli_client(c);
@@ -237,22 +238,17 @@ static int image_rm(cli *c, const command *cmd, int argc, char **argv)
 	return rc;
 }
 
-static int image_import(cli *c, const command *cmd, int argc, char **argv)
+static int image_import(cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "input", required_argument, NULL, 'i' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+	const command *cmd = image_subcommand("image import");
 	const char *path = NULL;
+	cli_parser args;
+	cli_parser_init(&args, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+i:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'i': path = optarg; break;
-		case 'h': cli_help(cmd); return EXIT_OK;
-		default: return cli_usage(cmd, "bad option");
-		}
-	}
+	while ((o = cli_next(&args)) > 0)
+		path = args.arg;
+	if (o < 0)
+		return args.rc;
 	if (!path && optind < argc)
 		path = argv[optind++];
 	if (optind < argc)
@@ -282,6 +278,44 @@ static int image_import(cli *c, const command *cmd, int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int image_ls(cli *c, int argc, char **argv)
+{
+	return images_list(c, image_subcommand("image ls"), argc, argv);
+}
+
+const cli_option image_rm_options[] = {
+	{ "force", 'f', NULL, "Remove the image even when containers use it or it has other names" },
+	CLI_OPTIONS_END,
+};
+
+const cli_option image_import_options[] = {
+	{ "input", 'i', "ARCHIVE", "Read this archive (instead of the operand, or stdin)", CLI_OPT_FILE },
+	CLI_OPTIONS_END,
+};
+
+/* The subcommands of berth image; the hidden ones are docker's other names. */
+const command image_subcommands[] = {
+	{ "image ls", image_ls, images_options, NULL, "", "List images" },
+	{ "image list", image_ls, images_options, NULL, "", "List images", .flags = CMD_HIDDEN },
+	{ "image inspect", image_inspect, cli_format_only_options, NULL, "NAME...", "Show images' details" },
+	{ "image tag", image_tag, NULL, NULL, "SOURCE TARGET", "Give an image another name" },
+	{ "image rm", image_rm, image_rm_options, NULL, "NAME...", "Remove images" },
+	{ "image remove", image_rm, image_rm_options, NULL, "NAME...", "Remove images", .flags = CMD_HIDDEN },
+	{ "image import", image_import, image_import_options, NULL, "[ARCHIVE|-]",
+	  "Load the images of a docker-save archive (natively on containerd)" },
+	{ "image load", image_import, image_import_options, NULL, "[ARCHIVE|-]",
+	  "Load the images of a docker-save archive", .flags = CMD_HIDDEN },
+	{ NULL },
+};
+
+static const command *image_subcommand(const char *name)
+{
+	for (const command *s = image_subcommands; s->name; s++)
+		if (STREQ(s->name, name))
+			return s;
+	return NULL;
+}
+
 int cmd_images(cli *c, int argc, char **argv)
 {
 	return images_list(c, cli_find_command("images"), argc, argv);
@@ -290,19 +324,12 @@ int cmd_images(cli *c, int argc, char **argv)
 int cmd_image(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("image");
-	static const struct {
-		const char *name;
-		int (*run)(cli *, const command *, int, char **);
-	} subs[] = {
-		{ "ls", images_list }, { "list", images_list }, { "inspect", image_inspect }, { "tag", image_tag },
-		{ "rm", image_rm }, { "remove", image_rm }, { "import", image_import }, { "load", image_import },
-	};
 	if (argc < 2 || STREQ(argv[1], "--help") || STREQ(argv[1], "-h")) {
 		cli_help(cmd);
 		return argc < 2 ? EXIT_ENGINE : EXIT_OK;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(subs); i++)
-		if (STREQ(argv[1], subs[i].name))
-			return subs[i].run(c, cmd, argc - 1, argv + 1);
+	for (const command *s = image_subcommands; s->name; s++)
+		if (STREQ(argv[1], s->name + strlen("image ")))
+			return s->run(c, argc - 1, argv + 1);
 	return cli_usage(cmd, "unknown image command \"%s\"", argv[1]);
 }

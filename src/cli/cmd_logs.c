@@ -6,7 +6,6 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,51 +109,53 @@ static int on_frame(logs_out *lo, const berth_frame *f)
 	return add(lo, c, f->data, f->len);
 }
 
+enum { O_SINCE = OPT_LOCAL, O_UNTIL };
+
+const cli_option logs_options[] = {
+	{ "follow", 'f', NULL, "Keep printing what the container writes" },
+	{ "tail", 'n', "N", "Only the last N lines (or all)" },
+	{ "since", O_SINCE, "T", "Only output since T (RFC 3339, Unix seconds, or 10m, 1h30m ago)" },
+	{ "until", O_UNTIL, "T", "Only output before T" },
+	{ "timestamps", 't', NULL, "Begin each line with its time" },
+	CLI_OPTIONS_END,
+};
+
 int cmd_logs(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("logs");
-	static const struct option opts[] = {
-		{ "follow", no_argument, NULL, 'f' },
-		{ "tail", required_argument, NULL, 'n' },
-		{ "since", required_argument, NULL, 'S' },
-		{ "until", required_argument, NULL, 'U' },
-		{ "timestamps", no_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	berth_logs_options lopts = BERTH_LOGS_OPTIONS_INIT;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+fn:th", opts, NULL)) != -1) {
+	while ((o = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
 		switch (o) {
 		case 'f':
 			lopts.follow = 1;
 			break;
 		case 'n':
-			if (STREQ(optarg, "all")) {
+			if (STREQ(arg, "all")) {
 				lopts.tail = -1;
 			} else {
-				long v = cli_parse_uint(optarg, 0x7fffffffL);
+				long v = cli_parse_uint(arg, 0x7fffffffL);
 				if (v < 0)
-					return cli_usage(cmd, "--tail %s: want a count or \"all\"", optarg);
+					return cli_usage(cmd, "--tail %s: want a count or \"all\"", arg);
 				lopts.tail = v;
 			}
 			break;
-		case 'S':
-			lopts.since = optarg;
+		case O_SINCE:
+			lopts.since = arg;
 			break;
-		case 'U':
-			lopts.until = optarg;
+		case O_UNTIL:
+			lopts.until = arg;
 			break;
 		case 't':
 			lopts.timestamps = 1;
 			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
 		}
 	}
+	if (o < 0)
+		return p.rc;
 	if (argc - optind != 1)
 		return cli_usage(cmd, "want exactly one container");
 	/* check the times before opening a connection */

@@ -4,17 +4,8 @@
 #include "cli.h"
 
 #include <ctype.h>
-#include <getopt.h>
 #include <math.h>
 #include <strings.h>
-
-berth_state cli_state_from_name(const char *name)
-{
-	for (int s = BERTH_STATE_CREATED; s <= BERTH_STATE_DEAD; s++)
-		if (STREQ(name, berth_state_name((berth_state)s)))
-			return (berth_state)s;
-	return BERTH_STATE_UNKNOWN;
-}
 
 /* ---- restart, kill, pause, unpause ---------------------------------------------- */
 
@@ -45,31 +36,25 @@ int cmd_restart(cli *c, int argc, char **argv)
 	return cli_grace_verb(c, cli_find_command("restart"), argc, argv, op_restart);
 }
 
+const cli_option kill_options[] = {
+	{ "signal", 's', "SIGNAL", "The signal to send, by name or number (default KILL)" },
+	CLI_OPTIONS_END,
+};
+
 int cmd_kill(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("kill");
-	static const struct option opts[] = {
-		{ "signal", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	int sig = 9; /* docker kill's default: KILL */
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 's': {
-			berth_error err = BERTH_ERROR_INIT;
-			if (berth_signal_parse(&sig, optarg, &err) < 0)
-				return cli_usage(cmd, "%s", err.message);
-			break;
-		}
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
-		}
+	while ((o = cli_next(&p)) > 0) {
+		berth_error err = BERTH_ERROR_INIT;
+		if (berth_signal_parse(&sig, p.arg, &err) < 0)
+			return cli_usage(cmd, "%s", err.message);
 	}
+	if (o < 0)
+		return p.rc;
 	return cli_for_each(c, cmd, argc, argv, op_kill, &sig);
 }
 
@@ -177,53 +162,59 @@ static int op_update(berth_client *client, const char *id, const void *opts, ber
 	return berth_container_update(client, id, opts, err);
 }
 
+enum { O_MEMORY_SWAP = OPT_LOCAL, O_CPUS, O_PIDS_LIMIT, O_RESTART };
+
+const cli_option update_options[] = {
+	{ "memory", 'm', "BYTES", "Memory limit (64m, 1g, ...)" },
+	{ "memory-swap", O_MEMORY_SWAP, "BYTES", "Memory and swap together; -1 for unlimited swap" },
+	{ "cpus", O_CPUS, "N", "Number of CPUs (1.5, ...)" },
+	{ "cpu-shares", 'c', "SHARES", "Relative CPU weight" },
+	{ "pids-limit", O_PIDS_LIMIT, "N", "Most processes at once; -1 for no limit" },
+	{ "restart", O_RESTART, "POLICY", "Restart policy: no, always, unless-stopped, on-failure[:COUNT]" , 0,
+	  "no always unless-stopped on-failure" },
+	CLI_OPTIONS_END,
+};
+
 int cmd_update(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("update");
-	static const struct option opts[] = {
-		{ "memory", required_argument, NULL, 'm' },
-		{ "memory-swap", required_argument, NULL, 'S' },
-		{ "cpus", required_argument, NULL, 'C' },
-		{ "cpu-shares", required_argument, NULL, 'c' },
-		{ "pids-limit", required_argument, NULL, 'P' },
-		{ "restart", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	berth_update_options uo = BERTH_UPDATE_OPTIONS_INIT;
 	_cleanup_free_ char *policy = NULL;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+m:c:h", opts, NULL)) != -1) {
+	while ((o = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
 		switch (o) {
 		case 'm':
-			if (parse_bytes(&uo.memory, optarg) < 0)
-				return cli_usage(cmd, "--memory: want a size like 64m or 1g, got \"%s\"", optarg);
+			if (parse_bytes(&uo.memory, arg) < 0)
+				return cli_usage(cmd, "--memory: want a size like 64m or 1g, got \"%s\"", arg);
 			break;
-		case 'S':
-			if (parse_swap(&uo.memory_swap, optarg) < 0)
-				return cli_usage(cmd, "--memory-swap: want a size like 128m, or -1, got \"%s\"", optarg);
+		case O_MEMORY_SWAP:
+			if (parse_swap(&uo.memory_swap, arg) < 0)
+				return cli_usage(cmd, "--memory-swap: want a size like 128m, or -1, got \"%s\"", arg);
 			break;
-		case 'C':
-			if (parse_cpus(&uo.nano_cpus, optarg) < 0)
-				return cli_usage(cmd, "--cpus: want a number of CPUs like 1.5, got \"%s\"", optarg);
+		case O_CPUS:
+			if (parse_cpus(&uo.nano_cpus, arg) < 0)
+				return cli_usage(cmd, "--cpus: want a number of CPUs like 1.5, got \"%s\"", arg);
 			break;
 		case 'c': {
-			long v = cli_parse_uint(optarg, 1 << 30);
+			long v = cli_parse_uint(arg, 1 << 30);
 			if (v < 0)
-				return cli_usage(cmd, "--cpu-shares: want a whole number, got \"%s\"", optarg);
+				return cli_usage(cmd, "--cpu-shares: want a whole number, got \"%s\"", arg);
 			uo.cpu_shares = v;
 			break;
 		}
-		case 'P': {
-			long v = STREQ(optarg, "-1") ? -1 : cli_parse_uint(optarg, 1L << 30);
-			if (v < -1 || (v < 0 && !STREQ(optarg, "-1")))
-				return cli_usage(cmd, "--pids-limit: want a whole number or -1, got \"%s\"", optarg);
+		case O_PIDS_LIMIT: {
+			long v = STREQ(arg, "-1") ? -1 : cli_parse_uint(arg, 1L << 30);
+			if (v < -1 || (v < 0 && !STREQ(arg, "-1")))
+				return cli_usage(cmd, "--pids-limit: want a whole number or -1, got \"%s\"", arg);
 			uo.pids_limit = v;
 			break;
 		}
-		case 'R': {
+		case O_RESTART: {
 			free(policy);
-			policy = strdup(optarg);
+			policy = strdup(arg);
 			if (!policy)
 				return EXIT_ENGINE;
 			char *colon = strchr(policy, ':');
@@ -231,19 +222,16 @@ int cmd_update(cli *c, int argc, char **argv)
 				*colon = '\0';
 				long n = cli_parse_uint(colon + 1, 1 << 30);
 				if (n < 0)
-					return cli_usage(cmd, "--restart: want on-failure[:COUNT], got \"%s\"", optarg);
+					return cli_usage(cmd, "--restart: want on-failure[:COUNT], got \"%s\"", arg);
 				uo.restart_max_retries = (int)n;
 			}
 			uo.restart_policy = policy;
 			break;
 		}
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
 		}
 	}
+	if (o < 0)
+		return p.rc;
 	if (uo.memory == BERTH_UNCHANGED && uo.memory_swap == BERTH_UNCHANGED && uo.nano_cpus == BERTH_UNCHANGED &&
 	    uo.cpu_shares == BERTH_UNCHANGED && uo.pids_limit == BERTH_UNCHANGED && !uo.restart_policy)
 		return cli_usage(cmd, "give one or more limits to change");
@@ -296,10 +284,23 @@ static int wait_ready(cli *c, int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!STREQ(argv[i], "--ready"))
 			args[n++] = argv[i];
-	int r = cmd_ready(c, n, args);
+	/* through the command table: the ready command is another file's */
+	int r = cli_find_command("ready")->run(c, n, args);
 	free(args);
 	return r;
 }
+
+enum { O_CONDITION = OPT_LOCAL, O_READY, O_FILTER };
+
+/* --ready is not parsed here: its presence hands the whole line to ready. */
+const cli_option wait_options[] = {
+	{ "condition", O_CONDITION, "CONDITION", "Wait until the container is not-running (default), at its next-exit, "
+	  "or removed", 0, "not-running next-exit removed" },
+	{ "timeout", 't', "SECONDS", "Give up after this long" },
+	CLI_FORMAT_OPTION("Print the exit codes, or one JSON object a container"),
+	{ "ready", O_READY, NULL, "Wait until the container is ready instead: the options are ready's" },
+	CLI_OPTIONS_END,
+};
 
 int cmd_wait(cli *c, int argc, char **argv)
 {
@@ -307,46 +308,36 @@ int cmd_wait(cli *c, int argc, char **argv)
 		if (STREQ(argv[i], "--ready"))
 			return wait_ready(c, argc, argv);
 	const command *cmd = cli_find_command("wait");
-	static const struct option opts[] = {
-		{ "condition", required_argument, NULL, 'C' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	wait_request q = { BERTH_WAIT_OPTIONS_INIT, false };
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
+	while ((o = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
 		switch (o) {
-		case 'C':
-			if (STREQ(optarg, "not-running"))
+		case O_CONDITION:
+			if (STREQ(arg, "not-running"))
 				q.opts.condition = BERTH_WAIT_NOT_RUNNING;
-			else if (STREQ(optarg, "next-exit"))
+			else if (STREQ(arg, "next-exit"))
 				q.opts.condition = BERTH_WAIT_NEXT_EXIT;
-			else if (STREQ(optarg, "removed"))
+			else if (STREQ(arg, "removed"))
 				q.opts.condition = BERTH_WAIT_REMOVED;
 			else
 				return cli_usage(cmd, "--condition: want not-running, next-exit or removed, got \"%s\"",
-						 optarg);
+						 arg);
 			break;
 		case 't': {
-			long t = cli_parse_uint(optarg, 24 * 3600);
+			long t = cli_parse_uint(arg, 24 * 3600);
 			if (t <= 0)
-				return cli_usage(cmd, "--timeout: want whole seconds from 1 to 86400, got \"%s\"", optarg);
+				return cli_usage(cmd, "--timeout: want whole seconds from 1 to 86400, got \"%s\"", arg);
 			q.opts.timeout_ms = (int)(t * 1000);
 			break;
 		}
-		case 'F':
-			if (cli_format(cmd, optarg, &q.json))
-				return EXIT_ENGINE;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
 		}
 	}
+	if (o < 0)
+		return p.rc;
+	q.json = p.json;
 	return cli_each(c, cmd, argc, argv, op_wait, &q, false);
 }
 
@@ -377,36 +368,36 @@ static bool confirm(const char *question)
 	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
 }
 
+const cli_option prune_options[] = {
+	{ "filter", O_FILTER, "label=KEY[=VALUE]", "Only containers with this label", CLI_OPT_REPEAT },
+	{ "force", 'f', NULL, "Do not ask for confirmation" },
+	CLI_OPTIONS_END,
+};
+
 int cmd_prune(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("prune");
-	static const struct option opts[] = {
-		{ "filter", required_argument, NULL, 'F' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	_cleanup_strv_ strv labels = STRV_INIT;
 	bool force = false;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+	while ((o = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
 		switch (o) {
-		case 'F':
-			if (!startswith(optarg, "label=") || !optarg[6])
-				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", optarg);
-			if (strv_push(&labels, optarg + 6) < 0)
+		case O_FILTER:
+			if (!startswith(arg, "label=") || !arg[6])
+				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", arg);
+			if (strv_push(&labels, arg + 6) < 0)
 				return EXIT_ENGINE;
 			break;
 		case 'f':
 			force = true;
 			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
 		}
 	}
+	if (o < 0)
+		return p.rc;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	if (!force) {

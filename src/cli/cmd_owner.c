@@ -1,14 +1,12 @@
 /* Ownership commands: up (remove-before-start) and reap. */
 #include "cli.h"
 
-#include <getopt.h>
-
 /* berth up --name N [container flags] IMAGE [CMD...]: prints the new id. */
 int cmd_up(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("up");
 	berth_spec *spec = NULL;
-	int r = spec_flags_parse(&spec, cmd, argc, argv, NULL);
+	int r = spec_flags_parse(&spec, cmd, argc, argv, NULL, NULL);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
 	if (!berth_spec_name(spec)) {
@@ -34,33 +32,29 @@ int cmd_up(cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+const cli_option reap_options[] = {
+	{ "owner", 'o', "NAME", "The owner whose containers go (default: the global --owner)" },
+	{ "keep", 'k', "NAME", "Keep this container", CLI_OPT_REPEAT },
+	CLI_OPTIONS_END,
+};
+
 /* berth reap [--owner NAME] [--keep NAME]...: removes what the owner has. */
 int cmd_reap(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("reap");
-	static const struct option opts[] = {
-		{ "owner", required_argument, NULL, 'o' },
-		{ "keep", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const char *owner = c->opts.owner;
 	_cleanup_strv_ strv keep = STRV_INIT;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+o:k:h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'o': owner = optarg; break;
-		case 'k':
-			if (strv_push(&keep, optarg) < 0)
-				return EXIT_ENGINE;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
-		}
+	while ((o = cli_next(&p)) > 0) {
+		if (o == 'o')
+			owner = p.arg;
+		else if (strv_push(&keep, p.arg) < 0)
+			return EXIT_ENGINE;
 	}
+	if (o < 0)
+		return p.rc;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
 	if (isempty(owner))

@@ -2,8 +2,6 @@
  * healthy, the probes pass), or say why it is not. */
 #include "cli.h"
 
-#include <getopt.h>
-
 /* Indent each line of text under a heading, on stderr. */
 static void print_block(const char *heading, const char *text)
 {
@@ -28,57 +26,62 @@ static void print_failure(const berth_ready_result *res)
 	print_block("last output", berth_ready_result_logs(res));
 }
 
+enum { O_INTERVAL = OPT_LOCAL, O_ANY, O_NO_HEALTH, O_READY };
+
+const cli_option ready_options[] = {
+	{ "timeout", 't', "S", "Give up after S seconds" },
+	{ "interval", O_INTERVAL, "MS", "Milliseconds between two rounds of checks" },
+	{ "probe", 'p', "PROBE", "Also wait for tcp:PORT, http:PORT/PATH[#STATUS], log:REGEX or exec:CMD",
+	  CLI_OPT_REPEAT },
+	{ "any", O_ANY, NULL, "Ready when any one probe passes (default: all)" },
+	{ "no-health", O_NO_HEALTH, NULL, "Ignore the container's health check" },
+	/* `wait --ready` lands here too */
+	{ "ready", O_READY, NULL, "Accepted for `berth wait --ready`", CLI_OPT_HIDDEN },
+	CLI_OPTIONS_END,
+};
+
 int cmd_ready(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("ready");
-	static const struct option opts[] = {
-		{ "timeout", required_argument, NULL, 't' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "probe", required_argument, NULL, 'p' },
-		{ "any", no_argument, NULL, 'a' },
-		{ "no-health", no_argument, NULL, 'n' },
-		{ "ready", no_argument, NULL, 'r' }, /* `wait --ready` lands here too */
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	berth_ready_options ro = BERTH_READY_OPTIONS_INIT;
 	berth_probe *probes[32];
 	size_t nprobes = 0;
 	int rc = EXIT_OK, o;
 	berth_error err = BERTH_ERROR_INIT;
-	while (rc == EXIT_OK && (o = getopt_long(argc, argv, "+t:p:h", opts, NULL)) != -1) {
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
+	while (rc == EXIT_OK && (o = cli_next(&p)) != 0) {
+		const char *arg = p.arg;
 		switch (o) {
 		case 't': {
-			long s = cli_parse_uint(optarg, 86400);
+			long s = cli_parse_uint(arg, 86400);
 			if (s <= 0)
-				rc = cli_usage(cmd, "--timeout: want whole seconds from 1 to 86400, got \"%s\"", optarg);
+				rc = cli_usage(cmd, "--timeout: want whole seconds from 1 to 86400, got \"%s\"", arg);
 			ro.timeout_ms = (int)s * 1000;
 			break;
 		}
-		case 'i': {
-			long ms = cli_parse_uint(optarg, 3600000);
+		case O_INTERVAL: {
+			long ms = cli_parse_uint(arg, 3600000);
 			if (ms <= 0)
-				rc = cli_usage(cmd, "--interval: want milliseconds from 1 to 3600000, got \"%s\"", optarg);
+				rc = cli_usage(cmd, "--interval: want milliseconds from 1 to 3600000, got \"%s\"", arg);
 			ro.interval_ms = (int)ms;
 			break;
 		}
 		case 'p':
 			if (nprobes == ARRAY_SIZE(probes))
 				rc = cli_usage(cmd, "--probe: at most %zu probes", ARRAY_SIZE(probes));
-			else if (berth_probe_parse(&probes[nprobes], optarg, &err) < 0)
+			else if (berth_probe_parse(&probes[nprobes], arg, &err) < 0)
 				rc = cli_usage(cmd, "--probe: %s", err.message);
 			else
 				nprobes++;
 			break;
-		case 'a': ro.any = 1; break;
-		case 'n': ro.ignore_health = 1; break;
-		case 'r': break;
-		case 'h':
-			cli_help(cmd);
-			rc = -1;
+		case O_ANY: ro.any = 1; break;
+		case O_NO_HEALTH: ro.ignore_health = 1; break;
+		case O_READY: break;
+		case -1:
+			/* help (0: ends as -1, below) or a bad option */
+			rc = p.rc ? p.rc : -1;
 			break;
-		default:
-			rc = cli_usage(cmd, "bad option");
 		}
 	}
 	if (rc == EXIT_OK && optind != argc - 1)

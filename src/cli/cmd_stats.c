@@ -241,33 +241,26 @@ static int stats_live(berth_client *client, stats_row *rows, size_t n, bool json
 	return worst;
 }
 
+enum { O_NO_STREAM = OPT_LOCAL };
+
+const cli_option stats_options[] = {
+	{ "no-stream", O_NO_STREAM, NULL, "Print one sample and end" },
+	CLI_FORMAT_OPTION("Print a table, or JSON"),
+	CLI_OPTIONS_END,
+};
+
 int cmd_stats(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("stats");
-	static const struct option opts[] = {
-		{ "no-stream", no_argument, NULL, 'n' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	bool no_stream = false, json = false;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'n':
-			no_stream = true;
-			break;
-		case 'f':
-			if (cli_format(cmd, optarg, &json))
-				return EXIT_ENGINE;
-			break;
-		case 'h':
-			cli_help(cmd);
-			return EXIT_OK;
-		default:
-			return cli_usage(cmd, "bad option");
-		}
-	}
+	while ((o = cli_next(&p)) > 0)
+		no_stream = true; /* --no-stream: the only option left to us */
+	if (o < 0)
+		return p.rc;
+	json = p.json;
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;
@@ -321,19 +314,10 @@ int cmd_stats(cli *c, int argc, char **argv)
 int cmd_top(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("top");
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int o;
-	/* "+": ps arguments after the name are not ours */
-	while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		if (o == 'h') {
-			cli_help(cmd);
-			return EXIT_OK;
-		}
-		return cli_usage(cmd, "bad option");
-	}
+	/* options end at the name: ps arguments after it are not ours */
+	int parsed = cli_no_options(cmd, argc, argv);
+	if (parsed)
+		return parsed < 0 ? EXIT_OK : parsed;
 	if (optind >= argc)
 		return cli_usage(cmd, "want a container");
 	const char *name = argv[optind];

@@ -2,91 +2,84 @@
  * how library errors become messages and exit codes. */
 #include "cli.h"
 
-#include <getopt.h>
-
-/* The container options of run and create (spec_flags.c parses them). */
-#define SPEC_FLAGS_HELP "\n\nContainer options (as docker's):\n" \
-	"  --name NAME              -e, --env KEY[=VALUE]     -l, --label KEY[=VALUE]\n" \
-	"  --entrypoint CMD         -w, --workdir DIR         -u, --user USER[:GROUP]\n" \
-	"  -h, --hostname NAME      -t, --tty                 -i, --interactive\n" \
-	"  -p, --publish [IP:][HOST:]PORT[/PROTO]             -v, --volume SRC:DST[:OPTS] | DST\n" \
-	"  --tmpfs DST[:OPTS]       --read-only               --shm-size SIZE\n" \
-	"  --network MODE           --pid MODE                --ipc MODE\n" \
-	"  --add-host HOST:IP       --dns IP                  --privileged\n" \
-	"  --cap-add CAP            --cap-drop CAP            --security-opt OPT\n" \
-	"  --ulimit NAME=SOFT[:HARD] --device HOST[:CTR][:rwm] --sysctl KEY=VALUE\n" \
-	"  --restart POLICY         --rm                      --init\n" \
-	"  --health-cmd CMD         --health-interval D       --health-timeout D\n" \
-	"  --health-retries N       --health-start-period D   --no-healthcheck\n" \
-	"  -m, --memory SIZE        --memory-swap SIZE|-1     --cpus N\n" \
-	"  -c, --cpu-shares N       --pids-limit N            --stop-signal SIG\n" \
-	"  --stop-timeout SECONDS   --log-driver NAME         --log-opt KEY=VALUE\n" \
-	"  --help"
-
+/* Each command: its name, handler, option tables, the operands of its
+ * usage line and a summary. --help, the man pages and the completions are
+ * all made from these. */
+#define NONE NULL, NULL
+#define CONTAINER_FLAGS run_options, spec_flag_options
 static const command commands[] = {
-	{ "run", cmd_run, "run [-d] [-i] [-t] [CONTAINER OPTIONS] IMAGE [CMD...]" SPEC_FLAGS_HELP,
-	  "Create and start a container: in the foreground (its exit code is berth's), or with -d in the background (prints its id)" },
-	{ "create", cmd_create, "create [CONTAINER OPTIONS] IMAGE [CMD...]" SPEC_FLAGS_HELP,
-	  "Create a container; prints its id" },
-	{ "start", cmd_start, "start NAME|ID...", "Start containers" },
-	{ "stop", cmd_stop, "stop [-t SECONDS] NAME|ID...", "Stop containers (SIGTERM, SIGKILL after the grace)" },
-	{ "rm", cmd_rm, "rm [-f] [-v] NAME|ID...", "Remove containers (named volumes are kept)" },
-	{ "ps", cmd_ps, "ps [-a] [-q] [--filter label=K[=V]|name=N|status=S]... [--format table|json]",
-	  "List containers" },
-	{ "inspect", cmd_inspect, "inspect [--format text|json] NAME|ID...", "Show a container's state" },
-	{ "restart", cmd_restart, "restart [-t SECONDS] NAME|ID...", "Restart containers (stop with a grace, then start)" },
-	{ "kill", cmd_kill, "kill [-s SIGNAL] NAME|ID...", "Send a signal (default KILL) to containers" },
-	{ "pause", cmd_pause, "pause NAME|ID...", "Freeze every process of containers" },
-	{ "unpause", cmd_unpause, "unpause NAME|ID...", "Thaw paused containers" },
-	{ "rename", cmd_rename, "rename NAME|ID NEW_NAME", "Give a container a new name" },
-	{ "update", cmd_update,
-	  "update [-m BYTES] [--memory-swap BYTES] [--cpus N] [-c SHARES] [--pids-limit N] [--restart POLICY] NAME|ID...",
-	  "Change the resource limits or restart policy of containers" },
-	{ "wait", cmd_wait, "wait [--condition not-running|next-exit|removed] [-t SECONDS] [--format text|json] NAME|ID...\n"
-	  "       berth wait --ready [--timeout S] [--probe tcp:PORT|http:PORT/PATH|log:REGEX|exec:CMD]... [--any] NAME",
-	  "Wait for containers to stop and print their exit codes; with --ready, until one is ready" },
-	{ "prune", cmd_prune, "prune [--filter label=K[=V]]... [-f]", "Remove stopped containers" },
-	{ "up", cmd_up, "up --name N [container flags as for run] IMAGE [CMD...]",
-	  "Create and start, replacing berth's container of that name (remove-before-start)" },
-	{ "reap", cmd_reap, "reap [--owner NAME] [--keep NAME]...",
-	  "Remove every container berth made for an owner (named volumes kept)" },
-	{ "port", cmd_port, "port NAME|ID [PORT[/PROTO]]", "Show a container's published ports" },
-	{ "stats", cmd_stats, "stats [--no-stream] [--format table|json] [NAME|ID...]",
-	  "Show containers' resource use (all running ones without names), live unless --no-stream" },
-	{ "top", cmd_top, "top NAME|ID [PS ARGS...]", "Show the processes of a running container" },
-	{ "diff", cmd_diff, "diff NAME|ID", "Show the files added (A), changed (C) and deleted (D) in a container" },
-	{ "cp", cmd_cp, "cp NAME:SRC DEST|-\n       berth cp SRC|- NAME:DEST",
-	  "Copy files or directories between a container and the local file system (- : a tar on stdin/stdout)" },
-	{ "detect", cmd_detect, "detect [--format text|json]", "Find engines and say why each was or was not taken" },
-	{ "platform", cmd_platform, "platform [--self] [--format text|json]",
+	{ "run", cmd_run, CONTAINER_FLAGS, "IMAGE [CMD...]",
+	  "Create and start a container: in the foreground (its exit code is berth's), or with -d in the background "
+	  "(prints its id)" },
+	{ "create", cmd_create, NULL, spec_flag_options, "IMAGE [CMD...]", "Create a container; prints its id" },
+	{ "start", cmd_start, NONE, "NAME|ID...", "Start containers", .flags = CMD_CONTAINERS },
+	{ "stop", cmd_stop, cli_grace_options, NULL, "NAME|ID...", "Stop containers (SIGTERM, SIGKILL after the grace)",
+	  .flags = CMD_CONTAINERS },
+	{ "rm", cmd_rm, rm_options, NULL, "NAME|ID...", "Remove containers (named volumes are kept)",
+	  .flags = CMD_CONTAINERS },
+	{ "ps", cmd_ps, ps_options, NULL, "", "List containers" },
+	{ "inspect", cmd_inspect, cli_format_only_options, NULL, "NAME|ID...", "Show a container's state",
+	  .flags = CMD_CONTAINERS },
+	{ "restart", cmd_restart, cli_grace_options, NULL, "NAME|ID...",
+	  "Restart containers (stop with a grace, then start)", .flags = CMD_CONTAINERS },
+	{ "kill", cmd_kill, kill_options, NULL, "NAME|ID...", "Send a signal (default KILL) to containers",
+	  .flags = CMD_CONTAINERS },
+	{ "pause", cmd_pause, NONE, "NAME|ID...", "Freeze every process of containers", .flags = CMD_CONTAINERS },
+	{ "unpause", cmd_unpause, NONE, "NAME|ID...", "Thaw paused containers", .flags = CMD_CONTAINERS },
+	{ "rename", cmd_rename, NONE, "NAME|ID NEW_NAME", "Give a container a new name", .flags = CMD_CONTAINERS },
+	{ "update", cmd_update, update_options, NULL, "NAME|ID...",
+	  "Change the resource limits or restart policy of containers", .flags = CMD_CONTAINERS },
+	{ "wait", cmd_wait, wait_options, NULL, "NAME|ID...",
+	  "Wait for containers to stop and print their exit codes; with --ready, until one is ready",
+	  "       berth wait --ready [OPTIONS as for ready] NAME", CMD_CONTAINERS },
+	{ "prune", cmd_prune, prune_options, NULL, "", "Remove stopped containers" },
+	{ "up", cmd_up, NULL, spec_flag_options, "IMAGE [CMD...]",
+	  "Create and start, replacing berth's container of that name (remove-before-start; --name is required)" },
+	{ "reap", cmd_reap, reap_options, NULL, "", "Remove every container berth made for an owner (named volumes kept)" },
+	{ "port", cmd_port, NONE, "NAME|ID [PORT[/PROTO]]", "Show a container's published ports",
+	  .flags = CMD_CONTAINERS },
+	{ "stats", cmd_stats, stats_options, NULL, "[NAME|ID...]",
+	  "Show containers' resource use (all running ones without names), live unless --no-stream",
+	  .flags = CMD_CONTAINERS },
+	{ "top", cmd_top, NONE, "NAME|ID [PS ARGS...]", "Show the processes of a running container",
+	  .flags = CMD_CONTAINERS },
+	{ "diff", cmd_diff, NONE, "NAME|ID", "Show the files added (A), changed (C) and deleted (D) in a container",
+	  .flags = CMD_CONTAINERS },
+	{ "cp", cmd_cp, NONE, "NAME:SRC DEST|-",
+	  "Copy files or directories between a container and the local file system (- : a tar on stdin/stdout)",
+	  "       berth cp SRC|- NAME:DEST" },
+	{ "detect", cmd_detect, cli_format_only_options, NULL, "", "Find engines and say why each was or was not taken" },
+	{ "platform", cmd_platform, platform_options, NULL, "",
 	  "Tell whether berth runs in a container (--self: inspect it)" },
-	{ "version", cmd_version, "version [--format text|json]", "Show berth's and the engine's versions" },
-	{ "info", cmd_info, "info [--format text|json]", "Show what the engine says about itself" },
-	{ "ping", cmd_ping, "ping", "Check that the engine answers" },
-	{ "ready", cmd_ready,
-	  "ready [--timeout S] [--interval MS] [--probe tcp:PORT|http:PORT/PATH[#STATUS]|log:REGEX|exec:CMD]... "
-	  "[--any] [--no-health] NAME",
-	  "Wait until a container is ready: healthy and its probes pass" },
-	{ "events", cmd_events,
-	  "events [--filter container=NAME|label=K[=V]|type=TYPE|event=ACTION]... [--since T] [--until T] "
-	  "[--no-reconnect] [--format text|json]",
+	{ "version", cmd_version, cli_format_only_options, NULL, "", "Show berth's and the engine's versions" },
+	{ "info", cmd_info, cli_format_only_options, NULL, "", "Show what the engine says about itself" },
+	{ "ping", cmd_ping, cli_format_only_options, NULL, "", "Check that the engine answers" },
+	{ "ready", cmd_ready, ready_options, NULL, "NAME", "Wait until a container is ready: healthy and its probes pass",
+	  .flags = CMD_CONTAINERS },
+	{ "events", cmd_events, events_options, NULL, "",
 	  "Show the engine's events as they happen (T: RFC 3339, Unix seconds or a duration like 10m)" },
-	{ "exec", cmd_exec, "exec [-i] [-t] [-d] [-e K=V]... [-u USER] [-w DIR] [--privileged] NAME|ID CMD [ARG...]\n"
-	  "  -i  forward stdin (its end is the command's end of file)\n"
-	  "  -t  a terminal (raw mode and window size follow the local one)\n"
-	  "  -d  start it and return; exit status: the command's",
-	  "Run a command in a running container" },
-	{ "attach", cmd_attach, "attach [--no-stdin] [--sig-proxy[=true|false]] NAME|ID",
-	  "Attach local stdin, stdout and stderr to a running container" },
-	{ "images", cmd_images, "images [-q] [--no-trunc] [--filter label=K[=V]]... [--format table|json]",
-	  "List images" },
-	{ "image", cmd_image,
-	  "image ls [OPTIONS as for images] | inspect [--format text|json] NAME... | tag SOURCE TARGET |\n"
-	  "         rm [-f] NAME... | import [-i] ARCHIVE|-",
-	  "Manage images (import: a docker-save archive, natively on containerd)" },
-	{ "logs", cmd_logs, "logs [-f|--follow] [--tail N|all] [--since T] [--until T] [-t|--timestamps] NAME|ID",
-	  "Print a container's output: its stdout to stdout, its stderr to stderr (T: RFC 3339, Unix seconds, or 10m, 1h30m ago)" },
+	{ "exec", cmd_exec, exec_options, NULL, "NAME|ID CMD [ARG...]",
+	  "Run a command in a running container; exit status: the command's",
+	  .flags = CMD_LONG_HELP_ONLY | CMD_CONTAINERS },
+	{ "attach", cmd_attach, attach_options, NULL, "NAME|ID",
+	  "Attach local stdin, stdout and stderr to a running container", .flags = CMD_LONG_HELP_ONLY | CMD_CONTAINERS },
+	{ "images", cmd_images, images_options, NULL, "", "List images" },
+	{ "image", cmd_image, NONE, "COMMAND [ARGS...]",
+	  "Manage images (import: a docker-save archive, natively on containerd)", .subcommands = image_subcommands },
+	{ "logs", cmd_logs, logs_options, NULL, "NAME|ID",
+	  "Print a container's output: its stdout to stdout, its stderr to stderr (T: RFC 3339, Unix seconds, or 10m, "
+	  "1h30m ago)", .flags = CMD_CONTAINERS },
+	/* hidden: writes the man pages and completions at build time */
+	{ "__gendoc", cmd_gendoc, NONE, "man|bash|zsh DIR|FILE", "Write berth's documentation", .flags = CMD_HIDDEN },
 };
+#undef NONE
+#undef CONTAINER_FLAGS
+
+const command *cli_commands(size_t *n)
+{
+	*n = ARRAY_SIZE(commands);
+	return commands;
+}
 
 const command *cli_find_command(const char *name)
 {
@@ -96,23 +89,40 @@ const command *cli_find_command(const char *name)
 	return NULL;
 }
 
+enum { G_API_VERSION = OPT_LOCAL, G_OWNER, G_TIMEOUT, G_TLS, G_TLSVERIFY, G_DEBUG };
+
+const cli_option cli_global_options[] = {
+	{ "engine", 'E', "ENGINE", "auto (default), docker, podman or containerd", 0, "auto docker podman containerd" },
+	{ "host", 'H', "URI", "engine address: unix:///path, tcp://host:port" },
+	{ "api-version", G_API_VERSION, "V", "Engine API version (default: negotiated)" },
+	{ "owner", G_OWNER, "NAME", "owner recorded in the labels of what berth creates" },
+	{ "timeout", G_TIMEOUT, "SECONDS", "deadline of one request (default 60)" },
+	{ "tls", G_TLS, NULL, "use TLS for tcp://" },
+	{ "tlsverify", G_TLSVERIFY, NULL, "use TLS for tcp:// and verify the engine's certificate" },
+	{ "debug", G_DEBUG, NULL, "print diagnostics to stderr" },
+	{ "help", 'h', NULL, "this help" },
+	{ "version", 'v', NULL, "berth's version" },
+	CLI_OPTIONS_END,
+};
+
+/* berth itself, as a command: its usage and global options. */
+static const command berth_command = { "berth", NULL, cli_global_options, NULL, "COMMAND [ARGS...]",
+				       "One client for Docker, Podman and containerd.", .flags = CMD_HIDDEN };
+
 static void usage(FILE *f)
 {
-	fputs("Usage: berth [OPTIONS] COMMAND [ARGS...]\n\n"
-	      "One client for Docker, Podman and containerd.\n\n"
-	      "Options:\n"
-	      "  -E, --engine ENGINE    auto (default), docker, podman or containerd\n"
-	      "  -H, --host URI         engine address: unix:///path, tcp://host:port\n"
-	      "      --api-version V    Engine API version (default: negotiated)\n"
-	      "      --owner NAME       owner recorded in the labels of what berth creates\n"
-	      "      --timeout SECONDS  deadline of one request (default 60)\n"
-	      "      --tls / --tlsverify use TLS for tcp:// (with verification)\n"
-	      "      --debug            print diagnostics to stderr\n"
-	      "  -h, --help             this help\n"
-	      "  -v, --version          berth's version\n\n"
-	      "Commands:\n", f);
+	fputs("Usage: berth [OPTIONS] COMMAND [ARGS...]\n\nOne client for Docker, Podman and containerd.\n\nOptions:\n", f);
+	for (const cli_option *o = cli_global_options; o->name; o++) {
+		char letter[8] = "    ", left[48];
+		if (o->key < 256)
+			snprintf(letter, sizeof letter, "-%c, ", o->key);
+		snprintf(left, sizeof left, "%s--%s%s%s", letter, o->name, o->arg ? " " : "", strempty(o->arg));
+		fprintf(f, "  %-24s %s\n", left, o->help);
+	}
+	fputs("\nCommands:\n", f);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		if (!(commands[i].flags & CMD_HIDDEN))
+			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nEnvironment: DOCKER_HOST, DOCKER_CONTEXT, CONTAINER_HOST, CONTAINERD_ADDRESS,\n"
 	      "DOCKER_TLS_VERIFY, DOCKER_CERT_PATH. Run 'berth COMMAND --help' for a command.\n", f);
 }
@@ -144,34 +154,6 @@ int cli_fail(const berth_error *err)
 {
 	cli_errorf("%s", err->message[0] ? err->message : berth_strerror(err->code));
 	return cli_exit_code(err->code);
-}
-
-void cli_help(const command *cmd)
-{
-	size_t first = strcspn(cmd->usage, "\n");
-	printf("Usage: berth %.*s\n\n%s%s\n", (int)first, cmd->usage, cmd->summary, cmd->usage + first);
-}
-
-int cli_usage(const command *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("berth: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	/* the first line only: the option list is for --help */
-	fprintf(stderr, "Usage: berth %.*s\n", (int)strcspn(cmd->usage, "\n"), cmd->usage);
-	return EXIT_ENGINE;
-}
-
-int cli_format(const command *cmd, const char *arg, bool *json)
-{
-	if (STREQ(arg, "json") || STREQ(arg, "text") || STREQ(arg, "table")) {
-		*json = STREQ(arg, "json");
-		return 0;
-	}
-	return cli_usage(cmd, "--format: want text (or table) or json, got \"%s\"", arg);
 }
 
 long cli_parse_uint(const char *s, long max)
@@ -207,23 +189,13 @@ berth_client *cli_client(cli *c)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "engine", required_argument, NULL, 'E' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "api-version", required_argument, NULL, 'A' },
-		{ "owner", required_argument, NULL, 'O' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "tls", no_argument, NULL, 'S' },
-		{ "tlsverify", no_argument, NULL, 'V' },
-		{ "debug", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'v' },
-		{ 0 },
-	};
 	cli c = { .opts = BERTH_CLIENT_OPTIONS_INIT, .prog = "berth" };
 	berth_error err = BERTH_ERROR_INIT;
+	/* the table's own -h and --help are handled below, not by the parser */
+	cli_parser p;
+	cli_parser_init(&p, &berth_command, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, "+E:H:hv", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, p.shorts, p.longs, NULL)) != -1) {
 		switch (o) {
 		case 'E':
 			if (berth_engine_from_name(&c.opts.engine, optarg, &err) < 0)
@@ -232,13 +204,13 @@ int main(int argc, char **argv)
 		case 'H':
 			c.opts.host = optarg;
 			break;
-		case 'A':
+		case G_API_VERSION:
 			c.opts.api_version = optarg;
 			break;
-		case 'O':
+		case G_OWNER:
 			c.opts.owner = optarg;
 			break;
-		case 'T': {
+		case G_TIMEOUT: {
 			long s = cli_parse_uint(optarg, 86400);
 			if (s <= 0) {
 				cli_errorf("--timeout: want whole seconds from 1 to 86400, got \"%s\"", optarg);
@@ -247,18 +219,19 @@ int main(int argc, char **argv)
 			c.opts.timeout_ms = (int)(s * 1000);
 			break;
 		}
-		case 'S':
+		case G_TLS:
 			if (c.opts.tls_verify == 0)
 				c.opts.tls_verify = 2; /* TLS without verification */
 			break;
-		case 'V':
+		case G_TLSVERIFY:
 			c.opts.tls_verify = 1;
 			break;
-		case 'D':
+		case G_DEBUG:
 			c.debug = 1;
 			c.opts.log = log_to_stderr;
 			break;
 		case 'h':
+		case OPT_HELP:
 			usage(stdout);
 			return EXIT_OK;
 		case 'v':

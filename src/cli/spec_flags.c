@@ -5,76 +5,78 @@
  * library's setters, whose messages name the field. */
 #include "cli.h"
 
-#include <getopt.h>
 #include <limits.h>
 
 enum {
-	O_NAME = 256, O_ENTRYPOINT, O_PRIVILEGED, O_PID, O_IPC, O_NETWORK, O_CAP_ADD, O_CAP_DROP, O_ULIMIT,
+	O_NAME = OPT_LOCAL, O_ENTRYPOINT, O_PRIVILEGED, O_PID, O_IPC, O_NETWORK, O_CAP_ADD, O_CAP_DROP, O_ULIMIT,
 	O_DEVICE, O_SYSCTL, O_SECURITY_OPT, O_READ_ONLY, O_RESTART, O_HEALTH_CMD, O_HEALTH_INTERVAL,
 	O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START_PERIOD, O_NO_HEALTHCHECK, O_MEMORY_SWAP, O_CPUS,
 	O_PIDS_LIMIT, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_ADD_HOST, O_DNS, O_INIT, O_RM, O_SHM_SIZE,
-	O_LOG_DRIVER, O_LOG_OPT, O_TMPFS, O_HELP,
+	O_LOG_DRIVER, O_LOG_OPT, O_TMPFS,
 };
 
-static const struct option spec_options[] = {
-	{ "env", required_argument, NULL, 'e' },
-	{ "label", required_argument, NULL, 'l' },
-	{ "publish", required_argument, NULL, 'p' },
-	{ "volume", required_argument, NULL, 'v' },
-	{ "tmpfs", required_argument, NULL, O_TMPFS },
-	{ "name", required_argument, NULL, O_NAME },
-	{ "entrypoint", required_argument, NULL, O_ENTRYPOINT },
-	{ "workdir", required_argument, NULL, 'w' },
-	{ "user", required_argument, NULL, 'u' },
-	{ "hostname", required_argument, NULL, 'h' },
-	{ "tty", no_argument, NULL, 't' },
-	{ "interactive", no_argument, NULL, 'i' },
-	{ "privileged", no_argument, NULL, O_PRIVILEGED },
-	{ "pid", required_argument, NULL, O_PID },
-	{ "ipc", required_argument, NULL, O_IPC },
-	{ "network", required_argument, NULL, O_NETWORK },
-	{ "net", required_argument, NULL, O_NETWORK },
-	{ "cap-add", required_argument, NULL, O_CAP_ADD },
-	{ "cap-drop", required_argument, NULL, O_CAP_DROP },
-	{ "ulimit", required_argument, NULL, O_ULIMIT },
-	{ "device", required_argument, NULL, O_DEVICE },
-	{ "sysctl", required_argument, NULL, O_SYSCTL },
-	{ "security-opt", required_argument, NULL, O_SECURITY_OPT },
-	{ "read-only", no_argument, NULL, O_READ_ONLY },
-	{ "restart", required_argument, NULL, O_RESTART },
-	{ "health-cmd", required_argument, NULL, O_HEALTH_CMD },
-	{ "health-interval", required_argument, NULL, O_HEALTH_INTERVAL },
-	{ "health-timeout", required_argument, NULL, O_HEALTH_TIMEOUT },
-	{ "health-retries", required_argument, NULL, O_HEALTH_RETRIES },
-	{ "health-start-period", required_argument, NULL, O_HEALTH_START_PERIOD },
-	{ "no-healthcheck", no_argument, NULL, O_NO_HEALTHCHECK },
-	{ "memory", required_argument, NULL, 'm' },
-	{ "memory-swap", required_argument, NULL, O_MEMORY_SWAP },
-	{ "cpus", required_argument, NULL, O_CPUS },
-	{ "cpu-shares", required_argument, NULL, 'c' },
-	{ "pids-limit", required_argument, NULL, O_PIDS_LIMIT },
-	{ "stop-signal", required_argument, NULL, O_STOP_SIGNAL },
-	{ "stop-timeout", required_argument, NULL, O_STOP_TIMEOUT },
-	{ "add-host", required_argument, NULL, O_ADD_HOST },
-	{ "dns", required_argument, NULL, O_DNS },
-	{ "init", no_argument, NULL, O_INIT },
-	{ "rm", no_argument, NULL, O_RM },
-	{ "shm-size", required_argument, NULL, O_SHM_SIZE },
-	{ "log-driver", required_argument, NULL, O_LOG_DRIVER },
-	{ "log-opt", required_argument, NULL, O_LOG_OPT },
-	{ "help", no_argument, NULL, O_HELP },
+#define R CLI_OPT_REPEAT
+const cli_option spec_flag_options[] = {
+	{ "name", O_NAME, "NAME", "Name the container" },
+	{ "env", 'e', "KEY[=VALUE]", "Set an environment variable (KEY alone: this process's value)", R },
+	{ "label", 'l', "KEY[=VALUE]", "Set a label", R },
+	{ "publish", 'p', "[IP:][HOST:]PORT[/PROTO]", "Publish a container port (or range A-B) on the host", R },
+	{ "volume", 'v', "SRC:DST[:OPTS]|DST", "Mount a host path, a named volume or an anonymous one", R },
+	{ "tmpfs", O_TMPFS, "DST[:OPTS]", "Mount a tmpfs", R },
+	{ "entrypoint", O_ENTRYPOINT, "CMD", "Override the image's entrypoint (\"\" clears it)" },
+	{ "workdir", 'w', "DIR", "Working directory inside the container" },
+	{ "user", 'u', "USER[:GROUP]", "Run as this user" },
+	{ "hostname", 'h', "NAME", "The container's host name" },
+	{ "tty", 't', NULL, "Allocate a terminal" },
+	{ "interactive", 'i', NULL, "Keep stdin open" },
+	{ "privileged", O_PRIVILEGED, NULL, "Give the container extended privileges" },
+	{ "pid", O_PID, "MODE", "PID namespace (host, container:NAME)" },
+	{ "ipc", O_IPC, "MODE", "IPC namespace (host, private, shareable, container:NAME)" },
+	{ "network", O_NETWORK, "MODE", "Network: bridge, host, none, container:NAME or a network's name", 0,
+	  "bridge host none" },
+	{ "net", O_NETWORK, "MODE", "Same as --network", CLI_OPT_HIDDEN },
+	{ "cap-add", O_CAP_ADD, "CAP", "Add a Linux capability", R },
+	{ "cap-drop", O_CAP_DROP, "CAP", "Drop a Linux capability", R },
+	{ "ulimit", O_ULIMIT, "NAME=SOFT[:HARD]", "Set a resource limit (-1: unlimited)", R },
+	{ "device", O_DEVICE, "HOST[:CTR][:rwm]", "Give the container a host device", R },
+	{ "sysctl", O_SYSCTL, "KEY=VALUE", "Set a namespaced kernel parameter", R },
+	{ "security-opt", O_SECURITY_OPT, "OPT", "Security option (seccomp=FILE sends the file's profile)", R },
+	{ "read-only", O_READ_ONLY, NULL, "Mount the root file system read-only" },
+	{ "restart", O_RESTART, "POLICY", "Restart policy: no, always, unless-stopped, on-failure[:COUNT]", 0,
+	  "no always unless-stopped on-failure" },
+	{ "rm", O_RM, NULL, "Remove the container when it ends" },
+	{ "init", O_INIT, NULL, "Run an init process as PID 1 that reaps zombies" },
+	{ "health-cmd", O_HEALTH_CMD, "CMD", "Health check command (run by the shell)" },
+	{ "health-interval", O_HEALTH_INTERVAL, "D", "Time between two checks (30s, 1m, ...)" },
+	{ "health-timeout", O_HEALTH_TIMEOUT, "D", "Time one check may take" },
+	{ "health-retries", O_HEALTH_RETRIES, "N", "Failures in a row that make the container unhealthy" },
+	{ "health-start-period", O_HEALTH_START_PERIOD, "D", "Time after the start when failures do not count" },
+	{ "no-healthcheck", O_NO_HEALTHCHECK, NULL, "Disable the image's health check" },
+	{ "memory", 'm', "SIZE", "Memory limit (64m, 1g, ...)" },
+	{ "memory-swap", O_MEMORY_SWAP, "SIZE|-1", "Memory and swap together (-1: unlimited swap)" },
+	{ "shm-size", O_SHM_SIZE, "SIZE", "Size of /dev/shm" },
+	{ "cpus", O_CPUS, "N", "Number of CPUs (1.5, ...)" },
+	{ "cpu-shares", 'c', "N", "Relative CPU weight" },
+	{ "pids-limit", O_PIDS_LIMIT, "N", "Most processes at once (-1: no limit)" },
+	{ "stop-signal", O_STOP_SIGNAL, "SIG", "Signal that stops the container" },
+	{ "stop-timeout", O_STOP_TIMEOUT, "SECONDS", "Seconds a stop waits before the kill" },
+	{ "add-host", O_ADD_HOST, "HOST:IP", "Add a line to /etc/hosts", R },
+	{ "dns", O_DNS, "IP", "Use this DNS server", R },
+	{ "log-driver", O_LOG_DRIVER, "NAME", "The engine's logging driver for the container" },
+	{ "log-opt", O_LOG_OPT, "KEY=VALUE", "An option of the logging driver", R },
+	CLI_OPTIONS_END,
 };
-#define SPEC_SHORT "e:l:p:v:w:u:h:tim:c:"
+#undef R
 
 /* The flag's name for messages: "-p" or "--cap-add". */
 static void flag_name(char *buf, size_t size, int opt)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(spec_options); i++)
-		if (spec_options[i].val == opt) {
+	for (const cli_option *o = spec_flag_options; o->name; o++)
+		if (o->key == opt) {
 			if (opt < 256)
 				snprintf(buf, size, "-%c", opt);
 			else
-				snprintf(buf, size, "--%s", spec_options[i].name);
+				snprintf(buf, size, "--%s", o->name);
 			return;
 		}
 	snprintf(buf, size, "option %d", opt);
@@ -537,53 +539,48 @@ static bool is_health_flag(int opt)
 	       opt == O_HEALTH_RETRIES || opt == O_HEALTH_START_PERIOD || opt == O_NO_HEALTHCHECK;
 }
 
-int spec_flags_parse(berth_spec **out, const command *cmd, int argc, char **argv, const spec_extra *extra)
+static bool is_spec_flag(int key)
 {
-	size_t n_extra = 0;
-	while (extra && extra->long_opts && extra->long_opts[n_extra].name)
-		n_extra++;
-	_cleanup_free_ struct option *opts = calloc(ARRAY_SIZE(spec_options) + n_extra + 1, sizeof *opts);
-	_cleanup_sbuf_ sbuf shorts = SBUF_INIT;
-	if (!opts || sbuf_printf(&shorts, "+" SPEC_SHORT "%s", extra && extra->short_opts ? extra->short_opts : "") < 0)
-		return EXIT_ENGINE;
-	memcpy(opts, spec_options, sizeof spec_options);
-	if (n_extra)
-		memcpy(opts + ARRAY_SIZE(spec_options), extra->long_opts, n_extra * sizeof *opts);
+	for (const cli_option *o = spec_flag_options; o->name; o++)
+		if (o->key == key)
+			return true;
+	return false;
+}
 
+int spec_flags_parse(berth_spec **out, const command *cmd, int argc, char **argv,
+		     int (*own)(int key, const char *arg, void *payload), void *payload)
+{
 	/* First collect: the spec needs the image, which comes last. */
 	_cleanup_strv_ strv args = STRV_INIT;
 	_cleanup_free_ int *ids = NULL;
 	size_t n_ids = 0;
 	health_flags health = { 0 };
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
 	int o;
-	while ((o = getopt_long(argc, argv, shorts.data, opts, NULL)) != -1) {
-		if (o == O_HELP) {
-			cli_help(cmd);
-			return -1;
-		}
-		if (o == '?' || o == ':')
-			return cli_usage(cmd, "bad option (see 'berth %s --help')", cmd->name);
-		bool ours = strchr(SPEC_SHORT, o) != NULL || o >= 256;
-		if (!ours) {
-			int r = extra && extra->handle ? extra->handle(o, optarg, extra->payload) : EXIT_ENGINE;
+	while ((o = cli_next(&p)) > 0) {
+		if (!is_spec_flag(o)) {
+			int r = own ? own(o, p.arg, payload) : EXIT_ENGINE;
 			if (r)
 				return r;
 			continue;
 		}
 		if (is_health_flag(o)) {
-			int r = collect_health(&health, o, optarg);
+			int r = collect_health(&health, o, p.arg);
 			if (r)
 				return r;
 			continue;
 		}
 		int *grown = realloc(ids, (n_ids + 1) * sizeof *ids);
-		if (!grown || strv_push(&args, optarg ? optarg : "") < 0) {
+		if (!grown || strv_push(&args, p.arg ? p.arg : "") < 0) {
 			ids = grown ? grown : ids;
 			return EXIT_ENGINE;
 		}
 		ids = grown;
 		ids[n_ids++] = o;
 	}
+	if (o < 0)
+		return p.rc ? p.rc : -1;
 	if (optind >= argc)
 		return cli_usage(cmd, "no image given");
 

@@ -1,0 +1,99 @@
+/* Helpers the commands share: one operation over many names, the parse of
+ * commands with no options but --help or --format, and the stop-like
+ * verbs. They live here, not in one command's file, so that no command
+ * file depends on another. */
+#include "cli.h"
+
+int cli_fail125(const berth_error *err)
+{
+	cli_fail(err);
+	return EXIT_ENGINE;
+}
+
+berth_state cli_state_from_name(const char *name)
+{
+	for (int s = BERTH_STATE_CREATED; s <= BERTH_STATE_DEAD; s++)
+		if (STREQ(name, berth_state_name((berth_state)s)))
+			return (berth_state)s;
+	return BERTH_STATE_UNKNOWN;
+}
+
+int cli_for_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts)
+{
+	return cli_each(c, cmd, argc, argv, op, opts, true);
+}
+
+int cli_each(cli *c, const command *cmd, int argc, char **argv, container_op op, const void *opts, bool echo)
+{
+	if (optind >= argc)
+		return cli_usage(cmd, "no container given");
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	int rc = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		berth_error err = BERTH_ERROR_INIT;
+		if (op(client, argv[i], opts, &err) < 0) {
+			int code = cli_fail(&err);
+			if (code > rc)
+				rc = code;
+			continue;
+		}
+		if (echo)
+			puts(argv[i]);
+	}
+	return rc;
+}
+
+/* A parse where the parser handles every option of the table itself
+ * (--help, --format): any key it returns is a table this code does not
+ * know, hence a usage error. */
+static int parse_handled(const command *cmd, int argc, char **argv, bool *json)
+{
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
+	int o = cli_next(&p);
+	if (o > 0)
+		return cli_usage(cmd, "bad option");
+	if (json)
+		*json = p.json;
+	return o < 0 ? (p.rc ? p.rc : -1) : 0;
+}
+
+int cli_no_options(const command *cmd, int argc, char **argv)
+{
+	return parse_handled(cmd, argc, argv, NULL);
+}
+
+/* -f as well as --format: these commands always took both. */
+const cli_option cli_format_only_options[] = {
+	{ "format", 'f', "FORMAT", "Print text, or JSON", 0, "text table json" },
+	CLI_OPTIONS_END,
+};
+
+int cli_format_options(const command *cmd, int argc, char **argv, bool *json)
+{
+	return parse_handled(cmd, argc, argv, json);
+}
+
+const cli_option cli_grace_options[] = {
+	{ "time", 't', "SECONDS", "Seconds to wait for the stop before killing the container" },
+	CLI_OPTIONS_END,
+};
+
+int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_op op)
+{
+	berth_stop_options so = BERTH_STOP_OPTIONS_INIT;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
+	int o;
+	while ((o = cli_next(&p)) > 0) {
+		long t = cli_parse_uint(p.arg, 24 * 3600);
+		if (o != 't' || t < 0)
+			return cli_usage(cmd, "-t: want whole seconds >= 0, got \"%s\"", p.arg);
+		so.grace_seconds = (int)t;
+	}
+	if (o < 0)
+		return p.rc;
+	return cli_for_each(c, cmd, argc, argv, op, &so);
+}
