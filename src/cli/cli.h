@@ -109,6 +109,8 @@ extern const cli_option cli_global_options[];
 
 /* Open the client (once); on failure prints the error and returns NULL. */
 berth_client *cli_client(cli *c);
+/* The --debug log callback: the library's diagnostics on stderr (session.c). */
+void cli_log_to_stderr(berth_log_level level, const char *message, void *payload);
 
 /* Print "berth: message" to stderr. */
 void cli_errorf(const char *fmt, ...) _printf_(1, 2);

@@ -1,5 +1,6 @@
-/* berth — the command-line tool. Global options, the command table, and
- * how library errors become messages and exit codes. */
+/* berth — the command-line tool: global options, the command table and
+ * main(). How library errors become messages and exit codes is in
+ * session.c. */
 #include "cli.h"
 
 /* Each command: its name, handler, option tables, the operands of its
@@ -127,66 +128,6 @@ static void usage(FILE *f)
 	      "DOCKER_TLS_VERIFY, DOCKER_CERT_PATH. Run 'berth COMMAND --help' for a command.\n", f);
 }
 
-void cli_errorf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("berth: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-int cli_exit_code(int code)
-{
-	switch (code) {
-	case BERTH_ENOTFOUND:
-	case BERTH_ECONFLICT:
-	case BERTH_EEXISTS:
-	case BERTH_EALREADY:
-		return EXIT_FAIL;
-	default:
-		return EXIT_ENGINE;
-	}
-}
-
-int cli_fail(const berth_error *err)
-{
-	cli_errorf("%s", err->message[0] ? err->message : berth_strerror(err->code));
-	return cli_exit_code(err->code);
-}
-
-long cli_parse_uint(const char *s, long max)
-{
-	if (!s || !*s)
-		return -1;
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *end || v < 0 || v > max)
-		return -1;
-	return v;
-}
-
-static void log_to_stderr(berth_log_level level, const char *message, void *payload)
-{
-	(void)payload;
-	fprintf(stderr, "berth[%s]: %s\n", level <= BERTH_LOG_ERROR ? "error" : level <= BERTH_LOG_WARNING ? "warning" : "debug",
-		message);
-}
-
-berth_client *cli_client(cli *c)
-{
-	if (c->client)
-		return c->client;
-	berth_error err = BERTH_ERROR_INIT;
-	if (berth_client_open(&c->client, &c->opts, &err) < 0) {
-		cli_fail(&err);
-		return NULL;
-	}
-	return c->client;
-}
-
 int main(int argc, char **argv)
 {
 	cli c = { .opts = BERTH_CLIENT_OPTIONS_INIT, .prog = "berth" };
@@ -228,7 +169,7 @@ int main(int argc, char **argv)
 			break;
 		case G_DEBUG:
 			c.debug = 1;
-			c.opts.log = log_to_stderr;
+			c.opts.log = cli_log_to_stderr;
 			break;
 		case 'h':
 		case OPT_HELP:
