@@ -5,6 +5,7 @@
 
 #include <berth/berth.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "util/util.h"
@@ -114,6 +115,7 @@ void cli_log_to_stderr(berth_log_level level, const char *message, void *payload
 
 /* Print "berth: message" to stderr. */
 void cli_errorf(const char *fmt, ...) _printf_(1, 2);
+void cli_verrorf(const char *fmt, va_list ap) _printf_(1, 0);
 /* Print an error from the library and return its exit code. */
 int cli_fail(const berth_error *err);
 /* The exit code for a library error: 1 for object errors, 125 otherwise. */

@@ -187,9 +187,7 @@ int cli_usage(const command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("berth: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	cli_verrorf(fmt, ap);
 	va_end(ap);
 	/* the usage line only: the option list is for --help */
 	usage_line(stderr, cmd);

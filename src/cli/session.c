@@ -6,13 +6,18 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+void cli_verrorf(const char *fmt, va_list ap)
+{
+	fputs("berth: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void cli_errorf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("berth: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	cli_verrorf(fmt, ap);
 	va_end(ap);
 }
 
