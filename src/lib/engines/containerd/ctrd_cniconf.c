@@ -4,6 +4,7 @@
 #include "ctrd_cni.h"
 #include "lib/parse/json_util.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -253,6 +254,14 @@ int ctrd_cni_net_format(char **out, const cni_net *n)
 	return 0;
 }
 
+/* berth's bridge is IPv4: an address in a record is checked as one (it
+ * reaches iptables rules and /etc/hosts), not taken as text. */
+static bool ipv4_ok(const char *s)
+{
+	struct in_addr a;
+	return inet_pton(AF_INET, s, &a) == 1;
+}
+
 int ctrd_cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *err)
 {
 	json_error_t jerr;
@@ -260,7 +269,9 @@ int ctrd_cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *
 	cni_net n = { 0 };
 	json_t *prefix = json_object_get(o, "prefix");
 	if (!json_is_object(o) || !copy_str(n.ip, sizeof n.ip, json_string_value(json_object_get(o, "ip"))) ||
+	    !ipv4_ok(n.ip) ||
 	    !copy_str(n.gateway, sizeof n.gateway, json_string_value(json_object_get(o, "gateway"))) ||
+	    (n.gateway[0] && !ipv4_ok(n.gateway)) ||
 	    !copy_str(n.mac, sizeof n.mac, json_string_value(json_object_get(o, "mac"))) || !json_is_integer(prefix) ||
 	    json_integer_value(prefix) < 0 || json_integer_value(prefix) > 32)
 		return berth_fail(err, BERTH_EPROTOCOL, "berth's network record: malformed");

@@ -1,5 +1,6 @@
 /* berth's containerd log records: see ctrd_logfmt.h. */
 #include "ctrd_logfmt.h"
+#include "lib/parse/rfc3339.h"
 
 #include <string.h>
 #include <time.h>
@@ -51,39 +52,20 @@ size_t ctrd_logfmt_format(char *out, logfmt_kind kind, bool partial, int64_t tim
 	return (size_t)(p - out);
 }
 
-static bool digits(const char *s, int n, long long *v)
-{
-	*v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return true;
-}
-
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static long long days_from_civil(long long y, long long m, long long d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	long long yoe = y - era * 400;
-	long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The fixed form ctrd_logfmt_format() writes; other times are not records. */
+/* The fixed form ctrd_logfmt_format() writes ("2024-05-01T10:00:00.123456789Z",
+ * LOGFMT_TIME_LEN bytes, UTC, nine digits of fraction); other times are not
+ * records. The value comes from the library's one RFC 3339 parser, which
+ * refuses a time outside int64 nanoseconds instead of overflowing. */
 static bool parse_time(const char *s, int64_t *out)
 {
-	long long y, mo, d, h, mi, se, ns;
-	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' || !digits(s + 8, 2, &d) ||
-	    s[10] != 'T' || !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' ||
-	    !digits(s + 17, 2, &se) || s[19] != '.' || !digits(s + 20, 9, &ns) || s[29] != 'Z')
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.dddddddddZ";
+	for (size_t i = 0; i < LOGFMT_TIME_LEN; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+			return false;
+	int64_t t;
+	if (parse_rfc3339_ns(s, LOGFMT_TIME_LEN, &t) != LOGFMT_TIME_LEN || t < 0)
 		return false;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return false;
-	*out = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60 * NS_PER_S + se * NS_PER_S + ns;
+	*out = t;
 	return true;
 }
 
