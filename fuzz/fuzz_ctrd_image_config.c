@@ -1,5 +1,5 @@
 /* Fuzz target: the OCI image config parser and the chain id of its layers
- * (src/lib/engines/containerd/ocispec.c), which read what containerd's
+ * (src/lib/engines/containerd/ctrd_specgen.c), which read what containerd's
  * content store holds.
  *
  * What must hold: no crash, leak or overread on any bytes; a parsed config

@@ -1,5 +1,5 @@
 /* Fuzz target: berth's containerd log records (src/lib/engines/containerd/
- * logfmt.c), the parser the log reader runs over every line of a log file.
+ * ctrd_logfmt.c), the parser the log reader runs over every line of a log file.
  *
  * The input is cut into lines at "\n"; each line goes to ctrd_logfmt_parse in
  * an exactly sized heap block. What must hold: no crash or overread; a

@@ -42,6 +42,8 @@ BUILD_PKGS=(meson ninja-build pkg-config gcc libhttp-parser-dev libjansson-dev
             golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
             golang-github-gogo-googleapis-dev)
 TOOL_PKGS=(curl socat openssl python3 procps iproute2 time)
+# the fuzzing pass of the tests: clang with libFuzzer and its sanitizers
+FUZZ_PKGS=(clang libclang-rt-14-dev)
 # iptables: dockerd/netavark need it; netavark+aardvark-dns: podman networks;
 # catatonit: podman builds its pod "pause" image from it (no registry here).
 DOCKER_PKGS=(docker.io containerd runc iptables)
@@ -126,7 +128,7 @@ flock 9
 # --- 1. packages ---------------------------------------------------------------
 
 PKGS=("${BUILD_PKGS[@]}")
-if [ "$MODE" != build-only ]; then PKGS+=("${TOOL_PKGS[@]}"); fi
+if [ "$MODE" != build-only ]; then PKGS+=("${TOOL_PKGS[@]}" "${FUZZ_PKGS[@]}"); fi
 if [ "$WANT_DOCKER" = 1 ]; then PKGS+=("${DOCKER_PKGS[@]}"); fi
 if [ "$WANT_PODMAN" = 1 ]; then PKGS+=("${PODMAN_PKGS[@]}"); fi
 if [ "$WANT_CONTAINERD" = 1 ]; then PKGS+=("${CONTAINERD_PKGS[@]}"); fi

@@ -8,7 +8,10 @@
 #      conformance on Docker and Podman, CLI)
 #   3. build again with AddressSanitizer + UndefinedBehaviorSanitizer and run
 #      the suites once more (BERTH_SANITIZE=0 skips this)
-#   4. print one line per test binary and the closing
+#   4. a short fuzzing pass: clang builds every libFuzzer target in fuzz/
+#      (ASan+UBSan) and runs each BERTH_FUZZ_SECONDS (15) from its seeds,
+#      two at a time (BERTH_FUZZ=0 skips this)
+#   5. print one line per test binary and the closing
 #      "N passed, N failed, N skipped"
 #
 # Locally, a missing engine skips its suites loudly; with CI set, a skip is
@@ -63,6 +66,25 @@ if [ "${BERTH_SANITIZE:-1}" = 1 ]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	run_suites build-asan -Dwerror=true --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false ||
 		{ status=1; build_failures=$((build_failures + 1)); }
+fi
+
+# Every parser of foreign bytes is fuzzed a little on every run, so that a
+# new one cannot land unfuzzed. Only the fuzz targets and the library they
+# link are built (meson test builds what the selected suite needs).
+if [ "${BERTH_FUZZ:-1}" = 1 ]; then
+	echo "== fuzzing pass (build-fuzz, ${BERTH_FUZZ_SECONDS:-15} s a target)"
+	fuzz_opts=(-Dfuzz=true -Dfuzz_seconds="${BERTH_FUZZ_SECONDS:-15}" --buildtype=debugoptimized)
+	if { [ -d build-fuzz ] && CC=clang meson setup --reconfigure build-fuzz "${fuzz_opts[@]}" >build-fuzz.setup.log 2>&1; } ||
+		CC=clang meson setup --wipe build-fuzz "${fuzz_opts[@]}" >build-fuzz.setup.log 2>&1 ||
+		CC=clang meson setup build-fuzz "${fuzz_opts[@]}" >build-fuzz.setup.log 2>&1; then
+		meson test -C build-fuzz --suite fuzz-pass --print-errorlogs --num-processes 2 >build-fuzz.test.log 2>&1
+		tail -n 8 build-fuzz.test.log
+		logs+=("$ROOT/build-fuzz/meson-logs/testlog.json")
+	else
+		cat build-fuzz.setup.log
+		status=1
+		build_failures=$((build_failures + 1))
+	fi
 fi
 
 echo "== results"
