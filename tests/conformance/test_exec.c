@@ -130,10 +130,12 @@ static void test_buffered_env_user_workdir(void **state)
 	o.env_count = 2;
 	o.user = "65534:65534";
 	o.workdir = "/tmp";
-	const char *argv[] = { "sh", "-c", "echo \"$BERTH_A|${BERTH_B-unset}|$(id -u):$(id -g)|$(pwd)\"" };
+	/* id -G: the primary group is among the process's groups on every
+	 * engine (containerd once left the list empty) */
+	const char *argv[] = { "sh", "-c", "echo \"$BERTH_A|${BERTH_B-unset}|$(id -u):$(id -g)|$(id -G)|$(pwd)\"" };
 	berth_exec_result *res = exec_argv(argv, 3, &o);
 	assert_int_equal(berth_exec_result_exit_code(res), 0);
-	assert_string_equal(berth_exec_result_stdout(res, NULL), "one two||65534:65534|/tmp\n");
+	assert_string_equal(berth_exec_result_stdout(res, NULL), "one two||65534:65534|65534|/tmp\n");
 	berth_exec_result_free(res);
 
 	/* privileged: every capability (CapEff all ones up to the last cap) */

@@ -415,6 +415,8 @@ static void test_process(void **state)
 	/* user: real, effective, saved and fs ids */
 	assert_string_equal(status_line(pid, "Uid"), "1000\t1000\t1000\t1000");
 	assert_string_equal(status_line(pid, "Gid"), "1001\t1001\t1001\t1001");
+	/* its groups: the primary, as Docker and Podman set them */
+	assert_string_equal(status_line(pid, "Groups"), "1001 ");
 	/* working directory, created by the engine */
 	char cwd[256] = "";
 	snprintf(path, sizeof path, "/proc/%ld/cwd", pid);

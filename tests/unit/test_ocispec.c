@@ -137,15 +137,19 @@ static void test_user(void **state)
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(ctrd_oci_user_resolve(&u, NULL, passwd, group, &err), &err);
 	assert_int_equal(u.uid, 0);
+	assert_int_equal(u.n_gids, 1); /* root's own group, as `docker run ... id -G` says 0 */
+	assert_int_equal(u.gids[0], 0);
 	assert_ok(ctrd_oci_user_resolve(&u, "web", passwd, group, &err), &err);
 	assert_int_equal(u.uid, 1000);
 	assert_int_equal(u.gid, 1000);
-	assert_int_equal(u.n_gids, 2); /* daemon and video list web */
-	assert_int_equal(u.gids[0], 1);
-	assert_int_equal(u.gids[1], 44);
+	assert_int_equal(u.n_gids, 3); /* its primary, then daemon and video, which list web */
+	assert_int_equal(u.gids[0], 1000);
+	assert_int_equal(u.gids[1], 1);
+	assert_int_equal(u.gids[2], 44);
 	assert_ok(ctrd_oci_user_resolve(&u, "web:video", passwd, group, &err), &err);
 	assert_int_equal(u.gid, 44);
-	assert_int_equal(u.n_gids, 1);
+	assert_int_equal(u.n_gids, 1); /* a given group is the only one */
+	assert_int_equal(u.gids[0], 44);
 	assert_ok(ctrd_oci_user_resolve(&u, "1:5", passwd, group, &err), &err);
 	assert_int_equal(u.uid, 1);
 	assert_int_equal(u.gid, 5);
@@ -154,6 +158,8 @@ static void test_user(void **state)
 	assert_int_equal(u.gid, 0);
 	assert_ok(ctrd_oci_user_resolve(&u, "4242:4243", NULL, NULL, &err), &err);
 	assert_int_equal(u.gid, 4243);
+	assert_int_equal(u.n_gids, 1);
+	assert_int_equal(u.gids[0], 4243);
 	assert_code(ctrd_oci_user_resolve(&u, "nobody", passwd, group, &err), BERTH_EINVAL, &err);
 	assert_message_has(&err, "user");
 	assert_code(ctrd_oci_user_resolve(&u, "web:nogroup", passwd, group, &err), BERTH_EINVAL, &err);

@@ -222,10 +222,8 @@ static void supplementary(oci_user *u, const char *name, size_t name_len, const 
 int ctrd_oci_user_resolve(oci_user *out, const char *user, const char *passwd, const char *group, berth_error *err)
 {
 	oci_user u = { 0 };
-	if (isempty(user)) {
-		*out = u;
-		return 0;
-	}
+	if (isempty(user))
+		user = "0"; /* root, with root's groups from the image, as Docker */
 	size_t un = strcspn(user, ":");
 	const char *g = user[un] ? user + un + 1 : NULL;
 	const char *line = NULL, *end = NULL;
@@ -253,11 +251,18 @@ int ctrd_oci_user_resolve(oci_user *out, const char *user, const char *passwd, c
 		int r = resolve_group(&u.gid, g, strlen(g), group, err);
 		if (r < 0)
 			return r;
-		/* an explicit group replaces the primary; keep the list free of it */
-		for (size_t i = 0; i < u.n_gids; i++)
-			if (u.gids[i] == u.gid)
-				u.gids[i] = u.gids[--u.n_gids];
+		u.n_gids = 0; /* a group given by name or id is the only one, as Docker */
 	}
+	/* The primary group is one of the process's groups too, first (Docker
+	 * and Podman set it so: `id -G` lists it); once. */
+	size_t keep = 0;
+	for (size_t i = 0; i < u.n_gids; i++)
+		if (u.gids[i] != u.gid)
+			u.gids[keep++] = u.gids[i];
+	u.n_gids = keep < ARRAY_SIZE(u.gids) ? keep : ARRAY_SIZE(u.gids) - 1;
+	memmove(u.gids + 1, u.gids, u.n_gids * sizeof *u.gids);
+	u.gids[0] = u.gid;
+	u.n_gids++;
 	*out = u;
 	return 0;
 }

@@ -38,7 +38,9 @@ int ctrd_oci_chain_id(char out[72], const strv *diff_ids, berth_error *err);
 /* A user resolved against the image's /etc/passwd and /etc/group. */
 typedef struct oci_user {
 	uint32_t uid, gid;
-	uint32_t gids[32];          /* additional groups */
+	uint32_t gids[32];          /* the process's groups: the primary first,
+	                               then those whose member list names the
+	                               user (not when a group was given) */
 	size_t n_gids;
 } oci_user;
 
