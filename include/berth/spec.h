@@ -190,6 +190,21 @@ BERTH_API int berth_spec_add_extra_host(berth_spec *spec, const char *hostname, 
 /** Add a DNS server (an IPv4 or IPv6 address) to /etc/resolv.conf. */
 BERTH_API int berth_spec_add_dns(berth_spec *spec, const char *server, berth_error *err);
 
+/**
+ * Add a group to the container's process (`--group-add`): a group id, or a
+ * name looked up in the image's /etc/group when the container is created.
+ * The process's groups are then its primary group, the groups whose member
+ * list names its user (when -u gave no group), and these, as on Docker.
+ * @return 0; BERTH_EINVAL (not a number below 2^32 - 1 nor a group name of
+ *   at most 32 bytes); BERTH_ENOMEM.
+ * Engine differences: a name the image does not have is refused by Docker
+ * and Podman when the container starts ("Unable to find group"), by
+ * containerd at create (BERTH_EINVAL naming the group). On containerd an
+ * exec with its own user gets that user's groups only; an exec without one
+ * runs with the container's groups, these included.
+ */
+BERTH_API int berth_spec_add_group(berth_spec *spec, const char *group, berth_error *err);
+
 /* ---- storage ------------------------------------------------------------ */
 
 /**

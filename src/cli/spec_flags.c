@@ -11,7 +11,7 @@ enum {
 	O_NAME = OPT_LOCAL, O_ENTRYPOINT, O_PRIVILEGED, O_PID, O_IPC, O_NETWORK, O_CAP_ADD, O_CAP_DROP, O_ULIMIT,
 	O_DEVICE, O_SYSCTL, O_SECURITY_OPT, O_READ_ONLY, O_RESTART, O_HEALTH_CMD, O_HEALTH_INTERVAL,
 	O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START_PERIOD, O_NO_HEALTHCHECK, O_MEMORY_SWAP, O_CPUS,
-	O_PIDS_LIMIT, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_ADD_HOST, O_DNS, O_INIT, O_RM, O_SHM_SIZE,
+	O_PIDS_LIMIT, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_ADD_HOST, O_DNS, O_GROUP_ADD, O_INIT, O_RM, O_SHM_SIZE,
 	O_LOG_DRIVER, O_LOG_OPT, O_TMPFS,
 };
 
@@ -62,6 +62,7 @@ const cli_option spec_flag_options[] = {
 	{ "stop-timeout", O_STOP_TIMEOUT, "SECONDS", "Seconds a stop waits before the kill" },
 	{ "add-host", O_ADD_HOST, "HOST:IP", "Add a line to /etc/hosts", R },
 	{ "dns", O_DNS, "IP", "Use this DNS server", R },
+	{ "group-add", O_GROUP_ADD, "GROUP", "Add the process to this group (a name or id)", R },
 	{ "log-driver", O_LOG_DRIVER, "NAME", "The engine's logging driver for the container" },
 	{ "log-opt", O_LOG_OPT, "KEY=VALUE", "An option of the logging driver", R },
 	CLI_OPTIONS_END,
@@ -481,6 +482,7 @@ static int apply(berth_spec *spec, int opt, const char *arg)
 	case O_CAP_ADD: r = berth_spec_add_cap(spec, arg, &err); break;
 	case O_CAP_DROP: r = berth_spec_drop_cap(spec, arg, &err); break;
 	case O_DNS: r = berth_spec_add_dns(spec, arg, &err); break;
+	case O_GROUP_ADD: r = berth_spec_add_group(spec, arg, &err); break;
 	case O_STOP_SIGNAL: r = berth_spec_set_stop_signal(spec, arg, &err); break;
 	case O_LOG_DRIVER: r = berth_spec_set_log_driver(spec, arg, &err); break;
 	case O_RESTART: {

@@ -378,6 +378,31 @@ static bool json_strv_has(json_t *arr, const char *a, const char *b)
 	return false;
 }
 
+/* A group the image does not have: nothing runs, and the error names it
+ * (containerd refuses it at create; Docker and Podman when it starts). */
+static void test_group_add_unknown(void **state)
+{
+	(void)state;
+	need_engine();
+	berth_error err = BERTH_ERROR_INIT;
+	berth_spec *s = base("group-unknown", IMAGE, SLEEP, 2);
+	assert_ok(berth_spec_add_group(s, "berth-no-such-group", &err), &err);
+	char *id = NULL;
+	int r = berth_container_run(&id, client, s, &err);
+	assert_true(r < 0);
+	assert_message_has(&err, "berth-no-such-group");
+	if (containerd()) {
+		assert_int_equal(r, BERTH_EINVAL);
+		assert_null(id);
+	}
+	berth_spec_free(s);
+	/* run leaves nothing behind */
+	berth_container_info *x = NULL;
+	assert_code(berth_container_inspect(&x, client, name_of("group-unknown"), &err), BERTH_ENOTFOUND, &err);
+	free(id);
+	berth_error_clear(&err);
+}
+
 /* ---- the process ------------------------------------------------------------ */
 
 static void test_process(void **state)
@@ -391,6 +416,8 @@ static void test_process(void **state)
 	assert_ok(berth_spec_set_entrypoint(s, ep, 2, &err), &err);
 	assert_ok(berth_spec_add_env(s, "BERTH_SPEC", "env ok", &err), &err);
 	assert_ok(berth_spec_set_user(s, "1000:1001", &err), &err);
+	assert_ok(berth_spec_add_group(s, "42", &err), &err);
+	assert_ok(berth_spec_add_group(s, "nobody", &err), &err); /* by name, from the image */
 	assert_ok(berth_spec_set_workdir(s, "/work/dir", &err), &err);
 	assert_ok(berth_spec_set_hostname(s, "berth-spec-host", &err), &err);
 	assert_ok(berth_spec_set_tty(s, 1, &err), &err);
@@ -415,8 +442,9 @@ static void test_process(void **state)
 	/* user: real, effective, saved and fs ids */
 	assert_string_equal(status_line(pid, "Uid"), "1000\t1000\t1000\t1000");
 	assert_string_equal(status_line(pid, "Gid"), "1001\t1001\t1001\t1001");
-	/* its groups: the primary, as Docker and Podman set them */
-	assert_string_equal(status_line(pid, "Groups"), "1001 ");
+	/* its groups: the primary and the added ones, as Docker and Podman set
+	 * them (the kernel keeps them sorted) */
+	assert_string_equal(status_line(pid, "Groups"), "42 1001 65534 ");
 	/* working directory, created by the engine */
 	char cwd[256] = "";
 	snprintf(path, sizeof path, "/proc/%ld/cwd", pid);
@@ -1302,6 +1330,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_process),
+		cmocka_unit_test(test_group_add_unknown),
 		cmocka_unit_test(test_ulimits),
 		cmocka_unit_test(test_prepare_memlock),
 		cmocka_unit_test(test_capabilities),

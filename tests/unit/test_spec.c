@@ -147,6 +147,17 @@ static void test_ports_hosts_dns(void **state)
 	assert_accepts(berth_spec_add_dns(s, "2001:db8::53", err));
 	assert_rejects(s, berth_spec_add_dns(s, "dns.google", err), "dns");
 	assert_rejects(s, berth_spec_add_dns(s, NULL, err), "dns");
+	assert_accepts(berth_spec_add_group(s, "42", err));
+	assert_accepts(berth_spec_add_group(s, "video", err));
+	assert_accepts(berth_spec_add_group(s, "_build-1.x", err));
+	assert_accepts(berth_spec_add_group(s, "4294967294", err));
+	assert_rejects(s, berth_spec_add_group(s, "4294967295", err), "group-add"); /* (gid_t)-1 */
+	assert_rejects(s, berth_spec_add_group(s, "99999999999", err), "group-add");
+	assert_rejects(s, berth_spec_add_group(s, "a b", err), "group-add");
+	assert_rejects(s, berth_spec_add_group(s, "-x", err), "group-add");
+	assert_rejects(s, berth_spec_add_group(s, "", err), "group-add");
+	assert_rejects(s, berth_spec_add_group(s, NULL, err), "group-add");
+	assert_rejects(s, berth_spec_add_group(s, "a23456789012345678901234567890123", err), "group-add");
 	assert_string_equal(berth_proto_name(BERTH_PROTO_UDP), "udp");
 	assert_null(berth_proto_name((berth_proto)3));
 	berth_spec_free(s);
@@ -626,6 +637,7 @@ static berth_spec *full_spec(bool reversed)
 	assert_ok(berth_spec_add_port(s, "127.0.0.1", 0, 8080, BERTH_PROTO_TCP, &e), &e);
 	assert_ok(berth_spec_add_extra_host(s, "db", "10.0.0.2", &e), &e);
 	assert_ok(berth_spec_add_dns(s, "10.0.0.53", &e), &e);
+	assert_ok(berth_spec_add_group(s, "42", &e), &e);
 	assert_ok(berth_spec_add_bind(s, "/srv/www", "/www", 1, NULL, &e), &e);
 	assert_ok(berth_spec_add_volume(s, "data", "/data", 0, NULL, &e), &e);
 	assert_ok(berth_spec_add_volume(s, NULL, "/anon", 0, NULL, &e), &e);
@@ -658,7 +670,7 @@ static const char FULL_CANONICAL[] =
 	"{\"cap_add\":[\"CAP_NET_ADMIN\",\"CAP_SYS_TIME\"],\"cap_drop\":[\"CAP_NET_RAW\"],"
 	"\"cmd\":[\"sh\",\"-c\",\"echo \\\"hi\\\"\\n\\ttab\\\\\"],\"cpu_shares\":512,"
 	"\"devices\":[{\"container_path\":\"/dev/n\",\"host_path\":\"/dev/null\",\"permissions\":\"rw\"}],"
-	"\"dns\":[\"10.0.0.53\"],\"entrypoint\":[\"/init\"],\"env\":[\"A=1\",\"B=2\"],\"extra_hosts\":[\"db:10.0.0.2\"],"
+	"\"dns\":[\"10.0.0.53\"],\"entrypoint\":[\"/init\"],\"env\":[\"A=1\",\"B=2\"],\"extra_hosts\":[\"db:10.0.0.2\"],\"group_add\":[\"42\"],"
 	"\"healthcheck\":{\"interval_ms\":1000,\"retries\":4,\"start_period_ms\":3000,\"test\":[\"CMD\",\"true\"],"
 	"\"timeout_ms\":2000},\"hostname\":\"web\",\"image\":\"localhost/berth-test/busybox:latest\",\"init\":false,"
 	"\"ipc_mode\":\"private\",\"labels\":{\"app\":\"x\",\"tier\":\"web\"},\"log_driver\":\"json-file\","
@@ -757,7 +769,7 @@ static const char FULL_BODY[] =
 	"\"HostConfig\":{\"Binds\":[\"/srv/www:/www:ro\",\"data:/data\"],\"CapAdd\":[\"CAP_NET_ADMIN\",\"CAP_SYS_TIME\"],"
 	"\"CapDrop\":[\"CAP_NET_RAW\"],\"CpuShares\":512,"
 	"\"Devices\":[{\"CgroupPermissions\":\"rw\",\"PathInContainer\":\"/dev/n\",\"PathOnHost\":\"/dev/null\"}],"
-	"\"Dns\":[\"10.0.0.53\"],\"ExtraHosts\":[\"db:10.0.0.2\"],\"Init\":false,\"IpcMode\":\"private\","
+	"\"Dns\":[\"10.0.0.53\"],\"ExtraHosts\":[\"db:10.0.0.2\"],\"GroupAdd\":[\"42\"],\"Init\":false,\"IpcMode\":\"private\","
 	"\"LogConfig\":{\"Config\":{\"max-size\":\"1m\",\"tag\":\"t\"},\"Type\":\"json-file\"},\"Memory\":67108864,"
 	"\"MemorySwap\":%s,\"NanoCpus\":500000000,\"NetworkMode\":\"bridge\",\"PidMode\":\"host\",\"PidsLimit\":100,"
 	"\"PortBindings\":{\"8080/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}]},\"Privileged\":true,"

@@ -446,6 +446,7 @@ void berth_spec_free(berth_spec *s)
 	free(s->ports);
 	strv_release(&s->extra_hosts);
 	strv_release(&s->dns);
+	strv_release(&s->group_add);
 	strv_release(&s->cap_add);
 	strv_release(&s->cap_drop);
 	free(s->ulimits);
@@ -768,6 +769,32 @@ int berth_spec_add_dns(berth_spec *s, const char *server, berth_error *err)
 	if (isempty(server) || !ip_address(server))
 		return berth_fail(err, BERTH_EINVAL, "dns: \"%.100s\" is not an IPv4 or IPv6 address", strempty(server));
 	if (strv_push(&s->dns, server) < 0)
+		return BERTH_NOMEM(err);
+	return 0;
+}
+
+/* A group for --group-add: a number below 2^32 - 1, or a name as groupadd
+ * takes it (a letter, digit or '_' first; then those, '.' and '-'; at most
+ * 32 bytes). */
+static bool group_ok(const char *g)
+{
+	if (isempty(g) || strlen(g) > 32)
+		return false;
+	bool digits = true;
+	for (const char *p = g; *p; p++) {
+		digits &= *p >= '0' && *p <= '9';
+		if (!isalnum((unsigned char)*p) && *p != '_' && (p == g || (*p != '.' && *p != '-')))
+			return false;
+	}
+	return !digits || (strlen(g) <= 10 && strtoull(g, NULL, 10) < 4294967295ULL);
+}
+
+int berth_spec_add_group(berth_spec *s, const char *group, berth_error *err)
+{
+	CHECK_ARG(s, err, "spec is NULL");
+	if (!group_ok(group))
+		return berth_fail(err, BERTH_EINVAL, "group-add: \"%.40s\" is not a group name or id", strempty(group));
+	if (strv_push(&s->group_add, group) < 0)
 		return BERTH_NOMEM(err);
 	return 0;
 }
@@ -1632,7 +1659,8 @@ int berth_spec_canonical_json(char **out, const berth_spec *s, berth_error *err)
 	const struct { const char *key; const strv *v; bool always; } lists[] = {
 		{ "cmd", &s->cmd, s->has_cmd }, { "entrypoint", &s->entrypoint, s->has_entrypoint },
 		{ "env", &s->env, false },      { "extra_hosts", &s->extra_hosts, false },
-		{ "dns", &s->dns, false },      { "cap_add", &s->cap_add, false },
+		{ "dns", &s->dns, false },      { "group_add", &s->group_add, false },
+		{ "cap_add", &s->cap_add, false },
 		{ "cap_drop", &s->cap_drop, false }, { "security_opts", &s->security_opts, false },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)

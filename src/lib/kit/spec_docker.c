@@ -262,7 +262,7 @@ static void host_config(jb *b, json_t *hc, const berth_spec *s, const spec_docke
 			put(b, hc, modes[i].key, json_string(modes[i].value));
 	const struct { const char *key; const strv *v; } lists[] = {
 		{ "CapAdd", &s->cap_add }, { "CapDrop", &s->cap_drop }, { "SecurityOpt", &s->security_opts },
-		{ "ExtraHosts", &s->extra_hosts }, { "Dns", &s->dns },
+		{ "ExtraHosts", &s->extra_hosts }, { "Dns", &s->dns }, { "GroupAdd", &s->group_add },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
 		if (lists[i].v->len)

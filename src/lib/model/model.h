@@ -67,6 +67,7 @@ struct berth_spec {
 	size_t n_ports;
 	strv extra_hosts;     /* "name:ip", in order */
 	strv dns;
+	strv group_add;       /* --group-add: group names or ids, in order */
 	strv cap_add, cap_drop; /* "CAP_X" or "ALL", sorted, unique */
 	spec_ulimit *ulimits; /* sorted by name, unique */
 	size_t n_ulimits;

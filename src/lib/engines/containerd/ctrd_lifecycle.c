@@ -431,13 +431,11 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 	if ((r = prepare_snapshot(&x->snap, c, x->id, x->chain, s->image, err)) < 0)
 		return r;
 	x->snapshot_made = true;
-	const char *user = s->user ? s->user : x->img.user;
-	if (!isempty(user)) {
-		x->passwd = layer_file((const Containerd__Types__Mount *const *)x->snap->mounts, x->snap->n_mounts,
-				       "etc/passwd");
-		x->group = layer_file((const Containerd__Types__Mount *const *)x->snap->mounts, x->snap->n_mounts,
-				      "etc/group");
-	}
+	/* the user, root's groups and --group-add names are the image's */
+	x->passwd = layer_file((const Containerd__Types__Mount *const *)x->snap->mounts, x->snap->n_mounts,
+			       "etc/passwd");
+	x->group = layer_file((const Containerd__Types__Mount *const *)x->snap->mounts, x->snap->n_mounts,
+			      "etc/group");
 	x->health = health_label(s, &x->img);
 	if (ctrd_state_dir(x->dir, sizeof x->dir, c, x->id) < 0)
 		return berth_fail(err, BERTH_EINVAL, "name: too long for berth's state directory");

@@ -502,6 +502,29 @@ static json_t *build_rlimits(ob *b, const berth_spec *s, int64_t nofile)
 	return a;
 }
 
+/* --group-add: each id, or name from the image's /etc/group, once. */
+static int add_groups(oci_user *u, const strv *names, const char *group, berth_error *err)
+{
+	for (size_t i = 0; i < names->len; i++) {
+		uint32_t gid;
+		const char *g = names->items[i];
+		int r = resolve_group(&gid, g, strlen(g), group, NULL);
+		if (r == BERTH_EUNSUPPORTED)
+			return berth_fail(err, r, "group-add: the image has no /etc/group to look up \"%.64s\" in", g);
+		if (r < 0)
+			return berth_fail(err, r, "group-add: no group \"%.64s\" in the image's /etc/group", g);
+		bool dup = false;
+		for (size_t k = 0; k < u->n_gids && !dup; k++)
+			dup = u->gids[k] == gid;
+		if (dup)
+			continue;
+		if (u->n_gids == ARRAY_SIZE(u->gids))
+			return berth_fail(err, BERTH_EINVAL, "group-add: more than %zu groups", ARRAY_SIZE(u->gids));
+		u->gids[u->n_gids++] = gid;
+	}
+	return 0;
+}
+
 static json_t *build_process(ob *b, const berth_spec *s, const ocispec_input *in, const char *hostname,
 			     berth_error *err, int *r)
 {
@@ -515,7 +538,8 @@ static json_t *build_process(ob *b, const berth_spec *s, const ocispec_input *in
 	}
 	oci_user u;
 	const char *user = s->user ? s->user : img ? img->user : NULL;
-	if ((*r = ctrd_oci_user_resolve(&u, user, in->passwd, in->group, err)) < 0)
+	if ((*r = ctrd_oci_user_resolve(&u, user, in->passwd, in->group, err)) < 0 ||
+	    (*r = add_groups(&u, &s->group_add, in->group, err)) < 0)
 		return NULL;
 
 	json_t *p = json_object();
