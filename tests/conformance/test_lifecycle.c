@@ -35,6 +35,55 @@ static void test_engine_identity(void **state)
 	berth_info_free(i);
 }
 
+/* Inspect never fails on a container that is exiting: a supervisor may
+ * look at any moment (Podman 4.3 answers some of these 500 "no such
+ * process"; berth asks again). Several containers exit while each is
+ * inspected in a tight loop until it has exited. */
+static void test_inspect_while_exiting(void **state)
+{
+	(void)state;
+	need_engine();
+	enum { N = 4 };
+	char names[N][96];
+	berth_error err = BERTH_ERROR_INIT;
+	for (int i = 0; i < N; i++) {
+		char what[32], delay[32];
+		snprintf(what, sizeof what, "exiting-%d", i);
+		snprintf(names[i], sizeof names[i], "%s", name_of(what));
+		snprintf(delay, sizeof delay, "sleep 0.%d", 3 + i);
+		const char *cmd[] = { "sh", "-c", delay };
+		berth_spec *s = spec_of(names[i], cmd, 3);
+		char *id = NULL;
+		assert_ok(berth_container_run(&id, client, s, &err), &err);
+		berth_spec_free(s);
+		free(id);
+	}
+	int64_t deadline = now_ms_() + 20000;
+	int running = N, inspects = 0;
+	bool done[N] = { false };
+	while (running > 0 && now_ms_() < deadline) {
+		for (int i = 0; i < N; i++) {
+			if (done[i])
+				continue;
+			berth_container_info *x = NULL;
+			assert_ok(berth_container_inspect(&x, client, names[i], &err), &err);
+			inspects++;
+			if (berth_container_info_state(x) == BERTH_STATE_EXITED) {
+				assert_int_equal(berth_container_info_exit_code(x), 0);
+				done[i] = true;
+				running--;
+			}
+			berth_container_info_free(x);
+		}
+	}
+	assert_int_equal(running, 0);
+	assert_true(inspects > N);
+	berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
+	ro.force = 1;
+	for (int i = 0; i < N; i++)
+		assert_ok(berth_container_remove(client, names[i], &ro, &err), &err);
+}
+
 static void test_run_and_inspect(void **state)
 {
 	(void)state;
@@ -363,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_stop_grace_then_kill),
 		cmocka_unit_test(test_remove_semantics),
 		cmocka_unit_test(test_create_errors),
+		cmocka_unit_test(test_inspect_while_exiting),
 		cmocka_unit_test(test_run_bad_command_leaves_nothing),
 		cmocka_unit_test(test_list_filters),
 		cmocka_unit_test(test_shared_client_threads),

@@ -3,6 +3,7 @@
 #include "engineapi.h"
 #include "eapi_parse.h"
 
+#include <poll.h>
 #include <stdio.h>
 
 int engineapi_version(berth_version **out, struct berth_client *c, berth_error *err)
@@ -79,12 +80,36 @@ int engineapi_remove(struct berth_client *c, const char *id, bool force, bool vo
 	return r;
 }
 
+#define INSPECT_RACE_TRIES 10       /* an exit takes a few ms: 10 x 20 ms is plenty */
+#define INSPECT_RACE_PAUSE_MS 20
+
+/* Whether a failed inspect is the dialect's answer for a container caught
+ * exiting (see dialect.inspect_exit_race). */
+static bool exit_race(const struct berth_client *c, int r, const berth_error *e)
+{
+	return api_of((struct berth_client *)c)->d->inspect_exit_race && r == BERTH_EENGINE && e->native == 500 &&
+	       strstr(e->message, "no such process");
+}
+
 int engineapi_inspect(berth_container_info **out, struct berth_client *c, const char *id, berth_error *err)
 {
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = eapi_container_call(c, "GET", id, "/json", 0, NULL, "inspect", what, &resp, err);
-	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_inspect(out, resp.body.data, resp.body.len, what, err), err);
+	for (int attempt = 1;; attempt++) {
+		_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+		berth_error e = BERTH_ERROR_INIT;
+		int r = eapi_container_call(c, "GET", id, "/json", 0, NULL, "inspect", what, &resp, &e);
+		if (r == 0)
+			return eapi_with_endpoint(c, engineapi_parse_inspect(out, resp.body.data, resp.body.len, what, err),
+						  err);
+		if (attempt < INSPECT_RACE_TRIES && exit_race(c, r, &e)) {
+			berth_log(c, BERTH_LOG_DEBUG, "inspect %s: caught exiting (%s), asking again", id, e.message);
+			poll(NULL, 0, INSPECT_RACE_PAUSE_MS);
+			continue;
+		}
+		if (err)
+			*err = e;
+		return r;
+	}
 }
 
 /* The state words to filter on, without those the engine never reports

@@ -83,6 +83,7 @@ static const dialect dialects[] = {
 		.put_archive_makes_dest = true,
 		.events = &eapi_podman_events_dialect,
 		.attach_logs_misframed = true,
+		.inspect_exit_race = true,
 	},
 };
 

@@ -100,6 +100,10 @@ typedef struct dialect {
 	 * frame length leaves out its newline (Podman 4.3), so it cannot be
 	 * parsed. */
 	bool attach_logs_misframed;
+	/* An inspect while the container exits can fail with 500 "read
+	 * /proc/PID/...: no such process" (Podman 4.3 reads the process as it
+	 * goes): a passing answer, asked again a few times. */
+	bool inspect_exit_race;
 } dialect;
 
 typedef struct engineapi {
