@@ -29,7 +29,11 @@ typedef struct berth_exec_options {
 	size_t argc;               /**< at least 1 */
 	const char *const *env;    /**< "KEY=VALUE" entries added to the container's */
 	size_t env_count;
-	const char *user;          /**< "name", "uid", "uid:gid"; NULL: the container's */
+	/** "name", "uid", "uid:gid"; NULL: the container's user and groups.
+	 *  The process's groups: Docker and containerd give it its primary
+	 *  group and the groups that list the user (none beside a given gid);
+	 *  Podman 4.3 gives an exec with a user no supplementary group. */
+	const char *user;
 	const char *workdir;       /**< absolute; NULL: the container's */
 	int privileged;            /**< give the process every capability */
 	int tty;                   /**< a pseudo-terminal: one unframed output
