@@ -41,7 +41,9 @@ typedef struct berth_logs_options {
 	                             channels, then leave out the one not
 	                             selected: with one channel, fewer may come */
 	const char *since;      /**< only entries at or after this time; NULL: no bound */
-	const char *until;      /**< only entries before this time; NULL: no bound */
+	const char *until;      /**< only entries at or before this time (one stamped
+	                             exactly at it is in, as Docker has it, on every
+	                             engine); NULL: no bound */
 	int timestamps;         /**< set berth_frame.time_ns of each frame to its
 	                             entry's time (the engine's prefix is cut off) */
 } berth_logs_options;
@@ -100,7 +102,10 @@ typedef struct berth_logs_options {
  *    the log file rotates under it (curl sees the same); a max-size that
  *    holds the whole log avoids it.
  *  - Podman's times are in whole seconds (time_ns is a multiple of 10^9),
- *    Docker's in nanoseconds.
+ *    Docker's in nanoseconds. Podman compares `until` with an entry's true
+ *    time, not the whole second it shows: berth asks it for everything
+ *    before the next whole second, so that an entry shown at exactly
+ *    `until` is in, as on Docker and containerd.
  *  - With a TTY and timestamps, each line is an entry. Podman does not end
  *    an entry that has no newline (output without a final "\n" before
  *    more output): the next entry's time then follows it inside the stream

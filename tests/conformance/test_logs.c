@@ -210,6 +210,27 @@ static void test_since_until_timestamps(void **state)
 	assert_string_equal(g.out.data, "b\n");
 	got_release(&g);
 
+	/* at the boundary, Docker's rule on every engine: an entry stamped
+	 * exactly at since or until is in (Podman and containerd once left
+	 * one at until out) */
+	fmt_rfc3339(t, sizeof t, ta);
+	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
+	o.until = t;
+	logs_ok(&g, id, &o);
+	assert_string_equal(g.out.data, "a\n");
+	got_release(&g);
+	fmt_rfc3339(t, sizeof t, tb);
+	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
+	o.until = t;
+	logs_ok(&g, id, &o);
+	assert_string_equal(g.out.data, "a\nb\n");
+	got_release(&g);
+	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
+	o.since = t;
+	logs_ok(&g, id, &o);
+	assert_string_equal(g.out.data, "b\n");
+	got_release(&g);
+
 	/* relative: an hour ago covers both; until an hour ago nothing */
 	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
 	o.since = "1h";

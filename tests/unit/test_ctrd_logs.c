@@ -248,6 +248,13 @@ static void test_since_until(void **state)
 	int frames;
 	berth_stream *s = open_log(log, q);
 	char *got = read_all(s, &frames);
+	/* both bounds take the entry stamped exactly at them, as Docker does */
+	assert_string_equal(got, "2:line 1\n1:line 2\n2:line 3\n");
+	free(got);
+	berth_stream_free(s);
+	q.until_ns = t[3] - 1;
+	s = open_log(log, q);
+	got = read_all(s, &frames);
 	assert_string_equal(got, "2:line 1\n1:line 2\n");
 	free(got);
 	berth_stream_free(s);

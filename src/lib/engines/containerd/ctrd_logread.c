@@ -134,7 +134,7 @@ static int take(log_reader *r, berth_frame *f)
 			continue;
 		}
 		r->end_seen = false;
-		if (r->q.until_ns && rec.time_ns >= r->q.until_ns)
+		if (r->q.until_ns && rec.time_ns > r->q.until_ns) /* at until: in, as Docker */
 			return BERTH_ITEROVER;
 		if ((rec.kind == LOGFMT_STDOUT && !r->q.out) || (rec.kind == LOGFMT_STDERR && !r->q.err))
 			continue;

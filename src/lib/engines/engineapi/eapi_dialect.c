@@ -78,6 +78,7 @@ static const dialect dialects[] = {
 		.unknown_states = podman_unknown_states,
 		.create = &podman_create,
 		.logs_follow_polls = true,
+		.log_times_whole_seconds = true,
 		.libpod_health_run = true,
 		.top_text_rows = true,
 		.put_archive_makes_dest = true,

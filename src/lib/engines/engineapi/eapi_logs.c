@@ -35,8 +35,12 @@ static void logs_ctx_release(void *p)
 	free(x);
 }
 
-/* The query of a logs request. */
-static int logs_query(sbuf *path, const char *id, const logs_request *q)
+#define NS_PER_S INT64_C(1000000000)
+
+/* The query of a logs request. `until` includes an entry stamped exactly
+ * at it, as Docker does; where entries are shown in whole seconds, that is
+ * every entry whose true time is before the next whole second. */
+static int logs_query(sbuf *path, const char *id, const logs_request *q, bool whole_seconds)
 {
 	char t[48];
 	if (sbuf_adds(path, "/containers/") < 0 || sbuf_add_urlenc(path, id) < 0 ||
@@ -51,7 +55,10 @@ static int logs_query(sbuf *path, const char *id, const logs_request *q)
 			return -ENOMEM;
 	}
 	if (q->until_ns > 0) {
-		logs_time_arg(t, sizeof t, q->until_ns);
+		int64_t until = q->until_ns;
+		if (whole_seconds && until <= INT64_MAX - NS_PER_S)
+			until = until / NS_PER_S * NS_PER_S + NS_PER_S - 1;
+		logs_time_arg(t, sizeof t, until);
 		if (sbuf_printf(path, "&until=%s", t) < 0)
 			return -ENOMEM;
 	}
@@ -61,7 +68,7 @@ static int logs_query(sbuf *path, const char *id, const logs_request *q)
 static int open_logs(http_stream **out, logs_ctx *x, const logs_request *q, http_response *head, berth_error *err)
 {
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	if (logs_query(&path, x->id, q) < 0)
+	if (logs_query(&path, x->id, q, api_of(x->c)->d->log_times_whole_seconds) < 0)
 		return BERTH_NOMEM(err);
 	char what[300];
 	snprintf(what, sizeof what, "logs of %s", x->id);

@@ -84,6 +84,10 @@ typedef struct dialect {
 	/* Logs: the engine's follow loses data (Podman 4.3, see eapi_logs.c):
 	 * berth follows by reading the stored log again. */
 	bool logs_follow_polls;
+	/* Log entries are stamped in whole seconds (the true time cut down),
+	 * while the engine compares `until` with the true time: an entry shown
+	 * at exactly `until` would be left out (Podman 4.3). */
+	bool log_times_whole_seconds;
 	/* Health checks run on request through libpod's healthcheck endpoint
 	 * (Podman: it runs them from systemd timers, absent here); its
 	 * operations table has health_run. */
