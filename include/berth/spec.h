@@ -195,8 +195,8 @@ BERTH_API int berth_spec_add_dns(berth_spec *spec, const char *server, berth_err
  * name looked up in the image's /etc/group when the container is created.
  * The process's groups are then its primary group, the groups whose member
  * list names its user (when -u gave no group), and these, as on Docker.
- * @return 0; BERTH_EINVAL (not a number below 2^32 - 1 nor a group name of
- *   at most 32 bytes); BERTH_ENOMEM.
+ * @return 0; BERTH_EINVAL (neither a number up to 4294967294 nor a name of
+ *   the characters berth_spec_set_user() takes for a group); BERTH_ENOMEM.
  * Engine differences: a name the image does not have is refused by Docker
  * and Podman when the container starts ("Unable to find group"), by
  * containerd at create (BERTH_EINVAL naming the group). On containerd an

@@ -168,6 +168,21 @@ static void fmt_rfc3339(char *buf, size_t size, int64_t ns)
 	snprintf(buf + n, size - n, ".%09lldZ", (long long)(ns % 1000000000));
 }
 
+/* The logs of id between since and until (either NULL) are want. */
+static void expect_window(const char *id, const char *since, const char *until, const char *want)
+{
+	berth_logs_options o = BERTH_LOGS_OPTIONS_INIT;
+	o.since = since;
+	o.until = until;
+	got g;
+	logs_ok(&g, id, &o);
+	if (*want)
+		assert_string_equal(g.out.data, want);
+	else
+		assert_int_equal(g.out.len, 0);
+	got_release(&g);
+}
+
 static void test_since_until_timestamps(void **state)
 {
 	(void)state;
@@ -193,59 +208,28 @@ static void test_since_until_timestamps(void **state)
 	int64_t mid = ta + (tb - ta) / 2;
 	char t[64];
 	fmt_unix(t, sizeof t, mid);
-	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
-	o.since = t;
-	logs_ok(&g, id, &o);
-	assert_string_equal(g.out.data, "b\n");
-	got_release(&g);
-	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
-	o.until = t;
-	logs_ok(&g, id, &o);
-	assert_string_equal(g.out.data, "a\n");
-	got_release(&g);
+	expect_window(id, t, NULL, "b\n");
+	expect_window(id, NULL, t, "a\n");
 	fmt_rfc3339(t, sizeof t, mid);
-	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
-	o.since = t;
-	logs_ok(&g, id, &o);
-	assert_string_equal(g.out.data, "b\n");
-	got_release(&g);
+	expect_window(id, t, NULL, "b\n");
 
 	/* at the boundary, Docker's rule on every engine: an entry stamped
 	 * exactly at since or until is in (Podman and containerd once left
 	 * one at until out) */
 	fmt_rfc3339(t, sizeof t, ta);
-	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
-	o.until = t;
-	logs_ok(&g, id, &o);
-	assert_string_equal(g.out.data, "a\n");
-	got_release(&g);
+	expect_window(id, NULL, t, "a\n");
 	fmt_rfc3339(t, sizeof t, tb);
-	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
-	o.until = t;
-	logs_ok(&g, id, &o);
-	assert_string_equal(g.out.data, "a\nb\n");
-	got_release(&g);
-	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
-	o.since = t;
-	logs_ok(&g, id, &o);
-	assert_string_equal(g.out.data, "b\n");
-	got_release(&g);
+	expect_window(id, NULL, t, "a\nb\n");
+	expect_window(id, t, NULL, "b\n");
 
 	/* relative: an hour ago covers both; until an hour ago nothing */
-	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
-	o.since = "1h";
-	logs_ok(&g, id, &o);
-	assert_string_equal(g.out.data, "a\nb\n");
-	got_release(&g);
-	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
-	o.until = "1h";
-	logs_ok(&g, id, &o);
-	assert_int_equal(g.out.len, 0);
-	got_release(&g);
+	expect_window(id, "1h", NULL, "a\nb\n");
+	expect_window(id, NULL, "1h", "");
 
 	/* bad times never reach the engine */
 	berth_error err = BERTH_ERROR_INIT;
 	berth_stream *s = NULL;
+	o = (berth_logs_options)BERTH_LOGS_OPTIONS_INIT;
 	o.until = "an hour ago";
 	assert_code(berth_container_logs(&s, client, id, &o, &err), BERTH_EINVAL, &err);
 	assert_message_has(&err, "until");

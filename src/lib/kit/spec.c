@@ -773,26 +773,11 @@ int berth_spec_add_dns(berth_spec *s, const char *server, berth_error *err)
 	return 0;
 }
 
-/* A group for --group-add: a number below 2^32 - 1, or a name as groupadd
- * takes it (a letter, digit or '_' first; then those, '.' and '-'; at most
- * 32 bytes). */
-static bool group_ok(const char *g)
-{
-	if (isempty(g) || strlen(g) > 32)
-		return false;
-	bool digits = true;
-	for (const char *p = g; *p; p++) {
-		digits &= *p >= '0' && *p <= '9';
-		if (!isalnum((unsigned char)*p) && *p != '_' && (p == g || (*p != '.' && *p != '-')))
-			return false;
-	}
-	return !digits || (strlen(g) <= 10 && strtoull(g, NULL, 10) < 4294967295ULL);
-}
-
 int berth_spec_add_group(berth_spec *s, const char *group, berth_error *err)
 {
 	CHECK_ARG(s, err, "spec is NULL");
-	if (!group_ok(group))
+	/* the same rule as the group part of a user ("NAME:GROUP") */
+	if (!group || !user_part_ok(group, strlen(group)))
 		return berth_fail(err, BERTH_EINVAL, "group-add: \"%.40s\" is not a group name or id", strempty(group));
 	if (strv_push(&s->group_add, group) < 0)
 		return BERTH_NOMEM(err);
