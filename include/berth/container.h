@@ -185,9 +185,10 @@ BERTH_API const char *berth_health_name(berth_health health);
  * The health status (State.Health.Status). A container with a health check
  * whose engine reports no status yet counts as BERTH_HEALTH_STARTING.
  * Engine differences: Docker runs the checks itself; Podman without systemd
- * never does (the status stays "starting" until something runs them, see
- * berth_container_wait_ready()). Docker marks a stopped container
- * "unhealthy"; Podman keeps its last status.
+ * and containerd never do: berth's keeper runs them at their interval for
+ * containers berth starts (see berth_container_wait_ready()), Podman
+ * records the runs, berth does on containerd. Docker marks a stopped
+ * container "unhealthy"; Podman and containerd keep the last status.
  */
 BERTH_API berth_health berth_container_info_health(const berth_container_info *info);
 /** Consecutive failed checks (State.Health.FailingStreak). */

@@ -146,9 +146,9 @@ typedef struct berth_events_options {
  * in a field of its own (Docker: "health_status: healthy"), sends no signal
  * with kill, filters on "died" where it sends "die", and sends nothing at all for an `until` already past (berth
  * asks it for a moment in the future and drops what comes after until).
- * Podman runs health checks only when asked (the readiness calls of
- * ready.h do) and reports every run, changed or not, with the status from
- * before that run (measured on 4.3: the run that makes a container healthy
+ * Podman without systemd runs health checks only when asked (berth's
+ * keeper asks at the check's interval, see ready.h) and reports every run,
+ * changed or not, with the status from before that run (measured on 4.3: the run that makes a container healthy
  * is reported as "starting", the next as "healthy"); berth hands out only
  * changes of what Podman reports. Docker reports changes only, as they
  * happen.
@@ -185,8 +185,12 @@ typedef struct berth_events_options {
  *   while away only the last state shows (one STARTED / DIED, the last
  *   exit code); pauses undone in between, OOMs and exec events are not
  *   recovered; PAUSED / UNPAUSED / DESTROYED carry the time of the list.
- * - no HEALTH events: containerd runs no health checks (the readiness
- *   calls of ready.h run the check by exec and report no event).
+ * - HEALTH events are berth's: containerd runs no health checks, berth's
+ *   keeper (ready.h) runs them and publishes each change of status on the
+ *   event service (topic "/berth/health"), which the stream hands out as
+ *   HEALTH with Docker's action "health_status: STATUS". A change while
+ *   the stream was away is not made up after the reconnect (inspect has
+ *   the status).
  * - action is containerd's topic ("/tasks/exit", "/containers/delete");
  *   the actions filter takes Docker's words for the normalized kinds
  *   ("die", "destroy", ...), the topic, or its last part ("exit").

@@ -124,20 +124,33 @@ typedef struct berth_ready_result berth_ready_result;
  * runs the check's own timeout plus a margin, and neither goes past the
  * wait's deadline.
  *
+ *  - a status older than the wait is not news: a container that is
+ *    "unhealthy" when the wait begins is waited for until the next check
+ *    decides (it passes: ready; it fails: BERTH_ECONFLICT), as on Docker a
+ *    container whose check passes again turns healthy at the next run.
+ *
  * Engine differences: Docker runs health checks itself and berth reads the
- * status (inspect, every 100 ms). Podman without systemd never runs them:
- * berth runs them through Podman's API at the check's interval (the first
- * one interval after the start, like Docker) and Podman computes the status
- * from the runs, honouring retries and the start period, so the same
- * container turns healthy on both. A run berth did not make (Podman's own
- * systemd timer, another waiter) moves berth's next one an interval on, so
- * the checks keep to their interval whoever runs them.
- * containerd runs no health checks at all: berth runs the container's
- * check itself by exec into the task at the check's interval while it
- * waits, and records the runs in the container's state directory (status,
- * failing streak, the last outputs, with Docker's rule for the start period
- * and the retries), so inspect shows them afterwards too. Probes of every kind
- * work there as on the other engines (TCP and HTTP through the published
+ * status (inspect, every 100 ms). Podman without systemd and containerd
+ * run none: there berth keeps them running with a keeper per container,
+ * berth-health (installed in libexecdir; BERTH_HEALTH_KEEPER names another),
+ * started detached by berth_container_start(), berth_container_restart()
+ * and by this wait when the container has none. It runs the check at its
+ * interval for as long as the container runs, with no berth process in
+ * the foreground (the first one an interval after the start, then an
+ * interval after the end of the last run, whoever made it), and leaves when
+ * the container is removed or stays stopped (5 minutes; a new start makes
+ * a new keeper). On Podman each run is Podman's own (its healthcheck
+ * endpoint): Podman computes the status from the runs, honouring retries
+ * and the start period, and emits its health_status events. On containerd
+ * berth runs the check by exec into the task and records the runs in the
+ * container's state directory (status, failing streak, the last outputs,
+ * with Docker's rule for the start period and the retries), so inspect
+ * shows them; a change of status is published on containerd's event
+ * service, and berth_events_watch() hands it out as a HEALTH event. This
+ * wait runs checks itself only where no keeper runs (berth-health missing,
+ * or the container started by another tool before any berth wait): a
+ * second runner would count every failure twice. Probes of every kind work
+ * on containerd as on the other engines (TCP and HTTP through the published
  * port of the bridge network).
  *
  * @param out  may be NULL. Set (caller frees with berth_ready_result_free())
@@ -158,6 +171,20 @@ typedef struct berth_ready_result berth_ready_result;
 BERTH_API int berth_container_wait_ready(berth_ready_result **out, berth_client *client, const char *id,
 					 const berth_ready_options *opts, berth_error *err);
 
+/**
+ * Run the container's health check once, now, and let the engine record it
+ * (the status follows from it with the retries and start period rules; see
+ * berth_container_info_health()). What berth's keeper does at the check's
+ * interval on engines that run no checks by themselves.
+ * Engine differences: Podman runs it (its healthcheck endpoint); on
+ * containerd berth runs it by exec and records it; Docker runs its checks
+ * by itself and offers no way to run one: BERTH_EUNSUPPORTED.
+ * @return 0 (whatever the check's verdict: read it with inspect);
+ *   BERTH_EINVAL (no health check); BERTH_ENOTFOUND; BERTH_ECONFLICT (not
+ *   running); BERTH_EUNSUPPORTED (Docker); transport errors.
+ */
+BERTH_API int berth_container_health_run(berth_client *client, const char *id, berth_error *err);
+
 BERTH_API void berth_ready_result_free(berth_ready_result *result);
 BERTH_API berth_ready_state berth_ready_result_state(const berth_ready_result *result);
 /** The exit code when the state is EXITED, else 0. */
@@ -168,7 +195,8 @@ BERTH_API berth_health berth_ready_result_health(const berth_ready_result *resul
 /** The last health check run's output and exit code ("" and -1 when none ran). */
 BERTH_API const char *berth_ready_result_health_output(const berth_ready_result *result);
 BERTH_API int berth_ready_result_health_exit_code(const berth_ready_result *result);
-/** Health checks berth ran itself (Podman without systemd; 0 on Docker). */
+/** Health checks this wait ran itself: 0 on Docker, and wherever berth's
+ *  keeper runs them (see above). */
 BERTH_API int berth_ready_result_health_runs(const berth_ready_result *result);
 /** Milliseconds the wait took. */
 BERTH_API int64_t berth_ready_result_elapsed_ms(const berth_ready_result *result);

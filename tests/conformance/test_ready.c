@@ -121,10 +121,9 @@ static void test_healthy(void **state)
 	assert_int_equal(berth_ready_result_health_exit_code(w.res), 0);
 	/* ready as soon as known: the file appears after ~1 s, checks run every 1 s */
 	assert_true(w.ms < 8000);
-	if (engine == BERTH_ENGINE_PODMAN || engine == BERTH_ENGINE_CONTAINERD)
-		assert_true(berth_ready_result_health_runs(w.res) >= 1); /* berth ran them */
-	else
-		assert_int_equal(berth_ready_result_health_runs(w.res), 0); /* Docker did */
+	/* Docker runs the checks, and berth's keeper where the engine runs
+	 * none: the wait ran none itself */
+	assert_int_equal(berth_ready_result_health_runs(w.res), 0);
 	/* the engine agrees */
 	berth_container_info *x = inspect(id);
 	assert_int_equal(berth_container_info_health(x), BERTH_HEALTH_HEALTHY);
@@ -139,6 +138,27 @@ static void test_healthy(void **state)
 	assert_ready(&w);
 	assert_true(w.ms < 1000);
 	done(&w, id);
+}
+
+/* Where no keeper can be started (berth-health missing), the wait runs
+ * the checks itself, on the engines that run none. */
+static char *saved_keeper;
+
+static void keeper_off(void)
+{
+	const char *k = getenv("BERTH_HEALTH_KEEPER");
+	saved_keeper = k ? strdup(k) : NULL;
+	setenv("BERTH_HEALTH_KEEPER", "/nonexistent/berth-health", 1);
+}
+
+static void keeper_on(void)
+{
+	if (saved_keeper)
+		setenv("BERTH_HEALTH_KEEPER", saved_keeper, 1);
+	else
+		unsetenv("BERTH_HEALTH_KEEPER");
+	free(saved_keeper);
+	saved_keeper = NULL;
 }
 
 struct waiter_arg { const char *id; waited w; };
@@ -156,6 +176,7 @@ static void test_two_waiters(void **state)
 {
 	(void)state;
 	need_engine();
+	keeper_off();
 	char *id = run_with(HEALTH_IMAGE, name_of("two-waiters"), NO_CMD, NULL);
 	struct waiter_arg a = { id, { 0 } }, b = { id, { 0 } };
 	pthread_t ta, tb;
@@ -163,6 +184,7 @@ static void test_two_waiters(void **state)
 	assert_int_equal(pthread_create(&tb, NULL, wait_thread, &b), 0);
 	pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
+	keeper_on();
 	assert_ready(&a.w);
 	assert_ready(&b.w);
 	assert_true(a.w.ms < 8000 && b.w.ms < 8000);
@@ -173,6 +195,103 @@ static void test_two_waiters(void **state)
 		assert_int_equal(runs, 0);
 	done(&a.w, NULL);
 	done(&b.w, id);
+}
+
+/* Health that lives without a waiter, the same on every engine: the
+ * check runs at its interval from the start (Docker by itself, berth's
+ * keeper where the engine runs none); the status moves starting ->
+ * unhealthy -> healthy -> unhealthy as the check's file comes and goes;
+ * inspect shows it and the runs; every change comes as a HEALTH event; and
+ * a wait that begins on a stale "unhealthy" whose check now passes ends
+ * ready, not at once in failure. */
+static void health_file(berth_spec *s) { set_health(s, "test -f /tmp/ok", 1000, 2000, 2, 0); }
+
+static void in_box(const char *id, const char *shell)
+{
+	const char *argv[] = { "sh", "-c", shell };
+	berth_exec_options o = BERTH_EXEC_OPTIONS_INIT;
+	o.argv = argv;
+	o.argc = 3;
+	berth_exec_result *r = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_exec(&r, client, id, &o, &err), &err);
+	assert_int_equal(berth_exec_result_exit_code(r), 0);
+	berth_exec_result_free(r);
+}
+
+/* Poll inspect (no wait, no check run by the test) until the status is h. */
+static void await_health(const char *id, berth_health h, int timeout_ms)
+{
+	int64_t end = now_ms_() + timeout_ms;
+	berth_health now = BERTH_HEALTH_NONE;
+	while (now_ms_() < end) {
+		berth_container_info *x = inspect(id);
+		now = berth_container_info_health(x);
+		berth_container_info_free(x);
+		if (now == h)
+			return;
+		usleep(100 * 1000);
+	}
+	fail_msg("health stayed %s, never %s within %d ms", berth_health_name(now), berth_health_name(h), timeout_ms);
+}
+
+static void test_health_without_waiter(void **state)
+{
+	(void)state;
+	need_engine();
+	const char *name = name_of("lives");
+	const char *containers[] = { name };
+	berth_events_options eo = BERTH_EVENTS_OPTIONS_INIT;
+	eo.containers = containers;
+	eo.container_count = 1;
+	berth_stream *events = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_events_watch(&events, client, &eo, &err), &err);
+	const char *argv[] = { "sleep", "300" };
+	char *id = run_with(IMAGE, name, argv, 2, health_file);
+
+	await_health(id, BERTH_HEALTH_UNHEALTHY, 20000);    /* two failed runs */
+	in_box(id, "touch /tmp/ok");
+	await_health(id, BERTH_HEALTH_HEALTHY, 15000);
+	berth_container_info *x = inspect(id);
+	size_t n = berth_container_info_health_log_count(x);
+	assert_true(n >= 3);
+	assert_int_equal(berth_container_info_health_log_exit_code(x, n - 1), 0);
+	assert_int_equal(berth_container_info_health_failing_streak(x), 0);
+	berth_container_info_free(x);
+
+	in_box(id, "rm /tmp/ok");
+	await_health(id, BERTH_HEALTH_UNHEALTHY, 15000);
+	/* the check passes again; the status still says unhealthy */
+	in_box(id, "touch /tmp/ok");
+	waited w = wait_ready(id, 20000, NULL, 0, false);
+	assert_ready(&w);
+	assert_int_equal(berth_ready_result_health(w.res), BERTH_HEALTH_HEALTHY);
+	done(&w, NULL);
+
+	/* the changes as events, in order (Podman reports every run: berth
+	 * hands out the changes) */
+	const berth_health want[] = { BERTH_HEALTH_UNHEALTHY, BERTH_HEALTH_HEALTHY, BERTH_HEALTH_UNHEALTHY,
+				      BERTH_HEALTH_HEALTHY };
+	size_t got = 0;
+	int64_t end = now_ms_() + 15000;
+	while (got < (sizeof want / sizeof *want) && now_ms_() < end) {
+		berth_frame f;
+		int r = berth_stream_next(events, &f, (int)(end - now_ms_()), &err);
+		if (r == BERTH_ETIMEDOUT)
+			break;
+		assert_ok(r, &err);
+		const berth_event *ev = f.item;
+		if (f.channel == BERTH_CHANNEL_SYSTEM || berth_event_get_kind(ev) != BERTH_EVENT_HEALTH)
+			continue;
+		if (berth_event_health(ev) == want[got])
+			got++;
+	}
+	if (got < (sizeof want / sizeof *want))
+		fail_msg("only %zu of the 4 health changes came as events", got);
+	berth_stream_free(events);
+	force_remove(id);
+	berth_free(id);
 }
 
 /* The image's check never passes (the command never creates the file):
@@ -491,6 +610,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_healthy),
 		cmocka_unit_test(test_two_waiters),
+		cmocka_unit_test(test_health_without_waiter),
 		cmocka_unit_test(test_unhealthy_fails_fast),
 		cmocka_unit_test(test_unhealthy_carries_output),
 		cmocka_unit_test(test_start_period),

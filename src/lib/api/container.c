@@ -1,5 +1,6 @@
 /* The lifecycle entry points. Every argument is checked here, before any
  * request leaves the process (the spec's own checks are in spec.c). */
+#include "health.h"
 #include "lib/engine.h"
 #include "lib/kit/validate.h"
 
@@ -16,7 +17,11 @@ int berth_container_start(berth_client *c, const char *id, berth_error *err)
 {
 	CHECK_ARG(c, err, "client is NULL");
 	int r = check_id(id, err);
-	return r < 0 ? r : ENGINE_CALL(c, container_start, err, c, id, err);
+	if (r == 0)
+		r = ENGINE_CALL(c, container_start, err, c, id, err);
+	if (r == 0)
+		health_keeper_ensure(c, id);
+	return r;
 }
 
 int berth_container_run(char **out_id, berth_client *c, const berth_spec *spec, berth_error *err)

@@ -1,6 +1,7 @@
 /* Entry points of the container operations beyond the lifecycle: restart,
  * kill, pause, unpause, rename, update, wait, prune. Every argument is
  * checked here, before any request, then the engine is called. */
+#include "health.h"
 #include "lib/engine.h"
 #include "lib/kit/validate.h"
 
@@ -19,7 +20,11 @@ int berth_container_restart(berth_client *c, const char *id, const berth_stop_op
 	int r = check_grace(&grace, opts, "restart", err);
 	if (r == 0)
 		r = check_id(id, err);
-	return r < 0 ? r : ENGINE_CALL(c, container_restart, err, c, id, grace, err);
+	if (r == 0)
+		r = ENGINE_CALL(c, container_restart, err, c, id, grace, err);
+	if (r == 0)
+		health_keeper_ensure(c, id);
+	return r;
 }
 
 int berth_container_kill(berth_client *c, const char *id, int signal, berth_error *err)

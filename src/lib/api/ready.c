@@ -5,6 +5,7 @@
  * the health checks itself (Podman without systemd), logs_scan and
  * exec_probe feed the log and exec probes, the network probes live in
  * transport/probe.c. */
+#include "health.h"
 #include "lib/engine.h"
 #include "lib/parse/demux.h"
 #include "lib/transport/probe.h"
@@ -364,6 +365,8 @@ typedef struct waiter {
 	char *newest_run;             /* Start of the newest run the engine logged */
 	bool own_run_pending;         /* our last run has not shown up yet */
 	int health_runs;
+	bool keeper_asked;            /* health_keeper_ensure was called */
+	bool stale_unhealthy;         /* unhealthy at the first read, and no run since */
 } waiter;
 
 static void waiter_release(waiter *w)
@@ -426,8 +429,12 @@ static int refresh(waiter *w, berth_error *err)
 	berth_container_info_free(w->info);
 	w->info = x;
 	const char *newest = newest_run(x);
+	if (!w->newest_run)
+		w->stale_unhealthy = berth_container_info_health(x) == BERTH_HEALTH_UNHEALTHY;
 	if (w->newest_run && STREQ(w->newest_run, newest))
 		return 0;
+	if (w->newest_run)
+		w->stale_unhealthy = false; /* a check ran: its verdict is news */
 	if (w->newest_run && !w->own_run_pending && w->drive_health) {
 		berth_log(w->c, BERTH_LOG_DEBUG, "%s: a health check ran that berth did not start", w->id);
 		w->next_health_run = now_ms() + health_interval(x);
@@ -455,6 +462,11 @@ static int maybe_run_health(waiter *w, berth_error *err)
 	}
 	if (now < w->next_health_run || remaining_ms(w->deadline) == 0)
 		return 0;
+	if (health_keeper_alive(w->c, berth_container_info_id(w->info))) {
+		/* the keeper runs the checks: a second runner would count twice */
+		w->next_health_run = now + health_interval(w->info);
+		return 0;
+	}
 	int64_t t = berth_container_info_healthcheck_timeout_ms(w->info);
 	int limit = (int)((t > 0 && t < 3600000 ? t : HEALTH_DEFAULT_TIMEOUT_MS) + HEALTH_RUN_MARGIN_MS);
 	berth_error e = BERTH_ERROR_INIT;
@@ -874,9 +886,16 @@ static int wait_loop(berth_ready_result **out, waiter *w, berth_error *err)
 			bool healthy = true;
 			if (use_health) {
 				berth_health h = berth_container_info_health(x);
-				if (h == BERTH_HEALTH_UNHEALTHY)
+				/* a status older than the wait says nothing about now:
+				 * the next check decides (Docker's retries rule) */
+				if (h == BERTH_HEALTH_UNHEALTHY && !w->stale_unhealthy)
 					return verdict(out, w, BERTH_READY_UNHEALTHY, use_health, err);
 				healthy = h == BERTH_HEALTH_HEALTHY;
+				if (!healthy && w->drive_health && !w->keeper_asked) {
+					w->keeper_asked = true;
+					if (!health_keeper_alive(w->c, berth_container_info_id(x)))
+						health_keeper_ensure(w->c, berth_container_info_id(x));
+				}
 				if (!healthy && w->drive_health) {
 					r = maybe_run_health(w, err);
 					if (r < 0)

@@ -12,6 +12,7 @@
 #include "ctrd_events.h"
 #include "ctrd_containerd.h"
 #include "ctrd_lifecycle.h"
+#include "ctrd_rpc.h"
 
 #include "lib/kit/watch.h"
 
@@ -38,6 +39,7 @@ const char *ctrd_event_docker_word(berth_event_kind kind)
 	case BERTH_EVENT_PAUSED: return "pause";
 	case BERTH_EVENT_UNPAUSED: return "unpause";
 	case BERTH_EVENT_DESTROYED: return "destroy";
+	case BERTH_EVENT_HEALTH: return "health_status";
 	default: return NULL;
 	}
 }
@@ -72,7 +74,7 @@ int ctrd_parse_envelope(berth_event **out, char **out_ns, const uint8_t *msg, si
 	const char *id = "";
 	berth_event_kind kind = BERTH_EVENT_OTHER;
 	int exit_code = -1;
-	char num[24];
+	char num[24], health_action[40] = "";
 	_cleanup_pb_ ProtobufCMessage *m = NULL;
 #define TAKE(T, desc)                                                                                  \
 	T *x = (T *)(m = env->event ? unpack_any(&desc, env->event) : NULL);                            \
@@ -131,13 +133,31 @@ int ctrd_parse_envelope(berth_event **out, char **out_ns, const uint8_t *msg, si
 	} else if (STREQ(tname, "containerd.events.ContainerUpdate")) {
 		TAKE(Containerd__Events__ContainerUpdate, containerd__events__container_update__descriptor);
 		id = x->id;
+	} else if (STREQ(tname, CTRD_HEALTH_EVENT_TYPE)) {
+		/* berth's own (ctrd_health.c): laid out as a ContainerUpdate,
+		 * the status in the label "status" */
+		TAKE(Containerd__Events__ContainerUpdate, containerd__events__container_update__descriptor);
+		id = x->id;
+		const char *status = NULL;
+		for (size_t i = 0; i < x->n_labels; i++)
+			if (x->labels[i] && STREQ(strempty(x->labels[i]->key), "status"))
+				status = strempty(x->labels[i]->value);
+		ev->health = !status                    ? BERTH_HEALTH_NONE
+			     : STREQ(status, "healthy")   ? BERTH_HEALTH_HEALTHY
+			     : STREQ(status, "unhealthy") ? BERTH_HEALTH_UNHEALTHY
+			     : STREQ(status, "starting")  ? BERTH_HEALTH_STARTING
+							  : BERTH_HEALTH_NONE;
+		if (ev->health != BERTH_HEALTH_NONE) {
+			kind = BERTH_EVENT_HEALTH;
+			snprintf(health_action, sizeof health_action, "health_status: %s", berth_health_name(ev->health));
+		}
 	} else if (STREQ(tname, "containerd.events.ContainerDelete")) {
 		TAKE(Containerd__Events__ContainerDelete, containerd__events__container_delete__descriptor);
 		id = x->id;
 		kind = BERTH_EVENT_DESTROYED;
 	}
 #undef TAKE
-	const char *topic = env->topic && env->topic[0] ? env->topic : tname;
+	const char *topic = health_action[0] ? health_action : env->topic && env->topic[0] ? env->topic : tname;
 	if (r < 0 || !(ev->type = strdup("container")) || !(ev->action = strdup(topic)) ||
 	    !(ev->id = strdup(strempty(id))) || !(ev->name = strdup("")) || !(ev->image = strdup("")))
 		return BERTH_NOMEM(err);
@@ -323,12 +343,14 @@ static int src_subscribe(void *impl, bool first, int64_t since, int timeout_ms, 
 {
 	ctrd_events *s = impl;
 	(void)since;
-	char f1[160], f2[160];
-	snprintf(f1, sizeof f1, "namespace==\"%s\",topic~=\"^/tasks/\"", s->c->ns ? s->c->ns : "default");
-	snprintf(f2, sizeof f2, "namespace==\"%s\",topic~=\"^/containers/\"", s->c->ns ? s->c->ns : "default");
-	char *filters[] = { f1, f2 };
+	char f1[160], f2[160], f3[160];
+	const char *ns = s->c->ns ? s->c->ns : "default";
+	snprintf(f1, sizeof f1, "namespace==\"%s\",topic~=\"^/tasks/\"", ns);
+	snprintf(f2, sizeof f2, "namespace==\"%s\",topic~=\"^/containers/\"", ns);
+	snprintf(f3, sizeof f3, "namespace==\"%s\",topic==\"%s\"", ns, CTRD_HEALTH_EVENT_TOPIC);
+	char *filters[] = { f1, f2, f3 };
 	Containerd__Services__Events__V1__SubscribeRequest req = CONTAINERD__SERVICES__EVENTS__V1__SUBSCRIBE_REQUEST__INIT;
-	req.n_filters = 2;
+	req.n_filters = ARRAY_SIZE(filters);
 	req.filters = filters;
 	size_t len = protobuf_c_message_get_packed_size(&req.base);
 	_cleanup_free_ uint8_t *body = malloc(len ? len : 1);

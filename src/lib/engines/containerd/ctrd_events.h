@@ -13,6 +13,8 @@
  * code of the main process's TaskExit (an exec's exit is OTHER with an
  * "execID" attribute). Name and image are "" (the stream fills them from
  * the container record). *out_ns gets the envelope's namespace (malloc'd).
+ * berth's own health event (CTRD_HEALTH_EVENT_TYPE) is HEALTH with
+ * Docker's action "health_status: STATUS".
  * Returns 0, BERTH_EPROTOCOL (undecodable envelope or payload) or
  * BERTH_ENOMEM. An event of a type berth does not know is OTHER. */
 int ctrd_parse_envelope(berth_event **out, char **out_ns, const uint8_t *msg, size_t len, berth_error *err);

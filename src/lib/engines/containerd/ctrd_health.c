@@ -5,10 +5,14 @@
 #include "ctrd_exec.h"
 #include "lib/parse/json_util.h"
 #include "ctrd_record.h"
+#include "ctrd_rpc.h"
 
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "api_events_container.pb-c.h"
+#include "api_services_events_v1_events.pb-c.h"
 
 #define HEALTH_FILE "health.json"
 #define HEALTH_LOG_KEEP 5
@@ -59,10 +63,12 @@ static int64_t rfc3339_s(const char *s)
 
 /* Add one run to the record and work out the status as Docker does:
  * a success makes it healthy; `retries` failures in a row make it
- * unhealthy, except that failures in the start period do not count. */
+ * unhealthy, except that failures in the start period do not count.
+ * *changed is set when the status is not the one recorded before. */
 static int health_record(const char *path, const health_conf *h, const char *started_at, const char *start,
-			 const char *end, int code, const char *output)
+			 const char *end, int code, const char *output, const char **changed)
 {
+	*changed = NULL;
 	_cleanup_json_ json_t *rec = json_load_file(path, 0, NULL);
 	if (!json_is_object(rec)) {
 		json_decref(rec);
@@ -79,6 +85,7 @@ static int health_record(const char *path, const health_conf *h, const char *sta
 		json_array_remove(log, 0);
 	int64_t streak = json_integer_value(json_object_get(rec, "streak"));
 	const char *status = json_string_value(json_object_get(rec, "status"));
+	const char *before = status ? status : "starting";
 	if (code == 0) {
 		streak = 0;
 		status = "healthy";
@@ -93,13 +100,49 @@ static int health_record(const char *path, const health_conf *h, const char *sta
 				status = "unhealthy";
 		}
 	}
-	json_object_set_new(rec, "status", json_string(status ? status : "starting"));
+	status = status ? status : "starting";
+	static const char *const words[] = { "starting", "healthy", "unhealthy" };
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (STREQ(status, words[i]) && !STREQ(before, words[i]))
+			*changed = words[i];
+	json_object_set_new(rec, "status", json_string(status));
 	json_object_set_new(rec, "streak", json_integer(streak));
 	char tmp[4300];
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	if (json_dump_file(rec, tmp, JSON_COMPACT) < 0)
 		return -EIO;
 	return rename(tmp, path) < 0 ? -errno : 0;
+}
+
+/* Tell the event service that the status of container id is now status
+ * (the events of berth_events_watch carry it as a HEALTH event). Best
+ * effort: a lost event leaves inspect right all the same. */
+static void health_publish(berth_client *c, const char *id, const char *status)
+{
+	Containerd__Events__ContainerUpdate__LabelsEntry label = CONTAINERD__EVENTS__CONTAINER_UPDATE__LABELS_ENTRY__INIT;
+	label.key = (char *)"status";
+	label.value = (char *)status;
+	Containerd__Events__ContainerUpdate__LabelsEntry *labels[] = { &label };
+	Containerd__Events__ContainerUpdate u = CONTAINERD__EVENTS__CONTAINER_UPDATE__INIT;
+	u.id = (char *)id;
+	u.n_labels = 1;
+	u.labels = labels;
+	uint8_t buf[512];
+	size_t len = protobuf_c_message_get_packed_size(&u.base);
+	if (len > sizeof buf)
+		return;
+	protobuf_c_message_pack(&u.base, buf);
+	Google__Protobuf__Any any = GOOGLE__PROTOBUF__ANY__INIT;
+	any.type_url = (char *)CTRD_HEALTH_EVENT_TYPE;
+	any.value.data = buf;
+	any.value.len = len;
+	Containerd__Services__Events__V1__PublishRequest req = CONTAINERD__SERVICES__EVENTS__V1__PUBLISH_REQUEST__INIT;
+	req.topic = (char *)CTRD_HEALTH_EVENT_TOPIC;
+	req.event = &any;
+	berth_error e = BERTH_ERROR_INIT;
+	if (ctrd_call(NULL, c, "events.v1.Events/Publish", &req.base, NULL, 0, &e) < 0)
+		berth_log(c, BERTH_LOG_WARNING, "health of %s is %s, but the event was not published: %s", id, status,
+			  e.message);
 }
 
 int ctrd_health_run(berth_client *c, const char *ref, int timeout_ms, berth_error *err)
@@ -153,9 +196,12 @@ int ctrd_health_run(berth_client *c, const char *ref, int timeout_ms, berth_erro
 		return r;
 	}
 	const char *started_at = ctrd_label(resp->container, CTRD_LABEL_STARTED_AT);
-	r = health_record(path, &h, started_at, start, end, code, out.data ? out.data : "");
+	const char *changed = NULL;
+	r = health_record(path, &h, started_at, start, end, code, out.data ? out.data : "", &changed);
 	if (r < 0)
 		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "health record of %s: %s", id, strerror(-r));
+	if (changed)
+		health_publish(c, id, changed);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
  * CTRD_LABEL_PREFIX on the container record (inspect and list read them),
  * and its files in a state directory per container (ctrd_state_dir). */
 #include "ctrd_lifecycle.h"
+#include "lib/kit/libexec.h"
 #include "lib/parse/json_util.h"
 #include "ctrd_specgen.h"
 #include "ctrd_cni.h"
@@ -511,36 +512,19 @@ int ctrd_container_create(char **out_id, berth_client *c, const berth_spec *s, b
 
 /* ---- tasks ------------------------------------------------------------------------- */
 
-/* Where berth-logger is: $BERTH_LOGGER, the installed one, or the one
- * beside the running program (a berth that is built but not installed).
- * BERTH_EUNAVAILABLE naming the places looked at when there is none, so a
- * start never ends in the shim's "fork/exec: no such file". */
+/* Where berth-logger is ($BERTH_LOGGER, installed, or beside this
+ * program): BERTH_EUNAVAILABLE naming the places looked at when there is
+ * none, so a start never ends in the shim's "fork/exec: no such file". */
 static int logger_path(char *out, size_t size, berth_error *err)
 {
-	const char *p = getenv("BERTH_LOGGER");
-	if (!isempty(p)) {
-		snprintf(out, size, "%s", p);
-		return access(out, X_OK) == 0 ? 0
-			: berth_fail(err, BERTH_EUNAVAILABLE, "BERTH_LOGGER=%s is not an executable file", p);
-	}
-	snprintf(out, size, "%s", BERTH_LIBEXECDIR "/berth-logger");
-	if (access(out, X_OK) == 0)
-		return 0;
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			int w = snprintf(out, size, "%.*s/berth-logger", (int)(size > 14 ? size - 14 : 0), self);
-			if (w > 0 && (size_t)w < size && access(out, X_OK) == 0)
-				return 0;
-		}
-	}
-	return berth_fail(err, BERTH_EUNAVAILABLE,
-			  "containerd: berth-logger (which keeps a task's logs) is not in %s nor beside this program; "
-			  "install berth or set BERTH_LOGGER", BERTH_LIBEXECDIR);
+	int r = libexec_find(out, size, "berth-logger", "BERTH_LOGGER");
+	if (r == -EACCES)
+		return berth_fail(err, BERTH_EUNAVAILABLE, "BERTH_LOGGER=%s is not an executable file", out);
+	if (r < 0)
+		return berth_fail(err, BERTH_EUNAVAILABLE,
+				  "containerd: berth-logger (which keeps a task's logs) is not in %s nor beside this program; "
+				  "install berth or set BERTH_LOGGER", BERTH_LIBEXECDIR);
+	return 0;
 }
 
 /* An OOM kill in the task's memory cgroup (v1 or v2): read before the

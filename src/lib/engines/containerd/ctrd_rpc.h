@@ -15,6 +15,15 @@
 
 /* The snapshotter berth uses for root filesystems and image unpacking. */
 #define CTRD_SNAPSHOTTER "overlayfs"
+/* The event berth publishes on containerd's event service when a health
+ * status it keeps changes (ctrd_health.c; decoded in ctrd_events.c): the
+ * payload is laid out as containerd.events.ContainerUpdate, with the
+ * container's id and the label "status" ("starting", "healthy",
+ * "unhealthy"), under a type name of berth's own so no other consumer
+ * takes it for a container update. */
+#define CTRD_HEALTH_EVENT_TOPIC "/berth/health"
+#define CTRD_HEALTH_EVENT_TYPE "berth.events.HealthStatus"
+
 /* The runtime of the containers berth creates. */
 #define CTRD_RUNTIME "io.containerd.runc.v2"
 
