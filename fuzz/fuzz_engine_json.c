@@ -205,8 +205,13 @@ static void check_list(const char *body, size_t len)
 		use(err.message);
 		return;
 	}
+	/* the same bytes as Podman's libpod list, for the health words */
+	if (engineapi_parse_libpod_health(l, body, len, &err) < 0)
+		use(err.message);
 	size_t n = berth_container_list_count(l);
 	for (size_t i = 0; i < n; i++) {
+		if (berth_container_list_health(l, i) > BERTH_HEALTH_UNHEALTHY)
+			__builtin_trap();
 		use(berth_container_list_id(l, i));
 		use(berth_container_list_name(l, i));
 		use(berth_container_list_image(l, i));

@@ -316,8 +316,17 @@ BERTH_API const char *berth_container_list_image(const berth_container_list *lis
 /** The command line as one string, as the engine reports it. */
 BERTH_API const char *berth_container_list_command(const berth_container_list *list, size_t i);
 BERTH_API berth_state berth_container_list_state(const berth_container_list *list, size_t i);
-/** The engine's human status ("Up 3 minutes", "Exited (0) 2 seconds ago"). */
+/** The engine's human status ("Up 3 minutes", "Exited (0) 2 seconds ago"),
+ *  with Docker's health suffix on a running container that has a check
+ *  (" (healthy)", " (unhealthy)", " (health: starting)") on every engine.
+ *  Engine differences: containerd's says "Up" without a duration. */
 BERTH_API const char *berth_container_list_status(const berth_container_list *list, size_t i);
+/** The health of a running container with a check (BERTH_HEALTH_NONE for
+ *  one without, or not running). Engine differences: Docker's comes from
+ *  its status text; Podman's compat list has none, so berth asks its
+ *  libpod list as well (one request more); containerd's is berth's record
+ *  of the runs. */
+BERTH_API berth_health berth_container_list_health(const berth_container_list *list, size_t i);
 /** Creation time, seconds since the epoch. */
 BERTH_API int64_t berth_container_list_created(const berth_container_list *list, size_t i);
 /** Published ports as "127.0.0.1:8080->80/tcp, ..." ("" when none). */

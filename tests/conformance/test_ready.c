@@ -259,6 +259,17 @@ static void test_health_without_waiter(void **state)
 	assert_int_equal(berth_container_info_health_log_exit_code(x, n - 1), 0);
 	assert_int_equal(berth_container_info_health_failing_streak(x), 0);
 	berth_container_info_free(x);
+	/* ps says it too, as Docker does */
+	berth_list_options lo = BERTH_LIST_OPTIONS_INIT;
+	lo.name = name;
+	berth_container_list *l = NULL;
+	assert_ok(berth_container_list_get(&l, client, &lo, &err), &err);
+	assert_int_equal(berth_container_list_count(l), 1);
+	assert_int_equal(berth_container_list_health(l, 0), BERTH_HEALTH_HEALTHY);
+	const char *status = berth_container_list_status(l, 0);
+	assert_non_null(strstr(status, "Up"));
+	assert_string_equal(status + strlen(status) - strlen(" (healthy)"), " (healthy)");
+	berth_container_list_free(l);
 
 	in_box(id, "rm /tmp/ok");
 	await_health(id, BERTH_HEALTH_UNHEALTHY, 15000);

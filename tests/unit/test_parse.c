@@ -156,6 +156,20 @@ static void test_list(void **state)
 	assert_string_equal(berth_container_list_label_key(l, 0, 0), "a");
 	assert_int_equal(berth_container_list_label_count(l, 1), 0);
 	assert_null(berth_container_list_id(l, 2));
+	assert_int_equal(berth_container_list_health(l, 0), BERTH_HEALTH_NONE);
+	/* Podman's libpod list has the health word of the running one */
+	assert_ok(engineapi_parse_libpod_health(l, S("[{\"Id\":\"id1\",\"Status\":\"unhealthy\"},"
+						  "{\"Id\":\"id2\",\"Status\":\"healthy\"},{\"Status\":7},3]"), &err), &err);
+	assert_int_equal(berth_container_list_health(l, 0), BERTH_HEALTH_UNHEALTHY);
+	assert_string_equal(berth_container_list_status(l, 0), "Up 2 seconds (unhealthy)");
+	assert_int_equal(berth_container_list_health(l, 1), BERTH_HEALTH_NONE); /* not running */
+	assert_code(engineapi_parse_libpod_health(l, S("{}"), &err), BERTH_EPROTOCOL, &err);
+	berth_container_list_free(l);
+	/* Docker's is at the end of its status text */
+	assert_ok(engineapi_parse_list(&l, S("[{\"Id\":\"a\",\"State\":\"running\",\"Status\":\"Up 1 second (health: starting)\"},"
+					     "{\"Id\":\"b\",\"State\":\"running\",\"Status\":\"Up 3 hours (healthy)\"}]"), &err), &err);
+	assert_int_equal(berth_container_list_health(l, 0), BERTH_HEALTH_STARTING);
+	assert_int_equal(berth_container_list_health(l, 1), BERTH_HEALTH_HEALTHY);
 	berth_container_list_free(l);
 	assert_ok(engineapi_parse_list(&l, S("[]"), &err), &err);
 	assert_int_equal(berth_container_list_count(l), 0);

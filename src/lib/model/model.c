@@ -322,6 +322,17 @@ ENTRY_STR(ports)
 #undef ENTRY_STR
 berth_state berth_container_list_state(const berth_container_list *l, size_t i)
 { const berth_container_entry *e = entry(l, i); return e ? e->state : BERTH_STATE_UNKNOWN; }
+berth_health berth_container_list_health(const berth_container_list *l, size_t i)
+{ const berth_container_entry *e = entry(l, i); return e ? e->health : BERTH_HEALTH_NONE; }
+const char *health_status_suffix(berth_health h)
+{
+	switch (h) {
+	case BERTH_HEALTH_STARTING: return " (health: starting)";
+	case BERTH_HEALTH_HEALTHY: return " (healthy)";
+	case BERTH_HEALTH_UNHEALTHY: return " (unhealthy)";
+	default: return "";
+	}
+}
 int64_t berth_container_list_created(const berth_container_list *l, size_t i)
 { const berth_container_entry *e = entry(l, i); return e ? e->created : 0; }
 size_t berth_container_list_label_count(const berth_container_list *l, size_t i)

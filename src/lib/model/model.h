@@ -162,6 +162,7 @@ struct berth_container_info {
 typedef struct berth_container_entry {
 	char *id, *name, *image, *command, *status, *ports;
 	berth_state state;
+	berth_health health;     /* NONE: no check, or the engine does not say */
 	int64_t created;
 	strv label_keys;   /* sorted by key */
 	strv label_values;
@@ -171,6 +172,9 @@ struct berth_container_list {
 	berth_container_entry *items;
 	size_t len;
 };
+
+/* Docker's suffix of a list status for a health ("" for NONE). */
+const char *health_status_suffix(berth_health h);
 
 struct berth_prune_result {
 	strv ids;

@@ -6,6 +6,7 @@
  * exited with the exit code and time. */
 #include "ctrd_containerd.h"
 #include "ctrd_lifecycle.h"
+#include "ctrd_health.h"
 #include "lib/parse/ocispec.h"
 #include "lib/kit/stream.h"
 #include "lib/kit/watch.h"
@@ -82,8 +83,10 @@ static int fill_entry(berth_container_entry *e, const berth_client *c, const ctr
 	e->state = st;
 	e->created = k->created_at ? (int64_t)k->created_at->seconds : 0;
 	char status[64];
+	if (st == BERTH_STATE_RUNNING)
+		e->health = ctrd_health_status(c, k->id, ctrd_label(k, CTRD_LABEL_HEALTH));
 	switch (st) {
-	case BERTH_STATE_RUNNING: snprintf(status, sizeof status, "Up"); break;
+	case BERTH_STATE_RUNNING: snprintf(status, sizeof status, "Up%s", health_status_suffix(e->health)); break;
 	case BERTH_STATE_PAUSED: snprintf(status, sizeof status, "Up (Paused)"); break;
 	case BERTH_STATE_EXITED: snprintf(status, sizeof status, "Exited (%d)", code); break;
 	default: snprintf(status, sizeof status, "Created"); break;

@@ -205,6 +205,25 @@ int ctrd_health_run(berth_client *c, const char *ref, int timeout_ms, berth_erro
 	return 0;
 }
 
+static berth_health record_health(json_t *rec)
+{
+	const char *status = json_string_value(json_object_get(rec, "status"));
+	return status && STREQ(status, "healthy")     ? BERTH_HEALTH_HEALTHY
+	       : status && STREQ(status, "unhealthy") ? BERTH_HEALTH_UNHEALTHY
+						      : BERTH_HEALTH_STARTING;
+}
+
+berth_health ctrd_health_status(const berth_client *c, const char *id, const char *label)
+{
+	char path[4200];
+	if (isempty(label))
+		return BERTH_HEALTH_NONE;
+	if (health_path(path, sizeof path, c, id) < 0)
+		return BERTH_HEALTH_STARTING;
+	_cleanup_json_ json_t *rec = json_load_file(path, 0, NULL);
+	return json_is_object(rec) ? record_health(rec) : BERTH_HEALTH_STARTING;
+}
+
 /* What inspect shows of the health check: its configuration (the label)
  * and berth's record of its runs. */
 int ctrd_health_fill(berth_container_info *x, const berth_client *c, const char *id, const char *label)
@@ -233,10 +252,7 @@ int ctrd_health_fill(berth_container_info *x, const berth_client *c, const char 
 	_cleanup_json_ json_t *rec = json_load_file(path, 0, NULL);
 	if (!json_is_object(rec))
 		return 0;
-	const char *status = json_string_value(json_object_get(rec, "status"));
-	x->health = status && STREQ(status, "healthy")     ? BERTH_HEALTH_HEALTHY
-		    : status && STREQ(status, "unhealthy") ? BERTH_HEALTH_UNHEALTHY
-							   : BERTH_HEALTH_STARTING;
+	x->health = record_health(rec);
 	x->failing_streak = (int)json_integer_value(json_object_get(rec, "streak"));
 	json_t *log = json_object_get(rec, "log");
 	size_t n = json_array_size(log);

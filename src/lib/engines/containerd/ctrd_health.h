@@ -10,6 +10,9 @@ int ctrd_health_run(struct berth_client *c, const char *id, int timeout_ms, bert
 /* Fill x's health check configuration (from the label's JSON) and state
  * (from berth's record of the runs). 0 or -ENOMEM. */
 int ctrd_health_fill(berth_container_info *x, const struct berth_client *c, const char *id, const char *label);
+/* The status of a container whose health label is `label` (NULL: none):
+ * NONE without a check, else berth's record ("starting" before any). */
+berth_health ctrd_health_status(const struct berth_client *c, const char *id, const char *label);
 /* Forget the runs (a new start begins "starting" again). */
 void ctrd_health_reset(const struct berth_client *c, const char *id);
 

@@ -155,7 +155,32 @@ int engineapi_list(berth_container_list **out, struct berth_client *c, const ber
 		return BERTH_NOMEM(err);
 	call k = { "GET", path.data, NULL, 0 };
 	int r = eapi_do_call(c, &k, &resp, NULL, "list containers", err);
-	return r < 0 ? r : eapi_with_endpoint(c, engineapi_parse_list(out, resp.body.data, resp.body.len, err), err);
+	if (r == 0)
+		r = eapi_with_endpoint(c, engineapi_parse_list(out, resp.body.data, resp.body.len, err), err);
+	if (r < 0 || !api_of(c)->d->list_health_libpod)
+		return r;
+	bool running = false;
+	for (size_t i = 0; i < (*out)->len && !running; i++)
+		running = (*out)->items[i].state == BERTH_STATE_RUNNING;
+	if (!running)
+		return 0;
+	/* the same question to libpod's list, for the health words */
+	_cleanup_sbuf_ sbuf lp = SBUF_INIT;
+	_cleanup_resp_ http_response lresp = HTTP_RESPONSE_INIT;
+	if (sbuf_printf(&lp, LIBPOD_PREFIX "%s", path.data) < 0) {
+		berth_container_list_free(*out);
+		*out = NULL;
+		return BERTH_NOMEM(err);
+	}
+	call lk = { "GET", lp.data, NULL, 0, true };
+	r = eapi_do_call(c, &lk, &lresp, NULL, "list containers", err);
+	if (r == 0)
+		r = engineapi_parse_libpod_health(*out, lresp.body.data, lresp.body.len, err);
+	if (r < 0) {
+		berth_container_list_free(*out);
+		*out = NULL;
+	}
+	return r;
 }
 
 void engineapi_close(struct berth_client *c)

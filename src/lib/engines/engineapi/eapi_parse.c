@@ -495,6 +495,11 @@ static int entry_from_json(berth_container_entry *e, json_t *o)
 	e->command = dup_or(jstr(o, "Command"), &oom);
 	e->status = dup_or(jstr(o, "Status"), &oom);
 	e->state = state_from_string(jstr(o, "State"));
+	/* Docker says it at the end of the status text */
+	const char *st = strempty(jstr(o, "Status"));
+	for (berth_health h = BERTH_HEALTH_STARTING; h <= BERTH_HEALTH_UNHEALTHY; h++)
+		if (endswith(st, health_status_suffix(h)))
+			e->health = h;
 	e->created = jint(o, "Created");
 	_cleanup_sbuf_ sbuf ports = SBUF_INIT;
 	if (ports_string(&ports, json_object_get(o, "Ports")) < 0)
@@ -503,6 +508,38 @@ static int entry_from_json(berth_container_entry *e, json_t *o)
 	if (labels_from_json(&e->label_keys, &e->label_values, json_object_get(o, "Labels")) < 0)
 		oom = true;
 	return oom ? -ENOMEM : 0;
+}
+
+int engineapi_parse_libpod_health(berth_container_list *l, const char *body, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, "list containers (libpod)", err);
+	if (r < 0)
+		return r;
+	if (!json_is_array(j))
+		return berth_fail(err, BERTH_EPROTOCOL, "list containers (libpod): reply is not a JSON array");
+	size_t i;
+	json_t *o;
+	json_array_foreach(j, i, o) {
+		const char *id = jstr(o, "Id"), *word = jstr(o, "Status");
+		berth_health h = health_from_string(word);
+		if (!id || h == BERTH_HEALTH_NONE)
+			continue;
+		for (size_t k = 0; k < l->len; k++) {
+			berth_container_entry *e = &l->items[k];
+			if (!e->id || !STREQ(e->id, id) || e->state != BERTH_STATE_RUNNING || e->health)
+				continue;
+			e->health = h;
+			_cleanup_sbuf_ sbuf b = SBUF_INIT;
+			if (sbuf_printf(&b, "%s%s", strempty(e->status), health_status_suffix(h)) < 0)
+				return BERTH_NOMEM(err);
+			free(e->status);
+			e->status = sbuf_steal(&b);
+			if (!e->status)
+				return BERTH_NOMEM(err);
+		}
+	}
+	return 0;
 }
 
 int engineapi_parse_list(berth_container_list **out, const char *body, size_t len, berth_error *err)

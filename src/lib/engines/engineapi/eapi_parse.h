@@ -13,6 +13,11 @@ int engineapi_parse_version(berth_version **out, const char *body, size_t len, b
 int engineapi_parse_info(berth_info **out, const char *body, size_t len, berth_error *err);
 int engineapi_parse_inspect(berth_container_info **out, const char *body, size_t len, const char *what, berth_error *err);
 int engineapi_parse_list(berth_container_list **out, const char *body, size_t len, berth_error *err);
+/* Podman's libpod list (an array of {Id, State, Status}): the health words
+ * in Status ("healthy", "unhealthy", "starting") go to the entries of l
+ * with the same id that run, with Docker's suffix added to their status.
+ * Entries it does not name keep theirs. 0, BERTH_EPROTOCOL, BERTH_ENOMEM. */
+int engineapi_parse_libpod_health(berth_container_list *l, const char *body, size_t len, berth_error *err);
 int engineapi_parse_create(char **out_id, const char *body, size_t len, const char *what, berth_error *err);
 /* Config.StopTimeout of an inspect reply; 10 (the engines' default) when absent. */
 int engineapi_parse_stop_timeout(const char *body, size_t len, const char *what, berth_error *err);

@@ -92,6 +92,8 @@ typedef struct dialect {
 	 * (Podman: it runs them from systemd timers, absent here); its
 	 * operations table has health_run. */
 	bool libpod_health_run;
+	/* the compat list's status has no health: libpod's list has it */
+	bool list_health_libpod;
 	/* top: ps output may come as text lines, one cell per row, to be cut
 	 * into columns (Podman running ps inside the container) */
 	bool top_text_rows;
