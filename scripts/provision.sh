@@ -49,7 +49,7 @@ FUZZ_PKGS=(clang libclang-rt-14-dev)
 DOCKER_PKGS=(docker.io containerd runc iptables)
 PODMAN_PKGS=(podman runc netavark aardvark-dns catatonit iptables)
 CONTAINERD_PKGS=(containerd runc containernetworking-plugins iptables)
-IMAGE_PKGS=(busybox-static)
+IMAGE_PKGS=(busybox-static docker-registry)
 
 DOCKER_SOCK=/var/run/docker.sock
 CONTAINERD_SOCK=/run/containerd/containerd.sock
@@ -495,6 +495,46 @@ if [ "$WANT_CONTAINERD" = 1 ] && [ "$DEFER_CTRD_IMAGES" = 0 ] && ok containerd; 
     done
 fi
 
+# --- 3b. the test registry --------------------------------------------------------
+# Debian's docker-registry (distribution 2.8) on 127.0.0.1:5000, plain HTTP
+# (Docker and berth treat 127.0.0.0/8 as insecure by themselves), its data
+# kept across runs. The pull tests read berth-test/busybox:latest from it.
+REGISTRY_ADDR=127.0.0.1:5000
+REGISTRY_DIR=/var/lib/berth-test/registry
+REGISTRY_LOG=/var/log/berth-registry.log
+registry_up() { curl -sf -m 3 "http://$REGISTRY_ADDR/v2/" >/dev/null 2>&1; }
+registry_has() { curl -sf -m 5 -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+                     "http://$REGISTRY_ADDR/v2/$1/manifests/$2"; }
+ensure_registry() {
+    if registry_up; then STATUS[registry]=running; return 0; fi
+    mkdir -p "$REGISTRY_DIR/data"
+    printf '%s\n' 'version: 0.1' 'log:' '  level: warn' 'storage:' '  filesystem:' \
+        "    rootdirectory: $REGISTRY_DIR/data" '  delete:' '    enabled: true' 'http:' \
+        "  addr: $REGISTRY_ADDR" >"$REGISTRY_DIR/config.yml"
+    local pid
+    pid=$(start_daemon registry "$REGISTRY_LOG" docker-registry serve "$REGISTRY_DIR/config.yml")
+    if wait_up registry registry_up 20 "$pid"; then
+        STATUS[registry]=started
+    else
+        start_failed registry "$REGISTRY_LOG"
+        STATUS[registry]=FAILED
+        return 1
+    fi
+}
+if [ $((WANT_DOCKER + WANT_PODMAN + WANT_CONTAINERD)) -gt 0 ] && ensure_registry; then
+    if [ "$REBUILD_IMAGES" = 1 ] || ! registry_has berth-test/busybox latest; then
+        if ok docker && docker_has "$IMG_BUSYBOX"; then
+            log "registry: pushing berth-test/busybox:latest"
+            tmpref="$REGISTRY_ADDR/berth-test/busybox:latest"
+            "$DOCKER" tag "$IMG_BUSYBOX" "$tmpref" &&
+                "$DOCKER" push -q "$tmpref" >/dev/null || img_fail registry berth-test/busybox
+            "$DOCKER" rmi "$tmpref" >/dev/null 2>&1 || true
+        else
+            img_fail registry berth-test/busybox
+        fi
+    fi
+fi
+
 # --- optional smoke test ---------------------------------------------------------
 
 SMOKE_FAIL=()
@@ -552,6 +592,10 @@ for eng in docker podman containerd; do
     esac
 done
 
+case "${STATUS[registry]:-}" in
+    started|running) echo "registry: up at http://$REGISTRY_ADDR [${STATUS[registry]/started/started now}]" ;;
+    FAILED) echo "registry: DOWN (could not be started; see $REGISTRY_LOG)"; FAILED+=(registry) ;;
+esac
 if [ ${#IMG_FAIL[@]} -gt 0 ]; then
     echo "provision.sh: test images missing: ${IMG_FAIL[*]}" >&2
 fi

@@ -6,6 +6,7 @@
 #define BERTH_IMAGE_H
 
 #include <berth/client.h>
+#include <berth/stream.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -68,6 +69,12 @@ typedef struct berth_image_info berth_image_info;
 BERTH_API int berth_image_inspect(berth_image_info **out, berth_client *client, const char *name,
 				  berth_error *err);
 BERTH_API void berth_image_info_free(berth_image_info *info);
+/** The image's digests: "repo@sha256:..." as Docker and Podman keep them
+ *  (one per repository it was pulled from or pushed to; none for an image
+ *  built or loaded here); containerd: the image record's target digest
+ *  ("sha256:..."). */
+BERTH_API size_t berth_image_info_digest_count(const berth_image_info *info);
+BERTH_API const char *berth_image_info_digest(const berth_image_info *info, size_t i);
 BERTH_API const char *berth_image_info_id(const berth_image_info *info);
 BERTH_API size_t berth_image_info_tag_count(const berth_image_info *info);
 BERTH_API const char *berth_image_info_tag(const berth_image_info *info, size_t i);
@@ -174,6 +181,105 @@ typedef struct berth_image_import_options {
  */
 BERTH_API int berth_image_import(char **out_names, berth_client *client, const berth_image_import_options *opts,
 				 berth_error *err);
+
+/* ---- pull ------------------------------------------------------------------ */
+
+/** Where one line of a pull's progress stands. */
+typedef enum berth_pull_phase {
+	BERTH_PULL_RESOLVING = 1,   /**< finding the image ("Pulling from", "Trying to pull") */
+	BERTH_PULL_WAITING = 2,     /**< a layer is queued ("Pulling fs layer", "Waiting") */
+	BERTH_PULL_DOWNLOADING = 3, /**< a layer is coming (bytes when the engine says) */
+	BERTH_PULL_VERIFYING = 4,   /**< its digest is checked */
+	BERTH_PULL_DOWNLOADED = 5,  /**< it is all here */
+	BERTH_PULL_EXTRACTING = 6,  /**< it is unpacked (bytes when the engine says) */
+	BERTH_PULL_DONE = 7,        /**< the layer is in the store */
+	BERTH_PULL_EXISTS = 8,      /**< the layer was in the store already */
+	BERTH_PULL_STATUS = 9,      /**< a message about the whole pull (the digest, ...) */
+	BERTH_PULL_PULLED = 10,     /**< the image is in the store: the last frame */
+} berth_pull_phase;
+
+/** "resolving", "waiting", "downloading", ..., "pulled"; "unknown". */
+BERTH_API const char *berth_pull_phase_name(berth_pull_phase phase);
+
+/** One progress line (opaque): the item of a pull stream's frames,
+ *  borrowed until the next berth_stream_next(). */
+typedef struct berth_pull_progress berth_pull_progress;
+
+BERTH_API berth_pull_phase berth_pull_progress_phase(const berth_pull_progress *p);
+/** The layer the line is about: the engine's short id (Docker: 12 hex
+ *  digits; Podman: the blob digest's first 12), "" for the whole pull. */
+BERTH_API const char *berth_pull_progress_layer(const berth_pull_progress *p);
+/** Bytes done and in all, -1 when the engine does not say (Podman never
+ *  does). */
+BERTH_API int64_t berth_pull_progress_current(const berth_pull_progress *p);
+BERTH_API int64_t berth_pull_progress_total(const berth_pull_progress *p);
+/** The engine's own words for the line ("Downloading", "Copying blob
+ *  sha256:...", "Status: Downloaded newer image for ..."). */
+BERTH_API const char *berth_pull_progress_message(const berth_pull_progress *p);
+/** The manifest digest ("sha256:...") on the line that says it (Docker's
+ *  "Digest:" line), else "". */
+BERTH_API const char *berth_pull_progress_digest(const berth_pull_progress *p);
+/** The image id on the PULLED line where the engine says it (Podman), else "". */
+BERTH_API const char *berth_pull_progress_image_id(const berth_pull_progress *p);
+
+#define BERTH_PULL_OPTIONS_VERSION 1
+
+typedef struct berth_pull_options {
+	unsigned int version;      /**< BERTH_PULL_OPTIONS_VERSION */
+	const char *platform;      /**< "os/arch[/variant]"; NULL: the engine's own */
+	int all_tags;              /**< every tag of the repository (the reference has none) */
+	int insecure;              /**< plain HTTP or an unverified certificate for this
+	                                registry (Podman: per pull; Docker: its daemon's
+	                                insecure-registries decide, see below) */
+} berth_pull_options;
+
+#define BERTH_PULL_OPTIONS_INIT { BERTH_PULL_OPTIONS_VERSION, NULL, 0, 0 }
+
+/**
+ * Pull an image from its registry into the engine's store, as a stream of
+ * progress frames (channel BERTH_CHANNEL_SYSTEM, item a berth_pull_progress,
+ * data the engine's JSON line), ending with a PULLED frame and then
+ * BERTH_ITEROVER. A reference without tag or digest means ":latest"
+ * (unless all_tags).
+ *
+ * An error the engine reports inside its (successful) reply ends the
+ * stream: berth_stream_next() returns it classified from the registry's
+ * words, with them in the message: BERTH_ENOTFOUND (no such repository,
+ * tag or manifest), BERTH_EPERM (authentication required, denied, wrong
+ * credentials), BERTH_EUNAVAILABLE (registry unreachable, refused, DNS,
+ * TLS), otherwise BERTH_EENGINE. A stream that ends without its PULLED
+ * frame is BERTH_EPROTOCOL.
+ *
+ * Ownership: *out is the caller's (berth_stream_free(); freeing it early
+ * stops reading, the engine may finish the pull by itself).
+ *
+ * Engine differences: Docker (POST /images/create) reports each layer's
+ * phases with bytes; plain HTTP works for registries on 127.0.0.0/8 and
+ * localhost and those in the daemon's insecure-registries (opts->insecure
+ * cannot change that). Podman (its libpod pull) reports "Trying to pull",
+ * one "Copying blob" per layer (DOWNLOADING, no bytes, or EXISTS when it
+ * is skipped), the config, and the image id at the end: no byte progress
+ * and no per-layer completion; berth asks for no TLS verification for
+ * registries on 127.0.0.0/8 and localhost, as Docker does, and where
+ * opts->insecure says so. containerd: BERTH_EUNSUPPORTED for now (berth's
+ * own registry client is to come).
+ *
+ * @return 0; BERTH_EINVAL (a malformed reference, a tag or digest with
+ *   all_tags, a bad platform; before any request); BERTH_ENOTFOUND,
+ *   BERTH_EPERM (the engine's answer before the stream); BERTH_EUNSUPPORTED;
+ *   transport errors.
+ */
+BERTH_API int berth_image_pull(berth_stream **out, berth_client *client, const char *ref,
+			       const berth_pull_options *opts, berth_error *err);
+
+/**
+ * Pull and wait for the end: the stream of berth_image_pull() read to its
+ * last frame. *out (may be NULL; untouched on failure) gets the pulled
+ * image's inspect (none with all_tags: *out is left NULL).
+ * @return as berth_image_pull() and its stream's errors.
+ */
+BERTH_API int berth_image_pull_wait(berth_image_info **out, berth_client *client, const char *ref,
+				    const berth_pull_options *opts, berth_error *err);
 
 #ifdef __cplusplus
 }

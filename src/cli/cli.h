@@ -229,6 +229,7 @@ int cmd_events(cli *c, int argc, char **argv);
 int cmd_exec(cli *c, int argc, char **argv);
 int cmd_attach(cli *c, int argc, char **argv);
 int cmd_images(cli *c, int argc, char **argv);
+int cmd_pull(cli *c, int argc, char **argv);
 int cmd_image(cli *c, int argc, char **argv);
 int cmd_logs(cli *c, int argc, char **argv);
 
@@ -238,7 +239,7 @@ int cmd_gendoc(cli *c, int argc, char **argv);
 /* The option tables of the commands, next to the code that handles them. */
 extern const cli_option run_options[], rm_options[], ps_options[], kill_options[], update_options[],
 	wait_options[], prune_options[], reap_options[], stats_options[], platform_options[], ready_options[],
-	events_options[], exec_options[], attach_options[], images_options[], logs_options[];
+	events_options[], exec_options[], attach_options[], images_options[], logs_options[], pull_options[];
 extern const command image_subcommands[];
 
 const command *cli_find_command(const char *name);
@@ -283,6 +284,9 @@ void table_release(table *t);
 
 /* "3 seconds ago", "About a minute ago", "2 hours ago" from an epoch time. */
 void human_ago(char *buf, size_t size, int64_t when);
+/* A size as docker prints it: decimal units, `digits` significant digits
+ * ("1.23MB" with 3; docker's images list takes 3, its other sizes 4). */
+void human_size(char *buf, size_t size, int64_t n, int digits);
 /* Shorten a command for a table cell: quoted and cut to `max` columns. */
 void short_command(char *buf, size_t size, const char *cmd, size_t max);
 

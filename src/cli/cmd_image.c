@@ -3,18 +3,6 @@
 
 #include <unistd.h>
 
-static void human_size(char *buf, size_t size, int64_t n)
-{
-	if (n >= 1000 * 1000 * 1000)
-		snprintf(buf, size, "%.3gGB", (double)n / 1e9);
-	else if (n >= 1000 * 1000)
-		snprintf(buf, size, "%.3gMB", (double)n / 1e6);
-	else if (n >= 1000)
-		snprintf(buf, size, "%.3gkB", (double)n / 1e3);
-	else
-		snprintf(buf, size, "%lldB", (long long)n);
-}
-
 /* "repo:tag" -> repo, tag (the tag is after the last ':' past the last '/') */
 static void split_ref(const char *ref, char *repo, size_t rsize, const char **tag)
 {
@@ -114,7 +102,7 @@ static int images_list(cli *c, const command *cmd, int argc, char **argv)
 			char id[16], ago[64], size[32], repo[512];
 			snprintf(id, sizeof id, "%.12s", short_id(berth_image_list_id(l, i)));
 			human_ago(ago, sizeof ago, berth_image_list_created(l, i));
-			human_size(size, sizeof size, berth_image_list_size(l, i));
+			human_size(size, sizeof size, berth_image_list_size(l, i), 3);
 			size_t tags = berth_image_list_tag_count(l, i);
 			for (size_t j = 0; j < (tags ? tags : 1); j++) {
 				const char *tag = "<none>";

@@ -343,19 +343,6 @@ int cmd_wait(cli *c, int argc, char **argv)
 
 /* ---- prune --------------------------------------------------------------------------- */
 
-/* docker's HumanSize: decimal units, 4 significant digits. */
-static void human_size(char *buf, size_t size, uint64_t bytes)
-{
-	static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
-	double v = (double)bytes;
-	size_t u = 0;
-	while (v >= 1000 && u + 1 < ARRAY_SIZE(units)) {
-		v /= 1000;
-		u++;
-	}
-	snprintf(buf, size, "%.4g%s", v, units[u]);
-}
-
 /* Ask on the terminal; true for y or yes. */
 static bool confirm(const char *question)
 {
@@ -429,7 +416,7 @@ int cmd_prune(cli *c, int argc, char **argv)
 			puts(berth_prune_result_id(res, i));
 	}
 	char space[32];
-	human_size(space, sizeof space, berth_prune_result_space_reclaimed(res));
+	human_size(space, sizeof space, berth_prune_result_space_reclaimed(res), 4);
 	printf("\nTotal reclaimed space: %s\n", space);
 	berth_prune_result_free(res);
 	return EXIT_OK;

@@ -65,6 +65,8 @@ static const command commands[] = {
 	{ "attach", cmd_attach, attach_options, NULL, "NAME|ID",
 	  "Attach local stdin, stdout and stderr to a running container", .flags = CMD_LONG_HELP_ONLY | CMD_CONTAINERS },
 	{ "images", cmd_images, images_options, NULL, "", "List images" },
+	{ "pull", cmd_pull, pull_options, NULL, "NAME[:TAG|@DIGEST]",
+	  "Pull an image from its registry, with docker's progress (containerd: not yet)" },
 	{ "image", cmd_image, NONE, "COMMAND [ARGS...]",
 	  "Manage images (import: a docker-save archive, natively on containerd)", .subcommands = image_subcommands },
 	{ "logs", cmd_logs, logs_options, NULL, "NAME|ID",

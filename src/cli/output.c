@@ -192,3 +192,15 @@ void short_command(char *buf, size_t size, const char *cmd, size_t max)
 	else
 		snprintf(buf, size, "\"%s\"", cmd);
 }
+
+void human_size(char *buf, size_t size, int64_t n, int digits)
+{
+	static const char *const units[] = { "B", "kB", "MB", "GB", "TB", "PB", "EB" };
+	double v = n > 0 ? (double)n : 0;
+	size_t u = 0;
+	while (v >= 1000 && u + 1 < ARRAY_SIZE(units)) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, size, "%.*g%s", digits, v, units[u]);
+}

@@ -99,6 +99,10 @@ typedef struct berth_engine_ops {
 			  berth_error *err);
 	int (*image_inspect)(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
 	int (*image_tag)(struct berth_client *c, const char *source, const char *target, berth_error *err);
+	/* image.c: ref is checked and has its tag (or digest) unless all_tags;
+	 * opts never NULL */
+	int (*image_pull)(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,
+			  berth_error *err);
 	int (*image_remove)(struct berth_client *c, const char *name, bool force, berth_error *err);
 	/* the whole archive, in memory (mapped) */
 	int (*image_import)(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,

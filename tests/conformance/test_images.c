@@ -1,11 +1,15 @@
 /* Conformance: images already in the store (list, inspect, exists, tag,
  * remove) and the import of a docker-save archive made at test time, on
- * every engine, and of an OCI image layout. containerd imports natively
+ * every engine, and of an OCI image layout; pulls from the test registry
+ * (127.0.0.1:5000, started by scripts/provision.sh). containerd imports natively
  * (content, image record, unpacked snapshots); Docker and Podman through
  * /images/load. */
 #include "conformance.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -287,6 +291,148 @@ static int teardown(void **state)
 	return conformance_teardown(state);
 }
 
+/* ---- pull ------------------------------------------------------------------------ */
+
+/* The test registry provisioning starts (scripts/provision.sh) */
+#define REGISTRY "127.0.0.1:5000"
+#define PULLED REGISTRY "/berth-test/busybox:latest"
+
+static void need_registry(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(5000) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bool up = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!up) {
+		if (getenv("CI"))
+			fail_msg("the test registry %s is not up in CI (scripts/provision.sh starts it)", REGISTRY);
+		skip();
+	}
+}
+
+/* Forget what an earlier pull left (names of the test registry only). */
+static void drop(const char *ref)
+{
+	berth_image_remove_options ro = BERTH_IMAGE_REMOVE_OPTIONS_INIT;
+	ro.force = 1;
+	berth_error err = BERTH_ERROR_INIT;
+	int r = berth_image_remove(client, ref, &ro, &err);
+	if (r != BERTH_ENOTFOUND)
+		assert_ok(r, &err);
+}
+
+static void test_pull_unsupported(void **state)
+{
+	(void)state;
+	need_engine_up();
+	if (!engine_lacks("image_pull"))
+		skip();
+	berth_stream *s = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_code(berth_image_pull(&s, client, PULLED, NULL, &err), BERTH_EUNSUPPORTED, &err);
+	assert_null(s);
+}
+
+static void test_pull(void **state)
+{
+	(void)state;
+	need_engine_up();
+	if (engine_lacks("image_pull"))
+		conformance_pass();
+	need_registry();
+	drop(PULLED);
+	/* the stream: well-formed frames, PULLED last, then the end */
+	berth_stream *s = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_image_pull(&s, client, REGISTRY "/berth-test/busybox", NULL, &err), &err);
+	berth_frame f;
+	int r, frames = 0;
+	berth_pull_phase last = 0;
+	while ((r = berth_stream_next(s, &f, 60000, &err)) == 0) {
+		const berth_pull_progress *p = f.item;
+		assert_non_null(p);
+		assert_int_equal(f.channel, BERTH_CHANNEL_SYSTEM);
+		assert_non_null(f.data);
+		last = berth_pull_progress_phase(p);
+		assert_true(last >= BERTH_PULL_RESOLVING && last <= BERTH_PULL_PULLED);
+		assert_string_not_equal(berth_pull_phase_name(last), "unknown");
+		assert_true(berth_pull_progress_current(p) >= -1 && berth_pull_progress_total(p) >= -1);
+		if (berth_pull_progress_total(p) > 0)
+			assert_true(berth_pull_progress_current(p) <= berth_pull_progress_total(p));
+		assert_non_null(berth_pull_progress_message(p));
+		frames++;
+	}
+	assert_code(r, BERTH_ITEROVER, &err);
+	assert_int_equal(last, BERTH_PULL_PULLED);
+	assert_true(frames >= 2);
+	berth_stream_free(s);
+	/* in the store under its full name, with the digest it came by */
+	berth_image_info *x = NULL;
+	assert_ok(berth_image_inspect(&x, client, PULLED, &err), &err);
+	assert_true(berth_image_info_digest_count(x) >= 1);
+	char by_digest[256] = "";
+	for (size_t i = 0; i < berth_image_info_digest_count(x); i++) {
+		const char *d = berth_image_info_digest(x, i);
+		if (strncmp(d, REGISTRY "/berth-test/busybox@sha256:", strlen(REGISTRY "/berth-test/busybox@sha256:")) == 0)
+			snprintf(by_digest, sizeof by_digest, "%s", d);
+	}
+	assert_string_not_equal(by_digest, "");
+	char id[80];
+	snprintf(id, sizeof id, "%s", berth_image_info_id(x));
+	berth_image_info_free(x);
+
+	/* by digest, waiting: the same image */
+	drop(PULLED);
+	assert_ok(berth_image_pull_wait(&x, client, by_digest, NULL, &err), &err);
+	assert_non_null(x);
+	assert_string_equal(berth_image_info_id(x), id);
+	berth_image_info_free(x);
+	/* again, with the image there: still a complete stream */
+	assert_ok(berth_image_pull_wait(NULL, client, PULLED, NULL, &err), &err);
+	drop(PULLED);
+	drop(by_digest);
+}
+
+static void test_pull_faults(void **state)
+{
+	(void)state;
+	need_engine_up();
+	if (engine_lacks("image_pull"))
+		conformance_pass();
+	need_registry();
+	berth_error err = BERTH_ERROR_INIT;
+	/* no such tag, no such repository: whether the engine says so before
+	 * its stream or inside it */
+	assert_code(berth_image_pull_wait(NULL, client, REGISTRY "/berth-test/busybox:no-such-tag", NULL, &err),
+		    BERTH_ENOTFOUND, &err);
+	assert_message_has(&err, "no-such-tag");
+	assert_code(berth_image_pull_wait(NULL, client, REGISTRY "/berth-test/nothing-here:1", NULL, &err),
+		    BERTH_ENOTFOUND, &err);
+	/* a registry that is not there */
+	assert_code(berth_image_pull_wait(NULL, client, "127.0.0.1:5009/berth-test/busybox:1", NULL, &err),
+		    BERTH_EUNAVAILABLE, &err);
+	assert_message_has(&err, "127.0.0.1:5009");
+	/* bad input, before any request */
+	berth_stream *s = NULL;
+	assert_code(berth_image_pull(&s, client, "Bad/Ref", NULL, &err), BERTH_EINVAL, &err);
+	assert_code(berth_image_pull(&s, client, "", NULL, &err), BERTH_EINVAL, &err);
+	assert_code(berth_image_pull(&s, client, "sha256:0123", NULL, &err), BERTH_EINVAL, &err);
+	berth_pull_options o = BERTH_PULL_OPTIONS_INIT;
+	o.all_tags = 1;
+	assert_code(berth_image_pull(&s, client, PULLED, &o, &err), BERTH_EINVAL, &err);
+	o.all_tags = 0;
+	o.platform = "linux";
+	assert_code(berth_image_pull(&s, client, PULLED, &o, &err), BERTH_EINVAL, &err);
+	o.platform = "linux/amd64/v2/x";
+	assert_code(berth_image_pull(&s, client, PULLED, &o, &err), BERTH_EINVAL, &err);
+	o.platform = NULL;
+	o.version = 9;
+	assert_code(berth_image_pull(&s, client, PULLED, &o, &err), BERTH_EINVAL, &err);
+	assert_null(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +441,9 @@ int main(void)
 		cmocka_unit_test(test_tag_remove),
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_import_oci_layout),
+		cmocka_unit_test(test_pull),
+		cmocka_unit_test(test_pull_faults),
+		cmocka_unit_test(test_pull_unsupported),
 	};
 	return cmocka_run_group_tests_name(conformance_group("images"), tests, conformance_setup, teardown);
 }

@@ -4,6 +4,7 @@
 #include "lib/kit/validate.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -69,6 +70,87 @@ int berth_image_tag(berth_client *c, const char *source, const char *target, ber
 	if (r == 0 && (strchr(target, '@') || startswith(target, "sha256:")))
 		r = berth_fail(err, BERTH_EINVAL, "image tag: target \"%s\" must be repo[:tag], not a digest", target);
 	return r < 0 ? r : ENGINE_CALL(c, image_tag, err, c, source, target, err);
+}
+
+/* ---- pull --------------------------------------------------------------------------- */
+
+/* Whether a (valid) reference names a tag or a digest: a ':' after its
+ * last '/' (not the registry's port), or an '@'. */
+static bool has_tag_or_digest(const char *ref)
+{
+	const char *slash = strrchr(ref, '/');
+	return strchr(ref, '@') || strchr(slash ? slash : ref, ':');
+}
+
+static int check_platform(const char *p, berth_error *err)
+{
+	if (!p)
+		return 0;
+	size_t parts = 0;
+	for (const char *s = p;; s++) {
+		size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-.");
+		parts++;
+		s += n;
+		if (n == 0 || (*s && *s != '/') || parts > 3)
+			return berth_fail(err, BERTH_EINVAL, "pull: platform \"%s\": want os/arch[/variant], e.g. linux/amd64", p);
+		if (!*s)
+			break;
+	}
+	return parts >= 2 ? 0 : berth_fail(err, BERTH_EINVAL, "pull: platform \"%s\": want os/arch[/variant]", p);
+}
+
+/* The checked reference as the engines get it: ":latest" added unless it
+ * has a tag or digest (or all tags are wanted). */
+static int pull_ref(char **out, const char *ref, const berth_pull_options *o, berth_error *err)
+{
+	int r = check_image_name(ref, "pull", err);
+	if (r == 0 && startswith(ref, "sha256:"))
+		r = berth_fail(err, BERTH_EINVAL, "pull: \"%s\" is an image id, not a reference to pull", ref);
+	if (r == 0 && o->all_tags && has_tag_or_digest(ref))
+		r = berth_fail(err, BERTH_EINVAL, "pull: all tags of \"%s\": give the repository without a tag or digest",
+			       ref);
+	if (r == 0)
+		r = check_platform(o->platform, err);
+	if (r < 0)
+		return r;
+	bool bare = !o->all_tags && !has_tag_or_digest(ref);
+	if (asprintf(out, "%s%s", ref, bare ? ":latest" : "") < 0)
+		return BERTH_NOMEM(err);
+	return 0;
+}
+
+int berth_image_pull(berth_stream **out, berth_client *c, const char *ref, const berth_pull_options *opts,
+		     berth_error *err)
+{
+	CHECK_ARG(out && c, err, "out or client is NULL");
+	CHECK_OPTS(opts, BERTH_PULL_OPTIONS_VERSION, err);
+	berth_pull_options o = BERTH_PULL_OPTIONS_INIT;
+	if (opts)
+		o = *opts;
+	_cleanup_free_ char *full = NULL;
+	int r = pull_ref(&full, ref, &o, err);
+	return r < 0 ? r : ENGINE_CALL(c, image_pull, err, out, c, full, &o, err);
+}
+
+int berth_image_pull_wait(berth_image_info **out, berth_client *c, const char *ref, const berth_pull_options *opts,
+			  berth_error *err)
+{
+	berth_stream *s = NULL;
+	int r = berth_image_pull(&s, c, ref, opts, err);
+	if (r < 0)
+		return r;
+	berth_frame f;
+	while ((r = berth_stream_next(s, &f, -1, err)) == 0)
+		;
+	berth_stream_free(s);
+	if (r != BERTH_ITEROVER)
+		return r;
+	if (!out || (opts && opts->all_tags))
+		return 0;
+	_cleanup_free_ char *full = NULL;
+	berth_pull_options o = BERTH_PULL_OPTIONS_INIT;
+	r = pull_ref(&full, ref, &o, err);
+	return r < 0 ? r : berth_image_inspect(out, c, full, err);
 }
 
 int berth_image_remove(berth_client *c, const char *name, const berth_image_remove_options *opts, berth_error *err)

@@ -48,7 +48,7 @@ void berth_image_info_free(berth_image_info *x)
 	if (!x)
 		return;
 	free(x->id); free(x->architecture); free(x->os); free(x->created); free(x->user); free(x->workdir); free(x->raw);
-	strv_release(&x->tags); strv_release(&x->entrypoint); strv_release(&x->cmd); strv_release(&x->env);
+	strv_release(&x->tags); strv_release(&x->digests); strv_release(&x->entrypoint); strv_release(&x->cmd); strv_release(&x->env);
 	strv_release(&x->exposed_ports); strv_release(&x->label_keys); strv_release(&x->label_values);
 	strv_release(&x->hc_test);
 	free(x);
@@ -56,6 +56,8 @@ void berth_image_info_free(berth_image_info *x)
 
 const char *berth_image_info_id(const berth_image_info *x) { return x ? strempty(x->id) : NULL; }
 size_t berth_image_info_tag_count(const berth_image_info *x) { return x ? x->tags.len : 0; }
+size_t berth_image_info_digest_count(const berth_image_info *x) { return x ? x->digests.len : 0; }
+const char *berth_image_info_digest(const berth_image_info *x, size_t i) { return x ? at(&x->digests, i) : NULL; }
 const char *berth_image_info_tag(const berth_image_info *x, size_t i) { return x ? at(&x->tags, i) : NULL; }
 const char *berth_image_info_architecture(const berth_image_info *x) { return x ? strempty(x->architecture) : NULL; }
 const char *berth_image_info_os(const berth_image_info *x) { return x ? strempty(x->os) : NULL; }
@@ -86,3 +88,34 @@ int64_t berth_image_info_health_timeout_ms(const berth_image_info *x) { return x
 int64_t berth_image_info_health_start_period_ms(const berth_image_info *x) { return x ? x->hc_start_period_ms : 0; }
 int berth_image_info_health_retries(const berth_image_info *x) { return x ? x->hc_retries : 0; }
 const char *berth_image_info_raw_json(const berth_image_info *x) { return x ? strempty(x->raw) : NULL; }
+
+/* ---- pull progress ------------------------------------------------------------- */
+
+void pull_progress_reset(berth_pull_progress *p)
+{
+	free(p->layer);
+	free(p->message);
+	free(p->digest);
+	free(p->image_id);
+	*p = (berth_pull_progress){ .current = -1, .total = -1 };
+}
+
+const char *berth_pull_phase_name(berth_pull_phase phase)
+{
+	static const char *const names[] = {
+		[BERTH_PULL_RESOLVING] = "resolving",     [BERTH_PULL_WAITING] = "waiting",
+		[BERTH_PULL_DOWNLOADING] = "downloading", [BERTH_PULL_VERIFYING] = "verifying",
+		[BERTH_PULL_DOWNLOADED] = "downloaded",   [BERTH_PULL_EXTRACTING] = "extracting",
+		[BERTH_PULL_DONE] = "done",               [BERTH_PULL_EXISTS] = "already exists",
+		[BERTH_PULL_STATUS] = "status",           [BERTH_PULL_PULLED] = "pulled",
+	};
+	return phase > 0 && (size_t)phase < sizeof names / sizeof *names && names[phase] ? names[phase] : "unknown";
+}
+
+berth_pull_phase berth_pull_progress_phase(const berth_pull_progress *p) { return p ? p->phase : 0; }
+const char *berth_pull_progress_layer(const berth_pull_progress *p) { return p ? strempty(p->layer) : ""; }
+const char *berth_pull_progress_message(const berth_pull_progress *p) { return p ? strempty(p->message) : ""; }
+const char *berth_pull_progress_digest(const berth_pull_progress *p) { return p ? strempty(p->digest) : ""; }
+const char *berth_pull_progress_image_id(const berth_pull_progress *p) { return p ? strempty(p->image_id) : ""; }
+int64_t berth_pull_progress_current(const berth_pull_progress *p) { return p ? p->current : -1; }
+int64_t berth_pull_progress_total(const berth_pull_progress *p) { return p ? p->total : -1; }

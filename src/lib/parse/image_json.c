@@ -109,6 +109,8 @@ int image_info_parse(berth_image_info **out, const char *json, size_t len, berth
 	if (r == 0)
 		r = json_strv_append(&x->tags, json_object_get(root, "RepoTags"));
 	if (r == 0)
+		r = json_strv_append(&x->digests, json_object_get(root, "RepoDigests"));
+	if (r == 0)
 		r = json_strv_append(&x->entrypoint, json_object_get(cfg, "Entrypoint"));
 	if (r == 0)
 		r = json_strv_append(&x->cmd, json_object_get(cfg, "Cmd"));

@@ -877,7 +877,8 @@ int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], berth_client *c
 		return r;
 	free(x->id);
 	x->id = strdup(rs.config.digest);
-	if (!x->id || strv_push(&x->tags, img->name) < 0) {
+	if (!x->id || strv_push(&x->tags, img->name) < 0 ||
+	    (img->target && !isempty(img->target->digest) && strv_push(&x->digests, img->target->digest) < 0)) {
 		berth_image_info_free(x);
 		return BERTH_NOMEM(err);
 	}

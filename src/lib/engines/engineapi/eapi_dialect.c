@@ -81,6 +81,7 @@ static const dialect dialects[] = {
 		.log_times_whole_seconds = true,
 		.libpod_health_run = true,
 		.list_health_libpod = true,
+		.pull_libpod = true,
 		.top_text_rows = true,
 		.put_archive_makes_dest = true,
 		.events = &eapi_podman_events_dialect,

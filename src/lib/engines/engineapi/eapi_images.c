@@ -2,6 +2,8 @@
  * inspect, tag, remove, load. The replies go through parse/image_json.c. */
 #include "engineapi.h"
 #include "lib/parse/image_json.h"
+#include "lib/parse/pull_json.h"
+#include "lib/engines/engineapi/eapi_jsonlines.h"
 
 #include <stdio.h>
 
@@ -94,4 +96,116 @@ int engineapi_image_import(char **out_names, struct berth_client *c, const uint8
 			r = BERTH_NOMEM(err);
 	}
 	return r;
+}
+
+/* ---- pull --------------------------------------------------------------------------- */
+
+#define PULL_LINE_MAX (1024 * 1024)
+
+typedef struct pull_ctx {
+	berth_pull_progress p;
+	bool pulled;
+} pull_ctx;
+
+static int pull_line(void *ctx, const char *line, size_t len, const void **item, berth_error *err)
+{
+	pull_ctx *x = ctx;
+	int r = pull_json_parse(&x->p, line, len, err);
+	if (r != 0)
+		return r;
+	if (x->p.phase == BERTH_PULL_PULLED)
+		x->pulled = true;
+	*item = &x->p;
+	return 0;
+}
+
+static int pull_end(void *ctx, berth_error *err)
+{
+	const pull_ctx *x = ctx;
+	return x->pulled ? BERTH_ITEROVER
+			 : berth_fail(err, BERTH_EPROTOCOL, "the engine's reply ended before the image was in its store");
+}
+
+static void pull_release(void *ctx)
+{
+	pull_ctx *x = ctx;
+	if (!x)
+		return;
+	pull_progress_reset(&x->p);
+	free(x);
+}
+
+/* A registry berth lets Podman reach without TLS verification, as Docker
+ * does by itself: localhost and 127.0.0.0/8. */
+static bool local_registry(const char *ref)
+{
+	size_t n = strcspn(ref, "/");
+	if (!ref[n])
+		return false; /* no domain part: Docker Hub */
+	return (n >= 9 && strncmp(ref, "localhost", 9) == 0 && (n == 9 || ref[9] == ':')) || strncmp(ref, "127.", 4) == 0;
+}
+
+static int pull_query(sbuf *path, const dialect *d, const char *ref, const berth_pull_options *o)
+{
+	if (!d->pull_libpod) {
+		if (sbuf_adds(path, "/images/create?fromImage=") < 0 || sbuf_add_urlenc(path, ref) < 0)
+			return -ENOMEM;
+		if (o->platform && (sbuf_adds(path, "&platform=") < 0 || sbuf_add_urlenc(path, o->platform) < 0))
+			return -ENOMEM;
+		return 0;
+	}
+	if (sbuf_adds(path, LIBPOD_PREFIX "/images/pull?policy=always&reference=") < 0 ||
+	    sbuf_add_urlenc(path, ref) < 0)
+		return -ENOMEM;
+	if ((o->insecure || local_registry(ref)) && sbuf_adds(path, "&tlsVerify=false") < 0)
+		return -ENOMEM;
+	if (o->all_tags && sbuf_adds(path, "&allTags=true") < 0)
+		return -ENOMEM;
+	if (o->platform) {
+		/* os/arch[/variant] as libpod's three parameters */
+		static const char *const keys[] = { "&os=", "&arch=", "&variant=" };
+		const char *s = o->platform;
+		for (size_t i = 0; i < ARRAY_SIZE(keys) && *s; i++) {
+			size_t n = strcspn(s, "/");
+			_cleanup_free_ char *part = strndup(s, n);
+			if (!part || sbuf_adds(path, keys[i]) < 0 || sbuf_add_urlenc(path, part) < 0)
+				return -ENOMEM;
+			s += n + (s[n] == '/');
+		}
+	}
+	return 0;
+}
+
+int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *o,
+			 berth_error *err)
+{
+	const dialect *d = api_of(c)->d;
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	if (pull_query(&path, d, ref, o) < 0)
+		return BERTH_NOMEM(err);
+	char what[300];
+	snprintf(what, sizeof what, "pull %s", ref);
+	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
+	call k = { "POST", path.data, NULL, 0, d->pull_libpod };
+	http_stream *hs = NULL;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = eapi_stream_call(&hs, c, &k, &head, what, &e);
+	if (r == BERTH_EENGINE) {
+		/* Docker answers some registry failures before its stream (500):
+		 * the registry's words say which */
+		e.code = r = pull_error_code(e.message);
+	}
+	if (r < 0) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	pull_ctx *x = calloc(1, sizeof *x);
+	if (!x) {
+		http_stream_close(hs);
+		return BERTH_NOMEM(err);
+	}
+	pull_progress_reset(&x->p);
+	jsonl_hooks hooks = { pull_line, pull_release, x, pull_end };
+	return jsonl_stream_from_http(out, hs, what, PULL_LINE_MAX, &hooks, NULL, err);
 }

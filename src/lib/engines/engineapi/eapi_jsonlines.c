@@ -53,7 +53,7 @@ static int jl_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 		}
 		if (r == 0 && j->eof) {
 			if (jsonl_finish(&j->split, &line, &len) == 0)
-				return BERTH_ITEROVER;
+				return j->hooks.end ? j->hooks.end(j->hooks.ctx, err) : BERTH_ITEROVER;
 			r = 1;
 			j->eof = true;
 		}

@@ -12,6 +12,9 @@ typedef struct jsonl_hooks {
 	int (*parse)(void *ctx, const char *line, size_t len, const void **item, berth_error *err);
 	void (*release)(void *ctx);
 	void *ctx;
+	/* At the clean end of the body: BERTH_ITEROVER, or the error of a
+	 * stream that should not have ended yet. NULL: BERTH_ITEROVER. */
+	int (*end)(void *ctx, berth_error *err);
 } jsonl_hooks;
 
 /* Over a streamed HTTP reply; takes ownership of hs and hooks->ctx (both

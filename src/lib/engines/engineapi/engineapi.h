@@ -94,6 +94,9 @@ typedef struct dialect {
 	bool libpod_health_run;
 	/* the compat list's status has no health: libpod's list has it */
 	bool list_health_libpod;
+	/* pull through libpod's images/pull (the compat one cannot be told a
+	 * registry is plain HTTP) */
+	bool pull_libpod;
 	/* top: ps output may come as text lines, one cell per row, to be cut
 	 * into columns (Podman running ps inside the container) */
 	bool top_text_rows;
@@ -258,6 +261,8 @@ int engineapi_image_list(berth_image_list **out, struct berth_client *c, const b
 			 berth_error *err);
 int engineapi_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
 int engineapi_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err);
+int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,
+			 berth_error *err);
 int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
 int engineapi_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
 			   berth_error *err);

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# CLI tests of berth pull: from the test registry (127.0.0.1:5000, started
+# by scripts/provision.sh), plain output, the terminal's progress (through
+# a pseudo-terminal), -q, and the exit codes of failures. Prints TAP.
+# Environment: BERTH_CLI (the binary), BERTH_TEST_ENGINE (docker|podman).
+# Pulls only 127.0.0.1:5000/berth-test/* and removes only those.
+set -u
+B=${BERTH_CLI:?BERTH_CLI must name the berth binary}
+E=${BERTH_TEST_ENGINE:-docker}
+RUN="img$$"
+TMP=$(mktemp -d /tmp/berth-images-cli-XXXXXX)
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+REF=127.0.0.1:5000/berth-test/busybox
+
+cleanup() {
+	"$B" -E "$E" image rm -f "$REF:latest" >/dev/null 2>&1
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+plan 10
+if ! curl -sf -m 3 http://127.0.0.1:5000/v2/ >/dev/null; then
+	[ -n "${CI:-}" ] && { echo "not ok 1 - the test registry is not up (scripts/provision.sh starts it)"; exit 1; }
+	for i in $(seq 1 10); do echo "ok $i # SKIP no test registry"; done
+	exit 0
+fi
+
+"$B" -E "$E" image rm -f "$REF:latest" >/dev/null 2>&1
+run "$B" -E "$E" pull "$REF"
+check "pull exits 0" [ "$rc" = 0 ]
+check "pull ends with the reference and its tag" [ "$(tail -n 1 <<<"$out")" = "$REF:latest" ]
+if [ "$E" = docker ]; then
+	check "pull prints the digest (docker)" bash -c "grep -q '^Digest: sha256:[0-9a-f]\{64\}$' <<<'$out'"
+else
+	check "pull says where it pulls from (podman)" bash -c "grep -q '^Trying to pull $REF:latest' <<<'$out'"
+fi
+check "the image is there" "$B" -E "$E" image inspect "$REF:latest"
+check "plain output has no terminal escapes" bash -c "! grep -q $'\\033' <<<'$out'"
+
+run "$B" -E "$E" pull -q "$REF"
+check "pull -q prints only the reference" [ "$out" = "$REF:latest" ]
+
+"$B" -E "$E" image rm -f "$REF:latest" >/dev/null 2>&1
+run python3 "$HERE/pty_drive.py" "until:$REF:latest;wait:0.5" -- "$B" -E "$E" pull "$REF"
+check "pull on a terminal shows the progress and the reference" bash -c "grep -q 'berth-test/busybox:latest' '$TMP/out' && grep -qx 'exit 0' '$TMP/out'"
+
+run "$B" -E "$E" pull "$REF:no-such-tag"
+check "a missing tag: exit 1, the registry's words" bash -c "[ $rc = 1 ] && grep -qi 'not found\|unknown' <<<'$errout'"
+run "$B" -E "$E" pull 127.0.0.1:5009/berth-test/busybox
+check "no registry there: exit 125, naming it" bash -c "[ $rc = 125 ] && grep -q '127.0.0.1:5009' <<<'$errout'"
+run "$B" -E "$E" pull 'Bad/Ref'
+check "a bad reference: exit 125 before any request" bash -c "[ $rc = 125 ] && grep -q 'lowercase' <<<'$errout'"
+
+[ "$failed" = 0 ]
