@@ -37,6 +37,18 @@ static inline void fuzz_use(const char *s)
 	fuzz_sink += strlen(s);
 }
 
+/* A container id as the /proc parsers hand it out: 64 lower-case hex
+ * digits. */
+static inline int fuzz_is_container_id(const char *id)
+{
+	if (strlen(id) != 64)
+		return 0;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return 0;
+	return 1;
+}
+
 /* Reply framing harnesses push the input through a socket buffer: larger
  * inputs are cut to this size so that one write always fits. */
 #define FUZZ_SOCKET_INPUT_MAX (60 * 1024)

@@ -19,13 +19,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	proc_hint hint;
 	bool found = procfs_scan_cgroup(text, size, &hint);
-	/* What the parser promises about its output. */
-	if (strlen(hint.id) != 0 && strlen(hint.id) != CONTAINER_ID_LEN)
+	/* What the parser promises about its output: a hit has a runtime and
+	 * names its rule; an id is 64 lower-case hex digits and was in the
+	 * text; a miss leaves nothing behind. */
+	if (found != (hint.runtime != NULL) || found != (hint.rule != NULL))
 		abort();
-	if (found != (hint.runtime != NULL))
+	if (hint.id[0] && (!found || !fuzz_is_container_id(hint.id) || !memmem(text, size, hint.id, CONTAINER_ID_LEN)))
 		abort();
-	if (hint.id[0] && !found)
-		abort();
+	if (found) {
+		fuzz_use(hint.runtime);
+		fuzz_use(hint.rule);
+	}
 	free(text);
 	return 0;
 }

@@ -15,13 +15,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size)
 		memcpy(text, data, size);
 
-	proc_hint hint;
-	bool found = procfs_scan_mountinfo(text, size, &hint);
-	/* A hit from mountinfo always carries a full id and a runtime. */
-	if (found && (strlen(hint.id) != CONTAINER_ID_LEN || !hint.runtime))
+	proc_mounts m;
+	bool found = procfs_scan_mountinfo(text, size, &m);
+	if (found != (m.bind.runtime || m.root))
 		abort();
-	if (!found && (hint.id[0] || hint.runtime))
+	/* A bind names the path it is mounted at, which is in the text, and a
+	 * rule; its id (none on Kubernetes) is 64 hex digits from the text. */
+	if (!m.bind.runtime != !m.bind_at || !m.bind.runtime != !m.bind.rule)
 		abort();
+	if (m.bind.runtime) {
+		fuzz_use(m.bind.runtime);
+		fuzz_use(m.bind.rule);
+		if (!memmem(text, size, m.bind_at, strlen(m.bind_at)))
+			abort();
+		if (strcmp(m.bind.runtime, "kubernetes") != 0 && !fuzz_is_container_id(m.bind.id))
+			abort();
+	}
+	if (m.bind.id[0] && (!fuzz_is_container_id(m.bind.id) || !memmem(text, size, m.bind.id, CONTAINER_ID_LEN)))
+		abort();
+	/* Without a mount at "/" or at a container's path, nothing is found:
+	 * a table without " / " and without "/etc/", "/run/" or "/dev/"
+	 * cannot name a container. */
+	if (found && !memmem(text, size, " / ", 3) && !memmem(text, size, " /etc/", 6) &&
+	    !memmem(text, size, " /run/", 6) && !memmem(text, size, " /dev/", 6))
+		abort();
+	if (m.root)
+		fuzz_use(m.root);
 	free(text);
 	return 0;
 }

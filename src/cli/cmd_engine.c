@@ -126,8 +126,9 @@ int cmd_platform(cli *c, int argc, char **argv)
 		if (berth_platform_in_container(p)) {
 			printf("Runtime:      %s\n", berth_platform_runtime(p));
 			printf("Container id: %s\n", *berth_platform_container_id(p) ? berth_platform_container_id(p) : "(not visible)");
-			printf("Evidence:     %s\n", berth_platform_evidence(p));
 		}
+		/* what decided, also when the answer is no (a stray marker file) */
+		printf("Evidence:     %s\n", berth_platform_evidence(p));
 		if (info) {
 			printf("Name:         %s\n", berth_container_info_name(info));
 			printf("Image:        %s\n", berth_container_info_image(info));

@@ -51,7 +51,7 @@ static const command commands[] = {
 	  "       berth cp SRC|- NAME:DEST" },
 	{ "detect", cmd_detect, cli_format_only_options, NULL, "", "Find engines and say why each was or was not taken" },
 	{ "platform", cmd_platform, platform_options, NULL, "",
-	  "Tell whether berth runs in a container (--self: inspect it)" },
+	  "Tell whether berth runs in a container and which evidence decided (--self: inspect it)" },
 	{ "version", cmd_version, cli_format_only_options, NULL, "", "Show berth's and the engine's versions" },
 	{ "info", cmd_info, cli_format_only_options, NULL, "", "Show what the engine says about itself" },
 	{ "ping", cmd_ping, cli_format_only_options, NULL, "", "Check that the engine answers" },

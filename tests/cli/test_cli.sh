@@ -24,7 +24,7 @@ trap cleanup EXIT
 
 require_engine
 
-echo "1..55"
+echo "1..57"
 NAME="berth-t-$RUN-web"
 
 run "$B" --version
@@ -132,6 +132,12 @@ check "--engine containerd ps answers (0) or says containerd is not there (125)"
 
 run "$B" platform --format json
 check "platform --format json is JSON" bash -c "python3 -c 'import json,sys; o=json.load(sys.stdin); assert \"InContainer\" in o' < '$TMP/out'"
+# On the host (this run's containers up): no, and what decided, also about
+# a stray /.dockerenv these machines carry
+run "$B" platform
+check "platform on the host: not in a container" has "$out" "In container: no"
+check "platform on the host prints the evidence that decided" bash -c "grep -q '^Evidence: .*nothing about this process marks a container' '$TMP/out' &&
+	{ [ ! -e /.dockerenv ] || grep -q '/.dockerenv seen but alone not trusted' '$TMP/out'; }"
 
 # Ownership: up replaces berth's own container of a name; reap removes an owner's.
 OWN="berth-cli-$RUN"
