@@ -124,6 +124,24 @@ BERTH_API int berth_spec_set_auto_remove(berth_spec *spec, int enable, berth_err
  *  `docker run -i` does. Without it, Docker keeps stdin open for the next
  *  attach (Podman closes it anyway). Not part of the spec hash. */
 BERTH_API int berth_spec_set_stdin_once(berth_spec *spec, int enable, berth_error *err);
+/** When creating the container pulls its image (docker's `--pull`). */
+typedef enum berth_pull_policy {
+	BERTH_PULL_NEVER = 0,    /**< never (the default here): an image not in the
+	                              store is create's BERTH_ENOTFOUND */
+	BERTH_PULL_MISSING = 1,  /**< when the image is not in the store (docker run's default) */
+	BERTH_PULL_ALWAYS = 2,   /**< before every create */
+} berth_pull_policy;
+
+/** The pull policy of berth_container_create(), berth_container_run() and
+ *  berth_container_up(): the pull is berth_image_pull_wait() (no progress:
+ *  a caller that shows progress pulls first itself and leaves NEVER here);
+ *  its failure is create's, nothing is created. Not part of the spec hash.
+ *  @return 0; BERTH_EINVAL (not one of the three). */
+BERTH_API int berth_spec_set_pull_policy(berth_spec *spec, berth_pull_policy policy, berth_error *err);
+BERTH_API berth_pull_policy berth_spec_pull_policy(const berth_spec *spec);
+/** "never", "missing" or "always" as the policy. @return 0; BERTH_EINVAL. */
+BERTH_API int berth_pull_policy_parse(berth_pull_policy *out, const char *text, berth_error *err);
+
 /** Whether the spec asks for a TTY, stdin open, auto-remove (0 or 1; 0 for NULL). */
 BERTH_API int berth_spec_tty(const berth_spec *spec);
 BERTH_API int berth_spec_stdin_open(const berth_spec *spec);

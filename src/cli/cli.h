@@ -230,6 +230,21 @@ int cmd_exec(cli *c, int argc, char **argv);
 int cmd_attach(cli *c, int argc, char **argv);
 int cmd_images(cli *c, int argc, char **argv);
 int cmd_pull(cli *c, int argc, char **argv);
+/* The spec's pull policy as docker's run, create and up have it: always
+ * pulls first (cli_pull_first: 0, or -1 with the message printed; the
+ * spec's policy is NEVER afterwards, so the library asks nothing more);
+ * missing pulls when create failed for want of the image
+ * (cli_pull_missing, given the policy cli_pull_first found and create's
+ * code: 1 pulled, create again; 0 not the image's fault; -1 the pull
+ * failed, printed). Progress goes to stderr, after "Unable to find image
+ * '...' locally". */
+int cli_pull_first(berth_client *client, berth_spec *spec);
+/* Pull ref showing the progress on `to` (nothing with quiet). 0, or the
+ * exit code (the message printed). */
+int cli_pull_showing(berth_client *client, const char *ref, const berth_pull_options *po, FILE *to, bool quiet);
+/* The reference as docker prints it after a pull: with its tag. */
+void cli_print_ref(FILE *to, const char *ref, bool all_tags);
+int cli_pull_missing(berth_client *client, berth_spec *spec, berth_pull_policy policy, int create_rc);
 int cmd_image(cli *c, int argc, char **argv);
 int cmd_logs(cli *c, int argc, char **argv);
 

@@ -36,9 +36,22 @@ static int create_or_run(cli *c, const char *verb, int argc, char **argv, bool r
 		berth_spec_free(spec);
 		return EXIT_ENGINE;
 	}
+	berth_pull_policy policy = berth_spec_pull_policy(spec);
 	char *id = NULL;
 	berth_error err = BERTH_ERROR_INIT;
-	r = run ? berth_container_run(&id, client, spec, &err) : berth_container_create(&id, client, spec, &err);
+	for (int tries = 0;; tries++) {
+		r = cli_pull_first(client, spec);
+		if (r == 0)
+			r = run ? berth_container_run(&id, client, spec, &err)
+				: berth_container_create(&id, client, spec, &err);
+		int pulled = tries ? 0 : cli_pull_missing(client, spec, policy, r);
+		if (pulled < 0) {
+			berth_spec_free(spec);
+			return EXIT_ENGINE; /* docker run/create: 125 when the image cannot be had */
+		}
+		if (pulled == 0)
+			break;
+	}
 	berth_spec_free(spec);
 	if (r < 0) {
 		cli_fail(&err);

@@ -18,9 +18,17 @@ int cmd_up(cli *c, int argc, char **argv)
 		berth_spec_free(spec);
 		return EXIT_ENGINE;
 	}
+	berth_pull_policy policy = berth_spec_pull_policy(spec);
 	char *id = NULL;
 	berth_error err = BERTH_ERROR_INIT;
-	r = berth_container_up(&id, client, spec, &err);
+	r = cli_pull_first(client, spec) < 0 ? -1 : berth_container_up(&id, client, spec, &err);
+	int pulled = r == -1 ? -1 : cli_pull_missing(client, spec, policy, r);
+	if (pulled > 0)
+		r = berth_container_up(&id, client, spec, &err);
+	if (pulled < 0 || r == -1) {
+		berth_spec_free(spec);
+		return EXIT_ENGINE;
+	}
 	berth_spec_free(spec);
 	if (r < 0) {
 		/* like run: 125 for every failure but a name that is not ours */

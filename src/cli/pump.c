@@ -286,8 +286,17 @@ int cli_run_foreground(cli *c, berth_spec *spec)
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;
+	berth_pull_policy policy = berth_spec_pull_policy(spec);
+	if (cli_pull_first(client, spec) < 0)
+		return EXIT_ENGINE;
 	char *id = NULL;
-	if (berth_container_create(&id, client, spec, &err) < 0)
+	int r = berth_container_create(&id, client, spec, &err);
+	int pulled = cli_pull_missing(client, spec, policy, r);
+	if (pulled < 0)
+		return EXIT_ENGINE;
+	if (pulled)
+		r = berth_container_create(&id, client, spec, &err);
+	if (r < 0)
 		return cli_fail125(&err);
 	berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
 	ro.force = 1;

@@ -12,7 +12,7 @@ enum {
 	O_DEVICE, O_SYSCTL, O_SECURITY_OPT, O_READ_ONLY, O_RESTART, O_HEALTH_CMD, O_HEALTH_INTERVAL,
 	O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START_PERIOD, O_NO_HEALTHCHECK, O_MEMORY_SWAP, O_CPUS,
 	O_PIDS_LIMIT, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_ADD_HOST, O_DNS, O_GROUP_ADD, O_INIT, O_RM, O_SHM_SIZE,
-	O_LOG_DRIVER, O_LOG_OPT, O_TMPFS,
+	O_LOG_DRIVER, O_LOG_OPT, O_TMPFS, O_PULL,
 };
 
 #define R CLI_OPT_REPEAT
@@ -65,6 +65,7 @@ const cli_option spec_flag_options[] = {
 	{ "group-add", O_GROUP_ADD, "GROUP", "Add the process to this group (a name or id)", R },
 	{ "log-driver", O_LOG_DRIVER, "NAME", "The engine's logging driver for the container" },
 	{ "log-opt", O_LOG_OPT, "KEY=VALUE", "An option of the logging driver", R },
+	{ "pull", O_PULL, "POLICY", "Pull the image first: missing (default), always or never", 0, "missing always never" },
 	CLI_OPTIONS_END,
 };
 #undef R
@@ -458,6 +459,13 @@ static int apply(berth_spec *spec, int opt, const char *arg)
 	case O_ULIMIT: return apply_ulimit(spec, arg, &err);
 	case O_SYSCTL:
 	case O_LOG_OPT: return apply_key_value(spec, opt, arg, &err);
+	case O_PULL: {
+		berth_pull_policy policy;
+		r = berth_pull_policy_parse(&policy, arg, &err);
+		if (r == 0)
+			r = berth_spec_set_pull_policy(spec, policy, &err);
+		break;
+	}
 	case O_ADD_HOST: return apply_add_host(spec, arg, &err);
 	case O_SECURITY_OPT: return apply_security_opt(spec, arg, &err);
 	case O_NAME: r = berth_spec_set_name(spec, arg, &err); break;
@@ -590,7 +598,8 @@ int spec_flags_parse(berth_spec **out, const command *cmd, int argc, char **argv
 	berth_spec *spec = NULL;
 	if (berth_spec_new(&spec, argv[optind], &err) < 0)
 		return cli_fail(&err), EXIT_ENGINE;
-	int r = 0;
+	/* docker's default: pull an image that is not there (--pull changes it) */
+	int r = berth_spec_set_pull_policy(spec, BERTH_PULL_MISSING, &err) < 0 ? (cli_fail(&err), EXIT_ENGINE) : 0;
 	for (size_t i = 0; r == 0 && i < n_ids; i++)
 		r = apply(spec, ids[i], args.items[i]);
 	if (r == 0)

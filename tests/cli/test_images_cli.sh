@@ -19,10 +19,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 10
+plan 13
 if ! curl -sf -m 3 http://127.0.0.1:5000/v2/ >/dev/null; then
 	[ -n "${CI:-}" ] && { echo "not ok 1 - the test registry is not up (scripts/provision.sh starts it)"; exit 1; }
-	for i in $(seq 1 10); do echo "ok $i # SKIP no test registry"; done
+	for i in $(seq 1 13); do echo "ok $i # SKIP no test registry"; done
 	exit 0
 fi
 
@@ -51,5 +51,14 @@ run "$B" -E "$E" pull 127.0.0.1:5009/berth-test/busybox
 check "no registry there: exit 125, naming it" bash -c "[ $rc = 125 ] && grep -q '127.0.0.1:5009' <<<'$errout'"
 run "$B" -E "$E" pull 'Bad/Ref'
 check "a bad reference: exit 125 before any request" bash -c "[ $rc = 125 ] && grep -q 'lowercase' <<<'$errout'"
+
+# run pulls an image that is not there, as docker does; --pull never does not
+"$B" -E "$E" image rm -f "$REF:latest" >/dev/null 2>&1
+run "$B" -E "$E" run --rm --pull never "$REF" true
+check "run --pull never of a missing image: exit 125" bash -c "[ $rc = 125 ] && grep -q 'no such image' '$TMP/err'"
+run "$B" -E "$E" run --rm "$REF" echo pulled-and-ran
+check "run pulls a missing image first (progress on stderr)" bash -c "[ $rc = 0 ] && [ '$out' = pulled-and-ran ] && grep -qF \"Unable to find image '$REF' locally\" '$TMP/err'"
+run "$B" -E "$E" run --rm --pull always "$REF" true
+check "run --pull always pulls again" bash -c "[ $rc = 0 ] && [ -s '$TMP/err' ]"
 
 [ "$failed" = 0 ]

@@ -323,24 +323,17 @@ static void drop(const char *ref)
 		assert_ok(r, &err);
 }
 
-static void test_pull_unsupported(void **state)
-{
-	(void)state;
-	need_engine_up();
-	if (!engine_lacks("image_pull"))
-		skip();
-	berth_stream *s = NULL;
-	berth_error err = BERTH_ERROR_INIT;
-	assert_code(berth_image_pull(&s, client, PULLED, NULL, &err), BERTH_EUNSUPPORTED, &err);
-	assert_null(s);
-}
-
 static void test_pull(void **state)
 {
 	(void)state;
 	need_engine_up();
-	if (engine_lacks("image_pull"))
+	if (engine_lacks("image_pull")) {
+		berth_stream *none = NULL;
+		berth_error e = BERTH_ERROR_INIT;
+		assert_code(berth_image_pull(&none, client, PULLED, NULL, &e), BERTH_EUNSUPPORTED, &e);
+		assert_null(none);
 		conformance_pass();
+	}
 	need_registry();
 	drop(PULLED);
 	/* the stream: well-formed frames, PULLED last, then the end */
@@ -433,6 +426,51 @@ static void test_pull_faults(void **state)
 	assert_null(s);
 }
 
+/* The spec's pull policy: create pulls (or not) before it makes anything. */
+static void test_pull_policy(void **state)
+{
+	(void)state;
+	need_engine_up();
+	if (engine_lacks("image_pull"))
+		conformance_pass();
+	need_registry();
+	drop(PULLED);
+	berth_error err = BERTH_ERROR_INIT;
+	berth_spec *s = spec_of_image(PULLED, name_of("pulled"), NULL, 0);
+	assert_int_equal(berth_spec_pull_policy(s), BERTH_PULL_NEVER);
+	char *id = NULL;
+	assert_code(berth_container_create(&id, client, s, &err), BERTH_ENOTFOUND, &err);
+	assert_null(id);
+	assert_ok(berth_spec_set_pull_policy(s, BERTH_PULL_MISSING, &err), &err);
+	assert_ok(berth_container_create(&id, client, s, &err), &err);
+	force_remove(id);
+	berth_free(id);
+	int there = 0;
+	assert_ok(berth_image_exists(&there, client, PULLED, &err), &err);
+	assert_int_equal(there, 1);
+	assert_ok(berth_spec_set_pull_policy(s, BERTH_PULL_ALWAYS, &err), &err);
+	assert_ok(berth_container_create(&id, client, s, &err), &err);
+	force_remove(id);
+	berth_free(id);
+	id = NULL;
+	/* a pull that fails: nothing is created */
+	berth_spec *bad = spec_of_image(REGISTRY "/berth-test/busybox:no-such-tag", name_of("unpulled"), NULL, 0);
+	assert_ok(berth_spec_set_pull_policy(bad, BERTH_PULL_MISSING, &err), &err);
+	assert_code(berth_container_create(&id, client, bad, &err), BERTH_ENOTFOUND, &err);
+	assert_null(id);
+	berth_container_info *x = NULL;
+	assert_code(berth_container_inspect(&x, client, name_of("unpulled"), &err), BERTH_ENOTFOUND, &err);
+	berth_spec_free(bad);
+	/* the words */
+	berth_pull_policy policy;
+	assert_ok(berth_pull_policy_parse(&policy, "always", &err), &err);
+	assert_int_equal(policy, BERTH_PULL_ALWAYS);
+	assert_code(berth_pull_policy_parse(&policy, "sometimes", &err), BERTH_EINVAL, &err);
+	assert_code(berth_spec_set_pull_policy(s, (berth_pull_policy)7, &err), BERTH_EINVAL, &err);
+	berth_spec_free(s);
+	drop(PULLED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,7 +481,7 @@ int main(void)
 		cmocka_unit_test(test_import_oci_layout),
 		cmocka_unit_test(test_pull),
 		cmocka_unit_test(test_pull_faults),
-		cmocka_unit_test(test_pull_unsupported),
+		cmocka_unit_test(test_pull_policy),
 	};
 	return cmocka_run_group_tests_name(conformance_group("images"), tests, conformance_setup, teardown);
 }

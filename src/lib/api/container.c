@@ -6,10 +6,24 @@
 
 /* ---- lifecycle ------------------------------------------------------------------ */
 
+/* The spec's pull policy, before anything is created. */
+static int pull_for(berth_client *c, const berth_spec *spec, berth_error *err)
+{
+	int there = 0;
+	if (spec->pull == BERTH_PULL_MISSING) {
+		int r = berth_image_exists(&there, c, spec->image, err);
+		if (r < 0 || there)
+			return r;
+	}
+	return berth_image_pull_wait(NULL, c, spec->image, NULL, err);
+}
+
 int berth_container_create(char **out_id, berth_client *c, const berth_spec *spec, berth_error *err)
 {
 	CHECK_ARG(out_id && c && spec, err, "out_id, client or spec is NULL");
 	int r = spec_check(spec, err);
+	if (r == 0 && spec->pull != BERTH_PULL_NEVER)
+		r = pull_for(c, spec, err);
 	return r < 0 ? r : ENGINE_CALL(c, container_create, err, out_id, c, spec, err);
 }
 

@@ -619,6 +619,30 @@ FLAG_SETTER(read_only_rootfs, read_only_rootfs)
 FLAG_SETTER(stdin_once, stdin_once)
 #undef FLAG_SETTER
 
+int berth_spec_set_pull_policy(berth_spec *s, berth_pull_policy policy, berth_error *err)
+{
+	CHECK_ARG(s, err, "spec is NULL");
+	if (policy != BERTH_PULL_NEVER && policy != BERTH_PULL_MISSING && policy != BERTH_PULL_ALWAYS)
+		return berth_fail(err, BERTH_EINVAL, "pull policy %d: want never, missing or always", (int)policy);
+	s->pull = policy;
+	return 0;
+}
+
+berth_pull_policy berth_spec_pull_policy(const berth_spec *s) { return s ? s->pull : BERTH_PULL_NEVER; }
+
+int berth_pull_policy_parse(berth_pull_policy *out, const char *text, berth_error *err)
+{
+	CHECK_ARG(out, err, "out is NULL");
+	static const char *const words[] = { [BERTH_PULL_NEVER] = "never", [BERTH_PULL_MISSING] = "missing",
+					     [BERTH_PULL_ALWAYS] = "always" };
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (text && STREQ(text, words[i])) {
+			*out = (berth_pull_policy)i;
+			return 0;
+		}
+	return berth_fail(err, BERTH_EINVAL, "pull policy \"%s\": want never, missing or always", strempty(text));
+}
+
 int berth_spec_tty(const berth_spec *s) { return s ? s->tty : 0; }
 int berth_spec_stdin_open(const berth_spec *s) { return s ? s->stdin_open : 0; }
 int berth_spec_auto_remove(const berth_spec *s) { return s ? s->auto_remove : 0; }

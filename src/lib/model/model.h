@@ -46,6 +46,7 @@ typedef enum spec_health_mode {
 
 struct berth_spec {
 	char *image;
+	berth_pull_policy pull;  /* not hashed: how the image comes, not what runs */
 	char *name;
 	strv cmd;
 	bool has_cmd;

@@ -42,7 +42,7 @@ int engineapi_create(char **out_id, struct berth_client *c, const berth_spec *sp
 	if (r == BERTH_ENOTFOUND)
 		/* The only missing thing a create can hit is the image. */
 		return berth_fail_full(err, BERTH_ENOTFOUND, resp.status, 0,
-				       "create: no such image: %s (berth does not pull here)", spec->image);
+				       "create: no such image: %s (pull it, or set the spec's pull policy)", spec->image);
 	if (r == BERTH_ECONFLICT)
 		return berth_fail_full(err, BERTH_EEXISTS, resp.status, 0, "create: the name %s is already in use",
 				       strempty(spec->name));
