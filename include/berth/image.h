@@ -184,43 +184,49 @@ BERTH_API int berth_image_import(char **out_names, berth_client *client, const b
 
 /* ---- pull ------------------------------------------------------------------ */
 
-/** Where one line of a pull's progress stands. */
-typedef enum berth_pull_phase {
-	BERTH_PULL_RESOLVING = 1,   /**< finding the image ("Pulling from", "Trying to pull") */
-	BERTH_PULL_WAITING = 2,     /**< a layer is queued ("Pulling fs layer", "Waiting") */
-	BERTH_PULL_DOWNLOADING = 3, /**< a layer is coming (bytes when the engine says) */
-	BERTH_PULL_VERIFYING = 4,   /**< its digest is checked */
-	BERTH_PULL_DOWNLOADED = 5,  /**< it is all here */
-	BERTH_PULL_EXTRACTING = 6,  /**< it is unpacked (bytes when the engine says) */
-	BERTH_PULL_DONE = 7,        /**< the layer is in the store */
-	BERTH_PULL_EXISTS = 8,      /**< the layer was in the store already */
-	BERTH_PULL_STATUS = 9,      /**< a message about the whole pull (the digest, ...) */
-	BERTH_PULL_PULLED = 10,     /**< the image is in the store: the last frame */
-} berth_pull_phase;
+/** Where one line of a pull's or a push's progress stands. */
+typedef enum berth_progress_phase {
+	BERTH_PROGRESS_RESOLVING = 1,   /**< finding the image or repository ("Pulling from",
+	                                     "Trying to pull", "The push refers to") */
+	BERTH_PROGRESS_WAITING = 2,     /**< a layer is queued ("Pulling fs layer", "Preparing", "Waiting") */
+	BERTH_PROGRESS_DOWNLOADING = 3, /**< a layer is coming (bytes when the engine says) */
+	BERTH_PROGRESS_UPLOADING = 4,   /**< a layer is going (bytes when the engine says) */
+	BERTH_PROGRESS_VERIFYING = 5,   /**< its digest is checked */
+	BERTH_PROGRESS_DOWNLOADED = 6,  /**< it is all here */
+	BERTH_PROGRESS_EXTRACTING = 7,  /**< it is unpacked (bytes when the engine says) */
+	BERTH_PROGRESS_DONE = 8,        /**< the layer is in the store (pull) or the registry (push) */
+	BERTH_PROGRESS_EXISTS = 9,      /**< the layer was there already (or mounted from
+	                                     another repository of the registry) */
+	BERTH_PROGRESS_STATUS = 10,     /**< a message about the whole transfer (the digest, ...) */
+	BERTH_PROGRESS_FINISHED = 11,   /**< the image is in the store (pull) or the registry
+	                                     (push): the last frame where the engine says so */
+} berth_progress_phase;
 
-/** "resolving", "waiting", "downloading", ..., "pulled"; "unknown". */
-BERTH_API const char *berth_pull_phase_name(berth_pull_phase phase);
+/** "resolving", "waiting", "downloading", "uploading", ..., "finished"; "unknown". */
+BERTH_API const char *berth_progress_phase_name(berth_progress_phase phase);
 
-/** One progress line (opaque): the item of a pull stream's frames,
- *  borrowed until the next berth_stream_next(). */
-typedef struct berth_pull_progress berth_pull_progress;
+/** One progress line (opaque): the item of a pull's or push's stream
+ *  frames, borrowed until the next berth_stream_next(). */
+typedef struct berth_image_progress berth_image_progress;
 
-BERTH_API berth_pull_phase berth_pull_progress_phase(const berth_pull_progress *p);
+BERTH_API berth_progress_phase berth_image_progress_phase(const berth_image_progress *p);
 /** The layer the line is about: the engine's short id (Docker: 12 hex
- *  digits; Podman: the blob digest's first 12), "" for the whole pull. */
-BERTH_API const char *berth_pull_progress_layer(const berth_pull_progress *p);
+ *  digits; Podman: the blob digest's first 12), "" for the whole transfer. */
+BERTH_API const char *berth_image_progress_layer(const berth_image_progress *p);
 /** Bytes done and in all, -1 when the engine does not say (Podman never
  *  does). */
-BERTH_API int64_t berth_pull_progress_current(const berth_pull_progress *p);
-BERTH_API int64_t berth_pull_progress_total(const berth_pull_progress *p);
+BERTH_API int64_t berth_image_progress_current(const berth_image_progress *p);
+BERTH_API int64_t berth_image_progress_total(const berth_image_progress *p);
 /** The engine's own words for the line ("Downloading", "Copying blob
  *  sha256:...", "Status: Downloaded newer image for ..."). */
-BERTH_API const char *berth_pull_progress_message(const berth_pull_progress *p);
+BERTH_API const char *berth_image_progress_message(const berth_image_progress *p);
 /** The manifest digest ("sha256:...") on the line that says it (Docker's
- *  "Digest:" line), else "". */
-BERTH_API const char *berth_pull_progress_digest(const berth_pull_progress *p);
-/** The image id on the PULLED line where the engine says it (Podman), else "". */
-BERTH_API const char *berth_pull_progress_image_id(const berth_pull_progress *p);
+ *  "Digest:" line of a pull, its "TAG: digest:" line and the FINISHED
+ *  line of a push), else "". */
+BERTH_API const char *berth_image_progress_digest(const berth_image_progress *p);
+/** The image id on the FINISHED line of a pull where the engine says it
+ *  (Podman), else "". */
+BERTH_API const char *berth_image_progress_image_id(const berth_image_progress *p);
 
 #define BERTH_PULL_OPTIONS_VERSION 1
 
@@ -237,8 +243,8 @@ typedef struct berth_pull_options {
 
 /**
  * Pull an image from its registry into the engine's store, as a stream of
- * progress frames (channel BERTH_CHANNEL_SYSTEM, item a berth_pull_progress,
- * data the engine's JSON line), ending with a PULLED frame and then
+ * progress frames (channel BERTH_CHANNEL_SYSTEM, item a berth_image_progress,
+ * data the engine's JSON line), ending with a FINISHED frame and then
  * BERTH_ITEROVER. A reference without tag or digest means ":latest"
  * (unless all_tags).
  *
@@ -247,7 +253,7 @@ typedef struct berth_pull_options {
  * words, with them in the message: BERTH_ENOTFOUND (no such repository,
  * tag or manifest), BERTH_EPERM (authentication required, denied, wrong
  * credentials), BERTH_EUNAVAILABLE (registry unreachable, refused, DNS,
- * TLS), otherwise BERTH_EENGINE. A stream that ends without its PULLED
+ * TLS), otherwise BERTH_EENGINE. A stream that ends without its FINISHED
  * frame is BERTH_EPROTOCOL.
  *
  * Ownership: *out is the caller's (berth_stream_free(); freeing it early
@@ -280,6 +286,48 @@ BERTH_API int berth_image_pull(berth_stream **out, berth_client *client, const c
  */
 BERTH_API int berth_image_pull_wait(berth_image_info **out, berth_client *client, const char *ref,
 				    const berth_pull_options *opts, berth_error *err);
+
+/* ---- push ------------------------------------------------------------------ */
+
+#define BERTH_PUSH_OPTIONS_VERSION 1
+
+typedef struct berth_push_options {
+	unsigned int version;      /**< BERTH_PUSH_OPTIONS_VERSION */
+	int insecure;              /**< as berth_pull_options.insecure */
+} berth_push_options;
+
+#define BERTH_PUSH_OPTIONS_INIT { BERTH_PUSH_OPTIONS_VERSION, 0 }
+
+/**
+ * Push an image of the store to the registry its name says ("repo"
+ * meaning ":latest"), as a stream of progress frames like a pull's (the
+ * same item and errors): RESOLVING, per layer WAITING, UPLOADING (bytes on
+ * Docker), DONE or EXISTS (the registry had it, or mounted it from another
+ * of its repositories), the digest, FINISHED.
+ *
+ * Ownership: *out is the caller's (berth_stream_free()).
+ *
+ * Engine differences: Docker (POST /images/NAME/push) reports bytes and
+ * ends with a FINISHED frame carrying the manifest digest; Podman (its
+ * libpod push) reports "Copying blob" per layer and the config, no bytes,
+ * and no digest: its stream just ends. Plain HTTP as for pulls.
+ * containerd: BERTH_EUNSUPPORTED for now.
+ *
+ * @return 0; BERTH_EINVAL (a malformed name, an id or a digest; before any
+ *   request); BERTH_ENOTFOUND (no such image in the store);
+ *   BERTH_EUNSUPPORTED; transport errors; the stream's errors as a pull's.
+ */
+BERTH_API int berth_image_push(berth_stream **out, berth_client *client, const char *ref,
+			       const berth_push_options *opts, berth_error *err);
+
+/**
+ * Push and wait for the end. *out_digest (may be NULL; the caller's,
+ * berth_free()) gets the manifest digest where the engine says it
+ * (Docker), else "".
+ * @return as berth_image_push() and its stream's errors.
+ */
+BERTH_API int berth_image_push_wait(char **out_digest, berth_client *client, const char *ref,
+				    const berth_push_options *opts, berth_error *err);
 
 #ifdef __cplusplus
 }

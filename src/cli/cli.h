@@ -230,6 +230,7 @@ int cmd_exec(cli *c, int argc, char **argv);
 int cmd_attach(cli *c, int argc, char **argv);
 int cmd_images(cli *c, int argc, char **argv);
 int cmd_pull(cli *c, int argc, char **argv);
+int cmd_push(cli *c, int argc, char **argv);
 /* The spec's pull policy as docker's run, create and up have it: always
  * pulls first (cli_pull_first: 0, or -1 with the message printed; the
  * spec's policy is NEVER afterwards, so the library asks nothing more);
@@ -242,6 +243,8 @@ int cli_pull_first(berth_client *client, berth_spec *spec);
 /* Pull ref showing the progress on `to` (nothing with quiet). 0, or the
  * exit code (the message printed). */
 int cli_pull_showing(berth_client *client, const char *ref, const berth_pull_options *po, FILE *to, bool quiet);
+/* The same for a push. */
+int cli_push_showing(berth_client *client, const char *ref, const berth_push_options *po, FILE *to, bool quiet);
 /* The reference as docker prints it after a pull: with its tag. */
 void cli_print_ref(FILE *to, const char *ref, bool all_tags);
 int cli_pull_missing(berth_client *client, berth_spec *spec, berth_pull_policy policy, int create_rc);
@@ -254,7 +257,7 @@ int cmd_gendoc(cli *c, int argc, char **argv);
 /* The option tables of the commands, next to the code that handles them. */
 extern const cli_option run_options[], rm_options[], ps_options[], kill_options[], update_options[],
 	wait_options[], prune_options[], reap_options[], stats_options[], platform_options[], ready_options[],
-	events_options[], exec_options[], attach_options[], images_options[], logs_options[], pull_options[];
+	events_options[], exec_options[], attach_options[], images_options[], logs_options[], pull_options[], push_options[];
 extern const command image_subcommands[];
 
 const command *cli_find_command(const char *name);

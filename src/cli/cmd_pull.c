@@ -1,5 +1,5 @@
-/* berth pull (and `berth image pull`): an image from its registry, with
- * docker's progress (pulling.c); then the reference pulled (alone with -q). */
+/* berth pull and berth push: an image from or to its registry, with
+ * docker's progress (pulling.c); then the reference (alone with -q). */
 #include "cli.h"
 
 enum { O_PLATFORM = OPT_LOCAL, O_INSECURE };
@@ -40,5 +40,39 @@ int cmd_pull(cli *c, int argc, char **argv)
 	if (r)
 		return r;
 	cli_print_ref(stdout, ref, po.all_tags);
+	return EXIT_OK;
+}
+
+const cli_option push_options[] = {
+	{ "quiet", 'q', NULL, "Print only the reference pushed" },
+	{ "insecure", O_INSECURE, NULL, "Allow plain HTTP or an unverified certificate (Podman; Docker: its daemon decides)" },
+	CLI_OPTIONS_END,
+};
+
+int cmd_push(cli *c, int argc, char **argv)
+{
+	const command *cmd = cli_find_command("push");
+	berth_push_options po = BERTH_PUSH_OPTIONS_INIT;
+	bool quiet = false;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
+	int o;
+	while ((o = cli_next(&p)) > 0) {
+		switch (o) {
+		case 'q': quiet = true; break;
+		case O_INSECURE: po.insecure = 1; break;
+		}
+	}
+	if (o < 0)
+		return p.rc;
+	if (optind + 1 != argc)
+		return cli_usage(cmd, optind < argc ? "one name, please" : "which image?");
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	int r = cli_push_showing(client, argv[optind], &po, stdout, quiet);
+	if (r)
+		return r;
+	cli_print_ref(stdout, argv[optind], false);
 	return EXIT_OK;
 }

@@ -67,6 +67,8 @@ static const command commands[] = {
 	{ "images", cmd_images, images_options, NULL, "", "List images" },
 	{ "pull", cmd_pull, pull_options, NULL, "NAME[:TAG|@DIGEST]",
 	  "Pull an image from its registry, with docker's progress (containerd: not yet)" },
+	{ "push", cmd_push, push_options, NULL, "NAME[:TAG]",
+	  "Push an image to its registry, with docker's progress (containerd: not yet)" },
 	{ "image", cmd_image, NONE, "COMMAND [ARGS...]",
 	  "Manage images (import: a docker-save archive, natively on containerd)", .subcommands = image_subcommands },
 	{ "logs", cmd_logs, logs_options, NULL, "NAME|ID",

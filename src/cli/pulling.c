@@ -10,7 +10,7 @@
 
 typedef struct layer_line {
 	char id[16];
-	berth_pull_phase phase;
+	berth_progress_phase phase;
 } layer_line;
 
 typedef struct progress {
@@ -20,25 +20,25 @@ typedef struct progress {
 	size_t n;
 } progress;
 
-/* Docker's words for a phase. */
-static const char *phase_words(const berth_pull_progress *p)
+/* Docker's words for a line: the engine's own where they are Docker's,
+ * else (Podman's "Copying blob sha256:...") the phase's. */
+static const char *phase_words(const berth_image_progress *p)
 {
-	switch (berth_pull_progress_phase(p)) {
-	case BERTH_PULL_WAITING: return "Waiting";
-	case BERTH_PULL_DOWNLOADING: return "Downloading";
-	case BERTH_PULL_VERIFYING: return "Verifying Checksum";
-	case BERTH_PULL_DOWNLOADED: return "Download complete";
-	case BERTH_PULL_EXTRACTING: return "Extracting";
-	case BERTH_PULL_DONE: return "Pull complete";
-	case BERTH_PULL_EXISTS: return "Already exists";
-	default: return berth_pull_progress_message(p);
+	const char *m = berth_image_progress_message(p);
+	if (!startswith(m, "Copying blob"))
+		return m;
+	switch (berth_image_progress_phase(p)) {
+	case BERTH_PROGRESS_DOWNLOADING: return "Downloading";
+	case BERTH_PROGRESS_UPLOADING: return "Pushing";
+	case BERTH_PROGRESS_EXISTS: return "Already exists";
+	default: return m;
 	}
 }
 
 /* "Downloading [=====>      ]  1.2MB/4.5MB" */
-static void layer_text(char *buf, size_t size, const berth_pull_progress *p)
+static void layer_text(char *buf, size_t size, const berth_image_progress *p)
 {
-	int64_t cur = berth_pull_progress_current(p), total = berth_pull_progress_total(p);
+	int64_t cur = berth_image_progress_current(p), total = berth_image_progress_total(p);
 	int n = snprintf(buf, size, "%s", phase_words(p));
 	if (cur < 0 || n < 0 || (size_t)n >= size)
 		return;
@@ -57,16 +57,16 @@ static void layer_text(char *buf, size_t size, const berth_pull_progress *p)
 	}
 }
 
-static void show(progress *pr, const berth_pull_progress *p)
+static void show(progress *pr, const berth_image_progress *p)
 {
 	if (pr->quiet)
 		return;
-	const char *id = berth_pull_progress_layer(p);
-	berth_pull_phase ph = berth_pull_progress_phase(p);
+	const char *id = berth_image_progress_layer(p);
+	berth_progress_phase ph = berth_image_progress_phase(p);
 	if (!id[0]) {
-		if (ph == BERTH_PULL_PULLED && berth_pull_progress_image_id(p)[0])
-			return; /* Podman's last line: the id; the reference comes at the end */
-		fprintf(pr->to, "%s\n", berth_pull_progress_message(p));
+		if (ph == BERTH_PROGRESS_FINISHED && (berth_image_progress_image_id(p)[0] || !berth_image_progress_message(p)[0]))
+			return; /* the last line of Podman's pull (the id) or Docker's push (the digest, said before) */
+		fprintf(pr->to, "%s\n", berth_image_progress_message(p));
 		fflush(pr->to);
 		return;
 	}
@@ -98,6 +98,19 @@ static void show(progress *pr, const berth_pull_progress *p)
 	fflush(pr->to);
 }
 
+/* Read a pull's or push's stream showing its progress on pr->to. 0, or
+ * the exit code (printed). */
+static int show_stream(berth_stream *s, progress *pr)
+{
+	berth_error err = BERTH_ERROR_INIT;
+	berth_frame f;
+	int r;
+	while ((r = berth_stream_next(s, &f, -1, &err)) == 0)
+		show(pr, f.item);
+	berth_stream_free(s);
+	return r == BERTH_ITEROVER ? 0 : cli_fail(&err);
+}
+
 /* Pull ref with its progress on pr->to. 0, or the exit code (printed). */
 static int pull_progress(berth_client *client, const char *ref, const berth_pull_options *po, progress *pr)
 {
@@ -105,12 +118,7 @@ static int pull_progress(berth_client *client, const char *ref, const berth_pull
 	berth_error err = BERTH_ERROR_INIT;
 	if (berth_image_pull(&s, client, ref, po, &err) < 0)
 		return cli_fail(&err);
-	berth_frame f;
-	int r;
-	while ((r = berth_stream_next(s, &f, -1, &err)) == 0)
-		show(pr, f.item);
-	berth_stream_free(s);
-	return r == BERTH_ITEROVER ? 0 : cli_fail(&err);
+	return show_stream(s, pr);
 }
 
 /* The reference as docker prints it: with its tag. */
@@ -154,4 +162,14 @@ int cli_pull_showing(berth_client *client, const char *ref, const berth_pull_opt
 {
 	progress pr = { .to = to, .tty = isatty(fileno(to)), .quiet = quiet };
 	return pull_progress(client, ref, po, &pr);
+}
+
+int cli_push_showing(berth_client *client, const char *ref, const berth_push_options *po, FILE *to, bool quiet)
+{
+	progress pr = { .to = to, .tty = isatty(fileno(to)), .quiet = quiet };
+	berth_stream *s = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_image_push(&s, client, ref, po, &err) < 0)
+		return cli_fail(&err);
+	return show_stream(s, &pr);
 }

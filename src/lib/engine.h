@@ -103,6 +103,9 @@ typedef struct berth_engine_ops {
 	 * opts never NULL */
 	int (*image_pull)(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,
 			  berth_error *err);
+	/* ref is checked and has its tag (a name, not an id or digest) */
+	int (*image_push)(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *opts,
+			  berth_error *err);
 	int (*image_remove)(struct berth_client *c, const char *name, bool force, berth_error *err);
 	/* the whole archive, in memory (mapped) */
 	int (*image_import)(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,

@@ -13,16 +13,18 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 REF=127.0.0.1:5000/berth-test/busybox
 
+PUSHED=127.0.0.1:5000/berth-test/push-$RUN:1
 cleanup() {
 	"$B" -E "$E" image rm -f "$REF:latest" >/dev/null 2>&1
+	"$B" -E "$E" image rm -f "$PUSHED" >/dev/null 2>&1
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-plan 13
+plan 16
 if ! curl -sf -m 3 http://127.0.0.1:5000/v2/ >/dev/null; then
 	[ -n "${CI:-}" ] && { echo "not ok 1 - the test registry is not up (scripts/provision.sh starts it)"; exit 1; }
-	for i in $(seq 1 13); do echo "ok $i # SKIP no test registry"; done
+	for i in $(seq 1 16); do echo "ok $i # SKIP no test registry"; done
 	exit 0
 fi
 
@@ -60,5 +62,16 @@ run "$B" -E "$E" run --rm "$REF" echo pulled-and-ran
 check "run pulls a missing image first (progress on stderr)" bash -c "[ $rc = 0 ] && [ '$out' = pulled-and-ran ] && grep -qF \"Unable to find image '$REF' locally\" '$TMP/err'"
 run "$B" -E "$E" run --rm --pull always "$REF" true
 check "run --pull always pulls again" bash -c "[ $rc = 0 ] && [ -s '$TMP/err' ]"
+
+# push: to a repository of this run, then its manifest goes again
+"$B" -E "$E" image tag localhost/berth-test/busybox:latest "$PUSHED"
+run "$B" -E "$E" push "$PUSHED"
+check "push exits 0 and ends with the reference" bash -c "[ $rc = 0 ] && [ \"\$(tail -n 1 '$TMP/out')\" = '$PUSHED' ]"
+check "the registry has it" curl -sf -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' "http://127.0.0.1:5000/v2/berth-test/push-$RUN/manifests/1"
+d=$(curl -sf -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' \
+	"http://127.0.0.1:5000/v2/berth-test/push-$RUN/manifests/1" | tr -d '\r' | sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p')
+[ -n "$d" ] && curl -sf -X DELETE "http://127.0.0.1:5000/v2/berth-test/push-$RUN/manifests/$d" >/dev/null
+run "$B" -E "$E" push 127.0.0.1:5000/berth-test/push-$RUN:none
+check "push of an image that is not here: exit 1" [ "$rc" = 1 ]
 
 [ "$failed" = 0 ]

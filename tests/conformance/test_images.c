@@ -342,23 +342,23 @@ static void test_pull(void **state)
 	assert_ok(berth_image_pull(&s, client, REGISTRY "/berth-test/busybox", NULL, &err), &err);
 	berth_frame f;
 	int r, frames = 0;
-	berth_pull_phase last = 0;
+	berth_progress_phase last = 0;
 	while ((r = berth_stream_next(s, &f, 60000, &err)) == 0) {
-		const berth_pull_progress *p = f.item;
+		const berth_image_progress *p = f.item;
 		assert_non_null(p);
 		assert_int_equal(f.channel, BERTH_CHANNEL_SYSTEM);
 		assert_non_null(f.data);
-		last = berth_pull_progress_phase(p);
-		assert_true(last >= BERTH_PULL_RESOLVING && last <= BERTH_PULL_PULLED);
-		assert_string_not_equal(berth_pull_phase_name(last), "unknown");
-		assert_true(berth_pull_progress_current(p) >= -1 && berth_pull_progress_total(p) >= -1);
-		if (berth_pull_progress_total(p) > 0)
-			assert_true(berth_pull_progress_current(p) <= berth_pull_progress_total(p));
-		assert_non_null(berth_pull_progress_message(p));
+		last = berth_image_progress_phase(p);
+		assert_true(last >= BERTH_PROGRESS_RESOLVING && last <= BERTH_PROGRESS_FINISHED);
+		assert_string_not_equal(berth_progress_phase_name(last), "unknown");
+		assert_true(berth_image_progress_current(p) >= -1 && berth_image_progress_total(p) >= -1);
+		if (berth_image_progress_total(p) > 0)
+			assert_true(berth_image_progress_current(p) <= berth_image_progress_total(p));
+		assert_non_null(berth_image_progress_message(p));
 		frames++;
 	}
 	assert_code(r, BERTH_ITEROVER, &err);
-	assert_int_equal(last, BERTH_PULL_PULLED);
+	assert_int_equal(last, BERTH_PROGRESS_FINISHED);
 	assert_true(frames >= 2);
 	berth_stream_free(s);
 	/* in the store under its full name, with the digest it came by */
@@ -471,6 +471,79 @@ static void test_pull_policy(void **state)
 	drop(PULLED);
 }
 
+/* Push round trip: push under a repository of this run, remove the
+ * image here, pull it back: the same image (and on Docker the digest the
+ * push reported). The run's manifests are deleted from the registry
+ * afterwards (nothing else of it). */
+static void test_push(void **state)
+{
+	(void)state;
+	need_engine_up();
+	berth_error err = BERTH_ERROR_INIT;
+	char ref[160];
+	snprintf(ref, sizeof ref, REGISTRY "/berth-test/push-%s:1", run_id);
+	if (engine_lacks("image_push")) {
+		berth_stream *none = NULL;
+		assert_code(berth_image_push(&none, client, ref, NULL, &err), BERTH_EUNSUPPORTED, &err);
+		conformance_pass();
+	}
+	need_registry();
+	assert_ok(berth_image_tag(client, IMAGE, ref, &err), &err);
+	berth_image_info *x = NULL;
+	assert_ok(berth_image_inspect(&x, client, ref, &err), &err);
+	char id[80];
+	snprintf(id, sizeof id, "%s", berth_image_info_id(x));
+	berth_image_info_free(x);
+	/* the stream: well-formed, some layer line, no error */
+	berth_stream *s = NULL;
+	assert_ok(berth_image_push(&s, client, ref, NULL, &err), &err);
+	berth_frame f;
+	int r, layers = 0;
+	while ((r = berth_stream_next(s, &f, 60000, &err)) == 0) {
+		berth_progress_phase ph = berth_image_progress_phase(f.item);
+		assert_true(ph >= BERTH_PROGRESS_RESOLVING && ph <= BERTH_PROGRESS_FINISHED);
+		layers += berth_image_progress_layer(f.item)[0] != '\0';
+	}
+	assert_code(r, BERTH_ITEROVER, &err);
+	assert_true(layers >= 1);
+	berth_stream_free(s);
+	/* again, waiting: the digest where the engine says it */
+	char *digest = NULL;
+	assert_ok(berth_image_push_wait(&digest, client, ref, NULL, &err), &err);
+	assert_non_null(digest);
+	if (engine == BERTH_ENGINE_DOCKER)
+		assert_true(strncmp(digest, "sha256:", 7) == 0 && strlen(digest) == 71);
+	/* round trip */
+	drop(ref);
+	assert_ok(berth_image_pull_wait(&x, client, ref, NULL, &err), &err);
+	assert_string_equal(berth_image_info_id(x), id);
+	bool same_digest = !digest[0];
+	for (size_t i = 0; i < berth_image_info_digest_count(x); i++)
+		if (digest[0] && strstr(berth_image_info_digest(x, i), digest))
+			same_digest = true;
+	assert_true(same_digest);
+	berth_image_info_free(x);
+	drop(ref);
+	/* from the registry: this run's repository only */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd,
+		 "d=$(curl -sf -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, "
+		 "application/vnd.oci.image.manifest.v1+json' "
+		 "http://" REGISTRY "/v2/berth-test/push-%s/manifests/1 | tr -d '\\r' | "
+		 "sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p') && [ -n \"$d\" ] && "
+		 "curl -sf -X DELETE http://" REGISTRY "/v2/berth-test/push-%s/manifests/$d",
+		 run_id, run_id);
+	assert_int_equal(system(cmd), 0);
+	berth_free(digest);
+	/* bad input and a missing image */
+	berth_stream *none = NULL;
+	assert_code(berth_image_push(&none, client, "sha256:0123", NULL, &err), BERTH_EINVAL, &err);
+	assert_code(berth_image_push(&none, client, REGISTRY "/x@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+				     NULL, &err), BERTH_EINVAL, &err);
+	snprintf(ref, sizeof ref, REGISTRY "/berth-test/push-%s:none", run_id);
+	assert_code(berth_image_push_wait(NULL, client, ref, NULL, &err), BERTH_ENOTFOUND, &err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_pull),
 		cmocka_unit_test(test_pull_faults),
 		cmocka_unit_test(test_pull_policy),
+		cmocka_unit_test(test_push),
 	};
 	return cmocka_run_group_tests_name(conformance_group("images"), tests, conformance_setup, teardown);
 }

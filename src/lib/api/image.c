@@ -153,6 +153,54 @@ int berth_image_pull_wait(berth_image_info **out, berth_client *c, const char *r
 	return r < 0 ? r : berth_image_inspect(out, c, full, err);
 }
 
+/* ---- push --------------------------------------------------------------------------- */
+
+int berth_image_push(berth_stream **out, berth_client *c, const char *ref, const berth_push_options *opts,
+		     berth_error *err)
+{
+	CHECK_ARG(out && c, err, "out or client is NULL");
+	CHECK_OPTS(opts, BERTH_PUSH_OPTIONS_VERSION, err);
+	berth_push_options o = BERTH_PUSH_OPTIONS_INIT;
+	if (opts)
+		o = *opts;
+	int r = check_image_name(ref, "push", err);
+	if (r == 0 && (startswith(ref, "sha256:") || strchr(ref, '@')))
+		r = berth_fail(err, BERTH_EINVAL, "push: \"%s\": give the image's name (repo[:tag]), not an id or digest",
+			       ref);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *full = NULL;
+	if (asprintf(&full, "%s%s", ref, has_tag_or_digest(ref) ? "" : ":latest") < 0)
+		return BERTH_NOMEM(err);
+	return ENGINE_CALL(c, image_push, err, out, c, full, &o, err);
+}
+
+int berth_image_push_wait(char **out_digest, berth_client *c, const char *ref, const berth_push_options *opts,
+			  berth_error *err)
+{
+	berth_stream *s = NULL;
+	int r = berth_image_push(&s, c, ref, opts, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ char *digest = strdup("");
+	berth_frame f;
+	while ((r = berth_stream_next(s, &f, -1, err)) == 0) {
+		const char *d = berth_image_progress_digest(f.item);
+		if (d[0] && digest) {
+			free(digest);
+			digest = strdup(d);
+		}
+	}
+	berth_stream_free(s);
+	if (r != BERTH_ITEROVER)
+		return r;
+	if (!digest)
+		return BERTH_NOMEM(err);
+	if (out_digest)
+		*out_digest = TAKE_PTR(digest);
+	return 0;
+}
+
 int berth_image_remove(berth_client *c, const char *name, const berth_image_remove_options *opts, berth_error *err)
 {
 	CHECK_ARG(c, err, "client is NULL");

@@ -91,31 +91,32 @@ const char *berth_image_info_raw_json(const berth_image_info *x) { return x ? st
 
 /* ---- pull progress ------------------------------------------------------------- */
 
-void pull_progress_reset(berth_pull_progress *p)
+void image_progress_reset(berth_image_progress *p)
 {
 	free(p->layer);
 	free(p->message);
 	free(p->digest);
 	free(p->image_id);
-	*p = (berth_pull_progress){ .current = -1, .total = -1 };
+	*p = (berth_image_progress){ .current = -1, .total = -1 };
 }
 
-const char *berth_pull_phase_name(berth_pull_phase phase)
+const char *berth_progress_phase_name(berth_progress_phase phase)
 {
 	static const char *const names[] = {
-		[BERTH_PULL_RESOLVING] = "resolving",     [BERTH_PULL_WAITING] = "waiting",
-		[BERTH_PULL_DOWNLOADING] = "downloading", [BERTH_PULL_VERIFYING] = "verifying",
-		[BERTH_PULL_DOWNLOADED] = "downloaded",   [BERTH_PULL_EXTRACTING] = "extracting",
-		[BERTH_PULL_DONE] = "done",               [BERTH_PULL_EXISTS] = "already exists",
-		[BERTH_PULL_STATUS] = "status",           [BERTH_PULL_PULLED] = "pulled",
+		[BERTH_PROGRESS_RESOLVING] = "resolving",     [BERTH_PROGRESS_WAITING] = "waiting",
+		[BERTH_PROGRESS_DOWNLOADING] = "downloading", [BERTH_PROGRESS_UPLOADING] = "uploading",
+		[BERTH_PROGRESS_VERIFYING] = "verifying",     [BERTH_PROGRESS_DOWNLOADED] = "downloaded",
+		[BERTH_PROGRESS_EXTRACTING] = "extracting",   [BERTH_PROGRESS_DONE] = "done",
+		[BERTH_PROGRESS_EXISTS] = "already exists",   [BERTH_PROGRESS_STATUS] = "status",
+		[BERTH_PROGRESS_FINISHED] = "finished",
 	};
 	return phase > 0 && (size_t)phase < sizeof names / sizeof *names && names[phase] ? names[phase] : "unknown";
 }
 
-berth_pull_phase berth_pull_progress_phase(const berth_pull_progress *p) { return p ? p->phase : 0; }
-const char *berth_pull_progress_layer(const berth_pull_progress *p) { return p ? strempty(p->layer) : ""; }
-const char *berth_pull_progress_message(const berth_pull_progress *p) { return p ? strempty(p->message) : ""; }
-const char *berth_pull_progress_digest(const berth_pull_progress *p) { return p ? strempty(p->digest) : ""; }
-const char *berth_pull_progress_image_id(const berth_pull_progress *p) { return p ? strempty(p->image_id) : ""; }
-int64_t berth_pull_progress_current(const berth_pull_progress *p) { return p ? p->current : -1; }
-int64_t berth_pull_progress_total(const berth_pull_progress *p) { return p ? p->total : -1; }
+berth_progress_phase berth_image_progress_phase(const berth_image_progress *p) { return p ? p->phase : 0; }
+const char *berth_image_progress_layer(const berth_image_progress *p) { return p ? strempty(p->layer) : ""; }
+const char *berth_image_progress_message(const berth_image_progress *p) { return p ? strempty(p->message) : ""; }
+const char *berth_image_progress_digest(const berth_image_progress *p) { return p ? strempty(p->digest) : ""; }
+const char *berth_image_progress_image_id(const berth_image_progress *p) { return p ? strempty(p->image_id) : ""; }
+int64_t berth_image_progress_current(const berth_image_progress *p) { return p ? p->current : -1; }
+int64_t berth_image_progress_total(const berth_image_progress *p) { return p ? p->total : -1; }

@@ -209,12 +209,12 @@ struct berth_image_info {
 void image_entry_release(berth_image_entry *e);
 
 /* One line of a pull's progress (the frame item of berth_image_pull). */
-struct berth_pull_progress {
-	berth_pull_phase phase;
+struct berth_image_progress {
+	berth_progress_phase phase;
 	char *layer, *message, *digest, *image_id;  /* never NULL once filled */
 	int64_t current, total;                      /* -1: not said */
 };
-void pull_progress_reset(berth_pull_progress *p);
+void image_progress_reset(berth_image_progress *p);
 
 /* Map an engine's state word to berth_state ("configured" -> created, ...). */
 berth_state state_from_string(const char *s);

@@ -8,7 +8,8 @@
 int pull_error_code(const char *m)
 {
 	static const char *const not_found[] = { "not found", "manifest unknown", "name unknown",
-						 "repository does not exist", "no such image" };
+						 "repository does not exist", "no such image", "image not known",
+						 "does not exist locally", "tag does not exist" };
 	static const char *const denied[] = { "unauthorized", "authentication required", "denied",
 					      "incorrect username or password", "forbidden" };
 	static const char *const down[] = { "connection refused", "no such host", "i/o timeout",
@@ -36,12 +37,15 @@ static int set(char **to, const char *s, size_t n)
 
 static const struct {
 	const char *word;
-	berth_pull_phase phase;
+	berth_progress_phase phase;
 } docker_words[] = {
-	{ "Pulling fs layer", BERTH_PULL_WAITING },   { "Waiting", BERTH_PULL_WAITING },
-	{ "Downloading", BERTH_PULL_DOWNLOADING },    { "Verifying Checksum", BERTH_PULL_VERIFYING },
-	{ "Download complete", BERTH_PULL_DOWNLOADED }, { "Extracting", BERTH_PULL_EXTRACTING },
-	{ "Pull complete", BERTH_PULL_DONE },         { "Already exists", BERTH_PULL_EXISTS },
+	{ "Pulling fs layer", BERTH_PROGRESS_WAITING },   { "Waiting", BERTH_PROGRESS_WAITING },
+	{ "Downloading", BERTH_PROGRESS_DOWNLOADING },    { "Verifying Checksum", BERTH_PROGRESS_VERIFYING },
+	{ "Download complete", BERTH_PROGRESS_DOWNLOADED }, { "Extracting", BERTH_PROGRESS_EXTRACTING },
+	{ "Pull complete", BERTH_PROGRESS_DONE },         { "Already exists", BERTH_PROGRESS_EXISTS },
+	/* a push's */
+	{ "Preparing", BERTH_PROGRESS_WAITING },          { "Pushing", BERTH_PROGRESS_UPLOADING },
+	{ "Pushed", BERTH_PROGRESS_DONE },                { "Layer already exists", BERTH_PROGRESS_EXISTS },
 };
 
 static int64_t count(json_t *detail, const char *key)
@@ -51,14 +55,22 @@ static int64_t count(json_t *detail, const char *key)
 }
 
 /* Docker: {"status": ..., "id": ..., "progressDetail": {...}} */
-static int docker_line(berth_pull_progress *p, const char *status, json_t *o)
+static int docker_line(berth_image_progress *p, const char *status, json_t *o)
 {
 	const char *id = json_string_value(json_object_get(o, "id"));
-	p->phase = BERTH_PULL_STATUS;
-	if (startswith(status, "Pulling from ")) {
-		p->phase = BERTH_PULL_RESOLVING;
+	p->phase = BERTH_PROGRESS_STATUS;
+	const char *digest = strstr(status, ": digest: sha256:");
+	if (startswith(status, "Pulling from ") || startswith(status, "The push refers to ")) {
+		p->phase = BERTH_PROGRESS_RESOLVING;
+	} else if (startswith(status, "Mounted from ")) {
+		p->phase = BERTH_PROGRESS_EXISTS;
+	} else if (digest) {
+		/* a push's "TAG: digest: sha256:... size: N" */
+		const char *d = digest + strlen(": digest: ");
+		if (set(&p->digest, d, strcspn(d, " ")) < 0)
+			return -ENOMEM;
 	} else if (startswith(status, "Status: ")) {
-		p->phase = BERTH_PULL_PULLED;
+		p->phase = BERTH_PROGRESS_FINISHED;
 	} else if (startswith(status, "Digest: ")) {
 		const char *d = status + strlen("Digest: ");
 		if (set(&p->digest, d, strcspn(d, " ")) < 0)
@@ -70,12 +82,13 @@ static int docker_line(berth_pull_progress *p, const char *status, json_t *o)
 	}
 	/* a layer's line carries its short id (the whole pull's: the tag);
 	 * only an id's characters are taken, at most 64 */
-	bool layer = p->phase >= BERTH_PULL_WAITING && p->phase <= BERTH_PULL_EXISTS && id;
+	bool layer = p->phase >= BERTH_PROGRESS_WAITING && p->phase <= BERTH_PROGRESS_EXISTS && id;
 	size_t n = layer ? strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") : 0;
 	if (set(&p->layer, layer ? id : "", n > 64 ? 64 : n) < 0)
 		return -ENOMEM;
 	json_t *detail = json_object_get(o, "progressDetail");
-	if (p->phase == BERTH_PULL_DOWNLOADING || p->phase == BERTH_PULL_EXTRACTING) {
+	if (p->phase == BERTH_PROGRESS_DOWNLOADING || p->phase == BERTH_PROGRESS_UPLOADING ||
+	    p->phase == BERTH_PROGRESS_EXTRACTING) {
 		p->current = count(detail, "current");
 		p->total = count(detail, "total");
 	}
@@ -83,14 +96,14 @@ static int docker_line(berth_pull_progress *p, const char *status, json_t *o)
 }
 
 /* Podman: {"stream": "Copying blob sha256:...\n"} */
-static int podman_line(berth_pull_progress *p, const char *text)
+static int podman_line(berth_image_progress *p, const char *text, bool push)
 {
 	size_t n = strcspn(text, "\n");
-	p->phase = BERTH_PULL_STATUS;
+	p->phase = BERTH_PROGRESS_STATUS;
 	const char *layer = "";
 	size_t layer_len = 0;
 	if (startswith(text, "Trying to pull ")) {
-		p->phase = BERTH_PULL_RESOLVING;
+		p->phase = BERTH_PROGRESS_RESOLVING;
 	} else if (startswith(text, "Copying blob ")) {
 		const char *d = text + strlen("Copying blob ");
 		if (startswith(d, "sha256:"))
@@ -99,7 +112,9 @@ static int podman_line(berth_pull_progress *p, const char *text)
 		layer_len = strspn(d, "0123456789abcdef");
 		if (layer_len > 12)
 			layer_len = 12;
-		p->phase = strstr(text, "skipped") ? BERTH_PULL_EXISTS : BERTH_PULL_DOWNLOADING;
+		p->phase = strstr(text, "skipped") ? BERTH_PROGRESS_EXISTS
+			   : push                   ? BERTH_PROGRESS_UPLOADING
+						    : BERTH_PROGRESS_DOWNLOADING;
 	}
 	if (set(&p->layer, layer, layer_len) < 0)
 		return -ENOMEM;
@@ -113,9 +128,9 @@ static bool has_words(const char *s)
 	return s && s[strspn(s, " \t\r\n.")];
 }
 
-int pull_json_parse(berth_pull_progress *p, const char *line, size_t len, berth_error *err)
+int pull_json_parse(berth_image_progress *p, const char *line, size_t len, bool push, berth_error *err)
 {
-	pull_progress_reset(p);
+	image_progress_reset(p);
 	json_error_t je;
 	_cleanup_json_ json_t *o = json_loadb(line, len, 0, &je);
 	if (!json_is_object(o))
@@ -135,12 +150,18 @@ int pull_json_parse(berth_pull_progress *p, const char *line, size_t len, berth_
 	const char *stream = json_string_value(json_object_get(o, "stream"));
 	json_t *images = json_object_get(o, "images");
 	const char *id = json_string_value(json_object_get(o, "id"));
+	const char *aux_digest = json_string_value(json_object_get(json_object_get(o, "aux"), "Digest"));
 	if (status)
 		r = docker_line(p, status, o);
 	else if (stream)
-		r = podman_line(p, stream);
+		r = podman_line(p, stream, push);
+	else if (aux_digest) {
+		/* Docker's last line of a push */
+		p->phase = BERTH_PROGRESS_FINISHED;
+		r = set(&p->digest, aux_digest, strlen(aux_digest)) < 0 || set(&p->message, "", 0) < 0 ? -ENOMEM : 0;
+	}
 	else if (json_is_array(images) && id) {
-		p->phase = BERTH_PULL_PULLED;
+		p->phase = BERTH_PROGRESS_FINISHED;
 		r = set(&p->image_id, id, strlen(id)) < 0 || set(&p->message, id, strlen(id)) < 0 ? -ENOMEM : 0;
 	} else
 		return 1;

@@ -33,6 +33,10 @@ typedef struct http_request {
 	size_t body_len;
 	int timeout_ms;            /* 0 = transport default; <0 = no deadline */
 	bool upgrade;              /* send Connection: Upgrade, Upgrade: tcp */
+	/* one more header line, "Name: value" without CR or LF (the caller's
+	 * to check), or NULL; it may carry a secret (X-Registry-Auth): it is
+	 * never logged */
+	const char *extra_header;
 	bool head;                 /* a HEAD request: no body follows */
 	/* A body of unknown length, sent chunked as it is read (body and
 	 * body_len unused): fill buf with up to cap bytes, return the count, 0

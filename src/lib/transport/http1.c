@@ -316,6 +316,8 @@ static int write_request(struct http_stream *s, const http_request *req, int64_t
 				req->content_type ? req->content_type : "application/json", req->body_len);
 	if (r == 0 && req->upgrade)
 		r = sbuf_adds(&b, "Connection: Upgrade\r\nUpgrade: tcp\r\n");
+	if (r == 0 && req->extra_header && !req->extra_header[strcspn(req->extra_header, "\r\n")])
+		r = sbuf_printf(&b, "%s\r\n", req->extra_header);
 	if (r == 0)
 		r = sbuf_adds(&b, "\r\n");
 	bool inline_body = req->body_len <= 64 * 1024;

@@ -58,6 +58,7 @@ static int prepare(prepared *p, struct berth_client *c, const call *k, berth_err
 		.body_payload = k->body_payload,
 		.content_type = k->content_type,
 		.upgrade = k->upgrade,
+		.extra_header = k->extra_header,
 	};
 	if (!k->body && k->raw) {
 		p->req.body = k->raw;

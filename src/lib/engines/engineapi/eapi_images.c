@@ -103,18 +103,20 @@ int engineapi_image_import(char **out_names, struct berth_client *c, const uint8
 #define PULL_LINE_MAX (1024 * 1024)
 
 typedef struct pull_ctx {
-	berth_pull_progress p;
-	bool pulled;
+	berth_image_progress p;
+	bool push;
+	bool need_finish;       /* the engine ends with a FINISHED line */
+	bool finished;
 } pull_ctx;
 
 static int pull_line(void *ctx, const char *line, size_t len, const void **item, berth_error *err)
 {
 	pull_ctx *x = ctx;
-	int r = pull_json_parse(&x->p, line, len, err);
+	int r = pull_json_parse(&x->p, line, len, x->push, err);
 	if (r != 0)
 		return r;
-	if (x->p.phase == BERTH_PULL_PULLED)
-		x->pulled = true;
+	if (x->p.phase == BERTH_PROGRESS_FINISHED)
+		x->finished = true;
 	*item = &x->p;
 	return 0;
 }
@@ -122,8 +124,10 @@ static int pull_line(void *ctx, const char *line, size_t len, const void **item,
 static int pull_end(void *ctx, berth_error *err)
 {
 	const pull_ctx *x = ctx;
-	return x->pulled ? BERTH_ITEROVER
-			 : berth_fail(err, BERTH_EPROTOCOL, "the engine's reply ended before the image was in its store");
+	if (x->finished || !x->need_finish)
+		return BERTH_ITEROVER;
+	return berth_fail(err, BERTH_EPROTOCOL, "the engine's reply ended before the image was in %s",
+			  x->push ? "the registry" : "its store");
 }
 
 static void pull_release(void *ctx)
@@ -131,7 +135,7 @@ static void pull_release(void *ctx)
 	pull_ctx *x = ctx;
 	if (!x)
 		return;
-	pull_progress_reset(&x->p);
+	image_progress_reset(&x->p);
 	free(x);
 }
 
@@ -176,20 +180,14 @@ static int pull_query(sbuf *path, const dialect *d, const char *ref, const berth
 	return 0;
 }
 
-int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *o,
-			 berth_error *err)
+/* A pull's or push's progress stream over the request k. */
+static int transfer_stream(berth_stream **out, struct berth_client *c, const call *k, const char *what, bool push,
+			   berth_error *err)
 {
-	const dialect *d = api_of(c)->d;
-	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	if (pull_query(&path, d, ref, o) < 0)
-		return BERTH_NOMEM(err);
-	char what[300];
-	snprintf(what, sizeof what, "pull %s", ref);
 	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
-	call k = { "POST", path.data, NULL, 0, d->pull_libpod };
 	http_stream *hs = NULL;
 	berth_error e = BERTH_ERROR_INIT;
-	int r = eapi_stream_call(&hs, c, &k, &head, what, &e);
+	int r = eapi_stream_call(&hs, c, k, &head, what, &e);
 	if (r == BERTH_EENGINE) {
 		/* Docker answers some registry failures before its stream (500):
 		 * the registry's words say which */
@@ -205,7 +203,53 @@ int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char 
 		http_stream_close(hs);
 		return BERTH_NOMEM(err);
 	}
-	pull_progress_reset(&x->p);
+	image_progress_reset(&x->p);
+	x->push = push;
+	/* every pull ends with a line that says it is done; Docker's push with
+	 * its digest, Podman's push just ends */
+	x->need_finish = !push || !api_of(c)->d->pull_libpod;
 	jsonl_hooks hooks = { pull_line, pull_release, x, pull_end };
 	return jsonl_stream_from_http(out, hs, what, PULL_LINE_MAX, &hooks, NULL, err);
+}
+
+int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *o,
+			 berth_error *err)
+{
+	const dialect *d = api_of(c)->d;
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	if (pull_query(&path, d, ref, o) < 0)
+		return BERTH_NOMEM(err);
+	char what[300];
+	snprintf(what, sizeof what, "pull %s", ref);
+	call k = { "POST", path.data, NULL, 0, d->pull_libpod };
+	return transfer_stream(out, c, &k, what, false, err);
+}
+
+int engineapi_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *o,
+			 berth_error *err)
+{
+	const dialect *d = api_of(c)->d;
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	int r;
+	if (d->pull_libpod) {
+		r = sbuf_adds(&path, LIBPOD_PREFIX "/images/") < 0 || sbuf_add_urlenc(&path, ref) < 0 ||
+		    sbuf_adds(&path, "/push?quiet=false") < 0 ||
+		    ((o->insecure || local_registry(ref)) && sbuf_adds(&path, "&tlsVerify=false") < 0);
+	} else {
+		/* /images/REPO/push?tag=TAG: the tag after the last ':' past the last '/' */
+		const char *slash = strrchr(ref, '/');
+		const char *colon = strrchr(slash ? slash : ref, ':');
+		size_t repo_len = colon ? (size_t)(colon - ref) : strlen(ref);
+		_cleanup_free_ char *repo = strndup(ref, repo_len);
+		r = !repo || sbuf_adds(&path, "/images/") < 0 || sbuf_add_urlenc(&path, repo) < 0 ||
+		    sbuf_adds(&path, "/push?tag=") < 0 || sbuf_add_urlenc(&path, colon ? colon + 1 : "latest") < 0;
+	}
+	if (r)
+		return BERTH_NOMEM(err);
+	char what[300];
+	snprintf(what, sizeof what, "push %s", ref);
+	call k = { "POST", path.data, NULL, 0, d->pull_libpod };
+	/* Docker wants the header on a push, anonymous or not ("{}") */
+	k.extra_header = "X-Registry-Auth: e30=";
+	return transfer_stream(out, c, &k, what, true, err);
 }

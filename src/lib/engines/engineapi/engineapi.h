@@ -134,6 +134,7 @@ typedef struct call {
 	void *body_payload;
 	const char *content_type;  /* NULL: application/json */
 	bool upgrade;          /* ask for the raw stream (Upgrade: tcp); 101 is success */
+	const char *extra_header; /* one more header line (X-Registry-Auth), or NULL */
 	const void *raw;       /* a body already in memory that is not JSON (body NULL), borrowed */
 	size_t raw_len;
 } call;
@@ -262,6 +263,8 @@ int engineapi_image_list(berth_image_list **out, struct berth_client *c, const b
 int engineapi_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
 int engineapi_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err);
 int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,
+			 berth_error *err);
+int engineapi_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *opts,
 			 berth_error *err);
 int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
 int engineapi_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
