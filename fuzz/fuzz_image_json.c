@@ -1,7 +1,8 @@
 /* Fuzz target: the image JSON parsers (parse/image_json.c), every one of
  * them on the same input: the Engine API's list, inspect and load reply,
- * OCI indexes, manifests and configs, docker-save's manifest.json, and the
- * OCI runtime spec reader (parse/ocispec.c). */
+ * OCI indexes, manifests and configs, histories (the Engine API's and a
+ * config's), docker-save's manifest.json, and the OCI runtime spec reader
+ * (parse/ocispec.c). */
 #include "fuzz.h"
 #include "lib/parse/image_json.h"
 #include "lib/parse/ocispec.h"
@@ -39,6 +40,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	strv ids = STRV_INIT;
 	image_config_diff_ids(&ids, s, size, NULL);
 	strv_release(&ids);
+	/* histories: the Engine API's and an image config's (with sizes for
+	 * fewer layers than it may name) */
+	berth_image_history *h = NULL;
+	static const int64_t sizes[] = { 100, 0, 7 };
+	for (int k = 0; k < 2; k++) {
+		int r = k ? image_config_history(&h, s, size, sizes, 3, "sha256:top", NULL)
+			  : image_history_parse(&h, s, size, NULL);
+		if (r != 0)
+			continue;
+		for (size_t i = 0; i < berth_image_history_count(h); i++) {
+			if (!berth_image_history_id(h, i) || !berth_image_history_created_by(h, i) ||
+			    !berth_image_history_comment(h, i) || berth_image_history_size(h, i) < 0)
+				abort();
+			fuzz_use(berth_image_history_id(h, i));
+			fuzz_use(berth_image_history_created_by(h, i));
+		}
+		berth_image_history_free(h);
+		h = NULL;
+	}
 	save_image *si = NULL;
 	if (save_manifest_parse(&si, &n, s, size, NULL) == 0)
 		save_images_free(si, n);

@@ -182,6 +182,42 @@ typedef struct berth_image_import_options {
 BERTH_API int berth_image_import(char **out_names, berth_client *client, const berth_image_import_options *opts,
 				 berth_error *err);
 
+/* ---- history ------------------------------------------------------------- */
+
+/** How an image was made, step by step (opaque). */
+typedef struct berth_image_history berth_image_history;
+
+/**
+ * The steps that made an image, newest first, as `docker history` shows
+ * them: each with the command that made it, its time, the size of the
+ * layer it added (0 for a step that changed only the configuration) and
+ * its comment. Free with berth_image_history_free().
+ * Engine differences: Docker and Podman answer GET /images/NAME/history;
+ * the ids of steps that are no image of their own are "<missing>" (Docker
+ * keeps ids for images built here; Podman gives ids without "sha256:", and
+ * its newest step's id is not the image's: 4.3 names it after its build
+ * step).
+ * containerd: berth reads the image config's history and the manifest's
+ * layer sizes (the newest step's id is the image's id, the rest
+ * "<missing>"); an image whose config has no history gets one step per
+ * layer, with an empty command.
+ * @return 0; BERTH_ENOTFOUND; BERTH_EINVAL (empty or malformed name);
+ *   BERTH_EPROTOCOL; transport errors.
+ */
+BERTH_API int berth_image_history_get(berth_image_history **out, berth_client *client, const char *name,
+				      berth_error *err);
+BERTH_API void berth_image_history_free(berth_image_history *history);
+BERTH_API size_t berth_image_history_count(const berth_image_history *history);
+/** The step's image id, or "<missing>". NULL for a bad index. */
+BERTH_API const char *berth_image_history_id(const berth_image_history *history, size_t i);
+/** Seconds since the epoch (0 when unknown). */
+BERTH_API int64_t berth_image_history_created(const berth_image_history *history, size_t i);
+BERTH_API const char *berth_image_history_created_by(const berth_image_history *history, size_t i);
+BERTH_API const char *berth_image_history_comment(const berth_image_history *history, size_t i);
+/** Bytes of the layer the step added (0: none): Docker and Podman count it
+ *  unpacked, containerd as the manifest's blob (compressed where it is). */
+BERTH_API int64_t berth_image_history_size(const berth_image_history *history, size_t i);
+
 /* ---- pull ------------------------------------------------------------------ */
 
 /** Where one line of a pull's or a push's progress stands. */

@@ -231,6 +231,7 @@ int cmd_attach(cli *c, int argc, char **argv);
 int cmd_images(cli *c, int argc, char **argv);
 int cmd_pull(cli *c, int argc, char **argv);
 int cmd_push(cli *c, int argc, char **argv);
+int cmd_history(cli *c, int argc, char **argv);
 /* The spec's pull policy as docker's run, create and up have it: always
  * pulls first (cli_pull_first: 0, or -1 with the message printed; the
  * spec's policy is NEVER afterwards, so the library asks nothing more);
@@ -257,7 +258,8 @@ int cmd_gendoc(cli *c, int argc, char **argv);
 /* The option tables of the commands, next to the code that handles them. */
 extern const cli_option run_options[], rm_options[], ps_options[], kill_options[], update_options[],
 	wait_options[], prune_options[], reap_options[], stats_options[], platform_options[], ready_options[],
-	events_options[], exec_options[], attach_options[], images_options[], logs_options[], pull_options[], push_options[];
+	events_options[], exec_options[], attach_options[], images_options[], logs_options[], pull_options[], push_options[],
+	history_options[];
 extern const command image_subcommands[];
 
 const command *cli_find_command(const char *name);

@@ -282,11 +282,96 @@ const cli_option image_import_options[] = {
 };
 
 /* The subcommands of berth image; the hidden ones are docker's other names. */
+/* ---- history ----------------------------------------------------------------- */
+
+enum { O_HIST_NO_TRUNC = OPT_LOCAL + 20, O_HIST_HUMAN };
+
+const cli_option history_options[] = {
+	{ "quiet", 'q', NULL, "Print the ids only" },
+	{ "no-trunc", O_HIST_NO_TRUNC, NULL, "Do not shorten ids and commands" },
+	CLI_FORMAT_OPTION("Print a table, or one JSON object a line"),
+	CLI_OPTIONS_END,
+};
+
+static void history_row(table *t, const berth_image_history *h, size_t i, bool no_trunc)
+{
+	const char *id = berth_image_history_id(h, i);
+	char sid[80], ago[64], size[32], by[4096];
+	snprintf(sid, sizeof sid, "%.*s", no_trunc ? 71 : 12, STREQ(id, "<missing>") ? id : short_id(id));
+	human_ago(ago, sizeof ago, berth_image_history_created(h, i));
+	human_size(size, sizeof size, berth_image_history_size(h, i), 3);
+	const char *cmd = berth_image_history_created_by(h, i);
+	if (!no_trunc && strlen(cmd) > 45)
+		snprintf(by, sizeof by, "%.44s\u2026", cmd); /* docker's ellipsis */
+	else
+		snprintf(by, sizeof by, "%s", cmd);
+	const char *row[] = { sid, ago, by, size, berth_image_history_comment(h, i) };
+	table_add(t, row);
+}
+
+int cmd_history(cli *c, int argc, char **argv)
+{
+	const command *cmd = cli_find_command("history");
+	bool quiet = false, no_trunc = false;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
+	int o;
+	while ((o = cli_next(&p)) > 0) {
+		switch (o) {
+		case 'q': quiet = true; break;
+		case O_HIST_NO_TRUNC: no_trunc = true; break;
+		}
+	}
+	if (o < 0)
+		return p.rc;
+	if (optind + 1 != argc)
+		return cli_usage(cmd, optind < argc ? "one image, please" : "which image?");
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	berth_image_history *h = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_image_history_get(&h, client, argv[optind], &err) < 0)
+		return cli_fail(&err);
+	size_t n = berth_image_history_count(h);
+	if (quiet) {
+		for (size_t i = 0; i < n; i++) {
+			const char *id = berth_image_history_id(h, i);
+			printf("%.*s\n", no_trunc ? 71 : 12, STREQ(id, "<missing>") ? id : short_id(id));
+		}
+	} else if (p.json) {
+		for (size_t i = 0; i < n; i++) {
+			jw w;
+			jw_init(&w, stdout);
+			jw_begin_object(&w);
+			jw_kv_string(&w, "Id", berth_image_history_id(h, i));
+			jw_kv_int(&w, "Created", berth_image_history_created(h, i));
+			jw_kv_string(&w, "CreatedBy", berth_image_history_created_by(h, i));
+			jw_kv_int(&w, "Size", berth_image_history_size(h, i));
+			jw_kv_string(&w, "Comment", berth_image_history_comment(h, i));
+			jw_end_object(&w);
+			putchar('\n');
+		}
+	} else {
+		static const char *const head[] = { "IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT" };
+		table t;
+		table_init(&t, 5, head);
+		for (size_t i = 0; i < n; i++)
+			history_row(&t, h, i, no_trunc);
+		table_print(&t, stdout);
+		table_release(&t);
+	}
+	berth_image_history_free(h);
+	return EXIT_OK;
+}
+
 const command image_subcommands[] = {
 	{ "image ls", image_ls, images_options, NULL, "", "List images" },
 	{ "image list", image_ls, images_options, NULL, "", "List images", .flags = CMD_HIDDEN },
 	{ "image inspect", image_inspect, cli_format_only_options, NULL, "NAME...", "Show images' details" },
 	{ "image tag", image_tag, NULL, NULL, "SOURCE TARGET", "Give an image another name" },
+	{ "image history", cmd_history, history_options, NULL, "NAME", "Show how an image was made, newest step first",
+	  .flags = CMD_HIDDEN },
 	{ "image rm", image_rm, image_rm_options, NULL, "NAME...", "Remove images" },
 	{ "image remove", image_rm, image_rm_options, NULL, "NAME...", "Remove images", .flags = CMD_HIDDEN },
 	{ "image import", image_import, image_import_options, NULL, "[ARCHIVE|-]",

@@ -67,6 +67,7 @@ static const command commands[] = {
 	{ "images", cmd_images, images_options, NULL, "", "List images" },
 	{ "pull", cmd_pull, pull_options, NULL, "NAME[:TAG|@DIGEST]",
 	  "Pull an image from its registry, with docker's progress (containerd: not yet)" },
+	{ "history", cmd_history, history_options, NULL, "NAME", "Show how an image was made, newest step first" },
 	{ "push", cmd_push, push_options, NULL, "NAME[:TAG]",
 	  "Push an image to its registry, with docker's progress (containerd: not yet)" },
 	{ "image", cmd_image, NONE, "COMMAND [ARGS...]",

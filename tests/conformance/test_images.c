@@ -544,6 +544,41 @@ static void test_push(void **state)
 	assert_code(berth_image_push_wait(NULL, client, ref, NULL, &err), BERTH_ENOTFOUND, &err);
 }
 
+/* History: the health image's steps, newest first, on every engine. */
+static void test_history(void **state)
+{
+	(void)state;
+	need_engine_up();
+	berth_image_history *h = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_image_history_get(&h, client, HEALTH_IMAGE, &err), &err);
+	size_t n = berth_image_history_count(h);
+	assert_true(n >= 2);
+	size_t with_layer = 0, healthcheck = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			assert_true(berth_image_history_created(h, i) <= berth_image_history_created(h, i - 1));
+		assert_true(berth_image_history_created(h, i) > 1600000000);
+		with_layer += berth_image_history_size(h, i) > 1000000;
+		healthcheck += strstr(berth_image_history_created_by(h, i), "HEALTHCHECK") != NULL;
+	}
+	assert_int_equal(with_layer, 1);      /* the one ADD of the busybox tree */
+	assert_int_equal(healthcheck, 1);
+	assert_true(berth_image_history_size(h, n - 1) > 1000000); /* the base step is the oldest */
+	/* the newest step is the image itself (Podman 4.3 names it otherwise) */
+	berth_image_info *x = NULL;
+	assert_ok(berth_image_inspect(&x, client, HEALTH_IMAGE, &err), &err);
+	const char *id = berth_image_info_id(x), *top = berth_image_history_id(h, 0);
+	if (engine != BERTH_ENGINE_PODMAN)
+		assert_non_null(strstr(id, strncmp(top, "sha256:", 7) == 0 ? top + 7 : top));
+	else
+		assert_string_not_equal(top, "<missing>");
+	berth_image_info_free(x);
+	berth_image_history_free(h);
+	assert_code(berth_image_history_get(&h, client, "localhost/berth-t-none/nothing:1", &err), BERTH_ENOTFOUND, &err);
+	assert_code(berth_image_history_get(&h, client, "Bad/Name", &err), BERTH_EINVAL, &err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +591,7 @@ int main(void)
 		cmocka_unit_test(test_pull_faults),
 		cmocka_unit_test(test_pull_policy),
 		cmocka_unit_test(test_push),
+		cmocka_unit_test(test_history),
 	};
 	return cmocka_run_group_tests_name(conformance_group("images"), tests, conformance_setup, teardown);
 }

@@ -45,6 +45,13 @@ int berth_image_inspect(berth_image_info **out, berth_client *c, const char *nam
 	return r < 0 ? r : ENGINE_CALL(c, image_inspect, err, out, c, name, err);
 }
 
+int berth_image_history_get(berth_image_history **out, berth_client *c, const char *name, berth_error *err)
+{
+	CHECK_ARG(out && c, err, "out or client is NULL");
+	int r = check_image_name(name, "image history", err);
+	return r < 0 ? r : ENGINE_CALL(c, image_history, err, out, c, name, err);
+}
+
 int berth_image_exists(int *out, berth_client *c, const char *name, berth_error *err)
 {
 	CHECK_ARG(out && c, err, "out or client is NULL");

@@ -120,3 +120,26 @@ const char *berth_image_progress_digest(const berth_image_progress *p) { return 
 const char *berth_image_progress_image_id(const berth_image_progress *p) { return p ? strempty(p->image_id) : ""; }
 int64_t berth_image_progress_current(const berth_image_progress *p) { return p ? p->current : -1; }
 int64_t berth_image_progress_total(const berth_image_progress *p) { return p ? p->total : -1; }
+
+/* ---- history ------------------------------------------------------------------- */
+
+void berth_image_history_free(berth_image_history *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->len; i++) {
+		free(h->items[i].id);
+		free(h->items[i].created_by);
+		free(h->items[i].comment);
+	}
+	free(h->items);
+	free(h);
+}
+
+static const history_entry *hist(const berth_image_history *h, size_t i) { return h && i < h->len ? &h->items[i] : NULL; }
+size_t berth_image_history_count(const berth_image_history *h) { return h ? h->len : 0; }
+const char *berth_image_history_id(const berth_image_history *h, size_t i) { return hist(h, i) ? strempty(hist(h, i)->id) : NULL; }
+const char *berth_image_history_created_by(const berth_image_history *h, size_t i) { return hist(h, i) ? strempty(hist(h, i)->created_by) : NULL; }
+const char *berth_image_history_comment(const berth_image_history *h, size_t i) { return hist(h, i) ? strempty(hist(h, i)->comment) : NULL; }
+int64_t berth_image_history_created(const berth_image_history *h, size_t i) { return hist(h, i) ? hist(h, i)->created : 0; }
+int64_t berth_image_history_size(const berth_image_history *h, size_t i) { return hist(h, i) ? hist(h, i)->size : 0; }

@@ -208,6 +208,17 @@ struct berth_image_info {
 
 void image_entry_release(berth_image_entry *e);
 
+/* An image's history, newest first (berth_image_history_get). */
+typedef struct history_entry {
+	char *id, *created_by, *comment;
+	int64_t created, size;
+} history_entry;
+
+struct berth_image_history {
+	history_entry *items;
+	size_t len;
+};
+
 /* One line of a pull's progress (the frame item of berth_image_pull). */
 struct berth_image_progress {
 	berth_progress_phase phase;

@@ -1,6 +1,7 @@
 /* Image JSON parsers: see image_json.h. */
 #include "image_json.h"
 #include "json_util.h"
+#include "rfc3339.h"
 
 #include <stdio.h>
 
@@ -355,5 +356,101 @@ int save_manifest_parse(save_image **out, size_t *n, const char *json, size_t le
 	}
 	*out = s;
 	*n = len_;
+	return 0;
+}
+
+/* ---- history ----------------------------------------------------------------------- */
+
+static berth_image_history *history_new(size_t n)
+{
+	berth_image_history *h = calloc(1, sizeof *h);
+	if (h && n && !(h->items = calloc(n, sizeof *h->items))) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+static int history_set(history_entry *e, const char *id, const char *by, const char *comment, int64_t created,
+		       int64_t size)
+{
+	e->id = strdup(id ? id : "<missing>");
+	e->created_by = strdup(by ? by : "");
+	e->comment = strdup(comment ? comment : "");
+	e->created = created;
+	e->size = size > 0 ? size : 0;
+	return e->id && e->created_by && e->comment ? 0 : -ENOMEM;
+}
+
+int image_history_parse(berth_image_history **out, const char *json, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "image history", err);
+	if (!root)
+		return err ? err->code : BERTH_EPROTOCOL;
+	if (!json_is_array(root))
+		return berth_fail(err, BERTH_EPROTOCOL, "image history: not an array");
+	berth_image_history *h = history_new(json_array_size(root));
+	if (!h)
+		return BERTH_NOMEM(err);
+	size_t i;
+	json_t *o;
+	json_array_foreach(root, i, o) {
+		if (!json_is_object(o)) {
+			berth_image_history_free(h);
+			return berth_fail(err, BERTH_EPROTOCOL, "image history: entry %zu is not an object", i);
+		}
+		h->len = i + 1;
+		if (history_set(&h->items[i], json_string_value(json_object_get(o, "Id")),
+				json_string_value(json_object_get(o, "CreatedBy")),
+				json_string_value(json_object_get(o, "Comment")), int_of(json_object_get(o, "Created")),
+				int_of(json_object_get(o, "Size"))) < 0) {
+			berth_image_history_free(h);
+			return BERTH_NOMEM(err);
+		}
+	}
+	*out = h;
+	return 0;
+}
+
+static int64_t seconds_of(json_t *v)
+{
+	const char *s = json_string_value(v);
+	int64_t ns = 0;
+	return s && parse_rfc3339_ns(s, strlen(s), &ns) > 0 && ns > 0 ? ns / 1000000000 : 0;
+}
+
+int image_config_history(berth_image_history **out, const char *json, size_t len, const int64_t *layer_sizes,
+			 size_t n_layers, const char *top_id, berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "image config", err);
+	if (!root)
+		return err ? err->code : BERTH_EPROTOCOL;
+	if (!json_is_object(root))
+		return berth_fail(err, BERTH_EPROTOCOL, "image config: not an object");
+	json_t *steps = json_object_get(root, "history");
+	size_t n = json_is_array(steps) && json_array_size(steps) ? json_array_size(steps) : n_layers;
+	berth_image_history *h = history_new(n);
+	if (!h)
+		return BERTH_NOMEM(err);
+	/* oldest first in the config; each step that made a layer takes the
+	 * next layer's size */
+	size_t layer = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_is_array(steps) ? json_array_get(steps, i) : NULL;
+		bool made_layer = !json_is_true(json_object_get(o, "empty_layer"));
+		int64_t size = made_layer && layer < n_layers ? layer_sizes[layer] : 0;
+		layer += made_layer;
+		history_entry *e = &h->items[n - 1 - i];
+		h->len = i + 1 > h->len ? i + 1 : h->len;
+		if (history_set(e, i == n - 1 ? top_id : NULL, json_string_value(json_object_get(o, "created_by")),
+				json_string_value(json_object_get(o, "comment")),
+				seconds_of(json_object_get(o ? o : root, "created")), size) < 0) {
+			h->len = n; /* every entry is zeroed or set: free them all */
+			berth_image_history_free(h);
+			return BERTH_NOMEM(err);
+		}
+	}
+	h->len = n;
+	*out = h;
 	return 0;
 }

@@ -39,6 +39,17 @@ int image_manifest_parse(image_desc *config, image_desc **layers, size_t *n, con
 /* An image config's rootfs.diff_ids, in order. */
 int image_config_diff_ids(strv *out, const char *json, size_t len, berth_error *err);
 
+/* GET /images/NAME/history (Docker and Podman): an array of {"Id",
+ * "Created", "CreatedBy", "Size", "Comment"}, newest first. */
+int image_history_parse(berth_image_history **out, const char *json, size_t len, berth_error *err);
+/* The history an OCI / Docker image config tells ("history": oldest
+ * first, "empty_layer" for steps without a layer), newest first, with the
+ * sizes of the manifest's layers (base first) given to the steps that made
+ * a layer; the newest step gets top_id, the rest "<missing>". A config
+ * without history: one step per layer. */
+int image_config_history(berth_image_history **out, const char *json, size_t len, const int64_t *layer_sizes,
+			 size_t n_layers, const char *top_id, berth_error *err);
+
 /* One image of a docker-save archive's manifest.json. */
 typedef struct save_image {
 	char *config;      /* path of the config file in the archive */

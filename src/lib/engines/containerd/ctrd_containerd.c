@@ -177,6 +177,7 @@ static const berth_engine_ops containerd_ops = {
 	.exec_exit_code = ctrd_exec_exit_code,
 	.image_list = ctrd_image_list,
 	.image_inspect = ctrd_image_inspect,
+	.image_history = ctrd_image_history,
 	.image_tag = ctrd_image_tag,
 	.image_remove = ctrd_image_remove,
 	.image_import = ctrd_image_import,

@@ -42,6 +42,7 @@ char *ctrd_image_id(struct berth_client *c, const char *name);
 int ctrd_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *opts,
 		    berth_error *err);
 int ctrd_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
+int ctrd_image_history(berth_image_history **out, struct berth_client *c, const char *name, berth_error *err);
 int ctrd_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err);
 int ctrd_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
 int ctrd_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,

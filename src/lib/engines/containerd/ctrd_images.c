@@ -336,6 +336,28 @@ int ctrd_image_inspect(berth_image_info **out, berth_client *c, const char *name
 	return 0;
 }
 
+int ctrd_image_history(berth_image_history **out, berth_client *c, const char *name, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
+	ctrd_image *img = NULL;
+	int r = find_image(&img, &il, c, name, err);
+	if (r < 0)
+		return r;
+	_cleanup_(resolved_release) resolved rs = { 0 };
+	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
+	r = resolve_image(&rs, c, img, err);
+	if (r == 0)
+		r = content_read(&cfg, c, rs.config.digest, MAX_BLOB_JSON, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ int64_t *sizes = calloc(rs.n_layers ? rs.n_layers : 1, sizeof *sizes);
+	if (!sizes)
+		return BERTH_NOMEM(err);
+	for (size_t i = 0; i < rs.n_layers; i++)
+		sizes[i] = rs.layers[i].size;
+	return image_config_history(out, cfg.data ? cfg.data : "", cfg.len, sizes, rs.n_layers, rs.config.digest, err);
+}
+
 /* ---- tag, remove -------------------------------------------------------- */
 
 /* A string map entry of any generated map type: every one is laid out

@@ -46,6 +46,21 @@ int engineapi_image_inspect(berth_image_info **out, struct berth_client *c, cons
 	return r;
 }
 
+int engineapi_image_history(berth_image_history **out, struct berth_client *c, const char *name, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	int r = image_path(&path, name, "/history", err);
+	char what[300];
+	snprintf(what, sizeof what, "image history %s", name);
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	call k = { "GET", path.data, NULL, 0 };
+	if (r == 0)
+		r = eapi_do_call(c, &k, &resp, NULL, what, err);
+	if (r == 0)
+		r = eapi_with_endpoint(c, image_history_parse(out, resp.body.data, resp.body.len, err), err);
+	return r;
+}
+
 int engineapi_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err)
 {
 	/* "repo[:tag]": the tag is after the last ':' that follows the last '/' */
