@@ -302,18 +302,25 @@ int ctrd_image_config(sbuf *cfg, char **out_name, berth_client *c, const char *n
 	return r;
 }
 
+/* An image by name: its record (in *il, the caller's), manifest and config. */
+static int image_with_config(ctrd_image **img, Containerd__Services__Images__V1__ListImagesResponse **il,
+			     resolved *rs, sbuf *cfg, berth_client *c, const char *name, berth_error *err)
+{
+	int r = find_image(img, il, c, name, err);
+	if (r == 0)
+		r = resolve_image(rs, c, *img, err);
+	if (r == 0)
+		r = content_read(cfg, c, rs->config.digest, MAX_BLOB_JSON, err);
+	return r;
+}
+
 int ctrd_image_inspect(berth_image_info **out, berth_client *c, const char *name, berth_error *err)
 {
 	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
 	ctrd_image *img = NULL;
-	int r = find_image(&img, &il, c, name, err);
-	if (r < 0)
-		return r;
 	_cleanup_(resolved_release) resolved rs = { 0 };
 	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
-	r = resolve_image(&rs, c, img, err);
-	if (r == 0)
-		r = content_read(&cfg, c, rs.config.digest, MAX_BLOB_JSON, err);
+	int r = image_with_config(&img, &il, &rs, &cfg, c, name, err);
 	berth_image_info *x = NULL;
 	if (r == 0)
 		r = image_info_parse(&x, cfg.data ? cfg.data : "", cfg.len, err);
@@ -340,14 +347,9 @@ int ctrd_image_history(berth_image_history **out, berth_client *c, const char *n
 {
 	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
 	ctrd_image *img = NULL;
-	int r = find_image(&img, &il, c, name, err);
-	if (r < 0)
-		return r;
 	_cleanup_(resolved_release) resolved rs = { 0 };
 	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
-	r = resolve_image(&rs, c, img, err);
-	if (r == 0)
-		r = content_read(&cfg, c, rs.config.digest, MAX_BLOB_JSON, err);
+	int r = image_with_config(&img, &il, &rs, &cfg, c, name, err);
 	if (r < 0)
 		return r;
 	_cleanup_free_ int64_t *sizes = calloc(rs.n_layers ? rs.n_layers : 1, sizeof *sizes);

@@ -31,34 +31,42 @@ int engineapi_image_list(berth_image_list **out, struct berth_client *c, const b
 	return r;
 }
 
-int engineapi_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err)
+/* GET /images/NAME<rest>, its reply given to parse. */
+static int image_get(struct berth_client *c, const char *name, const char *rest, const char *verb,
+		     int (*parse)(void *out, const char *json, size_t len, berth_error *err), void *out,
+		     berth_error *err)
 {
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = image_path(&path, name, "/json", err);
+	int r = image_path(&path, name, rest, err);
 	char what[300];
-	snprintf(what, sizeof what, "image inspect %s", name);
+	snprintf(what, sizeof what, "%s %s", verb, name);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", path.data, NULL, 0 };
 	if (r == 0)
 		r = eapi_do_call(c, &k, &resp, NULL, what, err);
 	if (r == 0)
-		r = eapi_with_endpoint(c, image_info_parse(out, resp.body.data, resp.body.len, err), err);
+		r = eapi_with_endpoint(c, parse(out, resp.body.data, resp.body.len, err), err);
 	return r;
+}
+
+static int info_parse(void *out, const char *json, size_t len, berth_error *err)
+{
+	return image_info_parse(out, json, len, err);
+}
+
+static int history_parse(void *out, const char *json, size_t len, berth_error *err)
+{
+	return image_history_parse(out, json, len, err);
+}
+
+int engineapi_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err)
+{
+	return image_get(c, name, "/json", "image inspect", info_parse, out, err);
 }
 
 int engineapi_image_history(berth_image_history **out, struct berth_client *c, const char *name, berth_error *err)
 {
-	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	int r = image_path(&path, name, "/history", err);
-	char what[300];
-	snprintf(what, sizeof what, "image history %s", name);
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	call k = { "GET", path.data, NULL, 0 };
-	if (r == 0)
-		r = eapi_do_call(c, &k, &resp, NULL, what, err);
-	if (r == 0)
-		r = eapi_with_endpoint(c, image_history_parse(out, resp.body.data, resp.body.len, err), err);
-	return r;
+	return image_get(c, name, "/history", "image history", history_parse, out, err);
 }
 
 int engineapi_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err)
