@@ -197,8 +197,26 @@ static void check_inspect(const char *body, size_t len)
 	berth_container_info_free(x);
 }
 
+/* An image prune's reply, Docker's shape and Podman's libpod one. */
+static void check_image_prune(const char *body, size_t len)
+{
+	for (int libpod = 0; libpod < 2; libpod++) {
+		berth_prune_result *p = NULL;
+		berth_error err = BERTH_ERROR_INIT;
+		if (engineapi_parse_image_prune(&p, body, len, libpod, &err) < 0) {
+			use(err.message);
+			continue;
+		}
+		for (size_t i = 0; i < berth_prune_result_count(p); i++)
+			use(berth_prune_result_id(p, i));
+		sink += (size_t)berth_prune_result_space_reclaimed(p);
+		berth_prune_result_free(p);
+	}
+}
+
 static void check_list(const char *body, size_t len)
 {
+	check_image_prune(body, len);
 	berth_container_list *l = NULL;
 	berth_error err = BERTH_ERROR_INIT;
 	if (engineapi_parse_list(&l, body, len, &err) < 0) {

@@ -541,9 +541,9 @@ typedef struct berth_prune_result berth_prune_result;
 BERTH_API int berth_container_prune(berth_prune_result **out, berth_client *client,
 				    const berth_prune_options *opts, berth_error *err);
 BERTH_API void berth_prune_result_free(berth_prune_result *result);
-/** How many containers were removed. */
+/** How many containers (images: berth_image_prune()) were removed. */
 BERTH_API size_t berth_prune_result_count(const berth_prune_result *result);
-/** The full id of the i-th removed container; NULL when out of range. */
+/** The full id of the i-th removed container or image; NULL when out of range. */
 BERTH_API const char *berth_prune_result_id(const berth_prune_result *result, size_t i);
 /** Disk space freed, in bytes, as the engine counts it. */
 BERTH_API uint64_t berth_prune_result_space_reclaimed(const berth_prune_result *result);

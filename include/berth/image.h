@@ -218,6 +218,35 @@ BERTH_API const char *berth_image_history_comment(const berth_image_history *his
  *  unpacked, containerd as the manifest's blob (compressed where it is). */
 BERTH_API int64_t berth_image_history_size(const berth_image_history *history, size_t i);
 
+/* ---- prune ------------------------------------------------------------------ */
+
+#define BERTH_IMAGE_PRUNE_OPTIONS_VERSION 1
+typedef struct berth_image_prune_options {
+	unsigned int version;        /**< BERTH_IMAGE_PRUNE_OPTIONS_VERSION */
+	int all;                     /**< every image no container uses, not only the
+	                                  dangling ones (those without a name) */
+	const char *const *labels;   /**< "key" or "key=value": only images that carry
+	                                  all of them */
+	size_t label_count;
+} berth_image_prune_options;
+#define BERTH_IMAGE_PRUNE_OPTIONS_INIT { BERTH_IMAGE_PRUNE_OPTIONS_VERSION, 0, NULL, 0 }
+
+/**
+ * Remove the images no container uses that match every label filter: the
+ * dangling ones, or with opts->all every unused one. WITHOUT A LABEL
+ * FILTER IT GOES OVER EVERY IMAGE OF THE ENGINE, as `docker image prune`
+ * does. *out (may be NULL) has the ids of the images deleted and the space
+ * the engine says it freed (berth_prune_result_*); free it with
+ * berth_prune_result_free().
+ * Engine differences: Docker (POST /images/prune, dangling as a filter);
+ * Podman (its libpod prune: it reports each image's size, berth adds them
+ * up). containerd: BERTH_EUNSUPPORTED for now.
+ * @return 0; BERTH_EINVAL (an empty label filter); BERTH_ECONFLICT (a prune
+ *   is running); BERTH_EPROTOCOL; BERTH_EUNSUPPORTED; transport errors.
+ */
+BERTH_API int berth_image_prune(berth_prune_result **out, berth_client *client,
+				const berth_image_prune_options *opts, berth_error *err);
+
 /* ---- pull ------------------------------------------------------------------ */
 
 /** Where one line of a pull's or a push's progress stands. */

@@ -232,6 +232,10 @@ int cmd_images(cli *c, int argc, char **argv);
 int cmd_pull(cli *c, int argc, char **argv);
 int cmd_push(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
+/* prune and image prune: -f, --filter label=..., -a (images); asks on a
+ * terminal, refuses without one unless -f. */
+enum { CLI_PRUNE_FILTER = OPT_LOCAL + 40 };
+int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images);
 /* The spec's pull policy as docker's run, create and up have it: always
  * pulls first (cli_pull_first: 0, or -1 with the message printed; the
  * spec's policy is NEVER afterwards, so the library asks nothing more);

@@ -365,6 +365,20 @@ int cmd_history(cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* ---- prune -------------------------------------------------------------------- */
+
+const cli_option image_prune_options[] = {
+	{ "all", 'a', NULL, "Every image no container uses, not only dangling ones" },
+	{ "filter", CLI_PRUNE_FILTER, "label=KEY[=VALUE]", "Only images with this label", CLI_OPT_REPEAT },
+	{ "force", 'f', NULL, "Do not ask for confirmation" },
+	CLI_OPTIONS_END,
+};
+
+static int image_prune(cli *c, int argc, char **argv)
+{
+	return cli_prune(c, image_subcommand("image prune"), argc, argv, true);
+}
+
 const command image_subcommands[] = {
 	{ "image ls", image_ls, images_options, NULL, "", "List images" },
 	{ "image list", image_ls, images_options, NULL, "", "List images", .flags = CMD_HIDDEN },
@@ -372,6 +386,8 @@ const command image_subcommands[] = {
 	{ "image tag", image_tag, NULL, NULL, "SOURCE TARGET", "Give an image another name" },
 	{ "image history", cmd_history, history_options, NULL, "NAME", "Show how an image was made, newest step first",
 	  .flags = CMD_HIDDEN },
+	{ "image prune", image_prune, image_prune_options, NULL, "",
+	  "Remove unused images: dangling ones, or with -a all no container uses (containerd: not yet)" },
 	{ "image rm", image_rm, image_rm_options, NULL, "NAME...", "Remove images" },
 	{ "image remove", image_rm, image_rm_options, NULL, "NAME...", "Remove images", .flags = CMD_HIDDEN },
 	{ "image import", image_import, image_import_options, NULL, "[ARCHIVE|-]",

@@ -343,84 +343,13 @@ int cmd_wait(cli *c, int argc, char **argv)
 
 /* ---- prune --------------------------------------------------------------------------- */
 
-/* Ask on the terminal; true for y or yes. */
-static bool confirm(const char *question)
-{
-	fputs(question, stdout);
-	fflush(stdout);
-	char line[64];
-	if (!fgets(line, sizeof line, stdin))
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
-}
-
 const cli_option prune_options[] = {
-	{ "filter", O_FILTER, "label=KEY[=VALUE]", "Only containers with this label", CLI_OPT_REPEAT },
+	{ "filter", CLI_PRUNE_FILTER, "label=KEY[=VALUE]", "Only containers with this label", CLI_OPT_REPEAT },
 	{ "force", 'f', NULL, "Do not ask for confirmation" },
 	CLI_OPTIONS_END,
 };
 
-int cmd_prune(cli *c, int argc, char **argv)
-{
-	const command *cmd = cli_find_command("prune");
-	_cleanup_strv_ strv labels = STRV_INIT;
-	bool force = false;
-	cli_parser p;
-	cli_parser_init(&p, cmd, argc, argv);
-	int o;
-	while ((o = cli_next(&p)) > 0) {
-		const char *arg = p.arg;
-		switch (o) {
-		case O_FILTER:
-			if (!startswith(arg, "label=") || !arg[6])
-				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", arg);
-			if (strv_push(&labels, arg + 6) < 0)
-				return EXIT_ENGINE;
-			break;
-		case 'f':
-			force = true;
-			break;
-		}
-	}
-	if (o < 0)
-		return p.rc;
-	if (optind < argc)
-		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
-	if (!force) {
-		if (!isatty(STDIN_FILENO)) {
-			cli_errorf("prune: not removing anything without confirmation: stdin is not a terminal "
-				   "(use -f to remove without asking)");
-			return EXIT_ENGINE;
-		}
-		if (!confirm(labels.len ? "WARNING! This will remove all stopped containers that match the filter.\n"
-					  "Are you sure you want to continue? [y/N] "
-					: "WARNING! This will remove all stopped containers.\n"
-					  "Are you sure you want to continue? [y/N] "))
-			return EXIT_OK;
-	}
-	berth_client *client = cli_client(c);
-	if (!client)
-		return EXIT_ENGINE;
-	berth_prune_options po = BERTH_PRUNE_OPTIONS_INIT;
-	po.labels = (const char *const *)labels.items;
-	po.label_count = labels.len;
-	berth_prune_result *res = NULL;
-	berth_error err = BERTH_ERROR_INIT;
-	if (berth_container_prune(&res, client, &po, &err) < 0)
-		return cli_fail(&err);
-	size_t n = berth_prune_result_count(res);
-	if (n) {
-		puts("Deleted Containers:");
-		for (size_t i = 0; i < n; i++)
-			puts(berth_prune_result_id(res, i));
-	}
-	char space[32];
-	human_size(space, sizeof space, berth_prune_result_space_reclaimed(res), 4);
-	printf("\nTotal reclaimed space: %s\n", space);
-	berth_prune_result_free(res);
-	return EXIT_OK;
-}
+int cmd_prune(cli *c, int argc, char **argv) { return cli_prune(c, cli_find_command("prune"), argc, argv, false); }
 
 /* ---- port -------------------------------------------------------------------------------- */
 

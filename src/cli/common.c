@@ -97,3 +97,86 @@ int cli_grace_verb(cli *c, const command *cmd, int argc, char **argv, container_
 		return p.rc;
 	return cli_for_each(c, cmd, argc, argv, op, &so);
 }
+
+/* ---- prune: containers and images ---------------------------------------------------- */
+
+/* Ask on the terminal; true for y or yes. */
+static bool confirm(const char *question)
+{
+	fputs(question, stdout);
+	fflush(stdout);
+	char line[64];
+	if (!fgets(line, sizeof line, stdin))
+		return false;
+	line[strcspn(line, "\r\n")] = '\0';
+	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
+}
+
+int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images)
+{
+	_cleanup_strv_ strv labels = STRV_INIT;
+	bool force = false, all = false;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
+	int o;
+	while ((o = cli_next(&p)) > 0) {
+		const char *arg = p.arg;
+		switch (o) {
+		case CLI_PRUNE_FILTER:
+			if (!startswith(arg, "label=") || !arg[6])
+				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", arg);
+			if (strv_push(&labels, arg + 6) < 0)
+				return EXIT_ENGINE;
+			break;
+		case 'f': force = true; break;
+		case 'a': all = true; break;
+		}
+	}
+	if (o < 0)
+		return p.rc;
+	if (optind < argc)
+		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
+	if (!force) {
+		if (!isatty(STDIN_FILENO)) {
+			cli_errorf("%s: not removing anything without confirmation: stdin is not a terminal "
+				   "(use -f to remove without asking)", cmd->name);
+			return EXIT_ENGINE;
+		}
+		const char *what = !images ? "all stopped containers" : all ? "all images without at least one container"
+									      : "all dangling images";
+		printf("WARNING! This will remove %s%s.\n", what, labels.len ? " that match the filter" : "");
+		if (!confirm("Are you sure you want to continue? [y/N] "))
+			return EXIT_OK;
+	}
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	berth_prune_result *res = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	int r;
+	if (images) {
+		berth_image_prune_options io = BERTH_IMAGE_PRUNE_OPTIONS_INIT;
+		io.all = all;
+		io.labels = (const char *const *)labels.items;
+		io.label_count = labels.len;
+		r = berth_image_prune(&res, client, &io, &err);
+	} else {
+		berth_prune_options po = BERTH_PRUNE_OPTIONS_INIT;
+		po.labels = (const char *const *)labels.items;
+		po.label_count = labels.len;
+		r = berth_container_prune(&res, client, &po, &err);
+	}
+	if (r < 0)
+		return cli_fail(&err);
+	size_t n = berth_prune_result_count(res);
+	if (n) {
+		puts(images ? "Deleted Images:" : "Deleted Containers:");
+		for (size_t i = 0; i < n; i++)
+			printf("%s%s\n", images ? "deleted: " : "", berth_prune_result_id(res, i));
+	}
+	char space[32];
+	human_size(space, sizeof space, berth_prune_result_space_reclaimed(res), 4);
+	printf("\nTotal reclaimed space: %s\n", space);
+	berth_prune_result_free(res);
+	return EXIT_OK;
+}

@@ -100,6 +100,9 @@ typedef struct berth_engine_ops {
 	int (*image_inspect)(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
 	int (*image_tag)(struct berth_client *c, const char *source, const char *target, berth_error *err);
 	int (*image_history)(berth_image_history **out, struct berth_client *c, const char *name, berth_error *err);
+	/* opts checked, never NULL */
+	int (*image_prune)(berth_prune_result **out, struct berth_client *c, const berth_image_prune_options *opts,
+			   berth_error *err);
 	/* image.c: ref is checked and has its tag (or digest) unless all_tags;
 	 * opts never NULL */
 	int (*image_pull)(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,

@@ -21,10 +21,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 16
+plan 19
 if ! curl -sf -m 3 http://127.0.0.1:5000/v2/ >/dev/null; then
 	[ -n "${CI:-}" ] && { echo "not ok 1 - the test registry is not up (scripts/provision.sh starts it)"; exit 1; }
-	for i in $(seq 1 16); do echo "ok $i # SKIP no test registry"; done
+	for i in $(seq 1 19); do echo "ok $i # SKIP no test registry"; done
 	exit 0
 fi
 
@@ -73,5 +73,18 @@ d=$(curl -sf -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json
 [ -n "$d" ] && curl -sf -X DELETE "http://127.0.0.1:5000/v2/berth-test/push-$RUN/manifests/$d" >/dev/null
 run "$B" -E "$E" push 127.0.0.1:5000/berth-test/push-$RUN:none
 check "push of an image that is not here: exit 1" [ "$rc" = 1 ]
+
+# image prune: only this run's labelled image (built by the engine's CLI)
+printf 'FROM localhost/berth-test/busybox:latest\nLABEL io.berth.test.prune=%s\n' "$RUN" >"$TMP/Containerfile"
+if [ "$E" = docker ]; then
+	DOCKER_BUILDKIT=0 "${ENGINE_CLI[@]}" build -q -f "$TMP/Containerfile" -t "localhost/berth-t-$RUN/pruneme:1" "$TMP" >/dev/null 2>&1
+else
+	"${ENGINE_CLI[@]}" build -q -f "$TMP/Containerfile" -t "localhost/berth-t-$RUN/pruneme:1" "$TMP" >/dev/null 2>&1
+fi
+run "$B" -E "$E" image prune -a --filter "label=io.berth.test.prune=$RUN" </dev/null
+check "image prune without -f and without a terminal: 125, nothing removed" bash -c "[ $rc = 125 ] && '$B' -E '$E' image inspect 'localhost/berth-t-$RUN/pruneme:1' >/dev/null"
+run "$B" -E "$E" image prune -a -f --filter "label=io.berth.test.prune=$RUN"
+check "image prune -a -f --filter removes the labelled image" bash -c "[ $rc = 0 ] && grep -q '^Deleted Images:' '$TMP/out' && grep -q 'Total reclaimed space' '$TMP/out'"
+check "it is gone, the test image is not" bash -c "! '$B' -E '$E' image inspect 'localhost/berth-t-$RUN/pruneme:1' >/dev/null 2>&1 && '$B' -E '$E' image inspect localhost/berth-test/busybox:latest >/dev/null"
 
 [ "$failed" = 0 ]

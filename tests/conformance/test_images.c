@@ -579,6 +579,67 @@ static void test_history(void **state)
 	assert_code(berth_image_history_get(&h, client, "Bad/Name", &err), BERTH_EINVAL, &err);
 }
 
+/* Prune with a label filter: only the run's labelled image goes (it is
+ * built with the engine's own CLI, FROM the test image). */
+static void test_image_prune(void **state)
+{
+	(void)state;
+	need_engine_up();
+	berth_error err = BERTH_ERROR_INIT;
+	char label[128];
+	snprintf(label, sizeof label, "io.berth.test.prune=%s", run_id);
+	const char *labels[] = { label };
+	berth_image_prune_options o = BERTH_IMAGE_PRUNE_OPTIONS_INIT;
+	o.all = 1;
+	o.labels = labels;
+	o.label_count = 1;
+	berth_prune_result *res = NULL;
+	if (engine_lacks("image_prune")) {
+		assert_code(berth_image_prune(&res, client, &o, &err), BERTH_EUNSUPPORTED, &err);
+		conformance_pass();
+	}
+	char dir[128], cmd[2048];
+	snprintf(dir, sizeof dir, "/tmp/berth-t-%s-prune", run_id);
+	(void)!snprintf(cmd, sizeof cmd,
+		 "mkdir -p %s && printf 'FROM %s\\nLABEL %s\\n' > %s/Containerfile && "
+		 "%s build -q -f %s/Containerfile -t localhost/berth-t-%s/pruneme:1 %s >/dev/null 2>&1; r=$?; rm -rf %s; exit $r",
+		 dir, IMAGE, label, dir,
+		 engine == BERTH_ENGINE_DOCKER ? "DOCKER_BUILDKIT=0 docker" : "podman --url unix:///run/podman/podman.sock",
+		 dir, run_id, dir, dir);
+	if (system(cmd) != 0)
+		skip();
+	char name[128];
+	snprintf(name, sizeof name, "localhost/berth-t-%s/pruneme:1", run_id);
+	berth_image_info *x = NULL;
+	assert_ok(berth_image_inspect(&x, client, name, &err), &err);
+	char id[80];
+	snprintf(id, sizeof id, "%s", berth_image_info_id(x));
+	berth_image_info_free(x);
+	/* dangling only: a named image stays */
+	o.all = 0;
+	assert_ok(berth_image_prune(&res, client, &o, &err), &err);
+	assert_int_equal(berth_prune_result_count(res), 0);
+	berth_prune_result_free(res);
+	o.all = 1;
+	assert_ok(berth_image_prune(&res, client, &o, &err), &err);
+	/* the image (Docker's legacy builder may leave a labelled parent too) */
+	bool gone = false;
+	for (size_t i = 0; i < berth_prune_result_count(res); i++)
+		gone |= strstr(id, berth_prune_result_id(res, i)) != NULL;
+	assert_true(gone);
+	berth_prune_result_free(res);
+	assert_code(berth_image_inspect(&x, client, name, &err), BERTH_ENOTFOUND, &err);
+	int there = 0;
+	assert_ok(berth_image_exists(&there, client, IMAGE, &err), &err);
+	assert_int_equal(there, 1);
+	/* bad input */
+	const char *empty[] = { "" };
+	o.labels = empty;
+	assert_code(berth_image_prune(&res, client, &o, &err), BERTH_EINVAL, &err);
+	o.version = 9;
+	assert_code(berth_image_prune(&res, client, &o, &err), BERTH_EINVAL, &err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -592,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_pull_policy),
 		cmocka_unit_test(test_push),
 		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_image_prune),
 	};
 	return cmocka_run_group_tests_name(conformance_group("images"), tests, conformance_setup, teardown);
 }

@@ -52,6 +52,28 @@ int berth_image_history_get(berth_image_history **out, berth_client *c, const ch
 	return r < 0 ? r : ENGINE_CALL(c, image_history, err, out, c, name, err);
 }
 
+int berth_image_prune(berth_prune_result **out, berth_client *c, const berth_image_prune_options *opts,
+		      berth_error *err)
+{
+	CHECK_ARG(c, err, "client is NULL");
+	CHECK_OPTS(opts, BERTH_IMAGE_PRUNE_OPTIONS_VERSION, err);
+	berth_image_prune_options o = BERTH_IMAGE_PRUNE_OPTIONS_INIT;
+	if (opts)
+		o = *opts;
+	int r = check_label_filters(o.labels, o.label_count, "image prune", err);
+	if (r < 0)
+		return r;
+	berth_prune_result *got = NULL;
+	r = ENGINE_CALL(c, image_prune, err, &got, c, &o, err);
+	if (r < 0)
+		return r;
+	if (out)
+		*out = got;
+	else
+		berth_prune_result_free(got);
+	return 0;
+}
+
 int berth_image_exists(int *out, berth_client *c, const char *name, berth_error *err)
 {
 	CHECK_ARG(out && c, err, "out or client is NULL");

@@ -69,6 +69,28 @@ int engineapi_image_history(berth_image_history **out, struct berth_client *c, c
 	return image_get(c, name, "/history", "image history", history_parse, out, err);
 }
 
+int engineapi_image_prune(berth_prune_result **out, struct berth_client *c, const berth_image_prune_options *o,
+			  berth_error *err)
+{
+	bool libpod = api_of(c)->d->pull_libpod;
+	_cleanup_json_ json_t *filters = json_object();
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	const char *dangling[] = { o->all ? "false" : "true" };
+	if (!filters || eapi_filter_add(filters, "label", o->labels, o->label_count) < 0 ||
+	    (!libpod && eapi_filter_add(filters, "dangling", dangling, 1) < 0) ||
+	    sbuf_printf(&path, "%s", libpod ? (o->all ? LIBPOD_PREFIX "/images/prune?all=true"
+						      : LIBPOD_PREFIX "/images/prune?all=false")
+					    : "/images/prune") < 0 ||
+	    eapi_query_add_filters(&path, libpod ? '&' : '?', filters) < 0)
+		return BERTH_NOMEM(err);
+	call k = { "POST", path.data, NULL, 0, libpod };
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	int r = eapi_do_call(c, &k, &resp, NULL, "prune images", err);
+	return r < 0 ? r
+		     : eapi_with_endpoint(c, engineapi_parse_image_prune(out, resp.body.data, resp.body.len, libpod, err),
+					  err);
+}
+
 int engineapi_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err)
 {
 	/* "repo[:tag]": the tag is after the last ':' that follows the last '/' */

@@ -43,6 +43,7 @@ static const berth_engine_ops engineapi_ops = {
 	.image_inspect = engineapi_image_inspect,
 	.image_pull = engineapi_image_pull,
 	.image_history = engineapi_image_history,
+	.image_prune = engineapi_image_prune,
 	.image_push = engineapi_image_push,
 	.image_tag = engineapi_image_tag,
 	.image_remove = engineapi_image_remove,

@@ -691,6 +691,39 @@ int engineapi_parse_prune(berth_prune_result **out, const char *body, size_t len
 	return 0;
 }
 
+int engineapi_parse_image_prune(berth_prune_result **out, const char *body, size_t len, bool libpod,
+				berth_error *err)
+{
+	_cleanup_json_ json_t *j = NULL;
+	int r = load(&j, body, len, "prune images", err);
+	if (r < 0)
+		return r;
+	json_t *list = libpod ? j : json_object_get(j, "ImagesDeleted");
+	if ((!libpod && !json_is_object(j)) || (list && !json_is_array(list) && !json_is_null(list)))
+		return berth_fail(err, BERTH_EPROTOCOL, "prune images: unexpected reply shape");
+	berth_prune_result *p = calloc(1, sizeof *p);
+	if (!p)
+		return BERTH_NOMEM(err);
+	int64_t space = libpod ? 0 : jint(j, "SpaceReclaimed");
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o) {
+		const char *id = libpod ? jstr(o, "Id") : jstr(o, "Deleted");
+		if (!id || (libpod && !isempty(jstr(o, "Err"))))
+			continue;
+		if (strv_push(&p->ids, id) < 0) {
+			berth_prune_result_free(p);
+			return BERTH_NOMEM(err);
+		}
+		int64_t size = libpod ? jint(o, "Size") : 0;
+		if (size > 0 && space <= INT64_MAX - size)
+			space += size;
+	}
+	p->space_reclaimed = space > 0 ? (uint64_t)space : 0;
+	*out = p;
+	return 0;
+}
+
 int engineapi_parse_warnings(strv *out, const char *body, size_t len)
 {
 	json_t *j = json_loadb(body ? body : "", len, 0, NULL);

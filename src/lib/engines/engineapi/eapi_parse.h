@@ -25,6 +25,12 @@ int engineapi_parse_stop_timeout(const char *body, size_t len, const char *what,
  * code, and the message ("" when none) cut to error_size. */
 int engineapi_parse_wait(int *exit_code, char *error, size_t error_size, const char *body, size_t len,
 			 const char *what, berth_error *err);
+/* An image prune's reply: Docker's {"ImagesDeleted": [{"Untagged"} |
+ * {"Deleted"}] | null, "SpaceReclaimed": N} (the Deleted ids), or with
+ * libpod Podman's [{"Id", "Size", "Err"}] (the ids without an error, the
+ * sizes added up). */
+int engineapi_parse_image_prune(berth_prune_result **out, const char *body, size_t len, bool libpod,
+				berth_error *err);
 /* A prune reply {"ContainersDeleted": [...] | null, "SpaceReclaimed": N}. */
 int engineapi_parse_prune(berth_prune_result **out, const char *body, size_t len, berth_error *err);
 /* The strings of a reply's "Warnings" array (none when the body is not

@@ -263,6 +263,8 @@ int engineapi_image_list(berth_image_list **out, struct berth_client *c, const b
 int engineapi_image_inspect(berth_image_info **out, struct berth_client *c, const char *name, berth_error *err);
 int engineapi_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err);
 int engineapi_image_history(berth_image_history **out, struct berth_client *c, const char *name, berth_error *err);
+int engineapi_image_prune(berth_prune_result **out, struct berth_client *c, const berth_image_prune_options *opts,
+			  berth_error *err);
 int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,
 			 berth_error *err);
 int engineapi_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *opts,
