@@ -50,6 +50,9 @@ static const good_ref good[] = {
 	  "docker.io", "library/name", "latest", "sha256:" HEX64 },
 	{ "r.io/x@sha512:" HEX64 HEX64, "r.io/x@sha512:" HEX64 HEX64, "r.io/x@sha512:" HEX64 HEX64, "r.io", "x", "",
 	  "sha512:" HEX64 HEX64 },
+	/* an official image named like a digest algorithm keeps "library/" */
+	{ "library/sha256:aW", "docker.io/library/sha256:aW", "library/sha256:aW", "docker.io", "library/sha256", "aW",
+	  "" },
 	/* a short hex string is a name like any other */
 	{ "0123abcd", "docker.io/library/0123abcd:latest", "0123abcd", "docker.io", "library/0123abcd", "latest", "" },
 };
@@ -116,6 +119,9 @@ static const bad_ref bad[] = {
 	{ "caf\xc3\xa9", "invalid character in the repository name", 3 },
 	{ "sha256:" HEX64, "image id", 0 },
 	{ HEX64, "image id", 0 },
+	/* what starts as a digest is taken as one, not as a name and a tag */
+	{ "sha256:012345", "64 hex digits", 7 },
+	{ "sha512:" HEX64, "128 hex digits", 7 },
 	{ "name@sha256:abc", "64 hex digits", 12 },
 	{ "name@sha256:", "64 hex digits", 12 },
 	{ "name@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "lower case", 22 },
@@ -225,8 +231,9 @@ static void test_validator(void **state)
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(berth_validate_image_ref("sha256:" HEX64, &err), &err);
 	assert_ok(berth_validate_image_ref(HEX64, &err), &err);
+	assert_ok(berth_validate_image_ref("sha512:" HEX64 HEX64, &err), &err);
 	assert_code(berth_validate_image_ref("sha256:abc", &err), BERTH_EINVAL, &err);
-	assert_message_has(&err, "image id");
+	assert_message_has(&err, "64 hex digits");
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		if (strstr(bad[i].why, "image id"))
 			continue;

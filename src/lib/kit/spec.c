@@ -22,18 +22,14 @@
 
 static bool alnum(char c) { return isalnum((unsigned char)c) != 0; }
 
-/* A reference (parse/imageref.c has the grammar), or an image id:
- * "sha256:<hex>", or its 64 hex digits alone. */
+/* A reference (parse/imageref.c has the grammar), or an image id: a
+ * digest ("sha256:<hex>"), or its 64 hex digits alone. */
 int berth_validate_image_ref(const char *ref, berth_error *err)
 {
 	if (!ref)
 		return berth_fail(err, BERTH_EINVAL, "image: no reference given");
-	if (startswith(ref, "sha256:")) {
-		size_t at;
-		const char *why = imageref_check_digest(ref, &at);
-		return why ? berth_fail(err, BERTH_EINVAL, "image id \"%.80s\": %s (at offset %zu)", ref, why, at) : 0;
-	}
-	if (strlen(ref) == 64 && strspn(ref, "0123456789abcdef") == 64)
+	size_t at;
+	if (!imageref_check_digest(ref, &at) || (strlen(ref) == 64 && strspn(ref, "0123456789abcdef") == 64))
 		return 0;
 	return imageref_check(ref, err);
 }

@@ -204,6 +204,12 @@ static bool names_domain(const char *s, size_t n)
 	return false;
 }
 
+/* A name that would begin a digest: "sha256", "sha384", "sha512". */
+static bool digest_name(const char *s)
+{
+	return STREQ(s, "sha256") || STREQ(s, "sha384") || STREQ(s, "sha512");
+}
+
 static const char *split(ref_parts *p, const char *text, size_t *at)
 {
 	memset(p, 0, sizeof *p);
@@ -227,9 +233,13 @@ static const char *split(ref_parts *p, const char *text, size_t *at)
 	p->has_digest = atsign != NULL;
 	if (p->name_end == 0)
 		return "no repository name";
-	size_t off;
-	if (!atsign && !imageref_check_digest(text, &off))
-		return "a digest alone is an image id, not a reference";
+	/* "sha256:..." is an image id, even one that would read as a name
+	 * with a tag */
+	if (!atsign && !memchr(text, '/', p->len) &&
+	    (startswith(text, "sha256:") || startswith(text, "sha384:") || startswith(text, "sha512:"))) {
+		const char *why = imageref_check_digest(text, at);
+		return why ? why : "a digest alone is an image id, not a reference";
+	}
 
 	const char *slash = memchr(text, '/', p->name_end);
 	if (slash && names_domain(text, (size_t)(slash - text))) {
@@ -329,10 +339,11 @@ int berth_image_ref_parse(berth_image_ref **out, const char *text, berth_error *
 		return BERTH_NOMEM(err);
 	hub = STREQ(domain, IMAGEREF_DEFAULT_DOMAIN);
 	/* Docker Hub's names go without their domain, and official images
-	 * without "library/", unless the rest would then read as a domain */
+	 * without "library/", unless the rest would then read as a domain or
+	 * (library/sha256:x) as a digest */
 	_cleanup_free_ char *familiar = NULL;
 	const char *fam = path;
-	if (hub && startswith(fam, "library/") && !strchr(fam + 8, '/'))
+	if (hub && startswith(fam, "library/") && !strchr(fam + 8, '/') && !digest_name(fam + 8))
 		fam += 8;
 	const char *slash = strchr(fam, '/');
 	if (!hub || (slash && names_domain(fam, (size_t)(slash - fam)))) {
