@@ -2,6 +2,8 @@
  * destructors. */
 #include "lib/model/registry_model.h"
 
+#include "util/base64.h"
+
 #include <stdio.h>
 
 static char *join(const char *a, const char *sep1, const char *b, const char *sep2, const char *c)
@@ -62,4 +64,87 @@ const char *berth_image_ref_tag(const berth_image_ref *r)
 	if (!r)
 		return "";
 	return r->tag ? r->tag : r->digest ? "" : "latest";
+}
+
+/* ---- credentials -------------------------------------------------------------- */
+
+static void free_secret(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+static bool copy_part(char **slot, const char *s)
+{
+	*slot = isempty(s) ? NULL : strdup(s);
+	return isempty(s) || *slot;
+}
+
+berth_credentials *credentials_new(const char *server, const char *username, const char *secret,
+				   const char *identity_token, const char *source)
+{
+	berth_credentials *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	if (!copy_part(&c->server, server) || !copy_part(&c->username, username) || !copy_part(&c->secret, secret) ||
+	    !copy_part(&c->identity_token, identity_token) || !copy_part(&c->source, source)) {
+		berth_credentials_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void berth_credentials_free(berth_credentials *c)
+{
+	if (!c)
+		return;
+	free(c->server);
+	free(c->username);
+	free_secret(c->secret);
+	free_secret(c->identity_token);
+	free(c->source);
+	free(c);
+}
+
+const char *berth_credentials_username(const berth_credentials *c) { return c ? strempty(c->username) : ""; }
+const char *berth_credentials_secret(const berth_credentials *c) { return c ? strempty(c->secret) : ""; }
+const char *berth_credentials_identity_token(const berth_credentials *c)
+{
+	return c ? strempty(c->identity_token) : "";
+}
+const char *berth_credentials_server(const berth_credentials *c) { return c ? strempty(c->server) : ""; }
+const char *berth_credentials_source(const berth_credentials *c) { return c ? strempty(c->source) : ""; }
+int berth_credentials_is_anonymous(const berth_credentials *c) { return !c || (!c->secret && !c->identity_token); }
+
+char *credentials_registry_auth(const berth_credentials *c)
+{
+	bool anonymous = berth_credentials_is_anonymous(c);
+	const char *user = anonymous ? NULL : c->username, *pw = anonymous ? NULL : c->secret;
+	const char *token = anonymous ? NULL : c->identity_token;
+	/* room for every byte escaped (\u00XX), so the buffer never moves */
+	size_t room = 6 * (strlen(strempty(user)) + strlen(strempty(pw)) + strlen(strempty(token)) +
+			   strlen(c ? strempty(c->server) : "")) + 80;
+	_cleanup_sbuf_wipe_ sbuf json = SBUF_INIT;
+	int r = sbuf_reserve(&json, room);
+	const char *sep = "{";
+	const struct { const char *name, *value; } fields[] = {
+		{ "username", user }, { "password", token ? NULL : pw }, { "identitytoken", token },
+		{ "serveraddress", anonymous ? NULL : c->server },
+	};
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(fields); i++) {
+		if (!fields[i].value)
+			continue;
+		r = sbuf_printf(&json, "%s\"%s\":", sep, fields[i].name);
+		if (r == 0)
+			r = sbuf_add_json_string(&json, fields[i].value);
+		sep = ",";
+	}
+	if (r == 0)
+		r = sbuf_adds(&json, *sep == '{' ? "{}" : "}");
+	char *out = r == 0 ? malloc(BASE64_ENCODED_LEN(json.len) + 1) : NULL;
+	if (out)
+		base64_encode(out, json.data, json.len, true);
+	return out;
 }

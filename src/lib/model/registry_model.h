@@ -18,4 +18,22 @@ struct berth_image_ref {
 berth_image_ref *image_ref_new(const char *domain, const char *path, const char *tag, const char *digest,
 			       const char *familiar_name);
 
+struct berth_credentials {
+	char *server;                        /* the key where they were found */
+	char *username, *secret, *identity_token;   /* NULL when absent */
+	char *source;
+};
+
+/* Credentials from copies of their parts (NULL or "" for what is absent).
+ * NULL: out of memory. */
+berth_credentials *credentials_new(const char *server, const char *username, const char *secret,
+				   const char *identity_token, const char *source);
+
+/* The X-Registry-Auth header value the Engine API (Docker, Podman) takes:
+ * base64url of {"username", "password", "serveraddress"}, or of
+ * {"identitytoken", "serveraddress"} (with "username" when there is one),
+ * or of {} for anonymous credentials (creds NULL too). The caller zeroes
+ * (explicit_bzero) and frees it. NULL: out of memory. */
+char *credentials_registry_auth(const berth_credentials *creds);
+
 #endif

@@ -297,14 +297,7 @@ static const char *split(ref_parts *p, const char *text, size_t *at)
 static int fail_at(berth_error *err, const char *text, const char *why, size_t at)
 {
 	char shown[100];
-	size_t n = 0;
-	for (; text[n] && n + 4 < sizeof shown; n++)
-		shown[n] = (unsigned char)text[n] < ' ' || (unsigned char)text[n] >= 0x7f ? '?' : text[n];
-	if (text[n]) {
-		memcpy(shown + n, "...", 3);
-		n += 3;
-	}
-	shown[n] = '\0';
+	text_shown(shown, sizeof shown, text);
 	return berth_fail(err, BERTH_EINVAL, "image reference \"%s\": %s (at offset %zu)", shown, why, at);
 }
 
