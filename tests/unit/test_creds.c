@@ -21,7 +21,8 @@
 /* ---- the scratch directory and the environment ----------------------------------- */
 
 static const char *const env_names[] = { "HOME", "DOCKER_CONFIG", "REGISTRY_AUTH_FILE", "XDG_RUNTIME_DIR",
-					 "XDG_CONFIG_HOME", "PATH", "BERTH_TEST_CREDS_DIR" };
+					 "XDG_CONFIG_HOME", "PATH", "BERTH_TEST_CREDS_DIR", "GNUPGHOME",
+					 "PASSWORD_STORE_DIR" };
 static char *saved_env[sizeof env_names / sizeof *env_names];
 static char scratch[64];
 
@@ -765,6 +766,48 @@ static void test_store_helper(void **state)
 	assert_no_children();
 }
 
+/* ---- a real credential helper ------------------------------------------------------- */
+
+/* Debian's docker-credential-pass over a password store and a GnuPG key
+ * made in the scratch directory. */
+static void test_real_pass(void **state)
+{
+	(void)state;
+	if (system("{ command -v docker-credential-pass && command -v pass && command -v gpg && "
+		   "command -v gpgconf; } >/dev/null") != 0) {
+		printf("# SKIP the real credential helper test: docker-credential-pass, pass or gpg is missing "
+		       "(apt-get install golang-docker-credential-helpers pass)\n");
+		skip();
+	}
+	berth_error err = BERTH_ERROR_INIT;
+	setenv("GNUPGHOME", in_scratch("gnupg"), 1);
+	setenv("PASSWORD_STORE_DIR", in_scratch("pass"), 1);
+	mkdirs(in_scratch("gnupg"));
+	assert_int_equal(system("gpg --batch --quiet --passphrase '' --quick-gen-key berth-test@example.invalid "
+				"default default never 2>/dev/null && pass init berth-test@example.invalid >/dev/null"),
+			 0);
+	write_text(in_scratch("docker/config.json"), "{\"credsStore\":\"pass\"}");
+	assert_ok(berth_credentials_store("reg.example:5000", "pu", "pass-secret-1", NULL, &err), &err);
+	berth_credentials *c = get_ok("reg.example:5000", NULL);
+	assert_string_equal(berth_credentials_username(c), "pu");
+	assert_string_equal(berth_credentials_secret(c), "pass-secret-1");
+	assert_string_equal(berth_credentials_source(c), "credential helper docker-credential-pass");
+	berth_credentials_free(c);
+	char *text = read_text(in_scratch("docker/config.json"));
+	assert_null(strstr(text, "pass-secret-1"));
+	assert_non_null(strstr(text, "reg.example:5000"));
+	free(text);
+	/* this helper answers an unknown server with empty credentials */
+	c = get_ok("other.example", NULL);
+	assert_true(berth_credentials_is_anonymous(c));
+	berth_credentials_free(c);
+	assert_ok(berth_credentials_erase("reg.example:5000", NULL, &err), &err);
+	c = get_ok("reg.example:5000", NULL);
+	assert_true(berth_credentials_is_anonymous(c));
+	berth_credentials_free(c);
+	assert_int_equal(system("gpgconf --kill gpg-agent"), 0);
+}
+
 /* ---- X-Registry-Auth ------------------------------------------------------------------- */
 
 static json_t *decode_header(const char *h)
@@ -824,6 +867,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_helper_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_helper, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_pass, setup, teardown),
 		cmocka_unit_test(test_registry_auth),
 	};
 	return cmocka_run_group_tests_name("creds", tests, NULL, NULL);
