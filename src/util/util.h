@@ -41,6 +41,15 @@ static inline void closep(int *fd)
 #define DEFINE_CLEANUP(type, fn) \
 	static inline void fn##p(type **p) { fn(*p); }
 
+/* Zero a string that held a secret, then free it. NULL-safe. */
+static inline void secret_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
 static inline const char *strempty(const char *s) { return s ? s : ""; }
 static inline bool isempty(const char *s) { return !s || !*s; }
 bool startswith(const char *s, const char *prefix) _pure_;

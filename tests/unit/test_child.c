@@ -18,13 +18,6 @@ static int run_sh(char *buf, size_t *len, int *status, const char *script, const
 			 timeout_ms);
 }
 
-/* No child of this process is left, running or a zombie. */
-static void assert_no_children(void)
-{
-	int st;
-	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
-}
 
 static void test_exchange(void **state)
 {

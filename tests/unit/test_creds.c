@@ -547,12 +547,6 @@ static void assert_helper_argv_clean(const char *secret)
 	free(log);
 }
 
-static void assert_no_children(void)
-{
-	int st;
-	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
-	assert_int_equal(errno, ECHILD);
-}
 
 static void test_helper_get(void **state)
 {

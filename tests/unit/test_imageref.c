@@ -163,44 +163,38 @@ static void test_bad(void **state)
 	}
 }
 
-static void test_lengths(void **state)
+/* The longest text of a limit parses, one more byte does not. */
+static void check_limit(const char *prefix, char fill, size_t longest, const char *(*part)(const berth_image_ref *),
+			size_t part_len, const char *why)
 {
-	(void)state;
 	berth_error err = BERTH_ERROR_INIT;
 	berth_image_ref *r = NULL;
 	char text[600];
-	/* 255 characters of name, counted as the engines write it */
-	memset(text, 'a', sizeof text);
-	memcpy(text, "r.io/", 5);
-	text[255] = '\0';
+	memset(text, fill, sizeof text);
+	memcpy(text, prefix, strlen(prefix));
+	text[longest] = '\0';
 	assert_ok(berth_image_ref_parse(&r, text, &err), &err);
-	assert_int_equal(strlen(berth_image_ref_name(r)), 255);
+	assert_int_equal(strlen(part(r)), part_len);
 	berth_image_ref_free(r);
-	text[255] = 'a';
-	text[256] = '\0';
+	text[longest] = fill;
+	text[longest + 1] = '\0';
 	assert_code(berth_image_ref_parse(&r, text, &err), BERTH_EINVAL, &err);
-	assert_message_has(&err, "longer than 255");
-	/* a Docker Hub name counts its "docker.io/library/" */
-	memset(text, 'b', sizeof text);
-	text[237] = '\0';
-	assert_ok(berth_image_ref_parse(&r, text, &err), &err);
-	assert_int_equal(strlen(berth_image_ref_name(r)), 255);
-	berth_image_ref_free(r);
-	text[237] = 'b';
-	text[238] = '\0';
-	assert_code(berth_image_ref_parse(&r, text, &err), BERTH_EINVAL, &err);
+	assert_message_has(&err, why);
+}
+
+static void test_lengths(void **state)
+{
+	(void)state;
+	/* 255 characters of name, counted as the engines write it: a Docker
+	 * Hub name counts its "docker.io/library/" */
+	check_limit("r.io/", 'a', 255, berth_image_ref_name, 255, "longer than 255");
+	check_limit("", 'b', 237, berth_image_ref_name, 255, "longer than 255");
 	/* tags: 128 characters at most */
-	memset(text, 't', sizeof text);
-	memcpy(text, "x:", 2);
-	text[130] = '\0';
-	assert_ok(berth_image_ref_parse(&r, text, &err), &err);
-	assert_int_equal(strlen(berth_image_ref_tag(r)), 128);
-	berth_image_ref_free(r);
-	text[130] = 't';
-	text[131] = '\0';
-	assert_code(berth_image_ref_parse(&r, text, &err), BERTH_EINVAL, &err);
-	assert_message_has(&err, "at most 128");
+	check_limit("x:", 't', 130, berth_image_ref_tag, 128, "at most 128");
 	/* a long bad reference is cut in the message */
+	berth_error err = BERTH_ERROR_INIT;
+	berth_image_ref *r = NULL;
+	char text[600];
 	memset(text, 'Z', sizeof text);
 	text[sizeof text - 1] = '\0';
 	assert_code(berth_image_ref_parse(&r, text, &err), BERTH_EINVAL, &err);

@@ -338,13 +338,15 @@ static int from_file(berth_credentials **out, const cred_file *f, const registry
 	}
 	if (reply)
 		wipe_free(reply, HELPER_OUTPUT_MAX + 1);
-	wipe_free(user, user ? strlen(user) : 0);
-	wipe_free(secret, secret ? strlen(secret) : 0);
+	secret_free(user);
+	secret_free(secret);
 	authfile_entry_release(&e);
 	return r;
 }
 
-static int check_options(berth_credentials_options *o, const berth_credentials_options *opts, berth_error *err)
+/* The options with their defaults, and the server: every call starts so. */
+static int prepare(berth_credentials_options *o, registry_server *srv, const berth_credentials_options *opts,
+		   const char *server, berth_error *err)
 {
 	CHECK_OPTS(opts, BERTH_CREDENTIALS_OPTIONS_VERSION, err);
 	*o = (berth_credentials_options)BERTH_CREDENTIALS_OPTIONS_INIT;
@@ -358,7 +360,7 @@ static int check_options(berth_credentials_options *o, const berth_credentials_o
 		o->helper_timeout_ms = HELPER_TIMEOUT_MS;
 	if ((o->docker_config_dir && !*o->docker_config_dir) || (o->auth_file && !*o->auth_file))
 		return berth_fail(err, BERTH_EINVAL, "credentials: an empty path in the options");
-	return 0;
+	return registry_server_parse(srv, server, err);
 }
 
 int berth_credentials_get(berth_credentials **out, const char *server, const berth_credentials_options *opts,
@@ -367,9 +369,7 @@ int berth_credentials_get(berth_credentials **out, const char *server, const ber
 	CHECK_ARG(out, err, "out is NULL");
 	berth_credentials_options o;
 	registry_server srv;
-	int r = check_options(&o, opts, err);
-	if (r == 0)
-		r = registry_server_parse(&srv, server, err);
+	int r = prepare(&o, &srv, opts, server, err);
 	if (r < 0)
 		return r;
 	const char *key = o.convention == BERTH_CREDENTIALS_PODMAN ? srv.host : srv.docker_key;
@@ -422,9 +422,7 @@ static int change(const char *server, const authfile_set *set, const berth_crede
 {
 	berth_credentials_options o;
 	registry_server srv;
-	int r = check_options(&o, opts, err);
-	if (r == 0)
-		r = registry_server_parse(&srv, server, err);
+	int r = prepare(&o, &srv, opts, server, err);
 	if (r < 0)
 		return r;
 	cred_files fs;

@@ -68,14 +68,6 @@ const char *berth_image_ref_tag(const berth_image_ref *r)
 
 /* ---- credentials -------------------------------------------------------------- */
 
-static void free_secret(char *s)
-{
-	if (s) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
 static bool copy_part(char **slot, const char *s)
 {
 	*slot = isempty(s) ? NULL : strdup(s);
@@ -102,8 +94,8 @@ void berth_credentials_free(berth_credentials *c)
 		return;
 	free(c->server);
 	free(c->username);
-	free_secret(c->secret);
-	free_secret(c->identity_token);
+	secret_free(c->secret);
+	secret_free(c->identity_token);
 	free(c->source);
 	free(c);
 }

@@ -82,22 +82,14 @@ static const char *exact_key(authfile_kind kind, const registry_server *srv)
 
 /* ---- reading ------------------------------------------------------------------ */
 
-static void free_secret(char *s)
-{
-	if (s) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
 void authfile_entry_release(authfile_entry *e)
 {
 	free(e->helper);
 	free(e->store);
 	free(e->key);
-	free_secret(e->username);
-	free_secret(e->password);
-	free_secret(e->identity_token);
+	secret_free(e->username);
+	secret_free(e->password);
+	secret_free(e->identity_token);
 	memset(e, 0, sizeof *e);
 }
 
