@@ -3,7 +3,15 @@
  *
  * Neither part needs a client: a reference is parsed without any I/O, and
  * credentials come from the caller's options, the credential files of
- * Docker and Podman, or a credential helper program.
+ * Docker and Podman, or a credential helper program. The same credentials
+ * serve every engine: Docker and Podman get them in the X-Registry-Auth
+ * header of a pull or push; on containerd berth's own registry client
+ * uses them.
+ *
+ * Threads: every function here may run in several threads at once (they
+ * read the environment: do not change it meanwhile). A reference or
+ * credentials object is never changed after it is made, so threads may
+ * share one for reading.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

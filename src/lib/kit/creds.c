@@ -280,8 +280,10 @@ static int run_helper(char **out, size_t *len, bool *not_found, const helper_cal
 		r = berth_fail(err, BERTH_EPROTOCOL, "credential helper %s %s: more than %d KiB of output", prog, h->verb,
 			       HELPER_OUTPUT_MAX >> 10);
 	else if (r < 0)
-		r = berth_fail_full(err, -r == ENOEXEC ? BERTH_EPERM : berth_code_from_errno(-r), 0, -r,
-				    "credential helper %s: %s", path, strerror(-r));
+		r = berth_fail_full(err,
+				    -r == ENOMEM ? BERTH_ENOMEM
+				    : -r == EACCES || -r == EPERM || -r == ENOEXEC ? BERTH_EPERM : BERTH_EUNAVAILABLE,
+				    0, -r, "credential helper %s: %s", path, strerror(-r));
 	else if (!(*not_found = authfile_helper_not_found(buf, *len)) && !(WIFEXITED(status) && !WEXITSTATUS(status))) {
 		complaint(msg, sizeof msg, buf, h->secret);
 		r = berth_fail(err, BERTH_EENGINE, "credential helper %s %s failed (%s %d): %s", prog, h->verb,
@@ -440,6 +442,7 @@ static int change(const char *server, const authfile_set *set, const berth_crede
 	r = authfile_lookup(&e, text, len, f->path, f->kind, &srv, err);
 	const char *key = f->kind == AUTHFILE_DOCKER ? srv.docker_key : srv.host;
 	const char *helper = r < 0 ? NULL : e.helper ? e.helper : e.store;
+	bool via_helper = helper != NULL;
 	if (helper) {
 		_cleanup_sbuf_wipe_ sbuf req = SBUF_INIT;
 		const char *user = set ? set->username ? set->username : "<token>" : NULL;
@@ -460,7 +463,7 @@ static int change(const char *server, const authfile_set *set, const berth_crede
 	/* the file: the entry itself, or with a helper Docker's empty entry
 	 * beside it (Podman's files keep none) */
 	static const authfile_set placeholder = { NULL, NULL, NULL };
-	const authfile_set *edit = !set ? NULL : !helper ? set : f->kind == AUTHFILE_DOCKER ? &placeholder : NULL;
+	const authfile_set *edit = !set ? NULL : !via_helper ? set : f->kind == AUTHFILE_DOCKER ? &placeholder : NULL;
 	char *dump = NULL;
 	bool changed = false;
 	if (r == 0 && (edit || (!set && exists)))
