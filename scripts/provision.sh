@@ -42,6 +42,8 @@ BUILD_PKGS=(meson ninja-build pkg-config gcc libhttp-parser-dev libjansson-dev
             golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
             golang-github-gogo-googleapis-dev)
 TOOL_PKGS=(curl socat openssl python3 procps iproute2 time)
+# a real docker credential helper for the credentials' unit test
+TOOL_PKGS+=(golang-docker-credential-helpers pass)
 # the fuzzing pass of the tests: clang with libFuzzer and its sanitizers
 FUZZ_PKGS=(clang libclang-rt-14-dev)
 # iptables: dockerd/netavark need it; netavark+aardvark-dns: podman networks;

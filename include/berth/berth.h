@@ -20,5 +20,6 @@
 #include <berth/exec.h>
 #include <berth/image.h>
 #include <berth/logs.h>
+#include <berth/registry.h>
 
 #endif

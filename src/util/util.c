@@ -118,6 +118,13 @@ void sbuf_release(sbuf *b)
 	b->len = b->cap = 0;
 }
 
+void sbuf_wipe(sbuf *b)
+{
+	if (b->data)
+		explicit_bzero(b->data, b->cap);
+	sbuf_release(b);
+}
+
 char *sbuf_steal(sbuf *b)
 {
 	if (!b->data && sbuf_reserve(b, 0) < 0)
@@ -187,6 +194,18 @@ int remaining_ms(int64_t deadline)
 	if (left <= 0)
 		return 0;
 	return left > INT32_MAX ? INT32_MAX : (int)left;
+}
+
+void text_shown(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+	for (; s[n] && n + 4 < size; n++)
+		out[n] = (unsigned char)s[n] < ' ' || (unsigned char)s[n] >= 0x7f ? '?' : s[n];
+	if (s[n]) {
+		memcpy(out + n, "...", 3);
+		n += 3;
+	}
+	out[n] = '\0';
 }
 
 int read_file(const char *path, size_t max, char **out, size_t *out_len)

@@ -41,6 +41,15 @@ static inline void closep(int *fd)
 #define DEFINE_CLEANUP(type, fn) \
 	static inline void fn##p(type **p) { fn(*p); }
 
+/* Zero a string that held a secret, then free it. NULL-safe. */
+static inline void secret_free(char *s)
+{
+	if (s) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
 static inline const char *strempty(const char *s) { return s ? s : ""; }
 static inline bool isempty(const char *s) { return !s || !*s; }
 bool startswith(const char *s, const char *prefix) _pure_;
@@ -68,10 +77,14 @@ int sbuf_add_urlenc(sbuf *b, const char *s);
 int sbuf_add_json_string(sbuf *b, const char *s);
 void sbuf_reset(sbuf *b);
 void sbuf_release(sbuf *b);
+/* Zero the whole allocation (it held a secret), then release it. Reserve
+ * room for a secret before adding it: a growing buffer leaves copies. */
+void sbuf_wipe(sbuf *b);
 /* Give the buffer's string away (never NULL on success: "" when empty). */
 char *sbuf_steal(sbuf *b);
 static inline void sbuf_releasep(sbuf *b) { sbuf_release(b); }
 #define _cleanup_sbuf_ _cleanup_(sbuf_releasep)
+#define _cleanup_sbuf_wipe_ _cleanup_(sbuf_wipe)
 
 /* ---- string vector ----------------------------------------------------- */
 typedef struct strv {
@@ -98,6 +111,10 @@ int64_t now_ms(void);
 /* Milliseconds left until deadline (a now_ms() value), clamped at 0;
  * deadline < 0 means "none" and gives -1 (poll's infinity). */
 int remaining_ms(int64_t deadline);
+
+/* A copy of s to show in a message: bytes outside printable ASCII as '?',
+ * cut with "..." to fit size (at least 4). */
+void text_shown(char *out, size_t size, const char *s);
 
 /* Read a whole (small) file. Returns 0, or -errno. *out is NUL-terminated. */
 int read_file(const char *path, size_t max, char **out, size_t *out_len);

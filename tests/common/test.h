@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include <berth/berth.h>
@@ -32,5 +34,13 @@ static inline const char *test_errmsg(const berth_error *e) { return e ? e->mess
 		if (!strstr((errp)->message, (needle))) \
 			fail_msg("message \"%s\" lacks \"%s\"", (errp)->message, (needle)); \
 	} while (0)
+
+/* No child of this process is left, running or a zombie. */
+static inline void assert_no_children(void)
+{
+	int st;
+	assert_int_equal(waitpid(-1, &st, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
 
 #endif

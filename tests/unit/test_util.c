@@ -2,6 +2,7 @@
 #include "../common/test.h"
 
 #include "lib/internal.h"
+#include "util/base64.h"
 #include "util/sha256.h"
 
 static void test_sbuf(void **state)
@@ -163,6 +164,36 @@ static void test_sha256(void **state)
 	assert_int_equal(d[31], 0xd0);
 }
 
+static void test_base64(void **state)
+{
+	(void)state;
+	static const struct { const char *plain, *std, *url; } v[] = {
+		{ "", "", "" }, { "f", "Zg==", "Zg==" }, { "fo", "Zm8=", "Zm8=" }, { "foo", "Zm9v", "Zm9v" },
+		{ "foob", "Zm9vYg==", "Zm9vYg==" }, { "fooba", "Zm9vYmE=", "Zm9vYmE=" },
+		{ "\xfb\xff\xbf", "+/+/", "-_-_" }, { "user:pa ss", "dXNlcjpwYSBzcw==", "dXNlcjpwYSBzcw==" },
+	};
+	char enc[64], dec[64];
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		size_t n = strlen(v[i].plain);
+		assert_int_equal(base64_encode(enc, v[i].plain, n, false), strlen(v[i].std));
+		assert_string_equal(enc, v[i].std);
+		base64_encode(enc, v[i].plain, n, true);
+		assert_string_equal(enc, v[i].url);
+		assert_int_equal(base64_decode(dec, v[i].std, strlen(v[i].std)), (ssize_t)n);
+		assert_memory_equal(dec, v[i].plain, n);
+		assert_int_equal(base64_decode(dec, v[i].url, strlen(v[i].url)), (ssize_t)n);
+		assert_memory_equal(dec, v[i].plain, n);
+	}
+	/* padding optional, line breaks skipped */
+	assert_int_equal(base64_decode(dec, "Zm9vYg", 6), 4);
+	assert_int_equal(base64_decode(dec, "Zm9v\r\nYmE=\n", 11), 5);
+	assert_memory_equal(dec, "fooba", 5);
+	static const char *const bad[] = { "Z", "Zm9vY", "Zg=", "Zg===", "Z=g=", "Zm9v=Zm9v", "Zm 9v", "Zm9v!", "=" };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		if (base64_decode(dec, bad[i], strlen(bad[i])) != -1)
+			fail_msg("accepted \"%s\"", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_errno_mapping),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_sha256),
+		cmocka_unit_test(test_base64),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
  * (engines/engineapi/create.c for Docker and Podman). */
 #include "lib/internal.h"
 #include "lib/model/model.h"
+#include "lib/parse/imageref.h"
 #include "util/sha256.h"
 
 #include <berth/owner.h>
@@ -19,168 +20,18 @@
 
 /* ---- image references and names ---------------------------------------- */
 
-static bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 static bool alnum(char c) { return isalnum((unsigned char)c) != 0; }
 
-/* path-component := [a-z0-9]+ ((\.|_|__|-+)[a-z0-9]+)* */
-static const char *check_path_component(const char *s, size_t n)
-{
-	if (n == 0)
-		return "empty path component";
-	for (size_t i = 0; i < n; i++)
-		if (isupper((unsigned char)s[i]))
-			return "repository names must be lowercase";
-	if (!lower_alnum(s[0]) || !lower_alnum(s[n - 1]))
-		return "a path component must start and end with a letter or digit";
-	for (size_t i = 0; i < n;) {
-		if (lower_alnum(s[i])) {
-			i++;
-			continue;
-		}
-		size_t j = i;
-		while (j < n && !lower_alnum(s[j]))
-			j++;
-		size_t len = j - i;
-		bool dashes = true;
-		for (size_t k = i; k < j; k++)
-			dashes = dashes && s[k] == '-';
-		bool ok = dashes || (len == 1 && (s[i] == '.' || s[i] == '_')) || (len == 2 && s[i] == '_' && s[i + 1] == '_');
-		if (!ok)
-			return "invalid separator in a path component (use '.', '_', '__' or '-')";
-		i = j;
-	}
-	return NULL;
-}
-
-/* domain := label(.label)*(:port)?  label := [a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])? */
-static const char *check_domain(const char *s, size_t n)
-{
-	const char *colon = memchr(s, ':', n);
-	size_t hn = colon ? (size_t)(colon - s) : n;
-	if (hn == 0)
-		return "empty registry host";
-	for (size_t i = 0, start = 0; i <= hn; i++) {
-		if (i < hn && s[i] != '.') {
-			if (!alnum(s[i]) && s[i] != '-')
-				return "invalid character in the registry host";
-			continue;
-		}
-		if (i == start || s[start] == '-' || s[i - 1] == '-')
-			return "malformed registry host";
-		start = i + 1;
-	}
-	if (colon) {
-		size_t pn = n - hn - 1;
-		if (pn == 0 || pn > 5)
-			return "malformed registry port";
-		for (size_t i = hn + 1; i < n; i++)
-			if (!isdigit((unsigned char)s[i]))
-				return "malformed registry port";
-	}
-	return NULL;
-}
-
-static const char *check_digest(const char *d)
-{
-	const char *colon = strchr(d, ':');
-	if (!colon || colon == d)
-		return "a digest is ALGORITHM:HEX";
-	for (const char *p = d; p < colon; p++)
-		if (!alnum(*p) && !strchr("+.-_", *p))
-			return "invalid digest algorithm";
-	size_t hex = 0;
-	for (const char *p = colon + 1; *p; p++, hex++)
-		if (!isxdigit((unsigned char)*p))
-			return "a digest's value must be hexadecimal";
-	if (hex < 32)
-		return "a digest's value must be at least 32 hex digits";
-	return NULL;
-}
-
-static const char *check_tag(const char *t)
-{
-	size_t n = strlen(t);
-	if (n == 0 || n > 128)
-		return "a tag must be 1 to 128 characters";
-	if (!alnum(t[0]) && t[0] != '_')
-		return "a tag must start with a letter, digit or '_'";
-	for (size_t i = 1; i < n; i++)
-		if (!alnum(t[i]) && !strchr("_.-", t[i]))
-			return "invalid character in the tag";
-	return NULL;
-}
-
-static const char *check_image(const char *ref)
-{
-	size_t len = strlen(ref);
-	if (len == 0)
-		return "empty image reference";
-	if (len > 512)
-		return "image reference too long";
-	for (const char *p = ref; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return "image reference has white space or control characters";
-	/* a bare id: sha256:<64 hex> */
-	if (startswith(ref, "sha256:"))
-		return check_digest(ref);
-
-	char buf[600];
-	memcpy(buf, ref, len + 1);
-	char *at = strchr(buf, '@');
-	if (at) {
-		*at = '\0';
-		const char *e = check_digest(at + 1);
-		if (e)
-			return e;
-	}
-	char *slash = strrchr(buf, '/');
-	char *colon = strrchr(slash ? slash : buf, ':');
-	if (colon) {
-		*colon = '\0';
-		const char *e = check_tag(colon + 1);
-		if (e)
-			return e;
-	}
-	size_t nlen = strlen(buf);
-	if (nlen == 0)
-		return "no repository name";
-	if (nlen > 255)
-		return "repository name longer than 255 characters";
-	char *p = buf;
-	char *first_slash = strchr(p, '/');
-	if (first_slash) {
-		size_t fn = (size_t)(first_slash - p);
-		bool domain = memchr(p, '.', fn) || memchr(p, ':', fn) || (fn == 9 && memcmp(p, "localhost", 9) == 0);
-		for (size_t i = 0; i < fn && !domain; i++)
-			domain = isupper((unsigned char)p[i]);
-		if (domain) {
-			const char *e = check_domain(p, fn);
-			if (e)
-				return e;
-			p = first_slash + 1;
-		}
-	}
-	for (;;) {
-		char *next = strchr(p, '/');
-		size_t n = next ? (size_t)(next - p) : strlen(p);
-		const char *e = check_path_component(p, n);
-		if (e)
-			return e;
-		if (!next)
-			break;
-		p = next + 1;
-	}
-	return NULL;
-}
-
+/* A reference (parse/imageref.c has the grammar), or an image id: a
+ * digest ("sha256:<hex>"), or its 64 hex digits alone. */
 int berth_validate_image_ref(const char *ref, berth_error *err)
 {
 	if (!ref)
 		return berth_fail(err, BERTH_EINVAL, "image: no reference given");
-	const char *e = check_image(ref);
-	if (e)
-		return berth_fail(err, BERTH_EINVAL, "image \"%.200s\": %s", ref, e);
-	return 0;
+	size_t at;
+	if (!imageref_check_digest(ref, &at) || (strlen(ref) == 64 && strspn(ref, "0123456789abcdef") == 64))
+		return 0;
+	return imageref_check(ref, err);
 }
 
 int berth_validate_container_name(const char *name, berth_error *err)

@@ -5,17 +5,14 @@
  * lifecycle's hooks (ctrd_net_up / ctrd_net_down in ctrd_lifecycle.h). */
 #include "ctrd_cni.h"
 #include "ctrd_lifecycle.h"
+#include "lib/kit/child.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <sched.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -90,77 +87,6 @@ void ctrd_cni_netns_remove(const char *path)
 
 /* ---- running a plugin ------------------------------------------------------------ */
 
-/* write() to a pipe whose reader may be gone (a plugin that failed before
- * reading its configuration) without the process's SIGPIPE: blocked for
- * this thread, a pending one this write raised taken back. A library
- * changes no signal disposition. */
-static ssize_t write_quiet(int fd, const void *buf, size_t len)
-{
-	sigset_t pipe_set, old, pending;
-	sigemptyset(&pipe_set);
-	sigaddset(&pipe_set, SIGPIPE);
-	sigemptyset(&pending);
-	sigpending(&pending);
-	bool was_pending = sigismember(&pending, SIGPIPE);
-	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
-	ssize_t n = write(fd, buf, len);
-	int e = errno;
-	if (n < 0 && e == EPIPE && !was_pending) {
-		struct timespec zero = { 0, 0 };
-		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
-			;
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	errno = e;
-	return n;
-}
-
-/* Write all of text to fd, read fd_out to EOF into out, within the deadline. */
-static int exchange(sbuf *out, int fd_in, int fd_out, const char *text, int64_t deadline)
-{
-	size_t off = 0, len = strlen(text);
-	if (!len) {
-		close(fd_in);
-		fd_in = -1;
-	}
-	for (;;) {
-		struct pollfd p[2] = { { fd_out, POLLIN, 0 }, { fd_in, POLLOUT, 0 } };
-		int left = remaining_ms(deadline);
-		if (left <= 0)
-			return -ETIMEDOUT;
-		int n = poll(p, fd_in >= 0 ? 2 : 1, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (fd_in >= 0 && (p[1].revents & (POLLOUT | POLLERR | POLLHUP))) {
-			ssize_t w = write_quiet(fd_in, text + off, len - off);
-			if (w > 0)
-				off += (size_t)w;
-			if ((w < 0 && errno != EINTR && errno != EAGAIN) || off == len) {
-				close(fd_in);
-				fd_in = -1;
-			}
-		}
-		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			char buf[8192];
-			ssize_t r = read(fd_out, buf, sizeof buf);
-			if (r < 0 && (errno == EINTR || errno == EAGAIN))
-				continue;
-			if (r <= 0)
-				break;
-			if (out->len + (size_t)r > PLUGIN_OUTPUT_MAX || sbuf_add(out, buf, (size_t)r) < 0) {
-				if (fd_in >= 0)
-					close(fd_in);
-				return -E2BIG;
-			}
-		}
-	}
-	if (fd_in >= 0)
-		close(fd_in);
-	return 0;
-}
-
 /* Execute plugin i with command cmd; its stdout in out. */
 static int run_plugin(sbuf *out, const char *cmd, size_t i, const char *id, const char *netns, const char *conf,
 		      berth_error *err)
@@ -181,38 +107,13 @@ static int run_plugin(sbuf *out, const char *cmd, size_t i, const char *id, cons
 			       /* portmap and firewall run iptables */
 			       (char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
 	char *const argv[] = { (char *)type, NULL };
-	int in[2] = { -1, -1 }, outp[2] = { -1, -1 };
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0) {
-		int e = errno;
-		if (in[0] >= 0) {
-			close(in[0]);
-			close(in[1]);
-		}
-		return berth_fail_full(err, BERTH_EENGINE, 0, e, "CNI %s: pipe: %s", type, strerror(e));
-	}
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	pid_t pid;
-	int r = posix_spawn(&pid, exe, &fa, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	close(in[0]);
-	close(outp[1]);
-	if (r != 0) {
-		close(in[1]);
-		close(outp[0]);
-		return berth_fail_full(err, BERTH_EENGINE, 0, r, "CNI %s: %s", exe, strerror(r));
-	}
-	r = exchange(out, in[1], outp[0], conf, now_ms() + PLUGIN_TIMEOUT_MS);
-	close(outp[0]);
-	if (r < 0)
-		kill(pid, SIGKILL);
+	if (sbuf_reserve(out, PLUGIN_OUTPUT_MAX) < 0)
+		return BERTH_NOMEM(err);
 	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	size_t got = 0;
+	int r = child_run(out->data + out->len, PLUGIN_OUTPUT_MAX, &got, &status, exe, argv, envp, conf, strlen(conf),
+			  PLUGIN_TIMEOUT_MS);
+	out->len += got;
 	if (r == -ETIMEDOUT)
 		return berth_fail(err, BERTH_ETIMEDOUT, "CNI %s %s: no answer within %d ms", type, cmd, PLUGIN_TIMEOUT_MS);
 	if (r < 0)

@@ -4,6 +4,7 @@
 #include "eapi_parse.h"
 #include "lib/kit/stream.h"
 #include "lib/parse/rfc3339.h"
+#include "util/base64.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -277,43 +278,6 @@ int engineapi_parse_changes(berth_changes **out, const char *body, size_t len, b
 
 /* ---- path stat ---------------------------------------------------------------------- */
 
-static int b64_value(char ch)
-{
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+' || ch == '-')
-		return 62;
-	if (ch == '/' || ch == '_')
-		return 63;
-	return -1;
-}
-
-/* Standard or URL alphabet, padding optional. -1 on a bad character. */
-static ssize_t b64_decode(char *out, const char *in, size_t len)
-{
-	size_t o = 0;
-	unsigned acc = 0;
-	int bits = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (in[i] == '=')
-			break;
-		int v = b64_value(in[i]);
-		if (v < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (char)((acc >> bits) & 0xff);
-		}
-	}
-	return (ssize_t)o;
-}
-
 uint32_t engineapi_go_mode(uint64_t m)
 {
 	enum {
@@ -351,7 +315,7 @@ int engineapi_parse_path_stat(berth_path_info **out, const char *header, berth_e
 	_cleanup_free_ char *text = malloc(hlen + 1);
 	if (!text)
 		return BERTH_NOMEM(err);
-	ssize_t n = b64_decode(text, header, hlen);
+	ssize_t n = base64_decode(text, header, hlen);
 	if (n < 0)
 		return berth_fail(err, BERTH_EPROTOCOL, "stat: X-Docker-Container-Path-Stat is not base64");
 	_cleanup_json_ json_t *j = NULL;
