@@ -52,7 +52,7 @@ check "a missing tag: exit 1, the registry's words" bash -c "[ $rc = 1 ] && grep
 run "$B" -E "$E" pull 127.0.0.1:5009/berth-test/busybox
 check "no registry there: exit 125, naming it" bash -c "[ $rc = 125 ] && grep -q '127.0.0.1:5009' <<<'$errout'"
 run "$B" -E "$E" pull 'Bad/Ref'
-check "a bad reference: exit 125 before any request" bash -c "[ $rc = 125 ] && grep -q 'lowercase' <<<'$errout'"
+check "a bad reference: exit 125 before any request" bash -c "[ $rc = 125 ] && grep -qi 'lower *case' '$TMP/err'"
 
 # run pulls an image that is not there, as docker does; --pull never does not
 "$B" -E "$E" image rm -f "$REF:latest" >/dev/null 2>&1
