@@ -51,7 +51,7 @@ FUZZ_PKGS=(clang libclang-rt-14-dev)
 DOCKER_PKGS=(docker.io containerd runc iptables)
 PODMAN_PKGS=(podman runc netavark aardvark-dns catatonit iptables)
 CONTAINERD_PKGS=(containerd runc containernetworking-plugins iptables)
-IMAGE_PKGS=(busybox-static docker-registry)
+IMAGE_PKGS=(busybox-static docker-registry apache2-utils)
 
 DOCKER_SOCK=/var/run/docker.sock
 CONTAINERD_SOCK=/run/containerd/containerd.sock
@@ -523,7 +523,37 @@ ensure_registry() {
         return 1
     fi
 }
+# A second one on 127.0.0.1:5001 over the same storage that wants a
+# password (htpasswd, user berthtest; the password is made here once and
+# kept in $REGISTRY_AUTH_DIR/password, mode 0600, for the tests).
+REGISTRY_AUTH_ADDR=127.0.0.1:5001
+REGISTRY_AUTH_DIR=/var/lib/berth-test/registry-auth
+registry_auth_up() { [ "$(curl -s -m 3 -o /dev/null -w '%{http_code}' "http://$REGISTRY_AUTH_ADDR/v2/")" = 401 ]; }
+ensure_registry_auth() {
+    if registry_auth_up; then STATUS[registry-auth]=running; return 0; fi
+    mkdir -p "$REGISTRY_AUTH_DIR"
+    chmod 700 "$REGISTRY_AUTH_DIR"
+    if [ ! -s "$REGISTRY_AUTH_DIR/password" ]; then
+        (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$REGISTRY_AUTH_DIR/password")
+    fi
+    # the password on stdin, never in an argument
+    htpasswd -Bci "$REGISTRY_AUTH_DIR/htpasswd" berthtest <"$REGISTRY_AUTH_DIR/password" >/dev/null 2>&1
+    printf '%s\n' 'version: 0.1' 'log:' '  level: warn' 'storage:' '  filesystem:' \
+        "    rootdirectory: $REGISTRY_DIR/data" '  delete:' '    enabled: true' 'http:' \
+        "  addr: $REGISTRY_AUTH_ADDR" 'auth:' '  htpasswd:' '    realm: berth-test' \
+        "    path: $REGISTRY_AUTH_DIR/htpasswd" >"$REGISTRY_AUTH_DIR/config.yml"
+    local pid
+    pid=$(start_daemon registry-auth "$REGISTRY_LOG" docker-registry serve "$REGISTRY_AUTH_DIR/config.yml")
+    if wait_up registry-auth registry_auth_up 20 "$pid"; then
+        STATUS[registry-auth]=started
+    else
+        start_failed registry-auth "$REGISTRY_LOG"
+        STATUS[registry-auth]=FAILED
+        return 1
+    fi
+}
 if [ $((WANT_DOCKER + WANT_PODMAN + WANT_CONTAINERD)) -gt 0 ] && ensure_registry; then
+    ensure_registry_auth || true
     if [ "$REBUILD_IMAGES" = 1 ] || ! registry_has berth-test/busybox latest; then
         if ok docker && docker_has "$IMG_BUSYBOX"; then
             log "registry: pushing berth-test/busybox:latest"
@@ -597,6 +627,10 @@ done
 case "${STATUS[registry]:-}" in
     started|running) echo "registry: up at http://$REGISTRY_ADDR [${STATUS[registry]/started/started now}]" ;;
     FAILED) echo "registry: DOWN (could not be started; see $REGISTRY_LOG)"; FAILED+=(registry) ;;
+esac
+case "${STATUS[registry-auth]:-}" in
+    started|running) echo "registry (password): up at http://$REGISTRY_AUTH_ADDR [${STATUS[registry-auth]/started/started now}]" ;;
+    FAILED) echo "registry (password): DOWN (could not be started; see $REGISTRY_LOG)"; FAILED+=(registry-auth) ;;
 esac
 if [ ${#IMG_FAIL[@]} -gt 0 ]; then
     echo "provision.sh: test images missing: ${IMG_FAIL[*]}" >&2

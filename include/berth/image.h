@@ -302,9 +302,15 @@ typedef struct berth_pull_options {
 	int insecure;              /**< plain HTTP or an unverified certificate for this
 	                                registry (Podman: per pull; Docker: its daemon's
 	                                insecure-registries decide, see below) */
+	/** How the registry's credentials are found (<berth/registry.h>):
+	 *  explicit ones, or where to look. NULL: berth_credentials_get()'s
+	 *  defaults, with Podman's convention on Podman (its auth.json first)
+	 *  and Docker's elsewhere. They go to the engine in X-Registry-Auth,
+	 *  never in a URL, an argument or a message. */
+	const struct berth_credentials_options *credentials;
 } berth_pull_options;
 
-#define BERTH_PULL_OPTIONS_INIT { BERTH_PULL_OPTIONS_VERSION, NULL, 0, 0 }
+#define BERTH_PULL_OPTIONS_INIT { BERTH_PULL_OPTIONS_VERSION, NULL, 0, 0, NULL }
 
 /**
  * Pull an image from its registry into the engine's store, as a stream of
@@ -359,9 +365,10 @@ BERTH_API int berth_image_pull_wait(berth_image_info **out, berth_client *client
 typedef struct berth_push_options {
 	unsigned int version;      /**< BERTH_PUSH_OPTIONS_VERSION */
 	int insecure;              /**< as berth_pull_options.insecure */
+	const struct berth_credentials_options *credentials; /**< as berth_pull_options.credentials */
 } berth_push_options;
 
-#define BERTH_PUSH_OPTIONS_INIT { BERTH_PUSH_OPTIONS_VERSION, 0 }
+#define BERTH_PUSH_OPTIONS_INIT { BERTH_PUSH_OPTIONS_VERSION, 0, NULL }
 
 /**
  * Push an image of the store to the registry its name says ("repo"

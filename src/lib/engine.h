@@ -106,10 +106,11 @@ typedef struct berth_engine_ops {
 	/* image.c: ref is checked and has its tag (or digest) unless all_tags;
 	 * opts never NULL */
 	int (*image_pull)(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,
-			  berth_error *err);
-	/* ref is checked and has its tag (a name, not an id or digest) */
+			  const char *auth_header, berth_error *err);
+	/* ref is checked and has its tag (a name, not an id or digest);
+	 * auth_header: "X-Registry-Auth: ..." with the credentials found */
 	int (*image_push)(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *opts,
-			  berth_error *err);
+			  const char *auth_header, berth_error *err);
 	int (*image_remove)(struct berth_client *c, const char *name, bool force, berth_error *err);
 	/* the whole archive, in memory (mapped) */
 	int (*image_import)(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,

@@ -111,7 +111,7 @@ check "an invalid name is refused with 125" bash -c "[ $rc = 125 ] && grep -q 'n
 run "$B" -E "$E" run -d ""
 check "an empty image is refused with 125" [ $rc = 125 ]
 run "$B" -E "$E" run -d "Bad:Image"
-check "a malformed image is refused with 125" bash -c "[ $rc = 125 ] && grep -q 'lowercase' '$TMP/err'"
+check "a malformed image is refused with 125" bash -c "[ $rc = 125 ] && grep -qi 'lower *case' '$TMP/err'"
 run "$B" -E "$E" run -d --pull never -l "io.berth.test.run=$RUN" localhost/berth-test/none:never
 check "a missing image with --pull never: 125, 'no such image'" bash -c "[ $rc = 125 ] && grep -q 'no such image' '$TMP/err'"
 run "$B" -E "$E" run -d --name "berth-t-$RUN-nocmd" -l "io.berth.test.run=$RUN" "$IMAGE" /no/such/cmd

@@ -640,6 +640,105 @@ static void test_image_prune(void **state)
 	assert_code(berth_image_prune(&res, client, &o, &err), BERTH_EINVAL, &err);
 }
 
+/* Credentials: the test registry on 127.0.0.1:5001 wants a password
+ * (provisioning keeps it in a root-only file). Pulls without credentials,
+ * with wrong ones, with explicit ones, from a config.json berth stored
+ * them in, and a push: in a scratch DOCKER_CONFIG / REGISTRY_AUTH_FILE,
+ * the environment restored after. */
+#define AUTH_REGISTRY "127.0.0.1:5001"
+#define AUTH_PULLED AUTH_REGISTRY "/berth-test/busybox:latest"
+#define AUTH_PASSWORD_FILE "/var/lib/berth-test/registry-auth/password"
+
+static void set_env(const char *key, const char *value, char **saved)
+{
+	const char *v = getenv(key);
+	*saved = v ? strdup(v) : NULL;
+	setenv(key, value, 1);
+}
+
+static void restore_env(const char *key, char *saved)
+{
+	if (saved)
+		setenv(key, saved, 1);
+	else
+		unsetenv(key);
+	free(saved);
+}
+
+static void test_pull_credentials(void **state)
+{
+	(void)state;
+	need_engine_up();
+	if (engine_lacks("image_pull"))
+		conformance_pass();
+	char password[128] = "";
+	FILE *f = fopen(AUTH_PASSWORD_FILE, "r");
+	if (f) {
+		if (!fgets(password, sizeof password, f))
+			password[0] = '\0';
+		fclose(f);
+	}
+	password[strcspn(password, "\r\n")] = '\0';
+	if (!password[0]) {
+		if (getenv("CI"))
+			fail_msg("%s is missing: provisioning starts the password registry", AUTH_PASSWORD_FILE);
+		skip();
+	}
+	char dir[128], cfg_dir[160], auth_file[160];
+	snprintf(dir, sizeof dir, "/tmp/berth-t-%s-creds", run_id);
+	snprintf(cfg_dir, sizeof cfg_dir, "%s/docker", dir);
+	snprintf(auth_file, sizeof auth_file, "%s/auth.json", dir);
+	char *old_cfg, *old_auth;
+	set_env("DOCKER_CONFIG", cfg_dir, &old_cfg);
+	set_env("REGISTRY_AUTH_FILE", auth_file, &old_auth);
+	berth_error err = BERTH_ERROR_INIT;
+	drop(AUTH_PULLED);
+
+	/* none: the registry says no */
+	assert_code(berth_image_pull_wait(NULL, client, AUTH_PULLED, NULL, &err), BERTH_EPERM, &err);
+	/* wrong ones: no, and the message does not carry them */
+	berth_credentials_options co = BERTH_CREDENTIALS_OPTIONS_INIT;
+	co.username = "berthtest";
+	co.secret = "wrong-pw-4711";
+	berth_pull_options po = BERTH_PULL_OPTIONS_INIT;
+	po.credentials = &co;
+	assert_code(berth_image_pull_wait(NULL, client, AUTH_PULLED, &po, &err), BERTH_EPERM, &err);
+	assert_null(strstr(err.message, "wrong-pw-4711"));
+	/* explicit right ones */
+	co.secret = password;
+	berth_image_info *x = NULL;
+	assert_ok(berth_image_pull_wait(&x, client, AUTH_PULLED, &po, &err), &err);
+	berth_image_info_free(x);
+	drop(AUTH_PULLED);
+	/* stored as `docker login` stores them, found by the pull itself */
+	berth_credentials_options store = BERTH_CREDENTIALS_OPTIONS_INIT;
+	store.docker_config_dir = cfg_dir;
+	assert_ok(berth_credentials_store(AUTH_REGISTRY, "berthtest", password, &store, &err), &err);
+	assert_ok(berth_image_pull_wait(NULL, client, AUTH_PULLED, NULL, &err), &err);
+	/* a push with them, into this run's repository (removed after through
+	 * the other registry, which shares the storage) */
+	char ref[160];
+	snprintf(ref, sizeof ref, AUTH_REGISTRY "/berth-test/auth-%s:1", run_id);
+	assert_ok(berth_image_tag(client, IMAGE, ref, &err), &err);
+	assert_ok(berth_image_push_wait(NULL, client, ref, NULL, &err), &err);
+	char cmd[512];
+	(void)!snprintf(cmd, sizeof cmd,
+			"d=$(curl -sf -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, "
+			"application/vnd.oci.image.manifest.v1+json' "
+			"http://" REGISTRY "/v2/berth-test/auth-%s/manifests/1 | tr -d '\\r' | "
+			"sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p') && [ -n \"$d\" ] && "
+			"curl -sf -X DELETE http://" REGISTRY "/v2/berth-test/auth-%s/manifests/$d",
+			run_id, run_id);
+	assert_int_equal(system(cmd), 0);
+	drop(ref);
+	drop(AUTH_PULLED);
+	assert_ok(berth_credentials_erase(AUTH_REGISTRY, &store, &err), &err);
+	restore_env("DOCKER_CONFIG", old_cfg);
+	restore_env("REGISTRY_AUTH_FILE", old_auth);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -654,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_push),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_image_prune),
+		cmocka_unit_test(test_pull_credentials),
 	};
 	return cmocka_run_group_tests_name(conformance_group("images"), tests, conformance_setup, teardown);
 }

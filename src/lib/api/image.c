@@ -1,6 +1,7 @@
 /* Images: the public entry points (arguments checked before any request,
  * then the engine's op) and the accessors of the image models. */
 #include "lib/engine.h"
+#include "lib/model/registry_model.h"
 #include "lib/kit/validate.h"
 
 #include <fcntl.h>
@@ -101,6 +102,38 @@ int berth_image_tag(berth_client *c, const char *source, const char *target, ber
 	return r < 0 ? r : ENGINE_CALL(c, image_tag, err, c, source, target, err);
 }
 
+/* ---- credentials ------------------------------------------------------------------ */
+
+/* "X-Registry-Auth: ..." for the registry of ref, with the credentials
+ * berth_credentials_get() finds (explicit ones in co, or where co says to
+ * look; NULL: the defaults, in the engine's convention). The caller frees
+ * it with secret_free(). */
+static int auth_header_for(char **out, berth_client *c, const char *ref, const berth_credentials_options *co,
+			   berth_error *err)
+{
+	berth_image_ref *parsed = NULL;
+	int r = berth_image_ref_parse(&parsed, ref, err);
+	if (r < 0)
+		return r;
+	berth_credentials_options o = BERTH_CREDENTIALS_OPTIONS_INIT;
+	if (co)
+		o = *co;
+	else if (c->engine == BERTH_ENGINE_PODMAN)
+		o.convention = BERTH_CREDENTIALS_PODMAN;
+	berth_credentials *cred = NULL;
+	r = berth_credentials_get(&cred, berth_image_ref_domain(parsed), &o, err);
+	berth_image_ref_free(parsed);
+	if (r < 0)
+		return r;
+	char *value = credentials_registry_auth(cred);
+	berth_credentials_free(cred);
+	if (!value)
+		return BERTH_NOMEM(err);
+	r = asprintf(out, "X-Registry-Auth: %s", value);
+	secret_free(value);
+	return r < 0 ? BERTH_NOMEM(err) : 0;
+}
+
 /* ---- pull --------------------------------------------------------------------------- */
 
 /* Whether a (valid) reference names a tag or a digest: a ':' after its
@@ -158,7 +191,16 @@ int berth_image_pull(berth_stream **out, berth_client *c, const char *ref, const
 		o = *opts;
 	_cleanup_free_ char *full = NULL;
 	int r = pull_ref(&full, ref, &o, err);
-	return r < 0 ? r : ENGINE_CALL(c, image_pull, err, out, c, full, &o, err);
+	if (r < 0)
+		return r;
+	if (!c->ops->image_pull)
+		return engine_unsupported(c, "image_pull", err);
+	char *auth = NULL;
+	r = auth_header_for(&auth, c, full, o.credentials, err);
+	if (r == 0)
+		r = c->ops->image_pull(out, c, full, &o, auth, err);
+	secret_free(auth);
+	return r;
 }
 
 int berth_image_pull_wait(berth_image_info **out, berth_client *c, const char *ref, const berth_pull_options *opts,
@@ -201,7 +243,14 @@ int berth_image_push(berth_stream **out, berth_client *c, const char *ref, const
 	_cleanup_free_ char *full = NULL;
 	if (asprintf(&full, "%s%s", ref, has_tag_or_digest(ref) ? "" : ":latest") < 0)
 		return BERTH_NOMEM(err);
-	return ENGINE_CALL(c, image_push, err, out, c, full, &o, err);
+	if (!c->ops->image_push)
+		return engine_unsupported(c, "image_push", err);
+	char *auth = NULL;
+	r = auth_header_for(&auth, c, full, o.credentials, err);
+	if (r == 0)
+		r = c->ops->image_push(out, c, full, &o, auth, err);
+	secret_free(auth);
+	return r;
 }
 
 int berth_image_push_wait(char **out_digest, berth_client *c, const char *ref, const berth_push_options *opts,

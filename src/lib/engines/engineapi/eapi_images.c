@@ -258,7 +258,7 @@ static int transfer_stream(berth_stream **out, struct berth_client *c, const cal
 }
 
 int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *o,
-			 berth_error *err)
+			 const char *auth_header, berth_error *err)
 {
 	const dialect *d = api_of(c)->d;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
@@ -267,11 +267,12 @@ int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char 
 	char what[300];
 	snprintf(what, sizeof what, "pull %s", ref);
 	call k = { "POST", path.data, NULL, 0, d->pull_libpod };
+	k.extra_header = auth_header;
 	return transfer_stream(out, c, &k, what, false, err);
 }
 
 int engineapi_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *o,
-			 berth_error *err)
+			 const char *auth_header, berth_error *err)
 {
 	const dialect *d = api_of(c)->d;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
@@ -295,6 +296,6 @@ int engineapi_image_push(berth_stream **out, struct berth_client *c, const char 
 	snprintf(what, sizeof what, "push %s", ref);
 	call k = { "POST", path.data, NULL, 0, d->pull_libpod };
 	/* Docker wants the header on a push, anonymous or not ("{}") */
-	k.extra_header = "X-Registry-Auth: e30=";
+	k.extra_header = auth_header ? auth_header : "X-Registry-Auth: e30=";
 	return transfer_stream(out, c, &k, what, true, err);
 }
