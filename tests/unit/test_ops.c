@@ -356,6 +356,39 @@ static void test_podman_wait_removed_race(void **state)
 	assert_int_equal(out.exit_code, 3);
 }
 
+/* Podman 4.3 answers an inspect that catches the container exiting with
+ * 500 "no such process": asked again, the inspect succeeds; Docker's 500
+ * is passed on at once; Podman's race that does not end is passed on after
+ * the bounded tries. */
+static void test_podman_inspect_exit_race(void **state)
+{
+	(void)state;
+	static const char race[] = "{\"cause\":\"no such process\",\"message\":\"read /proc/4242/cgroup: no such "
+				   "process\",\"response\":500}";
+	static const char ok[] = "{\"Id\":\"c1\",\"Name\":\"/one\",\"State\":{\"Status\":\"exited\",\"ExitCode\":3},"
+				 "\"Config\":{}}";
+	fake_reply r[] = {
+		{ .data = reply("500 Internal Server Error", race) },
+		{ .data = reply("500 Internal Server Error", race) },
+		{ .data = reply("200 OK", ok) },
+	};
+	start_engine(PODMAN_PING, r, 3);
+	berth_error err = BERTH_ERROR_INIT;
+	berth_container_info *x = NULL;
+	assert_ok(berth_container_inspect(&x, client, "c1", &err), &err);
+	assert_int_equal(berth_container_info_exit_code(x), 3);
+	berth_container_info_free(x);
+	fake_engine_stop(&fs, &client);
+	fake_reply docker[] = { { .data = reply("500 Internal Server Error", race) }, { .data = reply("200 OK", ok) } };
+	start_engine(DOCKER_PING, docker, 2);
+	assert_code(berth_container_inspect(&x, client, "c1", &err), BERTH_EENGINE, &err);
+	fake_engine_stop(&fs, &client);
+	fake_reply forever[] = { { .data = reply("500 Internal Server Error", race) } };
+	start_engine(PODMAN_PING, forever, 1);
+	assert_code(berth_container_inspect(&x, client, "c1", &err), BERTH_EENGINE, &err);
+	assert_message_has(&err, "no such process");
+}
+
 /* The engine's replies mapped the same on both: pause twice, a taken
  * name, a rename to the same name. */
 static void test_error_mapping(void **state)
@@ -457,6 +490,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_requests_as_sent, teardown),
 		cmocka_unit_test_teardown(test_podman_dialect, teardown),
 		cmocka_unit_test_teardown(test_podman_wait_removed_race, teardown),
+		cmocka_unit_test_teardown(test_podman_inspect_exit_race, teardown),
 		cmocka_unit_test_teardown(test_error_mapping, teardown),
 		cmocka_unit_test_teardown(test_wait_engine_dies, teardown),
 		cmocka_unit_test_teardown(test_wait_timeout, teardown),
