@@ -19,18 +19,19 @@
  * log outlives the berth process that started the task.
  *
  * One file, one order across the channels. The logger works in rounds: it
- * waits until either pipe has output, then reads both pipes back to back,
- * once each (up to a pipe's capacity, so a read takes what is there: both
- * reads cover the same span of the task's writing), and writes the round's
- * records merged in the order most likely true (logmerge.h): a channel's
- * lines spread evenly over the round, lines at the same place in turn.
- * The order across the channels is so only to the granularity of a round:
- * a pipe does not say when a line was written, and lines of the two
- * channels written within one round (microseconds while the logger keeps
- * up, longer when it lags) may come out in another order than written;
- * each channel's own order is always kept. The records' times follow the
- * file's order (spread over the round, never going back), so tail,
- * since and until agree with it.
+ * waits until either pipe has output, reads both pipes back to back, then
+ * again in turn while the last read brought something, so that a round
+ * ends with a read that found its pipe empty. A read takes all its pipe
+ * holds (up to its capacity), so what a round holds of both channels was
+ * all written before anything the next round holds: across rounds the
+ * file has the order in which the task wrote. Within a round the pipes do
+ * not say it; the round's records are merged in the order most likely
+ * true (logmerge.h): a channel's lines spread evenly over the round, lines
+ * at the same place in turn. So the order across the channels holds to
+ * the granularity of a round (microseconds while the logger keeps up,
+ * what piled up while it lagged); each channel's own order always holds.
+ * The records' times follow the file's order (spread over the round, never
+ * going back), so tail, since and until agree with it.
  *
  * What a round leaves without a newline waits for its end while the pipe
  * may have more (the read filled the buffer); once both pipes are empty it
@@ -58,8 +59,10 @@
 
 /* After SIGTERM, keep draining the pipes this long at most. */
 #define DRAIN_MS 2000
-/* One read per channel and round: a pipe's default capacity. */
+/* A read takes up to a pipe's default capacity. */
 #define READ_MAX 65536
+/* Reads of one round at most (the pipes taken in turn) */
+#define ROUND_READS 16
 
 static volatile sig_atomic_t terminated;
 
@@ -72,10 +75,10 @@ static void on_term(int sig)
 typedef struct channel {
 	int fd;                 /* -1 once its pipe ended */
 	logfmt_kind kind;
-	bool drained;           /* this round took all its pipe had */
+	bool drained;           /* its last read took all its pipe had */
 	bool ended;             /* its pipe ended this round */
 	size_t pos, len;        /* buf[pos, len): not written yet */
-	/* a line not ended yet (shorter than LOGFMT_LINE_MAX), then the round's read */
+	/* a line not ended yet (shorter than LOGFMT_LINE_MAX), then the round's reads */
 	char buf[LOGFMT_LINE_MAX + READ_MAX];
 } channel;
 
@@ -138,24 +141,29 @@ static bool piece(const channel *c, size_t *pos, const char **data, size_t *len,
 	return true;
 }
 
-/* One read of what the pipe has. */
-static void pull(channel *c)
+/* One read of what the pipe has, as far as the buffer has room: whether
+ * it brought anything. */
+static bool pull(channel *c)
 {
-	c->drained = true;
-	if (c->fd < 0)
-		return;
+	size_t room = sizeof c->buf - c->len;
+	c->drained = c->fd < 0 || c->ended;
+	if (c->drained || !room)
+		return false;
 	ssize_t n;
 	do
-		n = read(c->fd, c->buf + c->len, READ_MAX);
+		n = read(c->fd, c->buf + c->len, room);
 	while (n < 0 && errno == EINTR);
-	if (n < 0 && errno == EAGAIN)
-		return;
+	if (n < 0 && errno == EAGAIN) {
+		c->drained = true;
+		return false;
+	}
 	if (n <= 0) {
-		c->ended = true;
-		return;
+		c->ended = c->drained = true;
+		return false;
 	}
 	c->len += (size_t)n;
-	c->drained = n < READ_MAX;
+	c->drained = (size_t)n < room;
+	return true;
 }
 
 /* Write the round's records, read over [lo, hi], in the merged order;
@@ -243,8 +251,11 @@ int main(int argc, char **argv)
 			break;
 		if (r <= 0)
 			continue;
+		/* both, then in turn until a pipe has nothing new */
 		pull(&chans[0]);
-		pull(&chans[1]);
+		bool more = pull(&chans[1]);
+		for (int i = 0, reads = 2; more && reads < ROUND_READS; i ^= 1, reads++)
+			more = pull(&chans[i]);
 		prev = now_ns();
 		write_round(chans, lo, prev);
 		flush();

@@ -1,9 +1,10 @@
 /* berth-logger's order across stdout and stderr: pure, no I/O.
  *
- * Each round berth-logger reads both pipes back to back, so what one round
- * brings of each channel was written over the same span of time; in which
- * order the lines of the two channels were written inside that span, the
- * pipes do not say. The round's pieces (records) are merged as if each
+ * berth-logger reads the two pipes in rounds that end when a read finds
+ * its pipe empty, so what one round brings of each channel was written
+ * over the same span of time, after the round before; in which order the
+ * lines of the two channels were written inside that span, the pipes do
+ * not say. The round's pieces (records) are merged as if each
  * channel's were spread evenly over the span: the k-th of a channel's n
  * pieces sits at (k + 1/2) / n, and the pieces go out by that place. Two
  * pieces at the same place (as many lines on both channels: a program that
