@@ -37,9 +37,10 @@ typedef struct berth_logs_options {
 	                             by itself when the container stops */
 	long long tail;         /**< only the last N entries (lines) that exist
 	                             when the call is made; -1 (default): all.
-	                             Both engines count the entries of both
-	                             channels, then leave out the one not
-	                             selected: with one channel, fewer may come */
+	                             Every engine counts the entries of both
+	                             channels (in the order below), then leaves
+	                             out the one not selected: with one channel,
+	                             fewer may come */
 	const char *since;      /**< only entries at or after this time; NULL: no bound */
 	const char *until;      /**< only entries at or before this time (one stamped
 	                             exactly at it is in, as Docker has it, on every
@@ -60,6 +61,14 @@ typedef struct berth_logs_options {
  * time_ns is its entry's time; without, time_ns is 0. An error the engine
  * sends inside the stream arrives as a BERTH_CHANNEL_SYSTEM frame.
  *
+ * Order: frames come in the order in which the engine stored the entries,
+ * and tail, since and until cut that same order. Each channel's own order
+ * is always the order written. Across the two channels it is the written
+ * order only to the granularity of the engine's reads: the container
+ * writes into two pipes, and which of two lines written into different
+ * pipes came first shows only as far as they arrived in different reads
+ * (see the engine differences below).
+ *
  * A container with a TTY has one unframed output stream: all of it arrives
  * as stdout (its stderr is the same terminal), and show_stdout must be set
  * to see it. Whether the container has a TTY is read from its inspect
@@ -76,6 +85,18 @@ typedef struct berth_logs_options {
  * BERTH_EUNAVAILABLE; a body cut inside a frame is BERTH_EPROTOCOL.
  *
  * Engine differences:
+ *  - Order across stdout and stderr: Docker and Podman copy each pipe in
+ *    bulk, so a program that alternates the two faster than they read
+ *    gets runs of dozens to thousands of one channel's entries (its last
+ *    5 entries are then often all one channel's); Docker stamps each
+ *    channel's entries apart, so its times may go back from one channel's
+ *    entry to the other's. On containerd, berth's logger reads both pipes
+ *    in rounds that end when a pipe is found empty, so all a round holds
+ *    was written before anything of the next; within a round (microseconds
+ *    while it keeps up, what piled up while it lagged) it places each
+ *    channel's lines evenly (the k-th of n at (k + 1/2) / n) and lines at
+ *    the same place in turn, which gives a program that alternates its
+ *    written order. Its times never go back.
  *  - Docker's json-file driver (its default) stores lines as JSON strings
  *    and replaces bytes that are not UTF-8 with U+FFFD: binary output comes
  *    back changed. Its `local` driver and Podman keep the bytes. Drivers

@@ -2,8 +2,9 @@
 # CLI tests of `berth logs`: stdout to stdout and stderr to stderr,
 # byte-exact into files (binary on engines that keep bytes), --tail,
 # --since/--until, -t, -f ending when the container stops, a closed pipe,
-# exit codes. Prints TAP.
-# Environment: BERTH_CLI (the binary), BERTH_TEST_ENGINE (docker|podman).
+# the order across stdout and stderr, exit codes. Prints TAP.
+# Environment: BERTH_CLI (the binary), BERTH_TEST_ENGINE
+# (docker|podman|containerd).
 # Creates only berth-t-* containers labelled io.berth.test.run=<run>, and
 # removes only those.
 set -u
@@ -21,7 +22,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 17
+# the order written across the channels is checked on containerd (berth's logger)
+ORDER_WRITTEN=0
+[ "$E" = containerd ] && ORDER_WRITTEN=1
+plan $((19 + ORDER_WRITTEN))
 
 # start NAME [run flags] -- CMD...: run a container of this run, wait for its end
 start_done() {
@@ -85,7 +89,22 @@ rc=${PIPESTATUS[0]}
 errout=$(cat "$TMP/e")
 check "| head -1: exit 0, nothing on stderr" bash -c "[ $rc = 0 ] && [ -z '$errout' ]"
 
-# 14-17: errors
+# 14-15 (16 on containerd): a program alternating stdout and stderr:
+# --tail 5 keeps the channels apart and prints the last five entries of
+# the whole log in its order (both outputs into one file); on containerd
+# that is the order written
+start_done inter "$IMAGE" sh -c 'i=1; while [ $i -le 2000 ]; do echo out$i; echo err$i >&2; i=$((i+1)); done'
+run "$B" -E "$E" logs --tail 5 "berth-t-$RUN-inter"
+check "--tail 5: stdout's lines on stdout, stderr's on stderr" bash -c \
+	"[ \$(cat '$TMP/out' '$TMP/err' | wc -l) = 5 ] && ! grep -qv '^out' '$TMP/out' && ! grep -qv '^err' '$TMP/err'"
+"$B" -E "$E" logs "berth-t-$RUN-inter" >"$TMP/all" 2>&1
+"$B" -E "$E" logs --tail 5 "berth-t-$RUN-inter" >"$TMP/last" 2>&1
+check "--tail 5 is the end of the whole log, in its order across the channels" \
+	bash -c "[ \$(wc -l <'$TMP/all') = 4000 ] && tail -5 '$TMP/all' | cmp -s - '$TMP/last'"
+[ $ORDER_WRITTEN = 1 ] && check "containerd: --tail 5 in the order written" \
+	[ "$(cat "$TMP/last")" = "$(printf 'err1998\nout1999\nerr1999\nout2000\nerr2000')" ]
+
+# errors (17-20 on containerd)
 run "$B" -E "$E" logs "berth-t-$RUN-nothere"
 check "a missing container exits 1" [ $rc = 1 ]
 run "$B" -E "$E" logs --since yesterday "berth-t-$RUN-tail"

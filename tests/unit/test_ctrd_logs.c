@@ -1,11 +1,13 @@
 /* containerd logs without containerd: the record format, berth-logger
  * driven the way a shim drives it (stdout on fd 3, stderr on fd 4, the
- * readiness pipe on fd 5), and the log reader's tail, since / until,
- * channel selection, timestamps and follow. */
+ * readiness pipe on fd 5) and its order across the channels (logmerge),
+ * and the log reader's tail, since / until, channel selection, timestamps
+ * and follow. */
 #include "../common/test.h"
 
 #include "lib/engines/containerd/ctrd_logfmt.h"
 #include "lib/engines/containerd/ctrd_logread.h"
+#include "logger/logmerge.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -56,9 +58,20 @@ static void test_format(void **state)
 		assert_int_equal(ctrd_logfmt_parse(&r, bad[i], strlen(bad[i])), -1);
 }
 
+static void write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		assert_true(w > 0);
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
 /* Start berth-logger as a shim would; returns its pid, the write ends of
- * its stdout and stderr pipes in fds. */
-static pid_t start_logger(const char *log, int fds[2])
+ * its stdout and stderr pipes in fds. backlog (NULL: none) is what the
+ * task wrote to each pipe before the logger started. */
+static pid_t start_logger(const char *log, int fds[2], const sbuf *backlog)
 {
 	const char *bin = getenv("BERTH_LOGGER");
 	if (!bin)
@@ -67,6 +80,8 @@ static pid_t start_logger(const char *log, int fds[2])
 	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(errp, O_CLOEXEC), 0);
 	assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
+	for (int i = 0; backlog && i < 2; i++)
+		write_all(i ? errp[1] : out[1], backlog[i].data, backlog[i].len);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -88,16 +103,6 @@ static pid_t start_logger(const char *log, int fds[2])
 	fds[0] = out[1];
 	fds[1] = errp[1];
 	return pid;
-}
-
-static void write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, s, n);
-		assert_true(w > 0);
-		s += w;
-		n -= (size_t)w;
-	}
 }
 
 static int wait_exit(pid_t pid)
@@ -145,7 +150,7 @@ static void test_logger(void **state)
 	char log[256];
 	snprintf(log, sizeof log, "%s/one.log", dir);
 	int fds[2];
-	pid_t pid = start_logger(log, fds);
+	pid_t pid = start_logger(log, fds, NULL);
 	write_all(fds[0], "first\nsec", 9);
 	write_all(fds[1], "oops\n", 5);
 	usleep(20000);
@@ -215,6 +220,163 @@ static void test_logger(void **state)
 	free(got);
 	berth_stream_free(s);
 	free(big);
+}
+
+/* The channels of a round of n0 and n1 pieces after last, as "0101". */
+static void expect_merge(size_t n0, size_t n1, int last, const char *want)
+{
+	char got[64] = "";
+	logmerge m;
+	logmerge_start(&m, n0, n1, last);
+	size_t k = 0;
+	for (int c; (c = logmerge_next(&m)) >= 0 && k + 1 < sizeof got;)
+		got[k++] = (char)('0' + c);
+	got[k] = '\0';
+	assert_string_equal(got, want);
+	assert_int_equal(logmerge_next(&m), -1);
+}
+
+static void test_merge(void **state)
+{
+	(void)state;
+	expect_merge(0, 0, -1, "");
+	expect_merge(2, 0, 1, "00");
+	expect_merge(0, 3, 0, "111");
+	/* as many on both: in turn, the channel that did not write last first */
+	expect_merge(3, 3, -1, "010101");
+	expect_merge(3, 3, 1, "010101");
+	expect_merge(3, 3, 0, "101010");
+	/* one more on a channel: it begins and ends the round */
+	expect_merge(4, 3, 1, "0101010");
+	expect_merge(3, 4, 0, "1010101");
+	/* each channel spread over the round */
+	expect_merge(1, 5, -1, "110111");
+	expect_merge(10, 1, -1, "00000100000");
+	expect_merge(2, 6, -1, "10111011");
+	expect_merge(6, 2, 0, "01000100");
+	/* big rounds in integers without overflow: the lone piece in the middle */
+	logmerge m;
+	logmerge_start(&m, 1, 400000, -1);
+	size_t before = 0;
+	while (logmerge_next(&m) == 1)
+		before++;
+	assert_int_equal(before, 200000);
+}
+
+static void test_merge_time(void **state)
+{
+	(void)state;
+	/* spread over the round, the last at its end */
+	assert_int_equal(logmerge_time(1000, 2000, 0, 4, 0), 1250);
+	assert_int_equal(logmerge_time(1000, 2000, 1, 4, 1250), 1500);
+	assert_int_equal(logmerge_time(1000, 2000, 3, 4, 1750), 2000);
+	assert_int_equal(logmerge_time(1000, 2000, 0, 1, 0), 2000);
+	/* never back, never the same: after the record before */
+	assert_int_equal(logmerge_time(1000, 2000, 0, 4, 1900), 1901);
+	assert_int_equal(logmerge_time(1000, 1000, 0, 1, 5000), 5001);
+	assert_int_equal(logmerge_time(2000, 1000, 0, 2, 0), 1000);
+	/* a wide span and many records */
+	int64_t lo = 1000000000000000000LL, hi = lo + 86400LL * 1000000000LL;
+	int64_t t = logmerge_time(lo, hi, 299999, 300000, 0);
+	assert_int_equal(t, hi);
+	t = logmerge_time(lo, hi, 149999, 300000, 0);
+	assert_int_equal(t, lo + (hi - lo) / 2);
+}
+
+/* Both pipes full of alternating lines before berth-logger reads them (a
+ * logger that lags behind a fast writer: its first read takes all of
+ * each): the file has them in turn, with times in its order, so tail and
+ * since / until see the same order. */
+static void test_logger_order(void **state)
+{
+	(void)state;
+	char log[256];
+	snprintf(log, sizeof log, "%s/order.log", dir);
+	sbuf backlog[2] = { SBUF_INIT, SBUF_INIT }, want = SBUF_INIT;
+	for (int i = 1; i <= 2000; i++) {
+		assert_true(sbuf_printf(&backlog[0], "out%d\n", i) >= 0);
+		assert_true(sbuf_printf(&backlog[1], "err%d\n", i) >= 0);
+		assert_true(sbuf_printf(&want, "1:out%d\n2:err%d\n", i, i) >= 0);
+	}
+	int fds[2];
+	pid_t pid = start_logger(log, fds, backlog);
+	close(fds[0]);
+	close(fds[1]);
+	assert_int_equal(wait_exit(pid), 0);
+
+	/* every entry with its channel: read_all marks changes only */
+	ctrd_log_query q = all_q;
+	q.timestamps = true;
+	berth_stream *s = open_log(log, q);
+	berth_frame f;
+	berth_error err = BERTH_ERROR_INIT;
+	sbuf got = SBUF_INIT;
+	int64_t prev = 0, times[4000];
+	int n = 0, r;
+	while ((r = berth_stream_next(s, &f, 1000, &err)) == 0) {
+		assert_true(n < 4000);
+		assert_true(f.time_ns > prev);
+		times[n++] = prev = f.time_ns;
+		assert_true(sbuf_printf(&got, "%d:%.*s", (int)f.channel, (int)f.len, f.data) >= 0);
+	}
+	assert_code(r, BERTH_ITEROVER, &err);
+	berth_stream_free(s);
+	assert_int_equal(n, 4000);
+	assert_string_equal(got.data, want.data);
+
+	q = all_q;
+	q.tail = 5;
+	int frames;
+	s = open_log(log, q);
+	char *tail = read_all(s, &frames);
+	berth_stream_free(s);
+	assert_string_equal(tail, "2:err1998\n1:out1999\n2:err1999\n1:out2000\n2:err2000\n");
+	free(tail);
+	/* since / until at entries' own times: just those between */
+	q = all_q;
+	q.since_ns = times[3994];
+	q.until_ns = times[3997];
+	s = open_log(log, q);
+	char *window = read_all(s, &frames);
+	berth_stream_free(s);
+	assert_string_equal(window, "1:out1998\n2:err1998\n1:out1999\n2:err1999\n");
+	free(window);
+	sbuf_release(&got);
+	sbuf_release(&want);
+	sbuf_release(&backlog[0]);
+	sbuf_release(&backlog[1]);
+}
+
+/* A read that fills the buffer (a full pipe) may stop inside a line: when
+ * nothing follows, the unfinished line is written all the same, long
+ * before the pipes close. */
+static void test_logger_full_read(void **state)
+{
+	(void)state;
+	char log[256];
+	snprintf(log, sizeof log, "%s/full.log", dir);
+	sbuf backlog[2] = { SBUF_INIT, SBUF_INIT };
+	while (backlog[0].len < 65536 - 16)
+		assert_int_equal(sbuf_adds(&backlog[0], "aaaaaaaaaaaaaaa\n"), 0);
+	assert_int_equal(sbuf_adds(&backlog[0], "unfinished line!"), 0);
+	assert_int_equal(backlog[0].len, 65536);
+	int fds[2];
+	pid_t pid = start_logger(log, fds, backlog);
+	bool seen = false;
+	for (int i = 0; i < 300 && !seen; i++) {
+		char *text = NULL;
+		size_t len;
+		if (read_file(log, 1 << 20, &text, &len) == 0)
+			seen = strstr(text, " stdout P unfinished line!\n") != NULL;
+		free(text);
+		if (!seen)
+			usleep(10000);
+	}
+	close(fds[0]);
+	close(fds[1]);
+	assert_int_equal(wait_exit(pid), 0);
+	assert_true(seen);
+	sbuf_release(&backlog[0]);
 }
 
 static void write_records(const char *path, const int64_t *times, size_t n, bool end)
@@ -400,6 +562,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_logger),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_merge_time),
+		cmocka_unit_test(test_logger_order),
+		cmocka_unit_test(test_logger_full_read),
 		cmocka_unit_test(test_since_until),
 		cmocka_unit_test(test_follow),
 		cmocka_unit_test(test_follow_from_now),
