@@ -53,6 +53,9 @@ static const good_ref good[] = {
 	/* an official image named like a digest algorithm keeps "library/" */
 	{ "library/sha256:aW", "docker.io/library/sha256:aW", "library/sha256:aW", "docker.io", "library/sha256", "aW",
 	  "" },
+	/* and one named like an image id (64 hex digits), found by fuzzing */
+	{ "library/" HEX64, "docker.io/library/" HEX64 ":latest", "library/" HEX64, "docker.io", "library/" HEX64,
+	  "latest", "" },
 	/* a short hex string is a name like any other */
 	{ "0123abcd", "docker.io/library/0123abcd:latest", "0123abcd", "docker.io", "library/0123abcd", "latest", "" },
 };

@@ -210,6 +210,12 @@ static bool digest_name(const char *s)
 	return STREQ(s, "sha256") || STREQ(s, "sha384") || STREQ(s, "sha512");
 }
 
+/* 64 hex digits: alone, that is an image id. */
+static bool id_like(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
 static const char *split(ref_parts *p, const char *text, size_t *at)
 {
 	memset(p, 0, sizeof *p);
@@ -332,11 +338,11 @@ int berth_image_ref_parse(berth_image_ref **out, const char *text, berth_error *
 		return BERTH_NOMEM(err);
 	hub = STREQ(domain, IMAGEREF_DEFAULT_DOMAIN);
 	/* Docker Hub's names go without their domain, and official images
-	 * without "library/", unless the rest would then read as a domain or
-	 * (library/sha256:x) as a digest */
+	 * without "library/", unless the rest would then read as a domain,
+	 * (library/sha256:x) as a digest or (library/<64 hex>) as an image id */
 	_cleanup_free_ char *familiar = NULL;
 	const char *fam = path;
-	if (hub && startswith(fam, "library/") && !strchr(fam + 8, '/') && !digest_name(fam + 8))
+	if (hub && startswith(fam, "library/") && !strchr(fam + 8, '/') && !digest_name(fam + 8) && !id_like(fam + 8))
 		fam += 8;
 	const char *slash = strchr(fam, '/');
 	if (!hub || (slash && names_domain(fam, (size_t)(slash - fam)))) {
