@@ -377,13 +377,25 @@ static void test_pull(void **state)
 	berth_image_info *x = NULL;
 	assert_ok(berth_image_inspect(&x, client, PULLED, &err), &err);
 	assert_true(berth_image_info_digest_count(x) >= 1);
-	char by_digest[256] = "";
-	for (size_t i = 0; i < berth_image_info_digest_count(x); i++) {
-		const char *d = berth_image_info_digest(x, i);
-		if (strncmp(d, REGISTRY "/berth-test/busybox@sha256:", strlen(REGISTRY "/berth-test/busybox@sha256:")) == 0)
-			snprintf(by_digest, sizeof by_digest, "%s", d);
-	}
-	assert_string_not_equal(by_digest, "");
+	/* among its digests the one the registry serves the tag by now (an
+	 * engine may keep older ones of the same image) */
+	char served[80] = "", by_digest[256] = "";
+	FILE *curl = popen("curl -sf -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, "
+			   "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
+			   "application/vnd.docker.distribution.manifest.list.v2+json' "
+			   "http://" REGISTRY "/v2/berth-test/busybox/manifests/latest | tr -d '\\r' | "
+			   "sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p'", "r");
+	assert_non_null(curl);
+	(void)!fgets(served, sizeof served, curl);
+	pclose(curl);
+	served[strcspn(served, "\n")] = '\0';
+	assert_true(strncmp(served, "sha256:", 7) == 0);
+	snprintf(by_digest, sizeof by_digest, REGISTRY "/berth-test/busybox@%s", served);
+	bool has_served = false;
+	for (size_t i = 0; i < berth_image_info_digest_count(x); i++)
+		has_served = has_served || strcmp(berth_image_info_digest(x, i), by_digest) == 0;
+	if (!has_served)
+		fail_msg("%s: the pulled image's digests lack %s", PULLED, by_digest);
 	char id[80];
 	snprintf(id, sizeof id, "%s", berth_image_info_id(x));
 	berth_image_info_free(x);
@@ -726,6 +738,8 @@ static void test_pull_credentials(void **state)
 	store.docker_config_dir = cfg_dir;
 	assert_ok(berth_credentials_store(AUTH_REGISTRY, "berthtest", password, &store, &err), &err);
 	assert_ok(berth_image_pull_wait(NULL, client, AUTH_PULLED, NULL, &err), &err);
+	if (engine_lacks("image_push"))
+		goto done;
 	/* a push with them, into this run's repository (removed after through
 	 * the other registry, which shares the storage) */
 	char ref[160];
@@ -742,6 +756,7 @@ static void test_pull_credentials(void **state)
 			run_id, run_id);
 	assert_int_equal(system(cmd), 0);
 	drop(ref);
+done:
 	drop(AUTH_PULLED);
 	assert_ok(berth_credentials_erase(AUTH_REGISTRY, &store, &err), &err);
 	restore_env("DOCKER_CONFIG", old_cfg);

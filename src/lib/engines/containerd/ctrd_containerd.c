@@ -181,6 +181,7 @@ static const berth_engine_ops containerd_ops = {
 	.image_tag = ctrd_image_tag,
 	.image_remove = ctrd_image_remove,
 	.image_import = ctrd_image_import,
+	.image_pull = ctrd_image_pull,
 	.events_watch = ctrd_events_watch,
 	.clock_ns = ctrd_clock_ns,
 	.container_stats = ctrd_container_stats,

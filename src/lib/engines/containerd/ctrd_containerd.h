@@ -57,6 +57,10 @@ int ctrd_image_import(char **out_names, struct berth_client *c, const uint8_t *a
 int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], struct berth_client *c, const char *name,
 		      berth_error *err);
 
+/* ctrd_pull.c: berth's own pull (the image_pull op). */
+int ctrd_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *o,
+		    const berth_credentials *cred, berth_error *err);
+
 /* Attach the containerd backend to a client whose endpoint and namespace
  * are set: connects and, unless discovery learned it already (version not
  * NULL), asks containerd's version. The backend's descriptor

@@ -65,6 +65,18 @@ static bool id_matches(const char *digest, const char *id)
 
 /* ---- image records ------------------------------------------------------ */
 
+/* "repo@digest" of a record (its name without tag or digest), as Docker's
+ * RepoDigests show it. */
+static void repo_digest(char out[600], const char *name, const char *digest)
+{
+	const char *slash = strrchr(name, '/');
+	size_t repo_len = strcspn(name, "@");
+	const char *colon = strrchr(slash ? slash : name, ':');
+	if (colon && (size_t)(colon - name) < repo_len)
+		repo_len = (size_t)(colon - name);
+	snprintf(out, 600, "%.*s@%s", (int)repo_len, name, strempty(digest));
+}
+
 static int image_list_all(Containerd__Services__Images__V1__ListImagesResponse **out, berth_client *c,
 			  berth_error *err)
 {
@@ -181,7 +193,7 @@ int ctrd_image_list(berth_image_list **out, berth_client *c, const berth_image_l
 			e2->id = strdup(rs.config.digest);
 			e2->size = rs.size;
 			e2->created = img->created_at ? (int64_t)img->created_at->seconds : 0;
-			if (!e2->id || strv_push(&e2->digests, img->target->digest) < 0 ||
+			if (!e2->id ||
 			    ctrd_labels_to_strv(&e2->label_keys, &e2->label_values, (void *const *)img->labels,
 						img->n_labels) < 0)
 				r = BERTH_NOMEM(err);
@@ -189,7 +201,12 @@ int ctrd_image_list(berth_image_list **out, berth_client *c, const berth_image_l
 		/* the image's age: its oldest name */
 		if (img->created_at && (int64_t)img->created_at->seconds < e2->created)
 			e2->created = (int64_t)img->created_at->seconds;
-		if (r == 0 && strv_push(&e2->tags, img->name) < 0)
+		char rd[600];
+		repo_digest(rd, img->name, img->target->digest);
+		bool seen = false;
+		for (size_t j = 0; j < e2->digests.len && !seen; j++)
+			seen = STREQ(e2->digests.items[j], rd);
+		if (r == 0 && (strv_push(&e2->tags, img->name) < 0 || (!seen && strv_push(&e2->digests, rd) < 0)))
 			r = BERTH_NOMEM(err);
 		resolved_release(&rs);
 	}
@@ -277,12 +294,21 @@ int ctrd_image_inspect(berth_image_info **out, berth_client *c, const char *name
 	free(x->id);
 	x->id = strdup(rs.config.digest);
 	strv_release(&x->tags);
-	for (size_t i = 0; x->id && i < il->n_images; i++)
-		if (il->images[i]->target && il->images[i]->name && STREQ(strempty(il->images[i]->target->digest), img->target->digest) &&
-		    strv_push(&x->tags, il->images[i]->name) < 0) {
+	strv_release(&x->digests);
+	for (size_t i = 0; x->id && i < il->n_images; i++) {
+		const ctrd_image *o = il->images[i];
+		if (!o->target || !o->name || !STREQ(strempty(o->target->digest), img->target->digest))
+			continue;
+		char rd[600];
+		repo_digest(rd, o->name, o->target->digest);
+		bool seen = false;
+		for (size_t j = 0; j < x->digests.len && !seen; j++)
+			seen = STREQ(x->digests.items[j], rd);
+		if (strv_push(&x->tags, o->name) < 0 || (!seen && strv_push(&x->digests, rd) < 0)) {
 			berth_image_info_free(x);
 			return BERTH_NOMEM(err);
 		}
+	}
 	if (!x->id) {
 		berth_image_info_free(x);
 		return BERTH_NOMEM(err);

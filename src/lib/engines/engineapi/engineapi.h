@@ -266,9 +266,9 @@ int engineapi_image_history(berth_image_history **out, struct berth_client *c, c
 int engineapi_image_prune(berth_prune_result **out, struct berth_client *c, const berth_image_prune_options *opts,
 			  berth_error *err);
 int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,
-			 const char *auth_header, berth_error *err);
+			 const berth_credentials *cred, berth_error *err);
 int engineapi_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *opts,
-			 const char *auth_header, berth_error *err);
+			 const berth_credentials *cred, berth_error *err);
 int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
 int engineapi_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
 			   berth_error *err);
