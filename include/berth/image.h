@@ -242,7 +242,11 @@ typedef struct berth_image_prune_options {
  * berth_prune_result_free().
  * Engine differences: Docker (POST /images/prune, dangling as a filter);
  * Podman (its libpod prune: it reports each image's size, berth adds them
- * up). containerd: BERTH_EUNSUPPORTED for now.
+ * up). containerd keeps no dangling images (each record is a name), so
+ * without opts->all nothing goes; with it, berth removes the records no
+ * container names whose image config carries the labels; the space is
+ * their content as berth counts it (containerd's garbage collector frees
+ * what no other image shares).
  * @return 0; BERTH_EINVAL (an empty label filter); BERTH_ECONFLICT (a prune
  *   is running); BERTH_EPROTOCOL; BERTH_EUNSUPPORTED; transport errors.
  */
@@ -398,7 +402,12 @@ typedef struct berth_push_options {
  * ends with a FINISHED frame carrying the manifest digest; Podman (its
  * libpod push) reports "Copying blob" per layer and the config, no bytes,
  * and no digest: its stream just ends. Plain HTTP as for pulls.
- * containerd: BERTH_EUNSUPPORTED for now.
+ * containerd: berth pushes itself (registry, TLS and credentials as for
+ * its pulls): per blob (the layers, then the config) EXISTS when the
+ * repository has it, else WAITING, UPLOADING with bytes (one frame per
+ * MiB sent) and DONE, then FINISHED with the manifest digest. An image
+ * whose record is an index pushes the manifest of this host's platform
+ * under the tag.
  *
  * @return 0; BERTH_EINVAL (a malformed name, an id or a digest; before any
  *   request); BERTH_ENOTFOUND (no such image in the store);

@@ -25,9 +25,17 @@
 /* Read a whole blob (Content.Read streams it in pieces). */
 int ctrd_content_read(sbuf *out, berth_client *c, const char *digest, size_t max, berth_error *err)
 {
+	return ctrd_content_read_at(out, c, digest, 0, 0, max, err);
+}
+
+int ctrd_content_read_at(sbuf *out, berth_client *c, const char *digest, int64_t offset, int64_t size, size_t max,
+			 berth_error *err)
+{
 	Containerd__Services__Content__V1__ReadContentRequest req =
 		CONTAINERD__SERVICES__CONTENT__V1__READ_CONTENT_REQUEST__INIT;
 	req.digest = (char *)digest;
+	req.offset = offset;
+	req.size = size;
 	size_t len = protobuf_c_message_get_packed_size(&req.base);
 	_cleanup_free_ uint8_t *body = malloc(len ? len : 1);
 	if (!body)

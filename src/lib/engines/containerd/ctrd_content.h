@@ -41,6 +41,9 @@ void **ctrd_kv_entries(const label_set *l, const ProtobufCMessageDescriptor *d);
 
 /* Read a whole blob into out (more than max bytes: BERTH_EPROTOCOL). */
 int ctrd_content_read(sbuf *out, struct berth_client *c, const char *digest, size_t max, berth_error *err);
+/* size bytes of a blob from offset (size 0: to its end), appended to out. */
+int ctrd_content_read_at(sbuf *out, struct berth_client *c, const char *digest, int64_t offset, int64_t size,
+			 size_t max, berth_error *err);
 /* Whether the content store has the blob. */
 bool ctrd_content_exists(struct berth_client *c, const char *digest);
 

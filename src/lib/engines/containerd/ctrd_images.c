@@ -394,6 +394,85 @@ int ctrd_image_remove(berth_client *c, const char *name, bool force, berth_error
 	return r;
 }
 
+/* ---- prune -------------------------------------------------------------- */
+
+/* Whether a config's labels carry every filter ("key" or "key=value"). */
+static bool labels_match(const berth_image_info *x, const char *const *labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(labels[i], '=');
+		_cleanup_free_ char *key = strndup(labels[i], eq ? (size_t)(eq - labels[i]) : strlen(labels[i]));
+		ssize_t at = key ? labels_find(&x->label_keys, key) : -1;
+		if (at < 0 || (eq && !STREQ(x->label_values.items[at], eq + 1)))
+			return false;
+	}
+	return true;
+}
+
+int ctrd_image_prune(berth_prune_result **out, berth_client *c, const berth_image_prune_options *o, berth_error *err)
+{
+	berth_prune_result *res = calloc(1, sizeof *res);
+	if (!res)
+		return BERTH_NOMEM(err);
+	/* containerd keeps no dangling images (every record is a name): only
+	 * with all is there anything to remove */
+	if (!o->all) {
+		*out = res;
+		return 0;
+	}
+	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
+	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *cl = NULL;
+	Containerd__Services__Containers__V1__ListContainersRequest lr =
+		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
+	int r = image_list_all(&il, c, err);
+	if (r == 0)
+		r = ctrd_call(&cl, c, "containers.v1.Containers/List", &lr.base,
+			      &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
+	for (size_t i = 0; r == 0 && i < il->n_images; i++) {
+		ctrd_image *img = il->images[i];
+		if (!img->name || !img->target)
+			continue;
+		bool used = false;
+		for (size_t j = 0; j < cl->n_containers && !used; j++)
+			used = cl->containers[j]->image && STREQ(cl->containers[j]->image, img->name);
+		if (used)
+			continue;
+		resolved rs = { 0 };
+		_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
+		berth_image_info *x = NULL;
+		berth_error e = BERTH_ERROR_INIT;
+		/* an image whose content is gone cannot be matched: left alone */
+		bool match = resolve_image(&rs, c, img, &e) == 0 &&
+			     ctrd_content_read(&cfg, c, rs.config.digest, MAX_BLOB_JSON, &e) == 0 &&
+			     image_info_parse(&x, cfg.data ? cfg.data : "", cfg.len, &e) == 0 &&
+			     labels_match(x, o->labels, o->label_count);
+		berth_image_info_free(x);
+		if (match) {
+			Containerd__Services__Images__V1__DeleteImageRequest dr =
+				CONTAINERD__SERVICES__IMAGES__V1__DELETE_IMAGE_REQUEST__INIT;
+			dr.name = img->name;
+			r = ctrd_call(NULL, c, "images.v1.Images/Delete", &dr.base, NULL, 0, err);
+			if (r == BERTH_ENOTFOUND) /* gone meanwhile */
+				r = 0;
+			bool seen = false;
+			for (size_t j = 0; j < res->ids.len && !seen; j++)
+				seen = STREQ(res->ids.items[j], rs.config.digest);
+			if (r == 0 && !seen) {
+				res->space_reclaimed += (uint64_t)rs.size;
+				if (strv_push(&res->ids, rs.config.digest) < 0)
+					r = BERTH_NOMEM(err);
+			}
+		}
+		resolved_release(&rs);
+	}
+	if (r < 0) {
+		berth_prune_result_free(res);
+		return r;
+	}
+	*out = res;
+	return 0;
+}
+
 /* ---- import ------------------------------------------------------------- */
 
 typedef struct importer {

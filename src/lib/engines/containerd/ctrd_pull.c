@@ -525,6 +525,8 @@ static int pull_next(void *impl, berth_frame *out, int timeout_ms, berth_error *
 		return BERTH_ITEROVER;
 	}
 	if (r < 0) {
+		if (r != BERTH_ENOMEM)
+			berth_error_prefix(&e, "pull %s", berth_image_ref_familiar(x->ref));
 		if (x->hs) {
 			http_stream_close(x->hs);
 			x->hs = NULL;
