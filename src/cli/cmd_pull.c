@@ -8,13 +8,13 @@ const cli_option pull_options[] = {
 	{ "quiet", 'q', NULL, "Print only the reference pulled" },
 	{ "all-tags", 'a', NULL, "Every tagged image of the repository" },
 	{ "platform", O_PLATFORM, "OS/ARCH[/VARIANT]", "Pull the image of this platform" },
-	{ "insecure", O_INSECURE, NULL, "Allow plain HTTP or an unverified certificate (Podman; Docker: its daemon decides)" },
+	{ "insecure", O_INSECURE, NULL, "Allow plain HTTP or an unverified certificate (Podman, containerd; Docker: its daemon decides)" },
 	CLI_OPTIONS_END,
 };
 
 const cli_option push_options[] = {
 	{ "quiet", 'q', NULL, "Print only the reference pushed" },
-	{ "insecure", O_INSECURE, NULL, "Allow plain HTTP or an unverified certificate (Podman; Docker: its daemon decides)" },
+	{ "insecure", O_INSECURE, NULL, "Allow plain HTTP or an unverified certificate (Podman, containerd; Docker: its daemon decides)" },
 	CLI_OPTIONS_END,
 };
 
