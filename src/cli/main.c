@@ -73,6 +73,8 @@ static const command commands[] = {
 	{ "login", cmd_login, login_options, NULL, "[SERVER]",
 	  "Check a registry's credentials with it and store them (Docker Hub when no server is given)" },
 	{ "logout", cmd_logout, logout_options, NULL, "[SERVER]", "Erase a registry's stored credentials" },
+	{ "search", cmd_search, search_options, NULL, "[HOST[:PORT]/]TERM",
+	  "Search a registry for repositories (containerd: a named registry's catalog)" },
 	{ "image", cmd_image, NONE, "COMMAND [ARGS...]",
 	  "Manage images (import: a docker-save archive, natively on containerd)", .subcommands = image_subcommands },
 	{ "logs", cmd_logs, logs_options, NULL, "NAME|ID",

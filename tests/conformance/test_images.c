@@ -451,6 +451,55 @@ static void test_pull_faults(void **state)
 	assert_null(s);
 }
 
+/* Search: a registry's repositories where the engine can ask it (Podman
+ * and containerd read its catalog); Docker asks the v1 search API, which
+ * the test registry lacks: an error with the engine's words. */
+static void test_search(void **state)
+{
+	(void)state;
+	need_engine_up();
+	need_registry();
+	berth_search_result *res = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	int r = berth_image_search(&res, client, REGISTRY "/busybox", NULL, &err);
+	if (engine == BERTH_ENGINE_DOCKER) {
+		assert_true(r < 0);
+		assert_true(err.message[0] != '\0');
+		assert_null(res);
+	} else {
+		assert_ok(r, &err);
+		bool found = false;
+		for (size_t i = 0; i < berth_search_result_count(res); i++) {
+			assert_non_null(strstr(berth_search_result_name(res, i), "busybox"));
+			found |= strcmp(berth_search_result_name(res, i), REGISTRY "/berth-test/busybox") == 0;
+		}
+		assert_true(found);
+		berth_search_result_free(res);
+		/* the limit holds */
+		berth_search_options o = BERTH_SEARCH_OPTIONS_INIT;
+		o.limit = 1;
+		assert_ok(berth_image_search(&res, client, REGISTRY "/berth-test", &o, &err), &err);
+		assert_int_equal(berth_search_result_count(res), 1);
+		berth_search_result_free(res);
+		/* nothing matches: no error, nothing found */
+		assert_ok(berth_image_search(&res, client, REGISTRY "/no-such-thing-here", NULL, &err), &err);
+		assert_int_equal(berth_search_result_count(res), 0);
+		berth_search_result_free(res);
+	}
+	if (engine == BERTH_ENGINE_CONTAINERD)
+		assert_code(berth_image_search(&res, client, "redis", NULL, &err), BERTH_EUNSUPPORTED, &err);
+	/* a registry that is not there; bad input before any request */
+	assert_true(berth_image_search(&res, client, "127.0.0.1:5009/busybox", NULL, &err) < 0);
+	assert_code(berth_image_search(&res, client, "", NULL, &err), BERTH_EINVAL, &err);
+	assert_code(berth_image_search(&res, client, "a\nb", NULL, &err), BERTH_EINVAL, &err);
+	berth_search_options bad = BERTH_SEARCH_OPTIONS_INIT;
+	bad.limit = 101;
+	assert_code(berth_image_search(&res, client, "busybox", &bad, &err), BERTH_EINVAL, &err);
+	bad.limit = 0;
+	bad.version = 9;
+	assert_code(berth_image_search(&res, client, "busybox", &bad, &err), BERTH_EINVAL, &err);
+}
+
 /* A front for the test registry that injects a fault into layer
  * downloads (tests/scripts/fault-registry.py); its pid, 0 when it could
  * not be started. */
@@ -883,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_pull),
 		cmocka_unit_test(test_pull_faults),
 		cmocka_unit_test(test_pull_registry_faults),
+		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_pull_policy),
 		cmocka_unit_test(test_push),
 		cmocka_unit_test(test_history),

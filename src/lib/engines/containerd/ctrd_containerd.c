@@ -184,6 +184,7 @@ static const berth_engine_ops containerd_ops = {
 	.image_import = ctrd_image_import,
 	.image_pull = ctrd_image_pull,
 	.image_push = ctrd_image_push,
+	.image_search = ctrd_image_search,
 	.events_watch = ctrd_events_watch,
 	.clock_ns = ctrd_clock_ns,
 	.container_stats = ctrd_container_stats,
