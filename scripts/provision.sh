@@ -648,7 +648,7 @@ ensure_reg() {
     local name=$1 pid cfg
     if reg_up "$name"; then STATUS[$name]=${STATUS[$name]:-running}; return 0; fi
     if [ "$name" = token-issuer ]; then
-        pid=$(start_daemon "$name" "$TOKEN_ISSUER_LOG" python3 "$TOKEN_ISSUER" \
+        pid=$(start_daemon "$name" "$TOKEN_ISSUER_LOG" /usr/bin/python3 "$TOKEN_ISSUER" \
               --listen "${REG_ADDR[$name]}" --key "$TLS_DIR/token-key.pem" --cert "$TLS_DIR/token.pem" \
               --issuer "$TOKEN_ISSUER_NAME" --service "$TOKEN_SERVICE" --user berthtest \
               --password-file "$REGISTRY_AUTH_DIR/password" --public berth-test/public/)
@@ -759,7 +759,7 @@ ensure_redis_image() {
     fi
     local ctx=$TMP/redis
     mkdir -p "$ctx"
-    python3 -c "$SPLIT_PY" "$REDIS_ROOTFS" "$ctx/system.tar" "$ctx/redis.tar" || return 1
+    /usr/bin/python3 -c "$SPLIT_PY" "$REDIS_ROOTFS" "$ctx/system.tar" "$ctx/redis.tar" || return 1
     printf '%s\n' '# berth test image' 'bind 0.0.0.0 ::' 'port 6379' 'protected-mode no' 'daemonize no' \
         'supervised no' 'logfile ""' 'save ""' 'appendonly no' 'dir /var/lib/redis' >"$ctx/berth.conf"
     cat >"$ctx/Containerfile" <<'EOR'
