@@ -720,7 +720,9 @@ pull_cmd() { # ENGINE TOOL
 	docker:cli) CMD=$(shq "$DOCKER_CLI" pull -q "$PULL_REF") ;;
 	podman:berth) CMD=$(shq "$BERTH" -E podman pull -q "$PULL_REF") ;;
 	podman:cli) CMD=$(shq podman --url unix:///run/podman/podman.sock pull -q --tls-verify=false "$PULL_REF") ;;
-	containerd:berth) CMD=$(shq "$BERTH" -E containerd pull -q "$PULL_REF") ;;
+	# (env execs berth in place: the same process, measured as berth; the
+	# namespace is ctr's, whatever the caller's environment says)
+	containerd:berth) CMD=$(shq env CONTAINERD_NAMESPACE=default "$BERTH" -E containerd pull -q "$PULL_REF") ;;
 	containerd:cli) CMD=$(shq ctr -n default images pull --plain-http "$PULL_REF") ;;
 	*:skopeo) command -v skopeo >/dev/null &&
 		CMD=$(shq skopeo copy -q --src-tls-verify=false "docker://$PULL_REF" "dir:$PULL_DIR") ;;
