@@ -77,6 +77,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		berth_search_result_free(sr);
 	}
+	/* a registry's tag list: every tag there and not empty */
+	strv tags = STRV_INIT;
+	if (registry_tags_parse(&tags, s, size, NULL) == 0)
+		for (size_t i = 0; i < tags.len; i++)
+			if (!tags.items[i][0])
+				abort();
+	strv_release(&tags);
 	/* the OCI runtime spec of a containerd container record */
 	berth_container_info *ci = calloc(1, sizeof *ci);
 	if (ci) {

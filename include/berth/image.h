@@ -393,7 +393,9 @@ typedef struct berth_pull_options {
  * is skipped), the config, and the image id at the end: no byte progress
  * and no per-layer completion; berth asks for no TLS verification for
  * registries on 127.0.0.0/8 and localhost, as Docker does, and where
- * opts->insecure says so. containerd (no pull in its API before 2.0):
+ * opts->insecure says so (Podman 4.3 lists the tags of an all_tags pull
+ * over HTTPS regardless: a plain-HTTP registry then fails with
+ * BERTH_EUNAVAILABLE). containerd (no pull in its API before 2.0):
  * berth pulls itself, as containerd's own client does, and leaves the same
  * image record, content and unpacked snapshots as `ctr images pull`:
  * RESOLVING, per layer WAITING, DOWNLOADING with bytes (one frame per MiB),
@@ -405,8 +407,9 @@ typedef struct berth_pull_options {
  * CAs and /etc/containerd/certs.d/HOST:PORT/ (else /etc/docker/certs.d/,
  * /etc/containers/certs.d/) *.crt files; plain HTTP is used for a registry
  * on localhost or 127.0.0.0/8 that does not speak TLS, and for one marked
- * insecure (which also skips TLS verification). all_tags is
- * BERTH_EUNSUPPORTED there. A failed pull deletes its lease: what it
+ * insecure (which also skips TLS verification). all_tags pulls the tags
+ * of the registry's tag list one after the other (a STATUS frame ends
+ * each but the last, which ends with FINISHED). A failed pull deletes its lease: what it
  * wrote is garbage-collected, and a later pull starts over.
  *
  * @return 0; BERTH_EINVAL (a malformed reference, a tag or digest with

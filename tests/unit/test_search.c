@@ -56,11 +56,28 @@ static void test_catalog(void **state)
 	berth_search_result_free(r);
 }
 
+static void test_tags(void **state)
+{
+	(void)state;
+	strv t = STRV_INIT;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(registry_tags_parse(&t, S("{\"name\":\"a/b\",\"tags\":[\"1\",\"latest\"]}"), &err), &err);
+	assert_int_equal(t.len, 2);
+	assert_string_equal(t.items[1], "latest");
+	assert_ok(registry_tags_parse(&t, S("{\"name\":\"a/b\",\"tags\":null}"), &err), &err);
+	assert_int_equal(t.len, 2);
+	assert_code(registry_tags_parse(&t, S("{\"tags\":[\"\"]}"), &err), BERTH_EPROTOCOL, &err);
+	assert_code(registry_tags_parse(&t, S("{\"tags\":\"1\"}"), &err), BERTH_EPROTOCOL, &err);
+	assert_code(registry_tags_parse(&t, S("[]"), &err), BERTH_EPROTOCOL, &err);
+	strv_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_engine_answers),
 		cmocka_unit_test(test_catalog),
+		cmocka_unit_test(test_tags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

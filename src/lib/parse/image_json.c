@@ -515,3 +515,23 @@ int registry_catalog_parse(berth_search_result *out, const char *json, size_t le
 	}
 	return 0;
 }
+
+int registry_tags_parse(strv *out, const char *json, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "registry tag list", err);
+	if (!root)
+		return err ? err->code : BERTH_EPROTOCOL;
+	json_t *tags = json_object_get(root, "tags");
+	if (!json_is_object(root) || (tags && !json_is_array(tags) && !json_is_null(tags)))
+		return berth_fail(err, BERTH_EPROTOCOL, "registry tag list: no \"tags\" list");
+	size_t i;
+	json_t *v;
+	json_array_foreach(tags, i, v) {
+		const char *t = json_string_value(v);
+		if (isempty(t))
+			return berth_fail(err, BERTH_EPROTOCOL, "registry tag list: entry %zu is not a tag", i);
+		if (strv_push(out, t) < 0)
+			return BERTH_NOMEM(err);
+	}
+	return 0;
+}

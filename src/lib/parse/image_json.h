@@ -30,6 +30,10 @@ int image_search_parse(berth_search_result *out, const char *json, size_t len, b
 int registry_catalog_parse(berth_search_result *out, const char *json, size_t len, const char *prefix,
 			   const char *words, size_t limit, berth_error *err);
 
+/* A registry's /v2/NAME/tags/list ({"name", "tags": [...]}): the tags,
+ * appended to *out (none: "tags" null or empty). */
+int registry_tags_parse(strv *out, const char *json, size_t len, berth_error *err);
+
 /* One content descriptor. */
 typedef struct image_desc {
 	char *media_type, *digest;

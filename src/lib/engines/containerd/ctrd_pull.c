@@ -71,6 +71,10 @@ typedef struct ctrd_pull {
 	bool extracting;              /* its EXTRACTING frame went out */
 	bool fresh;                   /* something was fetched or unpacked */
 
+	/* all tags: the repository's, pulled one after the other */
+	strv tags;
+	size_t tag_i;
+
 	/* the layer being fetched */
 	http_stream *hs;
 	ctrd_writer w;
@@ -81,6 +85,23 @@ static void blobdata_release(blobdata *b)
 {
 	image_desc_release(&b->d);
 	sbuf_release(&b->bytes);
+}
+
+/* Forget one image's state (before the next tag's). */
+static void image_state_release(ctrd_pull *x)
+{
+	blobdata_release(&x->index);
+	blobdata_release(&x->manifest);
+	blobdata_release(&x->config);
+	image_descs_free(x->layers, x->n);
+	x->layers = NULL;
+	x->n = 0;
+	strv_release(&x->diff_ids);
+	free(x->chains);
+	x->chains = NULL;
+	x->i = 0;
+	x->extracting = false;
+	x->fresh = false;
 }
 
 static void pull_free(void *impl)
@@ -98,12 +119,8 @@ static void pull_free(void *impl)
 	reg_client_free(x->rc);
 	berth_credentials_free(x->cred);
 	berth_image_ref_free(x->ref);
-	blobdata_release(&x->index);
-	blobdata_release(&x->manifest);
-	blobdata_release(&x->config);
-	image_descs_free(x->layers, x->n);
-	strv_release(&x->diff_ids);
-	free(x->chains);
+	image_state_release(x);
+	strv_release(&x->tags);
 	sbuf_release(&x->piece);
 	free(x);
 }
@@ -461,6 +478,41 @@ static int unpack(ctrd_pull *x, berth_error *err)
 												    : 0;
 }
 
+/* Point the pull at another tag of the same repository. */
+static int set_tag(ctrd_pull *x, const char *tag, berth_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	if (asprintf(&text, "%s:%s", berth_image_ref_name(x->ref), tag) < 0)
+		return BERTH_NOMEM(err);
+	berth_image_ref *next = NULL;
+	int r = berth_image_ref_parse(&next, text, err);
+	if (r < 0)
+		return r;
+	berth_image_ref_free(x->ref);
+	x->ref = next;
+	return 0;
+}
+
+/* all tags: the repository's tag list, and the pull set at the first. */
+static int list_tags(ctrd_pull *x, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	if (sbuf_printf(&path, "/v2/%s/tags/list?n=1000", berth_image_ref_path(x->ref)) < 0)
+		return BERTH_NOMEM(err);
+	http_request req = { .method = "GET", .target = path.data };
+	http_response resp = HTTP_RESPONSE_INIT;
+	int r = reg_do(x->rc, &req, &resp, 4u << 20, err);
+	if (r == 0 && resp.status / 100 != 2)
+		r = reg_status_error(x->rc, &resp, "tag list", err);
+	if (r == 0)
+		r = registry_tags_parse(&x->tags, resp.body.data ? resp.body.data : "", resp.body.len, err);
+	http_response_release(&resp);
+	if (r == 0 && x->tags.len == 0)
+		r = berth_fail(err, BERTH_ENOTFOUND, "%s: %s has no tags", reg_client_base(x->rc),
+			       berth_image_ref_name(x->ref));
+	return r < 0 ? r : set_tag(x, x->tags.items[0], err);
+}
+
 static int name_it(ctrd_pull *x, berth_error *err)
 {
 	const blobdata *top = x->index.d.digest ? &x->index : &x->manifest;
@@ -471,8 +523,9 @@ static int name_it(ctrd_pull *x, berth_error *err)
 	int r = ctrd_image_put(x->c, berth_image_ref_normalized(x->ref), &target, x->lease, err);
 	if (r < 0)
 		return r;
+	bool more = x->tag_i + 1 < x->tags.len;
 	x->at = STEP_OVER;
-	r = say(x, BERTH_PROGRESS_FINISHED, NULL, "Status: %s for %s",
+	r = say(x, more ? BERTH_PROGRESS_STATUS : BERTH_PROGRESS_FINISHED, NULL, "Status: %s for %s",
 		x->fresh ? "Downloaded newer image" : "Image is up to date", berth_image_ref_familiar(x->ref));
 	if (r < 0)
 		return BERTH_NOMEM(err);
@@ -480,7 +533,18 @@ static int name_it(ctrd_pull *x, berth_error *err)
 	free(x->p.image_id);
 	x->p.digest = strdup(top->d.digest);
 	x->p.image_id = strdup(x->config.d.digest);
-	return x->p.digest && x->p.image_id ? 0 : BERTH_NOMEM(err);
+	if (!x->p.digest || !x->p.image_id)
+		return BERTH_NOMEM(err);
+	if (more) {
+		/* the next tag of the repository */
+		x->tag_i++;
+		image_state_release(x);
+		r = set_tag(x, x->tags.items[x->tag_i], err);
+		if (r < 0)
+			return r;
+		x->at = STEP_RESOLVE;
+	}
+	return 0;
 }
 
 static int pull_next(void *impl, berth_frame *out, int timeout_ms, berth_error *err)
@@ -571,9 +635,6 @@ static const stream_ops pull_ops = {
 int ctrd_image_pull(berth_stream **out, berth_client *c, const char *ref, const berth_pull_options *o,
 		    const berth_credentials *cred, berth_error *err)
 {
-	if (o->all_tags)
-		return berth_fail(err, BERTH_EUNSUPPORTED, "%s: pulling all tags is not supported on containerd yet: "
-				  "pull them one by one", c->endpoint);
 	ctrd_pull *x = calloc(1, sizeof *x);
 	if (!x)
 		return BERTH_NOMEM(err);
@@ -595,6 +656,8 @@ int ctrd_image_pull(berth_stream **out, berth_client *c, const char *ref, const 
 	reg_options ro = { .cred = x->cred, .insecure = o->insecure, .timeout_ms = c->timeout_ms > 30000 ? c->timeout_ms : 30000 };
 	if (r == 0)
 		r = reg_client_new(&x->rc, berth_image_ref_domain(x->ref), berth_image_ref_path(x->ref), &ro, err);
+	if (r == 0 && o->all_tags)
+		r = list_tags(x, err);
 	if (r == 0)
 		r = ctrd_lease_create(c, x->lease, "pull", err);
 	if (r < 0) {
