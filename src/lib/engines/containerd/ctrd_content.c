@@ -277,7 +277,7 @@ int ctrd_unpack_layer(berth_client *c, const char *lease, const char *chain, con
 	if (ctrd_snapshot_kept(c, lease, chain))
 		return 0;
 	char key[160];
-	snprintf(key, sizeof key, "berth-unpack-%lld-%s", (long long)now_ms(), chain);
+	snprintf(key, sizeof key, "berth-unpack-%d-%lld-%s", (int)getpid(), (long long)now_ms(), chain);
 	Containerd__Services__Snapshots__V1__PrepareSnapshotRequest pr =
 		CONTAINERD__SERVICES__SNAPSHOTS__V1__PREPARE_SNAPSHOT_REQUEST__INIT;
 	pr.snapshotter = (char *)CTRD_SNAPSHOTTER;
@@ -371,7 +371,7 @@ static int write_message(ctrd_writer *w, Containerd__Services__Content__V1__Writ
 
 int ctrd_writer_write(ctrd_writer *w, const void *data, size_t len, berth_error *err)
 {
-	if (len == 0)
+	if (len == 0 || w->exists)
 		return 0;
 	if (w->total >= 0 && w->offset + (int64_t)len > w->total)
 		return berth_fail(err, BERTH_EPROTOCOL, "blob %s: more than the %lld bytes its descriptor says", w->digest,
@@ -385,9 +385,20 @@ int ctrd_writer_write(ctrd_writer *w, const void *data, size_t len, berth_error 
 	req.offset = w->offset;
 	req.data.data = (uint8_t *)data;
 	req.data.len = len;
-	int r = write_message(w, &req, false, err);
-	if (r < 0)
+	berth_error e = BERTH_ERROR_INIT;
+	int r = write_message(w, &req, false, &e);
+	if (r == BERTH_EEXISTS) {
+		/* committed by someone else since the pull looked */
+		grpc_upload_cancel(w->up);
+		w->up = NULL;
+		w->exists = true;
+		return 0;
+	}
+	if (r < 0) {
+		if (err)
+			*err = e;
 		return r;
+	}
 	sha256_update(&w->sha, data, len);
 	w->offset += (int64_t)len;
 	return 0;
@@ -405,6 +416,11 @@ void ctrd_writer_abort(ctrd_writer *w)
 
 int ctrd_writer_commit(ctrd_writer *w, const label_set *l, berth_error *err)
 {
+	if (w->exists) {
+		sbuf_release(&w->msg);
+		int r = ctrd_lease_add(w->c, w->lease, "content", w->digest, err);
+		return r == 0 && l && l->n ? ctrd_blob_label(w->c, w->lease, w->digest, l, err) : r;
+	}
 	unsigned char sum[32];
 	char got[72] = "sha256:";
 	sha256_final(&w->sha, sum);

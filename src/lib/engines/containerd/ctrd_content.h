@@ -85,9 +85,13 @@ typedef struct ctrd_writer {
 	sha256_ctx sha;
 	struct grpc_upload *up;   /* the Write call, once the first piece went */
 	sbuf msg;                 /* a request message, packed */
+	bool exists;              /* another writer committed the blob meanwhile */
 } ctrd_writer;
 
 void ctrd_writer_init(ctrd_writer *w, struct berth_client *c, const char *lease, const char *digest, int64_t total);
+/* A blob that another writer committed meanwhile (containerd answers
+ * "already exists"): w->exists is set, the rest is not sent, and the
+ * commit only takes the blob under the lease and labels it. */
 int ctrd_writer_write(ctrd_writer *w, const void *data, size_t len, berth_error *err);
 /* BERTH_EPROTOCOL when the bytes do not match the digest or size (nothing
  * is committed; the ingest is dropped). */

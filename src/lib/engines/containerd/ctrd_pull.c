@@ -369,6 +369,8 @@ static int fetch_piece(ctrd_pull *x, berth_error *err)
 	r = ctrd_writer_write(&x->w, x->piece.data, x->piece.len, err);
 	if (r < 0)
 		return r;
+	/* another pull stored it meanwhile: the rest need not come */
+	end = end || x->w.exists;
 	if (!end) {
 		if (say(x, BERTH_PROGRESS_DOWNLOADING, l->digest, "Downloading") < 0)
 			return BERTH_NOMEM(err);
