@@ -120,6 +120,23 @@ BERTH_API int berth_container_get_archive(berth_stream **out, berth_client *clie
 					  const char *path, berth_error *err);
 
 /**
+ * The whole file system of a container (created, running or stopped) as
+ * one tar archive, streamed as berth_container_get_archive() streams one:
+ * frames on BERTH_CHANNEL_STDOUT carry its bytes in order until
+ * BERTH_ITEROVER. Paths are relative to the root ("bin/sh"); the image's
+ * layers and the container's changes are flattened, volumes left out. The
+ * archive imports as a new image with berth_image_import_rootfs().
+ * Engine differences: Docker and Podman answer GET
+ * /containers/{id}/export. containerd: BERTH_EUNSUPPORTED for now.
+ * @param out  receives the stream; free with berth_stream_free() (early:
+ *   the transfer stops).
+ * @return 0; BERTH_EINVAL (empty or malformed id); BERTH_ENOTFOUND (no
+ *   such container); BERTH_EUNSUPPORTED; transport errors; mid-stream
+ *   BERTH_EUNAVAILABLE when the engine goes away.
+ */
+BERTH_API int berth_container_export(berth_stream **out, berth_client *client, const char *id, berth_error *err);
+
+/**
  * Where put_archive reads the archive from: fill buf with up to cap bytes
  * and return how many (0 at the end of the archive), or a negative
  * BERTH_E* code to abandon the upload.
