@@ -37,10 +37,6 @@ static const struct {
 	{ BERTH_ENGINE_CONTAINERD, "image_pull" },             /* berth's registry client is to come */
 	{ BERTH_ENGINE_CONTAINERD, "image_push" },
 	{ BERTH_ENGINE_CONTAINERD, "image_prune" },
-	{ BERTH_ENGINE_CONTAINERD, "image_save" },             /* archives from the content store: to come */
-	{ BERTH_ENGINE_CONTAINERD, "image_import_rootfs" },
-	{ BERTH_ENGINE_CONTAINERD, "container_export" },
-	{ BERTH_ENGINE_CONTAINERD, "container_commit" },
 };
 
 bool engine_lacks(const char *op)

@@ -10,6 +10,7 @@
  * (the labels containerd's own client sets, so its GC keeps them). */
 #include "ctrd_containerd.h"
 #include "ctrd_tar.h"
+#include "ctrd_imgstore.h"
 #include "lib/parse/image_json.h"
 #include "util/sha256.h"
 
@@ -963,4 +964,77 @@ int ctrd_image_import(char **out_names, berth_client *c, const uint8_t *archive,
 		return r;
 	*out_names = names.data ? sbuf_steal(&names) : strdup("");
 	return *out_names ? 0 : BERTH_NOMEM(err);
+}
+
+/* ---- the store's pieces for ctrd_imgbuild.c (ctrd_imgstore.h) ----------------- */
+
+int ctrd_store_content_read(sbuf *out, berth_client *c, const char *digest, size_t max, berth_error *err)
+{
+	return content_read(out, c, digest, max, err);
+}
+
+int ctrd_store_lease_create(char lease[64], berth_client *c, berth_error *err)
+{
+	importer im = { .c = c };
+	int r = lease_create(&im, err);
+	if (r == 0)
+		memcpy(lease, im.lease, sizeof im.lease);
+	return r;
+}
+
+void ctrd_store_lease_delete(berth_client *c, const char *lease)
+{
+	importer im = { .c = c };
+	snprintf(im.lease, sizeof im.lease, "%s", lease);
+	lease_delete(&im);
+}
+
+int ctrd_store_blob_write(berth_client *c, const char *lease, const char *digest, const void *data, size_t len,
+			  const char **labels, size_t n_labels, berth_error *err)
+{
+	importer im = { .c = c };
+	snprintf(im.lease, sizeof im.lease, "%s", lease);
+	label_set l = { labels, n_labels };
+	return blob_write(&im, digest, data, len, n_labels ? &l : NULL, err);
+}
+
+int ctrd_store_unpack(berth_client *c, const char *lease, const char *chain, const char *parent,
+		      const image_desc *layer, const char *diff_id, berth_error *err)
+{
+	importer im = { .c = c };
+	snprintf(im.lease, sizeof im.lease, "%s", lease);
+	return unpack_layer(&im, chain, parent, layer, diff_id, err);
+}
+
+int ctrd_store_image_put(char full[512], berth_client *c, const char *name, const image_desc *target,
+			 const char *lease, berth_error *err)
+{
+	if (normalize(full, 512, name) < 0)
+		return berth_fail(err, BERTH_EINVAL, "bad image name %s", name);
+	ctrd_desc d = CONTAINERD__TYPES__DESCRIPTOR__INIT;
+	d.media_type = target->media_type;
+	d.digest = target->digest;
+	d.size = target->size;
+	return image_put(c, full, &d, lease, err);
+}
+
+int ctrd_store_image_find(image_desc *config, image_desc **layers, size_t *n_layers, char **out_name,
+			  berth_client *c, const char *name, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
+	ctrd_image *img = NULL;
+	int r = find_image(&img, &il, c, name, err);
+	resolved rs = { 0 };
+	if (r == 0)
+		r = resolve_image(&rs, c, img, err);
+	if (r == 0 && !(*out_name = strdup(img->name)))
+		r = BERTH_NOMEM(err);
+	if (r < 0) {
+		resolved_release(&rs);
+		return r;
+	}
+	*config = rs.config;
+	*layers = rs.layers;
+	*n_layers = rs.n_layers;
+	return 0;
 }
