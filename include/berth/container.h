@@ -542,13 +542,24 @@ typedef struct berth_commit_options {
  * *out_id (may be NULL; the caller's, berth_free()) gets the new image's
  * id "sha256:...". opts may be NULL (no name, pause).
  * Engine differences: Docker and Podman through POST /commit (Podman's
- * compat endpoint: the name as one repo=NAME:TAG parameter works on both).
- * containerd: BERTH_EUNSUPPORTED for now.
+ * compat endpoint refuses "repo:tag" as repo: berth sends repo and tag
+ * apart, which both take). containerd natively: the new layer is the diff
+ * service's Diff of the container's snapshot against a view of its parent
+ * (a running container is paused for it through its task, unless pause is
+ * 0); the new config is the container's IMAGE's config (containerd keeps
+ * no Docker-style container config: the command and environment the
+ * container was created with are not carried over, give them as changes)
+ * with the layer's diff id, a history step ("berth commit", message,
+ * author) and the changes; the manifest lists the image's layers and the
+ * new one; the new snapshot is unpacked at once; an image without ref gets
+ * a record named by its id ("sha256:..."). BERTH_EUNSUPPORTED for a
+ * container made without an image snapshot.
  * @return 0; BERTH_EINVAL (empty or malformed id, a malformed ref, an id
  *   or digest as ref, an unknown instruction or a line break in a change,
  *   options version; before any request); BERTH_ENOTFOUND (no such
  *   container); BERTH_EENGINE (the engine refused, e.g. a bad change);
- *   BERTH_EUNSUPPORTED; BERTH_EPROTOCOL; transport errors.
+ *   BERTH_EUNSUPPORTED (containerd, see above); BERTH_EPROTOCOL; transport
+ *   errors.
  */
 BERTH_API int berth_container_commit(char **out_id, berth_client *client, const char *id,
 				     const berth_commit_options *opts, berth_error *err);

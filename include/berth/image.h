@@ -208,11 +208,16 @@ BERTH_API int berth_image_import(char **out_names, berth_client *client, const b
  * docker-save format (manifest.json, repositories, <id>.json and one
  * <id>/layer.tar per layer). Podman's compat endpoint gives the same
  * docker-archive format (its layers as <digest>.tar, with the same
- * manifest.json). containerd: BERTH_EUNSUPPORTED for now.
+ * manifest.json). containerd natively: berth writes the docker-save tar
+ * from the content store as it is read (each config and layer blob in
+ * ranged reads, a layer two images share once, manifest.json last; no
+ * "repositories" file); a layer the store keeps compressed (pulled) goes
+ * in as it is, which Docker's load takes but a docker-save reader that
+ * wants plain layers (berth's own load on containerd) does not.
  *
  * @return 0; BERTH_EINVAL (no names, more than 256, an empty or malformed
  *   one; before any request); BERTH_ENOTFOUND (an image is not in the
- *   store); BERTH_EUNSUPPORTED; transport errors. Mid-stream:
+ *   store); transport errors. Mid-stream:
  *   BERTH_EUNAVAILABLE when the engine goes away.
  */
 BERTH_API int berth_image_save(berth_stream **out, berth_client *client, const char *const *names, size_t count,
@@ -244,12 +249,18 @@ typedef struct berth_image_import_rootfs_options {
  * Engine differences: Docker and Podman through POST
  * /images/create?fromSrc=- (the name as one repo=NAME:TAG parameter, which
  * both read alike; Podman's compat endpoint ignores a separate tag). The
- * image's platform is the engine's. containerd: BERTH_EUNSUPPORTED for now.
+ * image's platform is the engine's. containerd natively: the tarball is
+ * spooled to an unlinked file in $TMPDIR or /var/tmp (hashed on the way:
+ * its digest is the layer's diff id), written through the content service
+ * as an uncompressed layer with a Docker schema 2 config and manifest made
+ * by berth (this host's architecture), unpacked into the overlayfs
+ * snapshotter; an image without ref gets a record named by its id
+ * ("sha256:...").
  * @return 0; BERTH_EINVAL (neither or both of path and fd, a malformed
  *   ref, an id or digest as ref, an unknown instruction or a line break in
  *   a change, not a tar archive; before any request); BERTH_ENOTFOUND (no
  *   such path); BERTH_EENGINE (the engine refused the tarball);
- *   BERTH_EUNSUPPORTED; BERTH_EPROTOCOL; transport errors.
+ *   BERTH_EPROTOCOL; transport errors.
  */
 BERTH_API int berth_image_import_rootfs(char **out_id, berth_client *client,
 					const berth_image_import_rootfs_options *opts, berth_error *err);

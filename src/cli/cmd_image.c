@@ -519,9 +519,9 @@ const command image_subcommands[] = {
 	{ "image load", image_load, load_options, NULL, "[ARCHIVE|-]",
 	  "Load the images of a docker-save or OCI archive, gzip or zstd compressed or not (natively on containerd)" },
 	{ "image save", image_save, save_options, NULL, "IMAGE...",
-	  "Write images as one docker-save archive (containerd: not yet)" },
+	  "Write images as one docker-save archive" },
 	{ "image import", image_import, import_options, NULL, "FILE|- [REPOSITORY[:TAG]]",
-	  "Make an image of a root file system tarball; prints its id (containerd: not yet)" },
+	  "Make an image of a root file system tarball; prints its id" },
 	{ NULL },
 };
 
