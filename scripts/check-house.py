@@ -31,10 +31,11 @@ FLOORS = {
     'parse': 2,
     'kit': 3,
     'transport': 3,
-    'engines': 4,
-    'api': 5,
-    'cli': 6,
-    'logger': 6,
+    'registry': 4,
+    'engines': 5,
+    'api': 6,
+    'cli': 7,
+    'logger': 7,
 }
 SEAM = {'src/lib/internal.h': 'model', 'src/lib/engine.h': 'kit',
         'src/lib/libberth.sym': None}

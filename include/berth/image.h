@@ -43,7 +43,8 @@ BERTH_API const char *berth_image_list_id(const berth_image_list *list, size_t i
 /** Names "repo:tag" of entry i ("<none>" ones left out). */
 BERTH_API size_t berth_image_list_tag_count(const berth_image_list *list, size_t i);
 BERTH_API const char *berth_image_list_tag(const berth_image_list *list, size_t i, size_t j);
-/** Digests "repo@sha256:..." (Docker, Podman) or the target digest (containerd). */
+/** Digests "repo@sha256:..." (containerd: one per name, with its record's
+ *  target digest; see berth_image_info_digest()). */
 BERTH_API size_t berth_image_list_digest_count(const berth_image_list *list, size_t i);
 BERTH_API const char *berth_image_list_digest(const berth_image_list *list, size_t i, size_t j);
 /** Size in bytes as the engine counts it (containerd: the compressed
@@ -71,8 +72,9 @@ BERTH_API int berth_image_inspect(berth_image_info **out, berth_client *client, 
 BERTH_API void berth_image_info_free(berth_image_info *info);
 /** The image's digests: "repo@sha256:..." as Docker and Podman keep them
  *  (one per repository it was pulled from or pushed to; none for an image
- *  built or loaded here); containerd: the image record's target digest
- *  ("sha256:..."). */
+ *  built or loaded here); containerd: "repo@sha256:..." for each of the
+ *  image's names, with its record's target digest (what a pull by that
+ *  digest would fetch, for a name that came from its registry). */
 BERTH_API size_t berth_image_info_digest_count(const berth_image_info *info);
 BERTH_API const char *berth_image_info_digest(const berth_image_info *info, size_t i);
 BERTH_API const char *berth_image_info_id(const berth_image_info *info);
@@ -323,7 +325,11 @@ typedef struct berth_image_prune_options {
  * berth_prune_result_free().
  * Engine differences: Docker (POST /images/prune, dangling as a filter);
  * Podman (its libpod prune: it reports each image's size, berth adds them
- * up). containerd: BERTH_EUNSUPPORTED for now.
+ * up). containerd keeps no dangling images (each record is a name), so
+ * without opts->all nothing goes; with it, berth removes the records no
+ * container names whose image config carries the labels; the space is
+ * their content as berth counts it (containerd's garbage collector frees
+ * what no other image shares).
  * @return 0; BERTH_EINVAL (an empty label filter); BERTH_ECONFLICT (a prune
  *   is running); BERTH_EPROTOCOL; BERTH_EUNSUPPORTED; transport errors.
  */
@@ -421,8 +427,21 @@ typedef struct berth_pull_options {
  * is skipped), the config, and the image id at the end: no byte progress
  * and no per-layer completion; berth asks for no TLS verification for
  * registries on 127.0.0.0/8 and localhost, as Docker does, and where
- * opts->insecure says so. containerd: BERTH_EUNSUPPORTED for now (berth's
- * own registry client is to come).
+ * opts->insecure says so. containerd (no pull in its API before 2.0):
+ * berth pulls itself, as containerd's own client does, and leaves the same
+ * image record, content and unpacked snapshots as `ctr images pull`:
+ * RESOLVING, per layer WAITING, DOWNLOADING with bytes (one frame per MiB),
+ * DOWNLOADED (after berth and containerd checked its digest and size) or
+ * EXISTS when the content store has it, then a STATUS frame with the
+ * digest, per layer EXTRACTING and DONE, and FINISHED with the digest and
+ * the image id. Credentials go to the registry itself (Basic, or a Bearer
+ * token from its token server). HTTPS is verified against the system's
+ * CAs and /etc/containerd/certs.d/HOST:PORT/ (else /etc/docker/certs.d/,
+ * /etc/containers/certs.d/) *.crt files; plain HTTP is used for a registry
+ * on localhost or 127.0.0.0/8 that does not speak TLS, and for one marked
+ * insecure (which also skips TLS verification). all_tags is
+ * BERTH_EUNSUPPORTED there. A failed pull deletes its lease: what it
+ * wrote is garbage-collected, and a later pull starts over.
  *
  * @return 0; BERTH_EINVAL (a malformed reference, a tag or digest with
  *   all_tags, a bad platform; before any request); BERTH_ENOTFOUND,
@@ -466,7 +485,12 @@ typedef struct berth_push_options {
  * ends with a FINISHED frame carrying the manifest digest; Podman (its
  * libpod push) reports "Copying blob" per layer and the config, no bytes,
  * and no digest: its stream just ends. Plain HTTP as for pulls.
- * containerd: BERTH_EUNSUPPORTED for now.
+ * containerd: berth pushes itself (registry, TLS and credentials as for
+ * its pulls): per blob (the layers, then the config) EXISTS when the
+ * repository has it, else WAITING, UPLOADING with bytes (one frame per
+ * MiB sent) and DONE, then FINISHED with the manifest digest. An image
+ * whose record is an index pushes the manifest of this host's platform
+ * under the tag.
  *
  * @return 0; BERTH_EINVAL (a malformed name, an id or a digest; before any
  *   request); BERTH_ENOTFOUND (no such image in the store);

@@ -106,11 +106,12 @@ typedef struct berth_engine_ops {
 	/* image.c: ref is checked and has its tag (or digest) unless all_tags;
 	 * opts never NULL */
 	int (*image_pull)(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,
-			  const char *auth_header, berth_error *err);
+			  const berth_credentials *cred, berth_error *err);
 	/* ref is checked and has its tag (a name, not an id or digest);
-	 * auth_header: "X-Registry-Auth: ..." with the credentials found */
+	 * cred: the credentials berth_credentials_get() found (anonymous ones
+	 * when there are none; never NULL) */
 	int (*image_push)(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *opts,
-			  const char *auth_header, berth_error *err);
+			  const berth_credentials *cred, berth_error *err);
 	int (*image_remove)(struct berth_client *c, const char *name, bool force, berth_error *err);
 	/* the whole archive, in memory (mapped); archive.c calls it where the
 	 * engine has no image_load (a stream) */

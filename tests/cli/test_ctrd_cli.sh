@@ -93,8 +93,8 @@ run $C rm -f $web
 check "rm -f of the published container" [ "$rc" = 0 ]
 
 # faults: nothing may be left behind
-run $C run -d --name berth-t-$RUN-noimg --label io.berth.test.run=$RUN localhost/berth-test/no-such:never true
-check "an image that is not there: exit 125, No such image" [ "$rc" = 125 ] && has "$errout" "No such image"
+run $C run -d --pull never --name berth-t-$RUN-noimg --label io.berth.test.run=$RUN localhost/berth-test/no-such:never true
+check "an image that is not there (--pull never): exit 125, no such image" [ "$rc" = 125 ] && has "$errout" "no such image"
 run $C run -d --name berth-t-$RUN-nocmd --label io.berth.test.run=$RUN $IMAGE /no/such/binary
 check "a command that does not exist: the start fails, the container is removed again" \
 	sh -c "[ $rc != 0 ] && ! ctr -n $NS c ls -q | xargs -r -n1 ctr -n $NS c info 2>/dev/null | grep -q berth-t-$RUN-nocmd"

@@ -34,9 +34,6 @@ static const struct {
 	const char *op;
 } lacking[] = {
 	{ BERTH_ENGINE_CONTAINERD, "container_attach_stdin" }, /* a task's stdio goes to berth-logger */
-	{ BERTH_ENGINE_CONTAINERD, "image_pull" },             /* berth's registry client is to come */
-	{ BERTH_ENGINE_CONTAINERD, "image_push" },
-	{ BERTH_ENGINE_CONTAINERD, "image_prune" },
 };
 
 bool engine_lacks(const char *op)

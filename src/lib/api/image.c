@@ -101,12 +101,12 @@ int berth_image_tag(berth_client *c, const char *source, const char *target, ber
 
 /* ---- credentials ------------------------------------------------------------------ */
 
-/* "X-Registry-Auth: ..." for the registry of ref, with the credentials
- * berth_credentials_get() finds (explicit ones in co, or where co says to
- * look; NULL: the defaults, in the engine's convention). The caller frees
- * it with secret_free(). */
-static int auth_header_for(char **out, berth_client *c, const char *ref, const berth_credentials_options *co,
-			   berth_error *err)
+/* The credentials for the registry of ref that berth_credentials_get()
+ * finds (explicit ones in co, or where co says to look; NULL: the
+ * defaults, in the engine's convention). Anonymous ones when there are
+ * none. The caller frees them. */
+static int credentials_for(berth_credentials **out, berth_client *c, const char *ref,
+			   const berth_credentials_options *co, berth_error *err)
 {
 	berth_image_ref *parsed = NULL;
 	int r = berth_image_ref_parse(&parsed, ref, err);
@@ -117,18 +117,9 @@ static int auth_header_for(char **out, berth_client *c, const char *ref, const b
 		o = *co;
 	else if (c->engine == BERTH_ENGINE_PODMAN)
 		o.convention = BERTH_CREDENTIALS_PODMAN;
-	berth_credentials *cred = NULL;
-	r = berth_credentials_get(&cred, berth_image_ref_domain(parsed), &o, err);
+	r = berth_credentials_get(out, berth_image_ref_domain(parsed), &o, err);
 	berth_image_ref_free(parsed);
-	if (r < 0)
-		return r;
-	char *value = credentials_registry_auth(cred);
-	berth_credentials_free(cred);
-	if (!value)
-		return BERTH_NOMEM(err);
-	r = asprintf(out, "X-Registry-Auth: %s", value);
-	secret_free(value);
-	return r < 0 ? BERTH_NOMEM(err) : 0;
+	return r;
 }
 
 /* ---- pull --------------------------------------------------------------------------- */
@@ -192,11 +183,11 @@ int berth_image_pull(berth_stream **out, berth_client *c, const char *ref, const
 		return r;
 	if (!c->ops->image_pull)
 		return engine_unsupported(c, "image_pull", err);
-	char *auth = NULL;
-	r = auth_header_for(&auth, c, full, o.credentials, err);
+	berth_credentials *cred = NULL;
+	r = credentials_for(&cred, c, full, o.credentials, err);
 	if (r == 0)
-		r = c->ops->image_pull(out, c, full, &o, auth, err);
-	secret_free(auth);
+		r = c->ops->image_pull(out, c, full, &o, cred, err);
+	berth_credentials_free(cred);
 	return r;
 }
 
@@ -242,11 +233,11 @@ int berth_image_push(berth_stream **out, berth_client *c, const char *ref, const
 		return BERTH_NOMEM(err);
 	if (!c->ops->image_push)
 		return engine_unsupported(c, "image_push", err);
-	char *auth = NULL;
-	r = auth_header_for(&auth, c, full, o.credentials, err);
+	berth_credentials *cred = NULL;
+	r = credentials_for(&cred, c, full, o.credentials, err);
 	if (r == 0)
-		r = c->ops->image_push(out, c, full, &o, auth, err);
-	secret_free(auth);
+		r = c->ops->image_push(out, c, full, &o, cred, err);
+	berth_credentials_free(cred);
 	return r;
 }
 

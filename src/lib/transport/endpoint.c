@@ -135,7 +135,13 @@ int endpoint_parse(endpoint *ep, const char *uri, int tls_mode, const char *cert
 		endpoint_release(ep);
 		return r;
 	}
-	if (ep->tls) {
+	if (ep->tls && tls_mode == 3) {
+		ep->tls_verify = ep->registry_certs = true;
+		if (cert_dir && !(ep->cert_dir = strdup(cert_dir))) {
+			endpoint_release(ep);
+			return BERTH_NOMEM(err);
+		}
+	} else if (ep->tls) {
 		ep->tls_verify = tls_mode == 1 || (tls_mode == 0 && env_tls);
 		const char *dir = cert_dir ? cert_dir : getenv("DOCKER_CERT_PATH");
 		_cleanup_sbuf_ sbuf b = SBUF_INIT;

@@ -18,13 +18,19 @@ typedef struct endpoint {
 	char *port;      /* tcp */
 	bool tls;        /* tcp with TLS */
 	bool tls_verify; /* verify the server against ca.pem */
-	char *cert_dir;  /* ca.pem, cert.pem, key.pem */
+	char *cert_dir;  /* ca.pem, cert.pem, key.pem (a registry's: see below) */
+	/* A registry's TLS (tls_mode 3): the system's CA store, and in
+	 * cert_dir (may be NULL) the certs.d layout of Docker and containerd:
+	 * every *.crt is a CA, NAME.cert with NAME.key a client certificate. */
+	bool registry_certs;
 } endpoint;
 
 /* Parse "unix:///p", "/p", "tcp://h:p", "http://h:p", "https://h:p".
  * tls_mode: 1 = TLS with verification, 2 = TLS without verification,
  * -1 = no TLS, 0 = from the environment (DOCKER_TLS_VERIFY,
- * DOCKER_CERT_PATH). https:// always means TLS. */
+ * DOCKER_CERT_PATH), 3 = a registry's TLS (verified against the system's
+ * CAs and those of cert_dir, see registry_certs). https:// always means
+ * TLS. */
 int endpoint_parse(endpoint *ep, const char *uri, int tls_mode, const char *cert_dir, berth_error *err);
 void endpoint_release(endpoint *ep);
 

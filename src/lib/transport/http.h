@@ -37,6 +37,9 @@ typedef struct http_request {
 	 * to check), or NULL; it may carry a secret (X-Registry-Auth): it is
 	 * never logged */
 	const char *extra_header;
+	/* more header lines of that kind (Authorization, Accept, Range),
+	 * NULL-terminated; a line with CR or LF is left out; never logged */
+	const char *const *headers;
 	bool head;                 /* a HEAD request: no body follows */
 	/* A body of unknown length, sent chunked as it is read (body and
 	 * body_len unused): fill buf with up to cap bytes, return the count, 0

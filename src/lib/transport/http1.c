@@ -306,8 +306,14 @@ static int write_request(struct http_stream *s, const http_request *req, int64_t
 {
 	_cleanup_sbuf_ sbuf b = SBUF_INIT;
 	const endpoint *ep = &s->t->ep;
-	int r = sbuf_printf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: berth/" BERTH_VERSION_STRING "\r\n",
-			    req->method, req->target, ep->kind == ENDPOINT_UNIX ? "docker" : ep->host);
+	/* Host carries the port unless it is the scheme's default: servers
+	 * that answer with absolute URLs (a registry's upload Location) build
+	 * them from it. */
+	bool v6 = ep->kind != ENDPOINT_UNIX && strchr(strempty(ep->host), ':');
+	bool default_port = ep->kind == ENDPOINT_UNIX || STREQ(strempty(ep->port), ep->tls ? "443" : "80");
+	int r = sbuf_printf(&b, "%s %s HTTP/1.1\r\nHost: %s%s%s%s%s\r\nUser-Agent: berth/" BERTH_VERSION_STRING "\r\n",
+			    req->method, req->target, v6 ? "[" : "", ep->kind == ENDPOINT_UNIX ? "docker" : ep->host,
+			    v6 ? "]" : "", default_port ? "" : ":", default_port ? "" : ep->port);
 	if (r == 0 && req->body_read)
 		r = sbuf_printf(&b, "Content-Type: %s\r\nTransfer-Encoding: chunked\r\n",
 				req->content_type ? req->content_type : "application/json");
@@ -318,6 +324,9 @@ static int write_request(struct http_stream *s, const http_request *req, int64_t
 		r = sbuf_adds(&b, "Connection: Upgrade\r\nUpgrade: tcp\r\n");
 	if (r == 0 && req->extra_header && !req->extra_header[strcspn(req->extra_header, "\r\n")])
 		r = sbuf_printf(&b, "%s\r\n", req->extra_header);
+	for (const char *const *h = req->headers; r == 0 && h && *h; h++)
+		if (!(*h)[strcspn(*h, "\r\n")])
+			r = sbuf_printf(&b, "%s\r\n", *h);
 	if (r == 0)
 		r = sbuf_adds(&b, "\r\n");
 	bool inline_body = req->body_len <= 64 * 1024;

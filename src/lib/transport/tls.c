@@ -29,6 +29,7 @@
 #include "tls.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -121,6 +122,7 @@ typedef long bio_ctrl_fn(ossl_bio *b, int cmd, long num, void *ptr);
 	X(void, SSL_CTX_set_verify, (ossl_ctx *, int, verify_cb *)) \
 	X(void, SSL_CTX_set_default_passwd_cb, (ossl_ctx *, passwd_cb *)) \
 	X(int, SSL_CTX_load_verify_locations, (ossl_ctx *, const char *, const char *)) \
+	X(int, SSL_CTX_set_default_verify_paths, (ossl_ctx *)) \
 	X(int, SSL_CTX_use_certificate_chain_file, (ossl_ctx *, const char *)) \
 	X(int, SSL_CTX_use_PrivateKey_file, (ossl_ctx *, const char *, int)) \
 	X(ossl_ssl *, SSL_new, (ossl_ctx *)) \
@@ -339,6 +341,11 @@ static int ssl_failure(tls_conn *t, int ssl_err, unsigned long e, const char *te
 	if (reason == SSL_R_CERTIFICATE_VERIFY_FAILED) {
 		long v = ossl.SSL_get_verify_result(t->ssl);
 		const char *why = v != X509_V_OK ? ossl.X509_verify_cert_error_string(v) : NULL;
+		if (ep->registry_certs)
+			return berth_fail(err, BERTH_EPERM,
+					  "%s: %s: %s%s%s (a registry's own CA goes into /etc/docker/certs.d/HOST:PORT/ca.crt "
+					  "or /etc/containerd/certs.d/HOST:PORT/ca.crt)",
+					  ep->uri, what, text, why ? ": " : "", why ? why : "");
 		return berth_fail(err, BERTH_EPERM, "%s: %s: %s%s%s", ep->uri, what, text,
 				  why ? ": " : "", why ? why : "");
 	}
@@ -379,8 +386,63 @@ static int no_passphrase(char *buf, int size, int rwflag, void *userdata)
 	return 0;
 }
 
+/* One file of a registry's certs.d folder. */
+static int load_registry_file(tls_conn *t, const endpoint *ep, const char *name, berth_error *err)
+{
+	char text[256];
+	size_t n = strlen(name);
+	bool ca = n > 4 && STREQ(name + n - 4, ".crt");
+	bool cert = n > 5 && STREQ(name + n - 5, ".cert");
+	if (!ca && !cert)
+		return 0;
+	_cleanup_sbuf_ sbuf path = SBUF_INIT, key = SBUF_INIT;
+	if (sbuf_printf(&path, "%s/%s", ep->cert_dir, name) < 0 ||
+	    (cert && sbuf_printf(&key, "%s/%.*s.key", ep->cert_dir, (int)(n - 5), name) < 0))
+		return BERTH_NOMEM(err);
+	if (ca && ossl.SSL_CTX_load_verify_locations(t->ctx, path.data, NULL) != 1) {
+		take_ssl_error(text, sizeof text);
+		return berth_fail(err, BERTH_EINVAL, "%s: cannot load the CA certificate %s: %s", ep->uri, path.data,
+				  text);
+	}
+	if (cert && (ossl.SSL_CTX_use_certificate_chain_file(t->ctx, path.data) != 1 ||
+		     ossl.SSL_CTX_use_PrivateKey_file(t->ctx, key.data, SSL_FILETYPE_PEM) != 1)) {
+		take_ssl_error(text, sizeof text);
+		return berth_fail(err, BERTH_EINVAL, "%s: cannot load the client certificate %s with %s: %s", ep->uri,
+				  path.data, key.data, text);
+	}
+	if (cert)
+		t->client_cert = true;
+	return 0;
+}
+
+/* A registry's certificates: the system's CAs, then the certs.d folder's
+ * *.crt (CAs) and NAME.cert + NAME.key (a client certificate), as Docker
+ * and containerd read /etc/docker/certs.d/HOST/. */
+static int load_registry_files(tls_conn *t, const endpoint *ep, berth_error *err)
+{
+	char text[256];
+	if (ossl.SSL_CTX_set_default_verify_paths(t->ctx) != 1) {
+		take_ssl_error(text, sizeof text);
+		return berth_fail(err, BERTH_EINVAL, "%s: cannot load the system's CA certificates: %s", ep->uri, text);
+	}
+	ossl.SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, NULL);
+	if (!ep->cert_dir)
+		return 0;
+	DIR *d = opendir(ep->cert_dir);
+	if (!d)
+		return 0;
+	int r = 0;
+	struct dirent *de;
+	while (r == 0 && (de = readdir(d)))
+		r = load_registry_file(t, ep, de->d_name, err);
+	closedir(d);
+	return r;
+}
+
 static int load_files(tls_conn *t, const endpoint *ep, berth_error *err)
 {
+	if (ep->registry_certs)
+		return load_registry_files(t, ep, err);
 	char text[256];
 	_cleanup_sbuf_ sbuf ca = SBUF_INIT, cert = SBUF_INIT, key = SBUF_INIT;
 	const char *dir = ep->cert_dir;

@@ -45,6 +45,12 @@ int ctrd_image_inspect(berth_image_info **out, struct berth_client *c, const cha
 int ctrd_image_history(berth_image_history **out, struct berth_client *c, const char *name, berth_error *err);
 int ctrd_image_tag(struct berth_client *c, const char *source, const char *target, berth_error *err);
 int ctrd_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
+/* Only with opts->all (containerd has no dangling images): the records no
+ * container names whose config carries every label filter. The space is
+ * the images' content as the records reach it (containerd's garbage
+ * collector frees what no other image shares). */
+int ctrd_image_prune(berth_prune_result **out, struct berth_client *c, const berth_image_prune_options *opts,
+		     berth_error *err);
 int ctrd_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
 		      berth_error *err);
 /* What a container's root file system needs from image `name` (a name or
@@ -57,6 +63,21 @@ int ctrd_image_import(char **out_names, struct berth_client *c, const uint8_t *a
 int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], struct berth_client *c, const char *name,
 		      berth_error *err);
 
+/* ctrd_pull.c: berth's own pull (the image_pull op). */
+int ctrd_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *o,
+		    const berth_credentials *cred, berth_error *err);
+
+/* ctrd_push.c: berth's own push (the image_push op). */
+int ctrd_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *o,
+		    const berth_credentials *cred, berth_error *err);
+
+struct image_desc;
+/* The image a name or id stands for, for save and commit (ctrd_imgbuild.c):
+ * its config and layers for this host's platform (the caller's:
+ * image_desc_release, image_descs_free) and its record's name (*out_name,
+ * malloc'd). BERTH_ENOTFOUND "No such image". */
+int ctrd_image_layers(struct image_desc *config, struct image_desc **layers, size_t *n_layers, char **out_name,
+		      struct berth_client *c, const char *name, berth_error *err);
 /* Attach the containerd backend to a client whose endpoint and namespace
  * are set: connects and, unless discovery learned it already (version not
  * NULL), asks containerd's version. The backend's descriptor

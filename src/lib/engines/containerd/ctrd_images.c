@@ -9,8 +9,8 @@
  * hold the config and layers, whose config label holds the top snapshot
  * (the labels containerd's own client sets, so its GC keeps them). */
 #include "ctrd_containerd.h"
+#include "ctrd_content.h"
 #include "ctrd_tar.h"
-#include "ctrd_imgstore.h"
 #include "lib/parse/image_json.h"
 #include "util/sha256.h"
 
@@ -26,16 +26,7 @@
 #include "api_services_snapshots_v1_snapshots.pb-c.h"
 
 typedef Containerd__Services__Images__V1__Image ctrd_image;
-typedef Containerd__Types__Descriptor ctrd_desc;
 
-#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
-#define MT_DOCKER_LAYER "application/vnd.docker.image.rootfs.diff.tar"
-#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MAX_BLOB_JSON (4u * 1024 * 1024)
-#define WRITE_CHUNK (1024 * 1024)
-#define APPLY_TIMEOUT_MS (10 * 60 * 1000) /* unpacking one layer */
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -72,40 +63,19 @@ static bool id_matches(const char *digest, const char *id)
 
 /* ---- content ------------------------------------------------------------ */
 
-/* Read a whole blob (Content.Read streams it in pieces). */
-static int content_read(sbuf *out, berth_client *c, const char *digest, size_t max, berth_error *err)
-{
-	Containerd__Services__Content__V1__ReadContentRequest req =
-		CONTAINERD__SERVICES__CONTENT__V1__READ_CONTENT_REQUEST__INIT;
-	req.digest = (char *)digest;
-	size_t len = protobuf_c_message_get_packed_size(&req.base);
-	_cleanup_free_ uint8_t *body = malloc(len ? len : 1);
-	if (!body)
-		return BERTH_NOMEM(err);
-	protobuf_c_message_pack(&req.base, body);
-	grpc_call_args a = { .path = "/containerd.services.content.v1.Content/Read", .ns = c->ns, .body = body,
-			     .len = len, .timeout_ms = c->timeout_ms };
-	_cleanup_sbuf_ sbuf all = SBUF_INIT;
-	int r = grpc_call(ctrd_channel(c), &a, &all, err);
-	size_t pos = 0;
-	const uint8_t *m;
-	size_t mlen;
-	while (r == 0 && (r = grpc_frame_next((const uint8_t *)all.data, all.len, &pos, &m, &mlen, err)) == 1) {
-		r = 0;
-		Containerd__Services__Content__V1__ReadContentResponse *p =
-			containerd__services__content__v1__read_content_response__unpack(NULL, mlen, m);
-		if (!p)
-			return berth_fail(err, BERTH_EPROTOCOL, "%s: Content/Read %s: undecodable reply", c->endpoint, digest);
-		if (out->len + p->data.len > max)
-			r = berth_fail(err, BERTH_EPROTOCOL, "%s: blob %s is larger than %zu bytes", c->endpoint, digest, max);
-		else if (p->data.len && sbuf_add(out, p->data.data, p->data.len) < 0)
-			r = BERTH_NOMEM(err);
-		containerd__services__content__v1__read_content_response__free_unpacked(p, NULL);
-	}
-	return r;
-}
-
 /* ---- image records ------------------------------------------------------ */
+
+/* "repo@digest" of a record (its name without tag or digest), as Docker's
+ * RepoDigests show it. */
+static void repo_digest(char out[600], const char *name, const char *digest)
+{
+	const char *slash = strrchr(name, '/');
+	size_t repo_len = strcspn(name, "@");
+	const char *colon = strrchr(slash ? slash : name, ':');
+	if (colon && (size_t)(colon - name) < repo_len)
+		repo_len = (size_t)(colon - name);
+	snprintf(out, 600, "%.*s@%s", (int)repo_len, name, strempty(digest));
+}
 
 static int image_list_all(Containerd__Services__Images__V1__ListImagesResponse **out, berth_client *c,
 			  berth_error *err)
@@ -130,22 +100,11 @@ static void resolved_release(resolved *r)
 	*r = (resolved){ 0 };
 }
 
-static const char *host_arch(void)
-{
-#if defined(__x86_64__)
-	return "amd64";
-#elif defined(__aarch64__)
-	return "arm64";
-#else
-	return "";
-#endif
-}
-
 static int resolve(resolved *out, berth_client *c, const char *media_type, const char *digest, int depth,
 		   berth_error *err)
 {
 	_cleanup_sbuf_ sbuf blob = SBUF_INIT;
-	int r = content_read(&blob, c, digest, MAX_BLOB_JSON, err);
+	int r = ctrd_content_read(&blob, c, digest, MAX_BLOB_JSON, err);
 	if (r < 0)
 		return r;
 	bool index = STREQ(media_type, MT_OCI_INDEX) || STREQ(media_type, MT_DOCKER_LIST) ||
@@ -160,7 +119,7 @@ static int resolve(resolved *out, berth_client *c, const char *media_type, const
 			return r;
 		const image_desc *pick = NULL;
 		for (size_t i = 0; i < n && !pick; i++)
-			if (m[i].arch && STREQ(m[i].arch, host_arch()) && (!m[i].os || STREQ(m[i].os, "linux")))
+			if (m[i].arch && STREQ(m[i].arch, ctrd_host_arch()) && (!m[i].os || STREQ(m[i].os, "linux")))
 				pick = &m[i];
 		if (!pick && n)
 			pick = &m[0];
@@ -234,7 +193,7 @@ int ctrd_image_list(berth_image_list **out, berth_client *c, const berth_image_l
 			e2->id = strdup(rs.config.digest);
 			e2->size = rs.size;
 			e2->created = img->created_at ? (int64_t)img->created_at->seconds : 0;
-			if (!e2->id || strv_push(&e2->digests, img->target->digest) < 0 ||
+			if (!e2->id ||
 			    ctrd_labels_to_strv(&e2->label_keys, &e2->label_values, (void *const *)img->labels,
 						img->n_labels) < 0)
 				r = BERTH_NOMEM(err);
@@ -242,7 +201,12 @@ int ctrd_image_list(berth_image_list **out, berth_client *c, const berth_image_l
 		/* the image's age: its oldest name */
 		if (img->created_at && (int64_t)img->created_at->seconds < e2->created)
 			e2->created = (int64_t)img->created_at->seconds;
-		if (r == 0 && strv_push(&e2->tags, img->name) < 0)
+		char rd[600];
+		repo_digest(rd, img->name, img->target->digest);
+		bool seen = false;
+		for (size_t j = 0; j < e2->digests.len && !seen; j++)
+			seen = STREQ(e2->digests.items[j], rd);
+		if (r == 0 && (strv_push(&e2->tags, img->name) < 0 || (!seen && strv_push(&e2->digests, rd) < 0)))
 			r = BERTH_NOMEM(err);
 		resolved_release(&rs);
 	}
@@ -297,7 +261,7 @@ int ctrd_image_config(sbuf *cfg, char **out_name, berth_client *c, const char *n
 	_cleanup_(resolved_release) resolved rs = { 0 };
 	r = resolve_image(&rs, c, img, err);
 	if (r == 0)
-		r = content_read(cfg, c, rs.config.digest, MAX_BLOB_JSON, err);
+		r = ctrd_content_read(cfg, c, rs.config.digest, MAX_BLOB_JSON, err);
 	if (r == 0 && !(*out_name = strdup(img->name)))
 		r = BERTH_NOMEM(err);
 	return r;
@@ -311,7 +275,7 @@ static int image_with_config(ctrd_image **img, Containerd__Services__Images__V1_
 	if (r == 0)
 		r = resolve_image(rs, c, *img, err);
 	if (r == 0)
-		r = content_read(cfg, c, rs->config.digest, MAX_BLOB_JSON, err);
+		r = ctrd_content_read(cfg, c, rs->config.digest, MAX_BLOB_JSON, err);
 	return r;
 }
 
@@ -330,12 +294,21 @@ int ctrd_image_inspect(berth_image_info **out, berth_client *c, const char *name
 	free(x->id);
 	x->id = strdup(rs.config.digest);
 	strv_release(&x->tags);
-	for (size_t i = 0; x->id && i < il->n_images; i++)
-		if (il->images[i]->target && il->images[i]->name && STREQ(strempty(il->images[i]->target->digest), img->target->digest) &&
-		    strv_push(&x->tags, il->images[i]->name) < 0) {
+	strv_release(&x->digests);
+	for (size_t i = 0; x->id && i < il->n_images; i++) {
+		const ctrd_image *o = il->images[i];
+		if (!o->target || !o->name || !STREQ(strempty(o->target->digest), img->target->digest))
+			continue;
+		char rd[600];
+		repo_digest(rd, o->name, o->target->digest);
+		bool seen = false;
+		for (size_t j = 0; j < x->digests.len && !seen; j++)
+			seen = STREQ(x->digests.items[j], rd);
+		if (strv_push(&x->tags, o->name) < 0 || (!seen && strv_push(&x->digests, rd) < 0)) {
 			berth_image_info_free(x);
 			return BERTH_NOMEM(err);
 		}
+	}
 	if (!x->id) {
 		berth_image_info_free(x);
 		return BERTH_NOMEM(err);
@@ -363,41 +336,6 @@ int ctrd_image_history(berth_image_history **out, berth_client *c, const char *n
 
 /* ---- tag, remove -------------------------------------------------------- */
 
-/* A string map entry of any generated map type: every one is laid out
- * as ctrd_kv. */
-static void kv_init(ctrd_kv *e, const ProtobufCMessageDescriptor *d, const char *k, const char *v)
-{
-	protobuf_c_message_init(d, e);
-	e->key = (char *)k;
-	e->value = (char *)v;
-}
-
-/* Create the record name -> target, or point an existing one there. */
-static int image_put(berth_client *c, const char *name, ctrd_desc *target, const char *lease, berth_error *err)
-{
-	ctrd_image img = CONTAINERD__SERVICES__IMAGES__V1__IMAGE__INIT;
-	img.name = (char *)name;
-	img.target = target;
-	Containerd__Services__Images__V1__CreateImageRequest cr = CONTAINERD__SERVICES__IMAGES__V1__CREATE_IMAGE_REQUEST__INIT;
-	cr.image = &img;
-	berth_error e = BERTH_ERROR_INIT;
-	int r = ctrd_call_lease(NULL, c, lease, "images.v1.Images/Create", &cr.base, NULL, 0, &e);
-	if (r == BERTH_EEXISTS) {
-		Containerd__Services__Images__V1__UpdateImageRequest ur =
-			CONTAINERD__SERVICES__IMAGES__V1__UPDATE_IMAGE_REQUEST__INIT;
-		Google__Protobuf__FieldMask mask = GOOGLE__PROTOBUF__FIELD_MASK__INIT;
-		char *paths[] = { "target" };
-		mask.n_paths = 1;
-		mask.paths = paths;
-		ur.image = &img;
-		ur.update_mask = &mask;
-		r = ctrd_call_lease(NULL, c, lease, "images.v1.Images/Update", &ur.base, NULL, 0, &e);
-	}
-	if (r < 0 && err)
-		*err = e;
-	return r;
-}
-
 int ctrd_image_tag(berth_client *c, const char *source, const char *target, berth_error *err)
 {
 	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
@@ -406,7 +344,7 @@ int ctrd_image_tag(berth_client *c, const char *source, const char *target, bert
 	if (normalize(full, sizeof full, target) < 0)
 		return berth_fail(err, BERTH_EINVAL, "image tag: target \"%.200s\" is too long", target);
 	int r = find_image(&img, &il, c, source, err);
-	return r < 0 ? r : image_put(c, full, img->target, NULL, err);
+	return r < 0 ? r : ctrd_image_put(c, full, img->target, NULL, err);
 }
 
 int ctrd_image_remove(berth_client *c, const char *name, bool force, berth_error *err)
@@ -456,231 +394,93 @@ int ctrd_image_remove(berth_client *c, const char *name, bool force, berth_error
 	return r;
 }
 
+/* ---- prune -------------------------------------------------------------- */
+
+/* Whether a config's labels carry every filter ("key" or "key=value"). */
+static bool labels_match(const berth_image_info *x, const char *const *labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(labels[i], '=');
+		_cleanup_free_ char *key = strndup(labels[i], eq ? (size_t)(eq - labels[i]) : strlen(labels[i]));
+		ssize_t at = key ? labels_find(&x->label_keys, key) : -1;
+		if (at < 0 || (eq && !STREQ(x->label_values.items[at], eq + 1)))
+			return false;
+	}
+	return true;
+}
+
+int ctrd_image_prune(berth_prune_result **out, berth_client *c, const berth_image_prune_options *o, berth_error *err)
+{
+	berth_prune_result *res = calloc(1, sizeof *res);
+	if (!res)
+		return BERTH_NOMEM(err);
+	/* containerd keeps no dangling images (every record is a name): only
+	 * with all is there anything to remove */
+	if (!o->all) {
+		*out = res;
+		return 0;
+	}
+	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
+	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *cl = NULL;
+	Containerd__Services__Containers__V1__ListContainersRequest lr =
+		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
+	int r = image_list_all(&il, c, err);
+	if (r == 0)
+		r = ctrd_call(&cl, c, "containers.v1.Containers/List", &lr.base,
+			      &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
+	for (size_t i = 0; r == 0 && i < il->n_images; i++) {
+		ctrd_image *img = il->images[i];
+		if (!img->name || !img->target)
+			continue;
+		bool used = false;
+		for (size_t j = 0; j < cl->n_containers && !used; j++)
+			used = cl->containers[j]->image && STREQ(cl->containers[j]->image, img->name);
+		if (used)
+			continue;
+		resolved rs = { 0 };
+		_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
+		berth_image_info *x = NULL;
+		berth_error e = BERTH_ERROR_INIT;
+		/* an image whose content is gone cannot be matched: left alone */
+		bool match = resolve_image(&rs, c, img, &e) == 0 &&
+			     ctrd_content_read(&cfg, c, rs.config.digest, MAX_BLOB_JSON, &e) == 0 &&
+			     image_info_parse(&x, cfg.data ? cfg.data : "", cfg.len, &e) == 0 &&
+			     labels_match(x, o->labels, o->label_count);
+		berth_image_info_free(x);
+		if (match) {
+			Containerd__Services__Images__V1__DeleteImageRequest dr =
+				CONTAINERD__SERVICES__IMAGES__V1__DELETE_IMAGE_REQUEST__INIT;
+			dr.name = img->name;
+			r = ctrd_call(NULL, c, "images.v1.Images/Delete", &dr.base, NULL, 0, err);
+			if (r == BERTH_ENOTFOUND) /* gone meanwhile */
+				r = 0;
+			bool seen = false;
+			for (size_t j = 0; j < res->ids.len && !seen; j++)
+				seen = STREQ(res->ids.items[j], rs.config.digest);
+			if (r == 0 && !seen) {
+				res->space_reclaimed += (uint64_t)rs.size;
+				if (strv_push(&res->ids, rs.config.digest) < 0)
+					r = BERTH_NOMEM(err);
+			}
+		}
+		resolved_release(&rs);
+	}
+	if (r < 0) {
+		berth_prune_result_free(res);
+		return r;
+	}
+	*out = res;
+	return 0;
+}
+
 /* ---- import ------------------------------------------------------------- */
 
 typedef struct importer {
 	berth_client *c;
-	char lease[64];
+	char lease[CTRD_LEASE_MAX];
 	const tar_entry *entries;
 	size_t n;
 } importer;
-
-static int lease_create(importer *im, berth_error *err)
-{
-	snprintf(im->lease, sizeof im->lease, "berth-import-%d-%lld", (int)getpid(), (long long)now_ms());
-	/* expires on its own if berth dies before deleting it */
-	char expire[40];
-	Google__Protobuf__Timestamp t = GOOGLE__PROTOBUF__TIMESTAMP__INIT;
-	t.seconds = (int64_t)time(NULL) + 3600;
-	ctrd_time_format(expire, &t);
-	ctrd_kv kv;
-	kv_init(&kv, &containerd__services__leases__v1__create_request__labels_entry__descriptor, "containerd.io/gc.expire",
-		expire);
-	void *kvs[] = { &kv };
-	Containerd__Services__Leases__V1__CreateRequest req = CONTAINERD__SERVICES__LEASES__V1__CREATE_REQUEST__INIT;
-	req.id = im->lease;
-	req.n_labels = 1;
-	req.labels = (Containerd__Services__Leases__V1__CreateRequest__LabelsEntry **)kvs;
-	return ctrd_call(NULL, im->c, "leases.v1.Leases/Create", &req.base, NULL, 0, err);
-}
-
-static void lease_delete(importer *im)
-{
-	Containerd__Services__Leases__V1__DeleteRequest req = CONTAINERD__SERVICES__LEASES__V1__DELETE_REQUEST__INIT;
-	req.id = im->lease;
-	ctrd_call(NULL, im->c, "leases.v1.Leases/Delete", &req.base, NULL, 0, NULL);
-}
-
-static void digest_of(char out[72], const void *data, size_t len)
-{
-	memcpy(out, "sha256:", 7);
-	sha256_hex(out + 7, data, len);
-}
-
-/* Labels for a blob: pairs of key and value. */
-typedef struct label_set {
-	const char **kv;   /* 2 * n */
-	size_t n;
-} label_set;
-
-/* Map entries of `d` for the labels (freed by the caller with free()). */
-static void **kv_entries(const label_set *l, const ProtobufCMessageDescriptor *d)
-{
-	if (!l || !l->n)
-		return NULL;
-	void **p = calloc(l->n, sizeof *p + sizeof(ctrd_kv));
-	if (!p)
-		return NULL;
-	ctrd_kv *kv = (ctrd_kv *)(p + l->n);
-	for (size_t i = 0; i < l->n; i++) {
-		kv_init(&kv[i], d, l->kv[2 * i], l->kv[2 * i + 1]);
-		p[i] = &kv[i];
-	}
-	return p;
-}
-
-/* Content that was there already: make sure it carries our references. */
-static int blob_label(importer *im, const char *digest, const label_set *l, berth_error *err)
-{
-	_cleanup_free_ void **kvp = kv_entries(l, &containerd__services__content__v1__info__labels_entry__descriptor);
-	_cleanup_free_ char **paths = calloc(l->n, sizeof *paths);
-	_cleanup_strv_ strv pbuf = STRV_INIT;
-	if (!kvp || !paths)
-		return BERTH_NOMEM(err);
-	for (size_t i = 0; i < l->n; i++) {
-		char path[256];
-		snprintf(path, sizeof path, "labels.%s", l->kv[2 * i]);
-		if (strv_push(&pbuf, path) < 0)
-			return BERTH_NOMEM(err);
-	}
-	for (size_t i = 0; i < l->n; i++)
-		paths[i] = pbuf.items[i];
-	Containerd__Services__Content__V1__Info info = CONTAINERD__SERVICES__CONTENT__V1__INFO__INIT;
-	info.digest = (char *)digest;
-	info.n_labels = l->n;
-	info.labels = (Containerd__Services__Content__V1__Info__LabelsEntry **)kvp;
-	Google__Protobuf__FieldMask mask = GOOGLE__PROTOBUF__FIELD_MASK__INIT;
-	mask.n_paths = l->n;
-	mask.paths = paths;
-	Containerd__Services__Content__V1__UpdateRequest ur = CONTAINERD__SERVICES__CONTENT__V1__UPDATE_REQUEST__INIT;
-	ur.info = &info;
-	ur.update_mask = &mask;
-	return ctrd_call_lease(NULL, im->c, im->lease, "content.v1.Content/Update", &ur.base, NULL, 0, err);
-}
-
-/* Write one blob (Content.Write: its requests sent in one go, the last one
- * committing with the labels). Content already there is not an error. */
-static int blob_write(importer *im, const char *digest, const void *data, size_t len, const label_set *l,
-		      berth_error *err)
-{
-	char ref[96];
-	snprintf(ref, sizeof ref, "berth-%s", digest);
-	_cleanup_free_ void **kvp =
-		kv_entries(l, &containerd__services__content__v1__write_content_request__labels_entry__descriptor);
-	if (l && l->n && !kvp)
-		return BERTH_NOMEM(err);
-	_cleanup_sbuf_ sbuf body = SBUF_INIT;
-	size_t off = 0;
-	do {
-		size_t n = len - off < WRITE_CHUNK ? len - off : WRITE_CHUNK;
-		bool last = off + n == len;
-		Containerd__Services__Content__V1__WriteContentRequest w =
-			CONTAINERD__SERVICES__CONTENT__V1__WRITE_CONTENT_REQUEST__INIT;
-		w.action = last ? CONTAINERD__SERVICES__CONTENT__V1__WRITE_ACTION__COMMIT
-				: CONTAINERD__SERVICES__CONTENT__V1__WRITE_ACTION__WRITE;
-		w.ref = ref;
-		w.total = (int64_t)len;
-		w.expected = (char *)digest;
-		w.offset = (int64_t)off;
-		w.data.data = (uint8_t *)data + off;
-		w.data.len = n;
-		if (last && kvp) {
-			w.n_labels = l->n;
-			w.labels = (Containerd__Services__Content__V1__WriteContentRequest__LabelsEntry **)kvp;
-		}
-		size_t plen = protobuf_c_message_get_packed_size(&w.base);
-		if (sbuf_reserve(&body, plen + 5) < 0)
-			return BERTH_NOMEM(err);
-		unsigned char h[5] = { 0, (unsigned char)(plen >> 24), (unsigned char)(plen >> 16), (unsigned char)(plen >> 8),
-				       (unsigned char)plen };
-		sbuf_add(&body, h, 5);
-		protobuf_c_message_pack(&w.base, (uint8_t *)body.data + body.len);
-		body.len += plen;
-		off += n;
-	} while (off < len);
-	grpc_call_args a = { .path = "/containerd.services.content.v1.Content/Write", .ns = im->c->ns,
-			     .lease = im->lease, .body = (const uint8_t *)body.data, .len = body.len, .framed = true,
-			     /* the client's deadline, and a second more per MiB */
-			     .timeout_ms = im->c->timeout_ms + (int)(len >> 20) * 1000 };
-	_cleanup_sbuf_ sbuf reply = SBUF_INIT;
-	berth_error e = BERTH_ERROR_INIT;
-	int r = grpc_call(ctrd_channel(im->c), &a, &reply, &e);
-	if (r == BERTH_EEXISTS)
-		return l && l->n ? blob_label(im, digest, l, err) : 0;
-	if (r < 0 && err)
-		*err = e;
-	return r;
-}
-
-/* chain(0) = diff(0); chain(i) = sha256(chain(i-1) + " " + diff(i)) */
-static void chain_ids(char (*out)[72], const strv *diff_ids)
-{
-	for (size_t i = 0; i < diff_ids->len; i++) {
-		if (i == 0) {
-			snprintf(out[0], 72, "%s", diff_ids->items[0]);
-			continue;
-		}
-		char buf[160];
-		int n = snprintf(buf, sizeof buf, "%s %s", out[i - 1], diff_ids->items[i]);
-		digest_of(out[i], buf, (size_t)n);
-	}
-}
-
-static bool snapshot_exists(importer *im, const char *key)
-{
-	Containerd__Services__Snapshots__V1__StatSnapshotRequest req =
-		CONTAINERD__SERVICES__SNAPSHOTS__V1__STAT_SNAPSHOT_REQUEST__INIT;
-	req.snapshotter = (char *)CTRD_SNAPSHOTTER;
-	req.key = (char *)key;
-	return ctrd_call(NULL, im->c, "snapshots.v1.Snapshots/Stat", &req.base, NULL, 0, NULL) == 0;
-}
-
-/* Unpack one layer on top of parent ("" for the base) as snapshot chain. */
-static int unpack_layer(importer *im, const char *chain, const char *parent, const image_desc *layer,
-			const char *diff_id, berth_error *err)
-{
-	if (snapshot_exists(im, chain))
-		return 0;
-	char key[160];
-	snprintf(key, sizeof key, "berth-unpack-%lld-%s", (long long)now_ms(), chain);
-	Containerd__Services__Snapshots__V1__PrepareSnapshotRequest pr =
-		CONTAINERD__SERVICES__SNAPSHOTS__V1__PREPARE_SNAPSHOT_REQUEST__INIT;
-	pr.snapshotter = (char *)CTRD_SNAPSHOTTER;
-	pr.key = key;
-	pr.parent = (char *)parent;
-	_cleanup_pb_ Containerd__Services__Snapshots__V1__PrepareSnapshotResponse *mounts = NULL;
-	int r = ctrd_call_lease(&mounts, im->c, im->lease, "snapshots.v1.Snapshots/Prepare", &pr.base,
-				&containerd__services__snapshots__v1__prepare_snapshot_response__descriptor, 0, err);
-	if (r < 0)
-		return r;
-	ctrd_desc d = CONTAINERD__TYPES__DESCRIPTOR__INIT;
-	d.media_type = layer->media_type;
-	d.digest = layer->digest;
-	d.size = layer->size;
-	Containerd__Services__Diff__V1__ApplyRequest ar = CONTAINERD__SERVICES__DIFF__V1__APPLY_REQUEST__INIT;
-	ar.diff = &d;
-	ar.n_mounts = mounts->n_mounts;
-	ar.mounts = mounts->mounts;
-	_cleanup_pb_ Containerd__Services__Diff__V1__ApplyResponse *applied = NULL;
-	r = ctrd_call_lease(&applied, im->c, im->lease, "diff.v1.Diff/Apply", &ar.base,
-			    &containerd__services__diff__v1__apply_response__descriptor, APPLY_TIMEOUT_MS, err);
-	if (r == 0 && (!applied->applied || !applied->applied->digest || !STREQ(applied->applied->digest, diff_id)))
-		r = berth_fail(err, BERTH_EPROTOCOL, "%s: layer %s unpacked to %s, the image config says %s",
-			       im->c->endpoint, layer->digest,
-			       applied->applied ? strempty(applied->applied->digest) : "nothing", diff_id);
-	if (r == 0) {
-		Containerd__Services__Snapshots__V1__CommitSnapshotRequest cr =
-			CONTAINERD__SERVICES__SNAPSHOTS__V1__COMMIT_SNAPSHOT_REQUEST__INIT;
-		cr.snapshotter = (char *)CTRD_SNAPSHOTTER;
-		cr.name = (char *)chain;
-		cr.key = key;
-		berth_error e = BERTH_ERROR_INIT;
-		r = ctrd_call_lease(NULL, im->c, im->lease, "snapshots.v1.Snapshots/Commit", &cr.base, NULL, 0, &e);
-		if (r == BERTH_EEXISTS) /* unpacked meanwhile by someone else */
-			r = 0;
-		else if (r == 0)
-			return 0;
-		else if (err)
-			*err = e;
-	}
-	/* leave no active snapshot behind */
-	Containerd__Services__Snapshots__V1__RemoveSnapshotRequest rr =
-		CONTAINERD__SERVICES__SNAPSHOTS__V1__REMOVE_SNAPSHOT_REQUEST__INIT;
-	rr.snapshotter = (char *)CTRD_SNAPSHOTTER;
-	rr.key = key;
-	ctrd_call_lease(NULL, im->c, im->lease, "snapshots.v1.Snapshots/Remove", &rr.base, NULL, 0, NULL);
-	return r;
-}
 
 /* One blob of an archive. */
 typedef struct blob {
@@ -707,12 +507,12 @@ static int import_image(importer *im, const blob *manifest, const blob *config, 
 	_cleanup_strv_ strv keys = STRV_INIT;
 	if (!chains || !mkv)
 		return BERTH_NOMEM(err);
-	chain_ids(chains, &diff_ids);
+	ctrd_chain_ids(chains, &diff_ids);
 	for (size_t i = 0; i < n && r == 0; i++)
-		r = blob_write(im, layers[i].digest, layers[i].data, layers[i].size, NULL, err);
+		r = ctrd_blob_write(im->c, im->lease, layers[i].digest, layers[i].data, layers[i].size, NULL, err);
 	label_set cl = { (const char *[]){ "containerd.io/gc.ref.snapshot." CTRD_SNAPSHOTTER, chains[n - 1] }, 1 };
 	if (r == 0)
-		r = blob_write(im, config->digest, config->data, config->size, &cl, err);
+		r = ctrd_blob_write(im->c, im->lease, config->digest, config->data, config->size, &cl, err);
 	mkv[0] = "containerd.io/gc.ref.content.config";
 	mkv[1] = config->digest;
 	for (size_t i = 0; i < n && r == 0; i++) {
@@ -727,12 +527,12 @@ static int import_image(importer *im, const blob *manifest, const blob *config, 
 	}
 	label_set ml = { mkv, n + 1 };
 	if (r == 0)
-		r = blob_write(im, manifest->digest, manifest->data, manifest->size, &ml, err);
+		r = ctrd_blob_write(im->c, im->lease, manifest->digest, manifest->data, manifest->size, &ml, err);
 	/* unpack, base first */
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		image_desc d = { .media_type = (char *)layers[i].media_type, .digest = (char *)layers[i].digest,
 				 .size = (int64_t)layers[i].size };
-		r = unpack_layer(im, chains[i], i ? chains[i - 1] : "", &d, diff_ids.items[i], err);
+		r = ctrd_unpack_layer(im->c, im->lease, chains[i], i ? chains[i - 1] : "", &d, diff_ids.items[i], err);
 	}
 	ctrd_desc target = CONTAINERD__TYPES__DESCRIPTOR__INIT;
 	target.media_type = (char *)manifest->media_type;
@@ -742,7 +542,7 @@ static int import_image(importer *im, const blob *manifest, const blob *config, 
 		char full[512];
 		if (normalize(full, sizeof full, names->items[i]) < 0)
 			return berth_fail(err, BERTH_EINVAL, "image import: bad name %s", names->items[i]);
-		r = image_put(im->c, full, &target, im->lease, err);
+		r = ctrd_image_put(im->c, full, &target, im->lease, err);
 		if (r == 0 && (sbuf_adds(out, full) < 0 || sbuf_addc(out, '\n') < 0))
 			r = BERTH_NOMEM(err);
 	}
@@ -757,7 +557,7 @@ static void digest_blob(blob *b, const char *media_type, const tar_entry *t)
 	b->media_type = media_type;
 	b->data = t->data;
 	b->size = t->size;
-	digest_of(b->digest, t->data, t->size);
+	ctrd_digest_of(b->digest, t->data, t->size);
 }
 
 /* One image of a docker-save archive: its layers are uncompressed tars
@@ -789,7 +589,7 @@ static int import_saved(importer *im, const save_image *s, sbuf *names, berth_er
 	if (nr || sbuf_adds(&m, "]}") < 0)
 		return BERTH_NOMEM(err);
 	blob manifest = { .media_type = MT_DOCKER_MANIFEST, .data = (const uint8_t *)m.data, .size = m.len };
-	digest_of(manifest.digest, m.data, m.len);
+	ctrd_digest_of(manifest.digest, m.data, m.len);
 	return import_image(im, &manifest, &config, layers, s->layers.len, &s->tags, names, err);
 }
 
@@ -824,10 +624,10 @@ static int import_layout_entry(importer *im, const image_desc *d, int depth, sbu
 		r = image_index_parse(&m, &n, (const char *)mb.data, mb.size, err);
 		const image_desc *pick = NULL;
 		for (size_t i = 0; r == 0 && i < n && !pick; i++)
-			if (m[i].arch && STREQ(m[i].arch, host_arch()))
+			if (m[i].arch && STREQ(m[i].arch, ctrd_host_arch()))
 				pick = &m[i];
 		if (r == 0 && !pick)
-			r = berth_fail(err, BERTH_EUNSUPPORTED, "image import: no manifest for %s in the index", host_arch());
+			r = berth_fail(err, BERTH_EUNSUPPORTED, "image import: no manifest for %s in the index", ctrd_host_arch());
 		if (r == 0) {
 			image_desc named = *pick;
 			named.name = d->name;  /* the outer entry's name */
@@ -869,7 +669,7 @@ int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], berth_client *c
 	_cleanup_strv_ strv diff_ids = STRV_INIT;
 	r = resolve_image(&rs, c, img, err);
 	if (r == 0)
-		r = content_read(&cfg, c, rs.config.digest, MAX_BLOB_JSON, err);
+		r = ctrd_content_read(&cfg, c, rs.config.digest, MAX_BLOB_JSON, err);
 	if (r == 0)
 		r = image_config_diff_ids(&diff_ids, cfg.data ? cfg.data : "", cfg.len, err);
 	if (r == 0 && (diff_ids.len == 0 || diff_ids.len != rs.n_layers))
@@ -880,19 +680,19 @@ int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], berth_client *c
 	_cleanup_free_ char(*chains)[72] = calloc(diff_ids.len, sizeof *chains);
 	if (!chains)
 		return BERTH_NOMEM(err);
-	chain_ids(chains, &diff_ids);
+	ctrd_chain_ids(chains, &diff_ids);
 	/* unpack what the snapshotter lacks (unpack_layer skips what it has) */
 	importer im = { .c = c };
-	if (!snapshot_exists(&im, chains[diff_ids.len - 1])) {
-		r = lease_create(&im, err);
+	if (!ctrd_snapshot_exists(c, chains[diff_ids.len - 1])) {
+		r = ctrd_lease_create(c, im.lease, "import", err);
 		for (size_t i = 0; r == 0 && i < diff_ids.len; i++) {
-			r = unpack_layer(&im, chains[i], i ? chains[i - 1] : "", &rs.layers[i], diff_ids.items[i], err);
+			r = ctrd_unpack_layer(c, im.lease, chains[i], i ? chains[i - 1] : "", &rs.layers[i], diff_ids.items[i], err);
 			if (r == BERTH_ENOTFOUND)
 				r = berth_fail(err, BERTH_ENOTFOUND, "image %s is not unpacked and its layer %s is not in the "
 						   "content store: import or pull it again", name, rs.layers[i].digest);
 		}
 		if (im.lease[0])
-			lease_delete(&im);
+			ctrd_lease_delete(c, im.lease);
 		if (r < 0)
 			return r;
 	}
@@ -953,11 +753,11 @@ int ctrd_image_import(char **out_names, berth_client *c, const uint8_t *archive,
 	if (r == BERTH_EPROTOCOL)
 		r = berth_fail(err, BERTH_EINVAL, "image import: %s", err ? err->message : "malformed archive index");
 	if (r == 0)
-		r = lease_create(&im, err);
+		r = ctrd_lease_create(c, im.lease, "import", err);
 	for (size_t i = 0; r == 0 && i < nimgs; i++)
 		r = imgs ? import_saved(&im, &imgs[i], &names, err) : import_layout_entry(&im, &descs[i], 0, &names, err);
 	if (im.lease[0])
-		lease_delete(&im);
+		ctrd_lease_delete(c, im.lease);
 	save_images_free(imgs, imgs ? nimgs : 0);
 	image_descs_free(descs, descs ? nimgs : 0);
 	if (r < 0)
@@ -966,60 +766,10 @@ int ctrd_image_import(char **out_names, berth_client *c, const uint8_t *archive,
 	return *out_names ? 0 : BERTH_NOMEM(err);
 }
 
-/* ---- the store's pieces for ctrd_imgbuild.c (ctrd_imgstore.h) ----------------- */
+/* ---- for ctrd_imgbuild.c ------------------------------------------------------- */
 
-int ctrd_store_content_read(sbuf *out, berth_client *c, const char *digest, size_t max, berth_error *err)
-{
-	return content_read(out, c, digest, max, err);
-}
-
-int ctrd_store_lease_create(char lease[64], berth_client *c, berth_error *err)
-{
-	importer im = { .c = c };
-	int r = lease_create(&im, err);
-	if (r == 0)
-		memcpy(lease, im.lease, sizeof im.lease);
-	return r;
-}
-
-void ctrd_store_lease_delete(berth_client *c, const char *lease)
-{
-	importer im = { .c = c };
-	snprintf(im.lease, sizeof im.lease, "%s", lease);
-	lease_delete(&im);
-}
-
-int ctrd_store_blob_write(berth_client *c, const char *lease, const char *digest, const void *data, size_t len,
-			  const char **labels, size_t n_labels, berth_error *err)
-{
-	importer im = { .c = c };
-	snprintf(im.lease, sizeof im.lease, "%s", lease);
-	label_set l = { labels, n_labels };
-	return blob_write(&im, digest, data, len, n_labels ? &l : NULL, err);
-}
-
-int ctrd_store_unpack(berth_client *c, const char *lease, const char *chain, const char *parent,
-		      const image_desc *layer, const char *diff_id, berth_error *err)
-{
-	importer im = { .c = c };
-	snprintf(im.lease, sizeof im.lease, "%s", lease);
-	return unpack_layer(&im, chain, parent, layer, diff_id, err);
-}
-
-int ctrd_store_image_put(char full[512], berth_client *c, const char *name, const image_desc *target,
-			 const char *lease, berth_error *err)
-{
-	if (normalize(full, 512, name) < 0)
-		return berth_fail(err, BERTH_EINVAL, "bad image name %s", name);
-	ctrd_desc d = CONTAINERD__TYPES__DESCRIPTOR__INIT;
-	d.media_type = target->media_type;
-	d.digest = target->digest;
-	d.size = target->size;
-	return image_put(c, full, &d, lease, err);
-}
-
-int ctrd_store_image_find(image_desc *config, image_desc **layers, size_t *n_layers, char **out_name,
-			  berth_client *c, const char *name, berth_error *err)
+int ctrd_image_layers(image_desc *config, image_desc **layers, size_t *n_layers, char **out_name, berth_client *c,
+		      const char *name, berth_error *err)
 {
 	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
 	ctrd_image *img = NULL;

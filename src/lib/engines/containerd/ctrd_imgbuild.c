@@ -15,9 +15,9 @@
  * save: a docker-save tar written as it is read: each config and layer
  *   blob in ranged reads, manifest.json last.
  * Everything written is under a lease until the image record holds it
- * (the gc labels of ctrd_images.c's import). */
+ * (the gc labels of ctrd_images.c's import), through ctrd_content.c. */
 #include "ctrd_imgbuild.h"
-#include "ctrd_imgstore.h"
+#include "ctrd_content.h"
 #include "ctrd_lifecycle.h"
 #include "ctrd_tar.h"
 #include "lib/kit/stream.h"
@@ -36,22 +36,11 @@
 
 #define MT_OCI_LAYER "application/vnd.oci.image.layer.v1.tar"
 #define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_DOCKER_LAYER "application/vnd.docker.image.rootfs.diff.tar"
-#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
-#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define BLOB_JSON_MAX (4u * 1024 * 1024)
 #define READ_PIECE (1024 * 1024)
 #define DIFF_TIMEOUT_MS (10 * 60 * 1000)
 #define ROOTFS_MAX ((size_t)8 << 30)
 
 typedef Containerd__Types__Mount ctrd_mount;
-
-static void digest_of(char out[72], const void *data, size_t len)
-{
-	memcpy(out, "sha256:", 7);
-	sha256_hex(out + 7, data, len);
-}
 
 /* chain(i) = sha256(chain(i-1) + " " + diff(i)); chain(0) = diff(0) */
 static void chain_next(char out[72], const char *parent, const char *diff_id)
@@ -62,54 +51,10 @@ static void chain_next(char out[72], const char *parent, const char *diff_id)
 	}
 	char buf[160];
 	int n = snprintf(buf, sizeof buf, "%s %s", parent, diff_id);
-	digest_of(out, buf, (size_t)n);
-}
-
-static const char *host_arch(void)
-{
-#if defined(__x86_64__)
-	return "amd64";
-#elif defined(__aarch64__)
-	return "arm64";
-#else
-	return "";
-#endif
+	ctrd_digest_of(out, buf, (size_t)n);
 }
 
 /* ---- a blob read back in pieces ------------------------------------------ */
-
-/* One ranged Content/Read: [off, off + want) into out. */
-static int read_range(sbuf *out, berth_client *c, const char *digest, int64_t off, int64_t want, berth_error *err)
-{
-	Containerd__Services__Content__V1__ReadContentRequest req =
-		CONTAINERD__SERVICES__CONTENT__V1__READ_CONTENT_REQUEST__INIT;
-	req.digest = (char *)digest;
-	req.offset = off;
-	req.size = want;
-	size_t len = protobuf_c_message_get_packed_size(&req.base);
-	_cleanup_free_ uint8_t *body = malloc(len ? len : 1);
-	if (!body)
-		return BERTH_NOMEM(err);
-	protobuf_c_message_pack(&req.base, body);
-	grpc_call_args a = { .path = "/containerd.services.content.v1.Content/Read", .ns = c->ns, .body = body,
-			     .len = len, .timeout_ms = c->timeout_ms };
-	_cleanup_sbuf_ sbuf all = SBUF_INIT;
-	int r = grpc_call(ctrd_channel(c), &a, &all, err);
-	size_t pos = 0;
-	const uint8_t *m;
-	size_t mlen;
-	while (r == 0 && (r = grpc_frame_next((const uint8_t *)all.data, all.len, &pos, &m, &mlen, err)) == 1) {
-		r = 0;
-		Containerd__Services__Content__V1__ReadContentResponse *p =
-			containerd__services__content__v1__read_content_response__unpack(NULL, mlen, m);
-		if (!p)
-			return berth_fail(err, BERTH_EPROTOCOL, "%s: Content/Read %s: undecodable reply", c->endpoint, digest);
-		if (p->data.len && sbuf_add(out, p->data.data, p->data.len) < 0)
-			r = BERTH_NOMEM(err);
-		containerd__services__content__v1__read_content_response__free_unpacked(p, NULL);
-	}
-	return r;
-}
 
 /* ---- the tar of a save, or one blob of an export, as a stream ---------------- */
 
@@ -123,7 +68,7 @@ typedef struct part {
 typedef struct tar_out {
 	berth_client *c;
 	char what[300];
-	char lease[64];        /* dropped at the end (export), or "" */
+	char lease[CTRD_LEASE_MAX]; /* dropped at the end (export), or "" */
 	part *parts;
 	size_t n, at;          /* the part being written */
 	int64_t off;           /* bytes of its data handed out */
@@ -139,7 +84,7 @@ static void tar_out_free(void *impl)
 	if (!t)
 		return;
 	if (t->lease[0])
-		ctrd_store_lease_delete(t->c, t->lease);
+		ctrd_lease_delete(t->c, t->lease);
 	for (size_t i = 0; i < t->n; i++)
 		free(t->parts[i].data);
 	free(t->parts);
@@ -178,7 +123,7 @@ static int tar_out_next(void *impl, berth_frame *out, int timeout_ms, berth_erro
 				if (sbuf_add(&t->buf, p->data + t->off, (size_t)want) < 0)
 					return BERTH_NOMEM(err);
 			} else {
-				int r = read_range(&t->buf, t->c, p->digest, t->off, want, err);
+				int r = ctrd_content_read_at(&t->buf, t->c, p->digest, t->off, want, READ_PIECE, err);
 				if (r < 0) {
 					berth_error_prefix(err, "%s", t->what);
 					return r;
@@ -212,7 +157,7 @@ static int tar_out_next(void *impl, berth_frame *out, int timeout_ms, berth_erro
 		return frame_of(t, out);
 	}
 	if (!t->over && t->lease[0]) {
-		ctrd_store_lease_delete(t->c, t->lease);
+		ctrd_lease_delete(t->c, t->lease);
 		t->lease[0] = '\0';
 	}
 	t->over = true;
@@ -316,7 +261,7 @@ int ctrd_container_export(berth_stream **out, berth_client *c, const char *ref, 
 	t->n = 1;
 	t->raw = true;
 	snprintf(t->what, sizeof t->what, "export %s", ref);
-	r = ctrd_store_lease_create(t->lease, c, err);
+	r = ctrd_lease_create(c, t->lease, "export", err);
 	if (r == 0)
 		r = diff_container(t->parts[0].digest, &t->parts[0].size, c, t->lease, g->container, "", err);
 	if (r < 0) {
@@ -344,10 +289,11 @@ static int finish_image(char **out_id, berth_client *c, const char *lease, const
 			const char *ref, berth_error *err)
 {
 	char cfg_digest[72], chain[72], mdigest[72];
-	digest_of(cfg_digest, config->data, config->len);
+	ctrd_digest_of(cfg_digest, config->data, config->len);
 	chain_next(chain, ni->base_chain, ni->layer_digest);
 	const char *snap_label[] = { "containerd.io/gc.ref.snapshot." CTRD_SNAPSHOTTER, chain };
-	int r = ctrd_store_blob_write(c, lease, cfg_digest, config->data, config->len, snap_label, 1, err);
+	label_set sl = { snap_label, 1 };
+	int r = ctrd_blob_write(c, lease, cfg_digest, config->data, config->len, &sl, err);
 	if (r < 0)
 		return r;
 	const char *layer_mt = ni->docker ? MT_DOCKER_LAYER : MT_OCI_LAYER;
@@ -362,7 +308,7 @@ static int finish_image(char **out_id, berth_client *c, const char *lease, const
 	if (nr || sbuf_printf(&m, "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":%lld}]}", layer_mt, ni->layer_digest,
 			      (long long)ni->layer_size) < 0)
 		return BERTH_NOMEM(err);
-	digest_of(mdigest, m.data, m.len);
+	ctrd_digest_of(mdigest, m.data, m.len);
 	/* the manifest holds its config and every layer (gc references) */
 	size_t nl = ni->n_base + 2;
 	_cleanup_free_ const char **kv = calloc(2 * nl, sizeof *kv);
@@ -381,18 +327,25 @@ static int finish_image(char **out_id, berth_client *c, const char *lease, const
 		kv[2 * (i + 1)] = keys.items[i];
 		kv[2 * (i + 1) + 1] = i < ni->n_base ? ni->base_layers[i].digest : ni->layer_digest;
 	}
-	r = ctrd_store_blob_write(c, lease, mdigest, m.data, m.len, kv, nl, err);
+	label_set ml = { kv, nl };
+	r = ctrd_blob_write(c, lease, mdigest, m.data, m.len, &ml, err);
 	if (r < 0)
 		return r;
 	image_desc layer = { .media_type = (char *)MT_OCI_LAYER, .digest = (char *)ni->layer_digest,
 			     .size = ni->layer_size };
-	r = ctrd_store_unpack(c, lease, chain, ni->base_chain, &layer, ni->layer_digest, err);
+	r = ctrd_unpack_layer(c, lease, chain, ni->base_chain, &layer, ni->layer_digest, err);
 	if (r < 0)
 		return r;
-	image_desc target = { .media_type = ni->docker ? (char *)MT_DOCKER_MANIFEST : (char *)MT_OCI_MANIFEST,
-			      .digest = mdigest, .size = (int64_t)m.len };
-	char full[512];
-	r = ctrd_store_image_put(full, c, ref ? ref : cfg_digest, &target, lease, err);
+	ctrd_desc target = CONTAINERD__TYPES__DESCRIPTOR__INIT;
+	target.media_type = ni->docker ? (char *)MT_DOCKER_MANIFEST : (char *)MT_OCI_MANIFEST;
+	target.digest = mdigest;
+	target.size = (int64_t)m.len;
+	/* containerd keeps full names ("localhost/x:1", "docker.io/library/x:latest") */
+	berth_image_ref *parsed = NULL;
+	if (ref && (r = berth_image_ref_parse(&parsed, ref, err)) < 0)
+		return r;
+	r = ctrd_image_put(c, parsed ? berth_image_ref_normalized(parsed) : cfg_digest, &target, lease, err);
+	berth_image_ref_free(parsed);
 	if (r == 0 && out_id && !(*out_id = strdup(cfg_digest)))
 		r = BERTH_NOMEM(err);
 	return r;
@@ -431,18 +384,18 @@ int ctrd_container_commit(char **out_id, berth_client *c, const char *ref, const
 	image_desc cfgd = { 0 }, *layers = NULL;
 	size_t n = 0;
 	_cleanup_free_ char *img_name = NULL;
-	r = ctrd_store_image_find(&cfgd, &layers, &n, &img_name, c, k->image, err);
+	r = ctrd_image_layers(&cfgd, &layers, &n, &img_name, c, k->image, err);
 	if (r < 0)
 		return r;
 	_cleanup_sbuf_ sbuf base = SBUF_INIT, cfg = SBUF_INIT;
-	char parent[256] = "", lease[64] = "";
+	char parent[256] = "", lease[CTRD_LEASE_MAX] = "";
 	new_image ni = { .base_layers = layers, .n_base = n, .base_chain = parent,
 			 .docker = STREQ(strempty(cfgd.media_type), MT_DOCKER_CONFIG) };
-	r = ctrd_store_content_read(&base, c, cfgd.digest, BLOB_JSON_MAX, err);
+	r = ctrd_content_read(&base, c, cfgd.digest, MAX_BLOB_JSON, err);
 	if (r == 0)
 		r = snapshot_parent(parent, c, k, err);
 	if (r == 0)
-		r = ctrd_store_lease_create(lease, c, err);
+		r = ctrd_lease_create(c, lease, "commit", err);
 	/* a running container is frozen while its snapshot is read */
 	bool paused = false;
 	if (r == 0 && o->pause) {
@@ -465,7 +418,7 @@ int ctrd_container_commit(char **out_id, berth_client *c, const char *ref, const
 	if (r == 0)
 		r = finish_image(out_id, c, lease, &ni, &cfg, o->ref, err);
 	if (lease[0])
-		ctrd_store_lease_delete(c, lease);
+		ctrd_lease_delete(c, lease);
 	image_desc_release(&cfgd);
 	image_descs_free(layers, n);
 	if (r < 0)
@@ -516,22 +469,22 @@ int ctrd_image_import_rootfs(char **out_id, berth_client *c, berth_read_cb read,
 	if (map == MAP_FAILED)
 		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "import: mapping the tarball: %s",
 				       strerror(errno));
-	char lease[64] = "", created[40];
+	char lease[CTRD_LEASE_MAX] = "", created[40];
 	ctrd_now_rfc3339(created);
 	image_build_args a = { .diff_id = ni.layer_digest, .created = created, .created_by = "berth import",
-			       .comment = o->message, .os = "linux", .arch = host_arch(), .changes = o->changes,
+			       .comment = o->message, .os = "linux", .arch = ctrd_host_arch(), .changes = o->changes,
 			       .change_count = o->change_count };
 	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
 	int r = image_config_build(&cfg, NULL, 0, &a, err);
 	if (r == 0)
-		r = ctrd_store_lease_create(lease, c, err);
+		r = ctrd_lease_create(c, lease, "import", err);
 	if (r == 0)
-		r = ctrd_store_blob_write(c, lease, ni.layer_digest, map, total, NULL, 0, err);
+		r = ctrd_blob_write(c, lease, ni.layer_digest, map, total, NULL, err);
 	munmap(map, total);
 	if (r == 0)
 		r = finish_image(out_id, c, lease, &ni, &cfg, o->ref, err);
 	if (lease[0])
-		ctrd_store_lease_delete(c, lease);
+		ctrd_lease_delete(c, lease);
 	return r;
 }
 
@@ -566,7 +519,7 @@ static int save_one(tar_out *t, size_t *cap, sbuf *manifest, berth_client *c, co
 	image_desc cfgd = { 0 }, *layers = NULL;
 	size_t n = 0;
 	_cleanup_free_ char *full = NULL;
-	int r = ctrd_store_image_find(&cfgd, &layers, &n, &full, c, name, err);
+	int r = ctrd_image_layers(&cfgd, &layers, &n, &full, c, name, err);
 	if (r < 0)
 		return r;
 	char path[160];

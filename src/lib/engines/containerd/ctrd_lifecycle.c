@@ -422,7 +422,11 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 				      "Conflict. The container name \"%s\" is already in use by container \"%s\"", s->name,
 				      other);
 	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
-	if ((r = ctrd_image_config(&cfg, &x->image_name, c, s->image, err)) < 0 ||
+	r = ctrd_image_config(&cfg, &x->image_name, c, s->image, err);
+	if (r == BERTH_ENOTFOUND) /* as the Engine API backends say it */
+		return berth_fail_full(err, BERTH_ENOTFOUND, 5, 0,
+				       "create: no such image: %s (pull it, or set the spec's pull policy)", s->image);
+	if (r < 0 ||
 	    (r = ctrd_oci_image_config_parse(&x->img, cfg.data ? cfg.data : "", cfg.len, err)) < 0 ||
 	    (r = ctrd_oci_chain_id(x->chain, &x->img.diff_ids, err)) < 0)
 		return r;

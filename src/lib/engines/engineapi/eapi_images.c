@@ -1,6 +1,7 @@
 /* Images over the Engine API (Docker and Podman's compat API): list,
  * inspect, tag, remove, load. The replies go through parse/image_json.c. */
 #include "engineapi.h"
+#include "lib/model/registry_model.h"
 #include "lib/parse/image_json.h"
 #include "lib/parse/pull_json.h"
 #include "lib/engines/engineapi/eapi_jsonlines.h"
@@ -236,8 +237,19 @@ static int transfer_stream(berth_stream **out, struct berth_client *c, const cal
 	return jsonl_stream_from_http(out, hs, what, PULL_LINE_MAX, &hooks, NULL, err);
 }
 
+/* "X-Registry-Auth: ..." for the credentials (a secret: secret_free()). */
+static char *auth_header_of(const berth_credentials *cred)
+{
+	char *value = credentials_registry_auth(cred);
+	char *h = NULL;
+	if (value && asprintf(&h, "X-Registry-Auth: %s", value) < 0)
+		h = NULL;
+	secret_free(value);
+	return h;
+}
+
 int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *o,
-			 const char *auth_header, berth_error *err)
+			 const berth_credentials *cred, berth_error *err)
 {
 	const dialect *d = api_of(c)->d;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
@@ -246,12 +258,17 @@ int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char 
 	char what[300];
 	snprintf(what, sizeof what, "pull %s", ref);
 	call k = { "POST", path.data, NULL, 0, d->pull_libpod };
-	k.extra_header = auth_header;
-	return transfer_stream(out, c, &k, what, false, err);
+	char *auth = auth_header_of(cred);
+	if (!auth)
+		return BERTH_NOMEM(err);
+	k.extra_header = auth;
+	int r = transfer_stream(out, c, &k, what, false, err);
+	secret_free(auth);
+	return r;
 }
 
 int engineapi_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *o,
-			 const char *auth_header, berth_error *err)
+			 const berth_credentials *cred, berth_error *err)
 {
 	const dialect *d = api_of(c)->d;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
@@ -275,6 +292,11 @@ int engineapi_image_push(berth_stream **out, struct berth_client *c, const char 
 	snprintf(what, sizeof what, "push %s", ref);
 	call k = { "POST", path.data, NULL, 0, d->pull_libpod };
 	/* Docker wants the header on a push, anonymous or not ("{}") */
-	k.extra_header = auth_header ? auth_header : "X-Registry-Auth: e30=";
-	return transfer_stream(out, c, &k, what, true, err);
+	char *auth = auth_header_of(cred);
+	if (!auth)
+		return BERTH_NOMEM(err);
+	k.extra_header = auth;
+	r = transfer_stream(out, c, &k, what, true, err);
+	secret_free(auth);
+	return r;
 }

@@ -266,9 +266,9 @@ int engineapi_image_history(berth_image_history **out, struct berth_client *c, c
 int engineapi_image_prune(berth_prune_result **out, struct berth_client *c, const berth_image_prune_options *opts,
 			  berth_error *err);
 int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,
-			 const char *auth_header, berth_error *err);
+			 const berth_credentials *cred, berth_error *err);
 int engineapi_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *opts,
-			 const char *auth_header, berth_error *err);
+			 const berth_credentials *cred, berth_error *err);
 int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
 /* ---- eapi_archive.c: save, load, import of a root file system, export, commit */
 int engineapi_image_save(berth_stream **out, struct berth_client *c, const char *const *names, size_t count,

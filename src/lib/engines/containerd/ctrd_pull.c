@@ -1,0 +1,601 @@
+/* containerd: berth's own pull. containerd 1.x has no pull in its API
+ * (its clients pull themselves), so berth does what containerd's client
+ * does, with its registry client (registry/reg_client.c):
+ *
+ *   resolve   GET the manifest by tag or digest (index or manifest), pick
+ *             this host's platform from an index, GET the config;
+ *   fetch     each layer the content store lacks, streamed from the
+ *             registry into Content.Write a piece at a time, its digest
+ *             and size checked by berth and by containerd;
+ *   record    the config (labelled with its top snapshot), the manifest
+ *             and the index (labelled with what they hold) written;
+ *   unpack    each layer applied by the diff service onto the snapshot of
+ *             its parent chain, its diff id checked, committed;
+ *   name      the image record pointed at the index (or manifest), as
+ *             `ctr images pull` leaves it.
+ *
+ * Everything happens under a lease deleted at the end, so a pull that
+ * fails leaves nothing the garbage collector keeps (blobs finished before
+ * the failure stay until it runs; a later pull skips them).
+ *
+ * The stream does one step per berth_stream_next(): a frame per phase of
+ * each layer, one per piece downloaded. */
+#include "ctrd_containerd.h"
+#include "ctrd_content.h"
+#include "lib/kit/stream.h"
+#include "lib/model/registry_model.h"
+#include "lib/registry/reg_client.h"
+
+#include <stdio.h>
+
+#define PIECE (1024 * 1024)
+#define MAX_MANIFEST (4u * 1024 * 1024)
+
+static const char *const ACCEPT =
+	"Accept: " MT_OCI_INDEX ", " MT_DOCKER_LIST ", " MT_OCI_MANIFEST ", " MT_DOCKER_MANIFEST;
+
+typedef enum step {
+	STEP_RESOLVE = 0,
+	STEP_FETCH,      /* layer i: start, then pieces */
+	STEP_RECORD,
+	STEP_UNPACK,     /* layer i */
+	STEP_NAME,
+	STEP_FINISHED,
+	STEP_OVER,
+} step;
+
+typedef struct blobdata {
+	image_desc d;
+	sbuf bytes;
+} blobdata;
+
+typedef struct ctrd_pull {
+	berth_client *c;
+	berth_image_ref *ref;
+	berth_credentials *cred;
+	reg_client *rc;
+	char lease[CTRD_LEASE_MAX];
+	char want_os[32], want_arch[32];
+	berth_image_progress p;
+	step at;
+	int error;                    /* an error ends the stream: kept and repeated */
+	berth_error err;
+
+	blobdata index;               /* d.digest NULL: the tag named a manifest */
+	blobdata manifest, config;
+	image_desc *layers;
+	size_t n;
+	strv diff_ids;
+	char (*chains)[72];
+	size_t i;                     /* the layer at hand */
+	bool extracting;              /* its EXTRACTING frame went out */
+	bool fresh;                   /* something was fetched or unpacked */
+
+	/* the layer being fetched */
+	http_stream *hs;
+	ctrd_writer w;
+	sbuf piece;
+} ctrd_pull;
+
+static void blobdata_release(blobdata *b)
+{
+	image_desc_release(&b->d);
+	sbuf_release(&b->bytes);
+}
+
+static void pull_free(void *impl)
+{
+	ctrd_pull *x = impl;
+	if (!x)
+		return;
+	if (x->hs) {
+		http_stream_close(x->hs);
+		ctrd_writer_abort(&x->w);
+	}
+	if (x->lease[0])
+		ctrd_lease_delete(x->c, x->lease);
+	image_progress_reset(&x->p);
+	reg_client_free(x->rc);
+	berth_credentials_free(x->cred);
+	berth_image_ref_free(x->ref);
+	blobdata_release(&x->index);
+	blobdata_release(&x->manifest);
+	blobdata_release(&x->config);
+	image_descs_free(x->layers, x->n);
+	strv_release(&x->diff_ids);
+	free(x->chains);
+	sbuf_release(&x->piece);
+	free(x);
+}
+
+/* The frame of this step. */
+static int say(ctrd_pull *x, berth_progress_phase phase, const char *layer_digest, const char *fmt, ...)
+	_printf_(4, 5);
+static int say(ctrd_pull *x, berth_progress_phase phase, const char *layer_digest, const char *fmt, ...)
+{
+	image_progress_reset(&x->p);
+	x->p.phase = phase;
+	/* a layer's short id: its digest's first 12 hex digits, as Docker shows it */
+	const char *hex = layer_digest && startswith(layer_digest, "sha256:") ? layer_digest + 7 : strempty(layer_digest);
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&x->p.message, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		x->p.message = NULL;
+	x->p.layer = strndup(hex, 12);
+	x->p.digest = strdup("");
+	x->p.image_id = strdup("");
+	return x->p.message && x->p.layer && x->p.digest && x->p.image_id ? 0 : -ENOMEM;
+}
+
+/* ---- resolve -------------------------------------------------------------- */
+
+/* GET a manifest or index by tag or digest into b (its descriptor from the
+ * reply: media type, digest, size), checked against the digest when one
+ * was asked for. */
+static int get_manifest(ctrd_pull *x, const char *tag_or_digest, blobdata *b, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	if (sbuf_printf(&path, "/v2/%s/manifests/%s", berth_image_ref_path(x->ref), tag_or_digest) < 0)
+		return BERTH_NOMEM(err);
+	const char *h[] = { ACCEPT, NULL };
+	http_request req = { .method = "GET", .target = path.data, .headers = h };
+	http_response resp = HTTP_RESPONSE_INIT;
+	int r = reg_do(x->rc, &req, &resp, MAX_MANIFEST, err);
+	char what[400];
+	snprintf(what, sizeof what, "manifest %s:%s", berth_image_ref_path(x->ref), tag_or_digest);
+	if (r == 0 && resp.status / 100 != 2)
+		r = reg_status_error(x->rc, &resp, what, err);
+	char digest[72];
+	if (r == 0)
+		ctrd_digest_of(digest, resp.body.data ? resp.body.data : "", resp.body.len);
+	/* by digest: the bytes must hash to it; by tag: the registry's word, checked */
+	const char *said = http_header(&resp, "docker-content-digest");
+	if (r == 0 && startswith(tag_or_digest, "sha256:") && !STREQ(digest, tag_or_digest))
+		r = berth_fail(err, BERTH_EPROTOCOL, "%s: %s: the manifest hashes to %s", reg_client_base(x->rc), what, digest);
+	else if (r == 0 && said && startswith(said, "sha256:") && !STREQ(said, digest))
+		r = berth_fail(err, BERTH_EPROTOCOL, "%s: %s: the manifest hashes to %s, the registry says %s",
+			       reg_client_base(x->rc), what, digest, said);
+	const char *ct = http_header(&resp, "content-type");
+	if (r == 0) {
+		b->d.digest = strdup(digest);
+		b->d.media_type = strndup(strempty(ct), strcspn(strempty(ct), "; "));
+		b->d.size = (int64_t)resp.body.len;
+		b->bytes = resp.body;
+		resp.body = (sbuf)SBUF_INIT;
+		if (!b->d.digest || !b->d.media_type)
+			r = BERTH_NOMEM(err);
+	}
+	http_response_release(&resp);
+	return r;
+}
+
+static bool is_index(const char *mt, const sbuf *body)
+{
+	if (STREQ(mt, MT_OCI_INDEX) || STREQ(mt, MT_DOCKER_LIST))
+		return true;
+	if (STREQ(mt, MT_OCI_MANIFEST) || STREQ(mt, MT_DOCKER_MANIFEST))
+		return false;
+	/* a registry that does not say: an index has "manifests" */
+	return body->data && strstr(body->data, "\"manifests\"");
+}
+
+/* A blob small enough to hold (the config), checked. */
+static int get_small_blob(ctrd_pull *x, const image_desc *d, sbuf *out, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	if (sbuf_printf(&path, "/v2/%s/blobs/%s", berth_image_ref_path(x->ref), d->digest) < 0)
+		return BERTH_NOMEM(err);
+	char what[120];
+	snprintf(what, sizeof what, "blob %s", d->digest);
+	http_stream *s = NULL;
+	http_response head = HTTP_RESPONSE_INIT;
+	int r = reg_stream_get(&s, x->rc, path.data, NULL, &head, what, err);
+	http_response_release(&head);
+	if (r < 0)
+		return r;
+	const char *data;
+	size_t n;
+	while ((r = http_stream_read(s, &data, &n, 30000, err)) == 0) {
+		if (out->len + n > MAX_BLOB_JSON) {
+			r = berth_fail(err, BERTH_EPROTOCOL, "%s: %s is larger than %u bytes", reg_client_base(x->rc), what,
+				       MAX_BLOB_JSON);
+			break;
+		}
+		if (sbuf_add(out, data, n) < 0) {
+			r = BERTH_NOMEM(err);
+			break;
+		}
+	}
+	http_stream_close(s);
+	if (r != BERTH_ITEROVER)
+		return r;
+	char digest[72];
+	ctrd_digest_of(digest, out->data ? out->data : "", out->len);
+	if (!STREQ(digest, d->digest))
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: %s: the bytes hash to %s: not stored", reg_client_base(x->rc),
+				  what, digest);
+	return 0;
+}
+
+static int resolve(ctrd_pull *x, berth_error *err)
+{
+	const char *name = berth_image_ref_normalized(x->ref);
+	int r = say(x, BERTH_PROGRESS_RESOLVING, NULL, "Pulling from %s", berth_image_ref_path(x->ref));
+	if (r < 0)
+		return BERTH_NOMEM(err);
+	const char *digest = berth_image_ref_digest(x->ref);
+	blobdata first = { 0 };
+	r = get_manifest(x, *digest ? digest : berth_image_ref_tag(x->ref), &first, err);
+	if (r < 0)
+		return r;
+	if (is_index(first.d.media_type, &first.bytes)) {
+		x->index = first;
+		image_desc *m = NULL;
+		size_t n = 0;
+		r = image_index_parse(&m, &n, x->index.bytes.data, x->index.bytes.len, err);
+		if (r < 0)
+			return r;
+		const image_desc *pick = NULL;
+		for (size_t i = 0; i < n && !pick; i++)
+			if (m[i].arch && STREQ(m[i].arch, x->want_arch) && STREQ(m[i].os ? m[i].os : "linux", x->want_os))
+				pick = &m[i];
+		_cleanup_sbuf_ sbuf have = SBUF_INIT;
+		for (size_t i = 0; !pick && i < n && have.len < 300; i++)
+			if (m[i].arch && sbuf_printf(&have, "%s%s/%s", i ? ", " : "", strempty(m[i].os), m[i].arch) < 0)
+				r = BERTH_NOMEM(err);
+		if (r == 0 && !pick)
+			r = berth_fail(err, BERTH_ENOTFOUND, "%s: no matching manifest for %s/%s in the index of %s (it has: %s)",
+				       reg_client_base(x->rc), x->want_os, x->want_arch, name, have.data ? have.data : "none");
+		_cleanup_free_ char *mdigest = pick ? strdup(pick->digest) : NULL;
+		image_descs_free(m, n);
+		if (r < 0)
+			return r;
+		if (!mdigest)
+			return BERTH_NOMEM(err);
+		r = get_manifest(x, mdigest, &x->manifest, err);
+		if (r < 0)
+			return r;
+		if (is_index(x->manifest.d.media_type, &x->manifest.bytes))
+			return berth_fail(err, BERTH_EPROTOCOL, "%s: %s: an index inside an index", reg_client_base(x->rc),
+					  name);
+	} else {
+		x->manifest = first;
+	}
+	if (!STREQ(x->manifest.d.media_type, MT_OCI_MANIFEST) && !STREQ(x->manifest.d.media_type, MT_DOCKER_MANIFEST)) {
+		free(x->manifest.d.media_type);
+		x->manifest.d.media_type = strdup(MT_OCI_MANIFEST);
+		if (!x->manifest.d.media_type)
+			return BERTH_NOMEM(err);
+	}
+	r = image_manifest_parse(&x->config.d, &x->layers, &x->n, x->manifest.bytes.data, x->manifest.bytes.len, err);
+	if (r < 0) {
+		berth_error_prefix(err, "%s: manifest of %s", reg_client_base(x->rc), name);
+		return r;
+	}
+	if (x->n == 0)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: the manifest of %s has no layers", reg_client_base(x->rc), name);
+	r = get_small_blob(x, &x->config.d, &x->config.bytes, err);
+	if (r == 0)
+		r = image_config_diff_ids(&x->diff_ids, x->config.bytes.data, x->config.bytes.len, err);
+	if (r == 0 && x->diff_ids.len != x->n)
+		r = berth_fail(err, BERTH_EPROTOCOL, "%s: %s: %zu layers, its config lists %zu diff ids",
+			       reg_client_base(x->rc), name, x->n, x->diff_ids.len);
+	if (r < 0)
+		return r;
+	x->chains = calloc(x->n, sizeof *x->chains);
+	if (!x->chains)
+		return BERTH_NOMEM(err);
+	ctrd_chain_ids(x->chains, &x->diff_ids);
+	x->at = STEP_FETCH;
+	x->i = 0;
+	return 0;
+}
+
+/* ---- fetch ---------------------------------------------------------------- */
+
+/* Labels every blob gets: where it came from (as containerd's client
+ * writes them, "containerd.io/distribution.source.HOST=REPO"). */
+static int source_label(ctrd_pull *x, char key[300])
+{
+	/* the host without its port, as containerd's client keys it */
+	const char *d = berth_image_ref_domain(x->ref);
+	const char *end = d[0] == '[' ? strchr(d, ']') : NULL;
+	size_t hl = end ? (size_t)(end - d + 1) : strcspn(d, ":");
+	int n = snprintf(key, 300, "containerd.io/distribution.source.%.*s", (int)hl, d);
+	return n > 0 && n < 300 ? 0 : -1;
+}
+
+static int fetch_start(ctrd_pull *x, berth_error *err)
+{
+	const image_desc *l = &x->layers[x->i];
+	if (ctrd_content_exists(x->c, l->digest)) {
+		x->i++;
+		return say(x, BERTH_PROGRESS_EXISTS, l->digest, "Already exists") < 0 ? BERTH_NOMEM(err) : 0;
+	}
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	if (sbuf_printf(&path, "/v2/%s/blobs/%s", berth_image_ref_path(x->ref), l->digest) < 0)
+		return BERTH_NOMEM(err);
+	char what[120];
+	snprintf(what, sizeof what, "blob %s", l->digest);
+	http_response head = HTTP_RESPONSE_INIT;
+	int r = reg_stream_get(&x->hs, x->rc, path.data, NULL, &head, what, err);
+	http_response_release(&head);
+	if (r < 0)
+		return r;
+	ctrd_writer_init(&x->w, x->c, x->lease, l->digest, l->size > 0 ? l->size : -1);
+	x->fresh = true;
+	return say(x, BERTH_PROGRESS_WAITING, l->digest, "Pulling fs layer") < 0 ? BERTH_NOMEM(err) : 0;
+}
+
+/* Read up to a piece from the registry and write it. */
+static int fetch_piece(ctrd_pull *x, berth_error *err)
+{
+	const image_desc *l = &x->layers[x->i];
+	x->piece.len = 0;
+	int r = 0;
+	while (x->piece.len < PIECE) {
+		const char *data;
+		size_t n;
+		r = http_stream_read(x->hs, &data, &n, 60000, err);
+		if (r < 0)
+			break;
+		if (sbuf_add(&x->piece, data, n) < 0)
+			return BERTH_NOMEM(err);
+	}
+	if (r < 0 && r != BERTH_ITEROVER) {
+		berth_error_prefix(err, "%s: blob %s", reg_client_base(x->rc), l->digest);
+		return r;
+	}
+	bool end = r == BERTH_ITEROVER;
+	r = ctrd_writer_write(&x->w, x->piece.data, x->piece.len, err);
+	if (r < 0)
+		return r;
+	if (!end) {
+		if (say(x, BERTH_PROGRESS_DOWNLOADING, l->digest, "Downloading") < 0)
+			return BERTH_NOMEM(err);
+		x->p.current = x->w.offset;
+		x->p.total = l->size;
+		return 0;
+	}
+	http_stream_close(x->hs);
+	x->hs = NULL;
+	char key[300];
+	if (source_label(x, key) < 0)
+		return berth_fail(err, BERTH_EINVAL, "pull: registry name too long");
+	label_set ls = { (const char *[]){ key, berth_image_ref_path(x->ref) }, 1 };
+	r = ctrd_writer_commit(&x->w, &ls, err);
+	if (r < 0) {
+		berth_error_prefix(err, "%s", reg_client_base(x->rc));
+		return r;
+	}
+	x->i++;
+	if (say(x, BERTH_PROGRESS_DOWNLOADED, l->digest, "Download complete") < 0)
+		return BERTH_NOMEM(err);
+	x->p.current = x->p.total = x->w.offset;
+	return 0;
+}
+
+/* ---- record, unpack, name ------------------------------------------------- */
+
+static int record(ctrd_pull *x, berth_error *err)
+{
+	char src[300];
+	if (source_label(x, src) < 0)
+		return berth_fail(err, BERTH_EINVAL, "pull: registry name too long");
+	const char *repo = berth_image_ref_path(x->ref);
+	label_set cl = { (const char *[]){ "containerd.io/gc.ref.snapshot." CTRD_SNAPSHOTTER, x->chains[x->n - 1], src,
+					   repo },
+			 2 };
+	int r = ctrd_blob_write(x->c, x->lease, x->config.d.digest, x->config.bytes.data, x->config.bytes.len, &cl, err);
+	if (r < 0)
+		return r;
+	_cleanup_free_ const char **kv = calloc(2 * (x->n + 2), sizeof *kv);
+	_cleanup_strv_ strv keys = STRV_INIT;
+	if (!kv)
+		return BERTH_NOMEM(err);
+	kv[0] = "containerd.io/gc.ref.content.config";
+	kv[1] = x->config.d.digest;
+	kv[2] = src;
+	kv[3] = repo;
+	for (size_t i = 0; i < x->n; i++) {
+		char key[64];
+		snprintf(key, sizeof key, "containerd.io/gc.ref.content.l.%zu", i);
+		if (strv_push(&keys, key) < 0)
+			return BERTH_NOMEM(err);
+	}
+	for (size_t i = 0; i < x->n; i++) {
+		kv[2 * (i + 2)] = keys.items[i];
+		kv[2 * (i + 2) + 1] = x->layers[i].digest;
+	}
+	label_set ml = { kv, x->n + 2 };
+	r = ctrd_blob_write(x->c, x->lease, x->manifest.d.digest, x->manifest.bytes.data, x->manifest.bytes.len, &ml,
+			    err);
+	if (r == 0 && x->index.d.digest) {
+		label_set il = { (const char *[]){ "containerd.io/gc.ref.content.m.0", x->manifest.d.digest, src, repo },
+				 2 };
+		r = ctrd_blob_write(x->c, x->lease, x->index.d.digest, x->index.bytes.data, x->index.bytes.len, &il, err);
+	}
+	if (r < 0)
+		return r;
+	x->at = STEP_UNPACK;
+	x->i = 0;
+	/* all unpacked already: nothing to do layer by layer */
+	if (ctrd_snapshot_exists(x->c, x->chains[x->n - 1]))
+		x->at = STEP_NAME;
+	const char *top = x->index.d.digest ? x->index.d.digest : x->manifest.d.digest;
+	if (say(x, BERTH_PROGRESS_STATUS, NULL, "Digest: %s", top) < 0)
+		return BERTH_NOMEM(err);
+	free(x->p.digest);
+	x->p.digest = strdup(top);
+	return x->p.digest ? 0 : BERTH_NOMEM(err);
+}
+
+static int unpack(ctrd_pull *x, berth_error *err)
+{
+	const image_desc *l = &x->layers[x->i];
+	bool had = ctrd_snapshot_exists(x->c, x->chains[x->i]);
+	int r = ctrd_unpack_layer(x->c, x->lease, x->chains[x->i], x->i ? x->chains[x->i - 1] : "", l,
+				  x->diff_ids.items[x->i], err);
+	if (r < 0) {
+		berth_error_prefix(err, "pull: unpacking layer %s", l->digest);
+		return r;
+	}
+	if (!had) {
+		x->fresh = true;
+		/* as containerd's unpacker: the layer says what it unpacks to */
+		label_set ul = { (const char *[]){ "containerd.io/uncompressed", x->diff_ids.items[x->i] }, 1 };
+		r = ctrd_blob_label(x->c, x->lease, l->digest, &ul, err);
+		if (r < 0)
+			return r;
+	}
+	x->i++;
+	if (x->i == x->n)
+		x->at = STEP_NAME;
+	return say(x, BERTH_PROGRESS_DONE, l->digest, had ? "Already exists" : "Pull complete") < 0 ? BERTH_NOMEM(err)
+												    : 0;
+}
+
+static int name_it(ctrd_pull *x, berth_error *err)
+{
+	const blobdata *top = x->index.d.digest ? &x->index : &x->manifest;
+	ctrd_desc target = CONTAINERD__TYPES__DESCRIPTOR__INIT;
+	target.media_type = top->d.media_type;
+	target.digest = top->d.digest;
+	target.size = top->d.size;
+	int r = ctrd_image_put(x->c, berth_image_ref_normalized(x->ref), &target, x->lease, err);
+	if (r < 0)
+		return r;
+	x->at = STEP_OVER;
+	r = say(x, BERTH_PROGRESS_FINISHED, NULL, "Status: %s for %s",
+		x->fresh ? "Downloaded newer image" : "Image is up to date", berth_image_ref_familiar(x->ref));
+	if (r < 0)
+		return BERTH_NOMEM(err);
+	free(x->p.digest);
+	free(x->p.image_id);
+	x->p.digest = strdup(top->d.digest);
+	x->p.image_id = strdup(x->config.d.digest);
+	return x->p.digest && x->p.image_id ? 0 : BERTH_NOMEM(err);
+}
+
+static int pull_next(void *impl, berth_frame *out, int timeout_ms, berth_error *err)
+{
+	(void)timeout_ms; /* each step is bounded by the registry's and containerd's deadlines */
+	ctrd_pull *x = impl;
+	if (x->error) {
+		if (err)
+			*err = x->err;
+		return x->error;
+	}
+	if (x->at == STEP_OVER)
+		return BERTH_ITEROVER;
+	berth_error e = BERTH_ERROR_INIT;
+	int r;
+	switch (x->at) {
+	case STEP_RESOLVE:
+		r = resolve(x, &e);
+		/* the RESOLVING frame is this step's (its result shows next) */
+		break;
+	case STEP_FETCH:
+		if (x->hs)
+			r = fetch_piece(x, &e);
+		else if (x->i < x->n)
+			r = fetch_start(x, &e);
+		else {
+			x->at = STEP_RECORD;
+			r = record(x, &e);
+		}
+		break;
+	case STEP_RECORD:
+		r = record(x, &e);
+		break;
+	case STEP_UNPACK:
+		x->extracting = !x->extracting;
+		if (x->extracting)
+			r = say(x, BERTH_PROGRESS_EXTRACTING, x->layers[x->i].digest, "Extracting") < 0 ? BERTH_NOMEM(&e)
+													  : 0;
+		else
+			r = unpack(x, &e);
+		break;
+	case STEP_NAME:
+		r = name_it(x, &e);
+		break;
+	default:
+		return BERTH_ITEROVER;
+	}
+	if (r < 0) {
+		if (r != BERTH_ENOMEM)
+			berth_error_prefix(&e, "pull %s", berth_image_ref_familiar(x->ref));
+		if (x->hs) {
+			http_stream_close(x->hs);
+			x->hs = NULL;
+			ctrd_writer_abort(&x->w);
+		}
+		if (x->lease[0]) {
+			ctrd_lease_delete(x->c, x->lease);
+			x->lease[0] = '\0';
+		}
+		x->error = r;
+		x->err = e;
+		if (err)
+			*err = e;
+		return r;
+	}
+	if (x->at == STEP_OVER && x->lease[0]) {
+		ctrd_lease_delete(x->c, x->lease);
+		x->lease[0] = '\0';
+	}
+	*out = (berth_frame){ .channel = BERTH_CHANNEL_SYSTEM, .data = x->p.message, .len = strlen(x->p.message),
+			      .item = &x->p };
+	return 0;
+}
+
+static int pull_fd(const void *impl)
+{
+	const ctrd_pull *x = impl;
+	return x->hs ? http_stream_fd(x->hs) : -1;
+}
+
+static const stream_ops pull_ops = {
+	.kind = "pull",
+	.next = pull_next,
+	.fd = pull_fd,
+	.free = pull_free,
+};
+
+int ctrd_image_pull(berth_stream **out, berth_client *c, const char *ref, const berth_pull_options *o,
+		    const berth_credentials *cred, berth_error *err)
+{
+	if (o->all_tags)
+		return berth_fail(err, BERTH_EUNSUPPORTED, "%s: pulling all tags is not supported on containerd yet: "
+				  "pull them one by one", c->endpoint);
+	ctrd_pull *x = calloc(1, sizeof *x);
+	if (!x)
+		return BERTH_NOMEM(err);
+	x->c = c;
+	x->p = (berth_image_progress){ .current = -1, .total = -1 };
+	snprintf(x->want_os, sizeof x->want_os, "linux");
+	snprintf(x->want_arch, sizeof x->want_arch, "%s", ctrd_host_arch());
+	if (o->platform) {
+		/* os/arch[/variant], checked by the entry point */
+		size_t ol = strcspn(o->platform, "/");
+		const char *arch = o->platform + ol + (o->platform[ol] ? 1 : 0);
+		snprintf(x->want_os, sizeof x->want_os, "%.*s", (int)ol, o->platform);
+		snprintf(x->want_arch, sizeof x->want_arch, "%.*s", (int)strcspn(arch, "/"), arch);
+	}
+	int r = berth_image_ref_parse(&x->ref, ref, err);
+	if (r == 0 && cred &&
+	    !(x->cred = credentials_new(cred->server, cred->username, cred->secret, cred->identity_token, cred->source)))
+		r = BERTH_NOMEM(err);
+	reg_options ro = { .cred = x->cred, .insecure = o->insecure, .timeout_ms = c->timeout_ms > 30000 ? c->timeout_ms : 30000 };
+	if (r == 0)
+		r = reg_client_new(&x->rc, berth_image_ref_domain(x->ref), berth_image_ref_path(x->ref), &ro, err);
+	if (r == 0)
+		r = ctrd_lease_create(c, x->lease, "pull", err);
+	if (r < 0) {
+		pull_free(x);
+		return r;
+	}
+	return stream_new(out, &pull_ops, x, err);
+}
