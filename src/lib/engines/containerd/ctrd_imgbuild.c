@@ -10,8 +10,9 @@
  *   is the new layer; the base image's config gets its diff id, a history
  *   step and the changes; a manifest of the base layers plus the new one;
  *   the new snapshot is unpacked under its chain id; then the name.
- * import of a root file system: the tarball is the one layer, written
- *   through the content service, with a config made from nothing.
+ * import of a root file system: the tarball is the one layer, spooled to
+ *   an unlinked file (hashed on the way), then written through the content
+ *   service in pieces, with a config made from nothing.
  * save: a docker-save tar written as it is read: each config and layer
  *   blob in ranged reads, manifest.json last.
  * Everything written is under a lease until the image record holds it
@@ -26,7 +27,6 @@
 
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "api_services_containers_v1_containers.pb-c.h"
@@ -439,14 +439,14 @@ int ctrd_image_import_rootfs(char **out_id, berth_client *c, berth_read_cb read,
 	if (fd < 0)
 		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "import: a temporary file in %s: %s", dir,
 				       strerror(errno));
-	_cleanup_free_ char *buf = malloc(65536);
+	_cleanup_free_ char *buf = malloc(READ_PIECE);
 	if (!buf)
 		return BERTH_NOMEM(err);
 	sha256_ctx h;
 	sha256_init(&h);
 	size_t total = 0;
 	for (;;) {
-		ssize_t got = read(buf, 65536, payload);
+		ssize_t got = read(buf, READ_PIECE, payload);
 		if (got < 0)
 			return berth_fail(err, (int)got, "import: reading the tarball: %s", berth_strerror((int)got));
 		if (got == 0)
@@ -465,10 +465,6 @@ int ctrd_image_import_rootfs(char **out_id, berth_client *c, berth_read_cb read,
 	memcpy(ni.layer_digest, "sha256:", 7);
 	for (size_t i = 0; i < 32; i++)
 		snprintf(ni.layer_digest + 7 + 2 * i, 3, "%02x", sum[i]);
-	void *map = mmap(NULL, total, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
-		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "import: mapping the tarball: %s",
-				       strerror(errno));
 	char lease[CTRD_LEASE_MAX] = "", created[40];
 	ctrd_now_rfc3339(created);
 	image_build_args a = { .diff_id = ni.layer_digest, .created = created, .created_by = "berth import",
@@ -478,9 +474,25 @@ int ctrd_image_import_rootfs(char **out_id, berth_client *c, berth_read_cb read,
 	int r = image_config_build(&cfg, NULL, 0, &a, err);
 	if (r == 0)
 		r = ctrd_lease_create(c, lease, "import", err);
-	if (r == 0)
-		r = ctrd_blob_write(c, lease, ni.layer_digest, map, total, NULL, err);
-	munmap(map, total);
+	/* the layer goes in pieces from the spooled file (a store that has it
+	 * already keeps it) */
+	if (r == 0 && !ctrd_content_exists(c, ni.layer_digest)) {
+		ctrd_writer w;
+		ctrd_writer_init(&w, c, lease, ni.layer_digest, (int64_t)total);
+		for (size_t off = 0; r == 0 && off < total;) {
+			ssize_t got = pread(fd, buf, READ_PIECE, (off_t)off);
+			if (got <= 0)
+				r = berth_fail_full(err, BERTH_EENGINE, 0, errno, "import: reading back %s: %s", dir,
+						    got < 0 ? strerror(errno) : "cut short");
+			else
+				r = ctrd_writer_write(&w, buf, (size_t)got, err);
+			off += got > 0 ? (size_t)got : 0;
+		}
+		if (r == 0)
+			r = ctrd_writer_commit(&w, NULL, err);
+		else
+			ctrd_writer_abort(&w);
+	}
 	if (r == 0)
 		r = finish_image(out_id, c, lease, &ni, &cfg, o->ref, err);
 	if (lease[0])
