@@ -6,7 +6,8 @@
  * one change, the rest a base config. The first byte's low bit picks
  * image_change_apply_text (the rest as a "config" object) or
  * image_config_build (the rest as a whole image config, the change as its
- * only change). What must hold: no crash or overread; a success gives
+ * only change; with bit 1 the base also as the container's settings).
+ * What must hold: no crash or overread; a success gives
  * JSON that parses again, with the new diff id last in rootfs.diff_ids. */
 #include "fuzz.h"
 
@@ -34,10 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r = image_change_apply_text(&out, rest, rlen, change, &err);
 	} else {
 		const char *changes[] = { change };
+		char *view = (data[0] & 2) && rlen ? strndup(rest, rlen) : NULL;
 		image_build_args a = { .diff_id = "sha256:0123", .created = "2026-12-06T08:00:00Z",
 				       .created_by = "fuzz", .os = "linux", .arch = "amd64",
+				       .container_config = view,
 				       .changes = changes, .change_count = clen ? 1 : 0 };
 		r = image_config_build(&out, rest, rlen, &a, &err);
+		free(view);
 		if (r == 0) {
 			json_t *j = json_loads(out.data, 0, NULL);
 			json_t *ids = json_object_get(json_object_get(j, "rootfs"), "diff_ids");

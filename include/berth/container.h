@@ -546,12 +546,13 @@ typedef struct berth_commit_options {
  * apart, which both take). containerd natively: the new layer is the diff
  * service's Diff of the container's snapshot against a view of its parent
  * (a running container is paused for it through its task, unless pause is
- * 0); the new config is the container's IMAGE's config (containerd keeps
- * no Docker-style container config: the command and environment the
- * container was created with are not carried over, give them as changes)
- * with the layer's diff id, a history step ("berth commit", message,
- * author) and the changes; the manifest lists the image's layers and the
- * new one; the new snapshot is unpacked at once; an image without ref gets
+ * 0); the new config is the container's image's config with what the
+ * container was created with laid over it as Docker does (command,
+ * entrypoint, working directory, user, stop signal, exposed ports; its
+ * environment merged by key; not its labels), the layer's diff id, a
+ * history step ("berth commit", message, author) and the changes; the
+ * manifest lists the image's layers and the new one; the new snapshot is
+ * unpacked at once; an image without ref gets
  * a record named by its id ("sha256:..."). BERTH_EUNSUPPORTED for a
  * container made without an image snapshot.
  * @return 0; BERTH_EINVAL (empty or malformed id, a malformed ref, an id

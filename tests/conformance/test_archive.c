@@ -301,6 +301,12 @@ static void test_commit(void **state)
 	char *anon = NULL;
 	assert_ok(berth_container_commit(&anon, client, live, NULL, &err), &err);
 	assert_true(strncmp(anon, "sha256:", 7) == 0);
+	/* the container's command is the new image's, as docker commits it */
+	assert_ok(berth_image_inspect(&x, client, anon, &err), &err);
+	assert_int_equal(berth_image_info_cmd_count(x), 2);
+	assert_string_equal(berth_image_info_cmd(x, 0), "sleep");
+	assert_string_equal(berth_image_info_cmd(x, 1), "60");
+	berth_image_info_free(x);
 	force_remove(live);
 	berth_free(live);
 	drop_image(anon);

@@ -303,6 +303,32 @@ static void test_config_build(void **state)
 	assert_int_equal(json_array_size(json_object_get(json_object_get(j, "rootfs"), "diff_ids")), 1);
 	json_decref(j);
 	sbuf_release(&out);
+	/* the container's settings over the base's, then the changes */
+	const char *tail[] = { "ENV C=3" };
+	image_build_args over = { .diff_id = "sha256:dd", .created = "2026-12-06T08:00:00Z",
+				  .container_config = "{\"Cmd\":[\"sleep\",\"60\"],\"Env\":[\"A=2\",\"B=1\"],"
+						      "\"User\":\"\",\"ExposedPorts\":{\"80/tcp\":{}},\"Labels\":{\"x\":\"y\"}}",
+				  .changes = tail, .change_count = 1 };
+	static const char envbase[] = "{\"config\":{\"Cmd\":[\"sh\"],\"User\":\"nobody\",\"Env\":[\"PATH=/bin\",\"A=1\"]}}";
+	assert_ok(image_config_build(&out, S(envbase), &over, &err), &err);
+	j = json_loads(out.data, 0, NULL);
+	json_t *c2 = json_object_get(j, "config");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c2, "Cmd"), 0)), "sleep");
+	assert_string_equal(json_string_value(json_object_get(c2, "User")), "nobody");
+	assert_int_equal(json_array_size(json_object_get(c2, "Env")), 4);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c2, "Env"), 1)), "A=2");
+	assert_non_null(json_object_get(json_object_get(c2, "ExposedPorts"), "80/tcp"));
+	assert_null(json_object_get(c2, "Labels"));
+	json_decref(j);
+	sbuf_release(&out);
+	/* an entrypoint of its own without a command drops the image's command */
+	over.container_config = "{\"Entrypoint\":[\"/bin/x\"]}";
+	over.change_count = 0;
+	assert_ok(image_config_build(&out, S(envbase), &over, &err), &err);
+	j = json_loads(out.data, 0, NULL);
+	assert_null(json_object_get(json_object_get(j, "config"), "Cmd"));
+	json_decref(j);
+	sbuf_release(&out);
 	assert_code(image_config_build(&out, S("[1]"), &fresh, &err), BERTH_EPROTOCOL, &err);
 	const char *bad[] = { "RUN x" };
 	fresh.changes = bad;

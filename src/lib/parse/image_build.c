@@ -261,6 +261,43 @@ int image_change_apply_text(sbuf *out, const char *config_json, size_t len, cons
 	return r;
 }
 
+/* The container's settings over the image's: Docker's commit keeps what
+ * the container ran with. */
+static int lay_container(json_t *cfg, const char *container, berth_error *err)
+{
+	_cleanup_json_ json_t *v = json_loads(container, 0, NULL);
+	if (!json_is_object(v))
+		return 0; /* nothing readable: the image's config stays */
+	static const char *const replaced[] = { "Cmd", "Entrypoint", "WorkingDir", "User", "StopSignal" };
+	for (size_t i = 0; i < ARRAY_SIZE(replaced); i++) {
+		json_t *x = json_object_get(v, replaced[i]);
+		bool set = json_is_array(x) ? json_array_size(x) > 0 : json_is_string(x) && *json_string_value(x);
+		if (set && json_object_set(cfg, replaced[i], x) < 0)
+			return BERTH_NOMEM(err);
+	}
+	/* an entrypoint of its own without a command: the image's command goes */
+	if (json_array_size(json_object_get(v, "Entrypoint")) > 0 && !json_array_size(json_object_get(v, "Cmd")))
+		json_object_del(cfg, "Cmd");
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(v, "Env"), i, e) {
+		const char *kv = json_string_value(e);
+		const char *eq = kv ? strchr(kv, '=') : NULL;
+		if (eq && eq > kv) {
+			int r = env_set(cfg, kv, (size_t)(eq - kv), eq + 1, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	json_t *ports = json_object_get(v, "ExposedPorts");
+	if (json_is_object(ports) && json_object_size(ports)) {
+		json_t *mine = sub_object(cfg, "ExposedPorts");
+		if (!mine || json_object_update(mine, ports) < 0)
+			return BERTH_NOMEM(err);
+	}
+	return 0;
+}
+
 int image_config_build(sbuf *out, const char *base, size_t len, const image_build_args *a, berth_error *err)
 {
 	_cleanup_json_ json_t *img = NULL;
@@ -282,6 +319,11 @@ int image_config_build(sbuf *out, const char *base, size_t len, const image_buil
 		return BERTH_NOMEM(err);
 	if (json_array_append_new(ids, json_string(a->diff_id)) < 0)
 		return BERTH_NOMEM(err);
+	if (a->container_config) {
+		int r = lay_container(cfg, a->container_config, err);
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < a->change_count; i++) {
 		int r = apply_change(cfg, a->changes[i], err);
 		if (r < 0)

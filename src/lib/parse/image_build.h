@@ -15,14 +15,21 @@ typedef struct image_build_args {
 	const char *comment;       /* NULL: none */
 	const char *author;        /* NULL: none */
 	const char *os, *arch;     /* for a config made from nothing */
+	/* the container's own settings as Docker's create body has them
+	 * ({"Cmd", "Entrypoint", "Env", "WorkingDir", "User", "StopSignal",
+	 * "ExposedPorts", ...}), laid over the base's config before the
+	 * changes, as Docker's commit does; NULL: none */
+	const char *container_config;
 	const char *const *changes;
 	size_t change_count;
 } image_build_args;
 
 /* The new config into *out: base (an OCI / Docker image config; NULL or
  * empty: a fresh one for a.os/a.arch) with a.diff_id appended to
- * rootfs.diff_ids, a history step, "created" and "author" set, and the
- * changes applied to "config". BERTH_EINVAL for a malformed change
+ * rootfs.diff_ids, a history step, "created" and "author" set, the
+ * container's settings laid over "config" (Env merged by key, the others
+ * replaced where the container has them; labels are not carried), and
+ * the changes applied to it. BERTH_EINVAL for a malformed change
  * (unknown instruction, a JSON form that is no list of strings, ...),
  * BERTH_EPROTOCOL for a base that is no image config. */
 int image_config_build(sbuf *out, const char *base, size_t len, const image_build_args *a, berth_error *err);

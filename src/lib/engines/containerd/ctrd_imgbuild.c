@@ -370,6 +370,18 @@ static int snapshot_parent(char out[256], berth_client *c, const Containerd__Ser
 	return 0;
 }
 
+/* The Docker-shaped create body berth keeps with a container it made
+ * (its command, environment, ...), as text; NULL when it has none. */
+static char *container_view(const Containerd__Services__Containers__V1__Container *k)
+{
+	for (size_t i = 0; i < k->n_extensions; i++) {
+		const Google__Protobuf__Any *v = k->extensions[i]->value;
+		if (k->extensions[i]->key && STREQ(k->extensions[i]->key, CTRD_DOCKER_VIEW_TYPE) && v && v->value.len)
+			return strndup((const char *)v->value.data, v->value.len);
+	}
+	return NULL;
+}
+
 int ctrd_container_commit(char **out_id, berth_client *c, const char *ref, const berth_commit_options *o,
 			  berth_error *err)
 {
@@ -410,9 +422,10 @@ int ctrd_container_commit(char **out_id, berth_client *c, const char *ref, const
 		ctrd_container_unpause(c, id, NULL);
 	char created[40];
 	ctrd_now_rfc3339(created);
+	_cleanup_free_ char *view = container_view(k);
 	image_build_args a = { .diff_id = ni.layer_digest, .created = created, .created_by = "berth commit",
-			       .comment = o->message, .author = o->author, .changes = o->changes,
-			       .change_count = o->change_count };
+			       .comment = o->message, .author = o->author, .container_config = view,
+			       .changes = o->changes, .change_count = o->change_count };
 	if (r == 0)
 		r = image_config_build(&cfg, base.data, base.len, &a, err);
 	if (r == 0)
