@@ -575,6 +575,81 @@ if LOGS:
         p(table(["client", "wall", "rate", "CPU", "peak RSS", "wall / floor", "CPU / floor"], rows))
         p("")
 
+# ---- pull (section 7) ---------------------------------------------------------------
+PULL_TOOLS = ["berth", "cli", "skopeo"]
+PULL_CLI = {"docker": "docker pull", "podman": "podman pull", "containerd": "ctr images pull"}
+TARGET_PULL_WALL = 1.05       # berth on Docker/Podman vs the engine's CLI
+TARGET_PULL_RSS_MIB = 4.0
+TARGET_PULL_CTRD_RSS_MIB = 16.0  # berth's own registry client on containerd
+
+
+def read_pull():
+    """{engine: {tool: [records]}} from pull.tsv."""
+    out = {}
+    path = os.path.join(OUT, "pull.tsv")
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        f = line.rstrip("\n").split("\t")
+        f += [""] * (9 - len(f))
+        eng, tool, rnd, st, wall, user, sys_, rss, note = f[:9]
+        rec = {"status": st, "note": note}
+        if st == "ok":
+            rec.update(wall=float(wall), cpu=float(user) + float(sys_), rss_kib=int(rss))
+        out.setdefault(eng, {}).setdefault(tool, []).append(rec)
+    return out
+
+
+PULLS = read_pull()
+
+
+def pull_stat(eng, tool):
+    recs = [r for r in PULLS.get(eng, {}).get(tool, []) if r["status"] == "ok"]
+    if not recs:
+        return None
+    return {"wall": statistics.median([r["wall"] for r in recs]), "cpu": statistics.median([r["cpu"] for r in recs]),
+            "rss": max(r["rss_kib"] for r in recs) / 1024.0, "runs": len(recs)}
+
+
+if PULLS:
+    p("## 7. Pull from the local registry into a cold store")
+    p("")
+    p("`%s` (Debian bookworm with Redis, three layers, ~180 MB unpacked) from the plain-HTTP test registry; "
+      "the image is removed before every pull. Median wall and client CPU (user + sys of the client process "
+      "only: the engine does the work) over %s round(s), peak RSS the largest seen; ratios divide by the "
+      "engine's own CLI. skopeo copies to a local directory: the floor of a client-side pull (no store, no "
+      "unpack). %s; %s." % (META.get("pull_ref", "?"), META.get("pull_rounds", "?"), META.get("skopeo", "skopeo ?"),
+                              META.get("ctr", "ctr ?")))
+    p("")
+    for eng in [e for e in ("docker", "podman", "containerd") if e in PULLS]:
+        cli = pull_stat(eng, "cli")
+        rows = []
+        for tool in PULL_TOOLS:
+            recs = PULLS[eng].get(tool)
+            if not recs:
+                continue
+            name = {"berth": "berth", "cli": PULL_CLI[eng], "skopeo": "skopeo copy (dir:)"}[tool]
+            st = pull_stat(eng, tool)
+            if not st:
+                bad = recs[0]
+                what = "unsupported" if bad["status"] == "unsupported" else "failed"
+                rows.append([name, "%s: %s" % (what, bad["note"] or "?"), "", "", "", ""])
+                continue
+            # /usr/bin/time counts CPU in hundredths of a second
+            cpu_txt, cpu_ratio = "%.2f s" % st["cpu"], "–"
+            if cli and cli["cpu"]:
+                cpu_ratio = ratio_txt(st["cpu"] / cli["cpu"])
+            if st["cpu"] == 0:
+                cpu_txt = "< 0.01 s"
+                if cli and cli["cpu"]:
+                    cpu_ratio = "< " + ratio_txt(0.01 / cli["cpu"])
+            rows.append([name, "%.2f s" % st["wall"], cpu_txt, "%.1f MiB" % st["rss"],
+                         ratio_txt(st["wall"] / cli["wall"]) if cli else "–", cpu_ratio])
+        p("### %s" % ENGINE_TITLE.get(eng, eng))
+        p("")
+        p(table(["client", "wall", "client CPU", "peak RSS", "wall / CLI", "CPU / CLI"], rows))
+        p("")
+
 # ---- targets ---------------------------------------------------------------------
 p("## Targets")
 p("")
@@ -663,6 +738,20 @@ for (eng, shape) in sorted(LOGS):
                           ratio_txt(b["cpu"] / fl["cpu"]), verdict(b["cpu"] / fl["cpu"] <= TARGET_LOGS_CPU), ""])
         trows.append([E, "logs, %s: berth peak RSS < %.0f MiB" % (what, TARGET_LOGS_RSS_MIB), "%.2f MiB" % b["rss"],
                       verdict(b["rss"] < TARGET_LOGS_RSS_MIB), ""])
+for eng in [e for e in ("docker", "podman", "containerd") if e in PULLS]:
+    b, c = pull_stat(eng, "berth"), pull_stat(eng, "cli")
+    E = ENGINE_TITLE.get(eng, eng)
+    if b and c:
+        want = 1.0 if eng == "containerd" else TARGET_PULL_WALL
+        trows.append([E, "pull: berth ≤ %.3g× `%s`" % (want, PULL_CLI[eng]), ratio_txt(b["wall"] / c["wall"]),
+                      verdict(b["wall"] / c["wall"] <= want),
+                      ratio_txt(max(b["cpu"], 0.01) / c["cpu"]) if c["cpu"] else "–"])
+    if b:
+        lim = TARGET_PULL_CTRD_RSS_MIB if eng == "containerd" else TARGET_PULL_RSS_MIB
+        trows.append([E, "pull: berth peak RSS < %.0f MiB" % lim, "%.2f MiB" % b["rss"], verdict(b["rss"] < lim), ""])
+    elif PULLS[eng].get("berth"):
+        st = PULLS[eng]["berth"][0]["status"]
+        trows.append([E, "pull: berth", st, "not measured", ""])
 p("Verdicts use the median wall time, as the targets do; the last column gives the same ratio in client CPU "
   "time, which load from other work on the machine disturbs much less.")
 p("")

@@ -5,7 +5,7 @@
 # measures.
 #
 #   bench/run.sh [--quick] [--engines docker,podman,containerd] [--no-setup] [--no-build]
-#                [--lifecycles-only] [--lifecycles N]
+#                [--lifecycles-only] [--lifecycles N] [--logs-only] [--pull-only] [--no-pull]
 #
 # This is a benchmark, not a test: it never fails because berth is slow, only
 # when it cannot measure (no hyperfine, no engine, berth does not build).
@@ -25,6 +25,8 @@ LC_ONLY=0
 LC50_N=""
 LOGS_ONLY=0
 LOGS_RUN=1
+PULL_ONLY=0
+PULL_RUN=1
 
 usage() {
 	cat <<'EOF'
@@ -42,6 +44,9 @@ usage: bench/run.sh [options]
   --logs-only        only section 5: log read throughput (sizes: LOGS_SHORT_MB,
                      LOGS_LONG_MB; default 200 each, 20 in --quick; LOGS_ROUNDS)
   --no-logs          skip section 5
+  --pull-only        only section 7: pulls of berth-test/redis:bookworm from the
+                     local registry into a cold store (PULL_ROUNDS, default 3)
+  --no-pull          skip section 7
   -h, --help         this text
 Results: one directory per run under bench/results/; report.md holds the tables.
 EOF
@@ -59,6 +64,8 @@ while [ $# -gt 0 ]; do
 	--lifecycles=*) LC50_N=${1#*=} ;;
 	--logs-only) LOGS_ONLY=1 ;;
 	--no-logs) LOGS_RUN=0 ;;
+	--pull-only) PULL_ONLY=1 ;;
+	--no-pull) PULL_RUN=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -99,7 +106,7 @@ CELLS=$OUT/cells.tsv
 INPROC=$OUT/inproc.tsv
 LC50=$OUT/lc50.tsv
 META=$OUT/meta.txt
-: >"$CELLS"; : >"$INPROC"; : >"$LC50"; : >"$META"
+: >"$CELLS"; : >"$INPROC"; : >"$LC50"; : >"$META"; : >"$OUT/pull.tsv"
 T_START=$(date +%s)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -143,6 +150,10 @@ if command -v node >/dev/null; then
 		(cd "$BENCH" && npm install --no-save --no-audit --no-fund dockerode >"$OUT/log/npm.log" 2>&1) || true
 	fi
 	[ -f "$BENCH/node_modules/dockerode/package.json" ] && HAVE_NODE=1
+fi
+# skopeo: the floor of a client-side pull (section 7)
+if [ "$PULL_RUN" = 1 ] && ! command -v skopeo >/dev/null; then
+	apt_install skopeo || log "skopeo is not available: its pull rows stay empty"
 fi
 [ "$HAVE_PY" = 1 ] || log "docker-py is not available: its column stays empty"
 [ "$HAVE_NODE" = 1 ] || log "node or dockerode is not available: its column stays empty"
@@ -681,6 +692,97 @@ logs_engine() {
 	done
 }
 
+# ---- pull from the local registry ------------------------------------------------
+# The Debian Redis image provisioning pushes to the test registry (~180 MB in
+# three layers) is pulled into a store that does not have it: the image is
+# removed (untimed) before every pull. Clients per engine: berth, the
+# engine's CLI (docker pull, podman pull, ctr images pull), and skopeo copy
+# to a local directory, the floor of a client-side pull (no store, no
+# unpack). Each pull runs under /usr/bin/time -v: wall, user + sys CPU and
+# peak RSS of the client process (not the engine's). PULL_ROUNDS rounds
+# (3, 1 with --quick), every client once per round.
+PULL_REGISTRY=127.0.0.1:5000
+PULL_REF=$PULL_REGISTRY/berth-test/redis:bookworm
+PULL_ROUNDS=${PULL_ROUNDS:-$([ "$QUICK" = 1 ] && echo 1 || echo 3)}
+PULL=$OUT/pull.tsv
+PULL_DIR=$OUT/skopeo-dir
+
+pull_ready() {
+	curl -sf -m 5 -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+		"http://$PULL_REGISTRY/v2/berth-test/redis/manifests/bookworm"
+}
+
+pull_cmd() { # ENGINE TOOL
+	local eng=$1 tool=$2
+	CMD=""
+	case "$eng:$tool" in
+	docker:berth) CMD=$(shq "$BERTH" pull -q "$PULL_REF") ;;
+	docker:cli) CMD=$(shq "$DOCKER_CLI" pull -q "$PULL_REF") ;;
+	podman:berth) CMD=$(shq "$BERTH" -E podman pull -q "$PULL_REF") ;;
+	podman:cli) CMD=$(shq podman --url unix:///run/podman/podman.sock pull -q --tls-verify=false "$PULL_REF") ;;
+	# (env execs berth in place: the same process, measured as berth; the
+	# namespace is ctr's, whatever the caller's environment says)
+	containerd:berth) CMD=$(shq env CONTAINERD_NAMESPACE=default "$BERTH" -E containerd pull -q "$PULL_REF") ;;
+	containerd:cli) CMD=$(shq ctr -n default images pull --plain-http "$PULL_REF") ;;
+	*:skopeo) command -v skopeo >/dev/null &&
+		CMD=$(shq skopeo copy -q --src-tls-verify=false "docker://$PULL_REF" "dir:$PULL_DIR") ;;
+	esac
+	return 0
+}
+
+# Make the store cold for the next pull (untimed).
+pull_forget() { # ENGINE TOOL
+	case "$1:$2" in
+	*:skopeo) rm -rf "$PULL_DIR" ;;
+	docker:*) "$DOCKER_CLI" rmi -f "$PULL_REF" >/dev/null 2>&1 || true ;;
+	podman:*) podman --url unix:///run/podman/podman.sock rmi -f "$PULL_REF" >/dev/null 2>&1 || true ;;
+	containerd:*) ctr -n default images rm --sync "$PULL_REF" >/dev/null 2>&1 || true ;;
+	esac
+}
+
+pull_engine() { # ENGINE
+	local eng=$1 round tool id rss wall user sys note
+	if ! pull_ready; then
+		log "$eng: $PULL_REF is not in the registry (scripts/provision.sh pushes it): no pull rows"
+		meta "pull_missing_$eng" "$PULL_REF"
+		return 0
+	fi
+	meta "pull_load_start_$eng" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	for ((round = 1; round <= PULL_ROUNDS; round++)); do
+		for tool in berth cli skopeo; do
+			pull_cmd "$eng" "$tool"
+			[ -n "$CMD" ] || continue
+			id=pull-$eng-$tool-$round
+			pull_forget "$eng" "$tool"
+			local -a argv
+			eval "argv=($CMD)"
+			if ! /usr/bin/time -v -o "$OUT/mem/$id.txt" "${argv[@]}" >"$OUT/log/$id.out" 2>"$OUT/log/$id.err"; then
+				note=$(grep -v '^\s*$' "$OUT/log/$id.err" | grep -v 'Command exited with non-zero status' |
+					tail -n 1 | tr '\t' ' ' | cut -c1-120)
+				# berth on an engine it cannot pull from yet: a row that says so
+				if [ "$tool" = berth ] && grep -qiE 'cannot do image_pull|unsupported|not supported' "$OUT/log/$id.err"; then
+					printf '%s\t%s\t%s\tunsupported\t\t\t\t\t%s\n' "$eng" "$tool" "$round" "$note" >>"$PULL"
+				else
+					printf '%s\t%s\t%s\tfail\t\t\t\t\t%s\n' "$eng" "$tool" "$round" "$note" >>"$PULL"
+				fi
+				log "  $eng pull $tool: FAILED: $note"
+				continue
+			fi
+			rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/mem/$id.txt")
+			user=$(sed -n 's/.*User time (seconds): //p' "$OUT/mem/$id.txt")
+			sys=$(sed -n 's/.*System time (seconds): //p' "$OUT/mem/$id.txt")
+			wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$OUT/mem/$id.txt" |
+				awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.3f", s }')
+			printf '%s\t%s\t%s\tok\t%s\t%s\t%s\t%s\t\n' "$eng" "$tool" "$round" "$wall" "$user" "$sys" "$rss" >>"$PULL"
+			log "  $eng pull $tool: ${wall}s, cpu ${user}+${sys}s, ${rss} KiB"
+		done
+	done
+	# leave the store as it was before the section: without the image
+	pull_forget "$eng" berth
+	rm -rf "$PULL_DIR"
+	meta "pull_load_end_$eng" "$(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
 # ---- run -------------------------------------------------------------------------
 meta mode "$([ "$QUICK" = 1 ] && echo quick || echo full)"
 meta run_id "$RUN_ID"
@@ -702,6 +804,10 @@ meta lc50_n "$LC50_N"
 meta lc50_workers "$LC50_P"
 meta ev_n "$EV_N"
 meta lifecycles_only "$LC_ONLY"
+meta pull_ref "$PULL_REF"
+meta pull_rounds "$PULL_ROUNDS"
+meta skopeo "$(skopeo --version 2>/dev/null || echo none)"
+meta ctr "$(ctr --version 2>/dev/null || echo none)"
 
 for e in ${RUN_ENGINES[@]+"${RUN_ENGINES[@]}"}; do
 	set_engine "$e"
@@ -712,7 +818,7 @@ for e in ${RUN_ENGINES[@]+"${RUN_ENGINES[@]}"}; do
 	meta "stale_$e" "$stale"
 	meta "containers_before_$e" "$(count_containers "$SOCK")"
 
-	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
+	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ] && [ "$PULL_ONLY" = 0 ]; then
 		log "$e: per-process rows with no bench containers"
 		for op in ping ps0 version; do measure_row "$op"; done
 		log "$e: in-process rows"
@@ -729,18 +835,22 @@ for e in ${RUN_ENGINES[@]+"${RUN_ENGINES[@]}"}; do
 		lifecycle_engine
 	fi
 
-	if [ "$LOGS_ONLY" = 0 ]; then
+	if [ "$LOGS_ONLY" = 0 ] && [ "$PULL_ONLY" = 0 ]; then
 		log "$e: $LC50_N lifecycles per client, sequential and with $LC50_P workers"
 		lc50_engine
 	fi
-	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
+	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ] && [ "$PULL_ONLY" = 0 ]; then
 		log "$e: event latency, $EV_N die events per subscriber"
 		events_engine
 	fi
-	if [ "$LOGS_RUN" = 1 ] && [ "$LC_ONLY" = 0 ]; then
+	if [ "$LOGS_RUN" = 1 ] && [ "$LC_ONLY" = 0 ] && [ "$PULL_ONLY" = 0 ]; then
 		meta "logs_load_start_$e" "$(cut -d' ' -f1-3 /proc/loadavg)"
 		logs_engine
 		meta "logs_load_end_$e" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	fi
+	if [ "$PULL_RUN" = 1 ] && [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
+		log "$e: pulls of $PULL_REF into a cold store, $PULL_ROUNDS round(s)"
+		pull_engine "$e"
 	fi
 	meta "containers_after_$e" "$(count_containers "$SOCK")"
 done
@@ -770,9 +880,13 @@ ctrd_events() {
 }
 if [ "$WANT_CTRD" = 1 ] && [ -S /run/containerd/containerd.sock ] && command -v ctr >/dev/null &&
 	"$BERTH" -E containerd ping >/dev/null 2>&1; then
-	ctrd_rows
-	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
+	[ "$PULL_ONLY" = 0 ] && ctrd_rows
+	if [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ] && [ "$PULL_ONLY" = 0 ]; then
 		ctrd_events
+	fi
+	if [ "$PULL_RUN" = 1 ] && [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ]; then
+		log "containerd: pulls of $PULL_REF into a cold store (ctr as the peer), $PULL_ROUNDS round(s)"
+		pull_engine containerd
 	fi
 else
 	meta skipped_engine containerd
@@ -786,7 +900,7 @@ ln -sfn "$RUN_ID" "$BENCH/results/latest"
 log "raw results: $OUT (report.md, cells.tsv, hf/*.json, mem/*.txt)"
 
 # containerd: one full lifecycle, berth against ctr's chain (its own table)
-if "$BERTH" -E containerd ping >/dev/null 2>&1; then
+if [ "$PULL_ONLY" = 0 ] && "$BERTH" -E containerd ping >/dev/null 2>&1; then
 	log "containerd: one lifecycle, berth vs ctr"
 	"$BENCH/containerd_lifecycle.sh" "$LC_RUNS" | tee "$OUT/containerd-lifecycle.md" || true
 fi

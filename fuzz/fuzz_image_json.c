@@ -62,6 +62,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	save_image *si = NULL;
 	if (save_manifest_parse(&si, &n, s, size, NULL) == 0)
 		save_images_free(si, n);
+	/* a search's answer and a registry's catalog: every entry named */
+	for (int k = 0; k < 2; k++) {
+		berth_search_result *sr = calloc(1, sizeof *sr);
+		if (!sr)
+			break;
+		int rr = k ? registry_catalog_parse(sr, s, size, "h:1", k == 1 ? "" : "a", 10, NULL)
+			   : image_search_parse(sr, s, size, NULL);
+		if (rr == 0 && k && berth_search_result_count(sr) > 10)
+			abort();
+		for (size_t i = 0; i < berth_search_result_count(sr); i++) {
+			fuzz_use(berth_search_result_name(sr, i));
+			fuzz_use(berth_search_result_description(sr, i));
+		}
+		berth_search_result_free(sr);
+	}
 	/* the OCI runtime spec of a containerd container record */
 	berth_container_info *ci = calloc(1, sizeof *ci);
 	if (ci) {

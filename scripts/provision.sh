@@ -7,9 +7,15 @@
 #   3. loads the offline test images into every engine:
 #        localhost/berth-test/busybox:latest   busybox rootfs, CMD ["sh"]
 #        localhost/berth-test/health:latest    same + HEALTHCHECK/ENV/EXPOSE
-#   4. prints one line per engine, exits non-zero if an engine can't be started
+#   4. starts the test registries (plain, password, Bearer token, TLS with a
+#      CA of its own, TLS with a CA nobody trusts) over one storage, and puts
+#      berth-test/busybox:latest and a Debian image with Redis
+#      (berth-test/redis:bookworm, made by mmdebstrap, cached) into them
+#   5. prints one line per engine and registry, exits non-zero if one can't
+#      be started
 #
-# Works without systemd and without network access (apt mirrors aside).
+# Works without systemd and without network access (Debian's mirror aside:
+# apt-get, and mmdebstrap once for the Redis image).
 # Safe to run again: a second run only checks and prints the summary.
 # Must run as root. Engines started here are recorded in /run/berth-provision/
 # so that scripts/stop-engines.sh can stop exactly those.
@@ -22,7 +28,8 @@ usage: provision.sh [options]
                      (comma separated; default docker,podman,containerd)
   --no-engines       install build deps and tools only; no engines
   --build-only       install the build deps only (meson, gcc, libs); nothing else
-  --rebuild-images   re-create the test images even if they exist
+  --rebuild-images   re-create the test images even if they exist (the Redis
+                     root file system too; REBUILD_IMAGES=1 does the same)
   --defer-containerd-images
                      start containerd but leave its test images for a later
                      call with --berth (the tests' runner does this: the
@@ -51,7 +58,8 @@ FUZZ_PKGS=(clang libclang-rt-14-dev)
 DOCKER_PKGS=(docker.io containerd runc iptables)
 PODMAN_PKGS=(podman runc netavark aardvark-dns catatonit iptables)
 CONTAINERD_PKGS=(containerd runc containernetworking-plugins iptables)
-IMAGE_PKGS=(busybox-static docker-registry apache2-utils)
+# the registries, their certificates and token issuer; the Redis image
+IMAGE_PKGS=(busybox-static docker-registry apache2-utils openssl python3-cryptography mmdebstrap)
 
 DOCKER_SOCK=/var/run/docker.sock
 CONTAINERD_SOCK=/run/containerd/containerd.sock
@@ -73,7 +81,7 @@ CTR=(ctr --address "$CONTAINERD_SOCK" -n default)
 
 ENGINES=docker,podman,containerd
 MODE=all                # all | no-engines | build-only
-REBUILD_IMAGES=0
+REBUILD_IMAGES=${REBUILD_IMAGES:-0}
 SMOKE=0
 DEFER_CTRD_IMAGES=0
 BERTH_STRICT=""
@@ -215,7 +223,7 @@ recorded_pid() {
 wait_up() {
     local name=$1 check=$2 secs=$3 pid=$4 i
     for i in $(seq 1 "$((secs * 4))"); do
-        if "$check"; then return 0; fi
+        if $check; then return 0; fi
         if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
             log "$name exited during start-up"
             return 1
@@ -497,74 +505,283 @@ if [ "$WANT_CONTAINERD" = 1 ] && [ "$DEFER_CTRD_IMAGES" = 0 ] && ok containerd; 
     done
 fi
 
-# --- 3b. the test registry --------------------------------------------------------
-# Debian's docker-registry (distribution 2.8) on 127.0.0.1:5000, plain HTTP
-# (Docker and berth treat 127.0.0.0/8 as insecure by themselves), its data
-# kept across runs. The pull tests read berth-test/busybox:latest from it.
-REGISTRY_ADDR=127.0.0.1:5000
+# --- 3b. the test registries -------------------------------------------------------
+# Debian's docker-registry (distribution 2.8), several instances over one
+# storage, so that an image pushed to one is in all of them:
+#   127.0.0.1:5000  plain HTTP, anonymous (Docker and berth treat 127.0.0.0/8
+#                   as insecure by themselves)
+#   127.0.0.1:5001  plain HTTP, htpasswd (user berthtest; the password is made
+#                   here once, kept in $REGISTRY_AUTH_DIR/password, mode 0600)
+#   127.0.0.1:5002  plain HTTP, Bearer tokens from tests/scripts/token-issuer.py
+#                   on 127.0.0.1:5003 (the same user; anonymous pulls only
+#                   under berth-test/public/)
+#   127.0.0.1:5443  TLS with berth's test CA, htpasswd
+#   127.0.0.1:5444  TLS with a certificate of a CA installed nowhere
+# The test CA goes to each engine's certs.d (for 127.0.0.1:5443,
+# localhost:5443 and 0.0.0.0:5443), never to the system's trust store.
+# Docker skips the verification of registries in 127.0.0.0/8 (and berth on
+# Podman does the same, as Docker does), so the tests that need it verified
+# name the TLS instances 0.0.0.0:PORT: a connection to 0.0.0.0 reaches the
+# loopback listener on Linux (Go dials it as the local system), but the
+# address is in no insecure range. The certificates name 0.0.0.0 too.
 REGISTRY_DIR=/var/lib/berth-test/registry
 REGISTRY_LOG=/var/log/berth-registry.log
-registry_up() { curl -sf -m 3 "http://$REGISTRY_ADDR/v2/" >/dev/null 2>&1; }
+REGISTRY_AUTH_DIR=/var/lib/berth-test/registry-auth
+TLS_DIR=/var/lib/berth-test/tls
+TOKEN_ISSUER_LOG=/var/log/berth-token-issuer.log
+TOKEN_ISSUER=$REPO_ROOT/tests/scripts/token-issuer.py
+TOKEN_SERVICE=berth-test-registry
+TOKEN_ISSUER_NAME=berth-test-issuer
+TLS_PORT=5443
+UNKNOWN_CA_PORT=5444
+declare -A REG_ADDR=([registry]=127.0.0.1:5000 [registry-auth]=127.0.0.1:5001
+                     [registry-token]=127.0.0.1:5002 [token-issuer]=127.0.0.1:5003
+                     [registry-tls]=127.0.0.1:$TLS_PORT
+                     [registry-unknown-ca]=127.0.0.1:$UNKNOWN_CA_PORT)
+REGISTRY_ADDR=${REG_ADDR[registry]}
+
+# reg_code NAME: the HTTP status of GET /v2/ (of /token for the issuer)
+reg_code() {
+    local a=${REG_ADDR[$1]} opts=(-s -m 3 -o /dev/null -w '%{http_code}')
+    case "$1" in
+        registry-tls) curl "${opts[@]}" --cacert "$TLS_DIR/ca.pem" "https://$a/v2/" ;;
+        registry-unknown-ca*) curl "${opts[@]}" --cacert "$TLS_DIR/unknown/ca.pem" "https://$a/v2/" ;;
+        token-issuer) curl "${opts[@]}" "http://$a/token?service=$TOKEN_SERVICE" ;;
+        *) curl "${opts[@]}" "http://$a/v2/" ;;
+    esac
+}
+# the answer each one gives when it is up: anonymous pulls, a challenge
+declare -A REG_WANT=([registry]=200 [registry-auth]=401 [registry-token]=401 [token-issuer]=200
+                     [registry-tls]=401 [registry-unknown-ca]=200)
+reg_up() { [ "$(reg_code "$1")" = "${REG_WANT[$1]}" ]; }
 registry_has() { curl -sf -m 5 -o /dev/null -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
                      "http://$REGISTRY_ADDR/v2/$1/manifests/$2"; }
-ensure_registry() {
-    if registry_up; then STATUS[registry]=running; return 0; fi
-    mkdir -p "$REGISTRY_DIR/data"
+
+# The test CA and the certificates it signs, kept across runs and made
+# again only when missing or within a day of expiry; a CA of its own
+# (installed nowhere) for the unknown-CA instances, and the key and
+# self-signed certificate the token issuer signs with.
+TLS_NEW=0
+cert_fresh() { [ -s "$1" ] && openssl x509 -checkend 86400 -noout -in "$1" >/dev/null 2>&1; }
+make_ca() { # DIR NAME
+    cert_fresh "$1/ca.pem" && [ -s "$1/ca-key.pem" ] && return 0
+    mkdir -p "$1"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1/ca-key.pem" \
+        -out "$1/ca.pem" -days 825 -subj "/CN=$2" -addext basicConstraints=critical,CA:TRUE \
+        -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+    rm -f "$1/server.pem"
+    TLS_NEW=1
+}
+SERVER_SAN='IP:127.0.0.1, IP:0.0.0.0, IP:::1, DNS:localhost'
+make_server_cert() { # DIR
+    cert_fresh "$1/server.pem" && [ -s "$1/server-key.pem" ] &&
+        openssl x509 -noout -ext subjectAltName -in "$1/server.pem" 2>/dev/null | grep -qF 'IP Address:0.0.0.0' &&
+        return 0
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1/server-key.pem" \
+        -out "$TMP/server.csr" -subj '/CN=localhost' 2>/dev/null
+    printf '%s\n' "subjectAltName = $SERVER_SAN" \
+        'extendedKeyUsage = serverAuth' 'keyUsage = critical, digitalSignature' >"$TMP/server.ext"
+    openssl x509 -req -in "$TMP/server.csr" -CA "$1/ca.pem" -CAkey "$1/ca-key.pem" -CAcreateserial \
+        -days 365 -out "$1/server.pem" -extfile "$TMP/server.ext" 2>/dev/null
+    TLS_NEW=1
+}
+ensure_certs() {
+    mkdir -p "$TLS_DIR"
+    chmod 700 "$TLS_DIR"
+    make_ca "$TLS_DIR" 'berth test registry CA'
+    make_server_cert "$TLS_DIR"
+    make_ca "$TLS_DIR/unknown" 'berth test CA that nobody trusts'
+    make_server_cert "$TLS_DIR/unknown"
+    if ! cert_fresh "$TLS_DIR/token.pem" || [ ! -s "$TLS_DIR/token-key.pem" ]; then
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TLS_DIR/token-key.pem" -out "$TLS_DIR/token.pem" \
+            -days 365 -subj "/CN=$TOKEN_ISSUER_NAME" 2>/dev/null
+        TLS_NEW=1
+    fi
+    # the public halves may be read by anybody (the registry runs as root anyway)
+    chmod 644 "$TLS_DIR/ca.pem" "$TLS_DIR/unknown/ca.pem" "$TLS_DIR/token.pem"
+    local hp d
+    for hp in "127.0.0.1:$TLS_PORT" "localhost:$TLS_PORT" "0.0.0.0:$TLS_PORT"; do
+        for d in /etc/docker/certs.d /etc/containers/certs.d /etc/containerd/certs.d; do
+            mkdir -p "$d/$hp"
+            cmp -s "$TLS_DIR/ca.pem" "$d/$hp/ca.crt" || cp "$TLS_DIR/ca.pem" "$d/$hp/ca.crt"
+        done
+    done
+}
+
+# registry_conf FILE ADDR [YAML LINE...]: one instance over the shared storage
+registry_conf() {
+    local f=$1 addr=$2
+    shift 2
     printf '%s\n' 'version: 0.1' 'log:' '  level: warn' 'storage:' '  filesystem:' \
         "    rootdirectory: $REGISTRY_DIR/data" '  delete:' '    enabled: true' 'http:' \
-        "  addr: $REGISTRY_ADDR" >"$REGISTRY_DIR/config.yml"
-    local pid
-    pid=$(start_daemon registry "$REGISTRY_LOG" docker-registry serve "$REGISTRY_DIR/config.yml")
-    if wait_up registry registry_up 20 "$pid"; then
-        STATUS[registry]=started
+        "  addr: \"$addr\"" "$@" >"$f"
+}
+tls_lines() { printf '%s\n' '  tls:' "    certificate: $1/server.pem" "    key: $1/server-key.pem"; }
+htpasswd_lines() { printf '%s\n' 'auth:' '  htpasswd:' '    realm: berth-test' "    path: $REGISTRY_AUTH_DIR/htpasswd"; }
+
+# Write the configuration of instance NAME into its directory.
+registry_config() {
+    local name=$1 dir=$REGISTRY_DIR a=${REG_ADDR[$1]}
+    local -a extra=()
+    case "$name" in
+        registry) ;;
+        registry-auth) dir=$REGISTRY_AUTH_DIR; mapfile -t extra < <(htpasswd_lines) ;;
+        registry-token)
+            dir=/var/lib/berth-test/registry-token
+            extra=(auth: '  token:' "    realm: http://${REG_ADDR[token-issuer]}/token"
+                   "    service: $TOKEN_SERVICE" "    issuer: $TOKEN_ISSUER_NAME"
+                   "    rootcertbundle: $TLS_DIR/token.pem") ;;
+        registry-tls)
+            dir=/var/lib/berth-test/$name
+            mapfile -t extra < <(tls_lines "$TLS_DIR"; htpasswd_lines) ;;
+        registry-unknown-ca*)
+            dir=/var/lib/berth-test/$name
+            mapfile -t extra < <(tls_lines "$TLS_DIR/unknown") ;;
+    esac
+    mkdir -p "$dir"
+    registry_conf "$dir/config.yml" "$a" "${extra[@]}"
+    echo "$dir/config.yml"
+}
+
+# ensure_reg NAME: start one instance (or the token issuer) unless it answers
+ensure_reg() {
+    local name=$1 pid cfg
+    if reg_up "$name"; then STATUS[$name]=${STATUS[$name]:-running}; return 0; fi
+    if [ "$name" = token-issuer ]; then
+        pid=$(start_daemon "$name" "$TOKEN_ISSUER_LOG" /usr/bin/python3 "$TOKEN_ISSUER" \
+              --listen "${REG_ADDR[$name]}" --key "$TLS_DIR/token-key.pem" --cert "$TLS_DIR/token.pem" \
+              --issuer "$TOKEN_ISSUER_NAME" --service "$TOKEN_SERVICE" --user berthtest \
+              --password-file "$REGISTRY_AUTH_DIR/password" --public berth-test/public/)
     else
-        start_failed registry "$REGISTRY_LOG"
-        STATUS[registry]=FAILED
+        cfg=$(registry_config "$name")
+        pid=$(start_daemon "$name" "$REGISTRY_LOG" docker-registry serve "$cfg")
+    fi
+    if wait_up "$name" "reg_up $name" 20 "$pid"; then
+        STATUS[$name]=started
+    else
+        start_failed "$name" "$([ "$name" = token-issuer ] && echo "$TOKEN_ISSUER_LOG" || echo "$REGISTRY_LOG")"
+        STATUS[$name]=FAILED
         return 1
     fi
 }
-# A second one on 127.0.0.1:5001 over the same storage that wants a
-# password (htpasswd, user berthtest; the password is made here once and
-# kept in $REGISTRY_AUTH_DIR/password, mode 0600, for the tests).
-REGISTRY_AUTH_ADDR=127.0.0.1:5001
-REGISTRY_AUTH_DIR=/var/lib/berth-test/registry-auth
-registry_auth_up() { [ "$(curl -s -m 3 -o /dev/null -w '%{http_code}' "http://$REGISTRY_AUTH_ADDR/v2/")" = 401 ]; }
-ensure_registry_auth() {
-    if registry_auth_up; then STATUS[registry-auth]=running; return 0; fi
+
+# The password of user berthtest, made once; the htpasswd file from it
+# (the password on stdin, never in an argument).
+ensure_password() {
     mkdir -p "$REGISTRY_AUTH_DIR"
     chmod 700 "$REGISTRY_AUTH_DIR"
     if [ ! -s "$REGISTRY_AUTH_DIR/password" ]; then
         (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$REGISTRY_AUTH_DIR/password")
     fi
-    # the password on stdin, never in an argument
-    htpasswd -Bci "$REGISTRY_AUTH_DIR/htpasswd" berthtest <"$REGISTRY_AUTH_DIR/password" >/dev/null 2>&1
-    printf '%s\n' 'version: 0.1' 'log:' '  level: warn' 'storage:' '  filesystem:' \
-        "    rootdirectory: $REGISTRY_DIR/data" '  delete:' '    enabled: true' 'http:' \
-        "  addr: $REGISTRY_AUTH_ADDR" 'auth:' '  htpasswd:' '    realm: berth-test' \
-        "    path: $REGISTRY_AUTH_DIR/htpasswd" >"$REGISTRY_AUTH_DIR/config.yml"
-    local pid
-    pid=$(start_daemon registry-auth "$REGISTRY_LOG" docker-registry serve "$REGISTRY_AUTH_DIR/config.yml")
-    if wait_up registry-auth registry_auth_up 20 "$pid"; then
-        STATUS[registry-auth]=started
-    else
-        start_failed registry-auth "$REGISTRY_LOG"
-        STATUS[registry-auth]=FAILED
-        return 1
+    if [ ! -s "$REGISTRY_AUTH_DIR/htpasswd" ] ||
+        ! htpasswd -vi "$REGISTRY_AUTH_DIR/htpasswd" berthtest <"$REGISTRY_AUTH_DIR/password" >/dev/null 2>&1; then
+        htpasswd -Bci "$REGISTRY_AUTH_DIR/htpasswd" berthtest <"$REGISTRY_AUTH_DIR/password" >/dev/null 2>&1
     fi
 }
-if [ $((WANT_DOCKER + WANT_PODMAN + WANT_CONTAINERD)) -gt 0 ] && ensure_registry; then
-    ensure_registry_auth || true
-    if [ "$REBUILD_IMAGES" = 1 ] || ! registry_has berth-test/busybox latest; then
+
+# Certificates made anew: the instances of ours that use them start again.
+restart_for_new_certs() {
+    local name pid
+    for name in registry-tls registry-unknown-ca registry-token token-issuer; do
+        if pid=$(recorded_pid "$name" "$([ "$name" = token-issuer ] && echo python3 || echo docker-registry)"); then
+            log "$name: new certificates; restarting it (pid $pid)"
+            kill "$pid" 2>/dev/null || true
+            for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        fi
+    done
+}
+
+# push_to_registry LOCAL REPO:TAG: push a docker image to 127.0.0.1:5000, no
+# name of it left behind in docker
+push_to_registry() {
+    local tmpref="$REGISTRY_ADDR/$2" rc=0
+    "$DOCKER" tag "$1" "$tmpref" && "$DOCKER" push -q "$tmpref" >/dev/null || rc=1
+    "$DOCKER" rmi "$tmpref" >/dev/null 2>&1 || true
+    return $rc
+}
+
+REG_NAMES=(registry registry-auth token-issuer registry-token registry-tls registry-unknown-ca)
+if [ $((WANT_DOCKER + WANT_PODMAN + WANT_CONTAINERD)) -gt 0 ] && ensure_reg registry; then
+    ensure_password
+    ensure_certs
+    [ "$TLS_NEW" = 1 ] && restart_for_new_certs
+    for name in "${REG_NAMES[@]:1}"; do ensure_reg "$name" || true; done
+    if [ "$REBUILD_IMAGES" = 1 ] || ! registry_has berth-test/busybox latest ||
+        ! registry_has berth-test/public/busybox latest; then
         if ok docker && docker_has "$IMG_BUSYBOX"; then
-            log "registry: pushing berth-test/busybox:latest"
-            tmpref="$REGISTRY_ADDR/berth-test/busybox:latest"
-            "$DOCKER" tag "$IMG_BUSYBOX" "$tmpref" &&
-                "$DOCKER" push -q "$tmpref" >/dev/null || img_fail registry berth-test/busybox
-            "$DOCKER" rmi "$tmpref" >/dev/null 2>&1 || true
+            log "registry: pushing berth-test/busybox:latest and berth-test/public/busybox:latest"
+            push_to_registry "$IMG_BUSYBOX" berth-test/busybox:latest &&
+                push_to_registry "$IMG_BUSYBOX" berth-test/public/busybox:latest ||
+                img_fail registry berth-test/busybox
         else
             img_fail registry berth-test/busybox
         fi
     fi
+fi
+
+# --- 3c. a realistic image: Debian's Redis -------------------------------------------
+# mmdebstrap builds a Debian root file system with redis-server through the
+# Debian mirror (~15 s, ~180 MB), kept in $IMAGES_DIR and built again only
+# when missing or with REBUILD_IMAGES=1. Docker's legacy builder (offline,
+# FROM scratch) makes three layers of it: the system, Redis' own files, a
+# configuration; it goes to the registry as berth-test/redis:bookworm and no
+# engine keeps a copy (the tests and the bench pull it cold).
+IMAGES_DIR=/var/lib/berth-test/images
+REDIS_ROOTFS=$IMAGES_DIR/redis-bookworm.tar
+REDIS_REF=berth-test/redis:bookworm
+# Cut a root file system tarball in two: what the redis packages installed
+# (their dpkg file lists) and everything else.
+SPLIT_PY='import sys, tarfile
+src, base, extra = sys.argv[1:4]
+listed = set()
+for pkg in ("redis-server", "redis-tools"):
+    try:
+        with tarfile.open(src) as t:
+            f = t.extractfile("./var/lib/dpkg/info/%s.list" % pkg)
+            listed |= {l.strip().lstrip("/") for l in f.read().decode().splitlines() if l.strip()}
+    except KeyError:
+        pass
+with tarfile.open(src) as t, tarfile.open(base, "w") as b, tarfile.open(extra, "w") as e:
+    for m in t:
+        name = m.name.lstrip("./")
+        mine = name in listed and (not m.isdir() or "redis" in name)
+        (e if mine else b).addfile(m, t.extractfile(m) if m.isfile() else None)'
+ensure_redis_image() {
+    if [ "$REBUILD_IMAGES" != 1 ] && registry_has berth-test/redis bookworm; then return 0; fi
+    ok docker || { log "registry: $REDIS_REF needs docker to be built"; return 1; }
+    mkdir -p "$IMAGES_DIR"
+    if [ "$REBUILD_IMAGES" = 1 ] || [ ! -s "$REDIS_ROOTFS" ]; then
+        log "images: mmdebstrap bookworm with redis-server (log: $IMAGES_DIR/mmdebstrap.log)"
+        rm -f "$REDIS_ROOTFS.part"
+        mmdebstrap --variant=apt --include=redis-server --format=tar bookworm "$REDIS_ROOTFS.part" \
+            >"$IMAGES_DIR/mmdebstrap.log" 2>&1 || { tail -n 20 "$IMAGES_DIR/mmdebstrap.log" >&2; return 1; }
+        mv "$REDIS_ROOTFS.part" "$REDIS_ROOTFS"
+    fi
+    local ctx=$TMP/redis
+    mkdir -p "$ctx"
+    /usr/bin/python3 -c "$SPLIT_PY" "$REDIS_ROOTFS" "$ctx/system.tar" "$ctx/redis.tar" || return 1
+    printf '%s\n' '# berth test image' 'bind 0.0.0.0 ::' 'port 6379' 'protected-mode no' 'daemonize no' \
+        'supervised no' 'logfile ""' 'save ""' 'appendonly no' 'dir /var/lib/redis' >"$ctx/berth.conf"
+    cat >"$ctx/Containerfile" <<'EOR'
+FROM scratch
+ADD system.tar /
+ADD redis.tar /
+COPY berth.conf /etc/redis/berth.conf
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+EXPOSE 6379
+USER redis
+CMD ["redis-server", "/etc/redis/berth.conf"]
+EOR
+    local local_ref=localhost/berth-provision/redis:bookworm rc=0
+    log "registry: building and pushing $REDIS_REF"
+    DOCKER_BUILDKIT=0 "$DOCKER" build -q -f "$ctx/Containerfile" -t "$local_ref" "$ctx" >/dev/null &&
+        push_to_registry "$local_ref" "$REDIS_REF" || rc=1
+    "$DOCKER" rmi "$local_ref" >/dev/null 2>&1 || true
+    rm -rf "$ctx"
+    return $rc
+}
+if [ "${STATUS[registry]:-}" = started ] || [ "${STATUS[registry]:-}" = running ]; then
+    ensure_redis_image || img_fail registry "$REDIS_REF"
 fi
 
 # --- optional smoke test ---------------------------------------------------------
@@ -624,14 +841,24 @@ for eng in docker podman containerd; do
     esac
 done
 
-case "${STATUS[registry]:-}" in
-    started|running) echo "registry: up at http://$REGISTRY_ADDR [${STATUS[registry]/started/started now}]" ;;
-    FAILED) echo "registry: DOWN (could not be started; see $REGISTRY_LOG)"; FAILED+=(registry) ;;
-esac
-case "${STATUS[registry-auth]:-}" in
-    started|running) echo "registry (password): up at http://$REGISTRY_AUTH_ADDR [${STATUS[registry-auth]/started/started now}]" ;;
-    FAILED) echo "registry (password): DOWN (could not be started; see $REGISTRY_LOG)"; FAILED+=(registry-auth) ;;
-esac
+declare -A REG_DESC=(
+    [registry]="registry: up at http://${REG_ADDR[registry]}"
+    [registry-auth]="registry (password): up at http://${REG_ADDR[registry-auth]}"
+    [token-issuer]="token issuer: up at http://${REG_ADDR[token-issuer]}/token"
+    [registry-token]="registry (Bearer token): up at http://${REG_ADDR[registry-token]}"
+    [registry-tls]="registry (TLS + password): up at https://${REG_ADDR[registry-tls]}"
+    [registry-unknown-ca]="registry (TLS, unknown CA): up at https://${REG_ADDR[registry-unknown-ca]}"
+)
+for name in "${REG_NAMES[@]}"; do
+    case "${STATUS[$name]:-}" in
+        started|running) echo "${REG_DESC[$name]} [${STATUS[$name]/started/started now}]" ;;
+        FAILED) echo "${REG_DESC[$name]%%: up at*}: DOWN (could not be started; see $REGISTRY_LOG or $TOKEN_ISSUER_LOG)"
+                FAILED+=("$name") ;;
+    esac
+done
+if registry_has berth-test/redis bookworm 2>/dev/null; then
+    echo "image: ${REG_ADDR[registry]}/$REDIS_REF (rootfs cached in $REDIS_ROOTFS)"
+fi
 if [ ${#IMG_FAIL[@]} -gt 0 ]; then
     echo "provision.sh: test images missing: ${IMG_FAIL[*]}" >&2
 fi

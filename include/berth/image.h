@@ -336,6 +336,55 @@ typedef struct berth_image_prune_options {
 BERTH_API int berth_image_prune(berth_prune_result **out, berth_client *client,
 				const berth_image_prune_options *opts, berth_error *err);
 
+/* ---- search ---------------------------------------------------------------- */
+
+/** Repositories a search found (opaque). */
+typedef struct berth_search_result berth_search_result;
+
+#define BERTH_SEARCH_OPTIONS_VERSION 1
+typedef struct berth_search_options {
+	unsigned int version;      /**< BERTH_SEARCH_OPTIONS_VERSION */
+	int limit;                 /**< at most this many (1..100); 0: 25, as docker */
+	int insecure;              /**< as berth_pull_options.insecure (containerd, Podman) */
+	/** As berth_pull_options.credentials (containerd: sent to the
+	 *  registry; Docker and Podman: X-Registry-Auth). */
+	const struct berth_credentials_options *credentials;
+} berth_search_options;
+#define BERTH_SEARCH_OPTIONS_INIT { BERTH_SEARCH_OPTIONS_VERSION, 0, 0, NULL }
+
+/**
+ * Search a registry for repositories, as `docker search` and `podman
+ * search` do. term: words to look for ("redis"), or "HOST[:PORT]/words"
+ * to search that registry instead of Docker Hub.
+ *
+ * Engine differences: Docker asks the registry's v1 search API (Docker
+ * Hub has it; a registry that speaks only the distribution API answers
+ * 404: BERTH_ENOTFOUND or the engine's words as BERTH_EENGINE). Podman
+ * (its libpod search) asks Docker Hub's v1 API, and a registry's
+ * /v2/_catalog otherwise, matching names that contain the words.
+ * containerd: berth asks /v2/_catalog of the registry the term names
+ * (through its registry client), as Podman does; a term without a
+ * registry is BERTH_EUNSUPPORTED (berth does not speak Docker Hub's v1
+ * search). A catalog has no descriptions, stars or official marks.
+ *
+ * *out is the caller's: berth_search_result_free().
+ * @return 0 (also with nothing found); BERTH_EINVAL (an empty term, a
+ *   malformed registry, options); BERTH_EPERM; BERTH_EUNAVAILABLE;
+ *   BERTH_EUNSUPPORTED; BERTH_EPROTOCOL; transport errors.
+ */
+BERTH_API int berth_image_search(berth_search_result **out, berth_client *client, const char *term,
+				 const berth_search_options *opts, berth_error *err);
+BERTH_API void berth_search_result_free(berth_search_result *result);
+BERTH_API size_t berth_search_result_count(const berth_search_result *result);
+/** "redis", "127.0.0.1:5000/berth-test/busybox": the repository's name as
+ *  the engine gives it. NULL for a bad index. */
+BERTH_API const char *berth_search_result_name(const berth_search_result *result, size_t i);
+/** Its description ("" when none). */
+BERTH_API const char *berth_search_result_description(const berth_search_result *result, size_t i);
+BERTH_API int64_t berth_search_result_stars(const berth_search_result *result, size_t i);
+BERTH_API int berth_search_result_official(const berth_search_result *result, size_t i);
+BERTH_API int berth_search_result_automated(const berth_search_result *result, size_t i);
+
 /* ---- pull ------------------------------------------------------------------ */
 
 /** Where one line of a pull's or a push's progress stands. */

@@ -243,6 +243,48 @@ BERTH_API int berth_credentials_store(const char *server, const char *username, 
 BERTH_API int berth_credentials_erase(const char *server, const berth_credentials_options *opts,
 				      berth_error *err);
 
+/* ---- login ---------------------------------------------------------------- */
+
+#define BERTH_LOGIN_OPTIONS_VERSION 1
+typedef struct berth_login_options {
+	unsigned int version;          /**< BERTH_LOGIN_OPTIONS_VERSION */
+	/** The credentials to check and store (username + secret, or an
+	 *  identity token) and where they go (convention, files). Without
+	 *  explicit ones, the stored ones are checked and nothing is
+	 *  written. NULL: the stored ones, Docker's convention. */
+	const berth_credentials_options *credentials;
+	int insecure;                  /**< plain HTTP, or TLS unverified, for this registry */
+	int no_store;                  /**< check only: store nothing */
+	int timeout_ms;                /**< per request to the registry; 0: 30000 */
+} berth_login_options;
+#define BERTH_LOGIN_OPTIONS_INIT { BERTH_LOGIN_OPTIONS_VERSION, NULL, 0, 0, 0 }
+
+/**
+ * Log in to a registry, as `docker login` does: check the credentials
+ * against the registry itself (GET /v2/, answering its challenge: Basic
+ * with them, or a Bearer token fetched from its token server with them),
+ * then store them with berth_credentials_store() (through the configured
+ * credential helper, else base64 in the file, mode 0600). No engine is
+ * involved, so this works the same whatever engine is used later.
+ *
+ * server: as for berth_credentials_get() (NULL or "": Docker Hub). The
+ * registry is reached as berth's containerd pull reaches it: HTTPS
+ * verified against the system's CAs and the registry's certs.d folder,
+ * plain HTTP for a loopback registry without TLS or with opts->insecure.
+ *
+ * *out_server (may be NULL) gets the key they were stored under (or
+ * found under), the caller's (berth_free()).
+ * @return 0; BERTH_EINVAL (a malformed server, no explicit credentials
+ *   and none stored, options version); BERTH_EPERM (the registry refused
+ *   them: the message names the user, never the secret); BERTH_EUNAVAILABLE
+ *   (the registry is not there, or TLS failed: BERTH_EPERM for an unknown
+ *   CA, naming it); BERTH_ETIMEDOUT; BERTH_EPROTOCOL (an answer that is
+ *   not a registry's); the errors of berth_credentials_get() and
+ *   berth_credentials_store().
+ */
+BERTH_API int berth_registry_login(char **out_server, const char *server, const berth_login_options *opts,
+				   berth_error *err);
+
 #ifdef __cplusplus
 }
 #endif

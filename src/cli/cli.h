@@ -232,6 +232,9 @@ int cmd_images(cli *c, int argc, char **argv);
 int cmd_pull(cli *c, int argc, char **argv);
 int cmd_push(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
+int cmd_login(cli *c, int argc, char **argv);
+int cmd_logout(cli *c, int argc, char **argv);
+int cmd_search(cli *c, int argc, char **argv);
 /* prune and image prune: -f, --filter label=..., -a (images); asks on a
  * terminal, refuses without one unless -f. */
 enum { CLI_PRUNE_FILTER = OPT_LOCAL + 40 };
@@ -274,7 +277,8 @@ int cmd_gendoc(cli *c, int argc, char **argv);
 extern const cli_option run_options[], rm_options[], ps_options[], kill_options[], update_options[],
 	wait_options[], prune_options[], reap_options[], stats_options[], platform_options[], ready_options[],
 	events_options[], exec_options[], attach_options[], images_options[], logs_options[], pull_options[], push_options[],
-	history_options[], save_options[], load_options[], import_options[], export_options[], commit_options[];
+	history_options[], login_options[], logout_options[], search_options[], save_options[], load_options[],
+	import_options[], export_options[], commit_options[];
 extern const command image_subcommands[];
 
 const command *cli_find_command(const char *name);

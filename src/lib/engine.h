@@ -112,6 +112,9 @@ typedef struct berth_engine_ops {
 	 * when there are none; never NULL) */
 	int (*image_push)(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *opts,
 			  const berth_credentials *cred, berth_error *err);
+	/* image.c: term checked (not empty); opts never NULL; cred as for push */
+	int (*image_search)(berth_search_result **out, struct berth_client *c, const char *term,
+			    const berth_search_options *opts, const berth_credentials *cred, berth_error *err);
 	int (*image_remove)(struct berth_client *c, const char *name, bool force, berth_error *err);
 	/* the whole archive, in memory (mapped); archive.c calls it where the
 	 * engine has no image_load (a stream) */

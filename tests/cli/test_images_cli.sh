@@ -21,10 +21,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 19
+plan 20
 if ! curl -sf -m 3 http://127.0.0.1:5000/v2/ >/dev/null; then
 	[ -n "${CI:-}" ] && { echo "not ok 1 - the test registry is not up (scripts/provision.sh starts it)"; exit 1; }
-	for i in $(seq 1 19); do echo "ok $i # SKIP no test registry"; done
+	for i in $(seq 1 20); do echo "ok $i # SKIP no test registry"; done
 	exit 0
 fi
 
@@ -91,5 +91,14 @@ check "image prune without -f and without a terminal: 125, nothing removed" bash
 run "$B" -E "$E" image prune -a -f --filter "label=io.berth.test.prune=$RUN"
 check "image prune -a -f --filter removes the labelled image" bash -c "[ $rc = 0 ] && grep -q '^Deleted Images:' '$TMP/out' && grep -q 'Total reclaimed space' '$TMP/out'"
 check "it is gone, the test image is not" bash -c "! '$B' -E '$E' image inspect 'localhost/berth-t-$RUN/pruneme:1' >/dev/null 2>&1 && '$B' -E '$E' image inspect localhost/berth-test/busybox:latest >/dev/null"
+
+# search: Podman and containerd read the registry's catalog; Docker asks
+# the v1 search the test registry lacks (exit 125 with its words)
+run "$B" -E "$E" search 127.0.0.1:5000/busybox
+if [ "$E" = docker ]; then
+	check "search of a registry without v1 search: exit 125, the engine's words" bash -c "[ $rc = 125 ] && [ -s '$TMP/err' ]"
+else
+	check "search lists the registry's repository in docker's table" bash -c "[ $rc = 0 ] && head -n 1 '$TMP/out' | grep -q '^NAME *DESCRIPTION *STARS *OFFICIAL *AUTOMATED' && grep -q '^127.0.0.1:5000/berth-test/busybox ' '$TMP/out'"
+fi
 
 [ "$failed" = 0 ]

@@ -122,6 +122,46 @@ static int credentials_for(berth_credentials **out, berth_client *c, const char 
 	return r;
 }
 
+/* ---- search ------------------------------------------------------------------------- */
+
+int berth_image_search(berth_search_result **out, berth_client *c, const char *term, const berth_search_options *opts,
+		       berth_error *err)
+{
+	CHECK_ARG(out && c, err, "out or client is NULL");
+	CHECK_OPTS(opts, BERTH_SEARCH_OPTIONS_VERSION, err);
+	berth_search_options o = BERTH_SEARCH_OPTIONS_INIT;
+	if (opts)
+		o = *opts;
+	if (isempty(term))
+		return berth_fail(err, BERTH_EINVAL, "search: what to look for?");
+	for (const char *p = term; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return berth_fail(err, BERTH_EINVAL, "search: the term has control characters");
+	if (o.limit < 0 || o.limit > 100)
+		return berth_fail(err, BERTH_EINVAL, "search: limit %d: want 1 to 100", o.limit);
+	if (o.limit == 0)
+		o.limit = 25;
+	if (!c->ops->image_search)
+		return engine_unsupported(c, "image_search", err);
+	/* the credentials of the registry the term names (Docker Hub's without one) */
+	const char *slash = strchr(term, '/');
+	_cleanup_free_ char *domain = slash ? strndup(term, (size_t)(slash - term)) : NULL;
+	if (slash && !domain)
+		return BERTH_NOMEM(err);
+	bool has_domain = domain && (strchr(domain, '.') || strchr(domain, ':') || STREQ(domain, "localhost"));
+	berth_credentials_options co = BERTH_CREDENTIALS_OPTIONS_INIT;
+	if (o.credentials)
+		co = *o.credentials;
+	else if (c->engine == BERTH_ENGINE_PODMAN)
+		co.convention = BERTH_CREDENTIALS_PODMAN;
+	berth_credentials *cred = NULL;
+	int r = berth_credentials_get(&cred, has_domain ? domain : NULL, &co, err);
+	if (r == 0)
+		r = c->ops->image_search(out, c, term, &o, cred, err);
+	berth_credentials_free(cred);
+	return r;
+}
+
 /* ---- pull --------------------------------------------------------------------------- */
 
 /* Whether a (valid) reference names a tag or a digest: a ':' after its

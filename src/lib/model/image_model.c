@@ -143,3 +143,71 @@ const char *berth_image_history_created_by(const berth_image_history *h, size_t 
 const char *berth_image_history_comment(const berth_image_history *h, size_t i) { return hist(h, i) ? strempty(hist(h, i)->comment) : NULL; }
 int64_t berth_image_history_created(const berth_image_history *h, size_t i) { return hist(h, i) ? hist(h, i)->created : 0; }
 int64_t berth_image_history_size(const berth_image_history *h, size_t i) { return hist(h, i) ? hist(h, i)->size : 0; }
+
+/* ---- search ------------------------------------------------------------ */
+
+int search_result_add(berth_search_result *r, const char *name, const char *description, int64_t stars,
+		      bool official, bool automated)
+{
+	if (r->len == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+		search_entry *more = realloc(r->items, cap * sizeof *more);
+		if (!more)
+			return -ENOMEM;
+		r->items = more;
+		r->cap = cap;
+	}
+	search_entry *e = &r->items[r->len];
+	e->name = strdup(strempty(name));
+	e->description = strdup(strempty(description));
+	e->stars = stars;
+	e->official = official;
+	e->automated = automated;
+	if (!e->name || !e->description) {
+		free(e->name);
+		free(e->description);
+		return -ENOMEM;
+	}
+	r->len++;
+	return 0;
+}
+
+void berth_search_result_free(berth_search_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->len; i++) {
+		free(r->items[i].name);
+		free(r->items[i].description);
+	}
+	free(r->items);
+	free(r);
+}
+
+size_t berth_search_result_count(const berth_search_result *r) { return r ? r->len : 0; }
+
+static const search_entry *search_at(const berth_search_result *r, size_t i)
+{
+	return r && i < r->len ? &r->items[i] : NULL;
+}
+
+const char *berth_search_result_name(const berth_search_result *r, size_t i)
+{
+	return search_at(r, i) ? search_at(r, i)->name : NULL;
+}
+const char *berth_search_result_description(const berth_search_result *r, size_t i)
+{
+	return search_at(r, i) ? search_at(r, i)->description : NULL;
+}
+int64_t berth_search_result_stars(const berth_search_result *r, size_t i)
+{
+	return search_at(r, i) ? search_at(r, i)->stars : 0;
+}
+int berth_search_result_official(const berth_search_result *r, size_t i)
+{
+	return search_at(r, i) ? search_at(r, i)->official : 0;
+}
+int berth_search_result_automated(const berth_search_result *r, size_t i)
+{
+	return search_at(r, i) ? search_at(r, i)->automated : 0;
+}

@@ -219,6 +219,22 @@ struct berth_image_history {
 	size_t len;
 };
 
+/* A search's repositories (berth_image_search). */
+typedef struct search_entry {
+	char *name, *description;
+	int64_t stars;
+	bool official, automated;
+} search_entry;
+
+struct berth_search_result {
+	search_entry *items;
+	size_t len, cap;
+};
+
+/* Append an entry (copies; description NULL is ""). 0 or -ENOMEM. */
+int search_result_add(berth_search_result *r, const char *name, const char *description, int64_t stars,
+		      bool official, bool automated);
+
 /* One line of a pull's progress (the frame item of berth_image_pull). */
 struct berth_image_progress {
 	berth_progress_phase phase;

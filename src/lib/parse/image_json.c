@@ -454,3 +454,64 @@ int image_config_history(berth_image_history **out, const char *json, size_t len
 	*out = h;
 	return 0;
 }
+
+/* ---- search -------------------------------------------------------------- */
+
+static json_t *either(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(o, a);
+	return v ? v : json_object_get(o, b);
+}
+
+int image_search_parse(berth_search_result *out, const char *json, size_t len, berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "image search", err);
+	if (!root)
+		return err ? err->code : BERTH_EPROTOCOL;
+	if (!json_is_array(root))
+		return berth_fail(err, BERTH_EPROTOCOL, "image search: not an array");
+	size_t i;
+	json_t *o;
+	json_array_foreach(root, i, o) {
+		const char *name = json_string_value(either(o, "name", "Name"));
+		if (!json_is_object(o) || isempty(name))
+			return berth_fail(err, BERTH_EPROTOCOL, "image search: entry %zu has no name", i);
+		json_t *official = either(o, "is_official", "Official");
+		json_t *automated = either(o, "is_automated", "Automated");
+		/* Podman's libpod gives the marks as "[OK]" or "" */
+		bool off = json_is_true(official) || (json_is_string(official) && *json_string_value(official));
+		bool aut = json_is_true(automated) || (json_is_string(automated) && *json_string_value(automated));
+		if (search_result_add(out, name, json_string_value(either(o, "description", "Description")),
+				      int_of(either(o, "star_count", "Stars")), off, aut) < 0)
+			return BERTH_NOMEM(err);
+	}
+	return 0;
+}
+
+int registry_catalog_parse(berth_search_result *out, const char *json, size_t len, const char *prefix,
+			   const char *words, size_t limit, berth_error *err)
+{
+	_cleanup_json_ json_t *root = load(json, len, "registry catalog", err);
+	if (!root)
+		return err ? err->code : BERTH_EPROTOCOL;
+	json_t *repos = json_object_get(root, "repositories");
+	if (!json_is_object(root) || (repos && !json_is_array(repos)))
+		return berth_fail(err, BERTH_EPROTOCOL, "registry catalog: no \"repositories\" list");
+	size_t i;
+	json_t *v;
+	json_array_foreach(repos, i, v) {
+		const char *name = json_string_value(v);
+		if (!name)
+			return berth_fail(err, BERTH_EPROTOCOL, "registry catalog: entry %zu is not a name", i);
+		if (out->len >= limit)
+			break;
+		if (*words && !strstr(name, words))
+			continue;
+		_cleanup_free_ char *full = NULL;
+		if (asprintf(&full, "%s/%s", prefix, name) < 0)
+			return BERTH_NOMEM(err);
+		if (search_result_add(out, full, "", 0, false, false) < 0)
+			return BERTH_NOMEM(err);
+	}
+	return 0;
+}

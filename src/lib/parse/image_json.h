@@ -20,6 +20,16 @@ int image_info_parse(berth_image_info **out, const char *json, size_t len, berth
  * appended to *names; an error line becomes BERTH_EENGINE with its text. */
 int image_load_reply_parse(sbuf *names, const char *body, size_t len, berth_error *err);
 
+/* GET /images/search (Docker, Podman): an array of {"name" (Podman:
+ * "Name", with "Index"), "description", "star_count", "is_official",
+ * "is_automated"}; Podman's libpod shape too. Appended to *out. */
+int image_search_parse(berth_search_result *out, const char *json, size_t len, berth_error *err);
+/* A registry's /v2/_catalog ({"repositories": [...]}): the names that
+ * contain `words` (all of them for ""), as "prefix/NAME", appended to
+ * *out up to limit entries. */
+int registry_catalog_parse(berth_search_result *out, const char *json, size_t len, const char *prefix,
+			   const char *words, size_t limit, berth_error *err);
+
 /* One content descriptor. */
 typedef struct image_desc {
 	char *media_type, *digest;

@@ -185,6 +185,7 @@ static const berth_engine_ops containerd_ops = {
 	.image_import = ctrd_image_import,
 	.image_pull = ctrd_image_pull,
 	.image_push = ctrd_image_push,
+	.image_search = ctrd_image_search,
 	.image_save = ctrd_image_save,
 	.image_import_rootfs = ctrd_image_import_rootfs,
 	.container_export = ctrd_container_export,

@@ -71,6 +71,10 @@ int ctrd_image_pull(berth_stream **out, struct berth_client *c, const char *ref,
 int ctrd_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *o,
 		    const berth_credentials *cred, berth_error *err);
 
+/* ctrd_push.c: a registry's /v2/_catalog (the image_search op). */
+int ctrd_image_search(berth_search_result **out, struct berth_client *c, const char *term,
+		      const berth_search_options *o, const berth_credentials *cred, berth_error *err);
+
 struct image_desc;
 /* The image a name or id stands for, for save and commit (ctrd_imgbuild.c):
  * its config and layers for this host's platform (the caller's:
@@ -78,6 +82,7 @@ struct image_desc;
  * malloc'd). BERTH_ENOTFOUND "No such image". */
 int ctrd_image_layers(struct image_desc *config, struct image_desc **layers, size_t *n_layers, char **out_name,
 		      struct berth_client *c, const char *name, berth_error *err);
+
 /* Attach the containerd backend to a client whose endpoint and namespace
  * are set: connects and, unless discovery learned it already (version not
  * NULL), asks containerd's version. The backend's descriptor

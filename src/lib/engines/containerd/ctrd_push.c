@@ -11,7 +11,9 @@
  *             the bytes.
  *
  * The stream does one step per berth_stream_next(): a frame per blob
- * phase, one per piece sent. */
+ * phase, one per piece sent.
+ *
+ * Also search, through a registry's catalog. */
 #include "ctrd_containerd.h"
 #include "ctrd_content.h"
 #include "lib/kit/stream.h"
@@ -396,4 +398,49 @@ int ctrd_image_push(berth_stream **out, berth_client *c, const char *ref, const 
 		return r;
 	}
 	return stream_new(out, &push_ops, x, err);
+}
+
+/* ---- search ----------------------------------------------------------------- */
+
+int ctrd_image_search(berth_search_result **out, berth_client *c, const char *term, const berth_search_options *o,
+		      const berth_credentials *cred, berth_error *err)
+{
+	/* "HOST[:PORT]/words": the registry's catalog; words alone would be
+	 * Docker Hub's v1 search, which berth does not speak */
+	const char *slash = strchr(term, '/');
+	size_t hl = slash ? (size_t)(slash - term) : 0;
+	bool host = slash && (memchr(term, '.', hl) || memchr(term, ':', hl) || (hl == 9 && !strncmp(term, "localhost", 9)));
+	if (!host || STREQ(slash + 1, "") || !strncmp(term, "docker.io/", 10) || !strncmp(term, "index.docker.io/", 16))
+		return berth_fail(err, BERTH_EUNSUPPORTED,
+				  "search %s: containerd has no search, and berth asks only a registry's catalog: "
+				  "name the registry (HOST[:PORT]/WORDS)", term);
+	_cleanup_free_ char *domain = strndup(term, hl);
+	if (!domain)
+		return BERTH_NOMEM(err);
+	reg_options ro = { .cred = cred, .insecure = o->insecure,
+			   .timeout_ms = c->timeout_ms > 30000 ? c->timeout_ms : 30000 };
+	reg_client *rc = NULL;
+	int r = reg_client_new(&rc, domain, "", &ro, err);
+	http_request req = { .method = "GET", .target = "/v2/_catalog?n=1000" };
+	http_response resp = HTTP_RESPONSE_INIT;
+	if (r == 0)
+		r = reg_do(rc, &req, &resp, 16u << 20, err);
+	if (r == 0 && resp.status / 100 != 2)
+		r = reg_status_error(rc, &resp, "GET /v2/_catalog", err);
+	berth_search_result *res = NULL;
+	if (r == 0 && !(res = calloc(1, sizeof *res)))
+		r = BERTH_NOMEM(err);
+	if (r == 0)
+		r = registry_catalog_parse(res, resp.body.data ? resp.body.data : "", resp.body.len, domain, slash + 1,
+					   (size_t)o->limit, err);
+	http_response_release(&resp);
+	reg_client_free(rc);
+	if (r < 0) {
+		berth_search_result_free(res);
+		if (r != BERTH_ENOMEM)
+			berth_error_prefix(err, "search %s", term);
+		return r;
+	}
+	*out = res;
+	return 0;
 }

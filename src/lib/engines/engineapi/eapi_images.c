@@ -300,3 +300,38 @@ int engineapi_image_push(berth_stream **out, struct berth_client *c, const char 
 	secret_free(auth);
 	return r;
 }
+
+int engineapi_image_search(berth_search_result **out, struct berth_client *c, const char *term,
+			   const berth_search_options *o, const berth_credentials *cred, berth_error *err)
+{
+	bool libpod = api_of(c)->d->pull_libpod;
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	/* Podman's compat search verifies TLS even for a loopback registry:
+	 * its own endpoint can be told not to, as its pulls are */
+	if (sbuf_adds(&path, libpod ? LIBPOD_PREFIX "/images/search?term=" : "/images/search?term=") < 0 ||
+	    sbuf_add_urlenc(&path, term) < 0 || sbuf_printf(&path, "&limit=%d", o->limit) < 0 ||
+	    (libpod && (o->insecure || local_registry(term)) && sbuf_adds(&path, "&tlsVerify=false") < 0))
+		return BERTH_NOMEM(err);
+	char *auth = auth_header_of(cred);
+	if (!auth)
+		return BERTH_NOMEM(err);
+	call k = { "GET", path.data, NULL, 0, libpod };
+	k.extra_header = auth;
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	char what[300];
+	snprintf(what, sizeof what, "search %s", term);
+	int r = eapi_do_call(c, &k, &resp, NULL, what, err);
+	secret_free(auth);
+	if (r < 0)
+		return r;
+	berth_search_result *res = calloc(1, sizeof *res);
+	if (!res)
+		return BERTH_NOMEM(err);
+	r = image_search_parse(res, resp.body.data ? resp.body.data : "", resp.body.len, err);
+	if (r < 0) {
+		berth_search_result_free(res);
+		return eapi_with_endpoint(c, r, err);
+	}
+	*out = res;
+	return 0;
+}

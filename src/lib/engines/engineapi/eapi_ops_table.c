@@ -45,6 +45,7 @@ static const berth_engine_ops engineapi_ops = {
 	.image_history = engineapi_image_history,
 	.image_prune = engineapi_image_prune,
 	.image_push = engineapi_image_push,
+	.image_search = engineapi_image_search,
 	.image_tag = engineapi_image_tag,
 	.image_remove = engineapi_image_remove,
 	.image_load = engineapi_image_load,

@@ -267,6 +267,8 @@ int engineapi_image_prune(berth_prune_result **out, struct berth_client *c, cons
 			  berth_error *err);
 int engineapi_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *opts,
 			 const berth_credentials *cred, berth_error *err);
+int engineapi_image_search(berth_search_result **out, struct berth_client *c, const char *term,
+			   const berth_search_options *opts, const berth_credentials *cred, berth_error *err);
 int engineapi_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *opts,
 			 const berth_credentials *cred, berth_error *err);
 int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
