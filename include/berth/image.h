@@ -213,9 +213,10 @@ BERTH_API int berth_image_import(char **out_names, berth_client *client, const b
  * manifest.json). containerd natively: berth writes the docker-save tar
  * from the content store as it is read (each config and layer blob in
  * ranged reads, a layer two images share once, manifest.json last; no
- * "repositories" file); a layer the store keeps compressed (pulled) goes
- * in as it is, which Docker's load takes but a docker-save reader that
- * wants plain layers (berth's own load on containerd) does not.
+ * "repositories" file); a layer the store keeps compressed (pulled) is
+ * taken plain first into an unlinked file in $TMPDIR or /var/tmp (its tar
+ * header needs the size) and goes in under its diff id, as docker save
+ * writes layers, so any docker-save reader loads the archive.
  *
  * @return 0; BERTH_EINVAL (no names, more than 256, an empty or malformed
  *   one; before any request); BERTH_ENOTFOUND (an image is not in the

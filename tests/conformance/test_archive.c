@@ -8,7 +8,10 @@
  * suite makes is named localhost/berth-t-<run>/... and removed by it. */
 #include "conformance.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -165,6 +168,60 @@ static void test_save_load(void **state)
 	s = NULL;
 	assert_code(berth_image_save(&s, client, missing, 1, &err), BERTH_ENOTFOUND, &err);
 	assert_null(s);
+	unlink(path);
+}
+
+/* The plain test registry scripts/provision.sh starts, when it is up. */
+static bool registry_up(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(5000) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bool up = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	if (fd >= 0)
+		close(fd);
+	return up;
+}
+
+/* A pulled image (its layers compressed in the registry, and so in
+ * containerd's store) saves as a docker-save archive with plain layers,
+ * which loads back as the same image. */
+static void test_save_load_pulled(void **state)
+{
+	(void)state;
+	need_engine_up();
+	if (!registry_up()) {
+		if (getenv("CI"))
+			fail_msg("the test registry 127.0.0.1:5000 is not up in CI (scripts/provision.sh starts it)");
+		skip();
+	}
+	static const char pulled[] = "127.0.0.1:5000/berth-test/busybox:latest";
+	berth_error err = BERTH_ERROR_INIT;
+	int there = 0;
+	assert_ok(berth_image_exists(&there, client, pulled, &err), &err);
+	if (!there)
+		assert_ok(berth_image_pull_wait(NULL, client, pulled, NULL, &err), &err);
+	const char *name = image_of("pulled");
+	assert_ok(berth_image_tag(client, pulled, name, &err), &err);
+	char *before = image_id(name);
+	const char *path = path_of("pulled.tar");
+	berth_stream *s = NULL;
+	const char *names[] = { name };
+	assert_ok(berth_image_save(&s, client, names, 1, &err), &err);
+	assert_true(stream_to_file(s, path) > 1000000);
+	assert_true(tar_has(path, "manifest.json"));
+	/* the layer is a plain tar inside, whatever the registry had */
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "l=$(tar -tf '%s' | grep -m1 'layer.tar$\\|^[0-9a-f]*\\.tar$') && tar -xOf '%s' \"$l\" | tar -t "
+		 ">/dev/null 2>&1", path, path);
+	assert_int_equal(system(cmd), 0);
+	assert_ok(berth_image_remove(client, name, NULL, &err), &err);
+	load_file(path, name);
+	char *after = image_id(name);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	drop_image(name);
 	unlink(path);
 }
 
@@ -459,7 +516,7 @@ static void test_bad_input(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const mine[] = { "saved", "saved2", "packed", "committed", "imported" };
+	static const char *const mine[] = { "saved", "saved2", "pulled", "packed", "committed", "imported" };
 	for (size_t i = 0; client && i < sizeof mine / sizeof mine[0]; i++)
 		drop_image(image_of(mine[i]));
 	if (tmpdir[0]) {
@@ -474,6 +531,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_save_load),
+		cmocka_unit_test(test_save_load_pulled),
 		cmocka_unit_test(test_load_compressed),
 		cmocka_unit_test(test_commit),
 		cmocka_unit_test(test_export_import),

@@ -14,13 +14,16 @@
  *   an unlinked file (hashed on the way), then written through the content
  *   service in pieces, with a config made from nothing.
  * save: a docker-save tar written as it is read: each config and layer
- *   blob in ranged reads, manifest.json last.
+ *   blob in ranged reads, manifest.json last; a compressed layer (pulled)
+ *   is taken plain first into an unlinked file, whose size its tar header
+ *   needs, as docker save writes layers plain.
  * Everything written is under a lease until the image record holds it
  * (the gc labels of ctrd_images.c's import), through ctrd_content.c. */
 #include "ctrd_imgbuild.h"
 #include "ctrd_content.h"
 #include "ctrd_lifecycle.h"
 #include "ctrd_tar.h"
+#include "lib/kit/decompress.h"
 #include "lib/kit/stream.h"
 #include "lib/parse/image_build.h"
 #include "util/sha256.h"
@@ -63,6 +66,9 @@ typedef struct part {
 	char digest[72];       /* the blob; "" when data holds it */
 	int64_t size;
 	char *data;            /* manifest.json */
+	bool unpack;           /* a compressed layer: written plain (docker save's
+	                          layer.tar), spooled first to learn its size */
+	int fd;                /* the plain layer, spooled; -1 */
 } part;
 
 typedef struct tar_out {
@@ -85,11 +91,89 @@ static void tar_out_free(void *impl)
 		return;
 	if (t->lease[0])
 		ctrd_lease_delete(t->c, t->lease);
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		free(t->parts[i].data);
+		if (t->parts[i].fd >= 0)
+			close(t->parts[i].fd);
+	}
 	free(t->parts);
 	sbuf_release(&t->buf);
 	free(t);
+}
+
+/* A compressed blob read back from the content store, for the
+ * decompressor: READ_PIECE at a time. */
+typedef struct blob_src {
+	berth_client *c;
+	const char *digest;
+	int64_t off, size;
+	sbuf piece;
+	size_t pos;
+	berth_error e;
+} blob_src;
+
+static ssize_t blob_src_read(void *buf, size_t cap, void *payload)
+{
+	blob_src *b = payload;
+	if (b->pos == b->piece.len) {
+		if (b->off >= b->size)
+			return 0;
+		sbuf_reset(&b->piece);
+		b->pos = 0;
+		int64_t want = b->size - b->off < READ_PIECE ? b->size - b->off : READ_PIECE;
+		int r = ctrd_content_read_at(&b->piece, b->c, b->digest, b->off, want, READ_PIECE, &b->e);
+		if (r < 0)
+			return r;
+		if (b->piece.len == 0)
+			return berth_fail(&b->e, BERTH_EPROTOCOL, "blob %s ends early", b->digest);
+		b->off += (int64_t)b->piece.len;
+	}
+	size_t n = b->piece.len - b->pos < cap ? b->piece.len - b->pos : cap;
+	memcpy(buf, b->piece.data + b->pos, n);
+	b->pos += n;
+	return (ssize_t)n;
+}
+
+/* A compressed layer written out plain to an unlinked file: p->fd and
+ * p->size become the plain layer's. */
+static int spool_plain(tar_out *t, part *p, berth_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	if (isempty(dir))
+		dir = "/var/tmp";
+	_cleanup_close_ int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "%s: a temporary file in %s: %s",
+				       t->what, dir, strerror(errno));
+	blob_src b = { .c = t->c, .digest = p->digest, .size = p->size, .piece = SBUF_INIT };
+	berth_error_clear(&b.e);
+	decomp *d = NULL;
+	_cleanup_free_ char *buf = malloc(READ_PIECE);
+	int r = buf ? decomp_new(&d, blob_src_read, &b, t->what, err) : BERTH_NOMEM(err);
+	int64_t total = 0;
+	while (r == 0) {
+		ssize_t n = decomp_read(buf, READ_PIECE, d);
+		if (n < 0) {
+			r = (int)n;
+			if (err)
+				*err = b.e.code ? b.e : *decomp_error(d);
+			break;
+		}
+		if (n == 0)
+			break;
+		if (write(fd, buf, (size_t)n) != n)
+			r = berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "%s: writing to %s: %s", t->what, dir,
+					    strerror(errno));
+		total += n;
+	}
+	decomp_free(d);
+	sbuf_release(&b.piece);
+	if (r < 0)
+		return r;
+	p->size = total;
+	p->fd = fd;
+	fd = -1;
+	return 0;
 }
 
 static int frame_of(tar_out *t, berth_frame *out)
@@ -105,6 +189,11 @@ static int tar_out_next(void *impl, berth_frame *out, int timeout_ms, berth_erro
 	sbuf_reset(&t->buf);
 	while (t->at < t->n) {
 		part *p = &t->parts[t->at];
+		if (p->unpack && p->fd < 0) {
+			int r = spool_plain(t, p, err);
+			if (r < 0)
+				return r;
+		}
 		if (!t->raw && !t->header_done) {
 			tar_header h = { .type = '0', .size = (uint64_t)p->size, .mode = 0644, .mtime = 0 };
 			snprintf(h.name, sizeof h.name, "%s", p->name);
@@ -122,6 +211,14 @@ static int tar_out_next(void *impl, berth_frame *out, int timeout_ms, berth_erro
 			if (p->data) {
 				if (sbuf_add(&t->buf, p->data + t->off, (size_t)want) < 0)
 					return BERTH_NOMEM(err);
+			} else if (p->fd >= 0) {
+				if (sbuf_reserve(&t->buf, (size_t)want) < 0)
+					return BERTH_NOMEM(err);
+				ssize_t got = pread(p->fd, t->buf.data, (size_t)want, (off_t)t->off);
+				if (got <= 0)
+					return berth_fail_full(err, BERTH_EENGINE, 0, errno, "%s: reading the spooled layer back: %s",
+							       t->what, got < 0 ? strerror(errno) : "cut short");
+				t->buf.len = (size_t)got;
 			} else {
 				int r = ctrd_content_read_at(&t->buf, t->c, p->digest, t->off, want, READ_PIECE, err);
 				if (r < 0) {
@@ -260,6 +357,7 @@ int ctrd_container_export(berth_stream **out, berth_client *c, const char *ref, 
 	t->c = c;
 	t->n = 1;
 	t->raw = true;
+	t->parts[0].fd = -1;
 	snprintf(t->what, sizeof t->what, "export %s", ref);
 	r = ctrd_lease_create(c, t->lease, "export", err);
 	if (r == 0)
@@ -530,7 +628,7 @@ static int add_part(tar_out *t, size_t *cap, const char *name, const char *diges
 		*cap *= 2;
 	}
 	part *p = &t->parts[t->n++];
-	*p = (part){ .size = size };
+	*p = (part){ .size = size, .fd = -1 };
 	snprintf(p->name, sizeof p->name, "%s", name);
 	snprintf(p->digest, sizeof p->digest, "%s", digest);
 	return 0;
@@ -550,6 +648,15 @@ static int save_one(tar_out *t, size_t *cap, sbuf *manifest, berth_client *c, co
 	char path[160];
 	snprintf(path, sizeof path, "%s.json", cfgd.digest + 7);
 	r = add_part(t, cap, path, cfgd.digest, cfgd.size, err);
+	/* compressed layers go plain, under their diff ids (the config's) */
+	_cleanup_sbuf_ sbuf cfg = SBUF_INIT;
+	_cleanup_strv_ strv diff_ids = STRV_INIT;
+	if (r == 0)
+		r = ctrd_content_read(&cfg, c, cfgd.digest, MAX_BLOB_JSON, err);
+	if (r == 0)
+		r = image_config_diff_ids(&diff_ids, cfg.data ? cfg.data : "", cfg.len, err);
+	if (r == 0 && diff_ids.len != n)
+		r = berth_fail(err, BERTH_EPROTOCOL, "save %s: %zu layers, its config lists %zu", name, n, diff_ids.len);
 	/* by id: no name in the archive, as docker does */
 	bool by_name = !(startswith(name, "sha256:") || (strlen(name) >= 12 && strspn(name, "0123456789abcdef") == strlen(name)));
 	if (r == 0 && (sbuf_adds(manifest, manifest->len > 1 ? "," : "") < 0 ||
@@ -557,8 +664,13 @@ static int save_one(tar_out *t, size_t *cap, sbuf *manifest, berth_client *c, co
 		       (by_name && sbuf_add_json_string(manifest, full) < 0) || sbuf_adds(manifest, "],\"Layers\":[") < 0))
 		r = BERTH_NOMEM(err);
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		snprintf(path, sizeof path, "%s/layer.tar", layers[i].digest + 7);
+		const char *mt = strempty(layers[i].media_type);
+		bool packed = endswith(mt, "gzip") || endswith(mt, "zstd");
+		snprintf(path, sizeof path, "%s/layer.tar", (packed ? diff_ids.items[i] : layers[i].digest) + 7);
+		size_t before = t->n;
 		r = add_part(t, cap, path, layers[i].digest, layers[i].size, err);
+		if (r == 0 && t->n > before)
+			t->parts[t->n - 1].unpack = packed;
 		if (r == 0 && (sbuf_adds(manifest, i ? "," : "") < 0 || sbuf_add_json_string(manifest, path) < 0))
 			r = BERTH_NOMEM(err);
 	}
