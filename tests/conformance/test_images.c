@@ -584,10 +584,13 @@ static pid_t fault_registry(const char *mode, int *port)
 	return 0;
 }
 
-/* How many of containerd's leases berth's pulls hold (default namespace). */
+/* How many of containerd's leases this process's pulls hold (default
+ * namespace; their ids are berth-pull-PID-...). */
 static int pull_leases(void)
 {
-	FILE *p = popen("ctr -n default leases ls -q 2>/dev/null | grep -c '^berth-pull-'", "r");
+	char cmd[160];
+	snprintf(cmd, sizeof cmd, "ctr -n default leases ls -q 2>/dev/null | grep -c '^berth-pull-%d-'", (int)getpid());
+	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	int n = -1;
 	if (fscanf(p, "%d", &n) != 1)
@@ -640,6 +643,28 @@ static void test_pull_registry_faults(void **state)
 	assert_ok(berth_image_pull_wait(NULL, client, PULLED, NULL, NULL), NULL);
 	assert_int_equal(pull_leases(), 0);
 	drop(PULLED);
+}
+
+/* A tag whose index offers only another platform (linux/arm64): no
+ * image, BERTH_ENOTFOUND naming the platform, on every engine. */
+static void test_pull_other_platform(void **state)
+{
+	(void)state;
+	need_engine_up();
+	need_registry();
+	int port;
+	pid_t pid = fault_registry("foreign", &port);
+	char ref[128];
+	snprintf(ref, sizeof ref, "127.0.0.1:%d/berth-test/busybox:latest", port);
+	berth_error err = BERTH_ERROR_INIT;
+	int r = berth_image_pull_wait(NULL, client, ref, NULL, &err);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	assert_code(r, BERTH_ENOTFOUND, &err);
+	assert_message_has(&err, "amd64");
+	int there = 1;
+	assert_ok(berth_image_exists(&there, client, ref, &err), &err);
+	assert_int_equal(there, 0);
 }
 
 /* The spec's pull policy: create pulls (or not) before it makes anything. */
@@ -1256,6 +1281,7 @@ int main(void)
 		cmocka_unit_test(test_pull),
 		cmocka_unit_test(test_pull_faults),
 		cmocka_unit_test(test_pull_registry_faults),
+		cmocka_unit_test(test_pull_other_platform),
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_pull_policy),
 		cmocka_unit_test(test_push),

@@ -14,6 +14,9 @@ real blob and, as MODE says:
     die       sends half of it, then closes the connection
     ok        sends it whole too (the same as corrupt: the digest is made up)
 
+and in MODE foreign, a tag's manifest comes wrapped in an index that
+offers it for linux/arm64 only (a manifest for another platform).
+
 Prints "ready" on stdout once it listens. Stop it with a signal.
 """
 import hashlib
@@ -82,7 +85,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     self.send_body(resp.status, resp.getheaders(), body)
                     return
                 ctype = resp.getheader('Content-Type', '')
-                if 'index' not in ctype and 'list' not in ctype:
+                if MODE == 'foreign' and 'index' not in ctype and 'list' not in ctype:
+                    inner = 'sha256:' + hashlib.sha256(body).hexdigest()
+                    with LOCK:
+                        MANIFESTS[inner] = (ctype, body)
+                    ctype = 'application/vnd.oci.image.index.v1+json'
+                    body = json.dumps({'schemaVersion': 2, 'mediaType': ctype, 'manifests': [
+                        {'mediaType': resp.getheader('Content-Type', ''), 'digest': inner, 'size': len(body),
+                         'platform': {'os': 'linux', 'architecture': 'arm64', 'variant': 'v8'}}]}).encode()
+                elif 'index' not in ctype and 'list' not in ctype:
                     body = rewrite(body)
             digest = 'sha256:' + hashlib.sha256(body).hexdigest()
             with LOCK:

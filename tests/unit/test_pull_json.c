@@ -127,6 +127,12 @@ static void test_errors(void **state)
 	assert_int_equal(pull_json_parse(&p, S("{\"progressDetail\":{}}"), false, &err), 1);
 	assert_int_equal(pull_error_code(NULL), BERTH_EENGINE);
 	assert_int_equal(pull_error_code("denied: requested access to the resource is denied"), BERTH_EPERM);
+	/* an index without this platform */
+	assert_int_equal(pull_error_code("no matching manifest for linux/amd64 in the manifest list entries"),
+			 BERTH_ENOTFOUND);
+	assert_int_equal(pull_error_code("choosing an image from manifest list docker://h/x:1: no image found in image "
+					 "index for architecture amd64, variant \"\", OS linux"),
+			 BERTH_ENOTFOUND);
 }
 
 static int teardown(void **state)

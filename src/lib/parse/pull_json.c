@@ -9,7 +9,9 @@ int pull_error_code(const char *m)
 {
 	static const char *const not_found[] = { "not found", "manifest unknown", "name unknown",
 						 "repository does not exist", "no such image", "image not known",
-						 "does not exist locally", "tag does not exist" };
+						 "does not exist locally", "tag does not exist",
+						 /* an index without this platform (Docker's, Podman's words) */
+						 "no matching manifest", "no image found in image index" };
 	static const char *const denied[] = { "unauthorized", "authentication required", "denied", "no basic auth credentials",
 					      "incorrect username or password", "forbidden" };
 	static const char *const down[] = { "connection refused", "no such host", "i/o timeout",

@@ -58,6 +58,24 @@ int grpc_call_all(grpc_channel *ch, const grpc_call_args *a, size_t n, sbuf *rep
 int grpc_unary(grpc_channel *ch, const char *path, const char *ns, const uint8_t *req, size_t len,
 	       sbuf *reply, int timeout_ms, berth_error *err);
 
+/* Client streaming on the channel's connection: request messages sent as
+ * they come, each once the server's flow-control window takes it (a large
+ * blob goes through one call, a piece at a time), then the end of the
+ * request and the reply. Not for several threads at once on one upload. */
+typedef struct grpc_upload grpc_upload;
+/* Start the call (a->body unused); a->timeout_ms covers the whole call. */
+int grpc_upload_open(grpc_upload **out, grpc_channel *ch, const grpc_call_args *a, berth_error *err);
+/* Send one message (framed here); last ends the request with it. Returns
+ * once it is written; msg may be reused then. A server that ended the
+ * call early: its error. After an error the upload is cancelled (only
+ * finish or cancel it then). */
+int grpc_upload_send(grpc_upload *u, const uint8_t *msg, size_t len, bool last, berth_error *err);
+/* End the request (when the last message did not), wait for the reply
+ * and collect its messages as grpc_call does; frees u. */
+int grpc_upload_finish(grpc_upload *u, sbuf *reply, berth_error *err);
+/* Reset the call and free u. NULL-safe. */
+void grpc_upload_cancel(grpc_upload *u);
+
 /* Server streaming: send one request, then read messages one at a time. */
 int grpc_stream_open(grpc_stream **out, const char *uri, const char *path, const char *ns, const uint8_t *req,
 		     size_t len, int connect_timeout_ms, berth_error *err);

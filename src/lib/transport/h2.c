@@ -34,6 +34,8 @@ typedef struct h2_call {
 	char grpc_message[256];
 	bool closed, too_big;
 	uint32_t error_code;      /* RST_STREAM code, 0 when closed cleanly */
+	bool streaming;           /* an upload: the body comes in pieces ... */
+	bool body_end;            /* ... until this one */
 } h2_call;
 
 struct grpc_channel {
@@ -174,12 +176,15 @@ static ssize_t body_read(nghttp2_session *s, int32_t id, uint8_t *buf, size_t le
 	if (!k)
 		return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
 	size_t n = k->body_len - k->body_pos;
+	/* an upload waiting for its next piece: resumed by grpc_upload_send */
+	if (n == 0 && k->streaming && !k->body_end)
+		return NGHTTP2_ERR_DEFERRED;
 	if (n > length)
 		n = length;
 	if (n)
 		memcpy(buf, k->body + k->body_pos, n);
 	k->body_pos += n;
-	if (k->body_pos == k->body_len)
+	if (k->body_pos == k->body_len && (!k->streaming || k->body_end))
 		*flags |= NGHTTP2_DATA_FLAG_EOF;
 	return (ssize_t)n;
 }
@@ -680,6 +685,161 @@ int grpc_unary(grpc_channel *ch, const char *path, const char *ns, const uint8_t
 		return berth_fail(err, BERTH_EPROTOCOL, "%s: %s: expected one reply message, got %s", ch->ep.uri,
 				  method_name(path), r == 0 ? "none" : "several");
 	return mlen && sbuf_add(reply, msg, mlen) < 0 ? BERTH_NOMEM(err) : 0;
+}
+
+/* ---- uploads (client streaming) ----------------------------------------- */
+
+struct grpc_upload {
+	grpc_channel *ch;
+	h2_call k;
+	char *path;
+	sbuf piece;        /* the message being sent, framed */
+	int64_t deadline;
+	bool failed;
+};
+
+int grpc_upload_open(grpc_upload **out, grpc_channel *ch, const grpc_call_args *a, berth_error *err)
+{
+	CHECK_ARG(out && ch && a && a->path, err, "out, channel or path missing");
+	grpc_upload *u = calloc(1, sizeof *u);
+	if (!u || !(u->path = strdup(a->path))) {
+		free(u);
+		return BERTH_NOMEM(err);
+	}
+	u->ch = ch;
+	u->k = (h2_call){ .data_max = GRPC_MAX_MESSAGE + 5, .streaming = true };
+	u->deadline = a->timeout_ms > 0 ? now_ms() + a->timeout_ms : -1;
+	pthread_mutex_lock(&ch->lock);
+	int r = submit(ch, &u->k, a, u->deadline, true, true, err);
+	pthread_mutex_unlock(&ch->lock);
+	if (r < 0) {
+		free(u->path);
+		free(u);
+		return r;
+	}
+	*out = u;
+	return 0;
+}
+
+/* Hand the piece on until nghttp2 took all of it (the server's window
+ * allowing), or the call or the channel ended. Lock held. */
+static int upload_drain(grpc_upload *u, berth_error *err)
+{
+	grpc_channel *ch = u->ch;
+	h2_call *k = &u->k;
+	for (;;) {
+		if (k->gen != ch->gen || ch->broken) {
+			if (err)
+				*err = ch->broken_err;
+			return ch->broken_err.code ? ch->broken_err.code
+						   : berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost", ch->ep.uri);
+		}
+		if (k->closed) /* the server answered before the request ended: its error */
+			return call_result(ch, k, u->path, err) < 0 ? (err ? err->code : BERTH_EPROTOCOL)
+								    : berth_fail(err, BERTH_EPROTOCOL,
+										 "%s: %s: the server ended the call early",
+										 ch->ep.uri, method_name(u->path));
+		int r = flush(ch, u->deadline);
+		if (r < 0) {
+			if (err)
+				*err = ch->broken_err;
+			return r;
+		}
+		if (k->body_pos == k->body_len)
+			return 0;
+		if (u->deadline >= 0 && now_ms() >= u->deadline)
+			return berth_fail(err, BERTH_ETIMEDOUT, "%s: %s: the server took no more within the deadline",
+					  ch->ep.uri, method_name(u->path));
+		/* the window is full: read the server's updates */
+		if (!ch->pumping) {
+			pump(ch, u->deadline);
+		} else {
+			struct timespec ts;
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ts.tv_nsec += 100 * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&ch->cond, &ch->lock, &ts);
+		}
+	}
+}
+
+int grpc_upload_send(grpc_upload *u, const uint8_t *msg, size_t len, bool last, berth_error *err)
+{
+	CHECK_ARG(u && (msg || !len), err, "upload or message missing");
+	if (u->failed)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: the upload failed already", method_name(u->path));
+	u->piece.len = 0;
+	if (grpc_frame_append(&u->piece, msg, len) < 0)
+		return BERTH_NOMEM(err);
+	grpc_channel *ch = u->ch;
+	pthread_mutex_lock(&ch->lock);
+	int r = 0;
+	if (u->k.gen != ch->gen || ch->broken || !ch->s) {
+		r = berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost", ch->ep.uri);
+	} else {
+		u->k.body = (const uint8_t *)u->piece.data;
+		u->k.body_len = u->piece.len;
+		u->k.body_pos = 0;
+		u->k.body_end = last;
+		if (!u->k.closed)
+			nghttp2_session_resume_data(ch->s, u->k.id);
+		r = upload_drain(u, err);
+	}
+	if (r < 0) {
+		cancel(ch, &u->k);
+		u->failed = true;
+	}
+	pthread_mutex_unlock(&ch->lock);
+	return r;
+}
+
+int grpc_upload_finish(grpc_upload *u, sbuf *reply, berth_error *err)
+{
+	CHECK_ARG(u, err, "upload missing");
+	grpc_channel *ch = u->ch;
+	int r = u->failed ? BERTH_EPROTOCOL : 0;
+	if (r == 0 && !u->k.body_end)
+		r = grpc_upload_send(u, NULL, 0, true, err);
+	pthread_mutex_lock(&ch->lock);
+	if (r == 0) {
+		r = wait_call(ch, &u->k, u->deadline, false, err);
+		if (r == BERTH_ETIMEDOUT)
+			r = berth_fail(err, BERTH_ETIMEDOUT, "%s: %s: no reply within the deadline", ch->ep.uri,
+				       method_name(u->path));
+	}
+	if (r < 0)
+		cancel(ch, &u->k);
+	if (u->k.id > 0 && u->k.gen == ch->gen && ch->s)
+		nghttp2_session_set_stream_user_data(ch->s, u->k.id, NULL);
+	pthread_mutex_unlock(&ch->lock);
+	if (r == 0)
+		r = call_result(ch, &u->k, u->path, err);
+	if (r == 0 && reply && u->k.data.len && sbuf_add(reply, u->k.data.data, u->k.data.len) < 0)
+		r = BERTH_NOMEM(err);
+	sbuf_release(&u->k.data);
+	sbuf_release(&u->piece);
+	free(u->path);
+	free(u);
+	return r;
+}
+
+void grpc_upload_cancel(grpc_upload *u)
+{
+	if (!u)
+		return;
+	grpc_channel *ch = u->ch;
+	pthread_mutex_lock(&ch->lock);
+	cancel(ch, &u->k);
+	if (u->k.id > 0 && u->k.gen == ch->gen && ch->s)
+		nghttp2_session_set_stream_user_data(ch->s, u->k.id, NULL);
+	pthread_mutex_unlock(&ch->lock);
+	sbuf_release(&u->k.data);
+	sbuf_release(&u->piece);
+	free(u->path);
+	free(u);
 }
 
 /* ---- server streams ----------------------------------------------------- */

@@ -238,8 +238,10 @@ int ctrd_blob_write(berth_client *c, const char *lease, const char *digest, cons
 	_cleanup_sbuf_ sbuf reply = SBUF_INIT;
 	berth_error e = BERTH_ERROR_INIT;
 	int r = grpc_call(ctrd_channel(c), &a, &reply, &e);
-	if (r == BERTH_EEXISTS)
-		return l && l->n ? ctrd_blob_label(c, lease, digest, l, err) : 0;
+	if (r == BERTH_EEXISTS) {
+		r = ctrd_lease_add(c, lease, "content", digest, err);
+		return r == 0 && l && l->n ? ctrd_blob_label(c, lease, digest, l, err) : r;
+	}
 	if (r < 0 && err)
 		*err = e;
 	return r;
@@ -272,7 +274,7 @@ bool ctrd_snapshot_exists(berth_client *c, const char *key)
 int ctrd_unpack_layer(berth_client *c, const char *lease, const char *chain, const char *parent, const image_desc *layer,
 			const char *diff_id, berth_error *err)
 {
-	if (ctrd_snapshot_exists(c, chain))
+	if (ctrd_snapshot_kept(c, lease, chain))
 		return 0;
 	char key[160];
 	snprintf(key, sizeof key, "berth-unpack-%lld-%s", (long long)now_ms(), chain);
@@ -346,19 +348,25 @@ void ctrd_writer_init(ctrd_writer *w, berth_client *c, const char *lease, const 
 	sha256_init(&w->sha);
 }
 
-/* One Content.Write call of one request. */
-static int write_call(ctrd_writer *w, Containerd__Services__Content__V1__WriteContentRequest *req, int timeout_ms,
-		      berth_error *err)
+#define UPLOAD_TIMEOUT_MS (30 * 60 * 1000) /* one blob's Write call, whole */
+
+/* Send one request of the blob's Write call (opened on the first). */
+static int write_message(ctrd_writer *w, Containerd__Services__Content__V1__WriteContentRequest *req, bool last,
+			 berth_error *err)
 {
+	if (!w->up) {
+		grpc_call_args a = { .path = "/containerd.services.content.v1.Content/Write", .ns = w->c->ns,
+				     .lease = w->lease, .timeout_ms = UPLOAD_TIMEOUT_MS };
+		int r = grpc_upload_open(&w->up, ctrd_channel(w->c), &a, err);
+		if (r < 0)
+			return r;
+	}
 	size_t plen = protobuf_c_message_get_packed_size(&req->base);
-	_cleanup_free_ uint8_t *body = malloc(plen ? plen : 1);
-	if (!body)
+	w->msg.len = 0;
+	if (sbuf_reserve(&w->msg, plen + 1) < 0)
 		return BERTH_NOMEM(err);
-	protobuf_c_message_pack(&req->base, body);
-	grpc_call_args a = { .path = "/containerd.services.content.v1.Content/Write", .ns = w->c->ns,
-			     .lease = w->lease, .body = body, .len = plen, .timeout_ms = timeout_ms };
-	_cleanup_sbuf_ sbuf reply = SBUF_INIT;
-	return grpc_call(ctrd_channel(w->c), &a, &reply, err);
+	protobuf_c_message_pack(&req->base, (uint8_t *)w->msg.data);
+	return grpc_upload_send(w->up, (const uint8_t *)w->msg.data, plen, last, err);
 }
 
 int ctrd_writer_write(ctrd_writer *w, const void *data, size_t len, berth_error *err)
@@ -377,7 +385,7 @@ int ctrd_writer_write(ctrd_writer *w, const void *data, size_t len, berth_error 
 	req.offset = w->offset;
 	req.data.data = (uint8_t *)data;
 	req.data.len = len;
-	int r = write_call(w, &req, w->c->timeout_ms + (int)(len >> 20) * 1000, err);
+	int r = write_message(w, &req, false, err);
 	if (r < 0)
 		return r;
 	sha256_update(&w->sha, data, len);
@@ -387,6 +395,9 @@ int ctrd_writer_write(ctrd_writer *w, const void *data, size_t len, berth_error 
 
 void ctrd_writer_abort(ctrd_writer *w)
 {
+	grpc_upload_cancel(w->up);
+	w->up = NULL;
+	sbuf_release(&w->msg);
 	Containerd__Services__Content__V1__AbortRequest req = CONTAINERD__SERVICES__CONTENT__V1__ABORT_REQUEST__INIT;
 	req.ref = w->ref;
 	ctrd_call(NULL, w->c, "content.v1.Content/Abort", &req.base, NULL, 0, NULL);
@@ -425,13 +436,46 @@ int ctrd_writer_commit(ctrd_writer *w, const label_set *l, berth_error *err)
 		req.labels = (Containerd__Services__Content__V1__WriteContentRequest__LabelsEntry **)kvp;
 	}
 	berth_error e = BERTH_ERROR_INIT;
-	int r = write_call(w, &req, w->c->timeout_ms + (int)(w->offset >> 20) * 100, &e);
-	if (r == BERTH_EEXISTS) /* committed meanwhile by another pull */
-		return l && l->n ? ctrd_blob_label(w->c, w->lease, w->digest, l, err) : 0;
+	int r = write_message(w, &req, true, &e);
+	if (r == 0) {
+		r = grpc_upload_finish(w->up, NULL, &e);
+		w->up = NULL;
+	}
+	sbuf_release(&w->msg);
+	if (r == BERTH_EEXISTS) { /* committed meanwhile by another pull */
+		r = ctrd_lease_add(w->c, w->lease, "content", w->digest, err);
+		return r == 0 && l && l->n ? ctrd_blob_label(w->c, w->lease, w->digest, l, err) : r;
+	}
 	if (r < 0) {
 		ctrd_writer_abort(w);
 		if (err)
 			*err = e;
 	}
 	return r;
+}
+
+/* ---- what a lease holds -------------------------------------------------- */
+
+int ctrd_lease_add(berth_client *c, const char *lease, const char *type, const char *id, berth_error *err)
+{
+	if (isempty(lease))
+		return 0;
+	Containerd__Services__Leases__V1__Resource res = CONTAINERD__SERVICES__LEASES__V1__RESOURCE__INIT;
+	res.id = (char *)id;
+	res.type = (char *)type;
+	Containerd__Services__Leases__V1__AddResourceRequest req =
+		CONTAINERD__SERVICES__LEASES__V1__ADD_RESOURCE_REQUEST__INIT;
+	req.id = (char *)lease;
+	req.resource = &res;
+	return ctrd_call(NULL, c, "leases.v1.Leases/AddResource", &req.base, NULL, 0, err);
+}
+
+bool ctrd_content_kept(berth_client *c, const char *lease, const char *digest)
+{
+	return ctrd_lease_add(c, lease, "content", digest, NULL) == 0 && ctrd_content_exists(c, digest);
+}
+
+bool ctrd_snapshot_kept(berth_client *c, const char *lease, const char *key)
+{
+	return ctrd_lease_add(c, lease, "snapshots/" CTRD_SNAPSHOTTER, key, NULL) == 0 && ctrd_snapshot_exists(c, key);
 }

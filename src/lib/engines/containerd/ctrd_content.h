@@ -51,6 +51,15 @@ bool ctrd_content_exists(struct berth_client *c, const char *digest);
  * berth dies before deleting it). */
 int ctrd_lease_create(struct berth_client *c, char lease[CTRD_LEASE_MAX], const char *what, berth_error *err);
 void ctrd_lease_delete(struct berth_client *c, const char *lease);
+/* Put something that exists already under the lease, so that the garbage
+ * collector keeps it while the work goes on: type "content" (id a
+ * digest) or "snapshots/overlayfs" (id a snapshot key). lease NULL or "":
+ * nothing to do. */
+int ctrd_lease_add(struct berth_client *c, const char *lease, const char *type, const char *id, berth_error *err);
+/* Whether a blob (a snapshot) is there, taken under the lease first: a
+ * true answer stays true until the lease is deleted. */
+bool ctrd_content_kept(struct berth_client *c, const char *lease, const char *digest);
+bool ctrd_snapshot_kept(struct berth_client *c, const char *lease, const char *key);
 
 /* Set labels on a blob that is there. */
 int ctrd_blob_label(struct berth_client *c, const char *lease, const char *digest, const label_set *l,
@@ -60,9 +69,11 @@ int ctrd_blob_label(struct berth_client *c, const char *lease, const char *diges
 int ctrd_blob_write(struct berth_client *c, const char *lease, const char *digest, const void *data, size_t len,
 		    const label_set *l, berth_error *err);
 
-/* A blob written as it arrives: each ctrd_writer_write() is one
- * Content.Write call at the writer's offset (so memory stays at one
- * piece), the commit checks the size and digest (berth's own hash, then
+/* A blob written as it arrives: one Content.Write call for the whole
+ * blob, each ctrd_writer_write() one request message of it at the
+ * writer's offset (so memory stays at one piece, and containerd's writer
+ * is opened once: each new call on an ingest rehashes what it holds);
+ * the commit checks the size and digest (berth's own hash, then
  * containerd's). The ingest is named "berth-pull-PID-DIGEST"; the first
  * write starts it over if one was left behind. */
 typedef struct ctrd_writer {
@@ -72,6 +83,8 @@ typedef struct ctrd_writer {
 	char digest[72];
 	int64_t total, offset;
 	sha256_ctx sha;
+	struct grpc_upload *up;   /* the Write call, once the first piece went */
+	sbuf msg;                 /* a request message, packed */
 } ctrd_writer;
 
 void ctrd_writer_init(ctrd_writer *w, struct berth_client *c, const char *lease, const char *digest, int64_t total);

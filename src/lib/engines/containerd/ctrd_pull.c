@@ -310,7 +310,7 @@ static int source_label(ctrd_pull *x, char key[300])
 static int fetch_start(ctrd_pull *x, berth_error *err)
 {
 	const image_desc *l = &x->layers[x->i];
-	if (ctrd_content_exists(x->c, l->digest)) {
+	if (ctrd_content_kept(x->c, x->lease, l->digest)) {
 		x->i++;
 		return say(x, BERTH_PROGRESS_EXISTS, l->digest, "Already exists") < 0 ? BERTH_NOMEM(err) : 0;
 	}
@@ -421,8 +421,12 @@ static int record(ctrd_pull *x, berth_error *err)
 		return r;
 	x->at = STEP_UNPACK;
 	x->i = 0;
-	/* all unpacked already: nothing to do layer by layer */
-	if (ctrd_snapshot_exists(x->c, x->chains[x->n - 1]))
+	/* all unpacked already: nothing to do layer by layer (each snapshot
+	 * kept under the lease until the image record holds them) */
+	bool all = true;
+	for (size_t i = 0; i < x->n && all; i++)
+		all = ctrd_snapshot_kept(x->c, x->lease, x->chains[i]);
+	if (all)
 		x->at = STEP_NAME;
 	const char *top = x->index.d.digest ? x->index.d.digest : x->manifest.d.digest;
 	if (say(x, BERTH_PROGRESS_STATUS, NULL, "Digest: %s", top) < 0)
@@ -435,7 +439,7 @@ static int record(ctrd_pull *x, berth_error *err)
 static int unpack(ctrd_pull *x, berth_error *err)
 {
 	const image_desc *l = &x->layers[x->i];
-	bool had = ctrd_snapshot_exists(x->c, x->chains[x->i]);
+	bool had = ctrd_snapshot_kept(x->c, x->lease, x->chains[x->i]);
 	int r = ctrd_unpack_layer(x->c, x->lease, x->chains[x->i], x->i ? x->chains[x->i - 1] : "", l,
 				  x->diff_ids.items[x->i], err);
 	if (r < 0) {
