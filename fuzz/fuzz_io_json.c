@@ -4,6 +4,7 @@
  * The first byte picks what runs on the rest:
  *   's' stats   't' top (text rows cut)   'T' top (as sent)   'c' changes
  *   'p' path stat (the rest as the header's base64 text)
+ *   'i' the new image id of a commit or import reply
  *   anything else: the rest is a JSON-lines stream, split in slices of
  *   (byte % 7 + 1) bytes, each line parsed as stats.
  * What must hold: no crash or overread; every accessor in range answers,
@@ -154,6 +155,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 'p':
 		check_path_stat(body, len);
 		break;
+	case 'i': {
+		char *id = NULL;
+		berth_error err = BERTH_ERROR_INIT;
+		if (engineapi_parse_new_image_id(&id, body, len, "fuzz", &err) == 0) {
+			if (strncmp(id, "sha256:", 7) != 0 || strlen(id) != 71)
+				abort();
+			free(id);
+		} else {
+			use(err.message);
+		}
+		break;
+	}
 	default:
 		check_lines(body, len, (size_t)(data[0] % 7) + 1);
 		break;

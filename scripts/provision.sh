@@ -44,7 +44,7 @@ EOF
 
 # --- settings ----------------------------------------------------------------
 BUILD_PKGS=(meson ninja-build pkg-config gcc libhttp-parser-dev libjansson-dev
-            libssl-dev libcmocka-dev
+            libssl-dev libcmocka-dev zlib1g-dev libzstd-dev
             libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler
             golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
             golang-github-gogo-googleapis-dev)
@@ -479,7 +479,7 @@ containerd_import() {
         return 1
     fi
     local berth
-    if berth=$(berth_cli) && CONTAINERD_NAMESPACE=default "$berth" --engine containerd image import "$archive" >/dev/null; then
+    if berth=$(berth_cli) && CONTAINERD_NAMESPACE=default "$berth" --engine containerd load -i "$archive" >/dev/null; then
         log "containerd: $ref imported by $berth"
     elif [ -n "$BERTH_STRICT" ]; then
         log "containerd: berth's import of $ref failed (see above)"

@@ -515,6 +515,56 @@ typedef struct berth_wait_outcome {
 BERTH_API int berth_container_wait(berth_wait_outcome *out, berth_client *client, const char *id,
 				   const berth_wait_options *opts, berth_error *err);
 
+/* ---- commit ---------------------------------------------------------------- */
+
+#define BERTH_COMMIT_OPTIONS_VERSION 1
+typedef struct berth_commit_options {
+	unsigned int version;        /**< BERTH_COMMIT_OPTIONS_VERSION */
+	const char *ref;             /**< the new image's name "repo[:tag]" ("repo" meaning
+	                                  ":latest"); NULL: no name (its id only) */
+	const char *message;         /**< the comment of the new history step; NULL: none */
+	const char *author;          /**< "Name <mail>"; NULL: none */
+	/** Dockerfile instructions applied to the new image's config, as
+	 *  docker's -c/--change ("CMD [\"sh\"]", "ENV A=b"): one of CMD,
+	 *  ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME,
+	 *  WORKDIR, then its arguments, on one line. */
+	const char *const *changes;
+	size_t change_count;
+	int pause;                   /**< freeze the container while its file system is
+	                                  read (docker's default: 1) */
+} berth_commit_options;
+#define BERTH_COMMIT_OPTIONS_INIT { BERTH_COMMIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 1 }
+
+/**
+ * Make a new image of a container (running or stopped): its image's
+ * layers plus one layer of the container's changes, and the container's
+ * configuration (command, environment, ...) with the changes applied.
+ * *out_id (may be NULL; the caller's, berth_free()) gets the new image's
+ * id "sha256:...". opts may be NULL (no name, pause).
+ * Engine differences: Docker and Podman through POST /commit (Podman's
+ * compat endpoint refuses "repo:tag" as repo: berth sends repo and tag
+ * apart, which both take). containerd natively: the new layer is the diff
+ * service's Diff of the container's snapshot against a view of its parent
+ * (a running container is paused for it through its task, unless pause is
+ * 0); the new config is the container's image's config with what the
+ * container was created with laid over it as Docker does (command,
+ * entrypoint, working directory, user, stop signal, exposed ports; its
+ * environment merged by key; not its labels), the layer's diff id, a
+ * history step ("berth commit", message, author) and the changes; the
+ * manifest lists the image's layers and the new one; the new snapshot is
+ * unpacked at once; an image without ref gets
+ * a record named by its id ("sha256:..."). BERTH_EUNSUPPORTED for a
+ * container made without an image snapshot.
+ * @return 0; BERTH_EINVAL (empty or malformed id, a malformed ref, an id
+ *   or digest as ref, an unknown instruction or a line break in a change,
+ *   options version; before any request); BERTH_ENOTFOUND (no such
+ *   container); BERTH_EENGINE (the engine refused, e.g. a bad change);
+ *   BERTH_EUNSUPPORTED (containerd, see above); BERTH_EPROTOCOL; transport
+ *   errors.
+ */
+BERTH_API int berth_container_commit(char **out_id, berth_client *client, const char *id,
+				     const berth_commit_options *opts, berth_error *err);
+
 /* ---- prune ---------------------------------------------------------------- */
 
 #define BERTH_PRUNE_OPTIONS_VERSION 1

@@ -120,6 +120,29 @@ BERTH_API int berth_container_get_archive(berth_stream **out, berth_client *clie
 					  const char *path, berth_error *err);
 
 /**
+ * The whole file system of a container (created, running or stopped) as
+ * one tar archive, streamed as berth_container_get_archive() streams one:
+ * frames on BERTH_CHANNEL_STDOUT carry its bytes in order until
+ * BERTH_ITEROVER. Paths are relative to the root ("bin/sh"); the image's
+ * layers and the container's changes are flattened, volumes left out. The
+ * archive imports as a new image with berth_image_import_rootfs().
+ * Engine differences: Docker and Podman answer GET
+ * /containers/{id}/export. containerd natively: the diff service's Diff of
+ * the container's snapshot against an empty one writes the whole file
+ * system as one uncompressed layer into the content store (under a lease,
+ * so the garbage collector takes it once the stream ends or is freed);
+ * berth streams it back in ranged reads (bounded memory). Paths have no
+ * "./" prefix there either; the runtime's mount points (/proc, /dev,
+ * /etc/hosts ...) are in it as the empty entries the snapshot holds.
+ * @param out  receives the stream; free with berth_stream_free() (early:
+ *   the transfer stops).
+ * @return 0; BERTH_EINVAL (empty or malformed id); BERTH_ENOTFOUND (no
+ *   such container); transport errors; mid-stream
+ *   BERTH_EUNAVAILABLE when the engine goes away.
+ */
+BERTH_API int berth_container_export(berth_stream **out, berth_client *client, const char *id, berth_error *err);
+
+/**
  * Where put_archive reads the archive from: fill buf with up to cap bytes
  * and return how many (0 at the end of the archive), or a negative
  * BERTH_E* code to abandon the upload.

@@ -163,26 +163,110 @@ typedef struct berth_image_import_options {
 
 /**
  * Load the images of a `docker save` archive (or an OCI image layout tar
- * with an index.json naming its images) into the store.
+ * with an index.json naming its images) into the store: docker's `load`.
+ * The archive may be compressed with gzip or zstd: berth takes the
+ * compression off itself as it reads (Docker 20.10 would take only gzip,
+ * Podman 4.3 only zstd), so every engine gets the plain tar. Its first
+ * block is checked to be a tar header before anything is sent.
  * *out_names, when out_names is not NULL, gets the names loaded, one per
  * line (free with berth_free()).
- * Engine differences: Docker and Podman load through POST /images/load
- * (Docker 20.10 loads docker-save archives only: an OCI layout is its
- * BERTH_EENGINE); containerd natively: berth reads the tar, writes each
- * blob through the content service, creates the image records and unpacks
- * the layers into the overlayfs snapshotter (so containers can be made from
- * it at once). An image without a name is reported by its id. On
- * containerd, an OCI layout's manifests are named by their
+ * Engine differences: Docker and Podman load through POST /images/load,
+ * the archive sent as it is read (a chunked upload: memory does not grow
+ * with its size). Docker 20.10 loads docker-save archives only: an OCI
+ * layout is its BERTH_EENGINE. containerd natively: berth reads the tar
+ * (a plain regular file is mapped; a pipe or a compressed archive is first
+ * written out plain to an unlinked temporary file in $TMPDIR or /var/tmp),
+ * writes each blob through the content service, creates the image records
+ * and unpacks the layers into the overlayfs snapshotter (so containers can
+ * be made from it at once). An image without a name is reported by its id.
+ * On containerd, an OCI layout's manifests are named by their
  * io.containerd.image.name or org.opencontainers.image.ref.name annotation
  * when that is a full name; an index is resolved to this host's platform.
- * @return 0; BERTH_EINVAL (neither or both of path and fd, not an archive
- *   berth understands, a layer that does not match its digest);
- *   BERTH_ENOTFOUND (no such path); BERTH_EENGINE (the engine refused the
- *   archive); BERTH_EUNSUPPORTED (containerd: an index without a manifest
- *   for this platform); BERTH_EPROTOCOL; transport errors.
+ * @return 0; BERTH_EINVAL (neither or both of path and fd, not a tar
+ *   archive nor a gzip or zstd compressed one, compressed data that is
+ *   cut short or malformed, an archive berth understands not (containerd),
+ *   a layer that does not match its digest); BERTH_ENOTFOUND (no such
+ *   path); BERTH_EENGINE (the engine refused the archive);
+ *   BERTH_EUNSUPPORTED (containerd: an index without a manifest for this
+ *   platform); BERTH_EPROTOCOL; transport errors.
  */
 BERTH_API int berth_image_import(char **out_names, berth_client *client, const berth_image_import_options *opts,
 				 berth_error *err);
+
+/* ---- save, and import of a root file system ---------------------------------- */
+
+/**
+ * Save images as one `docker save` archive, streamed: frames on
+ * BERTH_CHANNEL_STDOUT carry the tar's bytes in order; read them until
+ * BERTH_ITEROVER (memory stays bounded: a frame is what one read of the
+ * reply gave). names are names ("repo:tag", "repo" meaning ":latest") or
+ * ids, at least one; the archive loads back with berth_image_import() (a
+ * name keeps its name, an image saved by id loads without one).
+ *
+ * Ownership: *out is the caller's (berth_stream_free(); freeing it early
+ * stops the transfer).
+ *
+ * Engine differences: Docker answers GET /images/get?names=... with the
+ * docker-save format (manifest.json, repositories, <id>.json and one
+ * <id>/layer.tar per layer). Podman's compat endpoint gives the same
+ * docker-archive format (its layers as <digest>.tar, with the same
+ * manifest.json). containerd natively: berth writes the docker-save tar
+ * from the content store as it is read (each config and layer blob in
+ * ranged reads, a layer two images share once, manifest.json last; no
+ * "repositories" file); a layer the store keeps compressed (pulled) is
+ * taken plain first into an unlinked file in $TMPDIR or /var/tmp (its tar
+ * header needs the size) and goes in under its diff id, as docker save
+ * writes layers, so any docker-save reader loads the archive.
+ *
+ * @return 0; BERTH_EINVAL (no names, more than 256, an empty or malformed
+ *   one; before any request); BERTH_ENOTFOUND (an image is not in the
+ *   store); transport errors. Mid-stream:
+ *   BERTH_EUNAVAILABLE when the engine goes away.
+ */
+BERTH_API int berth_image_save(berth_stream **out, berth_client *client, const char *const *names, size_t count,
+			       berth_error *err);
+
+#define BERTH_IMAGE_IMPORT_ROOTFS_OPTIONS_VERSION 1
+typedef struct berth_image_import_rootfs_options {
+	unsigned int version;       /**< BERTH_IMAGE_IMPORT_ROOTFS_OPTIONS_VERSION */
+	const char *path;           /**< the tarball's path, or NULL to read fd */
+	int fd;                     /**< an open tarball (read to its end, not closed); -1 with path */
+	const char *ref;            /**< the new image's name "repo[:tag]" ("repo" meaning
+	                                 ":latest"); NULL: no name (refer to it by its id) */
+	const char *message;        /**< the comment of its history step; NULL: none */
+	/** Dockerfile instructions applied to its config, as docker's
+	 *  --change: "CMD [\"sh\"]", "ENV A=b", "WORKDIR /x"; one of CMD,
+	 *  ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME,
+	 *  WORKDIR, then its arguments, on one line. */
+	const char *const *changes;
+	size_t change_count;
+} berth_image_import_rootfs_options;
+#define BERTH_IMAGE_IMPORT_ROOTFS_OPTIONS_INIT { BERTH_IMAGE_IMPORT_ROOTFS_OPTIONS_VERSION, NULL, -1, NULL, NULL, NULL, 0 }
+
+/**
+ * Make a new image of one layer from a tarball of a root file system (as
+ * berth_container_export() writes one): docker's `import`. The tarball may
+ * be gzip or zstd compressed (berth takes that off, as for a load); it is
+ * sent as it is read. *out_id (may be NULL; the caller's, berth_free())
+ * gets the new image's id "sha256:...".
+ * Engine differences: Docker and Podman through POST
+ * /images/create?fromSrc=- (the name as one repo=NAME:TAG parameter, which
+ * both read alike; Podman's compat endpoint ignores a separate tag). The
+ * image's platform is the engine's. containerd natively: the tarball is
+ * spooled to an unlinked file in $TMPDIR or /var/tmp (hashed on the way:
+ * its digest is the layer's diff id), written through the content service
+ * as an uncompressed layer with a Docker schema 2 config and manifest made
+ * by berth (this host's architecture), unpacked into the overlayfs
+ * snapshotter; an image without ref gets a record named by its id
+ * ("sha256:...").
+ * @return 0; BERTH_EINVAL (neither or both of path and fd, a malformed
+ *   ref, an id or digest as ref, an unknown instruction or a line break in
+ *   a change, not a tar archive; before any request); BERTH_ENOTFOUND (no
+ *   such path); BERTH_EENGINE (the engine refused the tarball);
+ *   BERTH_EPROTOCOL; transport errors.
+ */
+BERTH_API int berth_image_import_rootfs(char **out_id, berth_client *client,
+					const berth_image_import_rootfs_options *opts, berth_error *err);
 
 /* ---- history ------------------------------------------------------------- */
 

@@ -259,6 +259,17 @@ int cli_pull_missing(berth_client *client, berth_spec *spec, berth_pull_policy p
 int cmd_image(cli *c, int argc, char **argv);
 int cmd_logs(cli *c, int argc, char **argv);
 
+/* save, export: the archive open_stream opens written to path ("-" or
+ * NULL: stdout, refused on a terminal as docker does); a file left
+ * half-written by a failure is removed. Exit code (common.c). */
+int cli_archive_out(const command *cmd, const char *path,
+		    int (*open_stream)(berth_stream **out, void *payload, berth_error *err), void *payload);
+int cmd_save(cli *c, int argc, char **argv);
+int cmd_load(cli *c, int argc, char **argv);
+int cmd_import(cli *c, int argc, char **argv);
+int cmd_export(cli *c, int argc, char **argv);
+int cmd_commit(cli *c, int argc, char **argv);
+
 /* Writes the man pages and completions (gendoc.c). */
 int cmd_gendoc(cli *c, int argc, char **argv);
 
@@ -266,7 +277,8 @@ int cmd_gendoc(cli *c, int argc, char **argv);
 extern const cli_option run_options[], rm_options[], ps_options[], kill_options[], update_options[],
 	wait_options[], prune_options[], reap_options[], stats_options[], platform_options[], ready_options[],
 	events_options[], exec_options[], attach_options[], images_options[], logs_options[], pull_options[], push_options[],
-	history_options[], login_options[], logout_options[], search_options[];
+	history_options[], login_options[], logout_options[], search_options[], save_options[], load_options[],
+	import_options[], export_options[], commit_options[];
 extern const command image_subcommands[];
 
 const command *cli_find_command(const char *name);

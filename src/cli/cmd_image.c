@@ -1,4 +1,5 @@
-/* berth images, berth image ls|inspect|tag|rm|import. */
+/* berth images, berth image ls|inspect|tag|rm|load|save|import, and berth
+ * load, save, import. */
 #include "cli.h"
 
 #include <unistd.h>
@@ -226,15 +227,28 @@ static int image_rm(cli *c, int argc, char **argv)
 	return rc;
 }
 
-static int image_import(cli *c, int argc, char **argv)
+/* ---- load, save, import ------------------------------------------------------ */
+
+enum { O_LOAD_QUIET = 'q' };
+
+const cli_option load_options[] = {
+	{ "input", 'i', "FILE", "Read the archive from this file (default: stdin); gzip and zstd are taken off",
+	  CLI_OPT_FILE },
+	{ "quiet", 'q', NULL, "Accepted as docker's (berth shows no progress)" },
+	CLI_OPTIONS_END,
+};
+
+/* berth load, berth image load: a docker-save / OCI archive. The operand
+ * form (berth image load ARCHIVE) is kept from earlier versions. */
+static int load_verb(cli *c, const command *cmd, int argc, char **argv)
 {
-	const command *cmd = image_subcommand("image import");
 	const char *path = NULL;
 	cli_parser args;
 	cli_parser_init(&args, cmd, argc, argv);
 	int o;
 	while ((o = cli_next(&args)) > 0)
-		path = args.arg;
+		if (o == 'i')
+			path = args.arg;
 	if (o < 0)
 		return args.rc;
 	if (!path && optind < argc)
@@ -244,7 +258,7 @@ static int image_import(cli *c, int argc, char **argv)
 	berth_image_import_options io = BERTH_IMAGE_IMPORT_OPTIONS_INIT;
 	if (!path || STREQ(path, "-")) {
 		if (isatty(STDIN_FILENO))
-			return cli_usage(cmd, "give an archive, or pipe one in");
+			return cli_usage(cmd, "give an archive with -i FILE, or pipe one in");
 		io.fd = STDIN_FILENO;
 	} else {
 		io.path = path;
@@ -266,6 +280,123 @@ static int image_import(cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+int cmd_load(cli *c, int argc, char **argv)
+{
+	return load_verb(c, cli_find_command("load"), argc, argv);
+}
+
+static int image_load(cli *c, int argc, char **argv)
+{
+	return load_verb(c, image_subcommand("image load"), argc, argv);
+}
+
+const cli_option save_options[] = {
+	{ "output", 'o', "FILE", "Write the archive to this file (default: stdout, never a terminal)", CLI_OPT_FILE },
+	CLI_OPTIONS_END,
+};
+
+typedef struct save_args {
+	berth_client *client;
+	const char *const *names;
+	size_t n;
+} save_args;
+
+static int open_save(berth_stream **out, void *payload, berth_error *err)
+{
+	const save_args *a = payload;
+	return berth_image_save(out, a->client, a->names, a->n, err);
+}
+
+static int save_verb(cli *c, const command *cmd, int argc, char **argv)
+{
+	const char *path = NULL;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
+	int o;
+	while ((o = cli_next(&p)) > 0)
+		if (o == 'o')
+			path = p.arg;
+	if (o < 0)
+		return p.rc;
+	if (optind >= argc)
+		return cli_usage(cmd, "which images?");
+	if ((!path || STREQ(path, "-")) && isatty(STDOUT_FILENO))
+		return cli_usage(cmd, "refusing to write an archive to a terminal: give -o FILE or redirect stdout");
+	save_args a = { cli_client(c), (const char *const *)argv + optind, (size_t)(argc - optind) };
+	if (!a.client)
+		return EXIT_ENGINE;
+	return cli_archive_out(cmd, path, open_save, &a);
+}
+
+int cmd_save(cli *c, int argc, char **argv)
+{
+	return save_verb(c, cli_find_command("save"), argc, argv);
+}
+
+static int image_save(cli *c, int argc, char **argv)
+{
+	return save_verb(c, image_subcommand("image save"), argc, argv);
+}
+
+const cli_option import_options[] = {
+	{ "change", 'c', "INSTRUCTION", "Apply a Dockerfile instruction (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, "
+	  "STOPSIGNAL, USER, VOLUME, WORKDIR)", CLI_OPT_REPEAT },
+	{ "message", 'm', "MESSAGE", "The comment of the new image's history step" },
+	CLI_OPTIONS_END,
+};
+
+/* berth import, berth image import: a root file system tarball into a
+ * new image of one layer (docker's import). */
+static int import_verb(cli *c, const command *cmd, int argc, char **argv)
+{
+	_cleanup_strv_ strv changes = STRV_INIT;
+	berth_image_import_rootfs_options io = BERTH_IMAGE_IMPORT_ROOTFS_OPTIONS_INIT;
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
+	int o;
+	while ((o = cli_next(&p)) > 0) {
+		if (o == 'c' && strv_push(&changes, p.arg) < 0)
+			return EXIT_ENGINE;
+		if (o == 'm')
+			io.message = p.arg;
+	}
+	if (o < 0)
+		return p.rc;
+	if (optind >= argc || argc - optind > 2)
+		return cli_usage(cmd, optind >= argc ? "which tarball? (- for stdin)" : "want FILE|- [REPOSITORY[:TAG]]");
+	const char *file = argv[optind];
+	io.ref = argc - optind == 2 ? argv[optind + 1] : NULL;
+	io.changes = (const char *const *)changes.items;
+	io.change_count = changes.len;
+	if (STREQ(file, "-")) {
+		if (isatty(STDIN_FILENO))
+			return cli_usage(cmd, "give a tarball, or pipe one in");
+		io.fd = STDIN_FILENO;
+	} else {
+		io.path = file;
+	}
+	berth_client *client = cli_client(c);
+	if (!client)
+		return EXIT_ENGINE;
+	char *id = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_image_import_rootfs(&id, client, &io, &err) < 0)
+		return cli_fail(&err);
+	printf("%s\n", id);
+	berth_free(id);
+	return EXIT_OK;
+}
+
+int cmd_import(cli *c, int argc, char **argv)
+{
+	return import_verb(c, cli_find_command("import"), argc, argv);
+}
+
+static int image_import(cli *c, int argc, char **argv)
+{
+	return import_verb(c, image_subcommand("image import"), argc, argv);
+}
+
 static int image_ls(cli *c, int argc, char **argv)
 {
 	return images_list(c, image_subcommand("image ls"), argc, argv);
@@ -273,11 +404,6 @@ static int image_ls(cli *c, int argc, char **argv)
 
 const cli_option image_rm_options[] = {
 	{ "force", 'f', NULL, "Remove the image even when containers use it or it has other names" },
-	CLI_OPTIONS_END,
-};
-
-const cli_option image_import_options[] = {
-	{ "input", 'i', "ARCHIVE", "Read this archive (instead of the operand, or stdin)", CLI_OPT_FILE },
 	CLI_OPTIONS_END,
 };
 
@@ -390,10 +516,12 @@ const command image_subcommands[] = {
 	  "Remove unused images: dangling ones, or with -a all no container uses (containerd: not yet)" },
 	{ "image rm", image_rm, image_rm_options, NULL, "NAME...", "Remove images" },
 	{ "image remove", image_rm, image_rm_options, NULL, "NAME...", "Remove images", .flags = CMD_HIDDEN },
-	{ "image import", image_import, image_import_options, NULL, "[ARCHIVE|-]",
-	  "Load the images of a docker-save archive (natively on containerd)" },
-	{ "image load", image_import, image_import_options, NULL, "[ARCHIVE|-]",
-	  "Load the images of a docker-save archive", .flags = CMD_HIDDEN },
+	{ "image load", image_load, load_options, NULL, "[ARCHIVE|-]",
+	  "Load the images of a docker-save or OCI archive, gzip or zstd compressed or not (natively on containerd)" },
+	{ "image save", image_save, save_options, NULL, "IMAGE...",
+	  "Write images as one docker-save archive" },
+	{ "image import", image_import, import_options, NULL, "FILE|- [REPOSITORY[:TAG]]",
+	  "Make an image of a root file system tarball; prints its id" },
 	{ NULL },
 };
 

@@ -4,6 +4,10 @@
  * file depends on another. */
 #include "cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 int cli_fail125(const berth_error *err)
 {
 	cli_fail(err);
@@ -179,4 +183,64 @@ int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images)
 	printf("\nTotal reclaimed space: %s\n", space);
 	berth_prune_result_free(res);
 	return EXIT_OK;
+}
+
+/* ---- archives out (save, export) --------------------------------------------- */
+
+static int write_all_fd(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int cli_archive_out(const command *cmd, const char *path, int (*open_stream)(berth_stream **out, void *payload,
+									  berth_error *err),
+		    void *payload)
+{
+	bool to_stdout = !path || STREQ(path, "-");
+	if (to_stdout && isatty(STDOUT_FILENO))
+		return cli_usage(cmd, "refusing to write an archive to a terminal: give -o FILE or redirect stdout");
+	berth_stream *s = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	if (open_stream(&s, payload, &err) < 0)
+		return cli_fail(&err);
+	int fd = STDOUT_FILENO;
+	if (!to_stdout) {
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			cli_errorf("%s: %s", path, strerror(errno));
+			berth_stream_free(s);
+			return EXIT_ENGINE;
+		}
+	}
+	int r, rc = EXIT_OK;
+	berth_frame f;
+	while ((r = berth_stream_next(s, &f, -1, &err)) == 0) {
+		int w = write_all_fd(fd, f.data, f.len);
+		if (w < 0) {
+			cli_errorf("%s: %s", to_stdout ? "stdout" : path, strerror(-w));
+			rc = EXIT_ENGINE;
+			break;
+		}
+	}
+	if (rc == EXIT_OK && r != BERTH_ITEROVER)
+		rc = cli_fail(&err);
+	berth_stream_free(s);
+	if (!to_stdout) {
+		if (close(fd) < 0 && rc == EXIT_OK) {
+			cli_errorf("%s: %s", path, strerror(errno));
+			rc = EXIT_ENGINE;
+		}
+		if (rc != EXIT_OK)
+			unlink(path); /* no half archive left behind */
+	}
+	return rc;
 }

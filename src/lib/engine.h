@@ -116,9 +116,22 @@ typedef struct berth_engine_ops {
 	int (*image_search)(berth_search_result **out, struct berth_client *c, const char *term,
 			    const berth_search_options *opts, const berth_credentials *cred, berth_error *err);
 	int (*image_remove)(struct berth_client *c, const char *name, bool force, berth_error *err);
-	/* the whole archive, in memory (mapped) */
+	/* the whole archive, in memory (mapped); archive.c calls it where the
+	 * engine has no image_load (a stream) */
 	int (*image_import)(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
 			    berth_error *err);
+	/* archive.c: archives of images and containers; arguments checked
+	 * there (names, id, ref, changes); opts never NULL. The loads and the
+	 * import read their (plain, tar-checked) archive through read. */
+	int (*image_save)(berth_stream **out, struct berth_client *c, const char *const *names, size_t count,
+			  berth_error *err);
+	int (*image_load)(char **out_names, struct berth_client *c, berth_read_cb read, void *payload,
+			  berth_error *err);
+	int (*image_import_rootfs)(char **out_id, struct berth_client *c, berth_read_cb read, void *payload,
+				   const berth_image_import_rootfs_options *opts, berth_error *err);
+	int (*container_export)(berth_stream **out, struct berth_client *c, const char *id, berth_error *err);
+	int (*container_commit)(char **out_id, struct berth_client *c, const char *id, const berth_commit_options *opts,
+				berth_error *err);
 	/* logs.c: the request is checked and its times resolved there */
 	int (*container_logs)(berth_stream **out, struct berth_client *c, const char *id,
 			      const struct logs_request *q, berth_error *err);

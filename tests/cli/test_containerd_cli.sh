@@ -105,8 +105,8 @@ check "... and reading it does not create it" bash -c "! grep -qx 'berth-t-$RUN-
 if /usr/bin/docker -H unix:///var/run/docker.sock tag "$IMAGE" "localhost/berth-t-$RUN/saved:1" 2>/dev/null &&
 	/usr/bin/docker -H unix:///var/run/docker.sock save "localhost/berth-t-$RUN/saved:1" -o "$TMP/saved.tar" &&
 	/usr/bin/docker -H unix:///var/run/docker.sock rmi "localhost/berth-t-$RUN/saved:1" >/dev/null; then
-	run "$B" -E "$E" image import - <"$TMP/saved.tar"
-	check "image import from a pipe names the image" has "$out" "Loaded image: localhost/berth-t-$RUN/saved:1"
+	run "$B" -E "$E" image load - <"$TMP/saved.tar"
+	check "image load from a pipe names the image" has "$out" "Loaded image: localhost/berth-t-$RUN/saved:1"
 	run "${ENGINE_CLI[@]}" images check
 	check "ctr sees it complete and unpacked" bash -c "grep 'berth-t-$RUN/saved:1' <<<'$out' | grep -q 'complete.*true'"
 	check "the import left no lease and no unpack snapshot behind" bash -c \
@@ -124,7 +124,7 @@ D=(/usr/bin/docker -H unix:///var/run/docker.sock)
 if DOCKER_BUILDKIT=0 "${D[@]}" build -q -t "localhost/berth-t-$RUN/layered:1" "$TMP/ctx" >/dev/null 2>&1 &&
 	"${D[@]}" save "localhost/berth-t-$RUN/layered:1" -o "$TMP/layered.tar" &&
 	"${D[@]}" rmi "localhost/berth-t-$RUN/layered:1" >/dev/null; then
-	run "$B" -E "$E" image import "$TMP/layered.tar"
+	run "$B" -E "$E" load -i "$TMP/layered.tar"
 	check "import of an image with a new layer" [ "$rc" = 0 ]
 	run "${ENGINE_CLI[@]}" run --rm --label "io.berth.test.run=$RUN" "localhost/berth-t-$RUN/layered:1" "$C-cat" cat /run.txt
 	check "its unpacked root file system has the new file" [ "$out" = "$RUN" ]

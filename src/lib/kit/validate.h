@@ -12,4 +12,12 @@ int check_grace(int *out, const berth_stop_options *opts, const char *verb, bert
 /* "KEY" or "KEY=VALUE" label filters; `what` names the call. */
 int check_label_filters(const char *const *labels, size_t n, const char *what, berth_error *err);
 
+/* docker's --change lines of commit and import: a known instruction
+ * (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME,
+ * WORKDIR; any case), blanks, arguments; no line break. */
+int check_image_changes(const char *const *changes, size_t n, const char *what, berth_error *err);
+/* The name a new image gets (commit, import): a reference with no digest,
+ * not an id. */
+int check_new_image_ref(const char *ref, const char *what, berth_error *err);
+
 #endif

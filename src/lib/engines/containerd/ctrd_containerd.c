@@ -2,6 +2,7 @@
  * other files' functions), ping, version, info and close. */
 #include "ctrd_containerd.h"
 #include "ctrd_files.h"
+#include "ctrd_imgbuild.h"
 #include "ctrd_lifecycle.h"
 #include "ctrd_events.h"
 #include "ctrd_stats.h"
@@ -185,6 +186,10 @@ static const berth_engine_ops containerd_ops = {
 	.image_pull = ctrd_image_pull,
 	.image_push = ctrd_image_push,
 	.image_search = ctrd_image_search,
+	.image_save = ctrd_image_save,
+	.image_import_rootfs = ctrd_image_import_rootfs,
+	.container_export = ctrd_container_export,
+	.container_commit = ctrd_container_commit,
 	.events_watch = ctrd_events_watch,
 	.clock_ns = ctrd_clock_ns,
 	.container_stats = ctrd_container_stats,

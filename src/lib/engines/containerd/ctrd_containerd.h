@@ -75,6 +75,14 @@ int ctrd_image_push(berth_stream **out, struct berth_client *c, const char *ref,
 int ctrd_image_search(berth_search_result **out, struct berth_client *c, const char *term,
 		      const berth_search_options *o, const berth_credentials *cred, berth_error *err);
 
+struct image_desc;
+/* The image a name or id stands for, for save and commit (ctrd_imgbuild.c):
+ * its config and layers for this host's platform (the caller's:
+ * image_desc_release, image_descs_free) and its record's name (*out_name,
+ * malloc'd). BERTH_ENOTFOUND "No such image". */
+int ctrd_image_layers(struct image_desc *config, struct image_desc **layers, size_t *n_layers, char **out_name,
+		      struct berth_client *c, const char *name, berth_error *err);
+
 /* Attach the containerd backend to a client whose endpoint and namespace
  * are set: connects and, unless discovery learned it already (version not
  * NULL), asks containerd's version. The backend's descriptor

@@ -765,3 +765,26 @@ int ctrd_image_import(char **out_names, berth_client *c, const uint8_t *archive,
 	*out_names = names.data ? sbuf_steal(&names) : strdup("");
 	return *out_names ? 0 : BERTH_NOMEM(err);
 }
+
+/* ---- for ctrd_imgbuild.c ------------------------------------------------------- */
+
+int ctrd_image_layers(image_desc *config, image_desc **layers, size_t *n_layers, char **out_name, berth_client *c,
+		      const char *name, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Images__V1__ListImagesResponse *il = NULL;
+	ctrd_image *img = NULL;
+	int r = find_image(&img, &il, c, name, err);
+	resolved rs = { 0 };
+	if (r == 0)
+		r = resolve_image(&rs, c, img, err);
+	if (r == 0 && !(*out_name = strdup(img->name)))
+		r = BERTH_NOMEM(err);
+	if (r < 0) {
+		resolved_release(&rs);
+		return r;
+	}
+	*config = rs.config;
+	*layers = rs.layers;
+	*n_layers = rs.n_layers;
+	return 0;
+}

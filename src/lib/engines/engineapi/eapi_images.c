@@ -123,27 +123,6 @@ int engineapi_image_remove(struct berth_client *c, const char *name, bool force,
 	return r < 0 ? r : eapi_do_call(c, &k, &resp, NULL, what, err);
 }
 
-int engineapi_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
-			   berth_error *err)
-{
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	/* loading takes as long as the archive is big: no client deadline */
-	call k = { "POST", "/images/load?quiet=1", NULL, -1 };
-	k.raw = archive;
-	k.raw_len = len;
-	k.content_type = "application/x-tar";
-	int r = eapi_do_call(c, &k, &resp, NULL, "image load", err);
-	_cleanup_sbuf_ sbuf names = SBUF_INIT;
-	if (r == 0)
-		r = image_load_reply_parse(&names, resp.body.data, resp.body.len, err);
-	if (r == 0) {
-		*out_names = names.data ? sbuf_steal(&names) : strdup("");
-		if (!*out_names)
-			r = BERTH_NOMEM(err);
-	}
-	return r;
-}
-
 /* ---- pull --------------------------------------------------------------------------- */
 
 #define PULL_LINE_MAX (1024 * 1024)

@@ -48,7 +48,11 @@ static const berth_engine_ops engineapi_ops = {
 	.image_search = engineapi_image_search,
 	.image_tag = engineapi_image_tag,
 	.image_remove = engineapi_image_remove,
-	.image_import = engineapi_image_import,
+	.image_load = engineapi_image_load,
+	.image_save = engineapi_image_save,
+	.image_import_rootfs = engineapi_image_import_rootfs,
+	.container_export = engineapi_export,
+	.container_commit = engineapi_commit,
 	.container_logs = engineapi_logs,
 };
 

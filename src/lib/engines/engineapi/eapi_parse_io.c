@@ -339,3 +339,61 @@ int engineapi_parse_path_stat(berth_path_info **out, const char *header, berth_e
 	*out = p;
 	return 0;
 }
+
+/* ---- the id of a new image (commit, import) ---------------------------------- */
+
+/* "sha256:<64 hex>", or the 64 hex digits alone (Podman's commit) */
+static const char *image_id_hex(const char *s)
+{
+	if (s && startswith(s, "sha256:"))
+		s += 7;
+	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64 ? s : NULL;
+}
+
+int engineapi_parse_new_image_id(char **out, const char *body, size_t len, const char *what, berth_error *err)
+{
+	_cleanup_free_ char *id = NULL;
+	size_t pos = 0;
+	body = body ? body : "";
+	while (pos < len) {
+		const char *nl = memchr(body + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - body) : len;
+		size_t start = pos;
+		pos = end + 1;
+		if (end == start || (end - start == 1 && body[start] == '\r'))
+			continue;
+		json_t *o = NULL;
+		int r = load_any(&o, body + start, end - start, what, err);
+		if (r < 0)
+			return r;
+		if (!json_is_object(o)) {
+			json_decref(o);
+			return berth_fail(err, BERTH_EPROTOCOL, "%s: reply line is not an object", what);
+		}
+		const char *detail = json_string_value(json_object_get(json_object_get(o, "errorDetail"), "message"));
+		const char *e = json_string_value(json_object_get(o, "error"));
+		if (detail || e) {
+			r = berth_fail(err, BERTH_EENGINE, "%s: %s", what, detail ? detail : e);
+			json_decref(o);
+			return r;
+		}
+		/* commit: {"Id": ...}; import: {"status": ...} (Podman adds "id") */
+		const char *v = image_id_hex(json_string_value(json_object_get(o, "Id")));
+		if (!v)
+			v = image_id_hex(json_string_value(json_object_get(o, "status")));
+		if (v) {
+			free(id);
+			if (asprintf(&id, "sha256:%s", v) < 0)
+				id = NULL;
+			if (!id) {
+				json_decref(o);
+				return BERTH_NOMEM(err);
+			}
+		}
+		json_decref(o);
+	}
+	if (!id)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: the reply names no image id", what);
+	*out = TAKE_PTR(id);
+	return 0;
+}

@@ -1,5 +1,5 @@
-/* Pure parsers of the Engine API's stats, top, changes and path-stat
- * replies (no I/O). Fuzzed by fuzz/fuzz_io_json.c. */
+/* Pure parsers of the Engine API's stats, top, changes, path-stat and
+ * new-image-id replies (no I/O). Fuzzed by fuzz/fuzz_io_json.c. */
 #ifndef BERTH_ENGINEAPI_PARSE_IO_H
 #define BERTH_ENGINEAPI_PARSE_IO_H
 
@@ -22,6 +22,13 @@ int engineapi_parse_changes(berth_changes **out, const char *body, size_t len, b
 /* The X-Docker-Container-Path-Stat header: base64 of a JSON object
  * {name, size, mode (a Go file mode), mtime, linkTarget}. */
 int engineapi_parse_path_stat(berth_path_info **out, const char *header, berth_error *err);
+
+/* The new image's id "sha256:..." in a commit reply ({"Id": "sha256:..."};
+ * Podman's has the hex digits alone) or an
+ * import's JSON lines (the last {"status": "sha256:..."}); an error line
+ * ({"error"}, {"errorDetail"}) is BERTH_EENGINE with its words; no id
+ * BERTH_EPROTOCOL. `what` prefixes messages. */
+int engineapi_parse_new_image_id(char **out, const char *body, size_t len, const char *what, berth_error *err);
 
 /* A Go os.FileMode as POSIX st_mode bits. */
 uint32_t engineapi_go_mode(uint64_t go_mode);

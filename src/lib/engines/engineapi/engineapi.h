@@ -8,7 +8,7 @@
  *   eapi_probe     the ping, engine identity, API version negotiation
  *   eapi_dialect   where Docker and Podman differ (data)
  *   eapi_container, eapi_ops, eapi_exec, eapi_io, eapi_events,
- *   eapi_images, eapi_logs                         the operations
+ *   eapi_images, eapi_archive, eapi_logs           the operations
  *   eapi_ops_table the operations table
  *   eapi_attach    the backend taking over a client
  * (eapi_context: Docker CLI contexts, used by detection only.) */
@@ -272,8 +272,16 @@ int engineapi_image_search(berth_search_result **out, struct berth_client *c, co
 int engineapi_image_push(berth_stream **out, struct berth_client *c, const char *ref, const berth_push_options *opts,
 			 const berth_credentials *cred, berth_error *err);
 int engineapi_image_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
-int engineapi_image_import(char **out_names, struct berth_client *c, const uint8_t *archive, size_t len,
-			   berth_error *err);
+/* ---- eapi_archive.c: save, load, import of a root file system, export, commit */
+int engineapi_image_save(berth_stream **out, struct berth_client *c, const char *const *names, size_t count,
+			 berth_error *err);
+int engineapi_image_load(char **out_names, struct berth_client *c, berth_read_cb read, void *payload,
+			 berth_error *err);
+int engineapi_image_import_rootfs(char **out_id, struct berth_client *c, berth_read_cb read, void *payload,
+				  const berth_image_import_rootfs_options *opts, berth_error *err);
+int engineapi_export(berth_stream **out, struct berth_client *c, const char *id, berth_error *err);
+int engineapi_commit(char **out_id, struct berth_client *c, const char *id, const berth_commit_options *opts,
+		     berth_error *err);
 /* ---- eapi_logs.c: logs, and the readiness log scan ------------------------ */
 int engineapi_logs(berth_stream **out, struct berth_client *c, const char *id, const struct logs_request *q,
 		   berth_error *err);
