@@ -482,10 +482,13 @@ typedef struct berth_pull_options {
  * BERTH_EUNAVAILABLE). containerd (no pull in its API before 2.0):
  * berth pulls itself, as containerd's own client does, and leaves the same
  * image record, content and unpacked snapshots as `ctr images pull`:
- * RESOLVING, per layer WAITING, DOWNLOADING with bytes (one frame per MiB),
- * DOWNLOADED (after berth and containerd checked its digest and size) or
- * EXISTS when the content store has it, then a STATUS frame with the
- * digest, per layer EXTRACTING and DONE, and FINISHED with the digest and
+ * RESOLVING, per layer WAITING, DOWNLOADING with bytes (a MiB at a time;
+ * a reader that falls behind gets the latest count), DOWNLOADED (after
+ * berth and containerd checked its digest and size) or EXISTS when the
+ * content store has it, EXTRACTING and DONE as each layer is unpacked
+ * (while the layers above it still download: up to three download at
+ * once, each through threads of berth's own that block all signals),
+ * then a STATUS frame with the digest and FINISHED with the digest and
  * the image id. Credentials go to the registry itself (Basic, or a Bearer
  * token from its token server). HTTPS is verified against the system's
  * CAs and /etc/containerd/certs.d/HOST:PORT/ (else /etc/docker/certs.d/,

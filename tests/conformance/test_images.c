@@ -417,6 +417,12 @@ static void test_pull(void **state)
 	assert_int_equal(last, BERTH_PROGRESS_FINISHED);
 	assert_true(frames >= 2);
 	berth_stream_free(s);
+	/* containerd: what `ctr images check` finds of it, as after its own
+	 * pull: every blob there, and unpacked */
+	if (engine == BERTH_ENGINE_CONTAINERD)
+		assert_int_equal(system("ctr -n default images check 'name==" PULLED "' | "
+					"grep -q 'complete ([0-9]*/[0-9]*).* true *$'"),
+				 0);
 	/* in the store under its full name, with the digest it came by */
 	berth_image_info *x = NULL;
 	assert_ok(berth_image_inspect(&x, client, PULLED, &err), &err);

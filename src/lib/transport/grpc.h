@@ -70,6 +70,9 @@ int grpc_upload_open(grpc_upload **out, grpc_channel *ch, const grpc_call_args *
  * call early: its error. After an error the upload is cancelled (only
  * finish or cancel it then). */
 int grpc_upload_send(grpc_upload *u, const uint8_t *msg, size_t len, bool last, berth_error *err);
+/* The same without a copy: buf holds 5 free bytes, then the message's len
+ * bytes; the prefix is written into them. */
+int grpc_upload_send_framed(grpc_upload *u, uint8_t *buf, size_t len, bool last, berth_error *err);
 /* End the request (when the last message did not), wait for the reply
  * and collect its messages as grpc_call does; frees u. */
 int grpc_upload_finish(grpc_upload *u, sbuf *reply, berth_error *err);

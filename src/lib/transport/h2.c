@@ -766,22 +766,41 @@ static int upload_drain(grpc_upload *u, berth_error *err)
 	}
 }
 
+static int upload_go(grpc_upload *u, const uint8_t *framed, size_t len, bool last, berth_error *err);
+
 int grpc_upload_send(grpc_upload *u, const uint8_t *msg, size_t len, bool last, berth_error *err)
 {
 	CHECK_ARG(u && (msg || !len), err, "upload or message missing");
-	if (u->failed)
-		return berth_fail(err, BERTH_EPROTOCOL, "%s: the upload failed already", method_name(u->path));
 	u->piece.len = 0;
 	if (grpc_frame_append(&u->piece, msg, len) < 0)
 		return BERTH_NOMEM(err);
+	return upload_go(u, (const uint8_t *)u->piece.data, u->piece.len, last, err);
+}
+
+int grpc_upload_send_framed(grpc_upload *u, uint8_t *buf, size_t len, bool last, berth_error *err)
+{
+	CHECK_ARG(u && buf, err, "upload or message missing");
+	buf[0] = 0;
+	buf[1] = (uint8_t)(len >> 24);
+	buf[2] = (uint8_t)(len >> 16);
+	buf[3] = (uint8_t)(len >> 8);
+	buf[4] = (uint8_t)len;
+	return upload_go(u, buf, len + 5, last, err);
+}
+
+/* Send one framed message (borrowed until return). */
+static int upload_go(grpc_upload *u, const uint8_t *framed, size_t len, bool last, berth_error *err)
+{
+	if (u->failed)
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: the upload failed already", method_name(u->path));
 	grpc_channel *ch = u->ch;
 	pthread_mutex_lock(&ch->lock);
 	int r = 0;
 	if (u->k.gen != ch->gen || ch->broken || !ch->s) {
 		r = berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost", ch->ep.uri);
 	} else {
-		u->k.body = (const uint8_t *)u->piece.data;
-		u->k.body_len = u->piece.len;
+		u->k.body = framed;
+		u->k.body_len = len;
 		u->k.body_pos = 0;
 		u->k.body_end = last;
 		if (!u->k.closed)

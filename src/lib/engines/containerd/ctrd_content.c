@@ -361,12 +361,13 @@ static int write_message(ctrd_writer *w, Containerd__Services__Content__V1__Writ
 		if (r < 0)
 			return r;
 	}
+	/* packed behind room for the gRPC prefix: sent without another copy */
 	size_t plen = protobuf_c_message_get_packed_size(&req->base);
 	w->msg.len = 0;
-	if (sbuf_reserve(&w->msg, plen + 1) < 0)
+	if (sbuf_reserve(&w->msg, plen + 6) < 0)
 		return BERTH_NOMEM(err);
-	protobuf_c_message_pack(&req->base, (uint8_t *)w->msg.data);
-	return grpc_upload_send(w->up, (const uint8_t *)w->msg.data, plen, last, err);
+	protobuf_c_message_pack(&req->base, (uint8_t *)w->msg.data + 5);
+	return grpc_upload_send_framed(w->up, (uint8_t *)w->msg.data, plen, last, err);
 }
 
 int ctrd_writer_write(ctrd_writer *w, const void *data, size_t len, berth_error *err)

@@ -5,12 +5,15 @@
  *   resolve   GET the manifest by tag or digest (index or manifest), pick
  *             this host's platform from an index, GET the config;
  *   fetch     each layer the content store lacks, streamed from the
- *             registry into Content.Write a piece at a time, its digest
- *             and size checked by berth and by containerd;
+ *             registry into one Content.Write call a piece at a time,
+ *             its digest and size checked by berth and by containerd;
+ *             up to PARALLEL layers at once, each by a worker thread
+ *             with a registry client of its own;
+ *   unpack    meanwhile, each layer as soon as it and those below it are
+ *             here: applied by the diff service onto the snapshot of its
+ *             parent chain, its diff id checked, committed;
  *   record    the config (labelled with its top snapshot), the manifest
  *             and the index (labelled with what they hold) written;
- *   unpack    each layer applied by the diff service onto the snapshot of
- *             its parent chain, its diff id checked, committed;
  *   name      the image record pointed at the index (or manifest), as
  *             `ctr images pull` leaves it.
  *
@@ -18,17 +21,25 @@
  * fails leaves nothing the garbage collector keeps (blobs finished before
  * the failure stay until it runs; a later pull skips them).
  *
- * The stream does one step per berth_stream_next(): a frame per phase of
- * each layer, one per piece downloaded. */
+ * The stream's own thread resolves, unpacks, records and names, one step
+ * per berth_stream_next(); the workers' progress reaches it as frames (a
+ * layer's latest state, so a slow reader sees fewer DOWNLOADING frames,
+ * never a stale one). Worker threads block every signal. */
 #include "ctrd_containerd.h"
 #include "ctrd_content.h"
 #include "lib/kit/stream.h"
 #include "lib/model/registry_model.h"
 #include "lib/registry/reg_client.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <time.h>
 
 #define PIECE (1024 * 1024)
+#define PARALLEL 3              /* layers downloaded at once, as ctr's default */
+#define STALL_MS 60000          /* a registry silent this long mid-blob: unavailable */
 #define MAX_MANIFEST (4u * 1024 * 1024)
 
 static const char *const ACCEPT =
@@ -36,13 +47,19 @@ static const char *const ACCEPT =
 
 typedef enum step {
 	STEP_RESOLVE = 0,
-	STEP_FETCH,      /* layer i: start, then pieces */
+	STEP_LAYERS,     /* the workers fetch, this thread unpacks in order */
 	STEP_RECORD,
-	STEP_UNPACK,     /* layer i */
 	STEP_NAME,
-	STEP_FINISHED,
 	STEP_OVER,
 } step;
+
+/* One layer's download, as the workers report it (under the mutex). */
+typedef struct layer_job {
+	berth_progress_phase phase;
+	int64_t current;
+	bool dirty;          /* a frame to give */
+	bool here;           /* in the content store */
+} layer_job;
 
 typedef struct blobdata {
 	image_desc d;
@@ -67,18 +84,26 @@ typedef struct ctrd_pull {
 	size_t n;
 	strv diff_ids;
 	char (*chains)[72];
-	size_t i;                     /* the layer at hand */
-	bool extracting;              /* its EXTRACTING frame went out */
+	size_t unpacked;              /* layers unpacked, bottom up */
+	bool extracting;              /* the next one's EXTRACTING frame went out */
 	bool fresh;                   /* something was fetched or unpacked */
 
 	/* all tags: the repository's, pulled one after the other */
 	strv tags;
 	size_t tag_i;
 
-	/* the layer being fetched */
-	http_stream *hs;
-	ctrd_writer w;
-	sbuf piece;
+	/* the downloads */
+	reg_options ro;               /* for the workers' registry clients */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	layer_job *jobs;
+	pthread_t workers[PARALLEL];
+	size_t nworkers;
+	size_t next_job;              /* the next layer a worker takes */
+	size_t rr;                    /* where the scan for frames goes on */
+	bool stop;                    /* the workers are to end */
+	int werr;                     /* the first worker's failure */
+	berth_error werr_e;
 } ctrd_pull;
 
 static void blobdata_release(blobdata *b)
@@ -87,9 +112,29 @@ static void blobdata_release(blobdata *b)
 	sbuf_release(&b->bytes);
 }
 
+/* Tell the workers to end, and wait for them. */
+static void stop_workers(ctrd_pull *x)
+{
+	if (!x->nworkers)
+		return;
+	pthread_mutex_lock(&x->mu);
+	x->stop = true;
+	pthread_cond_broadcast(&x->cv);
+	pthread_mutex_unlock(&x->mu);
+	for (size_t i = 0; i < x->nworkers; i++)
+		pthread_join(x->workers[i], NULL);
+	x->nworkers = 0;
+}
+
 /* Forget one image's state (before the next tag's). */
 static void image_state_release(ctrd_pull *x)
 {
+	stop_workers(x);
+	free(x->jobs);
+	x->jobs = NULL;
+	x->next_job = x->rr = 0;
+	x->stop = false;
+	x->werr = 0;
 	blobdata_release(&x->index);
 	blobdata_release(&x->manifest);
 	blobdata_release(&x->config);
@@ -99,7 +144,7 @@ static void image_state_release(ctrd_pull *x)
 	strv_release(&x->diff_ids);
 	free(x->chains);
 	x->chains = NULL;
-	x->i = 0;
+	x->unpacked = 0;
 	x->extracting = false;
 	x->fresh = false;
 }
@@ -109,19 +154,16 @@ static void pull_free(void *impl)
 	ctrd_pull *x = impl;
 	if (!x)
 		return;
-	if (x->hs) {
-		http_stream_close(x->hs);
-		ctrd_writer_abort(&x->w);
-	}
+	image_state_release(x);
 	if (x->lease[0])
 		ctrd_lease_delete(x->c, x->lease);
 	image_progress_reset(&x->p);
 	reg_client_free(x->rc);
 	berth_credentials_free(x->cred);
 	berth_image_ref_free(x->ref);
-	image_state_release(x);
 	strv_release(&x->tags);
-	sbuf_release(&x->piece);
+	pthread_mutex_destroy(&x->mu);
+	pthread_cond_destroy(&x->cv);
 	free(x);
 }
 
@@ -305,8 +347,10 @@ static int resolve(ctrd_pull *x, berth_error *err)
 	if (!x->chains)
 		return BERTH_NOMEM(err);
 	ctrd_chain_ids(x->chains, &x->diff_ids);
-	x->at = STEP_FETCH;
-	x->i = 0;
+	x->jobs = calloc(x->n, sizeof *x->jobs);
+	if (!x->jobs)
+		return BERTH_NOMEM(err);
+	x->at = STEP_LAYERS;
 	return 0;
 }
 
@@ -324,76 +368,167 @@ static int source_label(ctrd_pull *x, char key[300])
 	return n > 0 && n < 300 ? 0 : -1;
 }
 
-static int fetch_start(ctrd_pull *x, berth_error *err)
+/* A worker's news about layer i. */
+static void job_set(ctrd_pull *x, size_t i, berth_progress_phase phase, int64_t current, bool here)
 {
-	const image_desc *l = &x->layers[x->i];
-	if (ctrd_content_kept(x->c, x->lease, l->digest)) {
-		x->i++;
-		return say(x, BERTH_PROGRESS_EXISTS, l->digest, "Already exists") < 0 ? BERTH_NOMEM(err) : 0;
+	pthread_mutex_lock(&x->mu);
+	x->jobs[i].phase = phase;
+	x->jobs[i].current = current;
+	x->jobs[i].dirty = true;
+	x->jobs[i].here = here;
+	if (phase == BERTH_PROGRESS_DOWNLOADED)
+		x->fresh = true;
+	pthread_cond_broadcast(&x->cv);
+	pthread_mutex_unlock(&x->mu);
+}
+
+static bool stopping(ctrd_pull *x)
+{
+	pthread_mutex_lock(&x->mu);
+	bool s = x->stop;
+	pthread_mutex_unlock(&x->mu);
+	return s;
+}
+
+/* Up to a piece of the blob into piece: 0, or BERTH_ITEROVER at its end
+ * (piece may hold the last bytes), or an error. Reads in slices, so that
+ * a stop is seen within a second. */
+static int read_piece(ctrd_pull *x, http_stream *hs, sbuf *piece, berth_error *err)
+{
+	piece->len = 0;
+	int idle = 0;
+	while (piece->len < PIECE) {
+		const char *data;
+		size_t n;
+		int r = http_stream_read(hs, &data, &n, 1000, err);
+		if (r == BERTH_ETIMEDOUT) {
+			if (stopping(x))
+				return berth_fail(err, BERTH_ECANCELLED, "the pull was stopped");
+			if ((idle += 1000) >= STALL_MS)
+				return berth_fail(err, BERTH_EUNAVAILABLE, "nothing came for %d s", STALL_MS / 1000);
+			continue;
+		}
+		if (r < 0)
+			return r;
+		idle = 0;
+		if (sbuf_add(piece, data, n) < 0)
+			return BERTH_NOMEM(err);
 	}
+	return 0;
+}
+
+/* One layer into the content store (a worker's job). */
+static int fetch_layer(ctrd_pull *x, reg_client *rc, size_t i, sbuf *piece, berth_error *err)
+{
+	const image_desc *l = &x->layers[i];
+	if (ctrd_content_kept(x->c, x->lease, l->digest)) {
+		job_set(x, i, BERTH_PROGRESS_EXISTS, -1, true);
+		return 0;
+	}
+	job_set(x, i, BERTH_PROGRESS_WAITING, -1, false);
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	if (sbuf_printf(&path, "/v2/%s/blobs/%s", berth_image_ref_path(x->ref), l->digest) < 0)
 		return BERTH_NOMEM(err);
 	char what[120];
 	snprintf(what, sizeof what, "blob %s", l->digest);
+	http_stream *hs = NULL;
 	http_response head = HTTP_RESPONSE_INIT;
-	int r = reg_stream_get(&x->hs, x->rc, path.data, NULL, &head, what, err);
+	int r = reg_stream_get(&hs, rc, path.data, NULL, &head, what, err);
 	http_response_release(&head);
 	if (r < 0)
 		return r;
-	ctrd_writer_init(&x->w, x->c, x->lease, l->digest, l->size > 0 ? l->size : -1);
-	x->fresh = true;
-	return say(x, BERTH_PROGRESS_WAITING, l->digest, "Pulling fs layer") < 0 ? BERTH_NOMEM(err) : 0;
-}
-
-/* Read up to a piece from the registry and write it. */
-static int fetch_piece(ctrd_pull *x, berth_error *err)
-{
-	const image_desc *l = &x->layers[x->i];
-	x->piece.len = 0;
-	int r = 0;
-	while (x->piece.len < PIECE) {
-		const char *data;
-		size_t n;
-		r = http_stream_read(x->hs, &data, &n, 60000, err);
+	ctrd_writer w;
+	ctrd_writer_init(&w, x->c, x->lease, l->digest, l->size > 0 ? l->size : -1);
+	bool end = false;
+	while (!end) {
+		r = read_piece(x, hs, piece, err);
+		if (r < 0 && r != BERTH_ITEROVER) {
+			if (r != BERTH_ECANCELLED)
+				berth_error_prefix(err, "%s: blob %s", reg_client_base(rc), l->digest);
+			break;
+		}
+		end = r == BERTH_ITEROVER;
+		r = ctrd_writer_write(&w, piece->data, piece->len, err);
 		if (r < 0)
 			break;
-		if (sbuf_add(&x->piece, data, n) < 0)
-			return BERTH_NOMEM(err);
+		/* another pull stored it meanwhile: the rest need not come */
+		end = end || w.exists;
+		if (!end)
+			job_set(x, i, BERTH_PROGRESS_DOWNLOADING, w.offset, false);
 	}
-	if (r < 0 && r != BERTH_ITEROVER) {
-		berth_error_prefix(err, "%s: blob %s", reg_client_base(x->rc), l->digest);
-		return r;
-	}
-	bool end = r == BERTH_ITEROVER;
-	r = ctrd_writer_write(&x->w, x->piece.data, x->piece.len, err);
-	if (r < 0)
-		return r;
-	/* another pull stored it meanwhile: the rest need not come */
-	end = end || x->w.exists;
-	if (!end) {
-		if (say(x, BERTH_PROGRESS_DOWNLOADING, l->digest, "Downloading") < 0)
-			return BERTH_NOMEM(err);
-		x->p.current = x->w.offset;
-		x->p.total = l->size;
-		return 0;
-	}
-	http_stream_close(x->hs);
-	x->hs = NULL;
-	char key[300];
-	if (source_label(x, key) < 0)
-		return berth_fail(err, BERTH_EINVAL, "pull: registry name too long");
-	label_set ls = { (const char *[]){ key, berth_image_ref_path(x->ref) }, 1 };
-	r = ctrd_writer_commit(&x->w, &ls, err);
+	http_stream_close(hs);
 	if (r < 0) {
-		berth_error_prefix(err, "%s", reg_client_base(x->rc));
+		ctrd_writer_abort(&w);
 		return r;
 	}
-	x->i++;
-	if (say(x, BERTH_PROGRESS_DOWNLOADED, l->digest, "Download complete") < 0)
-		return BERTH_NOMEM(err);
-	x->p.current = x->p.total = x->w.offset;
+	char key[300];
+	if (source_label(x, key) < 0) {
+		ctrd_writer_abort(&w);
+		return berth_fail(err, BERTH_EINVAL, "pull: registry name too long");
+	}
+	label_set ls = { (const char *[]){ key, berth_image_ref_path(x->ref) }, 1 };
+	r = ctrd_writer_commit(&w, &ls, err);
+	if (r < 0) {
+		berth_error_prefix(err, "%s", reg_client_base(rc));
+		return r;
+	}
+	job_set(x, i, BERTH_PROGRESS_DOWNLOADED, w.offset, true);
 	return 0;
+}
+
+static void *worker(void *arg)
+{
+	ctrd_pull *x = arg;
+	reg_client *rc = NULL;
+	sbuf piece = SBUF_INIT;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = reg_client_new(&rc, berth_image_ref_domain(x->ref), berth_image_ref_path(x->ref), &x->ro, &e);
+	while (r == 0) {
+		pthread_mutex_lock(&x->mu);
+		size_t i = x->next_job;
+		bool go = !x->stop && i < x->n;
+		if (go)
+			x->next_job++;
+		pthread_mutex_unlock(&x->mu);
+		if (!go)
+			break;
+		r = fetch_layer(x, rc, i, &piece, &e);
+	}
+	if (r < 0) {
+		pthread_mutex_lock(&x->mu);
+		if (!x->werr && r != BERTH_ECANCELLED) {
+			x->werr = r;
+			x->werr_e = e;
+		}
+		x->stop = true;
+		pthread_cond_broadcast(&x->cv);
+		pthread_mutex_unlock(&x->mu);
+	}
+	sbuf_release(&piece);
+	reg_client_free(rc);
+	return NULL;
+}
+
+/* Start the workers, signals blocked in them. */
+static int start_workers(ctrd_pull *x, berth_error *err)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	size_t want = x->n < PARALLEL ? x->n : PARALLEL;
+	int r = 0;
+	while (x->nworkers < want) {
+		int e = pthread_create(&x->workers[x->nworkers], NULL, worker, x);
+		if (e) {
+			r = berth_fail_full(err, BERTH_ENOMEM, 0, e, "pull: cannot start a download thread: %s", strerror(e));
+			break;
+		}
+		x->nworkers++;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r < 0)
+		stop_workers(x);
+	return r;
 }
 
 /* ---- record, unpack, name ------------------------------------------------- */
@@ -438,15 +573,7 @@ static int record(ctrd_pull *x, berth_error *err)
 	}
 	if (r < 0)
 		return r;
-	x->at = STEP_UNPACK;
-	x->i = 0;
-	/* all unpacked already: nothing to do layer by layer (each snapshot
-	 * kept under the lease until the image record holds them) */
-	bool all = true;
-	for (size_t i = 0; i < x->n && all; i++)
-		all = ctrd_snapshot_kept(x->c, x->lease, x->chains[i]);
-	if (all)
-		x->at = STEP_NAME;
+	x->at = STEP_NAME;
 	const char *top = x->index.d.digest ? x->index.d.digest : x->manifest.d.digest;
 	if (say(x, BERTH_PROGRESS_STATUS, NULL, "Digest: %s", top) < 0)
 		return BERTH_NOMEM(err);
@@ -457,10 +584,10 @@ static int record(ctrd_pull *x, berth_error *err)
 
 static int unpack(ctrd_pull *x, berth_error *err)
 {
-	const image_desc *l = &x->layers[x->i];
-	bool had = ctrd_snapshot_kept(x->c, x->lease, x->chains[x->i]);
-	int r = ctrd_unpack_layer(x->c, x->lease, x->chains[x->i], x->i ? x->chains[x->i - 1] : "", l,
-				  x->diff_ids.items[x->i], err);
+	size_t i = x->unpacked;
+	const image_desc *l = &x->layers[i];
+	bool had = ctrd_snapshot_kept(x->c, x->lease, x->chains[i]);
+	int r = ctrd_unpack_layer(x->c, x->lease, x->chains[i], i ? x->chains[i - 1] : "", l, x->diff_ids.items[i], err);
 	if (r < 0) {
 		berth_error_prefix(err, "pull: unpacking layer %s", l->digest);
 		return r;
@@ -468,16 +595,86 @@ static int unpack(ctrd_pull *x, berth_error *err)
 	if (!had) {
 		x->fresh = true;
 		/* as containerd's unpacker: the layer says what it unpacks to */
-		label_set ul = { (const char *[]){ "containerd.io/uncompressed", x->diff_ids.items[x->i] }, 1 };
+		label_set ul = { (const char *[]){ "containerd.io/uncompressed", x->diff_ids.items[i] }, 1 };
 		r = ctrd_blob_label(x->c, x->lease, l->digest, &ul, err);
 		if (r < 0)
 			return r;
 	}
-	x->i++;
-	if (x->i == x->n)
-		x->at = STEP_NAME;
+	x->unpacked++;
+	x->extracting = false;
 	return say(x, BERTH_PROGRESS_DONE, l->digest, had ? "Already exists" : "Pull complete") < 0 ? BERTH_NOMEM(err)
 												    : 0;
+}
+
+/* The layers: the workers' frames as they come, each layer unpacked as
+ * soon as it and those below it are here, then the record. */
+static int layers_step(ctrd_pull *x, int timeout_ms, berth_error *err)
+{
+	if (!x->nworkers && x->next_job == 0) {
+		int r = start_workers(x, err);
+		if (r < 0)
+			return r;
+	}
+	pthread_mutex_lock(&x->mu);
+	for (;;) {
+		if (x->werr) {
+			int r = x->werr;
+			if (err)
+				*err = x->werr_e;
+			pthread_mutex_unlock(&x->mu);
+			stop_workers(x);
+			return r;
+		}
+		for (size_t k = 0; k < x->n; k++) {
+			size_t j = (x->rr + k) % x->n;
+			if (!x->jobs[j].dirty)
+				continue;
+			layer_job jb = x->jobs[j];
+			x->jobs[j].dirty = false;
+			x->rr = j + 1;
+			pthread_mutex_unlock(&x->mu);
+			static const char *const words[] = {
+				[BERTH_PROGRESS_WAITING] = "Pulling fs layer", [BERTH_PROGRESS_DOWNLOADING] = "Downloading",
+				[BERTH_PROGRESS_DOWNLOADED] = "Download complete", [BERTH_PROGRESS_EXISTS] = "Already exists",
+			};
+			if (say(x, jb.phase, x->layers[j].digest, "%s", words[jb.phase]) < 0)
+				return BERTH_NOMEM(err);
+			x->p.current = jb.current;
+			x->p.total = jb.phase == BERTH_PROGRESS_EXISTS ? -1 : x->layers[j].size;
+			return 0;
+		}
+		if (x->unpacked < x->n && x->jobs[x->unpacked].here) {
+			pthread_mutex_unlock(&x->mu);
+			/* an EXTRACTING frame first, unless it is unpacked already */
+			if (!x->extracting && !ctrd_snapshot_kept(x->c, x->lease, x->chains[x->unpacked])) {
+				x->extracting = true;
+				return say(x, BERTH_PROGRESS_EXTRACTING, x->layers[x->unpacked].digest, "Extracting") < 0
+					       ? BERTH_NOMEM(err)
+					       : 0;
+			}
+			return unpack(x, err);
+		}
+		if (x->unpacked == x->n) {
+			pthread_mutex_unlock(&x->mu);
+			stop_workers(x);
+			x->at = STEP_RECORD;
+			return record(x, err);
+		}
+		/* nothing yet: wait for the workers, within the caller's slice */
+		if (timeout_ms == 0) {
+			pthread_mutex_unlock(&x->mu);
+			return BERTH_ETIMEDOUT;
+		}
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		int64_t ns = (int64_t)ts.tv_nsec + (int64_t)(timeout_ms < 0 ? 1000 : timeout_ms) * 1000000;
+		ts.tv_sec += (time_t)(ns / 1000000000);
+		ts.tv_nsec = (long)(ns % 1000000000);
+		if (pthread_cond_timedwait(&x->cv, &x->mu, &ts) == ETIMEDOUT && timeout_ms >= 0) {
+			pthread_mutex_unlock(&x->mu);
+			return BERTH_ETIMEDOUT;
+		}
+	}
 }
 
 /* Point the pull at another tag of the same repository. */
@@ -551,7 +748,8 @@ static int name_it(ctrd_pull *x, berth_error *err)
 
 static int pull_next(void *impl, berth_frame *out, int timeout_ms, berth_error *err)
 {
-	(void)timeout_ms; /* each step is bounded by the registry's and containerd's deadlines */
+	/* each step is bounded by the registry's and containerd's deadlines;
+	 * only waiting for the workers heeds timeout_ms */
 	ctrd_pull *x = impl;
 	if (x->error) {
 		if (err)
@@ -567,26 +765,13 @@ static int pull_next(void *impl, berth_frame *out, int timeout_ms, berth_error *
 		r = resolve(x, &e);
 		/* the RESOLVING frame is this step's (its result shows next) */
 		break;
-	case STEP_FETCH:
-		if (x->hs)
-			r = fetch_piece(x, &e);
-		else if (x->i < x->n)
-			r = fetch_start(x, &e);
-		else {
-			x->at = STEP_RECORD;
-			r = record(x, &e);
-		}
+	case STEP_LAYERS:
+		r = layers_step(x, timeout_ms, &e);
+		if (r == BERTH_ETIMEDOUT) /* resumable: no frame yet */
+			return r;
 		break;
 	case STEP_RECORD:
 		r = record(x, &e);
-		break;
-	case STEP_UNPACK:
-		x->extracting = !x->extracting;
-		if (x->extracting)
-			r = say(x, BERTH_PROGRESS_EXTRACTING, x->layers[x->i].digest, "Extracting") < 0 ? BERTH_NOMEM(&e)
-													  : 0;
-		else
-			r = unpack(x, &e);
 		break;
 	case STEP_NAME:
 		r = name_it(x, &e);
@@ -597,11 +782,7 @@ static int pull_next(void *impl, berth_frame *out, int timeout_ms, berth_error *
 	if (r < 0) {
 		if (r != BERTH_ENOMEM)
 			berth_error_prefix(&e, "pull %s", berth_image_ref_familiar(x->ref));
-		if (x->hs) {
-			http_stream_close(x->hs);
-			x->hs = NULL;
-			ctrd_writer_abort(&x->w);
-		}
+		stop_workers(x);
 		if (x->lease[0]) {
 			ctrd_lease_delete(x->c, x->lease);
 			x->lease[0] = '\0';
@@ -621,16 +802,9 @@ static int pull_next(void *impl, berth_frame *out, int timeout_ms, berth_error *
 	return 0;
 }
 
-static int pull_fd(const void *impl)
-{
-	const ctrd_pull *x = impl;
-	return x->hs ? http_stream_fd(x->hs) : -1;
-}
-
 static const stream_ops pull_ops = {
 	.kind = "pull",
 	.next = pull_next,
-	.fd = pull_fd,
 	.free = pull_free,
 };
 
@@ -642,6 +816,12 @@ int ctrd_image_pull(berth_stream **out, berth_client *c, const char *ref, const 
 		return BERTH_NOMEM(err);
 	x->c = c;
 	x->p = (berth_image_progress){ .current = -1, .total = -1 };
+	pthread_mutex_init(&x->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&x->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	snprintf(x->want_os, sizeof x->want_os, "linux");
 	snprintf(x->want_arch, sizeof x->want_arch, "%s", ctrd_host_arch());
 	if (o->platform) {
@@ -655,9 +835,10 @@ int ctrd_image_pull(berth_stream **out, berth_client *c, const char *ref, const 
 	if (r == 0 && cred &&
 	    !(x->cred = credentials_new(cred->server, cred->username, cred->secret, cred->identity_token, cred->source)))
 		r = BERTH_NOMEM(err);
-	reg_options ro = { .cred = x->cred, .insecure = o->insecure, .timeout_ms = c->timeout_ms > 30000 ? c->timeout_ms : 30000 };
+	x->ro = (reg_options){ .cred = x->cred, .insecure = o->insecure,
+			       .timeout_ms = c->timeout_ms > 30000 ? c->timeout_ms : 30000 };
 	if (r == 0)
-		r = reg_client_new(&x->rc, berth_image_ref_domain(x->ref), berth_image_ref_path(x->ref), &ro, err);
+		r = reg_client_new(&x->rc, berth_image_ref_domain(x->ref), berth_image_ref_path(x->ref), &x->ro, err);
 	if (r == 0 && o->all_tags)
 		r = list_tags(x, err);
 	if (r == 0)
