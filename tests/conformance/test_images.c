@@ -694,6 +694,75 @@ static void test_pull_registry_faults(void **state)
 	drop(PULLED);
 }
 
+/* Disk full in the content store (containerd: berth writes it): a
+ * containerd of the test's own on a 24 MiB tmpfs is asked to pull the
+ * Redis image (62 MB of layers). The pull fails naming the lack of space,
+ * leaves no image, no lease and no half-written ingest (the space is
+ * free again), and a small pull works after. */
+static void test_pull_disk_full(void **state)
+{
+	(void)state;
+	need_engine_up();
+	if (berth_client_engine(client) != BERTH_ENGINE_CONTAINERD || geteuid() != 0)
+		conformance_pass();
+	need_registry();
+	char dir[96], cmd[4096], sock[128];
+	snprintf(dir, sizeof dir, "/tmp/berth-t-%s-full", run_id);
+	snprintf(sock, sizeof sock, "%s/state/containerd.sock", dir);
+	/* its own root on a small tmpfs, its own state and socket, no CRI */
+	snprintf(cmd, sizeof cmd,
+		 "set -e; mkdir -p %s/root %s/state && mount -t tmpfs -o size=24m berth-t-full %s/root && "
+		 "printf 'version = 2\\nroot = \"%s/root\"\\nstate = \"%s/state\"\\n"
+		 "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\\n[grpc]\\n  address = \"%s\"\\n"
+		 "[plugins]\\n  [plugins.\"io.containerd.internal.v1.opt\"]\\n    path = \"%s/root/opt\"\\n' > %s/config.toml && "
+		 "(containerd -c %s/config.toml >%s/log 2>&1 & echo $! > %s/pid) && "
+		 "for i in $(seq 1 100); do [ -S %s ] && ctr --address %s version >/dev/null 2>&1 && exit 0; sleep 0.1; done; exit 1",
+		 dir, dir, dir, dir, dir, sock, dir, dir, dir, dir, dir, sock, sock);
+	int up = system(cmd);
+	berth_client *small = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	int r = -1;
+	char stop[1024];
+	snprintf(stop, sizeof stop,
+		 "kill $(cat %s/pid) 2>/dev/null; for i in $(seq 1 50); do kill -0 $(cat %s/pid) 2>/dev/null || break; "
+		 "sleep 0.1; done; umount %s/root 2>/dev/null; rm -rf %s",
+		 dir, dir, dir, dir);
+	if (up == 0) {
+		berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
+		o.engine = BERTH_ENGINE_CONTAINERD;
+		char uri[220];
+		snprintf(uri, sizeof uri, "unix://%s", sock);
+		o.host = uri;
+		o.containerd_namespace = "default";
+		r = berth_client_open(&small, &o, &err);
+	}
+	if (up != 0 || r < 0) {
+		(void)!system(stop);
+		fail_msg("could not start a containerd of the test's own (%s)", up ? "see its log" : err.message);
+	}
+	r = berth_image_pull_wait(NULL, small, REGISTRY "/berth-test/redis:bookworm", NULL, &err);
+	int there = 1;
+	berth_error e2 = BERTH_ERROR_INIT;
+	int ex = berth_image_exists(&there, small, REGISTRY "/berth-test/redis:bookworm", &e2);
+	char check[1024];
+	snprintf(check, sizeof check,
+		 "[ -z \"$(ctr --address %s -n default leases ls -q)\" ] && "
+		 "[ \"$(ctr --address %s -n default content active | wc -l)\" = 1 ]",
+		 sock, sock);
+	int clean = system(check);
+	berth_error e3 = BERTH_ERROR_INIT;
+	int after = berth_image_pull_wait(NULL, small, PULLED, NULL, &e3);
+	berth_client_free(small);
+	(void)!system(stop);
+	if (r == 0)
+		fail_msg("a pull of 62 MB into 24 MiB succeeded");
+	assert_message_has(&err, "no space left on device");
+	assert_ok(ex, &e2);
+	assert_int_equal(there, 0);
+	assert_int_equal(clean, 0);
+	assert_ok(after, &e3);
+}
+
 /* A tag whose index offers only another platform (linux/arm64): no
  * image, BERTH_ENOTFOUND naming the platform, on every engine. */
 static void test_pull_other_platform(void **state)
@@ -1331,6 +1400,7 @@ int main(void)
 		cmocka_unit_test(test_pull_faults),
 		cmocka_unit_test(test_pull_registry_faults),
 		cmocka_unit_test(test_pull_other_platform),
+		cmocka_unit_test(test_pull_disk_full),
 		cmocka_unit_test(test_pull_all_tags),
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_pull_policy),
