@@ -364,8 +364,13 @@ static int write_message(ctrd_writer *w, Containerd__Services__Content__V1__Writ
 	/* packed behind room for the gRPC prefix: sent without another copy */
 	size_t plen = protobuf_c_message_get_packed_size(&req->base);
 	w->msg.len = 0;
-	if (sbuf_reserve(&w->msg, plen + 6) < 0)
-		return BERTH_NOMEM(err);
+	if (w->msg.cap < plen + 6) { /* exactly: no doubling for a piece's size */
+		char *p = realloc(w->msg.data, plen + 6);
+		if (!p)
+			return BERTH_NOMEM(err);
+		w->msg.data = p;
+		w->msg.cap = plen + 6;
+	}
 	protobuf_c_message_pack(&req->base, (uint8_t *)w->msg.data + 5);
 	return grpc_upload_send_framed(w->up, (uint8_t *)w->msg.data, plen, last, err);
 }

@@ -37,7 +37,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#define PIECE (1024 * 1024)
+#define PIECE (512 * 1024)
 #define PARALLEL 3              /* layers downloaded at once, as ctr's default */
 #define STALL_MS 60000          /* a registry silent this long mid-blob: unavailable */
 #define MAX_MANIFEST (4u * 1024 * 1024)
@@ -395,6 +395,16 @@ static bool stopping(ctrd_pull *x)
  * a stop is seen within a second. */
 static int read_piece(ctrd_pull *x, http_stream *hs, sbuf *piece, berth_error *err)
 {
+	/* sized once, exactly: a piece and one more read (sbuf's doubling
+	 * would make it twice that) */
+	size_t want = PIECE + 64 * 1024 + 1;
+	if (piece->cap < want) {
+		char *p = realloc(piece->data, want);
+		if (!p)
+			return BERTH_NOMEM(err);
+		piece->data = p;
+		piece->cap = want;
+	}
 	piece->len = 0;
 	int idle = 0;
 	while (piece->len < PIECE) {
@@ -411,7 +421,7 @@ static int read_piece(ctrd_pull *x, http_stream *hs, sbuf *piece, berth_error *e
 		if (r < 0)
 			return r;
 		idle = 0;
-		if (sbuf_add(piece, data, n) < 0)
+		if (sbuf_add(piece, data, n) < 0) /* fits, unless a read exceeds 64 KiB */
 			return BERTH_NOMEM(err);
 	}
 	return 0;
