@@ -176,6 +176,16 @@ BERTH_API int berth_spec_set_ipc_mode(berth_spec *spec, const char *mode, berth_
  * start (Docker).
  */
 BERTH_API int berth_spec_set_network_mode(berth_spec *spec, const char *mode, berth_error *err);
+/**
+ * One more name the container answers to on the user network named by
+ * berth_spec_set_network_mode() (its container name it answers to anyway):
+ * [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 253 characters; a second add of one
+ * name is a no-op. The create refuses aliases with no user network
+ * (BERTH_EINVAL). See <berth/network.h>.
+ * Engine differences: containerd has no user networks in berth (its
+ * create refuses the network mode).
+ */
+BERTH_API int berth_spec_add_network_alias(berth_spec *spec, const char *alias, berth_error *err);
 
 typedef enum berth_proto {
 	BERTH_PROTO_TCP = 0,

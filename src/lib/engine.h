@@ -135,6 +135,20 @@ typedef struct berth_engine_ops {
 	/* logs.c: the request is checked and its times resolved there */
 	int (*container_logs)(berth_stream **out, struct berth_client *c, const char *id,
 			      const struct logs_request *q, berth_error *err);
+	/* networks (api/network.c checks names, subnets and labels; opts never
+	 * NULL; create's labels carry berth's ownership labels already) */
+	int (*network_create)(char **out_id, struct berth_client *c, const char *name,
+			      const berth_network_create_options *opts, berth_error *err);
+	int (*network_inspect)(berth_network_info **out, struct berth_client *c, const char *name, berth_error *err);
+	int (*network_list)(berth_network_list **out, struct berth_client *c, const berth_network_list_options *opts,
+			    berth_error *err);
+	int (*network_remove)(struct berth_client *c, const char *name, berth_error *err);
+	int (*network_prune)(berth_prune_result **out, struct berth_client *c, const berth_network_prune_options *opts,
+			     berth_error *err);
+	int (*network_connect)(struct berth_client *c, const char *network, const char *container,
+			       const berth_network_connect_options *opts, berth_error *err);
+	int (*network_disconnect)(struct berth_client *c, const char *network, const char *container, bool force,
+				  berth_error *err);
 } berth_engine_ops;
 
 struct berth_client {

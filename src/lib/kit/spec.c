@@ -7,6 +7,7 @@
 #include "lib/internal.h"
 #include "lib/model/model.h"
 #include "lib/parse/imageref.h"
+#include "lib/parse/netaddr.h"
 #include "util/sha256.h"
 
 #include <berth/owner.h>
@@ -286,6 +287,7 @@ void berth_spec_free(berth_spec *s)
 	free(s->pid_mode);
 	free(s->ipc_mode);
 	free(s->network_mode);
+	strv_release(&s->network_aliases);
 	for (size_t i = 0; i < s->n_mounts; i++) {
 		free(s->mounts[i].source);
 		free(s->mounts[i].target);
@@ -576,6 +578,20 @@ int berth_spec_set_network_mode(berth_spec *s, const char *mode, berth_error *er
 	CHECK_ARG(s, err, "spec is NULL");
 	static const char *const words[] = { "bridge", "host", "none", NULL };
 	return set_mode(&s->network_mode, "network mode", mode, words, true, true, err);
+}
+
+int berth_spec_add_network_alias(berth_spec *s, const char *alias, berth_error *err)
+{
+	CHECK_ARG(s, err, "spec is NULL");
+	if (!net_name_ok(alias, 253))
+		return berth_fail(err, BERTH_EINVAL, "network alias: \"%.100s\" is no name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)",
+				  strempty(alias));
+	for (size_t i = 0; i < s->network_aliases.len; i++)
+		if (STREQ(s->network_aliases.items[i], alias))
+			return 0;
+	if (strv_push(&s->network_aliases, alias) < 0)
+		return BERTH_NOMEM(err);
+	return 0;
 }
 
 const char *berth_proto_name(berth_proto proto)
@@ -1285,6 +1301,9 @@ int spec_check(const berth_spec *s, berth_error *err)
 		return berth_fail(err, BERTH_EINVAL, "dns: conflicts with network mode %s", net);
 	if (shared && s->extra_hosts.len)
 		return berth_fail(err, BERTH_EINVAL, "add-host: conflicts with network mode %s", net);
+	if (s->network_aliases.len && (!net || host || none || shared || STREQ(net, "bridge")))
+		return berth_fail(err, BERTH_EINVAL, "network alias: needs a user network (network mode %s)",
+				  net ? net : "default");
 	for (size_t i = 0; host && i < s->sysctl_keys.len; i++)
 		if (startswith(s->sysctl_keys.items[i], "net.") || startswith(s->sysctl_keys.items[i], "net/"))
 			return berth_fail(err, BERTH_EINVAL, "sysctl: %s cannot be set with network mode host",
@@ -1519,6 +1538,7 @@ int berth_spec_canonical_json(char **out, const berth_spec *s, berth_error *err)
 	const struct { const char *key; const strv *v; bool always; } lists[] = {
 		{ "cmd", &s->cmd, s->has_cmd }, { "entrypoint", &s->entrypoint, s->has_entrypoint },
 		{ "env", &s->env, false },      { "extra_hosts", &s->extra_hosts, false },
+		{ "network_aliases", &s->network_aliases, false },
 		{ "dns", &s->dns, false },      { "group_add", &s->group_add, false },
 		{ "cap_add", &s->cap_add, false },
 		{ "cap_drop", &s->cap_drop, false }, { "security_opts", &s->security_opts, false },

@@ -331,6 +331,14 @@ int spec_docker_body(json_t **out, const berth_spec *spec, const char *owner, co
 	put(&b, body, "HostConfig", hc);
 	config(&b, body, spec, owner, hash);
 	host_config(&b, hc, spec, d);
+	if (spec->network_aliases.len) {
+		/* NetworkingConfig.EndpointsConfig.<network>.Aliases */
+		json_t *nc = json_object(), *eps = json_object(), *ep = json_object();
+		put(&b, body, "NetworkingConfig", nc);
+		put(&b, nc, "EndpointsConfig", eps);
+		put(&b, eps, spec->network_mode, ep);
+		put(&b, ep, "Aliases", strv_json(&b, &spec->network_aliases));
+	}
 	if (b.oom || !body)
 		return BERTH_NOMEM(err);
 	*out = TAKE_PTR(body);

@@ -62,6 +62,7 @@ struct berth_spec {
 	int stop_signal;      /* 0: the image's */
 	int stop_timeout;     /* -1: the engine's */
 	char *pid_mode, *ipc_mode, *network_mode;
+	strv network_aliases; /* names on the user network of network_mode, in order, unique */
 	spec_mount *mounts;   /* in order, unique targets */
 	size_t n_mounts;
 	spec_port *ports;     /* in order */

@@ -16,6 +16,16 @@ static int docker_refine(int code, int status, const char *message)
 		return BERTH_ECONFLICT;
 	if (status == 400 && strstr(message, "same name as its current name"))
 		return BERTH_EALREADY;
+	/* networks: a name taken (409), a subnet taken (403 "Pool overlaps"),
+	 * a container already on the network (403 "already exists in network"),
+	 * removal of one with endpoints or of a built-in one (403) */
+	if (status == 409 && strstr(message, "already exists"))
+		return BERTH_EEXISTS;
+	if (status == 403 && strstr(message, "already exists in network"))
+		return BERTH_EALREADY;
+	if (status == 403 && (strstr(message, "overlaps") || strstr(message, "active endpoints") ||
+			      strstr(message, "pre-defined network")))
+		return BERTH_ECONFLICT;
 	return code;
 }
 
@@ -37,6 +47,16 @@ static int podman_refine(int code, int status, const char *message)
 	if (status == 500 && (strstr(message, "container state improper") || strstr(message, "already in use")))
 		return BERTH_ECONFLICT;
 	if (status == 500 && strstr(message, "no such container"))
+		return BERTH_ENOTFOUND;
+	/* networks (compat API): a name taken, a subnet taken, a container on
+	 * it already, a network in use or one that is not there */
+	if (strstr(message, "network already exists") || strstr(message, "name already used"))
+		return BERTH_EEXISTS;
+	if (status == 500 && strstr(message, "already connected"))
+		return BERTH_EALREADY;
+	if (status == 500 && (strstr(message, "is being used") || strstr(message, "already used")))
+		return BERTH_ECONFLICT;
+	if (status == 500 && strstr(message, "network not found"))
 		return BERTH_ENOTFOUND;
 	return code;
 }

@@ -54,6 +54,13 @@ static const berth_engine_ops engineapi_ops = {
 	.container_export = engineapi_export,
 	.container_commit = engineapi_commit,
 	.container_logs = engineapi_logs,
+	.network_create = engineapi_network_create,
+	.network_inspect = engineapi_network_inspect,
+	.network_list = engineapi_network_list,
+	.network_remove = engineapi_network_remove,
+	.network_prune = engineapi_network_prune,
+	.network_connect = engineapi_network_connect,
+	.network_disconnect = engineapi_network_disconnect,
 };
 
 /* Podman's table: the common one plus health_run. Built once. */

@@ -8,7 +8,8 @@
  *   eapi_probe     the ping, engine identity, API version negotiation
  *   eapi_dialect   where Docker and Podman differ (data)
  *   eapi_container, eapi_ops, eapi_exec, eapi_io, eapi_events,
- *   eapi_images, eapi_archive, eapi_logs           the operations
+ *   eapi_images, eapi_archive, eapi_logs,
+ *   eapi_network                                   the operations
  *   eapi_ops_table the operations table
  *   eapi_attach    the backend taking over a client
  * (eapi_context: Docker CLI contexts, used by detection only.) */
@@ -282,6 +283,19 @@ int engineapi_image_import_rootfs(char **out_id, struct berth_client *c, berth_r
 int engineapi_export(berth_stream **out, struct berth_client *c, const char *id, berth_error *err);
 int engineapi_commit(char **out_id, struct berth_client *c, const char *id, const berth_commit_options *opts,
 		     berth_error *err);
+/* ---- eapi_network.c: networks ------------------------------------------- */
+int engineapi_network_create(char **out_id, struct berth_client *c, const char *name,
+			     const berth_network_create_options *o, berth_error *err);
+int engineapi_network_inspect(berth_network_info **out, struct berth_client *c, const char *name, berth_error *err);
+int engineapi_network_list(berth_network_list **out, struct berth_client *c, const berth_network_list_options *o,
+			   berth_error *err);
+int engineapi_network_remove(struct berth_client *c, const char *name, berth_error *err);
+int engineapi_network_prune(berth_prune_result **out, struct berth_client *c, const berth_network_prune_options *o,
+			    berth_error *err);
+int engineapi_network_connect(struct berth_client *c, const char *network, const char *container,
+			      const berth_network_connect_options *o, berth_error *err);
+int engineapi_network_disconnect(struct berth_client *c, const char *network, const char *container, bool force,
+				 berth_error *err);
 /* ---- eapi_logs.c: logs, and the readiness log scan ------------------------ */
 int engineapi_logs(berth_stream **out, struct berth_client *c, const char *id, const struct logs_request *q,
 		   berth_error *err);
