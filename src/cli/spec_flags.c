@@ -12,7 +12,7 @@ enum {
 	O_DEVICE, O_SYSCTL, O_SECURITY_OPT, O_READ_ONLY, O_RESTART, O_HEALTH_CMD, O_HEALTH_INTERVAL,
 	O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START_PERIOD, O_NO_HEALTHCHECK, O_MEMORY_SWAP, O_CPUS,
 	O_PIDS_LIMIT, O_STOP_SIGNAL, O_STOP_TIMEOUT, O_ADD_HOST, O_DNS, O_GROUP_ADD, O_INIT, O_RM, O_SHM_SIZE,
-	O_LOG_DRIVER, O_LOG_OPT, O_TMPFS, O_PULL,
+	O_LOG_DRIVER, O_LOG_OPT, O_TMPFS, O_PULL, O_NETWORK_ALIAS,
 };
 
 #define R CLI_OPT_REPEAT
@@ -35,6 +35,7 @@ const cli_option spec_flag_options[] = {
 	{ "network", O_NETWORK, "MODE", "Network: bridge, host, none, container:NAME or a network's name", 0,
 	  "bridge host none" },
 	{ "net", O_NETWORK, "MODE", "Same as --network", CLI_OPT_HIDDEN },
+	{ "network-alias", O_NETWORK_ALIAS, "NAME", "Another name the container answers to on its user network", R },
 	{ "cap-add", O_CAP_ADD, "CAP", "Add a Linux capability", R },
 	{ "cap-drop", O_CAP_DROP, "CAP", "Drop a Linux capability", R },
 	{ "ulimit", O_ULIMIT, "NAME=SOFT[:HARD]", "Set a resource limit (-1: unlimited)", R },
@@ -487,6 +488,7 @@ static int apply(berth_spec *spec, int opt, const char *arg)
 	case O_PID: r = berth_spec_set_pid_mode(spec, arg, &err); break;
 	case O_IPC: r = berth_spec_set_ipc_mode(spec, arg, &err); break;
 	case O_NETWORK: r = berth_spec_set_network_mode(spec, arg, &err); break;
+	case O_NETWORK_ALIAS: r = berth_spec_add_network_alias(spec, arg, &err); break;
 	case O_CAP_ADD: r = berth_spec_add_cap(spec, arg, &err); break;
 	case O_CAP_DROP: r = berth_spec_drop_cap(spec, arg, &err); break;
 	case O_DNS: r = berth_spec_add_dns(spec, arg, &err); break;
