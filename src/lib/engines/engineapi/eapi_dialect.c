@@ -26,6 +26,8 @@ static int docker_refine(int code, int status, const char *message)
 	if (status == 403 && (strstr(message, "overlaps") || strstr(message, "active endpoints") ||
 			      strstr(message, "pre-defined network")))
 		return BERTH_ECONFLICT;
+	if (strstr(message, "is not connected to"))
+		return BERTH_ECONFLICT;
 	return code;
 }
 
@@ -52,8 +54,10 @@ static int podman_refine(int code, int status, const char *message)
 	 * it already, a network in use or one that is not there */
 	if (strstr(message, "network already exists") || strstr(message, "name already used"))
 		return BERTH_EEXISTS;
-	if (status == 500 && strstr(message, "already connected"))
+	if (strstr(message, "already connected"))
 		return BERTH_EALREADY;
+	if (strstr(message, "is not connected to"))
+		return BERTH_ECONFLICT;
 	if (status == 500 && (strstr(message, "is being used") || strstr(message, "already used")))
 		return BERTH_ECONFLICT;
 	if (status == 500 && strstr(message, "network not found"))
