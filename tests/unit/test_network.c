@@ -4,6 +4,7 @@
  * (api/network.c, through a client whose backend records what reached
  * it), and the spec's network aliases in the create body. */
 #include "../common/test.h"
+#include "../common/fake_server.h"
 
 #include "lib/engine.h"
 #include "lib/kit/spec_docker.h"
@@ -12,6 +13,7 @@
 #include "lib/parse/network_json.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 
 #define S(s) s, sizeof(s) - 1
 
@@ -340,12 +342,116 @@ static void test_spec_aliases(void **state)
 	berth_spec_free(s);
 }
 
+/* ---- the requests, against a fake engine ------------------------------------------------ */
+
+/* "HTTP/1.1 <status>" with a JSON body (static storage, one per slot). */
+static const char *reply(int slot, const char *status, const char *body)
+{
+	static char buf[8][512];
+	snprintf(buf[slot], sizeof buf[slot], "HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+		 status, strlen(body), body);
+	return buf[slot];
+}
+
+static void assert_sent(fake_server *fs, const char *needle)
+{
+	const char *req = fake_last_request(fs);
+	if (!strstr(req, needle))
+		fail_msg("the request lacks \"%s\":\n%s", needle, req);
+}
+
+static void test_requests_docker(void **state)
+{
+	(void)state;
+	berth_client *c = NULL;
+	fake_reply rest[] = {
+		{ reply(0, "201 Created", "{\"Id\":\"abc\",\"Warning\":\"\"}") },
+		{ reply(1, "200 OK", "\"OK\"") },
+		{ reply(2, "500 Internal Server Error",
+			"{\"message\":\"container x is not connected to network n\"}") },
+		{ reply(3, "403 Forbidden",
+			"{\"message\":\"endpoint with name x already exists in network n\"}") },
+		{ reply(4, "409 Conflict", "{\"message\":\"network with name n already exists\"}") },
+		{ reply(5, "200 OK", "{\"NetworksDeleted\":[\"n1\"]}") },
+	};
+	fake_server *fs = fake_engine_start(&c, FAKE_DOCKER_PING, rest, ARRAY_SIZE(rest));
+	berth_error err = BERTH_ERROR_INIT;
+	berth_network_create_options o = BERTH_NETWORK_CREATE_OPTIONS_INIT;
+	o.subnet = "10.89.7.0/24";
+	o.gateway = "10.89.7.1";
+	o.internal = 1;
+	const char *labels[] = { "k=v" };
+	o.labels = labels;
+	o.label_count = 1;
+	char *id = NULL;
+	assert_ok(berth_network_create(&id, c, "n", &o, &err), &err);
+	assert_string_equal(id, "abc");
+	berth_free(id);
+	assert_sent(fs, "POST /v1.41/networks/create ");
+	assert_sent(fs, "\"Subnet\":\"10.89.7.0/24\"");
+	assert_sent(fs, "\"Gateway\":\"10.89.7.1\"");
+	assert_sent(fs, "\"Internal\":true");
+	assert_sent(fs, "\"k\":\"v\"");
+	assert_sent(fs, "\"io.berth.managed\":\"true\"");
+	assert_sent(fs, "\"Driver\":\"bridge\"");
+	const char *aliases[] = { "a1", "a2" };
+	berth_network_connect_options co = BERTH_NETWORK_CONNECT_OPTIONS_INIT;
+	co.aliases = aliases;
+	co.alias_count = 2;
+	assert_ok(berth_network_connect(c, "n", "x", &co, &err), &err);
+	assert_sent(fs, "POST /v1.41/networks/n/connect ");
+	assert_sent(fs, "\"Aliases\":[\"a1\",\"a2\"]");
+	assert_sent(fs, "\"Container\":\"x\"");
+	assert_code(berth_network_disconnect(c, "n", "x", 1, &err), BERTH_ECONFLICT, &err);
+	assert_sent(fs, "\"Force\":true");
+	assert_code(berth_network_connect(c, "n", "x", NULL, &err), BERTH_EALREADY, &err);
+	assert_code(berth_network_create(NULL, c, "n", NULL, &err), BERTH_EEXISTS, &err);
+	const char *filters[] = { "io.berth.test.run=1" };
+	berth_network_prune_options po = BERTH_NETWORK_PRUNE_OPTIONS_INIT;
+	po.labels = filters;
+	po.label_count = 1;
+	berth_prune_result *p = NULL;
+	assert_ok(berth_network_prune(&p, c, &po, &err), &err);
+	assert_sent(fs, "POST /v1.41/networks/prune?filters=");
+	assert_int_equal(berth_prune_result_count(p), 1);
+	assert_string_equal(berth_prune_result_id(p, 0), "n1");
+	berth_prune_result_free(p);
+	fake_engine_stop(&fs, &c);
+}
+
+static void test_requests_podman(void **state)
+{
+	(void)state;
+	berth_client *c = NULL;
+	fake_reply rest[] = {
+		{ reply(0, "500 Internal Server Error",
+			"{\"message\":\"container x is already connected to network n: network is already connected\"}") },
+		{ reply(1, "409 Conflict", "{\"message\":\"network name n already used: network already exists\"}") },
+		{ reply(2, "500 Internal Server Error",
+			"{\"message\":\"subnet 10.89.7.0/24 is already used on the host or by another config\"}") },
+		{ reply(3, "200 OK", "{\"Name\":\"n\",\"Id\":\"1\",\"Containers\":{}}") },
+		{ reply(4, "500 Internal Server Error", "{\"message\":\"network is being used\"}") },
+	};
+	fake_server *fs = fake_engine_start(&c, FAKE_PODMAN_PING, rest, ARRAY_SIZE(rest));
+	berth_error err = BERTH_ERROR_INIT;
+	assert_code(berth_network_connect(c, "n", "x", NULL, &err), BERTH_EALREADY, &err);
+	assert_code(berth_network_create(NULL, c, "n", NULL, &err), BERTH_EEXISTS, &err);
+	berth_network_create_options o = BERTH_NETWORK_CREATE_OPTIONS_INIT;
+	o.subnet = "10.89.7.0/24";
+	assert_code(berth_network_create(NULL, c, "m", &o, &err), BERTH_ECONFLICT, &err);
+	/* a member the compat inspect does not list (created, not running) */
+	assert_code(berth_network_remove(c, "n", &err), BERTH_ECONFLICT, &err);
+	assert_sent(fs, "DELETE /v1.41/networks/n ");
+	fake_engine_stop(&fs, &c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addresses),    cmocka_unit_test(test_names),
 		cmocka_unit_test(test_records),      cmocka_unit_test(test_entry_points),
-		cmocka_unit_test(test_spec_aliases),
+		cmocka_unit_test(test_spec_aliases),     cmocka_unit_test(test_requests_docker),
+		cmocka_unit_test(test_requests_podman),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
