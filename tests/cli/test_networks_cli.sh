@@ -43,8 +43,8 @@ fi
 plan 30
 N="$P-net"
 THIRD=$(( ($$ % 200) + 20 ))
-SUBNET="10.214.$THIRD.0/24"
-GW="10.214.$THIRD.1"
+SUBNET="10.218.$THIRD.0/24"
+GW="10.218.$THIRD.1"
 
 # ---- create, ls, inspect -------------------------------------------------------------
 run "$B" -E "$E" network create --label "$L" --label io.berth.test.kind=cli --subnet "$SUBNET" --gateway "$GW" "$N"

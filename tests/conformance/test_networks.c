@@ -188,9 +188,9 @@ static void test_create_inspect_list_remove(void **state)
 	need_networks();
 	const char *name = name_of("net-basic");
 	char subnet[32], gateway[32];
-	int third = (int)(getpid() % 250);
-	snprintf(subnet, sizeof subnet, "10.213.%d.0/24", third);
-	snprintf(gateway, sizeof gateway, "10.213.%d.1", third);
+	int third = (int)(getpid() % 250) + 1;
+	snprintf(subnet, sizeof subnet, "10.217.%d.0/24", third);
+	snprintf(gateway, sizeof gateway, "10.217.%d.1", third);
 	berth_network_create_options o = BERTH_NETWORK_CREATE_OPTIONS_INIT;
 	o.subnet = subnet;
 	o.gateway = gateway;
