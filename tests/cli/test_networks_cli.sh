@@ -93,7 +93,7 @@ reach web-alias
 check "... and by its alias" [ "$rc:$out" = "0:hi-cli" ]
 run "$B" -E "$E" network inspect "$N"
 check "inspect lists both containers with addresses" \
-	bash -c "grep -q '^  $P-cli [0-9a-f]\{12\} 10\.214\.$THIRD\.[0-9]*/24' '$TMP/out' && grep -q '^  $P-web ' '$TMP/out'"
+	bash -c "grep -q '^  $P-cli [0-9a-f]\{12\} 10\.218\.$THIRD\.[0-9]*/24' '$TMP/out' && grep -q '^  $P-web ' '$TMP/out'"
 run "$B" -E "$E" network rm "$N"
 check "rm of a network in use: exit 1, the containers named" bash -c "[ $rc = 1 ] && grep -q 'in use by.*$P-cli' '$TMP/err'"
 
