@@ -328,7 +328,7 @@ static void test_name_resolution(void **state)
 }
 
 /* An internal network: inspect says so, and its members still reach each
- * other by name. (Whether a packet could leave is not tried: nothing
+ * other by name (Podman: resolve each other's names). (Whether a packet could leave is not tried: nothing
  * leaves this machine; Docker 20.10 even gives the members a default route
  * whose gateway the engine's firewall cuts off.) */
 static void test_internal(void **state)
@@ -349,8 +349,16 @@ static void test_internal(void **state)
 	snprintf(b, sizeof b, "%s", name_of("net-in-client"));
 	char *sid = run_on(a, inner, "inner-alias", server_argv("hello-inner"), 3);
 	char *cid = run_on(b, inner, NULL, SLEEP, 2);
-	expect_reach(cid, a, "hello-inner");
-	expect_reach(cid, "inner-alias", "hello-inner");
+	if (engine == BERTH_ENGINE_PODMAN) {
+		/* measured: Podman 4.3 with netavark 1.4 drops the packets between
+		 * the members of an internal network (made through the compat API
+		 * or libpod alike); its DNS still answers for them */
+		assert_true(resolves(cid, a));
+		assert_true(resolves(cid, "inner-alias"));
+	} else {
+		expect_reach(cid, a, "hello-inner");
+		expect_reach(cid, "inner-alias", "hello-inner");
+	}
 	force_remove(sid);
 	force_remove(cid);
 	assert_ok(berth_network_remove(client, inner, &err), &err);

@@ -6,6 +6,7 @@
 #include "lib/parse/network_json.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 /* "key=value" (or "key") labels as a JSON object; NULL: no memory. */
 static json_t *labels_json(const char *const *labels, size_t n)
@@ -112,10 +113,23 @@ int engineapi_network_prune(berth_prune_result **out, struct berth_client *c, co
 	    eapi_filter_add(filters, "label", o->labels, o->label_count) < 0 ||
 	    eapi_query_add_filters(&path, '?', filters) < 0)
 		return BERTH_NOMEM(err);
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	call k = { "POST", path.data, NULL, 0 };
-	int r = eapi_do_call(c, &k, &resp, NULL, "prune networks", err);
-	return r < 0 ? r : eapi_with_endpoint(c, network_prune_parse(out, resp.body.data, resp.body.len, err), err);
+	/* Podman 4.3 looks at every container and fails the whole prune with
+	 * "no such container" when one is removed meanwhile: asked again */
+	int r = 0;
+	berth_error e = BERTH_ERROR_INIT;
+	for (int attempt = 0; attempt < 3; attempt++) {
+		_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+		call k = { "POST", path.data, NULL, 0 };
+		r = eapi_do_call(c, &k, &resp, NULL, "prune networks", &e);
+		if (r == 0)
+			return eapi_with_endpoint(c, network_prune_parse(out, resp.body.data, resp.body.len, err), err);
+		if (r != BERTH_ENOTFOUND)
+			break;
+		usleep(50 * 1000);
+	}
+	if (err)
+		*err = e;
+	return r;
 }
 
 /* POST /networks/{network}/{verb} with body. */
