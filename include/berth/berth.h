@@ -21,5 +21,6 @@
 #include <berth/image.h>
 #include <berth/logs.h>
 #include <berth/registry.h>
+#include <berth/volume.h>
 
 #endif

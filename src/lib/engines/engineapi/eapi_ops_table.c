@@ -54,6 +54,11 @@ static const berth_engine_ops engineapi_ops = {
 	.container_export = engineapi_export,
 	.container_commit = engineapi_commit,
 	.container_logs = engineapi_logs,
+	.volume_create = engineapi_volume_create,
+	.volume_list = engineapi_volume_list,
+	.volume_inspect = engineapi_volume_inspect,
+	.volume_remove = engineapi_volume_remove,
+	.volume_prune = engineapi_volume_prune,
 };
 
 /* Podman's table: the common one plus health_run. Built once. */

@@ -8,7 +8,7 @@
  *   eapi_probe     the ping, engine identity, API version negotiation
  *   eapi_dialect   where Docker and Podman differ (data)
  *   eapi_container, eapi_ops, eapi_exec, eapi_io, eapi_events,
- *   eapi_images, eapi_archive, eapi_logs           the operations
+ *   eapi_images, eapi_archive, eapi_logs, eapi_volume  the operations
  *   eapi_ops_table the operations table
  *   eapi_attach    the backend taking over a client
  * (eapi_context: Docker CLI contexts, used by detection only.) */
@@ -287,5 +287,14 @@ int engineapi_logs(berth_stream **out, struct berth_client *c, const char *id, c
 		   berth_error *err);
 int engineapi_logs_scan(struct berth_client *c, const char *id, int64_t since, int tail, int timeout_ms,
 			int (*on_data)(const char *data, size_t len, void *payload), void *payload, berth_error *err);
+
+/* ---- eapi_volume.c: volumes ---------------------------------------------- */
+int engineapi_volume_create(char **out_name, struct berth_client *c, const volume_request *q, berth_error *err);
+int engineapi_volume_list(berth_volume_list **out, struct berth_client *c, const char *const *labels, size_t n,
+			  berth_error *err);
+int engineapi_volume_inspect(berth_volume_info **out, struct berth_client *c, const char *name, berth_error *err);
+int engineapi_volume_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
+int engineapi_volume_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels, size_t n,
+			   berth_error *err);
 
 #endif
