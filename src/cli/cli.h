@@ -280,6 +280,9 @@ extern const cli_option run_options[], rm_options[], ps_options[], kill_options[
 	history_options[], login_options[], logout_options[], search_options[], save_options[], load_options[],
 	import_options[], export_options[], commit_options[];
 extern const command image_subcommands[];
+/* berth volume and its subcommands (cmd_volume.c). */
+int cmd_volume(cli *c, int argc, char **argv);
+extern const command volume_subcommands[];
 
 const command *cli_find_command(const char *name);
 

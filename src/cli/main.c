@@ -87,6 +87,8 @@ static const command commands[] = {
 	  "Make an image of a root file system tarball; prints its id" },
 	{ "image", cmd_image, NONE, "COMMAND [ARGS...]",
 	  "Manage images (load: natively on containerd)", .subcommands = image_subcommands },
+	{ "volume", cmd_volume, NONE, "COMMAND [ARGS...]",
+	  "Manage volumes (containerd: berth's own volume store)", .subcommands = volume_subcommands },
 	{ "logs", cmd_logs, logs_options, NULL, "NAME|ID",
 	  "Print a container's output: its stdout to stdout, its stderr to stderr (T: RFC 3339, Unix seconds, or 10m, "
 	  "1h30m ago)", .flags = CMD_CONTAINERS },
