@@ -138,10 +138,9 @@ typedef struct berth_volume_remove_options {
  * BERTH_ECONFLICT, the message naming the containers.
  * Engine differences in force: Podman removes the containers that use the
  * volume, then the volume; Docker refuses a volume in use even forced (its
- * force only forgets a volume whose driver is gone), so berth answers
- * BERTH_ECONFLICT there too; containerd (berth's store) removes the
- * volume's files under the containers that use it, as Podman would
- * without removing the containers: they keep an empty mount.
+ * force only forgets a volume whose driver is gone): BERTH_ECONFLICT;
+ * containerd (berth's store) does as Docker, so that no container is left
+ * with a mount of nothing.
  * @return 0; BERTH_ENOTFOUND; BERTH_ECONFLICT (in use); BERTH_EINVAL
  *   (a malformed name); transport errors.
  */
