@@ -45,15 +45,14 @@ typedef struct berth_volume_create_options {
  * unless the labels set that key. *out_name (may be NULL) gets the
  * volume's name; free it with berth_free(). opts may be NULL.
  * Creating a name that exists answers 0 and leaves that volume as it is
- * (Docker's rule) on Docker and containerd; Podman answers BERTH_EEXISTS.
+ * (its labels and options are not changed), as Docker does.
  * Driver options: on Docker and Podman the engine checks them when the
  * volume is first mounted; on containerd berth takes type=none with
  * o=bind (or rbind) and device=/absolute/dir: the mountpoint is then the
  * device itself (it must exist); anything else is BERTH_EUNSUPPORTED.
  * @return 0; BERTH_EINVAL (a malformed name, option or label, options
  *   version); BERTH_EUNSUPPORTED (containerd: a driver other than local,
- *   a driver option it cannot honour); BERTH_EEXISTS (Podman);
- *   BERTH_EPROTOCOL; transport errors.
+ *   a driver option it cannot honour); BERTH_EPROTOCOL; transport errors.
  */
 BERTH_API int berth_volume_create(char **out_name, berth_client *client, const char *name,
 				  const berth_volume_create_options *opts, berth_error *err);
