@@ -84,6 +84,7 @@ static const dialect dialects[] = {
 		.pull_libpod = true,
 		.top_text_rows = true,
 		.put_archive_makes_dest = true,
+		.volume_force_libpod = true,
 		.events = &eapi_podman_events_dialect,
 		.attach_logs_misframed = true,
 		.inspect_exit_race = true,

@@ -1,7 +1,8 @@
 /* Volumes over the Engine API (Docker, and Podman's compat API, which
- * answers the same shapes): create, list, inspect, remove, prune. The
- * containers that use a volume come from the container list's "volume"
- * filter, which both engines have. Replies go through parse/volume_json.c. */
+ * answers the same shapes): create, list, inspect, remove, prune; Podman's
+ * forced remove through libpod's (see the dialect). The containers that
+ * use a volume come from the container list's "volume" filter, which both
+ * engines have. Replies go through parse/volume_json.c. */
 #include "engineapi.h"
 #include "lib/parse/volume_json.h"
 
@@ -94,13 +95,15 @@ int engineapi_volume_inspect(berth_volume_info **out, struct berth_client *c, co
 
 int engineapi_volume_remove(struct berth_client *c, const char *name, bool force, berth_error *err)
 {
+	bool libpod = force && api_of(c)->d->volume_force_libpod;
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	if (eapi_object_path(&path, "/volumes/", name, force ? "?force=true" : "", err) < 0)
+	if (eapi_object_path(&path, libpod ? LIBPOD_PREFIX "/volumes/" : "/volumes/", name, force ? "?force=true" : "",
+			     err) < 0)
 		return BERTH_ENOMEM;
 	char what[300];
 	snprintf(what, sizeof what, "volume remove %s", name);
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
-	call k = { "DELETE", path.data, NULL, 0 };
+	call k = { "DELETE", path.data, NULL, 0, libpod };
 	berth_error e = BERTH_ERROR_INIT;
 	int r = eapi_do_call(c, &k, &resp, NULL, what, &e);
 	if (r == BERTH_ECONFLICT) {
