@@ -162,6 +162,9 @@ typedef struct berth_volume_prune_options {
  * *out (may be NULL) lists the names removed (berth_prune_result_id()) and
  * the space freed where the engine says (Docker; Podman and containerd: 0
  * unless the engine counts it); free it with berth_prune_result_free().
+ * Engine differences: Podman's label filters of volumes match when any
+ * does; berth filters its lists itself, and a prune by more than one
+ * label removes the volumes that carry them all one at a time.
  * @return 0; BERTH_EINVAL (an empty label filter, options version);
  *   BERTH_ECONFLICT (another prune is running on the engine);
  *   BERTH_EPROTOCOL; transport errors.

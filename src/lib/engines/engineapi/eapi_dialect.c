@@ -85,6 +85,7 @@ static const dialect dialects[] = {
 		.top_text_rows = true,
 		.put_archive_makes_dest = true,
 		.volume_force_libpod = true,
+		.volume_labels_any = true,
 		.events = &eapi_podman_events_dialect,
 		.attach_logs_misframed = true,
 		.inspect_exit_race = true,

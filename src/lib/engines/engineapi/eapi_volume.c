@@ -41,6 +41,19 @@ int engineapi_volume_create(char **out_name, struct berth_client *c, const volum
 	return 0;
 }
 
+/* Whether v carries every filter ("key" or "key=value"). */
+static bool labels_match(const berth_volume_info *v, const char *const *labels, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(labels[i], '=');
+		_cleanup_free_ char *key = strndup(labels[i], eq ? (size_t)(eq - labels[i]) : strlen(labels[i]));
+		ssize_t at = key ? labels_find(&v->label_keys, key) : -1;
+		if (at < 0 || (eq && !STREQ(v->label_values.items[at], eq + 1)))
+			return false;
+	}
+	return true;
+}
+
 int engineapi_volume_list(berth_volume_list **out, struct berth_client *c, const char *const *labels, size_t n,
 			  berth_error *err)
 {
@@ -52,7 +65,22 @@ int engineapi_volume_list(berth_volume_list **out, struct berth_client *c, const
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", path.data, NULL, 0 };
 	int r = eapi_do_call(c, &k, &resp, NULL, "volume list", err);
-	return r < 0 ? r : eapi_with_endpoint(c, volume_list_parse(out, resp.body.data, resp.body.len, err), err);
+	berth_volume_list *l = NULL;
+	if (r == 0)
+		r = eapi_with_endpoint(c, volume_list_parse(&l, resp.body.data, resp.body.len, err), err);
+	if (r < 0)
+		return r;
+	/* every filter must match (the engine may have taken any) */
+	size_t kept = 0;
+	for (size_t i = 0; i < l->len; i++) {
+		if (labels_match(&l->items[i], labels, n))
+			l->items[kept++] = l->items[i];
+		else
+			volume_info_release(&l->items[i]);
+	}
+	l->len = kept;
+	*out = l;
+	return 0;
 }
 
 /* The names of the containers (any state) that mount volume `name`. */
@@ -124,9 +152,48 @@ int engineapi_volume_remove(struct berth_client *c, const char *name, bool force
 	return r;
 }
 
+/* A prune by every one of several labels where the engine would take any:
+ * the volumes that carry them all, each removed unless in use. */
+static int prune_each(berth_prune_result **out, struct berth_client *c, const char *const *labels, size_t n,
+		      berth_error *err)
+{
+	berth_volume_list *l = NULL;
+	int r = engineapi_volume_list(&l, c, labels, n, err);
+	berth_prune_result *res = r == 0 ? calloc(1, sizeof *res) : NULL;
+	if (r == 0 && !res)
+		r = BERTH_NOMEM(err);
+	for (size_t i = 0; r == 0 && i < l->len; i++) {
+		const char *name = l->items[i].name;
+		_cleanup_sbuf_ sbuf path = SBUF_INIT;
+		if (eapi_object_path(&path, "/volumes/", name, "", err) < 0) {
+			r = BERTH_ENOMEM;
+			break;
+		}
+		_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+		call k = { "DELETE", path.data, NULL, 0 };
+		berth_error e = BERTH_ERROR_INIT;
+		int rr = eapi_do_call(c, &k, &resp, NULL, "prune volumes", &e);
+		if (rr == BERTH_ECONFLICT || rr == BERTH_ENOTFOUND)
+			continue; /* in use, or gone meanwhile */
+		if (rr < 0)
+			r = berth_fail_full(err, rr, e.native, 0, "%s", e.message);
+		else if (strv_push(&res->ids, name) < 0)
+			r = BERTH_NOMEM(err);
+	}
+	berth_volume_list_free(l);
+	if (r < 0) {
+		berth_prune_result_free(res);
+		return r;
+	}
+	*out = res;
+	return 0;
+}
+
 int engineapi_volume_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels, size_t n,
 			   berth_error *err)
 {
+	if (n > 1 && api_of(c)->d->volume_labels_any)
+		return prune_each(out, c, labels, n, err);
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
 	_cleanup_json_ json_t *filters = json_object();
 	if (!filters || sbuf_adds(&path, "/volumes/prune") < 0 || eapi_filter_add(filters, "label", labels, n) < 0 ||

@@ -116,6 +116,10 @@ typedef struct dialect {
 	/* A forced volume remove goes through libpod's, which removes the
 	 * containers that use the volume (the compat one refuses, 409). */
 	bool volume_force_libpod;
+	/* Volume label filters match when any of them does, not all
+	 * (Podman 4.3): berth filters the list itself and prunes by more than
+	 * one label one volume at a time. */
+	bool volume_labels_any;
 } dialect;
 
 typedef struct engineapi {
