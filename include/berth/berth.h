@@ -22,5 +22,6 @@
 #include <berth/logs.h>
 #include <berth/registry.h>
 #include <berth/network.h>
+#include <berth/volume.h>
 
 #endif

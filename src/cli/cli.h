@@ -283,6 +283,9 @@ extern const command image_subcommands[];
 /* berth network (cmd_network.c) */
 int cmd_network(cli *c, int argc, char **argv);
 extern const command network_subcommands[];
+/* berth volume and its subcommands (cmd_volume.c). */
+int cmd_volume(cli *c, int argc, char **argv);
+extern const command volume_subcommands[];
 
 const command *cli_find_command(const char *name);
 

@@ -90,6 +90,8 @@ static const command commands[] = {
 	{ "network", cmd_network, NONE, "COMMAND [ARGS...]",
 	  "Manage networks: containers on one reach each other by name (containerd: not yet)",
 	  .subcommands = network_subcommands },
+	{ "volume", cmd_volume, NONE, "COMMAND [ARGS...]",
+	  "Manage volumes (containerd: berth's own volume store)", .subcommands = volume_subcommands },
 	{ "logs", cmd_logs, logs_options, NULL, "NAME|ID",
 	  "Print a container's output: its stdout to stdout, its stderr to stderr (T: RFC 3339, Unix seconds, or 10m, "
 	  "1h30m ago)", .flags = CMD_CONTAINERS },

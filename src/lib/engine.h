@@ -28,6 +28,14 @@ typedef struct logs_request {
 	int64_t until_ns;     /* 0: no bound */
 } logs_request;
 
+/* A checked volume create (volume.c) for volume_create. */
+typedef struct volume_request {
+	const char *name;          /* "": the engine picks one */
+	const char *driver;        /* "local" unless the caller named another */
+	strv opt_keys, opt_values; /* driver options, sorted by key */
+	strv label_keys, label_values; /* sorted by key; the owner's among them */
+} volume_request;
+
 typedef struct berth_engine_ops {
 	const char *name;
 	int (*ping)(struct berth_client *c, berth_error *err);
@@ -149,6 +157,16 @@ typedef struct berth_engine_ops {
 			       const berth_network_connect_options *opts, berth_error *err);
 	int (*network_disconnect)(struct berth_client *c, const char *network, const char *container, bool force,
 				  berth_error *err);
+	/* volume.c: names, options and labels checked there; labels carry
+	 * the owner; filters are "KEY" or "KEY=VALUE" */
+	int (*volume_create)(char **out_name, struct berth_client *c, const struct volume_request *q,
+			     berth_error *err);
+	int (*volume_list)(berth_volume_list **out, struct berth_client *c, const char *const *labels,
+			   size_t label_count, berth_error *err);
+	int (*volume_inspect)(berth_volume_info **out, struct berth_client *c, const char *name, berth_error *err);
+	int (*volume_remove)(struct berth_client *c, const char *name, bool force, berth_error *err);
+	int (*volume_prune)(berth_prune_result **out, struct berth_client *c, const char *const *labels,
+			    size_t label_count, berth_error *err);
 } berth_engine_ops;
 
 struct berth_client {

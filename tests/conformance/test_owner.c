@@ -98,17 +98,12 @@ static void test_adopt(void **state)
 	berth_free(id);
 }
 
-/* The engine CLI, to remove the named volume this test made (berth has no
- * volume API yet). Only that volume, by its unique name. */
+/* Remove the named volume this test made: only that one, by its unique name. */
 static void remove_volume(const char *vol)
 {
-	char cmd[512];
-	if (engine == BERTH_ENGINE_PODMAN)
-		snprintf(cmd, sizeof cmd, "podman --url unix:///run/podman/podman.sock volume rm -f %s >/dev/null 2>&1", vol);
-	else
-		snprintf(cmd, sizeof cmd, "docker -H unix:///var/run/docker.sock volume rm -f %s >/dev/null 2>&1", vol);
-	if (system(cmd) != 0)
-		fprintf(stderr, "# could not remove volume %s\n", vol);
+	berth_error err = BERTH_ERROR_INIT;
+	if (berth_volume_remove(client, vol, NULL, &err) < 0)
+		fprintf(stderr, "# could not remove volume %s: %s\n", vol, err.message);
 }
 
 /* Read a file inside a running container from the host. */
@@ -138,15 +133,7 @@ static void test_up_replaces(void **state)
 	/* first up: nothing to replace; it writes into a named volume */
 	const char *writer[] = { "sh", "-c", "echo kept > /data/f; exec sleep 300" };
 	berth_spec *s1 = spec_of(name, writer, 3);
-	/* containerd has no volumes: a host directory stands in for one */
-	char bind_dir[] = "/tmp/berth-t-upvol-XXXXXX";
-	bool ctrd = engine == BERTH_ENGINE_CONTAINERD;
-	if (ctrd)
-		assert_non_null(mkdtemp(bind_dir));
-	if (ctrd)
-		assert_ok(berth_spec_add_bind(s1, bind_dir, "/data", 0, NULL, &err), &err);
-	else
-		assert_ok(berth_spec_add_volume(s1, vol, "/data", 0, NULL, &err), &err);
+	assert_ok(berth_spec_add_volume(s1, vol, "/data", 0, NULL, &err), &err);
 	char *id1 = NULL;
 	assert_ok(berth_container_up(&id1, client, s1, &err), &err);
 	berth_container_info *x = inspect(name);
@@ -170,10 +157,7 @@ static void test_up_replaces(void **state)
 	/* a changed spec replaces it; the named volume and its data survive */
 	const char *reader[] = { "sleep", "301" };
 	berth_spec *s2 = spec_of(name, reader, 2);
-	if (ctrd)
-		assert_ok(berth_spec_add_bind(s2, bind_dir, "/data", 0, NULL, &err), &err);
-	else
-		assert_ok(berth_spec_add_volume(s2, vol, "/data", 0, NULL, &err), &err);
+	assert_ok(berth_spec_add_volume(s2, vol, "/data", 0, NULL, &err), &err);
 	char *id2 = NULL;
 	assert_ok(berth_container_up(&id2, client, s2, &err), &err);
 	assert_string_not_equal(id1, id2);
@@ -202,13 +186,7 @@ static void test_up_replaces(void **state)
 	berth_container_info_free(x);
 
 	force_remove(id2);
-	if (ctrd) {
-		char rm[128];
-		snprintf(rm, sizeof rm, "rm -rf %s", bind_dir);
-		assert_int_equal(system(rm), 0);
-	} else {
-		remove_volume(vol);
-	}
+	remove_volume(vol);
 	berth_free(id1);
 	berth_free(id2);
 	berth_spec_free(s1);

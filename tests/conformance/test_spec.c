@@ -30,7 +30,6 @@ enum { CAP_NET_RAW_BIT = 13, CAP_IPC_LOCK_BIT = 14, CAP_SYS_MODULE_BIT = 16, CAP
        CAP_SYS_RESOURCE_BIT = 24 };
 
 static char volume[64];       /* the run's named volume */
-static char endpoint[256];    /* the engine's socket, for removing the volume */
 
 /* ---- helpers --------------------------------------------------------------- */
 
@@ -311,27 +310,6 @@ static void remove_tree(char *dir)
 	if (strncmp(dir, "/tmp/berth-t-spec-", 18) == 0 && system(cmd) != 0)
 		fprintf(stderr, "# could not remove %s\n", dir);
 	free(dir);
-}
-
-/* DELETE an object of the engine by a plain HTTP/1.0 request on its unix
- * socket (berth has no volume API yet). The HTTP status, or -1. */
-static int engine_delete(const char *path)
-{
-	const char *ep = endpoint;
-	if (strncmp(ep, "unix://", 7) != 0 || strlen(ep + 7) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-		return -1;
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	memcpy(sa.sun_path, ep + 7, strlen(ep + 7) + 1);
-	char req[512], reply[256] = "";
-	int status = -1;
-	snprintf(req, sizeof req, "DELETE /v1.41%s HTTP/1.0\r\nHost: engine\r\n\r\n", path);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 &&
-	    send(fd, req, strlen(req), MSG_NOSIGNAL) == (ssize_t)strlen(req) && recv(fd, reply, sizeof reply - 1, 0) > 0)
-		sscanf(reply, "HTTP/%*s %d", &status);
-	if (fd >= 0)
-		close(fd);
-	return status;
 }
 
 /* GET / on 127.0.0.1:port with a few bounded attempts; the reply or "". */
@@ -681,10 +659,6 @@ static void test_named_volume_survives(void **state)
 	const char *cmd[] = { "sh", "-c", "echo keep > /data/keep.tmp && mv /data/keep.tmp /data/keep; exec sleep 300" };
 	berth_spec *s = base("vol1", IMAGE, cmd, 3);
 	assert_ok(berth_spec_add_volume(s, volume, "/data", 0, NULL, &err), &err);
-	if (containerd()) { /* no volumes: bind mounts are the way there */
-		expect_refused(s, "volume");
-		return;
-	}
 	char *id = run_spec(s);
 	long pid = pid_of(id);
 	char path[128];
@@ -1308,8 +1282,6 @@ static int setup(void **state)
 {
 	int r = conformance_setup(state);
 	snprintf(volume, sizeof volume, "berth-t-%s-vol", run_id);
-	if (client)
-		snprintf(endpoint, sizeof endpoint, "%s", berth_client_endpoint(client));
 	return r;
 }
 
@@ -1318,11 +1290,16 @@ static int teardown(void **state)
 {
 	bool had_engine = client != NULL;
 	int r = conformance_teardown(state);
-	char path[128];
-	snprintf(path, sizeof path, "/volumes/%s", volume);
-	int status = had_engine ? engine_delete(path) : 204;
-	if (status != 204 && status != 404)
-		fprintf(stderr, "# could not remove the volume %s (HTTP %d)\n", volume, status);
+	berth_client *c = NULL;
+	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
+	o.engine = engine;
+	berth_error err = BERTH_ERROR_INIT;
+	if (had_engine && berth_client_open(&c, &o, &err) == 0) {
+		int rr = berth_volume_remove(c, volume, NULL, &err);
+		if (rr < 0 && rr != BERTH_ENOTFOUND)
+			fprintf(stderr, "# could not remove the volume %s: %s\n", volume, err.message);
+		berth_client_free(c);
+	}
 	return r;
 }
 

@@ -468,6 +468,56 @@ static void test_cni_records(void **state)
 	berth_error_clear(&err);
 }
 
+/* Volume mounts are binds of the store's directories berth gives it, in
+ * the spec's order; without one a volume is refused. */
+static void test_volume_mounts(void **state)
+{
+	(void)state;
+	berth_spec *s = new_spec();
+	berth_error err = BERTH_ERROR_INIT;
+	const char *cmd[] = { "true" };
+	assert_ok(berth_spec_set_cmd(s, cmd, 1, &err), &err);
+	assert_ok(berth_spec_add_bind(s, "/srv/cfg", "/cfg", 1, NULL, &err), &err);
+	assert_ok(berth_spec_add_volume(s, "data", "/data", 1, NULL, &err), &err);
+	assert_ok(berth_spec_add_volume(s, NULL, "/anon", 0, NULL, &err), &err);
+	const char *dirs[] = { NULL, "/var/lib/berth/v/data/_data", "/var/lib/berth/v/0123/_data" };
+	ocispec_input in = input_for(NULL);
+	in.volume_dirs = dirs;
+	json_t *j = build(s, &in);
+	size_t i;
+	json_t *m;
+	int seen = 0;
+	json_array_foreach(json_object_get(j, "mounts"), i, m) {
+		const char *dest = json_string_value(json_object_get(m, "destination"));
+		const char *src = json_string_value(json_object_get(m, "source"));
+		json_t *opts = json_object_get(m, "options");
+		if (STREQ(dest, "/cfg")) {
+			assert_string_equal(src, "/srv/cfg");
+			seen |= 1;
+		} else if (STREQ(dest, "/data")) {
+			assert_string_equal(src, dirs[1]);
+			assert_string_equal(json_string_value(json_object_get(m, "type")), "bind");
+			assert_string_equal(json_string_value(json_array_get(opts, 0)), "rbind");
+			assert_string_equal(json_string_value(json_array_get(opts, json_array_size(opts) - 1)), "ro");
+			seen |= 2;
+		} else if (STREQ(dest, "/anon")) {
+			assert_string_equal(src, dirs[2]);
+			seen |= 4;
+		}
+	}
+	assert_int_equal(seen, 7);
+	json_decref(j);
+	/* a directory missing for one volume */
+	const char *short_dirs[] = { NULL, dirs[1], NULL };
+	in.volume_dirs = short_dirs;
+	char *out = NULL;
+	assert_code(ctrd_ocispec_build(&out, s, &in, &err), BERTH_EUNSUPPORTED, &err);
+	assert_message_has(&err, "anonymous");
+	assert_null(out);
+	berth_spec_free(s);
+	berth_error_clear(&err);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -562,7 +612,7 @@ int main(void)
 		cmocka_unit_test(test_image_config), cmocka_unit_test(test_chain_id),   cmocka_unit_test(test_user),
 		cmocka_unit_test(test_minimal),      cmocka_unit_test(test_full),       cmocka_unit_test(test_privileged_host),
 		cmocka_unit_test(test_bridge_spec), cmocka_unit_test(test_cni_conf),  cmocka_unit_test(test_cni_records),
-		cmocka_unit_test(test_cap_drop_all), cmocka_unit_test(test_refused),    cmocka_unit_test(test_etc_files),
+		cmocka_unit_test(test_cap_drop_all), cmocka_unit_test(test_refused), cmocka_unit_test(test_volume_mounts),    cmocka_unit_test(test_etc_files),
 	};
 	return cmocka_run_group_tests_name("ocispec", tests, NULL, NULL);
 }

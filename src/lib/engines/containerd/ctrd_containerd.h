@@ -8,7 +8,8 @@
  *   ctrd_specgen.c, ctrd_cniconf.c, ctrd_tar.c, ctrd_logfmt.c: pure parts
  *   ctrd_images.c, ctrd_logread.c, ctrd_cni.c, ctrd_exec.c, ctrd_files.c,
  *   ctrd_health.c, ctrd_logs.c, ctrd_stats.c, ctrd_lifecycle.c,
- *   ctrd_containers.c (list, inspect, remove), ctrd_events.c
+ *   ctrd_volstore.c   berth's volume store (on the record layer)
+ *   ctrd_containers.c (list, inspect, remove), ctrd_events.c, ctrd_volume.c
  *   ctrd_containerd.c attach and the ops table, on top.
  * This header declares the entry points of ctrd_containers.c and
  * ctrd_images.c and brings the two bottom layers with it. */
@@ -88,5 +89,14 @@ int ctrd_image_layers(struct image_desc *config, struct image_desc **layers, siz
  * NULL), asks containerd's version. The backend's descriptor
  * (ctrd_descriptor.c) calls it. */
 int containerd_attach(struct berth_client *c, const char *version, berth_error *err);
+
+/* ctrd_volume.c: volumes from berth's own store (ctrd_volstore.h) */
+int ctrd_volume_create(char **out_name, struct berth_client *c, const volume_request *q, berth_error *err);
+int ctrd_volume_list(berth_volume_list **out, struct berth_client *c, const char *const *labels, size_t n,
+		     berth_error *err);
+int ctrd_volume_inspect(berth_volume_info **out, struct berth_client *c, const char *name, berth_error *err);
+int ctrd_volume_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
+int ctrd_volume_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels, size_t n,
+		      berth_error *err);
 
 #endif

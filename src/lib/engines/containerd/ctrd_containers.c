@@ -7,6 +7,7 @@
 #include "ctrd_containerd.h"
 #include "ctrd_lifecycle.h"
 #include "ctrd_health.h"
+#include "ctrd_volstore.h"
 #include "lib/parse/ocispec.h"
 #include "lib/kit/stream.h"
 #include "lib/kit/watch.h"
@@ -401,6 +402,20 @@ static int delete_task(berth_client *c, const char *id, bool force, berth_error 
 	return 0;
 }
 
+/* The anonymous volumes of a removed container (a comma list), as Docker's
+ * rm -v: those no other container uses; named ones stay. */
+static void remove_anonymous_volumes(berth_client *c, const char *list)
+{
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, ",");
+		_cleanup_free_ char *name = strndup(p, n);
+		_cleanup_strv_ strv users = STRV_INIT;
+		if (name && ctrd_volstore_users(&users, c, name, NULL) == 0 && !users.len)
+			ctrd_volstore_remove(c, name, NULL);
+		p += n + (p[n] == ',');
+	}
+}
+
 int ctrd_container_remove(berth_client *c, const char *ref, bool force, bool volumes, berth_error *err)
 {
 	char id[256];
@@ -409,7 +424,6 @@ int ctrd_container_remove(berth_client *c, const char *ref, bool force, bool vol
 		return 0;
 	if (rr < 0)
 		return rr;
-	(void)volumes; /* containerd has no volumes: mounts are the caller's */
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	berth_error e = BERTH_ERROR_INIT;
 	int r = ctrd_get_container(&resp, c, id, &e);
@@ -448,6 +462,8 @@ int ctrd_container_remove(berth_client *c, const char *ref, bool force, bool vol
 	}
 	ctrd_net_down(c, id); /* the network namespace is a mount point in the state directory */
 	ctrd_state_dir_remove(c, id);
+	if (volumes)
+		remove_anonymous_volumes(c, ctrd_label(k, CTRD_LABEL_ANON_VOLUMES));
 	return 0;
 }
 

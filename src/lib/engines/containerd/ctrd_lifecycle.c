@@ -12,6 +12,7 @@
 #include "lib/parse/json_util.h"
 #include "ctrd_specgen.h"
 #include "ctrd_cni.h"
+#include "ctrd_volstore.h"
 #include "lib/kit/spec_docker.h"
 
 #include "util/sha256.h"
@@ -301,10 +302,23 @@ typedef struct create_ctx {
 	char *passwd, *group, *spec_json, *health, *docker_view;
 	char *ports;        /* CTRD_LABEL_PORTS */
 	bool snapshot_made, dir_made, lease_made;
+	char **volume_dirs; /* per spec mount: a volume's host directory, or NULL */
+	size_t n_volume_dirs;
+	sbuf volumes;       /* CTRD_LABEL_VOLUMES */
+	sbuf anon;          /* CTRD_LABEL_ANON_VOLUMES */
+	strv anon_made;     /* anonymous volumes made for it: removed when it fails */
 } create_ctx;
 
 static void create_ctx_release(create_ctx *x, berth_client *c, bool failed)
 {
+	for (size_t i = 0; failed && i < x->anon_made.len; i++)
+		ctrd_volstore_remove(c, x->anon_made.items[i], NULL);
+	strv_release(&x->anon_made);
+	for (size_t i = 0; i < x->n_volume_dirs; i++)
+		free(x->volume_dirs[i]);
+	free(x->volume_dirs);
+	sbuf_release(&x->volumes);
+	sbuf_release(&x->anon);
 	if (failed && x->snapshot_made)
 		remove_snapshot(c, x->id);
 	if (x->lease_made)
@@ -364,6 +378,10 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 		r = label_add(&l, CTRD_LABEL_NETWORK, "bridge");
 	if (r == 0 && x->ports)
 		r = label_add(&l, CTRD_LABEL_PORTS, x->ports);
+	if (r == 0 && x->volumes.len)
+		r = label_add(&l, CTRD_LABEL_VOLUMES, x->volumes.data);
+	if (r == 0 && x->anon.len)
+		r = label_add(&l, CTRD_LABEL_ANON_VOLUMES, x->anon.data);
 	if (r < 0)
 		return berth_fail(err, BERTH_EINVAL, "label: more labels than berth passes to containerd (%zu)",
 				  ARRAY_SIZE(l.entries));
@@ -410,6 +428,38 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 	return r;
 }
 
+/* The volumes of the spec's mounts from berth's store: a named one is made
+ * on first use, as Docker does; an anonymous one gets a random name (and
+ * goes with the container on a removal with its volumes). */
+static int resolve_volumes(berth_client *c, const berth_spec *s, create_ctx *x, berth_error *err)
+{
+	if (!s->n_mounts)
+		return 0;
+	if (!(x->volume_dirs = calloc(s->n_mounts, sizeof *x->volume_dirs)))
+		return BERTH_NOMEM(err);
+	x->n_volume_dirs = s->n_mounts;
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const spec_mount *m = &s->mounts[i];
+		if (m->kind != SPEC_MOUNT_VOLUME)
+			continue;
+		volume_request q = { m->source ? m->source : "", "local", STRV_INIT, STRV_INIT, STRV_INIT, STRV_INIT };
+		berth_volume_info *v = NULL;
+		bool made = false;
+		int r = ctrd_volstore_create(&v, &made, c, &q, err);
+		if (r < 0)
+			return r;
+		x->volume_dirs[i] = strdup(v->mountpoint);
+		bool fail = !x->volume_dirs[i] || sbuf_printf(&x->volumes, "%s%s", x->volumes.len ? "," : "", v->name) < 0;
+		if (!fail && !m->source)
+			fail = sbuf_printf(&x->anon, "%s%s", x->anon.len ? "," : "", v->name) < 0 ||
+			       strv_push(&x->anon_made, v->name) < 0;
+		berth_volume_info_free(v);
+		if (fail)
+			return BERTH_NOMEM(err);
+	}
+	return 0;
+}
+
 static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, berth_error *err)
 {
 	/* the name must be free before anything is made under it */
@@ -454,9 +504,12 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 		return berth_fail(err, BERTH_EINVAL, "name: too long for berth's state directory");
 	if (s->n_ports && ctrd_cni_ports_format(&x->ports, s->ports, s->n_ports) < 0)
 		return berth_fail(err, BERTH_EINVAL, "port: a host address is too long");
+	if ((r = resolve_volumes(c, s, x, err)) < 0)
+		return r;
 	ocispec_input in = { .id = x->id, .ns = c->ns, .state_dir = x->dir, .image = &x->img, .passwd = x->passwd,
 			     .group = x->group, .host_hostname = host, .nofile = default_nofile(),
-			     .cap_last = cap_last(), .devices = devices, .n_devices = s->n_devices, .netns = netns };
+			     .cap_last = cap_last(), .devices = devices, .n_devices = s->n_devices, .netns = netns,
+			     .volume_dirs = (const char *const *)x->volume_dirs };
 	char hostname[72];
 	ctrd_ocispec_hostname(hostname, s, &in);
 	if ((r = ctrd_ocispec_build(&x->spec_json, s, &in, err)) < 0)

@@ -288,9 +288,6 @@ int ctrd_ocispec_check(const berth_spec *s, berth_error *err)
 		return unsupported("network", "only berth's bridge and the modes none and host exist", err);
 	if (s->n_ports && !ctrd_ocispec_bridged(s))
 		return unsupported("port", "published ports need the bridge network", err);
-	for (size_t i = 0; i < s->n_mounts; i++)
-		if (s->mounts[i].kind == SPEC_MOUNT_VOLUME)
-			return unsupported("volume", "no volumes (use a bind mount)", err);
 	if (s->has_restart && s->restart != BERTH_RESTART_NO)
 		return unsupported("restart", "no restart policy (containerd supervises nothing)", err);
 	if (s->log_driver)
@@ -610,7 +607,8 @@ static int split_opts(strv *out, const char *list)
 	return 0;
 }
 
-static json_t *spec_mount_json(ob *b, const spec_mount *m)
+/* m, a volume's with its host directory in source (NULL otherwise). */
+static json_t *spec_mount_json(ob *b, const spec_mount *m, const char *source)
 {
 	_cleanup_strv_ strv opts = STRV_INIT, given = STRV_INIT;
 	if (split_opts(&given, m->options) < 0) {
@@ -647,7 +645,8 @@ static json_t *spec_mount_json(ob *b, const spec_mount *m)
 		return NULL;
 	}
 	return mount(b, m->target, m->kind == SPEC_MOUNT_TMPFS ? "tmpfs" : "bind",
-		     m->kind == SPEC_MOUNT_TMPFS ? "tmpfs" : m->source, (const char *const *)opts.items, opts.len);
+		     m->kind == SPEC_MOUNT_TMPFS ? "tmpfs" : source ? source : m->source, (const char *const *)opts.items,
+		     opts.len);
 }
 
 static json_t *build_mounts(ob *b, const berth_spec *s, const ocispec_input *in)
@@ -692,7 +691,7 @@ static json_t *build_mounts(ob *b, const berth_spec *s, const ocispec_input *in)
 		append(b, a, mount(b, dest, "bind", source, bind, ARRAY_SIZE(bind)));
 	}
 	for (size_t i = 0; i < s->n_mounts; i++)
-		append(b, a, spec_mount_json(b, &s->mounts[i]));
+		append(b, a, spec_mount_json(b, &s->mounts[i], in->volume_dirs ? in->volume_dirs[i] : NULL));
 	return a;
 }
 
@@ -905,6 +904,10 @@ int ctrd_ocispec_build(char **out, const berth_spec *s, const ocispec_input *in,
 		return r;
 	if (s->n_devices && in->n_devices != s->n_devices)
 		return berth_fail(err, BERTH_EUNSUPPORTED, "device: the host's device nodes were not read");
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (s->mounts[i].kind == SPEC_MOUNT_VOLUME && !(in->volume_dirs && in->volume_dirs[i]))
+			return berth_fail(err, BERTH_EUNSUPPORTED, "volume %s: no host directory for it",
+					  s->mounts[i].source ? s->mounts[i].source : "(anonymous)");
 	bool host_net = s->network_mode && STREQ(s->network_mode, "host");
 	char hostname[72];
 	ctrd_ocispec_hostname(hostname, s, in);

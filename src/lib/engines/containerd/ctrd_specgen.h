@@ -70,6 +70,9 @@ typedef struct ocispec_input {
 	const oci_device *devices;  /* stat of spec->devices, same order */
 	size_t n_devices;
 	const char *netns;          /* the network namespace file of a bridged container */
+	/* per spec mount, in its order: a volume's host directory (berth's
+	 * store, ctrd_volstore.h), NULL for the others; NULL: no volumes */
+	const char *const *volume_dirs;
 } ocispec_input;
 
 /* Whether the spec's network is berth's bridge (ctrd_cni.c): no mode, or
@@ -77,18 +80,19 @@ typedef struct ocispec_input {
 bool ctrd_ocispec_bridged(const berth_spec *spec);
 
 /* Refuse, with BERTH_EUNSUPPORTED naming the field, what containerd cannot
- * honour: networks other than the bridge, none and host, named and
- * anonymous volumes, a restart policy, a log driver or its options, init,
- * auto-remove, joining another container's namespaces, seccomp profiles,
- * AppArmor and SELinux labels, host-gateway without the bridge. Runs the spec's own checks
- * across fields first (BERTH_EINVAL). */
+ * honour: networks other than the bridge, none and host, a restart
+ * policy, a log driver or its options, init, auto-remove, joining another
+ * container's namespaces, seccomp profiles, AppArmor and SELinux labels,
+ * host-gateway without the bridge. Runs the spec's own checks across
+ * fields first (BERTH_EINVAL). */
 int ctrd_ocispec_check(const berth_spec *spec, berth_error *err);
 
 /* The hostname the container gets: the spec's, the host's with its
  * network, else the first 12 characters of the id, as Docker does. */
 void ctrd_ocispec_hostname(char out[72], const berth_spec *spec, const ocispec_input *in);
 
-/* config.json for the container. *out is malloc'd.
+/* config.json for the container. *out is malloc'd. Volume mounts are
+ * binds of in->volume_dirs (BERTH_EUNSUPPORTED without them).
  * @return 0; BERTH_EINVAL (no command, unknown user, ...);
  * BERTH_EUNSUPPORTED (see ctrd_ocispec_check); BERTH_ENOMEM. */
 int ctrd_ocispec_build(char **out, const berth_spec *spec, const ocispec_input *in, berth_error *err);

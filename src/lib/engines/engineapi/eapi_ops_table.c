@@ -61,6 +61,11 @@ static const berth_engine_ops engineapi_ops = {
 	.network_prune = engineapi_network_prune,
 	.network_connect = engineapi_network_connect,
 	.network_disconnect = engineapi_network_disconnect,
+	.volume_create = engineapi_volume_create,
+	.volume_list = engineapi_volume_list,
+	.volume_inspect = engineapi_volume_inspect,
+	.volume_remove = engineapi_volume_remove,
+	.volume_prune = engineapi_volume_prune,
 };
 
 /* Podman's table: the common one plus health_run. Built once. */

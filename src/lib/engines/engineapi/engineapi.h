@@ -9,7 +9,7 @@
  *   eapi_dialect   where Docker and Podman differ (data)
  *   eapi_container, eapi_ops, eapi_exec, eapi_io, eapi_events,
  *   eapi_images, eapi_archive, eapi_logs,
- *   eapi_network                                   the operations
+ *   eapi_network, eapi_volume                      the operations
  *   eapi_ops_table the operations table
  *   eapi_attach    the backend taking over a client
  * (eapi_context: Docker CLI contexts, used by detection only.) */
@@ -114,6 +114,13 @@ typedef struct dialect {
 	 * /proc/PID/...: no such process" (Podman 4.3 reads the process as it
 	 * goes): a passing answer, asked again a few times. */
 	bool inspect_exit_race;
+	/* A forced volume remove goes through libpod's, which removes the
+	 * containers that use the volume (the compat one refuses, 409). */
+	bool volume_force_libpod;
+	/* Volume label filters match when any of them does, not all
+	 * (Podman 4.3): berth filters the list itself and prunes by more than
+	 * one label one volume at a time. */
+	bool volume_labels_any;
 } dialect;
 
 typedef struct engineapi {
@@ -301,5 +308,14 @@ int engineapi_logs(berth_stream **out, struct berth_client *c, const char *id, c
 		   berth_error *err);
 int engineapi_logs_scan(struct berth_client *c, const char *id, int64_t since, int tail, int timeout_ms,
 			int (*on_data)(const char *data, size_t len, void *payload), void *payload, berth_error *err);
+
+/* ---- eapi_volume.c: volumes ---------------------------------------------- */
+int engineapi_volume_create(char **out_name, struct berth_client *c, const volume_request *q, berth_error *err);
+int engineapi_volume_list(berth_volume_list **out, struct berth_client *c, const char *const *labels, size_t n,
+			  berth_error *err);
+int engineapi_volume_inspect(berth_volume_info **out, struct berth_client *c, const char *name, berth_error *err);
+int engineapi_volume_remove(struct berth_client *c, const char *name, bool force, berth_error *err);
+int engineapi_volume_prune(berth_prune_result **out, struct berth_client *c, const char *const *labels, size_t n,
+			   berth_error *err);
 
 #endif
