@@ -42,7 +42,8 @@ static int members_of(berth_network_info *n, json_t *o)
 		if (!m->id || !m->name || !m->ipv4 || !m->ipv6)
 			return -ENOMEM;
 	}
-	qsort(n->members, n->members_len, sizeof *n->members, member_cmp);
+	if (n->members_len > 1) /* members may be NULL when there are none */
+		qsort(n->members, n->members_len, sizeof *n->members, member_cmp);
 	return 0;
 }
 
@@ -133,7 +134,8 @@ int network_list_parse(berth_network_list **out, const char *json, size_t len, b
 			return r;
 		}
 	}
-	qsort(l->items, l->len, sizeof *l->items, info_cmp);
+	if (l->len > 1) /* items may be NULL when there are none */
+		qsort(l->items, l->len, sizeof *l->items, info_cmp);
 	*out = l;
 	return 0;
 }
