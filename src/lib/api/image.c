@@ -12,18 +12,6 @@
 
 /* ---- entry points ------------------------------------------------------- */
 
-/* An image name or id argument: an id ("sha256:<hex>" or hex) or a
- * reference berth_validate_image_ref() accepts. */
-static int check_image_name(const char *name, const char *what, berth_error *err)
-{
-	if (isempty(name))
-		return berth_fail(err, BERTH_EINVAL, "%s: empty image name", what);
-	berth_error e = BERTH_ERROR_INIT;
-	if (berth_validate_image_ref(name, &e) < 0)
-		return berth_fail(err, BERTH_EINVAL, "%s: %s", what, e.message);
-	return 0;
-}
-
 int berth_image_list_get(berth_image_list **out, berth_client *c, const berth_image_list_options *opts,
 			 berth_error *err)
 {
