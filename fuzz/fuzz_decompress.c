@@ -8,26 +8,9 @@
  * gives more bytes than asked; after an error it keeps answering it; the
  * plain input comes out unchanged. */
 #include "fuzz.h"
+#include "../tests/common/slices.h"
 
 #include "lib/kit/decompress.h"
-
-typedef struct src {
-	const uint8_t *p;
-	size_t len, pos, step;
-} src;
-
-static ssize_t src_read(void *buf, size_t cap, void *payload)
-{
-	src *s = payload;
-	size_t n = s->len - s->pos;
-	if (n > cap)
-		n = cap;
-	if (n > s->step)
-		n = s->step;
-	memcpy(buf, s->p + s->pos, n);
-	s->pos += n;
-	return (ssize_t)n;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -35,10 +18,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *body = fuzz_body(data, size, &len);
 	if (!body)
 		return 0;
-	src s = { (const uint8_t *)body, len, 0, (size_t)(data[0] & 0x7f) % 13 + 1 };
+	slice_src s = { (const uint8_t *)body, len, 0, (size_t)(data[0] & 0x7f) % 13 + 1 };
 	decomp *d = NULL;
 	berth_error err = BERTH_ERROR_INIT;
-	if (decomp_new(&d, src_read, &s, "fuzz", &err) < 0) {
+	if (decomp_new(&d, slice_read, &s, "fuzz", &err) < 0) {
 		free(body);
 		return 0;
 	}

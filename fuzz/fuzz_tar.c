@@ -6,35 +6,18 @@
  * must never hand out more bytes than the input holds, whatever the sizes
  * of the reads. */
 #include "fuzz.h"
+#include "../tests/common/slices.h"
 #include "lib/engines/containerd/ctrd_tar.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct src {
-	const uint8_t *data;
-	size_t len, pos, step;
-} src;
-
-static ssize_t src_read(void *buf, size_t cap, void *ctx)
-{
-	src *s = ctx;
-	size_t n = s->len - s->pos;
-	if (n > cap)
-		n = cap;
-	if (n > s->step)
-		n = s->step;
-	memcpy(buf, s->data + s->pos, n);
-	s->pos += n;
-	return (ssize_t)n;
-}
-
 static void streamed(const uint8_t *data, size_t size)
 {
 	static tar_header h;
 	uint8_t buf[700];
-	src s = { data, size, 0, size ? (size_t)data[0] % 600 + 1 : 1 };
-	tar_reader r = { src_read, &s, 0, 0 };
+	slice_src s = { data, size, 0, size ? (size_t)data[0] % 600 + 1 : 1 };
+	tar_reader r = { slice_read, &s, 0, 0 };
 	size_t handed = 0;
 	for (int entries = 0; entries < 10000; entries++) {
 		int k = ctrd_tar_reader_next(&r, &h);

@@ -259,6 +259,9 @@ int cli_pull_missing(berth_client *client, berth_spec *spec, berth_pull_policy p
 int cmd_image(cli *c, int argc, char **argv);
 int cmd_logs(cli *c, int argc, char **argv);
 
+/* Write all n bytes to fd, through partial writes and EINTR: 0 or -errno
+ * (common.c). */
+int cli_write_all(int fd, const char *p, size_t n);
 /* save, export: the archive open_stream opens written to path ("-" or
  * NULL: stdout, refused on a terminal as docker does); a file left
  * half-written by a failure is removed. Exit code (common.c). */

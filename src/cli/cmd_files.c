@@ -90,20 +90,6 @@ static int wait_tar(pid_t pid)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Strip trailing slashes (keeping "/"); true when the path ended in "/." */
 static bool tidy_path(char *p, bool *trailing_slash)
 {
@@ -125,7 +111,7 @@ typedef struct copy_out {
 static int to_fd(const berth_frame *f, void *payload)
 {
 	copy_out *o = payload;
-	o->rc = write_all(o->fd, f->data, f->len);
+	o->rc = cli_write_all(o->fd, f->data, f->len);
 	return o->rc < 0 ? 1 : 0;
 }
 

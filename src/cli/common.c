@@ -187,7 +187,7 @@ int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images)
 
 /* ---- archives out (save, export) --------------------------------------------- */
 
-static int write_all_fd(int fd, const char *p, size_t n)
+int cli_write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
@@ -224,7 +224,7 @@ int cli_archive_out(const command *cmd, const char *path, int (*open_stream)(ber
 	int r, rc = EXIT_OK;
 	berth_frame f;
 	while ((r = berth_stream_next(s, &f, -1, &err)) == 0) {
-		int w = write_all_fd(fd, f.data, f.len);
+		int w = cli_write_all(fd, f.data, f.len);
 		if (w < 0) {
 			cli_errorf("%s: %s", to_stdout ? "stdout" : path, strerror(-w));
 			rc = EXIT_ENGINE;

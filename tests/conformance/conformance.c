@@ -1,6 +1,10 @@
 /* Helpers shared by the conformance suites: see conformance.h. */
 #include "conformance.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,6 +95,60 @@ const char *name_of(const char *what)
 	char *b = buf[slot++ % 8];
 	snprintf(b, sizeof buf[0], "berth-t-%s-%s", run_id, what);
 	return b;
+}
+
+const char *image_name_of(const char *what)
+{
+	static char buf[4][128];
+	static int slot;
+	char *b = buf[slot++ % 4];
+	snprintf(b, sizeof buf[0], "localhost/berth-t-%s/%s:1", run_id, what);
+	return b;
+}
+
+void image_drop(const char *ref)
+{
+	berth_image_remove_options ro = BERTH_IMAGE_REMOVE_OPTIONS_INIT;
+	ro.force = 1;
+	berth_error err = BERTH_ERROR_INIT;
+	int r = berth_image_remove(client, ref, &ro, &err);
+	if (r != BERTH_ENOTFOUND)
+		assert_ok(r, &err);
+}
+
+void need_port(int port, const char *what)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bool up = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!up) {
+		if (getenv("CI"))
+			fail_msg("%s on 127.0.0.1:%d is not up in CI (scripts/provision.sh starts it)", what, port);
+		skip();
+	}
+}
+
+int pipe_from_file(const char *path, pid_t *pid)
+{
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	*pid = fork();
+	assert_true(*pid >= 0);
+	if (*pid == 0) {
+		close(fds[0]);
+		int in = open(path, O_RDONLY);
+		char buf[65536];
+		ssize_t n;
+		while (in >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+			if (write(fds[1], buf, (size_t)n) != n)
+				_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	return fds[0];
 }
 
 berth_spec *spec_of_image(const char *image, const char *name, const char *const *argv, size_t argc)

@@ -10,6 +10,7 @@
 #include "../common/test.h"
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #define IMAGE "localhost/berth-test/busybox:latest"
 #define HEALTH_IMAGE "localhost/berth-test/health:latest"
@@ -43,6 +44,17 @@ void conformance_trampoline(void **state);
 #define cmocka_unit_test(f) { #f, conformance_trampoline, NULL, NULL, (void *)(uintptr_t)(f) }
 /* A unique container name for this run (8 rotating buffers). */
 const char *name_of(const char *what);
+/* A unique image name for this run: "localhost/berth-t-RUN/WHAT:1" (4
+ * rotating buffers). */
+const char *image_name_of(const char *what);
+/* Force-remove an image a test made or pulled; gone already is fine. */
+void image_drop(const char *ref);
+/* A service on 127.0.0.1:port that a test needs (a registry, a token
+ * issuer): missing fails the test under CI, skips it elsewhere. */
+void need_port(int port, const char *what);
+/* A pipe whose read end gets the file's bytes from a child (*pid; the
+ * caller closes the fd and reaps the child): input that is no file. */
+int pipe_from_file(const char *path, pid_t *pid);
 /* A spec with this run's name and label; argc 0 keeps the image's command. */
 berth_spec *spec_of_image(const char *image, const char *name, const char *const *argv, size_t argc);
 berth_spec *spec_of(const char *name, const char *const *argv, size_t argc);

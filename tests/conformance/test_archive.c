@@ -18,15 +18,6 @@
 
 static char tmpdir[96];
 
-static const char *image_of(const char *what)
-{
-	static char buf[4][128];
-	static int slot;
-	char *b = buf[slot++ % 4];
-	snprintf(b, sizeof buf[0], "localhost/berth-t-%s/%s:1", run_id, what);
-	return b;
-}
-
 static const char *path_of(const char *what)
 {
 	static char buf[4][160];
@@ -84,28 +75,16 @@ static void drop_image(const char *name)
 	berth_image_remove(client, name, &ro, NULL);
 }
 
-/* A docker-save archive of the test image under name: through berth's own
- * save, or where the engine lacks it through docker's CLI (then the name
- * is the Docker image's). */
+/* A docker-save archive of the test image under name, through berth's
+ * own save. */
 static void save_to(const char *path, const char *name)
 {
 	berth_error err = BERTH_ERROR_INIT;
-	if (!engine_lacks("image_save")) {
-		assert_ok(berth_image_tag(client, IMAGE, name, &err), &err);
-		berth_stream *s = NULL;
-		const char *names[] = { name };
-		assert_ok(berth_image_save(&s, client, names, 1, &err), &err);
-		assert_true(stream_to_file(s, path) > 10000);
-		return;
-	}
-	char cmd[512];
-	snprintf(cmd, sizeof cmd, "docker tag %s %s && docker save %s -o '%s' && docker rmi %s >/dev/null", IMAGE, name,
-		 name, path, name);
-	if (system(cmd) != 0) {
-		if (getenv("CI"))
-			fail_msg("docker save of the test image failed in CI");
-		skip();
-	}
+	assert_ok(berth_image_tag(client, IMAGE, name, &err), &err);
+	berth_stream *s = NULL;
+	const char *names[] = { name };
+	assert_ok(berth_image_save(&s, client, names, 1, &err), &err);
+	assert_true(stream_to_file(s, path) > 10000);
 }
 
 static void load_file(const char *path, const char *want_name)
@@ -123,7 +102,7 @@ static void test_save_load(void **state)
 {
 	(void)state;
 	need_engine_up();
-	const char *name = image_of("saved");
+	const char *name = image_name_of("saved");
 	const char *path = path_of("saved.tar");
 	berth_error err = BERTH_ERROR_INIT;
 	if (engine_lacks("image_save")) {
@@ -146,7 +125,7 @@ static void test_save_load(void **state)
 	free(before);
 	free(after);
 	/* two names in one archive */
-	const char *second = image_of("saved2");
+	const char *second = image_name_of("saved2");
 	assert_ok(berth_image_tag(client, IMAGE, second, &err), &err);
 	berth_stream *s = NULL;
 	const char *names[] = { name, second };
@@ -171,18 +150,6 @@ static void test_save_load(void **state)
 	unlink(path);
 }
 
-/* The plain test registry scripts/provision.sh starts, when it is up. */
-static bool registry_up(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(5000) };
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bool up = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	if (fd >= 0)
-		close(fd);
-	return up;
-}
-
 /* A pulled image (its layers compressed in the registry, and so in
  * containerd's store) saves as a docker-save archive with plain layers,
  * which loads back as the same image. */
@@ -190,18 +157,14 @@ static void test_save_load_pulled(void **state)
 {
 	(void)state;
 	need_engine_up();
-	if (!registry_up()) {
-		if (getenv("CI"))
-			fail_msg("the test registry 127.0.0.1:5000 is not up in CI (scripts/provision.sh starts it)");
-		skip();
-	}
+	need_port(5000, "the test registry");
 	static const char pulled[] = "127.0.0.1:5000/berth-test/busybox:latest";
 	berth_error err = BERTH_ERROR_INIT;
 	int there = 0;
 	assert_ok(berth_image_exists(&there, client, pulled, &err), &err);
 	if (!there)
 		assert_ok(berth_image_pull_wait(NULL, client, pulled, NULL, &err), &err);
-	const char *name = image_of("pulled");
+	const char *name = image_name_of("pulled");
 	assert_ok(berth_image_tag(client, pulled, name, &err), &err);
 	char *before = image_id(name);
 	const char *path = path_of("pulled.tar");
@@ -229,7 +192,7 @@ static void test_load_compressed(void **state)
 {
 	(void)state;
 	need_engine_up();
-	const char *name = image_of("packed");
+	const char *name = image_name_of("packed");
 	const char *path = path_of("packed.tar");
 	save_to(path, name);
 	drop_image(name);
@@ -242,26 +205,14 @@ static void test_load_compressed(void **state)
 	load_file(gz, name);
 	drop_image(name);
 	/* through a pipe: spooled or streamed, never whole in memory */
-	int fds[2];
-	assert_int_equal(pipe(fds), 0);
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		int in = open(zst, O_RDONLY);
-		char buf[65536];
-		ssize_t n;
-		while (in >= 0 && (n = read(in, buf, sizeof buf)) > 0)
-			if (write(fds[1], buf, (size_t)n) != n)
-				_exit(1);
-		_exit(0);
-	}
-	close(fds[1]);
+	pid_t pid;
+	int fd = pipe_from_file(zst, &pid);
 	berth_image_import_options io = BERTH_IMAGE_IMPORT_OPTIONS_INIT;
-	io.fd = fds[0];
+	io.fd = fd;
 	char *names = NULL;
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(berth_image_import(&names, client, &io, &err), &err);
-	close(fds[0]);
+	close(fd);
 	waitpid(pid, NULL, 0);
 	assert_non_null(strstr(names, name));
 	berth_free(names);
@@ -319,7 +270,7 @@ static void test_commit(void **state)
 	(void)state;
 	need_engine();
 	char *id = made_container("commit");
-	const char *name = image_of("committed");
+	const char *name = image_name_of("committed");
 	const char *changes[] = { "CMD [\"sh\", \"-c\", \"test \\\"$(cat /made)\\\" = berth-made\"]", "ENV BERTH_COMMITTED=yes" };
 	berth_commit_options co = BERTH_COMMIT_OPTIONS_INIT;
 	co.ref = name;
@@ -404,7 +355,7 @@ static void test_export_import(void **state)
 	assert_code(berth_container_export(&s, client, "berth-t-none-export", &err), BERTH_ENOTFOUND, &err);
 	assert_null(s);
 	/* the export as a new image, which runs and has the file */
-	const char *name = image_of("imported");
+	const char *name = image_name_of("imported");
 	const char *changes[] = { "CMD [\"sh\", \"-c\", \"test \\\"$(cat /made)\\\" = berth-made\"]" };
 	berth_image_import_rootfs_options io = BERTH_IMAGE_IMPORT_ROOTFS_OPTIONS_INIT;
 	io.path = path;
@@ -518,7 +469,7 @@ static int teardown(void **state)
 {
 	static const char *const mine[] = { "saved", "saved2", "pulled", "packed", "committed", "imported" };
 	for (size_t i = 0; client && i < sizeof mine / sizeof mine[0]; i++)
-		drop_image(image_of(mine[i]));
+		drop_image(image_name_of(mine[i]));
 	if (tmpdir[0]) {
 		char cmd[160];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

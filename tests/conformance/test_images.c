@@ -30,15 +30,6 @@ static void setup_or_skip(const char *cmd, const char *what)
 
 static char archive[128];
 
-static const char *tag_of(const char *what)
-{
-	static char buf[4][128];
-	static int slot;
-	char *b = buf[slot++ % 4];
-	snprintf(b, sizeof buf[0], "localhost/berth-t-%s/%s:1", run_id, what);
-	return b;
-}
-
 /* A docker-save archive of the test image under a name of this run, made
  * with the docker CLI (skips when there is none). */
 static const char *saved_archive(void)
@@ -160,7 +151,7 @@ static void test_tag_remove(void **state)
 {
 	(void)state;
 	need_engine_up();
-	const char *t = tag_of("tagged");
+	const char *t = image_name_of("tagged");
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(berth_image_tag(client, IMAGE, t, &err), &err);
 	berth_image_info *a = NULL, *b = NULL;
@@ -179,7 +170,7 @@ static void test_tag_remove(void **state)
 	assert_ok(berth_image_exists(&there, client, IMAGE, &err), &err);
 	assert_int_equal(there, 1);
 	/* bad input, before any request */
-	assert_code(berth_image_tag(client, "localhost/berth-t-none/nothing:1", tag_of("x"), &err), BERTH_ENOTFOUND, &err);
+	assert_code(berth_image_tag(client, "localhost/berth-t-none/nothing:1", image_name_of("x"), &err), BERTH_ENOTFOUND, &err);
 	assert_code(berth_image_tag(client, IMAGE, "", &err), BERTH_EINVAL, &err);
 	assert_code(berth_image_tag(client, IMAGE, "localhost/x@sha256:abc", &err), BERTH_EINVAL, &err);
 	berth_image_remove_options ro = BERTH_IMAGE_REMOVE_OPTIONS_INIT;
@@ -215,24 +206,12 @@ static void test_import(void **state)
 	berth_image_info_free(orig);
 	assert_ok(berth_image_remove(client, want, NULL, &err), &err);
 	/* from an fd (a pipe: read to its end), names not asked for */
-	int fds[2];
-	assert_int_equal(pipe(fds), 0);
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(fds[0]);
-		int in = open(path, O_RDONLY);
-		char buf[65536];
-		ssize_t n;
-		while (in >= 0 && (n = read(in, buf, sizeof buf)) > 0)
-			if (write(fds[1], buf, (size_t)n) != n)
-				_exit(1);
-		_exit(0);
-	}
-	close(fds[1]);
+	pid_t pid;
+	int fd = pipe_from_file(path, &pid);
 	io = (berth_image_import_options)BERTH_IMAGE_IMPORT_OPTIONS_INIT;
-	io.fd = fds[0];
+	io.fd = fd;
 	assert_ok(berth_image_import(NULL, client, &io, &err), &err);
-	close(fds[0]);
+	close(fd);
 	waitpid(pid, NULL, 0);
 	assert_ok(berth_image_remove(client, want, NULL, &err), &err);
 	/* bad input */
@@ -318,46 +297,20 @@ static int teardown(void **state)
 #define REGISTRY "127.0.0.1:5000"
 #define PULLED REGISTRY "/berth-test/busybox:latest"
 
-/* Skip when nothing listens on 127.0.0.1:port (fail under CI, where
- * provisioning starts every test registry). */
-static void need_port(int port, const char *what)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bool up = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	if (fd >= 0)
-		close(fd);
-	if (!up) {
-		if (getenv("CI"))
-			fail_msg("%s on 127.0.0.1:%d is not up in CI (scripts/provision.sh starts it)", what, port);
-		skip();
-	}
-}
-
 static void need_registry(void)
 {
 	need_port(5000, "the test registry");
 }
 
-/* Forget what an earlier pull left (names of the test registry only). */
-static void drop(const char *ref)
-{
-	berth_image_remove_options ro = BERTH_IMAGE_REMOVE_OPTIONS_INIT;
-	ro.force = 1;
-	berth_error err = BERTH_ERROR_INIT;
-	int r = berth_image_remove(client, ref, &ro, &err);
-	if (r != BERTH_ENOTFOUND)
-		assert_ok(r, &err);
-}
-
 /* The digest the test registry gives REPO:TAG ("sha256:..."). */
 static void registry_digest(const char *repo, const char *tag, char *out, size_t size)
 {
-	char cmd[512];
+	char cmd[1024];
 	snprintf(cmd, sizeof cmd,
 		 "curl -sf -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, "
-		 "application/vnd.oci.image.manifest.v1+json' http://" REGISTRY "/v2/%s/manifests/%s | tr -d '\\r' | "
+		 "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
+		 "application/vnd.docker.distribution.manifest.list.v2+json' http://" REGISTRY "/v2/%s/manifests/%s | "
+		 "tr -d '\\r' | "
 		 "sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p'",
 		 repo, tag);
 	FILE *p = popen(cmd, "r");
@@ -391,7 +344,7 @@ static void test_pull(void **state)
 		conformance_pass();
 	}
 	need_registry();
-	drop(PULLED);
+	image_drop(PULLED);
 	/* the stream: well-formed frames, PULLED last, then the end */
 	berth_stream *s = NULL;
 	berth_error err = BERTH_ERROR_INIT;
@@ -430,16 +383,7 @@ static void test_pull(void **state)
 	/* among its digests the one the registry serves the tag by now (an
 	 * engine may keep older ones of the same image) */
 	char served[80] = "", by_digest[256] = "";
-	FILE *curl = popen("curl -sf -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, "
-			   "application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, "
-			   "application/vnd.docker.distribution.manifest.list.v2+json' "
-			   "http://" REGISTRY "/v2/berth-test/busybox/manifests/latest | tr -d '\\r' | "
-			   "sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: //p'", "r");
-	assert_non_null(curl);
-	(void)!fgets(served, sizeof served, curl);
-	pclose(curl);
-	served[strcspn(served, "\n")] = '\0';
-	assert_true(strncmp(served, "sha256:", 7) == 0);
+	registry_digest("berth-test/busybox", "latest", served, sizeof served);
 	snprintf(by_digest, sizeof by_digest, REGISTRY "/berth-test/busybox@%s", served);
 	bool has_served = false;
 	for (size_t i = 0; i < berth_image_info_digest_count(x); i++)
@@ -451,15 +395,15 @@ static void test_pull(void **state)
 	berth_image_info_free(x);
 
 	/* by digest, waiting: the same image */
-	drop(PULLED);
+	image_drop(PULLED);
 	assert_ok(berth_image_pull_wait(&x, client, by_digest, NULL, &err), &err);
 	assert_non_null(x);
 	assert_string_equal(berth_image_info_id(x), id);
 	berth_image_info_free(x);
 	/* again, with the image there: still a complete stream */
 	assert_ok(berth_image_pull_wait(NULL, client, PULLED, NULL, &err), &err);
-	drop(PULLED);
-	drop(by_digest);
+	image_drop(PULLED);
+	image_drop(by_digest);
 }
 
 static void test_pull_faults(void **state)
@@ -566,8 +510,8 @@ static void test_pull_all_tags(void **state)
 	assert_ok(berth_image_tag(client, IMAGE, t2, &err), &err);
 	assert_ok(berth_image_push_wait(NULL, client, t1, NULL, &err), &err);
 	assert_ok(berth_image_push_wait(NULL, client, t2, NULL, &err), &err);
-	drop(t1);
-	drop(t2);
+	image_drop(t1);
+	image_drop(t2);
 	berth_pull_options o = BERTH_PULL_OPTIONS_INIT;
 	o.all_tags = 1;
 	berth_image_info *x = NULL;
@@ -586,8 +530,8 @@ static void test_pull_all_tags(void **state)
 	assert_int_equal(there, 1);
 	assert_ok(berth_image_exists(&there, client, t2, &err), &err);
 	assert_int_equal(there, 1);
-	drop(t1);
-	drop(t2);
+	image_drop(t1);
+	image_drop(t2);
 	/* both tags name one manifest: deleting it by digest takes both */
 	registry_delete(repo, "1");
 }
@@ -688,10 +632,10 @@ static void test_pull_registry_faults(void **state)
 		assert_int_equal(pull_leases(), 0);
 	}
 	/* the registry sound again: the pull goes through */
-	drop(PULLED);
+	image_drop(PULLED);
 	assert_ok(berth_image_pull_wait(NULL, client, PULLED, NULL, NULL), NULL);
 	assert_int_equal(pull_leases(), 0);
-	drop(PULLED);
+	image_drop(PULLED);
 }
 
 /* Disk full in the content store (containerd: berth writes it): a
@@ -793,7 +737,7 @@ static void test_pull_policy(void **state)
 	if (engine_lacks("image_pull"))
 		conformance_pass();
 	need_registry();
-	drop(PULLED);
+	image_drop(PULLED);
 	berth_error err = BERTH_ERROR_INIT;
 	berth_spec *s = spec_of_image(PULLED, name_of("pulled"), NULL, 0);
 	assert_int_equal(berth_spec_pull_policy(s), BERTH_PULL_NEVER);
@@ -827,7 +771,7 @@ static void test_pull_policy(void **state)
 	assert_code(berth_pull_policy_parse(&policy, "sometimes", &err), BERTH_EINVAL, &err);
 	assert_code(berth_spec_set_pull_policy(s, (berth_pull_policy)7, &err), BERTH_EINVAL, &err);
 	berth_spec_free(s);
-	drop(PULLED);
+	image_drop(PULLED);
 }
 
 /* Push round trip: push under a repository of this run, remove the
@@ -873,7 +817,7 @@ static void test_push(void **state)
 	if (engine != BERTH_ENGINE_PODMAN)
 		assert_true(strncmp(digest, "sha256:", 7) == 0 && strlen(digest) == 71);
 	/* round trip */
-	drop(ref);
+	image_drop(ref);
 	assert_ok(berth_image_pull_wait(&x, client, ref, NULL, &err), &err);
 	assert_string_equal(berth_image_info_id(x), id);
 	bool same_digest = !digest[0];
@@ -882,7 +826,7 @@ static void test_push(void **state)
 			same_digest = true;
 	assert_true(same_digest);
 	berth_image_info_free(x);
-	drop(ref);
+	image_drop(ref);
 	/* from the registry: this run's repository only */
 	char repo[64];
 	snprintf(repo, sizeof repo, "berth-test/push-%s", run_id);
@@ -1093,7 +1037,7 @@ static void test_pull_credentials(void **state)
 	scratch sc;
 	scratch_enter(&sc, "creds");
 	berth_error err = BERTH_ERROR_INIT;
-	drop(AUTH_PULLED);
+	image_drop(AUTH_PULLED);
 
 	/* none: the registry says no */
 	assert_code(berth_image_pull_wait(NULL, client, AUTH_PULLED, NULL, &err), BERTH_EPERM, &err);
@@ -1110,7 +1054,7 @@ static void test_pull_credentials(void **state)
 	berth_image_info *x = NULL;
 	assert_ok(berth_image_pull_wait(&x, client, AUTH_PULLED, &po, &err), &err);
 	berth_image_info_free(x);
-	drop(AUTH_PULLED);
+	image_drop(AUTH_PULLED);
 	/* stored as `docker login` stores them, found by the pull itself */
 	berth_credentials_options store = BERTH_CREDENTIALS_OPTIONS_INIT;
 	store.docker_config_dir = sc.cfg_dir;
@@ -1127,9 +1071,9 @@ static void test_pull_credentials(void **state)
 	char repo[64];
 	snprintf(repo, sizeof repo, "berth-test/auth-%s", run_id);
 	registry_delete(repo, "1");
-	drop(ref);
+	image_drop(ref);
 done:
-	drop(AUTH_PULLED);
+	image_drop(AUTH_PULLED);
 	assert_ok(berth_credentials_erase(AUTH_REGISTRY, &store, &err), &err);
 	scratch_leave(&sc);
 }
@@ -1162,7 +1106,7 @@ static void test_pull_tls(void **state)
 	scratch_enter(&sc, "tls");
 	berth_error err = BERTH_ERROR_INIT;
 	const char *ref = TLS_REGISTRY "/berth-test/busybox:latest";
-	drop(ref);
+	image_drop(ref);
 	/* the certificate is good: what stops an anonymous pull is the password */
 	assert_code(berth_image_pull_wait(NULL, client, ref, NULL, &err), BERTH_EPERM, &err);
 	assert_null(strstr(err.message, "certificate"));
@@ -1182,11 +1126,11 @@ static void test_pull_tls(void **state)
 	assert_int_equal(berth_image_info_cmd_count(x), 1);
 	assert_string_equal(berth_image_info_cmd(x, 0), "sh");
 	berth_image_info_free(x);
-	drop(ref);
+	image_drop(ref);
 	/* the same registry at 127.0.0.1, explicit credentials */
 	co.secret = password;
 	assert_ok(berth_image_pull_wait(NULL, client, "127.0.0.1:5443/berth-test/busybox:latest", &po, &err), &err);
-	drop("127.0.0.1:5443/berth-test/busybox:latest");
+	image_drop("127.0.0.1:5443/berth-test/busybox:latest");
 	scratch_leave(&sc);
 }
 
@@ -1201,7 +1145,7 @@ static void test_pull_unknown_ca(void **state)
 	need_port(5444, "the TLS registry with an unknown CA");
 	const char *ref = UNKNOWN_CA_REGISTRY "/berth-test/busybox:latest";
 	berth_error err = BERTH_ERROR_INIT;
-	drop(ref);
+	image_drop(ref);
 	int r = berth_image_pull_wait(NULL, client, ref, NULL, &err);
 	assert_true(r == BERTH_EUNAVAILABLE || r == BERTH_EPERM || r == BERTH_EENGINE);
 	assert_message_has(&err, "certificate");
@@ -1230,8 +1174,8 @@ static void test_pull_bearer(void **state)
 	berth_error err = BERTH_ERROR_INIT;
 	const char *private = TOKEN_REGISTRY "/berth-test/busybox:latest";
 	const char *public = TOKEN_REGISTRY "/berth-test/public/busybox:latest";
-	drop(private);
-	drop(public);
+	image_drop(private);
+	image_drop(public);
 	/* Docker folds a refused anonymous token into "not found" (its 404
 	 * "pull access denied ... repository does not exist or may require
 	 * 'docker login'"): the registry's words cannot tell the two apart */
@@ -1242,7 +1186,7 @@ static void test_pull_bearer(void **state)
 		assert_code(berth_image_pull_wait(NULL, client, private, NULL, &err), BERTH_EPERM, &err);
 	}
 	assert_ok(berth_image_pull_wait(NULL, client, public, NULL, &err), &err);
-	drop(public);
+	image_drop(public);
 	berth_credentials_options co = BERTH_CREDENTIALS_OPTIONS_INIT;
 	co.username = "berthtest";
 	co.secret = "wrong-token-4711";
@@ -1255,7 +1199,7 @@ static void test_pull_bearer(void **state)
 	assert_ok(berth_image_pull_wait(&x, client, private, &po, &err), &err);
 	assert_int_equal(berth_image_info_cmd_count(x), 1);
 	berth_image_info_free(x);
-	drop(private);
+	image_drop(private);
 	if (!engine_lacks("image_push")) {
 		char ref[160], repo[96];
 		snprintf(repo, sizeof repo, "berth-test/token-%s", run_id);
@@ -1265,7 +1209,7 @@ static void test_pull_bearer(void **state)
 		assert_ok(berth_image_tag(client, IMAGE, ref, &err), &err);
 		assert_ok(berth_image_push_wait(NULL, client, ref, &pu, &err), &err);
 		registry_delete(repo, "1");
-		drop(ref);
+		image_drop(ref);
 	}
 	scratch_leave(&sc);
 }
@@ -1317,8 +1261,8 @@ static void test_pull_helper(void **state)
 	berth_error err = BERTH_ERROR_INIT;
 	const char *good = TOKEN_REGISTRY "/berth-test/busybox:latest";
 	const char *bad = TLS_REGISTRY "/berth-test/busybox:latest";
-	drop(good);
-	drop(bad);
+	image_drop(good);
+	image_drop(bad);
 	assert_ok(berth_image_pull_wait(NULL, client, good, NULL, &err), &err);
 	assert_code(berth_image_pull_wait(NULL, client, bad, NULL, &err), BERTH_EPERM, &err);
 	assert_null(strstr(err.message, "helper-wrong-4711"));
@@ -1327,7 +1271,7 @@ static void test_pull_helper(void **state)
 	snprintf(cmd, sizeof cmd, "grep -q '^get .*" TOKEN_REGISTRY "' %s/helper.log && grep -q '^get .*" TLS_REGISTRY
 		 "' %s/helper.log", sc.dir, sc.dir);
 	assert_int_equal(system(cmd), 0);
-	drop(good);
+	image_drop(good);
 	scratch_leave(&sc);
 }
 
@@ -1345,7 +1289,7 @@ static void test_pull_redis(void **state)
 		      "http://" REGISTRY "/v2/berth-test/redis/manifests/bookworm",
 		      "the Redis image in the test registry");
 	berth_error err = BERTH_ERROR_INIT;
-	drop(REDIS_IMAGE);
+	image_drop(REDIS_IMAGE);
 	berth_image_info *x = NULL;
 	assert_ok(berth_image_pull_wait(&x, client, REDIS_IMAGE, NULL, &err), &err);
 	assert_true(berth_image_info_cmd_count(x) >= 1);
@@ -1385,7 +1329,7 @@ static void test_pull_redis(void **state)
 	assert_true(pong);
 	force_remove(id);
 	berth_free(id);
-	drop(REDIS_IMAGE);
+	image_drop(REDIS_IMAGE);
 }
 
 int main(void)

@@ -4,6 +4,7 @@
  * to image configs (parse/image_build.c); the new image id of a commit or
  * import reply (engineapi/eapi_parse_io.c). */
 #include "../common/test.h"
+#include "../common/slices.h"
 
 #include "lib/engines/engineapi/eapi_parse_io.h"
 #include "lib/kit/decompress.h"
@@ -18,31 +19,13 @@
 
 /* ---- the reader over memory, in slices of `step` bytes ------------------ */
 
-typedef struct mem_src {
-	const uint8_t *p;
-	size_t len, pos, step;
-} mem_src;
-
-static ssize_t mem_read(void *buf, size_t cap, void *payload)
-{
-	mem_src *m = payload;
-	size_t n = m->len - m->pos;
-	if (n > cap)
-		n = cap;
-	if (n > m->step)
-		n = m->step;
-	memcpy(buf, m->p + m->pos, n);
-	m->pos += n;
-	return (ssize_t)n;
-}
-
 /* Everything the reader gives for input, into *out; the reader's verdict. */
 static int read_all(sbuf *out, decomp_kind *kind, const void *in, size_t len, size_t step, bool prime,
 		    berth_error *err)
 {
-	mem_src m = { in, len, 0, step };
+	slice_src m = { in, len, 0, step };
 	decomp *d = NULL;
-	int r = decomp_new(&d, mem_read, &m, "t", err);
+	int r = decomp_new(&d, slice_read, &m, "t", err);
 	if (r < 0)
 		return r;
 	if (prime)

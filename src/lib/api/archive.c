@@ -16,17 +16,6 @@
 #define IMPORT_MAX ((size_t)8 << 30)
 #define SAVE_NAMES_MAX 256
 
-/* An image name or id argument. */
-static int check_image_name(const char *name, const char *what, berth_error *err)
-{
-	if (isempty(name))
-		return berth_fail(err, BERTH_EINVAL, "%s: empty image name", what);
-	berth_error e = BERTH_ERROR_INIT;
-	if (berth_validate_image_ref(name, &e) < 0)
-		return berth_fail(err, BERTH_EINVAL, "%s: %s", what, e.message);
-	return 0;
-}
-
 /* ---- the input of a load or an import ----------------------------------- */
 
 static ssize_t fd_source(void *buf, size_t cap, void *payload)
@@ -92,13 +81,10 @@ static bool plain_file(int fd, struct stat *st)
  * /var/tmp): *out is its fd, *len its size. */
 static int spool(int *out, size_t *len, decomp *d, berth_error *err)
 {
-	const char *dir = getenv("TMPDIR");
-	if (isempty(dir))
-		dir = "/var/tmp";
-	_cleanup_close_ int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	const char *dir = NULL;
+	_cleanup_close_ int fd = spool_file_open(&dir, "load", err);
 	if (fd < 0)
-		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "load: a temporary file in %s: %s", dir,
-				       strerror(errno));
+		return fd;
 	_cleanup_free_ char *buf = malloc(65536);
 	if (!buf)
 		return BERTH_NOMEM(err);

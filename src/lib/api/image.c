@@ -12,18 +12,6 @@
 
 /* ---- entry points ------------------------------------------------------- */
 
-/* An image name or id argument: an id ("sha256:<hex>" or hex) or a
- * reference berth_validate_image_ref() accepts. */
-static int check_image_name(const char *name, const char *what, berth_error *err)
-{
-	if (isempty(name))
-		return berth_fail(err, BERTH_EINVAL, "%s: empty image name", what);
-	berth_error e = BERTH_ERROR_INIT;
-	if (berth_validate_image_ref(name, &e) < 0)
-		return berth_fail(err, BERTH_EINVAL, "%s: %s", what, e.message);
-	return 0;
-}
-
 int berth_image_list_get(berth_image_list **out, berth_client *c, const berth_image_list_options *opts,
 			 berth_error *err)
 {
@@ -101,23 +89,29 @@ int berth_image_tag(berth_client *c, const char *source, const char *target, ber
 
 /* ---- credentials ------------------------------------------------------------------ */
 
-/* The credentials for the registry of ref that berth_credentials_get()
- * finds (explicit ones in co, or where co says to look; NULL: the
- * defaults, in the engine's convention). Anonymous ones when there are
- * none. The caller frees them. */
-static int credentials_for(berth_credentials **out, berth_client *c, const char *ref,
-			   const berth_credentials_options *co, berth_error *err)
+/* The credentials for a registry (server NULL: Docker Hub) that
+ * berth_credentials_get() finds (explicit ones in co, or where co says to
+ * look; NULL: the defaults, in the engine's convention). Anonymous ones
+ * when there are none. The caller frees them. */
+static int credentials_of(berth_credentials **out, berth_client *c, const char *server,
+			  const berth_credentials_options *co, berth_error *err)
 {
-	berth_image_ref *parsed = NULL;
-	int r = berth_image_ref_parse(&parsed, ref, err);
-	if (r < 0)
-		return r;
 	berth_credentials_options o = BERTH_CREDENTIALS_OPTIONS_INIT;
 	if (co)
 		o = *co;
 	else if (c->engine == BERTH_ENGINE_PODMAN)
 		o.convention = BERTH_CREDENTIALS_PODMAN;
-	r = berth_credentials_get(out, berth_image_ref_domain(parsed), &o, err);
+	return berth_credentials_get(out, server, &o, err);
+}
+
+/* The same for the registry of a reference. */
+static int credentials_for(berth_credentials **out, berth_client *c, const char *ref,
+			   const berth_credentials_options *co, berth_error *err)
+{
+	berth_image_ref *parsed = NULL;
+	int r = berth_image_ref_parse(&parsed, ref, err);
+	if (r == 0)
+		r = credentials_of(out, c, berth_image_ref_domain(parsed), co, err);
 	berth_image_ref_free(parsed);
 	return r;
 }
@@ -149,13 +143,8 @@ int berth_image_search(berth_search_result **out, berth_client *c, const char *t
 	if (slash && !domain)
 		return BERTH_NOMEM(err);
 	bool has_domain = domain && (strchr(domain, '.') || strchr(domain, ':') || STREQ(domain, "localhost"));
-	berth_credentials_options co = BERTH_CREDENTIALS_OPTIONS_INIT;
-	if (o.credentials)
-		co = *o.credentials;
-	else if (c->engine == BERTH_ENGINE_PODMAN)
-		co.convention = BERTH_CREDENTIALS_PODMAN;
 	berth_credentials *cred = NULL;
-	int r = berth_credentials_get(&cred, has_domain ? domain : NULL, &co, err);
+	int r = credentials_of(&cred, c, has_domain ? domain : NULL, o.credentials, err);
 	if (r == 0)
 		r = c->ops->image_search(out, c, term, &o, cred, err);
 	berth_credentials_free(cred);

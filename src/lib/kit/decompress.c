@@ -6,6 +6,7 @@
 #include "lib/kit/decompress.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -276,4 +277,18 @@ static ssize_t read_some(decomp *d, void *buf, size_t cap)
 	default:
 		return read_plain(d, buf, cap);
 	}
+}
+
+int spool_file_open(const char **dir_out, const char *what, berth_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	if (isempty(dir))
+		dir = "/var/tmp";
+	if (dir_out)
+		*dir_out = dir;
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "%s: a temporary file in %s: %s", what,
+				       dir, strerror(errno));
+	return fd;
 }

@@ -46,4 +46,10 @@ const berth_error *decomp_error(const decomp *d);
 /* "gzip", "zstd", "plain" */
 const char *decomp_kind_name(decomp_kind k);
 
+/* An unlinked temporary file to spool an archive into (O_TMPFILE in
+ * $TMPDIR, else /var/tmp; mode 0600): its fd, or the BERTH_E* of the
+ * failure with `what` in the message. *dir (may be NULL) gets the folder,
+ * for messages. */
+int spool_file_open(const char **dir, const char *what, berth_error *err);
+
 #endif

@@ -23,6 +23,16 @@ int check_id(const char *id, berth_error *err)
 	return 0;
 }
 
+int check_image_name(const char *name, const char *what, berth_error *err)
+{
+	if (isempty(name))
+		return berth_fail(err, BERTH_EINVAL, "%s: empty image name", what);
+	berth_error e = BERTH_ERROR_INIT;
+	if (berth_validate_image_ref(name, &e) < 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: %s", what, e.message);
+	return 0;
+}
+
 int check_label_filters(const char *const *labels, size_t n, const char *what, berth_error *err)
 {
 	if (!labels && n)

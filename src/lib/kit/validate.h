@@ -6,6 +6,9 @@
 
 /* A container name or id argument: checked before any request. */
 int check_id(const char *id, berth_error *err);
+/* An image name or id argument: an id ("sha256:<hex>" or hex) or a
+ * reference berth_validate_image_ref() accepts; `what` names the call. */
+int check_image_name(const char *name, const char *what, berth_error *err);
 /* The grace period of stop options (NULL: -1, the container's own);
  * BERTH_EINVAL below -1. `verb` names the call. */
 int check_grace(int *out, const berth_stop_options *opts, const char *verb, berth_error *err);

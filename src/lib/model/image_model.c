@@ -2,6 +2,9 @@
  * accessors and destructors. */
 #include "lib/model/model.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 static const char *at(const strv *v, size_t i) { return i < v->len ? v->items[i] : NULL; }
 
 void image_entry_release(berth_image_entry *e)
@@ -98,6 +101,24 @@ void image_progress_reset(berth_image_progress *p)
 	free(p->digest);
 	free(p->image_id);
 	*p = (berth_image_progress){ .current = -1, .total = -1 };
+}
+
+int image_progress_fill(berth_image_progress *p, berth_progress_phase phase, const char *layer_digest,
+			const char *fmt, ...)
+{
+	image_progress_reset(p);
+	p->phase = phase;
+	const char *hex = layer_digest && startswith(layer_digest, "sha256:") ? layer_digest + 7 : strempty(layer_digest);
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&p->message, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		p->message = NULL;
+	p->layer = strndup(hex, 12);
+	p->digest = strdup("");
+	p->image_id = strdup("");
+	return p->message && p->layer && p->digest && p->image_id ? 0 : -ENOMEM;
 }
 
 const char *berth_progress_phase_name(berth_progress_phase phase)

@@ -243,6 +243,11 @@ struct berth_image_progress {
 	int64_t current, total;                      /* -1: not said */
 };
 void image_progress_reset(berth_image_progress *p);
+/* Reset p and fill it for one phase: the message from fmt, the layer as
+ * Docker shows it (the digest's first 12 hex digits; "" for none), digest
+ * and image id "". 0 or -ENOMEM. */
+int image_progress_fill(berth_image_progress *p, berth_progress_phase phase, const char *layer_digest,
+			const char *fmt, ...) _printf_(4, 5);
 
 /* Map an engine's state word to berth_state ("configured" -> created, ...). */
 berth_state state_from_string(const char *s);

@@ -88,6 +88,11 @@ berth_credentials *credentials_new(const char *server, const char *username, con
 	return c;
 }
 
+berth_credentials *credentials_dup(const berth_credentials *c)
+{
+	return c ? credentials_new(c->server, c->username, c->secret, c->identity_token, c->source) : NULL;
+}
+
 void berth_credentials_free(berth_credentials *c)
 {
 	if (!c)

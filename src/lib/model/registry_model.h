@@ -29,6 +29,10 @@ struct berth_credentials {
 berth_credentials *credentials_new(const char *server, const char *username, const char *secret,
 				   const char *identity_token, const char *source);
 
+/* A copy of creds (NULL for NULL creds, or when memory ran out: check
+ * creds first). */
+berth_credentials *credentials_dup(const berth_credentials *creds);
+
 /* The X-Registry-Auth header value the Engine API (Docker, Podman) takes:
  * base64url of {"username", "password", "serveraddress"}, or of
  * {"identitytoken", "serveraddress"} (with "username" when there is one),

@@ -508,3 +508,16 @@ int reg_stream_get(http_stream **out, reg_client *rc, const char *path, const ch
 		return reg_status_error(rc, head, what, err);
 	}
 }
+
+int reg_blob_get(http_stream **out, reg_client *rc, const char *digest, berth_error *err)
+{
+	_cleanup_sbuf_ sbuf path = SBUF_INIT;
+	if (sbuf_printf(&path, "/v2/%s/blobs/%s", rc->repo, digest) < 0)
+		return BERTH_NOMEM(err);
+	char what[120];
+	snprintf(what, sizeof what, "blob %s", digest);
+	http_response head = HTTP_RESPONSE_INIT;
+	int r = reg_stream_get(out, rc, path.data, NULL, &head, what, err);
+	http_response_release(&head);
+	return r;
+}

@@ -58,6 +58,11 @@ int reg_do(reg_client *rc, const http_request *req, http_response *resp, size_t 
 int reg_stream_get(http_stream **out, reg_client *rc, const char *path, const char *const *headers,
 		   http_response *head, const char *what, berth_error *err);
 
+/* GET /v2/REPO/blobs/DIGEST of the client's repository, its body
+ * streamed (reg_stream_get: redirects followed, failures mapped with
+ * "blob DIGEST" named). */
+int reg_blob_get(http_stream **out, reg_client *rc, const char *digest, berth_error *err);
+
 /* The error for a reply that failed: 404 BERTH_ENOTFOUND, 401/403
  * BERTH_EPERM, 429 and 5xx BERTH_EUNAVAILABLE, other statuses
  * BERTH_EPROTOCOL; the message names the registry, `what`, and the

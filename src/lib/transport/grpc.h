@@ -28,16 +28,14 @@ void grpc_channel_free(grpc_channel *ch);
 /* The endpoint's normalized uri (for messages). */
 const char *grpc_channel_uri(const grpc_channel *ch);
 
-/* One call's request: body is one message, or several already framed
- * (framed = true: each with its 5-byte prefix, see grpc_frame_append) for a
- * client-streaming call whose requests are all known up front. */
+/* One call's request: body is one message (framed here). A request of
+ * several messages goes through grpc_upload (below). */
 typedef struct grpc_call_args {
 	const char *path;        /* "/containerd.services.tasks.v1.Tasks/List" */
 	const char *ns;          /* containerd-namespace header; NULL: none */
 	const char *lease;       /* containerd-lease header; NULL: none */
 	const uint8_t *body;
 	size_t len;
-	bool framed;
 	int timeout_ms;          /* whole call; also sent as grpc-timeout; <=0: none */
 } grpc_call_args;
 

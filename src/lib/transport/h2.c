@@ -622,14 +622,12 @@ int grpc_call_all(grpc_channel *ch, const grpc_call_args *a, size_t n, sbuf *rep
 	int64_t now = now_ms(), deadline[16];
 	for (size_t i = 0; i < n; i++) {
 		framed[i] = (sbuf)SBUF_INIT;
-		k[i] = (h2_call){ .body = a[i].body, .body_len = a[i].len, .data_max = GRPC_MAX_MESSAGE + 5 };
+		k[i] = (h2_call){ .data_max = GRPC_MAX_MESSAGE + 5 };
 		deadline[i] = a[i].timeout_ms > 0 ? now + a[i].timeout_ms : -1;
-		if (!a[i].framed && r == 0) {
-			if (grpc_frame_append(&framed[i], a[i].body, a[i].len) < 0)
-				r = BERTH_NOMEM(err);
-			k[i].body = (const uint8_t *)framed[i].data;
-			k[i].body_len = framed[i].len;
-		}
+		if (r == 0 && grpc_frame_append(&framed[i], a[i].body, a[i].len) < 0)
+			r = BERTH_NOMEM(err);
+		k[i].body = (const uint8_t *)framed[i].data;
+		k[i].body_len = framed[i].len;
 	}
 	size_t done = 0; /* calls waited for */
 	pthread_mutex_lock(&ch->lock);

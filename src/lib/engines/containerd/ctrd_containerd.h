@@ -64,6 +64,13 @@ int ctrd_image_import(char **out_names, struct berth_client *c, const uint8_t *a
 int ctrd_image_rootfs(berth_image_info **out, char chain_id[72], struct berth_client *c, const char *name,
 		      berth_error *err);
 
+/* A registry request's deadline for berth's own pulls, pushes and
+ * searches: the client's, and at least 30 s. */
+static inline int ctrd_registry_timeout(const struct berth_client *c)
+{
+	return c->timeout_ms > 30000 ? c->timeout_ms : 30000;
+}
+
 /* ctrd_pull.c: berth's own pull (the image_pull op). */
 int ctrd_image_pull(berth_stream **out, struct berth_client *c, const char *ref, const berth_pull_options *o,
 		    const berth_credentials *cred, berth_error *err);

@@ -191,62 +191,6 @@ int ctrd_blob_label(berth_client *c, const char *lease, const char *digest, cons
 	return ctrd_call_lease(NULL, c, lease, "content.v1.Content/Update", &ur.base, NULL, 0, err);
 }
 
-/* Write one blob (Content.Write: its requests sent in one go, the last one
- * committing with the labels). Content already there is not an error. */
-int ctrd_blob_write(berth_client *c, const char *lease, const char *digest, const void *data, size_t len, const label_set *l,
-		      berth_error *err)
-{
-	char ref[96];
-	snprintf(ref, sizeof ref, "berth-%s", digest);
-	_cleanup_free_ void **kvp =
-		ctrd_kv_entries(l, &containerd__services__content__v1__write_content_request__labels_entry__descriptor);
-	if (l && l->n && !kvp)
-		return BERTH_NOMEM(err);
-	_cleanup_sbuf_ sbuf body = SBUF_INIT;
-	size_t off = 0;
-	do {
-		size_t n = len - off < WRITE_CHUNK ? len - off : WRITE_CHUNK;
-		bool last = off + n == len;
-		Containerd__Services__Content__V1__WriteContentRequest w =
-			CONTAINERD__SERVICES__CONTENT__V1__WRITE_CONTENT_REQUEST__INIT;
-		w.action = last ? CONTAINERD__SERVICES__CONTENT__V1__WRITE_ACTION__COMMIT
-				: CONTAINERD__SERVICES__CONTENT__V1__WRITE_ACTION__WRITE;
-		w.ref = ref;
-		w.total = (int64_t)len;
-		w.expected = (char *)digest;
-		w.offset = (int64_t)off;
-		w.data.data = (uint8_t *)data + off;
-		w.data.len = n;
-		if (last && kvp) {
-			w.n_labels = l->n;
-			w.labels = (Containerd__Services__Content__V1__WriteContentRequest__LabelsEntry **)kvp;
-		}
-		size_t plen = protobuf_c_message_get_packed_size(&w.base);
-		if (sbuf_reserve(&body, plen + 5) < 0)
-			return BERTH_NOMEM(err);
-		unsigned char h[5] = { 0, (unsigned char)(plen >> 24), (unsigned char)(plen >> 16), (unsigned char)(plen >> 8),
-				       (unsigned char)plen };
-		sbuf_add(&body, h, 5);
-		protobuf_c_message_pack(&w.base, (uint8_t *)body.data + body.len);
-		body.len += plen;
-		off += n;
-	} while (off < len);
-	grpc_call_args a = { .path = "/containerd.services.content.v1.Content/Write", .ns = c->ns,
-			     .lease = lease, .body = (const uint8_t *)body.data, .len = body.len, .framed = true,
-			     /* the client's deadline, and a second more per MiB */
-			     .timeout_ms = c->timeout_ms + (int)(len >> 20) * 1000 };
-	_cleanup_sbuf_ sbuf reply = SBUF_INIT;
-	berth_error e = BERTH_ERROR_INIT;
-	int r = grpc_call(ctrd_channel(c), &a, &reply, &e);
-	if (r == BERTH_EEXISTS) {
-		r = ctrd_lease_add(c, lease, "content", digest, err);
-		return r == 0 && l && l->n ? ctrd_blob_label(c, lease, digest, l, err) : r;
-	}
-	if (r < 0 && err)
-		*err = e;
-	return r;
-}
-
 /* chain(0) = diff(0); chain(i) = sha256(chain(i-1) + " " + diff(i)) */
 void ctrd_chain_ids(char (*out)[72], const strv *diff_ids)
 {
@@ -344,7 +288,7 @@ void ctrd_writer_init(ctrd_writer *w, berth_client *c, const char *lease, const 
 	w->lease = lease;
 	w->total = total;
 	snprintf(w->digest, sizeof w->digest, "%s", digest);
-	snprintf(w->ref, sizeof w->ref, "berth-pull-%d-%s", (int)getpid(), digest);
+	snprintf(w->ref, sizeof w->ref, "berth-ingest-%d-%s", (int)getpid(), digest);
 	sha256_init(&w->sha);
 }
 
@@ -500,4 +444,20 @@ bool ctrd_content_kept(berth_client *c, const char *lease, const char *digest)
 bool ctrd_snapshot_kept(berth_client *c, const char *lease, const char *key)
 {
 	return ctrd_lease_add(c, lease, "snapshots/" CTRD_SNAPSHOTTER, key, NULL) == 0 && ctrd_snapshot_exists(c, key);
+}
+
+int ctrd_blob_write(berth_client *c, const char *lease, const char *digest, const void *data, size_t len,
+		    const label_set *l, berth_error *err)
+{
+	ctrd_writer w;
+	ctrd_writer_init(&w, c, lease, digest, (int64_t)len);
+	int r = 0;
+	for (size_t off = 0; r == 0 && off < len; off += WRITE_CHUNK)
+		r = ctrd_writer_write(&w, (const uint8_t *)data + off, len - off < WRITE_CHUNK ? len - off : WRITE_CHUNK,
+				      err);
+	if (r < 0) {
+		ctrd_writer_abort(&w);
+		return r;
+	}
+	return ctrd_writer_commit(&w, l, err);
 }

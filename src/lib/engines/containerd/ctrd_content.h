@@ -64,8 +64,8 @@ bool ctrd_snapshot_kept(struct berth_client *c, const char *lease, const char *k
 /* Set labels on a blob that is there. */
 int ctrd_blob_label(struct berth_client *c, const char *lease, const char *digest, const label_set *l,
 		    berth_error *err);
-/* Write a blob held in memory, committed with the labels; content there
- * already only gets the labels. */
+/* Write a blob held in memory (through ctrd_writer, a MiB a message),
+ * committed with the labels; content there already only gets the labels. */
 int ctrd_blob_write(struct berth_client *c, const char *lease, const char *digest, const void *data, size_t len,
 		    const label_set *l, berth_error *err);
 
@@ -74,7 +74,7 @@ int ctrd_blob_write(struct berth_client *c, const char *lease, const char *diges
  * writer's offset (so memory stays at one piece, and containerd's writer
  * is opened once: each new call on an ingest rehashes what it holds);
  * the commit checks the size and digest (berth's own hash, then
- * containerd's). The ingest is named "berth-pull-PID-DIGEST"; the first
+ * containerd's). The ingest is named "berth-ingest-PID-DIGEST"; the first
  * write starts it over if one was left behind. */
 typedef struct ctrd_writer {
 	struct berth_client *c;

@@ -138,13 +138,10 @@ static ssize_t blob_src_read(void *buf, size_t cap, void *payload)
  * p->size become the plain layer's. */
 static int spool_plain(tar_out *t, part *p, berth_error *err)
 {
-	const char *dir = getenv("TMPDIR");
-	if (isempty(dir))
-		dir = "/var/tmp";
-	_cleanup_close_ int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	const char *dir = NULL;
+	_cleanup_close_ int fd = spool_file_open(&dir, t->what, err);
 	if (fd < 0)
-		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "%s: a temporary file in %s: %s",
-				       t->what, dir, strerror(errno));
+		return fd;
 	blob_src b = { .c = t->c, .digest = p->digest, .size = p->size, .piece = SBUF_INIT };
 	berth_error_clear(&b.e);
 	decomp *d = NULL;
@@ -543,13 +540,10 @@ int ctrd_image_import_rootfs(char **out_id, berth_client *c, berth_read_cb read,
 			     const berth_image_import_rootfs_options *o, berth_error *err)
 {
 	/* the tarball spooled to an unlinked file, hashed on the way */
-	const char *dir = getenv("TMPDIR");
-	if (isempty(dir))
-		dir = "/var/tmp";
-	_cleanup_close_ int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	const char *dir = NULL;
+	_cleanup_close_ int fd = spool_file_open(&dir, "import", err);
 	if (fd < 0)
-		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "import: a temporary file in %s: %s", dir,
-				       strerror(errno));
+		return fd;
 	_cleanup_free_ char *buf = malloc(READ_PIECE);
 	if (!buf)
 		return BERTH_NOMEM(err);

@@ -167,27 +167,6 @@ static void pull_free(void *impl)
 	free(x);
 }
 
-/* The frame of this step. */
-static int say(ctrd_pull *x, berth_progress_phase phase, const char *layer_digest, const char *fmt, ...)
-	_printf_(4, 5);
-static int say(ctrd_pull *x, berth_progress_phase phase, const char *layer_digest, const char *fmt, ...)
-{
-	image_progress_reset(&x->p);
-	x->p.phase = phase;
-	/* a layer's short id: its digest's first 12 hex digits, as Docker shows it */
-	const char *hex = layer_digest && startswith(layer_digest, "sha256:") ? layer_digest + 7 : strempty(layer_digest);
-	va_list ap;
-	va_start(ap, fmt);
-	int r = vasprintf(&x->p.message, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		x->p.message = NULL;
-	x->p.layer = strndup(hex, 12);
-	x->p.digest = strdup("");
-	x->p.image_id = strdup("");
-	return x->p.message && x->p.layer && x->p.digest && x->p.image_id ? 0 : -ENOMEM;
-}
-
 /* ---- resolve -------------------------------------------------------------- */
 
 /* GET a manifest or index by tag or digest into b (its descriptor from the
@@ -236,30 +215,28 @@ static bool is_index(const char *mt, const sbuf *body)
 		return true;
 	if (STREQ(mt, MT_OCI_MANIFEST) || STREQ(mt, MT_DOCKER_MANIFEST))
 		return false;
-	/* a registry that does not say: an index has "manifests" */
-	return body->data && strstr(body->data, "\"manifests\"");
+	/* a registry that does not say: what the JSON parses as */
+	image_desc *m = NULL;
+	size_t n = 0;
+	if (image_index_parse(&m, &n, body->data ? body->data : "", body->len, NULL) < 0)
+		return false;
+	image_descs_free(m, n);
+	return true;
 }
 
 /* A blob small enough to hold (the config), checked. */
 static int get_small_blob(ctrd_pull *x, const image_desc *d, sbuf *out, berth_error *err)
 {
-	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	if (sbuf_printf(&path, "/v2/%s/blobs/%s", berth_image_ref_path(x->ref), d->digest) < 0)
-		return BERTH_NOMEM(err);
-	char what[120];
-	snprintf(what, sizeof what, "blob %s", d->digest);
 	http_stream *s = NULL;
-	http_response head = HTTP_RESPONSE_INIT;
-	int r = reg_stream_get(&s, x->rc, path.data, NULL, &head, what, err);
-	http_response_release(&head);
+	int r = reg_blob_get(&s, x->rc, d->digest, err);
 	if (r < 0)
 		return r;
 	const char *data;
 	size_t n;
 	while ((r = http_stream_read(s, &data, &n, 30000, err)) == 0) {
 		if (out->len + n > MAX_BLOB_JSON) {
-			r = berth_fail(err, BERTH_EPROTOCOL, "%s: %s is larger than %u bytes", reg_client_base(x->rc), what,
-				       MAX_BLOB_JSON);
+			r = berth_fail(err, BERTH_EPROTOCOL, "%s: blob %s is larger than %u bytes", reg_client_base(x->rc),
+				       d->digest, MAX_BLOB_JSON);
 			break;
 		}
 		if (sbuf_add(out, data, n) < 0) {
@@ -273,15 +250,15 @@ static int get_small_blob(ctrd_pull *x, const image_desc *d, sbuf *out, berth_er
 	char digest[72];
 	ctrd_digest_of(digest, out->data ? out->data : "", out->len);
 	if (!STREQ(digest, d->digest))
-		return berth_fail(err, BERTH_EPROTOCOL, "%s: %s: the bytes hash to %s: not stored", reg_client_base(x->rc),
-				  what, digest);
+		return berth_fail(err, BERTH_EPROTOCOL, "%s: blob %s: the bytes hash to %s: not stored",
+				  reg_client_base(x->rc), d->digest, digest);
 	return 0;
 }
 
 static int resolve(ctrd_pull *x, berth_error *err)
 {
 	const char *name = berth_image_ref_normalized(x->ref);
-	int r = say(x, BERTH_PROGRESS_RESOLVING, NULL, "Pulling from %s", berth_image_ref_path(x->ref));
+	int r = image_progress_fill(&x->p, BERTH_PROGRESS_RESOLVING, NULL, "Pulling from %s", berth_image_ref_path(x->ref));
 	if (r < 0)
 		return BERTH_NOMEM(err);
 	const char *digest = berth_image_ref_digest(x->ref);
@@ -436,15 +413,8 @@ static int fetch_layer(ctrd_pull *x, reg_client *rc, size_t i, sbuf *piece, bert
 		return 0;
 	}
 	job_set(x, i, BERTH_PROGRESS_WAITING, -1, false);
-	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	if (sbuf_printf(&path, "/v2/%s/blobs/%s", berth_image_ref_path(x->ref), l->digest) < 0)
-		return BERTH_NOMEM(err);
-	char what[120];
-	snprintf(what, sizeof what, "blob %s", l->digest);
 	http_stream *hs = NULL;
-	http_response head = HTTP_RESPONSE_INIT;
-	int r = reg_stream_get(&hs, rc, path.data, NULL, &head, what, err);
-	http_response_release(&head);
+	int r = reg_blob_get(&hs, rc, l->digest, err);
 	if (r < 0)
 		return r;
 	ctrd_writer w;
@@ -585,7 +555,7 @@ static int record(ctrd_pull *x, berth_error *err)
 		return r;
 	x->at = STEP_NAME;
 	const char *top = x->index.d.digest ? x->index.d.digest : x->manifest.d.digest;
-	if (say(x, BERTH_PROGRESS_STATUS, NULL, "Digest: %s", top) < 0)
+	if (image_progress_fill(&x->p, BERTH_PROGRESS_STATUS, NULL, "Digest: %s", top) < 0)
 		return BERTH_NOMEM(err);
 	free(x->p.digest);
 	x->p.digest = strdup(top);
@@ -612,7 +582,7 @@ static int unpack(ctrd_pull *x, berth_error *err)
 	}
 	x->unpacked++;
 	x->extracting = false;
-	return say(x, BERTH_PROGRESS_DONE, l->digest, had ? "Already exists" : "Pull complete") < 0 ? BERTH_NOMEM(err)
+	return image_progress_fill(&x->p, BERTH_PROGRESS_DONE, l->digest, had ? "Already exists" : "Pull complete") < 0 ? BERTH_NOMEM(err)
 												    : 0;
 }
 
@@ -647,7 +617,7 @@ static int layers_step(ctrd_pull *x, int timeout_ms, berth_error *err)
 				[BERTH_PROGRESS_WAITING] = "Pulling fs layer", [BERTH_PROGRESS_DOWNLOADING] = "Downloading",
 				[BERTH_PROGRESS_DOWNLOADED] = "Download complete", [BERTH_PROGRESS_EXISTS] = "Already exists",
 			};
-			if (say(x, jb.phase, x->layers[j].digest, "%s", words[jb.phase]) < 0)
+			if (image_progress_fill(&x->p, jb.phase, x->layers[j].digest, "%s", words[jb.phase]) < 0)
 				return BERTH_NOMEM(err);
 			x->p.current = jb.current;
 			x->p.total = jb.phase == BERTH_PROGRESS_EXISTS ? -1 : x->layers[j].size;
@@ -658,7 +628,7 @@ static int layers_step(ctrd_pull *x, int timeout_ms, berth_error *err)
 			/* an EXTRACTING frame first, unless it is unpacked already */
 			if (!x->extracting && !ctrd_snapshot_kept(x->c, x->lease, x->chains[x->unpacked])) {
 				x->extracting = true;
-				return say(x, BERTH_PROGRESS_EXTRACTING, x->layers[x->unpacked].digest, "Extracting") < 0
+				return image_progress_fill(&x->p, BERTH_PROGRESS_EXTRACTING, x->layers[x->unpacked].digest, "Extracting") < 0
 					       ? BERTH_NOMEM(err)
 					       : 0;
 			}
@@ -734,7 +704,7 @@ static int name_it(ctrd_pull *x, berth_error *err)
 		return r;
 	bool more = x->tag_i + 1 < x->tags.len;
 	x->at = STEP_OVER;
-	r = say(x, more ? BERTH_PROGRESS_STATUS : BERTH_PROGRESS_FINISHED, NULL, "Status: %s for %s",
+	r = image_progress_fill(&x->p, more ? BERTH_PROGRESS_STATUS : BERTH_PROGRESS_FINISHED, NULL, "Status: %s for %s",
 		x->fresh ? "Downloaded newer image" : "Image is up to date", berth_image_ref_familiar(x->ref));
 	if (r < 0)
 		return BERTH_NOMEM(err);
@@ -843,10 +813,10 @@ int ctrd_image_pull(berth_stream **out, berth_client *c, const char *ref, const 
 	}
 	int r = berth_image_ref_parse(&x->ref, ref, err);
 	if (r == 0 && cred &&
-	    !(x->cred = credentials_new(cred->server, cred->username, cred->secret, cred->identity_token, cred->source)))
+	    !(x->cred = credentials_dup(cred)))
 		r = BERTH_NOMEM(err);
 	x->ro = (reg_options){ .cred = x->cred, .insecure = o->insecure,
-			       .timeout_ms = c->timeout_ms > 30000 ? c->timeout_ms : 30000 };
+			       .timeout_ms = ctrd_registry_timeout(c) };
 	if (r == 0)
 		r = reg_client_new(&x->rc, berth_image_ref_domain(x->ref), berth_image_ref_path(x->ref), &x->ro, err);
 	if (r == 0 && o->all_tags)

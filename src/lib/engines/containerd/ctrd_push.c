@@ -75,24 +75,6 @@ static void push_free(void *impl)
 	free(x);
 }
 
-static int say(ctrd_push *x, berth_progress_phase phase, const char *digest, const char *fmt, ...) _printf_(4, 5);
-static int say(ctrd_push *x, berth_progress_phase phase, const char *digest, const char *fmt, ...)
-{
-	image_progress_reset(&x->p);
-	x->p.phase = phase;
-	const char *hex = digest && startswith(digest, "sha256:") ? digest + 7 : strempty(digest);
-	va_list ap;
-	va_start(ap, fmt);
-	int r = vasprintf(&x->p.message, fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		x->p.message = NULL;
-	x->p.layer = strndup(hex, 12);
-	x->p.digest = strdup("");
-	x->p.image_id = strdup("");
-	return x->p.message && x->p.layer && x->p.digest && x->p.image_id ? 0 : -ENOMEM;
-}
-
 /* ---- resolve ---------------------------------------------------------------- */
 
 static int resolve(ctrd_push *x, berth_error *err)
@@ -216,7 +198,7 @@ static int blob_start(ctrd_push *x, berth_error *err)
 		return r;
 	if (st == 200) {
 		x->i++;
-		return say(x, BERTH_PROGRESS_EXISTS, b->digest, config ? "Config already exists" : "Layer already exists") < 0
+		return image_progress_fill(&x->p, BERTH_PROGRESS_EXISTS, b->digest, config ? "Config already exists" : "Layer already exists") < 0
 			       ? BERTH_NOMEM(err)
 			       : 0;
 	}
@@ -241,7 +223,7 @@ static int blob_start(ctrd_push *x, berth_error *err)
 	if (r < 0)
 		return r;
 	x->sent = 0;
-	return say(x, BERTH_PROGRESS_WAITING, b->digest, "Preparing") < 0 ? BERTH_NOMEM(err) : 0;
+	return image_progress_fill(&x->p, BERTH_PROGRESS_WAITING, b->digest, "Preparing") < 0 ? BERTH_NOMEM(err) : 0;
 }
 
 /* Send the next piece (PATCH), or close the upload (PUT ?digest=). */
@@ -277,7 +259,7 @@ static int blob_piece(ctrd_push *x, berth_error *err)
 		free(x->upload);
 		x->upload = next;
 		x->sent += want;
-		if (say(x, BERTH_PROGRESS_UPLOADING, b->digest, "Pushing") < 0)
+		if (image_progress_fill(&x->p, BERTH_PROGRESS_UPLOADING, b->digest, "Pushing") < 0)
 			return BERTH_NOMEM(err);
 		x->p.current = x->sent;
 		x->p.total = b->size;
@@ -297,7 +279,7 @@ static int blob_piece(ctrd_push *x, berth_error *err)
 	free(x->upload);
 	x->upload = NULL;
 	x->i++;
-	if (say(x, BERTH_PROGRESS_DONE, b->digest, "Pushed") < 0)
+	if (image_progress_fill(&x->p, BERTH_PROGRESS_DONE, b->digest, "Pushed") < 0)
 		return BERTH_NOMEM(err);
 	x->p.current = x->p.total = b->size;
 	return 0;
@@ -325,7 +307,7 @@ static int put_manifest(ctrd_push *x, berth_error *err)
 	if (r < 0)
 		return r;
 	x->at = PUSH_OVER;
-	if (say(x, BERTH_PROGRESS_FINISHED, NULL, "%s: digest: %s size: %zu", tag, x->manifest.digest,
+	if (image_progress_fill(&x->p, BERTH_PROGRESS_FINISHED, NULL, "%s: digest: %s size: %zu", tag, x->manifest.digest,
 		x->manifest_bytes.len) < 0)
 		return BERTH_NOMEM(err);
 	free(x->p.digest);
@@ -348,7 +330,7 @@ static int push_next(void *impl, berth_frame *out, int timeout_ms, berth_error *
 	int r;
 	if (x->at == PUSH_RESOLVE) {
 		r = resolve(x, &e);
-		if (r == 0 && say(x, BERTH_PROGRESS_RESOLVING, NULL, "The push refers to repository [%s]",
+		if (r == 0 && image_progress_fill(&x->p, BERTH_PROGRESS_RESOLVING, NULL, "The push refers to repository [%s]",
 				  berth_image_ref_name(x->ref)) < 0)
 			r = BERTH_NOMEM(&e);
 	} else if (x->at == PUSH_BLOB && x->i < x->n) {
@@ -387,10 +369,10 @@ int ctrd_image_push(berth_stream **out, berth_client *c, const char *ref, const 
 	x->p = (berth_image_progress){ .current = -1, .total = -1 };
 	int r = berth_image_ref_parse(&x->ref, ref, err);
 	if (r == 0 && cred &&
-	    !(x->cred = credentials_new(cred->server, cred->username, cred->secret, cred->identity_token, cred->source)))
+	    !(x->cred = credentials_dup(cred)))
 		r = BERTH_NOMEM(err);
 	reg_options ro = { .cred = x->cred, .actions = "pull,push", .insecure = o->insecure,
-			   .timeout_ms = c->timeout_ms > 30000 ? c->timeout_ms : 30000 };
+			   .timeout_ms = ctrd_registry_timeout(c) };
 	if (r == 0)
 		r = reg_client_new(&x->rc, berth_image_ref_domain(x->ref), berth_image_ref_path(x->ref), &ro, err);
 	if (r < 0) {
@@ -418,7 +400,7 @@ int ctrd_image_search(berth_search_result **out, berth_client *c, const char *te
 	if (!domain)
 		return BERTH_NOMEM(err);
 	reg_options ro = { .cred = cred, .insecure = o->insecure,
-			   .timeout_ms = c->timeout_ms > 30000 ? c->timeout_ms : 30000 };
+			   .timeout_ms = ctrd_registry_timeout(c) };
 	reg_client *rc = NULL;
 	int r = reg_client_new(&rc, domain, "", &ro, err);
 	http_request req = { .method = "GET", .target = "/v2/_catalog?n=1000" };

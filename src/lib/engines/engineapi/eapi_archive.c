@@ -9,21 +9,6 @@
 
 #include <stdio.h>
 
-/* A tar coming back: its bytes passed through as they come (a TTY-style
- * byte stream, no demuxing). */
-static int tar_stream(berth_stream **out, struct berth_client *c, const char *path, const char *what,
-		      berth_error *err)
-{
-	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
-	call k = { "GET", path, NULL, 0, false };
-	http_stream *hs = NULL;
-	int r = eapi_stream_call(&hs, c, &k, &head, what, err);
-	if (r < 0)
-		return r;
-	byte_stream_options o = { .tty = true, .what = what };
-	return byte_stream_from_http(out, hs, api_of(c)->t, &o, NULL, err);
-}
-
 int engineapi_image_save(berth_stream **out, struct berth_client *c, const char *const *names, size_t count,
 			 berth_error *err)
 {
@@ -36,7 +21,7 @@ int engineapi_image_save(berth_stream **out, struct berth_client *c, const char 
 	char what[300];
 	snprintf(what, sizeof what, "save %s%s", names[0], count > 1 ? " ..." : "");
 	berth_error e = BERTH_ERROR_INIT;
-	int r = tar_stream(out, c, path.data, what, &e);
+	int r = eapi_tar_stream(out, c, path.data, what, &e);
 	/* Podman says 500 for an image it lacks */
 	if (r == BERTH_EENGINE && (strstr(e.message, "image not known") || strstr(e.message, "No such image")))
 		e.code = r = BERTH_ENOTFOUND;
@@ -108,7 +93,7 @@ int engineapi_export(berth_stream **out, struct berth_client *c, const char *id,
 		return BERTH_NOMEM(err);
 	char what[300];
 	snprintf(what, sizeof what, "export %s", id);
-	return tar_stream(out, c, path.data, what, err);
+	return eapi_tar_stream(out, c, path.data, what, err);
 }
 
 int engineapi_commit(char **out_id, struct berth_client *c, const char *id, const berth_commit_options *o,

@@ -2,6 +2,7 @@
  * share: frames cut from a streamed HTTP body or a hijacked connection,
  * with timestamps parsed, and polled logs resumed. */
 #include "eapi_bytestream.h"
+#include "engineapi.h"
 #include "lib/transport/http.h"
 #include "lib/parse/logcut.h"
 
@@ -381,4 +382,17 @@ int byte_stream_from_conn(berth_stream **out, conn *c, transport *t, const byte_
 			  const byte_stream_hooks *hooks, berth_error *err)
 {
 	return byte_stream_new(out, NULL, c, t, o, hooks, err);
+}
+
+int eapi_tar_stream(berth_stream **out, struct berth_client *c, const char *path, const char *what,
+		    berth_error *err)
+{
+	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
+	call k = { "GET", path, NULL, 0, false };
+	http_stream *hs = NULL;
+	int r = eapi_stream_call(&hs, c, &k, &head, what, err);
+	if (r < 0)
+		return r;
+	byte_stream_options o = { .tty = true, .what = what };
+	return byte_stream_from_http(out, hs, api_of(c)->t, &o, NULL, err);
 }

@@ -50,6 +50,12 @@ typedef struct byte_stream_options {
 /* Over a streamed HTTP reply; takes ownership of hs (and hooks.ctx). */
 int byte_stream_from_http(berth_stream **out, struct http_stream *hs, struct transport *t,
 			  const byte_stream_options *o, const byte_stream_hooks *hooks, berth_error *err);
+/* GET path (under the API's version prefix) whose reply is a tar: its
+ * bytes passed through as they come (a TTY-style byte stream, no
+ * demuxing). what names it in messages. */
+struct berth_client;
+int eapi_tar_stream(berth_stream **out, struct berth_client *c, const char *path, const char *what,
+		    berth_error *err);
 /* Over a hijacked connection (after 101 Upgrade); takes ownership of c. */
 int byte_stream_from_conn(berth_stream **out, struct conn *c, struct transport *t,
 			  const byte_stream_options *o, const byte_stream_hooks *hooks, berth_error *err);

@@ -221,15 +221,7 @@ int engineapi_get_archive(berth_stream **out, struct berth_client *c, const char
 		return BERTH_NOMEM(err);
 	what_buf what;
 	snprintf(what, sizeof what, "get archive %s:%s", id, path);
-	_cleanup_resp_ http_response head = HTTP_RESPONSE_INIT;
-	call k = { "GET", p.data, NULL, 0, false };
-	http_stream *hs = NULL;
-	int r = eapi_stream_call(&hs, c, &k, &head, what, err);
-	if (r < 0)
-		return r;
-	/* The tar is passed through as it comes: a TTY-style byte stream. */
-	byte_stream_options o = { .tty = true, .what = what };
-	return byte_stream_from_http(out, hs, api_of(c)->t, &o, NULL, err);
+	return eapi_tar_stream(out, c, p.data, what, err);
 }
 
 /* Docker says 400 for a destination that is not a directory and for a
