@@ -732,6 +732,10 @@ static int upload_drain(grpc_upload *u, berth_error *err)
 			return ch->broken_err.code ? ch->broken_err.code
 						   : berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost", ch->ep.uri);
 		}
+		/* another thread's pump may have sent the last piece and read the
+		 * whole reply meanwhile: that is the call's end, not an early one */
+		if (k->closed && k->body_end && k->body_pos == k->body_len)
+			return 0;
 		if (k->closed) /* the server answered before the request ended: its error */
 			return call_result(ch, k, u->path, err) < 0 ? (err ? err->code : BERTH_EPROTOCOL)
 								    : berth_fail(err, BERTH_EPROTOCOL,
