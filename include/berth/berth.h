@@ -23,5 +23,6 @@
 #include <berth/registry.h>
 #include <berth/network.h>
 #include <berth/volume.h>
+#include <berth/compose.h>
 
 #endif

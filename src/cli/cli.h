@@ -286,6 +286,10 @@ extern const command image_subcommands[];
 /* berth network (cmd_network.c) */
 int cmd_network(cli *c, int argc, char **argv);
 extern const command network_subcommands[];
+/* berth compose and its verbs (cmd_compose.c). */
+int cmd_compose(cli *c, int argc, char **argv);
+extern const cli_option compose_options[];
+extern const command compose_subcommands[];
 /* berth volume and its subcommands (cmd_volume.c). */
 int cmd_volume(cli *c, int argc, char **argv);
 extern const command volume_subcommands[];
