@@ -66,6 +66,7 @@ typedef struct compose_health {
 typedef struct compose_service {
 	char *name;
 	int line;                   /* where its key is in the file (1-based) */
+	int column;                 /* and its column (1-based), for messages */
 	char *image;
 	char *container_name;
 	strv command;               /* has_command: given (maybe empty) */
@@ -136,7 +137,13 @@ typedef struct compose_project {
 } compose_project;
 
 void compose_project_release(compose_project *p);
+void compose_service_release(compose_service *s);
+void compose_volume_release(compose_volume *v);
+void compose_network_release(compose_network *n);
 /* The service of that name, or NULL. */
 const compose_service *compose_project_service(const compose_project *p, const char *name);
+/* The same content, line and column of services and warnings aside (the
+ * round trip of compose_yaml_emit() and the tests). */
+bool compose_project_equal(const compose_project *a, const compose_project *b);
 
 #endif
