@@ -180,8 +180,21 @@ static void test_compose_stack(void **state)
 	assert_string_equal(berth_container_info_compose_service(x), "web");
 	char *first_id = strdup(berth_container_info_id(x));
 	berth_container_info_free(x);
+	/* what an up cut short leaves (a service's container under its
+	 * temporary name) is taken away by the next up */
+	char stale[200];
+	snprintf(stale, sizeof stale, "%s-up-5d0a11", web);
+	berth_spec *st = spec_of(stale, (const char *const[]){ "sleep", "600" }, 2);
+	assert_ok(berth_spec_add_label(st, BERTH_COMPOSE_LABEL_PROJECT, name, &err), &err);
+	assert_ok(berth_spec_add_label(st, BERTH_COMPOSE_LABEL_SERVICE, "web", &err), &err);
+	char *stale_id = NULL;
+	assert_ok(berth_container_create(&stale_id, client, st, &err), &err);
+	berth_spec_free(st);
+	berth_free(stale_id);
+	assert_int_equal(count(name), 4);
 	/* up again: nothing changes */
 	assert_ok(up(p, &s, 0, &err), &err);
+	assert_int_equal(count(name), 3);
 	assert_int_equal(at(&s, "creating"), -1);
 	assert_int_equal(at(&s, "recreating"), -1);
 	assert_true(at(&s, "db:running") >= 0);

@@ -497,6 +497,34 @@ static bool dep_met(const up_run *w, const compose_dep *d, size_t *blocking)
 	return false;
 }
 
+/* What an up that was cut short may have left: a container made under a
+ * service's temporary name (NAME-up-...) by berth_container_up, not yet
+ * renamed. The project's label and the name say it is this project's. */
+static int repair(const run *u, berth_error *err)
+{
+	berth_container_list *l = NULL;
+	int r = berth_compose_ps(&l, u->c, u->x->name, err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; r == 0 && i < berth_container_list_count(l); i++) {
+		const char *svc = berth_container_list_label(l, i, BERTH_COMPOSE_LABEL_SERVICE);
+		const char *name = berth_container_list_name(l, i);
+		const compose_svc *v = svc ? compose_svc_of(u->x, svc) : NULL;
+		size_t n = v ? strlen(v->cname) : 0;
+		if (!v || strncmp(name, v->cname, n) != 0 || !startswith(name + n, "-up-"))
+			continue;
+		berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
+		ro.force = 1;
+		r = berth_container_remove(u->c, berth_container_list_id(l, i), &ro, err);
+		if (r == BERTH_ENOTFOUND)
+			r = 0;
+		if (r == 0)
+			say(u, BERTH_COMPOSE_REMOVED, svc, name, "left by an up that was cut short");
+	}
+	berth_container_list_free(l);
+	return r;
+}
+
 int berth_compose_up(berth_client *c, const berth_compose *x, const berth_compose_up_options *o, berth_error *err)
 {
 	CHECK_ARG(c && x, err, "client or project is NULL");
@@ -529,7 +557,9 @@ int berth_compose_up(berth_client *c, const berth_compose *x, const berth_compos
 		if (r < 0)
 			return r;
 	}
-	r = ensure_resources(&w.u, chosen, err);
+	r = repair(&w.u, err);
+	if (r == 0)
+		r = ensure_resources(&w.u, chosen, err);
 	if (r < 0)
 		return r;
 	topo(order, x);
