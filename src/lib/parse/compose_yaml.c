@@ -26,12 +26,71 @@ typedef struct ent {
 	const char *key;
 } ent;
 
+/* Index of strings by hash (open addressing): slot i holds 1 + the index
+ * of a string in the caller's array, 0 when empty. */
+typedef struct keyset {
+	size_t *slot;
+	size_t cap;                 /* a power of two, or 0 */
+	size_t n;
+} keyset;
+
+static size_t key_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The index of key (get(i, ctx) gives the string of index i), or -1. */
+static ssize_t keyset_find(const keyset *ks, const char *key, const char *(*get)(size_t, const void *),
+			   const void *ctx)
+{
+	if (!ks->cap)
+		return -1;
+	for (size_t i = key_hash(key) & (ks->cap - 1);; i = (i + 1) & (ks->cap - 1)) {
+		if (!ks->slot[i])
+			return -1;
+		if (STREQ(get(ks->slot[i] - 1, ctx), key))
+			return (ssize_t)(ks->slot[i] - 1);
+	}
+}
+
+static int keyset_add(keyset *ks, size_t idx, const char *(*get)(size_t, const void *), const void *ctx)
+{
+	if (2 * (ks->n + 1) > ks->cap) {
+		size_t cap = ks->cap ? ks->cap * 2 : 16;
+		size_t *slot = calloc(cap, sizeof *slot);
+		if (!slot)
+			return -ENOMEM;
+		for (size_t i = 0; i < ks->cap; i++)
+			if (ks->slot[i])
+				for (size_t j = key_hash(get(ks->slot[i] - 1, ctx)) & (cap - 1);; j = (j + 1) & (cap - 1))
+					if (!slot[j]) {
+						slot[j] = ks->slot[i];
+						break;
+					}
+		free(ks->slot);
+		ks->slot = slot;
+		ks->cap = cap;
+	}
+	size_t j = key_hash(get(idx, ctx)) & (ks->cap - 1);
+	while (ks->slot[j])
+		j = (j + 1) & (ks->cap - 1);
+	ks->slot[j] = idx + 1;
+	ks->n++;
+	return 0;
+}
+
+static void keyset_release(keyset *ks) { free(ks->slot); *ks = (keyset){ 0 }; }
+
 typedef struct emap {
 	ent *e;
 	size_t n, cap;
+	keyset ks;
 } emap;
 
-static void emap_release(emap *m) { free(m->e); m->e = NULL; m->n = m->cap = 0; }
+static void emap_release(emap *m) { free(m->e); keyset_release(&m->ks); *m = (emap){ 0 }; }
 #define _cleanup_emap_ _cleanup_(emap_release)
 
 /* ---- messages -------------------------------------------------------------- */
@@ -451,13 +510,9 @@ static int get_size(cx *c, const yaml_node_t *n, const char *path, int64_t *out)
 }
 
 /* ---- maps, merges and lists ------------------------------------------------- */
-static bool emap_has(const emap *m, const char *key)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (STREQ(m->e[i].key, key))
-			return true;
-	return false;
-}
+static const char *emap_key(size_t i, const void *m) { return ((const emap *)m)->e[i].key; }
+
+static bool emap_has(const emap *m, const char *key) { return keyset_find(&m->ks, key, emap_key, m) >= 0; }
 
 static int emap_add(cx *c, emap *m, yaml_node_t *k, yaml_node_t *v)
 {
@@ -466,6 +521,10 @@ static int emap_add(cx *c, emap *m, yaml_node_t *k, yaml_node_t *v)
 		return nomem(c);
 	m->e = e;
 	m->e[m->n++] = (ent){ k, v, sval(k) };
+	if (keyset_add(&m->ks, m->n - 1, emap_key, m) < 0) {
+		m->n--;
+		return nomem(c);
+	}
 	return 0;
 }
 
@@ -582,8 +641,42 @@ static int str_list(cx *c, yaml_node_t *n, const char *path, bool one_ok, strv *
 
 /* A map of scalars or a list of "k=v" (sep '='; "k" alone: NULL when
  * null_alone, else ""): into keys/values by key. */
+static const char *strv_key(size_t i, const void *v) { return ((const strv *)v)->items[i]; }
+
+/* kv_set through an index of keys. */
+static int kv_set_indexed(keyset *ks, strv *keys, strv *vals, const char *k, const char *v)
+{
+	ssize_t i = keyset_find(ks, k, strv_key, keys);
+	if (i >= 0) {
+		char *d = NULL;
+		if (v && !(d = strdup(v)))
+			return -ENOMEM;
+		free(vals->items[i]);
+		vals->items[i] = d;
+		return 0;
+	}
+	if (strv_push(keys, k) < 0)
+		return -ENOMEM;
+	if (strv_push_opt(vals, v) < 0 || keyset_add(ks, keys->len - 1, strv_key, keys) < 0) {
+		free(keys->items[--keys->len]);
+		keys->items[keys->len] = NULL;
+		if (vals->len > keys->len) {
+			free(vals->items[--vals->len]);
+			vals->items[vals->len] = NULL;
+		}
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void keyset_releasep(keyset *ks) { keyset_release(ks); }
+
 static int kv_list(cx *c, yaml_node_t *n, const char *path, bool null_alone, strv *keys, strv *vals)
 {
+	_cleanup_(keyset_releasep) keyset ks = { 0 };
+	for (size_t i = 0; i < keys->len; i++)
+		if (keyset_find(&ks, keys->items[i], strv_key, keys) < 0 && keyset_add(&ks, i, strv_key, keys) < 0)
+			return nomem(c);
 	if (n->type == YAML_MAPPING_NODE) {
 		_cleanup_emap_ emap m = { 0 };
 		int r = map_of(c, n, path, &m);
@@ -599,7 +692,7 @@ static int kv_list(cx *c, yaml_node_t *n, const char *path, bool null_alone, str
 				return r;
 			if (!v && !null_alone && !(v = strdup("")))
 				return nomem(c);
-			if (kv_set(keys, vals, m.e[i].key, v) < 0)
+			if (kv_set_indexed(&ks, keys, vals, m.e[i].key, v) < 0)
 				return nomem(c);
 		}
 		return 0;
@@ -619,7 +712,7 @@ static int kv_list(cx *c, yaml_node_t *n, const char *path, bool null_alone, str
 			*eq = '\0';
 		if (!*s)
 			return bad(c, x, "%s: an empty name", sub);
-		if (kv_set(keys, vals, s, eq ? eq + 1 : null_alone ? NULL : "") < 0)
+		if (kv_set_indexed(&ks, keys, vals, s, eq ? eq + 1 : null_alone ? NULL : "") < 0)
 			return nomem(c);
 	}
 	return 0;
@@ -1883,8 +1976,14 @@ int compose_dotenv_parse(strv *keys, strv *values, const char *text, size_t len,
 	CHECK_ARG(keys && values && (text || !len), err, "keys, values and text are required");
 	if (!file)
 		file = ".env";
+	if (!len)
+		return 0;
 	const char *p = text, *end = text + len;
 	size_t line = 0;
+	_cleanup_(keyset_releasep) keyset ks = { 0 };
+	for (size_t i = 0; i < keys->len; i++)
+		if (keyset_find(&ks, keys->items[i], strv_key, keys) < 0 && keyset_add(&ks, i, strv_key, keys) < 0)
+			return BERTH_NOMEM(err);
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
@@ -1966,7 +2065,7 @@ int compose_dotenv_parse(strv *keys, strv *values, const char *text, size_t len,
 		}
 		if (strlen(val.data) != val.len)
 			return berth_fail(err, BERTH_EINVAL, "%s:%zu: a NUL byte in a value", file, this_line);
-		if (kv_set(keys, values, key, val.data) < 0)
+		if (kv_set_indexed(&ks, keys, values, key, val.data) < 0)
 			return BERTH_NOMEM(err);
 		p = eol + (eol < end);
 	}
@@ -2258,6 +2357,14 @@ static int emit_key(sbuf *b, int level, const char *key, bool quoted)
 	return sbuf_adds(b, ": ");
 }
 
+/* "KEY" or "KEY:" + a nested block follows, or "KEY: null" */
+static int emit_head(sbuf *b, int level, const char *key, bool null)
+{
+	if (ind(b, level) < 0 || emit_str(b, key, false) < 0)
+		return -ENOMEM;
+	return sbuf_adds(b, null ? ": null\n" : ":\n");
+}
+
 static int emit_kv_str(sbuf *b, int level, const char *key, const char *v)
 {
 	if (!v)
@@ -2321,7 +2428,7 @@ static int emit_service(sbuf *b, const compose_service *s)
 	static const char *const cond[] = { "service_started", "service_healthy", "service_completed_successfully" };
 	static const char *const kind[] = { "volume", "bind", "tmpfs" };
 	int r = 0;
-	if (emit_key(b, 1, s->name, true) < 0 || sbuf_addc(b, '\n') < 0)
+	if (emit_head(b, 1, s->name, false) < 0)
 		return -ENOMEM;
 	r |= emit_kv_str(b, 2, "image", s->image);
 	r |= emit_kv_str(b, 2, "container_name", s->container_name);
@@ -2382,13 +2489,8 @@ static int emit_service(sbuf *b, const compose_service *s)
 	if (s->n_networks)
 		r |= emit_line(b, 2, "networks:");
 	for (size_t i = 0; i < s->n_networks; i++) {
-		r |= emit_key(b, 3, s->networks[i].name, true);
-		if (s->networks[i].aliases.len) {
-			r |= sbuf_adds(b, "\n");
-			r |= emit_list(b, 4, "aliases", &s->networks[i].aliases, true);
-		} else {
-			r |= sbuf_adds(b, "null\n");
-		}
+		r |= emit_head(b, 3, s->networks[i].name, !s->networks[i].aliases.len);
+		r |= emit_list(b, 4, "aliases", &s->networks[i].aliases, false);
 	}
 	r |= emit_kv_str(b, 2, "network_mode", s->network_mode);
 	if (s->stop_grace_ms >= 0)
@@ -2439,8 +2541,7 @@ int compose_yaml_emit(char **out, const compose_project *p, berth_error *err)
 	for (size_t i = 0; i < p->n_volumes && r == 0; i++) {
 		const compose_volume *v = &p->volumes[i];
 		bool any = v->name || v->external || v->driver || v->opt_keys.len || v->label_keys.len;
-		r |= emit_key(&b, 1, v->key, true);
-		r |= sbuf_adds(&b, any ? "\n" : "null\n");
+		r |= emit_head(&b, 1, v->key, !any);
 		r |= emit_kv_str(&b, 2, "name", v->name);
 		if (v->external)
 			r |= emit_line(&b, 2, "external: true");
@@ -2454,8 +2555,7 @@ int compose_yaml_emit(char **out, const compose_project *p, berth_error *err)
 		const compose_network *n = &p->networks[i];
 		bool any = n->name || n->external || n->internal || n->driver || n->subnet || n->gateway ||
 			   n->label_keys.len;
-		r |= emit_key(&b, 1, n->key, true);
-		r |= sbuf_adds(&b, any ? "\n" : "null\n");
+		r |= emit_head(&b, 1, n->key, !any);
 		r |= emit_kv_str(&b, 2, "name", n->name);
 		if (n->external)
 			r |= emit_line(&b, 2, "external: true");
