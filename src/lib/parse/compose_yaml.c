@@ -1302,13 +1302,13 @@ static int health_of(cx *c, compose_health *h, yaml_node_t *n, const char *path)
 		} else if (STREQ(k, "start_period")) {
 			r = get_duration(c, x, sub, &h->start_period_ms);
 		} else if (STREQ(k, "retries")) {
-			int64_t v;
-			r = get_int(c, x, sub, 0, INT32_MAX, &v);
-			h->retries = (int)v;
+			int64_t v = 0;
+			if ((r = get_int(c, x, sub, 0, INT32_MAX, &v)) == 0)
+				h->retries = (int)v;
 		} else if (STREQ(k, "disable")) {
-			bool b;
-			r = get_bool(c, x, sub, &b);
-			h->disable = h->disable || b;
+			bool b = false;
+			if ((r = get_bool(c, x, sub, &b)) == 0)
+				h->disable = h->disable || b;
 		}
 	}
 	return r;
@@ -1595,8 +1595,10 @@ static int service_field(cx *c, compose_service *s, const char *k, yaml_node_t *
 						r = set_str(c, m.e[j].v, sub3, &path);
 					else if (STREQ(m.e[j].key, "required"))
 						r = get_bool(c, m.e[j].v, sub3, &b);
-					else
-						r = set_str(c, m.e[j].v, sub3, &(char *){ NULL });
+					else {
+						_cleanup_free_ char *format = NULL;
+						r = set_str(c, m.e[j].v, sub3, &format);
+					}
 					if (r < 0)
 						return r;
 				}
@@ -2031,9 +2033,10 @@ int compose_dotenv_parse(strv *keys, strv *values, const char *text, size_t len,
 				if (*c == '\n')
 					line++;
 				if (quote == '"' && *c == '\\' && c + 1 < end) {
-					const char *esc = strchr("n\nt\tr\r\"\"\\\\", c[1]);
-					if (esc && ((esc - "n\nt\tr\r\"\"\\\\") % 2) == 0) {
-						if (sbuf_addc(&val, esc[1]) < 0)
+					char e = c[1] == 'n' ? '\n' : c[1] == 't' ? '\t' : c[1] == 'r' ? '\r'
+						 : c[1] == '"' || c[1] == '\\' ? c[1] : 0;
+					if (e) {
+						if (sbuf_addc(&val, e) < 0)
 							return BERTH_NOMEM(err);
 						c++;
 						continue;
@@ -2347,12 +2350,16 @@ static int emit_str(sbuf *b, const char *s, bool value)
 
 static int ind(sbuf *b, int level) { return sbuf_printf(b, "%*s", level * 2, ""); }
 
-/* "KEY: " at level */
+/* "KEY: " at level; a key too long for YAML's implicit keys (1024
+ * characters) is written as an explicit one ("? KEY" then ": "). */
 static int emit_key(sbuf *b, int level, const char *key, bool quoted)
 {
-	if (ind(b, level) < 0)
+	_cleanup_sbuf_ sbuf k = SBUF_INIT;
+	if (ind(b, level) < 0 || (quoted ? emit_str(&k, key, false) < 0 : sbuf_adds(&k, key) < 0))
 		return -ENOMEM;
-	if (quoted ? emit_str(b, key, false) < 0 : sbuf_adds(b, key) < 0)
+	if (k.len < 1000)
+		return sbuf_add(b, k.data, k.len) < 0 ? -ENOMEM : sbuf_adds(b, ": ");
+	if (sbuf_adds(b, "? ") < 0 || sbuf_add(b, k.data, k.len) < 0 || sbuf_addc(b, '\n') < 0 || ind(b, level) < 0)
 		return -ENOMEM;
 	return sbuf_adds(b, ": ");
 }
@@ -2360,9 +2367,10 @@ static int emit_key(sbuf *b, int level, const char *key, bool quoted)
 /* "KEY" or "KEY:" + a nested block follows, or "KEY: null" */
 static int emit_head(sbuf *b, int level, const char *key, bool null)
 {
-	if (ind(b, level) < 0 || emit_str(b, key, false) < 0)
+	if (emit_key(b, level, key, true) < 0)
 		return -ENOMEM;
-	return sbuf_adds(b, null ? ": null\n" : ":\n");
+	b->data[--b->len] = '\0';      /* the blank after ':' */
+	return sbuf_adds(b, null ? " null\n" : "\n");
 }
 
 static int emit_kv_str(sbuf *b, int level, const char *key, const char *v)
@@ -2522,7 +2530,21 @@ static int emit_service(sbuf *b, const compose_service *s)
 		r |= emit_line(b, 2, "tty: true");
 	if (s->stdin_open)
 		r |= emit_line(b, 2, "stdin_open: true");
-	r |= emit_list(b, 2, "extra_hosts", &s->extra_hosts, false);
+	if (s->extra_hosts.len) {
+		/* HOST=IP: the host has neither ':' nor '=', the address may */
+		r |= emit_line(b, 2, "extra_hosts:");
+		for (size_t i = 0; i < s->extra_hosts.len && r == 0; i++) {
+			_cleanup_free_ char *e = strdup(s->extra_hosts.items[i]);
+			char *colon = e ? strchr(e, ':') : NULL;
+			if (colon)
+				*colon = '=';
+			r |= e ? 0 : -ENOMEM;
+			r |= ind(b, 3);
+			r |= sbuf_adds(b, "- ");
+			r |= emit_str(b, e ? e : "", true);
+			r |= sbuf_addc(b, '\n');
+		}
+	}
 	r |= emit_kv_str(b, 2, "pull_policy", s->pull_policy);
 	r |= emit_list(b, 2, "dns", &s->dns, false);
 	return r < 0 ? -ENOMEM : 0;
