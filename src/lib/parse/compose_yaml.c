@@ -26,12 +26,71 @@ typedef struct ent {
 	const char *key;
 } ent;
 
+/* Index of strings by hash (open addressing): slot i holds 1 + the index
+ * of a string in the caller's array, 0 when empty. */
+typedef struct keyset {
+	size_t *slot;
+	size_t cap;                 /* a power of two, or 0 */
+	size_t n;
+} keyset;
+
+static size_t key_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The index of key (get(i, ctx) gives the string of index i), or -1. */
+static ssize_t keyset_find(const keyset *ks, const char *key, const char *(*get)(size_t, const void *),
+			   const void *ctx)
+{
+	if (!ks->cap)
+		return -1;
+	for (size_t i = key_hash(key) & (ks->cap - 1);; i = (i + 1) & (ks->cap - 1)) {
+		if (!ks->slot[i])
+			return -1;
+		if (STREQ(get(ks->slot[i] - 1, ctx), key))
+			return (ssize_t)(ks->slot[i] - 1);
+	}
+}
+
+static int keyset_add(keyset *ks, size_t idx, const char *(*get)(size_t, const void *), const void *ctx)
+{
+	if (2 * (ks->n + 1) > ks->cap) {
+		size_t cap = ks->cap ? ks->cap * 2 : 16;
+		size_t *slot = calloc(cap, sizeof *slot);
+		if (!slot)
+			return -ENOMEM;
+		for (size_t i = 0; i < ks->cap; i++)
+			if (ks->slot[i])
+				for (size_t j = key_hash(get(ks->slot[i] - 1, ctx)) & (cap - 1);; j = (j + 1) & (cap - 1))
+					if (!slot[j]) {
+						slot[j] = ks->slot[i];
+						break;
+					}
+		free(ks->slot);
+		ks->slot = slot;
+		ks->cap = cap;
+	}
+	size_t j = key_hash(get(idx, ctx)) & (ks->cap - 1);
+	while (ks->slot[j])
+		j = (j + 1) & (ks->cap - 1);
+	ks->slot[j] = idx + 1;
+	ks->n++;
+	return 0;
+}
+
+static void keyset_release(keyset *ks) { free(ks->slot); *ks = (keyset){ 0 }; }
+
 typedef struct emap {
 	ent *e;
 	size_t n, cap;
+	keyset ks;
 } emap;
 
-static void emap_release(emap *m) { free(m->e); m->e = NULL; m->n = m->cap = 0; }
+static void emap_release(emap *m) { free(m->e); keyset_release(&m->ks); *m = (emap){ 0 }; }
 #define _cleanup_emap_ _cleanup_(emap_release)
 
 /* ---- messages -------------------------------------------------------------- */
@@ -451,13 +510,9 @@ static int get_size(cx *c, const yaml_node_t *n, const char *path, int64_t *out)
 }
 
 /* ---- maps, merges and lists ------------------------------------------------- */
-static bool emap_has(const emap *m, const char *key)
-{
-	for (size_t i = 0; i < m->n; i++)
-		if (STREQ(m->e[i].key, key))
-			return true;
-	return false;
-}
+static const char *emap_key(size_t i, const void *m) { return ((const emap *)m)->e[i].key; }
+
+static bool emap_has(const emap *m, const char *key) { return keyset_find(&m->ks, key, emap_key, m) >= 0; }
 
 static int emap_add(cx *c, emap *m, yaml_node_t *k, yaml_node_t *v)
 {
@@ -466,6 +521,10 @@ static int emap_add(cx *c, emap *m, yaml_node_t *k, yaml_node_t *v)
 		return nomem(c);
 	m->e = e;
 	m->e[m->n++] = (ent){ k, v, sval(k) };
+	if (keyset_add(&m->ks, m->n - 1, emap_key, m) < 0) {
+		m->n--;
+		return nomem(c);
+	}
 	return 0;
 }
 
@@ -582,8 +641,42 @@ static int str_list(cx *c, yaml_node_t *n, const char *path, bool one_ok, strv *
 
 /* A map of scalars or a list of "k=v" (sep '='; "k" alone: NULL when
  * null_alone, else ""): into keys/values by key. */
+static const char *strv_key(size_t i, const void *v) { return ((const strv *)v)->items[i]; }
+
+/* kv_set through an index of keys. */
+static int kv_set_indexed(keyset *ks, strv *keys, strv *vals, const char *k, const char *v)
+{
+	ssize_t i = keyset_find(ks, k, strv_key, keys);
+	if (i >= 0) {
+		char *d = NULL;
+		if (v && !(d = strdup(v)))
+			return -ENOMEM;
+		free(vals->items[i]);
+		vals->items[i] = d;
+		return 0;
+	}
+	if (strv_push(keys, k) < 0)
+		return -ENOMEM;
+	if (strv_push_opt(vals, v) < 0 || keyset_add(ks, keys->len - 1, strv_key, keys) < 0) {
+		free(keys->items[--keys->len]);
+		keys->items[keys->len] = NULL;
+		if (vals->len > keys->len) {
+			free(vals->items[--vals->len]);
+			vals->items[vals->len] = NULL;
+		}
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void keyset_releasep(keyset *ks) { keyset_release(ks); }
+
 static int kv_list(cx *c, yaml_node_t *n, const char *path, bool null_alone, strv *keys, strv *vals)
 {
+	_cleanup_(keyset_releasep) keyset ks = { 0 };
+	for (size_t i = 0; i < keys->len; i++)
+		if (keyset_find(&ks, keys->items[i], strv_key, keys) < 0 && keyset_add(&ks, i, strv_key, keys) < 0)
+			return nomem(c);
 	if (n->type == YAML_MAPPING_NODE) {
 		_cleanup_emap_ emap m = { 0 };
 		int r = map_of(c, n, path, &m);
@@ -599,7 +692,7 @@ static int kv_list(cx *c, yaml_node_t *n, const char *path, bool null_alone, str
 				return r;
 			if (!v && !null_alone && !(v = strdup("")))
 				return nomem(c);
-			if (kv_set(keys, vals, m.e[i].key, v) < 0)
+			if (kv_set_indexed(&ks, keys, vals, m.e[i].key, v) < 0)
 				return nomem(c);
 		}
 		return 0;
@@ -619,7 +712,7 @@ static int kv_list(cx *c, yaml_node_t *n, const char *path, bool null_alone, str
 			*eq = '\0';
 		if (!*s)
 			return bad(c, x, "%s: an empty name", sub);
-		if (kv_set(keys, vals, s, eq ? eq + 1 : null_alone ? NULL : "") < 0)
+		if (kv_set_indexed(&ks, keys, vals, s, eq ? eq + 1 : null_alone ? NULL : "") < 0)
 			return nomem(c);
 	}
 	return 0;
@@ -1209,13 +1302,13 @@ static int health_of(cx *c, compose_health *h, yaml_node_t *n, const char *path)
 		} else if (STREQ(k, "start_period")) {
 			r = get_duration(c, x, sub, &h->start_period_ms);
 		} else if (STREQ(k, "retries")) {
-			int64_t v;
-			r = get_int(c, x, sub, 0, INT32_MAX, &v);
-			h->retries = (int)v;
+			int64_t v = 0;
+			if ((r = get_int(c, x, sub, 0, INT32_MAX, &v)) == 0)
+				h->retries = (int)v;
 		} else if (STREQ(k, "disable")) {
-			bool b;
-			r = get_bool(c, x, sub, &b);
-			h->disable = h->disable || b;
+			bool b = false;
+			if ((r = get_bool(c, x, sub, &b)) == 0)
+				h->disable = h->disable || b;
 		}
 	}
 	return r;
@@ -1502,8 +1595,10 @@ static int service_field(cx *c, compose_service *s, const char *k, yaml_node_t *
 						r = set_str(c, m.e[j].v, sub3, &path);
 					else if (STREQ(m.e[j].key, "required"))
 						r = get_bool(c, m.e[j].v, sub3, &b);
-					else
-						r = set_str(c, m.e[j].v, sub3, &(char *){ NULL });
+					else {
+						_cleanup_free_ char *format = NULL;
+						r = set_str(c, m.e[j].v, sub3, &format);
+					}
 					if (r < 0)
 						return r;
 				}
@@ -1883,8 +1978,14 @@ int compose_dotenv_parse(strv *keys, strv *values, const char *text, size_t len,
 	CHECK_ARG(keys && values && (text || !len), err, "keys, values and text are required");
 	if (!file)
 		file = ".env";
+	if (!len)
+		return 0;
 	const char *p = text, *end = text + len;
 	size_t line = 0;
+	_cleanup_(keyset_releasep) keyset ks = { 0 };
+	for (size_t i = 0; i < keys->len; i++)
+		if (keyset_find(&ks, keys->items[i], strv_key, keys) < 0 && keyset_add(&ks, i, strv_key, keys) < 0)
+			return BERTH_NOMEM(err);
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		if (!eol)
@@ -1932,9 +2033,10 @@ int compose_dotenv_parse(strv *keys, strv *values, const char *text, size_t len,
 				if (*c == '\n')
 					line++;
 				if (quote == '"' && *c == '\\' && c + 1 < end) {
-					const char *esc = strchr("n\nt\tr\r\"\"\\\\", c[1]);
-					if (esc && ((esc - "n\nt\tr\r\"\"\\\\") % 2) == 0) {
-						if (sbuf_addc(&val, esc[1]) < 0)
+					char e = c[1] == 'n' ? '\n' : c[1] == 't' ? '\t' : c[1] == 'r' ? '\r'
+						 : c[1] == '"' || c[1] == '\\' ? c[1] : 0;
+					if (e) {
+						if (sbuf_addc(&val, e) < 0)
 							return BERTH_NOMEM(err);
 						c++;
 						continue;
@@ -1966,7 +2068,7 @@ int compose_dotenv_parse(strv *keys, strv *values, const char *text, size_t len,
 		}
 		if (strlen(val.data) != val.len)
 			return berth_fail(err, BERTH_EINVAL, "%s:%zu: a NUL byte in a value", file, this_line);
-		if (kv_set(keys, values, key, val.data) < 0)
+		if (kv_set_indexed(&ks, keys, values, key, val.data) < 0)
 			return BERTH_NOMEM(err);
 		p = eol + (eol < end);
 	}
@@ -2248,14 +2350,27 @@ static int emit_str(sbuf *b, const char *s, bool value)
 
 static int ind(sbuf *b, int level) { return sbuf_printf(b, "%*s", level * 2, ""); }
 
-/* "KEY: " at level */
+/* "KEY: " at level; a key too long for YAML's implicit keys (1024
+ * characters) is written as an explicit one ("? KEY" then ": "). */
 static int emit_key(sbuf *b, int level, const char *key, bool quoted)
 {
-	if (ind(b, level) < 0)
+	_cleanup_sbuf_ sbuf k = SBUF_INIT;
+	if (ind(b, level) < 0 || (quoted ? emit_str(&k, key, false) < 0 : sbuf_adds(&k, key) < 0))
 		return -ENOMEM;
-	if (quoted ? emit_str(b, key, false) < 0 : sbuf_adds(b, key) < 0)
+	if (k.len < 1000)
+		return sbuf_add(b, k.data, k.len) < 0 ? -ENOMEM : sbuf_adds(b, ": ");
+	if (sbuf_adds(b, "? ") < 0 || sbuf_add(b, k.data, k.len) < 0 || sbuf_addc(b, '\n') < 0 || ind(b, level) < 0)
 		return -ENOMEM;
 	return sbuf_adds(b, ": ");
+}
+
+/* "KEY" or "KEY:" + a nested block follows, or "KEY: null" */
+static int emit_head(sbuf *b, int level, const char *key, bool null)
+{
+	if (emit_key(b, level, key, true) < 0)
+		return -ENOMEM;
+	b->data[--b->len] = '\0';      /* the blank after ':' */
+	return sbuf_adds(b, null ? " null\n" : "\n");
 }
 
 static int emit_kv_str(sbuf *b, int level, const char *key, const char *v)
@@ -2321,7 +2436,7 @@ static int emit_service(sbuf *b, const compose_service *s)
 	static const char *const cond[] = { "service_started", "service_healthy", "service_completed_successfully" };
 	static const char *const kind[] = { "volume", "bind", "tmpfs" };
 	int r = 0;
-	if (emit_key(b, 1, s->name, true) < 0 || sbuf_addc(b, '\n') < 0)
+	if (emit_head(b, 1, s->name, false) < 0)
 		return -ENOMEM;
 	r |= emit_kv_str(b, 2, "image", s->image);
 	r |= emit_kv_str(b, 2, "container_name", s->container_name);
@@ -2382,13 +2497,8 @@ static int emit_service(sbuf *b, const compose_service *s)
 	if (s->n_networks)
 		r |= emit_line(b, 2, "networks:");
 	for (size_t i = 0; i < s->n_networks; i++) {
-		r |= emit_key(b, 3, s->networks[i].name, true);
-		if (s->networks[i].aliases.len) {
-			r |= sbuf_adds(b, "\n");
-			r |= emit_list(b, 4, "aliases", &s->networks[i].aliases, true);
-		} else {
-			r |= sbuf_adds(b, "null\n");
-		}
+		r |= emit_head(b, 3, s->networks[i].name, !s->networks[i].aliases.len);
+		r |= emit_list(b, 4, "aliases", &s->networks[i].aliases, false);
 	}
 	r |= emit_kv_str(b, 2, "network_mode", s->network_mode);
 	if (s->stop_grace_ms >= 0)
@@ -2420,7 +2530,21 @@ static int emit_service(sbuf *b, const compose_service *s)
 		r |= emit_line(b, 2, "tty: true");
 	if (s->stdin_open)
 		r |= emit_line(b, 2, "stdin_open: true");
-	r |= emit_list(b, 2, "extra_hosts", &s->extra_hosts, false);
+	if (s->extra_hosts.len) {
+		/* HOST=IP: the host has neither ':' nor '=', the address may */
+		r |= emit_line(b, 2, "extra_hosts:");
+		for (size_t i = 0; i < s->extra_hosts.len && r == 0; i++) {
+			_cleanup_free_ char *e = strdup(s->extra_hosts.items[i]);
+			char *colon = e ? strchr(e, ':') : NULL;
+			if (colon)
+				*colon = '=';
+			r |= e ? 0 : -ENOMEM;
+			r |= ind(b, 3);
+			r |= sbuf_adds(b, "- ");
+			r |= emit_str(b, e ? e : "", true);
+			r |= sbuf_addc(b, '\n');
+		}
+	}
 	r |= emit_kv_str(b, 2, "pull_policy", s->pull_policy);
 	r |= emit_list(b, 2, "dns", &s->dns, false);
 	return r < 0 ? -ENOMEM : 0;
@@ -2439,8 +2563,7 @@ int compose_yaml_emit(char **out, const compose_project *p, berth_error *err)
 	for (size_t i = 0; i < p->n_volumes && r == 0; i++) {
 		const compose_volume *v = &p->volumes[i];
 		bool any = v->name || v->external || v->driver || v->opt_keys.len || v->label_keys.len;
-		r |= emit_key(&b, 1, v->key, true);
-		r |= sbuf_adds(&b, any ? "\n" : "null\n");
+		r |= emit_head(&b, 1, v->key, !any);
 		r |= emit_kv_str(&b, 2, "name", v->name);
 		if (v->external)
 			r |= emit_line(&b, 2, "external: true");
@@ -2454,8 +2577,7 @@ int compose_yaml_emit(char **out, const compose_project *p, berth_error *err)
 		const compose_network *n = &p->networks[i];
 		bool any = n->name || n->external || n->internal || n->driver || n->subnet || n->gateway ||
 			   n->label_keys.len;
-		r |= emit_key(&b, 1, n->key, true);
-		r |= sbuf_adds(&b, any ? "\n" : "null\n");
+		r |= emit_head(&b, 1, n->key, !any);
 		r |= emit_kv_str(&b, 2, "name", n->name);
 		if (n->external)
 			r |= emit_line(&b, 2, "external: true");
