@@ -169,6 +169,16 @@ int ctrd_set_labels(berth_client *c, const char *id, const char *const *keys, co
 	return ctrd_call(NULL, c, "containers.v1.Containers/Update", &req.base, NULL, 0, err);
 }
 
+int ctrd_restart_status(berth_client *c, const ctrd_container *k, const char *value, berth_error *err)
+{
+	if (!ctrd_label(k, CTRD_LABEL_RESTART))
+		return 0;
+	const char *keys[] = { CTRD_RESTART_STATUS };
+	const char *values[] = { value };
+	int r = ctrd_set_labels(c, k->id, keys, values, 1, err);
+	return r == BERTH_ENOTFOUND ? 0 : r;
+}
+
 int ctrd_get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,
 		       const char *id, berth_error *err)
 {
