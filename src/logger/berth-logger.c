@@ -39,6 +39,10 @@
  * several records): the pipes close only when the task is deleted, long
  * after it exited, and a reader must see all of its output by then.
  *
+ * Each start appends one byte to LOGFMT_STARTS_FILE beside the log: berth
+ * counts from it how often containerd's restart monitor started the task
+ * (the monitor starts this program with the same URI, so the log goes on).
+ *
  * Never blocks the task: the file is written with plain appends, and a
  * write that fails (a full disk) loses that output, and the logger goes on
  * reading. Memory is fixed: no allocation at all.
