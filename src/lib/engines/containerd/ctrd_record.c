@@ -3,6 +3,7 @@
  * resolved to an id, the record and its task looked up. */
 #include "ctrd_record.h"
 #include "ctrd_specgen.h"
+#include "ctrd_logfmt.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -93,7 +94,7 @@ void ctrd_state_dir_remove(const berth_client *c, const char *id)
 		return;
 	/* flat: berth writes no subdirectories */
 	static const char *const names[] = { OCISPEC_HOSTS, OCISPEC_HOSTNAME, OCISPEC_RESOLV, "container.log",
-					     "health.json", "health.json.tmp" };
+					     "health.json", "health.json.tmp", LOGFMT_STARTS_FILE };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		unlinkat(fd, names[i], 0);
 	/* leftover exec FIFOs of a berth that died mid-exec */
