@@ -161,7 +161,9 @@ BERTH_API int berth_container_info_tty(const berth_container_info *info);
  *  berth_spec_set_stdin_open()): only then has an attach a stdin to
  *  write to. Always 0 on containerd (berth refuses stdin_open there). */
 BERTH_API int berth_container_info_stdin_open(const berth_container_info *info);
-/** How often the engine restarted the container (its restart policy). */
+/** How often the engine restarted the container (its restart policy).
+ *  containerd: the restart monitor's starts since berth's last start (see
+ *  berth_spec_set_restart()). */
 BERTH_API int64_t berth_container_info_restart_count(const berth_container_info *info);
 /** The Compose project and service (labels com.docker.compose.project and
  *  com.docker.compose.service); "" when the container has none. */
@@ -433,6 +435,10 @@ typedef struct berth_update_options {
  *    restart_policy, which Podman cannot change on an existing container
  *    (the message names the field). Podman keeps the creation-time values
  *    in inspect, and a restart brings them back.
+ *  - containerd changes the restart policy to no, always or unless-stopped
+ *    (the restart monitor's labels, see berth_spec_set_restart(); the
+ *    monitor keeps the task in the state it has now); on-failure and a
+ *    policy for a container with a TTY are BERTH_EUNSUPPORTED.
  * @return 0; BERTH_ENOTFOUND; BERTH_EINVAL (a field out of range, named in
  *   the message; nothing to change); BERTH_EUNSUPPORTED (see above);
  *   BERTH_ECONFLICT; transport errors.

@@ -372,7 +372,28 @@ BERTH_API int berth_restart_policy_parse(berth_restart_policy *out_policy, int *
  * The restart policy. max_retries is for BERTH_RESTART_ON_FAILURE only
  * (>= 0; 0 = no limit) and must be 0 for the others.
  * Engine differences: Podman without systemd restarts containers only
- * while its API service runs.
+ * while its API service runs. containerd: always and unless-stopped go
+ * through containerd's restart monitor (io.containerd.internal.v1.restart),
+ * which looks every 10 s (its `interval`) and starts a task for a container
+ * whose label containerd.io/restart.status says "running" and that has
+ * none running, its output to berth-logger (containerd.io/restart.loguri),
+ * so the logs of every run accumulate. berth sets "running" after its
+ * start; its stop, a kill with SIGKILL (label "stopped") or with the stop
+ * signal (label taken away) and a removal take it back first, so a stopped
+ * container stays down, and pause says "paused". Both policies act the
+ * same: after a restart of containerd (or of the host, with containerd's
+ * service enabled) the monitor starts what was running and leaves what
+ * berth stopped, which is what Docker does for unless-stopped; Docker's
+ * always also starts a container that was stopped by hand, berth on
+ * containerd does not. Between an exit and the monitor's next look the
+ * container shows as exited (Docker: restarting). on-failure is
+ * BERTH_EUNSUPPORTED (the monitor restarts whatever the exit code), and
+ * so is a policy for a container with a TTY (the monitor's tasks get no
+ * terminal). Inspect's restart count is how often the monitor started it
+ * since berth last did (as Docker, a start by hand counts from 0 again).
+ * The monitor's restarts leave the start time, the health record and the
+ * health keeper as they were (the keeper waits out a stopped container
+ * for 5 minutes, so it goes on checking the new task).
  */
 BERTH_API int berth_spec_set_restart(berth_spec *spec, berth_restart_policy policy, int max_retries,
 				     berth_error *err);

@@ -21,7 +21,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 trap 'reap_run; rm -rf "$TMP"' EXIT
 
-plan 36
+plan 40
 C="$B -E containerd"
 name=berth-t-$RUN-a
 
@@ -133,6 +133,27 @@ check "run -i: containerd gives a task no stdin: exit 125 naming stdin_open" \
 	eval '[ "$rc" = 125 ] && has "$errout" stdin_open'
 run $C ps -a -q --filter "label=io.berth.test.run=$RUN" --filter "name=$fg-i"
 check "... nothing made" [ -z "$out" ]
+
+# restart policies: containerd's restart monitor (it looks every 10 s)
+run $C run -d --restart on-failure:2 --name $fg-rpf --label io.berth.test.run=$RUN $IMAGE true
+check "run --restart on-failure: exit 125 naming on-failure and containerd" \
+	eval '[ "$rc" = 125 ] && has "$errout" on-failure && has "$errout" containerd'
+rp=berth-t-$RUN-rp
+run $C run -d --restart always --name $rp --label io.berth.test.run=$RUN $IMAGE sh -c 'echo rp-run; sleep 1; exit 3'
+rpid=$out
+runs=0
+for _ in $(seq 1 100); do
+	runs=$($C logs $rp 2>/dev/null | grep -c rp-run)
+	[ "$runs" -ge 2 ] && break
+	sleep 0.25
+done
+check "run --restart always: the monitor starts it again, logs hold both runs" [ "$runs" -ge 2 ]
+run $C stop -t 0 $rp
+sleep 13
+run $C ps -a --filter "label=io.berth.test.run=$RUN" --filter "name=$rp"
+check "... stopped, it stays down past the monitor's next look" eval 'has "$out" Exited && ! has "$out" Up'
+run $C rm $rp
+check "... and removed, its state directory with it" [ "$rc" = 0 -a ${#rpid} = 64 -a ! -e "$STATE/$rpid" ]
 
 # attach to a running container: its output from then on, its exit code
 at=berth-t-$RUN-attach

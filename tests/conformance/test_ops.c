@@ -377,6 +377,21 @@ static void test_update_resources(void **state)
 		assert_code(berth_container_update(client, id, &rp, &err), BERTH_EUNSUPPORTED, &err);
 		assert_message_has(&err, "restart_policy");
 	}
+	if (engine == BERTH_ENGINE_CONTAINERD) { /* always and unless-stopped it changes */
+		rp = (berth_update_options)BERTH_UPDATE_OPTIONS_INIT;
+		rp.restart_policy = "unless-stopped";
+		assert_ok(berth_container_update(client, id, &rp, &err), &err);
+		int retries = 1;
+		char *policy = host_config_restart(id, &retries);
+		assert_string_equal(policy, "unless-stopped");
+		assert_int_equal(retries, 0);
+		free(policy);
+		rp.restart_policy = "no";
+		assert_ok(berth_container_update(client, id, &rp, &err), &err);
+		policy = host_config_restart(id, &retries);
+		assert_string_equal(policy, "no");
+		free(policy);
+	}
 
 	/* a stopped container: Docker (and berth on containerd, in the
 	 * container's runtime spec) records it for the next start; Podman can
@@ -693,6 +708,113 @@ static void test_list_by_state(void **state)
 	}
 }
 
+/* ---- restart policies ---------------------------------------------------------------- */
+
+/* Docker restarts at once (with a growing delay), containerd's restart
+ * monitor at its next look (every 10 s), Podman when its cleanup process
+ * sees the exit: all well within this. */
+#define RESTART_WAIT_MS 25000
+/* A stopped container must stay down past one look of containerd's monitor. */
+#define STAYS_DOWN_MS 13000
+
+static char *run_policy(const char *what, berth_restart_policy p, const char *const *argv, size_t argc)
+{
+	berth_error err = BERTH_ERROR_INIT;
+	berth_spec *s = spec_of(name_of(what), argv, argc);
+	assert_ok(berth_spec_set_restart(s, p, 0, &err), &err);
+	char *id = NULL;
+	assert_ok(berth_container_run(&id, client, s, &err), &err);
+	berth_spec_free(s);
+	return id;
+}
+
+/* How many lines of the container's stdout hold word. */
+static int lines_with(const char *id, const char *word)
+{
+	berth_error err = BERTH_ERROR_INIT;
+	berth_stream *s = NULL;
+	assert_ok(berth_container_logs(&s, client, id, NULL, &err), &err);
+	berth_frame f;
+	int n = 0, r;
+	while ((r = berth_stream_next(s, &f, 10000, &err)) == 0)
+		if (f.channel == BERTH_CHANNEL_STDOUT && memmem(f.data, f.len, word, strlen(word)))
+			n++;
+	berth_stream_free(s);
+	assert_int_equal(r, BERTH_ITEROVER);
+	return n;
+}
+
+/* A process that ends by itself is started again, with its output kept
+ * beside the first run's; stopped, it stays down. */
+static void test_restart_policy_runs(void **state)
+{
+	(void)state;
+	need_engine();
+	static const char *const EXITS[] = { "sh", "-c", "echo berth-run; sleep 1; exit 3" };
+	static const berth_restart_policy policies[] = { BERTH_RESTART_ALWAYS, BERTH_RESTART_UNLESS_STOPPED };
+	char *ids[2];
+	for (int i = 0; i < 2; i++)
+		ids[i] = run_policy(i ? "rp-unless" : "rp-always", policies[i], EXITS, 3);
+	bool again[2] = { false, false };
+	for (int64_t until = now_ms_() + RESTART_WAIT_MS; (!again[0] || !again[1]) && now_ms_() < until;) {
+		for (int i = 0; i < 2; i++) {
+			if (again[i])
+				continue;
+			berth_container_info *x = inspect(ids[i]);
+			again[i] = berth_container_info_restart_count(x) >= 1 && lines_with(ids[i], "berth-run") >= 2;
+			berth_container_info_free(x);
+		}
+		usleep(250 * 1000);
+	}
+	for (int i = 0; i < 2; i++)
+		if (!again[i])
+			fail_msg("%s: not started again with its logs within %d ms (restart count, two runs' output)",
+				 berth_restart_policy_name(policies[i]), RESTART_WAIT_MS);
+	for (int i = 0; i < 2; i++) {
+		force_remove(ids[i]);
+		berth_free(ids[i]);
+	}
+
+	/* a stop holds: the engine does not start it again */
+	berth_error err = BERTH_ERROR_INIT;
+	berth_stop_options so = BERTH_STOP_OPTIONS_INIT;
+	so.grace_seconds = 0;
+	for (int i = 0; i < 2; i++) {
+		ids[i] = run_policy(i ? "rp-unless-stop" : "rp-always-stop", policies[i], SLEEP, 2);
+		assert_ok(berth_container_stop(client, ids[i], &so, &err), &err);
+	}
+	for (int64_t until = now_ms_() + STAYS_DOWN_MS; now_ms_() < until;) {
+		for (int i = 0; i < 2; i++) {
+			berth_state st = state_of(ids[i]);
+			if (st == BERTH_STATE_RUNNING || st == BERTH_STATE_RESTARTING)
+				fail_msg("%s: started again after a stop (%s)", berth_restart_policy_name(policies[i]),
+					 berth_state_name(st));
+		}
+		usleep(500 * 1000);
+	}
+	/* a start arms the policy again: it is running, and a restart too */
+	assert_ok(berth_container_start(client, ids[0], &err), &err);
+	assert_int_equal(state_of(ids[0]), BERTH_STATE_RUNNING);
+	assert_ok(berth_container_restart(client, ids[0], &so, &err), &err);
+	assert_int_equal(state_of(ids[0]), BERTH_STATE_RUNNING);
+	for (int i = 0; i < 2; i++) {
+		force_remove(ids[i]);
+		berth_free(ids[i]);
+	}
+
+	/* containerd's restart monitor has no exit-code condition */
+	if (engine == BERTH_ENGINE_CONTAINERD) {
+		berth_spec *s = spec_of(name_of("rp-failure"), EXITS, 3);
+		assert_ok(berth_spec_set_restart(s, BERTH_RESTART_ON_FAILURE, 2, &err), &err);
+		char *id = NULL;
+		assert_code(berth_container_create(&id, client, s, &err), BERTH_EUNSUPPORTED, &err);
+		assert_message_has(&err, "on-failure");
+		assert_message_has(&err, "containerd");
+		assert_null(id);
+		berth_spec_free(s);
+	}
+}
+
 /* ---- prune --------------------------------------------------------------------------- */
 
 static void test_prune_by_label(void **state)
@@ -862,6 +984,7 @@ int main(void)
 		cmocka_unit_test(test_wait_conditions),
 		cmocka_unit_test(test_wait_oom),
 		cmocka_unit_test(test_list_by_state),
+		cmocka_unit_test(test_restart_policy_runs),
 		cmocka_unit_test(test_prune_by_label),
 		cmocka_unit_test(test_published_ports),
 	};

@@ -541,7 +541,7 @@ static void test_refused(void **state)
 		else if (STREQ(f, "volume"))
 			r = berth_spec_add_volume(s, "data", "/data", 0, NULL, &err);
 		else if (STREQ(f, "restart"))
-			r = berth_spec_set_restart(s, BERTH_RESTART_ALWAYS, 0, &err);
+			r = berth_spec_set_restart(s, BERTH_RESTART_ON_FAILURE, 0, &err); /* always is the monitor's */
 		else if (STREQ(f, "log-driver"))
 			r = berth_spec_set_log_driver(s, "json-file", &err);
 		else if (STREQ(f, "log-opt"))

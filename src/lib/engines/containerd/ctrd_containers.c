@@ -25,12 +25,13 @@
 typedef Containerd__Services__Containers__V1__Container ctrd_container;
 typedef Containerd__V1__Types__Process ctrd_process;
 
-/* The user's labels (berth's own bookkeeping ones left out). */
+/* The user's labels (berth's own bookkeeping ones and the restart
+ * monitor's left out). */
 static int user_labels(strv *keys, strv *values, const ctrd_container *k)
 {
 	for (size_t i = 0; i < k->n_labels; i++) {
 		const char *key = k->labels[i]->key;
-		if (key && !startswith(key, CTRD_LABEL_PREFIX) &&
+		if (key && !startswith(key, CTRD_LABEL_PREFIX) && !startswith(key, CTRD_RESTART_LABELS) &&
 		    labels_set(keys, values, key, strempty(k->labels[i]->value)) < 0)
 			return -ENOMEM;
 	}
@@ -434,7 +435,11 @@ int ctrd_container_remove(berth_client *c, const char *ref, bool force, bool vol
 			*err = e;
 		return r;
 	}
-	r = delete_task(c, id, force, err);
+	/* the restart monitor must not start a task between the kill and the
+	 * removal */
+	r = ctrd_restart_status(c, resp->container, NULL, err);
+	if (r == 0)
+		r = delete_task(c, id, force, err);
 	if (r < 0)
 		return r;
 	Containerd__Services__Containers__V1__DeleteContainerRequest dr =

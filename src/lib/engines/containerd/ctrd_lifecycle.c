@@ -13,6 +13,7 @@
 #include "ctrd_specgen.h"
 #include "ctrd_cni.h"
 #include "ctrd_volstore.h"
+#include "ctrd_logfmt.h"
 #include "lib/kit/spec_docker.h"
 
 #include "util/sha256.h"
@@ -111,6 +112,44 @@ static char *layer_file(const Containerd__Types__Mount *const *mounts, size_t n,
 			return text;
 	}
 	return NULL;
+}
+
+/* ---- the logger ------------------------------------------------------------------ */
+
+/* Where berth-logger is ($BERTH_LOGGER, installed, or beside this
+ * program): BERTH_EUNAVAILABLE naming the places looked at when there is
+ * none, so a start never ends in the shim's "fork/exec: no such file". */
+static int logger_path(char *out, size_t size, berth_error *err)
+{
+	int r = libexec_find(out, size, "berth-logger", "BERTH_LOGGER");
+	if (r == -EACCES)
+		return berth_fail(err, BERTH_EUNAVAILABLE, "BERTH_LOGGER=%s is not an executable file", out);
+	if (r < 0)
+		return berth_fail(err, BERTH_EUNAVAILABLE,
+				  "containerd: berth-logger (which keeps a task's logs) is not in %s nor beside this program; "
+				  "install berth or set BERTH_LOGGER", BERTH_LIBEXECDIR);
+	return 0;
+}
+
+/* The stdio URI of container id's tasks: berth-logger writing its log. */
+static int log_uri(sbuf *uri, berth_client *c, const char *id, berth_error *err)
+{
+	char log[4096];
+	if (ctrd_log_path(log, sizeof log, c, id) < 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
+	char logger[PATH_MAX];
+	int r = logger_path(logger, sizeof logger, err);
+	if (r < 0)
+		return r;
+	if (sbuf_printf(uri, "binary://%s?log=", logger) < 0 || sbuf_add_urlenc(uri, log) < 0)
+		return BERTH_NOMEM(err);
+	return 0;
+}
+
+/* Whether spec s has a policy containerd's restart monitor keeps. */
+static bool monitored(const berth_spec *s)
+{
+	return s->has_restart && (s->restart == BERTH_RESTART_ALWAYS || s->restart == BERTH_RESTART_UNLESS_STOPPED);
 }
 
 /* ---- create ---------------------------------------------------------------------- */
@@ -301,6 +340,7 @@ typedef struct create_ctx {
 	Containerd__Services__Snapshots__V1__PrepareSnapshotResponse *snap;
 	char *passwd, *group, *spec_json, *health, *docker_view;
 	char *ports;        /* CTRD_LABEL_PORTS */
+	sbuf log_uri;       /* CTRD_RESTART_LOGURI, with a restart policy */
 	bool snapshot_made, dir_made, lease_made;
 	char **volume_dirs; /* per spec mount: a volume's host directory, or NULL */
 	size_t n_volume_dirs;
@@ -319,6 +359,7 @@ static void create_ctx_release(create_ctx *x, berth_client *c, bool failed)
 	free(x->volume_dirs);
 	sbuf_release(&x->volumes);
 	sbuf_release(&x->anon);
+	sbuf_release(&x->log_uri);
 	if (failed && x->snapshot_made)
 		remove_snapshot(c, x->id);
 	if (x->lease_made)
@@ -382,6 +423,11 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 		r = label_add(&l, CTRD_LABEL_VOLUMES, x->volumes.data);
 	if (r == 0 && x->anon.len)
 		r = label_add(&l, CTRD_LABEL_ANON_VOLUMES, x->anon.data);
+	/* the monitor's log URI now; its status label once a start succeeded */
+	if (r == 0 && monitored(s))
+		r = label_add(&l, CTRD_LABEL_RESTART, berth_restart_policy_name(s->restart));
+	if (r == 0 && monitored(s))
+		r = label_add(&l, CTRD_RESTART_LOGURI, x->log_uri.data);
 	if (r < 0)
 		return berth_fail(err, BERTH_EINVAL, "label: more labels than berth passes to containerd (%zu)",
 				  ARRAY_SIZE(l.entries));
@@ -504,6 +550,8 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 		return berth_fail(err, BERTH_EINVAL, "name: too long for berth's state directory");
 	if (s->n_ports && ctrd_cni_ports_format(&x->ports, s->ports, s->n_ports) < 0)
 		return berth_fail(err, BERTH_EINVAL, "port: a host address is too long");
+	if (monitored(s) && (r = log_uri(&x->log_uri, c, x->id, err)) < 0)
+		return r;
 	if ((r = resolve_volumes(c, s, x, err)) < 0)
 		return r;
 	ocispec_input in = { .id = x->id, .ns = c->ns, .state_dir = x->dir, .image = &x->img, .passwd = x->passwd,
@@ -569,20 +617,6 @@ int ctrd_container_create(char **out_id, berth_client *c, const berth_spec *s, b
 
 /* ---- tasks ------------------------------------------------------------------------- */
 
-/* Where berth-logger is ($BERTH_LOGGER, installed, or beside this
- * program): BERTH_EUNAVAILABLE naming the places looked at when there is
- * none, so a start never ends in the shim's "fork/exec: no such file". */
-static int logger_path(char *out, size_t size, berth_error *err)
-{
-	int r = libexec_find(out, size, "berth-logger", "BERTH_LOGGER");
-	if (r == -EACCES)
-		return berth_fail(err, BERTH_EUNAVAILABLE, "BERTH_LOGGER=%s is not an executable file", out);
-	if (r < 0)
-		return berth_fail(err, BERTH_EUNAVAILABLE,
-				  "containerd: berth-logger (which keeps a task's logs) is not in %s nor beside this program; "
-				  "install berth or set BERTH_LOGGER", BERTH_LIBEXECDIR);
-	return 0;
-}
 
 /* An OOM kill in the task's memory cgroup (v1 or v2): read before the
  * task is deleted, as the cgroup goes with it. */
@@ -679,6 +713,9 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 	const ctrd_container *k = resp->container;
 	if (t.exists && (t.state == BERTH_STATE_RUNNING || t.state == BERTH_STATE_PAUSED))
 		return 0;
+	/* the restart monitor keeps out of a start of berth's own */
+	if ((r = ctrd_restart_status(c, k, NULL, err)) < 0)
+		return r;
 	if (t.exists) {
 		/* a task that ended (or never started): out of the way */
 		if (t.state != BERTH_STATE_EXITED)
@@ -691,17 +728,22 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 	_cleanup_pb_ Containerd__Services__Snapshots__V1__MountsResponse *m = NULL;
 	if ((r = ctrd_mounts_of(&m, c, k, err)) < 0)
 		return r;
-	char log[4096], dir[3072];
-	if (ctrd_log_path(log, sizeof log, c, id) < 0 || ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+	char dir[3072];
+	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
 		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
 	if ((r = make_dirs(dir)) < 0)
 		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "%s: %s", dir, strerror(-r));
-	char logger[PATH_MAX];
-	if ((r = logger_path(logger, sizeof logger, err)) < 0)
-		return r;
 	_cleanup_sbuf_ sbuf uri = SBUF_INIT;
-	if (sbuf_printf(&uri, "binary://%s?log=", logger) < 0 || sbuf_add_urlenc(&uri, log) < 0)
-		return BERTH_NOMEM(err);
+	if ((r = log_uri(&uri, c, id, err)) < 0)
+		return r;
+	/* the restart count starts again with a start of berth's own (as
+	 * Docker's does): the logger of this task counts the first */
+	_cleanup_close_ int starts = openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (starts >= 0) {
+		int fd = openat(starts, LOGFMT_STARTS_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+		if (fd >= 0)
+			close(fd);
+	}
 	Containerd__Services__Tasks__V1__CreateTaskRequest cr = CONTAINERD__SERVICES__TASKS__V1__CREATE_TASK_REQUEST__INIT;
 	cr.container_id = (char *)id;
 	cr.rootfs = m->mounts;
@@ -740,9 +782,13 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 		return r == BERTH_EUNAVAILABLE || r == BERTH_ETIMEDOUT ? r : BERTH_EENGINE;
 	}
 	ctrd_health_reset(c, id);
-	const char *keys[] = { CTRD_LABEL_STARTED_AT, CTRD_LABEL_EXIT_CODE, CTRD_LABEL_FINISHED_AT, CTRD_LABEL_OOM };
-	const char *values[] = { at, NULL, NULL, NULL };
-	return ctrd_set_labels(c, id, keys, values, ARRAY_SIZE(keys), err);
+	/* with a restart policy, the monitor takes over from here (and gets
+	 * the URI again: berth-logger may have moved since the create) */
+	const char *keys[] = { CTRD_LABEL_STARTED_AT, CTRD_LABEL_EXIT_CODE, CTRD_LABEL_FINISHED_AT, CTRD_LABEL_OOM,
+			       CTRD_RESTART_STATUS, CTRD_RESTART_LOGURI };
+	const char *values[] = { at, NULL, NULL, NULL, "running", uri.data };
+	size_t n = ctrd_label(k, CTRD_LABEL_RESTART) ? ARRAY_SIZE(keys) : ARRAY_SIZE(keys) - 2;
+	return ctrd_set_labels(c, id, keys, values, n, err);
 }
 
 /* The container's stop signal and grace (its labels, else SIGTERM / 10 s). */
@@ -756,24 +802,20 @@ static void stop_params(const ctrd_container *k, int *sig, int *grace)
 		*grace = t ? atoi(t) : DEFAULT_STOP_TIMEOUT;
 }
 
-int ctrd_container_stop(berth_client *c, const char *ref, int grace, berth_error *err)
+static int stop_task(berth_client *c, const ctrd_container *k, const ctrd_task_info *t, int grace, berth_error *err)
 {
-	RESOLVE(c, ref, err);
-	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
-	ctrd_task_info t;
-	int r = ctrd_get_container_task(&resp, &t, c, id, err);
-	if (r < 0)
-		return r;
-	if (!t.exists)
+	const char *id = k->id;
+	int r;
+	if (!t->exists)
 		return 0;
-	if (t.state == BERTH_STATE_EXITED || t.state == BERTH_STATE_CREATED) {
-		if (t.state == BERTH_STATE_CREATED)
+	if (t->state == BERTH_STATE_EXITED || t->state == BERTH_STATE_CREATED) {
+		if (t->state == BERTH_STATE_CREATED)
 			task_kill(c, id, SIGKILL, true, NULL);
-		return task_finish(c, id, t.exit_status, err);
+		return task_finish(c, id, t->exit_status, err);
 	}
 	int sig;
-	stop_params(resp->container, &sig, &grace);
-	if (t.state == BERTH_STATE_PAUSED)
+	stop_params(k, &sig, &grace);
+	if (t->state == BERTH_STATE_PAUSED)
 		task_call(c, "tasks.v1.Tasks/Resume", id, 0, NULL); /* a frozen process takes no signal */
 	uint32_t status = 0;
 	berth_error e = BERTH_ERROR_INIT;
@@ -796,18 +838,40 @@ int ctrd_container_stop(berth_client *c, const char *ref, int grace, berth_error
 	return task_finish(c, id, status, err);
 }
 
+int ctrd_container_stop(berth_client *c, const char *ref, int grace, berth_error *err)
+{
+	RESOLVE(c, ref, err);
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	int r = ctrd_get_container(&resp, c, id, err);
+	if (r < 0)
+		return r;
+	/* Off the restart monitor's list first: it would start a task again
+	 * after the exit, and "stopped" now would have it SIGKILL the task
+	 * within the grace. Once the task is gone the label says "stopped",
+	 * as ctr and nerdctl leave it. */
+	if ((r = ctrd_restart_status(c, resp->container, NULL, err)) < 0)
+		return r;
+	ctrd_task_info t;
+	if ((r = ctrd_task_get(&t, c, id, err)) < 0)
+		return r;
+	if ((r = stop_task(c, resp->container, &t, grace, err)) < 0)
+		return r;
+	return ctrd_restart_status(c, resp->container, "stopped", err);
+}
+
 int ctrd_container_restart(berth_client *c, const char *id, int grace, berth_error *err)
 {
 	int r = ctrd_container_stop(c, id, grace, err);
 	return r < 0 ? r : ctrd_container_start(c, id, err);
 }
 
-/* The task's state for kill / pause / resume: ENOTFOUND for no container. */
-static int running_state(berth_state *out, berth_client *c, const char *id, berth_error *err)
+/* The record and the task's state for kill / pause / resume: ENOTFOUND
+ * for no container. */
+static int running_state(berth_state *out, Containerd__Services__Containers__V1__GetContainerResponse **resp,
+			 berth_client *c, const char *id, berth_error *err)
 {
-	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	ctrd_task_info t;
-	int r = ctrd_get_container_task(&resp, &t, c, id, err);
+	int r = ctrd_get_container_task(resp, &t, c, id, err);
 	if (r < 0)
 		return r;
 	*out = t.exists ? t.state : BERTH_STATE_CREATED;
@@ -818,11 +882,22 @@ int ctrd_container_kill(berth_client *c, const char *ref, int sig, berth_error *
 {
 	RESOLVE(c, ref, err);
 	berth_state st;
-	int r = running_state(&st, c, id, err);
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	int r = running_state(&st, &resp, c, id, err);
 	if (r < 0)
 		return r;
 	if (st != BERTH_STATE_RUNNING && st != BERTH_STATE_PAUSED)
 		return berth_fail_full(err, BERTH_ECONFLICT, 9, 0, "Container %s is not running", id);
+	/* As Docker's kill: SIGKILL or the stop signal means the container is
+	 * to stay down, so the restart monitor must not start it again. After
+	 * SIGKILL the label says "stopped"; after the stop signal, which the
+	 * process may survive, it goes (were it "stopped", the monitor would
+	 * SIGKILL a survivor), and the next start puts it back. */
+	int stop_sig, grace = 0;
+	stop_params(resp->container, &stop_sig, &grace);
+	if ((sig == SIGKILL || sig == stop_sig) &&
+	    (r = ctrd_restart_status(c, resp->container, sig == SIGKILL ? "stopped" : NULL, err)) < 0)
+		return r;
 	r = task_kill(c, id, sig, false, err);
 	return r == BERTH_ENOTFOUND ? berth_fail_full(err, BERTH_ECONFLICT, 9, 0, "Container %s is not running", id) : r;
 }
@@ -831,26 +906,35 @@ int ctrd_container_pause(berth_client *c, const char *ref, berth_error *err)
 {
 	RESOLVE(c, ref, err);
 	berth_state st;
-	int r = running_state(&st, c, id, err);
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	int r = running_state(&st, &resp, c, id, err);
 	if (r < 0)
 		return r;
 	if (st == BERTH_STATE_PAUSED)
 		return berth_fail(err, BERTH_EALREADY, "Container %s is already paused", id);
 	if (st != BERTH_STATE_RUNNING)
 		return berth_fail_full(err, BERTH_ECONFLICT, 9, 0, "Container %s is not running", id);
-	return task_call(c, "tasks.v1.Tasks/Pause", id, 0, err);
+	/* the restart monitor would kill a paused task it expects running */
+	if ((r = ctrd_restart_status(c, resp->container, "paused", err)) < 0)
+		return r;
+	if ((r = task_call(c, "tasks.v1.Tasks/Pause", id, 0, err)) < 0)
+		ctrd_restart_status(c, resp->container, "running", NULL);
+	return r;
 }
 
 int ctrd_container_unpause(berth_client *c, const char *ref, berth_error *err)
 {
 	RESOLVE(c, ref, err);
 	berth_state st;
-	int r = running_state(&st, c, id, err);
+	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
+	int r = running_state(&st, &resp, c, id, err);
 	if (r < 0)
 		return r;
 	if (st != BERTH_STATE_PAUSED)
 		return berth_fail_full(err, BERTH_ECONFLICT, 9, 0, "Container %s is not paused", id);
-	return task_call(c, "tasks.v1.Tasks/Resume", id, 0, err);
+	if ((r = task_call(c, "tasks.v1.Tasks/Resume", id, 0, err)) < 0)
+		return r;
+	return ctrd_restart_status(c, resp->container, "running", err);
 }
 
 /* ---- update ------------------------------------------------------------------------ */
@@ -870,16 +954,45 @@ static json_t *object_at(json_t *parent, const char *key)
 	return o;
 }
 
+/* Docker's create body of container k (its extension) with HostConfig's
+ * RestartPolicy set to policy: *out NULL when k has no such body;
+ * -ENOMEM. */
+static int restart_view(char **out, const ctrd_container *k, const char *policy)
+{
+	*out = NULL;
+	for (size_t i = 0; i < k->n_extensions; i++) {
+		const Google__Protobuf__Any *v = k->extensions[i]->value;
+		if (!k->extensions[i]->key || !STREQ(k->extensions[i]->key, CTRD_DOCKER_VIEW_TYPE) || !v || !v->value.len)
+			continue;
+		_cleanup_json_ json_t *body = json_loadb((const char *)v->value.data, v->value.len, 0, NULL);
+		if (!json_is_object(body))
+			return 0;
+		json_t *rp = json_pack("{s:s,s:i}", "Name", policy, "MaximumRetryCount", 0);
+		if (!rp || json_object_set_new(object_at(body, "HostConfig"), "RestartPolicy", rp) < 0)
+			return -ENOMEM;
+		*out = json_dumps(body, JSON_COMPACT);
+		return *out ? 0 : -ENOMEM;
+	}
+	return 0;
+}
+
 int ctrd_container_update(berth_client *c, const char *ref, const berth_update_options *o, berth_error *err)
 {
 	RESOLVE(c, ref, err);
-	if (o->restart_policy && !STREQ(o->restart_policy, "no"))
-		return berth_fail(err, BERTH_EUNSUPPORTED, "restart_policy: containerd has no restart policy");
+	if (o->restart_policy && STREQ(o->restart_policy, "on-failure"))
+		return berth_fail(err, BERTH_EUNSUPPORTED,
+				  "restart_policy: on-failure is not supported on containerd: containerd's restart monitor "
+				  "restarts whatever the exit code (use always or unless-stopped)");
 	_cleanup_pb_ Containerd__Services__Containers__V1__GetContainerResponse *resp = NULL;
 	int r = ctrd_get_container(&resp, c, id, err);
 	if (r < 0)
 		return r;
 	const ctrd_container *k = resp->container;
+	bool keep = o->restart_policy && !STREQ(o->restart_policy, "no");
+	if (keep && STREQ(strempty(ctrd_label(k, CTRD_LABEL_TTY)), "true"))
+		return berth_fail(err, BERTH_EUNSUPPORTED,
+				  "restart_policy: no restart policy for a container with a TTY on containerd (containerd's "
+				  "restart monitor starts its tasks without a terminal)");
 	if (!k->spec || !k->spec->value.len)
 		return berth_fail(err, BERTH_EENGINE, "container %s has no runtime spec", id);
 	_cleanup_free_ char *marked = NULL;
@@ -946,15 +1059,46 @@ int ctrd_container_update(berth_client *c, const char *ref, const berth_update_o
 	ctrd_container nk = CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__INIT;
 	nk.id = (char *)id;
 	nk.spec = &any;
-	char *paths[] = { "spec" };
+	char *paths[] = { "spec", "extensions." CTRD_DOCKER_VIEW_TYPE };
 	Google__Protobuf__FieldMask mask = GOOGLE__PROTOBUF__FIELD_MASK__INIT;
 	mask.paths = paths;
 	mask.n_paths = 1;
+	/* a new policy shows in inspect's HostConfig too */
+	_cleanup_free_ char *view_text = NULL;
+	Google__Protobuf__Any view = GOOGLE__PROTOBUF__ANY__INIT;
+	Containerd__Services__Containers__V1__Container__ExtensionsEntry ext =
+		CONTAINERD__SERVICES__CONTAINERS__V1__CONTAINER__EXTENSIONS_ENTRY__INIT;
+	Containerd__Services__Containers__V1__Container__ExtensionsEntry *extp = &ext;
+	if (o->restart_policy && (r = restart_view(&view_text, k, o->restart_policy)) < 0)
+		return BERTH_NOMEM(err);
+	if (view_text) {
+		view.type_url = (char *)CTRD_DOCKER_VIEW_TYPE;
+		view.value.data = (uint8_t *)view_text;
+		view.value.len = strlen(view_text);
+		ext.key = (char *)CTRD_DOCKER_VIEW_TYPE;
+		ext.value = &view;
+		nk.extensions = &extp;
+		nk.n_extensions = 1;
+		mask.n_paths = 2;
+	}
 	Containerd__Services__Containers__V1__UpdateContainerRequest req =
 		CONTAINERD__SERVICES__CONTAINERS__V1__UPDATE_CONTAINER_REQUEST__INIT;
 	req.container = &nk;
 	req.update_mask = &mask;
-	return ctrd_call(NULL, c, "containers.v1.Containers/Update", &req.base, NULL, 0, err);
+	if ((r = ctrd_call(NULL, c, "containers.v1.Containers/Update", &req.base, NULL, 0, err)) < 0 ||
+	    !o->restart_policy)
+		return r;
+	/* the restart monitor's labels: what the task does now is what it
+	 * is to keep doing */
+	_cleanup_sbuf_ sbuf uri = SBUF_INIT;
+	if (keep && (r = log_uri(&uri, c, id, err)) < 0)
+		return r;
+	const char *status = t.exists && t.state == BERTH_STATE_RUNNING  ? "running"
+			     : t.exists && t.state == BERTH_STATE_PAUSED ? "paused"
+									 : "stopped";
+	const char *keys[] = { CTRD_LABEL_RESTART, CTRD_RESTART_LOGURI, CTRD_RESTART_STATUS };
+	const char *values[] = { keep ? o->restart_policy : NULL, keep ? uri.data : NULL, keep ? status : NULL };
+	return ctrd_set_labels(c, id, keys, values, ARRAY_SIZE(keys), err);
 }
 
 /* ---- wait ------------------------------------------------------------------------- */
@@ -1056,8 +1200,22 @@ int ctrd_container_wait(berth_wait_outcome *out, berth_client *c, const char *re
 
 /* ---- inspect ------------------------------------------------------------------------ */
 
+/* How often containerd's restart monitor started container id since
+ * berth last did: the starts berth-logger counted, less berth's own. */
+static int64_t monitor_restarts(const berth_client *c, const char *id)
+{
+	char dir[3072], path[3200];
+	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+		return 0;
+	snprintf(path, sizeof path, "%s/%s", dir, LOGFMT_STARTS_FILE);
+	struct stat st;
+	return stat(path, &st) == 0 && st.st_size > 1 ? (int64_t)st.st_size - 1 : 0;
+}
+
 int ctrd_inspect_extra(berth_container_info *x, berth_client *c, const ctrd_container *k)
 {
+	if (ctrd_label(k, CTRD_LABEL_RESTART))
+		x->restart_count = monitor_restarts(c, k->id);
 	if (!x->oom_killed && x->state == BERTH_STATE_EXITED && !ctrd_label(k, CTRD_LABEL_EXIT_CODE))
 		x->oom_killed = cgroup_oom(c, k->id); /* a stopped task not deleted yet */
 	if (!x->tty)

@@ -30,6 +30,12 @@
 /* time + " stdout F " + payload + "\n" */
 #define LOGFMT_RECORD_MAX (LOGFMT_TIME_LEN + 10 + LOGFMT_LINE_MAX + 1)
 
+/* Beside the log, berth-logger counts the tasks it served: it appends one
+ * byte to this file when it starts. berth empties it before a start of its
+ * own, so its size less one is how often containerd's restart monitor
+ * started the container since (inspect's restart count). */
+#define LOGFMT_STARTS_FILE "task-starts"
+
 typedef enum logfmt_kind {
 	LOGFMT_STDOUT = 1,
 	LOGFMT_STDERR = 2,

@@ -3,6 +3,7 @@
  * resolved to an id, the record and its task looked up. */
 #include "ctrd_record.h"
 #include "ctrd_specgen.h"
+#include "ctrd_logfmt.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -93,7 +94,7 @@ void ctrd_state_dir_remove(const berth_client *c, const char *id)
 		return;
 	/* flat: berth writes no subdirectories */
 	static const char *const names[] = { OCISPEC_HOSTS, OCISPEC_HOSTNAME, OCISPEC_RESOLV, "container.log",
-					     "health.json", "health.json.tmp" };
+					     "health.json", "health.json.tmp", LOGFMT_STARTS_FILE };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		unlinkat(fd, names[i], 0);
 	/* leftover exec FIFOs of a berth that died mid-exec */
@@ -167,6 +168,16 @@ int ctrd_set_labels(berth_client *c, const char *id, const char *const *keys, co
 	req.container = &k;
 	req.update_mask = &mask;
 	return ctrd_call(NULL, c, "containers.v1.Containers/Update", &req.base, NULL, 0, err);
+}
+
+int ctrd_restart_status(berth_client *c, const ctrd_container *k, const char *value, berth_error *err)
+{
+	if (!ctrd_label(k, CTRD_LABEL_RESTART))
+		return 0;
+	const char *keys[] = { CTRD_RESTART_STATUS };
+	const char *values[] = { value };
+	int r = ctrd_set_labels(c, k->id, keys, values, 1, err);
+	return r == BERTH_ENOTFOUND ? 0 : r;
 }
 
 int ctrd_get_container(Containerd__Services__Containers__V1__GetContainerResponse **out, berth_client *c,

@@ -48,6 +48,24 @@ int ctrd_task_get(ctrd_task_info *out, struct berth_client *c, const char *id, b
 /* the published ports, as ctrd_cni_ports_format() writes them */
 #define CTRD_LABEL_PORTS CTRD_LABEL_PREFIX "ports"
 
+/* Restart policies are containerd's own restart monitor
+ * (io.containerd.internal.v1.restart, runtime/restart in containerd): every
+ * interval (10 s unless configured) it starts a task, with the stdio of
+ * the log URI label, for each container whose status label says "running"
+ * and that has no running task, and kills the task of one whose label says
+ * "stopped". A container without the status label is left alone. berth
+ * keeps the policy ("always", "unless-stopped") in its own label, gives
+ * the monitor berth-logger's URI, says "running" once a start succeeded
+ * and takes the word back before anything of its own stops the task. */
+#define CTRD_LABEL_RESTART CTRD_LABEL_PREFIX "restart"            /* the policy's name */
+#define CTRD_RESTART_LABELS "containerd.io/restart."              /* the monitor's labels start so */
+#define CTRD_RESTART_STATUS CTRD_RESTART_LABELS "status"          /* "running", "stopped", "paused" */
+#define CTRD_RESTART_LOGURI CTRD_RESTART_LABELS "loguri"          /* the task's stdio URI */
+/* Set (value) or take away (NULL) the monitor's status label of container
+ * k, when it has a restart policy; nothing otherwise. */
+int ctrd_restart_status(struct berth_client *c, const Containerd__Services__Containers__V1__Container *k,
+			const char *value, berth_error *err);
+
 /* The id of the container `ref` names, as Docker resolves a reference: an
  * id, then a name, then a unique prefix of an id. out has room for 256.
  * @return 0; BERTH_ENOTFOUND ("No such container"); transport errors. */

@@ -288,8 +288,15 @@ int ctrd_ocispec_check(const berth_spec *s, berth_error *err)
 		return unsupported("network", "only berth's bridge and the modes none and host exist", err);
 	if (s->n_ports && !ctrd_ocispec_bridged(s))
 		return unsupported("port", "published ports need the bridge network", err);
-	if (s->has_restart && s->restart != BERTH_RESTART_NO)
-		return unsupported("restart", "no restart policy (containerd supervises nothing)", err);
+	/* containerd's restart monitor starts a task whatever the last one's
+	 * exit code was, and with the stdio of its log URI only (no terminal) */
+	if (s->has_restart && s->restart == BERTH_RESTART_ON_FAILURE)
+		return berth_fail(err, BERTH_EUNSUPPORTED,
+				  "restart: on-failure is not supported on containerd: containerd's restart monitor "
+				  "restarts whatever the exit code (use always or unless-stopped)");
+	if (s->has_restart && s->restart != BERTH_RESTART_NO && s->tty)
+		return unsupported("restart", "no restart policy for a container with a TTY (containerd's restart "
+				   "monitor starts its tasks without a terminal)", err);
 	if (s->log_driver)
 		return unsupported("log-driver", "no log drivers (berth keeps the log itself)", err);
 	if (s->log_opt_keys.len)
