@@ -140,7 +140,8 @@ typedef struct berth_compose_up_options {
 	int no_deps;                     /**< only the named services */
 	int force_recreate;              /**< replace containers even when unchanged */
 	int wait;                        /**< return once every service is ready
-	                                      (healthy where it has a check) */
+	                                      (healthy where it has a check; a
+	                                      one-shot that exited 0 counts as done) */
 	int timeout_ms;                  /**< for each condition and for wait; default 120000 */
 	berth_compose_progress_fn progress;
 	void *user;

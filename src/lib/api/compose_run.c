@@ -398,7 +398,9 @@ static int up_one(up_run *w, size_t i, bool dep_replaced, berth_error *err)
 	return 0;
 }
 
-/* Wait for service i to be ready (healthy where it has a check). */
+/* Wait for service i to be ready (healthy where it has a check). A
+ * dependant's wait (need_check) wants a health check; --wait's takes a
+ * container that exited 0 as done. */
 static int wait_healthy(up_run *w, size_t i, bool need_check, berth_error *err)
 {
 	const compose_svc *v = &w->u.x->svc[i];
@@ -419,6 +421,14 @@ static int wait_healthy(up_run *w, size_t i, bool need_check, berth_error *err)
 	ro.timeout_ms = w->timeout_ms;
 	berth_ready_result *res = NULL;
 	int r = berth_container_wait_ready(&res, w->u.c, v->cname, &ro, err);
+	/* --wait: a one-shot that ended well is done, not a failure */
+	if (r == BERTH_ECONFLICT && res && !need_check && berth_ready_result_state(res) == BERTH_READY_EXITED &&
+	    berth_ready_result_exit_code(res) == 0) {
+		berth_ready_result_free(res);
+		w->state[i] = SVC_MET_DONE;
+		say(&w->u, BERTH_COMPOSE_EXITED, v->s->name, v->cname, "exit code 0");
+		return 0;
+	}
 	if (r == BERTH_ECONFLICT && res) {
 		const char *out = berth_ready_result_health_output(res);
 		if (berth_ready_result_state(res) == BERTH_READY_EXITED)
