@@ -249,6 +249,9 @@ enum { CLI_PRUNE_FILTER = OPT_LOCAL + 40 };
 int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images);
 /* A --filter label=KEY[=VALUE] value onto labels: 0, or the usage error's code. */
 int cli_label_filter(const command *cmd, strv *labels, const char *arg);
+/* The options of a prune (--filter label=... with the key CLI_PRUNE_FILTER,
+ * -f, -a) and no operands: true to go on; false with *rc the code to return. */
+bool cli_prune_parse(const command *cmd, int argc, char **argv, strv *labels, bool *force, bool *all, int *rc);
 /* The prunes' question: unless force, "WARNING! This will remove WHAT"
  * (" that match the filter" when filtered) and y/N on the terminal. True to
  * go on; false with *rc the code to return (no terminal: 125, no: 0). */

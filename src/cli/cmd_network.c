@@ -9,7 +9,7 @@ static int worse(int a, int b) { return a > b ? a : b; }
 
 /* ---- create ------------------------------------------------------------------------ */
 
-enum { O_DRIVER = 'd', O_SUBNET = OPT_LOCAL + 60, O_GATEWAY, O_INTERNAL, O_LABEL, O_ALIAS, O_FILTER };
+enum { O_DRIVER = 'd', O_SUBNET = OPT_LOCAL + 60, O_GATEWAY, O_INTERNAL, O_LABEL, O_ALIAS };
 
 static const cli_option network_create_options[] = {
 	{ "driver", 'd', "DRIVER", "The network's driver (bridge, the only one)", 0, "bridge" },
@@ -289,7 +289,7 @@ static int network_disconnect(cli *c, int argc, char **argv)
 /* ---- prune ------------------------------------------------------------------------------------ */
 
 static const cli_option network_prune_options[] = {
-	{ "filter", O_FILTER, "label=KEY[=VALUE]", "Only networks with this label", CLI_OPT_REPEAT },
+	{ "filter", CLI_PRUNE_FILTER, "label=KEY[=VALUE]", "Only networks with this label", CLI_OPT_REPEAT },
 	{ "force", 'f', NULL, "Do not ask for confirmation" },
 	CLI_OPTIONS_END,
 };
@@ -298,22 +298,10 @@ static int network_prune(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_subcommand(network_subcommands, "network prune");
 	_cleanup_strv_ strv labels = STRV_INIT;
-	bool force = false;
-	cli_parser p;
-	cli_parser_init(&p, cmd, argc, argv);
-	int o, r;
-	while ((o = cli_next(&p)) > 0) {
-		if (o == 'f')
-			force = true;
-		else if ((r = cli_label_filter(cmd, &labels, p.arg)) != 0)
-			return r;
-	}
-	if (o < 0)
-		return p.rc;
-	if (optind < argc)
-		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
+	bool force = false, all = false;
 	int rc = EXIT_OK;
-	if (!cli_prune_confirmed(cmd, force, "all custom networks not used by at least one container", labels.len > 0,
+	if (!cli_prune_parse(cmd, argc, argv, &labels, &force, &all, &rc) ||
+	    !cli_prune_confirmed(cmd, force, "all custom networks not used by at least one container", labels.len > 0,
 				 &rc))
 		return rc;
 	berth_client *client = cli_client(c);

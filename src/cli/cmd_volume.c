@@ -5,7 +5,7 @@
 
 /* ---- create ------------------------------------------------------------------ */
 
-enum { O_LABEL = OPT_LOCAL, O_PRUNE_FILTER };
+enum { O_LABEL = OPT_LOCAL };
 
 const cli_option volume_create_options[] = {
 	{ "driver", 'd', "NAME", "The volume driver (default local; containerd: local only)" },
@@ -223,7 +223,7 @@ static int volume_rm(cli *c, int argc, char **argv)
 /* ---- prune ---------------------------------------------------------------------- */
 
 const cli_option volume_prune_options[] = {
-	{ "filter", O_PRUNE_FILTER, "label=KEY[=VALUE]", "Only volumes with this label", CLI_OPT_REPEAT },
+	{ "filter", CLI_PRUNE_FILTER, "label=KEY[=VALUE]", "Only volumes with this label", CLI_OPT_REPEAT },
 	{ "force", 'f', NULL, "Do not ask for confirmation" },
 	CLI_OPTIONS_END,
 };
@@ -232,25 +232,10 @@ static int volume_prune(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_subcommand(volume_subcommands, "volume prune");
 	_cleanup_strv_ strv labels = STRV_INIT;
-	bool force = false;
-	cli_parser p;
-	cli_parser_init(&p, cmd, argc, argv);
-	int o;
-	while ((o = cli_next(&p)) > 0) {
-		int r = 0;
-		switch (o) {
-		case O_PRUNE_FILTER: r = cli_label_filter(cmd, &labels, p.arg); break;
-		case 'f': force = true; break;
-		}
-		if (r)
-			return r;
-	}
-	if (o < 0)
-		return p.rc;
-	if (optind < argc)
-		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
+	bool force = false, all = false;
 	int rc = EXIT_OK;
-	if (!cli_prune_confirmed(cmd, force, "all local volumes not used by at least one container", labels.len > 0,
+	if (!cli_prune_parse(cmd, argc, argv, &labels, &force, &all, &rc) ||
+	    !cli_prune_confirmed(cmd, force, "all local volumes not used by at least one container", labels.len > 0,
 				 &rc))
 		return rc;
 	berth_client *client = cli_client(c);

@@ -153,6 +153,34 @@ int cli_label_filter(const command *cmd, strv *labels, const char *arg)
 	return strv_push(labels, arg + 6) < 0 ? EXIT_ENGINE : 0;
 }
 
+bool cli_prune_parse(const command *cmd, int argc, char **argv, strv *labels, bool *force, bool *all, int *rc)
+{
+	cli_parser p;
+	cli_parser_init(&p, cmd, argc, argv);
+	int o;
+	while ((o = cli_next(&p)) > 0) {
+		int r = 0;
+		switch (o) {
+		case CLI_PRUNE_FILTER: r = cli_label_filter(cmd, labels, p.arg); break;
+		case 'f': *force = true; break;
+		case 'a': *all = true; break;
+		}
+		if (r) {
+			*rc = r;
+			return false;
+		}
+	}
+	if (o < 0) {
+		*rc = p.rc;
+		return false;
+	}
+	if (optind < argc) {
+		*rc = cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
+		return false;
+	}
+	return true;
+}
+
 bool cli_prune_confirmed(const command *cmd, bool force, const char *what, bool filtered, int *rc)
 {
 	if (force)
@@ -172,26 +200,11 @@ int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images)
 {
 	_cleanup_strv_ strv labels = STRV_INIT;
 	bool force = false, all = false;
-	cli_parser p;
-	cli_parser_init(&p, cmd, argc, argv);
-	int o;
-	while ((o = cli_next(&p)) > 0) {
-		int r = 0;
-		switch (o) {
-		case CLI_PRUNE_FILTER: r = cli_label_filter(cmd, &labels, p.arg); break;
-		case 'f': force = true; break;
-		case 'a': all = true; break;
-		}
-		if (r)
-			return r;
-	}
-	if (o < 0)
-		return p.rc;
-	if (optind < argc)
-		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
+	int rc = EXIT_OK;
+	if (!cli_prune_parse(cmd, argc, argv, &labels, &force, &all, &rc))
+		return rc;
 	const char *what = !images ? "all stopped containers" : all ? "all images without at least one container"
 								      : "all dangling images";
-	int rc = EXIT_OK;
 	if (!cli_prune_confirmed(cmd, force, what, labels.len > 0, &rc))
 		return rc;
 	berth_client *client = cli_client(c);
