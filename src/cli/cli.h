@@ -252,6 +252,9 @@ int cli_label_filter(const command *cmd, strv *labels, const char *arg);
 /* The options of a prune (--filter label=... with the key CLI_PRUNE_FILTER,
  * -f, -a) and no operands: true to go on; false with *rc the code to return. */
 bool cli_prune_parse(const command *cmd, int argc, char **argv, strv *labels, bool *force, bool *all, int *rc);
+/* What a prune removed: heading and each id after prefix (none when
+ * nothing went), the space reclaimed when space; res is freed. */
+void cli_prune_report(berth_prune_result *res, const char *heading, const char *prefix, bool space);
 /* The prunes' question: unless force, "WARNING! This will remove WHAT"
  * (" that match the filter" when filtered) and y/N on the terminal. True to
  * go on; false with *rc the code to return (no terminal: 125, no: 0). */

@@ -314,12 +314,7 @@ static int network_prune(cli *c, int argc, char **argv)
 	berth_error err = BERTH_ERROR_INIT;
 	if (berth_network_prune(&res, client, &po, &err) < 0)
 		return cli_fail(&err);
-	size_t n = berth_prune_result_count(res);
-	if (n)
-		puts("Deleted Networks:");
-	for (size_t i = 0; i < n; i++)
-		printf("%s\n", berth_prune_result_id(res, i));
-	berth_prune_result_free(res);
+	cli_prune_report(res, "Deleted Networks:", "", false);
 	return EXIT_OK;
 }
 

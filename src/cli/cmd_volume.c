@@ -248,16 +248,7 @@ static int volume_prune(cli *c, int argc, char **argv)
 	berth_error err = BERTH_ERROR_INIT;
 	if (berth_volume_prune(&res, client, &po, &err) < 0)
 		return cli_fail(&err);
-	size_t n = berth_prune_result_count(res);
-	if (n) {
-		puts("Deleted Volumes:");
-		for (size_t i = 0; i < n; i++)
-			printf("%s\n", berth_prune_result_id(res, i));
-	}
-	char space[32];
-	human_size(space, sizeof space, (int64_t)berth_prune_result_space_reclaimed(res), 4);
-	printf("\nTotal reclaimed space: %s\n", space);
-	berth_prune_result_free(res);
+	cli_prune_report(res, "Deleted Volumes:", "", true);
 	return EXIT_OK;
 }
 

@@ -227,17 +227,24 @@ int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images)
 	}
 	if (r < 0)
 		return cli_fail(&err);
+	cli_prune_report(res, images ? "Deleted Images:" : "Deleted Containers:", images ? "deleted: " : "", true);
+	return EXIT_OK;
+}
+
+void cli_prune_report(berth_prune_result *res, const char *heading, const char *prefix, bool space)
+{
 	size_t n = berth_prune_result_count(res);
 	if (n) {
-		puts(images ? "Deleted Images:" : "Deleted Containers:");
+		puts(heading);
 		for (size_t i = 0; i < n; i++)
-			printf("%s%s\n", images ? "deleted: " : "", berth_prune_result_id(res, i));
+			printf("%s%s\n", prefix, berth_prune_result_id(res, i));
 	}
-	char space[32];
-	human_size(space, sizeof space, berth_prune_result_space_reclaimed(res), 4);
-	printf("\nTotal reclaimed space: %s\n", space);
+	if (space) {
+		char human[32];
+		human_size(human, sizeof human, (int64_t)berth_prune_result_space_reclaimed(res), 4);
+		printf("\nTotal reclaimed space: %s\n", human);
+	}
 	berth_prune_result_free(res);
-	return EXIT_OK;
 }
 
 /* ---- archives out (save, export) --------------------------------------------- */
