@@ -145,6 +145,14 @@ int spec_flags_parse(berth_spec **out, const command *cmd, int argc, char **argv
 
 /* ---- helpers shared by the commands (common.c) ------------------------------ */
 
+/* The subcommand of a group's table by its whole name ("network create"). */
+const command *cli_subcommand(const command *subs, const char *name);
+/* The subcommand of group by the word after the group's name ("create");
+ * NULL when there is none. */
+const command *cli_subcommand_word(const command *group, const char *word);
+/* berth GROUP: --help (or nothing: the help and 125), else argv[1] is the
+ * subcommand of the group's table, run with argv + 1. */
+int cli_run_subcommand(cli *c, const char *group, int argc, char **argv);
 /* One operation on a container, for cli_for_each. */
 typedef int (*container_op)(berth_client *client, const char *id, const void *opts, berth_error *err);
 /* Apply op to every name from argv[optind] on; print each name that
@@ -239,6 +247,18 @@ int cmd_search(cli *c, int argc, char **argv);
  * terminal, refuses without one unless -f. */
 enum { CLI_PRUNE_FILTER = OPT_LOCAL + 40 };
 int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images);
+/* A --filter label=KEY[=VALUE] value onto labels: 0, or the usage error's code. */
+int cli_label_filter(const command *cmd, strv *labels, const char *arg);
+/* The options of a prune (--filter label=... with the key CLI_PRUNE_FILTER,
+ * -f, -a) and no operands: true to go on; false with *rc the code to return. */
+bool cli_prune_parse(const command *cmd, int argc, char **argv, strv *labels, bool *force, bool *all, int *rc);
+/* What a prune removed: heading and each id after prefix (none when
+ * nothing went), the space reclaimed when space; res is freed. */
+void cli_prune_report(berth_prune_result *res, const char *heading, const char *prefix, bool space);
+/* The prunes' question: unless force, "WARNING! This will remove WHAT"
+ * (" that match the filter" when filtered) and y/N on the terminal. True to
+ * go on; false with *rc the code to return (no terminal: 125, no: 0). */
+bool cli_prune_confirmed(const command *cmd, bool force, const char *what, bool filtered, int *rc);
 /* The spec's pull policy as docker's run, create and up have it: always
  * pulls first (cli_pull_first: 0, or -1 with the message printed; the
  * spec's policy is NEVER afterwards, so the library asks nothing more);

@@ -9,8 +9,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static const command *compose_subcommand(const char *name);
-
 /* What the options before the verb said. */
 static struct {
 	strv files;
@@ -30,14 +28,21 @@ const cli_option compose_options[] = {
 	CLI_OPTIONS_END,
 };
 
-/* Load the project the options name; NULL after printing why. */
-static berth_compose *load(void)
+/* The load options of what the options before the verb said. */
+static berth_compose_options project_options(void)
 {
 	berth_compose_options o = BERTH_COMPOSE_OPTIONS_INIT;
 	o.files = (const char *const *)g.files.items;
 	o.file_count = g.files.len;
 	o.project_name = g.project;
 	o.project_dir = g.dir;
+	return o;
+}
+
+/* Load the project the options name; NULL after printing why. */
+static berth_compose *load(void)
+{
+	berth_compose_options o = project_options();
 	berth_compose *p = NULL;
 	berth_error err = BERTH_ERROR_INIT;
 	if (berth_compose_load(&p, &o, &err) < 0) {
@@ -56,11 +61,7 @@ static const char *project_name(berth_compose **p, bool need_file)
 	*p = NULL;
 	if (g.project && !need_file) {
 		/* the file, when there is one, still orders the stop */
-		berth_compose_options o = BERTH_COMPOSE_OPTIONS_INIT;
-		o.files = (const char *const *)g.files.items;
-		o.file_count = g.files.len;
-		o.project_name = g.project;
-		o.project_dir = g.dir;
+		berth_compose_options o = project_options();
 		berth_error err = BERTH_ERROR_INIT;
 		if (berth_compose_load(p, &o, &err) < 0)
 			*p = NULL;
@@ -250,6 +251,30 @@ static int follow_logs(berth_client *client, const char *name, char **services, 
 	return rc;
 }
 
+/* A -t/--timeout value of down, stop and restart into *out: 0, or the usage
+ * error's code. */
+static int grace_arg(const command *cmd, const char *arg, int *out)
+{
+	long s = cli_parse_uint(arg, 86400);
+	if (s < 0)
+		return cli_usage(cmd, "--timeout: want seconds, got \"%s\"", arg);
+	*out = (int)s;
+	return 0;
+}
+
+/* The -q and --services of ps and config; false when the caller returns p->rc. */
+static bool listing_options(cli_parser *p, bool *quiet, bool *services)
+{
+	int opt;
+	while ((opt = cli_next(p)) > 0) {
+		switch (opt) {
+		case 'q': *quiet = true; break;
+		case O_SERVICES: *services = true; break;
+		}
+	}
+	return opt == 0;
+}
+
 /* ---- up ------------------------------------------------------------------------------- */
 
 const cli_option compose_up_options[] = {
@@ -266,7 +291,7 @@ const cli_option compose_up_options[] = {
 
 static int compose_up(cli *c, int argc, char **argv)
 {
-	const command *cmd = compose_subcommand("compose up");
+	const command *cmd = cli_subcommand(compose_subcommands, "compose up");
 	berth_compose_up_options o = BERTH_COMPOSE_UP_OPTIONS_INIT;
 	bool detach = false;
 	cli_parser p;
@@ -334,23 +359,20 @@ const cli_option compose_down_options[] = {
 
 static int compose_down(cli *c, int argc, char **argv)
 {
-	const command *cmd = compose_subcommand("compose down");
+	const command *cmd = cli_subcommand(compose_subcommands, "compose down");
 	berth_compose_down_options o = BERTH_COMPOSE_DOWN_OPTIONS_INIT;
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
 	int opt;
 	while ((opt = cli_next(&p)) > 0) {
+		int r = 0;
 		switch (opt) {
 		case 'v': o.volumes = 1; break;
-		case 't': {
-			long s = cli_parse_uint(p.arg, 86400);
-			if (s < 0)
-				return cli_usage(cmd, "--timeout: want seconds, got \"%s\"", p.arg);
-			o.timeout_s = (int)s;
-			break;
-		}
+		case 't': r = grace_arg(cmd, p.arg, &o.timeout_s); break;
 		case O_REMOVE_ORPHANS: break;
 		}
+		if (r)
+			return r;
 	}
 	if (opt < 0)
 		return p.rc;
@@ -383,18 +405,11 @@ const cli_option compose_ps_options[] = {
 
 static int compose_ps(cli *c, int argc, char **argv)
 {
-	const command *cmd = compose_subcommand("compose ps");
+	const command *cmd = cli_subcommand(compose_subcommands, "compose ps");
 	bool quiet = false, services = false;
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
-	int opt;
-	while ((opt = cli_next(&p)) > 0) {
-		switch (opt) {
-		case 'q': quiet = true; break;
-		case O_SERVICES: services = true; break;
-		}
-	}
-	if (opt < 0)
+	if (!listing_options(&p, &quiet, &services))
 		return p.rc;
 	berth_compose *proj = NULL;
 	const char *name = project_name(&proj, false);
@@ -472,7 +487,7 @@ const cli_option compose_logs_options[] = {
 
 static int compose_logs(cli *c, int argc, char **argv)
 {
-	const command *cmd = compose_subcommand("compose logs");
+	const command *cmd = cli_subcommand(compose_subcommands, "compose logs");
 	bool follow = false, ts = false, prefix = true;
 	long long tail_n = -1;
 	cli_parser p;
@@ -518,19 +533,14 @@ const cli_option compose_stop_options[] = {
 
 static int stop_like(cli *c, int argc, char **argv, const char *which)
 {
-	const command *cmd = compose_subcommand(which);
+	const command *cmd = cli_subcommand(compose_subcommands, which);
 	int timeout = -1;
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
-	int opt;
-	while ((opt = cli_next(&p)) > 0) {
-		if (opt == 't') {
-			long s = cli_parse_uint(p.arg, 86400);
-			if (s < 0)
-				return cli_usage(cmd, "--timeout: want seconds, got \"%s\"", p.arg);
-			timeout = (int)s;
-		}
-	}
+	int opt, r;
+	while ((opt = cli_next(&p)) > 0)
+		if (opt == 't' && (r = grace_arg(cmd, p.arg, &timeout)) != 0)
+			return r;
 	if (opt < 0)
 		return p.rc;
 	berth_compose *proj = load();
@@ -577,7 +587,7 @@ const cli_option compose_exec_options[] = {
 
 static int compose_exec(cli *c, int argc, char **argv)
 {
-	const command *cmd = compose_subcommand("compose exec");
+	const command *cmd = cli_subcommand(compose_subcommands, "compose exec");
 	_cleanup_strv_ strv args = STRV_INIT;
 	bool tty = isatty(STDIN_FILENO), detach = false;
 	strv_push(&args, "exec");
@@ -633,18 +643,11 @@ const cli_option compose_config_options[] = {
 static int compose_config(cli *c, int argc, char **argv)
 {
 	(void)c;
-	const command *cmd = compose_subcommand("compose config");
+	const command *cmd = cli_subcommand(compose_subcommands, "compose config");
 	bool quiet = false, services = false;
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
-	int opt;
-	while ((opt = cli_next(&p)) > 0) {
-		switch (opt) {
-		case 'q': quiet = true; break;
-		case O_SERVICES: services = true; break;
-		}
-	}
-	if (opt < 0)
+	if (!listing_options(&p, &quiet, &services))
 		return p.rc;
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
@@ -690,14 +693,6 @@ const command compose_subcommands[] = {
 	{ NULL },
 };
 
-static const command *compose_subcommand(const char *name)
-{
-	for (const command *s = compose_subcommands; s->name; s++)
-		if (STREQ(s->name, name))
-			return s;
-	return NULL;
-}
-
 int cmd_compose(cli *c, int argc, char **argv)
 {
 	const command *cmd = cli_find_command("compose");
@@ -722,16 +717,15 @@ int cmd_compose(cli *c, int argc, char **argv)
 		cli_help(cmd);
 		return EXIT_ENGINE;
 	}
-	int rc = -1;
-	for (const command *s = compose_subcommands; s->name; s++)
-		if (STREQ(argv[optind], s->name + strlen("compose "))) {
-			int first = optind;
-			optind = 1;
-			rc = s->run(c, argc - first, argv + first);
-			break;
-		}
-	if (rc == -1)
+	const command *s = cli_subcommand_word(cmd, argv[optind]);
+	int rc;
+	if (!s) {
 		rc = cli_usage(cmd, "unknown compose command \"%s\"", argv[optind]);
+	} else {
+		int first = optind;
+		optind = 1;
+		rc = s->run(c, argc - first, argv + first);
+	}
 	strv_release(&g.files);
 	return rc;
 }

@@ -28,7 +28,6 @@ const cli_option images_options[] = {
 	CLI_OPTIONS_END,
 };
 
-static const command *image_subcommand(const char *name);
 
 static int images_list(cli *c, const command *cmd, int argc, char **argv)
 {
@@ -133,7 +132,7 @@ static void print_list(const char *label, size_t n, const char *(*get)(const ber
 
 static int image_inspect(cli *c, int argc, char **argv)
 {
-	const command *cmd = image_subcommand("image inspect");
+	const command *cmd = cli_subcommand(image_subcommands, "image inspect");
 	bool json = false;
 	int r = cli_format_options(cmd, argc, argv, &json);
 	if (r)
@@ -185,7 +184,7 @@ static int image_inspect(cli *c, int argc, char **argv)
 
 static int image_tag(cli *c, int argc, char **argv)
 {
-	const command *cmd = image_subcommand("image tag");
+	const command *cmd = cli_subcommand(image_subcommands, "image tag");
 	int r = cli_no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
@@ -200,7 +199,7 @@ static int image_tag(cli *c, int argc, char **argv)
 
 static int image_rm(cli *c, int argc, char **argv)
 {
-	const command *cmd = image_subcommand("image rm");
+	const command *cmd = cli_subcommand(image_subcommands, "image rm");
 	berth_image_remove_options ro = BERTH_IMAGE_REMOVE_OPTIONS_INIT;
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
@@ -287,7 +286,7 @@ int cmd_load(cli *c, int argc, char **argv)
 
 static int image_load(cli *c, int argc, char **argv)
 {
-	return load_verb(c, image_subcommand("image load"), argc, argv);
+	return load_verb(c, cli_subcommand(image_subcommands, "image load"), argc, argv);
 }
 
 const cli_option save_options[] = {
@@ -335,7 +334,7 @@ int cmd_save(cli *c, int argc, char **argv)
 
 static int image_save(cli *c, int argc, char **argv)
 {
-	return save_verb(c, image_subcommand("image save"), argc, argv);
+	return save_verb(c, cli_subcommand(image_subcommands, "image save"), argc, argv);
 }
 
 const cli_option import_options[] = {
@@ -394,12 +393,12 @@ int cmd_import(cli *c, int argc, char **argv)
 
 static int image_import(cli *c, int argc, char **argv)
 {
-	return import_verb(c, image_subcommand("image import"), argc, argv);
+	return import_verb(c, cli_subcommand(image_subcommands, "image import"), argc, argv);
 }
 
 static int image_ls(cli *c, int argc, char **argv)
 {
-	return images_list(c, image_subcommand("image ls"), argc, argv);
+	return images_list(c, cli_subcommand(image_subcommands, "image ls"), argc, argv);
 }
 
 const cli_option image_rm_options[] = {
@@ -502,7 +501,7 @@ const cli_option image_prune_options[] = {
 
 static int image_prune(cli *c, int argc, char **argv)
 {
-	return cli_prune(c, image_subcommand("image prune"), argc, argv, true);
+	return cli_prune(c, cli_subcommand(image_subcommands, "image prune"), argc, argv, true);
 }
 
 const command image_subcommands[] = {
@@ -525,28 +524,9 @@ const command image_subcommands[] = {
 	{ NULL },
 };
 
-static const command *image_subcommand(const char *name)
-{
-	for (const command *s = image_subcommands; s->name; s++)
-		if (STREQ(s->name, name))
-			return s;
-	return NULL;
-}
-
 int cmd_images(cli *c, int argc, char **argv)
 {
 	return images_list(c, cli_find_command("images"), argc, argv);
 }
 
-int cmd_image(cli *c, int argc, char **argv)
-{
-	const command *cmd = cli_find_command("image");
-	if (argc < 2 || STREQ(argv[1], "--help") || STREQ(argv[1], "-h")) {
-		cli_help(cmd);
-		return argc < 2 ? EXIT_ENGINE : EXIT_OK;
-	}
-	for (const command *s = image_subcommands; s->name; s++)
-		if (STREQ(argv[1], s->name + strlen("image ")))
-			return s->run(c, argc - 1, argv + 1);
-	return cli_usage(cmd, "unknown image command \"%s\"", argv[1]);
-}
+int cmd_image(cli *c, int argc, char **argv) { return cli_run_subcommand(c, "image", argc, argv); }

@@ -2,25 +2,14 @@
  * networks, as docker's network verbs. */
 #include "cli.h"
 
-#include <strings.h>
 #include <unistd.h>
-
-static const command *network_subcommand(const char *name);
-
-/* A --filter label=KEY[=VALUE] value onto labels: 0, or the usage error's code. */
-static int add_label_filter(strv *labels, const command *cmd, const char *arg)
-{
-	if (!startswith(arg, "label=") || !arg[6])
-		return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", arg);
-	return strv_push(labels, arg + 6) < 0 ? EXIT_ENGINE : 0;
-}
 
 /* The worse of two exit codes. */
 static int worse(int a, int b) { return a > b ? a : b; }
 
 /* ---- create ------------------------------------------------------------------------ */
 
-enum { O_DRIVER = 'd', O_SUBNET = OPT_LOCAL + 60, O_GATEWAY, O_INTERNAL, O_LABEL, O_ALIAS, O_FILTER };
+enum { O_DRIVER = 'd', O_SUBNET = OPT_LOCAL + 60, O_GATEWAY, O_INTERNAL, O_LABEL, O_ALIAS };
 
 static const cli_option network_create_options[] = {
 	{ "driver", 'd', "DRIVER", "The network's driver (bridge, the only one)", 0, "bridge" },
@@ -33,7 +22,7 @@ static const cli_option network_create_options[] = {
 
 static int network_create(cli *c, int argc, char **argv)
 {
-	const command *cmd = network_subcommand("network create");
+	const command *cmd = cli_subcommand(network_subcommands, "network create");
 	_cleanup_strv_ strv labels = STRV_INIT;
 	berth_network_create_options co = BERTH_NETWORK_CREATE_OPTIONS_INIT;
 	cli_parser p;
@@ -92,7 +81,7 @@ static void labels_json(jw *w, const berth_network_info *n)
 
 static int network_ls(cli *c, int argc, char **argv)
 {
-	const command *cmd = network_subcommand("network ls");
+	const command *cmd = cli_subcommand(network_subcommands, "network ls");
 	_cleanup_strv_ strv labels = STRV_INIT;
 	bool quiet = false, no_trunc = false;
 	cli_parser p;
@@ -103,7 +92,7 @@ static int network_ls(cli *c, int argc, char **argv)
 		case 'q': quiet = true; break;
 		case O_NO_TRUNC: no_trunc = true; break;
 		case 'f':
-			if ((r = add_label_filter(&labels, cmd, p.arg)) != 0)
+			if ((r = cli_label_filter(cmd, &labels, p.arg)) != 0)
 				return r;
 			break;
 		}
@@ -185,7 +174,7 @@ static void inspect_text(const berth_network_info *x)
 
 static int network_inspect(cli *c, int argc, char **argv)
 {
-	const command *cmd = network_subcommand("network inspect");
+	const command *cmd = cli_subcommand(network_subcommands, "network inspect");
 	bool json = false;
 	int r = cli_format_options(cmd, argc, argv, &json);
 	if (r)
@@ -220,26 +209,21 @@ static int network_inspect(cli *c, int argc, char **argv)
 
 /* ---- rm ------------------------------------------------------------------------------------ */
 
+static int network_remove_one(berth_client *client, const char *name, const void *opts, berth_error *err)
+{
+	(void)opts;
+	return berth_network_remove(client, name, err);
+}
+
 static int network_rm(cli *c, int argc, char **argv)
 {
-	const command *cmd = network_subcommand("network rm");
+	const command *cmd = cli_subcommand(network_subcommands, "network rm");
 	int r = cli_no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
 	if (optind >= argc)
 		return cli_usage(cmd, "which network?");
-	berth_client *client = cli_client(c);
-	if (!client)
-		return EXIT_ENGINE;
-	int rc = EXIT_OK;
-	for (int a = optind; a < argc; a++) {
-		berth_error err = BERTH_ERROR_INIT;
-		if (berth_network_remove(client, argv[a], &err) < 0)
-			rc = worse(rc, cli_fail(&err));
-		else
-			printf("%s\n", argv[a]);
-	}
-	return rc;
+	return cli_for_each(c, cmd, argc, argv, network_remove_one, NULL);
 }
 
 /* ---- connect, disconnect ------------------------------------------------------------------ */
@@ -251,7 +235,7 @@ static const cli_option network_connect_options[] = {
 
 static int network_connect(cli *c, int argc, char **argv)
 {
-	const command *cmd = network_subcommand("network connect");
+	const command *cmd = cli_subcommand(network_subcommands, "network connect");
 	_cleanup_strv_ strv aliases = STRV_INIT;
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
@@ -282,7 +266,7 @@ static const cli_option network_disconnect_options[] = {
 
 static int network_disconnect(cli *c, int argc, char **argv)
 {
-	const command *cmd = network_subcommand("network disconnect");
+	const command *cmd = cli_subcommand(network_subcommands, "network disconnect");
 	int force = 0;
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
@@ -305,52 +289,21 @@ static int network_disconnect(cli *c, int argc, char **argv)
 /* ---- prune ------------------------------------------------------------------------------------ */
 
 static const cli_option network_prune_options[] = {
-	{ "filter", O_FILTER, "label=KEY[=VALUE]", "Only networks with this label", CLI_OPT_REPEAT },
+	{ "filter", CLI_PRUNE_FILTER, "label=KEY[=VALUE]", "Only networks with this label", CLI_OPT_REPEAT },
 	{ "force", 'f', NULL, "Do not ask for confirmation" },
 	CLI_OPTIONS_END,
 };
 
-/* Ask on the terminal; true for y or yes. */
-static bool confirm(const char *question)
-{
-	fputs(question, stdout);
-	fflush(stdout);
-	char line[64];
-	if (!fgets(line, sizeof line, stdin))
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
-}
-
 static int network_prune(cli *c, int argc, char **argv)
 {
-	const command *cmd = network_subcommand("network prune");
+	const command *cmd = cli_subcommand(network_subcommands, "network prune");
 	_cleanup_strv_ strv labels = STRV_INIT;
-	bool force = false;
-	cli_parser p;
-	cli_parser_init(&p, cmd, argc, argv);
-	int o, r;
-	while ((o = cli_next(&p)) > 0) {
-		if (o == 'f')
-			force = true;
-		else if ((r = add_label_filter(&labels, cmd, p.arg)) != 0)
-			return r;
-	}
-	if (o < 0)
-		return p.rc;
-	if (optind < argc)
-		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
-	if (!force) {
-		if (!isatty(STDIN_FILENO)) {
-			cli_errorf("%s: not removing anything without confirmation: stdin is not a terminal "
-				   "(use -f to remove without asking)", cmd->name);
-			return EXIT_ENGINE;
-		}
-		printf("WARNING! This will remove all custom networks not used by at least one container%s.\n",
-		       labels.len ? " that match the filter" : "");
-		if (!confirm("Are you sure you want to continue? [y/N] "))
-			return EXIT_OK;
-	}
+	bool force = false, all = false;
+	int rc = EXIT_OK;
+	if (!cli_prune_parse(cmd, argc, argv, &labels, &force, &all, &rc) ||
+	    !cli_prune_confirmed(cmd, force, "all custom networks not used by at least one container", labels.len > 0,
+				 &rc))
+		return rc;
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;
@@ -361,12 +314,7 @@ static int network_prune(cli *c, int argc, char **argv)
 	berth_error err = BERTH_ERROR_INIT;
 	if (berth_network_prune(&res, client, &po, &err) < 0)
 		return cli_fail(&err);
-	size_t n = berth_prune_result_count(res);
-	if (n)
-		puts("Deleted Networks:");
-	for (size_t i = 0; i < n; i++)
-		printf("%s\n", berth_prune_result_id(res, i));
-	berth_prune_result_free(res);
+	cli_prune_report(res, "Deleted Networks:", "", false);
 	return EXIT_OK;
 }
 
@@ -392,23 +340,4 @@ const command network_subcommands[] = {
 	{ NULL },
 };
 
-static const command *network_subcommand(const char *name)
-{
-	for (const command *s = network_subcommands; s->name; s++)
-		if (STREQ(s->name, name))
-			return s;
-	return NULL;
-}
-
-int cmd_network(cli *c, int argc, char **argv)
-{
-	const command *cmd = cli_find_command("network");
-	if (argc < 2 || STREQ(argv[1], "--help") || STREQ(argv[1], "-h")) {
-		cli_help(cmd);
-		return argc < 2 ? EXIT_ENGINE : EXIT_OK;
-	}
-	for (const command *s = network_subcommands; s->name; s++)
-		if (STREQ(argv[1], s->name + strlen("network ")))
-			return s->run(c, argc - 1, argv + 1);
-	return cli_usage(cmd, "unknown network command \"%s\"", argv[1]);
-}
+int cmd_network(cli *c, int argc, char **argv) { return cli_run_subcommand(c, "network", argc, argv); }

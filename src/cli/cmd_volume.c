@@ -1,22 +1,11 @@
 /* berth volume create|ls|inspect|rm|prune, as docker's. */
 #include "cli.h"
 
-#include <strings.h>
 #include <unistd.h>
-
-static const command *volume_subcommand(const char *name);
-
-/* "label=KEY[=VALUE]" of --filter into labels; 0 or the usage error. */
-static int label_filter(const command *cmd, strv *labels, const char *arg)
-{
-	if (!startswith(arg, "label=") || !arg[6])
-		return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", arg);
-	return strv_push(labels, arg + 6) < 0 ? EXIT_ENGINE : 0;
-}
 
 /* ---- create ------------------------------------------------------------------ */
 
-enum { O_LABEL = OPT_LOCAL, O_PRUNE_FILTER };
+enum { O_LABEL = OPT_LOCAL };
 
 const cli_option volume_create_options[] = {
 	{ "driver", 'd', "NAME", "The volume driver (default local; containerd: local only)" },
@@ -28,7 +17,7 @@ const cli_option volume_create_options[] = {
 
 static int volume_create(cli *c, int argc, char **argv)
 {
-	const command *cmd = volume_subcommand("volume create");
+	const command *cmd = cli_subcommand(volume_subcommands, "volume create");
 	_cleanup_strv_ strv opts = STRV_INIT;
 	_cleanup_strv_ strv labels = STRV_INIT;
 	const char *driver = NULL;
@@ -113,7 +102,7 @@ static void volume_json(jw *w, const berth_volume_info *v, bool users)
 
 static int volume_ls(cli *c, int argc, char **argv)
 {
-	const command *cmd = volume_subcommand("volume ls");
+	const command *cmd = cli_subcommand(volume_subcommands, "volume ls");
 	_cleanup_strv_ strv labels = STRV_INIT;
 	bool quiet = false;
 	cli_parser p;
@@ -123,7 +112,7 @@ static int volume_ls(cli *c, int argc, char **argv)
 		int r = 0;
 		switch (o) {
 		case 'q': quiet = true; break;
-		case 'f': r = label_filter(cmd, &labels, p.arg); break;
+		case 'f': r = cli_label_filter(cmd, &labels, p.arg); break;
 		}
 		if (r)
 			return r;
@@ -173,7 +162,7 @@ static int volume_ls(cli *c, int argc, char **argv)
 
 static int volume_inspect(cli *c, int argc, char **argv)
 {
-	const command *cmd = volume_subcommand("volume inspect");
+	const command *cmd = cli_subcommand(volume_subcommands, "volume inspect");
 	int r = cli_no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
@@ -216,7 +205,7 @@ static int volume_remove_one(berth_client *client, const char *name, const void 
 
 static int volume_rm(cli *c, int argc, char **argv)
 {
-	const command *cmd = volume_subcommand("volume rm");
+	const command *cmd = cli_subcommand(volume_subcommands, "volume rm");
 	berth_volume_remove_options ro = BERTH_VOLUME_REMOVE_OPTIONS_INIT;
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
@@ -234,49 +223,21 @@ static int volume_rm(cli *c, int argc, char **argv)
 /* ---- prune ---------------------------------------------------------------------- */
 
 const cli_option volume_prune_options[] = {
-	{ "filter", O_PRUNE_FILTER, "label=KEY[=VALUE]", "Only volumes with this label", CLI_OPT_REPEAT },
+	{ "filter", CLI_PRUNE_FILTER, "label=KEY[=VALUE]", "Only volumes with this label", CLI_OPT_REPEAT },
 	{ "force", 'f', NULL, "Do not ask for confirmation" },
 	CLI_OPTIONS_END,
 };
 
 static int volume_prune(cli *c, int argc, char **argv)
 {
-	const command *cmd = volume_subcommand("volume prune");
+	const command *cmd = cli_subcommand(volume_subcommands, "volume prune");
 	_cleanup_strv_ strv labels = STRV_INIT;
-	bool force = false;
-	cli_parser p;
-	cli_parser_init(&p, cmd, argc, argv);
-	int o;
-	while ((o = cli_next(&p)) > 0) {
-		int r = 0;
-		switch (o) {
-		case O_PRUNE_FILTER: r = label_filter(cmd, &labels, p.arg); break;
-		case 'f': force = true; break;
-		}
-		if (r)
-			return r;
-	}
-	if (o < 0)
-		return p.rc;
-	if (optind < argc)
-		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
-	if (!force) {
-		/* docker asks on a terminal; without one, nothing is removed */
-		if (!isatty(STDIN_FILENO)) {
-			cli_errorf("%s: not removing anything without confirmation: stdin is not a terminal "
-				   "(use -f to remove without asking)", cmd->name);
-			return EXIT_ENGINE;
-		}
-		printf("WARNING! This will remove all local volumes not used by at least one container%s.\n"
-		       "Are you sure you want to continue? [y/N] ", labels.len ? " that match the filter" : "");
-		fflush(stdout);
-		char line[64];
-		if (!fgets(line, sizeof line, stdin))
-			return EXIT_OK;
-		line[strcspn(line, "\r\n")] = '\0';
-		if (strcasecmp(line, "y") != 0 && strcasecmp(line, "yes") != 0)
-			return EXIT_OK;
-	}
+	bool force = false, all = false;
+	int rc = EXIT_OK;
+	if (!cli_prune_parse(cmd, argc, argv, &labels, &force, &all, &rc) ||
+	    !cli_prune_confirmed(cmd, force, "all local volumes not used by at least one container", labels.len > 0,
+				 &rc))
+		return rc;
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;
@@ -287,16 +248,7 @@ static int volume_prune(cli *c, int argc, char **argv)
 	berth_error err = BERTH_ERROR_INIT;
 	if (berth_volume_prune(&res, client, &po, &err) < 0)
 		return cli_fail(&err);
-	size_t n = berth_prune_result_count(res);
-	if (n) {
-		puts("Deleted Volumes:");
-		for (size_t i = 0; i < n; i++)
-			printf("%s\n", berth_prune_result_id(res, i));
-	}
-	char space[32];
-	human_size(space, sizeof space, (int64_t)berth_prune_result_space_reclaimed(res), 4);
-	printf("\nTotal reclaimed space: %s\n", space);
-	berth_prune_result_free(res);
+	cli_prune_report(res, "Deleted Volumes:", "", true);
 	return EXIT_OK;
 }
 
@@ -314,23 +266,4 @@ const command volume_subcommands[] = {
 	{ NULL },
 };
 
-static const command *volume_subcommand(const char *name)
-{
-	for (const command *s = volume_subcommands; s->name; s++)
-		if (STREQ(s->name, name))
-			return s;
-	return NULL;
-}
-
-int cmd_volume(cli *c, int argc, char **argv)
-{
-	const command *cmd = cli_find_command("volume");
-	if (argc < 2 || STREQ(argv[1], "--help") || STREQ(argv[1], "-h")) {
-		cli_help(cmd);
-		return argc < 2 ? EXIT_ENGINE : EXIT_OK;
-	}
-	for (const command *s = volume_subcommands; s->name; s++)
-		if (STREQ(argv[1], s->name + strlen("volume ")))
-			return s->run(c, argc - 1, argv + 1);
-	return cli_usage(cmd, "unknown volume command \"%s\"", argv[1]);
-}
+int cmd_volume(cli *c, int argc, char **argv) { return cli_run_subcommand(c, "volume", argc, argv); }

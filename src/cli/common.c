@@ -1,6 +1,6 @@
-/* Helpers the commands share: one operation over many names, the parse of
- * commands with no options but --help or --format, and the stop-like
- * verbs. They live here, not in one command's file, so that no command
+/* Helpers the commands share: the subcommands of a group, one operation
+ * over many names, the parse of commands with no options but --help or
+ * --format, the stop-like verbs and the prunes. They live here, not in one command's file, so that no command
  * file depends on another. */
 #include "cli.h"
 
@@ -12,6 +12,36 @@ int cli_fail125(const berth_error *err)
 {
 	cli_fail(err);
 	return EXIT_ENGINE;
+}
+
+const command *cli_subcommand(const command *subs, const char *name)
+{
+	for (const command *s = subs; s->name; s++)
+		if (STREQ(s->name, name))
+			return s;
+	return NULL;
+}
+
+const command *cli_subcommand_word(const command *group, const char *word)
+{
+	size_t skip = strlen(group->name) + 1; /* "image " of "image ls" */
+	for (const command *s = group->subcommands; s->name; s++)
+		if (STREQ(word, s->name + skip))
+			return s;
+	return NULL;
+}
+
+int cli_run_subcommand(cli *c, const char *group, int argc, char **argv)
+{
+	const command *cmd = cli_find_command(group);
+	if (argc < 2 || STREQ(argv[1], "--help") || STREQ(argv[1], "-h")) {
+		cli_help(cmd);
+		return argc < 2 ? EXIT_ENGINE : EXIT_OK;
+	}
+	const command *s = cli_subcommand_word(cmd, argv[1]);
+	if (!s)
+		return cli_usage(cmd, "unknown %s command \"%s\"", group, argv[1]);
+	return s->run(c, argc - 1, argv + 1);
 }
 
 berth_state cli_state_from_name(const char *name)
@@ -116,42 +146,67 @@ static bool confirm(const char *question)
 	return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
 }
 
-int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images)
+int cli_label_filter(const command *cmd, strv *labels, const char *arg)
 {
-	_cleanup_strv_ strv labels = STRV_INIT;
-	bool force = false, all = false;
+	if (!startswith(arg, "label=") || !arg[6])
+		return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", arg);
+	return strv_push(labels, arg + 6) < 0 ? EXIT_ENGINE : 0;
+}
+
+bool cli_prune_parse(const command *cmd, int argc, char **argv, strv *labels, bool *force, bool *all, int *rc)
+{
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
 	int o;
 	while ((o = cli_next(&p)) > 0) {
-		const char *arg = p.arg;
+		int r = 0;
 		switch (o) {
-		case CLI_PRUNE_FILTER:
-			if (!startswith(arg, "label=") || !arg[6])
-				return cli_usage(cmd, "--filter: want label=KEY[=VALUE], got \"%s\"", arg);
-			if (strv_push(&labels, arg + 6) < 0)
-				return EXIT_ENGINE;
-			break;
-		case 'f': force = true; break;
-		case 'a': all = true; break;
+		case CLI_PRUNE_FILTER: r = cli_label_filter(cmd, labels, p.arg); break;
+		case 'f': *force = true; break;
+		case 'a': *all = true; break;
+		}
+		if (r) {
+			*rc = r;
+			return false;
 		}
 	}
-	if (o < 0)
-		return p.rc;
-	if (optind < argc)
-		return cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
-	if (!force) {
-		if (!isatty(STDIN_FILENO)) {
-			cli_errorf("%s: not removing anything without confirmation: stdin is not a terminal "
-				   "(use -f to remove without asking)", cmd->name);
-			return EXIT_ENGINE;
-		}
-		const char *what = !images ? "all stopped containers" : all ? "all images without at least one container"
-									      : "all dangling images";
-		printf("WARNING! This will remove %s%s.\n", what, labels.len ? " that match the filter" : "");
-		if (!confirm("Are you sure you want to continue? [y/N] "))
-			return EXIT_OK;
+	if (o < 0) {
+		*rc = p.rc;
+		return false;
 	}
+	if (optind < argc) {
+		*rc = cli_usage(cmd, "unexpected argument \"%s\"", argv[optind]);
+		return false;
+	}
+	return true;
+}
+
+bool cli_prune_confirmed(const command *cmd, bool force, const char *what, bool filtered, int *rc)
+{
+	if (force)
+		return true;
+	if (!isatty(STDIN_FILENO)) {
+		cli_errorf("%s: not removing anything without confirmation: stdin is not a terminal "
+			   "(use -f to remove without asking)", cmd->name);
+		*rc = EXIT_ENGINE;
+		return false;
+	}
+	printf("WARNING! This will remove %s%s.\n", what, filtered ? " that match the filter" : "");
+	*rc = EXIT_OK;
+	return confirm("Are you sure you want to continue? [y/N] ");
+}
+
+int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images)
+{
+	_cleanup_strv_ strv labels = STRV_INIT;
+	bool force = false, all = false;
+	int rc = EXIT_OK;
+	if (!cli_prune_parse(cmd, argc, argv, &labels, &force, &all, &rc))
+		return rc;
+	const char *what = !images ? "all stopped containers" : all ? "all images without at least one container"
+								      : "all dangling images";
+	if (!cli_prune_confirmed(cmd, force, what, labels.len > 0, &rc))
+		return rc;
 	berth_client *client = cli_client(c);
 	if (!client)
 		return EXIT_ENGINE;
@@ -172,17 +227,24 @@ int cli_prune(cli *c, const command *cmd, int argc, char **argv, bool images)
 	}
 	if (r < 0)
 		return cli_fail(&err);
+	cli_prune_report(res, images ? "Deleted Images:" : "Deleted Containers:", images ? "deleted: " : "", true);
+	return EXIT_OK;
+}
+
+void cli_prune_report(berth_prune_result *res, const char *heading, const char *prefix, bool space)
+{
 	size_t n = berth_prune_result_count(res);
 	if (n) {
-		puts(images ? "Deleted Images:" : "Deleted Containers:");
+		puts(heading);
 		for (size_t i = 0; i < n; i++)
-			printf("%s%s\n", images ? "deleted: " : "", berth_prune_result_id(res, i));
+			printf("%s%s\n", prefix, berth_prune_result_id(res, i));
 	}
-	char space[32];
-	human_size(space, sizeof space, berth_prune_result_space_reclaimed(res), 4);
-	printf("\nTotal reclaimed space: %s\n", space);
+	if (space) {
+		char human[32];
+		human_size(human, sizeof human, (int64_t)berth_prune_result_space_reclaimed(res), 4);
+		printf("\nTotal reclaimed space: %s\n", human);
+	}
 	berth_prune_result_free(res);
-	return EXIT_OK;
 }
 
 /* ---- archives out (save, export) --------------------------------------------- */

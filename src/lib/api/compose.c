@@ -224,6 +224,20 @@ static int parse_one(compose_project *out, const berth_compose *x, const char *t
 	return compose_yaml_parse(out, text, len, file, &x->env_keys, &x->env_values, err);
 }
 
+/* The end of a load: the project finished into *out, or freed on failure
+ * (r: how the parse went). */
+static int loaded(berth_compose **out, berth_compose *x, int r, const berth_compose_options *o, berth_error *err)
+{
+	if (r == 0)
+		r = finish(x, o, err);
+	if (r < 0) {
+		berth_compose_free(x);
+		return r;
+	}
+	*out = x;
+	return 0;
+}
+
 int berth_compose_load_string(berth_compose **out, const char *yaml, size_t len, const berth_compose_options *o,
 			      berth_error *err)
 {
@@ -237,14 +251,7 @@ int berth_compose_load_string(berth_compose **out, const char *yaml, size_t len,
 	int r = load_env(x, o, err);
 	if (r == 0)
 		r = parse_one(&x->p, x, yaml ? yaml : "", len, "compose.yaml", err);
-	if (r == 0)
-		r = finish(x, o, err);
-	if (r < 0) {
-		berth_compose_free(x);
-		return r;
-	}
-	*out = x;
-	return 0;
+	return loaded(out, x, r, o, err);
 }
 
 int berth_compose_load(berth_compose **out, const berth_compose_options *o, berth_error *err)
@@ -303,14 +310,7 @@ int berth_compose_load(berth_compose **out, const berth_compose_options *o, bert
 				r = compose_project_merge(&x->p, &more, err);
 		}
 	}
-	if (r == 0)
-		r = finish(x, o, err);
-	if (r < 0) {
-		berth_compose_free(x);
-		return r;
-	}
-	*out = x;
-	return 0;
+	return loaded(out, x, r, o, err);
 }
 
 void berth_compose_free(berth_compose *x)

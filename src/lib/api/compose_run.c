@@ -66,9 +66,8 @@ static const compose_volume *volume_decl(const berth_compose *x, const char *key
 	return NULL;
 }
 
-/* "k=v" items of pairs, plus the compose labels. */
-static int label_items(strv *out, const strv *keys, const strv *values, const char *project, const char *what,
-		       const char *key)
+/* "k=v" items of pairs onto out. */
+static int pair_items(strv *out, const strv *keys, const strv *values)
 {
 	for (size_t i = 0; i < keys->len; i++) {
 		char *kv = NULL;
@@ -77,6 +76,15 @@ static int label_items(strv *out, const strv *keys, const strv *values, const ch
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/* "k=v" items of pairs, plus the compose labels. */
+static int label_items(strv *out, const strv *keys, const strv *values, const char *project, const char *what,
+		       const char *key)
+{
+	if (pair_items(out, keys, values) < 0)
+		return -1;
 	char *a = NULL, *b = NULL;
 	if (project_label(&a, project) < 0 || strv_push_take(out, a) < 0 ||
 	    asprintf(&b, "com.docker.compose.%s=%s", what, key) < 0 || strv_push_take(out, b) < 0) {
@@ -87,6 +95,33 @@ static int label_items(strv *out, const strv *keys, const strv *values, const ch
 	return 0;
 }
 
+/* What the inspect of a network or volume (what) says: 0 when it exists,
+ * 1 when it is to be made, else the error (also for an external one that
+ * does not exist). */
+static int to_make(int inspected, bool external, const char *what, const char *name, berth_error *err)
+{
+	if (inspected == 0)
+		return 0;
+	if (inspected != BERTH_ENOTFOUND)
+		return inspected;
+	if (external)
+		return berth_fail(err, BERTH_ENOTFOUND, "%s %s is external but does not exist (create it first)", what,
+				  name);
+	return 1;
+}
+
+/* The end of a create of a network or volume (what): said, or its error
+ * named. */
+static int made(const run *u, int r, berth_compose_step step, const char *what, const char *name, berth_error *err)
+{
+	if (r < 0) {
+		berth_error_prefix(err, "%s %s", what, name);
+		return r;
+	}
+	say(u, step, NULL, name, NULL);
+	return 0;
+}
+
 static int ensure_network(const run *u, const char *key, berth_error *err)
 {
 	const compose_network *d = network_decl(u->x, key);
@@ -94,14 +129,10 @@ static int ensure_network(const run *u, const char *key, berth_error *err)
 	if (compose_network_name(&name, u->x, key) < 0)
 		return BERTH_NOMEM(err);
 	berth_network_info *info = NULL;
-	int r = berth_network_inspect(&info, u->c, name, err);
+	int r = to_make(berth_network_inspect(&info, u->c, name, err), d && d->external, "network", name, err);
 	berth_network_info_free(info);
-	if (r == 0)
-		return 0;
-	if (r != BERTH_ENOTFOUND)
+	if (r <= 0)
 		return r;
-	if (d && d->external)
-		return berth_fail(err, BERTH_ENOTFOUND, "network %s is external but does not exist (create it first)", name);
 	_cleanup_strv_ strv labels = STRV_INIT;
 	strv none = STRV_INIT;
 	if (label_items(&labels, d ? &d->label_keys : &none, d ? &d->label_values : &none, u->x->name, "network", key) < 0)
@@ -116,12 +147,7 @@ static int ensure_network(const run *u, const char *key, berth_error *err)
 	r = berth_network_create(NULL, u->c, name, &o, err);
 	if (r == BERTH_ECONFLICT) /* made meanwhile */
 		return 0;
-	if (r < 0) {
-		berth_error_prefix(err, "network %s", name);
-		return r;
-	}
-	say(u, BERTH_COMPOSE_NETWORK_CREATED, NULL, name, NULL);
-	return 0;
+	return made(u, r, BERTH_COMPOSE_NETWORK_CREATED, "network", name, err);
 }
 
 static int ensure_volume(const run *u, const char *key, berth_error *err)
@@ -131,41 +157,26 @@ static int ensure_volume(const run *u, const char *key, berth_error *err)
 	if (compose_volume_name(&name, u->x, key) < 0)
 		return BERTH_NOMEM(err);
 	berth_volume_info *info = NULL;
-	int r = berth_volume_inspect(&info, u->c, name, err);
+	int r = to_make(berth_volume_inspect(&info, u->c, name, err), d && d->external, "volume", name, err);
 	berth_volume_info_free(info);
-	if (r == 0)
-		return 0;
-	if (r != BERTH_ENOTFOUND)
+	if (r <= 0)
 		return r;
-	if (d && d->external)
-		return berth_fail(err, BERTH_ENOTFOUND, "volume %s is external but does not exist (create it first)", name);
 	_cleanup_strv_ strv labels = STRV_INIT;
 	_cleanup_strv_ strv opts = STRV_INIT;
 	strv none = STRV_INIT;
-	if (label_items(&labels, d ? &d->label_keys : &none, d ? &d->label_values : &none, u->x->name, "volume", key) < 0)
+	if (label_items(&labels, d ? &d->label_keys : &none, d ? &d->label_values : &none, u->x->name, "volume", key) < 0 ||
+	    (d && pair_items(&opts, &d->opt_keys, &d->opt_values) < 0))
 		return BERTH_NOMEM(err);
-	for (size_t i = 0; d && i < d->opt_keys.len; i++) {
-		char *kv = NULL;
-		if (asprintf(&kv, "%s=%s", d->opt_keys.items[i], d->opt_values.items[i]) < 0 || strv_push_take(&opts, kv) < 0) {
-			free(kv);
-			return BERTH_NOMEM(err);
-		}
-	}
 	berth_volume_create_options o = BERTH_VOLUME_CREATE_OPTIONS_INIT;
 	o.driver = d ? d->driver : NULL;
 	o.driver_opts = (const char *const *)opts.items;
 	o.driver_opt_count = opts.len;
 	o.labels = (const char *const *)labels.items;
 	o.label_count = labels.len;
-	char *made = NULL;
-	r = berth_volume_create(&made, u->c, name, &o, err);
-	berth_free(made);
-	if (r < 0) {
-		berth_error_prefix(err, "volume %s", name);
-		return r;
-	}
-	say(u, BERTH_COMPOSE_VOLUME_CREATED, NULL, name, NULL);
-	return 0;
+	char *got = NULL;
+	r = berth_volume_create(&got, u->c, name, &o, err);
+	berth_free(got);
+	return made(u, r, BERTH_COMPOSE_VOLUME_CREATED, "volume", name, err);
 }
 
 /* The networks and named volumes the chosen services use. */
@@ -787,6 +798,17 @@ int berth_compose_start(berth_client *c, const berth_compose *x, const char *con
 }
 
 /* Remove the project's networks or volumes (by label). */
+/* One removal of down's (what: "network" or "volume"): said when done; the
+ * first failure but "not found" kept in *first, its error e in err. */
+static void removed(const run *u, int r, const char *object, const char *what, const berth_error *e, int *first,
+		    berth_error *err)
+{
+	if (r == 0)
+		say(u, BERTH_COMPOSE_REMOVED, NULL, object, what);
+	else if (r != BERTH_ENOTFOUND && !*first && (*first = r) && err)
+		*err = *e;
+}
+
 static int remove_labelled(const run *u, const char *name, bool volumes, berth_error *err)
 {
 	_cleanup_free_ char *label = NULL;
@@ -805,11 +827,7 @@ static int remove_labelled(const run *u, const char *name, bool volumes, berth_e
 			return r;
 		for (size_t i = 0; i < berth_volume_list_count(l); i++) {
 			const char *vn = berth_volume_info_name(berth_volume_list_at(l, i));
-			int rr = berth_volume_remove(u->c, vn, NULL, &e);
-			if (rr == 0)
-				say(u, BERTH_COMPOSE_REMOVED, NULL, vn, "volume");
-			else if (rr != BERTH_ENOTFOUND && !first && (first = rr) && err)
-				*err = e;
+			removed(u, berth_volume_remove(u->c, vn, NULL, &e), vn, "volume", &e, &first, err);
 		}
 		berth_volume_list_free(l);
 		return first;
@@ -825,11 +843,7 @@ static int remove_labelled(const run *u, const char *name, bool volumes, berth_e
 		return r;
 	for (size_t i = 0; i < berth_network_list_count(l); i++) {
 		const char *nn = berth_network_info_name(berth_network_list_at(l, i));
-		int rr = berth_network_remove(u->c, nn, &e);
-		if (rr == 0)
-			say(u, BERTH_COMPOSE_REMOVED, NULL, nn, "network");
-		else if (rr != BERTH_ENOTFOUND && !first && (first = rr) && err)
-			*err = e;
+		removed(u, berth_network_remove(u->c, nn, &e), nn, "network", &e, &first, err);
 	}
 	berth_network_list_free(l);
 	return first;

@@ -611,6 +611,36 @@ static size_t seq_len(const yaml_node_t *n)
 	return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
+/* One item of a sequence at its path ("path[i]"), with the walker's context. */
+typedef int (*item_fn)(cx *c, yaml_node_t *x, const char *path, void *ctx);
+
+/* Each item of the sequence n, in order, until one fails; "a list
+ * expected" when n is no sequence. */
+static int seq_each(cx *c, yaml_node_t *n, const char *path, item_fn fn, void *ctx)
+{
+	if (n->type != YAML_SEQUENCE_NODE)
+		return bad(c, n, "%s: a list expected", path);
+	for (size_t i = 0; i < seq_len(n); i++) {
+		yaml_node_t *x;
+		char sub[PATHLEN];
+		itempath(sub, path, i);
+		int r = seq_item(c, n, i, &x);
+		if (r < 0 || (r = fn(c, x, sub, ctx)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* A string item onto the strv ctx. */
+static int str_item(cx *c, yaml_node_t *x, const char *path, void *ctx)
+{
+	char *s;
+	int r = text(c, x, path, &s);
+	if (r < 0)
+		return r;
+	return strv_push_take(ctx, s) < 0 ? nomem(c) : 0;
+}
+
 /* A list of strings; when one_ok, a single string is a list of one. */
 static int str_list(cx *c, yaml_node_t *n, const char *path, bool one_ok, strv *out)
 {
@@ -625,18 +655,7 @@ static int str_list(cx *c, yaml_node_t *n, const char *path, bool one_ok, strv *
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
 		return bad(c, n, "%s: a list%s expected", path, one_ok ? " or a string" : "");
-	for (size_t i = 0; i < seq_len(n); i++) {
-		yaml_node_t *x;
-		char sub[PATHLEN];
-		char *s;
-		itempath(sub, path, i);
-		int r = seq_item(c, n, i, &x);
-		if (r < 0 || (r = text(c, x, sub, &s)) < 0)
-			return r;
-		if (strv_push_take(out, s) < 0)
-			return nomem(c);
-	}
-	return 0;
+	return seq_each(c, n, path, str_item, out);
 }
 
 /* A map of scalars or a list of "k=v" (sep '='; "k" alone: NULL when
@@ -671,6 +690,30 @@ static int kv_set_indexed(keyset *ks, strv *keys, strv *vals, const char *k, con
 
 static void keyset_releasep(keyset *ks) { keyset_release(ks); }
 
+/* Where kv_list's "k=v" items go. */
+typedef struct kv_into {
+	keyset *ks;
+	strv *keys, *vals;
+	bool null_alone;
+} kv_into;
+
+static int kv_item(cx *c, yaml_node_t *x, const char *path, void *ctx)
+{
+	kv_into *into = ctx;
+	_cleanup_free_ char *s = NULL;
+	int r = text(c, x, path, &s);
+	if (r < 0)
+		return r;
+	char *eq = strchr(s, '=');
+	if (eq)
+		*eq = '\0';
+	if (!*s)
+		return bad(c, x, "%s: an empty name", path);
+	if (kv_set_indexed(into->ks, into->keys, into->vals, s, eq ? eq + 1 : into->null_alone ? NULL : "") < 0)
+		return nomem(c);
+	return 0;
+}
+
 static int kv_list(cx *c, yaml_node_t *n, const char *path, bool null_alone, strv *keys, strv *vals)
 {
 	_cleanup_(keyset_releasep) keyset ks = { 0 };
@@ -699,23 +742,7 @@ static int kv_list(cx *c, yaml_node_t *n, const char *path, bool null_alone, str
 	}
 	if (n->type != YAML_SEQUENCE_NODE)
 		return bad(c, n, "%s: a map or a list expected", path);
-	for (size_t i = 0; i < seq_len(n); i++) {
-		yaml_node_t *x;
-		char sub[PATHLEN];
-		_cleanup_free_ char *s = NULL;
-		itempath(sub, path, i);
-		int r = seq_item(c, n, i, &x);
-		if (r < 0 || (r = text(c, x, sub, &s)) < 0)
-			return r;
-		char *eq = strchr(s, '=');
-		if (eq)
-			*eq = '\0';
-		if (!*s)
-			return bad(c, x, "%s: an empty name", sub);
-		if (kv_set_indexed(&ks, keys, vals, s, eq ? eq + 1 : null_alone ? NULL : "") < 0)
-			return nomem(c);
-	}
-	return 0;
+	return seq_each(c, n, path, kv_item, &(kv_into){ &ks, keys, vals, null_alone });
 }
 
 /* ---- shell words ---------------------------------------------------------------- */
@@ -850,6 +877,30 @@ static int volume_of(cx *c, compose_volume *v, yaml_node_t *n, const char *path)
 	return r;
 }
 
+/* An item of ipam.config: the subnet and its gateway. */
+static int ipam_config_item(cx *c, yaml_node_t *n, const char *path, void *ctx)
+{
+	static const char *const known[] = { "subnet", "gateway", "ip_range", "aux_addresses", NULL };
+	compose_network *nw = ctx;
+	_cleanup_emap_ emap m = { 0 };
+	int r = map_of(c, n, path, &m);
+	if (r < 0 || (r = check_keys(c, &m, path, known, false, NULL)) < 0)
+		return r;
+	for (size_t i = 0; i < m.n; i++) {
+		char sub[PATHLEN];
+		subpath(sub, path, m.e[i].key);
+		if (STREQ(m.e[i].key, "subnet"))
+			r = set_str(c, m.e[i].v, sub, &nw->subnet);
+		else if (STREQ(m.e[i].key, "gateway"))
+			r = set_str(c, m.e[i].v, sub, &nw->gateway);
+		else
+			r = bad(c, m.e[i].k, "%s: not supported by berth", sub);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int ipam_of(cx *c, compose_network *nw, yaml_node_t *n, const char *path)
 {
 	static const char *const known[] = { "driver", "config", "options", NULL };
@@ -870,32 +921,10 @@ static int ipam_of(cx *c, compose_network *nw, yaml_node_t *n, const char *path)
 		} else if (STREQ(m.e[i].key, "options")) {
 			return bad(c, x, "%s: not supported by berth", sub);
 		} else {
-			if (x->type != YAML_SEQUENCE_NODE)
-				return bad(c, x, "%s: a list expected", sub);
-			if (seq_len(x) > 1)
+			if (x->type == YAML_SEQUENCE_NODE && seq_len(x) > 1)
 				return bad(c, x, "%s: one subnet at most", sub);
-			for (size_t j = 0; j < seq_len(x); j++) {
-				static const char *const ck[] = { "subnet", "gateway", "ip_range", "aux_addresses", NULL };
-				yaml_node_t *y;
-				char sub2[PATHLEN];
-				_cleanup_emap_ emap cm = { 0 };
-				itempath(sub2, sub, j);
-				if ((r = seq_item(c, x, j, &y)) < 0 || (r = map_of(c, y, sub2, &cm)) < 0 ||
-				    (r = check_keys(c, &cm, sub2, ck, false, NULL)) < 0)
-					return r;
-				for (size_t l = 0; l < cm.n; l++) {
-					char sub3[PATHLEN];
-					subpath(sub3, sub2, cm.e[l].key);
-					if (STREQ(cm.e[l].key, "subnet"))
-						r = set_str(c, cm.e[l].v, sub3, &nw->subnet);
-					else if (STREQ(cm.e[l].key, "gateway"))
-						r = set_str(c, cm.e[l].v, sub3, &nw->gateway);
-					else
-						r = bad(c, cm.e[l].k, "%s: not supported by berth", sub3);
-					if (r < 0)
-						return r;
-				}
-			}
+			if ((r = seq_each(c, x, sub, ipam_config_item, nw)) < 0)
+				return r;
 		}
 	}
 	return 0;
@@ -1060,25 +1089,14 @@ static int port_long(cx *c, yaml_node_t *n, const char *path, compose_port *pt)
 	return 0;
 }
 
-static int ports_of(cx *c, compose_service *s, yaml_node_t *n, const char *path)
+/* An item of ports onto the service ctx: long form or short. */
+static int port_item(cx *c, yaml_node_t *x, const char *path, void *ctx)
 {
-	if (n->type != YAML_SEQUENCE_NODE)
-		return bad(c, n, "%s: a list expected", path);
-	for (size_t i = 0; i < seq_len(n); i++) {
-		yaml_node_t *x;
-		char sub[PATHLEN];
-		itempath(sub, path, i);
-		int r = seq_item(c, n, i, &x);
-		if (r < 0)
-			return r;
-		compose_port *pt = PUSH0(s->ports, s->n_ports);
-		if (!pt)
-			return nomem(c);
-		r = x->type == YAML_MAPPING_NODE ? port_long(c, x, sub, pt) : port_short(c, x, sub, pt);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	compose_service *s = ctx;
+	compose_port *pt = PUSH0(s->ports, s->n_ports);
+	if (!pt)
+		return nomem(c);
+	return x->type == YAML_MAPPING_NODE ? port_long(c, x, path, pt) : port_short(c, x, path, pt);
 }
 
 static bool is_bind_source(const char *s) { return s[0] == '/' || s[0] == '.' || s[0] == '~'; }
@@ -1213,25 +1231,14 @@ static int volume_long(cx *c, yaml_node_t *n, const char *path, compose_mount *m
 	return mount_check(c, n, path, mt);
 }
 
-static int volumes_of(cx *c, compose_service *s, yaml_node_t *n, const char *path)
+/* An item of volumes onto the service ctx: long form or short. */
+static int volume_item(cx *c, yaml_node_t *x, const char *path, void *ctx)
 {
-	if (n->type != YAML_SEQUENCE_NODE)
-		return bad(c, n, "%s: a list expected", path);
-	for (size_t i = 0; i < seq_len(n); i++) {
-		yaml_node_t *x;
-		char sub[PATHLEN];
-		itempath(sub, path, i);
-		int r = seq_item(c, n, i, &x);
-		if (r < 0)
-			return r;
-		compose_mount *mt = PUSH0(s->mounts, s->n_mounts);
-		if (!mt)
-			return nomem(c);
-		r = x->type == YAML_MAPPING_NODE ? volume_long(c, x, sub, mt) : volume_short(c, x, sub, mt);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	compose_service *s = ctx;
+	compose_mount *mt = PUSH0(s->mounts, s->n_mounts);
+	if (!mt)
+		return nomem(c);
+	return x->type == YAML_MAPPING_NODE ? volume_long(c, x, path, mt) : volume_short(c, x, path, mt);
 }
 
 static int tmpfs_of(cx *c, compose_service *s, yaml_node_t *n, const char *path)
@@ -1326,28 +1333,29 @@ static int dep_check(cx *c, yaml_node_t *n, const char *path, const char *name)
 	return bad(c, n, "%s: service \"%s\" is not defined", path, name);
 }
 
+/* A service named in the list form of depends_on, onto the service ctx. */
+static int dep_item(cx *c, yaml_node_t *x, const char *path, void *ctx)
+{
+	compose_service *s = ctx;
+	_cleanup_free_ char *name = NULL;
+	int r = text(c, x, path, &name);
+	if (r < 0 || (r = dep_check(c, x, path, name)) < 0)
+		return r;
+	for (size_t j = 0; j < s->n_deps; j++)
+		if (STREQ(s->deps[j].service, name))
+			return bad(c, x, "%s: \"%s\" listed twice", path, name);
+	compose_dep *d = PUSH0(s->deps, s->n_deps);
+	if (!d)
+		return nomem(c);
+	d->service = TAKE_PTR(name);
+	d->required = true;
+	return 0;
+}
+
 static int deps_of(cx *c, compose_service *s, yaml_node_t *n, const char *path)
 {
-	if (n->type == YAML_SEQUENCE_NODE) {
-		for (size_t i = 0; i < seq_len(n); i++) {
-			yaml_node_t *x;
-			char sub[PATHLEN];
-			_cleanup_free_ char *name = NULL;
-			itempath(sub, path, i);
-			int r = seq_item(c, n, i, &x);
-			if (r < 0 || (r = text(c, x, sub, &name)) < 0 || (r = dep_check(c, x, sub, name)) < 0)
-				return r;
-			for (size_t j = 0; j < s->n_deps; j++)
-				if (STREQ(s->deps[j].service, name))
-					return bad(c, x, "%s: \"%s\" listed twice", sub, name);
-			compose_dep *d = PUSH0(s->deps, s->n_deps);
-			if (!d)
-				return nomem(c);
-			d->service = TAKE_PTR(name);
-			d->required = true;
-		}
-		return 0;
-	}
+	if (n->type == YAML_SEQUENCE_NODE)
+		return seq_each(c, n, path, dep_item, s);
 	if (n->type != YAML_MAPPING_NODE)
 		return bad(c, n, "%s: a list or a map expected", path);
 	_cleanup_emap_ emap m = { 0 };
@@ -1410,30 +1418,30 @@ static int restart_check(const char *s)
 	return -1;
 }
 
+/* A network named in the list form of networks, onto the service ctx. */
+static int network_item(cx *c, yaml_node_t *x, const char *path, void *ctx)
+{
+	compose_service *s = ctx;
+	_cleanup_free_ char *name = NULL;
+	int r = text(c, x, path, &name);
+	if (r < 0)
+		return r;
+	if (!network_declared(c->p, name))
+		return bad(c, x, "%s: network \"%s\" is not declared under the top-level networks", path, name);
+	for (size_t j = 0; j < s->n_networks; j++)
+		if (STREQ(s->networks[j].name, name))
+			return bad(c, x, "%s: \"%s\" listed twice", path, name);
+	compose_net_ref *nr = PUSH0(s->networks, s->n_networks);
+	if (!nr)
+		return nomem(c);
+	nr->name = TAKE_PTR(name);
+	return 0;
+}
+
 static int networks_of(cx *c, compose_service *s, yaml_node_t *n, const char *path)
 {
-	if (n->type == YAML_SEQUENCE_NODE) {
-		for (size_t i = 0; i < seq_len(n); i++) {
-			yaml_node_t *x;
-			char sub[PATHLEN];
-			_cleanup_free_ char *name = NULL;
-			itempath(sub, path, i);
-			int r = seq_item(c, n, i, &x);
-			if (r < 0 || (r = text(c, x, sub, &name)) < 0)
-				return r;
-			if (!network_declared(c->p, name))
-				return bad(c, x, "%s: network \"%s\" is not declared under the top-level networks", sub,
-					   name);
-			for (size_t j = 0; j < s->n_networks; j++)
-				if (STREQ(s->networks[j].name, name))
-					return bad(c, x, "%s: \"%s\" listed twice", sub, name);
-			compose_net_ref *nr = PUSH0(s->networks, s->n_networks);
-			if (!nr)
-				return nomem(c);
-			nr->name = TAKE_PTR(name);
-		}
-		return 0;
-	}
+	if (n->type == YAML_SEQUENCE_NODE)
+		return seq_each(c, n, path, network_item, s);
 	_cleanup_emap_ emap m = { 0 };
 	int r = map_of(c, n, path, &m);
 	if (r < 0)
@@ -1559,6 +1567,37 @@ static const char *const service_unsupported[] = {
 	"provider", "gpus", "driver_opts", "env_from", NULL,
 };
 
+/* An item of env_file onto the strv ctx: a path, or { path, required, format }. */
+static int env_file_item(cx *c, yaml_node_t *n, const char *path, void *ctx)
+{
+	static const char *const known[] = { "path", "required", "format", NULL };
+	if (n->type != YAML_MAPPING_NODE)
+		return str_item(c, n, path, ctx);
+	_cleanup_emap_ emap m = { 0 };
+	_cleanup_free_ char *file = NULL;
+	int r = map_of(c, n, path, &m);
+	if (r < 0 || (r = check_keys(c, &m, path, known, true, NULL)) < 0)
+		return r;
+	for (size_t i = 0; i < m.n; i++) {
+		char sub[PATHLEN];
+		bool b;
+		subpath(sub, path, m.e[i].key);
+		if (STREQ(m.e[i].key, "path"))
+			r = set_str(c, m.e[i].v, sub, &file);
+		else if (STREQ(m.e[i].key, "required"))
+			r = get_bool(c, m.e[i].v, sub, &b);
+		else {
+			_cleanup_free_ char *format = NULL;
+			r = set_str(c, m.e[i].v, sub, &format);
+		}
+		if (r < 0)
+			return r;
+	}
+	if (!file)
+		return bad(c, n, "%s: path is required", path);
+	return strv_push_take(ctx, TAKE_PTR(file)) < 0 ? nomem(c) : 0;
+}
+
 static int service_field(cx *c, compose_service *s, const char *k, yaml_node_t *x, const char *sub)
 {
 	int r = 0;
@@ -1573,53 +1612,13 @@ static int service_field(cx *c, compose_service *s, const char *k, yaml_node_t *
 		return command_of(c, x, sub, &s->entrypoint, &s->has_entrypoint);
 	if (STREQ(k, "environment"))
 		return kv_list(c, x, sub, true, &s->env_keys, &s->env_values);
-	if (STREQ(k, "env_file")) {
-		if (x->type != YAML_SEQUENCE_NODE)
-			return str_list(c, x, sub, true, &s->env_files);
-		for (size_t i = 0; i < seq_len(x); i++) {
-			static const char *const known[] = { "path", "required", "format", NULL };
-			yaml_node_t *y;
-			char sub2[PATHLEN];
-			itempath(sub2, sub, i);
-			if ((r = seq_item(c, x, i, &y)) < 0)
-				return r;
-			if (y->type == YAML_MAPPING_NODE) {
-				_cleanup_emap_ emap m = { 0 };
-				_cleanup_free_ char *path = NULL;
-				if ((r = map_of(c, y, sub2, &m)) < 0 || (r = check_keys(c, &m, sub2, known, true, NULL)) < 0)
-					return r;
-				for (size_t j = 0; j < m.n; j++) {
-					char sub3[PATHLEN];
-					subpath(sub3, sub2, m.e[j].key);
-					if (STREQ(m.e[j].key, "path"))
-						r = set_str(c, m.e[j].v, sub3, &path);
-					else if (STREQ(m.e[j].key, "required"))
-						r = get_bool(c, m.e[j].v, sub3, &b);
-					else {
-						_cleanup_free_ char *format = NULL;
-						r = set_str(c, m.e[j].v, sub3, &format);
-					}
-					if (r < 0)
-						return r;
-				}
-				if (!path)
-					return bad(c, y, "%s: path is required", sub2);
-				if (strv_push_take(&s->env_files, TAKE_PTR(path)) < 0)
-					return nomem(c);
-			} else {
-				char *t;
-				if ((r = text(c, y, sub2, &t)) < 0)
-					return r;
-				if (strv_push_take(&s->env_files, t) < 0)
-					return nomem(c);
-			}
-		}
-		return 0;
-	}
+	if (STREQ(k, "env_file"))
+		return x->type == YAML_SEQUENCE_NODE ? seq_each(c, x, sub, env_file_item, &s->env_files)
+						     : str_list(c, x, sub, true, &s->env_files);
 	if (STREQ(k, "ports"))
-		return ports_of(c, s, x, sub);
+		return seq_each(c, x, sub, port_item, s);
 	if (STREQ(k, "volumes"))
-		return volumes_of(c, s, x, sub);
+		return seq_each(c, x, sub, volume_item, s);
 	if (STREQ(k, "tmpfs"))
 		return tmpfs_of(c, s, x, sub);
 	if (STREQ(k, "labels"))
