@@ -629,7 +629,9 @@ static int compose_exec(cli *c, int argc, char **argv)
 	if (!args.items)
 		return EXIT_ENGINE;
 	optind = 1;
-	return cmd_exec(c, (int)args.len, args.items);
+	/* berth exec does the rest (through the command table: no verb's file
+	 * calls another's) */
+	return cli_find_command("exec")->run(c, (int)args.len, args.items);
 }
 
 /* ---- config ------------------------------------------------------------------------------------ */

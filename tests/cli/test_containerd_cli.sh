@@ -105,12 +105,15 @@ check "... and reading it does not create it" bash -c "! grep -qx 'berth-t-$RUN-
 if /usr/bin/docker -H unix:///var/run/docker.sock tag "$IMAGE" "localhost/berth-t-$RUN/saved:1" 2>/dev/null &&
 	/usr/bin/docker -H unix:///var/run/docker.sock save "localhost/berth-t-$RUN/saved:1" -o "$TMP/saved.tar" &&
 	/usr/bin/docker -H unix:///var/run/docker.sock rmi "localhost/berth-t-$RUN/saved:1" >/dev/null; then
-	run "$B" -E "$E" image load - <"$TMP/saved.tar"
+	# the loading process's pid: its leases and snapshots carry it, so the
+	# check below is blind to other pulls and loads running meanwhile
+	run bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$TMP/load.pid" "$B" -E "$E" image load - <"$TMP/saved.tar"
+	LOAD_PID=$(cat "$TMP/load.pid")
 	check "image load from a pipe names the image" has "$out" "Loaded image: localhost/berth-t-$RUN/saved:1"
 	run "${ENGINE_CLI[@]}" images check
 	check "ctr sees it complete and unpacked" bash -c "grep 'berth-t-$RUN/saved:1' <<<'$out' | grep -q 'complete.*true'"
 	check "the import left no lease and no unpack snapshot behind" bash -c \
-		"! ${ENGINE_CLI[*]} leases ls -q | grep -q berth-import && ! ${ENGINE_CLI[*]} snapshots ls | grep -q berth-unpack"
+		"! ${ENGINE_CLI[*]} leases ls -q | grep -q 'berth-import-$LOAD_PID-' && ! ${ENGINE_CLI[*]} snapshots ls | grep -q 'berth-unpack-$LOAD_PID-'"
 else
 	ok 0 "image import # SKIP no docker to make the archive"
 	ok 0 "unpacked # SKIP no docker to make the archive"
@@ -124,13 +127,14 @@ D=(/usr/bin/docker -H unix:///var/run/docker.sock)
 if DOCKER_BUILDKIT=0 "${D[@]}" build -q -t "localhost/berth-t-$RUN/layered:1" "$TMP/ctx" >/dev/null 2>&1 &&
 	"${D[@]}" save "localhost/berth-t-$RUN/layered:1" -o "$TMP/layered.tar" &&
 	"${D[@]}" rmi "localhost/berth-t-$RUN/layered:1" >/dev/null; then
-	run "$B" -E "$E" load -i "$TMP/layered.tar"
+	run bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$TMP/load.pid" "$B" -E "$E" load -i "$TMP/layered.tar"
+	LOAD_PID=$(cat "$TMP/load.pid")
 	check "import of an image with a new layer" [ "$rc" = 0 ]
 	run "${ENGINE_CLI[@]}" run --rm --label "io.berth.test.run=$RUN" "localhost/berth-t-$RUN/layered:1" "$C-cat" cat /run.txt
 	check "its unpacked root file system has the new file" [ "$out" = "$RUN" ]
 	"$B" -E "$E" image rm "localhost/berth-t-$RUN/layered:1" >/dev/null
 	run "${ENGINE_CLI[@]}" snapshots ls
-	check "no unpack snapshot left behind" bash -c "! grep -q berth-unpack <<<'$out'"
+	check "no unpack snapshot left behind" bash -c "! grep -q 'berth-unpack-$LOAD_PID-' <<<'$out'"
 else
 	ok 0 "layered import # SKIP no docker to build the image"
 	ok 0 "unpacked file # SKIP no docker to build the image"

@@ -163,11 +163,17 @@ static void expect_reach(const char *from, const char *host, const char *word)
 	char script[400], out[256] = "";
 	snprintf(script, sizeof script, RESOLVE_AND_GET, host);
 	int code = -1;
-	for (int64_t end = now_ms_() + 10000; now_ms_() < end; usleep(200 * 1000))
+	/* an engine's DNS takes a moment to learn of a member (Podman's
+	 * aardvark-dns is told by a signal): up to 30 s on a loaded machine */
+	for (int64_t end = now_ms_() + 30000; now_ms_() < end; usleep(200 * 1000))
 		if ((code = sh(out, sizeof out, from, script)) == 0)
 			break;
-	if (code != 0)
-		fail_msg("%s could not reach %s (exit %d: 2 is no address)", from, host, code);
+	if (code != 0) {
+		char why[1024] = "", look[200];
+		snprintf(look, sizeof look, "nslookup %s 2>&1; cat /etc/resolv.conf", host);
+		sh(why, sizeof why, from, look);
+		fail_msg("%s could not reach %s (exit %d: 2 is no address); its lookup: %s", from, host, code, why);
+	}
 	out[strcspn(out, "\n")] = '\0';
 	assert_string_equal(out, word);
 }
