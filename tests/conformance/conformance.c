@@ -1,6 +1,8 @@
 /* Helpers shared by the conformance suites: see conformance.h. */
 #include "conformance.h"
 
+#include <dirent.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -286,4 +288,22 @@ const char *conformance_group(const char *suite)
 	const char *e = getenv("BERTH_TEST_ENGINE");
 	snprintf(group, sizeof group, "conformance-%s%s%s", suite ? suite : "", suite ? "-" : "", e ? e : "docker");
 	return group;
+}
+
+void podman_dns_settle(void)
+{
+	if (engine != BERTH_ENGINE_PODMAN)
+		return;
+	const char *dir = "/run/containers/networks/aardvark-dns";
+	for (int i = 0; i < 50; i++) {
+		DIR *d = opendir(dir);
+		bool serving = false;
+		for (struct dirent *e; d && (e = readdir(d));)
+			serving = serving || (e->d_name[0] != '.' && strcmp(e->d_name, "aardvark.pid") != 0);
+		if (d)
+			closedir(d);
+		if (serving || system("pgrep -f '^/usr/lib/podman/aardvark-dns ' >/dev/null 2>&1") != 0)
+			return;
+		usleep(100 * 1000);
+	}
 }

@@ -55,6 +55,12 @@ void need_port(int port, const char *what);
 /* A pipe whose read end gets the file's bytes from a child (*pid; the
  * caller closes the fd and reaps the child): input that is no file. */
 int pipe_from_file(const char *path, pid_t *pid);
+/* Podman 4.3's aardvark-dns leaves a moment after the last member of the
+ * networks it serves goes; a network set up in that moment is registered
+ * with the leaving server and has no DNS until another one starts. When
+ * it serves no network, wait (at most 5 s) until it is gone, so that the
+ * next member starts a fresh one. No-op on other engines. */
+void podman_dns_settle(void);
 /* A spec with this run's name and label; argc 0 keeps the image's command. */
 berth_spec *spec_of_image(const char *image, const char *name, const char *const *argv, size_t argc);
 berth_spec *spec_of(const char *name, const char *const *argv, size_t argc);

@@ -158,20 +158,31 @@ static int sh(char *out, size_t size, const char *id, const char *script)
 	"a=$(nslookup %s 2>/dev/null | sed -n '/^Name:/,$ s/^Address:* *//p' | head -1); " \
 	"[ -n \"$a\" ] || exit 2; printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 $a 8080 | tail -n 1 | grep ."
 
-static void expect_reach(const char *from, const char *host, const char *word)
+/* Whether `from` reaches host within ms (out: the answer's first line). */
+static int try_reach(char *out, size_t size, const char *from, const char *host, int ms)
 {
-	char script[400], out[256] = "";
+	char script[400];
 	snprintf(script, sizeof script, RESOLVE_AND_GET, host);
 	int code = -1;
+	for (int64_t end = now_ms_() + ms; now_ms_() < end; usleep(200 * 1000))
+		if ((code = sh(out, size, from, script)) == 0)
+			break;
+	return code;
+}
+
+static void expect_reach(const char *from, const char *host, const char *word)
+{
+	char out[256] = "";
 	/* an engine's DNS takes a moment to learn of a member (Podman's
 	 * aardvark-dns is told by a signal): up to 30 s on a loaded machine */
-	for (int64_t end = now_ms_() + 30000; now_ms_() < end; usleep(200 * 1000))
-		if ((code = sh(out, sizeof out, from, script)) == 0)
-			break;
+	int code = try_reach(out, sizeof out, from, host, 30000);
 	if (code != 0) {
 		char why[1024] = "", look[200];
 		snprintf(look, sizeof look, "nslookup %s 2>&1; cat /etc/resolv.conf", host);
 		sh(why, sizeof why, from, look);
+		if (engine == BERTH_ENGINE_PODMAN)
+			(void)!system("(ls -l /run/containers/networks/aardvark-dns; cat /run/containers/networks/aardvark-dns/*; "
+				      "pgrep -af aardvark-dns; ss -ulpn | grep ':53 ') >&2");
 		fail_msg("%s could not reach %s (exit %d: 2 is no address); its lookup: %s", from, host, code, why);
 	}
 	out[strcspn(out, "\n")] = '\0';
@@ -282,6 +293,7 @@ static void test_name_resolution(void **state)
 {
 	(void)state;
 	need_networks();
+	podman_dns_settle();
 	const char *net = name_of("net-dns");
 	char *nid = make_network(net, NULL, NULL);
 	char server[96], client_name[96], late[96];
@@ -310,6 +322,18 @@ static void test_name_resolution(void **state)
 	co.alias_count = 1;
 	assert_ok(berth_network_connect(client, net, late, &co, &err), &err);
 	assert_true(lists_member(net, late));
+	if (engine == BERTH_ENGINE_PODMAN) {
+		/* Podman 4.3: now and then (after Docker's network tests, on a
+		 * loaded machine) aardvark-dns stops answering on the network when a
+		 * running container is connected (its reload races); a second
+		 * connect starts it again. The name must then resolve. */
+		char out[256];
+		if (try_reach(out, sizeof out, cid, late, 10000) != 0) {
+			fprintf(stderr, "# podman: %s not resolvable 10 s after connect; connecting again\n", late);
+			assert_ok(berth_network_disconnect(client, net, late, 0, &err), &err);
+			assert_ok(berth_network_connect(client, net, late, &co, &err), &err);
+		}
+	}
 	expect_reach(cid, late, "hello-late");
 	expect_reach(cid, "late-alias", "hello-late");
 	/* connected already */
@@ -341,6 +365,7 @@ static void test_internal(void **state)
 {
 	(void)state;
 	need_networks();
+	podman_dns_settle();
 	const char *inner = name_of("net-internal");
 	berth_network_create_options o = BERTH_NETWORK_CREATE_OPTIONS_INIT;
 	o.internal = 1;
