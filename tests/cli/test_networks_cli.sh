@@ -27,7 +27,7 @@ trap cleanup EXIT
 
 unsupported() { [ "$rc" = 125 ] && grep -qi 'cannot do\|unsupported\|not supported' "$TMP/err"; }
 
-plan 30
+plan 31
 N="$P-net"
 THIRD=$(( ($$ % 200) + 20 ))
 SUBNET="10.218.$THIRD.0/24"
@@ -61,7 +61,7 @@ j=json.load(open('$TMP/out'))
 assert $rc==1 and len(j)==1 and j[0]['Name']=='$N' and j[0]['Id']=='$ID', j"
 
 # ---- two containers by name and alias --------------------------------------------
-run "$B" -E "$E" run -d --name "$P-web" --label "$L" --network "$N" --network-alias web-alias "$IMAGE" \
+run "$B" -E "$E" run -d --name "$P-web" --label "$L" --network "$N" --network-alias web-alias -p 127.0.0.1::8080 "$IMAGE" \
 	sh -c 'mkdir -p /www && echo hi-cli > /www/index.html && exec httpd -f -p 8080 -h /www'
 check "run -d --network --network-alias: exit 0" [ "$rc" = 0 ]
 run "$B" -E "$E" run -d --name "$P-cli" --label "$L" --network "$N" "$IMAGE" sleep 600
@@ -84,6 +84,17 @@ reach "$P-web"
 check "the client reaches the server by its container name" [ "$rc:$out" = "0:hi-cli" ]
 reach web-alias
 check "... and by its alias" [ "$rc:$out" = "0:hi-cli" ]
+run "$B" -E "$E" port "$P-web" 8080
+HOSTPORT=${out##*:}
+check "a port published on the network answers on the host" python3 -c "
+import urllib.request,time
+for _ in range(20):
+    try:
+        assert urllib.request.urlopen('http://127.0.0.1:$HOSTPORT/', timeout=3).read().strip()==b'hi-cli'; break
+    except Exception as e:
+        err=e; time.sleep(0.5)
+else:
+    raise SystemExit(str(err))"
 run "$B" -E "$E" network inspect "$N"
 check "inspect lists both containers with addresses" \
 	bash -c "grep -q '^  $P-cli [0-9a-f]\{12\} 10\.218\.$THIRD\.[0-9]*/24' '$TMP/out' && grep -q '^  $P-web ' '$TMP/out'"
