@@ -671,7 +671,6 @@ int ctrd_net_up(berth_client *c, const char *id, const Containerd__Services__Con
 	bool bridged = first && STREQ(first, "bridge");
 	/* the named networks, the first one's id first, then by id */
 	_cleanup_strv_ strv nets = STRV_INIT;
-	_cleanup_strv_ strv aliases = STRV_INIT;
 	for (size_t i = 0; i < k->n_labels; i++)
 		if (k->labels[i]->key && startswith(k->labels[i]->key, CTRD_LABEL_NET_PREFIX) &&
 		    strv_push(&nets, k->labels[i]->key + strlen(CTRD_LABEL_NET_PREFIX)) < 0)
