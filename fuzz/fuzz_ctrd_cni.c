@@ -3,6 +3,9 @@
  * and error replies, berth's port label and its network record, and a
  * result handed on as the next plugin's prevResult.
  *
+ * A record also says where the interface is (its name, its network, the
+ * names peers resolve it by); those must survive the round trip too.
+ *
  * The first byte picks the parser. What must hold: no crash, leak or
  * overread on any bytes; what parses has an address without a prefix, a
  * prefix 0..32, ports in range; a parsed record formats and parses again
@@ -59,7 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_net(&n);
 			if (ctrd_cni_net_format(&text, &n) == 0) {
 				if (ctrd_cni_net_parse(&again, text, strlen(text), NULL) < 0 ||
-				    strcmp(again.ip, n.ip) || again.prefix != n.prefix || again.n_ports != n.n_ports)
+				    strcmp(again.ip, n.ip) || again.prefix != n.prefix || again.n_ports != n.n_ports ||
+				    strcmp(again.ifname, n.ifname) || strcmp(again.def.id, n.def.id) ||
+				    strcmp(again.def.bridge, n.def.bridge) || strcmp(again.names, n.names) ||
+				    again.primary != n.primary || again.def.internal != n.def.internal)
+					abort();
+				if (strlen(n.def.bridge) > 15 || strchr(n.names, '\n'))
 					abort();
 			}
 		}

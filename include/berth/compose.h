@@ -15,11 +15,11 @@
  * the service's container_name), a network PROJECT_KEY (the default one
  * PROJECT_default), a volume PROJECT_KEY, unless the file gives name:.
  *
- * Engine differences: containerd has no networks in berth yet, so there
- * the project's services share berth's default bridge and reach each other
- * by address, not by name (a service with networks: other than the
- * default, or aliases, is refused there with BERTH_EUNSUPPORTED). Restart
- * policies follow berth_spec_set_restart()'s engine differences.
+ * Engine differences: the project's networks are the engine's user
+ * networks everywhere; on containerd the services find each other by name
+ * through the /etc/hosts berth writes (see network.h), not through a DNS
+ * server. Restart policies follow berth_spec_set_restart()'s engine
+ * differences.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -14,8 +14,40 @@
  * containers that run, as Docker's does). An internal network: Docker
  * 20.10 gives its members a default route its firewall cuts off; Podman
  * 4.3 with netavark 1.4 (measured on Debian 12) also drops the packets
- * between the members, whose names still resolve. containerd has no user
- * networks in berth yet: every call here answers BERTH_EUNSUPPORTED.
+ * between the members, whose names still resolve.
+ *
+ * containerd has no networks of its own: berth keeps them. Each named
+ * network is a record in berth's store ($BERTH_CONTAINERD_NETWORK_DIR,
+ * default /var/lib/berth/containerd/networks/<namespace>/<name>.json, with
+ * the CNI configuration list beside it) and a bridge of its own
+ * ("bn-" and 12 characters of its id) made by Debian's CNI plugins
+ * (bridge with host-local addresses in its subnet, portmap, firewall;
+ * /usr/lib/cni) when a member starts. A subnet not given is the first free
+ * 10.90.N.0/24 (none of berth's other networks', not berth0's
+ * 10.213.0.0/24, no address of the host's interfaces in it). A container
+ * joins its networks when its task starts (CNI ADD into the task's
+ * namespace: eth0 for the network of its network mode, with the route out
+ * and the published ports, eth1... for those it was connected to) and
+ * leaves them when the task ends (CNI DEL). Connect and disconnect of a
+ * running container add or remove the interface at once; of a stopped one
+ * they are recorded and applied at its next start. An internal network has
+ * no masquerade and gives no route out. Nothing of this needs a daemon:
+ * the store and the containers' records are files and labels.
+ * Names: Debian ships no DNS plugin for CNI (no dnsname, no aardvark for
+ * containerd), so berth writes the members of a container's named networks
+ * into its /etc/hosts (a berth-owned file bind-mounted there): each
+ * member's address with its container name, its short id and its aliases.
+ * berth rewrites the file of every member when one starts, stops, is
+ * removed, connected or disconnected, keeping the container's own lines
+ * (localhost, its hostname, extra hosts). The file is bind-mounted, which
+ * pins its inode, so the rewrite happens in place (the whole text in one
+ * write, then the length cut) under a lock, not by a rename. Resolution is
+ * then the C library's (getaddrinfo, getent): a tool that only asks a DNS
+ * server (busybox's nslookup, dig) finds nothing. The built-in "bridge"
+ * (berth0), "host" and "none" are listed but cannot be removed or joined
+ * later; a network's inspect lists every container that is on it, running
+ * or not (addresses only for the running ones), so a stopped member keeps
+ * a network from removal and prune. IPv4 only.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -56,7 +88,8 @@ typedef struct berth_network_create_options {
  *   a subnet, a bad or reserved label, options version; all before any
  *   request); BERTH_EEXISTS (a network has that name); BERTH_ECONFLICT
  *   (the subnet overlaps another network's); BERTH_EUNSUPPORTED
- *   (containerd); transport errors.
+ *   (containerd: an IPv6 subnet); BERTH_EUNAVAILABLE (containerd: the
+ *   store cannot be written, no free subnet); transport errors.
  */
 BERTH_API int berth_network_create(char **out_id, berth_client *client, const char *name,
 				   const berth_network_create_options *opts, berth_error *err);
@@ -69,7 +102,7 @@ typedef struct berth_network_info berth_network_info;
 /**
  * Inspect a network by name or id.
  * @return 0; BERTH_ENOTFOUND; BERTH_EINVAL (empty name); BERTH_EPROTOCOL;
- *   BERTH_EUNSUPPORTED (containerd); transport errors.
+ *   transport errors.
  */
 BERTH_API int berth_network_inspect(berth_network_info **out, berth_client *client, const char *name,
 				    berth_error *err);
@@ -123,7 +156,7 @@ typedef struct berth_network_list berth_network_list;
  * "podman", among them unless a filter leaves them out), sorted by name.
  * opts may be NULL.
  * @return 0; BERTH_EINVAL (an empty filter, options version);
- *   BERTH_EPROTOCOL; BERTH_EUNSUPPORTED (containerd); transport errors.
+ *   BERTH_EPROTOCOL; transport errors.
  */
 BERTH_API int berth_network_list_get(berth_network_list **out, berth_client *client,
 				     const berth_network_list_options *opts, berth_error *err);
@@ -140,8 +173,7 @@ BERTH_API const berth_network_info *berth_network_list_at(const berth_network_li
  * berth inspects it first and names the containers attached.
  * @return 0; BERTH_ENOTFOUND; BERTH_ECONFLICT (in use: the message names
  *   the containers; also the engine's own refusal of a built-in network);
- *   BERTH_EINVAL (empty name); BERTH_EUNSUPPORTED (containerd); transport
- *   errors.
+ *   BERTH_EINVAL (empty name); transport errors.
  */
 BERTH_API int berth_network_remove(berth_client *client, const char *name, berth_error *err);
 
@@ -161,8 +193,7 @@ typedef struct berth_network_prune_options {
  * (berth_prune_result_id(); the space reclaimed is 0); free it with
  * berth_prune_result_free().
  * @return 0; BERTH_EINVAL (an empty label filter, options version);
- *   BERTH_ECONFLICT (a prune is running); BERTH_EPROTOCOL;
- *   BERTH_EUNSUPPORTED (containerd); transport errors.
+ *   BERTH_ECONFLICT (a prune is running); BERTH_EPROTOCOL; transport errors.
  */
 BERTH_API int berth_network_prune(berth_prune_result **out, berth_client *client,
 				  const berth_network_prune_options *opts, berth_error *err);
@@ -182,11 +213,15 @@ typedef struct berth_network_connect_options {
  * aliases (each [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 253 characters).
  * opts may be NULL.
  * Engine differences: Podman 4.3 connects a running container at once
- * (netavark adds the interface); Docker too.
+ * (netavark adds the interface); Docker too; containerd too (a stopped
+ * one joins at its next start), but only to a named network, and not a
+ * container of network mode host or none (BERTH_ECONFLICT).
  * @return 0; BERTH_ENOTFOUND (no such network or container);
  *   BERTH_EALREADY (it is connected already: Docker says so with 403, Podman
  *   with 500, both mapped here); BERTH_EINVAL (bad names or aliases,
- *   options version); BERTH_EUNSUPPORTED (containerd); transport errors.
+ *   options version); BERTH_ECONFLICT (containerd: a container without a
+ *   network of its own); BERTH_EUNSUPPORTED (containerd: "bridge");
+ *   transport errors.
  */
 BERTH_API int berth_network_connect(berth_client *client, const char *network, const char *container,
 				    const berth_network_connect_options *opts, berth_error *err);
@@ -196,7 +231,7 @@ BERTH_API int berth_network_connect(berth_client *client, const char *network, c
  * a container that is gone); Podman ignores it.
  * @return 0; BERTH_ENOTFOUND (no such network or container);
  *   BERTH_ECONFLICT (the container is not on the network); BERTH_EINVAL;
- *   BERTH_EUNSUPPORTED (containerd); transport errors.
+ *   transport errors.
  */
 BERTH_API int berth_network_disconnect(berth_client *client, const char *network, const char *container,
 				       int force, berth_error *err);

@@ -172,8 +172,9 @@ BERTH_API int berth_spec_set_ipc_mode(berth_spec *spec, const char *mode, berth_
 /**
  * The network: "bridge", "host", "none", "container:<name or id>" or the
  * name of a network ([a-zA-Z0-9][a-zA-Z0-9_.-]*). NULL: the engine's default
- * (bridge). A network that does not exist fails the create (Podman) or the
- * start (Docker).
+ * (bridge). A network that does not exist fails the create (Podman,
+ * containerd: BERTH_ENOTFOUND) or the start (Docker). containerd refuses
+ * "container:..." (BERTH_EUNSUPPORTED).
  */
 BERTH_API int berth_spec_set_network_mode(berth_spec *spec, const char *mode, berth_error *err);
 /**
@@ -182,8 +183,8 @@ BERTH_API int berth_spec_set_network_mode(berth_spec *spec, const char *mode, be
  * [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most 253 characters; a second add of one
  * name is a no-op. The create refuses aliases with no user network
  * (BERTH_EINVAL). See <berth/network.h>.
- * Engine differences: containerd has no user networks in berth (its
- * create refuses the network mode).
+ * Engine differences: containerd resolves them through the container's
+ * /etc/hosts, which berth writes (see <berth/network.h>).
  */
 BERTH_API int berth_spec_add_network_alias(berth_spec *spec, const char *alias, berth_error *err);
 

@@ -40,7 +40,6 @@ static const struct {
 	const char *op;
 } lacking[] = {
 	{ BERTH_ENGINE_CONTAINERD, "container_attach_stdin" }, /* a task's stdio goes to berth-logger */
-	{ BERTH_ENGINE_CONTAINERD, "network_create" }, /* no user networks yet: every network op */
 };
 
 bool engine_lacks(const char *op)

@@ -146,6 +146,30 @@ static const char *stack_yaml(char *buf, size_t size, const char *mode)
 	return buf;
 }
 
+/* Whether service web reaches service db by its name on the project's
+ * network: the name resolved (the engine's DNS through busybox's
+ * nslookup; on containerd the /etc/hosts berth writes), then Redis asked
+ * PING with nc. */
+static void expect_db_by_name(const char *web)
+{
+	const char *script =
+		engine == BERTH_ENGINE_CONTAINERD
+			? "a=$(awk '{for(i=2;i<=NF;i++) if($i==\"db\"){print $1; exit}}' /etc/hosts); "
+			  "printf 'PING\\r\\n' | nc -w 2 $a 6379"
+			: "a=$(nslookup db 2>/dev/null | sed -n '/^Name:/,$ s/^Address:* *//p' | head -1); "
+			  "printf 'PING\\r\\n' | nc -w 2 $a 6379";
+	char *out = NULL;
+	for (int i = 0; i < 20; i++, usleep(250 * 1000)) {
+		free(out);
+		out = exec_out(web, script);
+		if (strstr(out, "+PONG"))
+			break;
+	}
+	if (!strstr(out, "+PONG"))
+		fail_msg("web did not reach db by name: \"%s\"", out);
+	free(out);
+}
+
 /* The stack comes up in order, up again is a no-op, a change replaces one
  * service, down keeps the volume, down -v does not. */
 static void test_compose_stack(void **state)
@@ -175,6 +199,7 @@ static void test_compose_stack(void **state)
 	char *seed = exec_out(web, "cat /data/seed; echo $MODE");
 	assert_string_equal(seed, "seeded\none\n");
 	free(seed);
+	expect_db_by_name(web);
 	berth_container_info *x = inspect(web);
 	assert_string_equal(berth_container_info_compose_project(x), name);
 	assert_string_equal(berth_container_info_compose_service(x), "web");
@@ -215,6 +240,7 @@ static void test_compose_stack(void **state)
 	char *mode = exec_out(web, "echo $MODE; cat /data/seed");
 	assert_string_equal(mode, "two\nseeded\n");
 	free(mode);
+	expect_db_by_name(web); /* the new container finds the one that stayed */
 	/* down keeps the named volume, and a new up finds its data */
 	down(name, false);
 	assert_int_equal(count(name), 0);

@@ -154,15 +154,24 @@ static int sh(char *out, size_t size, const char *id, const char *script)
  * has no modules in the container, and its wget crashes on them), then
  * send GET / to ADDRESS:8080 with nc, tried for up to ten seconds (the
  * server may not listen yet): the body's line, or fail. */
-#define RESOLVE_AND_GET \
-	"a=$(nslookup %s 2>/dev/null | sed -n '/^Name:/,$ s/^Address:* *//p' | head -1); " \
+#define LOOKUP_DNS "nslookup %s 2>/dev/null | sed -n '/^Name:/,$ s/^Address:* *//p' | head -1"
+/* containerd: berth writes the peers into each member's /etc/hosts (no
+ * DNS server: see network.h), which busybox's nslookup never reads */
+#define LOOKUP_HOSTS "awk -v h=%s '{for(i=2;i<=NF;i++) if($i==h){print $1; exit}}' /etc/hosts"
+#define GET_PART \
 	"[ -n \"$a\" ] || exit 2; printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 $a 8080 | tail -n 1 | grep ."
+
+static const char *lookup(void)
+{
+	return engine == BERTH_ENGINE_CONTAINERD ? LOOKUP_HOSTS : LOOKUP_DNS;
+}
 
 /* Whether `from` reaches host within ms (out: the answer's first line). */
 static int try_reach(char *out, size_t size, const char *from, const char *host, int ms)
 {
-	char script[400];
-	snprintf(script, sizeof script, RESOLVE_AND_GET, host);
+	char script[600], look[300];
+	snprintf(look, sizeof look, lookup(), host);
+	snprintf(script, sizeof script, "a=$(%s); " GET_PART, look);
 	int code = -1;
 	for (int64_t end = now_ms_() + ms; now_ms_() < end; usleep(200 * 1000))
 		if ((code = sh(out, size, from, script)) == 0)
@@ -192,9 +201,9 @@ static void expect_reach(const char *from, const char *host, const char *word)
 /* Whether host resolves in container `from`. */
 static bool resolves(const char *from, const char *host)
 {
-	char script[300];
-	snprintf(script, sizeof script, "nslookup %s 2>/dev/null | sed -n '/^Name:/,$ s/^Address:* *//p' | grep -q .",
-		 host);
+	char script[400], look[300];
+	snprintf(look, sizeof look, lookup(), host);
+	snprintf(script, sizeof script, "%s | grep -q .", look);
 	return sh(NULL, 0, from, script) == 0;
 }
 

@@ -716,10 +716,17 @@ static void test_published_port(void **state)
 	if (!strstr(reply, "berth-port-ok"))
 		fail_msg("GET http://127.0.0.1:%d/ gave: %.200s", port, reply);
 	if (containerd()) {
-		/* berth's bridge is the one network there: named ones are refused */
+		/* a named network that is not in berth's store: the create says
+		 * so (as Podman's) and makes nothing */
 		berth_spec *named = base("port-named", IMAGE, SLEEP, 2);
 		assert_ok(berth_spec_set_network_mode(named, "berth-named-net", &err), &err);
-		expect_refused(named, "network");
+		char *named_id = NULL;
+		assert_code(berth_container_create(&named_id, client, named, &err), BERTH_ENOTFOUND, &err);
+		assert_message_has(&err, "berth-named-net");
+		assert_null(named_id);
+		berth_container_info *none = NULL;
+		assert_code(berth_container_inspect(&none, client, berth_spec_name(named), &err), BERTH_ENOTFOUND, &err);
+		berth_spec_free(named);
 		/* its host port is taken: another container's start says so */
 		berth_spec *twin = base("port-twin", IMAGE, SLEEP, 2);
 		assert_ok(berth_spec_add_port(twin, NULL, port, 8080, BERTH_PROTO_TCP, &err), &err);

@@ -518,6 +518,115 @@ static void test_volume_mounts(void **state)
 	berth_error_clear(&err);
 }
 
+/* Named networks: the definition, the plugins' configurations and the
+ * conflist, a record that keeps where an interface is, /etc/hosts with
+ * peers, the subnet picker. */
+static void test_cni_named(void **state)
+{
+	(void)state;
+	berth_error err = BERTH_ERROR_INIT;
+	static const char id[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	cni_netdef d;
+	assert_int_equal(ctrd_cni_netdef_named(&d, "xyz", "10.90.1.0/24", "10.90.1.1", false), -EINVAL);
+	assert_int_equal(ctrd_cni_netdef_named(&d, id, "fd00::/64", "fd00::1", false), -EINVAL);
+	assert_int_equal(ctrd_cni_netdef_named(&d, id, "10.90.1.0/24", "10.90.1.1", true), 0);
+	assert_string_equal(d.bridge, "bn-0123456789ab");
+	assert_true(strlen(d.bridge) <= 15);
+	assert_string_equal(d.cni_name, "berth-0123456789ab");
+
+	/* internal: no masquerade, no route; a secondary interface: no route */
+	char *text = NULL;
+	assert_ok(ctrd_cni_plugin_conf_on(&text, 0, &d, true, NULL, NULL, 0, &err), &err);
+	json_t *j = json_loads(text, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "bridge")), "bn-0123456789ab");
+	assert_string_equal(json_string_value(json_object_get(j, "name")), "berth-0123456789ab");
+	assert_true(json_is_false(json_object_get(j, "ipMasq")));
+	json_t *ipam = json_object_get(j, "ipam");
+	assert_int_equal(json_array_size(json_object_get(ipam, "routes")), 0);
+	json_t *range = json_array_get(json_array_get(json_object_get(ipam, "ranges"), 0), 0);
+	assert_string_equal(json_string_value(json_object_get(range, "subnet")), "10.90.1.0/24");
+	json_decref(j);
+	free(text);
+	d.internal = false;
+	assert_ok(ctrd_cni_plugin_conf_on(&text, 0, &d, true, NULL, NULL, 0, &err), &err);
+	j = json_loads(text, 0, NULL);
+	assert_true(json_is_true(json_object_get(j, "ipMasq")));
+	assert_int_equal(json_array_size(json_object_get(json_object_get(j, "ipam"), "routes")), 1);
+	json_decref(j);
+	free(text);
+	assert_ok(ctrd_cni_plugin_conf_on(&text, 0, &d, false, NULL, NULL, 0, &err), &err);
+	j = json_loads(text, 0, NULL);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(j, "ipam"), "routes")), 0);
+	json_decref(j);
+	free(text);
+	assert_int_equal(ctrd_cni_conflist(&text, &d), 0);
+	j = json_loads(text, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "name")), "berth-0123456789ab");
+	assert_int_equal(json_array_size(json_object_get(j, "plugins")), CNI_N_PLUGINS);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(j, "plugins"), 1), "type")),
+			    "portmap");
+	json_decref(j);
+	free(text);
+
+	/* a record with its place, back again; an old one is eth0 of berth0 */
+	cni_net n = { .prefix = 24, .primary = false, .def = d };
+	snprintf(n.ip, sizeof n.ip, "10.90.1.5");
+	snprintf(n.gateway, sizeof n.gateway, "10.90.1.1");
+	snprintf(n.ifname, sizeof n.ifname, "eth1");
+	n.names = strdup("web 0123456789ab web-alias");
+	assert_int_equal(ctrd_cni_net_format(&text, &n), 0);
+	cni_net back = { 0 };
+	assert_ok(ctrd_cni_net_parse(&back, text, strlen(text), &err), &err);
+	assert_string_equal(back.ifname, "eth1");
+	assert_false(back.primary);
+	assert_string_equal(back.def.id, id);
+	assert_string_equal(back.def.bridge, "bn-0123456789ab");
+	assert_string_equal(back.names, "web 0123456789ab web-alias");
+	ctrd_cni_net_release(&back);
+	free(text);
+	free(n.names);
+	static const char bad_names[] = "{\"ip\":\"10.90.1.5\",\"prefix\":24,\"gateway\":\"\",\"mac\":\"\","
+					"\"portMappings\":[],\"ifname\":\"eth1\",\"primary\":false,"
+					"\"names\":\"a\\nb\",\"network\":{\"id\":\"\",\"internal\":false}}";
+	assert_code(ctrd_cni_net_parse(&back, bad_names, strlen(bad_names), &err), BERTH_EPROTOCOL, &err);
+	static const char old[] = "{\"ip\":\"10.213.0.5\",\"prefix\":24,\"gateway\":\"10.213.0.1\",\"mac\":\"\","
+				  "\"portMappings\":[]}";
+	assert_ok(ctrd_cni_net_parse(&back, old, strlen(old), &err), &err);
+	assert_string_equal(back.ifname, "eth0");
+	assert_true(back.primary);
+	assert_string_equal(back.def.bridge, CNI_BRIDGE);
+	assert_string_equal(back.def.id, "");
+	ctrd_cni_net_release(&back);
+
+	/* /etc/hosts: own line, peers, nothing smuggled in */
+	const cni_peer peers[] = { { "10.90.1.5", "web 0123456789ab web-alias" },
+				   { "10.90.1.6", "db bad\nline ok.name" },
+				   { "not-an-ip", "evil" } };
+	static const char base[] = "127.0.0.1\tlocalhost\n127.0.1.1\tbox\n10.0.0.9\textra\n";
+	assert_int_equal(ctrd_cni_hosts_with_peers(&text, base, "box", "10.90.1.4", peers, 3), 0);
+	assert_string_equal(text, "127.0.0.1\tlocalhost\n10.90.1.4\tbox\n10.0.0.9\textra\n"
+				  "10.90.1.5\tweb 0123456789ab web-alias\n10.90.1.6\tdb ok.name\n");
+	free(text);
+	assert_int_equal(ctrd_cni_hosts_with_peers(&text, base, "box", NULL, NULL, 0), 0);
+	assert_string_equal(text, base);
+	free(text);
+
+	/* subnets */
+	assert_true(ctrd_cni_subnets_overlap("10.90.0.0/16", "10.90.3.0/24"));
+	assert_false(ctrd_cni_subnets_overlap("10.90.2.0/24", "10.90.3.0/24"));
+	assert_false(ctrd_cni_subnets_overlap("fd00::/64", "10.90.3.0/24"));
+	char sub[20], gw[16];
+	const char *taken[] = { "10.90.0.0/24", "10.90.1.128/25", "fd00::/8", "junk" };
+	assert_int_equal(ctrd_cni_pick_subnet(sub, taken, 4), 0);
+	assert_string_equal(sub, "10.90.2.0/24");
+	const char *all[] = { "10.0.0.0/8" };
+	assert_int_equal(ctrd_cni_pick_subnet(sub, all, 1), -ENOSPC);
+	assert_int_equal(ctrd_cni_first_host(gw, "10.90.2.0/24"), 0);
+	assert_string_equal(gw, "10.90.2.1");
+	assert_int_equal(ctrd_cni_first_host(gw, "10.90.2.0/31"), -EINVAL);
+	berth_error_clear(&err);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -537,7 +646,7 @@ static void test_refused(void **state)
 			assert_ok(berth_spec_set_cmd(s, cmd, 1, &err), &err);
 		int r = 0;
 		if (STREQ(f, "network"))
-			r = berth_spec_set_network_mode(s, "berth-named-net", &err);
+			r = berth_spec_set_network_mode(s, "container:other", &err); /* a named one is taken */
 		else if (STREQ(f, "volume"))
 			r = berth_spec_add_volume(s, "data", "/data", 0, NULL, &err);
 		else if (STREQ(f, "restart"))
@@ -612,7 +721,7 @@ int main(void)
 		cmocka_unit_test(test_image_config), cmocka_unit_test(test_chain_id),   cmocka_unit_test(test_user),
 		cmocka_unit_test(test_minimal),      cmocka_unit_test(test_full),       cmocka_unit_test(test_privileged_host),
 		cmocka_unit_test(test_bridge_spec), cmocka_unit_test(test_cni_conf),  cmocka_unit_test(test_cni_records),
-		cmocka_unit_test(test_cap_drop_all), cmocka_unit_test(test_refused), cmocka_unit_test(test_volume_mounts),    cmocka_unit_test(test_etc_files),
+		cmocka_unit_test(test_cap_drop_all), cmocka_unit_test(test_cni_named), cmocka_unit_test(test_refused), cmocka_unit_test(test_volume_mounts),    cmocka_unit_test(test_etc_files),
 	};
 	return cmocka_run_group_tests_name("ocispec", tests, NULL, NULL);
 }

@@ -186,7 +186,7 @@ static int finish(berth_compose *x, const berth_compose_options *o, berth_error 
 	/* every spec once now: what berth refuses is said before anything runs */
 	for (size_t i = 0; i < x->n; i++) {
 		berth_spec *spec = NULL;
-		r = compose_build_spec(&spec, NULL, x, &x->svc[i], NULL, err);
+		r = compose_build_spec(&spec, NULL, x, &x->svc[i], err);
 		berth_spec_free(spec);
 		if (r < 0)
 			return r;
@@ -466,22 +466,11 @@ static int health(berth_spec *spec, const compose_health *h, berth_error *err)
 
 /* The service's networks: the first as the network mode (with the
  * service's name and aliases), the others connected after create
- * (compose_run.c). On containerd only the default network is taken, as
- * berth's default bridge. */
-static int networks(berth_spec *spec, const berth_compose *x, const compose_service *s, bool containerd,
-		    berth_error *err)
+ * (compose_run.c). */
+static int networks(berth_spec *spec, const berth_compose *x, const compose_service *s, berth_error *err)
 {
 	if (s->network_mode)
 		return berth_spec_set_network_mode(spec, s->network_mode, err);
-	if (containerd) {
-		for (size_t i = 0; i < s->n_networks; i++)
-			if (!STREQ(s->networks[i].name, "default") || s->networks[i].aliases.len)
-				return berth_fail(err, BERTH_EUNSUPPORTED,
-						  "service %s: networks: containerd has no networks in berth yet (the "
-						  "services share berth's default bridge)",
-						  s->name);
-		return 0;
-	}
 	_cleanup_free_ char *net = NULL;
 	if (compose_network_name(&net, x, s->n_networks ? s->networks[0].name : "default") < 0)
 		return BERTH_NOMEM(err);
@@ -493,7 +482,7 @@ static int networks(berth_spec *spec, const berth_compose *x, const compose_serv
 	return r;
 }
 
-static int build(berth_spec *spec, const berth_compose *x, const compose_svc *v, bool containerd, berth_error *err)
+static int build(berth_spec *spec, const berth_compose *x, const compose_svc *v, berth_error *err)
 {
 	const compose_service *s = v->s;
 	int r = berth_spec_set_name(spec, v->cname, err);
@@ -525,7 +514,7 @@ static int build(berth_spec *spec, const berth_compose *x, const compose_svc *v,
 			r = berth_spec_set_restart(spec, pol, max, err);
 	}
 	if (r == 0)
-		r = networks(spec, x, s, containerd, err);
+		r = networks(spec, x, s, err);
 	if (r == 0 && s->stop_grace_ms >= 0)
 		r = berth_spec_set_stop_timeout(spec, (int)((s->stop_grace_ms + 999) / 1000), err);
 	if (r == 0 && s->stop_signal)
@@ -613,7 +602,7 @@ static int config_hash(char out[65], const berth_spec *spec, const compose_servi
 	return 0;
 }
 
-int compose_build_spec(berth_spec **out, char hash_out[65], const berth_compose *x, const compose_svc *v, berth_client *client,
+int compose_build_spec(berth_spec **out, char hash_out[65], const berth_compose *x, const compose_svc *v,
 		       berth_error *err)
 {
 	const compose_service *s = v->s;
@@ -622,7 +611,7 @@ int compose_build_spec(berth_spec **out, char hash_out[65], const berth_compose 
 	berth_spec *spec = NULL;
 	int r = berth_spec_new(&spec, s->image, err);
 	if (r == 0)
-		r = build(spec, x, v, client && berth_client_engine(client) == BERTH_ENGINE_CONTAINERD, err);
+		r = build(spec, x, v, err);
 	char hash[65];
 	if (r == 0)
 		r = config_hash(hash, spec, s, err);

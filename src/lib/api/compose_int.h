@@ -28,9 +28,9 @@ struct berth_compose {
 /* The service of that name, or NULL. */
 compose_svc *compose_svc_of(const berth_compose *x, const char *name);
 /* The spec of a service, with the compose labels and the config hash
- * (also in hash_out, when not NULL); client NULL: checked for any engine
- * but containerd's limits. Errors name the service. */
-int compose_build_spec(berth_spec **out, char hash_out[65], const berth_compose *x, const compose_svc *v, berth_client *client,
+ * (also in hash_out, when not NULL); the engine's own limits are its
+ * create's. Errors name the service. */
+int compose_build_spec(berth_spec **out, char hash_out[65], const berth_compose *x, const compose_svc *v,
 		       berth_error *err);
 /* The engine's name of a network or volume key; -1: no memory. */
 int compose_network_name(char **out, const berth_compose *x, const char *key);

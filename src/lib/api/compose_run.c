@@ -32,7 +32,6 @@ typedef struct run {
 	const berth_compose *x;
 	berth_compose_progress_fn fn;
 	void *user;
-	bool containerd;
 } run;
 
 static void say(const run *u, berth_compose_step step, const char *service, const char *object, const char *detail)
@@ -188,7 +187,7 @@ static int ensure_resources(const run *u, const bool *chosen, berth_error *err)
 			continue;
 		const compose_service *s = x->svc[i].s;
 		int r = 0;
-		if (!s->network_mode && !u->containerd) {
+		if (!s->network_mode) {
 			if (!s->n_networks)
 				r = ensure_network(u, "default", err);
 			for (size_t j = 0; r == 0 && j < s->n_networks; j++)
@@ -311,7 +310,7 @@ static char *image_id(berth_client *c, const char *ref)
 static int connect_more(const up_run *w, const compose_svc *v, berth_error *err)
 {
 	const compose_service *s = v->s;
-	for (size_t i = 1; !s->network_mode && !w->u.containerd && i < s->n_networks; i++) {
+	for (size_t i = 1; !s->network_mode && i < s->n_networks; i++) {
 		_cleanup_free_ char *net = NULL;
 		if (compose_network_name(&net, w->u.x, s->networks[i].name) < 0)
 			return BERTH_NOMEM(err);
@@ -341,7 +340,7 @@ static int up_one(up_run *w, size_t i, bool dep_replaced, berth_error *err)
 	berth_client *c = w->u.c;
 	berth_spec *spec = NULL;
 	char want[65];
-	int r = compose_build_spec(&spec, want, w->u.x, v, c, err);
+	int r = compose_build_spec(&spec, want, w->u.x, v, err);
 	if (r < 0)
 		return r;
 	berth_container_info *have = NULL;
@@ -564,16 +563,16 @@ int berth_compose_up(berth_client *c, const berth_compose *x, const berth_compos
 	_cleanup_free_ size_t *order = calloc(n, sizeof *order);
 	if (!chosen || !replaced || !state || !order)
 		return BERTH_NOMEM(err);
-	up_run w = { .u = { c, x, o->progress, o->user, berth_client_engine(c) == BERTH_ENGINE_CONTAINERD },
+	up_run w = { .u = { c, x, o->progress, o->user },
 		     .o = o, .chosen = chosen, .state = state, .replaced = replaced,
 		     .timeout_ms = o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS };
 	int r = choose(chosen, x, o->services, o->service_count, !o->no_deps, err);
 	if (r < 0)
 		return r;
-	/* every spec before anything is made: containerd's limits too */
+	/* every spec before anything is made */
 	for (size_t i = 0; i < x->n; i++) {
 		berth_spec *spec = NULL;
-		r = chosen[i] ? compose_build_spec(&spec, NULL, x, &x->svc[i], c, err) : 0;
+		r = chosen[i] ? compose_build_spec(&spec, NULL, x, &x->svc[i], err) : 0;
 		berth_spec_free(spec);
 		if (r < 0)
 			return r;
@@ -765,7 +764,7 @@ int berth_compose_stop(berth_client *c, const berth_compose *x, const char *cons
 	int r = choose(chosen, x, services, count, false, err);
 	if (r < 0)
 		return r;
-	run u = { c, x, NULL, NULL, false };
+	run u = { c, x, NULL, NULL };
 	return stop_all(&u, x->name, chosen, timeout_s, false, err);
 }
 
@@ -832,8 +831,6 @@ static int remove_labelled(const run *u, const char *name, bool volumes, berth_e
 		berth_volume_list_free(l);
 		return first;
 	}
-	if (u->containerd)
-		return 0;
 	berth_network_list *l = NULL;
 	berth_network_list_options lo = BERTH_NETWORK_LIST_OPTIONS_INIT;
 	lo.labels = labels;
@@ -861,7 +858,7 @@ int berth_compose_down(berth_client *c, const berth_compose *x, const char *name
 		name = x->name;
 	if (isempty(name))
 		return berth_fail(err, BERTH_EINVAL, "compose down: no project or project name");
-	run u = { c, x, o->progress, o->user, berth_client_engine(c) == BERTH_ENGINE_CONTAINERD };
+	run u = { c, x, o->progress, o->user };
 	int r = stop_all(&u, name, NULL, o->timeout_s, true, err);
 	berth_error e = BERTH_ERROR_INIT;
 	int r2 = remove_labelled(&u, name, false, &e);

@@ -5,7 +5,13 @@
  * lifecycle's hooks (ctrd_net_up / ctrd_net_down in ctrd_lifecycle.h). */
 #include "ctrd_cni.h"
 #include "ctrd_lifecycle.h"
+#include "ctrd_netstore.h"
 #include "lib/kit/child.h"
+
+#include <dirent.h>
+#include <ftw.h>
+#include <linux/sockios.h>
+#include <sys/file.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -88,8 +94,8 @@ void ctrd_cni_netns_remove(const char *path)
 /* ---- running a plugin ------------------------------------------------------------ */
 
 /* Execute plugin i with command cmd; its stdout in out. */
-static int run_plugin(sbuf *out, const char *cmd, size_t i, const char *id, const char *netns, const char *conf,
-		      berth_error *err)
+static int run_plugin(sbuf *out, const char *cmd, size_t i, const char *id, const char *netns, const char *ifname,
+		      const char *conf, berth_error *err)
 {
 	const char *type = ctrd_cni_plugin_type(i);
 	char exe[256];
@@ -98,11 +104,11 @@ static int run_plugin(sbuf *out, const char *cmd, size_t i, const char *id, cons
 		return berth_fail(err, BERTH_EUNAVAILABLE,
 				  "CNI plugin %s is missing (install containernetworking-plugins for bridge networking on "
 				  "containerd)", exe);
-	_cleanup_free_ char *e_cmd = NULL, *e_id = NULL, *e_ns = NULL;
+	_cleanup_free_ char *e_cmd = NULL, *e_id = NULL, *e_ns = NULL, *e_if = NULL;
 	if (asprintf(&e_cmd, "CNI_COMMAND=%s", cmd) < 0 || asprintf(&e_id, "CNI_CONTAINERID=%s", id) < 0 ||
-	    asprintf(&e_ns, "CNI_NETNS=%s", netns) < 0)
+	    asprintf(&e_ns, "CNI_NETNS=%s", netns) < 0 || asprintf(&e_if, "CNI_IFNAME=%s", ifname) < 0)
 		return BERTH_NOMEM(err);
-	char *const envp[] = { e_cmd, e_id, e_ns, (char *)"CNI_IFNAME=" CNI_IFNAME,
+	char *const envp[] = { e_cmd, e_id, e_ns, e_if,
 			       (char *)"CNI_PATH=" CNI_PLUGIN_DIR,
 			       /* portmap and firewall run iptables */
 			       (char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", NULL };
@@ -213,6 +219,12 @@ int ctrd_cni_host_ports(cni_port *ports, size_t n, const cni_port *taken, size_t
 int ctrd_cni_del(const char *id, const char *netns, const cni_port *ports, size_t n_ports, const char *result,
 		 berth_error *err)
 {
+	return ctrd_cni_del_on(id, netns, NULL, CNI_IFNAME, true, ports, n_ports, result, err);
+}
+
+int ctrd_cni_del_on(const char *id, const char *netns, const cni_netdef *d, const char *ifname, bool primary,
+		    const cni_port *ports, size_t n_ports, const char *result, berth_error *err)
+{
 	int first = 0;
 	for (size_t k = CNI_N_PLUGINS; k-- > 0;) {
 		if (k == CNI_PORTMAP && !n_ports)
@@ -220,9 +232,9 @@ int ctrd_cni_del(const char *id, const char *netns, const cni_port *ports, size_
 		_cleanup_free_ char *conf = NULL;
 		_cleanup_sbuf_ sbuf out = SBUF_INIT;
 		berth_error e = BERTH_ERROR_INIT;
-		int r = ctrd_cni_plugin_conf(&conf, k, result, ports, n_ports, &e);
+		int r = ctrd_cni_plugin_conf_on(&conf, k, d, primary, result, ports, n_ports, &e);
 		if (r == 0)
-			r = run_plugin(&out, "DEL", k, id, netns, conf, &e);
+			r = run_plugin(&out, "DEL", k, id, netns, ifname, conf, &e);
 		if (r < 0 && first == 0) {
 			first = r;
 			if (err)
@@ -235,6 +247,17 @@ int ctrd_cni_del(const char *id, const char *netns, const cni_port *ports, size_
 int ctrd_cni_add(cni_net *out, char **result, const char *id, const char *netns, const cni_port *ports, size_t n_ports,
 		 berth_error *err)
 {
+	return ctrd_cni_add_on(out, result, id, netns, NULL, CNI_IFNAME, true, ports, n_ports, err);
+}
+
+int ctrd_cni_add_on(cni_net *out, char **result, const char *id, const char *netns, const cni_netdef *d,
+		    const char *ifname, bool primary, const cni_port *ports, size_t n_ports, berth_error *err)
+{
+	cni_netdef def;
+	if (!d) {
+		ctrd_cni_netdef_default(&def);
+		d = &def;
+	}
 	_cleanup_free_ cni_port *p = calloc(n_ports ? n_ports : 1, sizeof *p);
 	if (!p)
 		return BERTH_NOMEM(err);
@@ -247,8 +270,8 @@ int ctrd_cni_add(cni_net *out, char **result, const char *id, const char *netns,
 			continue; /* nothing to map: one process (and its iptables runs) less each way */
 		_cleanup_free_ char *conf = NULL;
 		_cleanup_sbuf_ sbuf res = SBUF_INIT;
-		if ((r = ctrd_cni_plugin_conf(&conf, i, prev, p, n_ports, err)) < 0 ||
-		    (r = run_plugin(&res, "ADD", i, id, netns, conf, err)) < 0)
+		if ((r = ctrd_cni_plugin_conf_on(&conf, i, d, primary, prev, p, n_ports, err)) < 0 ||
+		    (r = run_plugin(&res, "ADD", i, id, netns, ifname, conf, err)) < 0)
 			break;
 		free(prev);
 		if (!(prev = sbuf_steal(&res))) {
@@ -256,11 +279,12 @@ int ctrd_cni_add(cni_net *out, char **result, const char *id, const char *netns,
 			break;
 		}
 	}
-	cni_net n = { 0 };
+	cni_net n = { .def = *d, .primary = primary };
+	snprintf(n.ifname, sizeof n.ifname, "%s", ifname);
 	if (r == 0)
-		r = ctrd_cni_result_parse(&n, prev, strlen(prev), err);
+		r = ctrd_cni_result_parse_on(&n, prev, strlen(prev), ifname, d->bridge, err);
 	if (r < 0) {
-		ctrd_cni_del(id, netns, p, n_ports, prev, NULL);
+		ctrd_cni_del_on(id, netns, d, ifname, primary, p, n_ports, prev, NULL);
 		return r;
 	}
 	n.ports = TAKE_PTR(p);
@@ -271,6 +295,8 @@ int ctrd_cni_add(cni_net *out, char **result, const char *id, const char *netns,
 }
 
 /* ---- the lifecycle's hooks ------------------------------------------------------- */
+
+static int read_record(cni_net *out, const berth_client *c, const char *id);
 
 static int state_path(char *out, size_t size, const berth_client *c, const char *id, const char *name)
 {
@@ -355,17 +381,317 @@ static int ports_taken(cni_port **out, size_t *n, const berth_client *c, const c
 	return r;
 }
 
-int ctrd_net_up(const berth_client *c, const char *id, const char *network, const char *ports_label, berth_error *err)
+/* The record and result files of an interface: the first one's are the
+ * default bridge's old names (which inspect, ports and stats read), the
+ * others are named by their network. */
+static void record_names(char rec[40], char res[40], const cni_netdef *d, bool primary)
 {
-	if (!network || !STREQ(network, "bridge"))
+	if (primary) {
+		snprintf(rec, 40, "%s", NET_RECORD);
+		snprintf(res, 40, "%s", ADD_RESULT);
+	} else {
+		snprintf(rec, 40, "net-%.12s.json", d->id);
+		snprintf(res, 40, "cni-%.12s.json", d->id);
+	}
+}
+
+/* One interface of a container as its records hold it. */
+typedef struct attachment {
+	char dir[3072];     /* the container's state directory */
+	char id[256];       /* the container's id (the directory's name) */
+	char rec[40], res[40];
+	cni_net net;
+} attachment;
+
+typedef struct attachments {
+	attachment *items;
+	size_t len;
+} attachments;
+
+static void attachments_release(attachments *a)
+{
+	for (size_t i = 0; i < a->len; i++)
+		ctrd_cni_net_release(&a->items[i].net);
+	free(a->items);
+	*a = (attachments){ 0 };
+}
+
+/* Read the interface records of state directory dir (a container's) into
+ * *a. Unreadable ones are skipped. 0 or -ENOMEM. */
+static int read_attachments(attachments *a, const char *dir, const char *id)
+{
+	DIR *d = opendir(dir);
+	if (!d)
 		return 0;
+	int r = 0;
+	for (struct dirent *e; r == 0 && (e = readdir(d));) {
+		bool primary = STREQ(e->d_name, NET_RECORD);
+		if (!primary && !(startswith(e->d_name, "net-") && endswith(e->d_name, ".json")))
+			continue;
+		char path[4096];
+		_cleanup_free_ char *text = NULL;
+		size_t len = 0;
+		cni_net net = { 0 };
+		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path ||
+		    read_file(path, 1 << 20, &text, &len) < 0 || ctrd_cni_net_parse(&net, text, len, NULL) < 0)
+			continue;
+		attachment *grown = realloc(a->items, (a->len + 1) * sizeof *grown);
+		if (!grown) {
+			ctrd_cni_net_release(&net);
+			r = -ENOMEM;
+			break;
+		}
+		a->items = grown;
+		attachment *x = &a->items[a->len++];
+		memset(x, 0, sizeof *x);
+		snprintf(x->dir, sizeof x->dir, "%s", dir);
+		snprintf(x->id, sizeof x->id, "%s", id);
+		record_names(x->rec, x->res, &net.def, primary);
+		x->net = net;
+	}
+	closedir(d);
+	return r;
+}
+
+/* The namespace's directory of state directories (the parent of id's). */
+static int ns_dir(char *out, size_t size, const berth_client *c, const char *id)
+{
+	if (ctrd_state_dir(out, size, c, id) < 0)
+		return -ENAMETOOLONG;
+	char *slash = strrchr(out, '/');
+	if (!slash || slash == out)
+		return -EINVAL;
+	*slash = '\0';
+	return 0;
+}
+
+/* Every interface record of the namespace. */
+static int read_all_attachments(attachments *a, const char *nsd)
+{
+	DIR *d = opendir(nsd);
+	if (!d)
+		return 0;
+	int r = 0;
+	for (struct dirent *e; r == 0 && (e = readdir(d));) {
+		char dir[3072];
+		if (e->d_name[0] == '.' || snprintf(dir, sizeof dir, "%s/%s", nsd, e->d_name) >= (int)sizeof dir)
+			continue;
+		r = read_attachments(a, dir, e->d_name);
+	}
+	closedir(d);
+	return r;
+}
+
+/* Rewrite path in place (a bind mount of the file holds its inode, so a
+ * rename would never reach the container): the new bytes over the old in
+ * one write, then the length cut. 0 or -errno. */
+static int rewrite_in_place(const char *path, const char *text)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	size_t len = strlen(text);
+	for (size_t off = 0; off < len;) {
+		ssize_t n = pwrite(fd, text + off, len - off, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -errno;
+		off += (size_t)n;
+	}
+	return ftruncate(fd, (off_t)len) < 0 ? -errno : 0;
+}
+
+/* Whether container x's interfaces include one on named network netid. */
+static bool on_network(const attachments *all, const char *cid, const char *netid)
+{
+	for (size_t i = 0; i < all->len; i++)
+		if (STREQ(all->items[i].id, cid) && all->items[i].net.def.id[0] && STREQ(all->items[i].net.def.id, netid))
+			return true;
+	return false;
+}
+
+/* One container's /etc/hosts from its base, its first address and the
+ * peers on its named networks (itself among them: its aliases). */
+static void hosts_of(const attachments *all, const char *cid, const char *dir)
+{
+	char base_path[3200], hosts_path[3200], name_path[3200];
+	snprintf(base_path, sizeof base_path, "%s/hosts.base", dir);
+	snprintf(hosts_path, sizeof hosts_path, "%s/hosts", dir);
+	snprintf(name_path, sizeof name_path, "%s/hostname", dir);
+	_cleanup_free_ char *base = NULL, *hostname = NULL, *text = NULL;
+	size_t len;
+	if (read_file(base_path, 1 << 20, &base, &len) < 0 || read_file(name_path, 4096, &hostname, &len) < 0)
+		return; /* made before berth kept a base, or not berth's */
+	hostname[strcspn(hostname, "\n")] = '\0';
+	const char *own_ip = NULL;
+	_cleanup_free_ cni_peer *peers = calloc(all->len ? all->len : 1, sizeof *peers);
+	if (!peers)
+		return;
+	size_t n = 0;
+	for (size_t i = 0; i < all->len; i++) {
+		const attachment *x = &all->items[i];
+		if (STREQ(x->id, cid) && x->net.primary)
+			own_ip = x->net.ip;
+		if (x->net.def.id[0] && on_network(all, cid, x->net.def.id))
+			peers[n++] = (cni_peer){ x->net.ip, x->net.names };
+	}
+	if (ctrd_cni_hosts_with_peers(&text, base, hostname, own_ip, peers, n) == 0)
+		(void)rewrite_in_place(hosts_path, text);
+}
+
+static bool has_text(const strv *v, const char *s)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (STREQ(v->items[i], s))
+			return true;
+	return false;
+}
+
+/* Rewrite the /etc/hosts of container self and of every container that
+ * shares a named network with it now or shared one of nets (those it
+ * just left), under the namespace's lock (two berths never write a
+ * stale view last). */
+static void hosts_refresh(const berth_client *c, const char *self, const strv *nets)
+{
+	char nsd[3072], lock_path[3200];
+	if (ns_dir(nsd, sizeof nsd, c, self) < 0)
+		return;
+	snprintf(lock_path, sizeof lock_path, "%s/.hosts.lock", nsd);
+	_cleanup_close_ int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0)
+		return;
+	attachments all = { 0 };
+	if (read_all_attachments(&all, nsd) < 0) {
+		attachments_release(&all);
+		return;
+	}
+	_cleanup_strv_ strv done = STRV_INIT;
+	_cleanup_strv_ strv touched = STRV_INIT;
+	for (size_t i = 0; i < nets->len; i++)
+		(void)strv_push(&touched, nets->items[i]);
+	for (size_t i = 0; i < all.len; i++)
+		if (STREQ(all.items[i].id, self) && all.items[i].net.def.id[0])
+			(void)strv_push(&touched, all.items[i].net.def.id);
+	char self_dir[3072];
+	if (ctrd_state_dir(self_dir, sizeof self_dir, c, self) == 0) {
+		hosts_of(&all, self, self_dir);
+		(void)strv_push(&done, self);
+	}
+	for (size_t i = 0; i < all.len; i++) {
+		const attachment *x = &all.items[i];
+		if (has_text(&done, x->id))
+			continue;
+		for (size_t k = 0; k < touched.len; k++)
+			if (on_network(&all, x->id, touched.items[k])) {
+				hosts_of(&all, x->id, x->dir);
+				(void)strv_push(&done, x->id);
+				break;
+			}
+	}
+	attachments_release(&all);
+}
+
+/* The names a container answers to on a named network: its name, its
+ * short id, its aliases (the label's "+a,b"). */
+static char *names_for(const char *name, const char *id, const char *aliases)
+{
+	_cleanup_sbuf_ sbuf b = SBUF_INIT;
+	if (sbuf_printf(&b, "%s %.12s", name, id) < 0)
+		return NULL;
+	for (const char *p = strempty(aliases); *p == '+' || *p == ',';) {
+		p++;
+		size_t k = strcspn(p, ",");
+		if (k && sbuf_printf(&b, " %.*s", (int)k, p) < 0)
+			return NULL;
+		p += k;
+	}
+	return sbuf_steal(&b);
+}
+
+/* ADD container id to network d as ifname, its record written. */
+static int attach_one(const berth_client *c, const char *id, const char *netns, const cni_netdef *d, const char *ifname,
+		      bool primary, const cni_port *ports, size_t n_ports, const char *names, berth_error *err)
+{
+	cni_net net = { 0 };
+	_cleanup_free_ char *result = NULL, *text = NULL;
+	int r = ctrd_cni_add_on(&net, &result, id, netns, d, ifname, primary, ports, n_ports, err);
+	if (r < 0)
+		return r;
+	char rec[40], res[40];
+	record_names(rec, res, d, primary);
+	if (!(net.names = strdup(strempty(names))))
+		r = -ENOMEM;
+	if (r == 0)
+		r = write_state(c, id, res, result);
+	if (r == 0)
+		r = ctrd_cni_net_format(&text, &net);
+	if (r == 0)
+		r = write_state(c, id, rec, text);
+	if (r < 0) {
+		ctrd_cni_del_on(id, netns, d, ifname, primary, net.ports, net.n_ports, result, NULL);
+		ctrd_cni_net_release(&net);
+		char dir[3072];
+		if (ctrd_state_dir(dir, sizeof dir, c, id) == 0) {
+			char path[3200];
+			snprintf(path, sizeof path, "%s/%s", dir, rec);
+			unlink(path);
+			snprintf(path, sizeof path, "%s/%s", dir, res);
+			unlink(path);
+		}
+		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "%s: network record: %s", id, strerror(-r));
+	}
+	ctrd_cni_net_release(&net);
+	return 0;
+}
+
+/* DEL one interface of its records and remove them. */
+static void detach_one(const berth_client *c, const char *id, const char *netns, const attachment *x)
+{
+	char path[3200];
+	_cleanup_free_ char *result = NULL;
+	size_t len;
+	snprintf(path, sizeof path, "%s/%s", x->dir, x->res);
+	if (read_file(path, 1 << 20, &result, &len) < 0)
+		result = NULL;
+	ctrd_cni_del_on(id, netns, &x->net.def, x->net.ifname, x->net.primary, x->net.ports, x->net.n_ports, result,
+			NULL);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/%s", x->dir, x->rec);
+	unlink(path);
+	(void)c;
+}
+
+static int by_text(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int ctrd_net_up(berth_client *c, const char *id, const Containerd__Services__Containers__V1__Container *k,
+		berth_error *err)
+{
+	const char *first = ctrd_label(k, CTRD_LABEL_NETWORK);
+	bool bridged = first && STREQ(first, "bridge");
+	/* the named networks, the first one's id first, then by id */
+	_cleanup_strv_ strv nets = STRV_INIT;
+	for (size_t i = 0; i < k->n_labels; i++)
+		if (k->labels[i]->key && startswith(k->labels[i]->key, CTRD_LABEL_NET_PREFIX) &&
+		    strv_push(&nets, k->labels[i]->key + strlen(CTRD_LABEL_NET_PREFIX)) < 0)
+			return BERTH_NOMEM(err);
+	if (!bridged && !nets.len)
+		return 0;
+	if (nets.len > 1)
+		qsort(nets.items, nets.len, sizeof *nets.items, by_text);
+	for (size_t i = 1; first && !bridged && i < nets.len; i++)
+		if (STREQ(nets.items[i], first)) {
+			char *t = nets.items[0];
+			nets.items[0] = nets.items[i];
+			nets.items[i] = t;
+		}
 	ctrd_net_down(c, id); /* a leftover of a task berth did not see end */
-	char netns[4096], record[4096], saved[4096];
-	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || state_path(record, sizeof record, c, id, NET_RECORD) < 0 ||
-	    state_path(saved, sizeof saved, c, id, ADD_RESULT) < 0)
+	char netns[4096];
+	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0)
 		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
 	_cleanup_free_ cni_port *ports = NULL;
 	size_t n_ports = 0;
+	const char *ports_label = ctrd_label(k, CTRD_LABEL_PORTS);
 	int r = ctrd_cni_ports_parse(&ports, &n_ports, ports_label, strlen(strempty(ports_label)), err);
 	if (r < 0)
 		return r;
@@ -375,58 +701,190 @@ int ctrd_net_up(const berth_client *c, const char *id, const char *network, cons
 		return BERTH_NOMEM(err);
 	if ((r = ctrd_cni_host_ports(ports, n_ports, taken, n_taken, err)) < 0)
 		return r;
+	/* every named network there, before anything is made */
+	size_t total = nets.len + (bridged ? 1 : 0);
+	_cleanup_free_ cni_netdef *defs = calloc(total, sizeof *defs);
+	if (!defs)
+		return BERTH_NOMEM(err);
+	size_t at = 0;
+	if (bridged)
+		ctrd_cni_netdef_default(&defs[at++]);
+	for (size_t i = 0; i < nets.len; i++) {
+		berth_network_info *n = NULL;
+		if ((r = ctrd_netstore_get(&n, c, nets.items[i], err)) == 0)
+			r = ctrd_netstore_def(&defs[at++], n, err);
+		berth_network_info_free(n);
+		if (r < 0)
+			return r;
+	}
 	if ((r = ctrd_cni_netns_create(netns, err)) < 0)
 		return r;
-	cni_net net = { 0 };
-	_cleanup_free_ char *result = NULL;
-	if ((r = ctrd_cni_add(&net, &result, id, netns, ports, n_ports, err)) < 0) {
-		ctrd_cni_netns_remove(netns);
+	for (size_t i = 0; r == 0 && i < total; i++) {
+		char ifname[16], key[200];
+		snprintf(ifname, sizeof ifname, "eth%u", (unsigned)(i & 0xff));
+		_cleanup_free_ char *names = NULL;
+		if (defs[i].id[0]) {
+			snprintf(key, sizeof key, CTRD_LABEL_NET_PREFIX "%s", defs[i].id);
+			if (!(names = names_for(ctrd_name_of(k), id, ctrd_label(k, key))))
+				r = BERTH_NOMEM(err);
+		}
+		if (r == 0)
+			r = attach_one(c, id, netns, &defs[i], ifname, i == 0, i == 0 ? ports : NULL, i == 0 ? n_ports : 0,
+				       names, err);
+	}
+	if (r < 0) {
+		ctrd_net_down(c, id);
 		return r;
 	}
-	_cleanup_free_ char *text = NULL;
-	r = write_state(c, id, ADD_RESULT, result);
-	if (r == 0)
-		r = ctrd_cni_net_format(&text, &net);
-	if (r == 0)
-		r = write_state(c, id, NET_RECORD, text);
-	if (r == 0)
-		r = hosts_update(c, id, net.ip);
-	if (r < 0) {
-		ctrd_cni_del(id, netns, net.ports, net.n_ports, result, NULL);
-		ctrd_cni_netns_remove(netns);
-		unlink(record);
-		unlink(saved);
-		ctrd_cni_net_release(&net);
-		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "%s: %s", record, strerror(-r));
+	char base[4096];
+	struct stat st;
+	if (state_path(base, sizeof base, c, id, "hosts.base") == 0 && stat(base, &st) == 0) {
+		strv none = STRV_INIT;
+		hosts_refresh(c, id, &none);
+		return 0;
 	}
-	ctrd_cni_net_release(&net);
-	return 0;
+	/* a container made before berth kept the base: its own line only */
+	cni_net mine = { 0 };
+	if (read_record(&mine, c, id) == 0)
+		r = hosts_update(c, id, mine.ip);
+	ctrd_cni_net_release(&mine);
+	return r < 0 ? berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "%s: /etc/hosts: %s", id, strerror(-r)) : 0;
 }
 
 void ctrd_net_down(const berth_client *c, const char *id)
 {
-	char netns[4096], record[4096], saved[4096];
-	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || state_path(record, sizeof record, c, id, NET_RECORD) < 0 ||
-	    state_path(saved, sizeof saved, c, id, ADD_RESULT) < 0)
+	char netns[4096], dir[3072];
+	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || ctrd_state_dir(dir, sizeof dir, c, id) < 0)
 		return;
+	attachments a = { 0 };
+	(void)read_attachments(&a, dir, id);
 	struct stat st;
-	bool has_ns = lstat(netns, &st) == 0, has_record = lstat(record, &st) == 0;
-	if (!has_ns && !has_record)
+	bool has_ns = lstat(netns, &st) == 0;
+	if (!has_ns && !a.len) {
+		attachments_release(&a);
 		return;
-	_cleanup_free_ char *text = NULL, *result = NULL;
-	size_t len = 0;
-	cni_net net = { 0 };
-	if (has_record && read_file(record, 1 << 20, &text, &len) == 0)
-		(void)ctrd_cni_net_parse(&net, text, len, NULL);
-	if (read_file(saved, 1 << 20, &result, &len) < 0)
-		result = NULL;
+	}
+	_cleanup_strv_ strv left = STRV_INIT;
+	bool primary_seen = false;
+	for (size_t i = 0; i < a.len; i++) {
+		detach_one(c, id, netns, &a.items[i]);
+		primary_seen |= a.items[i].net.primary;
+		if (a.items[i].net.def.id[0])
+			(void)strv_push(&left, a.items[i].net.def.id);
+	}
 	/* without a record (an ADD that did not finish) bridge and portmap
 	 * find what is theirs by the container id */
-	ctrd_cni_del(id, netns, net.ports, net.n_ports, result, NULL);
-	ctrd_cni_net_release(&net);
+	if (!primary_seen && has_ns)
+		ctrd_cni_del(id, netns, NULL, 0, NULL, NULL);
+	attachments_release(&a);
 	ctrd_cni_netns_remove(netns);
-	unlink(record);
-	unlink(saved);
+	if (left.len)
+		hosts_refresh(c, id, &left);
+}
+
+int ctrd_net_attach(berth_client *c, const char *id, const char *name, const cni_netdef *d, const char *aliases,
+		    berth_error *err)
+{
+	char netns[4096], dir[3072];
+	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
+	struct stat st;
+	if (lstat(netns, &st) < 0)
+		return 0; /* not running with a network: the next start joins it */
+	attachments a = { 0 };
+	if (read_attachments(&a, dir, id) < 0) {
+		attachments_release(&a);
+		return BERTH_NOMEM(err);
+	}
+	/* the first interface name no record has */
+	char ifname[16] = "";
+	for (int n = 0; n < 64 && !ifname[0]; n++) {
+		char cand[16];
+		snprintf(cand, sizeof cand, "eth%d", n);
+		bool used = false;
+		for (size_t i = 0; i < a.len; i++)
+			used |= STREQ(a.items[i].net.ifname, cand);
+		if (!used)
+			memcpy(ifname, cand, sizeof cand);
+	}
+	bool primary = a.len == 0;
+	attachments_release(&a);
+	_cleanup_free_ char *names = names_for(name, id, aliases);
+	if (!names)
+		return BERTH_NOMEM(err);
+	int r = attach_one(c, id, netns, d, ifname, primary, NULL, 0, names, err);
+	if (r == 0) {
+		strv none = STRV_INIT;
+		hosts_refresh(c, id, &none);
+	}
+	return r;
+}
+
+void ctrd_net_detach(berth_client *c, const char *id, const char *netid)
+{
+	char netns[4096], dir[3072];
+	if (ctrd_netns_path(netns, sizeof netns, c, id) < 0 || ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+		return;
+	attachments a = { 0 };
+	(void)read_attachments(&a, dir, id);
+	bool found = false;
+	for (size_t i = 0; i < a.len; i++)
+		if (STREQ(a.items[i].net.def.id, netid)) {
+			detach_one(c, id, netns, &a.items[i]);
+			found = true;
+		}
+	attachments_release(&a);
+	if (found) {
+		_cleanup_strv_ strv left = STRV_INIT;
+		(void)strv_push(&left, netid);
+		hosts_refresh(c, id, &left);
+	}
+}
+
+int ctrd_net_addresses(strv *out, const berth_client *c, const char *id, const char *netid)
+{
+	char dir[3072];
+	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+		return 0;
+	attachments a = { 0 };
+	int r = read_attachments(&a, dir, id);
+	for (size_t i = 0; r == 0 && i < a.len; i++) {
+		if (!STREQ(a.items[i].net.def.id, netid))
+			continue;
+		_cleanup_free_ char *text = NULL;
+		if (asprintf(&text, "%s/%d", a.items[i].net.ip, a.items[i].net.prefix) < 0 || strv_push(out, text) < 0)
+			r = -ENOMEM;
+	}
+	attachments_release(&a);
+	return r;
+}
+
+/* rm -rf of a leases directory, on this file system, following no link. */
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+void ctrd_net_gone(const cni_netdef *d)
+{
+	/* the bridge stays after its last DEL: down, then deleted */
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s >= 0) {
+		struct ifreq ifr;
+		memset(&ifr, 0, sizeof ifr);
+		snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", d->bridge);
+		if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+			ifr.ifr_flags &= ~IFF_UP;
+			(void)ioctl(s, SIOCSIFFLAGS, &ifr);
+			(void)ioctl(s, SIOCBRDELBR, d->bridge);
+		}
+		close(s);
+	}
+	char leases[256];
+	snprintf(leases, sizeof leases, "%s/%s", CNI_DATA_DIR, d->cni_name);
+	(void)nftw(leases, rm_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 /* The container's network record: 0, or -1 without a readable one. */
@@ -443,32 +901,48 @@ static int read_record(cni_net *out, const berth_client *c, const char *id)
 
 int ctrd_net_inspect(berth_container_info *x, const berth_client *c, const char *id)
 {
-	cni_net net = { 0 };
-	if (read_record(&net, c, id) < 0)
+	char dir[3072];
+	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
 		return 0;
-	int r = 0;
-	if (!(x->networks = calloc(1, sizeof *x->networks)) || (net.n_ports && !(x->ports = calloc(net.n_ports, sizeof *x->ports))))
+	attachments a = { 0 };
+	int r = read_attachments(&a, dir, id);
+	if (r < 0 || !a.len) {
+		attachments_release(&a);
+		return r;
+	}
+	const cni_net *first = NULL;
+	for (size_t i = 0; i < a.len; i++)
+		if (a.items[i].net.primary)
+			first = &a.items[i].net;
+	if (!(x->networks = calloc(a.len, sizeof *x->networks)) ||
+	    (first && first->n_ports && !(x->ports = calloc(first->n_ports, sizeof *x->ports))))
 		r = -ENOMEM;
-	if (r == 0) {
+	for (size_t i = 0; r == 0 && i < a.len; i++) {
+		const cni_net *net = &a.items[i].net;
 		network_info *ni = &x->networks[x->networks_len++];
-		ni->name = strdup(CNI_INSPECT_NAME);
-		ni->ipv4 = strdup(net.ip);
+		berth_network_info *n = NULL;
+		if (net->def.id[0] && ctrd_netstore_get(&n, c, net->def.id, NULL) == 0)
+			ni->name = strdup(n->name);
+		else
+			ni->name = strdup(net->def.id[0] ? net->def.id : CNI_INSPECT_NAME);
+		berth_network_info_free(n);
+		ni->ipv4 = strdup(net->ip);
 		ni->ipv6 = strdup("");
-		ni->gateway = strdup(net.gateway);
-		ni->mac = strdup(net.mac);
+		ni->gateway = strdup(net->gateway);
+		ni->mac = strdup(net->mac);
 		if (!ni->name || !ni->ipv4 || !ni->ipv6 || !ni->gateway || !ni->mac)
 			r = -ENOMEM;
 	}
-	for (size_t i = 0; r == 0 && i < net.n_ports; i++) {
+	for (size_t i = 0; r == 0 && first && i < first->n_ports; i++) {
 		port_info *pi = &x->ports[x->ports_len++];
-		pi->container_port = net.ports[i].container_port;
-		pi->host_port = net.ports[i].host_port;
-		snprintf(pi->proto, sizeof pi->proto, "%s", net.ports[i].proto);
-		pi->host_ip = strdup(net.ports[i].host_ip[0] ? net.ports[i].host_ip : "0.0.0.0");
+		pi->container_port = first->ports[i].container_port;
+		pi->host_port = first->ports[i].host_port;
+		snprintf(pi->proto, sizeof pi->proto, "%s", first->ports[i].proto);
+		pi->host_ip = strdup(first->ports[i].host_ip[0] ? first->ports[i].host_ip : "0.0.0.0");
 		if (!pi->host_ip)
 			r = -ENOMEM;
 	}
-	ctrd_cni_net_release(&net);
+	attachments_release(&a);
 	if (r == 0 && x->ports_len > 1)
 		qsort(x->ports, x->ports_len, sizeof *x->ports, port_info_cmp);
 	return r;

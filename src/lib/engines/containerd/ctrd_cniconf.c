@@ -3,6 +3,7 @@
  * I/O. */
 #include "ctrd_cni.h"
 #include "lib/parse/json_util.h"
+#include "lib/parse/netaddr.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -20,7 +21,46 @@ const char *ctrd_cni_plugin_type(size_t i)
 void ctrd_cni_net_release(cni_net *n)
 {
 	free(n->ports);
+	free(n->names);
 	*n = (cni_net){ 0 };
+}
+
+/* berth's bridges are IPv4: an address in a record is checked as one (it
+ * reaches iptables rules and /etc/hosts), not taken as text. */
+static bool ipv4_ok(const char *s)
+{
+	struct in_addr a;
+	return s && inet_pton(AF_INET, s, &a) == 1;
+}
+
+static bool ipv4_cidr_ok(const char *s)
+{
+	net_cidr c;
+	return s && strlen(s) < 48 && net_cidr_parse(&c, s, "subnet", NULL) == 0 && c.base.family == AF_INET;
+}
+
+void ctrd_cni_netdef_default(cni_netdef *d)
+{
+	*d = (cni_netdef){ .internal = false };
+	snprintf(d->cni_name, sizeof d->cni_name, "%s", CNI_NETWORK);
+	snprintf(d->bridge, sizeof d->bridge, "%s", CNI_BRIDGE);
+	snprintf(d->subnet, sizeof d->subnet, "%s", CNI_SUBNET);
+	snprintf(d->gateway, sizeof d->gateway, "%s", CNI_GATEWAY);
+}
+
+int ctrd_cni_netdef_named(cni_netdef *d, const char *id, const char *subnet, const char *gateway, bool internal)
+{
+	size_t n = strlen(strempty(id));
+	if (n < 12 || n >= sizeof d->id || strspn(id, "0123456789abcdef") != n || !ipv4_cidr_ok(subnet) ||
+	    !ipv4_ok(gateway))
+		return -EINVAL;
+	*d = (cni_netdef){ .internal = internal };
+	memcpy(d->id, id, n + 1);
+	snprintf(d->cni_name, sizeof d->cni_name, "berth-%.12s", id);
+	snprintf(d->bridge, sizeof d->bridge, "bn-%.12s", id);
+	snprintf(d->subnet, sizeof d->subnet, "%s", subnet);
+	snprintf(d->gateway, sizeof d->gateway, "%s", gateway);
+	return 0;
 }
 
 static const char *proto_name(berth_proto p)
@@ -47,14 +87,19 @@ static json_t *ports_json(const cni_port *ports, size_t n)
 	return a;
 }
 
-static json_t *plugin_json(size_t i)
+/* Plugin i of network d. The route out goes to the primary interface of
+ * a network that is not internal; an internal one gets no masquerade. */
+static json_t *plugin_json(size_t i, const cni_netdef *d, bool primary)
 {
 	switch (i) {
-	case 0:
-		return json_pack("{s:s,s:s,s:b,s:b,s:b,s:{s:s,s:[[{s:s,s:s}]],s:[{s:s}],s:s}}", "type", "bridge", "bridge",
-				 CNI_BRIDGE, "isGateway", 1, "ipMasq", 1, "hairpinMode", 1, "ipam", "type", "host-local",
-				 "ranges", "subnet", CNI_SUBNET, "gateway", CNI_GATEWAY, "routes", "dst", "0.0.0.0/0",
+	case 0: {
+		bool out = primary && !d->internal;
+		json_t *routes = out ? json_pack("[{s:s}]", "dst", "0.0.0.0/0") : json_array();
+		return json_pack("{s:s,s:s,s:b,s:b,s:b,s:{s:s,s:[[{s:s,s:s}]],s:o,s:s}}", "type", "bridge", "bridge",
+				 d->bridge, "isGateway", 1, "ipMasq", !d->internal, "hairpinMode", 1, "ipam", "type",
+				 "host-local", "ranges", "subnet", d->subnet, "gateway", d->gateway, "routes", routes,
 				 "dataDir", CNI_DATA_DIR);
+	}
 	case 1:
 		return json_pack("{s:s,s:{s:b}}", "type", "portmap", "capabilities", "portMappings", 1);
 	default:
@@ -62,9 +107,36 @@ static json_t *plugin_json(size_t i)
 	}
 }
 
+int ctrd_cni_conflist(char **out, const cni_netdef *d)
+{
+	_cleanup_json_ json_t *plugins = json_array();
+	for (size_t i = 0; plugins && i < CNI_N_PLUGINS; i++)
+		if (json_array_append_new(plugins, plugin_json(i, d, true)) < 0)
+			return -ENOMEM;
+	_cleanup_json_ json_t *o = plugins ? json_pack("{s:s,s:s,s:O}", "cniVersion", CNI_VERSION, "name", d->cni_name,
+						       "plugins", plugins)
+					   : NULL;
+	char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+	if (!text)
+		return -ENOMEM;
+	*out = text;
+	return 0;
+}
+
 int ctrd_cni_plugin_conf(char **out, size_t i, const char *prev_result, const cni_port *ports, size_t n_ports,
 			 berth_error *err)
 {
+	return ctrd_cni_plugin_conf_on(out, i, NULL, true, prev_result, ports, n_ports, err);
+}
+
+int ctrd_cni_plugin_conf_on(char **out, size_t i, const cni_netdef *d, bool primary, const char *prev_result,
+			    const cni_port *ports, size_t n_ports, berth_error *err)
+{
+	cni_netdef def;
+	if (!d) {
+		ctrd_cni_netdef_default(&def);
+		d = &def;
+	}
 	_cleanup_json_ json_t *prev = NULL;
 	if (prev_result) {
 		json_error_t jerr;
@@ -73,9 +145,9 @@ int ctrd_cni_plugin_conf(char **out, size_t i, const char *prev_result, const cn
 			return berth_fail(err, BERTH_EPROTOCOL, "CNI %s: the previous plugin's result is no JSON object",
 					  strempty(ctrd_cni_plugin_type(i)));
 	}
-	_cleanup_json_ json_t *conf = plugin_json(i);
+	_cleanup_json_ json_t *conf = plugin_json(i, d, primary);
 	if (!conf || json_object_set_new(conf, "cniVersion", json_string(CNI_VERSION)) < 0 ||
-	    json_object_set_new(conf, "name", json_string(CNI_NETWORK)) < 0 ||
+	    json_object_set_new(conf, "name", json_string(d->cni_name)) < 0 ||
 	    (prev && json_object_set(conf, "prevResult", prev) < 0))
 		return BERTH_NOMEM(err);
 	if (i == CNI_PORTMAP) {
@@ -111,6 +183,12 @@ static bool if_name_ok(const char *s)
 }
 
 int ctrd_cni_result_parse(cni_net *out, const char *json, size_t len, berth_error *err)
+{
+	return ctrd_cni_result_parse_on(out, json, len, CNI_IFNAME, CNI_BRIDGE, err);
+}
+
+int ctrd_cni_result_parse_on(cni_net *out, const char *json, size_t len, const char *ifname, const char *bridge,
+			     berth_error *err)
 {
 	json_error_t jerr;
 	_cleanup_json_ json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -148,7 +226,7 @@ int ctrd_cni_result_parse(cni_net *out, const char *json, size_t len, berth_erro
 		json_t *f;
 		json_array_foreach(ifaces, k, f)
 			if (!iface && json_string_value(json_object_get(f, "sandbox")) &&
-			    STREQ(strempty(json_string_value(json_object_get(f, "name"))), CNI_IFNAME))
+			    STREQ(strempty(json_string_value(json_object_get(f, "name"))), ifname))
 				iface = f;
 		const char *mac = json_string_value(json_object_get(iface, "mac"));
 		if (mac)
@@ -156,13 +234,17 @@ int ctrd_cni_result_parse(cni_net *out, const char *json, size_t len, berth_erro
 		/* the host's end: no sandbox, not the bridge */
 		json_array_foreach(ifaces, k, f) {
 			const char *name = json_string_value(json_object_get(f, "name"));
-			if (name && !json_object_get(f, "sandbox") && !STREQ(name, CNI_BRIDGE) && if_name_ok(name)) {
+			if (name && !json_object_get(f, "sandbox") && !STREQ(name, bridge) && if_name_ok(name)) {
 				memcpy(n.host_if, name, strlen(name) + 1);
 				break;
 			}
 		}
 		n.ports = out->ports;
 		n.n_ports = out->n_ports;
+		n.names = out->names;
+		n.def = out->def;
+		n.primary = out->primary;
+		memcpy(n.ifname, out->ifname, sizeof n.ifname);
 		*out = n;
 		return 0;
 	}
@@ -247,6 +329,18 @@ int ctrd_cni_net_format(char **out, const cni_net *n)
 						  "gateway", n->gateway, "mac", n->mac, "hostInterface", n->host_if,
 						  "portMappings", pm)
 				     : NULL;
+	/* where it is: old records without these are the default bridge's eth0 */
+	if (o && n->ifname[0] &&
+	    (json_object_set_new(o, "ifname", json_string(n->ifname)) < 0 ||
+	     json_object_set_new(o, "primary", json_boolean(n->primary)) < 0 ||
+	     json_object_set_new(o, "names", json_string(strempty(n->names))) < 0 ||
+	     json_object_set_new(o, "network",
+				 json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "id", n->def.id, "cniName", n->def.cni_name,
+					   "bridge", n->def.bridge, "subnet", n->def.subnet, "gateway",
+					   n->def.gateway, "internal", n->def.internal)) < 0)) {
+		json_decref(o);
+		o = NULL;
+	}
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	if (!text)
 		return -ENOMEM;
@@ -254,12 +348,35 @@ int ctrd_cni_net_format(char **out, const cni_net *n)
 	return 0;
 }
 
-/* berth's bridge is IPv4: an address in a record is checked as one (it
- * reaches iptables rules and /etc/hosts), not taken as text. */
-static bool ipv4_ok(const char *s)
+/* The "network" object of a record: a named network's or the default. */
+static bool netdef_from(cni_netdef *d, json_t *o)
 {
-	struct in_addr a;
-	return inet_pton(AF_INET, s, &a) == 1;
+	if (!o) {
+		ctrd_cni_netdef_default(d);
+		return true;
+	}
+	const char *id = json_string_value(json_object_get(o, "id"));
+	json_t *internal = json_object_get(o, "internal");
+	if (!id || !json_is_boolean(internal))
+		return false;
+	if (!*id) {
+		ctrd_cni_netdef_default(d);
+		return true;
+	}
+	return ctrd_cni_netdef_named(d, id, json_string_value(json_object_get(o, "subnet")),
+				     json_string_value(json_object_get(o, "gateway")), json_is_true(internal)) == 0;
+}
+
+/* Names of a record: [a-zA-Z0-9_.-] words with single spaces between. */
+static bool names_ok(const char *s)
+{
+	if (strlen(s) > 4096)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '-' ||
+		      (*p == ' ' && p > s && p[1] && p[1] != ' ')))
+			return false;
+	return true;
 }
 
 int ctrd_cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *err)
@@ -279,9 +396,22 @@ int ctrd_cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *
 	const char *host_if = json_string_value(json_object_get(o, "hostInterface"));
 	if (host_if && if_name_ok(host_if))
 		memcpy(n.host_if, host_if, strlen(host_if) + 1);
+	const char *ifname = json_string_value(json_object_get(o, "ifname"));
+	const char *names = json_string_value(json_object_get(o, "names"));
+	json_t *primary = json_object_get(o, "primary");
+	if (ifname ? !if_name_ok(ifname) || !names || !names_ok(names) || !json_is_boolean(primary) ||
+			     !netdef_from(&n.def, json_object_get(o, "network"))
+		   : !netdef_from(&n.def, NULL))
+		return berth_fail(err, BERTH_EPROTOCOL, "berth's network record: malformed");
+	snprintf(n.ifname, sizeof n.ifname, "%s", ifname ? ifname : CNI_IFNAME);
+	n.primary = ifname ? json_is_true(primary) : true;
+	if (!(n.names = strdup(names ? names : "")))
+		return BERTH_NOMEM(err);
 	int r = ports_from(&n.ports, &n.n_ports, json_object_get(o, "portMappings"), err);
-	if (r < 0)
+	if (r < 0) {
+		free(n.names);
 		return r;
+	}
 	*out = n;
 	return 0;
 }
@@ -321,4 +451,96 @@ bool ctrd_cni_port_clash(const cni_port *p, int port, const cni_port *q)
 	bool p_any = !p->host_ip[0] || STREQ(p->host_ip, "0.0.0.0") || STREQ(p->host_ip, "::");
 	bool q_any = !q->host_ip[0] || STREQ(q->host_ip, "0.0.0.0") || STREQ(q->host_ip, "::");
 	return p_any || q_any || STREQ(p->host_ip, q->host_ip);
+}
+
+/* Whether s is one word of a hosts line: [a-zA-Z0-9_.-]+. */
+static bool host_word_ok(const char *s, size_t n)
+{
+	if (!n || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '.' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+int ctrd_cni_hosts_with_peers(char **out, const char *base, const char *hostname, const char *own_ip,
+			      const cni_peer *peers, size_t n)
+{
+	_cleanup_free_ char *head = NULL;
+	if (own_ip && ipv4_ok(own_ip) && !isempty(hostname)) {
+		if (ctrd_cni_hosts_with_ip(&head, base, hostname, own_ip) < 0)
+			return -ENOMEM;
+	} else if (!(head = strdup(strempty(base)))) {
+		return -ENOMEM;
+	}
+	_cleanup_sbuf_ sbuf t = SBUF_INIT;
+	int r = sbuf_adds(&t, head);
+	if (r == 0 && t.len && t.data[t.len - 1] != '\n')
+		r = sbuf_addc(&t, '\n');
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		if (!ipv4_ok(peers[i].ip))
+			continue;
+		_cleanup_sbuf_ sbuf line = SBUF_INIT;
+		for (const char *p = strempty(peers[i].names); *p && r == 0;) {
+			size_t k = strcspn(p, " ");
+			if (host_word_ok(p, k))
+				r = sbuf_printf(&line, "%s%.*s", line.len ? " " : "", (int)k, p);
+			p += k;
+			while (*p == ' ')
+				p++;
+		}
+		if (r == 0 && line.len)
+			r = sbuf_printf(&t, "%s\t%s\n", peers[i].ip, line.data);
+	}
+	if (r < 0 || !(*out = t.data ? sbuf_steal(&t) : strdup("")))
+		return -ENOMEM;
+	return 0;
+}
+
+/* The first and last address of an IPv4 subnet, host order. */
+static bool v4_range(const char *cidr, uint32_t *lo, uint32_t *hi)
+{
+	net_cidr c;
+	if (!cidr || net_cidr_parse(&c, cidr, "subnet", NULL) < 0 || c.base.family != AF_INET)
+		return false;
+	uint32_t a = (uint32_t)c.base.bytes[0] << 24 | (uint32_t)c.base.bytes[1] << 16 | (uint32_t)c.base.bytes[2] << 8 |
+		     c.base.bytes[3];
+	uint32_t mask = c.prefix ? ~(uint32_t)0 << (32 - c.prefix) : 0;
+	*lo = a & mask;
+	*hi = *lo | ~mask;
+	return true;
+}
+
+bool ctrd_cni_subnets_overlap(const char *a, const char *b)
+{
+	uint32_t alo, ahi, blo, bhi;
+	return v4_range(a, &alo, &ahi) && v4_range(b, &blo, &bhi) && alo <= bhi && blo <= ahi;
+}
+
+int ctrd_cni_pick_subnet(char out[20], const char *const *taken, size_t n)
+{
+	for (int third = 0; third < 256; third++) {
+		char cand[20];
+		snprintf(cand, sizeof cand, "10.90.%d.0/24", third);
+		bool free_ = true;
+		for (size_t i = 0; free_ && i < n; i++)
+			if (ctrd_cni_subnets_overlap(cand, taken[i]))
+				free_ = false;
+		if (free_) {
+			memcpy(out, cand, strlen(cand) + 1);
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+int ctrd_cni_first_host(char out[16], const char *subnet)
+{
+	uint32_t lo, hi;
+	if (!v4_range(subnet, &lo, &hi) || hi - lo < 2)
+		return -EINVAL;
+	uint32_t g = lo + 1;
+	snprintf(out, 16, "%u.%u.%u.%u", g >> 24, (g >> 16) & 0xff, (g >> 8) & 0xff, g & 0xff);
+	return 0;
 }

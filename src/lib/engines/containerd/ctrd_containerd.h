@@ -97,6 +97,20 @@ int ctrd_image_layers(struct image_desc *config, struct image_desc **layers, siz
  * (ctrd_descriptor.c) calls it. */
 int containerd_attach(struct berth_client *c, const char *version, berth_error *err);
 
+/* ctrd_network.c: named networks from berth's own store (ctrd_netstore.h) */
+int ctrd_network_create(char **out_id, struct berth_client *c, const char *name,
+			const berth_network_create_options *opts, berth_error *err);
+int ctrd_network_inspect(berth_network_info **out, struct berth_client *c, const char *name, berth_error *err);
+int ctrd_network_list(berth_network_list **out, struct berth_client *c, const berth_network_list_options *opts,
+		      berth_error *err);
+int ctrd_network_remove(struct berth_client *c, const char *name, berth_error *err);
+int ctrd_network_prune(berth_prune_result **out, struct berth_client *c, const berth_network_prune_options *opts,
+		       berth_error *err);
+int ctrd_network_connect(struct berth_client *c, const char *network, const char *container,
+			 const berth_network_connect_options *opts, berth_error *err);
+int ctrd_network_disconnect(struct berth_client *c, const char *network, const char *container, bool force,
+			    berth_error *err);
+
 /* ctrd_volume.c: volumes from berth's own store (ctrd_volstore.h) */
 int ctrd_volume_create(char **out_name, struct berth_client *c, const volume_request *q, berth_error *err);
 int ctrd_volume_list(berth_volume_list **out, struct berth_client *c, const char *const *labels, size_t n,

@@ -8,6 +8,7 @@
  * CTRD_LABEL_PREFIX on the container record (inspect and list read them),
  * and its files in a state directory per container (ctrd_state_dir). */
 #include "ctrd_lifecycle.h"
+#include "ctrd_netstore.h"
 #include "lib/kit/libexec.h"
 #include "lib/parse/json_util.h"
 #include "ctrd_specgen.h"
@@ -289,7 +290,10 @@ static int write_etc(const char *dir, const berth_spec *s, const char *hostname,
 	_cleanup_free_ char *name_line = NULL;
 	if (asprintf(&name_line, "%s\n", hostname) < 0)
 		return BERTH_NOMEM(err);
-	if ((r = ctrd_write_file(dir, OCISPEC_HOSTS, hosts)) < 0 || (r = ctrd_write_file(dir, OCISPEC_RESOLV, resolv)) < 0 ||
+	/* hosts.base: what the network hooks start from when they write the
+	 * peers of named networks into hosts */
+	if ((r = ctrd_write_file(dir, OCISPEC_HOSTS, hosts)) < 0 || (r = ctrd_write_file(dir, "hosts.base", hosts)) < 0 ||
+	    (r = ctrd_write_file(dir, OCISPEC_RESOLV, resolv)) < 0 ||
 	    (r = ctrd_write_file(dir, OCISPEC_HOSTNAME, name_line)) < 0)
 		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "state directory %s: %s", dir, strerror(-r));
 	return 0;
@@ -341,6 +345,9 @@ typedef struct create_ctx {
 	char *passwd, *group, *spec_json, *health, *docker_view;
 	char *ports;        /* CTRD_LABEL_PORTS */
 	sbuf log_uri;       /* CTRD_RESTART_LOGURI, with a restart policy */
+	char net_id[72];    /* the named network of the spec's mode */
+	char net_key[200];  /* its CTRD_LABEL_NET_PREFIX label, and the value */
+	sbuf net_value;
 	bool snapshot_made, dir_made, lease_made;
 	char **volume_dirs; /* per spec mount: a volume's host directory, or NULL */
 	size_t n_volume_dirs;
@@ -360,6 +367,7 @@ static void create_ctx_release(create_ctx *x, berth_client *c, bool failed)
 	sbuf_release(&x->volumes);
 	sbuf_release(&x->anon);
 	sbuf_release(&x->log_uri);
+	sbuf_release(&x->net_value);
 	if (failed && x->snapshot_made)
 		remove_snapshot(c, x->id);
 	if (x->lease_made)
@@ -417,6 +425,10 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 		r = label_add(&l, CTRD_LABEL_NAME, s->name);
 	if (r == 0 && ctrd_ocispec_bridged(s))
 		r = label_add(&l, CTRD_LABEL_NETWORK, "bridge");
+	if (r == 0 && x->net_id[0])
+		r = label_add(&l, CTRD_LABEL_NETWORK, x->net_id);
+	if (r == 0 && x->net_id[0])
+		r = label_add(&l, x->net_key, x->net_value.data);
 	if (r == 0 && x->ports)
 		r = label_add(&l, CTRD_LABEL_PORTS, x->ports);
 	if (r == 0 && x->volumes.len)
@@ -552,6 +564,20 @@ static int create_steps(berth_client *c, const berth_spec *s, create_ctx *x, ber
 		return berth_fail(err, BERTH_EINVAL, "port: a host address is too long");
 	if (monitored(s) && (r = log_uri(&x->log_uri, c, x->id, err)) < 0)
 		return r;
+	if (ctrd_ocispec_named(s)) {
+		/* the network must be there now; the label keeps its id */
+		berth_network_info *n = NULL;
+		if ((r = ctrd_netstore_get(&n, c, s->network_mode, err)) < 0)
+			return r;
+		snprintf(x->net_id, sizeof x->net_id, "%s", n->id);
+		berth_network_info_free(n);
+		snprintf(x->net_key, sizeof x->net_key, CTRD_LABEL_NET_PREFIX "%s", x->net_id);
+		if (sbuf_addc(&x->net_value, '+') < 0)
+			return BERTH_NOMEM(err);
+		for (size_t i = 0; i < s->network_aliases.len; i++)
+			if (sbuf_printf(&x->net_value, "%s%s", i ? "," : "", s->network_aliases.items[i]) < 0)
+				return BERTH_NOMEM(err);
+	}
 	if ((r = resolve_volumes(c, s, x, err)) < 0)
 		return r;
 	ocispec_input in = { .id = x->id, .ns = c->ns, .state_dir = x->dir, .image = &x->img, .passwd = x->passwd,
@@ -751,7 +777,7 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 	cr.stdout = uri.data;
 	cr.stderr = uri.data;
 	cr.terminal = STREQ(strempty(ctrd_label(k, CTRD_LABEL_TTY)), "true");
-	if ((r = ctrd_net_up(c, id, ctrd_label(k, CTRD_LABEL_NETWORK), ctrd_label(k, CTRD_LABEL_PORTS), err)) < 0) {
+	if ((r = ctrd_net_up(c, id, k, err)) < 0) {
 		berth_error_prefix(err, "start %s", id);
 		return r;
 	}

@@ -52,14 +52,35 @@ int ctrd_logs_scan(struct berth_client *c, const char *id, int64_t since, int ta
 /* ctrd_cni.c: the bridge network of a task. */
 /* The network namespace file of container id (in its state directory). */
 int ctrd_netns_path(char *out, size_t size, const struct berth_client *c, const char *id);
-/* Before a task is created: for network "bridge" a namespace and the CNI
- * ADD (ports_label: CTRD_LABEL_PORTS), the record inspect reads, /etc/hosts
- * with the address. Anything else: nothing. 0 or what ctrd_cni_add returns. */
-int ctrd_net_up(const struct berth_client *c, const char *id, const char *network, const char *ports_label,
+/* Before a task is created: for a container on the default bridge
+ * (CTRD_LABEL_NETWORK "bridge") or on named networks (CTRD_LABEL_NET_PREFIX
+ * labels) a namespace and a CNI ADD per network (eth0 first: the bridge or
+ * the network of CTRD_LABEL_NETWORK, with the route out and the published
+ * ports of CTRD_LABEL_PORTS; then eth1, ...), the records inspect reads,
+ * and /etc/hosts with the address and the peers of the named networks
+ * (theirs rewritten too). Anything else: nothing. 0, BERTH_ENOTFOUND (a
+ * named network is gone), or what ctrd_cni_add returns. */
+int ctrd_net_up(struct berth_client *c, const char *id, const Containerd__Services__Containers__V1__Container *k,
 		berth_error *err);
-/* After a task is deleted: CNI DEL, the namespace unmounted and removed,
- * the record gone. Idempotent; quick when there is nothing. */
+/* After a task is deleted: CNI DEL of every interface, the namespace
+ * unmounted and removed, the records gone, the peers' /etc/hosts
+ * rewritten. Idempotent; quick when there is nothing. */
 void ctrd_net_down(const struct berth_client *c, const char *id);
+struct cni_netdef;
+/* A running container's connection to named network d (name: the
+ * container's; aliases: the label's "+a,b"): ADD on the next free ethN,
+ * its record, the /etc/hosts of it and its peers. Nothing when the
+ * container runs without a namespace of its own (its next start joins).
+ * 0 or what ctrd_cni_add returns. */
+int ctrd_net_attach(struct berth_client *c, const char *id, const char *name, const struct cni_netdef *d,
+		    const char *aliases, berth_error *err);
+/* Its disconnection: DEL of its interface on network netid, if any. */
+void ctrd_net_detach(struct berth_client *c, const char *id, const char *netid);
+/* The addresses ("10.90.1.2/24") of container id on network netid while
+ * it runs, appended to out. 0 or -ENOMEM. */
+int ctrd_net_addresses(strv *out, const struct berth_client *c, const char *id, const char *netid);
+/* What a removed network leaves on the host: its bridge, its leases. */
+void ctrd_net_gone(const struct cni_netdef *d);
 /* Fill x's networks and ports from the record (nothing without one).
  * 0 or -ENOMEM. */
 int ctrd_net_inspect(berth_container_info *x, const struct berth_client *c, const char *id);

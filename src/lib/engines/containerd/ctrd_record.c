@@ -94,15 +94,15 @@ void ctrd_state_dir_remove(const berth_client *c, const char *id)
 		return;
 	/* flat: berth writes no subdirectories */
 	static const char *const names[] = { OCISPEC_HOSTS, OCISPEC_HOSTNAME, OCISPEC_RESOLV, "container.log",
-					     "health.json", "health.json.tmp", LOGFMT_STARTS_FILE };
+					     "health.json", "health.json.tmp", LOGFMT_STARTS_FILE, "hosts.base" };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		unlinkat(fd, names[i], 0);
 	/* leftover exec FIFOs of a berth that died mid-exec */
 	int dup_fd = dup(fd);
 	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
 	for (struct dirent *e; d && (e = readdir(d));)
-		if (startswith(e->d_name, "exec-"))
-			unlinkat(fd, e->d_name, 0);
+		if (startswith(e->d_name, "exec-") || startswith(e->d_name, "net-") || startswith(e->d_name, "cni-"))
+			unlinkat(fd, e->d_name, 0); /* and the records of named networks' interfaces */
 	if (d)
 		closedir(d);
 	else if (dup_fd >= 0)

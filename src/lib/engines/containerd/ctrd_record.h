@@ -43,8 +43,12 @@ int ctrd_task_get(ctrd_task_info *out, struct berth_client *c, const char *id, b
 /* containerd has ids only: berth gives its containers Docker's shape, a
  * 64-hex id and a name kept in this label */
 #define CTRD_LABEL_NAME CTRD_LABEL_PREFIX "name"
-/* the network a task gets: "bridge" (ctrd_cni.c) or none (the mode in the spec) */
+/* the network a task gets first: "bridge" (ctrd_cni.c), a named network's
+ * id, or none (the mode in the spec) */
 #define CTRD_LABEL_NETWORK CTRD_LABEL_PREFIX "network"
+/* a named network the container is on (ctrd_netstore.h): this prefix and
+ * the network's id; the value "+" and the aliases, comma-separated */
+#define CTRD_LABEL_NET_PREFIX CTRD_LABEL_PREFIX "net."
 /* the published ports, as ctrd_cni_ports_format() writes them */
 #define CTRD_LABEL_PORTS CTRD_LABEL_PREFIX "ports"
 

@@ -279,15 +279,23 @@ bool ctrd_ocispec_bridged(const berth_spec *s)
 	return !s->network_mode || STREQ(s->network_mode, "bridge") || STREQ(s->network_mode, "default");
 }
 
+bool ctrd_ocispec_named(const berth_spec *s)
+{
+	return !ctrd_ocispec_bridged(s) && !STREQ(s->network_mode, "none") && !STREQ(s->network_mode, "host") &&
+	       !startswith(s->network_mode, "container:");
+}
+
 int ctrd_ocispec_check(const berth_spec *s, berth_error *err)
 {
 	int r = spec_check(s, err);
 	if (r < 0)
 		return r;
-	if (!ctrd_ocispec_bridged(s) && !STREQ(s->network_mode, "none") && !STREQ(s->network_mode, "host"))
-		return unsupported("network", "only berth's bridge and the modes none and host exist", err);
-	if (s->n_ports && !ctrd_ocispec_bridged(s))
-		return unsupported("port", "published ports need the bridge network", err);
+	if (!ctrd_ocispec_bridged(s) && !ctrd_ocispec_named(s) && !STREQ(s->network_mode, "none") &&
+	    !STREQ(s->network_mode, "host"))
+		return unsupported("network", "only berth's bridge, named networks and the modes none and host exist", err);
+	bool own_net = ctrd_ocispec_bridged(s) || ctrd_ocispec_named(s);
+	if (s->n_ports && !own_net)
+		return unsupported("port", "published ports need a bridge network", err);
 	/* containerd's restart monitor starts a task whatever the last one's
 	 * exit code was, and with the stdio of its log URI only (no terminal) */
 	if (s->has_restart && s->restart == BERTH_RESTART_ON_FAILURE)
@@ -312,7 +320,7 @@ int ctrd_ocispec_check(const berth_spec *s, berth_error *err)
 		return unsupported("pid", "only the modes host and private exist", err);
 	if (s->ipc_mode && startswith(s->ipc_mode, "container:"))
 		return unsupported("ipc", "no joining another container's IPC namespace", err);
-	for (size_t i = 0; i < s->extra_hosts.len && !ctrd_ocispec_bridged(s); i++)
+	for (size_t i = 0; i < s->extra_hosts.len && !own_net; i++)
 		if (endswith(s->extra_hosts.items[i], ":host-gateway"))
 			return unsupported("add-host", "host-gateway needs the bridge network", err);
 	for (size_t i = 0; i < s->security_opts.len; i++) {
@@ -793,7 +801,7 @@ static json_t *build_linux(ob *b, const berth_spec *s, const ocispec_input *in, 
 			continue;
 		json_t *one = json_object();
 		set(b, one, "type", json_string(kinds[i].type));
-		if (STREQ(kinds[i].type, "network") && in->netns && ctrd_ocispec_bridged(s))
+		if (STREQ(kinds[i].type, "network") && in->netns && (ctrd_ocispec_bridged(s) || ctrd_ocispec_named(s)))
 			set(b, one, "path", json_string(in->netns));
 		append(b, ns, one);
 	}

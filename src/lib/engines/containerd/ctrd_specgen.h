@@ -78,6 +78,9 @@ typedef struct ocispec_input {
 /* Whether the spec's network is berth's bridge (ctrd_cni.c): no mode, or
  * "bridge" / "default". */
 bool ctrd_ocispec_bridged(const berth_spec *spec);
+/* Whether it names one of berth's named networks (ctrd_netstore.h): any
+ * mode but those and none, host, container:... */
+bool ctrd_ocispec_named(const berth_spec *spec);
 
 /* Refuse, with BERTH_EUNSUPPORTED naming the field, what containerd cannot
  * honour: networks other than the bridge, none and host, a restart
