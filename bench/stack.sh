@@ -81,8 +81,8 @@ run_client() {
 		up=(env DOCKER_HOST="unix://$sock" docker-compose -f "$FILE" -p "$P" up -d)
 		down=(env DOCKER_HOST="unix://$sock" docker-compose -f "$FILE" -p "$P" down -v) ;;
 	podman-compose)
-		up=(env CONTAINERS_CONF=$PODMAN_CONF podman-compose -f "$FILE" -p "$P" up -d)
-		down=(env CONTAINERS_CONF=$PODMAN_CONF podman-compose -f "$FILE" -p "$P" down -v) ;;
+		up=(env "CONTAINERS_CONF=$PODMAN_CONF" podman-compose -f "$FILE" -p "$P" up -d)
+		down=(env "CONTAINERS_CONF=$PODMAN_CONF" podman-compose -f "$FILE" -p "$P" down -v) ;;
 	esac
 	if ! timed "$id-up" "${up[@]}"; then ok=fail; note="up: $(tail -n 1 "$OUT/stack/$id-up.err" | cut -c1-100)"; fi
 	upw=$W upu=$U ups=$S
@@ -117,7 +117,7 @@ for eng in "${WANT[@]}"; do
 			{ log "stack: 127.0.0.1:5000/berth-test/$img:bookworm cannot be pulled (scripts/provision.sh pushes it)"; exit 2; }
 	done
 	for ((r = 1; r <= ROUNDS; r++)); do
-		if [ $((r % 2)) = 1 ] || [ -z "$peer" ]; then order=(berth $peer); else order=("$peer" berth); fi
+		if [ -z "$peer" ]; then order=(berth); elif [ $((r % 2)) = 1 ]; then order=(berth "$peer"); else order=("$peer" berth); fi
 		for tool in "${order[@]}"; do run_client "$eng" "$tool" "$r"; done
 	done
 done
