@@ -77,7 +77,7 @@ assert rows['db']['Health'] == 'healthy' and rows['cache']['Health'] == 'healthy
 	exit $((failed > 0))
 fi
 
-plan 12
+plan 13
 run "${C[@]}" up -d --wait
 check "up -d --wait: exit 0" [ "$rc" = 0 ]
 check "up: db and cache healthy before seed started" bash -c "
@@ -108,6 +108,9 @@ check "up again: the page answers the same" bash -c "grep -q 'redis: redis says 
 
 run "${C[@]}" down -v -t 5
 check "down -v: exit 0, no container of the project left" bash -c "[ $rc = 0 ] && [ -z \"\$('$B' -E '$E' compose -p '$P' ps -aq)\" ]"
+check "down -v: web stopped before db and cache (dependants first)" bash -c "
+	$(declare -f line_of before); P='$P'; errout=\$(cat '$TMP/err')
+	before web Stopped db Stopping && before web Stopped cache Stopping"
 run "$B" -E "$E" volume inspect "${P}_pgdata"
 check "down -v: the data volume gone" [ "$rc" = 1 ]
 run curl -sS -m 3 "http://127.0.0.1:$PORT/cgi-bin/value"
