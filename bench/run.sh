@@ -6,6 +6,7 @@
 #
 #   bench/run.sh [--quick] [--engines docker,podman,containerd] [--no-setup] [--no-build]
 #                [--lifecycles-only] [--lifecycles N] [--logs-only] [--pull-only] [--no-pull]
+#                [--stack-only] [--no-stack]
 #
 # This is a benchmark, not a test: it never fails because berth is slow, only
 # when it cannot measure (no hyperfine, no engine, berth does not build).
@@ -27,6 +28,8 @@ LOGS_ONLY=0
 LOGS_RUN=1
 PULL_ONLY=0
 PULL_RUN=1
+STACK_ONLY=0
+STACK_RUN=1
 
 usage() {
 	cat <<'EOF'
@@ -47,6 +50,11 @@ usage: bench/run.sh [options]
   --pull-only        only section 7: pulls of berth-test/redis:bookworm from the
                      local registry into a cold store (PULL_ROUNDS, default 3)
   --no-pull          skip section 7
+  --stack-only       only section 8: examples/stack (PostgreSQL, Redis, seed, web)
+                     up until ready and down -v, berth compose against
+                     docker-compose (v1) and podman-compose (STACK_ROUNDS,
+                     default 3, 1 in --quick); bench/stack.sh
+  --no-stack         skip section 8
   -h, --help         this text
 Results: one directory per run under bench/results/; report.md holds the tables.
 EOF
@@ -66,6 +74,8 @@ while [ $# -gt 0 ]; do
 	--no-logs) LOGS_RUN=0 ;;
 	--pull-only) PULL_ONLY=1 ;;
 	--no-pull) PULL_RUN=0 ;;
+	--stack-only) STACK_ONLY=1 ;;
+	--no-stack) STACK_RUN=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -155,6 +165,11 @@ fi
 if [ "$PULL_RUN" = 1 ] && ! command -v skopeo >/dev/null; then
 	apt_install skopeo || log "skopeo is not available: its pull rows stay empty"
 fi
+# section 8's peers: Debian's docker-compose (v1) and podman-compose
+if [ "$STACK_RUN" = 1 ] || [ "$STACK_ONLY" = 1 ]; then
+	command -v docker-compose >/dev/null || apt_install docker-compose || log "docker-compose is not available: its stack row stays empty"
+	command -v podman-compose >/dev/null || apt_install podman-compose || log "podman-compose is not available: its stack row stays empty"
+fi
 [ "$HAVE_PY" = 1 ] || log "docker-py is not available: its column stays empty"
 [ "$HAVE_NODE" = 1 ] || log "node or dockerode is not available: its column stays empty"
 
@@ -199,6 +214,26 @@ LT_BIN=$BIN/lifecycle_threads
 
 # Discovery must find the default sockets, as it would for most users.
 unset DOCKER_HOST DOCKER_CONTEXT CONTAINER_HOST CONTAINERD_ADDRESS
+
+# Section 8 (bench/stack.sh): examples/stack up until ready and down -v.
+STACK_ROUNDS=${STACK_ROUNDS:-$([ "$QUICK" = 1 ] && echo 1 || echo 3)}
+stack_section() {
+	local engines
+	engines=$(tr ',' '\n' <<<"$ENGINES" | grep -xE 'docker|podman' | paste -sd, || true)
+	[ -n "$engines" ] || return 0
+	meta stack_rounds "$STACK_ROUNDS"
+	meta docker_compose "$(docker-compose version --short 2>/dev/null || echo none)"
+	meta podman_compose "$(podman-compose version 2>/dev/null | sed -n 's/^podman-composer* version *//p' | head -n1)"
+	log "section 8: examples/stack, $STACK_ROUNDS round(s) on $engines"
+	"$BENCH/stack.sh" --berth "$BERTH" --engines "$engines" --rounds "$STACK_ROUNDS" --out "$OUT" ||
+		log "section 8 could not be measured (see $OUT/stack/)"
+}
+if [ "$STACK_ONLY" = 1 ]; then
+	meta mode stack-only
+	stack_section | tee "$OUT/report.md"
+	ln -sfn "$RUN_ID" "$BENCH/results/latest"
+	exit 0
+fi
 
 DOCKER_CLI=docker
 [ -x /usr/bin/docker ] && DOCKER_CLI=/usr/bin/docker # Debian's, same version as the daemon
@@ -897,6 +932,10 @@ meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 meta seconds "$(($(date +%s) - T_START))"
 "$PY" "$BENCH/report.py" "$OUT" | tee "$OUT/report.md"
 ln -sfn "$RUN_ID" "$BENCH/results/latest"
+if [ "$STACK_RUN" = 1 ] && [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ] && [ "$PULL_ONLY" = 0 ]; then
+	echo
+	stack_section | tee -a "$OUT/report.md"
+fi
 log "raw results: $OUT (report.md, cells.tsv, hf/*.json, mem/*.txt)"
 
 # containerd: one full lifecycle, berth against ctr's chain (its own table)

@@ -729,22 +729,26 @@ fi
 IMAGES_DIR=/var/lib/berth-test/images
 REDIS_ROOTFS=$IMAGES_DIR/redis-bookworm.tar
 REDIS_REF=berth-test/redis:bookworm
-# Cut a root file system tarball in two: what the redis packages installed
-# (their dpkg file lists) and everything else.
+# Cut a root file system tarball in two: what the named packages installed
+# (their dpkg file lists; a directory only when its path holds KEYWORD) and
+# everything else.   usage: SRC BASE EXTRA KEYWORD PACKAGE...
 SPLIT_PY='import sys, tarfile
-src, base, extra = sys.argv[1:4]
+src, base, extra, keyword = sys.argv[1:5]
 listed = set()
-for pkg in ("redis-server", "redis-tools"):
-    try:
-        with tarfile.open(src) as t:
+with tarfile.open(src) as t:
+    for pkg in sys.argv[5:]:
+        try:
             f = t.extractfile("./var/lib/dpkg/info/%s.list" % pkg)
-            listed |= {l.strip().lstrip("/") for l in f.read().decode().splitlines() if l.strip()}
-    except KeyError:
-        pass
+        except KeyError:
+            try:
+                f = t.extractfile("./var/lib/dpkg/info/%s:amd64.list" % pkg)
+            except KeyError:
+                continue
+        listed |= {l.strip().lstrip("/") for l in f.read().decode().splitlines() if l.strip()}
 with tarfile.open(src) as t, tarfile.open(base, "w") as b, tarfile.open(extra, "w") as e:
     for m in t:
         name = m.name.lstrip("./")
-        mine = name in listed and (not m.isdir() or "redis" in name)
+        mine = name in listed and (not m.isdir() or keyword in name)
         (e if mine else b).addfile(m, t.extractfile(m) if m.isfile() else None)'
 ensure_redis_image() {
     if [ "$REBUILD_IMAGES" != 1 ] && registry_has berth-test/redis bookworm; then return 0; fi
@@ -759,7 +763,8 @@ ensure_redis_image() {
     fi
     local ctx=$TMP/redis
     mkdir -p "$ctx"
-    /usr/bin/python3 -c "$SPLIT_PY" "$REDIS_ROOTFS" "$ctx/system.tar" "$ctx/redis.tar" || return 1
+    /usr/bin/python3 -c "$SPLIT_PY" "$REDIS_ROOTFS" "$ctx/system.tar" "$ctx/redis.tar" redis \
+        redis-server redis-tools || return 1
     printf '%s\n' '# berth test image' 'bind 0.0.0.0 ::' 'port 6379' 'protected-mode no' 'daemonize no' \
         'supervised no' 'logfile ""' 'save ""' 'appendonly no' 'dir /var/lib/redis' >"$ctx/berth.conf"
     cat >"$ctx/Containerfile" <<'EOR'
@@ -782,6 +787,77 @@ EOR
 }
 if [ "${STATUS[registry]:-}" = started ] || [ "${STATUS[registry]:-}" = running ]; then
     ensure_redis_image || img_fail registry "$REDIS_REF"
+fi
+
+# --- 3d. the stack's images: PostgreSQL and a web service over both -----------------
+# berth-test/postgres:bookworm (Debian's postgresql-15, an entry point that
+# initializes PGDATA on first start) and berth-test/web:bookworm (busybox
+# httpd with a CGI page that reads Redis and PostgreSQL, the seed one-shot,
+# redis-tools and postgresql-client-15), for examples/stack and its tests.
+# Made as the Redis image is: an mmdebstrap root file system (without
+# documentation, man pages and translations; PostgreSQL's LLVM JIT left
+# out: 100 MB it would only load with jit = on) cached in $IMAGES_DIR, cut
+# into a system layer and the packages' own files, plus the files of
+# scripts/images/NAME/ over it, built by Docker's legacy builder and pushed.
+# A stamp beside the tarball holds a digest of the mmdebstrap arguments and
+# of scripts/images/NAME/: either changing makes the image (or the root file
+# system) again; so does a registry without it.
+SLIM_OPTS=(--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright'
+           --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*'
+           --dpkgopt='path-exclude=/usr/share/info/*')
+PG_OPTS=(--include=postgresql-15 "${SLIM_OPTS[@]}"
+         --dpkgopt='path-exclude=/usr/lib/*/libLLVM-*' --dpkgopt='path-exclude=/usr/lib/*/libz3.so*'
+         --dpkgopt='path-exclude=/usr/lib/postgresql/15/lib/llvmjit*'
+         --dpkgopt='path-exclude=/usr/lib/postgresql/15/lib/bitcode/*'
+         # the package's own cluster is not wanted: the entry point makes one in PGDATA
+         --customize-hook='rm -rf "$1/var/lib/postgresql/15" "$1/etc/postgresql/15"'
+         --customize-hook='chroot "$1" install -d -o postgres -g postgres -m 700 /var/lib/postgresql/data /run/postgresql')
+WEB_OPTS=(--include=busybox,redis-tools,postgresql-client-15 "${SLIM_OPTS[@]}")
+STACK_SRC=$REPO_ROOT/scripts/images
+
+# ensure_deb_image NAME KEYWORD "SPLIT-PACKAGES" MMDEBSTRAP-OPTION...:
+# berth-test/NAME:bookworm in the registry
+ensure_deb_image() {
+    local name=$1 keyword=$2 split=$3; shift 3
+    local ref=berth-test/$name:bookworm rootfs=$IMAGES_DIR/$name-bookworm.tar
+    local stamp=$IMAGES_DIR/$name-bookworm.stamp fs_sum img_sum t0
+    fs_sum=$(printf '%s\n' "$@" | sha256sum | cut -c1-16)
+    img_sum=$fs_sum-$(cd "$STACK_SRC/$name" && tar --sort=name --mtime=@0 --owner=0 --group=0 -cf - . |
+                      sha256sum | cut -c1-16)
+    if [ "$REBUILD_IMAGES" != 1 ] && [ "$(cat "$stamp" 2>/dev/null)" = "$img_sum" ] &&
+        registry_has "berth-test/$name" bookworm; then
+        return 0
+    fi
+    ok docker || { log "registry: $ref needs docker to be built"; return 1; }
+    mkdir -p "$IMAGES_DIR"
+    if [ "$REBUILD_IMAGES" = 1 ] || [ ! -s "$rootfs" ] || [ "$(cut -d- -f1 "$stamp" 2>/dev/null)" != "$fs_sum" ]; then
+        log "images: mmdebstrap bookworm for $ref (log: $IMAGES_DIR/mmdebstrap-$name.log)"
+        t0=$(date +%s)
+        rm -f "$rootfs.part" "$stamp"
+        mmdebstrap --variant=essential --format=tar "$@" bookworm "$rootfs.part" \
+            >"$IMAGES_DIR/mmdebstrap-$name.log" 2>&1 || { tail -n 20 "$IMAGES_DIR/mmdebstrap-$name.log" >&2; return 1; }
+        mv "$rootfs.part" "$rootfs"
+        log "images: $name root file system in $(($(date +%s) - t0)) s ($(du -m "$rootfs" | cut -f1) MB)"
+    fi
+    local ctx=$TMP/$name local_ref=localhost/berth-provision/$name:bookworm rc=0
+    mkdir -p "$ctx"
+    # shellcheck disable=SC2086
+    /usr/bin/python3 -c "$SPLIT_PY" "$rootfs" "$ctx/system.tar" "$ctx/$name.tar" "$keyword" $split || return 1
+    cp -p "$STACK_SRC/$name"/* "$ctx/"
+    log "registry: building and pushing $ref"
+    t0=$(date +%s)
+    DOCKER_BUILDKIT=0 "$DOCKER" build -q -f "$ctx/Containerfile" -t "$local_ref" "$ctx" >/dev/null &&
+        push_to_registry "$local_ref" "$ref" || rc=1
+    "$DOCKER" rmi "$local_ref" >/dev/null 2>&1 || true
+    rm -rf "$ctx"
+    [ $rc = 0 ] && echo "$img_sum" >"$stamp" && log "registry: $ref built and pushed in $(($(date +%s) - t0)) s"
+    return $rc
+}
+if [ "${STATUS[registry]:-}" = started ] || [ "${STATUS[registry]:-}" = running ]; then
+    ensure_deb_image postgres postgresql "postgresql-15" "${PG_OPTS[@]}" ||
+        img_fail registry berth-test/postgres:bookworm
+    ensure_deb_image web postgresql "busybox redis-tools postgresql-client-15 libpq5" "${WEB_OPTS[@]}" ||
+        img_fail registry berth-test/web:bookworm
 fi
 
 # --- optional smoke test ---------------------------------------------------------
@@ -859,6 +935,11 @@ done
 if registry_has berth-test/redis bookworm 2>/dev/null; then
     echo "image: ${REG_ADDR[registry]}/$REDIS_REF (rootfs cached in $REDIS_ROOTFS)"
 fi
+for name in postgres web; do
+    if registry_has "berth-test/$name" bookworm 2>/dev/null; then
+        echo "image: ${REG_ADDR[registry]}/berth-test/$name:bookworm (rootfs cached in $IMAGES_DIR/$name-bookworm.tar)"
+    fi
+done
 if [ ${#IMG_FAIL[@]} -gt 0 ]; then
     echo "provision.sh: test images missing: ${IMG_FAIL[*]}" >&2
 fi

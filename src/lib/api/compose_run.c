@@ -702,12 +702,12 @@ static int stop_all(const run *u, const char *name, const bool *chosen, int time
 		topo(order, x);
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
-	/* dependants first (insertion sort: a project is small) */
+	/* dependants first: by rising rank (insertion sort: a project is small) */
 	for (size_t i = 1; i < n; i++) {
 		size_t v = idx[i], j = i;
 		size_t rv = stop_rank(x, order, berth_container_list_label(l, v, BERTH_COMPOSE_LABEL_SERVICE));
 		while (j > 0 &&
-		       stop_rank(x, order, berth_container_list_label(l, idx[j - 1], BERTH_COMPOSE_LABEL_SERVICE)) < rv) {
+		       stop_rank(x, order, berth_container_list_label(l, idx[j - 1], BERTH_COMPOSE_LABEL_SERVICE)) > rv) {
 			idx[j] = idx[j - 1];
 			j--;
 		}
