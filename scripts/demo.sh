@@ -18,18 +18,15 @@ fi
 ninja -C build >/dev/null     # berth, libberth, examples/berth-demo (the library example)
 B=./build/src/berth
 
-# Which engine answers already? The stack runs there when it is Docker or
-# Podman (containerd: berth has no networks there yet, so the services
-# cannot find each other by name; Docker then). With none, start Docker.
-# Docker also builds the images, so provisioning always includes it.
+# Which engine answers already? The stack runs there. With none, start
+# Docker. Docker also builds the images, so provisioning always includes it.
 detected=$($B detect --format json 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 c = d["Chosen"]
 print(d["Candidates"][c]["Engine"] if c >= 0 else "")' 2>/dev/null || true)
 case "$detected" in
-docker | podman) engine=$detected ;;
-containerd) engine=docker; echo "berth detects containerd; the stack needs service names, so it runs on Docker" ;;
+docker | podman | containerd) engine=$detected ;;
 *) engine=docker ;;
 esac
 step "provisioning (engine $engine, the test registry, the stack's images)"

@@ -512,7 +512,7 @@ const command image_subcommands[] = {
 	{ "image history", cmd_history, history_options, NULL, "NAME", "Show how an image was made, newest step first",
 	  .flags = CMD_HIDDEN },
 	{ "image prune", image_prune, image_prune_options, NULL, "",
-	  "Remove unused images: dangling ones, or with -a all no container uses (containerd: not yet)" },
+	  "Remove unused images: dangling ones, or with -a all no container uses (containerd has no dangling ones)" },
 	{ "image rm", image_rm, image_rm_options, NULL, "NAME...", "Remove images" },
 	{ "image remove", image_rm, image_rm_options, NULL, "NAME...", "Remove images", .flags = CMD_HIDDEN },
 	{ "image load", image_load, load_options, NULL, "[ARCHIVE|-]",

@@ -323,7 +323,7 @@ static int network_prune(cli *c, int argc, char **argv)
 /* The subcommands of berth network; the hidden ones are docker's other names. */
 const command network_subcommands[] = {
 	{ "network create", network_create, network_create_options, NULL, "NAME",
-	  "Create a network; prints its id (containerd: not yet)" },
+	  "Create a network; prints its id" },
 	{ "network ls", network_ls, network_ls_options, NULL, "", "List networks" },
 	{ "network list", network_ls, network_ls_options, NULL, "", "List networks", .flags = CMD_HIDDEN },
 	{ "network inspect", network_inspect, cli_format_only_options, NULL, "NAME...",

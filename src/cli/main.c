@@ -88,7 +88,7 @@ static const command commands[] = {
 	{ "image", cmd_image, NONE, "COMMAND [ARGS...]",
 	  "Manage images (load: natively on containerd)", .subcommands = image_subcommands },
 	{ "network", cmd_network, NONE, "COMMAND [ARGS...]",
-	  "Manage networks: containers on one reach each other by name (containerd: not yet)",
+	  "Manage networks: containers on one reach each other by name (containerd: berth's own bridges)",
 	  .subcommands = network_subcommands },
 	{ "compose", cmd_compose, compose_options, NULL, "[-f FILE]... [-p NAME] COMMAND [ARGS...]",
 	  "Bring a services file (the Compose format) up in dependency and health order, and down",
