@@ -396,7 +396,7 @@ static void test_attach_stdin_half_close(void **state)
 
 /* Without stdin_once the process's stdin outlives an attach: the first
  * attach (before the start) writes a line and goes, a second one writes
- * the next, and the process reads both. */
+ * the next, and the process reads both (not on Podman). */
 static void test_attach_stdin_kept_open(void **state)
 {
 	(void)state;
@@ -419,6 +419,13 @@ static void test_attach_stdin_kept_open(void **state)
 	berth_stream_free(s); /* a detach: stdin stays open */
 	sbuf_t_free(&out);
 	s = NULL;
+	if (engine == BERTH_ENGINE_PODMAN) {
+		/* Podman 4.3 closes the process's stdin with the attach
+		 * (berth_spec_set_stdin_once() says so) */
+		force_remove(id);
+		berth_free(id);
+		return;
+	}
 	assert_ok(berth_container_attach(&s, client, id, &a, &err), &err);
 	assert_ok(berth_stream_write(s, "two\n", 4, 5000, &err), &err);
 	read_until(s, &out, "got-two");
