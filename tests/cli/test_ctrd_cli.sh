@@ -21,7 +21,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 trap 'reap_run; rm -rf "$TMP"' EXIT
 
-plan 47
+plan 50
 C="$B -E containerd"
 name=berth-t-$RUN-a
 
@@ -183,6 +183,24 @@ run $C ps -a --filter "label=io.berth.test.run=$RUN" --filter "name=$rp"
 check "... stopped, it stays down past the monitor's next look" eval 'has "$out" Exited && ! has "$out" Up'
 run $C rm $rp
 check "... and removed, its state directory with it" [ "$rc" = 0 -a ${#rpid} = 64 -a ! -e "$STATE/$rpid" ]
+
+# stdin open with the restart monitor: berth's start gives the task stdin
+# (berth-logger on FIFOs), the monitor's restart none (binary://), and the
+# log holds both runs
+ri=berth-t-$RUN-rpi
+run $C run -d -i --restart always --name $ri --label io.berth.test.run=$RUN $IMAGE \
+	sh -c 'echo rpi-run; read x; echo got-$x; exit 3'
+run sh -c "echo hi | timeout 30 $C attach $ri"
+check "run -d -i --restart always: attach feeds the first run, its exit code" eval '[ "$rc" = 3 ] && has "$out" got-hi'
+runs=0
+for _ in $(seq 1 100); do
+	runs=$($C logs $ri 2>/dev/null | grep -c rpi-run)
+	[ "$runs" -ge 2 ] && break
+	sleep 0.25
+done
+check "... the monitor starts it again, the log goes on" eval '[ "$runs" -ge 2 ] && $C logs $ri 2>/dev/null | grep -qx got-hi'
+run $C rm -f $ri
+check "... removed" [ "$rc" = 0 ]
 
 # attach to a running container: its output from then on, its exit code
 at=berth-t-$RUN-attach
