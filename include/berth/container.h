@@ -159,7 +159,7 @@ BERTH_API const char *berth_container_info_raw_json(const berth_container_info *
 BERTH_API int berth_container_info_tty(const berth_container_info *info);
 /** Whether the container keeps its stdin open (Config.OpenStdin,
  *  berth_spec_set_stdin_open()): only then has an attach a stdin to
- *  write to. Always 0 on containerd (berth refuses stdin_open there). */
+ *  write to. */
 BERTH_API int berth_container_info_stdin_open(const berth_container_info *info);
 /** How often the engine restarted the container (its restart policy).
  *  containerd: the restart monitor's starts since berth's last start (see

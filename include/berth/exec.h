@@ -171,8 +171,14 @@ typedef struct berth_attach_options {
  * which no client can parse: there berth answers BERTH_EUNSUPPORTED for logs (read the past
  * output with the logs call, then attach with stream only).
  * containerd: the stream is the container's log (berth-logger's file)
- * followed; there is no stdin (opts->attach_stdin: BERTH_EUNSUPPORTED,
- * before any request; containerd's binary:// stdio gives the task none).
+ * followed. Its stdin (opts->attach_stdin, for a container made with
+ * berth_spec_set_stdin_open(); else BERTH_ECONFLICT) is the task's stdin
+ * FIFO: writes made before the start wait in it (64 KiB, then
+ * berth_stream_write() times out) and reach the process once it runs;
+ * berth_stream_close_stdin() closes the process's stdin with stdin_once
+ * (Tasks/CloseIO), and without it leaves the stdin open for the next attach
+ * and ends this stream, as Docker does. A stream that is freed without a
+ * close leaves the stdin open either way.
  * The end of the process is seen by polling its task, every 250 ms, and
  * the stream ends once the file has been quiet for 200 ms after it; an
  * attach to a created or exited container waits for the next start (so

@@ -107,11 +107,14 @@ BERTH_API int berth_spec_set_hostname(berth_spec *spec, const char *hostname, be
 
 /** Give the process a terminal (`-t`). Interactive attach is a separate call. */
 BERTH_API int berth_spec_set_tty(berth_spec *spec, int enable, berth_error *err);
-/** Keep stdin open (`-i`).
- *  containerd: berth_container_create() answers BERTH_EUNSUPPORTED naming
- *  stdin_open (before anything is made): a task's output goes to
- *  berth-logger through containerd's binary:// stdio, which gives the task
- *  no stdin; the same for berth_spec_set_stdin_once(). */
+/** Keep stdin open (`-i`): an attach with stdin (berth_container_attach())
+ *  writes to the process's stdin; without it the process reads /dev/null.
+ *  containerd: the task's stdin is a FIFO in berth's state directory that
+ *  the shim holds open, so it stays open across attaches as on Docker.
+ *  Without a TTY, berth starts berth-logger on output FIFOs itself rather
+ *  than through containerd's binary:// stdio (which gives a task no stdin);
+ *  the log and `berth logs` are the same. A task that containerd's restart
+ *  monitor started again has no stdin until berth starts it. */
 BERTH_API int berth_spec_set_stdin_open(berth_spec *spec, int enable, berth_error *err);
 /** Run an init process (the engine's tini/catatonit) as PID 1 that reaps
  *  zombies and forwards signals. */
@@ -121,8 +124,9 @@ BERTH_API int berth_spec_set_init(berth_spec *spec, int enable, berth_error *err
 BERTH_API int berth_spec_set_auto_remove(berth_spec *spec, int enable, berth_error *err);
 /** With stdin open: the end of stdin from the first attach (a half-close of
  *  berth_container_attach()'s stream) closes the process's stdin, as
- *  `docker run -i` does. Without it, Docker keeps stdin open for the next
- *  attach (Podman closes it anyway). Not part of the spec hash. */
+ *  `docker run -i` does. Without it, Docker and containerd keep stdin open
+ *  for the next attach (Podman closes it anyway). Not part of the spec
+ *  hash. */
 BERTH_API int berth_spec_set_stdin_once(berth_spec *spec, int enable, berth_error *err);
 /** When creating the container pulls its image (docker's `--pull`). */
 typedef enum berth_pull_policy {

@@ -11,6 +11,13 @@
  *   env   CONTAINER_ID, CONTAINER_NAMESPACE
  *   SIGTERM from the shim when the task's I/O is torn down
  *
+ * A task with stdin open and no terminal gets FIFOs instead (binary://
+ * gives the process no stdin): then libberth starts this program itself,
+ * as a daemon of its own, with the read ends of the task's stdout and
+ * stderr FIFOs as fds 3 and 4 and its ready pipe as fd 5, and no SIGTERM
+ * comes; the pipes end when the shim closes the FIFOs after the process's
+ * output is over.
+ *
  * Each line of output becomes one record of the file (see
  * src/lib/engines/containerd/ctrd_logfmt.h): time, channel, F/P and the
  * bytes; a line longer than LOGFMT_LINE_MAX is cut into P pieces. When both

@@ -21,7 +21,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 trap 'reap_run; rm -rf "$TMP"' EXIT
 
-plan 40
+plan 50
 C="$B -E containerd"
 name=berth-t-$RUN-a
 
@@ -128,11 +128,40 @@ check "... and the container is gone" [ -z "$out" ]
 run timeout 30 $C run --rm --name $fg-seq --label io.berth.test.run=$RUN $IMAGE sh -c 'seq 1 3000; printf no-newline'
 check "run: every line of quick output, and the last piece without a newline" \
 	eval '[ "$rc" = 0 -a "$(printf "%s\n" "$out" | wc -l)" = 3001 ] && has "$out" "$(printf "3000\nno-newline")"'
-run timeout 30 $C run -i --rm --name $fg-i --label io.berth.test.run=$RUN $IMAGE cat
-check "run -i: containerd gives a task no stdin: exit 125 naming stdin_open" \
-	eval '[ "$rc" = 125 ] && has "$errout" stdin_open'
+run sh -c "echo hi | timeout 30 $C run -i --rm --name $fg-i --label io.berth.test.run=$RUN $IMAGE cat"
+check "run -i: piped stdin reaches cat, its end ends it" [ "$rc" = 0 -a "$out" = hi ]
 run $C ps -a -q --filter "label=io.berth.test.run=$RUN" --filter "name=$fg-i"
-check "... nothing made" [ -z "$out" ]
+check "... nothing left" [ -z "$out" ]
+run sh -c "timeout 60 $C run -i --rm --label io.berth.test.run=$RUN $IMAGE cat <'$TMP/rnd' | cmp - '$TMP/rnd'"
+check "run -i: 2 MB through stdin and back byte-exact" [ "$rc" = 0 ]
+
+# stdin kept open (-i without a foreground run): an attach writes a line
+# and goes, stdin stays open for the next; the log keeps stdout and stderr
+# apart; a start again gives the new task stdin too
+ki=berth-t-$RUN-keep
+run $C run -d -i --name $ki --label io.berth.test.run=$RUN $IMAGE \
+	sh -c 'read a; echo got-$a; echo err-$a >&2; read b; echo got-$b; exit 5'
+ki_id=$out
+run sh -c "echo one | timeout 30 $C attach $ki"
+run sh -c "echo two | timeout 30 $C attach $ki"
+check "attach with stdin, twice: the second line ends the process, its exit code" [ "$rc" = 5 ]
+run $C logs $ki
+check "logs: stdout of both attaches' lines, stderr apart" \
+	[ "$out" = $'got-one\ngot-two' -a "$errout" = err-one ]
+run $C start $ki
+run sh -c "printf 'x\ny\n' | timeout 30 $C attach $ki"
+run $C logs $ki
+check "start again: the new task reads stdin too, the log goes on" \
+	eval 'has "$out" got-x && has "$out" got-y && [ "$rc" = 0 ]'
+run $C rm -f $ki
+check "... removed, its stdin FIFO with its state directory" [ "$rc" = 0 -a ! -e "$STATE/$ki_id" ]
+
+# a terminal: keys typed reach the shell, its size follows SIGWINCH
+AFTER='; stty -a | tr " " "\n" | grep -x -- "-\{0,1\}icanon" | sed "s/^/LOCAL:/"'
+run python3 "$HERE/pty_drive.py" 'until:# ;type:stty size;until:24 80;size:30x90;wait:0.5;type:stty size;until:30 90;type:exit 6' -- \
+	sh -c "$C run -it --rm --label io.berth.test.run=$RUN $IMAGE sh; echo RC:\$? $AFTER"
+check "run -it: a line typed is read, the size at start and after SIGWINCH" has "$out" "30 90"
+check "run -it: exit code, the local terminal restored" eval 'has "$out" RC:6 && has "$out" LOCAL:icanon'
 
 # restart policies: containerd's restart monitor (it looks every 10 s)
 run $C run -d --restart on-failure:2 --name $fg-rpf --label io.berth.test.run=$RUN $IMAGE true
@@ -154,6 +183,24 @@ run $C ps -a --filter "label=io.berth.test.run=$RUN" --filter "name=$rp"
 check "... stopped, it stays down past the monitor's next look" eval 'has "$out" Exited && ! has "$out" Up'
 run $C rm $rp
 check "... and removed, its state directory with it" [ "$rc" = 0 -a ${#rpid} = 64 -a ! -e "$STATE/$rpid" ]
+
+# stdin open with the restart monitor: berth's start gives the task stdin
+# (berth-logger on FIFOs), the monitor's restart none (binary://), and the
+# log holds both runs
+ri=berth-t-$RUN-rpi
+run $C run -d -i --restart always --name $ri --label io.berth.test.run=$RUN $IMAGE \
+	sh -c 'echo rpi-run; read x; echo got-$x; exit 3'
+run sh -c "echo hi | timeout 30 $C attach $ri"
+check "run -d -i --restart always: attach feeds the first run, its exit code" eval '[ "$rc" = 3 ] && has "$out" got-hi'
+runs=0
+for _ in $(seq 1 100); do
+	runs=$($C logs $ri 2>/dev/null | grep -c rpi-run)
+	[ "$runs" -ge 2 ] && break
+	sleep 0.25
+done
+check "... the monitor starts it again, the log goes on" eval '[ "$runs" -ge 2 ] && $C logs $ri 2>/dev/null | grep -qx got-hi'
+run $C rm -f $ri
+check "... removed" [ "$rc" = 0 ]
 
 # attach to a running container: its output from then on, its exit code
 at=berth-t-$RUN-attach

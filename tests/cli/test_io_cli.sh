@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CLI tests of stats, top, diff, cp and port: run the built berth binary
+# CLI tests of stats, top, diff, cp, port and a foreground run's stdin: run the built berth binary
 # against a real engine and check output and exit codes. Prints TAP.
 # Environment: BERTH_CLI (the binary), BERTH_TEST_ENGINE (docker|podman|containerd).
 # Creates only berth-t-* containers labelled io.berth.test.run=<run>, and
@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-plan 31
+plan 34
 
 C="berth-t-$RUN-busy"
 PUBLISH=(-p 127.0.0.1::8080)
@@ -103,5 +103,13 @@ check "cp of a missing path exits 1" bash -c "[ $rc = 1 ] && grep -q 'no such pa
 check "cp to - writes a tar" bash -c "tar -tf '$TMP/t.tar' | grep -qx 'tree/sub/b'"
 run bash -c "tar -c -C '$TMP/tree' sub | '$B' -E '$E' cp - '$C:/tmp' && '$B' -E '$E' cp '$C:/tmp/sub/b' - | tar -xO"
 check "cp from - unpacks a tar in the container" [ "$out" = b ]
+
+# ---- stdin of a foreground run (-i): piped, its end is the process's end of file
+run bash -c "echo hi | timeout 60 '$B' -E '$E' run -i --rm -l io.berth.test.run=$RUN '$IMAGE' cat"
+check "run -i: piped stdin echoed by cat" [ "$rc" = 0 -a "$out" = hi ]
+run bash -c "printf 'a\nb\n' | timeout 60 '$B' -E '$E' run -i --rm -l io.berth.test.run=$RUN '$IMAGE' sh -c 'cat; echo done; echo err >&2; exit 3'"
+check "run -i: output after the end of stdin, stderr apart, exit code" [ "$rc" = 3 -a "$out" = $'a\nb\ndone' -a "$errout" = err ]
+run bash -c "echo hi | timeout 60 '$B' -E '$E' run --rm -l io.berth.test.run=$RUN '$IMAGE' sh -c 'cat; echo end'"
+check "run without -i: stdin is empty" [ "$rc" = 0 -a "$out" = end ]
 
 [ "$failed" = 0 ]

@@ -32,14 +32,14 @@ void need_engine_up(void)
 }
 
 /* What each engine's backend cannot do yet, by vtable slot (or slot_part:
- * container_attach_stdin, an attach with stdin). A test that
+ * a part of a slot's work). A test that
  * needs such an operation checks that it answers BERTH_EUNSUPPORTED.
  * When a backend gains an operation, its line goes. */
 static const struct {
 	berth_engine engine;
 	const char *op;
 } lacking[] = {
-	{ BERTH_ENGINE_CONTAINERD, "container_attach_stdin" }, /* a task's stdio goes to berth-logger */
+	{ 0, NULL }, /* none today: every backend has every operation */
 };
 
 bool engine_lacks(const char *op)

@@ -9,30 +9,6 @@
 
 #include <unistd.h>
 
-/* An engine whose attach has no stdin (containerd: a task's stdio goes to
- * berth's log): attach with stdin answers BERTH_EUNSUPPORTED, before any
- * request, and the spec's stdin_open is refused at create; the test ends
- * there, passed. */
-static _Noreturn void attach_stdin_unsupported_pass(void)
-{
-	berth_stream *s = NULL;
-	berth_error err = BERTH_ERROR_INIT;
-	berth_attach_options a = BERTH_ATTACH_OPTIONS_INIT;
-	a.attach_stdin = 1;
-	assert_code(berth_container_attach(&s, client, name_of("attach-none"), &a, &err), BERTH_EUNSUPPORTED, &err);
-	assert_message_has(&err, "stdin");
-	assert_null(s);
-	const char *argv[] = { "true" };
-	berth_spec *spec = spec_of(name_of("attach-stdin"), argv, 1);
-	assert_ok(berth_spec_set_stdin_open(spec, 1, &err), &err);
-	char *id = NULL;
-	assert_code(berth_container_create(&id, client, spec, &err), BERTH_EUNSUPPORTED, &err);
-	assert_message_has(&err, "stdin_open");
-	assert_null(id);
-	berth_spec_free(spec);
-	conformance_pass();
-}
-
 static const char *SLEEP[] = { "sleep", "600" };
 
 /* A growing byte buffer, NUL-terminated. */
@@ -403,8 +379,6 @@ static void test_attach_stdin_half_close(void **state)
 {
 	(void)state;
 	need_engine();
-	if (engine_lacks("container_attach_stdin"))
-		attach_stdin_unsupported_pass();
 	char *id = create_with("attach-cat", CAT_THEN, 3, false, true);
 	berth_error err = BERTH_ERROR_INIT;
 	/* attach before the start: nothing is lost */
@@ -416,6 +390,49 @@ static void test_attach_stdin_half_close(void **state)
 	check_half_close(s);
 	berth_stream_free(s);
 	expect_exit(id, 4);
+	force_remove(id);
+	berth_free(id);
+}
+
+/* Without stdin_once the process's stdin outlives an attach: the first
+ * attach (before the start) writes a line and goes, a second one writes
+ * the next, and the process reads both (not on Podman). */
+static void test_attach_stdin_kept_open(void **state)
+{
+	(void)state;
+	need_engine();
+	const char *argv[] = { "sh", "-c", "read a; echo got-$a; read b; echo got-$b; exit 2" };
+	berth_spec *spec = spec_of(name_of("attach-keep"), argv, 3);
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_spec_set_stdin_open(spec, 1, &err), &err);
+	char *id = NULL;
+	assert_ok(berth_container_create(&id, client, spec, &err), &err);
+	berth_spec_free(spec);
+	berth_attach_options a = BERTH_ATTACH_OPTIONS_INIT;
+	a.attach_stdin = 1;
+	berth_stream *s = NULL;
+	assert_ok(berth_container_attach(&s, client, id, &a, &err), &err);
+	assert_ok(berth_container_start(client, id, &err), &err);
+	assert_ok(berth_stream_write(s, "one\n", 4, 5000, &err), &err);
+	sbuf_t out = { 0 };
+	read_until(s, &out, "got-one");
+	berth_stream_free(s); /* a detach: stdin stays open */
+	sbuf_t_free(&out);
+	s = NULL;
+	if (engine == BERTH_ENGINE_PODMAN) {
+		/* Podman 4.3 closes the process's stdin with the attach
+		 * (berth_spec_set_stdin_once() says so) */
+		force_remove(id);
+		berth_free(id);
+		return;
+	}
+	assert_ok(berth_container_attach(&s, client, id, &a, &err), &err);
+	assert_ok(berth_stream_write(s, "two\n", 4, 5000, &err), &err);
+	read_until(s, &out, "got-two");
+	assert_int_equal(drain(s, &out, NULL, 15000), 0);
+	berth_stream_free(s);
+	expect_exit(id, 2);
+	sbuf_t_free(&out);
 	force_remove(id);
 	berth_free(id);
 }
@@ -535,8 +552,6 @@ static void test_attach_pty_resize(void **state)
 {
 	(void)state;
 	need_engine();
-	if (engine_lacks("container_attach_stdin"))
-		attach_stdin_unsupported_pass();
 	attach_tty_resize(true);
 }
 
@@ -769,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_streaming),
 		cmocka_unit_test(test_exec_stdin_half_close),
 		cmocka_unit_test(test_attach_stdin_half_close),
+		cmocka_unit_test(test_attach_stdin_kept_open),
 		cmocka_unit_test(test_attach_output_only),
 		cmocka_unit_test(test_attach_logs_replay),
 		cmocka_unit_test(test_pty_resize),

@@ -399,8 +399,7 @@ static void test_process(void **state)
 	assert_ok(berth_spec_set_workdir(s, "/work/dir", &err), &err);
 	assert_ok(berth_spec_set_hostname(s, "berth-spec-host", &err), &err);
 	assert_ok(berth_spec_set_tty(s, 1, &err), &err);
-	if (!containerd()) /* refused there: test_init_security_device_logging */
-		assert_ok(berth_spec_set_stdin_open(s, 1, &err), &err);
+	assert_ok(berth_spec_set_stdin_open(s, 1, &err), &err);
 	char *id = run_spec(s);
 	long pid = pid_of(id);
 	wait_comm(pid, "sleep"); /* sh -c 'exec sleep 300' */
@@ -435,7 +434,7 @@ static void test_process(void **state)
 	berth_container_info *x = inspect(id);
 	assert_string_equal(berth_container_info_cmd(x, 0), "sh");
 	assert_string_equal(berth_container_info_cmd(x, 1), "-c");
-	assert_int_equal(berth_container_info_stdin_open(x), !containerd());
+	assert_int_equal(berth_container_info_stdin_open(x), 1);
 	berth_container_info_free(x);
 	assert_string_equal(slurp("/proc/%ld/comm", pid), "sleep\n");
 	/* a terminal on stdin */
@@ -446,7 +445,7 @@ static void test_process(void **state)
 		fail_msg("stdin is %s, not a terminal", tty);
 	json_t *raw = raw_of(id);
 	assert_true(json_is_true(at(raw, "Config.Tty")));
-	assert_true(json_is_true(at(raw, "Config.OpenStdin")) == !containerd());
+	assert_true(json_is_true(at(raw, "Config.OpenStdin")));
 	json_decref(raw);
 	discard(id);
 
@@ -1125,14 +1124,6 @@ static void test_init_security_device_logging(void **state)
 		s = base("autorm", IMAGE, SLEEP, 2);
 		assert_ok(berth_spec_set_auto_remove(s, 1, &err), &err);
 		expect_refused(s, "auto-remove");
-		/* no stdin: a task's output goes to berth-logger, which gives none */
-		s = base("stdin", IMAGE, SLEEP, 2);
-		assert_ok(berth_spec_set_stdin_open(s, 1, &err), &err);
-		assert_ok(berth_spec_set_stdin_once(s, 1, &err), &err);
-		expect_refused(s, "stdin_open");
-		s = base("stdin-once", IMAGE, SLEEP, 2);
-		assert_ok(berth_spec_set_stdin_once(s, 1, &err), &err);
-		expect_refused(s, "stdin_once");
 		return;
 	}
 	assert_ok(berth_spec_set_init(s, 1, &err), &err);

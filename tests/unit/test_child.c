@@ -5,6 +5,8 @@
 
 #include "lib/kit/child.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -51,6 +53,44 @@ static void test_exchange(void **state)
 	assert_int_equal(child_run(buf, RUN_MAX, &len, &status, "/bin/sh", argv, envp, NULL, 0, 5000), 0);
 	assert_string_equal(buf, "this");
 	assert_no_children();
+}
+
+/* A daemon: its own session, left to init (no child here to reap), the
+ * descriptors given as 3 and 4 and none of this process's others. */
+static void test_daemon(void **state)
+{
+	(void)state;
+	int in[2], out[2], stray[2];
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	assert_int_equal(pipe(stray), 0); /* inheritable: must not reach it */
+	const char *script = "read x <&3; echo \"$x $(cut -d' ' -f6 /proc/$$/stat)\" >&4; sleep 2";
+	char *const argv[] = { (char *)"sh", (char *)"-c", (char *)script, NULL };
+	const int fds[] = { in[0], out[1] };
+	assert_int_equal(child_spawn_daemon("/bin/sh", argv, fds, 2), 0);
+	assert_no_children();
+	close(in[0]);
+	close(out[1]);
+	assert_int_equal(write(in[1], "hello\n", 6), 6);
+	close(in[1]);
+	char buf[64] = "";
+	size_t len = 0;
+	while (len < sizeof buf - 1 && !memchr(buf, '\n', len)) {
+		ssize_t n = read(out[0], buf + len, sizeof buf - 1 - len);
+		assert_true(n > 0);
+		len += (size_t)n;
+	}
+	/* the session of the first fork, not this one */
+	assert_true(strncmp(buf, "hello ", 6) == 0);
+	long sid = atol(buf + 6);
+	assert_true(sid > 1 && sid != (long)getsid(0));
+	/* the daemon still runs (sleep 2) and holds no end of the stray pipe */
+	close(stray[1]);
+	struct pollfd p = { stray[0], POLLIN, 0 };
+	assert_int_equal(poll(&p, 1, 1000), 1);
+	assert_int_equal(read(stray[0], buf, 1), 0);
+	close(stray[0]);
+	close(out[0]);
 }
 
 static void test_bounds(void **state)
@@ -162,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_find_program),
+		cmocka_unit_test(test_daemon),
 	};
 	return cmocka_run_group_tests_name("child", tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -199,4 +200,52 @@ int child_find_program(char *out, size_t size, const char *name)
 		p = colon + 1;
 	}
 	return found;
+}
+
+/* The daemon's side of child_spawn_daemon: between the forks and the exec
+ * only async-signal-safe calls (the caller may have threads). */
+__attribute__((noreturn)) static void daemon_child(const char *exe, char *const argv[], const int *fds, size_t n_fds)
+{
+	if (setsid() < 0)
+		_exit(1);
+	pid_t g = fork();
+	if (g != 0)
+		_exit(g < 0 ? 1 : 0);
+	/* out of the way of the targets first: a source may be one of them */
+	int high[16];
+	for (size_t i = 0; i < n_fds; i++)
+		if ((high[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 64)) < 0)
+			_exit(1);
+	int null = open("/dev/null", O_RDWR);
+	if (null < 0)
+		_exit(1);
+	for (int i = 0; i < 3; i++)
+		dup2(null, i);
+	for (size_t i = 0; i < n_fds; i++)
+		if (dup2(high[i], 3 + (int)i) < 0)
+			_exit(1);
+	syscall(SYS_close_range, 3u + (unsigned)n_fds, ~0u, 0u);
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(exe, argv, environ);
+	_exit(127);
+}
+
+int child_spawn_daemon(const char *exe, char *const argv[], const int *fds, size_t n_fds)
+{
+	if (n_fds > 16)
+		return -EINVAL;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		daemon_child(exe, argv, fds, n_fds);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
 }

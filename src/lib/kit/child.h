@@ -26,4 +26,12 @@ int child_run(char *buf, size_t cap, size_t *len, int *status, const char *exe, 
  * not executable); -ENAMETOOLONG. */
 int child_find_program(char *out, size_t size, const char *name);
 
+/* Start exe with argv as a daemon of its own: a new session, left to init
+ * (a second fork, so this process has no child to reap), /dev/null as its
+ * stdin, stdout and stderr, fds[i] as its descriptor 3 + i and no other
+ * descriptor of this process, signal dispositions and mask at their
+ * defaults. Whether it then runs is not waited for (pass a pipe among fds
+ * for that). 0, or -errno of a fork. */
+int child_spawn_daemon(const char *exe, char *const argv[], const int *fds, size_t n_fds);
+
 #endif

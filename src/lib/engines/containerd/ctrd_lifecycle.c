@@ -9,6 +9,7 @@
  * and its files in a state directory per container (ctrd_state_dir). */
 #include "ctrd_lifecycle.h"
 #include "ctrd_netstore.h"
+#include "lib/kit/child.h"
 #include "lib/kit/libexec.h"
 #include "lib/parse/json_util.h"
 #include "ctrd_specgen.h"
@@ -25,6 +26,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/random.h>
@@ -144,6 +146,117 @@ static int log_uri(sbuf *uri, berth_client *c, const char *id, berth_error *err)
 		return r;
 	if (sbuf_printf(uri, "binary://%s?log=", logger) < 0 || sbuf_add_urlenc(uri, log) < 0)
 		return BERTH_NOMEM(err);
+	return 0;
+}
+
+/* ---- stdin ---------------------------------------------------------------------- */
+
+/* A task with stdin open gets the FIFO of ctrd_stdin_path as its stdin;
+ * the shim holds a writer of its own on it from the task's create until
+ * Tasks.CloseIO, so the process reads end of file only after that and
+ * after every attach let go of it, and an attach may come and go between.
+ *
+ * With a terminal, the shim copies that FIFO into the terminal and the
+ * output goes to berth-logger through binary:// as for any task. Without
+ * one, binary:// leaves the process's stdin /dev/null (the shim hands
+ * berth-logger the two output pipes and copies nothing), so such a task
+ * gets FIFOs for stdout and stderr too, and berth starts berth-logger on
+ * their read ends itself: the same program on the same descriptors (3 and
+ * 4, ready on 5), writing the same file. It runs as a daemon of its own,
+ * not as the shim's child, and ends when the shim closes the FIFOs once
+ * the process's output is over (no SIGTERM comes). containerd's restart
+ * monitor starts a task again with the log URI only: that task has
+ * berth-logger through binary:// and no stdin. */
+typedef struct task_relay {
+	char out[3200], err[3200]; /* the output FIFOs, "" when not made */
+	int read[2];               /* berth's readers and writers, held until */
+	int hold[2];               /* the shim has its own ends open */
+} task_relay;
+
+#define RELAY_INIT { "", "", { -1, -1 }, { -1, -1 } }
+#define RELAY_READY_MS 10000
+
+static void relay_end(task_relay *t)
+{
+	for (int i = 0; i < 2; i++) {
+		if (t->read[i] >= 0)
+			close(t->read[i]);
+		if (t->hold[i] >= 0)
+			close(t->hold[i]);
+		t->read[i] = t->hold[i] = -1;
+	}
+	if (*t->out)
+		unlink(t->out);
+	if (*t->err)
+		unlink(t->err);
+	*t->out = *t->err = '\0';
+}
+
+/* Wait until the logger closed its end of the ready pipe (it has the log
+ * open then), as the shim does. */
+static int relay_wait_ready(int fd)
+{
+	int64_t deadline = now_ms() + RELAY_READY_MS;
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		int left = remaining_ms(deadline);
+		int n = poll(&p, 1, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -ETIMEDOUT;
+		char b;
+		ssize_t got = read(fd, &b, 1);
+		if (got == 0)
+			return 0;
+		if (got < 0 && errno != EINTR && errno != EAGAIN)
+			return -errno;
+	}
+}
+
+/* Make the output FIFOs in dir and start berth-logger on them. */
+static int relay_begin(task_relay *t, const char *dir, const char *id, berth_client *c, berth_error *err)
+{
+	char logger[PATH_MAX], log[4096];
+	int r = logger_path(logger, sizeof logger, err);
+	if (r < 0)
+		return r;
+	if (ctrd_log_path(log, sizeof log, c, id) < 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
+	snprintf(t->out, sizeof t->out, "%s/task-out.fifo", dir);
+	snprintf(t->err, sizeof t->err, "%s/task-err.fifo", dir);
+	const char *paths[] = { t->out, t->err };
+	for (int i = 0; i < 2; i++) {
+		unlink(paths[i]); /* a berth that died in a start left it */
+		/* a reader that does not block, then a writer of berth's own
+		 * so that the reader sees no end before the shim's comes */
+		if (mkfifo(paths[i], 0600) < 0 ||
+		    (t->read[i] = open(paths[i], O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+		    (t->hold[i] = open(paths[i], O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+			int e = errno;
+			relay_end(t);
+			return berth_fail_full(err, berth_code_from_errno(e), 0, e, "start %s: output FIFO %s: %s", id,
+					       paths[i], strerror(e));
+		}
+	}
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		int e = errno;
+		relay_end(t);
+		return berth_fail_full(err, berth_code_from_errno(e), 0, e, "start %s: pipe: %s", id, strerror(e));
+	}
+	const char *argv[] = { "berth-logger", "log", log, NULL };
+	const int fds[] = { t->read[0], t->read[1], ready[1] };
+	r = child_spawn_daemon(logger, (char *const *)argv, fds, ARRAY_SIZE(fds));
+	close(ready[1]);
+	if (r == 0)
+		r = relay_wait_ready(ready[0]);
+	close(ready[0]);
+	if (r < 0) {
+		relay_end(t);
+		return berth_fail_full(err, r == -ETIMEDOUT ? BERTH_ETIMEDOUT : BERTH_EUNAVAILABLE, 0, -r,
+				       "start %s: berth-logger %s: %s", id, logger, strerror(-r));
+	}
 	return 0;
 }
 
@@ -419,6 +532,8 @@ static int create_record(berth_client *c, const berth_spec *s, create_ctx *x, be
 		r = label_add(&l, CTRD_LABEL_STOP_TIMEOUT, stop_timeout);
 	if (r == 0 && s->tty)
 		r = label_add(&l, CTRD_LABEL_TTY, "true");
+	if (r == 0 && s->stdin_open)
+		r = label_add(&l, CTRD_LABEL_STDIN, s->stdin_once ? "once" : "open");
 	if (r == 0 && x->health)
 		r = label_add(&l, CTRD_LABEL_HEALTH, x->health);
 	if (r == 0 && s->name)
@@ -777,12 +892,34 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 	cr.stdout = uri.data;
 	cr.stderr = uri.data;
 	cr.terminal = STREQ(strempty(ctrd_label(k, CTRD_LABEL_TTY)), "true");
+	/* stdin open: its FIFO (an attach before the start may have made it
+	 * and written to it already), and without a terminal berth-logger on
+	 * output FIFOs */
+	char in[3200] = "";
+	bool with_stdin = ctrd_label(k, CTRD_LABEL_STDIN) != NULL;
+	if (with_stdin && ctrd_stdin_path(in, sizeof in, c, id) < 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
+	if (with_stdin && mkfifo(in, 0600) < 0 && errno != EEXIST)
+		return berth_fail_full(err, berth_code_from_errno(errno), 0, errno, "start %s: stdin FIFO %s: %s", id, in,
+				       strerror(errno));
+	cr.stdin = in;
 	if ((r = ctrd_net_up(c, id, k, err)) < 0) {
 		berth_error_prefix(err, "start %s", id);
 		return r;
 	}
+	task_relay relay = RELAY_INIT;
+	if (with_stdin && !cr.terminal) {
+		if ((r = relay_begin(&relay, dir, id, c, err)) < 0) {
+			ctrd_net_down(c, id);
+			return r;
+		}
+		cr.stdout = relay.out;
+		cr.stderr = relay.err;
+	}
 	berth_error e = BERTH_ERROR_INIT;
 	r = ctrd_call(NULL, c, "tasks.v1.Tasks/Create", &cr.base, NULL, 0, &e);
+	/* the shim has its ends of the output FIFOs open now, or never will */
+	relay_end(&relay);
 	if (r < 0) {
 		ctrd_net_down(c, id);
 		if (err)
@@ -1246,6 +1383,8 @@ int ctrd_inspect_extra(berth_container_info *x, berth_client *c, const ctrd_cont
 		x->oom_killed = cgroup_oom(c, k->id); /* a stopped task not deleted yet */
 	if (!x->tty)
 		x->tty = STREQ(strempty(ctrd_label(k, CTRD_LABEL_TTY)), "true");
+	if (!x->stdin_open)
+		x->stdin_open = ctrd_label(k, CTRD_LABEL_STDIN) != NULL;
 	/* as Docker: the address and the ports while the task runs */
 	if (x->running && !x->networks_len && ctrd_net_inspect(x, c, k->id) < 0)
 		return -ENOMEM;

@@ -30,6 +30,7 @@ typedef struct log_reader {
 	bool gone;               /* alive said the task is gone: drain and end */
 	int64_t settled_at;      /* gone: the end, unless more is written by then */
 	int64_t next_alive;
+	stream_ops ops;          /* the kind's, with the hooks' extras */
 } log_reader;
 
 int64_t ctrd_log_tail_offset(int fd, int64_t size, long long tail, bool out, bool err)
@@ -246,21 +247,23 @@ static int reader_resize(void *impl, unsigned rows, unsigned cols, berth_error *
 	return r->h.resize(r->h.ctx, rows, cols, err);
 }
 
-static const stream_ops log_reader_ops = {
-	.kind = "logs",
-	.next = reader_next,
-	.fd = reader_fd,
-	.free = reader_free,
-};
+static int reader_write(void *impl, const void *data, size_t len, int timeout_ms, berth_error *err)
+{
+	log_reader *r = impl;
+	return r->h.write(r->h.ctx, data, len, timeout_ms, err);
+}
 
-/* the same, for a task's terminal (attach) */
-static const stream_ops log_reader_tty_ops = {
-	.kind = "attach",
-	.next = reader_next,
-	.fd = reader_fd,
-	.resize = reader_resize,
-	.free = reader_free,
-};
+static int reader_close_stdin(void *impl, berth_error *err)
+{
+	log_reader *r = impl;
+	return r->h.close_stdin(r->h.ctx, err);
+}
+
+static int reader_stdin_fd(const void *impl)
+{
+	const log_reader *r = impl;
+	return r->h.stdin_fd(r->h.ctx);
+}
 
 int ctrd_log_open(berth_stream **out, const char *path, const ctrd_log_query *q, const ctrd_log_hooks *hooks,
 		  berth_error *err)
@@ -299,5 +302,15 @@ int ctrd_log_open(berth_stream **out, const char *path, const ctrd_log_query *q,
 					       strerror(saved));
 		}
 	}
-	return stream_new(out, h.resize ? &log_reader_tty_ops : &log_reader_ops, r, err);
+	/* an attach: a task's terminal, its stdin */
+	r->ops = (stream_ops){ .kind = h.resize || h.write ? "attach" : "logs", .next = reader_next, .fd = reader_fd,
+			       .free = reader_free };
+	if (h.resize)
+		r->ops.resize = reader_resize;
+	if (h.write && h.close_stdin && h.stdin_fd) {
+		r->ops.write = reader_write;
+		r->ops.close_stdin = reader_close_stdin;
+		r->ops.stdin_fd = reader_stdin_fd;
+	}
+	return stream_new(out, &r->ops, r, err);
 }

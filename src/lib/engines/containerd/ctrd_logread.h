@@ -25,6 +25,11 @@ typedef struct ctrd_log_hooks {
 	int (*resize)(void *ctx, unsigned rows, unsigned cols, berth_error *err);
 	void (*release)(void *ctx);
 	void *ctx;
+	/* the stream's stdin (berth_stream_write, _close_stdin, _stdin_fd):
+	 * all three or none (the stream then has no stdin) */
+	int (*write)(void *ctx, const void *data, size_t len, int timeout_ms, berth_error *err);
+	int (*close_stdin)(void *ctx, berth_error *err);
+	int (*stdin_fd)(const void *ctx);
 } ctrd_log_hooks;
 
 /* Open the log at path. A missing file is an empty log (a container that

@@ -84,6 +84,15 @@ int ctrd_log_path(char *out, size_t size, const berth_client *c, const char *id)
 	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
 }
 
+int ctrd_stdin_path(char *out, size_t size, const berth_client *c, const char *id)
+{
+	char dir[3072];
+	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
+		return -ENAMETOOLONG;
+	int n = snprintf(out, size, "%s/stdin.fifo", dir);
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
 void ctrd_state_dir_remove(const berth_client *c, const char *id)
 {
 	char dir[3072];
@@ -94,7 +103,8 @@ void ctrd_state_dir_remove(const berth_client *c, const char *id)
 		return;
 	/* flat: berth writes no subdirectories */
 	static const char *const names[] = { OCISPEC_HOSTS, OCISPEC_HOSTNAME, OCISPEC_RESOLV, "container.log",
-					     "health.json", "health.json.tmp", LOGFMT_STARTS_FILE, "hosts.base" };
+					     "health.json", "health.json.tmp", LOGFMT_STARTS_FILE, "stdin.fifo",
+					     "task-out.fifo", "task-err.fifo", "hosts.base" };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		unlinkat(fd, names[i], 0);
 	/* leftover exec FIFOs of a berth that died mid-exec */

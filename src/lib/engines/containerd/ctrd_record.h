@@ -39,6 +39,9 @@ int ctrd_task_get(ctrd_task_info *out, struct berth_client *c, const char *id, b
 #define CTRD_LABEL_STOP_SIGNAL CTRD_LABEL_PREFIX "stop-signal"   /* number */
 #define CTRD_LABEL_STOP_TIMEOUT CTRD_LABEL_PREFIX "stop-timeout" /* seconds */
 #define CTRD_LABEL_TTY CTRD_LABEL_PREFIX "tty"                   /* "true" */
+/* stdin kept open (-i): "open", or "once" when the end of an attach's
+ * stdin closes it (berth_spec_set_stdin_once) */
+#define CTRD_LABEL_STDIN CTRD_LABEL_PREFIX "stdin"
 #define CTRD_LABEL_HEALTH CTRD_LABEL_PREFIX "healthcheck"        /* JSON, see ctrd_health.c */
 /* containerd has ids only: berth gives its containers Docker's shape, a
  * 64-hex id and a name kept in this label */
@@ -112,6 +115,9 @@ void ctrd_state_dir_remove(const struct berth_client *c, const char *id);
 int ctrd_write_file(const char *dir, const char *name, const char *text);
 /* The log file of a container ($state/container.log). */
 int ctrd_log_path(char *out, size_t size, const struct berth_client *c, const char *id);
+/* The FIFO of the task's stdin, for a container with stdin open
+ * ($state/stdin.fifo): the shim reads it, attaches write to it. */
+int ctrd_stdin_path(char *out, size_t size, const struct berth_client *c, const char *id);
 
 /* Containers.Get by id: BERTH_ENOTFOUND "No such container: id";
  * (*out)->container is never NULL on success. */

@@ -313,9 +313,6 @@ int ctrd_ocispec_check(const berth_spec *s, berth_error *err)
 		return unsupported("init", "no init process", err);
 	if (s->auto_remove)
 		return unsupported("auto-remove", "nothing removes an exited container", err);
-	if (s->stdin_open || s->stdin_once)
-		return unsupported(s->stdin_open ? "stdin_open" : "stdin_once",
-				   "no stdin (berth-logger takes a task's output and has no input to give it)", err);
 	if (s->pid_mode && !STREQ(s->pid_mode, "host"))
 		return unsupported("pid", "only the modes host and private exist", err);
 	if (s->ipc_mode && startswith(s->ipc_mode, "container:"))
