@@ -5,6 +5,7 @@
 
 #include <poll.h>
 #include <stdio.h>
+#include <unistd.h>
 
 int engineapi_version(berth_version **out, struct berth_client *c, berth_error *err)
 {
@@ -70,13 +71,28 @@ int engineapi_remove(struct berth_client *c, const char *id, bool force, bool vo
 {
 	char rest[32];
 	snprintf(rest, sizeof rest, "?force=%d&v=%d", force ? 1 : 0, volumes ? 1 : 0);
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	what_buf what;
-	int r = eapi_container_call(c, "DELETE", id, rest, 0, NULL, "remove", what, &resp, err);
+	berth_error e = BERTH_ERROR_INIT;
+	int r;
+	for (int attempt = 1;; attempt++) {
+		_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+		berth_error_clear(&e);
+		r = eapi_container_call(c, "DELETE", id, rest, 0, NULL, "remove", what, &resp, &e);
+		/* Podman 4.3: a forced remove that meets the container as it exits
+		 * fails its SIGKILL with "container state improper"; asked again,
+		 * it removes the stopped container */
+		if (r == BERTH_ECONFLICT && force && attempt < 4 && strstr(e.message, "state improper")) {
+			usleep(50 * 1000);
+			continue;
+		}
+		break;
+	}
 	if (r == BERTH_ENOTFOUND && force)
 		return 0;
-	if (r == BERTH_ECONFLICT && force && strstr(err ? err->message : "", "already in progress"))
+	if (r == BERTH_ECONFLICT && force && strstr(e.message, "already in progress"))
 		return 0;
+	if (r < 0 && err)
+		*err = e;
 	return r;
 }
 
