@@ -210,16 +210,34 @@ typedef struct berth_compose_down_options {
 BERTH_API int berth_compose_down(berth_client *client, const berth_compose *project, const char *name,
 				 const berth_compose_down_options *opts, berth_error *err);
 
+#define BERTH_COMPOSE_RUN_OPTIONS_VERSION 1
+/** Options of berth_compose_stop(), _start() and _restart(). */
+typedef struct berth_compose_run_options {
+	unsigned int version;            /**< BERTH_COMPOSE_RUN_OPTIONS_VERSION */
+	const char *const *services;     /**< NULL: all (their dependencies are not added) */
+	size_t service_count;
+	int timeout_s;                   /**< stop's grace; -1: each service's
+	                                      stop_grace_period (default 10 s) */
+	berth_compose_progress_fn progress;
+	void *user;
+} berth_compose_run_options;
+#define BERTH_COMPOSE_RUN_OPTIONS_INIT { BERTH_COMPOSE_RUN_OPTIONS_VERSION, NULL, 0, -1, NULL, NULL }
+
 /**
- * Stop (start: start again) the project's containers, of the named
- * services or all; stop goes in reverse dependency order, start in
- * dependency order without waiting for conditions. timeout_s as for down.
- * @return 0; BERTH_EINVAL (a service not in the project); the engine's errors.
+ * Stop the project's containers (of the named services, or all), in
+ * reverse dependency order: dependants first. Start starts them again in
+ * dependency order, without waiting for conditions (up does that);
+ * restart is stop, then start. opts may be NULL.
+ * @return 0; BERTH_EINVAL (a service not in the project, bad options);
+ *   BERTH_ENOTFOUND (start: a service without a container: up first);
+ *   the engine's errors.
  */
-BERTH_API int berth_compose_stop(berth_client *client, const berth_compose *project, const char *const *services,
-				 size_t service_count, int timeout_s, berth_error *err);
-BERTH_API int berth_compose_start(berth_client *client, const berth_compose *project, const char *const *services,
-				  size_t service_count, berth_error *err);
+BERTH_API int berth_compose_stop(berth_client *client, const berth_compose *project,
+				 const berth_compose_run_options *opts, berth_error *err);
+BERTH_API int berth_compose_start(berth_client *client, const berth_compose *project,
+				  const berth_compose_run_options *opts, berth_error *err);
+BERTH_API int berth_compose_restart(berth_client *client, const berth_compose *project,
+				    const berth_compose_run_options *opts, berth_error *err);
 
 /**
  * The project's containers (stopped ones too), by label; the service is

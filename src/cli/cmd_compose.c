@@ -339,8 +339,11 @@ static int compose_up(cli *c, int argc, char **argv)
 				 true);
 		if (interrupted) {
 			fprintf(stderr, "Stopping\n");
-			if (berth_compose_stop(client, proj, (const char *const *)(argv + optind), (size_t)(argc - optind), -1,
-					       &err) < 0)
+			berth_compose_run_options so = BERTH_COMPOSE_RUN_OPTIONS_INIT;
+			so.services = (const char *const *)(argv + optind);
+			so.service_count = (size_t)(argc - optind);
+			so.progress = progress;
+			if (berth_compose_stop(client, proj, &so, &err) < 0)
 				rc = cli_fail(&err);
 		}
 	}
@@ -549,11 +552,16 @@ static int stop_like(cli *c, int argc, char **argv, const char *which)
 	berth_client *client = cli_client(c);
 	int rc = client ? EXIT_OK : EXIT_ENGINE;
 	berth_error err = BERTH_ERROR_INIT;
-	const char *const *svcs = (const char *const *)(argv + optind);
-	size_t n = (size_t)(argc - optind);
-	if (rc == EXIT_OK && !STREQ(which, "compose start") && berth_compose_stop(client, proj, svcs, n, timeout, &err) < 0)
-		rc = cli_fail(&err);
-	if (rc == EXIT_OK && !STREQ(which, "compose stop") && berth_compose_start(client, proj, svcs, n, &err) < 0)
+	berth_compose_run_options o = BERTH_COMPOSE_RUN_OPTIONS_INIT;
+	o.services = (const char *const *)(argv + optind);
+	o.service_count = (size_t)(argc - optind);
+	o.timeout_s = timeout;
+	o.progress = progress;
+	int (*verb)(berth_client *, const berth_compose *, const berth_compose_run_options *, berth_error *) =
+		STREQ(which, "compose stop")    ? berth_compose_stop
+		: STREQ(which, "compose start") ? berth_compose_start
+						: berth_compose_restart;
+	if (rc == EXIT_OK && verb(client, proj, &o, &err) < 0)
 		rc = cli_fail(&err);
 	berth_compose_free(proj);
 	return rc;

@@ -11,7 +11,11 @@
 #include <berth/compose.h>
 #include <berth/volume.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define REGISTRY "127.0.0.1:5000"
 #define REDIS REGISTRY "/berth-test/redis:bookworm"
@@ -348,6 +352,36 @@ static void test_compose_refusals(void **state)
 	berth_container_info_free(x);
 	force_remove(id);
 	berth_free(id);
+	/* a host port another process holds: the up fails naming the service,
+	 * and leaves no container of it */
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t al = sizeof a;
+	assert_true(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && listen(fd, 1) == 0 &&
+		    getsockname(fd, (struct sockaddr *)&a, &al) == 0);
+	char portyaml[512], port_name[96];
+	snprintf(port_name, sizeof port_name, "%s-porty", name);
+	snprintf(portyaml, sizeof portyaml,
+		 "services:\n"
+		 "  web:\n"
+		 "    image: " IMAGE "\n"
+		 "    command: [\"httpd\", \"-f\", \"-p\", \"8080\"]\n"
+		 "    ports: [\"127.0.0.1:%d:8080\"]\n",
+		 ntohs(a.sin_port));
+	berth_compose *pp = load(portyaml, port_name);
+	r = up(pp, NULL, 0, &err);
+	close(fd);
+	if (r == 0)
+		fail_msg("an up whose port is held by another process succeeded");
+	assert_message_has(&err, "web");
+	berth_container_list *pl = NULL;
+	assert_ok(berth_compose_ps(&pl, client, port_name, &err), &err);
+	for (size_t i = 0; i < berth_container_list_count(pl); i++)
+		assert_int_not_equal(berth_container_list_state(pl, i), BERTH_STATE_RUNNING);
+	berth_container_list_free(pl);
+	berth_compose_free(pp);
+	down(port_name, true);
 	berth_compose_up_options o = BERTH_COMPOSE_UP_OPTIONS_INIT;
 	const char *bad[] = { "nope" };
 	o.services = bad;

@@ -754,32 +754,43 @@ static int stop_all(const run *u, const char *name, const bool *chosen, int time
 	return first;
 }
 
-int berth_compose_stop(berth_client *c, const berth_compose *x, const char *const *services, size_t count,
-		       int timeout_s, berth_error *err)
+int berth_compose_stop(berth_client *c, const berth_compose *x, const berth_compose_run_options *o, berth_error *err)
 {
 	CHECK_ARG(c && x, err, "client or project is NULL");
+	CHECK_OPTS(o, BERTH_COMPOSE_RUN_OPTIONS_VERSION, err);
+	berth_compose_run_options defaults = BERTH_COMPOSE_RUN_OPTIONS_INIT;
+	if (!o)
+		o = &defaults;
+	if (o->service_count && !o->services)
+		return berth_fail(err, BERTH_EINVAL, "compose stop: services is NULL");
 	_cleanup_free_ bool *chosen = calloc(x->n ? x->n : 1, sizeof *chosen);
 	if (!chosen)
 		return BERTH_NOMEM(err);
-	int r = choose(chosen, x, services, count, false, err);
+	int r = choose(chosen, x, o->services, o->service_count, false, err);
 	if (r < 0)
 		return r;
-	run u = { c, x, NULL, NULL };
-	return stop_all(&u, x->name, chosen, timeout_s, false, err);
+	run u = { c, x, o->progress, o->user };
+	return stop_all(&u, x->name, chosen, o->timeout_s, false, err);
 }
 
-int berth_compose_start(berth_client *c, const berth_compose *x, const char *const *services, size_t count,
-			berth_error *err)
+int berth_compose_start(berth_client *c, const berth_compose *x, const berth_compose_run_options *o, berth_error *err)
 {
 	CHECK_ARG(c && x, err, "client or project is NULL");
+	CHECK_OPTS(o, BERTH_COMPOSE_RUN_OPTIONS_VERSION, err);
+	berth_compose_run_options defaults = BERTH_COMPOSE_RUN_OPTIONS_INIT;
+	if (!o)
+		o = &defaults;
+	if (o->service_count && !o->services)
+		return berth_fail(err, BERTH_EINVAL, "compose start: services is NULL");
 	size_t n = x->n ? x->n : 1;
 	_cleanup_free_ bool *chosen = calloc(n, sizeof *chosen);
 	_cleanup_free_ size_t *order = calloc(n, sizeof *order);
 	if (!chosen || !order)
 		return BERTH_NOMEM(err);
-	int r = choose(chosen, x, services, count, false, err);
+	int r = choose(chosen, x, o->services, o->service_count, false, err);
 	if (r < 0)
 		return r;
+	run u = { c, x, o->progress, o->user };
 	topo(order, x);
 	for (size_t k = 0; k < x->n; k++) {
 		const compose_svc *v = &x->svc[order[k]];
@@ -792,8 +803,16 @@ int berth_compose_start(berth_client *c, const berth_compose *x, const char *con
 			berth_error_prefix(err, "service %s", v->s->name);
 		if (r < 0)
 			return r;
+		say(&u, BERTH_COMPOSE_STARTED, v->s->name, v->cname, NULL);
 	}
 	return 0;
+}
+
+int berth_compose_restart(berth_client *c, const berth_compose *x, const berth_compose_run_options *o,
+			  berth_error *err)
+{
+	int r = berth_compose_stop(c, x, o, err);
+	return r < 0 ? r : berth_compose_start(c, x, o, err);
 }
 
 /* Remove the project's networks or volumes (by label). */
