@@ -290,6 +290,12 @@ void ctrd_writer_init(ctrd_writer *w, berth_client *c, const char *lease, const 
 	snprintf(w->digest, sizeof w->digest, "%s", digest);
 	snprintf(w->ref, sizeof w->ref, "berth-ingest-%d-%s", (int)getpid(), digest);
 	sha256_init(&w->sha);
+	/* the blob is the lease's before the write: one that is there already
+	 * (containerd then answers AlreadyExists and nothing is written) could
+	 * otherwise be collected between that answer and the commit, when its
+	 * last other holder goes meanwhile (an image just removed) */
+	if (lease && *lease)
+		(void)ctrd_lease_add(c, lease, "content", w->digest, NULL);
 }
 
 #define UPLOAD_TIMEOUT_MS (30 * 60 * 1000) /* one blob's Write call, whole */
