@@ -399,9 +399,11 @@ int ctrd_cni_net_parse(cni_net *out, const char *json, size_t len, berth_error *
 	const char *ifname = json_string_value(json_object_get(o, "ifname"));
 	const char *names = json_string_value(json_object_get(o, "names"));
 	json_t *primary = json_object_get(o, "primary");
-	if (ifname ? !if_name_ok(ifname) || !names || !names_ok(names) || !json_is_boolean(primary) ||
-			     !netdef_from(&n.def, json_object_get(o, "network"))
-		   : !netdef_from(&n.def, NULL))
+	/* the names go into peers' /etc/hosts: checked in every record */
+	if ((names && !names_ok(names)) ||
+	    (ifname ? !if_name_ok(ifname) || !names || !json_is_boolean(primary) ||
+			      !netdef_from(&n.def, json_object_get(o, "network"))
+		    : !netdef_from(&n.def, NULL)))
 		return berth_fail(err, BERTH_EPROTOCOL, "berth's network record: malformed");
 	snprintf(n.ifname, sizeof n.ifname, "%s", ifname ? ifname : CNI_IFNAME);
 	n.primary = ifname ? json_is_true(primary) : true;
