@@ -29,7 +29,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -51,23 +50,6 @@ typedef Containerd__Services__Containers__V1__Container__LabelsEntry ctrd_label_
 #define KILL_WAIT_MS 30000
 
 /* ---- images --------------------------------------------------------------------- */
-
-/* ---- the state directory ------------------------------------------------------------ */
-
-static int make_dirs(const char *path)
-{
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0711) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(buf, 0711) < 0 && errno != EEXIST ? -errno : 0;
-}
 
 /* ---- the image's /etc/passwd and /etc/group, from the snapshot's layers ------------ */
 
@@ -268,15 +250,6 @@ static bool monitored(const berth_spec *s)
 
 /* ---- create ---------------------------------------------------------------------- */
 
-static int random_id(char out[65])
-{
-	unsigned char raw[32];
-	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
-		return -EIO;
-	for (size_t i = 0; i < sizeof raw; i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
-	return 0;
-}
 
 static int remove_snapshot(berth_client *c, const char *key)
 {
@@ -390,7 +363,7 @@ static int stat_devices(oci_device *out, const berth_spec *s, berth_error *err)
 /* The state directory's /etc files. */
 static int write_etc(const char *dir, const berth_spec *s, const char *hostname, berth_error *err)
 {
-	int r = make_dirs(dir);
+	int r = ctrd_mkdirs(dir);
 	if (r < 0)
 		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "state directory %s: %s", dir, strerror(-r));
 	_cleanup_free_ char *host_hosts = NULL, *host_resolv = NULL, *hosts = NULL, *resolv = NULL;
@@ -743,7 +716,7 @@ int ctrd_container_create(char **out_id, berth_client *c, const berth_spec *s, b
 	if (r < 0)
 		return r;
 	create_ctx x = { .snapshot_made = false };
-	if (random_id(x.id) < 0)
+	if (ctrd_random_hex(x.id, 32) < 0)
 		return berth_fail(err, BERTH_EUNAVAILABLE, "no random bytes for a container id");
 	r = create_steps(c, s, &x, err);
 	create_ctx_release(&x, c, r < 0);
@@ -872,7 +845,7 @@ int ctrd_container_start(berth_client *c, const char *ref, berth_error *err)
 	char dir[3072];
 	if (ctrd_state_dir(dir, sizeof dir, c, id) < 0)
 		return berth_fail(err, BERTH_EINVAL, "%s: name too long for berth's state directory", id);
-	if ((r = make_dirs(dir)) < 0)
+	if ((r = ctrd_mkdirs(dir)) < 0)
 		return berth_fail_full(err, berth_code_from_errno(-r), 0, -r, "%s: %s", dir, strerror(-r));
 	_cleanup_sbuf_ sbuf uri = SBUF_INIT;
 	if ((r = log_uri(&uri, c, id, err)) < 0)

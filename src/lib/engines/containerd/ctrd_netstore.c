@@ -15,7 +15,6 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,36 +24,7 @@
 /* $BERTH_CONTAINERD_NETWORK_DIR or the default, then /<namespace>. */
 static int store_dir(char *out, size_t size, const berth_client *c)
 {
-	const char *root = getenv("BERTH_CONTAINERD_NETWORK_DIR");
-	int n = snprintf(out, size, "%s/%s", isempty(root) ? "/var/lib/berth/containerd/networks" : root,
-			 isempty(c->ns) ? "default" : c->ns);
-	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[4096];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(buf, mode) < 0 && errno != EEXIST ? -errno : 0;
-}
-
-static int random_hex(char *out, size_t bytes)
-{
-	unsigned char raw[32];
-	if (bytes > sizeof raw || getrandom(raw, bytes, 0) != (ssize_t)bytes)
-		return -EIO;
-	for (size_t i = 0; i < bytes; i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
-	return 0;
+	return ctrd_store_dir(out, size, c, "BERTH_CONTAINERD_NETWORK_DIR", "/var/lib/berth/containerd/networks");
 }
 
 /* A record's file by network name; the name has passed net_name_ok, so
@@ -244,7 +214,7 @@ static int record_text(char **out, const char *name, const char *id, const char 
 static int put_file(const char *dir, const char *final, const char *text, bool link_only)
 {
 	char rnd[17], tmp[32], path[4200], tmp_path[4200];
-	if (random_hex(rnd, 8) < 0)
+	if (ctrd_random_hex(rnd, 8) < 0)
 		return -EIO;
 	snprintf(tmp, sizeof tmp, ".new-%s", rnd);
 	if (snprintf(tmp_path, sizeof tmp_path, "%s/%s", dir, tmp) >= (int)sizeof tmp_path ||
@@ -265,7 +235,7 @@ int ctrd_netstore_create(char **out_id, const berth_client *c, const char *name,
 		return berth_fail(err, BERTH_EINVAL, "network: the store's path is too long");
 	if (o->subnet && strchr(o->subnet, ':'))
 		return berth_fail(err, BERTH_EUNSUPPORTED, "network create %s: berth's bridges on containerd are IPv4 only", name);
-	int r = mkdir_p(dir, 0711);
+	int r = ctrd_mkdirs(dir);
 	if (r < 0)
 		return berth_fail_full(err, BERTH_EUNAVAILABLE, 0, -r, "network store %s: %s", dir, strerror(-r));
 	char lock_path[3200];
@@ -297,7 +267,7 @@ int ctrd_netstore_create(char **out_id, const berth_client *c, const char *name,
 		snprintf(gateway, sizeof gateway, "%s", o->gateway);
 	else if (ctrd_cni_first_host(gateway, subnet) < 0)
 		return berth_fail(err, BERTH_EINVAL, "network create %s: subnet %s has no room for a gateway", name, subnet);
-	if (random_hex(id, 32) < 0)
+	if (ctrd_random_hex(id, 32) < 0)
 		return berth_fail(err, BERTH_EUNAVAILABLE, "no random bytes");
 	cni_netdef def;
 	_cleanup_free_ char *text = NULL, *conflist = NULL;

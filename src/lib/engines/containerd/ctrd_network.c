@@ -57,11 +57,8 @@ static bool labels_match(const berth_network_info *n, const char *const *labels,
  * entries (every network's when netid is NULL: then "netid\tid\tname"). */
 static int members(strv *out, berth_client *c, const char *netid, berth_error *err)
 {
-	Containerd__Services__Containers__V1__ListContainersRequest req =
-		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
 	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
-	int r = ctrd_call(&l, c, "containers.v1.Containers/List", &req.base,
-			  &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
+	int r = ctrd_containers_list(&l, c, NULL, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < l->n_containers; i++) {

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -227,8 +228,8 @@ const char *ctrd_name_of(const ctrd_container *k)
 	return !isempty(n) ? n : k->id;
 }
 
-static int list_containers(Containerd__Services__Containers__V1__ListContainersResponse **out, berth_client *c,
-			   const char *filter, berth_error *err)
+int ctrd_containers_list(Containerd__Services__Containers__V1__ListContainersResponse **out, berth_client *c,
+			 const char *filter, berth_error *err)
 {
 	Containerd__Services__Containers__V1__ListContainersRequest req =
 		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
@@ -244,7 +245,7 @@ int ctrd_find_by_name(char *out, berth_client *c, const char *name, berth_error 
 	char filter[400];
 	snprintf(filter, sizeof filter, "labels.\"%s\"==\"%s\"", CTRD_LABEL_NAME, name);
 	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
-	int r = list_containers(&l, c, filter, err);
+	int r = ctrd_containers_list(&l, c, filter, err);
 	if (r < 0)
 		return r;
 	if (!l->n_containers || !l->containers[0]->id)
@@ -279,7 +280,7 @@ int ctrd_resolve(char *out, berth_client *c, const char *ref, berth_error *err)
 		hex = (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f');
 	if (hex) {
 		_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
-		if ((r = list_containers(&l, c, NULL, err)) < 0)
+		if ((r = ctrd_containers_list(&l, c, NULL, err)) < 0)
 			return r;
 		const char *hit = NULL;
 		size_t n = strlen(ref);
@@ -308,4 +309,37 @@ int ctrd_mounts_of(Containerd__Services__Snapshots__V1__MountsResponse **out, be
 	req.key = k->snapshot_key;
 	return ctrd_call(out, c, "snapshots.v1.Snapshots/Mounts", &req.base,
 			 &containerd__services__snapshots__v1__mounts_response__descriptor, 0, err);
+}
+
+int ctrd_mkdirs(const char *path)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0711) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return mkdir(buf, 0711) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+int ctrd_random_hex(char *out, size_t n)
+{
+	unsigned char raw[32];
+	if (n > sizeof raw || getrandom(raw, n, 0) != (ssize_t)n)
+		return -EIO;
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", raw[i]);
+	return 0;
+}
+
+int ctrd_store_dir(char *out, size_t size, const berth_client *c, const char *env, const char *fallback)
+{
+	const char *root = getenv(env);
+	int n = snprintf(out, size, "%s/%s", isempty(root) ? fallback : root, isempty(c->ns) ? "default" : c->ns);
+	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
 }

@@ -113,6 +113,18 @@ void ctrd_state_dir_remove(const struct berth_client *c, const char *id);
 /* Write text as the file dir/name (created or truncated, mode 0644).
  * 0 or -errno. */
 int ctrd_write_file(const char *dir, const char *name, const char *text);
+/* Make a directory and the ones above it (mode 0711); there already is
+ * fine. 0 or -errno. */
+int ctrd_mkdirs(const char *path);
+/* n random bytes (at most 32) as 2n hex digits and a NUL. 0 or -EIO. */
+int ctrd_random_hex(char *out, size_t n);
+/* One of berth's stores beside containerd (volumes, networks): $env, or
+ * the default, then /<namespace>. 0 or -ENAMETOOLONG. */
+int ctrd_store_dir(char *out, size_t size, const struct berth_client *c, const char *env, const char *fallback);
+/* containerd's container records, all or those that match a filter
+ * (containerd's filter syntax; NULL: all). */
+int ctrd_containers_list(Containerd__Services__Containers__V1__ListContainersResponse **out, struct berth_client *c,
+			 const char *filter, berth_error *err);
 /* The log file of a container ($state/container.log). */
 int ctrd_log_path(char *out, size_t size, const struct berth_client *c, const char *id);
 /* The FIFO of the task's stdin, for a container with stdin open

@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,36 +21,7 @@
 /* $BERTH_CONTAINERD_VOLUME_DIR or the default, then /<namespace>. */
 static int store_dir(char *out, size_t size, const berth_client *c)
 {
-	const char *root = getenv("BERTH_CONTAINERD_VOLUME_DIR");
-	int n = snprintf(out, size, "%s/%s", isempty(root) ? "/var/lib/berth/containerd/volumes" : root,
-			 isempty(c->ns) ? "default" : c->ns);
-	return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[4096];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(buf, mode) < 0 && errno != EEXIST ? -errno : 0;
-}
-
-static int random_hex(char *out, size_t bytes)
-{
-	unsigned char raw[32];
-	if (bytes > sizeof raw || getrandom(raw, bytes, 0) != (ssize_t)bytes)
-		return -EIO;
-	for (size_t i = 0; i < bytes; i++)
-		snprintf(out + 2 * i, 3, "%02x", raw[i]);
-	return 0;
+	return ctrd_store_dir(out, size, c, "BERTH_CONTAINERD_VOLUME_DIR", "/var/lib/berth/containerd/volumes");
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -127,15 +97,15 @@ int ctrd_volstore_create(berth_volume_info **out, bool *made, const berth_client
 	char dir[3072], name[72], tmp[3400], final[3400];
 	if (store_dir(dir, sizeof dir, c) < 0)
 		return berth_fail(err, BERTH_EINVAL, "volume: the store's path is too long");
-	if (isempty(q->name) ? random_hex(name, 32) < 0 : snprintf(name, sizeof name, "%s", q->name) >= (int)sizeof name)
+	if (isempty(q->name) ? ctrd_random_hex(name, 32) < 0 : snprintf(name, sizeof name, "%s", q->name) >= (int)sizeof name)
 		return berth_fail(err, isempty(q->name) ? BERTH_EUNAVAILABLE : BERTH_EINVAL, "volume: no name");
 	snprintf(final, sizeof final, "%s/%s", dir, name);
 	if (access(final, F_OK) == 0)
 		return out ? read_record(out, dir, name, err) : 0;
-	if ((r = mkdir_p(dir, 0711)) < 0)
+	if ((r = ctrd_mkdirs(dir)) < 0)
 		return berth_fail_full(err, BERTH_EUNAVAILABLE, 0, -r, "volume store %s: %s", dir, strerror(-r));
 	char rnd[17];
-	if (random_hex(rnd, 8) < 0)
+	if (ctrd_random_hex(rnd, 8) < 0)
 		return berth_fail(err, BERTH_EUNAVAILABLE, "no random bytes");
 	/* made hidden (no volume name starts with '.'), renamed into place */
 	snprintf(tmp, sizeof tmp, "%s/.new-%s-%s", dir, name, rnd);
@@ -233,7 +203,7 @@ int ctrd_volstore_remove(const berth_client *c, const char *name, berth_error *e
 	char dir[3072], path[3400], gone[3400], rnd[17];
 	if (store_dir(dir, sizeof dir, c) < 0)
 		return berth_fail(err, BERTH_EINVAL, "volume: the store's path is too long");
-	if (random_hex(rnd, 8) < 0)
+	if (ctrd_random_hex(rnd, 8) < 0)
 		return berth_fail(err, BERTH_EUNAVAILABLE, "no random bytes");
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	snprintf(gone, sizeof gone, "%s/.gone-%s-%s", dir, name, rnd);
@@ -263,11 +233,8 @@ static int by_text(const void *a, const void *b) { return strcmp(*(char *const *
 
 int ctrd_volstore_users(strv *out, berth_client *c, const char *name, berth_error *err)
 {
-	Containerd__Services__Containers__V1__ListContainersRequest req =
-		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
 	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
-	int r = ctrd_call(&l, c, "containers.v1.Containers/List", &req.base,
-			  &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
+	int r = ctrd_containers_list(&l, c, NULL, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < l->n_containers; i++) {
