@@ -78,10 +78,9 @@ int engineapi_remove(struct berth_client *c, const char *id, bool force, bool vo
 		_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 		berth_error_clear(&e);
 		r = eapi_container_call(c, "DELETE", id, rest, 0, NULL, "remove", what, &resp, &e);
-		/* Podman 4.3: a forced remove that meets the container as it exits
-		 * fails its SIGKILL with "container state improper"; asked again,
-		 * it removes the stopped container */
-		if (r == BERTH_ECONFLICT && force && attempt < 4 && strstr(e.message, "state improper")) {
+		/* the dialect's remove_exit_race: asked again */
+		if (r == BERTH_ECONFLICT && force && attempt < 4 && api_of(c)->d && api_of(c)->d->remove_exit_race &&
+		    strstr(e.message, "state improper")) {
 			usleep(50 * 1000);
 			continue;
 		}

@@ -113,6 +113,7 @@ static const dialect dialects[] = {
 		.events = &eapi_podman_events_dialect,
 		.attach_logs_misframed = true,
 		.inspect_exit_race = true,
+		.remove_exit_race = true,
 	},
 };
 

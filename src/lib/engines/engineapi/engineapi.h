@@ -114,6 +114,10 @@ typedef struct dialect {
 	 * /proc/PID/...: no such process" (Podman 4.3 reads the process as it
 	 * goes): a passing answer, asked again a few times. */
 	bool inspect_exit_race;
+	/* A forced remove that meets the container as it exits fails its
+	 * SIGKILL with 409 "container state improper" (Podman 4.3); asked
+	 * again, it removes the stopped container. */
+	bool remove_exit_race;
 	/* A forced volume remove goes through libpod's, which removes the
 	 * containers that use the volume (the compat one refuses, 409). */
 	bool volume_force_libpod;
