@@ -3,6 +3,7 @@
  * docker compose does it (berth's compose.h does the work). */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -80,27 +81,11 @@ static void progress(const berth_compose_event *e, void *user)
 			   : e->step == BERTH_COMPOSE_VOLUME_CREATED ? "Volume"
 			   : e->step == BERTH_COMPOSE_REMOVED && !e->service ? (e->detail && STREQ(e->detail, "volume") ? "Volume" : "Network")
 									     : "Container";
-	const char *word;
-	switch (e->step) {
-	case BERTH_COMPOSE_NETWORK_CREATED:
-	case BERTH_COMPOSE_VOLUME_CREATED: word = "Created"; break;
-	case BERTH_COMPOSE_CREATING: word = "Creating"; break;
-	case BERTH_COMPOSE_RECREATING: word = "Recreating"; break;
-	case BERTH_COMPOSE_STARTED: word = "Started"; break;
-	case BERTH_COMPOSE_UNCHANGED: word = "Running"; break;
-	case BERTH_COMPOSE_RESTARTED: word = "Restarted"; break;
-	case BERTH_COMPOSE_WAITING: word = "Waiting"; break;
-	case BERTH_COMPOSE_HEALTHY: word = "Healthy"; break;
-	case BERTH_COMPOSE_EXITED: word = "Exited"; break;
-	case BERTH_COMPOSE_FAILED: word = "Error"; break;
-	case BERTH_COMPOSE_STOPPING: word = "Stopping"; break;
-	case BERTH_COMPOSE_STOPPED: word = "Stopped"; break;
-	case BERTH_COMPOSE_REMOVED: word = "Removed"; break;
-	default: word = "Note"; break;
-	}
 	if (e->step == BERTH_COMPOSE_FAILED)
 		return; /* the error itself is printed once, by the caller */
-	fprintf(stderr, " %-9s %-28s %s\n", kind, strempty(e->object), word);
+	/* the library's name of the step, as docker compose words it: "Created" */
+	const char *name = berth_compose_step_name(e->step);
+	fprintf(stderr, " %-9s %-28s %c%s\n", kind, strempty(e->object), toupper((unsigned char)name[0]), name + 1);
 }
 
 /* ---- logs ---------------------------------------------------------------------------- */
