@@ -13,6 +13,10 @@
 #include <sys/types.h>
 
 #define IMAGE "localhost/berth-test/busybox:latest"
+/* The test registry (provisioning) and the Redis image it holds, made
+ * from Debian's packages. */
+#define REGISTRY "127.0.0.1:5000"
+#define REDIS_IMAGE REGISTRY "/berth-test/redis:bookworm"
 #define HEALTH_IMAGE "localhost/berth-test/health:latest"
 #define RUN_LABEL "io.berth.test.run"
 

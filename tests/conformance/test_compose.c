@@ -17,8 +17,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define REGISTRY "127.0.0.1:5000"
-#define REDIS REGISTRY "/berth-test/redis:bookworm"
 
 /* The steps an up reported, as "service:step" words joined by spaces. */
 typedef struct steps {
@@ -120,7 +118,7 @@ static const char *stack_yaml(char *buf, size_t size, const char *mode)
 	snprintf(buf, size,
 		 "services:\n"
 		 "  db:\n"
-		 "    image: " REDIS "\n"
+		 "    image: " REDIS_IMAGE "\n"
 		 "    healthcheck:\n"
 		 "      test: [\"CMD\", \"redis-cli\", \"ping\"]\n"
 		 "      interval: 1s\n"

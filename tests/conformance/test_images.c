@@ -293,8 +293,7 @@ static int teardown(void **state)
 
 /* ---- pull ------------------------------------------------------------------------ */
 
-/* The test registry provisioning starts (scripts/provision.sh) */
-#define REGISTRY "127.0.0.1:5000"
+/* an image of the test registry (REGISTRY: conformance.h) */
 #define PULLED REGISTRY "/berth-test/busybox:latest"
 
 static void need_registry(void)
@@ -1094,7 +1093,6 @@ done:
 #define TLS_REGISTRY "0.0.0.0:5443"        /* the test CA in the engines' certs.d; a password */
 #define UNKNOWN_CA_REGISTRY "0.0.0.0:5444" /* a CA installed nowhere */
 #define TOKEN_REGISTRY "127.0.0.1:5002"    /* Bearer tokens from tests/scripts/token-issuer.py */
-#define REDIS_IMAGE REGISTRY "/berth-test/redis:bookworm"
 
 /* TLS with the CA provisioning installed, and a password: anonymous and
  * wrong credentials are refused (the secret in no message), stored ones

@@ -4,6 +4,7 @@
  * internal, labels) and conflists, a taken name, an overlapping subnet,
  * lookups by name, id and id prefix, the list in order, the CNI
  * definition, removal. */
+#include "../common/scratch.h"
 #include "../common/test.h"
 #include "lib/engines/containerd/ctrd_netstore.h"
 
@@ -16,8 +17,7 @@ static char root[64];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof root, "/tmp/berth-unit-netstore-XXXXXX");
-	if (!mkdtemp(root))
+	if (scratch_make(root, sizeof root, "netstore") < 0)
 		return -1;
 	setenv("BERTH_CONTAINERD_NETWORK_DIR", root, 1);
 	return 0;
@@ -26,9 +26,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(root);
 }
 
 static void test_store(void **state)

@@ -3,6 +3,7 @@
  * made again (the first kept), listed in order, read, removed; a bind's
  * device as the mountpoint and left alone by the removal; what the local
  * driver cannot do refused. */
+#include "../common/scratch.h"
 #include "../common/test.h"
 #include "lib/engines/containerd/ctrd_volstore.h"
 
@@ -16,8 +17,7 @@ static char root[64];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof root, "/tmp/berth-unit-volstore-XXXXXX");
-	if (!mkdtemp(root))
+	if (scratch_make(root, sizeof root, "volstore") < 0)
 		return -1;
 	setenv("BERTH_CONTAINERD_VOLUME_DIR", root, 1);
 	return 0;
@@ -26,9 +26,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(root);
 }
 
 static volume_request request(const char *name)
