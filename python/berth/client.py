@@ -151,17 +151,20 @@ class Client:
         return detect(probe_all=probe_all)
 
     def events(self, filters: Optional[Dict[str, Any]] = None, since: Any = None, until: Any = None,
-               reconnect: bool = True):
+               reconnect: bool = True, timeout: Optional[float] = None):
         """Watch the engine's events: an iterator of :class:`berth.Event`
         that is also a context manager (closing it cancels the watch).
 
         ``filters`` takes docker-py's keys: "container", "label", "type",
         "event" (actions such as "start", "die"). ``since``/``until`` are
         RFC 3339 text, Unix seconds (int/float) or a duration before now
-        ("10m"); a datetime is accepted too.
+        ("10m"); a datetime is accepted too. ``timeout`` (seconds) makes a
+        read that waits longer raise :class:`berth.Timeout`.
         """
         from .streams import EventStream
-        return EventStream(self, filters=filters, since=since, until=until, reconnect=reconnect)
+        st = EventStream(self, filters=filters, since=since, until=until, reconnect=reconnect)
+        st._timeout = timeout
+        return st
 
 
 def detect(engine: str = "auto", host: Optional[str] = None, probe_all: bool = True,
