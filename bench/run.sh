@@ -27,6 +27,8 @@ LOGS_ONLY=0
 LOGS_RUN=1
 PULL_ONLY=0
 PULL_RUN=1
+PY_ONLY=0
+PY_RUN=1
 
 usage() {
 	cat <<'EOF'
@@ -47,6 +49,9 @@ usage: bench/run.sh [options]
   --pull-only        only section 7: pulls of berth-test/redis:bookworm from the
                      local registry into a cold store (PULL_ROUNDS, default 3)
   --no-pull          skip section 7
+  --python-only      only section 8: the Python package (python/) against
+                     docker-py, in process (bench/python_inproc.py)
+  --no-python        skip section 8
   -h, --help         this text
 Results: one directory per run under bench/results/; report.md holds the tables.
 EOF
@@ -66,6 +71,8 @@ while [ $# -gt 0 ]; do
 	--no-logs) LOGS_RUN=0 ;;
 	--pull-only) PULL_ONLY=1 ;;
 	--no-pull) PULL_RUN=0 ;;
+	--python-only) PY_ONLY=1; LC_ONLY=0; LOGS_ONLY=0; PULL_ONLY=0 ;;
+	--no-python) PY_RUN=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -783,6 +790,27 @@ pull_engine() { # ENGINE
 	meta "pull_load_end_$eng" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# ---- section 8: the Python package against docker-py, in process ------------
+python_section() {
+	log "python: installing the package into build/python-venv"
+	if ! bash "$ROOT/python/build-venv.sh" "$ROOT/build" >"$OUT/log/python-venv.log" 2>&1; then
+		log "python: the package does not build (see $OUT/log/python-venv.log): section 8 skipped"
+		return 0
+	fi
+	local engines=(${RUN_ENGINES[@]+"${RUN_ENGINES[@]}"})
+	[ "$WANT_CTRD" = 1 ] && engines+=(containerd)
+	log "python: berth vs docker-py in process ($(IFS=,; echo "${engines[*]}"))"
+	"$ROOT/build/python-venv/bin/python" "$BENCH/python_inproc.py" $([ "$QUICK" = 1 ] && echo --quick) \
+		--engines "$(IFS=,; echo "${engines[*]}")" --out "$OUT" 2>"$OUT/log/python.txt" >/dev/null ||
+		log "python: section 8 failed (see $OUT/log/python.txt)"
+}
+if [ "$PY_ONLY" = 1 ]; then
+	python_section
+	[ -f "$OUT/python.md" ] && cat "$OUT/python.md"
+	ln -sfn "$RUN_ID" "$BENCH/results/latest"
+	exit 0
+fi
+
 # ---- run -------------------------------------------------------------------------
 meta mode "$([ "$QUICK" = 1 ] && echo quick || echo full)"
 meta run_id "$RUN_ID"
@@ -895,7 +923,9 @@ cleanup
 
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 meta seconds "$(($(date +%s) - T_START))"
+[ "$PY_RUN" = 1 ] && [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ] && [ "$PULL_ONLY" = 0 ] && python_section
 "$PY" "$BENCH/report.py" "$OUT" | tee "$OUT/report.md"
+[ -f "$OUT/python.md" ] && { echo; cat "$OUT/python.md"; } | tee -a "$OUT/report.md"
 ln -sfn "$RUN_ID" "$BENCH/results/latest"
 log "raw results: $OUT (report.md, cells.tsv, hf/*.json, mem/*.txt)"
 
