@@ -98,3 +98,11 @@ def label_filters(filters: Optional[Mapping[str, Any]]) -> List[str]:
     if not filters:
         return []
     return label_list(filters.get("label"))
+
+
+def cs(text: Union[str, bytes, None]):
+    """Python text as an owned char[] for a struct field (NULL for None);
+    keep the result alive as long as the struct is used."""
+    if text is None:
+        return ffi.NULL
+    return ffi.new("char[]", b(text))

@@ -6,7 +6,7 @@ import threading
 import weakref
 from typing import Any, Dict, List, Optional
 
-from ._core import b, check, ffi, lib, new_err, s
+from ._core import b, check, cs, ffi, lib, new_err, s
 from .errors import Error, InvalidArgument
 
 _ENGINES = {"auto": lib.BERTH_ENGINE_AUTO, "docker": lib.BERTH_ENGINE_DOCKER,
@@ -43,7 +43,7 @@ class Client:
         opts = ffi.new("berth_client_options *")
         opts.version = lib.BERTH_CLIENT_OPTIONS_VERSION
         opts.engine = _engine_code(engine)
-        keep = [b(host), b(owner), b(api_version), b(namespace)]
+        keep = [cs(host), cs(owner), cs(api_version), cs(namespace)]
         opts.host, opts.owner, opts.api_version, opts.containerd_namespace = keep
         if timeout is not None:
             opts.timeout_ms = max(1, int(timeout * 1000))
@@ -178,7 +178,7 @@ def detect(engine: str = "auto", host: Optional[str] = None, probe_all: bool = T
     opts = ffi.new("berth_detect_options *")
     opts.version = lib.BERTH_DETECT_OPTIONS_VERSION
     opts.engine = _engine_code(engine)
-    h = b(host)
+    h = cs(host)
     opts.host = h
     opts.probe_all = 1 if probe_all else 0
     if timeout is not None:

@@ -6,7 +6,7 @@ import os
 import shlex
 from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Union
 
-from ._core import (CStrings, b, check, ffi, label_filters, label_list, lib, new_err, raise_err, s,
+from ._core import (CStrings, b, check, cs, ffi, label_filters, label_list, lib, new_err, raise_err, s,
                     split_kv, take_string)
 from .errors import ContainerError, Error, InvalidArgument, NotFound, Timeout
 from .streams import ByteStream, ExecStream, StatsStream, stats_dict, time_arg
@@ -245,7 +245,7 @@ class Container:
         opts.show_stdout, opts.show_stderr = int(bool(stdout)), int(bool(stderr))
         opts.follow = int(bool(follow))
         opts.tail = -1 if tail in ("all", None) else int(tail)
-        since_b, until_b = b(time_arg(since)), b(time_arg(until))
+        since_b, until_b = cs(time_arg(since)), cs(time_arg(until))
         opts.since, opts.until = since_b, until_b
         opts.timestamps = int(bool(timestamps))
         out = ffi.new("berth_stream **")
@@ -287,7 +287,7 @@ class Container:
         opts.version = lib.BERTH_EXEC_OPTIONS_VERSION
         opts.argv, opts.argc = argv.ptr, argv.count
         opts.env, opts.env_count = env.ptr, env.count
-        user_b, wd_b = b(user), b(workdir)
+        user_b, wd_b = cs(user), cs(workdir)
         opts.user, opts.workdir = user_b, wd_b
         opts.privileged, opts.tty = int(privileged), int(tty)
         if timeout is not None:
@@ -673,7 +673,7 @@ class ContainerCollection:
         opts.version = lib.BERTH_LIST_OPTIONS_VERSION
         opts.all = int(bool(all))
         opts.labels, opts.label_count = labels.ptr, labels.count
-        name_b = b(name)
+        name_b = cs(name)
         opts.name = name_b
         if status:
             st = [status] if isinstance(status, str) else list(status)

@@ -6,7 +6,7 @@ import json
 import os
 from typing import Any, Dict, List, Mapping, Optional, Union
 
-from ._core import CStrings, b, check, ffi, label_filters, lib, new_err, s, take_string
+from ._core import CStrings, b, check, cs, ffi, label_filters, lib, new_err, s, take_string
 from .errors import InvalidArgument
 from .streams import ProgressStream
 
@@ -150,7 +150,7 @@ class ImageCollection:
         ref = repository if all_tags else _ref(repository, tag or (None if (":" in repository.rsplit("/", 1)[-1] or "@" in repository) else "latest"))
         opts = ffi.new("berth_pull_options *")
         opts.version = lib.BERTH_PULL_OPTIONS_VERSION
-        plat = b(platform)
+        plat = cs(platform)
         opts.platform, opts.all_tags, opts.insecure = plat, int(all_tags), int(insecure)
         out = ffi.new("berth_stream **")
         err = new_err()
@@ -199,7 +199,7 @@ class ImageCollection:
             tmp.seek(0)
             opts.fd = tmp.fileno()
         elif isinstance(data, (str, os.PathLike)):
-            keep = b(os.fspath(data))
+            keep = cs(os.fspath(data))
             opts.path = keep
         elif hasattr(data, "fileno"):
             opts.fd = data.fileno()
@@ -226,12 +226,12 @@ class ImageCollection:
         opts.fd = -1
         path_b = None
         if isinstance(src, (str, os.PathLike)):
-            path_b = b(os.fspath(src))
+            path_b = cs(os.fspath(src))
             opts.path = path_b
         else:
             opts.fd = src.fileno()
-        ref_b = b(_ref(repository, tag)) if repository else ffi.NULL
-        msg_b = b(message)
+        ref_b = cs(_ref(repository, tag)) if repository else ffi.NULL
+        msg_b = cs(message)
         ch = CStrings(changes)
         opts.ref, opts.message, opts.changes, opts.change_count = ref_b, msg_b, ch.ptr, ch.count
         out = ffi.new("char **")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Mapping, Optional
 
-from ._core import CStrings, b, check, ffi, label_filters, label_list, lib, new_err, s, take_string
+from ._core import CStrings, b, check, cs, ffi, label_filters, label_list, lib, new_err, s, take_string
 
 
 class Volume:
@@ -41,7 +41,7 @@ class VolumeCollection:
         """Create a volume (an existing name is kept as it is)."""
         opts = ffi.new("berth_volume_create_options *")
         opts.version = lib.BERTH_VOLUME_CREATE_OPTIONS_VERSION
-        drv = b(driver)
+        drv = cs(driver)
         dop = CStrings(label_list(driver_opts))
         lab = CStrings(label_list(labels))
         opts.driver = drv
@@ -131,7 +131,7 @@ class NetworkCollection:
                subnet: Optional[str] = None, gateway: Optional[str] = None) -> Network:
         opts = ffi.new("berth_network_create_options *")
         opts.version = lib.BERTH_NETWORK_CREATE_OPTIONS_VERSION
-        drv, sub, gw = b(driver), b(subnet), b(gateway)
+        drv, sub, gw = cs(driver), cs(subnet), cs(gateway)
         lab = CStrings(label_list(labels))
         opts.driver, opts.subnet, opts.gateway, opts.internal = drv, sub, gw, int(internal)
         opts.labels, opts.label_count = lab.ptr, lab.count

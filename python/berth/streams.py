@@ -17,7 +17,7 @@ import json
 import threading
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from ._core import CStrings, ETIMEDOUT, ITEROVER, b, check, ffi, label_list, lib, new_err, raise_err, s
+from ._core import CStrings, ETIMEDOUT, ITEROVER, b, check, cs, ffi, label_list, lib, new_err, raise_err, s
 
 _SLICE_MS = 100
 
@@ -248,7 +248,7 @@ class EventStream(Stream):
         opts.labels, opts.label_count = keep[1].ptr, keep[1].count
         opts.types, opts.type_count = keep[2].ptr, keep[2].count
         opts.actions, opts.action_count = keep[3].ptr, keep[3].count
-        since_b, until_b = b(time_arg(since)), b(time_arg(until))
+        since_b, until_b = cs(time_arg(since)), cs(time_arg(until))
         opts.since, opts.until = since_b, until_b
         opts.no_reconnect = 0 if reconnect else 1
         out = ffi.new("berth_stream **")
