@@ -126,7 +126,7 @@ def test_events_see_a_start(client):
         try:
             for ev in events:
                 if ev.id == c.id and ev.kind == "started":
-                    assert ev.action == "start" and ev.name == c.name
+                    assert ev.type == "container" and ev.name == c.name
                     break
         finally:
             c.remove(force=True)
