@@ -229,3 +229,40 @@ def test_no_leak_over_10k_calls(client, sleeper):
     after = _rss_kib()
     print(f"RSS {before} KiB -> {after} KiB over 10000 calls in {spent:.1f} s")
     assert after - before < 4096
+
+
+def test_ctrl_c_ends_a_blocked_follow(client, sleeper):
+    import signal
+    st = sleeper.logs(follow=True, tail=0)
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        with st:
+            for _ in st:
+                pass
+    assert time.monotonic() - t0 < 3
+    assert st.closed
+
+
+def test_blocking_calls_release_the_gil(client, sleeper):
+    # a wait for the next exit is one C call that blocks; meanwhile this
+    # thread must keep running Python code
+    done = threading.Event()
+
+    def waiter():
+        try:
+            sleeper.wait(condition="next-exit", timeout=3)
+        except berth.Timeout:
+            pass
+        done.set()
+
+    t = threading.Thread(target=waiter)
+    t.start()
+    time.sleep(0.2)
+    n = 0
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 0.5:
+        n += 1
+    assert not done.is_set()
+    assert n > 10000
+    t.join()
