@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import threading
+import time
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ._core import CStrings, ETIMEDOUT, ITEROVER, b, check, cs, ffi, label_list, lib, new_err, raise_err, s
@@ -86,7 +87,6 @@ class Stream:
 
     def _next_frame(self) -> bool:
         """Read one frame into self._frame: True, or False at the end."""
-        import time
         deadline = None if self._timeout is None else time.monotonic() + self._timeout
         while True:
             with self._lock:
