@@ -490,6 +490,15 @@ typedef struct berth_volume_info berth_volume_info;
 int berth_volume_inspect(berth_volume_info **out, berth_client *client, const char *name, berth_error *err);
 void berth_volume_info_free(berth_volume_info *info);
 const char *berth_volume_info_name(const berth_volume_info *info);
+const char *berth_volume_info_driver(const berth_volume_info *info);
+const char *berth_volume_info_mountpoint(const berth_volume_info *info);
+const char *berth_volume_info_created(const berth_volume_info *info);
+size_t berth_volume_info_label_count(const berth_volume_info *info);
+const char *berth_volume_info_label_key(const berth_volume_info *info, size_t i);
+const char *berth_volume_info_label_value(const berth_volume_info *info, size_t i);
+size_t berth_volume_info_option_count(const berth_volume_info *info);
+const char *berth_volume_info_option_key(const berth_volume_info *info, size_t i);
+const char *berth_volume_info_option_value(const berth_volume_info *info, size_t i);
 const char *berth_volume_info_raw_json(const berth_volume_info *info);
 #define BERTH_VOLUME_LIST_OPTIONS_VERSION ...
 typedef struct berth_volume_list_options { unsigned int version; const char *const *labels; size_t label_count; ...; } berth_volume_list_options;
@@ -521,6 +530,13 @@ int berth_network_inspect(berth_network_info **out, berth_client *client, const 
 void berth_network_info_free(berth_network_info *info);
 const char *berth_network_info_id(const berth_network_info *info);
 const char *berth_network_info_name(const berth_network_info *info);
+const char *berth_network_info_driver(const berth_network_info *info);
+const char *berth_network_info_scope(const berth_network_info *info);
+int berth_network_info_internal(const berth_network_info *info);
+const char *berth_network_info_created(const berth_network_info *info);
+size_t berth_network_info_label_count(const berth_network_info *info);
+const char *berth_network_info_label_key(const berth_network_info *info, size_t i);
+const char *berth_network_info_label_value(const berth_network_info *info, size_t i);
 const char *berth_network_info_raw_json(const berth_network_info *info);
 #define BERTH_NETWORK_LIST_OPTIONS_VERSION ...
 typedef struct berth_network_list_options { unsigned int version; const char *const *labels; size_t label_count; ...; } berth_network_list_options;

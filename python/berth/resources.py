@@ -26,8 +26,30 @@ class Volume:
         self.client.volumes.remove(self.name, force=force)
 
 
+def _raw(p) -> Dict[str, Any]:
+    if p == ffi.NULL:
+        return {}
+    text = ffi.string(p)
+    try:
+        return json.loads(text) if text else {}
+    except ValueError:
+        return {}
+
+
 def _vol_attrs(info) -> Dict[str, Any]:
-    return json.loads(ffi.string(lib.berth_volume_info_raw_json(info)))
+    """The engine's record where there is one (inspect), and berth's
+    normalized fields in Docker's names either way (list entries carry no
+    raw record)."""
+    d = _raw(lib.berth_volume_info_raw_json(info))
+    d.setdefault("Name", s(lib.berth_volume_info_name(info)))
+    d.setdefault("Driver", s(lib.berth_volume_info_driver(info)))
+    d.setdefault("Mountpoint", s(lib.berth_volume_info_mountpoint(info)))
+    d.setdefault("CreatedAt", s(lib.berth_volume_info_created(info)))
+    d.setdefault("Labels", {s(lib.berth_volume_info_label_key(info, i)): s(lib.berth_volume_info_label_value(info, i))
+                            for i in range(lib.berth_volume_info_label_count(info))})
+    d.setdefault("Options", {s(lib.berth_volume_info_option_key(info, i)): s(lib.berth_volume_info_option_value(info, i))
+                             for i in range(lib.berth_volume_info_option_count(info))})
+    return d
 
 
 class VolumeCollection:
@@ -118,7 +140,16 @@ class Network:
 
 
 def _net_attrs(info) -> Dict[str, Any]:
-    return json.loads(ffi.string(lib.berth_network_info_raw_json(info)))
+    d = _raw(lib.berth_network_info_raw_json(info))
+    d.setdefault("Id", s(lib.berth_network_info_id(info)))
+    d.setdefault("Name", s(lib.berth_network_info_name(info)))
+    d.setdefault("Driver", s(lib.berth_network_info_driver(info)))
+    d.setdefault("Scope", s(lib.berth_network_info_scope(info)))
+    d.setdefault("Internal", bool(lib.berth_network_info_internal(info)))
+    d.setdefault("Created", s(lib.berth_network_info_created(info)))
+    d.setdefault("Labels", {s(lib.berth_network_info_label_key(info, i)): s(lib.berth_network_info_label_value(info, i))
+                            for i in range(lib.berth_network_info_label_count(info))})
+    return d
 
 
 class NetworkCollection:

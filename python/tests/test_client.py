@@ -59,7 +59,7 @@ def test_run_list_get_logs_exec_wait_remove(client, sleeper):
     assert r.exit_code == 3 and sorted(r.output.splitlines()) == [b"hi", b"oops"]
     code, (out, err) = c.exec_run("sh -c 'echo a; echo b >&2'", demux=True)
     assert (code, out, err) == (0, b"a\n", b"b\n")
-    assert c.exec_run("printenv X", environment={"X": "y"}).output == b"y\n"
+    assert c.exec_run(["sh", "-c", "echo $X"], environment={"X": "y"}).output == b"y\n"
     c.kill()
     res = c.wait(timeout=30)
     assert res["StatusCode"] == 137 and res["Error"] is None
