@@ -47,8 +47,9 @@ def _env_items(environment) -> List[str]:
 
 class Container:
     """A container as last seen by :meth:`reload` (or by the list that made
-    it). ``attrs`` is the engine's inspect record as a dict (Docker-shaped on
-    every engine); the other properties are berth's normalized view."""
+    it). ``attrs`` is the engine's inspect record as a dict (on containerd
+    berth's own record, with "Id", "Name" and "State" added from berth's
+    view); the other properties are berth's normalized view."""
 
     def __init__(self, client, id: str, name: str = "", state: str = "", health: str = "none",
                  labels: Optional[Dict[str, str]] = None, image: str = "", raw: Optional[str] = None,
@@ -64,6 +65,7 @@ class Container:
         self._attrs: Optional[Dict[str, Any]] = None
         self._ports = ports
         self._list_attrs = list_attrs
+        self._exit_code = 0
 
     @classmethod
     def _inspect(cls, client, ident: str) -> "Container":
@@ -80,11 +82,13 @@ class Container:
                 key = f"{lib.berth_container_info_port_container_port(info, i)}/{s(lib.berth_container_info_port_proto(info, i))}"
                 ports.setdefault(key, []).append({"HostIp": s(lib.berth_container_info_port_host_ip(info, i)),
                                                   "HostPort": str(lib.berth_container_info_port_host_port(info, i))})
-            return cls(client, s(lib.berth_container_info_id(info)), s(lib.berth_container_info_name(info)),
+            c = cls(client, s(lib.berth_container_info_id(info)), s(lib.berth_container_info_name(info)),
                        s(lib.berth_state_name(lib.berth_container_info_state(info))),
                        s(lib.berth_health_name(lib.berth_container_info_health(info))),
                        labels, s(lib.berth_container_info_image(info)),
                        ffi.string(lib.berth_container_info_raw_json(info)), ports)
+            c._exit_code = lib.berth_container_info_exit_code(info)
+            return c
         finally:
             lib.berth_container_info_free(info)
 
@@ -110,7 +114,17 @@ class Container:
         """The inspect record as a dict (fetched when this object came from a list)."""
         if self._attrs is None:
             self._full()
-            self._attrs = json.loads(self._raw)
+            a = json.loads(self._raw)
+            # containerd's record is berth's own: give it the keys docker-py
+            # users read first, from berth's normalized view
+            a.setdefault("Id", self.id)
+            a.setdefault("Name", "/" + self.name)
+            a.setdefault("State", {"Status": self._state, "Running": self._state == "running",
+                                   "Paused": self._state == "paused", "ExitCode": self._exit_code,
+                                   **({"Health": {"Status": self._health}} if self._health != "none" else {})})
+            if isinstance(a.get("Config"), dict):
+                a["Config"].setdefault("Labels", dict(self._labels))
+            self._attrs = a
         return self._attrs
 
     @property
