@@ -12,7 +12,8 @@ of each operation after 20 untimed ones: ping, the container list as the
 engine holds it without and with the 50 (docker-py: sparse=True, one
 request, as bench/peers/ps.py), inspect of one of the 50 (get), one
 lifecycle (create + start a sleep, remove with force), and the read of the
-whole stored log. The table gives the median wall time per call and the
+whole stored log, in two rounds (one in --quick) with the clients
+alternating. The table gives the median wall time per call and the
 client CPU per call (user + system of the worker process, getrusage),
 and the ratio docker-py / berth. podman-py is not packaged for Debian 12
 (and there is no PyPI here): its column says so. Everything made is removed
@@ -107,8 +108,9 @@ def worker(kind, engine, uri, inspect_name, log_name, n, n_lc, phase):
         res["inspect"] = timed(ops["inspect"], n)
         res["lifecycle"] = timed(lifecycle, n_lc, warm=1)
         res["logs"] = timed(logs, 3, warm=1)
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        res["rss_kib"] = rss
+        # VmHWM: ru_maxrss would carry the parent's peak across fork + exec
+        with open("/proc/self/status") as f:
+            res["rss_kib"] = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:"))
     print(json.dumps(res))
 
 
@@ -119,6 +121,14 @@ def run_worker(kind, engine, uri, inspect_name, log_name, n, n_lc, phase):
         sys.stderr.write(f"{kind} on {engine} ({phase}) failed:\n{p.stderr[-2000:]}\n")
         return None
     return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def merge(into, result):
+    for op, cell in (result or {}).items():
+        if isinstance(cell, dict):
+            into.setdefault(op, []).append(cell)
+        else:
+            into[op] = max(into.get(op, 0), cell)
 
 
 def main():
@@ -138,6 +148,7 @@ def main():
     except ImportError:
         have_docker_py = False
     n = 200 if args.quick else 1000
+    rounds = 1 if args.quick else 2
     n_lc = 3 if args.quick else 10
     log_mb = int(os.environ.get("LOG_MB", "2" if args.quick else "8"))
     lines = []
@@ -154,9 +165,11 @@ def main():
         try:
             kinds = ["berth"] + (["docker-py"] if have_docker_py and engine != "containerd" else [])
             res = {k: {} for k in kinds}
-            for k in kinds:
-                r = run_worker(k, engine, uri, "-", "-", n, n_lc, "empty")
-                res[k].update(r or {})
+            # ROUNDS rounds, the clients alternating, so that load from other
+            # work falls on both; each cell is the mean of the rounds
+            for _ in range(rounds):
+                for k in kinds:
+                    merge(res[k], run_worker(k, engine, uri, "-", "-", n, n_lc, "empty"))
             prefix = f"bench-py{os.getpid()}"
             for i in range(50):
                 nm = f"{prefix}-{i:02d}"
@@ -167,9 +180,13 @@ def main():
             lg = c.containers.run(IMAGE, ["sh", "-c", f"yes 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde | head -c {log_mb << 20}"],
                                   name=log_name, labels={LABEL: "1"}, detach=True)
             lg.wait(timeout=120)
+            for _ in range(rounds):
+                for k in kinds:
+                    merge(res[k], run_worker(k, engine, uri, made[0], log_name, n, n_lc, "full"))
             for k in kinds:
-                r = run_worker(k, engine, uri, made[0], log_name, n, n_lc, "full")
-                res[k].update(r or {})
+                for op, cell in res[k].items():
+                    if isinstance(cell, list):
+                        res[k][op] = {key: statistics.mean(c[key] for c in cell) for key in cell[0]}
             raw[engine] = res
         finally:
             for nm in made:
@@ -181,7 +198,8 @@ def main():
                 ct.remove(force=True)
             c.close()
     out = ["## Section 8 — Python in process: berth (cffi) vs docker-py", "",
-           f"One worker process per client; N = {n} calls per row (list with 50: N/4; lifecycle: {n_lc}; "
+           f"One worker process per client and round ({rounds} round(s), clients alternating; cells are "
+           f"the means of the rounds' medians); N = {n} calls per row (list with 50: N/4; lifecycle: {n_lc}; "
            f"log read of {log_mb} MiB: 3), after untimed warm-up calls. podman-py: not packaged in Debian 12 "
            "(no PyPI here), so no column.", "",
            "| engine | op | berth wall ms | berth CPU ms | docker-py wall ms | docker-py CPU ms | CPU ratio docker-py/berth | wall ratio |",
