@@ -16,7 +16,7 @@ if [ -f "$STAMP" ] && [ -z "$(find "$SRC/python/berth" "$SRC/python/setup.py" "$
 fi
 PY=/usr/bin/python3
 [ -d "$VENV" ] || "$PY" -m venv --system-site-packages "$VENV"
-# an in-tree build leaves python/build and python/*.egg-info (git-ignored)
+# setup.py builds in a fresh temporary directory; python/*.egg-info is git-ignored
 BERTH_INCLUDE_DIR=$SRC/include BERTH_LIB_DIR=$BUILD/src \
 	"$VENV/bin/pip" install -q --no-build-isolation --no-index --force-reinstall --no-deps "$SRC/python" >"$BUILD/python-venv.log" 2>&1 ||
 	{ cat "$BUILD/python-venv.log" >&2; exit 1; }
