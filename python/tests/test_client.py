@@ -117,6 +117,10 @@ def test_wait_ready_log_probe(client):
 def test_stats(client, sleeper):
     st = sleeper.stats()
     assert st["berth"]["memory_usage"] > 0
+    with sleeper.stats(stream=True) as samples:
+        first = next(samples)
+        assert first["berth"]["memory_usage"] > 0 and first["berth"]["pids"] >= 1
+    assert samples.closed
 
 
 def test_events_see_a_start(client):
