@@ -185,9 +185,11 @@ def test_images_list_get(client):
 
 def test_volumes(client):
     v = client.volumes.create(name("vol"), labels={"io.berth.test.run": RUN})
-    assert v.name == name("vol")
-    assert [x.name for x in client.volumes.list(filters={"label": LABEL})] == [v.name]
-    v.remove()
+    try:
+        assert v.name == name("vol") and v.attrs["Labels"]["io.berth.test.run"] == RUN
+        assert [x.name for x in client.volumes.list(filters={"label": LABEL})] == [v.name]
+    finally:
+        v.remove()
     with pytest.raises(berth.NotFound):
         client.volumes.get(v.name)
 
