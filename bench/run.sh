@@ -30,6 +30,8 @@ PULL_ONLY=0
 PULL_RUN=1
 STACK_ONLY=0
 STACK_RUN=1
+PY_ONLY=0
+PY_RUN=1
 
 usage() {
 	cat <<'EOF'
@@ -55,6 +57,9 @@ usage: bench/run.sh [options]
                      docker-compose (v1) and podman-compose (STACK_ROUNDS,
                      default 3, 1 in --quick); bench/stack.sh
   --no-stack         skip section 8
+  --python-only      only section 9: the Python package (python/) against
+                     docker-py, in process (bench/python_inproc.py)
+  --no-python        skip section 9
   -h, --help         this text
 Results: one directory per run under bench/results/; report.md holds the tables.
 EOF
@@ -76,6 +81,8 @@ while [ $# -gt 0 ]; do
 	--no-pull) PULL_RUN=0 ;;
 	--stack-only) STACK_ONLY=1 ;;
 	--no-stack) STACK_RUN=0 ;;
+	--python-only) PY_ONLY=1; LC_ONLY=0; LOGS_ONLY=0; PULL_ONLY=0 ;;
+	--no-python) PY_RUN=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -818,6 +825,27 @@ pull_engine() { # ENGINE
 	meta "pull_load_end_$eng" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# ---- section 9: the Python package against docker-py, in process ------------
+python_section() {
+	log "python: installing the package into build/python-venv"
+	if ! bash "$ROOT/python/build-venv.sh" "$ROOT/build" >"$OUT/log/python-venv.log" 2>&1; then
+		log "python: the package does not build (see $OUT/log/python-venv.log): section 9 skipped"
+		return 0
+	fi
+	local engines=(${RUN_ENGINES[@]+"${RUN_ENGINES[@]}"})
+	[ "$WANT_CTRD" = 1 ] && engines+=(containerd)
+	log "python: berth vs docker-py in process ($(IFS=,; echo "${engines[*]}"))"
+	"$ROOT/build/python-venv/bin/python" "$BENCH/python_inproc.py" $([ "$QUICK" = 1 ] && echo --quick) \
+		--engines "$(IFS=,; echo "${engines[*]}")" --out "$OUT" 2>"$OUT/log/python.txt" >/dev/null ||
+		log "python: section 9 failed (see $OUT/log/python.txt)"
+}
+if [ "$PY_ONLY" = 1 ]; then
+	python_section
+	[ -f "$OUT/python.md" ] && cat "$OUT/python.md"
+	ln -sfn "$RUN_ID" "$BENCH/results/latest"
+	exit 0
+fi
+
 # ---- run -------------------------------------------------------------------------
 meta mode "$([ "$QUICK" = 1 ] && echo quick || echo full)"
 meta run_id "$RUN_ID"
@@ -930,12 +958,14 @@ cleanup
 
 meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 meta seconds "$(($(date +%s) - T_START))"
+[ "$PY_RUN" = 1 ] && [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ] && [ "$PULL_ONLY" = 0 ] && python_section
 "$PY" "$BENCH/report.py" "$OUT" | tee "$OUT/report.md"
 ln -sfn "$RUN_ID" "$BENCH/results/latest"
 if [ "$STACK_RUN" = 1 ] && [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ] && [ "$PULL_ONLY" = 0 ]; then
 	echo
 	stack_section | tee -a "$OUT/report.md"
 fi
+[ -f "$OUT/python.md" ] && { echo; cat "$OUT/python.md"; } | tee -a "$OUT/report.md"
 log "raw results: $OUT (report.md, cells.tsv, hf/*.json, mem/*.txt)"
 
 # containerd: one full lifecycle, berth against ctr's chain (its own table)

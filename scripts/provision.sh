@@ -51,6 +51,9 @@ BUILD_PKGS=(meson ninja-build pkg-config gcc libhttp-parser-dev libjansson-dev l
 TOOL_PKGS=(curl socat openssl python3 procps iproute2 time)
 # a real docker credential helper for the credentials' unit test
 TOOL_PKGS+=(golang-docker-credential-helpers pass)
+# the Python package (python/) and its pytest suite: cffi in API mode needs
+# the compiler and Python's headers; a venv over Debian's packages (no PyPI)
+TOOL_PKGS+=(python3-cffi python3-dev python3-venv python3-pytest python3-setuptools python3-wheel python3-pip)
 # the fuzzing pass of the tests: clang with libFuzzer and its sanitizers
 FUZZ_PKGS=(clang libclang-rt-14-dev)
 # iptables: dockerd/netavark need it; netavark+aardvark-dns: podman networks;

@@ -52,6 +52,12 @@ run_suites() {
 		bash scripts/provision.sh --engines containerd --berth "$dir/src/berth" ||
 			echo "provisioning containerd's images failed: see above" >&2
 	fi
+	if [ "$dir" = build-test ]; then
+		# the Python suite's package, against this build's libberth.so
+		# (the plain build only: python3 cannot load the ASan build)
+		echo "== python package into $dir/python-venv"
+		bash python/build-venv.sh "$dir" || echo "building the Python package failed: its suites will fail" >&2
+	fi
 	echo "== test $dir"
 	# --no-rebuild: built just above; the TAP of each test lands in testlog.json
 	meson test -C "$dir" --no-rebuild --print-errorlogs --num-processes 2 >"$dir.test.log" 2>&1
