@@ -8,6 +8,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=${BERTH_SOURCE_DIR:-$(cd "$HERE/../.." && pwd)}
 BUILD=${BERTH_BUILD_DIR:?BERTH_BUILD_DIR must name the meson build directory}
 E=${BERTH_TEST_ENGINE:-docker}
+if ! /usr/bin/python3 -c 'import cffi, pytest' 2>/dev/null; then
+	echo "1..0 # SKIP python3-cffi or python3-pytest is not installed"
+	exit 77
+fi
 if ! bash "$SRC/python/build-venv.sh" "$BUILD" >&2; then
 	echo "1..1"
 	echo "not ok 1 - $E: the berth Python package builds and installs"
