@@ -91,16 +91,17 @@ typedef struct berth_client_options {
  * at most four wait idle; each is stopped and reaped when its connection
  * closes, all of them by berth_client_free(). The remote side runs
  * `docker system dial-stdio` when the address has no path (Docker, as the
- * docker client does), else a relay to the socket at the path (socat, else
- * `docker --host unix://PATH system dial-stdio`, else `nc -U`): give Podman
- * its socket's path, as its own ssh:// addresses do. The engine is told by
- * its ping. User and host are letters, digits, '.', '_', '-'; the path
+ * docker client does); with a path berth runs `ssh -W PATH` and the server
+ * connects the channel to that unix socket (direct-streamlocal, as Podman's
+ * own ssh:// connections; the server must allow AllowStreamLocalForwarding):
+ * give Podman its socket's path. The engine is told by its ping. User and host are letters, digits, '.', '_', '-'; the path
  * letters, digits and "/._+-"; a password in the address is BERTH_EINVAL.
  * Errors are read from ssh's stderr and name the endpoint: connection
  * refused, unknown or unreachable host, a remote without the command
  * (BERTH_EUNAVAILABLE), key or host key refused (BERTH_EPERM), timed out
- * (BERTH_ETIMEDOUT), remote socket missing (BERTH_ENOTFOUND), ssh's
- * options refused (BERTH_EINVAL). containerd over ssh: BERTH_EUNSUPPORTED.
+ * (BERTH_ETIMEDOUT), a remote socket that cannot be opened
+ * (BERTH_EUNAVAILABLE), forwarding forbidden by the server (BERTH_EPERM),
+ * ssh's options refused (BERTH_EINVAL). containerd over ssh: BERTH_EUNSUPPORTED.
  * During discovery an ssh candidate gets at least 10 s for its ping.
  *
  * @param out   the new client; free it with berth_client_free()

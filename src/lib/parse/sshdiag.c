@@ -78,6 +78,10 @@ static const rule rules[] = {
 	{ BERTH_EPERM, "permission denied on the remote side", { "permission denied", NULL } },
 	{ BERTH_ENOTFOUND, "the engine's socket is missing on the remote side",
 	  { "No such file or directory", NULL } },
+	{ BERTH_EPERM, "the server does not forward to sockets (AllowStreamLocalForwarding)",
+	  { "administratively prohibited", NULL } },
+	{ BERTH_EUNAVAILABLE, "the engine's socket on the remote side cannot be opened",
+	  { "open failed", "stdio forwarding failed", NULL } },
 };
 
 /* Quote a line into out: printable ASCII only, cut with "..." to fit. */

@@ -24,6 +24,8 @@
  *   the remote engine's socket: missing          -> BERTH_ENOTFOUND
  *                               permission denied -> BERTH_EPERM
  *                               not answering     -> BERTH_EUNAVAILABLE
+ *   forwarding to a socket (ssh -W) forbidden    -> BERTH_EPERM
+ *                              failed otherwise  -> BERTH_EUNAVAILABLE
  *   anything else                                -> BERTH_EUNAVAILABLE
  * Only the line that matched (or the last meaningful one) is quoted, cut
  * to fit: never the whole text. Lines ssh writes on success ("Warning:
