@@ -91,17 +91,16 @@ typedef struct berth_client_options {
  * at most four wait idle; each is stopped and reaped when its connection
  * closes, all of them by berth_client_free(). The remote side runs
  * `docker system dial-stdio` when the address has no path (Docker, as the
- * docker client does); with a path berth runs `ssh -W PATH` and the server
- * connects the channel to that unix socket (direct-streamlocal, as Podman's
- * own ssh:// connections; the server must allow AllowStreamLocalForwarding):
- * give Podman its socket's path. The engine is told by its ping. User and host are letters, digits, '.', '_', '-'; the path
+ * docker client does); with a path, a relay to that socket: `podman --url
+ * unix://PATH system dial-stdio`, else docker's with --host, else socat
+ * (whose end lags the engine's by half a second): give Podman its socket's
+ * path. The engine is told by its ping. User and host are letters, digits, '.', '_', '-'; the path
  * letters, digits and "/._+-"; a password in the address is BERTH_EINVAL.
  * Errors are read from ssh's stderr and name the endpoint: connection
  * refused, unknown or unreachable host, a remote without the command
  * (BERTH_EUNAVAILABLE), key or host key refused (BERTH_EPERM), timed out
- * (BERTH_ETIMEDOUT), a remote socket that cannot be opened
- * (BERTH_EUNAVAILABLE), forwarding forbidden by the server (BERTH_EPERM),
- * ssh's options refused (BERTH_EINVAL). containerd over ssh: BERTH_EUNSUPPORTED.
+ * (BERTH_ETIMEDOUT), the remote socket missing (BERTH_ENOTFOUND) or refused
+ * to the remote user (BERTH_EPERM), ssh's options refused (BERTH_EINVAL). containerd over ssh: BERTH_EUNSUPPORTED.
  * During discovery an ssh candidate gets at least 10 s for its ping.
  *
  * @param out   the new client; free it with berth_client_free()

@@ -1,18 +1,16 @@
 /* The ssh child of a connection: see sshpipe.h.
  *
- * Two ways to the engine. Without a socket path, the remote side runs
- * `docker system dial-stdio` (the docker client's own way, which reaches
- * whatever the remote docker client would). With a path, `ssh -W PATH`:
- * the server connects the channel to that unix socket itself (OpenSSH's
- * direct-streamlocal channel, what Podman's own ssh:// connections open),
- * so nothing needs to be installed on the remote side, the end of the
- * engine's side ends ssh, and a half-close travels to the socket.
- *
  * Why a socket pair: the connection code reads, writes, polls and
  * half-closes one fd; a socket pair gives ssh a stdin and stdout that are
  * the same socket, and berth a socket it treats like a unix one. shutdown()
  * of berth's write side is ssh's end of input, which it passes on to the
- * remote command (the end of an exec's stdin). */
+ * remote command (the end of an exec's stdin).
+ *
+ * The remote command must end when the engine closes its side: ssh keeps
+ * its own stdout open until it exits, so that end reaches berth only as
+ * ssh's exit. The dial-stdio relays of docker and podman do so at once.
+ * (OpenSSH 9.2's -W takes no socket path; a plain socat lingers -t
+ * seconds after the first end it sees, so it is the last resort.) */
 #include "sshpipe.h"
 #include "lib/parse/sshdiag.h"
 
@@ -39,9 +37,17 @@ struct ssh_child {
 
 int ssh_remote_command(sbuf *out, const endpoint *ep)
 {
-	/* with a socket path there is no command: ssh -W asks the server to
-	 * connect the channel to that socket itself */
-	return ep->path ? 0 : sbuf_adds(out, "docker system dial-stdio");
+	if (!ep->path)
+		return sbuf_adds(out, "docker system dial-stdio");
+	/* The path holds only [A-Za-z0-9/._+-] (endpoint.c checks it): it
+	 * needs no quoting in any shell. */
+	const char *p = ep->path;
+	return sbuf_printf(out,
+			   "sh -c \"if command -v podman >/dev/null 2>&1; then exec podman --url unix://%s system dial-stdio; "
+			   "elif command -v docker >/dev/null 2>&1; then exec docker --host unix://%s system dial-stdio; "
+			   "elif command -v socat >/dev/null 2>&1; then exec socat - UNIX-CONNECT:%s; "
+			   "else echo berth: podman, docker or socat not found on the remote side to reach %s >&2; exit 127; fi\"",
+			   p, p, p, p);
 }
 
 /* $BERTH_SSH_OPTIONS, split at white space. */
@@ -85,11 +91,9 @@ int ssh_argv_build(strv *out, const endpoint *ep, int connect_timeout_ms, berth_
 		r = strv_push(&v, "-p") < 0 || strv_push(&v, ep->port) < 0 ? -ENOMEM : 0;
 	if (r == 0 && ep->user)
 		r = strv_push(&v, "-l") < 0 || strv_push(&v, ep->user) < 0 ? -ENOMEM : 0;
-	if (r == 0 && ep->path)
-		r = strv_push(&v, "-W") < 0 || strv_push(&v, ep->path) < 0 ? -ENOMEM : 0;
 	if (r == 0)
 		r = strv_push(&v, "--") < 0 || strv_push(&v, ep->host) < 0 ? -ENOMEM : 0;
-	if (r == 0 && !ep->path)
+	if (r == 0)
 		r = ssh_remote_command(&cmd, ep) < 0 || strv_push(&v, cmd.data) < 0 ? -ENOMEM : 0;
 	if (r < 0)
 		return BERTH_NOMEM(err);

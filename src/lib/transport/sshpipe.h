@@ -13,9 +13,10 @@ typedef struct ssh_child ssh_child;
  * a session on the server). */
 #define SSH_POOL_MAX 4
 
-/* Start ssh for an ssh endpoint: `ssh ... HOST docker system dial-stdio`
- * without a path on the endpoint, `ssh ... -W PATH HOST` with one (the
- * server connects the channel to that unix socket). *fd gets berth's end of the socket pair
+/* Start `ssh ... HOST CMD` for an ssh endpoint: without a path on the
+ * endpoint CMD is `docker system dial-stdio`; with one it relays stdio to
+ * that socket on the remote side (`podman --url unix://PATH system
+ * dial-stdio`, else docker's with --host, else socat). *fd gets berth's end of the socket pair
  * (non-blocking, close-on-exec). The program is $BERTH_SSH or "ssh" from
  * PATH; $BERTH_SSH_OPTIONS adds arguments (split at white space) before
  * berth's own options, which, BatchMode=yes aside, they override. Nothing
@@ -40,7 +41,7 @@ void ssh_child_stop(ssh_child *c);
  * (tests look at it). */
 int ssh_argv_build(strv *out, const endpoint *ep, int connect_timeout_ms, berth_error *err);
 
-/* The command run on the remote side, into out (none for -W). */
+/* The command run on the remote side, into out. */
 int ssh_remote_command(sbuf *out, const endpoint *ep);
 
 #endif
