@@ -232,7 +232,7 @@ static void test_diagnose(void **state)
 		  "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\n"
 		  "IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\n"
 		  "Host key verification failed.\n",
-		  255, BERTH_EPERM, "host key" },
+		  255, BERTH_EPERM, "host key was refused (Host key verification failed)" },
 		{ "No ED25519 host key is known for [127.0.0.1]:2222 and you have requested strict checking.\n"
 		  "Host key verification failed.\n",
 		  255, BERTH_EPERM, "host key was refused" },

@@ -133,8 +133,9 @@ int ssh_diagnose(char *msg, size_t size, const char *text, size_t len, int exit_
 				hit = &lines[i];
 			break;
 		}
-		for (size_t i = 0; i < nl && !hit; i++)
-			for (const char *const *nd = rules[r].needles; *nd && !hit; nd++)
+		/* a rule's needles in order: its first is the telling line */
+		for (const char *const *nd = rules[r].needles; *nd && !hit; nd++)
+			for (size_t i = 0; i < nl && !hit; i++)
 				if (line_has(&lines[i], *nd)) {
 					hit = &lines[i];
 					code = rules[r].code;
