@@ -37,8 +37,8 @@ run "$B" -H "$H" run --rm --name "berth-t-$RUN-echo" -l "io.berth.test.run=$RUN"
 check "run --rm: stdout, stderr apart, exit 3" [ "$rc" = 3 -a "$out" = out -a "$errout" = err ]
 run "$B" -H "$H" run -d --name "berth-t-$RUN-box" -l "io.berth.test.run=$RUN" "$IMAGE" sleep 600
 check "run -d" [ "$rc" = 0 ]
-run "$B" -H "$H" ps --filter "label=io.berth.test.run=$RUN" --format '{{.Names}}'
-check "ps lists it" [ "$rc" = 0 -a "$out" = "berth-t-$RUN-box" ]
+run "$B" -H "$H" ps --filter "label=io.berth.test.run=$RUN"
+check "ps lists it" eval '[ "$rc" = 0 ] && has "$out" "berth-t-$RUN-box"'
 run sh -c "printf 'piped\n' | '$B' -H '$H' exec -i berth-t-$RUN-box cat"
 check "exec -i: stdin through ssh and back" [ "$rc" = 0 -a "$out" = piped ]
 
@@ -50,8 +50,9 @@ check "$var=ssh://...: ps" [ "$rc" = 0 -a -n "$out" ]
 # ---- faults: exit 125, the host and the reason, quickly ----
 refused=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 fault() { # fault NAME CONFIG HOST WORDS
+	words=$4
 	run env "BERTH_SSH_OPTIONS=-F $BERTH_SSH_FIXTURE/$2" "$B" -H "$3" --timeout 20 ps
-	check "$1: exit 125, \"$4\", in ${took} ms" eval '[ "$rc" = 125 ] && has "$errout" "$4" &&
+	check "$1: exit 125, \"$4\", in ${took} ms" eval '[ "$rc" = 125 ] && has "$errout" "$words" &&
 		has "$errout" 127.0.0.1 && [ "$took" -lt 8000 ]'
 }
 fault "nothing listens" ssh_config "ssh://root@127.0.0.1:$refused" "refused"
