@@ -49,6 +49,9 @@ BUILD_PKGS=(meson ninja-build pkg-config gcc libhttp-parser-dev libjansson-dev l
             golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
             golang-github-gogo-googleapis-dev)
 TOOL_PKGS=(curl socat openssl python3 procps iproute2 time)
+# engines over ssh: the suites start an sshd of their own per run
+# (tests/scripts/sshd-fixture.sh); the system's sshd is not started
+TOOL_PKGS+=(openssh-server openssh-client)
 # a real docker credential helper for the credentials' unit test
 TOOL_PKGS+=(golang-docker-credential-helpers pass)
 # the Python package (python/) and its pytest suite: cffi in API mode needs

@@ -40,7 +40,8 @@ typedef struct berth_client_options {
 	unsigned int version;       /**< BERTH_CLIENT_OPTIONS_VERSION */
 	berth_engine engine;        /**< which engine; AUTO discovers */
 	const char *host;           /**< endpoint URI: unix:///path, tcp://host:port,
-	                                 or a bare absolute socket path; NULL discovers */
+	                                 ssh://[user@]host[:port][/socket], or a bare
+	                                 absolute socket path; NULL discovers */
 	const char *api_version;    /**< Engine API version like "1.41"; NULL negotiates */
 	int connect_timeout_ms;     /**< per connection attempt; default 5000 */
 	int timeout_ms;             /**< default deadline of a request; default 60000 */
@@ -79,6 +80,28 @@ typedef struct berth_client_options {
  * it (creating a container, importing an image), and reads of a namespace
  * that does not exist yet answer as an empty one (no containers, no
  * images), so a fresh namespace needs no setup.
+ *
+ * ssh://[user@]host[:port][/path] (in opts->host, DOCKER_HOST, CONTAINER_HOST
+ * or a Docker context): berth runs the system's ssh client (BERTH_SSH, else
+ * "ssh" from PATH) with BatchMode=yes, ConnectTimeout from
+ * connect_timeout_ms (rounded up to seconds), no forwardings, no new control
+ * master, and the arguments of BERTH_SSH_OPTIONS (split at white space) put
+ * before berth's own, which they override (but BatchMode). Each connection of
+ * the pool is one ssh process whose stdin and stdout carry the Engine API;
+ * at most four wait idle; each is stopped and reaped when its connection
+ * closes, all of them by berth_client_free(). The remote side runs
+ * `docker system dial-stdio` when the address has no path (Docker, as the
+ * docker client does); with a path, a relay to that socket: `podman --url
+ * unix://PATH system dial-stdio`, else docker's with --host, else socat
+ * (whose end lags the engine's by half a second): give Podman its socket's
+ * path. The engine is told by its ping. User and host are letters, digits, '.', '_', '-'; the path
+ * letters, digits and "/._+-"; a password in the address is BERTH_EINVAL.
+ * Errors are read from ssh's stderr and name the endpoint: connection
+ * refused, unknown or unreachable host, a remote without the command
+ * (BERTH_EUNAVAILABLE), key or host key refused (BERTH_EPERM), timed out
+ * (BERTH_ETIMEDOUT), the remote socket missing (BERTH_ENOTFOUND) or refused
+ * to the remote user (BERTH_EPERM), ssh's options refused (BERTH_EINVAL). containerd over ssh: BERTH_EUNSUPPORTED.
+ * During discovery an ssh candidate gets at least 10 s for its ping.
  *
  * @param out   the new client; free it with berth_client_free()
  * @param opts  options, or NULL for all defaults

@@ -161,7 +161,9 @@ static void man_main(FILE *f)
 		fputc('\n', f);
 	}
 	fputs(".SH ENVIRONMENT\nDOCKER_HOST, DOCKER_CONTEXT, CONTAINER_HOST, CONTAINERD_ADDRESS, DOCKER_TLS_VERIFY, "
-	      "DOCKER_CERT_PATH: where the engine is and how to reach it, as the engines' own tools read them.\n", f);
+	      "DOCKER_CERT_PATH: where the engine is and how to reach it, as the engines' own tools read them. "
+	      "BERTH_SSH, BERTH_SSH_OPTIONS: the ssh program of ssh:// addresses and arguments put before "
+	      "berth's own.\n", f);
 	fputs(".SH EXIT STATUS\n.TP\n0\nsuccess\n.TP\n1\nthe operation failed on its object (not found, conflict)\n"
 	      ".TP\n125\nberth or the engine failed, or a usage error\n"
 	      ".TP\n126\n\\fBrun\\fR: the command cannot be invoked\n"

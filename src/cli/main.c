@@ -122,7 +122,7 @@ enum { G_API_VERSION = OPT_LOCAL, G_OWNER, G_TIMEOUT, G_TLS, G_TLSVERIFY, G_DEBU
 
 const cli_option cli_global_options[] = {
 	{ "engine", 'E', "ENGINE", "auto (default), docker, podman or containerd", 0, "auto docker podman containerd" },
-	{ "host", 'H', "URI", "engine address: unix:///path, tcp://host:port" },
+	{ "host", 'H', "URI", "engine address: unix:///path, tcp://host:port, ssh://user@host[/socket]" },
 	{ "api-version", G_API_VERSION, "V", "Engine API version (default: negotiated)" },
 	{ "owner", G_OWNER, "NAME", "owner recorded in the labels of what berth creates" },
 	{ "timeout", G_TIMEOUT, "SECONDS", "deadline of one request (default 60)" },
@@ -153,7 +153,8 @@ static void usage(FILE *f)
 		if (!(commands[i].flags & CMD_HIDDEN))
 			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nEnvironment: DOCKER_HOST, DOCKER_CONTEXT, CONTAINER_HOST, CONTAINERD_ADDRESS,\n"
-	      "DOCKER_TLS_VERIFY, DOCKER_CERT_PATH. Run 'berth COMMAND --help' for a command.\n", f);
+	      "DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, BERTH_SSH, BERTH_SSH_OPTIONS.\n"
+	      "Run 'berth COMMAND --help' for a command.\n", f);
 }
 
 int main(int argc, char **argv)

@@ -186,12 +186,19 @@ static char *make(const char *name, const char *const *argv, size_t argc, bool s
 char *run(const char *name, const char *const *argv, size_t argc) { return make(name, argv, argc, true); }
 char *create(const char *name, const char *const *argv, size_t argc) { return make(name, argv, argc, false); }
 
+const char *test_host(void)
+{
+	const char *h = getenv("BERTH_TEST_HOST");
+	return h && *h ? h : NULL;
+}
+
 /* A second client of the engine under test with its own request deadline. */
 berth_client *client_with_timeout(int timeout_ms)
 {
 	berth_client *c = NULL;
 	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
 	o.engine = engine;
+	o.host = test_host();
 	o.timeout_ms = timeout_ms;
 	berth_error err = BERTH_ERROR_INIT;
 	assert_ok(berth_client_open(&c, &o, &err), &err);
@@ -264,6 +271,7 @@ int conformance_setup(void **state)
 	snprintf(run_id, sizeof run_id, "%ld%d", (long)time(NULL) % 100000, (int)getpid() % 10000);
 	berth_client_options o = BERTH_CLIENT_OPTIONS_INIT;
 	o.engine = engine;
+	o.host = test_host();
 	o.owner = "berth-conformance";
 	if (berth_client_open(&client, &o, &err) < 0) {
 		snprintf(engine_missing, sizeof engine_missing, "%s", err.message);

@@ -74,6 +74,9 @@ char *run(const char *name, const char *const *argv, size_t argc);
 char *create(const char *name, const char *const *argv, size_t argc);
 /* Another client of the engine under test, with this request deadline. */
 berth_client *client_with_timeout(int timeout_ms);
+/* The engine's address from BERTH_TEST_HOST (the suites run through ssh
+ * set it, see tests/scripts/sshd-fixture.sh), else NULL: discovery. */
+const char *test_host(void);
 berth_container_info *inspect(const char *id);
 /* Poll until the container leaves "running" (bounded). */
 berth_container_info *wait_exited(const char *id, int timeout_ms);

@@ -74,7 +74,7 @@ static void test_parse_bad(void **state)
 		{ "tcp://host:2375/path", BERTH_EINVAL, "path" },
 		{ "tcp://[::1", BERTH_EINVAL, "IPv6" },
 		{ "tcp://user@host:1", BERTH_EINVAL, "host" },
-		{ "ssh://me@host", BERTH_EUNSUPPORTED, "ssh" },
+		{ "ssh://me@host:0", BERTH_EINVAL, "port" },
 		{ "npipe:////./pipe/docker_engine", BERTH_EUNSUPPORTED, "Windows" },
 		{ "unix:///a\nb", BERTH_EINVAL, "control" },
 	};

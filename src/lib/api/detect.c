@@ -130,9 +130,15 @@ static bool unix_address(const char *uri)
  * (BERTH_EPROTOCOL) and is a unix socket is tried with the backends after
  * it in the list (containerd's socket under a Docker-ish name); the first
  * backend's error stands when none answers. */
+/* An ssh endpoint's first ping starts ssh, shakes hands with the server
+ * and runs a command there: discovery's short probe would be unfair. */
+#define SSH_PROBE_MIN_MS 10000
+
 void detection_probe(candidate *c, berth_engine wanted, int timeout_ms)
 {
 	berth_error e = BERTH_ERROR_INIT;
+	if (startswith(c->uri, "ssh://") && timeout_ms < SSH_PROBE_MIN_MS)
+		timeout_ms = SSH_PROBE_MIN_MS;
 	char buf[512];
 	c->probed = true;
 	const berth_backend *const *b = berth_backends;

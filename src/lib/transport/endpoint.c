@@ -1,5 +1,5 @@
 /* Endpoints: the addresses berth speaks to (unix sockets, TCP with or
- * without TLS), parsed once; and the bounded wait on a socket that both
+ * without TLS, an ssh child's stdio), parsed once; and the bounded wait on a socket that both
  * plain and TLS connections use. */
 #include "endpoint.h"
 
@@ -13,6 +13,7 @@ void endpoint_release(endpoint *ep)
 	free(ep->path);
 	free(ep->host);
 	free(ep->port);
+	free(ep->user);
 	free(ep->cert_dir);
 	memset(ep, 0, sizeof *ep);
 }
@@ -104,6 +105,114 @@ static int parse_tcp(endpoint *ep, const char *hostport, bool tls, const char *u
 	return ep->uri ? 0 : BERTH_NOMEM(err);
 }
 
+/* A user or host name of ssh://: what goes into ssh's command line, so
+ * nothing it could take for an option or a shell could take for syntax. */
+static bool ssh_name_ok(const char *s, size_t n)
+{
+	if (n == 0 || s[0] == '-' || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		      c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* ssh://[user@]host[:port][/path]. The whole URI is not repeated in a
+ * message that refuses a password: it would carry it. */
+static int parse_ssh(endpoint *ep, const char *rest, const char *uri, berth_error *err)
+{
+	/* a ':' before the last '@' is a password, wherever the '/' falls */
+	const char *last_at = strrchr(rest, '@');
+	if (last_at && memchr(rest, ':', (size_t)(last_at - rest)) && !memchr(rest, '[', (size_t)(last_at - rest)))
+		return berth_fail(err, BERTH_EINVAL,
+				  "ssh:// address: a password in the address is not supported (use a key or an agent)");
+	size_t auth_len = strcspn(rest, "/?#");
+	const char *after = rest + auth_len;
+	if (*after == '?' || *after == '#')
+		return berth_fail(err, BERTH_EINVAL, "%s: an ssh:// address takes no query or fragment", uri);
+	const char *at = memchr(rest, '@', auth_len);
+	const char *hostport = rest;
+	if (at) {
+		if (memchr(rest, ':', (size_t)(at - rest)))
+			return berth_fail(err, BERTH_EINVAL,
+					  "ssh:// address: a password in the address is not supported (use a key or an agent)");
+		if (!ssh_name_ok(rest, (size_t)(at - rest)))
+			return berth_fail(err, BERTH_EINVAL, "%s: malformed user name", uri);
+		ep->user = strndup(rest, (size_t)(at - rest));
+		if (!ep->user)
+			return BERTH_NOMEM(err);
+		hostport = at + 1;
+	}
+	size_t hp_len = (size_t)(after - hostport);
+	if (hp_len == 0)
+		return berth_fail(err, BERTH_EINVAL, "%s: no host", uri);
+	const char *host = hostport, *port = NULL;
+	size_t host_len;
+	if (hostport[0] == '[') {
+		const char *close = memchr(hostport, ']', hp_len);
+		if (!close)
+			return berth_fail(err, BERTH_EINVAL, "%s: malformed IPv6 address", uri);
+		host = hostport + 1;
+		host_len = (size_t)(close - host);
+		for (size_t i = 0; i < host_len; i++)
+			if (!strchr("0123456789abcdefABCDEF:.", host[i]))
+				return berth_fail(err, BERTH_EINVAL, "%s: malformed IPv6 address", uri);
+		if (host_len == 0)
+			return berth_fail(err, BERTH_EINVAL, "%s: malformed IPv6 address", uri);
+		if (close + 1 < after) {
+			if (close[1] != ':')
+				return berth_fail(err, BERTH_EINVAL, "%s: malformed address", uri);
+			port = close + 2;
+		}
+	} else {
+		const char *colon = memchr(hostport, ':', hp_len);
+		host_len = colon ? (size_t)(colon - hostport) : hp_len;
+		if (!ssh_name_ok(host, host_len))
+			return berth_fail(err, BERTH_EINVAL, "%s: malformed host", uri);
+		if (colon)
+			port = colon + 1;
+	}
+	if (port) {
+		char portbuf[8];
+		size_t pl = (size_t)(after - port);
+		if (pl == 0 || pl >= sizeof portbuf)
+			return berth_fail(err, BERTH_EINVAL, "%s: port must be a number from 1 to 65535", uri);
+		memcpy(portbuf, port, pl);
+		portbuf[pl] = '\0';
+		if (!valid_port(portbuf))
+			return berth_fail(err, BERTH_EINVAL, "%s: port must be a number from 1 to 65535", uri);
+		if (!(ep->port = strdup(portbuf)))
+			return BERTH_NOMEM(err);
+	}
+	/* the remote socket: "/" alone is no path */
+	if (*after == '/' && after[1] != '\0') {
+		size_t pl = strlen(after);
+		if (pl >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			return berth_fail(err, BERTH_EINVAL, "%s: socket path longer than %zu bytes", uri,
+					  sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+		for (const char *q = after; *q; q++)
+			if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+			      strchr("/._+-", *q)))
+				return berth_fail(err, BERTH_EINVAL,
+						  "%s: the socket path may hold only letters, digits and \"/._+-\"", uri);
+		if (!(ep->path = strdup(after)))
+			return BERTH_NOMEM(err);
+	}
+	ep->kind = ENDPOINT_SSH;
+	if (!(ep->host = strndup(host, host_len)))
+		return BERTH_NOMEM(err);
+	_cleanup_sbuf_ sbuf b = SBUF_INIT;
+	bool v6 = strchr(ep->host, ':') != NULL;
+	if (sbuf_printf(&b, "ssh://%s%s%s%s%s%s%s%s", strempty(ep->user), ep->user ? "@" : "", v6 ? "[" : "",
+			ep->host, v6 ? "]" : "", ep->port ? ":" : "", strempty(ep->port), strempty(ep->path)) < 0)
+		return BERTH_NOMEM(err);
+	ep->uri = sbuf_steal(&b);
+	return ep->uri ? 0 : BERTH_NOMEM(err);
+}
+
 int endpoint_parse(endpoint *ep, const char *uri, int tls_mode, const char *cert_dir, berth_error *err)
 {
 	memset(ep, 0, sizeof *ep);
@@ -126,11 +235,11 @@ int endpoint_parse(endpoint *ep, const char *uri, int tls_mode, const char *cert
 	else if (startswith(uri, "https://"))
 		r = parse_tcp(ep, uri + 8, true, uri, err);
 	else if (startswith(uri, "ssh://"))
-		r = berth_fail(err, BERTH_EUNSUPPORTED, "%s: ssh:// endpoints are not supported; forward the socket (ssh -L) and use unix:// or tcp://", uri);
+		r = parse_ssh(ep, uri + 6, uri, err);
 	else if (startswith(uri, "npipe://"))
 		r = berth_fail(err, BERTH_EUNSUPPORTED, "%s: named pipes exist only on Windows", uri);
 	else
-		r = berth_fail(err, BERTH_EINVAL, "%s: unknown address scheme (want unix://, tcp://, http:// or https://)", uri);
+		r = berth_fail(err, BERTH_EINVAL, "%s: unknown address scheme (want unix://, tcp://, http://, https:// or ssh://)", uri);
 	if (r < 0) {
 		endpoint_release(ep);
 		return r;

@@ -412,8 +412,13 @@ static int channel_new(grpc_channel **out, const char *uri, int connect_timeout_
 		return r;
 	}
 	if (ch->ep.kind != ENDPOINT_UNIX) {
+		bool ssh = ch->ep.kind == ENDPOINT_SSH;
 		endpoint_release(&ch->ep);
 		free(ch);
+		if (ssh)
+			return berth_fail(err, BERTH_EUNSUPPORTED,
+					  "%s: containerd over ssh is not supported (gRPC is spoken on a local unix socket "
+					  "only; forward it with ssh -L and use unix://)", uri);
 		return berth_fail(err, BERTH_EINVAL, "%s: containerd is reached through a unix socket", uri);
 	}
 	ch->connect_timeout_ms = connect_timeout_ms > 0 ? connect_timeout_ms : 5000;

@@ -93,8 +93,11 @@ static conn *pool_take(transport *t)
 
 static void pool_put(transport *t, conn *c)
 {
+	/* an idle ssh connection is a process and a session on the server:
+	 * fewer of them wait */
+	size_t max = t->ep.kind == ENDPOINT_SSH ? SSH_POOL_MAX : HTTP_POOL_MAX;
 	pthread_mutex_lock(&t->lock);
-	if (t->nidle < HTTP_POOL_MAX) {
+	if (t->nidle < max) {
 		t->idle[t->nidle++] = c;
 		c = NULL;
 	}
@@ -309,10 +312,13 @@ static int write_request(struct http_stream *s, const http_request *req, int64_t
 	/* Host carries the port unless it is the scheme's default: servers
 	 * that answer with absolute URLs (a registry's upload Location) build
 	 * them from it. */
-	bool v6 = ep->kind != ENDPOINT_UNIX && strchr(strempty(ep->host), ':');
-	bool default_port = ep->kind == ENDPOINT_UNIX || STREQ(strempty(ep->port), ep->tls ? "443" : "80");
+	/* a socket (here or through ssh) has no host to name: "docker", as
+	 * the docker client says */
+	bool hostless = ep->kind != ENDPOINT_TCP;
+	bool v6 = !hostless && strchr(strempty(ep->host), ':');
+	bool default_port = hostless || STREQ(strempty(ep->port), ep->tls ? "443" : "80");
 	int r = sbuf_printf(&b, "%s %s HTTP/1.1\r\nHost: %s%s%s%s%s\r\nUser-Agent: berth/" BERTH_VERSION_STRING "\r\n",
-			    req->method, req->target, v6 ? "[" : "", ep->kind == ENDPOINT_UNIX ? "docker" : ep->host,
+			    req->method, req->target, v6 ? "[" : "", hostless ? "docker" : ep->host,
 			    v6 ? "]" : "", default_port ? "" : ":", default_port ? "" : ep->port);
 	if (r == 0 && req->body_read)
 		r = sbuf_printf(&b, "Content-Type: %s\r\nTransfer-Encoding: chunked\r\n",

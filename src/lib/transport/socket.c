@@ -95,15 +95,25 @@ static int open_tcp(const endpoint *ep, int64_t deadline, berth_error *err)
 int conn_open(conn **out, const endpoint *ep, int timeout_ms, berth_error *err)
 {
 	int64_t deadline = timeout_ms > 0 ? now_ms() + timeout_ms : -1;
-	int fd = ep->kind == ENDPOINT_UNIX ? open_unix(ep, deadline, err) : open_tcp(ep, deadline, err);
+	ssh_child *ssh = NULL;
+	int fd;
+	if (ep->kind == ENDPOINT_SSH) {
+		int r = ssh_child_start(&ssh, &fd, ep, timeout_ms, err);
+		if (r < 0)
+			return r;
+	} else {
+		fd = ep->kind == ENDPOINT_UNIX ? open_unix(ep, deadline, err) : open_tcp(ep, deadline, err);
+	}
 	if (fd < 0)
 		return fd;
 	conn *c = calloc(1, sizeof *c);
 	if (!c) {
 		close(fd);
+		ssh_child_stop(ssh);
 		return BERTH_NOMEM(err);
 	}
 	c->fd = fd;
+	c->ssh = ssh;
 	if (ep->tls) {
 		int r = tls_connect(&c->tls, fd, ep, deadline, err);
 		if (r < 0) {
@@ -122,12 +132,19 @@ void conn_close(conn *c)
 	tls_free(c->tls);
 	if (c->fd >= 0)
 		close(c->fd);
+	ssh_child_stop(c->ssh);
 	free(c->rbuf);
 	free(c);
 }
 
-static int io_error(int e, const endpoint *ep, const char *what, berth_error *err)
+static int io_error(conn *c, int e, int64_t deadline, const endpoint *ep, const char *what, berth_error *err)
 {
+	/* a broken ssh pipe: ssh's own words say why */
+	if (c->ssh && (e == EPIPE || e == ECONNRESET)) {
+		int r = ssh_child_verdict(c->ssh, ep, deadline, err);
+		if (r < 0)
+			return r;
+	}
 	int code = (e == EPIPE || e == ECONNRESET) ? BERTH_EUNAVAILABLE : berth_code_from_errno(e);
 	if (code == BERTH_ENOTFOUND)
 		code = BERTH_EUNAVAILABLE;
@@ -155,7 +172,7 @@ int conn_write_all(conn *c, const void *buf, size_t len, int64_t deadline, const
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN)
-			return io_error(errno, ep, "write", err);
+			return io_error(c, errno, deadline, ep, "write", err);
 		int r = fd_wait(c->fd, POLLOUT, deadline, ep, "write", err);
 		if (r < 0)
 			return r;
@@ -197,6 +214,12 @@ int conn_fill(conn *c, int64_t deadline, const endpoint *ep, berth_error *err)
 		}
 		size_t room = c->rcap - c->rlen;
 		ssize_t n = recv(c->fd, c->rbuf + c->rlen, room, 0);
+		if (n == 0 && c->ssh) {
+			/* ssh ended: an orderly close, or a failure it explains */
+			int r = ssh_child_verdict(c->ssh, ep, deadline, err);
+			if (r < 0)
+				return r;
+		}
 		if (n >= 0) {
 			c->rlen += (size_t)n;
 			c->drained = n > 0 && (size_t)n < room;
@@ -205,7 +228,7 @@ int conn_fill(conn *c, int64_t deadline, const endpoint *ep, berth_error *err)
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN)
-			return io_error(errno, ep, "read", err);
+			return io_error(c, errno, deadline, ep, "read", err);
 		int r = fd_wait(c->fd, POLLIN, deadline, ep, "read", err);
 		if (r < 0)
 			return r;
@@ -219,6 +242,7 @@ int conn_shutdown_write(conn *c)
 
 bool conn_is_stale(conn *c)
 {
+	ssh_child_drain(c->ssh);
 	if (c->rpos != c->rlen || (c->tls && tls_pending(c->tls)))
 		return true;
 	struct pollfd p = { .fd = c->fd, .events = POLLIN };

@@ -1,15 +1,17 @@
-/* Endpoints and connections: unix and TCP sockets (TLS optional), every
- * read and write bounded by a deadline. Only transport/ includes this. */
+/* Endpoints and connections: unix and TCP sockets (TLS optional), an ssh
+ * child's stdio, every read and write bounded by a deadline. Only transport/ includes this. */
 #ifndef BERTH_TRANSPORT_SOCKET_H
 #define BERTH_TRANSPORT_SOCKET_H
 
 #include "endpoint.h"
+#include "sshpipe.h"
 #include "tls.h"
 
 /* One connection to an endpoint, with its read buffer. */
 typedef struct conn {
 	int fd;
 	tls_conn *tls;
+	ssh_child *ssh;    /* ssh endpoints: the process behind fd */
 	bool reused;       /* came from the idle pool */
 	bool drained;      /* the last read took less than it could: the socket
 	                      is likely empty, so wait before the next read */

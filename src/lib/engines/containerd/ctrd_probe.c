@@ -89,6 +89,13 @@ int containerd_probe_endpoint(char *out_version, size_t version_size, const char
 	int r = endpoint_parse(&ep, uri, -1, NULL, err);
 	if (r < 0)
 		return r;
+	if (ep.kind == ENDPOINT_SSH) {
+		r = berth_fail(err, BERTH_EUNSUPPORTED,
+			       "%s: containerd over ssh is not supported (gRPC is spoken on a local unix socket only; "
+			       "forward it with ssh -L and use unix://)", ep.uri);
+		endpoint_release(&ep);
+		return r;
+	}
 	conn *c = NULL;
 	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 1000);
 	_cleanup_sbuf_ sbuf req = SBUF_INIT;
