@@ -153,7 +153,7 @@ def _net_attrs(info) -> Dict[str, Any]:
 
 
 class NetworkCollection:
-    """``client.networks`` (Docker and Podman; containerd answers Unsupported)."""
+    """``client.networks`` (on containerd, berth's own networks)."""
 
     def __init__(self, client):
         self.client = client
