@@ -27,6 +27,25 @@ if args and args[0].startswith("--build-failures="):
     if totals["failed"]:
         print(f"  FAIL {totals['failed']} build(s) failed: their tests did not run")
 
+def show_failure(out, err):
+    """The failing cases with the diagnostic lines under them, and the tail
+    of stderr, so that a CI record says why and not only how many."""
+    shown = 0
+    lines = out.splitlines()
+    for i, l in enumerate(lines):
+        if not l.startswith("not ok") or shown >= 8:
+            continue
+        shown += 1
+        print(f"         {l[:200]}")
+        for d in lines[i + 1:i + 7]:
+            if not d.startswith("#"):
+                break
+            print(f"         {d[:200]}")
+    tail = [l for l in err.splitlines() if l.strip()][-6:]
+    for l in tail:
+        print(f"         stderr: {l[:200]}")
+
+
 for path in args:
     label = os.path.basename(os.path.dirname(os.path.dirname(path)))
     with open(path) as f:
@@ -57,6 +76,8 @@ for path in args:
             totals["skipped"] += s
             flag = "FAIL" if f else ("SKIP" if s else "ok")
             print(f"  {flag:4} {label}/{t['name']}: {p} passed, {f} failed, {s} skipped ({t.get('duration', 0):.1f} s)")
+            if f:
+                show_failure(out, t.get("stderr") or "")
 
 print(f"{totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
 sys.exit(1 if totals["failed"] else 0)
