@@ -43,7 +43,7 @@ EOF
 }
 
 # --- settings ----------------------------------------------------------------
-BUILD_PKGS=(meson ninja-build pkg-config gcc libhttp-parser-dev libjansson-dev libyaml-dev
+BUILD_PKGS=(meson ninja-build pkg-config gcc libhttp-parser-dev libjansson-dev libyajl-dev libyaml-dev
             libssl-dev libcmocka-dev zlib1g-dev libzstd-dev
             libnghttp2-dev libprotobuf-c-dev protobuf-c-compiler
             golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev

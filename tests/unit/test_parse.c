@@ -176,6 +176,144 @@ static void test_list(void **state)
 	berth_container_list_free(l);
 }
 
+/* Every field of two lists equal. */
+static void assert_lists_equal(const berth_container_list *a, const berth_container_list *b)
+{
+	assert_int_equal(berth_container_list_count(a), berth_container_list_count(b));
+	for (size_t i = 0; i < berth_container_list_count(a); i++) {
+		assert_string_equal(berth_container_list_id(a, i), berth_container_list_id(b, i));
+		assert_string_equal(berth_container_list_name(a, i), berth_container_list_name(b, i));
+		assert_string_equal(berth_container_list_image(a, i), berth_container_list_image(b, i));
+		assert_string_equal(berth_container_list_command(a, i), berth_container_list_command(b, i));
+		assert_string_equal(berth_container_list_status(a, i), berth_container_list_status(b, i));
+		assert_string_equal(berth_container_list_ports(a, i), berth_container_list_ports(b, i));
+		assert_int_equal(berth_container_list_state(a, i), berth_container_list_state(b, i));
+		assert_int_equal(berth_container_list_health(a, i), berth_container_list_health(b, i));
+		assert_int_equal(berth_container_list_created(a, i), berth_container_list_created(b, i));
+		assert_int_equal(berth_container_list_label_count(a, i), berth_container_list_label_count(b, i));
+		for (size_t k = 0; k < berth_container_list_label_count(a, i); k++) {
+			assert_string_equal(berth_container_list_label_key(a, i, k), berth_container_list_label_key(b, i, k));
+			assert_string_equal(berth_container_list_label_value(a, i, k),
+					    berth_container_list_label_value(b, i, k));
+		}
+	}
+}
+
+static int list_in_pieces(berth_container_list **out, const char *body, size_t len, const size_t *cuts, size_t ncuts,
+			  berth_error *err)
+{
+	eapi_list_reader *p = NULL;
+	assert_int_equal(engineapi_list_reader_new(&p), 0);
+	size_t at = 0;
+	int r = 0;
+	for (size_t i = 0; i <= ncuts && r == 0; i++) {
+		size_t end = i < ncuts ? cuts[i] : len;
+		r = engineapi_list_reader_feed(p, body + at, end - at, err);
+		at = end;
+	}
+	if (r == 0)
+		r = engineapi_list_reader_finish(p, out, err);
+	engineapi_list_reader_free(p);
+	return r;
+}
+
+/* The list is mapped as it arrives: any split of the reply into pieces
+ * gives the same records, and the reply's faults are named. */
+static void test_list_streamed(void **state)
+{
+	(void)state;
+	static const char body[] =
+		"[{\"Id\":\"id1\",\"Names\":[\"/one\",\"/alias\"],\"Image\":\"busy\\u00e9box\",\"Command\":\"sleep 9\","
+		"\"Created\":1795374917,\"State\":\"running\",\"Status\":\"Up 2 seconds (healthy)\",\"Ports\":[{\"IP\":"
+		"\"127.0.0.1\",\"PrivatePort\":80,\"PublicPort\":8080,\"Type\":\"tcp\"},{\"PrivatePort\":53,\"Type\":\"udp\"}],"
+		"\"Labels\":{\"b\":\"2\",\"a\":\"1\",\"n\":{\"deep\":[1,2]},\"q\\\"k\":\"v\\nw\"},\"Mounts\":[{\"Labels\":{\"x\":\"y\"}}],"
+		"\"NetworkSettings\":{\"Networks\":{\"bridge\":{\"IPAddress\":\"172.17.0.2\"}}}},"
+		"{\"Id\":\"id2\",\"Names\":\"/not-an-array\",\"Ports\":{\"IP\":\"1.2.3.4\"},\"Labels\":[\"x\"],\"State\":7,"
+		"\"Created\":1.5e3,\"Id\":\"id2b\"},"
+		"{\"Id\":\"id3\",\"Ports\":[5,[1],{\"PublicPort\":\"x\",\"PrivatePort\":9}],\"Created\":-99999999999999999999,"
+		"\"Labels\":{\"z\":\"a\\u0000b\"}}]";
+	berth_error err = BERTH_ERROR_INIT;
+	berth_container_list *whole = NULL, *l = NULL;
+	assert_ok(engineapi_parse_list(&whole, S(body), &err), &err);
+	assert_int_equal(berth_container_list_count(whole), 3);
+	assert_string_equal(berth_container_list_name(whole, 0), "one");
+	assert_string_equal(berth_container_list_image(whole, 0), "busy\xc3\xa9" "box");
+	assert_int_equal(berth_container_list_health(whole, 0), BERTH_HEALTH_HEALTHY);
+	assert_string_equal(berth_container_list_ports(whole, 0), "127.0.0.1:8080->80/tcp, 53/udp");
+	assert_int_equal(berth_container_list_label_count(whole, 0), 4);
+	assert_string_equal(berth_container_list_label(whole, 0, "n"), "");
+	assert_string_equal(berth_container_list_label(whole, 0, "q\"k"), "v\nw");
+	assert_null(berth_container_list_label(whole, 0, "x")); /* a mount's label is not the container's */
+	/* wrong types read as absent; a member given twice keeps the last */
+	assert_string_equal(berth_container_list_id(whole, 1), "id2b");
+	assert_string_equal(berth_container_list_name(whole, 1), "");
+	assert_string_equal(berth_container_list_ports(whole, 1), "");
+	assert_int_equal(berth_container_list_label_count(whole, 1), 0);
+	assert_int_equal(berth_container_list_state(whole, 1), BERTH_STATE_UNKNOWN);
+	assert_int_equal(berth_container_list_created(whole, 1), 1500);
+	assert_string_equal(berth_container_list_ports(whole, 2), "0/tcp, 0/tcp, 9/tcp");
+	assert_true(berth_container_list_created(whole, 2) == INT64_MIN);
+	assert_string_equal(berth_container_list_label(whole, 2, "z"), "a"); /* cut at the NUL */
+	size_t len = strlen(body);
+	for (size_t cut = 0; cut <= len; cut++) {
+		size_t cuts[] = { cut };
+		assert_ok(list_in_pieces(&l, body, len, cuts, 1, &err), &err);
+		assert_lists_equal(whole, l);
+		berth_container_list_free(l);
+	}
+	size_t *ones = malloc(len * sizeof *ones);
+	assert_non_null(ones);
+	for (size_t i = 0; i < len; i++)
+		ones[i] = i;
+	assert_ok(list_in_pieces(&l, body, len, ones, len, &err), &err);
+	assert_lists_equal(whole, l);
+	berth_container_list_free(l);
+	free(ones);
+	berth_container_list_free(whole);
+
+	/* the faults, each named */
+	l = NULL;
+	assert_code(engineapi_parse_list(&l, S(""), &err), BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "empty");
+	assert_code(engineapi_parse_list(&l, S("[{\"Id\":\"a\"}"), &err), BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "cut short");
+	assert_code(engineapi_parse_list(&l, S("[{\"Id\":\"a\"},]"), &err), BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "not JSON");
+	assert_message_has(&err, "at byte");
+	assert_code(engineapi_parse_list(&l, S("[] []"), &err), BERTH_EPROTOCOL, &err);
+	assert_code(engineapi_parse_list(&l, S("[{}, 2]"), &err), BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "entry 1 is not an object");
+	assert_code(engineapi_parse_list(&l, S("\"x\""), &err), BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "not a JSON array");
+	assert_code(engineapi_parse_list(&l, "[{\"Id\":\"a\xff\"}]", 13, &err), BERTH_EPROTOCOL, &err);
+	assert_code(engineapi_parse_list(&l, "[{\"Id\":\"a\0\"}]", 13, &err), BERTH_EPROTOCOL, &err);
+	char deep[2 * 600 + 16];
+	size_t n = 0;
+	deep[n++] = '[';
+	deep[n++] = '{';
+	deep[n++] = '"';
+	deep[n++] = 'L';
+	deep[n++] = '"';
+	deep[n++] = ':';
+	for (int i = 0; i < 600; i++)
+		deep[n++] = '[';
+	for (int i = 0; i < 600; i++)
+		deep[n++] = ']';
+	deep[n++] = '}';
+	deep[n++] = ']';
+	assert_code(engineapi_parse_list(&l, deep, n, &err), BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "deeper");
+	assert_null(l);
+	/* after a fault the reader refuses more bytes */
+	eapi_list_reader *p = NULL;
+	assert_int_equal(engineapi_list_reader_new(&p), 0);
+	assert_code(engineapi_list_reader_feed(p, S("{"), &err), BERTH_EPROTOCOL, &err);
+	assert_code(engineapi_list_reader_feed(p, S("[]"), &err), BERTH_EPROTOCOL, &err);
+	assert_code(engineapi_list_reader_finish(p, &l, &err), BERTH_EPROTOCOL, &err);
+	engineapi_list_reader_free(p);
+	assert_null(l);
+}
+
 /* ---- real replies (tests/unit/fixtures/inspect), Docker 20.10.24 and Podman 4.3.1 ---- */
 
 static berth_container_info *inspect_fixture(const char *name)
@@ -569,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_inspect_odd_shapes),
 		cmocka_unit_test(test_exec_inspect),
 		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_list_streamed),
 		cmocka_unit_test(test_version_info),
 		cmocka_unit_test(test_status_mapping),
 	};

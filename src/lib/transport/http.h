@@ -67,6 +67,15 @@ void http_response_release(http_response *r);
  * callers map statuses. Transport failures return BERTH_E* codes. */
 int http_do(transport *t, const http_request *req, http_response *resp, size_t max_body, berth_error *err);
 
+/* http_do, but a 2xx reply's body goes piece by piece to sink (in order,
+ * each piece borrowed for the call) instead of into resp->body; another
+ * status's body is buffered as http_do does, for the caller's error. A
+ * sink's negative BERTH_E* code ends the call with it (the connection is
+ * dropped, not pooled). max_body bounds the bytes either way. */
+typedef int (*http_sink)(void *payload, const char *data, size_t len, berth_error *err);
+int http_do_sink(transport *t, const http_request *req, http_response *resp, size_t max_body, http_sink sink,
+		 void *payload, berth_error *err);
+
 /* http_do on a connection the caller made (fuzzing and tests feed replies
  * through a socketpair this way). The connection is consumed. */
 int http_do_on(transport *t, conn *c, const http_request *req, http_response *resp, size_t max_body,

@@ -485,13 +485,16 @@ void http_stream_close(http_stream *s)
 	free(s);
 }
 
-int http_do(transport *t, const http_request *req, http_response *resp, size_t max_body, berth_error *err)
+int http_do_sink(transport *t, const http_request *req, http_response *resp, size_t max_body, http_sink sink,
+		 void *payload, berth_error *err)
 {
 	http_stream *s = NULL;
 	int64_t deadline = deadline_of(t, req->timeout_ms);
 	int r = http_stream_open(&s, t, req, resp, err);
 	if (r < 0)
 		return r;
+	bool to_sink = sink && resp->status >= 200 && resp->status < 300;
+	size_t total = 0;
 	for (;;) {
 		const char *data;
 		size_t len;
@@ -503,11 +506,20 @@ int http_do(transport *t, const http_request *req, http_response *resp, size_t m
 		}
 		if (r < 0)
 			break;
-		if (resp->body.len + len > max_body) {
+		total += len;
+		if (total > max_body) {
 			s->keep_alive = false;
 			r = berth_fail(err, BERTH_EPROTOCOL, "%s: %s: reply larger than %zu bytes",
 				       t->ep.uri, s->what, max_body);
 			break;
+		}
+		if (to_sink) {
+			r = sink(payload, data, len, err);
+			if (r < 0) {
+				s->keep_alive = false; /* the rest of the reply is not read */
+				break;
+			}
+			continue;
 		}
 		if (sbuf_add(&resp->body, data, len) < 0) {
 			s->keep_alive = false;
@@ -517,6 +529,11 @@ int http_do(transport *t, const http_request *req, http_response *resp, size_t m
 	}
 	http_stream_close(s);
 	return r;
+}
+
+int http_do(transport *t, const http_request *req, http_response *resp, size_t max_body, berth_error *err)
+{
+	return http_do_sink(t, req, resp, max_body, NULL, NULL, err);
 }
 
 int http_do_on(transport *t, conn *c, const http_request *req, http_response *resp, size_t max_body,

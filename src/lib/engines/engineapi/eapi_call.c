@@ -91,6 +91,19 @@ int eapi_do_call(struct berth_client *c, const call *k, http_response *resp, con
 	return status_ok(resp->status, ok_statuses) ? 0 : status_error(api_of(c)->d, resp, what, err);
 }
 
+int eapi_do_call_sink(struct berth_client *c, const call *k, http_sink sink, void *payload, const char *what,
+		      berth_error *err)
+{
+	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
+	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	int r = prepare(&p, c, k, err);
+	if (r == 0)
+		r = http_do_sink(api_of(c)->t, &p.req, &resp, MAX_REPLY, sink, payload, err);
+	if (r < 0)
+		return r;
+	return status_ok(resp.status, NULL) ? 0 : status_error(api_of(c)->d, &resp, what, err);
+}
+
 /* A call whose reply body is read piece by piece: on a 2xx status (101
  * for an upgrade) *out is the open stream (the caller closes it). Another
  * status is read (up to 64 KiB, within the call's deadline) and mapped to

@@ -143,6 +143,17 @@ static int state_words(strv *out, bool *asked, const dialect *d, const berth_lis
 	return 0;
 }
 
+typedef struct list_feed {
+	const struct berth_client *c;
+	eapi_list_reader *reader;
+} list_feed;
+
+static int list_sink(void *payload, const char *data, size_t len, berth_error *err)
+{
+	list_feed *f = payload;
+	return eapi_with_endpoint(f->c, engineapi_list_reader_feed(f->reader, data, len, err), err);
+}
+
 int engineapi_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
 		   berth_error *err)
 {
@@ -161,7 +172,6 @@ int engineapi_list(berth_container_list **out, struct berth_client *c, const ber
 	}
 	const char *const name[] = { opts->name };
 	_cleanup_sbuf_ sbuf path = SBUF_INIT;
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	if (sbuf_printf(&path, "/containers/json?all=%d", opts->all ? 1 : 0) < 0 ||
 	    eapi_filter_add(filters, "label", opts->labels, opts->label_count) < 0 ||
 	    eapi_filter_add(filters, "name", name, opts->name ? 1 : 0) < 0 ||
@@ -169,9 +179,14 @@ int engineapi_list(berth_container_list **out, struct berth_client *c, const ber
 	    eapi_query_add_filters(&path, '&', filters) < 0)
 		return BERTH_NOMEM(err);
 	call k = { "GET", path.data, NULL, 0 };
-	int r = eapi_do_call(c, &k, &resp, NULL, "list containers", err);
+	/* mapped as it arrives: no buffer of the whole reply, no tree */
+	list_feed feed = { c, NULL };
+	if (engineapi_list_reader_new(&feed.reader) < 0)
+		return BERTH_NOMEM(err);
+	int r = eapi_do_call_sink(c, &k, list_sink, &feed, "list containers", err);
 	if (r == 0)
-		r = eapi_with_endpoint(c, engineapi_parse_list(out, resp.body.data, resp.body.len, err), err);
+		r = eapi_with_endpoint(c, engineapi_list_reader_finish(feed.reader, out, err), err);
+	engineapi_list_reader_free(feed.reader);
 	if (r < 0 || !api_of(c)->d->list_health_libpod)
 		return r;
 	bool running = false;

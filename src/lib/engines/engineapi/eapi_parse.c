@@ -462,54 +462,6 @@ int engineapi_parse_inspect(berth_container_info **out, const char *body, size_t
 	return info_from_json(out, j, raw, err);
 }
 
-/* "127.0.0.1:8080->80/tcp, 9090/udp" from a list entry's Ports. */
-static int ports_string(sbuf *b, json_t *ports)
-{
-	size_t i;
-	json_t *p;
-	json_array_foreach(ports, i, p) {
-		int r = b->len ? sbuf_adds(b, ", ") : 0;
-		const char *ip = jstr(p, "IP");
-		int64_t pub = jint(p, "PublicPort"), priv = jint(p, "PrivatePort");
-		const char *type = jstr(p, "Type");
-		if (r == 0 && pub)
-			r = sbuf_printf(b, "%s%s%s:%" PRId64 "->", strchr(ip, ':') ? "[" : "", ip,
-					strchr(ip, ':') ? "]" : "", pub);
-		if (r == 0)
-			r = sbuf_printf(b, "%" PRId64 "/%s", priv, *type ? type : "tcp");
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int entry_from_json(berth_container_entry *e, json_t *o)
-{
-	bool oom = false;
-	json_t *names = json_object_get(o, "Names");
-	const char *name = json_string_value(json_array_get(names, 0));
-	name = name ? name : "";
-	e->id = dup_or(jstr(o, "Id"), &oom);
-	e->name = dup_or(name[0] == '/' ? name + 1 : name, &oom);
-	e->image = dup_or(jstr(o, "Image"), &oom);
-	e->command = dup_or(jstr(o, "Command"), &oom);
-	e->status = dup_or(jstr(o, "Status"), &oom);
-	e->state = state_from_string(jstr(o, "State"));
-	/* Docker says it at the end of the status text */
-	const char *st = strempty(jstr(o, "Status"));
-	for (berth_health h = BERTH_HEALTH_STARTING; h <= BERTH_HEALTH_UNHEALTHY; h++)
-		if (endswith(st, health_status_suffix(h)))
-			e->health = h;
-	e->created = jint(o, "Created");
-	_cleanup_sbuf_ sbuf ports = SBUF_INIT;
-	if (ports_string(&ports, json_object_get(o, "Ports")) < 0)
-		oom = true;
-	e->ports = dup_or(ports.data, &oom);
-	if (labels_from_json(&e->label_keys, &e->label_values, json_object_get(o, "Labels")) < 0)
-		oom = true;
-	return oom ? -ENOMEM : 0;
-}
-
 int engineapi_parse_libpod_health(berth_container_list *l, const char *body, size_t len, berth_error *err)
 {
 	_cleanup_json_ json_t *j = NULL;
@@ -539,40 +491,6 @@ int engineapi_parse_libpod_health(berth_container_list *l, const char *body, siz
 				return BERTH_NOMEM(err);
 		}
 	}
-	return 0;
-}
-
-int engineapi_parse_list(berth_container_list **out, const char *body, size_t len, berth_error *err)
-{
-	_cleanup_json_ json_t *j = NULL;
-	int r = load(&j, body, len, "list containers", err);
-	if (r < 0)
-		return r;
-	if (!json_is_array(j))
-		return berth_fail(err, BERTH_EPROTOCOL, "list containers: reply is not a JSON array");
-	berth_container_list *l = calloc(1, sizeof *l);
-	if (!l)
-		return BERTH_NOMEM(err);
-	size_t n = json_array_size(j);
-	l->items = n ? calloc(n, sizeof *l->items) : NULL;
-	if (n && !l->items) {
-		free(l);
-		return BERTH_NOMEM(err);
-	}
-	size_t i;
-	json_t *o;
-	json_array_foreach(j, i, o) {
-		l->len = i + 1;
-		if (!json_is_object(o)) {
-			berth_container_list_free(l);
-			return berth_fail(err, BERTH_EPROTOCOL, "list containers: entry %zu is not an object", i);
-		}
-		if (entry_from_json(&l->items[i], o) < 0) {
-			berth_container_list_free(l);
-			return BERTH_NOMEM(err);
-		}
-	}
-	*out = l;
 	return 0;
 }
 

@@ -12,6 +12,16 @@
 int engineapi_parse_version(berth_version **out, const char *body, size_t len, berth_engine engine, berth_error *err);
 int engineapi_parse_info(berth_info **out, const char *body, size_t len, berth_error *err);
 int engineapi_parse_inspect(berth_container_info **out, const char *body, size_t len, const char *what, berth_error *err);
+/* The container list, mapped as it is read (eapi_list_map.c): new, feed
+ * the body's pieces in order, finish (*out is the caller's). feed and
+ * finish return 0 or BERTH_EPROTOCOL (not JSON, not an array of objects)
+ * or BERTH_ENOMEM; after an error only free. engineapi_parse_list does the
+ * three on one buffer. */
+typedef struct eapi_list_reader eapi_list_reader;
+int engineapi_list_reader_new(eapi_list_reader **out);
+int engineapi_list_reader_feed(eapi_list_reader *p, const char *data, size_t len, berth_error *err);
+int engineapi_list_reader_finish(eapi_list_reader *p, berth_container_list **out, berth_error *err);
+void engineapi_list_reader_free(eapi_list_reader *p);
 int engineapi_parse_list(berth_container_list **out, const char *body, size_t len, berth_error *err);
 /* Podman's libpod list (an array of {Id, State, Status}): the health words
  * in Status ("healthy", "unhealthy", "starting") go to the entries of l

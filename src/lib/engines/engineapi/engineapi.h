@@ -170,6 +170,11 @@ extern const int eapi_ok_already[];
  * `ok_statuses` (zero-terminated). */
 int eapi_do_call(struct berth_client *c, const call *k, http_response *resp, const int *ok_statuses,
 		 const char *what, berth_error *err);
+/* eapi_do_call whose 2xx body goes to sink as it arrives (a reply mapped
+ * while it is read, never buffered whole); another status is an error as
+ * there. */
+int eapi_do_call_sink(struct berth_client *c, const call *k, http_sink sink, void *payload, const char *what,
+		      berth_error *err);
 
 /* A call on /containers/{id}{rest}: the encoded path, the message context
  * ("start web") and the request in one place. rest may carry a query. */

@@ -1,0 +1,76 @@
+/* Fuzz target: the container list mapped as it is read
+ * (engines/engineapi/eapi_list_map.c over parse/jstream.c). The first byte
+ * seeds where the rest is cut into pieces; the pieces fed one by one must
+ * give exactly what the whole buffer gives: the same error code, or the
+ * same records field by field. */
+#include "fuzz.h"
+#include "lib/engines/engineapi/eapi_parse.h"
+
+#include <stdlib.h>
+
+static void same(const berth_container_list *a, const berth_container_list *b)
+{
+	if (berth_container_list_count(a) != berth_container_list_count(b))
+		abort();
+	for (size_t i = 0; i < berth_container_list_count(a); i++) {
+		const char *(*const str[])(const berth_container_list *, size_t) = {
+			berth_container_list_id, berth_container_list_name, berth_container_list_image,
+			berth_container_list_command, berth_container_list_status, berth_container_list_ports,
+		};
+		for (size_t k = 0; k < sizeof str / sizeof str[0]; k++)
+			if (!str[k](a, i) || !str[k](b, i) || !STREQ(str[k](a, i), str[k](b, i)))
+				abort();
+		if (berth_container_list_state(a, i) != berth_container_list_state(b, i) ||
+		    berth_container_list_health(a, i) != berth_container_list_health(b, i) ||
+		    berth_container_list_created(a, i) != berth_container_list_created(b, i) ||
+		    berth_container_list_label_count(a, i) != berth_container_list_label_count(b, i))
+			abort();
+		for (size_t k = 0; k < berth_container_list_label_count(a, i); k++)
+			if (!STREQ(berth_container_list_label_key(a, i, k), berth_container_list_label_key(b, i, k)) ||
+			    !STREQ(berth_container_list_label_value(a, i, k), berth_container_list_label_value(b, i, k)))
+				abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	unsigned seed = data[0];
+	const char *body = (const char *)data + 1;
+	size_t len = size - 1;
+
+	berth_container_list *whole = NULL, *pieces = NULL;
+	berth_error e1 = BERTH_ERROR_INIT, e2 = BERTH_ERROR_INIT;
+	int r1 = engineapi_parse_list(&whole, body, len, &e1);
+
+	eapi_list_reader *p = NULL;
+	if (engineapi_list_reader_new(&p) < 0)
+		return 0;
+	size_t at = 0;
+	int r2 = 0;
+	unsigned x = seed * 2654435761u + 1;
+	while (at < len && r2 == 0) {
+		x = x * 1103515245u + 12345u;
+		size_t step = 1 + (x >> 16) % (seed % 64 + 1);
+		if (step > len - at)
+			step = len - at;
+		r2 = engineapi_list_reader_feed(p, body + at, step, &e2);
+		at += step;
+	}
+	if (r2 == 0)
+		r2 = engineapi_list_reader_finish(p, &pieces, &e2);
+	engineapi_list_reader_free(p);
+
+	if (r1 != r2)
+		abort();
+	if (r1 == 0) {
+		same(whole, pieces);
+		/* the Podman health words over the same bytes */
+		berth_error e3 = BERTH_ERROR_INIT;
+		engineapi_parse_libpod_health(whole, body, len, &e3);
+	}
+	berth_container_list_free(whole);
+	berth_container_list_free(pieces);
+	return 0;
+}
