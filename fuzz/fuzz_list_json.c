@@ -1,10 +1,12 @@
-/* Fuzz target: the container list mapped as it is read
- * (engines/engineapi/eapi_list_map.c over parse/jstream.c). The first byte
+/* Fuzz target: the container and image lists mapped as they are read
+ * (engines/engineapi/eapi_list_map.c, parse/image_json.c over
+ * parse/jstream.c). The first byte
  * seeds where the rest is cut into pieces; the pieces fed one by one must
  * give exactly what the whole buffer gives: the same error code, or the
  * same records field by field. */
 #include "fuzz.h"
 #include "lib/engines/engineapi/eapi_parse.h"
+#include "lib/parse/image_json.h"
 
 #include <stdlib.h>
 
@@ -30,6 +32,52 @@ static void same(const berth_container_list *a, const berth_container_list *b)
 			    !STREQ(berth_container_list_label_value(a, i, k), berth_container_list_label_value(b, i, k)))
 				abort();
 	}
+}
+
+/* The image list the same way: pieces against the whole buffer. */
+static void images(unsigned seed, const char *body, size_t len)
+{
+	berth_image_list *whole = NULL, *pieces = NULL;
+	berth_error e1 = BERTH_ERROR_INIT, e2 = BERTH_ERROR_INIT;
+	int r1 = image_list_parse(&whole, body, len, &e1);
+	image_list_reader *p = NULL;
+	if (image_list_reader_new(&p) < 0) {
+		berth_image_list_free(whole);
+		return;
+	}
+	size_t at = 0;
+	int r2 = 0;
+	unsigned x = seed * 40503u + 7;
+	while (at < len && r2 == 0) {
+		x = x * 1103515245u + 12345u;
+		size_t step = 1 + (x >> 16) % (seed % 32 + 1);
+		if (step > len - at)
+			step = len - at;
+		r2 = image_list_reader_feed(p, body + at, step, &e2);
+		at += step;
+	}
+	if (r2 == 0)
+		r2 = image_list_reader_finish(p, &pieces, &e2);
+	image_list_reader_free(p);
+	if (r1 != r2)
+		abort();
+	if (r1 == 0) {
+		if (berth_image_list_count(whole) != berth_image_list_count(pieces))
+			abort();
+		for (size_t i = 0; i < berth_image_list_count(whole); i++) {
+			if (!STREQ(berth_image_list_id(whole, i), berth_image_list_id(pieces, i)) ||
+			    berth_image_list_tag_count(whole, i) != berth_image_list_tag_count(pieces, i) ||
+			    berth_image_list_digest_count(whole, i) != berth_image_list_digest_count(pieces, i) ||
+			    berth_image_list_label_count(whole, i) != berth_image_list_label_count(pieces, i) ||
+			    berth_image_list_size(whole, i) != berth_image_list_size(pieces, i))
+				abort();
+			for (size_t j = 0; j < berth_image_list_tag_count(whole, i); j++)
+				if (!STREQ(berth_image_list_tag(whole, i, j), berth_image_list_tag(pieces, i, j)))
+					abort();
+		}
+	}
+	berth_image_list_free(whole);
+	berth_image_list_free(pieces);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -72,5 +120,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	berth_container_list_free(whole);
 	berth_container_list_free(pieces);
+	images(seed, body, len);
 	return 0;
 }

@@ -7,6 +7,49 @@
 
 #define S(s) s, sizeof(s) - 1
 
+/* GET /images/json mapped as it is read: any split gives the same list. */
+static void test_image_list(void **state)
+{
+	(void)state;
+	static const char body[] =
+		"[{\"Id\":\"sha256:aa\",\"RepoTags\":[\"busybox:latest\",\"<none>:<none>\",7],\"RepoDigests\":"
+		"[\"busybox@sha256:dd\"],\"Size\":4200000,\"Created\":1795374917,\"Labels\":{\"b\":\"2\",\"a\":\"1\","
+		"\"n\":5},\"Containers\":-1,\"VirtualSize\":9},"
+		"3,"
+		"{\"Id\":\"sha256:bb\",\"RepoTags\":null,\"Size\":1.5,\"Labels\":null,\"Id\":\"sha256:cc\"}]";
+	berth_error err = BERTH_ERROR_INIT;
+	size_t len = strlen(body);
+	for (size_t cut = 0; cut <= len; cut++) {
+		image_list_reader *p = NULL;
+		berth_image_list *l = NULL;
+		assert_int_equal(image_list_reader_new(&p), 0);
+		assert_ok(image_list_reader_feed(p, body, cut, &err), &err);
+		assert_ok(image_list_reader_feed(p, body + cut, len - cut, &err), &err);
+		assert_ok(image_list_reader_finish(p, &l, &err), &err);
+		image_list_reader_free(p);
+		assert_int_equal(berth_image_list_count(l), 2); /* the 3 is no image */
+		assert_string_equal(berth_image_list_id(l, 0), "sha256:aa");
+		assert_int_equal(berth_image_list_tag_count(l, 0), 1);
+		assert_string_equal(berth_image_list_tag(l, 0, 0), "busybox:latest");
+		assert_string_equal(berth_image_list_digest(l, 0, 0), "busybox@sha256:dd");
+		assert_int_equal(berth_image_list_size(l, 0), 4200000);
+		assert_int_equal(berth_image_list_created(l, 0), 1795374917);
+		assert_int_equal(berth_image_list_label_count(l, 0), 2);
+		assert_string_equal(berth_image_list_label_key(l, 0, 0), "a");
+		assert_string_equal(berth_image_list_id(l, 1), "sha256:cc");
+		assert_int_equal(berth_image_list_tag_count(l, 1), 0);
+		assert_int_equal(berth_image_list_size(l, 1), 0);
+		berth_image_list_free(l);
+	}
+	berth_image_list *l = NULL;
+	assert_code(image_list_parse(&l, "{}", 2, &err), BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "not an array");
+	assert_code(image_list_parse(&l, "[{\"Id\":", 7, &err), BERTH_EPROTOCOL, &err);
+	assert_message_has(&err, "cut short");
+	assert_code(image_list_parse(&l, "", 0, &err), BERTH_EPROTOCOL, &err);
+	assert_null(l);
+}
+
 static void test_engine_answers(void **state)
 {
 	(void)state;
@@ -75,6 +118,7 @@ static void test_tags(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_image_list),
 		cmocka_unit_test(test_engine_answers),
 		cmocka_unit_test(test_catalog),
 		cmocka_unit_test(test_tags),

@@ -2,6 +2,7 @@
 #include "image_json.h"
 #include "json_util.h"
 #include "rfc3339.h"
+#include "jstream.h"
 
 #include <stdio.h>
 
@@ -32,49 +33,186 @@ static int64_t int_of(json_t *v)
 	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
 }
 
-/* ---- Engine API list ---------------------------------------------------- */
+/* ---- Engine API list, mapped as it is read ------------------------------ */
+
+/* [{"Id", "RepoTags": [..], "RepoDigests": [..], "Size", "Created",
+ *   "Labels": {k: v}, ...}, ...]: events at level 1 are entries (a value
+ * that is not an object is skipped), level 2 their members, level 3 the
+ * items of the two arrays and the members of Labels. */
+typedef enum { IF_OTHER, IF_ID, IF_TAGS, IF_DIGESTS, IF_SIZE, IF_CREATED, IF_LABELS } image_field;
+
+struct image_list_reader {
+	js_reader *js;
+	berth_image_list *l;
+	size_t cap;
+	bool in_entry;       /* the current level-1 value is an object */
+	image_field f;
+	char *label_key;
+};
+
+static image_field image_field_of(const char *s, size_t n)
+{
+#define IS(word) (n == sizeof word - 1 && memcmp(s, word, n) == 0)
+	return IS("Id") ? IF_ID : IS("RepoTags") ? IF_TAGS : IS("RepoDigests") ? IF_DIGESTS : IS("Size") ? IF_SIZE
+	       : IS("Created") ? IF_CREATED : IS("Labels") ? IF_LABELS : IF_OTHER;
+#undef IS
+}
+
+static int image_entry_begin(image_list_reader *p)
+{
+	berth_image_list *l = p->l;
+	if (l->len == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		berth_image_entry *items = realloc(l->items, cap * sizeof *items);
+		if (!items)
+			return -ENOMEM;
+		l->items = items;
+		p->cap = cap;
+	}
+	berth_image_entry *e = &l->items[l->len++];
+	memset(e, 0, sizeof *e);
+	e->tags = e->digests = e->label_keys = e->label_values = (strv)STRV_INIT;
+	p->f = IF_OTHER;
+	return 0;
+}
+
+/* An integer member: only a JSON integer counts (a fraction reads as 0). */
+static int64_t image_int(js_kind kind, const char *s, size_t len)
+{
+	if (kind != JS_NUMBER || memchr(s, '.', len) || memchr(s, 'e', len) || memchr(s, 'E', len))
+		return 0;
+	return js_int64(s, len);
+}
+
+static int image_event(void *ctx, js_kind kind, const char *s, size_t len, unsigned level, berth_error *err)
+{
+	image_list_reader *p = ctx;
+	bool end = kind == JS_END_MAP || kind == JS_END_ARRAY;
+	if (level == 0) {
+		if (kind != JS_START_ARRAY && !end)
+			return berth_fail(err, BERTH_EPROTOCOL, "image list: not an array");
+		return 0;
+	}
+	if (level == 1) {
+		if (kind == JS_START_MAP) {
+			if (image_entry_begin(p) < 0)
+				return BERTH_NOMEM(err);
+			p->in_entry = true;
+		} else if (kind == JS_END_MAP) {
+			berth_image_entry *e = &p->l->items[p->l->len - 1];
+			if (!e->id && !(e->id = strdup("")))
+				return BERTH_NOMEM(err);
+			p->in_entry = false;
+		}
+		return 0;
+	}
+	if (!p->in_entry || end)
+		return 0;
+	berth_image_entry *e = &p->l->items[p->l->len - 1];
+	int r = 0;
+	if (level == 2) {
+		if (kind == JS_KEY) {
+			p->f = image_field_of(s, len);
+			return 0;
+		}
+		switch (p->f) {
+		case IF_ID: {
+			char *id = strndup(kind == JS_STRING ? s : "", kind == JS_STRING ? len : 0);
+			if (!id)
+				return BERTH_NOMEM(err);
+			free(e->id);
+			e->id = id;
+			break;
+		}
+		case IF_SIZE: e->size = image_int(kind, s, len); break;
+		case IF_CREATED: e->created = image_int(kind, s, len); break;
+		case IF_TAGS: strv_release(&e->tags); break;       /* given twice: the last */
+		case IF_DIGESTS: strv_release(&e->digests); break;
+		case IF_LABELS:
+			strv_release(&e->label_keys);
+			strv_release(&e->label_values);
+			break;
+		case IF_OTHER: break;
+		}
+		return 0;
+	}
+	if (level != 3)
+		return 0;
+	if (p->f == IF_TAGS || p->f == IF_DIGESTS) {
+		if (kind != JS_STRING)
+			return 0;
+		_cleanup_free_ char *v = strndup(s, len);
+		if (!v)
+			return BERTH_NOMEM(err);
+		if (p->f == IF_TAGS && strstr(v, "<none>"))
+			return 0;
+		r = strv_push(p->f == IF_TAGS ? &e->tags : &e->digests, v);
+	} else if (p->f == IF_LABELS) {
+		if (kind == JS_KEY) {
+			free(p->label_key);
+			p->label_key = strndup(s, len);
+			return p->label_key ? 0 : BERTH_NOMEM(err);
+		}
+		if (kind == JS_STRING && p->label_key) {
+			_cleanup_free_ char *v = strndup(s, len);
+			r = v ? labels_set(&e->label_keys, &e->label_values, p->label_key, v) : -ENOMEM;
+		}
+		free(p->label_key);
+		p->label_key = NULL;
+	}
+	return r < 0 ? BERTH_NOMEM(err) : 0;
+}
+
+int image_list_reader_new(image_list_reader **out)
+{
+	image_list_reader *p = calloc(1, sizeof *p);
+	if (!p)
+		return -ENOMEM;
+	p->l = calloc(1, sizeof *p->l);
+	if (!p->l || js_reader_new(&p->js, image_event, p, "image list") < 0) {
+		free(p->l);
+		free(p);
+		return -ENOMEM;
+	}
+	*out = p;
+	return 0;
+}
+
+int image_list_reader_feed(image_list_reader *p, const char *data, size_t len, berth_error *err)
+{
+	return js_reader_feed(p->js, data, len, err);
+}
+
+int image_list_reader_finish(image_list_reader *p, berth_image_list **out, berth_error *err)
+{
+	int r = js_reader_finish(p->js, err);
+	if (r < 0)
+		return r;
+	*out = p->l;
+	p->l = NULL;
+	return 0;
+}
+
+void image_list_reader_free(image_list_reader *p)
+{
+	if (!p)
+		return;
+	js_reader_free(p->js);
+	berth_image_list_free(p->l);
+	free(p->label_key);
+	free(p);
+}
 
 int image_list_parse(berth_image_list **out, const char *json, size_t len, berth_error *err)
 {
-	_cleanup_json_ json_t *root = load(json, len, "image list", err);
-	if (!root)
-		return BERTH_EPROTOCOL;
-	if (!json_is_array(root))
-		return berth_fail(err, BERTH_EPROTOCOL, "image list: not an array");
-	berth_image_list *l = calloc(1, sizeof *l);
-	size_t n = json_array_size(root);
-	if (!l || (n && !(l->items = calloc(n, sizeof *l->items)))) {
-		free(l);
+	image_list_reader *p = NULL;
+	if (image_list_reader_new(&p) < 0)
 		return BERTH_NOMEM(err);
-	}
-	size_t i;
-	json_t *o;
-	json_array_foreach(root, i, o) {
-		if (!json_is_object(o))
-			continue;
-		berth_image_entry *e = &l->items[l->len++];
-		e->id = dup_str(json_object_get(o, "Id"));
-		e->size = int_of(json_object_get(o, "Size"));
-		e->created = int_of(json_object_get(o, "Created"));
-		size_t j;
-		json_t *t;
-		int r = !e->id ? -ENOMEM : 0;
-		json_array_foreach(json_object_get(o, "RepoTags"), j, t) {
-			const char *s = json_string_value(t);
-			if (r == 0 && s && !strstr(s, "<none>"))
-				r = strv_push(&e->tags, s);
-		}
-		if (r == 0)
-			r = json_strv_append(&e->digests, json_object_get(o, "RepoDigests"));
-		if (r == 0)
-			r = labels_of(&e->label_keys, &e->label_values, json_object_get(o, "Labels"));
-		if (r < 0) {
-			berth_image_list_free(l);
-			return BERTH_NOMEM(err);
-		}
-	}
-	*out = l;
-	return 0;
+	int r = image_list_reader_feed(p, json ? json : "", len, err);
+	if (r == 0)
+		r = image_list_reader_finish(p, out, err);
+	image_list_reader_free(p);
+	return r;
 }
 
 /* ---- inspect / config --------------------------------------------------- */

@@ -8,7 +8,17 @@
 
 #include "lib/model/model.h"
 
-/* GET /images/json (Docker and Podman). */
+/* GET /images/json (Docker and Podman), mapped as it is read (no tree):
+ * new, feed the body's pieces in order, finish (*out is the caller's),
+ * free. An entry that is not an object is skipped; a member given twice
+ * keeps its last value. feed and finish: 0, BERTH_EPROTOCOL (not JSON, not
+ * an array), BERTH_ENOMEM; after an error only free. image_list_parse does
+ * the three on one buffer. */
+typedef struct image_list_reader image_list_reader;
+int image_list_reader_new(image_list_reader **out);
+int image_list_reader_feed(image_list_reader *p, const char *data, size_t len, berth_error *err);
+int image_list_reader_finish(image_list_reader *p, berth_image_list **out, berth_error *err);
+void image_list_reader_free(image_list_reader *p);
 int image_list_parse(berth_image_list **out, const char *json, size_t len, berth_error *err);
 
 /* An image record: Docker's / Podman's inspect reply ({"Id", "RepoTags",

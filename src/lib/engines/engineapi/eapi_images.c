@@ -16,6 +16,17 @@ static int image_path(sbuf *p, const char *name, const char *rest, berth_error *
 	return 0;
 }
 
+typedef struct image_feed {
+	const struct berth_client *c;
+	image_list_reader *reader;
+} image_feed;
+
+static int image_sink(void *payload, const char *data, size_t len, berth_error *err)
+{
+	image_feed *f = payload;
+	return eapi_with_endpoint(f->c, image_list_reader_feed(f->reader, data, len, err), err);
+}
+
 int engineapi_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *o,
 			 berth_error *err)
 {
@@ -24,11 +35,15 @@ int engineapi_image_list(berth_image_list **out, struct berth_client *c, const b
 	if (!filters || sbuf_adds(&path, "/images/json") < 0 ||
 	    eapi_filter_add(filters, "label", o->labels, o->label_count) < 0 || eapi_query_add_filters(&path, '?', filters) < 0)
 		return BERTH_NOMEM(err);
-	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
 	call k = { "GET", path.data, NULL, 0 };
-	int r = eapi_do_call(c, &k, &resp, NULL, "image list", err);
+	/* mapped as it arrives (parse/image_json.c) */
+	image_feed feed = { c, NULL };
+	if (image_list_reader_new(&feed.reader) < 0)
+		return BERTH_NOMEM(err);
+	int r = eapi_do_call_sink(c, &k, image_sink, &feed, "image list", err);
 	if (r == 0)
-		r = eapi_with_endpoint(c, image_list_parse(out, resp.body.data, resp.body.len, err), err);
+		r = eapi_with_endpoint(c, image_list_reader_finish(feed.reader, out, err), err);
+	image_list_reader_free(feed.reader);
 	return r;
 }
 
