@@ -4,7 +4,9 @@
 #include "eapi_events_parse.h"
 #include "eapi_parse.h"
 
-#include <jansson.h>
+#include "lib/parse/jstream.h"
+
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 
@@ -81,29 +83,167 @@ static int dup_field(char **to, const char *s)
 	return *to ? 0 : -ENOMEM;
 }
 
-/* The attribute value as text: strings as they are, numbers and booleans
- * written out, anything else skipped (NULL). */
-static const char *attribute_text(json_t *v, char *buf, size_t size)
+/* ---- one line, mapped as it is read (parse/jstream.h) ------------------------ */
+
+typedef enum { TOP_OTHER, TOP_TYPE, TOP_ACTION, TOP_STATUS, TOP_ID, TOP_FROM, TOP_TIME, TOP_NANO, TOP_HEALTH,
+	       TOP_ACTOR } top_member;
+
+typedef struct event_map {
+	berth_event *ev;            /* its attributes fill as they come */
+	char *member[TOP_ACTOR];    /* the string members (NULL: absent or not a string) */
+	int64_t time, nano;         /* integers only; 0 when absent */
+	bool time_int, nano_int;
+	top_member at;              /* the top-level member being read */
+	bool actor_seen, in_actor, actor_id_key, in_attrs;
+	char *actor_id;
+	sbuf key;                   /* the attribute whose value comes next */
+} event_map;
+
+static top_member top_of(const char *s, size_t n)
 {
-	if (json_is_string(v))
-		return json_string_value(v);
-	if (json_is_integer(v)) {
-		snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return buf;
-	}
-	if (json_is_boolean(v))
-		return json_is_true(v) ? "true" : "false";
-	return NULL;
+#define IS(word) (n == sizeof word - 1 && memcmp(s, word, n) == 0)
+	return IS("Type") ? TOP_TYPE : IS("Action") ? TOP_ACTION : IS("status") ? TOP_STATUS : IS("id") ? TOP_ID
+	       : IS("from") ? TOP_FROM : IS("time") ? TOP_TIME : IS("timeNano") ? TOP_NANO
+	       : IS("HealthStatus") ? TOP_HEALTH : IS("Actor") ? TOP_ACTOR : TOP_OTHER;
+#undef IS
 }
 
-static int64_t event_time(json_t *j)
+static bool is_integer(js_kind kind, const char *s, size_t len)
 {
-	json_t *nano = json_object_get(j, "timeNano");
-	if (json_is_integer(nano) && json_integer_value(nano) > 0)
-		return json_integer_value(nano);
-	json_t *sec = json_object_get(j, "time");
-	if (json_is_integer(sec) && json_integer_value(sec) > 0 && json_integer_value(sec) < INT64_MAX / 1000000000LL)
-		return json_integer_value(sec) * 1000000000LL;
+	return kind == JS_NUMBER && !memchr(s, '.', len) && !memchr(s, 'e', len) && !memchr(s, 'E', len);
+}
+
+/* An attribute: strings as they are, integers and booleans written out;
+ * anything else drops it. A key given twice keeps its last value. */
+static int attribute(berth_event *ev, const char *key, js_kind kind, const char *s, size_t len)
+{
+	char num[32];
+	_cleanup_free_ char *text = NULL;
+	if (kind == JS_STRING)
+		text = strndup(s, len);
+	else if (is_integer(kind, s, len)) {
+		snprintf(num, sizeof num, "%" PRId64, js_int64(s, len));
+		text = strdup(num);
+	} else if (kind == JS_BOOL)
+		text = strdup(s[0] == 't' ? "true" : "false");
+	for (size_t i = 0; i < ev->keys.len; i++) {
+		if (!STREQ(ev->keys.items[i], key))
+			continue;
+		free(ev->keys.items[i]);
+		free(ev->values.items[i]);
+		ev->keys.len--;
+		ev->values.len--;
+		memmove(ev->keys.items + i, ev->keys.items + i + 1, (ev->keys.len - i) * sizeof *ev->keys.items);
+		memmove(ev->values.items + i, ev->values.items + i + 1, (ev->values.len - i) * sizeof *ev->values.items);
+		ev->keys.items[ev->keys.len] = ev->values.items[ev->values.len] = NULL;
+		break;
+	}
+	if (kind != JS_STRING && kind != JS_BOOL && !is_integer(kind, s, len))
+		return 0;
+	if (!text)
+		return -ENOMEM;
+	return event_add_attribute(ev, key, text);
+}
+
+static int on_event(void *ctx, js_kind kind, const char *s, size_t len, unsigned level, berth_error *err)
+{
+	event_map *m = ctx;
+	bool start = kind == JS_START_MAP || kind == JS_START_ARRAY;
+	bool end = kind == JS_END_MAP || kind == JS_END_ARRAY;
+	if (level == 0) {
+		if (kind != JS_START_MAP && kind != JS_END_MAP)
+			return berth_fail(err, BERTH_EPROTOCOL, "event: not a JSON object (other JSON)");
+		return 0;
+	}
+	if (level == 1) {
+		if (kind == JS_KEY) {
+			m->at = top_of(s, len);
+			return 0;
+		}
+		if (end) {
+			m->in_actor = m->in_attrs = false;
+			return 0;
+		}
+		if (m->at == TOP_ACTOR) {
+			if (kind != JS_START_MAP)
+				return berth_fail(err, BERTH_EPROTOCOL, "event: Actor is not an object");
+			m->actor_seen = m->in_actor = true;
+			return 0;
+		}
+		if (m->at == TOP_TIME || m->at == TOP_NANO) {
+			bool integer = is_integer(kind, s, len);
+			int64_t v = integer ? js_int64(s, len) : 0;
+			if (m->at == TOP_TIME)
+				m->time = v, m->time_int = integer;
+			else
+				m->nano = v, m->nano_int = integer;
+			return 0;
+		}
+		if (m->at != TOP_OTHER && !start) {
+			char **slot = &m->member[m->at];
+			free(*slot);
+			*slot = kind == JS_STRING ? strndup(s, len) : NULL;
+			if (kind == JS_STRING && !*slot)
+				return BERTH_NOMEM(err);
+		} else if (m->at != TOP_OTHER) {
+			free(m->member[m->at]);
+			m->member[m->at] = NULL;
+		}
+		return 0;
+	}
+	if (!m->in_actor)
+		return 0;
+	if (level == 2) {
+		if (kind == JS_KEY) {
+			m->actor_id_key = len == 2 && memcmp(s, "ID", 2) == 0;
+			m->in_attrs = false;
+			if (len == 10 && memcmp(s, "Attributes", 10) == 0)
+				m->in_attrs = true; /* its value decides */
+			return 0;
+		}
+		if (end)
+			return 0;
+		if (m->in_attrs) {
+			if (kind != JS_START_MAP && kind != JS_NULL)
+				return berth_fail(err, BERTH_EPROTOCOL, "event: Actor.Attributes is not an object");
+			m->in_attrs = kind == JS_START_MAP;
+			return 0;
+		}
+		if (m->actor_id_key) {
+			free(m->actor_id);
+			m->actor_id = kind == JS_STRING ? strndup(s, len) : NULL;
+			if (kind == JS_STRING && !m->actor_id)
+				return BERTH_NOMEM(err);
+		}
+		return 0;
+	}
+	if (level == 3 && m->in_attrs) {
+		if (kind == JS_KEY) {
+			sbuf_reset(&m->key);
+			return sbuf_add(&m->key, s, len) < 0 ? BERTH_NOMEM(err) : 0;
+		}
+		if (end)
+			return 0;
+		return attribute(m->ev, m->key.data ? m->key.data : "", kind, s, len) < 0 ? BERTH_NOMEM(err) : 0;
+	}
+	return 0;
+}
+
+static void event_map_release(event_map *m)
+{
+	event_free(m->ev);
+	for (size_t i = 0; i < ARRAY_SIZE(m->member); i++)
+		free(m->member[i]);
+	free(m->actor_id);
+	sbuf_release(&m->key);
+}
+
+static int64_t event_time(const event_map *m)
+{
+	if (m->nano_int && m->nano > 0)
+		return m->nano;
+	if (m->time_int && m->time > 0 && m->time < INT64_MAX / 1000000000LL)
+		return m->time * 1000000000LL;
 	return 0;
 }
 
@@ -112,48 +252,32 @@ int engineapi_parse_event(berth_event **out, const char *line, size_t len, const
 {
 	if (!d)
 		d = &eapi_docker_events_dialect;
-	engineapi_json_init();
-	json_error_t jerr;
-	_cleanup_json_ json_t *j = json_loadb(line ? line : "", len, 0, &jerr);
-	if (!json_is_object(j))
-		return berth_fail(err, BERTH_EPROTOCOL, "event: not a JSON object (%s)", j ? "other JSON" : jerr.text);
-	json_t *actor = json_object_get(j, "Actor");
-	if (actor && !json_is_object(actor))
-		return berth_fail(err, BERTH_EPROTOCOL, "event: Actor is not an object");
-	json_t *attrs = actor ? json_object_get(actor, "Attributes") : NULL;
-	if (attrs && !json_is_object(attrs) && !json_is_null(attrs))
-		return berth_fail(err, BERTH_EPROTOCOL, "event: Actor.Attributes is not an object");
+	_cleanup_(event_map_release) event_map m = { .key = SBUF_INIT };
+	m.ev = event_new();
+	js_reader *js = NULL;
+	if (!m.ev || js_reader_new(&js, on_event, &m, "event") < 0)
+		return BERTH_NOMEM(err);
+	int r = js_reader_feed(js, line ? line : "", len, err);
+	if (r == 0)
+		r = js_reader_finish(js, err);
+	js_reader_free(js);
+	if (r < 0)
+		return r;
 	/* Before API 1.22 there were only status/id/from; both engines still send them. */
-	const char *action = json_string_value(json_object_get(j, "Action"));
-	if (!action)
-		action = json_string_value(json_object_get(j, "status"));
+	const char *action = m.member[TOP_ACTION] ? m.member[TOP_ACTION] : m.member[TOP_STATUS];
 	if (!action)
 		return berth_fail(err, BERTH_EPROTOCOL, "event: no Action");
-	const char *type = json_string_value(json_object_get(j, "Type"));
-	const char *id = actor ? json_string_value(json_object_get(actor, "ID")) : NULL;
-	if (!id)
-		id = json_string_value(json_object_get(j, "id"));
-
-	_cleanup_(event_freep) berth_event *ev = event_new();
-	if (!ev || dup_field(&ev->type, type ? type : "container") < 0 || dup_field(&ev->action, action) < 0 ||
+	const char *type = m.member[TOP_TYPE];
+	const char *id = m.actor_seen && m.actor_id ? m.actor_id : m.member[TOP_ID];
+	berth_event *ev = m.ev;
+	if (dup_field(&ev->type, type ? type : "container") < 0 || dup_field(&ev->action, action) < 0 ||
 	    dup_field(&ev->id, id) < 0)
 		return BERTH_NOMEM(err);
-	ev->time_ns = event_time(j);
-
-	if (json_is_object(attrs)) {
-		const char *key;
-		json_t *v;
-		json_object_foreach(attrs, key, v) {
-			char num[32];
-			const char *text = attribute_text(v, num, sizeof num);
-			if (text && event_add_attribute(ev, key, text) < 0)
-				return BERTH_NOMEM(err);
-		}
-	}
+	ev->time_ns = event_time(&m);
 	const char *name = berth_event_attribute(ev, "name");
 	const char *image = berth_event_attribute(ev, "image");
 	if (!image)
-		image = json_string_value(json_object_get(j, "from"));
+		image = m.member[TOP_FROM];
 	if (dup_field(&ev->name, name && name[0] == '/' ? name + 1 : name) < 0 || dup_field(&ev->image, image) < 0)
 		return BERTH_NOMEM(err);
 
@@ -170,7 +294,7 @@ int engineapi_parse_event(berth_event **out, const char *line, size_t len, const
 		if (rest[0] == ':')
 			status = rest + 1 + strspn(rest + 1, " ");
 		else if (rest[0] == '\0' && d->health_in_member)
-			status = json_string_value(json_object_get(j, "HealthStatus"));
+			status = m.member[TOP_HEALTH];
 		if (status) {
 			ev->kind = BERTH_EVENT_HEALTH;
 			ev->health = health_word(status);
@@ -180,6 +304,6 @@ int engineapi_parse_event(berth_event **out, const char *line, size_t len, const
 		ev->exit_code = small_number(berth_event_attribute(ev, "exitCode"));
 	if (container && STREQ(action, "kill"))
 		ev->signal = small_number(berth_event_attribute(ev, "signal"));
-	*out = TAKE_PTR(ev);
+	*out = TAKE_PTR(m.ev);
 	return 0;
 }
