@@ -3,6 +3,7 @@
 #include "eapi_parse_io.h"
 #include "eapi_parse.h"
 #include "lib/kit/stream.h"
+#include "lib/parse/jstream.h"
 #include "lib/parse/rfc3339.h"
 #include "util/base64.h"
 
@@ -37,63 +38,193 @@ static uint64_t ju64(json_t *o, const char *key)
 	return 0;
 }
 
-static json_t *jobj(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-	return json_is_object(v) ? v : NULL;
-}
+/* ---- stats, mapped as it is read (parse/jstream.h) ------------------------------- */
 
-/* ---- stats ----------------------------------------------------------------------- */
+/* What berth reads of a sample, by path (members of other shapes read as
+ * absent, as with the tree before):
+ *   read id|Id name
+ *   cpu_stats.{system_cpu_usage online_cpus cpu_usage.{total_usage percpu_usage[]}}
+ *   precpu_stats.{system_cpu_usage cpu_usage.total_usage}
+ *   memory_stats.{usage limit stats.{total_inactive_file inactive_file cache}}
+ *   networks.NAME.{rx_bytes tx_bytes} (summed)
+ *   blkio_stats.io_service_bytes_recursive[{op value}] (read and write summed)
+ *   pids_stats.current */
+#define STATS_LEVELS 6
 
-static unsigned online_cpus(json_t *cpu)
-{
-	uint64_t n = ju64(cpu, "online_cpus");
-	if (n == 0)
-		n = json_array_size(json_object_get(jobj(cpu, "cpu_usage"), "percpu_usage"));
-	return n > 65536 ? 65536 : (unsigned)n;
-}
+typedef struct stats_map {
+	berth_stats *s;
+	char key[STATS_LEVELS][32];   /* the member name at each level ("" = an array item, or a
+				       * name longer than any berth reads) */
+	bool arr[STATS_LEVELS];       /* the container whose members are at this level is an array */
+	char *read, *id, *id2, *name;
+	uint64_t online, percpu;
+	uint64_t usage, cache[3];
+	bool has_cache[3];
+	char op;                      /* the blkio item being read */
+	uint64_t op_value;
+} stats_map;
 
-/* docker's usage without page cache: cgroup v1 total_inactive_file, v2
- * inactive_file, older kernels' cache; each only when below the usage. */
-static uint64_t memory_no_cache(json_t *mem)
+/* A counter from a number's text: negative or not a number is 0, big is clamped. */
+static uint64_t counter(js_kind kind, const char *s, size_t len)
 {
-	uint64_t usage = ju64(mem, "usage");
-	json_t *st = jobj(mem, "stats");
-	static const char *const keys[] = { "total_inactive_file", "inactive_file", "cache" };
-	for (size_t i = 0; st && i < ARRAY_SIZE(keys); i++) {
-		json_t *v = json_object_get(st, keys[i]);
-		if (!v)
-			continue;
-		uint64_t cache = ju64(st, keys[i]);
-		return cache < usage ? usage - cache : usage;
+	if (kind != JS_NUMBER || (len && s[0] == '-'))
+		return 0;
+	bool integer = !memchr(s, '.', len) && !memchr(s, 'e', len) && !memchr(s, 'E', len);
+	if (integer) {
+		uint64_t v = 0;
+		for (size_t i = 0; i < len; i++) {
+			unsigned d = (unsigned)(s[i] - '0');
+			if (v > (UINT64_MAX - d) / 10)
+				return UINT64_MAX;
+			v = v * 10 + d;
+		}
+		return v;
 	}
-	return usage;
+	char buf[64];
+	if (len >= sizeof buf)
+		return 0;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	double d = strtod(buf, NULL);
+	if (!(d > 0))
+		return 0;
+	return d >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)d;
 }
 
-static void blkio(berth_stats *s, json_t *blk)
+/* The members' names from level 1 to `level` are these (NULL ends). */
+static bool at_path(const stats_map *m, unsigned level, const char *const *names)
 {
-	size_t i;
-	json_t *e;
-	json_array_foreach(json_object_get(blk, "io_service_bytes_recursive"), i, e) {
-		const char *op = json_string_value(json_object_get(e, "op"));
-		uint64_t v = ju64(e, "value");
-		if (!op)
-			continue;
-		if (op[0] == 'r' || op[0] == 'R')
-			s->blk_read += v;
-		else if (op[0] == 'w' || op[0] == 'W')
-			s->blk_write += v;
-	}
+	unsigned n = 0;
+	while (names[n])
+		n++;
+	if (n != level)
+		return false;
+	for (unsigned i = 0; i < n; i++)
+		if (m->arr[i + 1] || !STREQ(m->key[i + 1], names[i]))
+			return false;
+	return true;
 }
 
-static void networks(berth_stats *s, json_t *nets)
+#define PATH(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static int set_text(char **slot, js_kind kind, const char *s, size_t len)
 {
-	const char *k;
-	json_t *n;
-	json_object_foreach(nets, k, n) {
-		s->net_rx += ju64(n, "rx_bytes");
-		s->net_tx += ju64(n, "tx_bytes");
+	free(*slot);
+	*slot = NULL;
+	if (kind != JS_STRING)
+		return 0;
+	*slot = strndup(s, len);
+	return *slot ? 0 : -ENOMEM;
+}
+
+static int stats_value(stats_map *m, unsigned level, js_kind kind, const char *s, size_t len)
+{
+	berth_stats *st = m->s;
+	uint64_t v = counter(kind, s, len);
+	switch (level) {
+	case 1:
+		if (at_path(m, 1, PATH("read"))) return set_text(&m->read, kind, s, len);
+		if (at_path(m, 1, PATH("id"))) return set_text(&m->id, kind, s, len);
+		if (at_path(m, 1, PATH("Id"))) return set_text(&m->id2, kind, s, len);
+		if (at_path(m, 1, PATH("name"))) return set_text(&m->name, kind, s, len);
+		return 0;
+	case 2:
+		if (at_path(m, 2, PATH("cpu_stats", "system_cpu_usage"))) st->system_total = v;
+		else if (at_path(m, 2, PATH("cpu_stats", "online_cpus"))) m->online = v;
+		else if (at_path(m, 2, PATH("precpu_stats", "system_cpu_usage"))) st->pre_system_total = v;
+		else if (at_path(m, 2, PATH("memory_stats", "usage"))) m->usage = v;
+		else if (at_path(m, 2, PATH("memory_stats", "limit"))) st->mem_limit = v;
+		else if (at_path(m, 2, PATH("pids_stats", "current"))) st->pids = v;
+		return 0;
+	case 3: {
+		static const char *const cache_keys[] = { "total_inactive_file", "inactive_file", "cache" };
+		if (at_path(m, 3, PATH("cpu_stats", "cpu_usage", "total_usage"))) st->cpu_total = v;
+		else if (at_path(m, 3, PATH("cpu_stats", "cpu_usage", "percpu_usage"))) m->percpu = 0;
+		else if (at_path(m, 3, PATH("precpu_stats", "cpu_usage", "total_usage"))) st->pre_cpu_total = v;
+		else if (!m->arr[1] && !m->arr[2] && !m->arr[3] && STREQ(m->key[1], "networks")) {
+			if (STREQ(m->key[3], "rx_bytes"))
+				st->net_rx += v;
+			else if (STREQ(m->key[3], "tx_bytes"))
+				st->net_tx += v;
+		} else {
+			for (size_t i = 0; i < ARRAY_SIZE(cache_keys); i++)
+				if (at_path(m, 3, ((const char *const[]){ "memory_stats", "stats", cache_keys[i], NULL }))) {
+					m->has_cache[i] = true;
+					m->cache[i] = v;
+				}
+		}
+		return 0;
 	}
+	case 4:
+		/* an item of percpu_usage, or a member of a blkio item */
+		if (m->arr[4] && !m->arr[1] && !m->arr[2] && !m->arr[3] && STREQ(m->key[1], "cpu_stats") &&
+		    STREQ(m->key[2], "cpu_usage") && STREQ(m->key[3], "percpu_usage"))
+			m->percpu++;
+		else if (!m->arr[4] && m->arr[3] && !m->arr[1] && !m->arr[2] && STREQ(m->key[1], "blkio_stats") &&
+			 STREQ(m->key[2], "io_service_bytes_recursive")) {
+			if (STREQ(m->key[4], "op"))
+				m->op = kind == JS_STRING && len ? s[0] : 0;
+			else if (STREQ(m->key[4], "value"))
+				m->op_value = v;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static int stats_event(void *ctx, js_kind kind, const char *s, size_t len, unsigned level, berth_error *err)
+{
+	stats_map *m = ctx;
+	if (level == 0) {
+		if (kind != JS_START_MAP && kind != JS_END_MAP)
+			return berth_fail(err, BERTH_EPROTOCOL, "stats: reply is not a JSON object");
+		m->arr[1] = false;
+		m->key[1][0] = '\0';
+		return 0;
+	}
+	if (level >= STATS_LEVELS)
+		return 0;
+	int r = 0;
+	switch (kind) {
+	case JS_KEY:
+		if (len < sizeof m->key[level] && !memchr(s, '\0', len)) {
+			memcpy(m->key[level], s, len);
+			m->key[level][len] = '\0';
+		} else {
+			m->key[level][0] = '\0';
+		}
+		break;
+	case JS_START_MAP:
+	case JS_START_ARRAY:
+		r = stats_value(m, level, kind, NULL, 0);
+		if (level + 1 < STATS_LEVELS) {
+			m->arr[level + 1] = kind == JS_START_ARRAY;
+			m->key[level + 1][0] = '\0';
+		}
+		/* a blkio item starts */
+		if (level == 3 && kind == JS_START_MAP && m->arr[3] && !m->arr[2] && !m->arr[1] &&
+		    STREQ(m->key[1], "blkio_stats") && STREQ(m->key[2], "io_service_bytes_recursive")) {
+			m->op = 0;
+			m->op_value = 0;
+		}
+		break;
+	case JS_END_MAP:
+		/* a blkio item ends: its bytes go to read or write */
+		if (level == 3 && m->arr[3] && !m->arr[2] && !m->arr[1] && STREQ(m->key[1], "blkio_stats") &&
+		    STREQ(m->key[2], "io_service_bytes_recursive")) {
+			if (m->op == 'r' || m->op == 'R')
+				m->s->blk_read += m->op_value;
+			else if (m->op == 'w' || m->op == 'W')
+				m->s->blk_write += m->op_value;
+		}
+		break;
+	case JS_END_ARRAY:
+		break;
+	default:
+		r = stats_value(m, level, kind, s, len);
+		break;
+	}
+	return r < 0 ? BERTH_NOMEM(err) : 0;
 }
 
 static char *dup_text(const char *t, size_t len)
@@ -108,49 +239,53 @@ static char *dup_text(const char *t, size_t len)
 
 int engineapi_parse_stats(berth_stats **out, const char *body, size_t len, berth_error *err)
 {
-	_cleanup_json_ json_t *j = NULL;
-	int r = load_any(&j, body, len, "stats", err);
-	if (r < 0)
-		return r;
-	if (!json_is_object(j))
-		return berth_fail(err, BERTH_EPROTOCOL, "stats: reply is not a JSON object");
-	berth_stats *s = calloc(1, sizeof *s);
-	if (!s)
+	stats_map m = { 0 };
+	m.s = calloc(1, sizeof *m.s);
+	js_reader *js = NULL;
+	if (!m.s || js_reader_new(&js, stats_event, &m, "stats") < 0) {
+		free(m.s);
 		return BERTH_NOMEM(err);
-	const char *read = json_string_value(json_object_get(j, "read"));
-	int64_t ns = 0;
-	s->running = read && !startswith(read, "0001-01-01");
-	if (s->running && parse_rfc3339_ns(read, strlen(read), &ns) > 0 && ns > 0)
-		s->time_ns = ns;
-	const char *id = json_string_value(json_object_get(j, "id"));
-	if (!id)
-		id = json_string_value(json_object_get(j, "Id"));
-	const char *name = json_string_value(json_object_get(j, "name"));
-	if (name && name[0] == '/')
-		name++;
-	json_t *cpu = jobj(j, "cpu_stats"), *pre = jobj(j, "precpu_stats");
-	s->cpu_total = ju64(jobj(cpu, "cpu_usage"), "total_usage");
-	s->system_total = ju64(cpu, "system_cpu_usage");
-	s->pre_cpu_total = ju64(jobj(pre, "cpu_usage"), "total_usage");
-	s->pre_system_total = ju64(pre, "system_cpu_usage");
-	s->online_cpus = online_cpus(cpu);
-	if (stats_has_pre(s))
-		s->cpu_percent = stats_cpu_percent(s->cpu_total, s->pre_cpu_total, s->system_total,
-						   s->pre_system_total, s->online_cpus);
-	json_t *mem = jobj(j, "memory_stats");
-	s->mem_usage = memory_no_cache(mem);
-	s->mem_limit = ju64(mem, "limit");
-	if (s->mem_limit > 0)
-		s->mem_percent = (double)s->mem_usage / (double)s->mem_limit * 100.0;
-	networks(s, jobj(j, "networks"));
-	blkio(s, jobj(j, "blkio_stats"));
-	s->pids = ju64(jobj(j, "pids_stats"), "current");
-	s->id = strdup(id ? id : "");
-	s->name = strdup(name ? name : "");
-	s->raw = dup_text(body, len);
-	if (!s->id || !s->name || !s->raw) {
+	}
+	int r = js_reader_feed(js, body ? body : "", len, err);
+	if (r == 0)
+		r = js_reader_finish(js, err);
+	js_reader_free(js);
+	berth_stats *s = m.s;
+	if (r == 0) {
+		int64_t ns = 0;
+		s->running = m.read && !startswith(m.read, "0001-01-01");
+		if (s->running && parse_rfc3339_ns(m.read, strlen(m.read), &ns) > 0 && ns > 0)
+			s->time_ns = ns;
+		uint64_t n = m.online ? m.online : m.percpu;
+		s->online_cpus = n > 65536 ? 65536 : (unsigned)n;
+		if (stats_has_pre(s))
+			s->cpu_percent = stats_cpu_percent(s->cpu_total, s->pre_cpu_total, s->system_total,
+							   s->pre_system_total, s->online_cpus);
+		/* docker's usage without page cache: cgroup v1 total_inactive_file,
+		 * v2 inactive_file, older kernels' cache; each only when below the usage */
+		s->mem_usage = m.usage;
+		for (size_t i = 0; i < ARRAY_SIZE(m.cache); i++)
+			if (m.has_cache[i]) {
+				s->mem_usage = m.cache[i] < m.usage ? m.usage - m.cache[i] : m.usage;
+				break;
+			}
+		if (s->mem_limit > 0)
+			s->mem_percent = (double)s->mem_usage / (double)s->mem_limit * 100.0;
+		const char *id = m.id ? m.id : m.id2;
+		const char *name = m.name && m.name[0] == '/' ? m.name + 1 : m.name;
+		s->id = strdup(id ? id : "");
+		s->name = strdup(name ? name : "");
+		s->raw = dup_text(body ? body : "", len);
+		if (!s->id || !s->name || !s->raw)
+			r = BERTH_NOMEM(err);
+	}
+	free(m.read);
+	free(m.id);
+	free(m.id2);
+	free(m.name);
+	if (r < 0) {
 		berth_stats_free(s);
-		return BERTH_NOMEM(err);
+		return r;
 	}
 	*out = s;
 	return 0;
