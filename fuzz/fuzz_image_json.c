@@ -87,7 +87,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the OCI runtime spec of a containerd container record */
 	berth_container_info *ci = calloc(1, sizeof *ci);
 	if (ci) {
-		oci_spec_read(ci, s, size);
+		int read = oci_spec_read(ci, s, size);
+		/* the list's command, read no further than process.args, is the
+		 * whole read's args joined by spaces */
+		char *cmd = NULL;
+		int r = oci_spec_command(&cmd, s, size);
+		if (read == 0 && r == 0) {
+			sbuf b = SBUF_INIT;
+			for (size_t i = 0; i < ci->cmd.len; i++)
+				if ((i && sbuf_addc(&b, ' ') < 0) || sbuf_adds(&b, ci->cmd.items[i]) < 0)
+					abort();
+			if (!STREQ(cmd, b.data ? b.data : ""))
+				abort();
+			sbuf_release(&b);
+		}
+		free(cmd);
 		berth_container_info_free(ci);
 	}
 	bool ro;

@@ -715,9 +715,33 @@ static void test_etc_files(void **state)
 	berth_error_clear(&err);
 }
 
+/* A list's command from a spec: process.args joined, read no further. */
+static void test_spec_command(void **state)
+{
+	(void)state;
+	static const char spec[] = "{\"ociVersion\":\"1.0.2\",\"process\":{\"terminal\":false,\"args\":[\"sh\",\"-c\","
+				   "\"echo hi\",7],\"env\":[\"A=1\"]},\"mounts\":[";
+	char *cmd = NULL;
+	/* the spec is cut after the args: what follows is never read */
+	assert_int_equal(oci_spec_command(&cmd, spec, strlen(spec)), 0);
+	assert_string_equal(cmd, "sh -c echo hi");
+	free(cmd);
+	assert_int_equal(oci_spec_command(&cmd, "{\"process\":{}}", 14), 0);
+	assert_string_equal(cmd, "");
+	free(cmd);
+	assert_int_equal(oci_spec_command(&cmd, "{\"process\":[{\"args\":[\"x\"]}]}", 28), 0);
+	assert_string_equal(cmd, "");
+	free(cmd);
+	cmd = NULL;
+	assert_int_equal(oci_spec_command(&cmd, "[1]", 3), -EINVAL);
+	assert_int_equal(oci_spec_command(&cmd, "{\"process\":{\"args\":[\"a\"", 23), -EINVAL);
+	assert_null(cmd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_spec_command),
 		cmocka_unit_test(test_image_config), cmocka_unit_test(test_chain_id),   cmocka_unit_test(test_user),
 		cmocka_unit_test(test_minimal),      cmocka_unit_test(test_full),       cmocka_unit_test(test_privileged_host),
 		cmocka_unit_test(test_bridge_spec), cmocka_unit_test(test_cni_conf),  cmocka_unit_test(test_cni_records),

@@ -3,6 +3,7 @@
  * fuzzed through fuzz/fuzz_image_json.c. */
 #include "ocispec.h"
 #include "json_util.h"
+#include "jstream.h"
 
 /* The mounts every spec has: not the user's. */
 static bool default_mount(const char *dest)
@@ -91,4 +92,65 @@ int oci_spec_rootfs(bool *readonly, strv *dests, const char *json, size_t len)
 	}
 	json_decref(root);
 	return r;
+}
+
+/* ---- the command only, for lists ------------------------------------------------ */
+
+typedef struct args_map {
+	sbuf *out;
+	bool in_process, in_args, done;
+	unsigned n;
+} args_map;
+
+static int args_event(void *ctx, js_kind kind, const char *s, size_t len, unsigned level, berth_error *err)
+{
+	(void)err;
+	args_map *m = ctx;
+	if (level == 0)
+		return kind == JS_START_MAP || kind == JS_END_MAP ? 0 : -EINVAL;
+	if (level == 1) {
+		if (kind == JS_KEY)
+			m->in_process = len == 7 && memcmp(s, "process", 7) == 0;
+		else if (kind == JS_START_MAP || kind == JS_START_ARRAY)
+			m->in_process = m->in_process && kind == JS_START_MAP;
+		return 0;
+	}
+	if (!m->in_process)
+		return 0;
+	if (level == 2) {
+		if (kind == JS_KEY)
+			m->in_args = len == 4 && memcmp(s, "args", 4) == 0;
+		else if (kind == JS_START_ARRAY && m->in_args)
+			return 0;
+		else if (kind == JS_END_ARRAY && m->in_args)
+			return BERTH_ITEROVER; /* read: the rest of the spec is not needed */
+		else
+			m->in_args = false;
+		return 0;
+	}
+	if (level == 3 && m->in_args && kind == JS_STRING) {
+		if ((m->n++ && sbuf_addc(m->out, ' ') < 0) || sbuf_add(m->out, s, strnlen(s, len)) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int oci_spec_command(char **out, const char *json, size_t len)
+{
+	sbuf b = SBUF_INIT;
+	args_map m = { .out = &b };
+	js_reader *js = NULL;
+	if (js_reader_new(&js, args_event, &m, "runtime spec") < 0)
+		return -ENOMEM;
+	int r = js_reader_feed(js, json, len, NULL);
+	if (r == 0)
+		r = js_reader_finish(js, NULL);
+	js_reader_free(js);
+	if (r == BERTH_ITEROVER || r == 0) {
+		*out = b.data ? sbuf_steal(&b) : strdup("");
+		sbuf_release(&b);
+		return *out ? 0 : -ENOMEM;
+	}
+	sbuf_release(&b);
+	return r == -ENOMEM || r == BERTH_ENOMEM ? -ENOMEM : -EINVAL;
 }

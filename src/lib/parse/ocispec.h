@@ -10,6 +10,12 @@
  * that is not a JSON object. */
 int oci_spec_read(berth_container_info *x, const char *json, size_t len);
 
+/* The command a list shows: process.args joined by spaces ("" without
+ * them), read as the bytes come and no further than the args (no tree of
+ * the whole spec). 0, -ENOMEM, or -EINVAL for text that is not JSON up to
+ * there. *out is the caller's. */
+int oci_spec_command(char **out, const char *json, size_t len);
+
 /* What the file calls need of the spec: whether the root file system is
  * read-only, and every mount's destination as written (the spec's
  * defaults included: the runtime makes their mount points). 0, -ENOMEM,

@@ -93,17 +93,11 @@ static int fill_entry(berth_container_entry *e, const berth_client *c, const ctr
 	case BERTH_STATE_EXITED: snprintf(status, sizeof status, "Exited (%d)", code); break;
 	default: snprintf(status, sizeof status, "Created"); break;
 	}
+	/* the command from the spec's process.args, read no further */
 	_cleanup_free_ char *cmd = NULL;
-	berth_container_info *spec = k->spec && k->spec->value.len ? calloc(1, sizeof *spec) : NULL;
-	if (spec && oci_spec_read(spec, (const char *)k->spec->value.data, k->spec->value.len) == 0) {
-		sbuf b = SBUF_INIT;
-		for (size_t i = 0; i < spec->cmd.len; i++)
-			if ((i && sbuf_addc(&b, ' ')) || sbuf_adds(&b, spec->cmd.items[i]))
-				break;
-		cmd = sbuf_steal(&b);
-		sbuf_release(&b);
-	}
-	berth_container_info_free(spec);
+	if (k->spec && k->spec->value.len &&
+	    oci_spec_command(&cmd, (const char *)k->spec->value.data, k->spec->value.len) == -ENOMEM)
+		return -ENOMEM;
 	e->id = strdup(k->id);
 	e->name = strdup(ctrd_name_of(k));
 	e->image = strdup(strempty(k->image));
