@@ -32,6 +32,8 @@ STACK_ONLY=0
 STACK_RUN=1
 PY_ONLY=0
 PY_RUN=1
+SCALE_ONLY=0
+SCALE_RUN=1
 
 usage() {
 	cat <<'EOF'
@@ -60,6 +62,11 @@ usage: bench/run.sh [options]
   --python-only      only section 9: the Python package (python/) against
                      docker-py, in process (bench/python_inproc.py)
   --no-python        skip section 9
+  --scale-only       only section 10: lists at 0/50/300/1000 containers and an
+                     inspect of 100 labels and 50 mounts (bench/scale.sh), then
+                     an events soak (bench/events_soak.c, SOAK_EVENTS, default
+                     100000, 10000 in --quick) on each engine
+  --no-scale         skip section 10
   -h, --help         this text
 Results: one directory per run under bench/results/; report.md holds the tables.
 EOF
@@ -83,6 +90,8 @@ while [ $# -gt 0 ]; do
 	--no-stack) STACK_RUN=0 ;;
 	--python-only) PY_ONLY=1; LC_ONLY=0; LOGS_ONLY=0; PULL_ONLY=0 ;;
 	--no-python) PY_RUN=0 ;;
+	--scale-only) SCALE_ONLY=1 ;;
+	--no-scale) SCALE_RUN=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -213,6 +222,8 @@ cc "${CFLAGS[@]}" -I"$ROOT/include" -o "$BIN/inproc" "$BENCH/inproc.c" \
 cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/lifecycle_threads" "$BENCH/lifecycle_threads.c" \
 	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
 cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/event_latency" "$BENCH/event_latency.c" \
+	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
+cc "${CFLAGS[@]}" -pthread -I"$ROOT/include" -o "$BIN/events_soak" "$BENCH/events_soak.c" \
 	-L"$ROOT/build/src" -lberth -Wl,-rpath,"$ROOT/build/src"
 FLOOR=$BIN/floor
 FLOOR_KA=$BIN/floor_keepalive
@@ -839,6 +850,39 @@ python_section() {
 		--engines "$(IFS=,; echo "${engines[*]}")" --out "$OUT" 2>"$OUT/log/python.txt" >/dev/null ||
 		log "python: section 9 failed (see $OUT/log/python.txt)"
 }
+# ---- section 10: scale (bench/scale.sh) and the events soak ---------------------
+SOAK_EVENTS=${SOAK_EVENTS:-$([ "$QUICK" = 1 ] && echo 10000 || echo 100000)}
+scale_section() {
+	local engines eng
+	engines=$(tr ',' '\n' <<<"$ENGINES" | paste -sd, || true)
+	[ "$WANT_CTRD" = 1 ] && [[ ",$engines," != *,containerd,* ]] && engines="$engines,containerd"
+	log "section 10: lists as the engine fills up, on $engines"
+	"$BENCH/scale.sh" --berth "$BERTH" --bin "$BIN" --engines "$engines" --out "$OUT" \
+		$([ "$QUICK" = 1 ] && echo --runs 5) || log "section 10 could not be measured (see $OUT/scale/)"
+	echo
+	echo "### Events soak: $SOAK_EVENTS image events (tag + remove), one watch"
+	echo
+	echo "| engine | events made | seen | lost | seconds | watch+generator CPU | RSS after warm-up | RSS at end | end/start |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for eng in ${engines//,/ }; do
+		"$BERTH" -E "$eng" ping >/dev/null 2>&1 || continue
+		log "section 10: events soak on $eng ($SOAK_EVENTS events)"
+		"$BIN/events_soak" "$eng" "$SOAK_EVENTS" >"$OUT/soak-$eng.json" 2>"$OUT/log/soak-$eng.txt" || true
+		"$PY" - "$OUT/soak-$eng.json" <<'PYEOF' || log "events soak on $eng failed (see $OUT/log/soak-$eng.txt)"
+import json, sys
+r = json.loads(open(sys.argv[1]).read())
+print("| %s | %d | %d | %d | %.0f | %.1f s | %.1f MiB | %.1f MiB | %.3f |" % (r["engine"], r["events_made"], r["events_seen"],
+      r["lost"], r["seconds"], r["cpu_s"], r["rss_first_kib"] / 1024, r["rss_last_kib"] / 1024, r["rss_ratio"]))
+PYEOF
+	done
+}
+if [ "$SCALE_ONLY" = 1 ]; then
+	meta mode scale-only
+	scale_section | tee "$OUT/report.md"
+	ln -sfn "$RUN_ID" "$BENCH/results/latest"
+	exit 0
+fi
+
 if [ "$PY_ONLY" = 1 ]; then
 	python_section
 	[ -f "$OUT/python.md" ] && cat "$OUT/python.md"
@@ -966,6 +1010,10 @@ if [ "$STACK_RUN" = 1 ] && [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ] && [ "$PUL
 	stack_section | tee -a "$OUT/report.md"
 fi
 [ -f "$OUT/python.md" ] && { echo; cat "$OUT/python.md"; } | tee -a "$OUT/report.md"
+if [ "$SCALE_RUN" = 1 ] && [ "$LC_ONLY" = 0 ] && [ "$LOGS_ONLY" = 0 ] && [ "$PULL_ONLY" = 0 ]; then
+	echo
+	scale_section | tee -a "$OUT/report.md"
+fi
 log "raw results: $OUT (report.md, cells.tsv, hf/*.json, mem/*.txt)"
 
 # containerd: one full lifecycle, berth against ctr's chain (its own table)
