@@ -141,35 +141,59 @@ static berth_state listed_state(const ctrd_container *k, const ctrd_task_list_re
 	return effective_state(k, &t, code, finished);
 }
 
+/* The listing: one record at a time off Containers/ListStream. */
+typedef struct list_walk {
+	berth_client *c;
+	const berth_list_options *o;
+	const ctrd_task_list_reply *tl;
+	berth_container_list *l;
+	size_t cap;
+} list_walk;
+
+static int list_one(void *ctx, const ctrd_container *k, berth_error *err)
+{
+	list_walk *w = ctx;
+	const berth_list_options *o = w->o;
+	if (!k->id || !ctrd_labels_match((void *const *)k->labels, k->n_labels, o->labels, o->label_count) ||
+	    (o->name && !strstr(ctrd_name_of(k), o->name)))
+		return 0;
+	int code;
+	const char *finished;
+	berth_state st = listed_state(k, w->tl, &code, &finished);
+	if (!state_wanted(st, o))
+		return 0;
+	berth_container_list *l = w->l;
+	if (l->len == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		berth_container_entry *items = realloc(l->items, cap * sizeof *items);
+		if (!items)
+			return BERTH_NOMEM(err);
+		l->items = items;
+		w->cap = cap;
+	}
+	memset(&l->items[l->len], 0, sizeof l->items[0]);
+	return fill_entry(&l->items[l->len++], w->c, k, st, code) < 0 ? BERTH_NOMEM(err) : 0;
+}
+
 int ctrd_container_list(berth_container_list **out, berth_client *c, const berth_list_options *o, berth_error *err)
 {
-	_cleanup_pb_ ctrd_container_list_reply *cl = NULL;
+	/* the tasks first (a small reply: the running ones), then the
+	 * records one by one */
 	_cleanup_pb_ ctrd_task_list_reply *tl = NULL;
-	int r = list_all(&cl, &tl, c, err);
+	Containerd__Services__Tasks__V1__ListTasksRequest treq = CONTAINERD__SERVICES__TASKS__V1__LIST_TASKS_REQUEST__INIT;
+	int r = ctrd_call(&tl, c, "tasks.v1.Tasks/List", &treq.base,
+			  &containerd__services__tasks__v1__list_tasks_response__descriptor, 0, err);
 	if (r < 0)
 		return r;
-	berth_container_list *l = calloc(1, sizeof *l);
-	if (!l || (cl->n_containers && !(l->items = calloc(cl->n_containers, sizeof *l->items)))) {
-		free(l);
+	list_walk w = { c, o, tl, calloc(1, sizeof *w.l), 0 };
+	if (!w.l)
 		return BERTH_NOMEM(err);
+	r = ctrd_containers_each(c, NULL, list_one, &w, err);
+	if (r < 0) {
+		berth_container_list_free(w.l);
+		return r;
 	}
-	for (size_t i = 0; i < cl->n_containers; i++) {
-		const ctrd_container *k = cl->containers[i];
-		if (!k->id || !ctrd_labels_match((void *const *)k->labels, k->n_labels, o->labels, o->label_count) ||
-		    (o->name && !strstr(ctrd_name_of(k), o->name)))
-			continue;
-		int code;
-		const char *finished;
-		berth_state st = listed_state(k, tl, &code, &finished);
-		if (!state_wanted(st, o))
-			continue;
-		r = fill_entry(&l->items[l->len++], c, k, st, code);
-		if (r < 0) {
-			berth_container_list_free(l);
-			return BERTH_NOMEM(err);
-		}
-	}
-	*out = l;
+	*out = w.l;
 	return 0;
 }
 

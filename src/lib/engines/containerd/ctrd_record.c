@@ -240,6 +240,76 @@ int ctrd_containers_list(Containerd__Services__Containers__V1__ListContainersRes
 			 &containerd__services__containers__v1__list_containers_response__descriptor, 0, err);
 }
 
+#define LIST_STREAM_PATH "/containerd.services.containers.v1.Containers/ListStream"
+
+static int each_of_list(berth_client *c, const char *filter, ctrd_container_fn fn, void *ctx, berth_error *err)
+{
+	_cleanup_pb_ Containerd__Services__Containers__V1__ListContainersResponse *l = NULL;
+	int r = ctrd_containers_list(&l, c, filter, err);
+	for (size_t i = 0; r == 0 && i < l->n_containers; i++)
+		r = fn(ctx, l->containers[i], err);
+	return r;
+}
+
+int ctrd_containers_each(berth_client *c, const char *filter, ctrd_container_fn fn, void *ctx, berth_error *err)
+{
+	Containerd__Services__Containers__V1__ListContainersRequest req =
+		CONTAINERD__SERVICES__CONTAINERS__V1__LIST_CONTAINERS_REQUEST__INIT;
+	char *filters[] = { (char *)filter };
+	req.filters = filter ? filters : NULL;
+	req.n_filters = filter ? 1 : 0;
+	size_t len = protobuf_c_message_get_packed_size(&req.base);
+	_cleanup_free_ uint8_t *body = malloc(len ? len : 1);
+	if (!body)
+		return BERTH_NOMEM(err);
+	protobuf_c_message_pack(&req.base, body);
+	int timeout_ms = c->timeout_ms > 0 ? c->timeout_ms : 30000;
+	grpc_stream *s = NULL;
+	berth_error e = BERTH_ERROR_INIT;
+	int r = grpc_stream_open(&s, grpc_channel_uri(ctrd_channel(c)), LIST_STREAM_PATH, c->ns, body, len, timeout_ms, &e);
+	if (r < 0) {
+		if (err)
+			*err = e;
+		return r;
+	}
+	_cleanup_sbuf_ sbuf msg = SBUF_INIT;
+	int64_t deadline = now_ms() + timeout_ms;
+	bool any = false;
+	for (;;) {
+		r = grpc_stream_next(s, &msg, remaining_ms(deadline), &e);
+		if (r == BERTH_ITEROVER) {
+			r = 0;
+			break;
+		}
+		if (r < 0) {
+			if (r == BERTH_EUNSUPPORTED && !any) {
+				/* containerd before 1.5: no ListStream */
+				grpc_stream_close(s);
+				return each_of_list(c, filter, fn, ctx, err);
+			}
+			if (err)
+				*err = e;
+			berth_error_prefix(err, "containers.v1.Containers/ListStream");
+			break;
+		}
+		any = true;
+		Containerd__Services__Containers__V1__ListContainerMessage *m =
+			containerd__services__containers__v1__list_container_message__unpack(NULL, msg.len,
+											    (const uint8_t *)msg.data);
+		if (!m) {
+			r = berth_fail(err, BERTH_EPROTOCOL, "%s: containers.v1.Containers/ListStream: a message that does "
+				       "not decode", c->endpoint);
+			break;
+		}
+		r = m->container ? fn(ctx, m->container, err) : 0;
+		protobuf_c_message_free_unpacked(&m->base, NULL);
+		if (r < 0)
+			break;
+	}
+	grpc_stream_close(s);
+	return r;
+}
+
 int ctrd_find_by_name(char *out, berth_client *c, const char *name, berth_error *err)
 {
 	char filter[400];

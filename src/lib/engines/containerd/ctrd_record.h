@@ -125,6 +125,13 @@ int ctrd_store_dir(char *out, size_t size, const struct berth_client *c, const c
  * (containerd's filter syntax; NULL: all). */
 int ctrd_containers_list(Containerd__Services__Containers__V1__ListContainersResponse **out, struct berth_client *c,
 			 const char *filter, berth_error *err);
+/* Each container record, one at a time, through Containers/ListStream
+ * (a message per container, so a thousand records never sit in memory at
+ * once); fn's negative code stops the walk with it. Falls back to
+ * Containers/List where containerd lacks the stream (before 1.5). */
+typedef int (*ctrd_container_fn)(void *ctx, const Containerd__Services__Containers__V1__Container *k, berth_error *err);
+int ctrd_containers_each(struct berth_client *c, const char *filter, ctrd_container_fn fn, void *ctx,
+			 berth_error *err);
 /* The log file of a container ($state/container.log). */
 int ctrd_log_path(char *out, size_t size, const struct berth_client *c, const char *id);
 /* The FIFO of the task's stdin, for a container with stdin open
