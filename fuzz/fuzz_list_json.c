@@ -34,6 +34,31 @@ static void same(const berth_container_list *a, const berth_container_list *b)
 	}
 }
 
+/* Feed body to a reader in pieces whose sizes the seed picks; the first
+ * error's code, or 0. */
+typedef int (*feed_fn)(void *reader, const char *data, size_t len, berth_error *err);
+
+static int feed_pieces(void *reader, feed_fn feed, unsigned seed, unsigned most, const char *body, size_t len,
+		       berth_error *err)
+{
+	size_t at = 0;
+	unsigned x = seed * 2654435761u + 1;
+	while (at < len) {
+		x = x * 1103515245u + 12345u;
+		size_t step = 1 + (x >> 16) % (seed % most + 1);
+		if (step > len - at)
+			step = len - at;
+		int r = feed(reader, body + at, step, err);
+		if (r < 0)
+			return r;
+		at += step;
+	}
+	return 0;
+}
+
+static int feed_list(void *p, const char *d, size_t n, berth_error *e) { return engineapi_list_reader_feed(p, d, n, e); }
+static int feed_images(void *p, const char *d, size_t n, berth_error *e) { return image_list_reader_feed(p, d, n, e); }
+
 /* The image list the same way: pieces against the whole buffer. */
 static void images(unsigned seed, const char *body, size_t len)
 {
@@ -45,17 +70,7 @@ static void images(unsigned seed, const char *body, size_t len)
 		berth_image_list_free(whole);
 		return;
 	}
-	size_t at = 0;
-	int r2 = 0;
-	unsigned x = seed * 40503u + 7;
-	while (at < len && r2 == 0) {
-		x = x * 1103515245u + 12345u;
-		size_t step = 1 + (x >> 16) % (seed % 32 + 1);
-		if (step > len - at)
-			step = len - at;
-		r2 = image_list_reader_feed(p, body + at, step, &e2);
-		at += step;
-	}
+	int r2 = feed_pieces(p, feed_images, seed, 32, body, len, &e2);
 	if (r2 == 0)
 		r2 = image_list_reader_finish(p, &pieces, &e2);
 	image_list_reader_free(p);
@@ -95,17 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	eapi_list_reader *p = NULL;
 	if (engineapi_list_reader_new(&p) < 0)
 		return 0;
-	size_t at = 0;
-	int r2 = 0;
-	unsigned x = seed * 2654435761u + 1;
-	while (at < len && r2 == 0) {
-		x = x * 1103515245u + 12345u;
-		size_t step = 1 + (x >> 16) % (seed % 64 + 1);
-		if (step > len - at)
-			step = len - at;
-		r2 = engineapi_list_reader_feed(p, body + at, step, &e2);
-		at += step;
-	}
+	int r2 = feed_pieces(p, feed_list, seed, 64, body, len, &e2);
 	if (r2 == 0)
 		r2 = engineapi_list_reader_finish(p, &pieces, &e2);
 	engineapi_list_reader_free(p);

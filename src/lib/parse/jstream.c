@@ -167,6 +167,18 @@ int js_reader_finish(js_reader *r, berth_error *err)
 	return c;
 }
 
+int js_parse(js_event_fn fn, void *ctx, const char *what, const void *data, size_t len, berth_error *err)
+{
+	js_reader *r = NULL;
+	if (js_reader_new(&r, fn, ctx, what) < 0)
+		return BERTH_NOMEM(err);
+	int c = js_reader_feed(r, data ? data : "", len, err);
+	if (c == 0)
+		c = js_reader_finish(r, err);
+	js_reader_free(r);
+	return c;
+}
+
 int64_t js_int64(const char *s, size_t len)
 {
 	char buf[64];

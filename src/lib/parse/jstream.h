@@ -57,6 +57,10 @@ int js_reader_feed(js_reader *r, const void *data, size_t len, berth_error *err)
  * BERTH_EPROTOCOL (empty or cut short) or the callback's code. */
 int js_reader_finish(js_reader *r, berth_error *err);
 
+/* A whole buffer at once: new, feed, finish, free. 0, the first error's
+ * code (as feed and finish give them), or BERTH_ENOMEM. */
+int js_parse(js_event_fn fn, void *ctx, const char *what, const void *data, size_t len, berth_error *err);
+
 #define JS_MAX_LEVEL 512
 
 /* The number text of a JS_NUMBER as int64: an integer exactly, a fraction

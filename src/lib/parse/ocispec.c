@@ -139,13 +139,7 @@ int oci_spec_command(char **out, const char *json, size_t len)
 {
 	sbuf b = SBUF_INIT;
 	args_map m = { .out = &b };
-	js_reader *js = NULL;
-	if (js_reader_new(&js, args_event, &m, "runtime spec") < 0)
-		return -ENOMEM;
-	int r = js_reader_feed(js, json, len, NULL);
-	if (r == 0)
-		r = js_reader_finish(js, NULL);
-	js_reader_free(js);
+	int r = js_parse(args_event, &m, "runtime spec", json, len, NULL);
 	if (r == BERTH_ITEROVER || r == 0) {
 		*out = b.data ? sbuf_steal(&b) : strdup("");
 		sbuf_release(&b);

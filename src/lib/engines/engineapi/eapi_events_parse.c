@@ -254,13 +254,9 @@ int engineapi_parse_event(berth_event **out, const char *line, size_t len, const
 		d = &eapi_docker_events_dialect;
 	_cleanup_(event_map_release) event_map m = { .key = SBUF_INIT };
 	m.ev = event_new();
-	js_reader *js = NULL;
-	if (!m.ev || js_reader_new(&js, on_event, &m, "event") < 0)
+	if (!m.ev)
 		return BERTH_NOMEM(err);
-	int r = js_reader_feed(js, line ? line : "", len, err);
-	if (r == 0)
-		r = js_reader_finish(js, err);
-	js_reader_free(js);
+	int r = js_parse(on_event, &m, "event", line, len, err);
 	if (r < 0)
 		return r;
 	/* Before API 1.22 there were only status/id/from; both engines still send them. */

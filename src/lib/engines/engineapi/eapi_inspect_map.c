@@ -634,15 +634,9 @@ int engineapi_parse_inspect(berth_container_info **out, const char *body, size_t
 {
 	inspect_map m = { .dyn = SBUF_INIT, .args = STRV_INIT, .what = what };
 	m.x = calloc(1, sizeof *m.x);
-	js_reader *js = NULL;
-	if (!m.x || js_reader_new(&js, on_event, &m, what) < 0) {
-		free(m.x);
+	if (!m.x)
 		return BERTH_NOMEM(err);
-	}
-	int r = js_reader_feed(js, body ? body : "", len, err);
-	if (r == 0)
-		r = js_reader_finish(js, err);
-	js_reader_free(js);
+	int r = js_parse(on_event, &m, what, body, len, err);
 	if (r == 0 && settle(&m) < 0)
 		r = BERTH_NOMEM(err);
 	if (r == 0 && !m.x->id[0])

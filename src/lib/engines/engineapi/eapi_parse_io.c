@@ -241,15 +241,9 @@ int engineapi_parse_stats(berth_stats **out, const char *body, size_t len, berth
 {
 	stats_map m = { 0 };
 	m.s = calloc(1, sizeof *m.s);
-	js_reader *js = NULL;
-	if (!m.s || js_reader_new(&js, stats_event, &m, "stats") < 0) {
-		free(m.s);
+	if (!m.s)
 		return BERTH_NOMEM(err);
-	}
-	int r = js_reader_feed(js, body ? body : "", len, err);
-	if (r == 0)
-		r = js_reader_finish(js, err);
-	js_reader_free(js);
+	int r = js_parse(stats_event, &m, "stats", body, len, err);
 	berth_stats *s = m.s;
 	if (r == 0) {
 		int64_t ns = 0;
