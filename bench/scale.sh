@@ -62,17 +62,15 @@ done
 
 MADE=()   # "engine name"
 cleanup() {
-	local e n
-	for m in "${MADE[@]+"${MADE[@]}"}"; do
-		read -r e n <<<"$m"
-		echo "$n"
-	done >"$OUT/scale/made.txt"
+	local e m x n
 	for e in docker podman containerd; do
-		local names
-		names=$(for m in "${MADE[@]+"${MADE[@]}"}"; do read -r x n <<<"$m"; [ "$x" = "$e" ] && echo "$n"; done)
-		[ -n "$names" ] || continue
-		# shellcheck disable=SC2086
-		echo "$names" | xargs -r -n 50 "$BERTH" -E "$e" rm -f >/dev/null 2>&1 || true
+		local -a names=()
+		for m in "${MADE[@]+"${MADE[@]}"}"; do
+			read -r x n <<<"$m"
+			if [ "$x" = "$e" ]; then names+=("$n"); fi
+		done
+		[ ${#names[@]} -gt 0 ] || continue
+		printf '%s\n' "${names[@]}" | xargs -r -n 50 "$BERTH" -E "$e" rm -f >/dev/null 2>&1 || true
 	done
 	rm -rf "/tmp/$P-binds"
 }

@@ -353,6 +353,12 @@ int table_init(table *t, size_t ncols, const char *const *headers);
 int table_add(table *t, const char *const *row);
 void table_print(const table *t, FILE *f);
 void table_release(table *t);
+/* A table printed straight from its source, nothing copied: row(ctx, i,
+ * cells, scratch) sets cells[0..ncols) for row i (pointers into the source
+ * or into scratch, each cell's own 128 bytes); it is called twice per row,
+ * once for the widths and once to print. At most 16 columns. */
+typedef void (*table_row_fn)(void *ctx, size_t i, const char **cells, char scratch[][128]);
+void table_print_rows(FILE *f, size_t ncols, const char *const *headers, size_t nrows, table_row_fn row, void *ctx);
 
 /* "3 seconds ago", "About a minute ago", "2 hours ago" from an epoch time. */
 void human_ago(char *buf, size_t size, int64_t when);

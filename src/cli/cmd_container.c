@@ -131,6 +131,27 @@ static void print_labels_json(jw *w, const berth_container_list *l, size_t i)
 	jw_end_object(w);
 }
 
+/* One row of the ps table, formatted from the list itself. */
+typedef struct ps_rows {
+	const berth_container_list *l;
+	bool no_trunc;
+} ps_rows;
+
+static void ps_row(void *ctx, size_t i, const char **cells, char scratch[][128])
+{
+	const ps_rows *p = ctx;
+	snprintf(scratch[0], 128, "%.*s", p->no_trunc ? 64 : 12, berth_container_list_id(p->l, i));
+	short_command(scratch[2], 64, berth_container_list_command(p->l, i), p->no_trunc ? 60 : 20);
+	human_ago(scratch[3], 48, berth_container_list_created(p->l, i));
+	cells[0] = scratch[0];
+	cells[1] = berth_container_list_image(p->l, i);
+	cells[2] = scratch[2];
+	cells[3] = scratch[3];
+	cells[4] = berth_container_list_status(p->l, i);
+	cells[5] = berth_container_list_ports(p->l, i);
+	cells[6] = berth_container_list_name(p->l, i);
+}
+
 enum { O_NO_TRUNC = OPT_LOCAL };
 
 const cli_option ps_options[] = {
@@ -218,22 +239,10 @@ int cmd_ps(cli *c, int argc, char **argv)
 			putchar('\n');
 		}
 	} else {
+		/* printed from the list: a thousand rows are not copied into a table */
 		static const char *const head[] = { "CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES" };
-		table t;
-		int r = table_init(&t, ARRAY_SIZE(head), head);
-		for (size_t i = 0; r == 0 && i < n; i++) {
-			char id[65], cmdline[64], created[48];
-			snprintf(id, sizeof id, "%.*s", no_trunc ? 64 : 12, berth_container_list_id(l, i));
-			short_command(cmdline, sizeof cmdline, berth_container_list_command(l, i), no_trunc ? 60 : 20);
-			human_ago(created, sizeof created, berth_container_list_created(l, i));
-			const char *row[] = { id, berth_container_list_image(l, i), cmdline, created,
-					      berth_container_list_status(l, i), berth_container_list_ports(l, i),
-					      berth_container_list_name(l, i) };
-			r = table_add(&t, row);
-		}
-		if (r == 0)
-			table_print(&t, stdout);
-		table_release(&t);
+		ps_rows rows = { l, no_trunc };
+		table_print_rows(stdout, ARRAY_SIZE(head), head, n, ps_row, &rows);
 	}
 	berth_container_list_free(l);
 	return EXIT_OK;

@@ -151,6 +151,39 @@ void table_print(const table *t, FILE *f)
 
 void table_release(table *t) { strv_release(&t->cells); }
 
+void table_print_rows(FILE *f, size_t ncols, const char *const *headers, size_t nrows, table_row_fn row, void *ctx)
+{
+	size_t w[16] = { 0 };
+	const char *cells[16];
+	char scratch[16][128];
+	if (ncols > ARRAY_SIZE(w))
+		ncols = ARRAY_SIZE(w);
+	/* widths: the headers, then every row (formatted, not kept) */
+	for (size_t c = 0; c < ncols; c++)
+		w[c] = width(headers[c]);
+	for (size_t r = 0; r < nrows; r++) {
+		row(ctx, r, cells, scratch);
+		for (size_t c = 0; c < ncols; c++) {
+			size_t n = width(cells[c] ? cells[c] : "");
+			if (n > w[c])
+				w[c] = n;
+		}
+	}
+	for (size_t r = 0; r <= nrows; r++) {
+		if (r == 0)
+			memcpy(cells, headers, ncols * sizeof *cells);
+		else
+			row(ctx, r - 1, cells, scratch);
+		for (size_t c = 0; c < ncols; c++) {
+			const char *cell = cells[c] ? cells[c] : "";
+			fputs(cell, f);
+			if (c + 1 < ncols)
+				fprintf(f, "%*s", (int)(w[c] - width(cell) + 3), "");
+		}
+		fputc('\n', f);
+	}
+}
+
 void human_ago(char *buf, size_t size, int64_t when)
 {
 	int64_t d = (int64_t)time(NULL) - when;
