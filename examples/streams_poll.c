@@ -814,15 +814,15 @@ int main(int argc, char **argv)
 		if (L.window_end_ms - from > f->max_silence_ms)
 			f->max_silence_ms = L.window_end_ms - from;
 	}
-	if (stop_signal) {
-		fprintf(stderr, PROG ": stopped by signal %d\n", (int)stop_signal);
+	if (stop_signal)
 		goto cleanup;
-	}
 
 	/* 5. what came */
 	rc = summarize(&L, cpu1 - cpu0, cpu1);
 
 cleanup:
+	if (stop_signal)
+		fprintf(stderr, PROG ": stopped by signal %d; removing the containers\n", (int)stop_signal);
 	/* 6. the streams first (they hold the client), then the containers */
 	for (size_t i = 0; i < L.nfeeds; i++) {
 		berth_stream_free(L.feeds[i].s);
