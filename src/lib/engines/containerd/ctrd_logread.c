@@ -297,9 +297,16 @@ int ctrd_log_open(berth_stream **out, const char *path, const ctrd_log_query *q,
 		if (r->inotify < 0 || !dir ||
 		    inotify_add_watch(r->inotify, slash && *dir ? dir : "/", IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE) < 0) {
 			int saved = errno;
+			/* each follower holds an inotify instance of its own: say
+			 * which limit ran out (not the descriptor limit, mostly) */
+			const char *hint = r->inotify < 0 && saved == EMFILE
+						   ? " (each followed log holds an inotify instance: the user's limit, "
+						     "sysctl fs.inotify.max_user_instances, or the process's descriptor "
+						     "limit is reached)"
+					   : saved == ENOSPC ? " (sysctl fs.inotify.max_user_watches is reached)" : "";
 			reader_free(r);
-			return berth_fail_full(err, berth_code_from_errno(saved), 0, saved, "logs: inotify: %s",
-					       strerror(saved));
+			return berth_fail_full(err, berth_code_from_errno(saved), 0, saved, "logs: inotify: %s%s",
+					       strerror(saved), hint);
 		}
 	}
 	/* an attach: a task's terminal, its stdin */
