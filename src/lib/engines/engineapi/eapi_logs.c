@@ -109,15 +109,21 @@ static int logs_resume(void *ctx, struct http_stream **out, bool *hold, int64_t 
 		}
 	}
 	x->next_poll = 0;
-	/* stopped before this read begins: it is the last */
-	berth_container_info *info = NULL;
-	int r = x->c->ops->container_inspect(&info, x->c, x->id, err);
-	if (r == BERTH_ENOTFOUND)
-		return 0;   /* removed: its log with it */
-	if (r < 0)
-		return r;
-	bool running = berth_container_info_running(info) > 0;
-	berth_container_info_free(info);
+	/* stopped before this read begins: it is the last. After a read that
+	 * brought something the state is not asked (one request less per
+	 * read while output flows): the container is taken as running, and
+	 * the first read that brings nothing asks before it is made. */
+	bool running = true;
+	if (handed == 0) {
+		berth_container_info *info = NULL;
+		int r = x->c->ops->container_inspect(&info, x->c, x->id, err);
+		if (r == BERTH_ENOTFOUND)
+			return 0;   /* removed: its log with it */
+		if (r < 0)
+			return r;
+		running = berth_container_info_running(info) > 0;
+		berth_container_info_free(info);
+	}
 	logs_request q = x->q;
 	q.follow = false;
 	q.timestamps = true;
@@ -127,7 +133,9 @@ static int logs_resume(void *ctx, struct http_stream **out, bool *hold, int64_t 
 	}
 	http_response_release(&x->head2);
 	x->head2 = (http_response)HTTP_RESPONSE_INIT;
-	r = open_logs(out, x, &q, &x->head2, err);
+	int r = open_logs(out, x, &q, &x->head2, err);
+	if (r == BERTH_ENOTFOUND)
+		return 0;   /* removed since the last read: its log with it */
 	if (r < 0)
 		return r;
 	x->final_read = !running;
