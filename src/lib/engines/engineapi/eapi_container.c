@@ -154,6 +154,17 @@ static int list_sink(void *payload, const char *data, size_t len, berth_error *e
 	return eapi_with_endpoint(f->c, engineapi_list_reader_feed(f->reader, data, len, err), err);
 }
 
+typedef struct health_feed {
+	const struct berth_client *c;
+	eapi_health_reader *reader;
+} health_feed;
+
+static int health_sink(void *payload, const char *data, size_t len, berth_error *err)
+{
+	health_feed *f = payload;
+	return eapi_with_endpoint(f->c, engineapi_health_reader_feed(f->reader, data, len, err), err);
+}
+
 int engineapi_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
 		   berth_error *err)
 {
@@ -196,16 +207,18 @@ int engineapi_list(berth_container_list **out, struct berth_client *c, const ber
 		return 0;
 	/* the same question to libpod's list, for the health words */
 	_cleanup_sbuf_ sbuf lp = SBUF_INIT;
-	_cleanup_resp_ http_response lresp = HTTP_RESPONSE_INIT;
-	if (sbuf_printf(&lp, LIBPOD_PREFIX "%s", path.data) < 0) {
+	eapi_health_reader *hr = NULL;
+	if (sbuf_printf(&lp, LIBPOD_PREFIX "%s", path.data) < 0 || engineapi_health_reader_new(&hr, *out) < 0) {
 		berth_container_list_free(*out);
 		*out = NULL;
 		return BERTH_NOMEM(err);
 	}
 	call lk = { "GET", lp.data, NULL, 0, true };
-	r = eapi_do_call(c, &lk, &lresp, NULL, "list containers", err);
+	health_feed hf = { c, hr };
+	r = eapi_do_call_sink(c, &lk, health_sink, &hf, "list containers", err);
 	if (r == 0)
-		r = engineapi_parse_libpod_health(*out, lresp.body.data, lresp.body.len, err);
+		r = eapi_with_endpoint(c, engineapi_health_reader_finish(hr, err), err);
+	engineapi_health_reader_free(hr);
 	if (r < 0) {
 		berth_container_list_free(*out);
 		*out = NULL;

@@ -1,6 +1,7 @@
 /* Engine API replies -> berth models. Pure functions over byte buffers. */
 #include "eapi_parse.h"
 
+#include "lib/parse/jstream.h"
 #include "util/sha256.h"
 
 #include <inttypes.h>
@@ -184,36 +185,125 @@ static berth_health health_from_string(const char *s)
 	return BERTH_HEALTH_NONE;
 }
 
-int engineapi_parse_libpod_health(berth_container_list *l, const char *body, size_t len, berth_error *err)
+/* Podman's libpod list, read as it comes: per entry its Id and Status
+ * (the health word), applied to the matching running entry of l at the
+ * entry's end. */
+typedef struct libpod_health_map {
+	berth_container_list *l;
+	bool in_entry;
+	int key;              /* 1 Id, 2 Status, 0 other */
+	char id[80];
+	bool id_set;
+	berth_health h;
+} libpod_health_map;
+
+static int apply_health(berth_container_list *l, const char *id, berth_health h)
 {
-	_cleanup_json_ json_t *j = NULL;
-	int r = load(&j, body, len, "list containers (libpod)", err);
-	if (r < 0)
-		return r;
-	if (!json_is_array(j))
-		return berth_fail(err, BERTH_EPROTOCOL, "list containers (libpod): reply is not a JSON array");
-	size_t i;
-	json_t *o;
-	json_array_foreach(j, i, o) {
-		const char *id = jstr(o, "Id"), *word = jstr(o, "Status");
-		berth_health h = health_from_string(word);
-		if (!id || h == BERTH_HEALTH_NONE)
+	for (size_t k = 0; k < l->len; k++) {
+		berth_container_entry *e = &l->items[k];
+		if (!e->id || !STREQ(e->id, id) || e->state != BERTH_STATE_RUNNING || e->health)
 			continue;
-		for (size_t k = 0; k < l->len; k++) {
-			berth_container_entry *e = &l->items[k];
-			if (!e->id || !STREQ(e->id, id) || e->state != BERTH_STATE_RUNNING || e->health)
-				continue;
-			e->health = h;
-			_cleanup_sbuf_ sbuf b = SBUF_INIT;
-			if (sbuf_printf(&b, "%s%s", strempty(e->status), health_status_suffix(h)) < 0)
-				return BERTH_NOMEM(err);
-			free(e->status);
-			e->status = sbuf_steal(&b);
-			if (!e->status)
-				return BERTH_NOMEM(err);
-		}
+		e->health = h;
+		_cleanup_sbuf_ sbuf b = SBUF_INIT;
+		if (sbuf_printf(&b, "%s%s", strempty(e->status), health_status_suffix(h)) < 0)
+			return -ENOMEM;
+		free(e->status);
+		e->status = sbuf_steal(&b);
+		if (!e->status)
+			return -ENOMEM;
 	}
 	return 0;
+}
+
+static int libpod_health_event(void *ctx, js_kind kind, const char *s, size_t len, unsigned level, berth_error *err)
+{
+	libpod_health_map *m = ctx;
+	if (level == 0) {
+		if (kind != JS_START_ARRAY && kind != JS_END_ARRAY)
+			return berth_fail(err, BERTH_EPROTOCOL, "list containers (libpod): reply is not a JSON array");
+		return 0;
+	}
+	if (level == 1) {
+		if (kind == JS_START_MAP) {
+			m->in_entry = true;
+			m->id_set = false;
+			m->h = BERTH_HEALTH_NONE;
+		} else if (kind == JS_END_MAP && m->in_entry) {
+			m->in_entry = false;
+			if (m->id_set && m->h != BERTH_HEALTH_NONE && apply_health(m->l, m->id, m->h) < 0)
+				return BERTH_NOMEM(err);
+		}
+		return 0;
+	}
+	if (level != 2 || !m->in_entry)
+		return 0;
+	if (kind == JS_KEY) {
+		m->key = len == 2 && memcmp(s, "Id", 2) == 0 ? 1 : len == 6 && memcmp(s, "Status", 6) == 0 ? 2 : 0;
+		return 0;
+	}
+	if (kind != JS_STRING) {
+		if (m->key == 1)
+			m->id_set = false;
+		else if (m->key == 2)
+			m->h = BERTH_HEALTH_NONE;
+		return 0;
+	}
+	char word[16] = "";
+	if (m->key == 1) {
+		m->id_set = len < sizeof m->id && !memchr(s, '\0', len);
+		if (m->id_set) {
+			memcpy(m->id, s, len);
+			m->id[len] = '\0';
+		}
+	} else if (m->key == 2) {
+		if (len < sizeof word)
+			memcpy(word, s, len);
+		m->h = health_from_string(word);
+	}
+	return 0;
+}
+
+int engineapi_parse_libpod_health(berth_container_list *l, const char *body, size_t len, berth_error *err)
+{
+	libpod_health_map m = { .l = l };
+	return js_parse(libpod_health_event, &m, "list containers (libpod)", body, len, err);
+}
+
+struct eapi_health_reader {
+	js_reader *js;
+	libpod_health_map m;
+};
+
+int engineapi_health_reader_new(eapi_health_reader **out, berth_container_list *l)
+{
+	eapi_health_reader *p = calloc(1, sizeof *p);
+	if (!p)
+		return -ENOMEM;
+	p->m.l = l;
+	if (js_reader_new(&p->js, libpod_health_event, &p->m, "list containers (libpod)") < 0) {
+		free(p);
+		return -ENOMEM;
+	}
+	*out = p;
+	return 0;
+}
+
+int engineapi_health_reader_feed(eapi_health_reader *p, const char *data, size_t len, berth_error *err)
+{
+	return js_reader_feed(p->js, data, len, err);
+}
+
+int engineapi_health_reader_finish(eapi_health_reader *p, berth_error *err)
+{
+	return js_reader_finish(p->js, err);
+}
+
+void engineapi_health_reader_free(eapi_health_reader *p)
+{
+	if (p) {
+		js_reader_free(p->js);
+		free(p);
+	}
 }
 
 int engineapi_parse_create(char **out_id, const char *body, size_t len, const char *what, berth_error *err)

@@ -28,6 +28,13 @@ int engineapi_parse_list(berth_container_list **out, const char *body, size_t le
  * with the same id that run, with Docker's suffix added to their status.
  * Entries it does not name keep theirs. 0, BERTH_EPROTOCOL, BERTH_ENOMEM. */
 int engineapi_parse_libpod_health(berth_container_list *l, const char *body, size_t len, berth_error *err);
+/* The same, fed the reply's pieces as they come (new, feed..., finish,
+ * free; l stays the caller's). */
+typedef struct eapi_health_reader eapi_health_reader;
+int engineapi_health_reader_new(eapi_health_reader **out, berth_container_list *l);
+int engineapi_health_reader_feed(eapi_health_reader *p, const char *data, size_t len, berth_error *err);
+int engineapi_health_reader_finish(eapi_health_reader *p, berth_error *err);
+void engineapi_health_reader_free(eapi_health_reader *p);
 int engineapi_parse_create(char **out_id, const char *body, size_t len, const char *what, berth_error *err);
 /* Config.StopTimeout of an inspect reply; 10 (the engines' default) when absent. */
 int engineapi_parse_stop_timeout(const char *body, size_t len, const char *what, berth_error *err);
