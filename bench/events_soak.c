@@ -1,12 +1,16 @@
 /* events_soak: a long events watch at constant memory, nothing lost.
  *
- *   events_soak ENGINE EVENTS [IMAGE]
+ *   events_soak ENGINE EVENTS [IMAGE] [image|container]
  *
  * One process, two clients of ENGINE (docker | podman | containerd): a
  * watcher thread follows the engine's image events (berth_events_watch,
  * type "image"), a generator thread tags IMAGE (default the test busybox)
  * as localhost/berth-soak-PID:N and removes that name again, over and over,
- * until about EVENTS events were made. A short calibration first counts
+ * until about EVENTS events were made. With "container" (containerd's
+ * watch carries container and task events only) the generator creates a
+ * container (not started; berth-soak-PID-N, label io.berth.bench=1) and
+ * removes it instead, and the watch follows type container. A short
+ * calibration first counts
  * how many events one tag + remove makes on this engine (2 on Docker and
  * Podman: tag, untag; containerd: create, delete), so "lost" is exact:
  * the events made minus the events seen, counted once the stream has been
@@ -20,6 +24,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +33,7 @@
 #include <unistd.h>
 
 static const char *engine_name, *image;
+static bool container_mode;
 static char repo[128];
 static atomic_long seen, made_cycles;
 static atomic_int stop_gen, stop_watch;
@@ -70,9 +76,33 @@ static berth_client *open_client(void)
 	return c;
 }
 
-/* One tag and the removal of that name. */
+/* One tag and the removal of that name (or a container made and removed). */
 static int cycle(berth_client *c, long i, berth_error *err)
 {
+	if (container_mode) {
+		char name[96];
+		snprintf(name, sizeof name, "berth-soak-%d-%ld", (int)getpid(), i);
+		berth_spec *sp = NULL;
+		const char *argv[] = { "sleep", "3600" };
+		char *id = NULL;
+		int r = berth_spec_new(&sp, image, err);
+		if (r == 0)
+			r = berth_spec_set_name(sp, name, err);
+		if (r == 0)
+			r = berth_spec_set_cmd(sp, argv, 2, err);
+		if (r == 0)
+			r = berth_spec_add_label(sp, "io.berth.bench", "1", err);
+		if (r == 0)
+			r = berth_container_create(&id, c, sp, err);
+		berth_spec_free(sp);
+		if (r < 0)
+			return -1;
+		berth_remove_options ro = BERTH_REMOVE_OPTIONS_INIT;
+		ro.force = 1;
+		r = berth_container_remove(c, id, &ro, err);
+		free(id);
+		return r;
+	}
 	char name[160];
 	snprintf(name, sizeof name, "%s:t%ld", repo, i % 1000);
 	if (berth_image_tag(c, image, name, err) < 0)
@@ -106,7 +136,7 @@ static void *watcher(void *arg)
 {
 	berth_client *c = arg;
 	berth_events_options eo = BERTH_EVENTS_OPTIONS_INIT;
-	const char *types[] = { "image" };
+	const char *types[] = { container_mode ? "container" : "image" };
 	eo.types = types;
 	eo.type_count = 1;
 	berth_stream *s = NULL;
@@ -154,6 +184,7 @@ int main(int argc, char **argv)
 	engine_name = argv[1];
 	long events = strtol(argv[2], NULL, 10);
 	image = argc > 3 ? argv[3] : "localhost/berth-test/busybox:latest";
+	container_mode = argc > 4 && strcmp(argv[4], "container") == 0;
 	snprintf(repo, sizeof repo, "localhost/berth-soak-%d", (int)getpid());
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -213,7 +244,7 @@ int main(int argc, char **argv)
 
 	/* every name this run may have left (an interrupted cycle) */
 	berth_image_remove_options ro = BERTH_IMAGE_REMOVE_OPTIONS_INIT;
-	for (long i = 0; i < 1000; i++) {
+	for (long i = 0; i < 1000 && !container_mode; i++) {
 		char name[160];
 		snprintf(name, sizeof name, "%s:t%ld", repo, i);
 		berth_error e = BERTH_ERROR_INIT;

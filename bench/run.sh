@@ -860,14 +860,18 @@ scale_section() {
 	"$BENCH/scale.sh" --berth "$BERTH" --bin "$BIN" --engines "$engines" --out "$OUT" \
 		$([ "$QUICK" = 1 ] && echo --runs 5) || log "section 10 could not be measured (see $OUT/scale/)"
 	echo
-	echo "### Events soak: $SOAK_EVENTS image events (tag + remove), one watch"
+	echo "### Events soak: $SOAK_EVENTS events (Docker, Podman: image tag + remove; containerd: container create + remove), one watch"
 	echo
 	echo "| engine | events made | seen | lost | seconds | watch+generator CPU | RSS after warm-up | RSS at end | end/start |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for eng in ${engines//,/ }; do
 		"$BERTH" -E "$eng" ping >/dev/null 2>&1 || continue
 		log "section 10: events soak on $eng ($SOAK_EVENTS events)"
-		"$BIN/events_soak" "$eng" "$SOAK_EVENTS" >"$OUT/soak-$eng.json" 2>"$OUT/log/soak-$eng.txt" || true
+		# containerd's watch carries container events only: containers made and removed there
+		local mode=image
+		[ "$eng" = containerd ] && mode=container
+		"$BIN/events_soak" "$eng" "$SOAK_EVENTS" localhost/berth-test/busybox:latest "$mode" \
+			>"$OUT/soak-$eng.json" 2>"$OUT/log/soak-$eng.txt" || true
 		"$PY" - "$OUT/soak-$eng.json" <<'PYEOF' || log "events soak on $eng failed (see $OUT/log/soak-$eng.txt)"
 import json, sys
 r = json.loads(open(sys.argv[1]).read())
