@@ -51,7 +51,17 @@ struct grpc_channel {
 	bool write_closed;        /* the server stopped reading: what it sent is still read */
 	bool peer_h2;             /* the server sent its HTTP/2 SETTINGS */
 	berth_error broken_err;
+	berth_error ended_err;    /* why the last connection before this one ended */
 };
+
+/* A call of an earlier connection: the connection it ran on was replaced
+ * (another call reconnected after a failure); say why that one ended. */
+static int lost(const grpc_channel *ch, berth_error *err)
+{
+	if (ch->ended_err.code)
+		return berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost (%s)", ch->ep.uri, ch->ended_err.message);
+	return berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost", ch->ep.uri);
+}
 
 struct grpc_stream {
 	grpc_channel *ch;
@@ -301,6 +311,8 @@ static int session_open(grpc_channel *ch, berth_error *err)
 	    nghttp2_session_set_local_window_size(ch->s, NGHTTP2_FLAG_NONE, 0, H2_WINDOW) != 0)
 		return BERTH_NOMEM(err);
 	ch->gen++;
+	if (ch->broken && ch->broken_err.code)
+		ch->ended_err = ch->broken_err;
 	ch->broken = false;
 	ch->write_closed = false;
 	ch->peer_h2 = false;
@@ -555,8 +567,7 @@ static int wait_call(grpc_channel *ch, h2_call *k, int64_t deadline, bool stop_a
 		if (k->gen != ch->gen || ch->broken) {
 			if (err)
 				*err = ch->broken_err;
-			return ch->broken_err.code ? ch->broken_err.code
-						   : berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost", ch->ep.uri);
+			return ch->broken_err.code ? ch->broken_err.code : lost(ch, err);
 		}
 		if (stop_at_message && k->data.len - k->data_pos >= 5) {
 			const uint8_t *p = (const uint8_t *)k->data.data + k->data_pos;
@@ -734,8 +745,7 @@ static int upload_drain(grpc_upload *u, berth_error *err)
 		if (k->gen != ch->gen || ch->broken) {
 			if (err)
 				*err = ch->broken_err;
-			return ch->broken_err.code ? ch->broken_err.code
-						   : berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost", ch->ep.uri);
+			return ch->broken_err.code ? ch->broken_err.code : lost(ch, err);
 		}
 		/* another thread's pump may have sent the last piece and read the
 		 * whole reply meanwhile: that is the call's end, not an early one */
@@ -804,7 +814,7 @@ static int upload_go(grpc_upload *u, const uint8_t *framed, size_t len, bool las
 	pthread_mutex_lock(&ch->lock);
 	int r = 0;
 	if (u->k.gen != ch->gen || ch->broken || !ch->s) {
-		r = berth_fail(err, BERTH_EUNAVAILABLE, "%s: connection lost", ch->ep.uri);
+		r = lost(ch, err);
 	} else {
 		u->k.body = framed;
 		u->k.body_len = len;
