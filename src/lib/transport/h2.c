@@ -260,6 +260,8 @@ static int on_stream_close(nghttp2_session *s, int32_t id, uint32_t error_code, 
 
 /* ---- the connection ----------------------------------------------------- */
 
+#define FLUSH_GRACE_MS 5000
+
 static void mark_broken(grpc_channel *ch, int code, const char *fmt, ...) _printf_(3, 4);
 static void mark_broken(grpc_channel *ch, int code, const char *fmt, ...)
 {
@@ -326,6 +328,15 @@ static int flush(grpc_channel *ch, int64_t deadline)
 {
 	uint8_t batch[16384];
 	size_t used = 0;
+	/* A write is never cut short because the caller's wait ended: a
+	 * partly written frame would leave the connection unusable, and a
+	 * caller that only looks (check_connection pumps with no wait) would
+	 * break it for every call on it while the server reads slowly (seen
+	 * on containerd under ASan: a pull's other uploads then ended with
+	 * "connection lost"). Writes get at least FLUSH_GRACE_MS; a server
+	 * that reads nothing for that long breaks the connection. */
+	if (deadline >= 0 && deadline < now_ms() + FLUSH_GRACE_MS)
+		deadline = now_ms() + FLUSH_GRACE_MS;
 	while (!ch->broken) {
 		const uint8_t *d;
 		ssize_t n = nghttp2_session_mem_send(ch->s, &d);
