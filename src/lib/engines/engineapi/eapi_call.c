@@ -91,14 +91,29 @@ int eapi_do_call(struct berth_client *c, const call *k, http_response *resp, con
 	return status_ok(resp->status, ok_statuses) ? 0 : status_error(api_of(c)->d, resp, what, err);
 }
 
+/* The caller's sink, its malformed-reply errors named by endpoint as the
+ * buffered parsers' are (eapi_with_endpoint). */
+typedef struct named_sink {
+	const struct berth_client *c;
+	http_sink sink;
+	void *payload;
+} named_sink;
+
+static int sink_named(void *payload, const char *data, size_t len, berth_error *err)
+{
+	named_sink *n = payload;
+	return eapi_with_endpoint(n->c, n->sink(n->payload, data, len, err), err);
+}
+
 int eapi_do_call_sink(struct berth_client *c, const call *k, http_sink sink, void *payload, const char *what,
 		      berth_error *err)
 {
 	_cleanup_prepared_ prepared p = { .target = SBUF_INIT };
 	_cleanup_resp_ http_response resp = HTTP_RESPONSE_INIT;
+	named_sink n = { c, sink, payload };
 	int r = prepare(&p, c, k, err);
 	if (r == 0)
-		r = http_do_sink(api_of(c)->t, &p.req, &resp, MAX_REPLY, sink, payload, err);
+		r = http_do_sink(api_of(c)->t, &p.req, &resp, MAX_REPLY, sink_named, &n, err);
 	if (r < 0)
 		return r;
 	return status_ok(resp.status, NULL) ? 0 : status_error(api_of(c)->d, &resp, what, err);

@@ -143,26 +143,15 @@ static int state_words(strv *out, bool *asked, const dialect *d, const berth_lis
 	return 0;
 }
 
-typedef struct list_feed {
-	const struct berth_client *c;
-	eapi_list_reader *reader;
-} list_feed;
-
-static int list_sink(void *payload, const char *data, size_t len, berth_error *err)
+/* The readers' feeds as http sinks. */
+static int list_sink(void *reader, const char *data, size_t len, berth_error *err)
 {
-	list_feed *f = payload;
-	return eapi_with_endpoint(f->c, engineapi_list_reader_feed(f->reader, data, len, err), err);
+	return engineapi_list_reader_feed(reader, data, len, err);
 }
 
-typedef struct health_feed {
-	const struct berth_client *c;
-	eapi_health_reader *reader;
-} health_feed;
-
-static int health_sink(void *payload, const char *data, size_t len, berth_error *err)
+static int health_sink(void *reader, const char *data, size_t len, berth_error *err)
 {
-	health_feed *f = payload;
-	return eapi_with_endpoint(f->c, engineapi_health_reader_feed(f->reader, data, len, err), err);
+	return engineapi_health_reader_feed(reader, data, len, err);
 }
 
 int engineapi_list(berth_container_list **out, struct berth_client *c, const berth_list_options *opts,
@@ -191,13 +180,13 @@ int engineapi_list(berth_container_list **out, struct berth_client *c, const ber
 		return BERTH_NOMEM(err);
 	call k = { "GET", path.data, NULL, 0 };
 	/* mapped as it arrives: no buffer of the whole reply, no tree */
-	list_feed feed = { c, NULL };
-	if (engineapi_list_reader_new(&feed.reader) < 0)
+	eapi_list_reader *reader = NULL;
+	if (engineapi_list_reader_new(&reader) < 0)
 		return BERTH_NOMEM(err);
-	int r = eapi_do_call_sink(c, &k, list_sink, &feed, "list containers", err);
+	int r = eapi_do_call_sink(c, &k, list_sink, reader, "list containers", err);
 	if (r == 0)
-		r = eapi_with_endpoint(c, engineapi_list_reader_finish(feed.reader, out, err), err);
-	engineapi_list_reader_free(feed.reader);
+		r = eapi_with_endpoint(c, engineapi_list_reader_finish(reader, out, err), err);
+	engineapi_list_reader_free(reader);
 	if (r < 0 || !api_of(c)->d->list_health_libpod)
 		return r;
 	bool running = false;
@@ -214,8 +203,7 @@ int engineapi_list(berth_container_list **out, struct berth_client *c, const ber
 		return BERTH_NOMEM(err);
 	}
 	call lk = { "GET", lp.data, NULL, 0, true };
-	health_feed hf = { c, hr };
-	r = eapi_do_call_sink(c, &lk, health_sink, &hf, "list containers", err);
+	r = eapi_do_call_sink(c, &lk, health_sink, hr, "list containers", err);
 	if (r == 0)
 		r = eapi_with_endpoint(c, engineapi_health_reader_finish(hr, err), err);
 	engineapi_health_reader_free(hr);

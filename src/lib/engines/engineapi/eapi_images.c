@@ -16,15 +16,10 @@ static int image_path(sbuf *p, const char *name, const char *rest, berth_error *
 	return 0;
 }
 
-typedef struct image_feed {
-	const struct berth_client *c;
-	image_list_reader *reader;
-} image_feed;
-
-static int image_sink(void *payload, const char *data, size_t len, berth_error *err)
+/* The reader's feed as an http sink. */
+static int image_sink(void *reader, const char *data, size_t len, berth_error *err)
 {
-	image_feed *f = payload;
-	return eapi_with_endpoint(f->c, image_list_reader_feed(f->reader, data, len, err), err);
+	return image_list_reader_feed(reader, data, len, err);
 }
 
 int engineapi_image_list(berth_image_list **out, struct berth_client *c, const berth_image_list_options *o,
@@ -37,13 +32,13 @@ int engineapi_image_list(berth_image_list **out, struct berth_client *c, const b
 		return BERTH_NOMEM(err);
 	call k = { "GET", path.data, NULL, 0 };
 	/* mapped as it arrives (parse/image_json.c) */
-	image_feed feed = { c, NULL };
-	if (image_list_reader_new(&feed.reader) < 0)
+	image_list_reader *reader = NULL;
+	if (image_list_reader_new(&reader) < 0)
 		return BERTH_NOMEM(err);
-	int r = eapi_do_call_sink(c, &k, image_sink, &feed, "image list", err);
+	int r = eapi_do_call_sink(c, &k, image_sink, reader, "image list", err);
 	if (r == 0)
-		r = eapi_with_endpoint(c, image_list_reader_finish(feed.reader, out, err), err);
-	image_list_reader_free(feed.reader);
+		r = eapi_with_endpoint(c, image_list_reader_finish(reader, out, err), err);
+	image_list_reader_free(reader);
 	return r;
 }
 

@@ -172,7 +172,7 @@ int eapi_do_call(struct berth_client *c, const call *k, http_response *resp, con
 		 const char *what, berth_error *err);
 /* eapi_do_call whose 2xx body goes to sink as it arrives (a reply mapped
  * while it is read, never buffered whole); another status is an error as
- * there. */
+ * there. A BERTH_EPROTOCOL from the sink is prefixed with the endpoint. */
 int eapi_do_call_sink(struct berth_client *c, const call *k, http_sink sink, void *payload, const char *what,
 		      berth_error *err);
 
