@@ -61,17 +61,11 @@ static image_field image_field_of(const char *s, size_t n)
 static int image_entry_begin(image_list_reader *p)
 {
 	berth_image_list *l = p->l;
-	if (l->len == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		berth_image_entry *items = realloc(l->items, cap * sizeof *items);
-		if (!items)
-			return -ENOMEM;
-		l->items = items;
-		p->cap = cap;
-	}
-	berth_image_entry *e = &l->items[l->len++];
-	memset(e, 0, sizeof *e);
-	e->tags = e->digests = e->label_keys = e->label_values = (strv)STRV_INIT;
+	berth_image_entry *items = array_grow(l->items, &p->cap, l->len, sizeof *items, 16);
+	if (!items)
+		return -ENOMEM;
+	l->items = items;
+	memset(&l->items[l->len++], 0, sizeof l->items[0]); /* id NULL, vectors empty */
 	p->f = IF_OTHER;
 	return 0;
 }

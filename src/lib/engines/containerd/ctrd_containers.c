@@ -163,14 +163,10 @@ static int list_one(void *ctx, const ctrd_container *k, berth_error *err)
 	if (!state_wanted(st, o))
 		return 0;
 	berth_container_list *l = w->l;
-	if (l->len == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		berth_container_entry *items = realloc(l->items, cap * sizeof *items);
-		if (!items)
-			return BERTH_NOMEM(err);
-		l->items = items;
-		w->cap = cap;
-	}
+	berth_container_entry *items = array_grow(l->items, &w->cap, l->len, sizeof *items, 16);
+	if (!items)
+		return BERTH_NOMEM(err);
+	l->items = items;
 	memset(&l->items[l->len], 0, sizeof l->items[0]);
 	return fill_entry(&l->items[l->len++], w->c, k, st, code) < 0 ? BERTH_NOMEM(err) : 0;
 }

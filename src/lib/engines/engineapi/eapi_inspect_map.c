@@ -67,17 +67,17 @@ typedef struct inspect_map {
 	const char *what;
 } inspect_map;
 
+/* Room for one more item (array_grow), the new capacity zeroed: a slot
+ * past len is always zero, also after a member given twice was cleared. */
 static int grow(void **items, size_t *cap, size_t len, size_t size)
 {
-	if (len < *cap)
-		return 0;
-	size_t n = *cap ? *cap * 2 : 4;
-	void *p = realloc(*items, n * size);
+	size_t old = *cap;
+	void *p = array_grow(*items, cap, len, size, 4);
 	if (!p)
 		return -ENOMEM;
-	memset((char *)p + *cap * size, 0, (n - *cap) * size);
+	if (*cap > old)
+		memset((char *)p + old * size, 0, (*cap - old) * size);
 	*items = p;
-	*cap = n;
 	return 0;
 }
 

@@ -89,18 +89,11 @@ static berth_container_entry *cur(eapi_list_reader *p) { return &p->l->items[p->
 static int entry_begin(eapi_list_reader *p)
 {
 	berth_container_list *l = p->l;
-	if (l->len == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		berth_container_entry *items = realloc(l->items, cap * sizeof *items);
-		if (!items)
-			return -ENOMEM;
-		l->items = items;
-		p->cap = cap;
-	}
-	memset(&l->items[l->len], 0, sizeof l->items[0]);
-	l->items[l->len].label_keys = (strv)STRV_INIT;
-	l->items[l->len].label_values = (strv)STRV_INIT;
-	l->len++;
+	berth_container_entry *items = array_grow(l->items, &p->cap, l->len, sizeof *items, 16);
+	if (!items)
+		return -ENOMEM;
+	l->items = items;
+	memset(&l->items[l->len++], 0, sizeof l->items[0]); /* strings NULL, label vectors empty */
 	p->f = F_OTHER;
 	sbuf_reset(&p->ports);
 	return 0;
