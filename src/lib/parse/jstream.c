@@ -179,6 +179,16 @@ int js_parse(js_event_fn fn, void *ctx, const char *what, const void *data, size
 	return c;
 }
 
+void js_key_copy(char *dst, size_t size, const char *s, size_t len)
+{
+	if (len < size && !memchr(s, '\0', len)) {
+		memcpy(dst, s, len);
+		dst[len] = '\0';
+	} else if (size) {
+		dst[0] = '\0';
+	}
+}
+
 int64_t js_int64(const char *s, size_t len)
 {
 	char buf[64];

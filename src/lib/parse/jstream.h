@@ -61,6 +61,11 @@ int js_reader_finish(js_reader *r, berth_error *err);
  * code (as feed and finish give them), or BERTH_ENOMEM. */
 int js_parse(js_event_fn fn, void *ctx, const char *what, const void *data, size_t len, berth_error *err);
 
+/* A JS_KEY into a fixed buffer, for mappers that look members up by name:
+ * the name terminated, or "" when it does not fit or holds a NUL (no
+ * member a mapper reads is that long). */
+void js_key_copy(char *dst, size_t size, const char *s, size_t len);
+
 #define JS_MAX_LEVEL 512
 
 /* The number text of a JS_NUMBER as int64: an integer exactly, a fraction

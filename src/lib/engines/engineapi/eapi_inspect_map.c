@@ -503,13 +503,7 @@ static int on_event(void *ctx, js_kind kind, const char *s, size_t len, unsigned
 	}
 	switch (kind) {
 	case JS_KEY:
-		/* the fixed names are short; a longer one is no member berth reads */
-		if (len < sizeof m->key[level] && !memchr(s, '\0', len)) {
-			memcpy(m->key[level], s, len);
-			m->key[level][len] = '\0';
-		} else {
-			m->key[level][0] = '\0';
-		}
+		js_key_copy(m->key[level], sizeof m->key[level], s, len);
 		sbuf_reset(&m->dyn);
 		if (sbuf_add(&m->dyn, s, len) < 0)
 			r = -ENOMEM;

@@ -187,12 +187,7 @@ static int stats_event(void *ctx, js_kind kind, const char *s, size_t len, unsig
 	int r = 0;
 	switch (kind) {
 	case JS_KEY:
-		if (len < sizeof m->key[level] && !memchr(s, '\0', len)) {
-			memcpy(m->key[level], s, len);
-			m->key[level][len] = '\0';
-		} else {
-			m->key[level][0] = '\0';
-		}
+		js_key_copy(m->key[level], sizeof m->key[level], s, len);
 		break;
 	case JS_START_MAP:
 	case JS_START_ARRAY:
