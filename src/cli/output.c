@@ -128,25 +128,21 @@ static size_t width(const char *s)
 	return n;
 }
 
+/* A row of a table's own cells (row 0 is its header). */
+static void table_cells(void *ctx, size_t i, const char **cells, char scratch[][128])
+{
+	(void)scratch;
+	const table *t = ctx;
+	for (size_t c = 0; c < t->ncols; c++)
+		cells[c] = t->cells.items[(i + 1) * t->ncols + c];
+}
+
 void table_print(const table *t, FILE *f)
 {
 	size_t rows = t->ncols ? t->cells.len / t->ncols : 0;
-	size_t w[16] = { 0 };
-	for (size_t r = 0; r < rows; r++)
-		for (size_t c = 0; c < t->ncols && c < ARRAY_SIZE(w); c++) {
-			size_t n = width(t->cells.items[r * t->ncols + c]);
-			if (n > w[c])
-				w[c] = n;
-		}
-	for (size_t r = 0; r < rows; r++) {
-		for (size_t c = 0; c < t->ncols; c++) {
-			const char *cell = t->cells.items[r * t->ncols + c];
-			fputs(cell, f);
-			if (c + 1 < t->ncols)
-				fprintf(f, "%*s", c < ARRAY_SIZE(w) ? (int)(w[c] - width(cell) + 3) : 3, "");
-		}
-		fputc('\n', f);
-	}
+	if (rows == 0)
+		return;
+	table_print_rows(f, t->ncols, (const char *const *)t->cells.items, rows - 1, table_cells, (void *)t);
 }
 
 void table_release(table *t) { strv_release(&t->cells); }
