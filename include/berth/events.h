@@ -118,7 +118,8 @@ typedef struct berth_events_options {
  * event's time.
  *
  * Gap-free: the stream remembers the time of the last event and the
- * identities (time, id, action) of the recent ones. When the connection
+ * identities (time, type, id, action, name) of the last 4096 (80 KiB per
+ * stream at most), and never hands out one of those twice. When the connection
  * ends (engine restarted, socket gone), it hands out a DISCONNECTED frame,
  * retries with a growing pause (100 ms doubling to 2 s) for at most
  * max_reconnect_ms, subscribes again from a second before the last event,
@@ -151,7 +152,13 @@ typedef struct berth_events_options {
  * changed or not, with the status from before that run (measured on 4.3: the run that makes a container healthy
  * is reported as "starting", the next as "healthy"); berth hands out only
  * changes of what Podman reports. Docker reports changes only, as they
- * happen.
+ * happen. Podman 4.3 keeps its events in a file of 1 MB (by default) and,
+ * after rotating it, sends a follower the kept half again (measured: under
+ * a steady load about every event twice, and events from before the
+ * subscription): berth drops every event more than 2 s older than the
+ * newest it handed out, and the rest of the copies by their identities
+ * (measured: 9,000 image events made, 9,000 handed out, none twice, where
+ * Podman's own stream sent 16,447).
  *
  * containerd (its event service's subscription, in the client's namespace):
  * - it keeps no event history, so nothing is replayed: a since in the

@@ -124,10 +124,12 @@ typedef struct berth_logs_options {
  *    cannot count, is followed through Podman's own follow, with its
  *    losses.
  *  - containerd: a follow watches its log with an inotify instance of its
- *    own, so the user's limit of instances (sysctl
- *    fs.inotify.max_user_instances, 128 by default, shared with the
- *    user's other programs) bounds the follows open at once; past it
- *    this call fails with BERTH_EUNAVAILABLE naming the limit.
+ *    own, up to 64 follows in a process (half the default of sysctl
+ *    fs.inotify.max_user_instances, which the user's other programs
+ *    share); the follows past those, or past the user's limit, look at
+ *    their log every 50 ms instead (their fd is a timer that fires that
+ *    often). Only a process out of descriptors fails the call
+ *    (BERTH_EUNAVAILABLE).
  *  - Docker 20.10's `local` driver drops the newline of a line of 16 KiB
  *    or more (the end of its last part); `docker logs` shows the same.
  *  - Docker 20.10's `local` driver sends a follower duplicated data when

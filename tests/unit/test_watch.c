@@ -381,12 +381,135 @@ static void test_reconnect_made_once(void **state)
 		watch_list_release(&f.lists[i]);
 }
 
+
+/* ---- de-duplication over a source that sends old events again ---------------------- */
+
+/* Podman after rotating its events file: events 0 .. N-1 one millisecond
+ * apart, but after event R the source sends events R-BACK .. R again (the
+ * kept half of the file), and one event is stamped 30 µs before the one
+ * it follows (two writers). */
+#define RP_N 12000
+#define RP_R 9000
+#define RP_BACK 7000   /* more than the ring holds: those over 2 s old go by time */
+
+typedef struct replay_src {
+	size_t pos;        /* the next of the script */
+	int64_t base;
+	size_t *script;    /* event numbers in the order sent */
+	size_t len;
+} replay_src;
+
+static int r_subscribe(void *impl, bool first, int64_t since, int timeout_ms, berth_error *err)
+{
+	(void)impl, (void)first, (void)since, (void)timeout_ms, (void)err;
+	return 0;
+}
+
+static int r_next(void *impl, berth_event **out, const char **data, size_t *len, int timeout_ms, bool *fatal,
+		  berth_error *err)
+{
+	(void)timeout_ms, (void)fatal, (void)err;
+	replay_src *r = impl;
+	if (r->pos == r->len)
+		return BERTH_ETIMEDOUT;
+	size_t n = r->script[r->pos++];
+	char name[48];
+	snprintf(name, sizeof name, "localhost/soak:%zu", n / 2);
+	berth_event *ev = event_new();
+	ev->kind = BERTH_EVENT_OTHER;
+	ev->type = strdup("image");
+	ev->action = strdup(n % 2 ? "untag" : "tag");
+	ev->id = strdup("084189a631d5");
+	ev->name = strdup(name);
+	ev->image = strdup("");
+	/* event 101 was stamped 30 µs before event 100 */
+	ev->time_ns = r->base + (int64_t)n * 1000000 - (n == 101 ? 1030000 : 0);
+	*out = ev;
+	*data = "{}";
+	*len = 2;
+	return 0;
+}
+
+static void test_replay_dropped(void **state)
+{
+	(void)state;
+	replay_src src = { .base = wall_ns() - S(60) };
+	src.script = malloc((RP_N + RP_BACK + 1) * sizeof *src.script);
+	assert_non_null(src.script);
+	for (size_t n = 0; n <= RP_R; n++)
+		src.script[src.len++] = n;
+	for (size_t n = RP_R - RP_BACK; n <= RP_R; n++)
+		src.script[src.len++] = n;
+	for (size_t n = RP_R + 1; n < RP_N; n++)
+		src.script[src.len++] = n;
+	watch_source_ops ops = actions;
+	ops.subscribe = r_subscribe;
+	ops.next = r_next;
+	ops.fd = f_fd;
+	ops.disconnect = f_disconnect;
+	ops.inspect = f_inspect;
+	ops.free = f_free;
+	ops.replays = true;
+	ops.stale_ns = S(2);
+
+	fake_reply script[] = { { .data = FAKE_DOCKER_PING } };
+	fake_server *fs = fake_start(script, 1);
+	berth_client_options co = BERTH_CLIENT_OPTIONS_INIT;
+	co.engine = BERTH_ENGINE_DOCKER;
+	co.host = fake_uri(fs);
+	berth_client *c = NULL;
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_client_open(&c, &co, &err), &err);
+	events_query q = { .reconnect = true, .max_reconnect_ms = 10000 };
+	berth_stream *s = NULL;
+	assert_ok(watch_stream_new(&s, c, &q, &ops, &src, &err), &err);
+
+	unsigned char *got = calloc(RP_N, 1);
+	assert_non_null(got);
+	size_t total = 0;
+	bool in_order = true;
+	int64_t prev = 0;
+	for (;;) {
+		berth_frame fr;
+		int r = berth_stream_next(s, &fr, 0, &err);
+		if (r == BERTH_ETIMEDOUT)
+			break;
+		assert_ok(r, &err);
+		int64_t t = berth_event_time_ns(fr.item);
+		size_t n = (size_t)((t - src.base + 500000) / 1000000);
+		if (t == src.base + 101 * 1000000LL - 1030000)
+			n = 101;
+		assert_true(n < RP_N);
+		got[n]++;
+		if (t < prev && n != 101)
+			in_order = false;
+		prev = t;
+		total++;
+	}
+	assert_int_equal(src.pos, src.len);   /* the whole script was read */
+	size_t twice = 0, missing = 0;
+	for (size_t n = 0; n < RP_N; n++) {
+		twice += got[n] > 1;
+		missing += got[n] == 0;
+	}
+	assert_int_equal(twice, 0);
+	assert_int_equal(missing, 0);   /* 101, out of order by 30 µs, is kept */
+	assert_int_equal(total, RP_N);
+	assert_true(in_order);
+	free(got);
+	berth_stream_free(s);
+	berth_client_free(c);
+	fake_stop(fs);
+	free(src.script);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reconcile_table),
 		cmocka_unit_test(test_reconcile_many),
 		cmocka_unit_test(test_reconnect_made_once),
+		cmocka_unit_test(test_replay_dropped),
 	};
 	return cmocka_run_group_tests_name("watch", tests, NULL, NULL);
 }

@@ -12,7 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RECENT_MAX 256                  /* identities kept for de-duplication */
+/* De-duplication: the identities of the last RECENT_MAX events handed out,
+ * in a ring with an open-addressing index (RECENT_SLOTS, at most half
+ * full) so that a lookup costs a probe or two, not a scan. 64 KiB of ring
+ * (touched as events come) and 16 KiB of index per watch, whatever it runs. */
+#define RECENT_MAX 4096
+#define RECENT_SLOTS 8192
 #define RESUME_MARGIN_NS 1000000000LL   /* replay from this long before the last event */
 #define TRACK_MAX 4096                  /* containers followed for made-up events */
 /* After a reconnect, an engine's replay comes first (within milliseconds on
@@ -53,7 +58,8 @@ typedef struct watch {
 	sbuf text;                    /* data of a frame made here */
 	int64_t start_ns;             /* when the watch began */
 	int64_t last_ns;              /* time of the last event handed out */
-	ident recent[RECENT_MAX];
+	ident *recent;                /* ring of RECENT_MAX */
+	uint16_t *recent_slot;        /* RECENT_SLOTS: ring index + 1, 0 empty */
 	size_t recent_len, recent_pos;
 	tracked *track;
 	size_t track_len, track_cap;
@@ -80,21 +86,61 @@ static uint64_t fnv(uint64_t h, const char *s)
 
 static ident ident_of(const berth_event *ev)
 {
-	uint64_t h = fnv(fnv(fnv(14695981039346656037ULL, ev->type), ev->action), ev->id);
+	uint64_t h = fnv(fnv(fnv(fnv(14695981039346656037ULL, ev->type), ev->action), ev->id), ev->name);
 	return (ident){ ev->time_ns, h };
+}
+
+static size_t recent_home(ident id)
+{
+	uint64_t k = (id.hash ^ (uint64_t)id.time_ns) * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(k >> 51) & (RECENT_SLOTS - 1);   /* 13 bits: RECENT_SLOTS */
+}
+
+static bool ident_eq(ident a, ident b)
+{
+	return a.time_ns == b.time_ns && a.hash == b.hash;
 }
 
 static bool seen(const watch *w, ident id)
 {
-	for (size_t i = 0; i < w->recent_len; i++)
-		if (w->recent[i].time_ns == id.time_ns && w->recent[i].hash == id.hash)
+	for (size_t b = recent_home(id); w->recent_slot[b]; b = (b + 1) & (RECENT_SLOTS - 1))
+		if (ident_eq(w->recent[w->recent_slot[b] - 1], id))
 			return true;
 	return false;
 }
 
+/* Take ring entry i out of the index: find its slot, then move later
+ * entries of the probe run back so that no lookup stops short. */
+static void recent_unindex(watch *w, size_t i)
+{
+	const size_t mask = RECENT_SLOTS - 1;
+	size_t b = recent_home(w->recent[i]);
+	while (w->recent_slot[b] != i + 1) {
+		if (!w->recent_slot[b])
+			return;   /* not indexed (cannot happen) */
+		b = (b + 1) & mask;
+	}
+	for (size_t j = (b + 1) & mask; w->recent_slot[j]; j = (j + 1) & mask) {
+		size_t home = recent_home(w->recent[w->recent_slot[j] - 1]);
+		/* j's entry may move to b unless its home lies in (b, j] */
+		bool stays = b <= j ? (home > b && home <= j) : (home > b || home <= j);
+		if (!stays) {
+			w->recent_slot[b] = w->recent_slot[j];
+			b = j;
+		}
+	}
+	w->recent_slot[b] = 0;
+}
+
 static void remember(watch *w, ident id)
 {
+	if (w->recent_len == RECENT_MAX)
+		recent_unindex(w, w->recent_pos);
 	w->recent[w->recent_pos] = id;
+	size_t b = recent_home(id);
+	while (w->recent_slot[b])
+		b = (b + 1) & (RECENT_SLOTS - 1);
+	w->recent_slot[b] = (uint16_t)(w->recent_pos + 1);
 	w->recent_pos = (w->recent_pos + 1) % RECENT_MAX;
 	if (w->recent_len < RECENT_MAX)
 		w->recent_len++;
@@ -790,7 +836,8 @@ static int take(watch *w, berth_frame *out, berth_event *ev, const char *data, s
 		return w->ops->replays ? 0 : BERTH_ITEROVER;
 	}
 	ident id = ident_of(ev);
-	if (seen(w, id) || !track_event(w, ev) || !wanted(w, ev)) {
+	bool stale = w->ops->stale_ns > 0 && w->last_ns && ev->time_ns < w->last_ns - w->ops->stale_ns;
+	if (stale || seen(w, id) || !track_event(w, ev) || !wanted(w, ev)) {
 		event_free(ev);
 		return 0;
 	}
@@ -919,6 +966,8 @@ static void w_free(void *impl)
 	for (size_t i = w->made_head; i < w->made_len; i++)
 		event_free(w->made[i]);
 	free(w->made);
+	free(w->recent);
+	free(w->recent_slot);
 	for (size_t i = 0; i < w->track_len; i++)
 		free(w->track[i].id);
 	free(w->track);
@@ -952,7 +1001,10 @@ int watch_stream_new(berth_stream **out, struct berth_client *c, const events_qu
 	/* the timer doubles as the "ready at once" fd */
 	w->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	int r = 0;
-	if (events_query_copy(&w->q, q) < 0)
+	/* the ring is written as events come; only the index starts zeroed */
+	w->recent = malloc(RECENT_MAX * sizeof *w->recent);
+	w->recent_slot = calloc(RECENT_SLOTS, sizeof *w->recent_slot);
+	if (!w->recent || !w->recent_slot || events_query_copy(&w->q, q) < 0)
 		r = BERTH_NOMEM(err);
 	for (size_t i = 0; r == 0 && i < q->running_ids.len; i++) {
 		tracked *t = track_add(w, q->running_ids.items[i]);

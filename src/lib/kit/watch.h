@@ -5,7 +5,8 @@
  * gives a source: subscribe, the next event of the subscription, inspect.
  *
  * The core keeps the time of the last event it handed out and the
- * identities of the recent ones. When the subscription breaks it hands out
+ * identities of the last 4096 (type, action, id, name and time: 80 KiB at
+ * most per watch), and never hands out one of those twice. When the subscription breaks it hands out
  * DISCONNECTED, tries again with a growing pause (events_retry), subscribes
  * from a margin before the last event (engines that replay), skips what it
  * handed out already and hands out RECONNECTED first. Then it inspects the
@@ -99,6 +100,12 @@ typedef struct watch_source_ops {
 	bool replays;
 	/* the engine reports HEALTH on every check run, not on changes */
 	bool health_every_run;
+	/* > 0: an event this much older than the newest one handed out is the
+	 * engine sending again what it sent before, and is dropped (Podman
+	 * re-reads the kept part of its events file after rotating it);
+	 * events closer in time than that are told apart by their
+	 * identities. 0: no such rule. */
+	int64_t stale_ns;
 } watch_source_ops;
 
 /* Watch with src (taken: freed with ops->free, also on failure). ops and

@@ -6,8 +6,10 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 
 #define BUF_SIZE (4 * LOGFMT_RECORD_MAX)
 #define ALIVE_EVERY_MS 1000
@@ -16,10 +18,19 @@
  * end of file to wait for until the task is deleted): the follower ends
  * when the file has been quiet this long since. */
 #define SETTLE_MS 200
+/* Followers watch their log with an inotify instance each, but a process
+ * takes at most this many (half the default fs.inotify.max_user_instances,
+ * a limit its user's other programs share): the ones past it, or past the
+ * user's limit, look at their file on a timer instead. */
+#define INOTIFY_MAX 64
+#define POLL_EVERY_MS 50
+
+static atomic_int inotify_in_use;   /* followers of this process holding one */
 
 typedef struct log_reader {
 	int fd;                  /* -1: no file (yet) */
-	int inotify;             /* follow: wakes on writes; -1 otherwise */
+	int inotify;             /* follow: wakes on writes (or a timer, see polled); -1 otherwise */
+	bool polled;             /* inotify is a timerfd firing every POLL_EVERY_MS */
 	char *path;
 	ctrd_log_query q;
 	ctrd_log_hooks h;
@@ -232,8 +243,11 @@ static void reader_free(void *impl)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
-	if (r->inotify >= 0)
+	if (r->inotify >= 0) {
 		close(r->inotify);
+		if (!r->polled)
+			atomic_fetch_sub(&inotify_in_use, 1);
+	}
 	if (r->h.release)
 		r->h.release(r->h.ctx);
 	free(r->path);
@@ -265,6 +279,41 @@ static int reader_stdin_fd(const void *impl)
 	return r->h.stdin_fd(r->h.ctx);
 }
 
+/* A follower's wake-ups: an inotify instance on the file's directory (the
+ * file may not exist yet) while this process holds fewer than INOTIFY_MAX
+ * and the user's limits allow one, else a timer. */
+static int watch_file(log_reader *r, berth_error *err)
+{
+	if (atomic_fetch_add(&inotify_in_use, 1) < INOTIFY_MAX) {
+		r->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		_cleanup_free_ char *dir = strdup(r->path);
+		char *slash = dir ? strrchr(dir, '/') : NULL;
+		if (slash)
+			*slash = '\0';
+		if (r->inotify >= 0 && dir &&
+		    inotify_add_watch(r->inotify, slash && *dir ? dir : "/", IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE) >= 0)
+			return 0;
+		if (!dir)
+			return BERTH_NOMEM(err);
+		/* the user's instances (EMFILE) or watches (ENOSPC) are used up:
+		 * a timer does */
+		if (r->inotify >= 0)
+			close(r->inotify);
+	}
+	atomic_fetch_sub(&inotify_in_use, 1);
+	r->polled = true;
+	r->inotify = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	struct itimerspec every = { .it_interval = { 0, POLL_EVERY_MS * 1000000L },
+				    .it_value = { 0, POLL_EVERY_MS * 1000000L } };
+	if (r->inotify < 0 || timerfd_settime(r->inotify, 0, &every, NULL) < 0) {
+		int saved = errno;
+		return berth_fail_full(err, berth_code_from_errno(saved), 0, saved,
+				       "logs: no descriptor to wait for the log with: %s%s", strerror(saved),
+				       saved == EMFILE ? " (the process's descriptor limit is reached)" : "");
+	}
+	return 0;
+}
+
 int ctrd_log_open(berth_stream **out, const char *path, const ctrd_log_query *q, const ctrd_log_hooks *hooks,
 		  berth_error *err)
 {
@@ -288,25 +337,10 @@ int ctrd_log_open(berth_stream **out, const char *path, const ctrd_log_query *q,
 		return e;
 	}
 	if (q->follow) {
-		/* watch the directory: the file may not exist yet */
-		r->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		_cleanup_free_ char *dir = strdup(path);
-		char *slash = dir ? strrchr(dir, '/') : NULL;
-		if (slash)
-			*slash = '\0';
-		if (r->inotify < 0 || !dir ||
-		    inotify_add_watch(r->inotify, slash && *dir ? dir : "/", IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE) < 0) {
-			int saved = errno;
-			/* each follower holds an inotify instance of its own: say
-			 * which limit ran out (not the descriptor limit, mostly) */
-			const char *hint = r->inotify < 0 && saved == EMFILE
-						   ? " (each followed log holds an inotify instance: the user's limit, "
-						     "sysctl fs.inotify.max_user_instances, or the process's descriptor "
-						     "limit is reached)"
-					   : saved == ENOSPC ? " (sysctl fs.inotify.max_user_watches is reached)" : "";
+		int e2 = watch_file(r, err);
+		if (e2 < 0) {
 			reader_free(r);
-			return berth_fail_full(err, berth_code_from_errno(saved), 0, saved, "logs: inotify: %s%s",
-					       strerror(saved), hint);
+			return e2;
 		}
 	}
 	/* an attach: a task's terminal, its stdin */

@@ -220,6 +220,7 @@ int engineapi_events_watch(berth_stream **out, struct berth_client *c, const eve
 	}
 	watch_source_ops ops = api_source;
 	ops.health_every_run = s->d->health_every_run;
+	ops.stale_ns = (int64_t)s->d->replays_on_rotation_s * 1000000000LL;
 	return watch_stream_new(out, c, q, &ops, s, err);
 }
 

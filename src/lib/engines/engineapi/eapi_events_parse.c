@@ -40,6 +40,10 @@ const events_dialect eapi_podman_events_dialect = {
 	.health_every_run = true,
 	.until_past_sends_nothing = true,
 	.filter_words = podman_filter_words,
+	/* Podman stamps an event just before writing it: one from another
+	 * process lands out of order by microseconds (measured: an image's
+	 * delete 23 µs before the untag written ahead of it), not seconds */
+	.replays_on_rotation_s = 2,
 };
 
 const char *eapi_events_filter_word(const events_dialect *d, const char *action)

@@ -28,6 +28,12 @@ typedef struct events_dialect {
 	 * filters on its native "died" though it sends "die"), pairs of
 	 * { Docker's word, the engine's }; { NULL } ends. */
 	const char *const (*filter_words)[2];
+	/* The engine's live stream sends old events again (Podman 4.3 keeps
+	 * its events in a file of at most 1 MB by default; after rotating it,
+	 * a follower reads the kept half again: measured, about every event
+	 * twice under a steady load): the watch drops an event more than this
+	 * many seconds older than the newest it handed out (0: never). */
+	int replays_on_rotation_s;
 } events_dialect;
 
 /* The word to put in the engine's "event" filter for an action. */
