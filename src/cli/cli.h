@@ -237,6 +237,8 @@ int cmd_events(cli *c, int argc, char **argv);
 int cmd_exec(cli *c, int argc, char **argv);
 int cmd_attach(cli *c, int argc, char **argv);
 int cmd_images(cli *c, int argc, char **argv);
+int cmd_tag(cli *c, int argc, char **argv);
+int cmd_rmi(cli *c, int argc, char **argv);
 int cmd_pull(cli *c, int argc, char **argv);
 int cmd_push(cli *c, int argc, char **argv);
 int cmd_history(cli *c, int argc, char **argv);
@@ -299,7 +301,7 @@ int cmd_gendoc(cli *c, int argc, char **argv);
 /* The option tables of the commands, next to the code that handles them. */
 extern const cli_option run_options[], rm_options[], ps_options[], kill_options[], update_options[],
 	wait_options[], prune_options[], reap_options[], stats_options[], platform_options[], ready_options[],
-	events_options[], exec_options[], attach_options[], images_options[], logs_options[], pull_options[], push_options[],
+	events_options[], exec_options[], attach_options[], images_options[], image_rm_options[], logs_options[], pull_options[], push_options[],
 	history_options[], login_options[], logout_options[], search_options[], save_options[], load_options[],
 	import_options[], export_options[], commit_options[];
 extern const command image_subcommands[];

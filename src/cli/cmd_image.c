@@ -182,9 +182,8 @@ static int image_inspect(cli *c, int argc, char **argv)
 	return rc;
 }
 
-static int image_tag(cli *c, int argc, char **argv)
+static int tag_as(cli *c, const command *cmd, int argc, char **argv)
 {
-	const command *cmd = cli_subcommand(image_subcommands, "image tag");
 	int r = cli_no_options(cmd, argc, argv);
 	if (r)
 		return r < 0 ? EXIT_OK : r;
@@ -197,9 +196,19 @@ static int image_tag(cli *c, int argc, char **argv)
 	return berth_image_tag(client, argv[optind], argv[optind + 1], &err) < 0 ? cli_fail(&err) : EXIT_OK;
 }
 
-static int image_rm(cli *c, int argc, char **argv)
+static int image_tag(cli *c, int argc, char **argv)
 {
-	const command *cmd = cli_subcommand(image_subcommands, "image rm");
+	return tag_as(c, cli_subcommand(image_subcommands, "image tag"), argc, argv);
+}
+
+/* `berth tag`: docker's short form */
+int cmd_tag(cli *c, int argc, char **argv)
+{
+	return tag_as(c, cli_find_command("tag"), argc, argv);
+}
+
+static int rm_as(cli *c, const command *cmd, int argc, char **argv)
+{
 	berth_image_remove_options ro = BERTH_IMAGE_REMOVE_OPTIONS_INIT;
 	cli_parser p;
 	cli_parser_init(&p, cmd, argc, argv);
@@ -224,6 +233,17 @@ static int image_rm(cli *c, int argc, char **argv)
 		}
 	}
 	return rc;
+}
+
+static int image_rm(cli *c, int argc, char **argv)
+{
+	return rm_as(c, cli_subcommand(image_subcommands, "image rm"), argc, argv);
+}
+
+/* `berth rmi`: docker's short form */
+int cmd_rmi(cli *c, int argc, char **argv)
+{
+	return rm_as(c, cli_find_command("rmi"), argc, argv);
 }
 
 /* ---- load, save, import ------------------------------------------------------ */

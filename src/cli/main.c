@@ -69,6 +69,8 @@ static const command commands[] = {
 	{ "attach", cmd_attach, attach_options, NULL, "NAME|ID",
 	  "Attach local stdin, stdout and stderr to a running container", .flags = CMD_LONG_HELP_ONLY | CMD_CONTAINERS },
 	{ "images", cmd_images, images_options, NULL, "", "List images" },
+	{ "tag", cmd_tag, NONE, "SOURCE TARGET", "Give an image another name (image tag)" },
+	{ "rmi", cmd_rmi, image_rm_options, NULL, "NAME...", "Remove images (image rm)" },
 	{ "pull", cmd_pull, pull_options, NULL, "NAME[:TAG|@DIGEST]",
 	  "Pull an image from its registry, with docker's progress" },
 	{ "history", cmd_history, history_options, NULL, "NAME", "Show how an image was made, newest step first" },

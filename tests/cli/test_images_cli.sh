@@ -14,14 +14,16 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REF=127.0.0.1:5000/berth-test/busybox
 
 PUSHED=127.0.0.1:5000/berth-test/push-$RUN:1
+ALIAS=localhost/berth-t-$RUN/alias:1
 cleanup() {
+	"$B" -E "$E" image rm -f "$ALIAS" >/dev/null 2>&1
 	"$B" -E "$E" image rm -f "$REF:latest" >/dev/null 2>&1
 	"$B" -E "$E" image rm -f "$PUSHED" >/dev/null 2>&1
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
-plan 20
+plan 23
 if ! curl -sf -m 3 http://127.0.0.1:5000/v2/ >/dev/null; then
 	[ -n "${CI:-}" ] && { echo "not ok 1 - the test registry is not up (scripts/provision.sh starts it)"; exit 1; }
 	for i in $(seq 1 20); do echo "ok $i # SKIP no test registry"; done
@@ -91,6 +93,14 @@ check "image prune without -f and without a terminal: 125, nothing removed" bash
 run "$B" -E "$E" image prune -a -f --filter "label=io.berth.test.prune=$RUN"
 check "image prune -a -f --filter removes the labelled image" bash -c "[ $rc = 0 ] && grep -q '^Deleted Images:' '$TMP/out' && grep -q 'Total reclaimed space' '$TMP/out'"
 check "it is gone, the test image is not" bash -c "! '$B' -E '$E' image inspect 'localhost/berth-t-$RUN/pruneme:1' >/dev/null 2>&1 && '$B' -E '$E' image inspect localhost/berth-test/busybox:latest >/dev/null"
+
+# docker's short forms of image tag and image rm
+run "$B" -E "$E" tag localhost/berth-test/busybox:latest "$ALIAS"
+check "tag gives the image another name" bash -c "[ $rc = 0 ] && '$B' -E '$E' image inspect '$ALIAS' >/dev/null"
+run "$B" -E "$E" rmi "$ALIAS"
+check "rmi removes that name, not the image's other one" bash -c "[ $rc = 0 ] && grep -qx 'Untagged: $ALIAS' '$TMP/out' && ! '$B' -E '$E' image inspect '$ALIAS' >/dev/null 2>&1 && '$B' -E '$E' image inspect localhost/berth-test/busybox:latest >/dev/null"
+run "$B" -E "$E" rmi "$ALIAS"
+check "rmi of a name not there: exit 1, saying so" bash -c "[ $rc = 1 ] && grep -qi 'no such image' '$TMP/err'"
 
 # search: Podman and containerd read the registry's catalog; Docker asks
 # the v1 search the test registry lacks (exit 125 with its words)
