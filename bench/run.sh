@@ -199,7 +199,8 @@ if [ "$BUILD" = 1 ]; then
 	fi
 	# Only what the bench needs: other targets (tests, fuzzers) may be mid-edit.
 	targets=$(ninja -C "$ROOT/build" -t targets all 2>/dev/null |
-		sed -n 's/^\(src\/berth\|src\/libberth\.so[.0-9]*\): .*/\1/p' | sort -u | tr '\n' ' ')
+		sed -n 's/^\(src\/berth\|src\/berth-logger\|examples\/berth-streams-poll\|src\/libberth\.so[.0-9]*\): .*/\1/p' |
+		sort -u | tr '\n' ' ')
 	log "ninja -C build ${targets:-src/berth}"
 	# shellcheck disable=SC2086
 	if ! ninja -C "$ROOT/build" ${targets:-src/berth} >"$OUT/log/ninja.log" 2>&1; then
@@ -852,6 +853,9 @@ python_section() {
 }
 # ---- section 10: scale (bench/scale.sh) and the events soak ---------------------
 SOAK_EVENTS=${SOAK_EVENTS:-$([ "$QUICK" = 1 ] && echo 10000 || echo 100000)}
+# Section 10's follows: FOLLOWS_N streams in one process for FOLLOWS_S seconds.
+FOLLOWS_N=${FOLLOWS_N:-100}
+FOLLOWS_S=${FOLLOWS_S:-$([ "$QUICK" = 1 ] && echo 10 || echo 30)}
 scale_section() {
 	local engines eng
 	engines=$(tr ',' '\n' <<<"$ENGINES" | paste -sd, || true)
@@ -859,6 +863,43 @@ scale_section() {
 	log "section 10: lists as the engine fills up, on $engines"
 	"$BENCH/scale.sh" --berth "$BERTH" --bin "$BIN" --engines "$engines" --out "$OUT" \
 		$([ "$QUICK" = 1 ] && echo --runs 5) || log "section 10 could not be measured (see $OUT/scale/)"
+	echo
+	echo "### $FOLLOWS_N follows in one process: examples/streams_poll, one thread, ${FOLLOWS_S} s"
+	echo
+	echo "Each container writes a numbered line every 100 ms; one poll() loop serves every logs stream, an"
+	echo "events watch and a list every second on one client. CPU and RSS are the whole process's."
+	echo
+	echo "| engine | streams | lines/s | MB delivered | CPU in the window | CPU per MB | CPU per 1000 lines | peak RSS | gaps | verdict |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
+	local ex=$ROOT/build/examples/berth-streams-poll
+	for eng in ${engines//,/ }; do
+		[ -x "$ex" ] || { log "section 10: $ex is missing: no follows row"; break; }
+		"$BERTH" -E "$eng" ping >/dev/null 2>&1 || continue
+		log "section 10: $FOLLOWS_N follows on $eng"
+		BERTH_LOGGER=$ROOT/build/src/berth-logger timeout -s TERM 600 "$ex" -E "$eng" -n "$FOLLOWS_N" \
+			-d "$FOLLOWS_S" --label io.berth.bench=1 >"$OUT/follows-$eng.txt" 2>"$OUT/log/follows-$eng.txt" || true
+		"$PY" - "$OUT/follows-$eng.txt" "$eng" <<'PYEOF' || log "follows on $eng: no summary (see $OUT/log/follows-$eng.txt)"
+import re, sys
+t = open(sys.argv[1]).read()
+def f(pat):
+    m = re.search(pat, t, re.M)
+    if not m:
+        raise SystemExit("no match: " + pat)
+    return m.groups()
+streams = int(f(r"^started: (\d+) containers")[0])
+rate, lines = f(r"^rate: ([\d.]+) lines/s in the window \((\d+) lines")
+rate, lines = float(rate), int(lines)
+nbytes, mbs = f(r"^bytes: (\d+) of logs frames in the window \(([\d.]+) MB/s\)")
+cpu = float(f(r"^cpu: ([\d.]+) s user\+sys")[0])
+rss = int(f(r"^memory: peak RSS (\d+) kB")[0])
+gaps = "none" if re.search(r"^sequence: no gaps", t, re.M) else f(r"^sequence: (.*)$")[0]
+verdict = f(r"^result: (\w+)")[0]
+mb = int(nbytes) / 1e6
+print("| %s | %d | %.0f | %.2f | %.2f s | %.2f s | %.0f ms | %.1f MiB | %s | %s |" % (sys.argv[2], streams, rate, mb,
+      cpu, cpu / mb if mb > 0 else float("nan"), cpu / lines * 1e6 if lines else float("nan"), rss / 1024, gaps,
+      verdict))
+PYEOF
+	done
 	echo
 	echo "### Events soak: $SOAK_EVENTS events (Docker, Podman: image tag + remove; containerd: container create + remove), one watch"
 	echo

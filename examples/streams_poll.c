@@ -91,6 +91,7 @@ typedef struct loop {
 	int64_t window_start_ms, window_end_ms;
 	int in_window;
 	long long lines_at_start;  /* lines of all streams when the window began */
+	long long window_bytes;  /* bytes of logs frames taken in the window */
 	long long polls, frames_fd, frames_sweep, frames_pending, foreign;
 	long long next_calls;    /* berth_stream_next(timeout 0) calls in the window */
 	int64_t next_us_sum, next_us_max;  /* the time spent inside them */
@@ -377,6 +378,8 @@ static long long drain(loop *L, feed *f)
 		} else if (f->index < 0) {
 			take_event(L, &fr);
 		} else {
+			if (L->in_window)
+				L->window_bytes += (long long)fr.len;
 			take_bytes(L, f, fr.data, fr.len);
 		}
 	}
@@ -648,6 +651,8 @@ static int summarize(loop *L, double cpu_window, double cpu_total)
 	printf("rate: %.0f lines/s in the window (%lld lines in %.1f s, %zu streams)\n",
 	       window_s > 0 ? (double)(total - L->lines_at_start) / window_s : 0.0, total - L->lines_at_start, window_s,
 	       ns);
+	printf("bytes: %lld of logs frames in the window (%.3f MB/s)\n", L->window_bytes,
+	       window_s > 0 ? (double)L->window_bytes / 1e6 / window_s : 0.0);
 	if (broken)
 		printf("sequence: %lld of %zu streams had gaps or repeats\n", broken, ns);
 	else
