@@ -298,6 +298,38 @@ static void f_free(void *impl)
 	(void)impl;
 }
 
+/* The ops of a scripted source: its subscribe and next, the fakes' rest. */
+static watch_source_ops scripted_ops(int (*subscribe)(void *, bool, int64_t, int, berth_error *),
+				     int (*next)(void *, berth_event **, const char **, size_t *, int, bool *,
+						 berth_error *))
+{
+	watch_source_ops ops = actions;
+	ops.subscribe = subscribe;
+	ops.next = next;
+	ops.fd = f_fd;
+	ops.disconnect = f_disconnect;
+	ops.inspect = f_inspect;
+	ops.free = f_free;
+	return ops;
+}
+
+/* A watch over src on a client the core only names in its messages (a
+ * fake engine that answers its ping). */
+static berth_stream *open_watch(fake_server **fs, berth_client **c, const watch_source_ops *ops, void *src)
+{
+	fake_reply script[] = { { .data = FAKE_DOCKER_PING } };
+	*fs = fake_start(script, 1);
+	berth_client_options co = BERTH_CLIENT_OPTIONS_INIT;
+	co.engine = BERTH_ENGINE_DOCKER;
+	co.host = fake_uri(*fs);
+	berth_error err = BERTH_ERROR_INIT;
+	assert_ok(berth_client_open(c, &co, &err), &err);
+	events_query q = { .reconnect = true, .max_reconnect_ms = 10000 };
+	berth_stream *s = NULL;
+	assert_ok(watch_stream_new(&s, *c, &q, ops, src, &err), &err);
+	return s;
+}
+
 static void test_reconnect_made_once(void **state)
 {
 	(void)state;
@@ -323,27 +355,13 @@ static void test_reconnect_made_once(void **state)
 	f.evs[1][0] = (script_ev){ BERTH_EVENT_CREATED, "z", -1000 };
 	f.evs[1][1] = (script_ev){ BERTH_EVENT_PAUSED, "p", -500 };
 	f.evs[1][2] = (script_ev){ BERTH_EVENT_DIED, "a", later };   /* news after the list */
-	watch_source_ops ops = actions;
-	ops.subscribe = f_subscribe;
-	ops.next = f_next;
-	ops.fd = f_fd;
-	ops.disconnect = f_disconnect;
-	ops.inspect = f_inspect;
+	watch_source_ops ops = scripted_ops(f_subscribe, f_next);
 	ops.list = f_list;
-	ops.free = f_free;
 
-	/* a client the core only names in its messages: a fake engine's ping */
-	fake_reply script[] = { { .data = FAKE_DOCKER_PING } };
-	fake_server *fs = fake_start(script, 1);
-	berth_client_options co = BERTH_CLIENT_OPTIONS_INIT;
-	co.engine = BERTH_ENGINE_DOCKER;
-	co.host = fake_uri(fs);
+	fake_server *fs = NULL;
 	berth_client *c = NULL;
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_client_open(&c, &co, &err), &err);
-	events_query q = { .reconnect = true, .max_reconnect_ms = 10000 };
-	berth_stream *s = NULL;
-	assert_ok(watch_stream_new(&s, c, &q, &ops, &f, &err), &err);
+	berth_stream *s = open_watch(&fs, &c, &ops, &f);
 	assert_int_equal(f.listed, 1);   /* the first subscription's seed */
 
 	char got[64] = "";
@@ -442,27 +460,14 @@ static void test_replay_dropped(void **state)
 		src.script[src.len++] = n;
 	for (size_t n = RP_R + 1; n < RP_N; n++)
 		src.script[src.len++] = n;
-	watch_source_ops ops = actions;
-	ops.subscribe = r_subscribe;
-	ops.next = r_next;
-	ops.fd = f_fd;
-	ops.disconnect = f_disconnect;
-	ops.inspect = f_inspect;
-	ops.free = f_free;
+	watch_source_ops ops = scripted_ops(r_subscribe, r_next);
 	ops.replays = true;
 	ops.stale_ns = S(2);
 
-	fake_reply script[] = { { .data = FAKE_DOCKER_PING } };
-	fake_server *fs = fake_start(script, 1);
-	berth_client_options co = BERTH_CLIENT_OPTIONS_INIT;
-	co.engine = BERTH_ENGINE_DOCKER;
-	co.host = fake_uri(fs);
+	fake_server *fs = NULL;
 	berth_client *c = NULL;
 	berth_error err = BERTH_ERROR_INIT;
-	assert_ok(berth_client_open(&c, &co, &err), &err);
-	events_query q = { .reconnect = true, .max_reconnect_ms = 10000 };
-	berth_stream *s = NULL;
-	assert_ok(watch_stream_new(&s, c, &q, &ops, &src, &err), &err);
+	berth_stream *s = open_watch(&fs, &c, &ops, &src);
 
 	unsigned char *got = calloc(RP_N, 1);
 	assert_non_null(got);
