@@ -15,10 +15,13 @@
  * The serving follows <berth/stream.h>: after a wake-up a stream is
  * drained with berth_stream_next(timeout 0) until it says BERTH_ETIMEDOUT,
  * as frames may be buffered inside it; its fd is fetched again before each
- * poll() (an events stream's fd changes after a reconnect). Followed logs
- * on Podman are read by polling the stored log, and their fd does not
- * become readable while berth waits to read again (<berth/logs.h>): so
- * every stream is also drained on a timer (--sweep-ms, 100 ms). A stream
+ * poll() (an events stream's fd changes after a reconnect), and a new
+ * stream is drained once before the first poll(), as its open may have
+ * read frames already. Every fd wakes the loop when its stream may have
+ * something, on all three engines (a Podman follow, which polls the
+ * stored log, gives a timer that fires when its next read is due), so no
+ * timeout is needed; --sweep-ms N also drains every stream each N ms,
+ * as a safeguard (0, the default: never). A stream
  * drained of 64 frames in one go is taken up again in the next round
  * before anything waits, so a busy stream cannot hold up the others.
  *
@@ -135,8 +138,8 @@ static void usage(FILE *to)
 		"  -d, --duration SECS    how long to serve once all are open (default 10)\n"
 		"  -l, --list-ms MS       list the containers this often (default 1000; 0: never)\n"
 		"      --interval-ms MS   a container's time between lines (default 100)\n"
-		"      --sweep-ms MS      drain every stream this often as well (default 100;\n"
-		"                         0: only on wake-ups, which Podman's logs need)\n"
+		"      --sweep-ms MS      drain every stream this often as well, a safeguard\n"
+		"                         (default 0: only on wake-ups)\n"
 		"      --min-percent P    each stream must deliver P%% of the lines written in\n"
 		"                         the time (default 50)\n"
 		"      --label K=V        one more label on every container (repeatable)\n"
@@ -509,6 +512,7 @@ static int start_one(loop *L, feed *f, int index, berth_error *err)
 		fprintf(stderr, PROG ": logs of %s: %s (%s)\n", name, err->message, berth_code_name(r));
 		return r;
 	}
+	f->pending = 1;   /* the open may have read frames already: drained before any wait */
 	return 0;
 }
 
@@ -709,7 +713,7 @@ static void raise_fd_limit(int streams)
 int main(int argc, char **argv)
 {
 	config cfg = { .image = "localhost/berth-test/busybox:latest", .streams = 100, .duration_s = 10,
-		       .list_ms = 1000, .interval_ms = 100, .sweep_ms = 100, .min_percent = 50 };
+		       .list_ms = 1000, .interval_ms = 100, .sweep_ms = 0, .min_percent = 50 };
 	if (parse_args(&cfg, argc, argv) < 0)
 		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -768,6 +772,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	evf->over = 0;
+	evf->pending = 1;   /* drained once before any wait, as every new stream */
 
 	/* 3. the containers and their logs, served as they come */
 	int64_t t0 = now_ms();
@@ -798,9 +803,13 @@ int main(int argc, char **argv)
 			break;
 		if (cfg.list_ms > 0 && now >= L.next_list_ms) {
 			list_once(&L);
+			/* fell behind (a list slower than its interval): the
+			 * next one a whole interval after this one ended, so the
+			 * streams are served in between */
+			int64_t after = now_ms();
 			L.next_list_ms += cfg.list_ms;
-			if (L.next_list_ms < now)
-				L.next_list_ms = now + cfg.list_ms; /* fell behind: do not bunch up */
+			if (L.next_list_ms < after)
+				L.next_list_ms = after + cfg.list_ms;
 			continue;
 		}
 		int64_t wake = L.window_end_ms;

@@ -75,7 +75,10 @@ BERTH_API int berth_stream_next(berth_stream *stream, berth_frame *frame, int ti
  * A file descriptor that becomes readable when berth_stream_next() may have
  * something new, for poll()/epoll in an event loop. Frames can be buffered
  * inside the stream, so after a wake-up call berth_stream_next() with
- * timeout 0 until it returns BERTH_ETIMEDOUT (edge-style draining). The fd
+ * timeout 0 until it returns BERTH_ETIMEDOUT (edge-style draining); drain
+ * a new stream that way once before its first wait too, as opening it may
+ * have read frames already (a short log can arrive whole with the reply's
+ * head, and nothing more comes on the fd). The fd
  * belongs to the stream: do not read, close or change it. It may change
  * after a reconnect (events): fetch it again after each wake-up.
  * @return the fd, or -1 when the stream has none (over, or not yet connected).

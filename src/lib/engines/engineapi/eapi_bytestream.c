@@ -195,7 +195,6 @@ static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 	byte_stream *b = impl;
 	logcut_frame f;
 	int64_t deadline = -2;   /* taken when first needed: most frames need none */
-	bool resumed = false;
 	for (;;) {
 		int r;
 		int left = timeout_ms;
@@ -225,16 +224,16 @@ static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 				return 0;
 			if (r == 0) {
 				/* a polled log: each read is one more body; the
-				 * time given bounds them all */
-				if (resumed && left == 0)
-					return BERTH_ETIMEDOUT;
+				 * time given bounds them all. A read that brought
+				 * nothing new only schedules the next (with
+				 * timeout 0 it never waits nor asks): so a call
+				 * ends with the next read asked for or scheduled,
+				 * and the fd says when to call again */
 				r = bs_resume(b, left, err);
 				if (r < 0)
 					return r;
-				if (r == 1) {
-					resumed = true;
+				if (r == 1)
 					continue;
-				}
 			}
 			if (r == 0) {
 				if (b->hooks.on_end) {
@@ -274,6 +273,11 @@ static int bs_next(void *impl, berth_frame *out, int timeout_ms, berth_error *er
 static int bs_fd(const void *impl)
 {
 	const byte_stream *b = impl;
+	if (b->eof && b->hooks.wait_fd) {
+		int fd = b->hooks.wait_fd(b->hooks.ctx);
+		if (fd >= 0)
+			return fd;
+	}
 	if (b->hs)
 		return http_stream_fd(b->hs);
 	return b->c ? b->c->fd : -1;

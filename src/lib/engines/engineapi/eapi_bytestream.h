@@ -32,6 +32,9 @@ typedef struct byte_stream_hooks {
 	 * Needs timestamps. */
 	int (*resume)(void *ctx, struct http_stream **out, bool *hold, int64_t since_ns, size_t handed,
 		      int timeout_ms, berth_error *err);
+	/* optional, with resume: the stream's fd while it waits to resume
+	 * (a timer that fires when the next read is due); -1: none */
+	int (*wait_fd)(const void *ctx);
 } byte_stream_hooks;
 
 typedef struct byte_stream_options {

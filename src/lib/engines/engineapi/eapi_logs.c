@@ -4,6 +4,7 @@
 
 #include "lib/engine.h"
 #include "lib/kit/stream.h"
+#include "lib/kit/watch.h"
 #include "lib/engines/engineapi/eapi_bytestream.h"
 #include "lib/kit/units.h"
 
@@ -21,6 +22,7 @@ typedef struct logs_ctx {
 	logs_request q;
 	http_response head2;
 	int64_t next_poll;   /* now_ms() of the next read when idle */
+	int timer_fd;        /* fires at next_poll: the stream's fd meanwhile; -1 until needed */
 	bool final_read;
 } logs_ctx;
 
@@ -31,6 +33,8 @@ static void logs_ctx_release(void *p)
 		return;
 	http_response_release(&x->head);
 	http_response_release(&x->head2);
+	if (x->timer_fd >= 0)
+		close(x->timer_fd);
 	free(x->id);
 	free(x);
 }
@@ -89,6 +93,12 @@ static int open_logs(http_stream **out, logs_ctx *x, const logs_request *q, http
  * back the last entry of a read until it is known to be whole. */
 #define POLL_MS 100
 
+static int logs_wait_fd(const void *ctx)
+{
+	const logs_ctx *x = ctx;
+	return x->next_poll ? x->timer_fd : -1;
+}
+
 static int logs_resume(void *ctx, struct http_stream **out, bool *hold, int64_t since_ns, size_t handed,
 		       int timeout_ms, berth_error *err)
 {
@@ -97,8 +107,10 @@ static int logs_resume(void *ctx, struct http_stream **out, bool *hold, int64_t 
 		return 0;
 	if (handed == 0) {
 		int64_t now = now_ms();
-		if (!x->next_poll)
+		if (!x->next_poll) {
 			x->next_poll = now + POLL_MS;
+			events_timer_arm(&x->timer_fd, x->next_poll);
+		}
 		int64_t wait = x->next_poll - now;
 		if (wait > 0) {
 			if (timeout_ms >= 0 && wait > timeout_ms)
@@ -108,6 +120,8 @@ static int logs_resume(void *ctx, struct http_stream **out, bool *hold, int64_t 
 				return BERTH_ETIMEDOUT;
 		}
 	}
+	if (x->next_poll && x->timer_fd >= 0)
+		events_timer_arm(&x->timer_fd, 0);   /* disarmed: not readable during the read */
 	x->next_poll = 0;
 	/* stopped before this read begins: it is the last. After a read that
 	 * brought something the state is not asked (one request less per
@@ -165,6 +179,7 @@ int engineapi_logs(berth_stream **out, struct berth_client *c, const char *id, c
 	}
 	x->head = (http_response)HTTP_RESPONSE_INIT;
 	x->head2 = (http_response)HTTP_RESPONSE_INIT;
+	x->timer_fd = -1;
 	x->c = c;
 	x->q = *q;
 	byte_stream_options o = { .tty = tty, .timestamps = q->timestamps };
@@ -179,6 +194,7 @@ int engineapi_logs(berth_stream **out, struct berth_client *c, const char *id, c
 		o.hold = running;
 		x->final_read = !running;
 		h.resume = logs_resume;
+		h.wait_fd = logs_wait_fd;
 	}
 	http_stream *hs = NULL;
 	r = open_logs(&hs, x, &first, &x->head, err);
