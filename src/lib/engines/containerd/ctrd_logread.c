@@ -284,21 +284,22 @@ static int reader_stdin_fd(const void *impl)
  * and the user's limits allow one, else a timer. */
 static int watch_file(log_reader *r, berth_error *err)
 {
+	_cleanup_free_ char *dir = strdup(r->path);
+	if (!dir)
+		return BERTH_NOMEM(err);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
 	if (atomic_fetch_add(&inotify_in_use, 1) < INOTIFY_MAX) {
 		r->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		_cleanup_free_ char *dir = strdup(r->path);
-		char *slash = dir ? strrchr(dir, '/') : NULL;
-		if (slash)
-			*slash = '\0';
-		if (r->inotify >= 0 && dir &&
+		if (r->inotify >= 0 &&
 		    inotify_add_watch(r->inotify, slash && *dir ? dir : "/", IN_MODIFY | IN_CREATE | IN_CLOSE_WRITE) >= 0)
 			return 0;
-		if (!dir)
-			return BERTH_NOMEM(err);
 		/* the user's instances (EMFILE) or watches (ENOSPC) are used up:
 		 * a timer does */
 		if (r->inotify >= 0)
 			close(r->inotify);
+		r->inotify = -1;
 	}
 	atomic_fetch_sub(&inotify_in_use, 1);
 	r->polled = true;
