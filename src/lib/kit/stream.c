@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <sys/timerfd.h>
 #include <time.h>
 
 struct berth_stream {
@@ -157,4 +158,33 @@ void berth_stream_free(berth_stream *s)
 		return;
 	s->ops->free(s->impl);
 	free(s);
+}
+
+/* ---- timers ---------------------------------------------------------------- */
+
+static int timer_fd(int *fd)
+{
+	if (*fd < 0)
+		*fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	return *fd;
+}
+
+void stream_timer_at(int *fd, int64_t abs_ms)
+{
+	if (timer_fd(fd) < 0)
+		return;
+	struct itimerspec its = { .it_value = { (time_t)(abs_ms / 1000), (long)(abs_ms % 1000) * 1000000L } };
+	timerfd_settime(*fd, TFD_TIMER_ABSTIME, &its, NULL);
+}
+
+int stream_timer_every(int *fd, int first_ms, int every_ms)
+{
+	/* an it_value of zero would disarm it: "at once" is one nanosecond */
+	struct itimerspec its = {
+		.it_interval = { every_ms / 1000, (long)(every_ms % 1000) * 1000000L },
+		.it_value = { first_ms / 1000, first_ms > 0 ? (long)(first_ms % 1000) * 1000000L : 1 },
+	};
+	if (timer_fd(fd) < 0 || timerfd_settime(*fd, 0, &its, NULL) < 0)
+		return -errno;
+	return 0;
 }

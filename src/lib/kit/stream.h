@@ -32,4 +32,18 @@ typedef struct stream_ops {
 int stream_new(berth_stream **out, const stream_ops *ops, void *impl, berth_error *err);
 void *stream_impl(berth_stream *s);
 
+/* Timers as a stream's fd while it waits (to reconnect, for the next read
+ * of a polled log, for the next sample), on the monotonic clock of
+ * now_ms(). Both create the timerfd *fd on first use (non-blocking,
+ * close-on-exec; the caller closes it). */
+
+/* Fire once at abs_ms (0: disarm); re-arming resets what was pending. A
+ * timerfd that cannot be made leaves *fd at -1: the stream has no fd. */
+void stream_timer_at(int *fd, int64_t abs_ms);
+
+/* Fire first_ms from now (0: at once), then every every_ms (0: only
+ * once). 0, or a
+ * negative errno when the timer cannot be made or set. */
+int stream_timer_every(int *fd, int first_ms, int every_ms);
+
 #endif

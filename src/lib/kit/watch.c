@@ -778,7 +778,7 @@ static void plan_checks(watch *w)
 
 static void arm_timer(watch *w)
 {
-	events_timer_arm(&w->timer_fd, w->rt.next_attempt_ms);
+	stream_timer_at(&w->timer_fd, w->rt.next_attempt_ms);
 }
 
 static void disconnect(watch *w, const char *why)
@@ -1028,16 +1028,6 @@ int watch_stream_new(berth_stream **out, struct berth_client *c, const events_qu
 }
 
 /* ---- reconnect timing ------------------------------------------------------ */
-
-void events_timer_arm(int *fd, int64_t abs_ms)
-{
-	if (*fd < 0)
-		*fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (*fd < 0)
-		return;
-	struct itimerspec its = { .it_value = { (time_t)(abs_ms / 1000), (long)(abs_ms % 1000) * 1000000L } };
-	timerfd_settime(*fd, TFD_TIMER_ABSTIME, &its, NULL);
-}
 
 void events_retry_down(events_retry *r, const char *why)
 {

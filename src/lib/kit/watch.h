@@ -119,10 +119,6 @@ int event_docker_json(sbuf *b, const berth_event *ev);
 
 /* ---- reconnect timing (shared by the watch core and the backends) ---- */
 
-/* Arm the timerfd *fd (created on first use) to fire at abs_ms on the
- * monotonic clock: a stream's fd while it waits to reconnect. */
-void events_timer_arm(int *fd, int64_t abs_ms);
-
 /* The reconnect pause: 100 ms, doubling to 2 s. */
 #define EVENTS_BACKOFF_FIRST_MS 100
 #define EVENTS_BACKOFF_MAX_MS 2000

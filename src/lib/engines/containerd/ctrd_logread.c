@@ -9,7 +9,6 @@
 #include <stdatomic.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 
 #define BUF_SIZE (4 * LOGFMT_RECORD_MAX)
 #define ALIVE_EVERY_MS 1000
@@ -303,11 +302,9 @@ static int watch_file(log_reader *r, berth_error *err)
 	}
 	atomic_fetch_sub(&inotify_in_use, 1);
 	r->polled = true;
-	r->inotify = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	struct itimerspec every = { .it_interval = { 0, POLL_EVERY_MS * 1000000L },
-				    .it_value = { 0, POLL_EVERY_MS * 1000000L } };
-	if (r->inotify < 0 || timerfd_settime(r->inotify, 0, &every, NULL) < 0) {
-		int saved = errno;
+	int e = stream_timer_every(&r->inotify, POLL_EVERY_MS, POLL_EVERY_MS);
+	if (e < 0) {
+		int saved = -e;
 		return berth_fail_full(err, berth_code_from_errno(saved), 0, saved,
 				       "logs: no descriptor to wait for the log with: %s%s", strerror(saved),
 				       saved == EMFILE ? " (the process's descriptor limit is reached)" : "");

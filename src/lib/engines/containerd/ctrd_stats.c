@@ -18,7 +18,6 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <sys/sysinfo.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -365,11 +364,11 @@ int ctrd_container_stats_stream(berth_stream **out, berth_client *c, const char 
 	x->c = c;
 	snprintf(x->id, sizeof x->id, "%s", id);
 	x->name = TAKE_PTR(name);
-	x->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	/* the first sample at once, then one a second */
-	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 0, 1 } };
-	if (x->tfd < 0 || timerfd_settime(x->tfd, 0, &its, NULL) < 0) {
-		r = berth_fail_full(err, BERTH_EUNAVAILABLE, 0, errno, "stats of %s: timerfd: %s", id, strerror(errno));
+	x->tfd = -1;
+	int e = stream_timer_every(&x->tfd, 0, 1000);
+	if (e < 0) {
+		r = berth_fail_full(err, BERTH_EUNAVAILABLE, 0, -e, "stats of %s: timerfd: %s", id, strerror(-e));
 		css_free(x);
 		return r;
 	}

@@ -4,7 +4,6 @@
 
 #include "lib/engine.h"
 #include "lib/kit/stream.h"
-#include "lib/kit/watch.h"
 #include "lib/engines/engineapi/eapi_bytestream.h"
 #include "lib/kit/units.h"
 
@@ -109,7 +108,7 @@ static int logs_resume(void *ctx, struct http_stream **out, bool *hold, int64_t 
 		int64_t now = now_ms();
 		if (!x->next_poll) {
 			x->next_poll = now + POLL_MS;
-			events_timer_arm(&x->timer_fd, x->next_poll);
+			stream_timer_at(&x->timer_fd, x->next_poll);
 		}
 		int64_t wait = x->next_poll - now;
 		if (wait > 0) {
@@ -121,7 +120,7 @@ static int logs_resume(void *ctx, struct http_stream **out, bool *hold, int64_t 
 		}
 	}
 	if (x->next_poll && x->timer_fd >= 0)
-		events_timer_arm(&x->timer_fd, 0);   /* disarmed: not readable during the read */
+		stream_timer_at(&x->timer_fd, 0);   /* disarmed: not readable during the read */
 	x->next_poll = 0;
 	/* stopped before this read begins: it is the last. After a read that
 	 * brought something the state is not asked (one request less per
